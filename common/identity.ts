@@ -1,0 +1,87 @@
+/**
+ * Roles, permissions and menu keys shared by server and web.
+ *
+ * The server decides every request (server/modules/<name>/policy.ts); the web client only uses
+ * these names to label things and reads the caller's own permissions and menu from GET /api/me.
+ */
+
+export const ROLES = [
+  'inspector',
+  'acceptor',
+  'shift_leader',
+  'dispatcher',
+  'unit_handler',
+  'supervisor',
+  'leader',
+  'admin',
+] as const;
+export type Role = (typeof ROLES)[number];
+
+export const ORG_KINDS = ['city_center', 'district_center', 'unit'] as const;
+export type OrgKind = (typeof ORG_KINDS)[number];
+
+export const LOCALES = ['zh-CN', 'en-US'] as const;
+export type Locale = (typeof LOCALES)[number];
+
+/** Permissions name what a caller may do at all; policy functions add the region/unit scope. */
+export const PERMISSIONS = [
+  'user:read',
+  'user:manage',
+  'org:read',
+  'org:manage',
+  'apikey:manage',
+  'audit:read',
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+const EVERYONE: Permission[] = ['org:read'];
+
+export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
+  inspector: EVERYONE,
+  acceptor: EVERYONE,
+  shift_leader: EVERYONE,
+  dispatcher: EVERYONE,
+  unit_handler: EVERYONE,
+  supervisor: [...EVERYONE, 'audit:read'],
+  leader: EVERYONE,
+  admin: [...PERMISSIONS],
+};
+
+export function permissionsOf(roles: readonly Role[]): Permission[] {
+  const set = new Set<Permission>();
+  for (const role of roles) for (const p of ROLE_PERMISSIONS[role] ?? []) set.add(p);
+  return PERMISSIONS.filter((p) => set.has(p));
+}
+
+export const MENU_KEYS = ['dashboard', 'users', 'orgs', 'apiKeys', 'audit'] as const;
+export type MenuKey = (typeof MENU_KEYS)[number];
+
+/** Which menu entries a holder of these permissions sees; the web menu is built from this list. */
+export function menuOf(permissions: readonly Permission[]): MenuKey[] {
+  const has = (p: Permission) => permissions.includes(p);
+  const menu: MenuKey[] = ['dashboard'];
+  if (has('user:read')) menu.push('users');
+  if (has('org:read')) menu.push('orgs');
+  if (has('apikey:manage')) menu.push('apiKeys');
+  if (has('audit:read')) menu.push('audit');
+  return menu;
+}
+
+/** Where a caller may act: the city sees everything, a district its district, a unit its own work. */
+export type Scope =
+  | { kind: 'city' }
+  | { kind: 'district'; districtCode: string }
+  | { kind: 'unit'; orgId: string; districtCode: string | null };
+
+/** The six central districts of the demo city with the pinyin used in demo account names. */
+export const DEMO_DISTRICTS = [
+  { code: '330203', name: '海曙区', pinyin: 'haishu' },
+  { code: '330205', name: '江北区', pinyin: 'jiangbei' },
+  { code: '330206', name: '北仑区', pinyin: 'beilun' },
+  { code: '330211', name: '镇海区', pinyin: 'zhenhai' },
+  { code: '330212', name: '鄞州区', pinyin: 'yinzhou' },
+  { code: '330213', name: '奉化区', pinyin: 'fenghua' },
+] as const;
+
+/** The district-centre roles a demo district gets one account for. */
+export const DISTRICT_CENTRE_ROLES: Role[] = ['inspector', 'acceptor', 'shift_leader', 'dispatcher'];
