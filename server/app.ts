@@ -1,0 +1,123 @@
+/**
+ * Builds the Fastify application: platform plugins first (validation, errors, auth, metrics),
+ * then one plugin per module, then the web client. main.ts owns the process; tests build an app
+ * directly on an in-memory database.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import cookie from '@fastify/cookie';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyServerOptions } from 'fastify';
+import { auditRoutes } from './modules/audit/routes.ts';
+import { installAuth } from './modules/identity/auth-hook.ts';
+import { identityRoutes } from './modules/identity/routes.ts';
+import { orgRoutes } from './modules/org/routes.ts';
+import type { Config } from './platform/config.ts';
+import type { Database } from './platform/db.ts';
+import { AppError } from './platform/errors.ts';
+import type { EventFeed } from './platform/event-feed.ts';
+import { installErrorHandler, renderError } from './platform/http-errors.ts';
+import { loggerOptions } from './platform/logging.ts';
+import { installObservability } from './platform/observability.ts';
+import type { App } from './platform/types.ts';
+import { installValidation } from './platform/validation.ts';
+
+export const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../web/dist');
+
+export interface BuildOptions {
+  config: Config;
+  database: Database;
+  feed?: EventFeed;
+  /** Overrides the logger (tests capture log lines through a stream). */
+  logger?: FastifyServerOptions['logger'];
+  serveWeb?: boolean;
+}
+
+export async function buildApp(opts: BuildOptions): Promise<App> {
+  const { config, database } = opts;
+  const app = Fastify({
+    logger: opts.logger ?? loggerOptions(config.logLevel),
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: config.trustProxy,
+    requestIdHeader: 'x-request-id',
+    return503OnClosing: true,
+    routerOptions: { ignoreTrailingSlash: true },
+  }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
+
+  app.decorate('db', database.db);
+  app.decorate('database', database);
+  app.decorate('config', config);
+
+  installValidation(app);
+  installErrorHandler(app);
+  await app.register(cookie);
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: () => new AppError('RATE_LIMITED'),
+  });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'CityOps API — 智慧城管',
+        version: '0.1.0',
+        description:
+          'Smart urban management platform. Errors: `{ "error": { "code", "message", "details" } }`; ' +
+          'send `Accept-Language: en` for English messages (Chinese by default). Coordinates name their CRS.',
+      },
+      components: {
+        securitySchemes: {
+          bearer: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'Session token from /api/auth/login, or an API key (cok_…)',
+          },
+          cookie: { type: 'apiKey', in: 'cookie', name: 'cityops_session' },
+        },
+      },
+      security: [{ bearer: [] }, { cookie: [] }],
+    },
+  });
+  // Swagger UI's own routes are public documentation pages.
+  app.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/api/docs')) route.config = { ...(route.config ?? {}), public: true };
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs', uiConfig: { docExpansion: 'list' } });
+  app.get(
+    '/api/openapi.json',
+    { config: { public: true, operation: 'openapi' }, schema: { hide: true } },
+    async () => app.swagger(),
+  );
+
+  installAuth(app);
+  installObservability(app, opts.feed);
+
+  await app.register(identityRoutes);
+  await app.register(orgRoutes);
+  await app.register(auditRoutes);
+
+  const serveWeb = (opts.serveWeb ?? true) && fs.existsSync(path.join(WEB_DIST, 'index.html'));
+  if (serveWeb) {
+    await app.register(fastifyStatic, { root: WEB_DIST, prefix: '/', wildcard: false, index: false });
+  }
+  app.setNotFoundHandler((request, reply) => {
+    const url = request.url.split('?')[0];
+    const isApi =
+      url.startsWith('/api/') || url === '/api' || url.startsWith('/ogc') || url.startsWith('/tiles');
+    if (!isApi && serveWeb && request.method === 'GET') {
+      // Client-side routes (/users, /audit …) all load the single-page app.
+      return reply.type('text/html').sendFile('index.html');
+    }
+    return renderError(
+      request,
+      reply,
+      new AppError('ROUTE_NOT_FOUND', { details: [{ message: `${request.method} ${url}` }] }),
+    );
+  });
+  return app;
+}

@@ -1,0 +1,95 @@
+/**
+ * The process: configuration, database (PostgreSQL or embedded PGlite), migrations, the demo
+ * seed on first start, the HTTP server, and a clean stop on SIGINT/SIGTERM — in-flight requests
+ * finish, then the database closes properly (an unclean PGlite stop could corrupt DATA_DIR).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { buildApp } from './app.ts';
+import { loadConfig } from './platform/config.ts';
+import { openDatabase } from './platform/db.ts';
+import { EventFeed } from './platform/event-feed.ts';
+import { demoUsers } from './seed/demo-orgs.ts';
+import { seedDemo } from './seed/index.ts';
+
+/** Two processes on one PGlite directory would corrupt it: refuse to start a second one. */
+function lockDataDir(dataDir: string): () => void {
+  fs.mkdirSync(dataDir, { recursive: true });
+  const file = path.join(dataDir, 'cityops.pid');
+  if (fs.existsSync(file)) {
+    const pid = Number(fs.readFileSync(file, 'utf8'));
+    let alive = false;
+    try {
+      if (pid && pid !== process.pid) {
+        process.kill(pid, 0);
+        alive = true;
+      }
+    } catch {
+      alive = false;
+    }
+    if (alive) {
+      throw new Error(
+        `DATA_DIR ${dataDir} is in use by process ${pid}; stop it first or use another DATA_DIR`,
+      );
+    }
+  }
+  fs.writeFileSync(file, String(process.pid));
+  return () => fs.rmSync(file, { force: true });
+}
+
+async function main() {
+  const started = Date.now();
+  const config = loadConfig();
+  const unlock = config.databaseUrl ? () => {} : lockDataDir(config.dataDir);
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  await database.migrate();
+  const seeded = config.seedDemo ? await seedDemo(database, config) : false;
+  const feed = new EventFeed(database);
+  await feed.start();
+  const app = await buildApp({ config, database, feed });
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    app.log.info({ signal }, 'stopping: finishing in-flight requests');
+    try {
+      await app.close();
+      feed.stop();
+      await database.close();
+      unlock();
+      app.log.info('stopped cleanly');
+      process.exit(0);
+    } catch (err) {
+      app.log.error({ err }, 'error while stopping');
+      process.exit(1);
+    }
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+
+  await app.listen({ port: config.port, host: config.host });
+  const shownHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  const url = `http://${shownHost}:${config.port}`;
+  const accounts = demoUsers().map((u) => u.username);
+  const lines = [
+    '',
+    '  CityOps 智慧城管 is running',
+    `  Web UI:        ${url}/`,
+    `  API docs:      ${url}/api/docs`,
+    `  Database:      ${database.driver === 'pglite' ? `PGlite (embedded) at ${path.join(config.dataDir, 'pglite')}` : 'PostgreSQL (DATABASE_URL)'}`,
+    `  Demo data:     ${seeded ? 'seeded on this first start' : 'already present'}`,
+    `  Demo password: ${config.demoPassword}   (set DEMO_PASSWORD to change it before the first start)`,
+    `  Demo accounts: ${accounts.slice(0, 6).join(', ')}, …`,
+    '                 <district>.<role> for haishu, jiangbei, beilun, zhenhai, yinzhou, fenghua × inspector, acceptor, shift_leader, dispatcher',
+    `                 unit handlers: ${accounts.filter((a) => a.startsWith('unit.')).join(', ')}`,
+    `  Started in ${((Date.now() - started) / 1000).toFixed(1)} s. Stop with Ctrl+C.`,
+    '',
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+main().catch((err) => {
+  process.stderr.write(`CityOps failed to start: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});

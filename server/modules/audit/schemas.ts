@@ -1,0 +1,36 @@
+import { type Static, Type } from 'typebox';
+import { Page, PageQuery } from '../../platform/schemas.ts';
+
+export const AuditEvent = Type.Object({
+  id: Type.Integer(),
+  at: Type.String({ format: 'date-time' }),
+  actorType: Type.String(),
+  actorId: Type.Union([Type.String(), Type.Null()]),
+  actorName: Type.Union([Type.String(), Type.Null()]),
+  action: Type.String(),
+  entityType: Type.String(),
+  entityId: Type.Union([Type.String(), Type.Null()]),
+  districtCode: Type.Union([Type.String(), Type.Null()]),
+  before: Type.Any(),
+  after: Type.Any(),
+  reason: Type.Union([Type.String(), Type.Null()]),
+  requestId: Type.Union([Type.String(), Type.Null()]),
+  sourceIp: Type.Union([Type.String(), Type.Null()]),
+});
+
+export const AuditList = Page(AuditEvent);
+
+export const AuditQuery = Type.Object(
+  {
+    ...PageQuery,
+    actorId: Type.Optional(Type.String({ maxLength: 64 })),
+    actorName: Type.Optional(Type.String({ maxLength: 100 })),
+    entityType: Type.Optional(Type.String({ maxLength: 64 })),
+    entityId: Type.Optional(Type.String({ maxLength: 64 })),
+    action: Type.Optional(Type.String({ maxLength: 64 })),
+    from: Type.Optional(Type.String({ format: 'date-time' })),
+    to: Type.Optional(Type.String({ format: 'date-time' })),
+  },
+  { additionalProperties: false },
+);
+export type AuditQueryT = Static<typeof AuditQuery>;

@@ -1,0 +1,39 @@
+import { and, count, desc, eq, gte, lt } from 'drizzle-orm';
+import type { RequestContext } from '../../platform/context.ts';
+import type { Db } from '../../platform/db.ts';
+import { AppError } from '../../platform/errors.ts';
+import { auditScopeFilter, canReadAudit } from './policy.ts';
+import type { AuditQueryT } from './schemas.ts';
+import { event } from './tables.ts';
+
+export async function listEvents(db: Db, ctx: RequestContext, q: AuditQueryT) {
+  if (!canReadAudit(ctx.actor)) throw new AppError('FORBIDDEN');
+  const page = q.page ?? 1;
+  const pageSize = q.pageSize ?? 20;
+  const where = and(
+    auditScopeFilter(ctx.actor),
+    q.actorId ? eq(event.actorId, q.actorId) : undefined,
+    q.actorName ? eq(event.actorName, q.actorName) : undefined,
+    q.entityType ? eq(event.entityType, q.entityType) : undefined,
+    q.entityId ? eq(event.entityId, q.entityId) : undefined,
+    q.action ? eq(event.action, q.action) : undefined,
+    q.from ? gte(event.at, new Date(q.from)) : undefined,
+    q.to ? lt(event.at, new Date(q.to)) : undefined,
+  );
+  const [rows, [{ n }]] = await Promise.all([
+    db
+      .select()
+      .from(event)
+      .where(where)
+      .orderBy(desc(event.id))
+      .limit(pageSize)
+      .offset((page - 1) * pageSize),
+    db.select({ n: count() }).from(event).where(where),
+  ]);
+  return {
+    items: rows.map((r) => ({ ...r, at: r.at.toISOString() })),
+    total: Number(n),
+    page,
+    pageSize,
+  };
+}

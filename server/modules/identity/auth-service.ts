@@ -1,0 +1,257 @@
+/**
+ * Logging in and out, resolving a bearer token or API key to an actor, and the caller's own
+ * profile. Failed logins count per account; the fifth in a row locks it for a configured time.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import { type Locale, menuOf, type Permission, permissionsOf, type Role } from '../../../common/identity.ts';
+import { recordEvent } from '../../platform/audit.ts';
+import type { Config } from '../../platform/config.ts';
+import type { Actor, RequestContext } from '../../platform/context.ts';
+import type { Db } from '../../platform/db.ts';
+import { AppError } from '../../platform/errors.ts';
+import { toOrgDto } from '../org/service.ts';
+import { assertPasswordStrength, dummyPasswordHash, hashPassword, verifyPassword } from './password.ts';
+import { scopeOf } from './policy.ts';
+import * as repo from './repository.ts';
+import type { MeDto, UserDto } from './schemas.ts';
+import { newSessionToken, parseApiKey, sha256 } from './tokens.ts';
+
+export type AuthSettings = Pick<Config, 'sessionTtlHours' | 'loginMaxFailures' | 'loginLockMinutes'>;
+
+export function toUserDto(user: repo.UserRow, org: repo.OrgRow): UserDto {
+  return {
+    id: user.id,
+    username: user.username,
+    displayName: user.displayName,
+    orgId: user.orgId,
+    orgName: org.name,
+    roles: user.roles as Role[],
+    phone: user.phone,
+    locale: user.locale as Locale,
+    disabled: user.disabled,
+    lockedUntil: user.lockedUntil && user.lockedUntil > new Date() ? user.lockedUntil.toISOString() : null,
+    createdAt: user.createdAt.toISOString(),
+    updatedAt: user.updatedAt.toISOString(),
+    version: user.version,
+  };
+}
+
+export function userActor(user: repo.UserRow, org: repo.OrgRow, sessionId?: string): Actor {
+  const roles = user.roles as Role[];
+  return {
+    type: 'user',
+    id: user.id,
+    name: user.username,
+    orgId: org.id,
+    roles,
+    permissions: permissionsOf(roles),
+    scope: scopeOf(org),
+    sessionId,
+  };
+}
+
+export function meOf(user: repo.UserRow, org: repo.OrgRow): MeDto {
+  const actor = userActor(user, org);
+  return {
+    user: toUserDto(user, org),
+    org: toOrgDto(org),
+    scope: actor.scope,
+    permissions: actor.permissions,
+    menu: menuOf(actor.permissions),
+  };
+}
+
+type LoginOutcome = { ok: true; token: string; me: MeDto } | { ok: false; error: AppError };
+
+export async function login(
+  db: Db,
+  ctx: RequestContext,
+  settings: AuthSettings,
+  input: { username: string; password: string; userAgent?: string },
+): Promise<{ token: string; me: MeDto }> {
+  const username = input.username.trim().toLowerCase();
+  const found = await repo.findUserByUsername(db, username);
+  // Verify before deciding anything, so the response time does not tell whether a user exists.
+  const passwordOk = await verifyPassword(
+    input.password,
+    found?.user.passwordHash ?? (await dummyPasswordHash()),
+  );
+  const outcome: LoginOutcome = await db.transaction(async (tx) => {
+    if (!found) {
+      await recordEvent(tx, ctx, {
+        action: 'auth.login_failed',
+        entityType: 'user',
+        entityId: null,
+        districtCode: null,
+        after: { username, reason: 'unknown_user' },
+      });
+      return { ok: false, error: new AppError('AUTH_INVALID_CREDENTIALS') };
+    }
+    const locked = await repo.findUserWithOrg(tx, found.user.id, true);
+    const { user, org } = locked!;
+    const audit = (action: string, after: unknown) =>
+      recordEvent(
+        tx,
+        { ...ctx, actor: { ...ctx.actor, name: username } },
+        {
+          action,
+          entityType: 'user',
+          entityId: user.id,
+          districtCode: org.districtCode,
+          after,
+        },
+      );
+    const now = new Date();
+    if (user.lockedUntil && user.lockedUntil > now) {
+      await audit('auth.login_refused', { reason: 'locked', lockedUntil: user.lockedUntil.toISOString() });
+      return {
+        ok: false,
+        error: new AppError('AUTH_ACCOUNT_LOCKED', {
+          details: [{ message: user.lockedUntil.toISOString(), lockedUntil: user.lockedUntil.toISOString() }],
+        }),
+      };
+    }
+    if (user.disabled) {
+      await audit('auth.login_refused', { reason: 'disabled' });
+      return { ok: false, error: new AppError('AUTH_ACCOUNT_DISABLED') };
+    }
+    if (!passwordOk) {
+      const failures = user.failedLogins + 1;
+      const lock = failures >= settings.loginMaxFailures;
+      const lockedUntil = lock ? new Date(now.getTime() + settings.loginLockMinutes * 60_000) : null;
+      await repo.updateUserRow(tx, user.id, { failedLogins: lock ? 0 : failures, lockedUntil });
+      await audit('auth.login_failed', {
+        failedLogins: failures,
+        lockedUntil: lockedUntil?.toISOString() ?? null,
+      });
+      return { ok: false, error: new AppError('AUTH_INVALID_CREDENTIALS') };
+    }
+    const updated = await repo.updateUserRow(tx, user.id, { failedLogins: 0, lockedUntil: null });
+    const token = newSessionToken();
+    const s = await repo.insertSession(tx, {
+      tokenHash: sha256(token),
+      userId: user.id,
+      expiresAt: new Date(now.getTime() + settings.sessionTtlHours * 3_600_000),
+      sourceIp: ctx.sourceIp,
+      userAgent: input.userAgent?.slice(0, 300) ?? null,
+    });
+    await recordEvent(
+      tx,
+      { ...ctx, actor: userActor(updated, org, s.id) },
+      {
+        action: 'auth.login',
+        entityType: 'session',
+        entityId: s.id,
+        districtCode: org.districtCode,
+        after: { userId: user.id, expiresAt: s.expiresAt.toISOString() },
+      },
+    );
+    return { ok: true, token, me: meOf(updated, org) };
+  });
+  if (!outcome.ok) throw outcome.error;
+  return { token: outcome.token, me: outcome.me };
+}
+
+export async function logout(db: Db, ctx: RequestContext): Promise<void> {
+  const sessionId = ctx.actor.sessionId;
+  if (!sessionId) throw new AppError('AUTH_REQUIRED');
+  await db.transaction(async (tx) => {
+    await repo.revokeSession(tx, sessionId);
+    await recordEvent(tx, ctx, {
+      action: 'auth.logout',
+      entityType: 'session',
+      entityId: sessionId,
+      districtCode: ctx.actor.scope.kind === 'city' ? null : (ctx.actor.scope.districtCode ?? null),
+      after: { revoked: true },
+    });
+  });
+}
+
+/** Resolves a bearer credential (session token or API key) to an actor, or throws 401. */
+export async function authenticate(db: Db, credential: string): Promise<Actor> {
+  const key = parseApiKey(credential);
+  if (key) return authenticateApiKey(db, key.prefix, key.secret);
+  const found = await repo.findSessionByTokenHash(db, sha256(credential));
+  if (!found || found.session.revokedAt) throw new AppError('AUTH_INVALID_TOKEN');
+  if (found.session.expiresAt <= new Date()) throw new AppError('AUTH_TOKEN_EXPIRED');
+  if (found.user.disabled) throw new AppError('AUTH_ACCOUNT_DISABLED');
+  await repo.touchSession(db, found.session.id);
+  return userActor(found.user, found.org, found.session.id);
+}
+
+async function authenticateApiKey(db: Db, prefix: string, secret: string): Promise<Actor> {
+  const found = await repo.findApiKeyByPrefix(db, prefix);
+  const expected = Buffer.from(found?.key.secretHash ?? sha256('no-such-key'), 'hex');
+  const actual = Buffer.from(sha256(secret), 'hex');
+  if (!found || !timingSafeEqual(expected, actual) || found.key.revokedAt)
+    throw new AppError('AUTH_INVALID_TOKEN');
+  await repo.touchApiKey(db, found.key.id);
+  return {
+    type: 'api_key',
+    id: found.key.id,
+    name: `api-key:${found.key.name}`,
+    orgId: found.org.id,
+    roles: [],
+    permissions: found.key.permissions as Permission[],
+    scope: scopeOf(found.org),
+  };
+}
+
+async function currentUser(db: Db, ctx: RequestContext, forUpdate = false) {
+  if (ctx.actor.type !== 'user' || !ctx.actor.id) {
+    throw new AppError('FORBIDDEN', { zh: '仅限用户账号', en: 'Only user accounts have a profile' });
+  }
+  const found = await repo.findUserWithOrg(db, ctx.actor.id, forUpdate);
+  if (!found) throw new AppError('AUTH_INVALID_TOKEN');
+  return found;
+}
+
+export async function me(db: Db, ctx: RequestContext): Promise<MeDto> {
+  const { user, org } = await currentUser(db, ctx);
+  return meOf(user, org);
+}
+
+export async function setPreferences(db: Db, ctx: RequestContext, input: { locale: Locale }): Promise<MeDto> {
+  return db.transaction(async (tx) => {
+    const { user, org } = await currentUser(tx, ctx, true);
+    const updated = await repo.updateUserVersioned(tx, user.id, user.version, { locale: input.locale });
+    await recordEvent(tx, ctx, {
+      action: 'user.preferences',
+      entityType: 'user',
+      entityId: user.id,
+      districtCode: org.districtCode,
+      before: { locale: user.locale },
+      after: { locale: input.locale },
+    });
+    return meOf(updated!, org);
+  });
+}
+
+export async function changeOwnPassword(
+  db: Db,
+  ctx: RequestContext,
+  input: { currentPassword: string; newPassword: string },
+): Promise<void> {
+  assertPasswordStrength(input.newPassword, 'body.newPassword');
+  const { user } = await currentUser(db, ctx);
+  if (!(await verifyPassword(input.currentPassword, user.passwordHash))) {
+    throw new AppError('AUTH_WRONG_PASSWORD', {
+      details: [{ field: 'body.currentPassword', message: 'wrong' }],
+    });
+  }
+  const passwordHash = await hashPassword(input.newPassword);
+  await db.transaction(async (tx) => {
+    const { user: locked, org } = await currentUser(tx, ctx, true);
+    await repo.updateUserVersioned(tx, locked.id, locked.version, { passwordHash });
+    // Other sessions of this user end: a changed password must lock out whoever had the old one.
+    await repo.revokeUserSessions(tx, locked.id, ctx.actor.sessionId);
+    await recordEvent(tx, ctx, {
+      action: 'user.password_change',
+      entityType: 'user',
+      entityId: locked.id,
+      districtCode: org.districtCode,
+      before: { version: locked.version },
+      after: { version: locked.version + 1, otherSessionsRevoked: true },
+    });
+  });
+}

@@ -1,0 +1,178 @@
+import { and, arrayContains, asc, count, eq, gt, ilike, isNull, or, type SQL, sql } from 'drizzle-orm';
+import type { Db } from '../../platform/db.ts';
+import { org } from '../org/tables.ts';
+import { apiKey, appUser, session } from './tables.ts';
+
+export type UserRow = typeof appUser.$inferSelect;
+export type OrgRow = typeof org.$inferSelect;
+export type ApiKeyRow = typeof apiKey.$inferSelect;
+export type SessionRow = typeof session.$inferSelect;
+
+export async function findUserByUsername(db: Db, username: string) {
+  const [row] = await db
+    .select({ user: appUser, org })
+    .from(appUser)
+    .innerJoin(org, eq(org.id, appUser.orgId))
+    .where(eq(appUser.username, username));
+  return row;
+}
+
+export async function findUserWithOrg(db: Db, id: string, forUpdate = false) {
+  const q = db
+    .select({ user: appUser, org })
+    .from(appUser)
+    .innerJoin(org, eq(org.id, appUser.orgId))
+    .where(eq(appUser.id, id));
+  const [row] = forUpdate ? await q.for('update', { of: appUser }) : await q;
+  return row;
+}
+
+export async function findSessionByTokenHash(db: Db, tokenHash: string) {
+  const [row] = await db
+    .select({ session, user: appUser, org })
+    .from(session)
+    .innerJoin(appUser, eq(appUser.id, session.userId))
+    .innerJoin(org, eq(org.id, appUser.orgId))
+    .where(eq(session.tokenHash, tokenHash));
+  return row;
+}
+
+export async function insertSession(db: Db, values: typeof session.$inferInsert) {
+  const [row] = await db.insert(session).values(values).returning();
+  return row;
+}
+
+export async function revokeSession(db: Db, id: string) {
+  await db
+    .update(session)
+    .set({ revokedAt: new Date() })
+    .where(and(eq(session.id, id), isNull(session.revokedAt)));
+}
+
+export async function revokeUserSessions(db: Db, userId: string, exceptSessionId?: string) {
+  await db
+    .update(session)
+    .set({ revokedAt: new Date() })
+    .where(
+      and(
+        eq(session.userId, userId),
+        isNull(session.revokedAt),
+        exceptSessionId ? sql`${session.id} <> ${exceptSessionId}` : undefined,
+      ),
+    );
+}
+
+/** Last-seen bookkeeping is throttled to one write a minute per session. */
+export async function touchSession(db: Db, id: string) {
+  await db
+    .update(session)
+    .set({ lastSeenAt: new Date() })
+    .where(and(eq(session.id, id), sql`${session.lastSeenAt} < now() - interval '60 seconds'`));
+}
+
+export async function updateUserRow(db: Db, id: string, patch: Partial<typeof appUser.$inferInsert>) {
+  const [row] = await db.update(appUser).set(patch).where(eq(appUser.id, id)).returning();
+  return row;
+}
+
+export async function updateUserVersioned(
+  db: Db,
+  id: string,
+  version: number,
+  patch: Partial<typeof appUser.$inferInsert>,
+) {
+  const [row] = await db
+    .update(appUser)
+    .set({ ...patch, updatedAt: new Date(), version: version + 1 })
+    .where(and(eq(appUser.id, id), eq(appUser.version, version)))
+    .returning();
+  return row;
+}
+
+export async function insertUser(db: Db, values: typeof appUser.$inferInsert) {
+  const [row] = await db.insert(appUser).values(values).returning();
+  return row;
+}
+
+export async function listUsers(
+  db: Db,
+  filters: { scope?: SQL; q?: string; orgId?: string; role?: string },
+  page: number,
+  pageSize: number,
+) {
+  const where = and(
+    filters.scope,
+    filters.q
+      ? or(ilike(appUser.username, `%${filters.q}%`), ilike(appUser.displayName, `%${filters.q}%`))
+      : undefined,
+    filters.orgId ? eq(appUser.orgId, filters.orgId) : undefined,
+    filters.role ? arrayContains(appUser.roles, [filters.role]) : undefined,
+  );
+  const [rows, [{ n }]] = await Promise.all([
+    db
+      .select({ user: appUser, org })
+      .from(appUser)
+      .innerJoin(org, eq(org.id, appUser.orgId))
+      .where(where)
+      .orderBy(asc(appUser.username))
+      .limit(pageSize)
+      .offset((page - 1) * pageSize),
+    db.select({ n: count() }).from(appUser).innerJoin(org, eq(org.id, appUser.orgId)).where(where),
+  ]);
+  return { rows, total: Number(n) };
+}
+
+export async function findApiKeyByPrefix(db: Db, prefix: string) {
+  const [row] = await db
+    .select({ key: apiKey, org })
+    .from(apiKey)
+    .innerJoin(org, eq(org.id, apiKey.orgId))
+    .where(eq(apiKey.prefix, prefix));
+  return row;
+}
+
+export async function findApiKey(db: Db, id: string) {
+  const [row] = await db
+    .select({ key: apiKey, org })
+    .from(apiKey)
+    .innerJoin(org, eq(org.id, apiKey.orgId))
+    .where(eq(apiKey.id, id));
+  return row;
+}
+
+export async function touchApiKey(db: Db, id: string) {
+  await db
+    .update(apiKey)
+    .set({ lastUsedAt: new Date() })
+    .where(
+      and(
+        eq(apiKey.id, id),
+        or(isNull(apiKey.lastUsedAt), sql`${apiKey.lastUsedAt} < now() - interval '60 seconds'`),
+      ),
+    );
+}
+
+export async function listApiKeys(db: Db, scope: SQL | undefined, orgId?: string) {
+  return db
+    .select({ key: apiKey, org })
+    .from(apiKey)
+    .innerJoin(org, eq(org.id, apiKey.orgId))
+    .where(and(scope, orgId ? eq(apiKey.orgId, orgId) : undefined))
+    .orderBy(asc(apiKey.createdAt));
+}
+
+export async function insertApiKey(db: Db, values: typeof apiKey.$inferInsert) {
+  const [row] = await db.insert(apiKey).values(values).returning();
+  return row;
+}
+
+export async function revokeApiKeyRow(db: Db, id: string) {
+  const [row] = await db
+    .update(apiKey)
+    .set({ revokedAt: new Date() })
+    .where(and(eq(apiKey.id, id), isNull(apiKey.revokedAt)))
+    .returning();
+  return row;
+}
+
+export const notExpired = () => gt(session.expiresAt, sql`now()`);

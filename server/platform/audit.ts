@@ -1,0 +1,55 @@
+/**
+ * Appends one event row inside the caller's transaction: the write and its audit record commit
+ * or roll back together. The row is the audit trail, the outbox and the live feed at once.
+ */
+import { event } from '../modules/audit/tables.ts';
+import type { RequestContext } from './context.ts';
+import type { Db } from './db.ts';
+
+export interface EventInput {
+  action: string;
+  entityType: string;
+  entityId: string | null;
+  /** District of the entity (null for city-level records): decides who may read the event. */
+  districtCode: string | null;
+  before?: unknown;
+  after?: unknown;
+  reason?: string | null;
+}
+
+/** Fields that never enter the audit trail, whatever the entity. */
+const SECRET_FIELDS = new Set(['passwordHash', 'password', 'secretHash', 'tokenHash', 'secret', 'token']);
+
+export function redact<T>(value: T): T {
+  if (value === null || value === undefined || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map(redact) as T;
+  if (value instanceof Date) return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+    out[k] = SECRET_FIELDS.has(k) ? '[redacted]' : redact(v);
+  }
+  return out as T;
+}
+
+export async function recordEvent(tx: Db, ctx: RequestContext, input: EventInput): Promise<number> {
+  const [row] = await tx
+    .insert(event)
+    .values({
+      actorType: ctx.actor.type,
+      actorId: ctx.actor.id,
+      actorName: ctx.actor.name,
+      actorOrgId: ctx.actor.orgId,
+      action: input.action,
+      entityType: input.entityType,
+      entityId: input.entityId,
+      districtCode: input.districtCode,
+      before:
+        input.before === undefined ? null : (JSON.parse(JSON.stringify(redact(input.before))) as object),
+      after: input.after === undefined ? null : (JSON.parse(JSON.stringify(redact(input.after))) as object),
+      reason: input.reason ?? null,
+      requestId: ctx.requestId,
+      sourceIp: ctx.sourceIp,
+    })
+    .returning({ id: event.id });
+  return row.id;
+}

@@ -1,0 +1,61 @@
+/**
+ * Configuration from the environment. Values a city would change at run time (time limits,
+ * routing, weights) live in the database; only process-level settings are read here.
+ */
+import path from 'node:path';
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  /** PostgreSQL connection string; undefined means embedded PGlite under dataDir. */
+  databaseUrl: string | undefined;
+  demoPassword: string;
+  /** Seed the demo city on first start. */
+  seedDemo: boolean;
+  sessionTtlHours: number;
+  loginMaxFailures: number;
+  loginLockMinutes: number;
+  /** Login attempts allowed per source address per minute. */
+  loginRateLimitPerMinute: number;
+  bodyLimitBytes: number;
+  cookieSecure: boolean;
+  logLevel: string;
+  trustProxy: boolean;
+}
+
+export const DEFAULT_PORT = 8600;
+export const DEFAULT_DEMO_PASSWORD = 'cityops2026';
+
+function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`${name} must be a non-negative number, got "${raw}"`);
+  return n;
+}
+
+function bool(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  return ['1', 'true', 'yes', 'on'].includes(raw.toLowerCase());
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  return {
+    port: int(env, 'PORT', DEFAULT_PORT),
+    host: env.HOST || '0.0.0.0',
+    dataDir: path.resolve(env.DATA_DIR || './data'),
+    databaseUrl: env.DATABASE_URL || undefined,
+    demoPassword: env.DEMO_PASSWORD || DEFAULT_DEMO_PASSWORD,
+    seedDemo: bool(env, 'SEED_DEMO', true),
+    sessionTtlHours: int(env, 'SESSION_TTL_HOURS', 12),
+    loginMaxFailures: int(env, 'LOGIN_MAX_FAILURES', 5),
+    loginLockMinutes: int(env, 'LOGIN_LOCK_MINUTES', 15),
+    loginRateLimitPerMinute: int(env, 'LOGIN_RATE_LIMIT_PER_MINUTE', 30),
+    bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 1024 * 1024),
+    cookieSecure: bool(env, 'COOKIE_SECURE', false),
+    logLevel: env.LOG_LEVEL || 'info',
+    trustProxy: bool(env, 'TRUST_PROXY', false),
+  };
+}

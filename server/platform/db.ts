@@ -1,0 +1,127 @@
+/**
+ * One database handle for both drivers: PostgreSQL (DATABASE_URL) in production, PGlite
+ * (Postgres compiled to WASM, files under DATA_DIR) when no URL is given. The same Drizzle
+ * queries and the same SQL migrations run on both (docs/adr/0001-pglite-and-postgresql.md).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import { type SQL, sql } from 'drizzle-orm';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import pg from 'pg';
+import * as schema from '../db-schema.ts';
+
+export type Schema = typeof schema;
+/** The Drizzle database or a transaction on it: both drivers share this interface. */
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+export type DriverName = 'pglite' | 'postgres';
+
+export interface Database {
+  db: Db;
+  driver: DriverName;
+  /** Runs raw SQL and returns its rows (same shape on both drivers). */
+  query<T = Record<string, unknown>>(q: SQL): Promise<T[]>;
+  /** Applies pending migrations (idempotent; serialized across nodes on PostgreSQL). */
+  migrate(): Promise<void>;
+  migrationsApplied(): Promise<boolean>;
+  /** Pool figures for /metrics. */
+  poolStats(): { total: number; idle: number; waiting: number };
+  close(): Promise<void>;
+}
+
+export const MIGRATIONS_DIR = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../db/migrations',
+);
+
+function expectedMigrationCount(): number {
+  const journal = JSON.parse(fs.readFileSync(path.join(MIGRATIONS_DIR, 'meta/_journal.json'), 'utf8'));
+  return journal.entries.length;
+}
+
+// An arbitrary constant: the advisory lock that makes concurrent starts migrate one at a time.
+const MIGRATION_LOCK_KEY = 4_721_004_471;
+
+export async function openDatabase(opts: {
+  databaseUrl?: string;
+  dataDir?: string;
+  /** PGlite only: keep the database in memory (tests). */
+  inMemory?: boolean;
+  poolSize?: number;
+}): Promise<Database> {
+  if (opts.databaseUrl) return openPostgres(opts.databaseUrl, opts.poolSize ?? 10);
+  return openPglite(opts.inMemory ? undefined : path.join(opts.dataDir ?? './data', 'pglite'));
+}
+
+async function openPostgres(url: string, poolSize: number): Promise<Database> {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  // A broken idle connection must not crash the process; the pool replaces it.
+  pool.on('error', () => {});
+  const db = drizzlePg(pool, { schema }) as unknown as Db;
+  const database: Database = {
+    db,
+    driver: 'postgres',
+    async query<T>(q: SQL) {
+      const res = await db.execute(q);
+      return (res as unknown as { rows: T[] }).rows;
+    },
+    async migrate() {
+      const client = await pool.connect();
+      try {
+        await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+        await migratePg(drizzlePg(client, { schema }), { migrationsFolder: MIGRATIONS_DIR });
+      } finally {
+        await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => {});
+        client.release();
+      }
+    },
+    migrationsApplied: () => migrationsApplied(database),
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+    close: () => pool.end(),
+  };
+  return database;
+}
+
+async function openPglite(dir: string | undefined): Promise<Database> {
+  if (dir) fs.mkdirSync(dir, { recursive: true });
+  const client = dir ? await PGlite.create(dir) : await PGlite.create();
+  const db = drizzlePglite(client, { schema }) as unknown as Db;
+  let closed = false;
+  const database: Database = {
+    db,
+    driver: 'pglite',
+    async query<T>(q: SQL) {
+      const res = await db.execute(q);
+      return (res as unknown as { rows: T[] }).rows;
+    },
+    async migrate() {
+      await migratePglite(drizzlePglite(client, { schema }), { migrationsFolder: MIGRATIONS_DIR });
+    },
+    migrationsApplied: () => migrationsApplied(database),
+    // PGlite is one in-process connection: report it as a pool of one.
+    poolStats: () => ({ total: 1, idle: 1, waiting: 0 }),
+    async close() {
+      if (closed) return;
+      closed = true;
+      // PGlite.close() checkpoints and flushes the WAL: skipping it risks a corrupt data dir.
+      await client.close();
+    },
+  };
+  return database;
+}
+
+async function migrationsApplied(database: Database): Promise<boolean> {
+  try {
+    const rows = await database.query<{ n: number }>(
+      sql`SELECT count(*)::int AS n FROM drizzle.__drizzle_migrations`,
+    );
+    return (rows[0]?.n ?? 0) >= expectedMigrationCount();
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,97 @@
+/**
+ * One catalogue of errors: a stable code, an HTTP status and a message in Chinese and English.
+ * Services throw AppError; the handler in http-errors.ts renders
+ * `{ "error": { "code", "message", "details" } }` in the caller's language.
+ */
+
+export const ERRORS = {
+  BAD_REQUEST: { status: 400, zh: '请求无效', en: 'Bad request' },
+  VALIDATION_FAILED: { status: 400, zh: '请求参数校验失败', en: 'Request validation failed' },
+  MALFORMED_JSON: { status: 400, zh: '请求体不是有效的 JSON', en: 'Request body is not valid JSON' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, zh: '不支持的内容类型', en: 'Unsupported content type' },
+  PAYLOAD_TOO_LARGE: { status: 413, zh: '请求体过大', en: 'Request body too large' },
+  AUTH_REQUIRED: { status: 401, zh: '请先登录', en: 'Authentication required' },
+  AUTH_INVALID_TOKEN: { status: 401, zh: '令牌无效或已注销', en: 'Token is invalid or revoked' },
+  AUTH_TOKEN_EXPIRED: {
+    status: 401,
+    zh: '登录已过期，请重新登录',
+    en: 'Token has expired, please log in again',
+  },
+  AUTH_INVALID_CREDENTIALS: { status: 401, zh: '用户名或密码错误', en: 'Wrong username or password' },
+  AUTH_ACCOUNT_LOCKED: {
+    status: 423,
+    zh: '账号因多次密码错误已被临时锁定，请稍后再试',
+    en: 'Account temporarily locked after repeated failed logins; try again later',
+  },
+  AUTH_ACCOUNT_DISABLED: { status: 403, zh: '账号已停用', en: 'Account is disabled' },
+  AUTH_WRONG_PASSWORD: { status: 400, zh: '当前密码不正确', en: 'Current password is wrong' },
+  PASSWORD_TOO_WEAK: {
+    status: 400,
+    zh: '密码至少 8 位，且须同时包含字母和数字',
+    en: 'Password needs at least 8 characters with letters and digits',
+  },
+  FORBIDDEN: { status: 403, zh: '无权执行此操作', en: 'You are not allowed to do this' },
+  NOT_FOUND: { status: 404, zh: '资源不存在', en: 'Not found' },
+  ROUTE_NOT_FOUND: { status: 404, zh: '接口不存在', en: 'No such route' },
+  CONFLICT: {
+    status: 409,
+    zh: '数据已被他人修改，请刷新后重试',
+    en: 'The record was changed by someone else; reload and try again',
+  },
+  DUPLICATE: { status: 409, zh: '已存在相同的记录', en: 'A record with the same key already exists' },
+  RATE_LIMITED: { status: 429, zh: '请求过于频繁，请稍后再试', en: 'Too many requests; slow down' },
+  INVALID_REFERENCE: {
+    status: 422,
+    zh: '引用的对象不存在或不可用',
+    en: 'A referenced record does not exist',
+  },
+  UNPROCESSABLE: { status: 422, zh: '请求无法处理', en: 'The request cannot be processed' },
+  SERVICE_UNAVAILABLE: { status: 503, zh: '服务暂不可用', en: 'Service unavailable' },
+  INTERNAL: { status: 500, zh: '服务器内部错误', en: 'Internal server error' },
+} as const satisfies Record<string, { status: number; zh: string; en: string }>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+export interface ErrorDetail {
+  /** The field the problem is about, as a JSON pointer-ish path like `body.roles[0]`. */
+  field?: string;
+  message: string;
+  [k: string]: unknown;
+}
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly details: ErrorDetail[];
+  /** Overrides the catalogue text when the situation needs a more precise sentence. */
+  readonly zh?: string;
+  readonly en?: string;
+
+  constructor(code: ErrorCode, opts: { details?: ErrorDetail[]; zh?: string; en?: string } = {}) {
+    super(opts.en ?? ERRORS[code].en);
+    this.code = code;
+    this.status = ERRORS[code].status;
+    this.details = opts.details ?? [];
+    this.zh = opts.zh;
+    this.en = opts.en;
+  }
+}
+
+export const notFound = (what: string, id: string) =>
+  new AppError('NOT_FOUND', {
+    zh: `${what}不存在：${id}`,
+    en: `${what} not found: ${id}`,
+    details: [{ field: 'id', message: id }],
+  });
+
+export function messageFor(err: AppError, lang: 'zh' | 'en'): string {
+  if (lang === 'zh') return err.zh ?? ERRORS[err.code].zh;
+  return err.en ?? ERRORS[err.code].en;
+}
+
+/** Picks zh or en from an Accept-Language header; Chinese is the default. */
+export function languageOf(acceptLanguage: string | undefined): 'zh' | 'en' {
+  if (!acceptLanguage) return 'zh';
+  const first = acceptLanguage.split(',')[0]?.trim().toLowerCase() ?? '';
+  return first.startsWith('en') ? 'en' : 'zh';
+}

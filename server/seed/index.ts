@@ -1,0 +1,71 @@
+/**
+ * First-start seed of the demo city. Runs once: it is skipped when any organisation exists, so a
+ * restart never duplicates or overwrites what users changed. Every row it writes is audited as
+ * the system actor "seed".
+ */
+import { count } from 'drizzle-orm';
+import { hashPassword } from '../modules/identity/password.ts';
+import { appUser } from '../modules/identity/tables.ts';
+import { org } from '../modules/org/tables.ts';
+import { recordEvent } from '../platform/audit.ts';
+import type { Config } from '../platform/config.ts';
+import { systemContext } from '../platform/context.ts';
+import type { Database } from '../platform/db.ts';
+import { demoOrgs, demoUsers } from './demo-orgs.ts';
+
+export async function isSeeded(database: Database): Promise<boolean> {
+  const [{ n }] = await database.db.select({ n: count() }).from(org);
+  return Number(n) > 0;
+}
+
+export async function seedDemo(database: Database, config: Pick<Config, 'demoPassword'>): Promise<boolean> {
+  if (await isSeeded(database)) return false;
+  const ctx = systemContext('seed');
+  const users = demoUsers();
+  // Hash outside the transaction (scrypt is deliberately slow); each account gets its own salt.
+  const hashes = await Promise.all(users.map(() => hashPassword(config.demoPassword)));
+  await database.db.transaction(async (tx) => {
+    const ids = new Map<string, { id: string; districtCode: string | null }>();
+    for (const o of demoOrgs()) {
+      const [row] = await tx
+        .insert(org)
+        .values({
+          kind: o.kind,
+          name: o.name,
+          code: o.code,
+          parentId: o.parentKey ? ids.get(o.parentKey)!.id : null,
+          districtCode: o.districtCode,
+        })
+        .returning();
+      ids.set(o.key, { id: row.id, districtCode: row.districtCode });
+      await recordEvent(tx, ctx, {
+        action: 'org.create',
+        entityType: 'org',
+        entityId: row.id,
+        districtCode: row.districtCode,
+        after: row,
+      });
+    }
+    for (const [i, u] of users.entries()) {
+      const o = ids.get(u.orgKey)!;
+      const [row] = await tx
+        .insert(appUser)
+        .values({
+          username: u.username,
+          displayName: u.displayName,
+          orgId: o.id,
+          roles: u.roles,
+          passwordHash: hashes[i],
+        })
+        .returning();
+      await recordEvent(tx, ctx, {
+        action: 'user.create',
+        entityType: 'user',
+        entityId: row.id,
+        districtCode: o.districtCode,
+        after: { ...row, passwordHash: undefined },
+      });
+    }
+  });
+  return true;
+}
