@@ -1,0 +1,110 @@
+/**
+ * An application on a fresh test database with the demo organisations and accounts seeded, and
+ * small helpers to call it as a given user. Requests go through Fastify's inject (no socket).
+ */
+import { Writable } from 'node:stream';
+import type { LightMyRequestResponse } from 'fastify';
+import { buildApp } from '../../server/app.ts';
+import { type Config, loadConfig } from '../../server/platform/config.ts';
+import type { App } from '../../server/platform/types.ts';
+import { seedDemo } from '../../server/seed/index.ts';
+import { createTestDatabase, type TestDatabase } from './db.ts';
+
+export const DEMO_PASSWORD = 'test-pass-2026';
+
+export interface TestApp {
+  app: App;
+  database: TestDatabase;
+  config: Config;
+  /** Every log line the app wrote, for tests that check what is (not) logged. */
+  logLines: string[];
+  login(username: string, password?: string): Promise<string>;
+  as(token: string | null): Caller;
+  close(): Promise<void>;
+}
+
+export interface Caller {
+  get(url: string, headers?: Record<string, string>): Promise<LightMyRequestResponse>;
+  post(url: string, body?: unknown, headers?: Record<string, string>): Promise<LightMyRequestResponse>;
+  put(url: string, body?: unknown, headers?: Record<string, string>): Promise<LightMyRequestResponse>;
+  patch(url: string, body?: unknown, headers?: Record<string, string>): Promise<LightMyRequestResponse>;
+  delete(url: string, headers?: Record<string, string>): Promise<LightMyRequestResponse>;
+}
+
+export async function createTestApp(overrides: Partial<Config> = {}): Promise<TestApp> {
+  const database = await createTestDatabase();
+  const config: Config = {
+    ...loadConfig({}),
+    demoPassword: DEMO_PASSWORD,
+    loginRateLimitPerMinute: 10_000,
+    logLevel: 'info',
+    ...overrides,
+  };
+  await seedDemo(database, config);
+  const logLines: string[] = [];
+  const stream = new Writable({
+    write(chunk, _enc, cb) {
+      logLines.push(String(chunk));
+      cb();
+    },
+  });
+  const app = await buildApp({
+    config,
+    database,
+    logger: { level: 'info', stream, redact: ['req.headers.authorization', 'req.headers.cookie'] },
+    serveWeb: false,
+  });
+  await app.ready();
+  const tokens = new Map<string, string>();
+
+  const as = (token: string | null): Caller => {
+    const auth = (h?: Record<string, string>) => ({
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...h,
+    });
+    const send = (
+      method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+      url: string,
+      body?: unknown,
+      headers?: Record<string, string>,
+    ) =>
+      app.inject({
+        method,
+        url,
+        headers: auth(headers),
+        ...(body === undefined ? {} : { payload: body as object }),
+      });
+    return {
+      get: (url, h) => send('GET', url, undefined, h),
+      post: (url, b, h) => send('POST', url, b, h),
+      put: (url, b, h) => send('PUT', url, b, h),
+      patch: (url, b, h) => send('PATCH', url, b, h),
+      delete: (url, h) => send('DELETE', url, undefined, h),
+    };
+  };
+
+  return {
+    app,
+    database,
+    config,
+    logLines,
+    as,
+    async login(username, password = DEMO_PASSWORD) {
+      const cached = tokens.get(`${username}:${password}`);
+      if (cached) return cached;
+      const res = await app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { username, password },
+      });
+      if (res.statusCode !== 200) throw new Error(`login ${username} failed: ${res.statusCode} ${res.body}`);
+      const token = res.json().token as string;
+      tokens.set(`${username}:${password}`, token);
+      return token;
+    },
+    async close() {
+      await app.close();
+      await database.dispose();
+    },
+  };
+}
