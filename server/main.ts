@@ -58,7 +58,7 @@ async function main() {
       feed.stop();
       await database.close();
       unlock();
-      app.log.info('stopped cleanly');
+      process.stdout.write(`CityOps stopped cleanly (${signal}): requests finished, database closed.\n`);
       process.exit(0);
     } catch (err) {
       app.log.error({ err }, 'error while stopping');
