@@ -131,7 +131,7 @@ const ROUTES: RouteCase[] = [
   },
   {
     name: 'POST /api/orgs',
-    async call(a, c, tg) {
+    async call(a, _c, tg) {
       const district = tg === 'otherDistrict' ? '330205' : '330203';
       const parent = tg === 'otherDistrict' ? 'jiangbeiCentre' : 'haishuCentre';
       return t.as(token.get(a)!).post('/api/orgs', {
@@ -149,25 +149,21 @@ const ROUTES: RouteCase[] = [
   {
     name: 'POST /api/api-keys',
     call: (a, c, tg) =>
-      t
-        .as(token.get(a)!)
-        .post('/api/api-keys', {
-          name: `k-${a}`,
-          orgId: orgId[targetOrgKey(c, tg)],
-          permissions: ['org:read'],
-        }),
+      t.as(token.get(a)!).post('/api/api-keys', {
+        name: `k-${a}`,
+        orgId: orgId[targetOrgKey(c, tg)],
+        permissions: ['org:read'],
+      }),
     expected: (c, tg) => (!isAdmin(c) ? 403 : adminReaches(c, tg) ? 201 : 422),
   },
   {
     name: 'DELETE /api/api-keys/:id',
     async call(a, c, tg) {
-      const created = await t
-        .as(token.get('admin')!)
-        .post('/api/api-keys', {
-          name: 'victim',
-          orgId: orgId[targetOrgKey(c, tg)],
-          permissions: ['org:read'],
-        });
+      const created = await t.as(token.get('admin')!).post('/api/api-keys', {
+        name: 'victim',
+        orgId: orgId[targetOrgKey(c, tg)],
+        permissions: ['org:read'],
+      });
       return t.as(token.get(a)!).delete(`/api/api-keys/${created.json().key.id}`);
     },
     expected: (c, tg) => (!isAdmin(c) ? 403 : adminReaches(c, tg) ? 204 : 404),
@@ -198,15 +194,13 @@ beforeAll(async () => {
     ['tgt.hs-greening', 'hsGreening', ['unit_handler']],
     ['tgt.jb-sanitation', 'jbSanitation', ['unit_handler']],
   ] as const) {
-    const r = await t
-      .as(admin)
-      .post('/api/users', {
-        username,
-        displayName: username,
-        orgId: orgId[org],
-        roles,
-        password: 'matrix-pass-1',
-      });
+    const r = await t.as(admin).post('/api/users', {
+      username,
+      displayName: username,
+      orgId: orgId[org],
+      roles,
+      password: 'matrix-pass-1',
+    });
     expect(r.statusCode).toBe(201);
   }
   const users = (await t.as(admin).get('/api/users?pageSize=200')).json().items as {
