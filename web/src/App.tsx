@@ -1,0 +1,76 @@
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { App as AntApp, ConfigProvider } from 'antd';
+import enUS from 'antd/locale/en_US';
+import zhCN from 'antd/locale/zh_CN';
+import { useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
+import { BrowserRouter, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router';
+import { isApiError, setUnauthorizedHandler } from './api/client';
+import { useMe } from './api/queries';
+import { AppLayout } from './layout/AppLayout';
+import { MENU_ITEMS, menuFor } from './menu';
+import { LoginPage } from './pages/LoginPage';
+import { NotFoundPage } from './pages/NotFoundPage';
+
+const queryClient = new QueryClient({
+  defaultOptions: {
+    queries: {
+      retry: (count, error) => {
+        if (isApiError(error) && error.status > 0 && error.status < 500) return false;
+        return count < 2;
+      },
+      refetchOnWindowFocus: false,
+      staleTime: 10_000,
+    },
+  },
+});
+
+/** A 401 anywhere means the session is gone: forget cached data and go to the login page. */
+function UnauthorizedRedirect() {
+  const navigate = useNavigate();
+  const location = useLocation();
+  useEffect(() => {
+    setUnauthorizedHandler(() => {
+      if (window.location.pathname === '/login') return;
+      queryClient.clear();
+      void navigate('/login', { replace: true, state: { from: location.pathname + location.search } });
+    });
+    return () => setUnauthorizedHandler(null);
+  }, [navigate, location]);
+  return null;
+}
+
+export function App() {
+  const { i18n } = useTranslation();
+  const antdLocale = i18n.language === 'en-US' ? enUS : zhCN;
+  return (
+    <ConfigProvider locale={antdLocale} theme={{ token: { borderRadius: 4 } }}>
+      <AntApp>
+        <QueryClientProvider client={queryClient}>
+          <BrowserRouter>
+            <UnauthorizedRedirect />
+            <Routes>
+              <Route path="/login" element={<LoginPage />} />
+              <Route path="/" element={<AppLayout />}>
+                <Route index element={<HomeRedirect />} />
+                {MENU_ITEMS.map((item) => (
+                  <Route key={item.key} path={item.path.slice(1)} element={item.element} />
+                ))}
+                <Route path="*" element={<NotFoundPage />} />
+              </Route>
+            </Routes>
+          </BrowserRouter>
+        </QueryClientProvider>
+      </AntApp>
+    </ConfigProvider>
+  );
+}
+
+/** `/` opens the first page of the caller's menu. */
+function HomeRedirect() {
+  const { data: me } = useMe();
+  const first = me ? menuFor(me.menu)[0] : undefined;
+  if (!me) return null;
+  if (!first) return <NotFoundPage />;
+  return <Navigate to={first.path} replace />;
+}

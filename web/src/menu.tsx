@@ -1,0 +1,61 @@
+import {
+  ApartmentOutlined,
+  AuditOutlined,
+  DashboardOutlined,
+  KeyOutlined,
+  TeamOutlined,
+} from '@ant-design/icons';
+import type { ReactNode } from 'react';
+import { ApiKeysPage } from './pages/ApiKeysPage';
+import { AuditPage } from './pages/AuditPage';
+import { DashboardPage } from './pages/DashboardPage';
+import { OrgsPage } from './pages/OrgsPage';
+import { UsersPage } from './pages/UsersPage';
+
+export interface MenuItemDef {
+  /** The key the server sends in `me.menu`. */
+  key: string;
+  path: string;
+  icon: ReactNode;
+  /** i18n key of the label. */
+  label: string;
+  element: ReactNode;
+}
+
+/** Every menu key this client knows. The menu shows only the keys the server sends in `me.menu`. */
+export const MENU_ITEMS: MenuItemDef[] = [
+  {
+    key: 'dashboard',
+    path: '/dashboard',
+    icon: <DashboardOutlined />,
+    label: 'menu.dashboard',
+    element: <DashboardPage />,
+  },
+  { key: 'users', path: '/users', icon: <TeamOutlined />, label: 'menu.users', element: <UsersPage /> },
+  { key: 'orgs', path: '/orgs', icon: <ApartmentOutlined />, label: 'menu.orgs', element: <OrgsPage /> },
+  {
+    key: 'apiKeys',
+    path: '/api-keys',
+    icon: <KeyOutlined />,
+    label: 'menu.apiKeys',
+    element: <ApiKeysPage />,
+  },
+  { key: 'audit', path: '/audit', icon: <AuditOutlined />, label: 'menu.audit', element: <AuditPage /> },
+];
+
+const byKey = new Map(MENU_ITEMS.map((m) => [m.key, m]));
+
+/** The server's menu keys mapped to known entries, in the server's order; unknown keys are dropped. */
+export function menuFor(keys: readonly string[]): MenuItemDef[] {
+  const out: MenuItemDef[] = [];
+  for (const k of keys) {
+    const item = byKey.get(k);
+    if (item && !out.includes(item)) out.push(item);
+  }
+  return out;
+}
+
+/** The known entry whose route contains this pathname. */
+export function menuItemForPath(pathname: string): MenuItemDef | undefined {
+  return MENU_ITEMS.find((m) => pathname === m.path || pathname.startsWith(`${m.path}/`));
+}

@@ -1,0 +1,306 @@
+import { ReloadOutlined, SearchOutlined } from '@ant-design/icons';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import {
+  AutoComplete,
+  Button,
+  Card,
+  Col,
+  DatePicker,
+  Form,
+  Input,
+  Row,
+  Space,
+  Table,
+  Tag,
+  Typography,
+} from 'antd';
+import type { ColumnsType } from 'antd/es/table';
+import type { Dayjs } from 'dayjs';
+import { type CSSProperties, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api } from '../api/client';
+import type { AuditEvent, ListResult } from '../api/types';
+import { formatTime } from '../components/format';
+import { PageContainer } from '../components/PageContainer';
+
+interface Filters {
+  actorId?: string;
+  entityType?: string;
+  entityId?: string;
+  action?: string;
+  from?: string;
+  to?: string;
+}
+
+interface FilterForm {
+  actorId?: string;
+  entityType?: string;
+  entityId?: string;
+  action?: string;
+  range?: [Dayjs | null, Dayjs | null] | null;
+}
+
+const ENTITY_TYPES = ['user', 'org', 'api_key', 'session'];
+/** Actions written so far (suggestions only: the filter accepts any text). */
+const ACTIONS = [
+  'auth.login',
+  'auth.login_failed',
+  'auth.logout',
+  'user.create',
+  'user.update',
+  'user.password_change',
+  'user.password_reset',
+  'user.preferences',
+  'org.create',
+  'org.update',
+  'apikey.create',
+  'apikey.revoke',
+];
+
+const ACTOR_COLORS: Record<string, string> = {
+  user: 'blue',
+  api_key: 'purple',
+  system: 'default',
+  anonymous: 'orange',
+};
+
+export function AuditPage() {
+  const { t } = useTranslation();
+  const [filters, setFilters] = useState<Filters>({});
+  const [page, setPage] = useState(1);
+  const [pageSize, setPageSize] = useState(20);
+  const [form] = Form.useForm<FilterForm>();
+
+  const list = useQuery({
+    queryKey: ['audit', filters, page, pageSize],
+    queryFn: () => api.get<ListResult<AuditEvent>>('/api/audit', { ...filters, page, pageSize }),
+    placeholderData: keepPreviousData,
+  });
+
+  const apply = (v: FilterForm) => {
+    const [from, to] = v.range ?? [];
+    setFilters({
+      actorId: v.actorId?.trim() || undefined,
+      entityType: v.entityType?.trim() || undefined,
+      entityId: v.entityId?.trim() || undefined,
+      action: v.action?.trim() || undefined,
+      from: from ? from.toISOString() : undefined,
+      to: to ? to.toISOString() : undefined,
+    });
+    setPage(1);
+  };
+
+  const columns: ColumnsType<AuditEvent> = [
+    { title: t('audit.at'), dataIndex: 'at', width: 170, render: formatTime },
+    {
+      title: t('audit.actor'),
+      key: 'actor',
+      width: 200,
+      render: (_, e) => (
+        <Space size={4}>
+          <Tag color={ACTOR_COLORS[e.actorType]}>
+            {t(`actorType.${e.actorType}`, { defaultValue: e.actorType })}
+          </Tag>
+          <span title={e.actorId ?? undefined}>{e.actorName || e.actorId || '—'}</span>
+        </Space>
+      ),
+    },
+    {
+      title: t('audit.action'),
+      dataIndex: 'action',
+      width: 200,
+      render: (a: string) => <Typography.Text code>{a}</Typography.Text>,
+    },
+    {
+      title: t('audit.entityType'),
+      dataIndex: 'entityType',
+      width: 120,
+      render: (v: string) => t(`entityType.${v}`, { defaultValue: v }),
+    },
+    {
+      title: t('audit.entityId'),
+      dataIndex: 'entityId',
+      ellipsis: true,
+      render: (v: string | null) => (v ? <Typography.Text copyable={{ text: v }}>{v}</Typography.Text> : '—'),
+    },
+    { title: t('audit.sourceIp'), dataIndex: 'sourceIp', width: 140, render: (v: string | null) => v || '—' },
+  ];
+
+  return (
+    <PageContainer testId="page-audit" title={t('menu.audit')}>
+      <Card style={{ marginBottom: 16 }} styles={{ body: { paddingBottom: 0 } }}>
+        <Form form={form} layout="inline" onFinish={apply} data-testid="audit-filter">
+          <Form.Item name="actorId" label={t('audit.actorId')} style={{ marginBottom: 16 }}>
+            <Input allowClear style={{ width: 200 }} data-testid="audit-filter-actor" />
+          </Form.Item>
+          <Form.Item name="entityType" label={t('audit.entityType')} style={{ marginBottom: 16 }}>
+            <AutoComplete
+              allowClear
+              style={{ width: 150 }}
+              options={ENTITY_TYPES.map((v) => ({
+                value: v,
+                label: `${t(`entityType.${v}`, { defaultValue: v })} (${v})`,
+              }))}
+              data-testid="audit-filter-entity-type"
+            />
+          </Form.Item>
+          <Form.Item name="entityId" label={t('audit.entityId')} style={{ marginBottom: 16 }}>
+            <Input allowClear style={{ width: 200 }} data-testid="audit-filter-entity-id" />
+          </Form.Item>
+          <Form.Item name="action" label={t('audit.action')} style={{ marginBottom: 16 }}>
+            <AutoComplete
+              allowClear
+              style={{ width: 180 }}
+              options={ACTIONS.map((v) => ({ value: v }))}
+              showSearch={{ filterOption: (input, option) => String(option?.value ?? '').includes(input) }}
+              data-testid="audit-filter-action"
+            />
+          </Form.Item>
+          <Form.Item name="range" label={t('audit.timeRange')} style={{ marginBottom: 16 }}>
+            <DatePicker.RangePicker showTime allowEmpty={[true, true]} data-testid="audit-filter-range" />
+          </Form.Item>
+          <Form.Item style={{ marginBottom: 16 }}>
+            <Space>
+              <Button type="primary" htmlType="submit" icon={<SearchOutlined />} data-testid="audit-search">
+                {t('common.search')}
+              </Button>
+              <Button
+                icon={<ReloadOutlined />}
+                onClick={() => {
+                  form.resetFields();
+                  apply({});
+                }}
+              >
+                {t('common.reset')}
+              </Button>
+            </Space>
+          </Form.Item>
+        </Form>
+      </Card>
+      <Card>
+        <Table<AuditEvent>
+          rowKey="id"
+          size="middle"
+          data-testid="audit-table"
+          loading={list.isFetching}
+          columns={columns}
+          dataSource={list.data?.items ?? []}
+          scroll={{ x: 1000 }}
+          expandable={{ expandedRowRender: (e) => <AuditDetail event={e} /> }}
+          pagination={{
+            current: page,
+            pageSize,
+            total: list.data?.total ?? 0,
+            showSizeChanger: true,
+            showTotal: (total) => t('common.total', { total }),
+            onChange: (p, s) => {
+              setPage(p);
+              setPageSize(s);
+            },
+          }}
+        />
+      </Card>
+    </PageContainer>
+  );
+}
+
+function changedKeys(before: unknown, after: unknown): string[] {
+  const b = before && typeof before === 'object' ? (before as Record<string, unknown>) : {};
+  const a = after && typeof after === 'object' ? (after as Record<string, unknown>) : {};
+  const keys = new Set([...Object.keys(b), ...Object.keys(a)]);
+  return [...keys].filter((k) => JSON.stringify(b[k]) !== JSON.stringify(a[k]));
+}
+
+const preStyle: CSSProperties = {
+  background: '#fafafa',
+  border: '1px solid #f0f0f0',
+  borderRadius: 4,
+  padding: 12,
+  margin: 0,
+  maxHeight: 360,
+  overflow: 'auto',
+  fontSize: 12,
+  lineHeight: 1.6,
+  whiteSpace: 'pre-wrap',
+  wordBreak: 'break-all',
+};
+
+function JsonBlock({ value, changed, testId }: { value: unknown; changed: Set<string>; testId: string }) {
+  const { t } = useTranslation();
+  if (value === null || value === undefined) {
+    return (
+      <pre style={{ ...preStyle, color: 'rgba(0,0,0,0.45)' }} data-testid={testId}>
+        {t('audit.none')}
+      </pre>
+    );
+  }
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    return (
+      <pre style={preStyle} data-testid={testId}>
+        {JSON.stringify(value, null, 2)}
+      </pre>
+    );
+  }
+  const entries = Object.entries(value as Record<string, unknown>);
+  return (
+    <pre style={preStyle} data-testid={testId}>
+      {'{\n'}
+      {entries.map(([k, v], i) => (
+        <span
+          key={k}
+          style={changed.has(k) ? { background: '#fff1b8', display: 'block' } : { display: 'block' }}
+        >
+          {`  ${JSON.stringify(k)}: ${JSON.stringify(v, null, 2).replace(/\n/g, '\n  ')}${i < entries.length - 1 ? ',' : ''}`}
+        </span>
+      ))}
+      {'}'}
+    </pre>
+  );
+}
+
+function AuditDetail({ event }: { event: AuditEvent }) {
+  const { t } = useTranslation();
+  const changed = new Set(changedKeys(event.before, event.after));
+  return (
+    <div data-testid={`audit-detail-${event.id}`}>
+      <Space wrap style={{ marginBottom: 12 }} size="large">
+        <span>
+          <Typography.Text type="secondary">{t('audit.actorId')}: </Typography.Text>
+          <Typography.Text copyable={event.actorId ? { text: event.actorId } : false}>
+            {event.actorId ?? '—'}
+          </Typography.Text>
+        </span>
+        <span>
+          <Typography.Text type="secondary">{t('audit.requestId')}: </Typography.Text>
+          <Typography.Text>{event.requestId ?? '—'}</Typography.Text>
+        </span>
+        {event.reason && (
+          <span>
+            <Typography.Text type="secondary">{t('audit.reason')}: </Typography.Text>
+            <Typography.Text>{event.reason}</Typography.Text>
+          </span>
+        )}
+        {changed.size > 0 && (
+          <span>
+            <Typography.Text type="secondary">{t('audit.changedFields')}: </Typography.Text>
+            {[...changed].map((k) => (
+              <Tag key={k} color="gold">
+                {k}
+              </Tag>
+            ))}
+          </span>
+        )}
+      </Space>
+      <Row gutter={16}>
+        <Col span={12}>
+          <Typography.Text strong>{t('audit.before')}</Typography.Text>
+          <JsonBlock value={event.before} changed={changed} testId="audit-before" />
+        </Col>
+        <Col span={12}>
+          <Typography.Text strong>{t('audit.after')}</Typography.Text>
+          <JsonBlock value={event.after} changed={changed} testId="audit-after" />
+        </Col>
+      </Row>
+    </div>
+  );
+}
