@@ -31,10 +31,20 @@ export const PERMISSIONS = [
   'org:manage',
   'apikey:manage',
   'audit:read',
+  // City model (issue 3). Geography and the catalogue are the city's shared base: everyone reads
+  // them; writing is scoped (a district admin imports and edits only its own district).
+  'geo:read',
+  'geo:manage',
+  'catalog:read',
+  'catalog:manage',
+  'component:read',
+  'component:manage',
+  'routing:read',
+  'routing:manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
-const EVERYONE: Permission[] = ['org:read'];
+const EVERYONE: Permission[] = ['org:read', 'geo:read', 'catalog:read', 'component:read', 'routing:read'];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   inspector: EVERYONE,
@@ -53,13 +63,29 @@ export function permissionsOf(roles: readonly Role[]): Permission[] {
   return PERMISSIONS.filter((p) => set.has(p));
 }
 
-export const MENU_KEYS = ['dashboard', 'users', 'orgs', 'apiKeys', 'audit'] as const;
+export const MENU_KEYS = [
+  'dashboard',
+  'map',
+  'components',
+  'catalog',
+  'routing',
+  'imports',
+  'users',
+  'orgs',
+  'apiKeys',
+  'audit',
+] as const;
 export type MenuKey = (typeof MENU_KEYS)[number];
 
 /** Which menu entries a holder of these permissions sees; the web menu is built from this list. */
 export function menuOf(permissions: readonly Permission[]): MenuKey[] {
   const has = (p: Permission) => permissions.includes(p);
   const menu: MenuKey[] = ['dashboard'];
+  if (has('geo:read')) menu.push('map');
+  if (has('component:read')) menu.push('components');
+  if (has('catalog:read')) menu.push('catalog');
+  if (has('routing:read')) menu.push('routing');
+  if (has('geo:manage')) menu.push('imports');
   if (has('user:read')) menu.push('users');
   if (has('org:read')) menu.push('orgs');
   if (has('apikey:manage')) menu.push('apiKeys');

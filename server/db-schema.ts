@@ -1,4 +1,8 @@
 /** Every table of every module, for Drizzle (queries) and drizzle-kit (migrations). */
 export * from './modules/audit/tables.ts';
+export * from './modules/catalog/tables.ts';
+export * from './modules/components/tables.ts';
+export * from './modules/geo/tables.ts';
 export * from './modules/identity/tables.ts';
 export * from './modules/org/tables.ts';
+export * from './modules/routing/tables.ts';
