@@ -14,9 +14,15 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import { auditRoutes } from './modules/audit/routes.ts';
+import { ogcRoutes } from './modules/geo/ogc-routes.ts';
+import { geoRoutes } from './modules/geo/routes.ts';
+import { SpatialService } from './modules/geo/spatial-service.ts';
+import { TileService } from './modules/geo/tiles.ts';
+import { catalogRoutes } from './modules/catalog/routes.ts';
 import { installAuth } from './modules/identity/auth-hook.ts';
 import { identityRoutes } from './modules/identity/routes.ts';
 import { orgRoutes } from './modules/org/routes.ts';
+import { routingRoutes } from './modules/routing/routes.ts';
 import type { Config } from './platform/config.ts';
 import type { Database } from './platform/db.ts';
 import { AppError } from './platform/errors.ts';
@@ -33,6 +39,8 @@ export interface BuildOptions {
   config: Config;
   database: Database;
   feed?: EventFeed;
+  /** The in-memory grid index; built here (loaded at ready, rebuilt from `feed`) when absent. */
+  spatial?: SpatialService;
   /** Overrides the logger (tests capture log lines through a stream). */
   logger?: FastifyServerOptions['logger'];
   serveWeb?: boolean;
@@ -100,18 +108,40 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
   await app.register(identityRoutes);
   await app.register(orgRoutes);
   await app.register(auditRoutes);
+  const spatial =
+    opts.spatial ??
+    new SpatialService(database, {
+      feed: opts.feed,
+      onError: (err) => app.log.error({ err }, 'spatial index rebuild failed'),
+    });
+  app.decorate('spatial', spatial);
+  app.addHook('onReady', () => spatial.start());
+  app.addHook('onClose', async () => spatial.stop());
+  await app.register(geoRoutes(spatial));
+  await app.register(ogcRoutes(spatial, new TileService(database.db, spatial)));
+  await app.register(catalogRoutes);
+  await app.register(routingRoutes);
 
   const serveWeb = (opts.serveWeb ?? true) && fs.existsSync(path.join(WEB_DIST, 'index.html'));
   if (serveWeb) {
-    await app.register(fastifyStatic, { root: WEB_DIST, prefix: '/', wildcard: false, index: false });
+    // The built client (HTML, JS, CSS, images) is public: the login page must load before a session.
+    // The onRoute hook is encapsulated in this plugin, so it marks only the static routes.
+    await app.register(async (scope) => {
+      scope.addHook('onRoute', (route) => {
+        route.config = { ...(route.config ?? {}), public: true, operation: 'web.static' };
+      });
+      await scope.register(fastifyStatic, { root: WEB_DIST, prefix: '/', wildcard: false, index: false });
+    });
   }
+  let indexHtml: string | undefined;
   app.setNotFoundHandler((request, reply) => {
     const url = request.url.split('?')[0];
     const isApi =
       url.startsWith('/api/') || url === '/api' || url.startsWith('/ogc') || url.startsWith('/tiles');
     if (!isApi && serveWeb && request.method === 'GET') {
       // Client-side routes (/users, /audit …) all load the single-page app.
-      return reply.type('text/html').sendFile('index.html');
+      indexHtml ??= fs.readFileSync(path.join(WEB_DIST, 'index.html'), 'utf8');
+      return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(indexHtml);
     }
     return renderError(
       request,
