@@ -175,7 +175,8 @@ export async function authenticate(db: Db, credential: string): Promise<Actor> {
   if (!found || found.session.revokedAt) throw new AppError('AUTH_INVALID_TOKEN');
   if (found.session.expiresAt <= new Date()) throw new AppError('AUTH_TOKEN_EXPIRED');
   if (found.user.disabled) throw new AppError('AUTH_ACCOUNT_DISABLED');
-  await repo.touchSession(db, found.session.id);
+  // Last-seen bookkeeping at most once a minute: most requests then cost one indexed read.
+  if (Date.now() - found.session.lastSeenAt.getTime() > 60_000) await repo.touchSession(db, found.session.id);
   return userActor(found.user, found.org, found.session.id);
 }
 
@@ -185,7 +186,9 @@ async function authenticateApiKey(db: Db, prefix: string, secret: string): Promi
   const actual = Buffer.from(sha256(secret), 'hex');
   if (!found || !timingSafeEqual(expected, actual) || found.key.revokedAt)
     throw new AppError('AUTH_INVALID_TOKEN');
-  await repo.touchApiKey(db, found.key.id);
+  if (!found.key.lastUsedAt || Date.now() - found.key.lastUsedAt.getTime() > 60_000) {
+    await repo.touchApiKey(db, found.key.id);
+  }
   return {
     type: 'api_key',
     id: found.key.id,

@@ -27,13 +27,28 @@ export async function findUserWithOrg(db: Db, id: string, forUpdate = false) {
   return row;
 }
 
-export async function findSessionByTokenHash(db: Db, tokenHash: string) {
-  const [row] = await db
+/**
+ * The query behind every authenticated request: prepared once per database handle so
+ * PostgreSQL plans it once per connection instead of on every request.
+ */
+const sessionLookups = new WeakMap<Db, ReturnType<typeof prepareSessionLookup>>();
+function prepareSessionLookup(db: Db) {
+  return db
     .select({ session, user: appUser, org })
     .from(session)
     .innerJoin(appUser, eq(appUser.id, session.userId))
     .innerJoin(org, eq(org.id, appUser.orgId))
-    .where(eq(session.tokenHash, tokenHash));
+    .where(eq(session.tokenHash, sql.placeholder('tokenHash')))
+    .prepare('session_by_token_hash');
+}
+
+export async function findSessionByTokenHash(db: Db, tokenHash: string) {
+  let lookup = sessionLookups.get(db);
+  if (!lookup) {
+    lookup = prepareSessionLookup(db);
+    sessionLookups.set(db, lookup);
+  }
+  const [row] = await lookup.execute({ tokenHash });
   return row;
 }
 
