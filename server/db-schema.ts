@@ -6,3 +6,7 @@ export * from './modules/geo/tables.ts';
 export * from './modules/identity/tables.ts';
 export * from './modules/org/tables.ts';
 export * from './modules/routing/tables.ts';
+export * from './modules/calendar/tables.ts';
+export * from './modules/cases/tables.ts';
+export * from './modules/notifications/tables.ts';
+export * from './modules/outbox/tables.ts';

@@ -1,0 +1,195 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  boolean,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgSequence,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import type { CaseState } from '../../../common/workflow.ts';
+
+/** Numbers the human case codes; gaps after a rolled-back insert are harmless. */
+export const caseCodeSeq = pgSequence('case_code_seq', { startWith: 1 });
+
+export type Channel =
+  | 'inspector'
+  | 'hotline'
+  | 'web'
+  | 'app'
+  | 'wechat'
+  | 'sensor'
+  | 'video'
+  | 'department'
+  | 'opinion';
+
+/** What a case carries while an application waits for approval (the clock keeps running meanwhile). */
+export interface PendingApplications {
+  extension?: { amount: number; unit: string; reason: string; at: string; by: string };
+  parking?: { reason: string; at: string; by: string };
+  void?: { reason: string; at: string; by: string };
+}
+
+/**
+ * A case (案件): one problem in public space going through the loop. `state` follows the
+ * transition table in common/workflow.ts; every change bumps `version` (optimistic concurrency).
+ */
+export const caseFile = pgTable(
+  'case_file',
+  {
+    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    /** Human case number: district + China date + sequence, e.g. 330203-20261126-0042. */
+    code: text('code').notNull().unique(),
+    state: text('state').notNull().$type<CaseState>(),
+    version: integer('version').notNull().default(1),
+    channel: text('channel').notNull().$type<Channel>(),
+    description: text('description').notNull(),
+    address: text('address'),
+    lng: doublePrecision('lng').notNull(),
+    lat: doublePrecision('lat').notNull(),
+    gridId: text('grid_id').notNull(),
+    communityCode: text('community_code').notNull(),
+    townshipCode: text('township_code').notNull(),
+    districtCode: text('district_code').notNull(),
+    areaClass: text('area_class').notNull().$type<'A' | 'B' | 'C'>(),
+    /** Matter type (事项) or component type, `kind:code`; suggested at intake, fixed at filing. */
+    matterKind: text('matter_kind').$type<'matter' | 'component'>(),
+    matterCode: text('matter_code'),
+    componentId: text('component_id'),
+    /** The exact disposal-standard version the case was filed under. */
+    standardId: uuid('standard_id'),
+    filingConditionId: text('filing_condition_id'),
+    urgency: text('urgency').notNull().default('normal').$type<'normal' | 'urgent'>(),
+    important: boolean('important').notNull().default(false),
+    actFirst: boolean('act_first').notNull().default(false),
+    /** Which centre coordinates the case now. */
+    caseLevel: text('case_level').notNull().default('district').$type<'district' | 'city'>(),
+    pending: jsonb('pending').$type<PendingApplications>().notNull().default({}),
+    checkResult: text('check_result').$type<'pass' | 'fail'>(),
+    suggestedUnitId: uuid('suggested_unit_id'),
+    suggestedRuleId: uuid('suggested_rule_id'),
+    /** The unit the case is dispatched to now. */
+    unitId: uuid('unit_id'),
+    mergedInto: uuid('merged_into'),
+    reworkCount: integer('rework_count').notNull().default(0),
+    urgeCount: integer('urge_count').notNull().default(0),
+    rating: integer('rating'),
+    createdBy: text('created_by'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    filedAt: timestamp('filed_at', { withTimezone: true }),
+    dispatchedAt: timestamp('dispatched_at', { withTimezone: true }),
+    closedAt: timestamp('closed_at', { withTimezone: true }),
+  },
+  (t) => [
+    index('case_state_idx').on(t.state),
+    index('case_district_state_idx').on(t.districtCode, t.state),
+    index('case_unit_state_idx').on(t.unitId, t.state),
+    index('case_grid_idx').on(t.gridId),
+    index('case_created_idx').on(t.createdAt),
+    index('case_matter_lnglat_idx').on(t.matterCode, t.lng, t.lat),
+  ],
+);
+
+/**
+ * A report (上报) from any channel. The same idempotency key from the same submitter never makes a
+ * second report; a report becomes a new case or is merged into an existing one.
+ */
+export const report = pgTable(
+  'report',
+  {
+    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    /** Who submitted (user id, API key id, or `citizen:<phone>`): the idempotency namespace. */
+    submitter: text('submitter').notNull(),
+    idempotencyKey: text('idempotency_key').notNull(),
+    channel: text('channel').notNull().$type<Channel>(),
+    description: text('description').notNull(),
+    /** Coordinates as sent, with their CRS, and converted to WGS84. */
+    rawLng: doublePrecision('raw_lng').notNull(),
+    rawLat: doublePrecision('raw_lat').notNull(),
+    crs: text('crs').notNull(),
+    lng: doublePrecision('lng').notNull(),
+    lat: doublePrecision('lat').notNull(),
+    photos: jsonb('photos').$type<string[]>().notNull().default([]),
+    reporterName: text('reporter_name'),
+    reporterPhone: text('reporter_phone'),
+    caseId: uuid('case_id').notNull(),
+    /** True when the report joined an existing case as a duplicate. */
+    merged: boolean('merged').notNull().default(false),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('report_idempotency_idx').on(t.submitter, t.idempotencyKey), index('report_case_idx').on(t.caseId)],
+);
+
+/** A time-limited stage of a case (verify, filing, dispatch, dispose, check …) with its clock. */
+export const caseStage = pgTable(
+  'case_stage',
+  {
+    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    caseId: uuid('case_id').notNull(),
+    stage: text('stage').notNull(),
+    startedAt: timestamp('started_at', { withTimezone: true }).notNull(),
+    dueAt: timestamp('due_at', { withTimezone: true }).notNull(),
+    limitAmount: doublePrecision('limit_amount').notNull(),
+    limitUnit: text('limit_unit').notNull(),
+    /** Clock stopped while parked; resumed with the remaining working time. */
+    pausedAt: timestamp('paused_at', { withTimezone: true }),
+    stoppedAt: timestamp('stopped_at', { withTimezone: true }),
+    warnedAt: timestamp('warned_at', { withTimezone: true }),
+    overdueAt: timestamp('overdue_at', { withTimezone: true }),
+    extended: boolean('extended').notNull().default(false),
+  },
+  (t) => [index('case_stage_case_idx').on(t.caseId, t.stage)],
+);
+
+/**
+ * A timer: fires a stage's warning or overdue event exactly once, even with several server
+ * processes (rows are claimed with FOR UPDATE SKIP LOCKED) and across restarts.
+ */
+export const caseTimer = pgTable(
+  'case_timer',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    caseId: uuid('case_id').notNull(),
+    stageId: uuid('stage_id').notNull(),
+    kind: text('kind').notNull().$type<'warning' | 'overdue'>(),
+    fireAt: timestamp('fire_at', { withTimezone: true }).notNull(),
+    firedAt: timestamp('fired_at', { withTimezone: true }),
+    cancelledAt: timestamp('cancelled_at', { withTimezone: true }),
+  },
+  (t) => [index('case_timer_due_idx').on(t.fireAt).where(sql`fired_at IS NULL AND cancelled_at IS NULL`)],
+);
+
+/** A field task for an inspector: verify (核实) before filing, check (核查) after feedback. */
+export const caseTask = pgTable(
+  'case_task',
+  {
+    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    caseId: uuid('case_id').notNull(),
+    kind: text('kind').notNull().$type<'verify' | 'check'>(),
+    districtCode: text('district_code').notNull(),
+    assigneeId: uuid('assignee_id'),
+    status: text('status').notNull().default('open').$type<'open' | 'done' | 'cancelled'>(),
+    result: text('result'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    completedAt: timestamp('completed_at', { withTimezone: true }),
+  },
+  (t) => [index('case_task_open_idx').on(t.districtCode, t.status, t.kind)],
+);
+
+/** A photo stored under DATA_DIR by content hash, with a thumbnail; the original is kept. */
+export const photo = pgTable('photo', {
+  id: text('id').primaryKey(),
+  mime: text('mime').notNull(),
+  bytes: integer('bytes').notNull(),
+  width: integer('width'),
+  height: integer('height'),
+  createdBy: text('created_by'),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});

@@ -1,0 +1,18 @@
+import { sql } from 'drizzle-orm';
+import { index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+
+/** An in-app notification for one user (inbox), created in the same transaction as its cause. */
+export const notification = pgTable(
+  'notification',
+  {
+    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    userId: uuid('user_id').notNull(),
+    caseId: uuid('case_id'),
+    kind: text('kind').notNull(),
+    /** Message key and parameters, rendered in the reader's language by the client. */
+    params: jsonb('params').notNull().default({}),
+    readAt: timestamp('read_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('notification_user_idx').on(t.userId, t.readAt)],
+);
