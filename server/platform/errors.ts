@@ -46,6 +46,11 @@ export const ERRORS = {
     en: 'A referenced record does not exist',
   },
   UNPROCESSABLE: { status: 422, zh: '请求无法处理', en: 'The request cannot be processed' },
+  OUTSIDE_MANAGED_AREA: {
+    status: 422,
+    zh: '该坐标不在本市管理范围（任何单元网格）内',
+    en: 'The point is outside the managed area (no unit grid contains it)',
+  },
   SERVICE_UNAVAILABLE: { status: 503, zh: '服务暂不可用', en: 'Service unavailable' },
   INTERNAL: { status: 500, zh: '服务器内部错误', en: 'Internal server error' },
 } as const satisfies Record<string, { status: number; zh: string; en: string }>;

@@ -11,6 +11,7 @@ import { recordEvent } from '../platform/audit.ts';
 import type { Config } from '../platform/config.ts';
 import { systemContext } from '../platform/context.ts';
 import type { Database } from '../platform/db.ts';
+import { seedDemoCity } from './demo-city.ts';
 import { demoOrgs, demoUsers } from './demo-orgs.ts';
 
 export async function isSeeded(database: Database): Promise<boolean> {
@@ -66,6 +67,7 @@ export async function seedDemo(database: Database, config: Pick<Config, 'demoPas
         after: { ...row, passwordHash: undefined },
       });
     }
+    await seedDemoCity(tx, ctx);
   });
   return true;
 }

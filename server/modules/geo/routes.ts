@@ -1,0 +1,86 @@
+import { commonErrors } from '../../platform/schemas.ts';
+import type { App } from '../../platform/types.ts';
+import {
+  DivisionCodeParams,
+  DivisionDetail,
+  DivisionList,
+  DivisionListQuery,
+  GeoInfo,
+  GridDetail,
+  GridIdParams,
+  GridList,
+  GridListQuery,
+  LookupQuery,
+  LookupResult,
+} from './schemas.ts';
+import * as service from './service.ts';
+import type { SpatialService } from './spatial-service.ts';
+
+/** `/api/geo/*`: the point lookup, grids, divisions and the map summary (geo:read). */
+export function geoRoutes(spatial: SpatialService) {
+  return async (app: App) => {
+    app.get(
+      '/api/geo/lookup',
+      {
+        config: { operation: 'geo.lookup' },
+        schema: {
+          tags: ['geo'],
+          description:
+            'Point → unit grid, community, township, district (in memory). A point outside every grid ' +
+            'answers 422 OUTSIDE_MANAGED_AREA. `crs` names the input system; `point` is always WGS84.',
+          querystring: LookupQuery,
+          response: { 200: LookupResult, ...commonErrors },
+        },
+      },
+      (request) => service.lookup(spatial, request.ctx, request.query),
+    );
+    app.get(
+      '/api/geo/grids',
+      {
+        config: { operation: 'geo.grids.list' },
+        schema: { tags: ['geo'], querystring: GridListQuery, response: { 200: GridList, ...commonErrors } },
+      },
+      (request) => service.listGrids(app.db, request.ctx, request.query),
+    );
+    app.get(
+      '/api/geo/grids/:id',
+      {
+        config: { operation: 'geo.grids.get' },
+        schema: { tags: ['geo'], params: GridIdParams, response: { 200: GridDetail, ...commonErrors } },
+      },
+      (request) => service.getGrid(app.db, request.ctx, request.params.id),
+    );
+    app.get(
+      '/api/geo/divisions',
+      {
+        config: { operation: 'geo.divisions.list' },
+        schema: {
+          tags: ['geo'],
+          querystring: DivisionListQuery,
+          response: { 200: DivisionList, ...commonErrors },
+        },
+      },
+      (request) => service.listDivisions(app.db, request.ctx, request.query),
+    );
+    app.get(
+      '/api/geo/divisions/:code',
+      {
+        config: { operation: 'geo.divisions.get' },
+        schema: {
+          tags: ['geo'],
+          params: DivisionCodeParams,
+          response: { 200: DivisionDetail, ...commonErrors },
+        },
+      },
+      (request) => service.getDivision(app.db, request.ctx, request.params.code),
+    );
+    app.get(
+      '/api/geo/info',
+      {
+        config: { operation: 'geo.info' },
+        schema: { tags: ['geo'], response: { 200: GeoInfo, ...commonErrors } },
+      },
+      (request) => service.info(app.db, spatial, request.ctx),
+    );
+  };
+}

@@ -1,0 +1,144 @@
+import { type Static, Type } from 'typebox';
+import { Page, PageQuery, StringEnum } from '../../platform/schemas.ts';
+
+export const LOOKUP_CRS = ['wgs84', 'gcj02', 'bd09'] as const;
+export const AREA_CLASSES = ['A', 'B', 'C'] as const;
+export const DIVISION_LEVELS = ['district', 'township', 'community'] as const;
+
+/** GeoJSON geometry, WGS84 [lng, lat]. */
+export const Geometry = Type.Object(
+  { type: Type.String(), coordinates: Type.Any() },
+  { description: 'GeoJSON geometry in WGS84 (CRS84, [lng, lat])' },
+);
+export const BboxT = Type.Array(Type.Number(), {
+  minItems: 4,
+  maxItems: 4,
+  description: '[west, south, east, north] in WGS84 degrees',
+});
+const LngLat = Type.Object({ lng: Type.Number(), lat: Type.Number() });
+const Named = Type.Object({ code: Type.String(), name: Type.String() });
+
+export const LookupQuery = Type.Object(
+  {
+    lng: Type.Number({ minimum: -180, maximum: 180, description: 'longitude in the given crs' }),
+    lat: Type.Number({ minimum: -90, maximum: 90, description: 'latitude in the given crs' }),
+    crs: Type.Optional(
+      StringEnum(LOOKUP_CRS, 'coordinate system of lng/lat: wgs84 (= CGCS2000), gcj02 (AMap, Tencent), bd09 (Baidu)'),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type LookupQueryT = Static<typeof LookupQuery>;
+
+export const LookupResult = Type.Object({
+  grid: Type.Object({ id: Type.String(), areaClass: StringEnum(AREA_CLASSES) }),
+  community: Named,
+  township: Named,
+  district: Named,
+  crs: Type.Literal('wgs84', { description: 'the system of `point`' }),
+  point: LngLat,
+  input: Type.Object({ lng: Type.Number(), lat: Type.Number(), crs: StringEnum(LOOKUP_CRS) }),
+  indexRevision: Type.Integer(),
+});
+
+export const GridIdParams = Type.Object(
+  {
+    id: Type.String({
+      pattern: '^\\d{14,15}$',
+      description: '15-character grid ID, or the 14-character legacy form',
+    }),
+  },
+  { additionalProperties: false },
+);
+
+const Chain = Type.Object({ community: Named, township: Named, district: Named });
+
+export const GridSummary = Type.Object({
+  id: Type.String(),
+  legacyId: Type.Union([Type.String(), Type.Null()]),
+  communityCode: Type.String(),
+  areaClass: StringEnum(AREA_CLASSES),
+  centroid: LngLat,
+  areaM2: Type.Number(),
+  generated: Type.Boolean(),
+});
+
+export const GridDetail = Type.Object({
+  ...GridSummary.properties,
+  crs: Type.Literal('wgs84'),
+  geometry: Geometry,
+  bbox: BboxT,
+  chain: Chain,
+  source: Type.String(),
+  version: Type.Integer(),
+});
+
+export const GridListQuery = Type.Object(
+  {
+    ...PageQuery,
+    communityCode: Type.Optional(Type.String({ pattern: '^\\d{12}$' })),
+    townshipCode: Type.Optional(Type.String({ pattern: '^\\d{9}$' })),
+    districtCode: Type.Optional(Type.String({ pattern: '^\\d{6}$' })),
+    areaClass: Type.Optional(StringEnum(AREA_CLASSES)),
+    q: Type.Optional(Type.String({ pattern: '^\\d{1,15}$', description: 'prefix of the grid ID' })),
+  },
+  { additionalProperties: false },
+);
+export type GridListQueryT = Static<typeof GridListQuery>;
+export const GridList = Page(GridSummary);
+
+export const DivisionSummary = Type.Object({
+  code: Type.String(),
+  level: StringEnum(DIVISION_LEVELS),
+  name: Type.String(),
+  parentCode: Type.Union([Type.String(), Type.Null()]),
+  bbox: BboxT,
+  generated: Type.Boolean(),
+});
+
+export const DivisionDetail = Type.Object({
+  ...DivisionSummary.properties,
+  crs: Type.Literal('wgs84'),
+  geometry: Geometry,
+  parent: Type.Union([Named, Type.Null()]),
+  chain: Type.Array(Type.Object({ code: Type.String(), name: Type.String(), level: Type.String() })),
+  children: Type.Integer({ description: 'townships of a district, communities of a township' }),
+  grids: Type.Integer({ description: 'unit grids of a community (0 for other levels)' }),
+  source: Type.String(),
+  version: Type.Integer(),
+});
+
+export const DivisionListQuery = Type.Object(
+  {
+    ...PageQuery,
+    level: Type.Optional(StringEnum(DIVISION_LEVELS)),
+    parentCode: Type.Optional(Type.String({ pattern: '^(\\d{6}|\\d{9})$' })),
+    q: Type.Optional(Type.String({ minLength: 1, maxLength: 50, description: 'name fragment or code prefix' })),
+  },
+  { additionalProperties: false },
+);
+export type DivisionListQueryT = Static<typeof DivisionListQuery>;
+export const DivisionList = Page(DivisionSummary);
+
+export const DivisionCodeParams = Type.Object(
+  { code: Type.String({ pattern: '^(\\d{6}|\\d{9}|\\d{12})$', description: '6, 9 or 12 digits' }) },
+  { additionalProperties: false },
+);
+
+export const GeoInfo = Type.Object({
+  districts: Type.Integer(),
+  townships: Type.Integer(),
+  communities: Type.Integer(),
+  grids: Type.Integer(),
+  bbox: Type.Union([BboxT, Type.Null()]),
+  center: Type.Union([LngLat, Type.Null()]),
+  crs: Type.Literal('wgs84'),
+  generated: Type.Boolean({ description: 'true when the geometry was generated for the demo city' }),
+  notice: Type.Object({ zh: Type.String(), en: Type.String() }),
+  index: Type.Object({
+    revision: Type.Integer(),
+    grids: Type.Integer(),
+    builtAt: Type.String({ format: 'date-time' }),
+    buildMs: Type.Number(),
+  }),
+});
