@@ -46,6 +46,9 @@ CREATE TABLE "case_file" (
 	"suggested_rule_id" uuid,
 	"unit_id" uuid,
 	"merged_into" uuid,
+	"current_stage" text,
+	"current_started_at" timestamp with time zone,
+	"current_due_at" timestamp with time zone,
 	"rework_count" integer DEFAULT 0 NOT NULL,
 	"urge_count" integer DEFAULT 0 NOT NULL,
 	"rating" integer,
@@ -158,8 +161,9 @@ CREATE TABLE "unit_endpoint" (
 --> statement-breakpoint
 ALTER TABLE "unit_endpoint" ADD CONSTRAINT "unit_endpoint_org_id_org_id_fk" FOREIGN KEY ("org_id") REFERENCES "public"."org"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "case_state_idx" ON "case_file" USING btree ("state");--> statement-breakpoint
-CREATE INDEX "case_district_state_idx" ON "case_file" USING btree ("district_code","state");--> statement-breakpoint
-CREATE INDEX "case_unit_state_idx" ON "case_file" USING btree ("unit_id","state");--> statement-breakpoint
+CREATE INDEX "case_district_state_idx" ON "case_file" USING btree ("district_code","state","current_due_at");--> statement-breakpoint
+CREATE INDEX "case_unit_state_idx" ON "case_file" USING btree ("unit_id","state","current_due_at");--> statement-breakpoint
+CREATE INDEX "case_state_due_idx" ON "case_file" USING btree ("state","current_due_at");--> statement-breakpoint
 CREATE INDEX "case_grid_idx" ON "case_file" USING btree ("grid_id");--> statement-breakpoint
 CREATE INDEX "case_created_idx" ON "case_file" USING btree ("created_at");--> statement-breakpoint
 CREATE INDEX "case_matter_lnglat_idx" ON "case_file" USING btree ("matter_code","lng","lat");--> statement-breakpoint

@@ -77,6 +77,10 @@ export const caseFile = pgTable(
     /** The unit the case is dispatched to now. */
     unitId: uuid('unit_id'),
     mergedInto: uuid('merged_into'),
+    /** The running stage with the nearest deadline, denormalized so work queues sort on an index. */
+    currentStage: text('current_stage'),
+    currentStartedAt: timestamp('current_started_at', { withTimezone: true }),
+    currentDueAt: timestamp('current_due_at', { withTimezone: true }),
     reworkCount: integer('rework_count').notNull().default(0),
     urgeCount: integer('urge_count').notNull().default(0),
     rating: integer('rating'),
@@ -89,8 +93,9 @@ export const caseFile = pgTable(
   },
   (t) => [
     index('case_state_idx').on(t.state),
-    index('case_district_state_idx').on(t.districtCode, t.state),
-    index('case_unit_state_idx').on(t.unitId, t.state),
+    index('case_district_state_idx').on(t.districtCode, t.state, t.currentDueAt),
+    index('case_unit_state_idx').on(t.unitId, t.state, t.currentDueAt),
+    index('case_state_due_idx').on(t.state, t.currentDueAt),
     index('case_grid_idx').on(t.gridId),
     index('case_created_idx').on(t.createdAt),
     index('case_matter_lnglat_idx').on(t.matterCode, t.lng, t.lat),
