@@ -9,6 +9,7 @@ import { useSetMe } from '../api/queries';
 import type { LoginResult } from '../api/types';
 import { isAppLocale, setLocale } from '../i18n';
 import { LanguageSwitch } from '../layout/LanguageSwitch';
+import { menuFor, menuItemForPath } from '../menu';
 
 interface Values {
   username: string;
@@ -27,7 +28,10 @@ export function LoginPage() {
     onSuccess: async (res) => {
       setMe(res.user);
       if (isAppLocale(res.user.user.locale)) await setLocale(res.user.user.locale);
-      void navigate(from && from !== '/login' ? from : '/', { replace: true });
+      // Back to where the session ended, unless whoever signs in now may not open that page.
+      const back = from && from !== '/login' ? menuItemForPath(from) : undefined;
+      const allowed = back === undefined || menuFor(res.user.menu).includes(back);
+      void navigate(from && from !== '/login' && allowed ? from : '/', { replace: true });
     },
   });
 

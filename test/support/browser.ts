@@ -1,0 +1,99 @@
+/**
+ * Debian's Chromium driven through playwright-core (never a downloaded browser), plus helpers the
+ * end-to-end tests share: full-page screenshots kept under test-artifacts/e2e/, and a watcher that
+ * records console errors, page errors and requests to any host other than the platform's own.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { ROOT } from './process.ts';
+
+export const ARTIFACTS_DIR = path.join(ROOT, 'test-artifacts/e2e');
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+
+export async function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+/**
+ * Writes a full-page PNG to test-artifacts/e2e/<name>.png and returns its path. The viewport is
+ * stretched to the page's height for the shot (then restored): Chromium's own full-page capture
+ * paints sticky headers in the middle of long pages.
+ */
+export async function shot(page: Page, name: string): Promise<string> {
+  fs.mkdirSync(ARTIFACTS_DIR, { recursive: true });
+  const file = path.join(ARTIFACTS_DIR, `${name}.png`);
+  const size = page.viewportSize();
+  const height = await page.evaluate(() =>
+    Math.max(document.documentElement.scrollHeight, document.body?.scrollHeight ?? 0),
+  );
+  if (!size || height <= size.height) {
+    await page.screenshot({ path: file, fullPage: true, animations: 'disabled' });
+    return file;
+  }
+  await page.setViewportSize({ width: size.width, height: Math.min(height, 10_000) });
+  try {
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    await page.screenshot({ path: file, fullPage: true, animations: 'disabled' });
+  } finally {
+    await page.setViewportSize(size);
+  }
+  return file;
+}
+
+/** Removes earlier screenshots whose names start with `prefix`, so a run leaves only its own. */
+export function clearShots(prefix: string): void {
+  if (!fs.existsSync(ARTIFACTS_DIR)) return;
+  for (const f of fs.readdirSync(ARTIFACTS_DIR)) {
+    if (f.startsWith(prefix) && f.endsWith('.png')) fs.rmSync(path.join(ARTIFACTS_DIR, f));
+  }
+}
+
+export interface PageWatch {
+  /** `console.error` messages and uncaught page errors, with where they came from. */
+  errors: string[];
+  /** Requests whose origin is not the platform's (data: and blob: URLs are local, not counted). */
+  foreignRequests: string[];
+  /** Every request URL the page made, for diagnosis. */
+  requests: string[];
+}
+
+/** Starts recording a page's errors and its requests to hosts other than `origin`. */
+export function watchPage(page: Page, origin: string): PageWatch {
+  const watch: PageWatch = { errors: [], foreignRequests: [], requests: [] };
+  const own = new URL(origin).origin;
+  page.on('console', (msg) => {
+    if (msg.type() !== 'error') return;
+    const loc = msg.location();
+    watch.errors.push(`console.error: ${msg.text()}${loc.url ? ` (${loc.url}:${loc.lineNumber})` : ''}`);
+  });
+  page.on('pageerror', (err) => {
+    watch.errors.push(`pageerror: ${err.stack ?? err.message}`);
+  });
+  page.on('request', (req) => {
+    const url = req.url();
+    watch.requests.push(`${req.method()} ${url}`);
+    if (url.startsWith('data:') || url.startsWith('blob:')) return;
+    let reqOrigin: string;
+    try {
+      reqOrigin = new URL(url).origin;
+    } catch {
+      reqOrigin = url;
+    }
+    if (reqOrigin !== own) watch.foreignRequests.push(`${req.method()} ${url}`);
+  });
+  return watch;
+}
