@@ -41,17 +41,24 @@ export const PERMISSIONS = [
   'component:manage',
   'routing:read',
   'routing:manage',
+  // The case loop (issue 4). What a caller may do to a case is decided by the transition table
+  // (common/workflow.ts); these only say who sees cases and who may submit reports at all.
+  'case:read',
+  'case:report',
+  /** For a unit's own system (API key): sign for and feed back on cases dispatched to the unit. */
+  'case:unit_feedback',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
-const EVERYONE: Permission[] = ['org:read', 'geo:read', 'catalog:read', 'component:read', 'routing:read'];
+const EVERYONE: Permission[] = ['org:read', 'geo:read', 'catalog:read', 'component:read', 'routing:read', 'case:read'];
+const REPORTERS: Permission[] = [...EVERYONE, 'case:report'];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
-  inspector: EVERYONE,
-  acceptor: EVERYONE,
+  inspector: REPORTERS,
+  acceptor: REPORTERS,
   shift_leader: EVERYONE,
   dispatcher: EVERYONE,
-  unit_handler: EVERYONE,
+  unit_handler: REPORTERS,
   supervisor: [...EVERYONE, 'audit:read'],
   leader: EVERYONE,
   admin: [...PERMISSIONS],
@@ -65,6 +72,8 @@ export function permissionsOf(roles: readonly Role[]): Permission[] {
 
 export const MENU_KEYS = [
   'dashboard',
+  'cases',
+  'intake',
   'map',
   'components',
   'catalog',
@@ -81,6 +90,8 @@ export type MenuKey = (typeof MENU_KEYS)[number];
 export function menuOf(permissions: readonly Permission[]): MenuKey[] {
   const has = (p: Permission) => permissions.includes(p);
   const menu: MenuKey[] = ['dashboard'];
+  if (has('case:read')) menu.push('cases');
+  if (has('case:report')) menu.push('intake');
   if (has('geo:read')) menu.push('map');
   if (has('component:read')) menu.push('components');
   if (has('catalog:read')) menu.push('catalog');

@@ -18,7 +18,7 @@ describe('login, sessions and the caller profile', () => {
     expect(body.token).toMatch(/^[A-Za-z0-9_-]{40,}$/);
     expect(body.user.user.username).toBe('haishu.dispatcher');
     expect(body.user.scope).toEqual({ kind: 'district', districtCode: '330203' });
-    expect(body.user.menu).toEqual(['dashboard', 'map', 'components', 'catalog', 'routing', 'orgs']);
+    expect(body.user.menu).toEqual(['dashboard', 'cases', 'map', 'components', 'catalog', 'routing', 'orgs']);
     expect(JSON.stringify(body)).not.toContain('passwordHash');
     expect(res.headers['set-cookie']).toMatch(/cityops_session=.*HttpOnly/i);
   });
@@ -28,7 +28,7 @@ describe('login, sessions and the caller profile', () => {
     const cookie = String(login.headers['set-cookie']).split(';')[0];
     const me = await t.app.inject({ method: 'GET', url: '/api/me', headers: { cookie } });
     expect(me.statusCode).toBe(200);
-    expect(me.json().menu).toEqual(['dashboard', 'map', 'components', 'catalog', 'routing', 'imports', 'users', 'orgs', 'apiKeys', 'audit']);
+    expect(me.json().menu).toEqual(['dashboard', 'cases', 'intake', 'map', 'components', 'catalog', 'routing', 'imports', 'users', 'orgs', 'apiKeys', 'audit']);
   });
 
   it('answers 401 with a stable code for a missing, malformed, unknown or expired token', async () => {

@@ -1,0 +1,48 @@
+/**
+ * Who may see a case: the city centre every case; a district centre the cases of its district;
+ * a unit the cases dispatched to it now. Outside that, a case does not exist for the caller (404)
+ * and never appears in a list. What a caller may DO to a case is the transition table's business
+ * (common/workflow.ts), checked after this.
+ */
+import { type SQL, eq } from 'drizzle-orm';
+import type { WorkflowRole } from '../../../common/workflow.ts';
+import type { Actor } from '../../platform/context.ts';
+import { caseFile } from './tables.ts';
+
+export interface CaseScopeFields {
+  districtCode: string;
+  unitId: string | null;
+}
+
+export function canSeeCase(actor: Actor, c: CaseScopeFields): boolean {
+  if (!actor.permissions.includes('case:read')) return false;
+  const s = actor.scope;
+  if (s.kind === 'city') return true;
+  if (s.kind === 'district') return c.districtCode === s.districtCode;
+  return c.unitId === s.orgId;
+}
+
+export function caseScopeFilter(actor: Actor): SQL | undefined {
+  const s = actor.scope;
+  if (s.kind === 'city') return undefined;
+  if (s.kind === 'district') return eq(caseFile.districtCode, s.districtCode);
+  return eq(caseFile.unitId, s.orgId);
+}
+
+/**
+ * The roles an actor acts in within the loop. A machine (API key) acts as the role its
+ * permissions grant: a unit's own system feeds back as a unit handler; a sensor reports as the system.
+ */
+export function workflowRolesOf(actor: Actor): WorkflowRole[] {
+  if (actor.type === 'user') return actor.roles;
+  if (actor.type === 'api_key') {
+    const roles: WorkflowRole[] = [];
+    if (actor.permissions.includes('case:unit_feedback') && actor.scope.kind === 'unit') roles.push('unit_handler');
+    if (actor.permissions.includes('case:report')) roles.push('system');
+    return roles;
+  }
+  if (actor.type === 'system') return ['system'];
+  return [];
+}
+
+export const canReport = (actor: Actor) => actor.permissions.includes('case:report');
