@@ -49,6 +49,7 @@ CREATE TABLE "case_file" (
 	"current_stage" text,
 	"current_started_at" timestamp with time zone,
 	"current_due_at" timestamp with time zone,
+	"current_limit_unit" text,
 	"rework_count" integer DEFAULT 0 NOT NULL,
 	"urge_count" integer DEFAULT 0 NOT NULL,
 	"rating" integer,

@@ -81,6 +81,8 @@ export const caseFile = pgTable(
     currentStage: text('current_stage'),
     currentStartedAt: timestamp('current_started_at', { withTimezone: true }),
     currentDueAt: timestamp('current_due_at', { withTimezone: true }),
+    /** Unit of the current stage's limit: its light measures time used in that unit. */
+    currentLimitUnit: text('current_limit_unit'),
     reworkCount: integer('rework_count').notNull().default(0),
     urgeCount: integer('urge_count').notNull().default(0),
     rating: integer('rating'),
