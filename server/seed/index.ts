@@ -11,8 +11,10 @@ import { recordEvent } from '../platform/audit.ts';
 import type { Config } from '../platform/config.ts';
 import { systemContext } from '../platform/context.ts';
 import type { Database } from '../platform/db.ts';
+import { seedCatalog } from './catalog.ts';
 import { seedDemoCity } from './demo-city.ts';
 import { demoOrgs, demoUsers } from './demo-orgs.ts';
+import { seedRouting } from './routing.ts';
 
 export async function isSeeded(database: Database): Promise<boolean> {
   const [{ n }] = await database.db.select({ n: count() }).from(org);
@@ -20,6 +22,8 @@ export async function isSeeded(database: Database): Promise<boolean> {
 }
 
 export async function seedDemo(database: Database, config: Pick<Config, 'demoPassword'>): Promise<boolean> {
+  // The GB/T 47678.5 catalogue is reference data: seeded whenever it is missing (idempotent).
+  await seedCatalog(database.db, systemContext('seed'));
   if (await isSeeded(database)) return false;
   const ctx = systemContext('seed');
   const users = demoUsers();
@@ -68,6 +72,7 @@ export async function seedDemo(database: Database, config: Pick<Config, 'demoPas
       });
     }
     await seedDemoCity(tx, ctx);
+    await seedRouting(tx, ctx);
   });
   return true;
 }

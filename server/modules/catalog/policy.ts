@@ -1,0 +1,25 @@
+/**
+ * Who may read and change the catalogue and the disposal standards. Everyone with catalog:read
+ * reads them (they are the city's shared vocabulary). Writing needs catalog:manage at the city
+ * level: the catalogue is city-wide, so a district's or unit's admin gets 403.
+ */
+import type { Actor } from '../../platform/context.ts';
+import { AppError } from '../../platform/errors.ts';
+
+export const canReadCatalog = (actor: Actor) => actor.permissions.includes('catalog:read');
+
+export const canManageCatalog = (actor: Actor) =>
+  actor.permissions.includes('catalog:manage') && actor.scope.kind === 'city';
+
+export function requireCatalogRead(actor: Actor) {
+  if (!canReadCatalog(actor)) throw new AppError('FORBIDDEN');
+}
+
+export function requireCatalogManage(actor: Actor) {
+  if (!canManageCatalog(actor)) {
+    throw new AppError('FORBIDDEN', {
+      zh: '目录与立结案规范由市级管理员维护',
+      en: 'The catalogue and disposal standards are managed at city level',
+    });
+  }
+}

@@ -1,0 +1,121 @@
+/**
+ * Reading the routing: "who is responsible here?" for a caller, and the history of the rules
+ * (from the event table: who, when, why, before/after).
+ */
+import type { RequestContext } from '../../platform/context.ts';
+import type { Db } from '../../platform/db.ts';
+import { AppError, notFound } from '../../platform/errors.ts';
+import { findCatalogType } from '../catalog/service.ts';
+import { isGridId } from '../geo/core/codes.ts';
+import { convertLngLat } from '../geo/core/crs.ts';
+import { canQueryDistrict } from './policy.ts';
+import * as repo from './repository.ts';
+import { resolveRoute, specificityOf } from './resolve.ts';
+import type { HistoryQueryT, ResolveQueryT } from './schemas.ts';
+import { invalid, requirePermission, toDto, visibleRule } from './service.ts';
+
+/** The geo module's in-memory point → grid lookup (server/modules/geo/spatial-service.ts), when present. */
+export interface PointLookup {
+  lookup(lng: number, lat: number): { grid: { id: string } } | null;
+}
+
+function gridOfPoint(spatial: PointLookup | undefined, q: ResolveQueryT): string {
+  if (q.lng === undefined || q.lat === undefined) {
+    throw invalid(
+      'VALIDATION_FAILED',
+      'query.gridId',
+      '请提供网格编码或经纬度',
+      'Give gridId, or lng and lat',
+    );
+  }
+  if (!spatial) {
+    throw new AppError('SERVICE_UNAVAILABLE', {
+      zh: '空间查询服务不可用，请提供网格编码',
+      en: 'Point lookup is unavailable; give gridId',
+    });
+  }
+  const crs = q.crs ?? 'wgs84';
+  const [lng, lat] = convertLngLat(q.lng, q.lat, crs, 'wgs84');
+  const hit = spatial.lookup(lng, lat);
+  if (!hit) {
+    throw invalid(
+      'UNPROCESSABLE',
+      'query.lng',
+      '该点不在本市管理范围内',
+      'The point is outside the managed area',
+    );
+  }
+  return hit.grid.id;
+}
+
+export async function resolveForCaller(db: Db, ctx: RequestContext, q: ResolveQueryT, spatial?: PointLookup) {
+  requirePermission(ctx.actor, 'routing:read');
+  const gridId = q.gridId ?? gridOfPoint(spatial, q);
+  if (!isGridId(gridId)) {
+    throw invalid(
+      'VALIDATION_FAILED',
+      'query.gridId',
+      `网格编码无效：${gridId}`,
+      `Invalid grid ID: ${gridId}`,
+    );
+  }
+  if (!canQueryDistrict(ctx.actor, gridId.slice(0, 6))) throw notFound('网格/Grid', gridId);
+  if (!(await findCatalogType(db, 'matter', q.matterCode))) {
+    throw invalid(
+      'INVALID_REFERENCE',
+      'query.matterCode',
+      `未知的事项类型：${q.matterCode}`,
+      `Unknown matter type: ${q.matterCode}`,
+    );
+  }
+  const match = await resolveRoute(db, { matterCode: q.matterCode, gridId });
+  if (!match) {
+    throw new AppError('NOT_FOUND', {
+      zh: '没有匹配的责任规则，请上报市级协调',
+      en: 'No routing rule matches; escalate to the city centre',
+      details: [{ field: 'query.gridId', message: gridId }],
+    });
+  }
+  const rule = await toDto(db, match.rule);
+  return {
+    unit: { id: rule.unitId, name: rule.unitName ?? rule.unitId },
+    rule,
+    specificity: specificityOf(match.rule),
+    chain: match.chain,
+  };
+}
+
+function toHistory(rows: Awaited<ReturnType<typeof repo.ruleEvents>>['rows']) {
+  return rows.map((e) => ({
+    id: e.id,
+    at: e.at.toISOString(),
+    action: e.action,
+    ruleId: e.entityId,
+    districtCode: e.districtCode,
+    actorId: e.actorId,
+    actorName: e.actorName,
+    reason: e.reason,
+    before: e.before,
+    after: e.after,
+  }));
+}
+
+export async function ruleHistory(db: Db, ctx: RequestContext, id: string, q: HistoryQueryT) {
+  await visibleRule(db, ctx.actor, id);
+  const page = q.page ?? 1;
+  const pageSize = q.pageSize ?? 20;
+  const { rows, total } = await repo.ruleEvents(db, { ruleId: id }, page, pageSize);
+  return { items: toHistory(rows), total, page, pageSize };
+}
+
+export async function districtHistory(db: Db, ctx: RequestContext, q: HistoryQueryT) {
+  requirePermission(ctx.actor, 'routing:read');
+  const s = ctx.actor.scope;
+  if (s.kind === 'unit') throw new AppError('FORBIDDEN');
+  const districtCode = q.districtCode ?? (s.kind === 'district' ? s.districtCode : undefined);
+  if (districtCode && !canQueryDistrict(ctx.actor, districtCode)) throw notFound('区/District', districtCode);
+  const page = q.page ?? 1;
+  const pageSize = q.pageSize ?? 20;
+  const { rows, total } = await repo.ruleEvents(db, { districtCode }, page, pageSize);
+  return { items: toHistory(rows), total, page, pageSize };
+}

@@ -1,0 +1,267 @@
+/**
+ * Responsibility routing: a table-driven test of (matter type, grid) → unit and matched rule
+ * over every specificity level and their order (area first, then type), the history of every
+ * change (who, when, why, before/after), and scope: a district admin neither reads nor changes
+ * another district's rules (404) nor routes to another district's unit.
+ */
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resolveRoute } from '../../server/modules/routing/resolve.ts';
+import { createTestApp, type TestApp } from '../support/app.ts';
+
+let t: TestApp;
+let admin: string;
+let haishuAdmin: string;
+let jiangbeiAdmin: string;
+let haishuInspector: string;
+const units = new Map<string, string>();
+
+// 海曙 330203: township 330203001, community 330203001001, grids …001 and …002.
+const G1 = '330203001001001';
+const G2 = '330203001001002';
+const G3 = '330203001002001'; // other community, same township
+const G4 = '330203002001001'; // other township
+
+async function eventCount(): Promise<number> {
+  const [row] = await t.database.query<{ n: number }>(sql`SELECT count(*)::int AS n FROM event`);
+  return Number(row.n);
+}
+
+async function districtAdmin(code: string, username: string): Promise<string> {
+  const centre = (await t.as(admin).get(`/api/orgs?kind=district_center&districtCode=${code}`)).json()
+    .items[0];
+  const res = await t.as(admin).post('/api/users', {
+    username,
+    displayName: username,
+    orgId: centre.id,
+    roles: ['admin'],
+    password: 'district-admin-1',
+  });
+  expect(res.statusCode, res.body).toBe(201);
+  return t.login(username, 'district-admin-1');
+}
+
+beforeAll(async () => {
+  t = await createTestApp();
+  admin = await t.login('admin');
+  haishuAdmin = await districtAdmin('330203', 'rt.haishu.admin');
+  jiangbeiAdmin = await districtAdmin('330205', 'rt.jiangbei.admin');
+  haishuInspector = await t.login('haishu.inspector');
+  const orgs = (await t.as(admin).get('/api/orgs?kind=unit&pageSize=100')).json().items;
+  for (const o of orgs) units.set(o.name, o.id);
+});
+afterAll(async () => t?.close());
+
+const U = {
+  sanitation: '海曙区环境卫生管理处',
+  greening: '海曙区园林绿化管理中心',
+  water: '宁波市水务环境集团有限公司',
+  power: '国网浙江省电力有限公司宁波供电公司',
+  municipal: '宁波市市政设施中心',
+  jiangbei: '江北区环境卫生管理处',
+};
+
+async function rule(body: Record<string, unknown>, token = admin) {
+  const res = await t.as(token).post('/api/routing/rules', { reason: '测试', ...body });
+  expect(res.statusCode, res.body).toBe(201);
+  return res.json();
+}
+
+describe('seeded defaults', () => {
+  it('every demo district has a default rule', async () => {
+    for (const code of ['330203', '330205', '330206', '330211', '330212', '330213']) {
+      const res = await t
+        .as(admin)
+        .get(`/api/routing/rules?districtCode=${code}&typeLevel=default&areaLevel=district`);
+      expect(res.json().total, code).toBe(1);
+    }
+    const zhenhai = await t.as(admin).get('/api/routing/resolve?matterCode=06010&gridId=330211001001001');
+    expect(zhenhai.json().unit.name).toBe(U.municipal); // 镇海 has no demo unit: the city's municipal centre
+  });
+});
+
+describe('resolution: area specificity first, then type specificity', () => {
+  beforeAll(async () => {
+    const id = (name: string) => units.get(name)!;
+    await rule({
+      matterCode: '06010',
+      areaLevel: 'township',
+      areaCode: '330203001',
+      unitId: id(U.municipal),
+    });
+    await rule({
+      matterMajor: '06',
+      areaLevel: 'community',
+      areaCode: '330203001001',
+      unitId: id(U.greening),
+    });
+    await rule({ areaLevel: 'grid', areaCode: G2, unitId: id(U.water) });
+    await rule({ matterMajor: '06', areaLevel: 'grid', areaCode: G2, unitId: id(U.power) });
+    await rule({ matterCode: '06012', areaLevel: 'grid', areaCode: G2, unitId: id(U.sanitation) });
+  });
+
+  // [matter, grid, expected unit, expected area level, expected type level]
+  const table: [string, string, keyof typeof U, string, string][] = [
+    ['06012', G2, 'sanitation', 'grid', 'matter'], // grid + exact matter
+    ['06010', G2, 'power', 'grid', 'major'], // grid + major beats grid default
+    ['09006', G2, 'water', 'grid', 'default'], // grid default beats district default
+    ['06010', G1, 'greening', 'community', 'major'], // community major beats township exact matter (area first)
+    ['09006', G1, 'sanitation', 'district', 'default'], // nothing finer: district default
+    ['06010', G3, 'municipal', 'township', 'matter'], // township exact matter beats district default
+    ['06011', G3, 'sanitation', 'district', 'default'],
+    ['04002', G4, 'greening', 'district', 'major'], // seeded 海曙 major 04
+    ['01001', G4, 'water', 'district', 'matter'], // seeded water cover rule
+    ['01005', G1, 'power', 'district', 'matter'],
+  ];
+  for (const [matter, grid, unit, area, type] of table) {
+    it(`${matter} at ${grid} → ${unit} (${area}/${type})`, async () => {
+      const res = await t.as(haishuInspector).get(`/api/routing/resolve?matterCode=${matter}&gridId=${grid}`);
+      expect(res.statusCode, res.body).toBe(200);
+      const body = res.json();
+      expect(body.unit.name).toBe(U[unit]);
+      expect(body.rule.unitId).toBe(body.unit.id);
+      expect(body.specificity).toMatchObject({ area, type });
+      expect(body.rule).toMatchObject({ areaLevel: area, typeLevel: type });
+      const direct = await resolveRoute(t.database.db, { matterCode: matter, gridId: grid });
+      expect(direct?.rule.id).toBe(body.rule.id);
+    });
+  }
+
+  it('refuses a duplicate key, unknown matters and bad grids', async () => {
+    const dup = await t.as(admin).post('/api/routing/rules', {
+      reason: 'x',
+      matterCode: '06012',
+      areaLevel: 'grid',
+      areaCode: G2,
+      unitId: units.get(U.water),
+    });
+    expect(dup.statusCode).toBe(409);
+    expect((await t.as(admin).get(`/api/routing/resolve?matterCode=12345&gridId=${G1}`)).statusCode).toBe(
+      422,
+    );
+    expect(
+      (await t.as(admin).get('/api/routing/resolve?matterCode=06010&gridId=330203000001001')).statusCode,
+    ).toBe(400);
+    const mismatch = await t.as(admin).post('/api/routing/rules', {
+      reason: 'x',
+      areaLevel: 'community',
+      areaCode: '330203001',
+      unitId: units.get(U.water),
+    });
+    expect(mismatch.statusCode).toBe(400);
+  });
+});
+
+describe('history and scope', () => {
+  it('records create, change and deactivate with who, why, before and after', async () => {
+    const r = await rule(
+      {
+        matterCode: '09009',
+        areaLevel: 'community',
+        areaCode: '330203001002',
+        unitId: units.get(U.sanitation),
+      },
+      haishuAdmin,
+    );
+    let n = await eventCount();
+    const upd = await t
+      .as(haishuAdmin)
+      .patch(`/api/routing/rules/${r.id}`, {
+        version: r.version,
+        reason: '改由园林负责',
+        unitId: units.get(U.greening),
+      });
+    expect(upd.statusCode, upd.body).toBe(200);
+    expect(await eventCount()).toBe(n + 1);
+    expect(
+      (await t.as(haishuAdmin).patch(`/api/routing/rules/${r.id}`, { version: r.version, reason: 'stale' }))
+        .statusCode,
+    ).toBe(409);
+    expect((await t.as(haishuAdmin).patch(`/api/routing/rules/${r.id}`, { version: 2 })).statusCode).toBe(
+      400,
+    ); // no reason
+    n = await eventCount();
+    const del = await t.as(haishuAdmin).delete(`/api/routing/rules/${r.id}`, {});
+    expect(del.statusCode).toBe(400); // DELETE needs a body with version and reason
+    const gone = await t.app.inject({
+      method: 'DELETE',
+      url: `/api/routing/rules/${r.id}`,
+      headers: { authorization: `Bearer ${haishuAdmin}` },
+      payload: { version: 2, reason: '社区已撤并' },
+    });
+    expect(gone.statusCode, gone.body).toBe(200);
+    expect(gone.json().active).toBe(false);
+    expect(await eventCount()).toBe(n + 1);
+
+    const hist = (await t.as(haishuInspector).get(`/api/routing/rules/${r.id}/history`)).json();
+    expect(hist.items.map((e: { action: string }) => e.action)).toEqual([
+      'routing.rule.deactivate',
+      'routing.rule.update',
+      'routing.rule.create',
+    ]);
+    expect(hist.items[1]).toMatchObject({
+      actorName: 'rt.haishu.admin',
+      reason: '改由园林负责',
+      before: { unitName: U.sanitation },
+      after: { unitName: U.greening },
+    });
+    const district = (await t.as(haishuAdmin).get('/api/routing/history')).json();
+    expect(district.items[0]).toMatchObject({ ruleId: r.id, reason: '社区已撤并' });
+  });
+
+  it('a district admin cannot read or change another district, nor route to its unit', async () => {
+    const jb = (await t.as(admin).get('/api/routing/rules?districtCode=330205&typeLevel=default')).json()
+      .items[0];
+    expect((await t.as(haishuAdmin).get(`/api/routing/rules/${jb.id}`)).statusCode).toBe(404);
+    expect((await t.as(haishuAdmin).get(`/api/routing/rules/${jb.id}/history`)).statusCode).toBe(404);
+    const n = await eventCount();
+    const patch = await t
+      .as(haishuAdmin)
+      .patch(`/api/routing/rules/${jb.id}`, { version: jb.version, reason: 'x', note: 'x' });
+    expect(patch.statusCode).toBe(404);
+    expect((await t.as(haishuAdmin).get('/api/routing/rules?districtCode=330205')).json().total).toBe(0);
+    expect((await t.as(haishuAdmin).get('/api/routing/history?districtCode=330205')).statusCode).toBe(404);
+    const create = await t.as(haishuAdmin).post('/api/routing/rules', {
+      reason: 'x',
+      matterCode: '06036',
+      areaLevel: 'district',
+      areaCode: '330205',
+      unitId: units.get(U.jiangbei),
+    });
+    expect(create.statusCode).toBe(403);
+    const toOther = await t.as(haishuAdmin).post('/api/routing/rules', {
+      reason: 'x',
+      matterCode: '06036',
+      areaLevel: 'district',
+      areaCode: '330203',
+      unitId: units.get(U.jiangbei),
+    });
+    expect(toOther.statusCode).toBe(422);
+    expect(
+      (
+        await t
+          .as(haishuInspector)
+          .post('/api/routing/rules', {
+            reason: 'x',
+            areaLevel: 'grid',
+            areaCode: G1,
+            unitId: units.get(U.water),
+          })
+      ).statusCode,
+    ).toBe(403);
+    expect(
+      (await t.as(jiangbeiAdmin).get(`/api/routing/resolve?matterCode=06010&gridId=${G1}`)).statusCode,
+    ).toBe(404);
+    expect(await eventCount()).toBe(n);
+  });
+
+  it("a district's default rule cannot be deactivated", async () => {
+    const d = (
+      await t.as(admin).get('/api/routing/rules?districtCode=330203&typeLevel=default&areaLevel=district')
+    ).json().items[0];
+    const res = await t
+      .as(haishuAdmin)
+      .patch(`/api/routing/rules/${d.id}`, { version: d.version, reason: 'x', active: false });
+    expect(res.statusCode).toBe(400);
+  });
+});
