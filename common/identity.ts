@@ -47,6 +47,9 @@ export const PERMISSIONS = [
   'case:report',
   /** For a unit's own system (API key): sign for and feed back on cases dispatched to the unit. */
   'case:unit_feedback',
+  // Working calendar (holidays, make-up days, windows) and city settings; changed by city admins only.
+  'calendar:manage',
+  'settings:manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -78,6 +81,7 @@ export const MENU_KEYS = [
   'components',
   'catalog',
   'routing',
+  'calendar',
   'imports',
   'users',
   'orgs',
@@ -96,6 +100,7 @@ export function menuOf(permissions: readonly Permission[]): MenuKey[] {
   if (has('component:read')) menu.push('components');
   if (has('catalog:read')) menu.push('catalog');
   if (has('routing:read')) menu.push('routing');
+  if (has('calendar:manage')) menu.push('calendar');
   if (has('geo:manage')) menu.push('imports');
   if (has('user:read')) menu.push('users');
   if (has('org:read')) menu.push('orgs');
