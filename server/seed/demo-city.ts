@@ -90,7 +90,12 @@ export async function seedDemoCity(
     entityType: 'division',
     entityId: null,
     districtCode: null,
-    after: { ...common, districts: result.districts, townships: result.townships, communities: result.communities },
+    after: {
+      ...common,
+      districts: result.districts,
+      townships: result.townships,
+      communities: result.communities,
+    },
     reason: 'demo city (generated geometry over real codes and names)',
   });
   await recordEvent(tx, ctx, {

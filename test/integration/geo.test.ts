@@ -46,7 +46,8 @@ function expectedDivisions() {
     for (const tw of d.children ?? []) {
       if ((tw.children ?? []).length === 0) continue;
       out.set(tw.code, { name: tw.name, level: 'township', parentCode: d.code });
-      for (const c of tw.children ?? []) out.set(c.code, { name: c.name, level: 'community', parentCode: tw.code });
+      for (const c of tw.children ?? [])
+        out.set(c.code, { name: c.name, level: 'community', parentCode: tw.code });
     }
   }
   return out;
@@ -153,7 +154,7 @@ describe('demo city in the database', () => {
     const seedEvents = rows.filter((r) => r.action === 'geo.seed');
     expect(seedEvents.map((r) => r.entityType).sort()).toEqual(['division', 'grid']);
     const gridEvent = seedEvents.find((r) => r.entityType === 'grid');
-    expect((gridEvent?.after as { grids: number }).grids).toBe(grids.length);
+    expect(gridEvent?.after).toMatchObject({ grids: grids.length });
     const divEvent = seedEvents.find((r) => r.entityType === 'division');
     expect(divEvent?.after).toMatchObject({
       districts: 6,

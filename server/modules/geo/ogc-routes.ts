@@ -144,7 +144,11 @@ export function ogcRoutes(spatial: SpatialService, tiles: TileService) {
             'divisions (with `level`) at every zoom. 204 when the tile is empty.',
           params: TileParams,
           response: {
-            200: Type.Unsafe<Buffer>({ type: 'string', format: 'binary', description: 'application/vnd.mapbox-vector-tile' }),
+            200: Type.Unsafe<Buffer>({
+              type: 'string',
+              format: 'binary',
+              description: 'application/vnd.mapbox-vector-tile',
+            }),
             204: Type.Null({ description: 'empty tile' }),
             ...commonErrors,
           },

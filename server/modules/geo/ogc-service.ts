@@ -29,7 +29,10 @@ export const MAX_LIMIT = 10_000;
 const TITLES: Record<CollectionId, { title: string; description: string }> = {
   districts: { title: '区 Districts', description: 'Districts (6-digit GB/T 2260 codes)' },
   townships: { title: '街道（镇） Townships', description: 'Townships (9-digit NBS codes)' },
-  communities: { title: '社区（村） Communities', description: 'Communities and villages (12-digit NBS codes)' },
+  communities: {
+    title: '社区（村） Communities',
+    description: 'Communities and villages (12-digit NBS codes)',
+  },
   grids: { title: '单元网格 Unit grids', description: 'Unit grids (15-character IDs), about 10,000 m² each' },
   components: { title: '部件 Components', description: 'Component instances (17-digit IDs), GB/T 47678.5' },
 };
@@ -62,7 +65,12 @@ export function landingPage(ctx: RequestContext, base: string) {
   requireGeoRead(ctx.actor);
   const links: Link[] = [
     { href: `${base}/ogc`, rel: 'self', type: JSON_T, title: 'This document' },
-    { href: `${base}/api/openapi.json`, rel: 'service-desc', type: OAS_T, title: 'API definition (OpenAPI 3.0)' },
+    {
+      href: `${base}/api/openapi.json`,
+      rel: 'service-desc',
+      type: OAS_T,
+      title: 'API definition (OpenAPI 3.0)',
+    },
     { href: `${base}/api/docs`, rel: 'service-doc', type: 'text/html', title: 'API documentation' },
     { href: `${base}/ogc/conformance`, rel: 'conformance', type: JSON_T, title: 'Conformance classes' },
     { href: `${base}/ogc/collections`, rel: 'data', type: JSON_T, title: 'Collections' },
@@ -159,7 +167,13 @@ function divisionFeature(r: repo.DivisionRow): Feature {
     type: 'Feature',
     id: r.code,
     geometry: r.geometry,
-    properties: { code: r.code, name: r.name, level: r.level, parentCode: r.parentCode, generated: r.generated },
+    properties: {
+      code: r.code,
+      name: r.name,
+      level: r.level,
+      parentCode: r.parentCode,
+      generated: r.generated,
+    },
   };
 }
 
@@ -235,7 +249,8 @@ export async function items(
     { href: href(offset), rel: 'self', type: GEOJSON_T, title: 'This page' },
     { href: `${base}/ogc/collections/${id}`, rel: 'collection', type: JSON_T, title: TITLES[id].title },
   ];
-  if (offset + features.length < total) links.push({ href: href(offset + limit), rel: 'next', type: GEOJSON_T });
+  if (offset + features.length < total)
+    links.push({ href: href(offset + limit), rel: 'next', type: GEOJSON_T });
   if (offset > 0) links.push({ href: href(Math.max(0, offset - limit)), rel: 'prev', type: GEOJSON_T });
   return {
     type: 'FeatureCollection' as const,

@@ -22,7 +22,12 @@ function bboxFilter(t: BboxTable, b: Bbox): SQL {
 /** Everything the spatial index needs, in one pass. */
 export async function allGridsForIndex(db: Db) {
   return db
-    .select({ id: grid.id, communityCode: grid.communityCode, areaClass: grid.areaClass, geometry: grid.geometry })
+    .select({
+      id: grid.id,
+      communityCode: grid.communityCode,
+      areaClass: grid.areaClass,
+      geometry: grid.geometry,
+    })
     .from(grid);
 }
 
@@ -175,7 +180,9 @@ export async function listComponents(
 ): Promise<{ rows: ComponentFeatureRow[]; total: number }> {
   const where = componentBbox(bbox);
   const [rows, counted] = await Promise.all([
-    db.execute(sql`SELECT ${componentColumns} FROM component ${where} ORDER BY id LIMIT ${limit} OFFSET ${offset}`),
+    db.execute(
+      sql`SELECT ${componentColumns} FROM component ${where} ORDER BY id LIMIT ${limit} OFFSET ${offset}`,
+    ),
     db.execute(sql`SELECT count(*)::int AS n FROM component ${where}`),
   ]);
   const list = (rows as unknown as { rows: ComponentFeatureRow[] }).rows;
@@ -200,7 +207,12 @@ export async function componentExtent(db: Db) {
 
 export async function gridsForTile(db: Db, b: Bbox) {
   return db
-    .select({ id: grid.id, areaClass: grid.areaClass, communityCode: grid.communityCode, geometry: grid.geometry })
+    .select({
+      id: grid.id,
+      areaClass: grid.areaClass,
+      communityCode: grid.communityCode,
+      geometry: grid.geometry,
+    })
     .from(grid)
     .where(bboxFilter(grid, b));
 }
@@ -217,5 +229,6 @@ export async function componentsForTile(db: Db, b: Bbox) {
     sql`SELECT id, type_code AS "typeCode", state, geometry FROM component
         WHERE lng >= ${b[0]} AND lng <= ${b[2]} AND lat >= ${b[1]} AND lat <= ${b[3]}`,
   );
-  return (res as unknown as { rows: Pick<ComponentFeatureRow, 'id' | 'typeCode' | 'state' | 'geometry'>[] }).rows;
+  return (res as unknown as { rows: Pick<ComponentFeatureRow, 'id' | 'typeCode' | 'state' | 'geometry'>[] })
+    .rows;
 }

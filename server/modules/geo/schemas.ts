@@ -23,7 +23,10 @@ export const LookupQuery = Type.Object(
     lng: Type.Number({ minimum: -180, maximum: 180, description: 'longitude in the given crs' }),
     lat: Type.Number({ minimum: -90, maximum: 90, description: 'latitude in the given crs' }),
     crs: Type.Optional(
-      StringEnum(LOOKUP_CRS, 'coordinate system of lng/lat: wgs84 (= CGCS2000), gcj02 (AMap, Tencent), bd09 (Baidu)'),
+      StringEnum(
+        LOOKUP_CRS,
+        'coordinate system of lng/lat: wgs84 (= CGCS2000), gcj02 (AMap, Tencent), bd09 (Baidu)',
+      ),
     ),
   },
   { additionalProperties: false },
@@ -113,7 +116,9 @@ export const DivisionListQuery = Type.Object(
     ...PageQuery,
     level: Type.Optional(StringEnum(DIVISION_LEVELS)),
     parentCode: Type.Optional(Type.String({ pattern: '^(\\d{6}|\\d{9})$' })),
-    q: Type.Optional(Type.String({ minLength: 1, maxLength: 50, description: 'name fragment or code prefix' })),
+    q: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 50, description: 'name fragment or code prefix' }),
+    ),
   },
   { additionalProperties: false },
 );

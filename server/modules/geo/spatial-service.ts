@@ -145,9 +145,7 @@ export class SpatialService {
     grids: { id: string; communityCode: string; areaClass: 'A' | 'B' | 'C'; geometry: unknown }[],
     divisions: { code: string; name: string }[],
   ): Snapshot {
-    const index = GridIndex.build(
-      grids.map((g) => ({ id: g.id, geometry: g.geometry as Polygon })),
-    );
+    const index = GridIndex.build(grids.map((g) => ({ id: g.id, geometry: g.geometry as Polygon })));
     const byId = new Map(grids.map((g) => [g.id, g]));
     const areaClass: ('A' | 'B' | 'C')[] = new Array(index.size);
     const community: string[] = new Array(index.size);

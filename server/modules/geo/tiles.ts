@@ -122,10 +122,13 @@ export class TileService {
   private async render(layer: TileLayer, z: number, x: number, y: number): Promise<Buffer | null> {
     const features = await this.features(layer, z, tileBbox(z, x, y));
     if (features.length === 0) return null;
-    const index = new GeoJSONVT(
-      { type: 'FeatureCollection', features } as never,
-      { maxZoom: z, indexMaxZoom: 0, tolerance: 3, extent: EXTENT, buffer: BUFFER },
-    );
+    const index = new GeoJSONVT({ type: 'FeatureCollection', features } as never, {
+      maxZoom: z,
+      indexMaxZoom: 0,
+      tolerance: 3,
+      extent: EXTENT,
+      buffer: BUFFER,
+    });
     const tile = index.getTile(z, x, y);
     if (!tile || tile.features.length === 0) return null;
     return Buffer.from(vtpbf.fromGeojsonVt({ [layer]: tile }, { version: 2, extent: EXTENT }));
