@@ -1,6 +1,8 @@
 import {
   ApartmentOutlined,
   AuditOutlined,
+  BookOutlined,
+  BranchesOutlined,
   DashboardOutlined,
   KeyOutlined,
   TeamOutlined,
@@ -8,8 +10,10 @@ import {
 import type { ReactNode } from 'react';
 import { ApiKeysPage } from './pages/ApiKeysPage';
 import { AuditPage } from './pages/AuditPage';
+import { CatalogPage } from './pages/catalog/CatalogPage';
 import { DashboardPage } from './pages/DashboardPage';
 import { OrgsPage } from './pages/OrgsPage';
+import { RoutingPage } from './pages/routing/RoutingPage';
 import { UsersPage } from './pages/UsersPage';
 
 export interface MenuItemDef {
@@ -30,6 +34,20 @@ export const MENU_ITEMS: MenuItemDef[] = [
     icon: <DashboardOutlined />,
     label: 'menu.dashboard',
     element: <DashboardPage />,
+  },
+  {
+    key: 'catalog',
+    path: '/catalog',
+    icon: <BookOutlined />,
+    label: 'catalog.title',
+    element: <CatalogPage />,
+  },
+  {
+    key: 'routing',
+    path: '/routing',
+    icon: <BranchesOutlined />,
+    label: 'routing.title',
+    element: <RoutingPage />,
   },
   { key: 'users', path: '/users', icon: <TeamOutlined />, label: 'menu.users', element: <UsersPage /> },
   { key: 'orgs', path: '/orgs', icon: <ApartmentOutlined />, label: 'menu.orgs', element: <OrgsPage /> },
