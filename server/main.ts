@@ -8,6 +8,7 @@ import path from 'node:path';
 import { buildApp } from './app.ts';
 import { loadConfig } from './platform/config.ts';
 import { openDatabase } from './platform/db.ts';
+import { startTimerLoop } from './modules/cases/timers.ts';
 import { EventFeed } from './platform/event-feed.ts';
 import { demoUsers } from './seed/demo-orgs.ts';
 import { seedDemo } from './seed/index.ts';
@@ -47,6 +48,8 @@ async function main() {
   const feed = new EventFeed(database);
   await feed.start();
   const app = await buildApp({ config, database, feed });
+  // Stage warnings and overdue marks: every node sweeps; SKIP LOCKED makes each fire once.
+  const stopTimers = startTimerLoop(database, 2_000, (err) => app.log.error({ err }, 'timer sweep failed'));
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -54,6 +57,7 @@ async function main() {
     stopping = true;
     app.log.info({ signal }, 'stopping: finishing in-flight requests');
     try {
+      await stopTimers();
       await app.close();
       feed.stop();
       await database.close();

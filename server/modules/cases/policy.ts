@@ -4,7 +4,7 @@
  * and never appears in a list. What a caller may DO to a case is the transition table's business
  * (common/workflow.ts), checked after this.
  */
-import { type SQL, eq } from 'drizzle-orm';
+import { eq, type SQL } from 'drizzle-orm';
 import type { WorkflowRole } from '../../../common/workflow.ts';
 import type { Actor } from '../../platform/context.ts';
 import { caseFile } from './tables.ts';
@@ -37,7 +37,8 @@ export function workflowRolesOf(actor: Actor): WorkflowRole[] {
   if (actor.type === 'user') return actor.roles;
   if (actor.type === 'api_key') {
     const roles: WorkflowRole[] = [];
-    if (actor.permissions.includes('case:unit_feedback') && actor.scope.kind === 'unit') roles.push('unit_handler');
+    if (actor.permissions.includes('case:unit_feedback') && actor.scope.kind === 'unit')
+      roles.push('unit_handler');
     if (actor.permissions.includes('case:report')) roles.push('system');
     return roles;
   }

@@ -131,7 +131,10 @@ export const report = pgTable(
     merged: boolean('merged').notNull().default(false),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('report_idempotency_idx').on(t.submitter, t.idempotencyKey), index('report_case_idx').on(t.caseId)],
+  (t) => [
+    uniqueIndex('report_idempotency_idx').on(t.submitter, t.idempotencyKey),
+    index('report_case_idx').on(t.caseId),
+  ],
 );
 
 /** A time-limited stage of a case (verify, filing, dispatch, dispose, check …) with its clock. */

@@ -1,0 +1,165 @@
+/**
+ * Acting on a case: the transition table decides (state × action × role, guards, fields), this
+ * service checks scope and version, carries out the effects and appends the event — one
+ * transaction, so two people acting at once get one success and one conflict.
+ */
+import { and, eq } from 'drizzle-orm';
+import type { OrgKind } from '../../../common/identity.ts';
+import {
+  availableActions,
+  type CaseAction,
+  transition,
+  type WorkflowContext,
+  type WorkflowInput,
+} from '../../../common/workflow.ts';
+import { recordEvent } from '../../platform/audit.ts';
+import type { Actor, RequestContext } from '../../platform/context.ts';
+import type { Db } from '../../platform/db.ts';
+import { AppError, type ErrorCode, notFound } from '../../platform/errors.ts';
+import { findOrgById } from '../org/service.ts';
+import { enqueueDelivery } from '../outbox/enqueue.ts';
+import { loadClock } from './clock.ts';
+import { toCaseSummary } from './dto.ts';
+import { applyEffects, sendNotifications } from './effects.ts';
+import { canSeeCase, workflowRolesOf } from './policy.ts';
+import * as repo from './repository.ts';
+import type { ActionBodyT } from './schemas.ts';
+import { isDisposeOverdue, refreshCurrent } from './stages.ts';
+import { caseFile, photo } from './tables.ts';
+
+export const levelOf = (actor: Actor): OrgKind | undefined =>
+  actor.scope.kind === 'city'
+    ? 'city_center'
+    : actor.scope.kind === 'district'
+      ? 'district_center'
+      : actor.type === 'anonymous'
+        ? undefined
+        : 'unit';
+
+export async function workflowContext(
+  tx: Db,
+  c: repo.CaseRow,
+  actor: Actor,
+  input: WorkflowInput,
+  now: Date,
+): Promise<WorkflowContext> {
+  return {
+    actorLevel: levelOf(actor),
+    caseLevel: c.caseLevel,
+    overdue: await isDisposeOverdue(tx, c.id, now),
+    pending: { extension: !!c.pending.extension, parking: !!c.pending.parking, void: !!c.pending.void },
+    flags: { important: c.important, urgent: c.urgency === 'urgent', act_first: c.actFirst },
+    checkResult: c.checkResult,
+    input,
+  };
+}
+
+/** The unit a case is sent to must be a unit the dispatcher may see: its district's or a city-level one. */
+async function checkUnit(tx: Db, actor: Actor, c: repo.CaseRow, unitId: string) {
+  const unit = await findOrgById(tx, unitId);
+  const reachable =
+    unit?.kind === 'unit' &&
+    (actor.scope.kind === 'city' || unit.districtCode === null || unit.districtCode === c.districtCode);
+  if (!reachable) {
+    throw new AppError('INVALID_REFERENCE', {
+      zh: `处置单位不存在或不在可派遣范围内：${unitId}`,
+      en: `Unit not found or not one you may dispatch to: ${unitId}`,
+      details: [{ field: 'body.unitId', message: unitId }],
+    });
+  }
+}
+
+async function checkPhotos(tx: Db, ids: readonly string[] | undefined) {
+  for (const id of ids ?? []) {
+    const [row] = await tx.select({ id: photo.id }).from(photo).where(eq(photo.id, id));
+    if (!row) {
+      throw new AppError('INVALID_REFERENCE', {
+        zh: `照片不存在，请先上传：${id}`,
+        en: `Photo not found; upload it first: ${id}`,
+        details: [{ field: 'body.photos', message: id }],
+      });
+    }
+  }
+}
+
+const UNIT_ACTIONS: CaseAction[] = ['dispatch', 're_dispatch', 'city_dispatch', 'city_order'];
+
+export async function act(
+  db: Db,
+  ctx: RequestContext,
+  caseId: string,
+  action: CaseAction,
+  body: ActionBodyT,
+) {
+  const roles = workflowRolesOf(ctx.actor);
+  const clock = await loadClock(db);
+  const input: WorkflowInput = { ...body };
+  return db.transaction(async (tx) => {
+    const c = await repo.findCase(tx, caseId, true);
+    if (!c || !canSeeCase(ctx.actor, c)) throw notFound('案件/Case', caseId);
+    if (body.version !== c.version) {
+      throw new AppError('CONFLICT', {
+        details: [{ field: 'body.version', message: `current version is ${c.version}` }],
+      });
+    }
+    const result = transition(
+      c.state,
+      action,
+      roles,
+      await workflowContext(tx, c, ctx.actor, input, clock.now),
+    );
+    if (!result.ok) {
+      throw new AppError(result.code as ErrorCode, {
+        zh: result.message_zh,
+        en: result.message_en,
+        details: result.details.field
+          ? [{ field: `body.${result.details.field}`, message: result.message_en }]
+          : [],
+      });
+    }
+    if (UNIT_ACTIONS.includes(action) && body.unitId) await checkUnit(tx, ctx.actor, c, body.unitId);
+    await checkPhotos(tx, body.photos);
+    const effects = await applyEffects(tx, ctx, c, action, input, result.effects, clock);
+    const [updated] = await tx
+      .update(caseFile)
+      .set({ ...effects.patch, state: result.to, version: c.version + 1, updatedAt: clock.now })
+      .where(and(eq(caseFile.id, c.id), eq(caseFile.version, c.version)))
+      .returning();
+    if (!updated) throw new AppError('CONFLICT');
+    await refreshCurrent(tx, c.id);
+    const after = (await repo.findCase(tx, c.id))!;
+    const eventId = await recordEvent(tx, ctx, {
+      action: `case.${action}`,
+      entityType: 'case',
+      entityId: c.id,
+      districtCode: c.districtCode,
+      before: { state: c.state, version: c.version, unitId: c.unitId, pending: c.pending },
+      after: {
+        state: after.state,
+        version: after.version,
+        unitId: after.unitId,
+        pending: after.pending,
+        input: {
+          note: body.note,
+          photos: body.photos,
+          unitId: body.unitId,
+          matterType: body.matterType,
+          filingConditionId: body.filingConditionId,
+          extension: body.extension,
+          rating: body.rating,
+          targetCaseId: body.targetCaseId,
+        },
+      },
+      reason: body.reason ?? null,
+    });
+    if (effects.deliver && after.unitId) await enqueueDelivery(tx, eventId, after.unitId, c.id);
+    await sendNotifications(tx, after, effects.notify, `case.${action}`, ctx.actor.id);
+    return toCaseSummary(after, clock.calendar, clock.settings.warnShare, clock.now);
+  });
+}
+
+/** The actions the caller may take on the case now, with the fields each needs (for the buttons). */
+export async function actionsFor(db: Db, actor: Actor, c: repo.CaseRow) {
+  const ctx = await workflowContext(db, c, actor, {}, new Date());
+  return availableActions(c.state, workflowRolesOf(actor), ctx);
+}

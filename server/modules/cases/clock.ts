@@ -1,0 +1,24 @@
+/** Loads what the case clocks need: the working calendar and the case-loop settings. */
+import type { Db } from '../../platform/db.ts';
+import { getCalendar } from '../calendar/service.ts';
+import { getSetting } from '../settings/service.ts';
+import { type CaseSettings, DEFAULT_CASE_SETTINGS, SETTING_KEYS } from './config.ts';
+import type { Clock } from './stages.ts';
+
+export async function loadSettings(db: Db): Promise<CaseSettings> {
+  const [warnShare, stageLimits, duplicate] = await Promise.all([
+    getSetting<number>(db, SETTING_KEYS.warnShare),
+    getSetting<CaseSettings['stageLimits']>(db, SETTING_KEYS.stageLimits),
+    getSetting<CaseSettings['duplicate']>(db, SETTING_KEYS.duplicate),
+  ]);
+  return {
+    warnShare: warnShare ?? DEFAULT_CASE_SETTINGS.warnShare,
+    stageLimits: { ...DEFAULT_CASE_SETTINGS.stageLimits, ...(stageLimits ?? {}) },
+    duplicate: duplicate ?? DEFAULT_CASE_SETTINGS.duplicate,
+  };
+}
+
+export async function loadClock(db: Db, now = new Date()): Promise<Clock> {
+  const [calendar, settings] = await Promise.all([getCalendar(db), loadSettings(db)]);
+  return { calendar, settings, now };
+}

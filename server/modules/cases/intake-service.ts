@@ -1,0 +1,235 @@
+/**
+ * Intake (信息收集): a report from any channel becomes a new case or joins an open case of the
+ * same type nearby (duplicate). Location → grid and its chain (in memory), type suggestion,
+ * responsible unit suggestion, duplicate check, audit event — all in one transaction. The same
+ * idempotency key from the same submitter never makes a second report.
+ */
+
+import { OPEN_STATES } from '../../../common/workflow.ts';
+import { recordEvent } from '../../platform/audit.ts';
+import type { Actor, RequestContext } from '../../platform/context.ts';
+import type { Db } from '../../platform/db.ts';
+import { AppError } from '../../platform/errors.ts';
+import { findCatalogType } from '../catalog/service.ts';
+import { convertLngLat } from '../geo/core/crs.ts';
+import type { LookupHit } from '../geo/spatial-service.ts';
+import { resolveRoute } from '../routing/resolve.ts';
+import { loadClock } from './clock.ts';
+import { toCaseSummary } from './dto.ts';
+import { sendNotifications } from './effects.ts';
+import { canReport } from './policy.ts';
+import * as repo from './repository.ts';
+import type { ReportCreateT } from './schemas.ts';
+import { refreshCurrent, startStage } from './stages.ts';
+import { suggestMatterTypes } from './suggest.ts';
+import { caseFile, report } from './tables.ts';
+
+export interface Spatial {
+  lookup(lng: number, lat: number): LookupHit | null;
+}
+
+export function submitterOf(actor: Actor): string {
+  if (actor.type === 'user' || actor.type === 'api_key') return actor.id!;
+  return `${actor.type}:${actor.name}`;
+}
+
+/** China date as YYYYMMDD for the case code. */
+const chinaDate = (d: Date) =>
+  new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 10).replaceAll('-', '');
+
+export function locate(spatial: Spatial, actor: Actor, loc: ReportCreateT['location']) {
+  const [lng, lat] = convertLngLat(loc.lng, loc.lat, loc.crs, 'wgs84');
+  const hit = spatial.lookup(lng, lat);
+  if (!hit)
+    throw new AppError('OUTSIDE_MANAGED_AREA', {
+      details: [{ field: 'body.location', message: `${lng},${lat}` }],
+    });
+  const s = actor.scope;
+  if (s.kind === 'district' && hit.district.code !== s.districtCode) {
+    throw new AppError('OUTSIDE_SCOPE', {
+      zh: `该位置属于${hit.district.name}，不在本区管辖范围`,
+      en: `The location is in ${hit.district.code}, outside your district`,
+      details: [{ field: 'body.location', message: hit.district.code }],
+    });
+  }
+  return { lng, lat, hit };
+}
+
+async function replay(db: Db, existing: repo.ReportRow) {
+  const c = await repo.findCase(db, existing.caseId);
+  const clock = await loadClock(db);
+  return {
+    replayed: true,
+    merged: existing.merged,
+    reportId: existing.id,
+    case: toCaseSummary(c!, clock.calendar, clock.settings.warnShare),
+    suggestions: { matterTypes: [], unit: null },
+  };
+}
+
+export async function createReport(db: Db, ctx: RequestContext, spatial: Spatial, input: ReportCreateT) {
+  if (!canReport(ctx.actor)) throw new AppError('FORBIDDEN');
+  const submitter = submitterOf(ctx.actor);
+  const existing = await repo.findReportByKey(db, submitter, input.idempotencyKey);
+  if (existing) return replay(db, existing);
+
+  const { lng, lat, hit } = locate(spatial, ctx.actor, input.location);
+  if (input.matterCode) {
+    const t = await findCatalogType(db, 'matter', input.matterCode);
+    if (!t?.enabled) {
+      throw new AppError('INVALID_REFERENCE', {
+        zh: `事项类型不存在或已停用：${input.matterCode}`,
+        en: `Matter type unknown or disabled: ${input.matterCode}`,
+        details: [{ field: 'body.matterCode', message: input.matterCode }],
+      });
+    }
+  }
+  const suggested = input.matterCode ? [] : await suggestMatterTypes(db, input.description);
+  const matterCode = input.matterCode ?? null;
+  const typeForRouting = matterCode ?? suggested[0]?.code ?? null;
+  const route = typeForRouting
+    ? await resolveRoute(db, { matterCode: typeForRouting, gridId: hit.grid.id })
+    : null;
+  const clock = await loadClock(db);
+
+  try {
+    return await db.transaction(async (tx) => {
+      const dup = matterCode
+        ? (
+            await repo.nearbyOpenCases(
+              tx,
+              {
+                matterCode,
+                lng,
+                lat,
+                radiusM: clock.settings.duplicate.radiusM,
+                since: new Date(clock.now.getTime() - clock.settings.duplicate.windowHours * 3600_000),
+                districtCode: hit.district.code,
+              },
+              OPEN_STATES,
+            )
+          )[0]
+        : undefined;
+
+      let c: repo.CaseRow;
+      if (dup) {
+        c = dup.c;
+      } else {
+        const n = await repo.nextCaseNumber(tx);
+        [c] = await tx
+          .insert(caseFile)
+          .values({
+            code: `${hit.district.code}-${chinaDate(clock.now)}-${String(n).padStart(6, '0')}`,
+            state: 'reported',
+            channel: input.channel,
+            description: input.description,
+            address: input.address ?? null,
+            lng,
+            lat,
+            gridId: hit.grid.id,
+            communityCode: hit.community.code,
+            townshipCode: hit.township.code,
+            districtCode: hit.district.code,
+            areaClass: hit.grid.areaClass,
+            matterKind: matterCode ? 'matter' : null,
+            matterCode,
+            componentId: input.componentId ?? null,
+            suggestedUnitId: route?.unitId ?? null,
+            suggestedRuleId: route?.rule.id ?? null,
+            createdBy: submitter,
+            createdAt: clock.now,
+            updatedAt: clock.now,
+          })
+          .returning();
+        await startStage(tx, c.id, 'accept', clock.settings.stageLimits.accept, clock);
+        await refreshCurrent(tx, c.id);
+        c = (await repo.findCase(tx, c.id))!;
+      }
+      const [r] = await tx
+        .insert(report)
+        .values({
+          submitter,
+          idempotencyKey: input.idempotencyKey,
+          channel: input.channel,
+          description: input.description,
+          rawLng: input.location.lng,
+          rawLat: input.location.lat,
+          crs: input.location.crs,
+          lng,
+          lat,
+          photos: input.photos ?? [],
+          reporterName: input.reporter?.name ?? null,
+          reporterPhone: input.reporter?.phone ?? null,
+          caseId: c.id,
+          merged: !!dup,
+        })
+        .returning();
+      await recordEvent(tx, ctx, {
+        action: dup ? 'case.report_merged' : 'case.report',
+        entityType: 'case',
+        entityId: c.id,
+        districtCode: c.districtCode,
+        after: {
+          reportId: r.id,
+          channel: r.channel,
+          crs: r.crs,
+          location: { lng, lat },
+          photos: r.photos,
+          state: c.state,
+          code: c.code,
+          ...(dup ? { duplicateOf: c.code, distanceM: Math.round(dup.distance) } : {}),
+        },
+      });
+      if (!dup) await sendNotifications(tx, c, new Set(['acceptor']), 'case.report', ctx.actor.id);
+      return {
+        replayed: false,
+        merged: !!dup,
+        reportId: r.id,
+        case: toCaseSummary(c, clock.calendar, clock.settings.warnShare, clock.now),
+        suggestions: {
+          matterTypes: suggested,
+          unit: route ? { id: route.unitId, ruleId: route.rule.id, specificity: route.specificity } : null,
+        },
+      };
+    });
+  } catch (err) {
+    // Two requests with one key raced: the unique index let one through; answer with that one.
+    if (
+      (err as { code?: string }).code === '23505' ||
+      (err as { cause?: { code?: string } }).cause?.code === '23505'
+    ) {
+      const again = await repo.findReportByKey(db, submitter, input.idempotencyKey);
+      if (again) return replay(db, again);
+    }
+    throw err;
+  }
+}
+
+/** Open cases of the type near a point: what the intake form shows before saving. */
+export async function duplicateCandidates(
+  db: Db,
+  ctx: RequestContext,
+  spatial: Spatial,
+  q: { lng: number; lat: number; crs: ReportCreateT['location']['crs']; matterCode: string },
+) {
+  const { lng, lat, hit } = locate(spatial, ctx.actor, q);
+  const clock = await loadClock(db);
+  const rows = await repo.nearbyOpenCases(
+    db,
+    {
+      matterCode: q.matterCode,
+      lng,
+      lat,
+      radiusM: clock.settings.duplicate.radiusM,
+      since: new Date(clock.now.getTime() - clock.settings.duplicate.windowHours * 3600_000),
+      districtCode: hit.district.code,
+    },
+    OPEN_STATES,
+  );
+  return {
+    items: rows.map((r) => ({
+      distanceM: Math.round(r.distance),
+      case: toCaseSummary(r.c, clock.calendar, clock.settings.warnShare),
+    })),
+  };
+}

@@ -1,0 +1,120 @@
+/** Reading cases: work queues and lists in the caller's scope, and the case page. */
+import { and, eq, ilike, inArray, or, type SQL, sql } from 'drizzle-orm';
+import type { RequestContext } from '../../platform/context.ts';
+import type { Db } from '../../platform/db.ts';
+import { AppError, notFound } from '../../platform/errors.ts';
+import { actionsFor, levelOf } from './action-service.ts';
+import { loadClock } from './clock.ts';
+import { toCaseSummary } from './dto.ts';
+import { canSeeCase, caseScopeFilter, workflowRolesOf } from './policy.ts';
+import { myWorkFilter } from './queue.ts';
+import * as repo from './repository.ts';
+import type { CaseListQueryT } from './schemas.ts';
+import { lightOf } from './stages.ts';
+import { caseFile, caseTask } from './tables.ts';
+
+function requireRead(ctx: RequestContext) {
+  if (!ctx.actor.permissions.includes('case:read')) throw new AppError('FORBIDDEN');
+}
+
+export async function listCases(db: Db, ctx: RequestContext, q: CaseListQueryT) {
+  requireRead(ctx);
+  const page = q.page ?? 1;
+  const pageSize = q.pageSize ?? 20;
+  const filters: (SQL | undefined)[] = [
+    caseScopeFilter(ctx.actor),
+    q.view === 'mine' ? myWorkFilter(workflowRolesOf(ctx.actor), levelOf(ctx.actor)) : undefined,
+    q.state?.length ? inArray(caseFile.state, q.state) : undefined,
+    q.matterCode ? eq(caseFile.matterCode, q.matterCode) : undefined,
+    q.gridId ? eq(caseFile.gridId, q.gridId) : undefined,
+    q.districtCode ? eq(caseFile.districtCode, q.districtCode) : undefined,
+    q.unitId ? eq(caseFile.unitId, q.unitId) : undefined,
+    q.channel ? eq(caseFile.channel, q.channel) : undefined,
+    q.q ? or(ilike(caseFile.code, `%${q.q}%`), ilike(caseFile.description, `%${q.q}%`)) : undefined,
+  ];
+  // Inspectors' "mine" is their district's open field tasks.
+  if (q.view === 'mine' && ctx.actor.roles.includes('inspector')) {
+    filters[1] = or(
+      filters[1],
+      sql`${caseFile.id} IN (SELECT ${caseTask.caseId} FROM ${caseTask} WHERE ${caseTask.status} = 'open')`,
+    );
+  }
+  const now = new Date();
+  if (q.light === 'red') filters.push(sql`${caseFile.currentDueAt} < ${now}`);
+  const { rows, total } = await repo.listCases(
+    db,
+    and(...filters),
+    q.view === 'mine' ? 'due' : 'newest',
+    page,
+    pageSize,
+  );
+  const clock = await loadClock(db, now);
+  let items = rows.map((c) => toCaseSummary(c, clock.calendar, clock.settings.warnShare, now));
+  if (q.light && q.light !== 'red') items = items.filter((c) => c.light === q.light);
+  return { items, total, page, pageSize };
+}
+
+async function visibleCase(db: Db, ctx: RequestContext, id: string) {
+  requireRead(ctx);
+  const c = await repo.findCase(db, id);
+  if (!c || !canSeeCase(ctx.actor, c)) throw notFound('案件/Case', id);
+  return c;
+}
+
+export async function getCase(db: Db, ctx: RequestContext, id: string) {
+  const c = await visibleCase(db, ctx, id);
+  const clock = await loadClock(db);
+  const [reports, stageRows, tasks, timeline, actions] = await Promise.all([
+    repo.reportsOfCase(db, id),
+    repo.stagesOfCase(db, id),
+    repo.tasksOfCase(db, id),
+    repo.timelineOf(db, id),
+    actionsFor(db, ctx.actor, c),
+  ]);
+  // Citizens' phone numbers are for the centre that handles the case, not for the unit.
+  const showPhones = ctx.actor.scope.kind !== 'unit';
+  return {
+    case: toCaseSummary(c, clock.calendar, clock.settings.warnShare, clock.now),
+    reports: reports.map((r) => ({
+      id: r.id,
+      channel: r.channel,
+      description: r.description,
+      photos: r.photos,
+      reporterName: r.reporterName,
+      reporterPhone: showPhones ? r.reporterPhone : null,
+      merged: r.merged,
+      createdAt: r.createdAt.toISOString(),
+    })),
+    stages: stageRows.map((s) => ({
+      id: s.id,
+      stage: s.stage,
+      startedAt: s.startedAt.toISOString(),
+      dueAt: s.dueAt.toISOString(),
+      limit: { amount: s.limitAmount, unit: s.limitUnit },
+      pausedAt: s.pausedAt?.toISOString() ?? null,
+      stoppedAt: s.stoppedAt?.toISOString() ?? null,
+      warnedAt: s.warnedAt?.toISOString() ?? null,
+      overdueAt: s.overdueAt?.toISOString() ?? null,
+      extended: s.extended,
+      light: lightOf(clock.calendar, s, clock.now, clock.settings.warnShare),
+    })),
+    tasks: tasks.map((t) => ({
+      id: t.id,
+      kind: t.kind,
+      status: t.status,
+      result: t.result,
+      createdAt: t.createdAt.toISOString(),
+    })),
+    timeline: timeline.map((e) => ({
+      id: e.id,
+      at: e.at.toISOString(),
+      action: e.action,
+      actorName: e.actorName,
+      actorType: e.actorType,
+      reason: e.reason,
+      before: e.before,
+      after: e.after,
+    })),
+    actions,
+  };
+}

@@ -1,0 +1,46 @@
+/**
+ * "My work": the cases the caller can act on now, derived from the transition table itself, so a
+ * queue never disagrees with the buttons. A rule that needs a pending application (approve an
+ * extension, a void…) only counts for cases that carry that application; marking and urging,
+ * possible on every open case, do not make a case "mine".
+ */
+import { and, inArray, or, type SQL, sql } from 'drizzle-orm';
+import type { OrgKind } from '../../../common/identity.ts';
+import { type CaseState, TRANSITIONS, type WorkflowRole } from '../../../common/workflow.ts';
+import { caseFile } from './tables.ts';
+
+const NOT_WORK = new Set(['urge', 'mark_important', 'mark_urgent', 'rate', 'record_callback']);
+const PENDING_GUARDS: Record<string, 'extension' | 'parking' | 'void'> = {
+  hasPendingExtension: 'extension',
+  hasPendingParking: 'parking',
+  hasPendingVoid: 'void',
+};
+
+export function myWorkFilter(roles: readonly WorkflowRole[], level: OrgKind | undefined): SQL | undefined {
+  const plain = new Set<CaseState>();
+  const withPending: { states: CaseState[]; application: 'extension' | 'parking' | 'void' }[] = [];
+  let cityOnly = false;
+  for (const rule of TRANSITIONS) {
+    if (NOT_WORK.has(rule.action)) continue;
+    if (!rule.roles.some((r) => roles.includes(r))) continue;
+    if (rule.levels && level && !rule.levels.includes(level)) continue;
+    const pendingGuard = rule.guards.find((g) => g in PENDING_GUARDS);
+    if (pendingGuard) withPending.push({ states: [...rule.from], application: PENDING_GUARDS[pendingGuard] });
+    else for (const s of rule.from) plain.add(s);
+    if (rule.action === 'city_dispatch') cityOnly = true;
+  }
+  const parts: SQL[] = [];
+  if (plain.size) parts.push(inArray(caseFile.state, [...plain]));
+  for (const p of withPending) {
+    parts.push(and(inArray(caseFile.state, p.states), sql`${caseFile.pending} ? ${p.application}`)!);
+  }
+  if (parts.length === 0) return sql`false`;
+  // A district centre works on cases it coordinates; the city centre on escalated ones and its own.
+  const levelFilter =
+    level === 'district_center'
+      ? sql`${caseFile.caseLevel} = 'district'`
+      : level === 'city_center' && cityOnly
+        ? sql`${caseFile.caseLevel} = 'city'`
+        : undefined;
+  return and(or(...parts), levelFilter);
+}

@@ -1,0 +1,167 @@
+import multipart from '@fastify/multipart';
+import { Type } from 'typebox';
+import { CASE_ACTIONS, CASE_STATES, TRANSITIONS } from '../../../common/workflow.ts';
+import { AppError } from '../../platform/errors.ts';
+import { commonErrors, IdParams } from '../../platform/schemas.ts';
+import type { App } from '../../platform/types.ts';
+import { act } from './action-service.ts';
+import type { Spatial } from './intake-service.ts';
+import { createReport, duplicateCandidates } from './intake-service.ts';
+import { PHOTO_MAX_BYTES, readPhoto, storePhoto } from './photos.ts';
+import { getCase, listCases } from './query-service.ts';
+import {
+  ActionBody,
+  ActionParams,
+  CaseList,
+  CaseListQuery,
+  CaseSummary,
+  DuplicateQuery,
+  ReportCreate,
+} from './schemas.ts';
+
+const ReportResult = Type.Object({
+  replayed: Type.Boolean(),
+  merged: Type.Boolean(),
+  reportId: Type.String({ format: 'uuid' }),
+  case: CaseSummary,
+  suggestions: Type.Any(),
+});
+const PhotoParams = Type.Object(
+  { id: Type.String({ pattern: '^[0-9a-f]{64}$' }) },
+  { additionalProperties: false },
+);
+
+export const caseRoutes = (spatial: Spatial) =>
+  async function caseRoutesPlugin(app: App) {
+    await app.register(multipart, { limits: { fileSize: PHOTO_MAX_BYTES, files: 1, fields: 0 } });
+
+    app.get(
+      '/api/workflow',
+      {
+        config: { operation: 'workflow.get' },
+        schema: { tags: ['cases'], summary: 'The case transition table / 案件流转表' },
+      },
+      async () => ({ states: CASE_STATES, actions: CASE_ACTIONS, transitions: TRANSITIONS }),
+    );
+
+    app.post(
+      '/api/reports',
+      {
+        config: { operation: 'reports.create' },
+        schema: {
+          tags: ['cases'],
+          summary: 'Report a problem from any channel / 上报问题',
+          description:
+            'New case, or merged into an open case of the same type nearby. 201 when created, 200 when the idempotency key was seen before.',
+          body: ReportCreate,
+          response: { 200: ReportResult, 201: ReportResult, ...commonErrors },
+        },
+      },
+      async (request, reply) => {
+        const res = await createReport(app.db, request.ctx, spatial, request.body);
+        return reply.status(res.replayed ? 200 : 201).send(res);
+      },
+    );
+
+    app.get(
+      '/api/reports/duplicates',
+      {
+        config: { operation: 'reports.duplicates' },
+        schema: {
+          tags: ['cases'],
+          querystring: DuplicateQuery,
+          response: { 200: Type.Object({ items: Type.Array(Type.Any()) }), ...commonErrors },
+        },
+      },
+      (request) => duplicateCandidates(app.db, request.ctx, spatial, request.query),
+    );
+
+    app.get(
+      '/api/cases',
+      {
+        config: { operation: 'cases.list' },
+        schema: { tags: ['cases'], querystring: CaseListQuery, response: { 200: CaseList, ...commonErrors } },
+      },
+      (request) => listCases(app.db, request.ctx, request.query),
+    );
+
+    app.get(
+      '/api/cases/:id',
+      {
+        config: { operation: 'cases.get' },
+        schema: { tags: ['cases'], params: IdParams, response: { 200: Type.Any(), ...commonErrors } },
+      },
+      (request) => getCase(app.db, request.ctx, request.params.id),
+    );
+
+    app.post(
+      '/api/cases/:id/actions/:action',
+      {
+        config: { operation: 'cases.act' },
+        schema: {
+          tags: ['cases'],
+          summary: 'Take an action on a case / 案件操作',
+          description:
+            'The transition table (GET /api/workflow) decides which actions a role may take in which state and which fields each needs.',
+          params: ActionParams,
+          body: ActionBody,
+          response: { 200: CaseSummary, ...commonErrors },
+        },
+      },
+      (request) => act(app.db, request.ctx, request.params.id, request.params.action, request.body),
+    );
+
+    app.post(
+      '/api/photos',
+      {
+        config: { operation: 'photos.upload' },
+        schema: {
+          tags: ['cases'],
+          summary: 'Upload a photo (multipart/form-data, one file) / 上传照片',
+          response: {
+            201: Type.Object({
+              id: Type.String(),
+              mime: Type.String(),
+              bytes: Type.Integer(),
+              width: Type.Union([Type.Integer(), Type.Null()]),
+              height: Type.Union([Type.Integer(), Type.Null()]),
+            }),
+            ...commonErrors,
+          },
+        },
+      },
+      async (request, reply) => {
+        if (!request.isMultipart()) {
+          throw new AppError('UNSUPPORTED_MEDIA_TYPE', {
+            details: [{ field: 'content-type', message: 'multipart/form-data expected' }],
+          });
+        }
+        const file = await request.file();
+        if (!file)
+          throw new AppError('VALIDATION_FAILED', { details: [{ field: 'file', message: 'no file' }] });
+        const bytes = await file.toBuffer().catch(() => {
+          throw new AppError('PAYLOAD_TOO_LARGE', {
+            details: [{ field: 'file', message: `max ${PHOTO_MAX_BYTES} bytes` }],
+          });
+        });
+        return reply.status(201).send(await storePhoto(app.db, request.ctx, app.config.dataDir, bytes));
+      },
+    );
+
+    for (const thumb of [false, true]) {
+      app.get(
+        thumb ? '/api/photos/:id/thumb' : '/api/photos/:id',
+        {
+          config: { operation: thumb ? 'photos.thumb' : 'photos.get' },
+          schema: { tags: ['cases'], params: PhotoParams },
+        },
+        async (request, reply) => {
+          const p = await readPhoto(app.db, request.ctx, app.config.dataDir, request.params.id, thumb);
+          return reply
+            .type(p.mime)
+            .header('cache-control', 'private, max-age=31536000, immutable')
+            .send(p.data);
+        },
+      );
+    }
+  };

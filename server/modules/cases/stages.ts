@@ -1,0 +1,149 @@
+/**
+ * The clocks of a case. Each time-limited stage is a `case_stage` row with its due time computed
+ * on the working calendar (China time), and two timers (warning at the configured share of the
+ * limit, overdue at the due time) that the sweeper fires exactly once. Parking pauses the
+ * disposal clock and carries the remaining working time; an approved extension moves it.
+ */
+import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import type { Stage } from '../../../common/workflow.ts';
+import type { Db } from '../../platform/db.ts';
+import type { TimeUnit, WorkCalendar } from '../calendar/core/index.ts';
+import type { CaseSettings, StageLimit } from './config.ts';
+import { caseFile, caseStage, caseTimer } from './tables.ts';
+
+export interface Clock {
+  calendar: WorkCalendar;
+  settings: CaseSettings;
+  now: Date;
+}
+
+export type StageRow = typeof caseStage.$inferSelect;
+
+async function addTimers(tx: Db, caseId: string, stage: StageRow, clock: Clock, skipWarning = false) {
+  const rows: (typeof caseTimer.$inferInsert)[] = [
+    { caseId, stageId: stage.id, kind: 'overdue', fireAt: stage.dueAt },
+  ];
+  if (!skipWarning && !stage.warnedAt) {
+    const unit = stage.limitUnit as TimeUnit;
+    // The warning comes when the configured share of the stage's own kind of time is used.
+    const remainingShare = Math.max(0, clock.settings.warnShare);
+    const warnAt = clock.calendar.addTime(stage.startedAt, stage.limitAmount * remainingShare, unit);
+    rows.push({
+      caseId,
+      stageId: stage.id,
+      kind: 'warning',
+      fireAt: warnAt < stage.dueAt ? warnAt : stage.dueAt,
+    });
+  }
+  await tx.insert(caseTimer).values(rows);
+}
+
+async function cancelTimers(tx: Db, stageId: string, now: Date) {
+  await tx
+    .update(caseTimer)
+    .set({ cancelledAt: now })
+    .where(and(eq(caseTimer.stageId, stageId), isNull(caseTimer.firedAt), isNull(caseTimer.cancelledAt)));
+}
+
+export async function runningStages(tx: Db, caseId: string): Promise<StageRow[]> {
+  return tx
+    .select()
+    .from(caseStage)
+    .where(and(eq(caseStage.caseId, caseId), isNull(caseStage.stoppedAt)))
+    .orderBy(asc(caseStage.dueAt));
+}
+
+export async function startStage(tx: Db, caseId: string, stage: Stage, limit: StageLimit, clock: Clock) {
+  const dueAt = clock.calendar.addTime(clock.now, limit.amount, limit.unit);
+  const [row] = await tx
+    .insert(caseStage)
+    .values({ caseId, stage, startedAt: clock.now, dueAt, limitAmount: limit.amount, limitUnit: limit.unit })
+    .returning();
+  await addTimers(tx, caseId, row, clock);
+  return row;
+}
+
+export async function stopStage(tx: Db, caseId: string, stage: Stage | null, now: Date) {
+  const rows = await runningStages(tx, caseId);
+  for (const r of rows) {
+    if (stage && r.stage !== stage) continue;
+    await tx.update(caseStage).set({ stoppedAt: now }).where(eq(caseStage.id, r.id));
+    await cancelTimers(tx, r.id, now);
+  }
+}
+
+async function runningDispose(tx: Db, caseId: string) {
+  return (await runningStages(tx, caseId)).find((s) => s.stage === 'dispose');
+}
+
+/** Parking: the disposal clock stops; its timers are withdrawn until it resumes. */
+export async function pauseDispose(tx: Db, caseId: string, now: Date) {
+  const s = await runningDispose(tx, caseId);
+  if (!s || s.pausedAt) return;
+  await tx.update(caseStage).set({ pausedAt: now }).where(eq(caseStage.id, s.id));
+  await cancelTimers(tx, s.id, now);
+}
+
+/** Un-parking: the remaining working time is carried over from the moment of parking. */
+export async function resumeDispose(tx: Db, caseId: string, clock: Clock) {
+  const s = await runningDispose(tx, caseId);
+  if (!s?.pausedAt) return;
+  const dueAt = clock.calendar.dueAfterPause(s.dueAt, s.pausedAt, clock.now, s.limitUnit as TimeUnit);
+  const [row] = await tx
+    .update(caseStage)
+    .set({ pausedAt: null, dueAt })
+    .where(eq(caseStage.id, s.id))
+    .returning();
+  await addTimers(tx, caseId, row, clock, true);
+  if (!row.warnedAt && dueAt > clock.now) {
+    // Warn again at the same share of the (now longer) remaining window.
+    const warnAt = new Date(
+      clock.now.getTime() + (dueAt.getTime() - clock.now.getTime()) * clock.settings.warnShare,
+    );
+    await tx.insert(caseTimer).values({ caseId, stageId: row.id, kind: 'warning', fireAt: warnAt });
+  }
+}
+
+/** An approved extension moves the disposal due time by the applied amount. */
+export async function extendDispose(tx: Db, caseId: string, amount: number, unit: TimeUnit, clock: Clock) {
+  const s = await runningDispose(tx, caseId);
+  if (!s) return null;
+  const dueAt = clock.calendar.addTime(s.dueAt, amount, unit);
+  await cancelTimers(tx, s.id, clock.now);
+  const [row] = await tx
+    .update(caseStage)
+    .set({ dueAt, extended: true })
+    .where(eq(caseStage.id, s.id))
+    .returning();
+  await addTimers(tx, caseId, row, clock);
+  return row;
+}
+
+export async function isDisposeOverdue(tx: Db, caseId: string, now: Date): Promise<boolean> {
+  const s = await runningDispose(tx, caseId);
+  return !!s && !s.pausedAt && s.dueAt <= now;
+}
+
+/** Keeps the case row's current stage and deadline in step for the work queues. */
+export async function refreshCurrent(tx: Db, caseId: string) {
+  const rows = (await runningStages(tx, caseId)).filter((s) => !s.pausedAt);
+  const first = rows[0];
+  await tx
+    .update(caseFile)
+    .set({
+      currentStage: first?.stage ?? null,
+      currentStartedAt: first?.startedAt ?? null,
+      currentDueAt: first?.dueAt ?? null,
+      currentLimitUnit: first?.limitUnit ?? null,
+    })
+    .where(eq(caseFile.id, caseId));
+}
+
+export const lightOf = (calendar: WorkCalendar, s: StageRow, now: Date, warnShare: number) =>
+  s.stoppedAt
+    ? s.stoppedAt > s.dueAt
+      ? 'red'
+      : 'green'
+    : calendar.light(s.startedAt, s.dueAt, s.pausedAt ?? now, warnShare, { unit: s.limitUnit as TimeUnit });
+
+export const sqlNow = sql`now()`;

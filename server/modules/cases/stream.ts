@@ -1,0 +1,71 @@
+/**
+ * Live work over Server-Sent Events: every case event in the caller's scope and every
+ * notification for the caller, as they are committed. Reconnecting with Last-Event-ID replays
+ * what was missed (from the event table, which keeps everything).
+ */
+import { and, asc, eq, gt } from 'drizzle-orm';
+import type { Actor } from '../../platform/context.ts';
+import type { Db } from '../../platform/db.ts';
+import type { EventFeed, EventRow } from '../../platform/event-feed.ts';
+import type { App } from '../../platform/types.ts';
+import { event } from '../audit/tables.ts';
+
+function visible(actor: Actor, e: EventRow): boolean {
+  if (e.entityType !== 'case') return false;
+  const s = actor.scope;
+  if (s.kind === 'city') return true;
+  if (s.kind === 'district') return e.districtCode === s.districtCode;
+  const unitOf = (v: unknown) => (v && typeof v === 'object' ? (v as { unitId?: string }).unitId : undefined);
+  return unitOf(e.after) === s.orgId || unitOf(e.before) === s.orgId;
+}
+
+const frame = (e: EventRow) =>
+  `id: ${e.id}\nevent: case\ndata: ${JSON.stringify({ id: e.id, at: e.at, action: e.action, caseId: e.entityId, districtCode: e.districtCode, state: (e.after as { state?: string } | null)?.state ?? null })}\n\n`;
+
+async function missed(db: Db, since: number) {
+  return db
+    .select()
+    .from(event)
+    .where(and(gt(event.id, since), eq(event.entityType, 'case')))
+    .orderBy(asc(event.id))
+    .limit(500);
+}
+
+export const streamRoutes = (feed: EventFeed | undefined) =>
+  async function streamPlugin(app: App) {
+    app.get(
+      '/api/stream',
+      {
+        config: { operation: 'stream' },
+        schema: { tags: ['cases'], summary: 'Live case events (text/event-stream) / 实时推送', hide: false },
+      },
+      async (request, reply) => {
+        const actor = request.ctx.actor;
+        if (!actor.permissions.includes('case:read')) {
+          return reply.status(403).send({ error: { code: 'FORBIDDEN', message: 'forbidden', details: [] } });
+        }
+        reply.hijack();
+        const res = reply.raw;
+        res.writeHead(200, {
+          'content-type': 'text/event-stream; charset=utf-8',
+          'cache-control': 'no-cache, no-transform',
+          connection: 'keep-alive',
+          'x-accel-buffering': 'no',
+        });
+        res.write('retry: 3000\n\n');
+        const last = Number(request.headers['last-event-id']);
+        if (Number.isInteger(last) && last > 0) {
+          for (const e of await missed(app.db, last)) if (visible(actor, e)) res.write(frame(e));
+        }
+        const unsubscribe = feed?.subscribe((rows) => {
+          for (const e of rows) if (visible(actor, e)) res.write(frame(e));
+        });
+        // A comment every 25 s keeps proxies from closing an idle stream.
+        const ping = setInterval(() => res.write(': ping\n\n'), 25_000);
+        request.raw.on('close', () => {
+          clearInterval(ping);
+          unsubscribe?.();
+        });
+      },
+    );
+  };
