@@ -74,7 +74,7 @@ async function dispatchedCase(near = 0) {
     filingConditionId: await filingCondition('06002'),
   });
   expect(file.statusCode, file.body).toBe(200);
-  const d = await actOn(t, 'haishu.dispatcher', id, 'dispatch', { unitId: units['海曙区环境卫生管理处'] });
+  const d = await actOn(t, 'haishu.dispatcher', id, 'dispatch', { unitId: units.海曙区环境卫生管理处 });
   expect(d.statusCode, d.body).toBe(200);
   return id;
 }
@@ -98,7 +98,7 @@ describe('the main loop', () => {
     });
     expect(filed.json().state).toBe('pending_dispatch');
     const dispatched = await actOn(t, 'haishu.dispatcher', c.id, 'dispatch', {
-      unitId: units['海曙区环境卫生管理处'],
+      unitId: units.海曙区环境卫生管理处,
     });
     expect(dispatched.statusCode, dispatched.body).toBe(200);
     expect(dispatched.json().state).toBe('dispatched');
@@ -223,15 +223,15 @@ describe('the main loop', () => {
     expect(esc.json().caseLevel).toBe('city');
     // The district can no longer dispatch it; the city can.
     expect(
-      (await actOn(t, 'haishu.dispatcher', id, 're_dispatch', { unitId: units['海曙区环境卫生管理处'] }))
+      (await actOn(t, 'haishu.dispatcher', id, 're_dispatch', { unitId: units.海曙区环境卫生管理处 }))
         .statusCode,
     ).toBeGreaterThanOrEqual(400);
     const cityDispatch = await actOn(t, 'city.dispatcher', id, 'city_dispatch', {
-      unitId: units['宁波市水务环境集团有限公司'],
+      unitId: units.宁波市水务环境集团有限公司,
     });
     expect(cityDispatch.statusCode, cityDispatch.body).toBe(200);
     expect(cityDispatch.json().state).toBe('dispatched');
-    expect(cityDispatch.json().unitId).toBe(units['宁波市水务环境集团有限公司']);
+    expect(cityDispatch.json().unitId).toBe(units.宁波市水务环境集团有限公司);
     // The water company now sees the case; the district's sanitation unit no longer does.
     expect((await t.as(await t.login('unit.water')).get(`/api/cases/${id}`)).statusCode).toBe(200);
     expect((await t.as(await t.login('unit.haishu-sanitation')).get(`/api/cases/${id}`)).statusCode).toBe(
@@ -242,7 +242,7 @@ describe('the main loop', () => {
     await actOn(t, 'unit.haishu-sanitation', id2, 'return', { reason: '非本单位' });
     await actOn(t, 'haishu.dispatcher', id2, 'escalate', { reason: '上报' });
     const order = await actOn(t, 'city.dispatcher', id2, 'city_order', {
-      unitId: units['宁波市市政设施中心'],
+      unitId: units.宁波市市政设施中心,
       reason: '先处置后定责',
     });
     expect(order.json().actFirst).toBe(true);
@@ -332,7 +332,7 @@ describe('scope and concurrency', () => {
     expect((await t.as(jb).get('/api/cases?q=330203')).json().total).toBe(0);
     const r = await t
       .as(jb)
-      .post(`/api/cases/${id}/actions/re_dispatch`, { version: 99, unitId: units['江北区环境卫生管理处'] });
+      .post(`/api/cases/${id}/actions/re_dispatch`, { version: 99, unitId: units.江北区环境卫生管理处 });
     expect(r.statusCode).toBe(404);
     const other = await t.as(await t.login('unit.jiangbei-sanitation')).get(`/api/cases/${id}`);
     expect(other.statusCode).toBe(404);
@@ -347,7 +347,7 @@ describe('scope and concurrency', () => {
       t.as(unit).post(`/api/cases/${id}/actions/sign`, { version }),
       t
         .as(dispatcher)
-        .post(`/api/cases/${id}/actions/re_dispatch`, { version, unitId: units['海曙区园林绿化管理中心'] }),
+        .post(`/api/cases/${id}/actions/re_dispatch`, { version, unitId: units.海曙区园林绿化管理中心 }),
     ]);
     expect([a.statusCode, b.statusCode].sort()).toEqual([200, 409]);
     const events = (await stateOf(id)).timeline.filter(

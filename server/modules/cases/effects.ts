@@ -253,14 +253,12 @@ export async function sendNotifications(
     for (const r of rows) if (r.id !== actorId) userIds.add(r.id);
   }
   if (userIds.size === 0) return;
-  await tx
-    .insert(notification)
-    .values(
-      [...userIds].map((userId) => ({
-        userId,
-        caseId: c.id,
-        kind,
-        params: { code: c.code, state: c.state },
-      })),
-    );
+  await tx.insert(notification).values(
+    [...userIds].map((userId) => ({
+      userId,
+      caseId: c.id,
+      kind,
+      params: { code: c.code, state: c.state },
+    })),
+  );
 }

@@ -69,16 +69,14 @@ export async function storePhoto(db: Db, ctx: RequestContext, dataDir: string, b
         width: existing.width,
         height: existing.height,
       };
-    await tx
-      .insert(photo)
-      .values({
-        id,
-        mime,
-        bytes: bytes.length,
-        width: meta.width ?? null,
-        height: meta.height ?? null,
-        createdBy: ctx.actor.id,
-      });
+    await tx.insert(photo).values({
+      id,
+      mime,
+      bytes: bytes.length,
+      width: meta.width ?? null,
+      height: meta.height ?? null,
+      createdBy: ctx.actor.id,
+    });
     await recordEvent(tx, ctx, {
       action: 'photo.upload',
       entityType: 'photo',

@@ -32,7 +32,7 @@ async function addTimers(tx: Db, caseId: string, stage: StageRow, clock: Clock, 
       caseId,
       stageId: stage.id,
       kind: 'warning',
-      fireAt: warnAt < stage.dueAt ? warnAt : stage.dueAt,
+      fireAt: Math.min(warnAt, stage.dueAt),
     });
   }
   await tx.insert(caseTimer).values(rows);
