@@ -14,6 +14,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import { auditRoutes } from './modules/audit/routes.ts';
+import { calendarRoutes } from './modules/calendar/routes.ts';
 import { ogcRoutes } from './modules/geo/ogc-routes.ts';
 import { geoRoutes } from './modules/geo/routes.ts';
 import { SpatialService } from './modules/geo/spatial-service.ts';
@@ -23,6 +24,7 @@ import { installAuth } from './modules/identity/auth-hook.ts';
 import { identityRoutes } from './modules/identity/routes.ts';
 import { orgRoutes } from './modules/org/routes.ts';
 import { routingRoutes } from './modules/routing/routes.ts';
+import { settingsRoutes } from './modules/settings/routes.ts';
 import type { Config } from './platform/config.ts';
 import type { Database } from './platform/db.ts';
 import { AppError } from './platform/errors.ts';
@@ -121,6 +123,8 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
   await app.register(ogcRoutes(spatial, new TileService(database.db, spatial)));
   await app.register(catalogRoutes);
   await app.register(routingRoutes);
+  await app.register(calendarRoutes({ feed: opts.feed }));
+  await app.register(settingsRoutes);
 
   const serveWeb = (opts.serveWeb ?? true) && fs.existsSync(path.join(WEB_DIST, 'index.html'));
   if (serveWeb) {

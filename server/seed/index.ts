@@ -11,6 +11,7 @@ import { recordEvent } from '../platform/audit.ts';
 import type { Config } from '../platform/config.ts';
 import { systemContext } from '../platform/context.ts';
 import type { Database } from '../platform/db.ts';
+import { seedCalendar } from './calendar.ts';
 import { seedCatalog } from './catalog.ts';
 import { seedDemoCity } from './demo-city.ts';
 import { demoOrgs, demoUsers } from './demo-orgs.ts';
@@ -24,6 +25,8 @@ export async function isSeeded(database: Database): Promise<boolean> {
 export async function seedDemo(database: Database, config: Pick<Config, 'demoPassword'>): Promise<boolean> {
   // The GB/T 47678.5 catalogue is reference data: seeded whenever it is missing (idempotent).
   await seedCatalog(database.db, systemContext('seed'));
+  // The working calendar (official holidays) and the city settings' defaults: same rule.
+  await seedCalendar(database.db, systemContext('seed'));
   if (await isSeeded(database)) return false;
   const ctx = systemContext('seed');
   const users = demoUsers();

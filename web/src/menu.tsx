@@ -3,6 +3,7 @@ import {
   AuditOutlined,
   BookOutlined,
   BranchesOutlined,
+  CalendarOutlined,
   DashboardOutlined,
   KeyOutlined,
   TeamOutlined,
@@ -10,6 +11,7 @@ import {
 import type { ReactNode } from 'react';
 import { ApiKeysPage } from './pages/ApiKeysPage';
 import { AuditPage } from './pages/AuditPage';
+import { CalendarPage } from './pages/calendar/CalendarPage';
 import { CatalogPage } from './pages/catalog/CatalogPage';
 import { DashboardPage } from './pages/DashboardPage';
 import { OrgsPage } from './pages/OrgsPage';
@@ -48,6 +50,13 @@ export const MENU_ITEMS: MenuItemDef[] = [
     icon: <BranchesOutlined />,
     label: 'routing.title',
     element: <RoutingPage />,
+  },
+  {
+    key: 'calendar',
+    path: '/calendar',
+    icon: <CalendarOutlined />,
+    label: 'calendar.title',
+    element: <CalendarPage />,
   },
   { key: 'users', path: '/users', icon: <TeamOutlined />, label: 'menu.users', element: <UsersPage /> },
   { key: 'orgs', path: '/orgs', icon: <ApartmentOutlined />, label: 'menu.orgs', element: <OrgsPage /> },

@@ -1,0 +1,153 @@
+/**
+ * The settings a city changes at run time (a row each in the `setting` table), with their shape,
+ * their default and what they mean. Only these keys exist: a key not listed here is refused, and
+ * a value is written only when it fits its key's schema (and its extra rule, if any).
+ */
+import { type Static, type TSchema, Type } from 'typebox';
+import type { ErrorDetail } from '../../platform/errors.ts';
+import { StringEnum } from '../../platform/schemas.ts';
+import { DEFAULT_WINDOWS, parseClock, TIME_UNITS, type WorkWindow } from '../calendar/core/index.ts';
+
+const Clock = Type.String({
+  pattern: '^([01]\\d|2[0-3]):[0-5]\\d$|^24:00$',
+  description: 'HH:MM, China time',
+});
+
+export const WindowsValue = Type.Array(
+  Type.Object({ start: Clock, end: Clock }, { additionalProperties: false }),
+  { minItems: 1, maxItems: 6, description: 'Working windows of a working day, ascending, non-overlapping' },
+);
+
+const Limit = Type.Object(
+  {
+    amount: Type.Number({ exclusiveMinimum: 0, maximum: 10000 }),
+    unit: StringEnum(TIME_UNITS),
+  },
+  { additionalProperties: false },
+);
+
+/** Stages whose limit is a city setting (the disposal stage's limit comes from the disposal standard). */
+export const LIMITED_STAGES = [
+  'accept',
+  'verify',
+  'filing',
+  'dispatch',
+  'coordinate',
+  'check',
+  'close',
+] as const;
+export type LimitedStage = (typeof LIMITED_STAGES)[number];
+
+export const StageLimitsValue = Type.Object(
+  Object.fromEntries(LIMITED_STAGES.map((s) => [s, Limit])) as Record<LimitedStage, typeof Limit>,
+  { additionalProperties: false },
+);
+export type StageLimits = Static<typeof StageLimitsValue>;
+
+export const DuplicateValue = Type.Object(
+  {
+    radiusM: Type.Number({ exclusiveMinimum: 0, maximum: 10000 }),
+    windowHours: Type.Number({ exclusiveMinimum: 0, maximum: 8760 }),
+  },
+  { additionalProperties: false },
+);
+
+const Phone = Type.String({ pattern: '^\\d{3,20}$' });
+export const HotlineValue = Type.Object(
+  { city: Phone, legacy: Type.Array(Phone, { maxItems: 20, uniqueItems: true }) },
+  { additionalProperties: false },
+);
+
+export interface SettingDef {
+  schema: TSchema;
+  default: unknown;
+  /** What the setting means (shown in the API and the admin UI). */
+  description: string;
+  /** The audit trail's entity type for writes (other nodes reload caches by it). */
+  entityType: string;
+  /** Rules a JSON schema cannot say; returns problems with fields relative to the value. */
+  check?: (value: unknown) => ErrorDetail[];
+}
+
+/** Ascending, non-overlapping windows inside one day. */
+export function windowProblems(windows: readonly WorkWindow[]): ErrorDetail[] {
+  const out: ErrorDetail[] = [];
+  let prevEnd = -1;
+  windows.forEach((w, i) => {
+    const s = parseClock(w.start);
+    const e = parseClock(w.end);
+    if (s >= e) out.push({ field: `.${i}.end`, message: 'must be later than start' });
+    else if (s < prevEnd)
+      out.push({ field: `.${i}.start`, message: 'overlaps or precedes the previous window' });
+    prevEnd = Math.max(prevEnd, e);
+  });
+  return out;
+}
+
+export const SETTINGS = {
+  /** Working windows (工作时) of every working day, China time. Default 08:00–12:00, 14:00–18:00. */
+  'calendar.windows': {
+    schema: WindowsValue,
+    default: DEFAULT_WINDOWS.map((w) => ({ ...w })),
+    description: '工作时段（北京时间）/ working windows of a working day, China time',
+    entityType: 'calendar',
+    check: (v) => windowProblems(v as WorkWindow[]),
+  },
+  /** Share of a stage's time after which its light turns yellow and the warning fires (0–1). */
+  'case.warnShare': {
+    schema: Type.Number({ exclusiveMinimum: 0, maximum: 1 }),
+    default: 0.8,
+    description: '预警阈值（已用时限比例）/ share of a time limit used before the yellow light',
+    entityType: 'setting',
+  },
+  /**
+   * Limits of the stages that do not come from the disposal standard. Units are explicit:
+   * verify 24 紧急工作时 (continuous clock hours: an inspector verifies within a day, nights
+   * included), check 2 工作时, accept / filing / dispatch / close 1 工作时, coordinate (city
+   * coordination of an escalated case) 1 工作日.
+   */
+  'case.stageLimits': {
+    schema: StageLimitsValue,
+    default: {
+      accept: { amount: 1, unit: 'work_hour' },
+      verify: { amount: 24, unit: 'urgent_hour' },
+      filing: { amount: 1, unit: 'work_hour' },
+      dispatch: { amount: 1, unit: 'work_hour' },
+      coordinate: { amount: 1, unit: 'work_day' },
+      check: { amount: 2, unit: 'work_hour' },
+      close: { amount: 1, unit: 'work_hour' },
+    } satisfies StageLimits,
+    description: '各环节时限 / time limit of each stage (the disposal limit comes from the standard)',
+    entityType: 'setting',
+  },
+  /** Duplicate reports: the same matter type within `radiusM` metres and `windowHours` hours. */
+  'case.duplicate': {
+    schema: DuplicateValue,
+    default: { radiusM: 50, windowHours: 24 },
+    description: '重复案件判定（半径米、时间窗小时）/ duplicate rule: radius in metres, window in hours',
+    entityType: 'setting',
+  },
+  /** The city hotline (12345) and the legacy numbers merged into it (96310 城管, 12319 城建). */
+  'hotline.numbers': {
+    schema: HotlineValue,
+    default: { city: '12345', legacy: ['96310', '12319'] },
+    description: '热线号码（市民热线及并入的原号码）/ hotline numbers: the city line and merged legacy lines',
+    entityType: 'setting',
+  },
+} as const satisfies Record<string, SettingDef>;
+
+export type SettingKey = keyof typeof SETTINGS;
+export const SETTING_KEYS = Object.keys(SETTINGS) as SettingKey[];
+
+export function isSettingKey(key: string): key is SettingKey {
+  return Object.hasOwn(SETTINGS, key);
+}
+
+/** The value types, for callers of getSetting. */
+export interface SettingValues {
+  'calendar.windows': WorkWindow[];
+  'case.warnShare': number;
+  'case.stageLimits': StageLimits;
+  'case.duplicate': Static<typeof DuplicateValue>;
+  'hotline.numbers': Static<typeof HotlineValue>;
+}

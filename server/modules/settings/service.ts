@@ -1,0 +1,179 @@
+/**
+ * City settings: one JSON value per known key (registry.ts), versioned, every change audited.
+ * Other modules read them with `getSetting` (the stored value, or the key's default when no row
+ * exists yet) and may listen for local changes with `onSettingChange` (e.g. to drop a cache).
+ */
+import { Value } from 'typebox/value';
+import { recordEvent } from '../../platform/audit.ts';
+import type { RequestContext } from '../../platform/context.ts';
+import type { Db } from '../../platform/db.ts';
+import { AppError, type ErrorDetail } from '../../platform/errors.ts';
+import { canReadSettings, canWriteSettings } from './policy.ts';
+import { isSettingKey, SETTING_KEYS, SETTINGS, type SettingKey, type SettingValues } from './registry.ts';
+import * as repo from './repository.ts';
+
+export interface SettingDto {
+  key: string;
+  value: unknown;
+  /** 0 while the default applies (no row yet); the next write names the version it replaces. */
+  version: number;
+  description: string;
+  updatedBy: string | null;
+  updatedAt: string | null;
+}
+
+type Listener = (db: Db, key: SettingKey) => void;
+const listeners = new Set<Listener>();
+
+/** Called after a setting's change has committed on this node (other nodes: watch the event feed). */
+export function onSettingChange(listener: Listener): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+function invalid(details: ErrorDetail[]): AppError {
+  return new AppError('VALIDATION_FAILED', { details });
+}
+
+function requireKey(key: string, field = 'params.key'): SettingKey {
+  if (!isSettingKey(key)) {
+    throw new AppError('VALIDATION_FAILED', {
+      zh: `未知的设置项：${key}`,
+      en: `Unknown setting: ${key}`,
+      details: [{ field, message: `unknown setting; known: ${SETTING_KEYS.join(', ')}` }],
+    });
+  }
+  return key;
+}
+
+/** Problems of a value for a key, fields named from `prefix` (e.g. `body.value.verify.amount`). */
+export function settingValueProblems(key: SettingKey, value: unknown, prefix = 'body.value'): ErrorDetail[] {
+  const def = SETTINGS[key];
+  const out: ErrorDetail[] = [];
+  for (const e of Value.Errors(def.schema, value)) {
+    if (e.keyword === 'boolean') continue; // the additionalProperties entry below names the field
+    const base = prefix + e.instancePath.replace(/\//g, '.');
+    const params = e.params as { requiredProperties?: string[]; additionalProperties?: string[] };
+    const extra = params.requiredProperties ?? params.additionalProperties;
+    if (extra?.length)
+      for (const p of extra) out.push({ field: `${base}.${p}`, message: e.message, rule: e.keyword });
+    else out.push({ field: base, message: e.message, rule: e.keyword });
+  }
+  if (out.length === 0 && 'check' in def) {
+    for (const p of def.check(value)) out.push({ ...p, field: `${prefix}${p.field ?? ''}` });
+  }
+  return out;
+}
+
+function toDto(key: SettingKey, row: repo.SettingRow | undefined): SettingDto {
+  return {
+    key,
+    value: row ? row.value : structuredClone(SETTINGS[key].default),
+    version: row?.version ?? 0,
+    description: SETTINGS[key].description,
+    updatedBy: row?.updatedBy ?? null,
+    updatedAt: row ? row.updatedAt.toISOString() : null,
+  };
+}
+
+/** A setting's current value (its default when never written). No permission check: for services. */
+export async function getSetting<K extends SettingKey>(db: Db, key: K): Promise<SettingValues[K]>;
+export async function getSetting<T>(db: Db, key: string): Promise<T>;
+export async function getSetting(db: Db, key: string): Promise<unknown> {
+  const k = requireKey(key, 'key');
+  const row = await repo.findSetting(db, k);
+  return row ? row.value : structuredClone(SETTINGS[k].default);
+}
+
+/** The full record (value, version, who and when). No permission check: for services. */
+export async function getSettingRecord(db: Db, key: SettingKey): Promise<SettingDto> {
+  return toDto(key, await repo.findSetting(db, key));
+}
+
+export async function listSettingsFor(db: Db, ctx: RequestContext): Promise<{ items: SettingDto[] }> {
+  if (!canReadSettings(ctx.actor)) throw new AppError('FORBIDDEN');
+  const rows = new Map((await repo.listSettings(db)).map((r) => [r.key, r]));
+  return { items: SETTING_KEYS.map((k) => toDto(k, rows.get(k))) };
+}
+
+export async function getSettingFor(db: Db, ctx: RequestContext, key: string): Promise<SettingDto> {
+  if (!canReadSettings(ctx.actor)) throw new AppError('FORBIDDEN');
+  return getSettingRecord(db, requireKey(key));
+}
+
+export interface WriteOptions {
+  reason?: string | null;
+  /** Audit action (default `setting.update`). */
+  action?: string;
+  /** Where the value sits in the request, for error fields (default `body.value`). */
+  field?: string;
+}
+
+/**
+ * Writes a setting without a permission check (the caller's policy decided): validates the value,
+ * checks the version (409 when stale), writes and audits in one transaction, then tells listeners.
+ */
+export async function writeSetting(
+  db: Db,
+  ctx: RequestContext,
+  key: SettingKey,
+  value: unknown,
+  version: number,
+  opts: WriteOptions = {},
+): Promise<SettingDto> {
+  const problems = settingValueProblems(key, value, opts.field ?? 'body.value');
+  if (problems.length) throw invalid(problems);
+  const dto = await db.transaction(async (tx) => {
+    const current = await repo.findSettingForUpdate(tx, key);
+    const currentVersion = current?.version ?? 0;
+    const stale = () =>
+      new AppError('CONFLICT', {
+        details: [{ field: 'body.version', message: `current version is ${currentVersion}` }],
+      });
+    if (currentVersion !== version) throw stale();
+    const row = await repo.writeSettingRow(tx, key, value, version, ctx.actor.name);
+    if (!row) throw stale();
+    const before = toDto(key, current);
+    const after = toDto(key, row);
+    await recordEvent(tx, ctx, {
+      action: opts.action ?? 'setting.update',
+      entityType: SETTINGS[key].entityType,
+      entityId: key,
+      districtCode: null,
+      before: { key, value: before.value, version: before.version },
+      after: { key, value: after.value, version: after.version },
+      reason: opts.reason ?? null,
+    });
+    return after;
+  });
+  for (const l of listeners) {
+    try {
+      l(db, key);
+    } catch {
+      // A listener's failure must not turn a committed write into an error.
+    }
+  }
+  return dto;
+}
+
+/** `PUT /api/settings/:key`: city administrators only. */
+export async function putSetting(
+  db: Db,
+  ctx: RequestContext,
+  key: string,
+  value: unknown,
+  version: number,
+  reason?: string | null,
+): Promise<SettingDto> {
+  if (!canWriteSettings(ctx.actor)) throw new AppError('FORBIDDEN');
+  return writeSetting(db, ctx, requireKey(key), value, version, { reason });
+}
+
+/** Inserts the default of every key that has no row (first start); returns the keys written. */
+export async function insertMissingDefaults(db: Db, by: string): Promise<SettingKey[]> {
+  const written: SettingKey[] = [];
+  for (const key of SETTING_KEYS) {
+    if (await repo.insertDefault(db, key, SETTINGS[key].default, by)) written.push(key);
+  }
+  return written;
+}
