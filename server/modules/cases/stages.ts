@@ -19,6 +19,8 @@ export interface Clock {
 
 export type StageRow = typeof caseStage.$inferSelect;
 
+const earlier = (a: Date, b: Date): Date => (a.getTime() <= b.getTime() ? a : b);
+
 async function addTimers(tx: Db, caseId: string, stage: StageRow, clock: Clock, skipWarning = false) {
   const rows: (typeof caseTimer.$inferInsert)[] = [
     { caseId, stageId: stage.id, kind: 'overdue', fireAt: stage.dueAt },
@@ -32,7 +34,7 @@ async function addTimers(tx: Db, caseId: string, stage: StageRow, clock: Clock, 
       caseId,
       stageId: stage.id,
       kind: 'warning',
-      fireAt: Math.min(warnAt, stage.dueAt),
+      fireAt: earlier(warnAt, stage.dueAt),
     });
   }
   await tx.insert(caseTimer).values(rows);
