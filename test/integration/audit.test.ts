@@ -508,6 +508,74 @@ const SCENARIOS: Record<string, Scenario> = {
       };
     },
   },
+  'PUT /api/calendar/days/:date': {
+    action: 'calendar.day_set',
+    entityType: 'calendar',
+    snapshot: 'before+after',
+    async prepare() {
+      return {
+        token: adminToken,
+        params: { date: '2031-03-11' },
+        body: { kind: 'holiday', name: '审计测试', reason: '审计测试' },
+        status: 200,
+        actorId: adminId,
+        entityId: () => '2031-03-11',
+        check(ev) {
+          expect(ev.before).toEqual({ date: '2031-03-11', kind: 'default', name: null, source: null });
+          expect(ev.after).toEqual({
+            date: '2031-03-11',
+            kind: 'holiday',
+            name: '审计测试',
+            source: 'admin',
+          });
+        },
+      };
+    },
+  },
+  'PUT /api/calendar/windows': {
+    action: 'calendar.windows_set',
+    entityType: 'calendar',
+    snapshot: 'before+after',
+    async prepare() {
+      const { windowsVersion } = (await t.as(adminToken).get('/api/calendar/days?year=2026')).json();
+      const windows = [
+        { start: '08:00', end: '12:00' },
+        { start: '14:00', end: '18:00' },
+      ];
+      return {
+        token: adminToken,
+        body: { windows, version: windowsVersion, reason: '审计测试' },
+        status: 200,
+        actorId: adminId,
+        entityId: () => 'calendar.windows',
+        check: (ev) =>
+          expect(ev.after).toEqual({ key: 'calendar.windows', value: windows, version: windowsVersion + 1 }),
+      };
+    },
+  },
+  'PUT /api/settings/:key': {
+    action: 'setting.update',
+    entityType: 'setting',
+    snapshot: 'before+after',
+    async prepare() {
+      const cur = (await t.as(adminToken).get('/api/settings/case.duplicate')).json();
+      return {
+        token: adminToken,
+        params: { key: 'case.duplicate' },
+        body: { value: { radiusM: 60, windowHours: 24 }, version: cur.version },
+        status: 200,
+        actorId: adminId,
+        entityId: () => 'case.duplicate',
+        check(ev) {
+          expect(ev.before).toEqual({ key: 'case.duplicate', value: cur.value, version: cur.version });
+          expect(ev.after).toMatchObject({
+            value: { radiusM: 60, windowHours: 24 },
+            version: cur.version + 1,
+          });
+        },
+      };
+    },
+  },
 };
 
 const urlOf = (pattern: string, params: Record<string, string> = {}) =>
