@@ -83,6 +83,25 @@ describe('GET /api/geo/lookup', () => {
     );
   });
 
+  it('resolves points on shared edges and corners to one grid, always the same (half-open rule)', async () => {
+    // A grid owns its west and south edges and its south-west corner; the neighbour owns the rest.
+    for (const g of grids.filter((_, i) => i % 150 === 0)) {
+      const midLat = (g.minLat + g.maxLat) / 2;
+      const midLng = (g.minLng + g.maxLng) / 2;
+      for (const [lng, lat] of [
+        [g.minLng, midLat],
+        [midLng, g.minLat],
+        [g.minLng, g.minLat],
+      ]) {
+        const first = (await lookup(lng, lat)).json();
+        expect(first.grid?.id).toBe(g.id);
+        expect((await lookup(lng, lat)).json().grid.id).toBe(g.id);
+      }
+      const east = await lookup(g.maxLng, midLat);
+      if (east.statusCode === 200) expect(east.json().grid.id).not.toBe(g.id);
+    }
+  });
+
   it('answers 422 OUTSIDE_MANAGED_AREA for points outside the city', async () => {
     const outside = fc
       .record({
