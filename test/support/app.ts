@@ -2,6 +2,9 @@
  * An application on a fresh test database with the demo organisations and accounts seeded, and
  * small helpers to call it as a given user. Requests go through Fastify's inject (no socket).
  */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { Writable } from 'node:stream';
 import type { LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../server/app.ts';
@@ -11,6 +14,11 @@ import { seedDemo } from '../../server/seed/index.ts';
 import { createTestDatabase, type TestDatabase } from './db.ts';
 
 export const DEMO_PASSWORD = 'test-pass-2026';
+
+// Test databases get the whole demo city but a small component inventory and no demo cases, so
+// every test file seeds in seconds; a test that needs more sets these before createTestApp.
+process.env.DEMO_COMPONENTS ??= '1000';
+process.env.DEMO_CASES ??= '0';
 
 export interface TestApp {
   app: App;
@@ -36,6 +44,8 @@ export async function createTestApp(overrides: Partial<Config> = {}): Promise<Te
   const config: Config = {
     ...loadConfig({}),
     demoPassword: DEMO_PASSWORD,
+    // Photos and other files of this test app go to a directory of its own.
+    dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'cityops-test-')),
     loginRateLimitPerMinute: 10_000,
     logLevel: 'info',
     ...overrides,
@@ -105,6 +115,7 @@ export async function createTestApp(overrides: Partial<Config> = {}): Promise<Te
     async close() {
       await app.close();
       await database.dispose();
+      fs.rmSync(config.dataDir, { recursive: true, force: true });
     },
   };
 }
