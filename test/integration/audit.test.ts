@@ -7,10 +7,12 @@
 import { randomUUID } from 'node:crypto';
 import { type SQL, sql } from 'drizzle-orm';
 import type { LightMyRequestResponse } from 'fastify';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withUsccCheck } from '../../common/uscc.ts';
 import { sha256 } from '../../server/modules/identity/tokens.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
+import { actOn, pointIn } from '../support/cases.ts';
 import { usingPostgres } from '../support/db.ts';
 import { errorBodyOf } from '../support/error-body.ts';
 import { apiWriteRoutes } from '../support/routes.ts';
@@ -95,11 +97,16 @@ function call(
   token: string | null,
   body?: unknown,
   requestId = `audit-${next()}`,
+  headers: Record<string, string> = {},
 ): Promise<LightMyRequestResponse> {
   return t.app.inject({
     method,
     url,
-    headers: { 'x-request-id': requestId, ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    headers: {
+      'x-request-id': requestId,
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...headers,
+    },
     ...(body === undefined ? {} : { payload: body as object }),
   });
 }
@@ -178,6 +185,8 @@ interface Prepared {
   token: string | null;
   params?: Record<string, string>;
   body?: unknown;
+  /** Extra request headers (e.g. a multipart content type with `body` as a Buffer). */
+  headers?: Record<string, string>;
   status: number;
   /** The acting user's id as the event must record it. */
   actorId: string;
@@ -195,7 +204,129 @@ interface Scenario {
   prepare(): Promise<Prepared>;
 }
 
+let caseSeq = 0;
+/** A case of 海曙, reported and then driven through the API by the given steps. */
+async function caseFor(username: string, steps: [string, string, Record<string, unknown>?][] = []) {
+  const p = await pointIn(t, '330203', ++caseSeq % 50);
+  const token = await t.login('haishu.acceptor');
+  const r = await t.as(token).post('/api/reports', {
+    idempotencyKey: randomUUID(),
+    channel: 'hotline',
+    description: '审计测试案件',
+    location: { lng: p.lng, lat: p.lat, crs: 'wgs84' },
+    matterCode: '06007',
+  });
+  expect(r.statusCode, r.body).toBe(201);
+  const id = r.json().case.id as string;
+  for (const [user, action, fields] of steps)
+    expect((await actOn(t, user, id, action, fields)).statusCode).toBe(200);
+  const me = (await t.as(await t.login(username)).get('/api/me')).json();
+  return {
+    id,
+    version: (await t.as(adminToken).get(`/api/cases/${id}`)).json().case.version,
+    actorId: me.user.id,
+  };
+}
+
 const SCENARIOS: Record<string, Scenario> = {
+  'POST /api/reports': {
+    action: 'case.report',
+    entityType: 'case',
+    snapshot: 'after',
+    async prepare() {
+      const p = await pointIn(t, '330203', 5);
+      const token = await t.login('haishu.inspector');
+      const me = (await t.as(token).get('/api/me')).json();
+      return {
+        token,
+        body: {
+          idempotencyKey: randomUUID(),
+          channel: 'inspector',
+          description: '审计：上报',
+          location: { lng: p.lng, lat: p.lat, crs: 'wgs84' },
+          matterCode: '06008',
+        },
+        status: 201,
+        actorId: me.user.id,
+        entityId: (res) => res.json().case.id,
+        check: (ev) => expect(ev.after).toMatchObject({ state: 'reported', crs: 'wgs84' }),
+      };
+    },
+  },
+  'POST /api/cases/:id/actions/:action': {
+    action: 'case.accept_report',
+    entityType: 'case',
+    snapshot: 'before+after',
+    async prepare() {
+      const c = await caseFor('haishu.acceptor');
+      const token = await t.login('haishu.acceptor');
+      return {
+        token,
+        params: { id: c.id, action: 'accept_report' },
+        body: { version: c.version, matterType: '06007' },
+        status: 200,
+        actorId: c.actorId,
+        entityId: () => c.id,
+        check(ev) {
+          expect(ev.before).toMatchObject({ state: 'reported', version: c.version });
+          expect(ev.after).toMatchObject({ state: 'pending_filing', version: c.version + 1 });
+        },
+      };
+    },
+  },
+  'POST /api/photos': {
+    action: 'photo.upload',
+    entityType: 'photo',
+    snapshot: 'after',
+    async prepare() {
+      const token = await t.login('haishu.inspector');
+      const me = (await t.as(token).get('/api/me')).json();
+      const png = await sharp({
+        create: { width: 9, height: 7, channels: 3, background: { r: ++caseSeq % 255, g: 1, b: 2 } },
+      })
+        .png()
+        .toBuffer();
+      const boundary = '----audit';
+      return {
+        token,
+        body: Buffer.concat([
+          Buffer.from(
+            `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.png"\r\nContent-Type: image/png\r\n\r\n`,
+          ),
+          png,
+          Buffer.from(`\r\n--${boundary}--\r\n`),
+        ]),
+        headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+        status: 201,
+        actorId: me.user.id,
+        entityId: (res) => res.json().id,
+      };
+    },
+  },
+  'POST /api/notifications/:id/read': {
+    action: 'notification.read',
+    entityType: 'notification',
+    snapshot: 'after',
+    async prepare() {
+      await caseFor('haishu.acceptor');
+      const token = await t.login('haishu.acceptor');
+      const me = (await t.as(token).get('/api/me')).json();
+      const inbox = (await t.as(token).get('/api/notifications?unread=true')).json();
+      const id = inbox.items[0].id as string;
+      return { token, params: { id }, status: 204, actorId: me.user.id, entityId: () => id };
+    },
+  },
+  'POST /api/notifications/read-all': {
+    action: 'notification.read',
+    entityType: 'notification',
+    snapshot: 'after',
+    async prepare() {
+      await caseFor('haishu.acceptor');
+      const token = await t.login('haishu.acceptor');
+      const me = (await t.as(token).get('/api/me')).json();
+      return { token, status: 204, actorId: me.user.id, entityId: () => 'all' };
+    },
+  },
   'POST /api/auth/login': {
     action: 'auth.login',
     entityType: 'session',
@@ -602,7 +733,7 @@ describe('every write route leaves exactly one audit event', () => {
       const countBefore = await eventCount();
       const lastId = await maxEventId();
 
-      const res = await call(method, urlOf(pattern, p.params), p.token, p.body, requestId);
+      const res = await call(method, urlOf(pattern, p.params), p.token, p.body, requestId, p.headers);
       expect(res.statusCode, res.body).toBe(p.status);
 
       expect(await eventCount()).toBe(countBefore + 1);
