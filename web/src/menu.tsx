@@ -5,6 +5,7 @@ import {
   BranchesOutlined,
   CalendarOutlined,
   DashboardOutlined,
+  EnvironmentOutlined,
   KeyOutlined,
   TeamOutlined,
 } from '@ant-design/icons';
@@ -14,6 +15,7 @@ import { AuditPage } from './pages/AuditPage';
 import { CalendarPage } from './pages/calendar/CalendarPage';
 import { CatalogPage } from './pages/catalog/CatalogPage';
 import { DashboardPage } from './pages/DashboardPage';
+import { MapPage } from './pages/map';
 import { OrgsPage } from './pages/OrgsPage';
 import { RoutingPage } from './pages/routing/RoutingPage';
 import { UsersPage } from './pages/UsersPage';
@@ -37,6 +39,7 @@ export const MENU_ITEMS: MenuItemDef[] = [
     label: 'menu.dashboard',
     element: <DashboardPage />,
   },
+  { key: 'map', path: '/map', icon: <EnvironmentOutlined />, label: 'map.title', element: <MapPage /> },
   {
     key: 'catalog',
     path: '/catalog',
