@@ -276,6 +276,13 @@ describe('intake', () => {
     expect(second.json().case.id).toBe(first.json().case.id);
     const detail = await stateOf(first.json().case.id);
     expect(detail.reports).toHaveLength(2);
+    // Each submitter follows their own report; nobody else's.
+    const own = await t.as(await t.login('haishu.acceptor')).get(`/api/reports/${second.json().reportId}`);
+    expect(own.json()).toMatchObject({ merged: true, case: { id: first.json().case.id } });
+    expect(
+      (await t.as(await t.login('haishu.inspector')).get(`/api/reports/${second.json().reportId}`))
+        .statusCode,
+    ).toBe(404);
     // A different type at the same place is a new case.
     const other = await report('haishu.acceptor', { matterCode: '06003' });
     expect(other.json().merged).toBe(false);

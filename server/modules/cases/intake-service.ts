@@ -5,6 +5,7 @@
  * idempotency key from the same submitter never makes a second report.
  */
 
+import { eq } from 'drizzle-orm';
 import { OPEN_STATES } from '../../../common/workflow.ts';
 import { recordEvent } from '../../platform/audit.ts';
 import type { Actor, RequestContext } from '../../platform/context.ts';
@@ -231,5 +232,29 @@ export async function duplicateCandidates(
       distanceM: Math.round(r.distance),
       case: toCaseSummary(r.c, clock.calendar, clock.settings.warnShare),
     })),
+  };
+}
+
+/**
+ * A submitter follows their own report (a citizen through the public app's key, an inspector
+ * through the PWA): where it stands now, also when it was merged into another case.
+ */
+export async function getOwnReport(db: Db, ctx: RequestContext, reportId: string) {
+  const [r] = await db.select().from(report).where(eq(report.id, reportId));
+  if (!r || r.submitter !== submitterOf(ctx.actor)) {
+    throw new AppError('NOT_FOUND', { zh: `上报不存在：${reportId}`, en: `Report not found: ${reportId}` });
+  }
+  const c = (await repo.findCase(db, r.caseId))!;
+  return {
+    reportId: r.id,
+    createdAt: r.createdAt.toISOString(),
+    merged: r.merged,
+    case: {
+      id: c.id,
+      code: c.code,
+      state: c.state,
+      closedAt: c.closedAt?.toISOString() ?? null,
+      updatedAt: c.updatedAt.toISOString(),
+    },
   };
 }

@@ -6,7 +6,7 @@ import { commonErrors, IdParams } from '../../platform/schemas.ts';
 import type { App } from '../../platform/types.ts';
 import { act } from './action-service.ts';
 import type { Spatial } from './intake-service.ts';
-import { createReport, duplicateCandidates } from './intake-service.ts';
+import { createReport, duplicateCandidates, getOwnReport } from './intake-service.ts';
 import { PHOTO_MAX_BYTES, readPhoto, storePhoto } from './photos.ts';
 import { getCase, listCases } from './query-service.ts';
 import {
@@ -74,6 +74,20 @@ export const caseRoutes = (spatial: Spatial) =>
         },
       },
       (request) => duplicateCandidates(app.db, request.ctx, spatial, request.query),
+    );
+
+    app.get(
+      '/api/reports/:id',
+      {
+        config: { operation: 'reports.get' },
+        schema: {
+          tags: ['cases'],
+          summary: 'Follow your own report / 查询本人上报进度',
+          params: IdParams,
+          response: { 200: Type.Any(), ...commonErrors },
+        },
+      },
+      (request) => getOwnReport(app.db, request.ctx, request.params.id),
     );
 
     app.get(
