@@ -50,6 +50,8 @@ export const PERMISSIONS = [
   // Working calendar (holidays, make-up days, windows) and city settings; changed by city admins only.
   'calendar:manage',
   'settings:manage',
+  /** Units' own systems: endpoint URL and signing secret, deliveries and their replay (admins, in scope). */
+  'endpoint:manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -86,6 +88,7 @@ export const MENU_KEYS = [
   'users',
   'orgs',
   'apiKeys',
+  'endpoints',
   'audit',
 ] as const;
 export type MenuKey = (typeof MENU_KEYS)[number];
@@ -105,6 +108,7 @@ export function menuOf(permissions: readonly Permission[]): MenuKey[] {
   if (has('user:read')) menu.push('users');
   if (has('org:read')) menu.push('orgs');
   if (has('apikey:manage')) menu.push('apiKeys');
+  if (has('endpoint:manage')) menu.push('endpoints');
   if (has('audit:read')) menu.push('audit');
   return menu;
 }

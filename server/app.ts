@@ -23,6 +23,8 @@ import { catalogRoutes } from './modules/catalog/routes.ts';
 import { installAuth } from './modules/identity/auth-hook.ts';
 import { identityRoutes } from './modules/identity/routes.ts';
 import { orgRoutes } from './modules/org/routes.ts';
+import { installFeedbackSignature } from './modules/outbox/incoming.ts';
+import { outboxRoutes } from './modules/outbox/routes.ts';
 import { routingRoutes } from './modules/routing/routes.ts';
 import { settingsRoutes } from './modules/settings/routes.ts';
 import type { Config } from './platform/config.ts';
@@ -105,6 +107,8 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
   );
 
   installAuth(app);
+  // Feedback from a unit's own system (API key with case:unit_feedback) must be signed.
+  installFeedbackSignature(app);
   installObservability(app, opts.feed);
 
   await app.register(identityRoutes);
@@ -125,6 +129,7 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
   await app.register(routingRoutes);
   await app.register(calendarRoutes({ feed: opts.feed }));
   await app.register(settingsRoutes);
+  await app.register(outboxRoutes);
 
   const serveWeb = (opts.serveWeb ?? true) && fs.existsSync(path.join(WEB_DIST, 'index.html'));
   if (serveWeb) {

@@ -9,6 +9,7 @@ import { buildApp } from './app.ts';
 import { loadConfig } from './platform/config.ts';
 import { openDatabase } from './platform/db.ts';
 import { startTimerLoop } from './modules/cases/timers.ts';
+import { OutboxWorker } from './modules/outbox/worker.ts';
 import { EventFeed } from './platform/event-feed.ts';
 import { demoUsers } from './seed/demo-orgs.ts';
 import { seedDemo } from './seed/index.ts';
@@ -50,6 +51,9 @@ async function main() {
   const app = await buildApp({ config, database, feed });
   // Stage warnings and overdue marks: every node sweeps; SKIP LOCKED makes each fire once.
   const stopTimers = startTimerLoop(database, 2_000, (err) => app.log.error({ err }, 'timer sweep failed'));
+  // Deliveries to units' own systems: every node sends; SKIP LOCKED gives each row to one of them.
+  const outbox = new OutboxWorker(database, { onError: (err) => app.log.error({ err }, 'outbox round failed') });
+  outbox.start(2_000);
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -58,6 +62,7 @@ async function main() {
     app.log.info({ signal }, 'stopping: finishing in-flight requests');
     try {
       await stopTimers();
+      await outbox.stop();
       await app.close();
       feed.stop();
       await database.close();

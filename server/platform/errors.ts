@@ -23,6 +23,11 @@ export const ERRORS = {
     zh: '账号因多次密码错误已被临时锁定，请稍后再试',
     en: 'Account temporarily locked after repeated failed logins; try again later',
   },
+  SIGNATURE_INVALID: {
+    status: 401,
+    zh: '请求签名缺失、无效或已过期',
+    en: 'Request signature is missing, invalid or expired',
+  },
   AUTH_ACCOUNT_DISABLED: { status: 403, zh: '账号已停用', en: 'Account is disabled' },
   AUTH_WRONG_PASSWORD: { status: 400, zh: '当前密码不正确', en: 'Current password is wrong' },
   PASSWORD_TOO_WEAK: {

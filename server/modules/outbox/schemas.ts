@@ -1,0 +1,82 @@
+import { type Static, Type } from 'typebox';
+import { Page, PageQuery, StringEnum } from '../../platform/schemas.ts';
+
+const Time = Type.String({ format: 'date-time' });
+const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
+export const DELIVERY_STATUSES = ['pending', 'delivered', 'dead'] as const;
+
+export const OrgIdParams = Type.Object(
+  { orgId: Type.String({ format: 'uuid' }) },
+  { additionalProperties: false },
+);
+
+export const Endpoint = Type.Object({
+  url: Type.String(),
+  enabled: Type.Boolean(),
+  version: Type.Integer(),
+  updatedAt: Time,
+});
+
+export const UnitEndpoint = Type.Object({
+  orgId: Type.String({ format: 'uuid' }),
+  orgName: Type.String(),
+  districtCode: Nullable(Type.String()),
+  endpoint: Type.Union([Endpoint, Type.Null()]),
+  deliveries: Type.Object({ pending: Type.Integer(), delivered: Type.Integer(), dead: Type.Integer() }),
+});
+export type UnitEndpointDto = Static<typeof UnitEndpoint>;
+export const UnitEndpointList = Page(UnitEndpoint);
+
+export const EndpointListQuery = Type.Object(
+  { ...PageQuery, q: Type.Optional(Type.String({ maxLength: 100 })) },
+  { additionalProperties: false },
+);
+export type EndpointListQueryT = Static<typeof EndpointListQuery>;
+
+export const EndpointPut = Type.Object(
+  {
+    url: Type.String({
+      format: 'uri',
+      maxLength: 2000,
+      description: 'http:// or https:// URL the unit system receives dispatched cases at',
+    }),
+    enabled: Type.Boolean(),
+    rotateSecret: Type.Optional(
+      Type.Boolean({ description: 'generate a new signing secret (returned once in the response)' }),
+    ),
+    version: Type.Optional(
+      Type.Integer({ minimum: 1, description: 'the version being changed (409 when stale)' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type EndpointPutT = Static<typeof EndpointPut>;
+
+export const EndpointPutResult = Type.Object({
+  ...UnitEndpoint.properties,
+  secret: Type.Optional(
+    Type.String({ description: 'only when a secret was generated (first set or rotateSecret): shown once' }),
+  ),
+});
+
+export const Delivery = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  eventId: Type.Integer(),
+  orgId: Type.String({ format: 'uuid' }),
+  caseId: Nullable(Type.String()),
+  caseCode: Nullable(Type.String()),
+  status: StringEnum(DELIVERY_STATUSES),
+  attempts: Type.Integer(),
+  nextAttemptAt: Time,
+  lastError: Nullable(Type.String()),
+  deliveredAt: Nullable(Time),
+  createdAt: Time,
+});
+export type DeliveryDto = Static<typeof Delivery>;
+export const DeliveryList = Page(Delivery);
+
+export const DeliveryListQuery = Type.Object(
+  { ...PageQuery, status: Type.Optional(StringEnum(DELIVERY_STATUSES)) },
+  { additionalProperties: false },
+);
+export type DeliveryListQueryT = Static<typeof DeliveryListQuery>;
