@@ -9,6 +9,7 @@ import { isApiError, setUnauthorizedHandler } from './api/client';
 import { useMe } from './api/queries';
 import { AppLayout } from './layout/AppLayout';
 import { MENU_ITEMS, menuFor } from './menu';
+import { CaseDetailPage } from './pages/cases/CaseDetailPage';
 import { LoginPage } from './pages/LoginPage';
 import { NotFoundPage } from './pages/NotFoundPage';
 
@@ -56,6 +57,7 @@ export function App() {
                 {MENU_ITEMS.map((item) => (
                   <Route key={item.key} path={item.path.slice(1)} element={item.element} />
                 ))}
+                <Route path="cases/:id" element={<CaseDetailPage />} />
                 <Route path="*" element={<NotFoundPage />} />
               </Route>
             </Routes>

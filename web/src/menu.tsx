@@ -6,15 +6,19 @@ import {
   CalendarOutlined,
   DashboardOutlined,
   EnvironmentOutlined,
+  FileAddOutlined,
   KeyOutlined,
+  ProfileOutlined,
   TeamOutlined,
 } from '@ant-design/icons';
 import type { ReactNode } from 'react';
 import { ApiKeysPage } from './pages/ApiKeysPage';
 import { AuditPage } from './pages/AuditPage';
 import { CalendarPage } from './pages/calendar/CalendarPage';
+import { CasesPage } from './pages/cases/CasesPage';
 import { CatalogPage } from './pages/catalog/CatalogPage';
 import { DashboardPage } from './pages/DashboardPage';
+import { IntakePage } from './pages/intake/IntakePage';
 import { MapPage } from './pages/map';
 import { OrgsPage } from './pages/OrgsPage';
 import { RoutingPage } from './pages/routing/RoutingPage';
@@ -39,6 +43,8 @@ export const MENU_ITEMS: MenuItemDef[] = [
     label: 'menu.dashboard',
     element: <DashboardPage />,
   },
+  { key: 'cases', path: '/cases', icon: <ProfileOutlined />, label: 'case.menu', element: <CasesPage /> },
+  { key: 'intake', path: '/intake', icon: <FileAddOutlined />, label: 'intake.menu', element: <IntakePage /> },
   { key: 'map', path: '/map', icon: <EnvironmentOutlined />, label: 'map.title', element: <MapPage /> },
   {
     key: 'catalog',

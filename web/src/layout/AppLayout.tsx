@@ -10,6 +10,7 @@ import { isAppLocale, setLocale } from '../i18n';
 import { menuFor, menuItemForPath } from '../menu';
 import { ChangePasswordDialog } from './ChangePasswordDialog';
 import { LanguageSwitch } from './LanguageSwitch';
+import { NotificationBell } from './NotificationBell';
 
 const { Header, Sider, Content, Footer } = Layout;
 
@@ -142,6 +143,7 @@ export function AppLayout() {
             {data.org.name}
           </Typography.Text>
           <Space size="middle">
+            {data.permissions.includes('case:read') && <NotificationBell />}
             <LanguageSwitch loggedIn />
             <Dropdown
               trigger={['click']}
