@@ -9,6 +9,7 @@ import { isApiError, setUnauthorizedHandler } from './api/client';
 import { useMe } from './api/queries';
 import { AppLayout } from './layout/AppLayout';
 import { MENU_ITEMS, menuFor } from './menu';
+import { MobileEntry } from './mobile';
 import { CaseDetailPage } from './pages/cases/CaseDetailPage';
 import { LoginPage } from './pages/LoginPage';
 import { NotFoundPage } from './pages/NotFoundPage';
@@ -52,6 +53,7 @@ export function App() {
             <UnauthorizedRedirect />
             <Routes>
               <Route path="/login" element={<LoginPage />} />
+              <Route path="/m/*" element={<MobileEntry />} />
               <Route path="/" element={<AppLayout />}>
                 <Route index element={<HomeRedirect />} />
                 {MENU_ITEMS.map((item) => (

@@ -1,0 +1,201 @@
+/**
+ * The inspector app's calls to the API. It shares the desktop client's `request` (errors as
+ * ApiError, Accept-Language), but a 401 is handled by the mobile shell (→ /m/login), and GETs the
+ * inspector needs in the field are remembered in IndexedDB so that the last known answer still
+ * shows without a network.
+ */
+import { ApiError, buildQuery, request } from '../api/client';
+import type { Me } from '../api/types';
+import i18n from '../i18n';
+import { getSnapshot, putSnapshot } from './db';
+
+export type Light = 'green' | 'yellow' | 'red';
+
+export interface CaseSummary {
+  id: string;
+  code: string;
+  state: string;
+  version: number;
+  channel: string;
+  description: string;
+  address: string | null;
+  location: { lng: number; lat: number; crs: 'wgs84' };
+  gridId: string;
+  communityCode: string;
+  districtCode: string;
+  areaClass: string;
+  matterCode: string | null;
+  urgency: string;
+  important: boolean;
+  currentStage: string | null;
+  currentDueAt: string | null;
+  light: Light | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface CaseTask {
+  id: string;
+  kind: 'verify' | 'check';
+  status: string;
+  result: unknown;
+  createdAt: string;
+}
+
+export interface AvailableAction {
+  action: string;
+  to: string;
+  fields: string[];
+}
+
+export interface CaseDetail {
+  case: CaseSummary;
+  reports: {
+    id: string;
+    channel: string;
+    description: string;
+    photos: string[];
+    reporterName: string | null;
+    merged: boolean;
+    createdAt: string;
+  }[];
+  stages: { id: string; stage: string; dueAt: string; stoppedAt: string | null; light: Light | null }[];
+  tasks: CaseTask[];
+  timeline: {
+    id: string | number;
+    at: string;
+    action: string;
+    actorName: string | null;
+    reason: string | null;
+    before: { version?: number } | null;
+    after: { version?: number; input?: { photos?: string[] } } | null;
+  }[];
+  actions: AvailableAction[];
+}
+
+export interface ListResult<T> {
+  items: T[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+export interface ReportResult {
+  replayed: boolean;
+  merged: boolean;
+  reportId: string;
+  case: CaseSummary;
+  suggestions: unknown;
+}
+
+export interface OwnReport {
+  reportId: string;
+  createdAt: string;
+  merged: boolean;
+  case: { id: string; code: string; state: string; closedAt: string | null; updatedAt: string };
+}
+
+export interface GeoLookup {
+  grid: { id: string; areaClass: string };
+  community: { code: string; name: string };
+  township: { code: string; name: string };
+  district: { code: string; name: string };
+}
+
+export interface MatterType {
+  code: string;
+  name: string;
+  enabled?: boolean;
+}
+
+let onUnauthorized: (() => void) | null = null;
+
+/** The mobile shell says what a 401 does (go to /m/login). */
+export function setMobileUnauthorized(handler: (() => void) | null): void {
+  onUnauthorized = handler;
+}
+
+type Query = Record<string, string | number | boolean | undefined>;
+
+function handle401(e: unknown): never {
+  if (e instanceof ApiError && e.status === 401 && onUnauthorized) onUnauthorized();
+  throw e;
+}
+
+export const mapi = {
+  get: <T>(path: string, query?: Query) =>
+    request<T>('GET', path, { query, skipAuthRedirect: true }).catch(handle401),
+  post: <T>(path: string, body?: unknown) =>
+    request<T>('POST', path, { body: body ?? {}, skipAuthRedirect: true }).catch(handle401),
+};
+
+export interface Cached<T> {
+  data: T;
+  /** When the answer came from the network; older than this page's load when offline. */
+  at: number;
+  offline: boolean;
+}
+
+/**
+ * A GET whose last answer is kept per user: with no network (status 0) the kept answer is
+ * returned, marked offline. Any other error is thrown as usual.
+ */
+export async function cachedGet<T>(userId: string, path: string, query?: Query): Promise<Cached<T>> {
+  const key = `${userId} ${path}${buildQuery(query)}`;
+  try {
+    const data = await mapi.get<T>(path, query);
+    void putSnapshot(key, data).catch(() => undefined);
+    return { data, at: Date.now(), offline: false };
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 0) {
+      const kept = await getSnapshot<T>(key).catch(() => undefined);
+      if (kept) return { data: kept.data, at: kept.at, offline: true };
+    }
+    throw e;
+  }
+}
+
+/** The signed-in user, remembered for starting the app without a network. */
+export async function fetchMe(): Promise<Me> {
+  try {
+    const me = await mapi.get<Me>('/api/me');
+    void putSnapshot('me', me).catch(() => undefined);
+    return me;
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 0) {
+      const kept = await getSnapshot<Me>('me').catch(() => undefined);
+      if (kept) return kept.data;
+    }
+    throw e;
+  }
+}
+
+/** POST /api/photos with one file; returns the photo's id (its content hash). */
+export async function uploadPhoto(blob: Blob, name: string): Promise<string> {
+  const form = new FormData();
+  form.append('file', blob, name);
+  let res: Response;
+  try {
+    res = await fetch('/api/photos', {
+      method: 'POST',
+      body: form,
+      credentials: 'include',
+      headers: { Accept: 'application/json', 'Accept-Language': i18n.language || 'zh-CN' },
+    });
+  } catch {
+    throw new ApiError(0, 'NETWORK_ERROR', i18n.t('error.network'), [], null);
+  }
+  const data = (await res.json().catch(() => null)) as {
+    id?: string;
+    error?: { code?: string; message?: string };
+  } | null;
+  if (res.ok && data?.id) return data.id;
+  const err = new ApiError(
+    res.status,
+    data?.error?.code ?? `HTTP_${res.status}`,
+    data?.error?.message ?? i18n.t('error.http', { status: res.status }),
+    [],
+    null,
+  );
+  return handle401(err);
+}
