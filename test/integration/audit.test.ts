@@ -707,6 +707,50 @@ const SCENARIOS: Record<string, Scenario> = {
       };
     },
   },
+  // Units' own systems (issue 4): endpoints and the replay of a delivery.
+  'PUT /api/endpoints/:orgId': {
+    action: 'endpoint.set',
+    entityType: 'unit_endpoint',
+    snapshot: 'after',
+    async prepare() {
+      const o = await newOrg();
+      return {
+        token: adminToken,
+        params: { orgId: o.id },
+        body: { url: 'https://unit.example.cn/cityops', enabled: true },
+        status: 200,
+        actorId: adminId,
+        entityId: () => o.id,
+        check(ev, res) {
+          expect(ev.after).toMatchObject({ url: 'https://unit.example.cn/cityops', secretRotated: true });
+          expect(JSON.stringify(ev.after)).not.toContain(res.json().secret);
+        },
+      };
+    },
+  },
+  'POST /api/deliveries/:id/replay': {
+    action: 'delivery.replay',
+    entityType: 'delivery',
+    snapshot: 'before+after',
+    async prepare() {
+      const o = await newOrg();
+      const [d] = await q<{ id: string }>(
+        sql`INSERT INTO delivery (event_id, org_id, status, attempts, last_error)
+            VALUES (1, ${o.id}, 'dead', 8, 'HTTP 500') RETURNING id`,
+      );
+      return {
+        token: adminToken,
+        params: { id: d.id },
+        status: 200,
+        actorId: adminId,
+        entityId: () => d.id,
+        check(ev) {
+          expect(ev.before).toMatchObject({ status: 'dead', attempts: 8 });
+          expect(ev.after).toMatchObject({ status: 'pending', attempts: 0 });
+        },
+      };
+    },
+  },
 };
 
 const urlOf = (pattern: string, params: Record<string, string> = {}) =>
