@@ -273,6 +273,8 @@ export function MapView() {
   const runSearch = async (raw: string) => {
     const s = classifySearch(raw);
     if (s.kind === 'none') return;
+    // close the suggestions so they do not cover the map
+    if (document.activeElement instanceof HTMLElement) document.activeElement.blur();
     setSearching(true);
     try {
       if (s.kind === 'grid') {

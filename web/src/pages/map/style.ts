@@ -165,14 +165,14 @@ export function buildStyle(origin: string, withComponents: boolean): StyleSpecif
       type: 'fill',
       source: 'selection',
       filter: ['!=', ['geometry-type'], 'Point'],
-      paint: { 'fill-color': '#fadb14', 'fill-opacity': 0.25 },
+      paint: { 'fill-color': '#1677ff', 'fill-opacity': 0.18 },
     },
     {
       id: 'selection-line',
       type: 'line',
       source: 'selection',
       filter: ['!=', ['geometry-type'], 'Point'],
-      paint: { 'line-color': '#d48806', 'line-width': 3 },
+      paint: { 'line-color': '#0958d9', 'line-width': 3 },
     },
     {
       id: 'selection-point',
@@ -182,7 +182,7 @@ export function buildStyle(origin: string, withComponents: boolean): StyleSpecif
       paint: {
         'circle-radius': 10,
         'circle-color': 'rgba(0,0,0,0)',
-        'circle-stroke-color': '#d48806',
+        'circle-stroke-color': '#0958d9',
         'circle-stroke-width': 3,
       },
     },
