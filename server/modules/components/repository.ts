@@ -1,4 +1,4 @@
-import { and, asc, count, eq, gte, ilike, like, lte, or, type SQL, sql } from 'drizzle-orm';
+import { and, asc, count, eq, gte, ilike, lte, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../../platform/db.ts';
 import { component } from './tables.ts';
 
@@ -26,12 +26,21 @@ export interface ComponentFilters {
 
 const EARTH_R = 6371008.8;
 
+/** Digits: an ID prefix, as a range on the primary key; anything else: part of the name. */
+function textFilter(q: string): SQL | undefined {
+  if (/^\d{1,17}$/.test(q)) return and(gte(component.id, q), lte(component.id, q.padEnd(17, '9')));
+  return ilike(component.name, `%${q.replace(/[%_\\]/g, (c) => `\\${c}`)}%`);
+}
+
 /** Haversine distance in metres from a point to each row's lng/lat, as SQL. */
 function distanceSql(lng: number, lat: number): SQL<number> {
-  return sql<number>`(2 * ${EARTH_R} * asin(least(1, sqrt(
-    power(sin(radians(${component.lat} - ${lat}) / 2), 2) +
-    cos(radians(${lat})) * cos(radians(${component.lat})) *
-    power(sin(radians(${component.lng} - ${lng}) / 2), 2)))))`;
+  // Numbers only (checked by the caller), inlined so the planner sees float8 constants.
+  const x = sql.raw(`${Number(lng)}::float8`);
+  const y = sql.raw(`${Number(lat)}::float8`);
+  return sql<number>`(2 * ${sql.raw(String(EARTH_R))} * asin(least(1, sqrt(
+    power(sin(radians(${component.lat} - ${y}) / 2), 2) +
+    cos(radians(${y})) * cos(radians(${component.lat})) *
+    power(sin(radians(${component.lng} - ${x}) / 2), 2)))))`;
 }
 
 /**
@@ -49,9 +58,7 @@ export async function listComponents(
     f.gridId ? eq(component.gridId, f.gridId) : undefined,
     f.districtCode ? eq(component.districtCode, f.districtCode) : undefined,
     f.state ? eq(component.state, f.state) : undefined,
-    f.q
-      ? or(like(component.id, `${f.q.replace(/[%_\\]/g, '')}%`), ilike(component.name, `%${f.q}%`))
-      : undefined,
+    f.q ? textFilter(f.q) : undefined,
   ];
   let dist: SQL<number> | undefined;
   if (f.near) {

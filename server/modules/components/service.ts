@@ -64,6 +64,9 @@ export async function listComponents(db: Db, ctx: RequestContext, q: ComponentLi
   if (q.near) {
     const [x, y] = q.near.split(',').map(Number);
     const [lng, lat] = convertLngLat(x, y, (q.crs ?? 'wgs84') as GeographicCrs, 'wgs84');
+    if (!Number.isFinite(lng) || !Number.isFinite(lat) || Math.abs(lng) > 180 || Math.abs(lat) > 90) {
+      throw invalid('query.near', '坐标超出范围', 'near is out of range');
+    }
     near = { lng, lat, radius: q.radius ?? 200 };
   }
   const gridId = q.gridId ? (normalizeGridId(q.gridId) ?? q.gridId) : undefined;
