@@ -15,6 +15,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import { auditRoutes } from './modules/audit/routes.ts';
 import { calendarRoutes } from './modules/calendar/routes.ts';
+import { componentRoutes } from './modules/components/routes.ts';
 import { ogcRoutes } from './modules/geo/ogc-routes.ts';
 import { geoRoutes } from './modules/geo/routes.ts';
 import { SpatialService } from './modules/geo/spatial-service.ts';
@@ -22,6 +23,7 @@ import { TileService } from './modules/geo/tiles.ts';
 import { catalogRoutes } from './modules/catalog/routes.ts';
 import { installAuth } from './modules/identity/auth-hook.ts';
 import { identityRoutes } from './modules/identity/routes.ts';
+import { importRoutes } from './modules/imports/routes.ts';
 import { orgRoutes } from './modules/org/routes.ts';
 import { installFeedbackSignature } from './modules/outbox/incoming.ts';
 import { outboxRoutes } from './modules/outbox/routes.ts';
@@ -114,6 +116,8 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
   await app.register(identityRoutes);
   await app.register(orgRoutes);
   await app.register(auditRoutes);
+  await app.register(componentRoutes);
+  await app.register(importRoutes);
   const spatial =
     opts.spatial ??
     new SpatialService(database, {

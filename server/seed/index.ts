@@ -13,6 +13,7 @@ import { systemContext } from '../platform/context.ts';
 import type { Database } from '../platform/db.ts';
 import { seedCalendar } from './calendar.ts';
 import { seedCatalog } from './catalog.ts';
+import { seedComponents } from './components.ts';
 import { seedDemoCity } from './demo-city.ts';
 import { demoOrgs, demoUsers } from './demo-orgs.ts';
 import { seedRouting } from './routing.ts';
@@ -75,6 +76,8 @@ export async function seedDemo(database: Database, config: Pick<Config, 'demoPas
       });
     }
     await seedDemoCity(tx, ctx);
+    // After the geo seed: the inventory is placed in its grids.
+    await seedComponents(tx, ctx);
     await seedRouting(tx, ctx);
   });
   return true;
