@@ -1,5 +1,6 @@
 import {
   ApartmentOutlined,
+  ApiOutlined,
   AuditOutlined,
   BookOutlined,
   BranchesOutlined,
@@ -18,6 +19,7 @@ import { CalendarPage } from './pages/calendar/CalendarPage';
 import { CasesPage } from './pages/cases/CasesPage';
 import { CatalogPage } from './pages/catalog/CatalogPage';
 import { DashboardPage } from './pages/DashboardPage';
+import { EndpointsPage } from './pages/endpoints/EndpointsPage';
 import { IntakePage } from './pages/intake/IntakePage';
 import { MapPage } from './pages/map';
 import { OrgsPage } from './pages/OrgsPage';
@@ -75,6 +77,13 @@ export const MENU_ITEMS: MenuItemDef[] = [
     icon: <KeyOutlined />,
     label: 'menu.apiKeys',
     element: <ApiKeysPage />,
+  },
+  {
+    key: 'endpoints',
+    path: '/endpoints',
+    icon: <ApiOutlined />,
+    label: 'endpoints.title',
+    element: <EndpointsPage />,
   },
   { key: 'audit', path: '/audit', icon: <AuditOutlined />, label: 'menu.audit', element: <AuditPage /> },
 ];
