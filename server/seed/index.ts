@@ -14,6 +14,7 @@ import type { Database } from '../platform/db.ts';
 import { seedCalendar } from './calendar.ts';
 import { seedCases } from './cases.ts';
 import { seedCatalog } from './catalog.ts';
+import { seedComponents } from './components.ts';
 import { seedDemoCity } from './demo-city.ts';
 import { demoOrgs, demoUsers } from './demo-orgs.ts';
 import { seedRouting } from './routing.ts';
@@ -76,6 +77,8 @@ export async function seedDemo(database: Database, config: Pick<Config, 'demoPas
       });
     }
     await seedDemoCity(tx, ctx);
+    // After the geo seed: the inventory is placed in its grids.
+    await seedComponents(tx, ctx);
     await seedRouting(tx, ctx);
     // Last: demo cases need the city, accounts, catalogue, calendar and routing above.
     await seedCases(tx, ctx);
