@@ -4,10 +4,12 @@ import {
   AuditOutlined,
   BookOutlined,
   BranchesOutlined,
+  BuildOutlined,
   CalendarOutlined,
   DashboardOutlined,
   EnvironmentOutlined,
   FileAddOutlined,
+  ImportOutlined,
   KeyOutlined,
   ProfileOutlined,
   TeamOutlined,
@@ -18,8 +20,10 @@ import { AuditPage } from './pages/AuditPage';
 import { CalendarPage } from './pages/calendar/CalendarPage';
 import { CasesPage } from './pages/cases/CasesPage';
 import { CatalogPage } from './pages/catalog/CatalogPage';
+import { ComponentsPage } from './pages/components/ComponentsPage';
 import { DashboardPage } from './pages/DashboardPage';
 import { EndpointsPage } from './pages/endpoints/EndpointsPage';
+import { ImportsPage } from './pages/imports/ImportsPage';
 import { IntakePage } from './pages/intake/IntakePage';
 import { MapPage } from './pages/map';
 import { OrgsPage } from './pages/OrgsPage';
@@ -48,6 +52,20 @@ export const MENU_ITEMS: MenuItemDef[] = [
   { key: 'cases', path: '/cases', icon: <ProfileOutlined />, label: 'case.menu', element: <CasesPage /> },
   { key: 'intake', path: '/intake', icon: <FileAddOutlined />, label: 'intake.menu', element: <IntakePage /> },
   { key: 'map', path: '/map', icon: <EnvironmentOutlined />, label: 'map.title', element: <MapPage /> },
+  {
+    key: 'components',
+    path: '/components',
+    icon: <BuildOutlined />,
+    label: 'components.title',
+    element: <ComponentsPage />,
+  },
+  {
+    key: 'imports',
+    path: '/imports',
+    icon: <ImportOutlined />,
+    label: 'imports.title',
+    element: <ImportsPage />,
+  },
   {
     key: 'catalog',
     path: '/catalog',
