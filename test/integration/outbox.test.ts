@@ -224,7 +224,9 @@ describe('deliveries', () => {
     // Exactly once by delivery id, although one id arrived twice.
     expect(rx.state.seen.length - new Set(rx.state.seen).size).toBeGreaterThan(0);
     expect([...rx.state.processed.values()].map((p) => p.caseId).sort()).toEqual([...caseIds].sort());
+    const t0 = Date.now();
     expect((await worker().drain()).claimed).toBe(0);
+    expect(Date.now() - t0, 'an idle drain returns at once').toBeLessThan(2_000);
   });
 
   it('creates no delivery for a unit without an endpoint, or with a disabled one', async () => {

@@ -75,9 +75,10 @@ export async function markFailed(db: Db, c: Claimed, error: string, delayMs: num
 /** Milliseconds until the next pending delivery of an enabled endpoint is due (0: due now), or null. */
 export async function nextDueInMs(db: Db): Promise<number | null> {
   const res = await db.execute(sql`
-    SELECT greatest(0, extract(epoch FROM (min(d.next_attempt_at) - now())) * 1000)::float8 AS ms
+    SELECT (extract(epoch FROM (min(d.next_attempt_at) - now())) * 1000)::float8 AS ms
     FROM delivery d JOIN unit_endpoint e ON e.org_id = d.org_id AND e.enabled
     WHERE d.status = 'pending'`);
   const ms = rowsOf<{ ms: number | string | null }>(res)[0]?.ms;
-  return ms === null || ms === undefined ? null : Number(ms);
+  // No pending row: min() is NULL (and greatest() would have turned that into 0).
+  return ms === null || ms === undefined ? null : Math.max(0, Number(ms));
 }
