@@ -68,7 +68,10 @@ const SIDE: ReadonlySet<string> = new Set([
 
 export function ActionPanel({ detail, onDone }: { detail: CaseDetail; onDone: () => void }) {
   const { t } = useTranslation();
-  const [open, setOpen] = useState<AvailableAction | null>(null);
+  // The version the user saw when opening the form is the one the action names: a change by
+  // someone else meanwhile (live refresh) ends in 409 CONFLICT rather than acting on a case
+  // the user has not seen.
+  const [open, setOpen] = useState<{ action: AvailableAction; version: number } | null>(null);
   const main = detail.actions.filter((a) => !SIDE.has(a.action));
   const side = detail.actions.filter((a) => SIDE.has(a.action));
   if (detail.actions.length === 0) {
@@ -85,7 +88,7 @@ export function ActionPanel({ detail, onDone }: { detail: CaseDetail; onDone: ()
       key={a.action}
       type={primary && !DANGER.has(a.action) ? 'primary' : 'default'}
       danger={DANGER.has(a.action)}
-      onClick={() => setOpen(a)}
+      onClick={() => setOpen({ action: a, version: detail.case.version })}
       data-testid={`action-${a.action}`}
       block
     >
@@ -107,7 +110,7 @@ export function ActionPanel({ detail, onDone }: { detail: CaseDetail; onDone: ()
               key={a.action}
               size="small"
               danger={DANGER.has(a.action)}
-              onClick={() => setOpen(a)}
+              onClick={() => setOpen({ action: a, version: detail.case.version })}
               data-testid={`action-${a.action}`}
             >
               {actionLabel(t, a.action)}
@@ -117,8 +120,9 @@ export function ActionPanel({ detail, onDone }: { detail: CaseDetail; onDone: ()
       </Space>
       {open && (
         <ActionDialog
-          key={`${open.action}-${detail.case.version}`}
-          action={open}
+          key={`${open.action.action}-${open.version}`}
+          action={open.action}
+          version={open.version}
           c={detail.case}
           onClose={() => setOpen(null)}
           onDone={() => {
@@ -145,11 +149,13 @@ interface FormValues {
 
 function ActionDialog({
   action,
+  version,
   c,
   onClose,
   onDone,
 }: {
   action: AvailableAction;
+  version: number;
   c: CaseSummary;
   onClose: () => void;
   onDone: () => void;
@@ -208,7 +214,7 @@ function ActionDialog({
 
   const submit = useMutation({
     mutationFn: (v: FormValues) => {
-      const body: Record<string, unknown> = { version: c.version };
+      const body: Record<string, unknown> = { version };
       for (const f of fields) {
         const value = v[f as keyof FormValues];
         if (value !== undefined && value !== '') body[f] = value;
@@ -301,6 +307,15 @@ function ActionDialog({
         <Typography.Paragraph type="secondary" style={{ marginBottom: 12 }}>
           {t('case.actionMovesTo', { from: stateLabel(t, c.state), to: stateLabel(t, action.to) })}
         </Typography.Paragraph>
+      )}
+      {c.version !== version && !error && (
+        <Alert
+          type="warning"
+          showIcon
+          title={t('case.changedMeanwhile')}
+          style={{ marginBottom: 12 }}
+          data-testid="action-stale"
+        />
       )}
       {error && (
         <Alert type="error" showIcon title={error} style={{ marginBottom: 12 }} data-testid="action-error" />

@@ -34,6 +34,8 @@ export interface CityMapProps {
   height?: number | string;
   /** Zoom when centred on the marker. */
   zoom?: number;
+  /** Extent to show when there is no marker, [west, south, east, north]; default the whole city. */
+  bounds?: [number, number, number, number] | null;
   /** Draw the unit grids (from zoom 13). Default true. */
   grids?: boolean;
   testId?: string;
@@ -128,6 +130,7 @@ export function cityStyle(grids = true): StyleSpecification {
 export function CityMap({
   marker,
   onPick,
+  bounds,
   height = 320,
   zoom = 16,
   grids = true,
@@ -145,7 +148,7 @@ export function CityMap({
   // biome-ignore lint/correctness/useExhaustiveDependencies: the map is created once; marker and zoom are applied below
   useEffect(() => {
     if (!el.current || !ready || map.current) return;
-    const bbox = info.data?.bbox;
+    const bbox = bounds ?? info.data?.bbox;
     const m = new MapLibreMap({
       container: el.current,
       style: cityStyle(grids),
@@ -172,6 +175,15 @@ export function CityMap({
       map.current = null;
     };
   }, [ready, grids]);
+
+  // A later extent (e.g. the caller's district, loaded after the map) is shown while nothing is picked.
+  const boundsKey = bounds?.join(',');
+  // biome-ignore lint/correctness/useExhaustiveDependencies: keyed on the extent's value; `ready` re-runs it once the map exists
+  useEffect(() => {
+    const m = map.current;
+    if (!m || !bounds || pin.current) return;
+    m.fitBounds(bounds, { padding: 20, duration: 0 });
+  }, [boundsKey, ready]);
 
   // Marker follows the prop; the map pans to it.
   const lng = marker?.lng;

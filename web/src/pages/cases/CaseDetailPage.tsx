@@ -30,6 +30,7 @@ import { isApiError } from '../../api/client';
 import { useOrgNames } from '../../api/queries';
 import { ActionPanel } from '../../components/case/ActionPanel';
 import {
+  type CaseDetail,
   type CaseStage,
   lookupPoint,
   type TimelineEntry,
@@ -111,7 +112,8 @@ export function CaseDetailPage() {
     );
   }
   const d = q.data;
-  const photos = [...new Set(d.reports.flatMap((r) => r.photos))];
+  const photoGroups = photoGroupsOf(d, t);
+  const photoCount = photoGroups.reduce((n, g) => n + g.ids.length, 0);
   const openStage = d.stages.find((s) => !s.stoppedAt && s.stage === c.currentStage);
 
   return (
@@ -233,7 +235,7 @@ export function CaseDetailPage() {
                 {
                   key: 'suggestedUnit',
                   label: t('case.field.suggestedUnit'),
-                  children: c.suggestedUnitId ? (orgNames.get(c.suggestedUnitId) ?? c.suggestedUnitId) : '—',
+                  children: (c.suggestedUnitId && orgNames.get(c.suggestedUnitId)) || '—',
                 },
                 {
                   key: 'level',
@@ -320,7 +322,7 @@ export function CaseDetailPage() {
           </Card>
 
           <Card title={t('case.section.timeline')} size="small" style={{ marginBottom: 12 }}>
-            <CaseTimeline entries={d.timeline} orgNames={orgNames} t={t} />
+            <CaseTimeline entries={d.timeline} orgNames={orgNames} matterNames={matterNames} t={t} />
           </Card>
         </Col>
         <Col xs={24} xl={8}>
@@ -352,13 +354,14 @@ export function CaseDetailPage() {
           >
             <CityMap marker={c.location} height={300} testId="case-map" />
           </Card>
-          <Card
-            title={t('case.section.photos', { n: photos.length })}
-            size="small"
-            style={{ marginBottom: 12 }}
-          >
-            {photos.length ? (
-              <PhotoThumbs ids={photos} size={88} />
+          <Card title={t('case.section.photos', { n: photoCount })} size="small" style={{ marginBottom: 12 }}>
+            {photoCount ? (
+              photoGroups.map((g) => (
+                <div key={g.key} style={{ marginBottom: 8 }}>
+                  <div style={{ fontSize: 12, color: 'rgba(0,0,0,0.55)', marginBottom: 4 }}>{g.label}</div>
+                  <PhotoThumbs ids={g.ids} size={80} />
+                </div>
+              ))
             ) : (
               <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('case.noPhotos')} />
             )}
@@ -367,6 +370,23 @@ export function CaseDetailPage() {
       </Row>
     </div>
   );
+}
+
+/** Photos by where they came from: the reports, then each action that carried some (feedback, check…). */
+function photoGroupsOf(d: CaseDetail, t: TFunction): { key: string; label: string; ids: string[] }[] {
+  const groups: { key: string; label: string; ids: string[] }[] = [];
+  const reported = [...new Set(d.reports.flatMap((r) => r.photos))];
+  if (reported.length) groups.push({ key: 'reports', label: t('case.photosReported'), ids: reported });
+  for (const e of d.timeline) {
+    const ids = ((e.after as { input?: { photos?: string[] } } | null)?.input?.photos ?? []).filter(Boolean);
+    if (ids.length)
+      groups.push({
+        key: String(e.id),
+        label: `${eventLabel(t, e.action)} · ${formatTime(e.at).slice(5, 16)}`,
+        ids,
+      });
+  }
+  return groups;
 }
 
 function StagesTable({ stages }: { stages: CaseStage[] }) {
@@ -381,7 +401,7 @@ function StagesTable({ stages }: { stages: CaseStage[] }) {
       locale={{ emptyText: t('case.noStages') }}
       columns={[
         {
-          title: t('case.col.stage'),
+          title: t('case.col.stageName'),
           dataIndex: 'stage',
           width: 90,
           render: (s: string) => stageLabel(t, s),
@@ -452,10 +472,12 @@ function eventColor(action: string): string {
 function CaseTimeline({
   entries,
   orgNames,
+  matterNames,
   t,
 }: {
   entries: TimelineEntry[];
   orgNames: Map<string, string>;
+  matterNames: Map<string, string>;
   t: TFunction;
 }) {
   if (entries.length === 0) return <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} />;
@@ -518,7 +540,7 @@ function CaseTimeline({
           {input.matterType && (
             <div style={{ marginTop: 2 }}>
               <Typography.Text type="secondary">{t('case.field.matterType')}：</Typography.Text>
-              {input.matterType}
+              {input.matterType} {matterNames.get(input.matterType) ?? ''}
             </div>
           )}
           {input.extension && (

@@ -100,13 +100,13 @@ export function CasesPage() {
       {
         title: t('case.col.code'),
         dataIndex: 'code',
-        width: 196,
+        width: 184,
         fixed: 'left',
         render: (code: string, c) => (
           <Link
             to={`/cases/${c.id}`}
             data-testid="case-code"
-            style={{ fontFamily: 'monospace', fontSize: 13 }}
+            style={{ fontVariantNumeric: 'tabular-nums', whiteSpace: 'nowrap' }}
           >
             {code}
           </Link>
@@ -115,7 +115,7 @@ export function CasesPage() {
       {
         title: t('case.col.state'),
         dataIndex: 'state',
-        width: 104,
+        width: 96,
         render: (s: string) => <StateTag state={s} />,
       },
       {
@@ -150,7 +150,7 @@ export function CasesPage() {
       {
         title: t('case.col.location'),
         key: 'location',
-        width: 170,
+        width: 150,
         render: (_: unknown, c) => (
           <div>
             <DivisionName code={c.communityCode} />
@@ -161,13 +161,13 @@ export function CasesPage() {
       {
         title: t('case.col.channel'),
         dataIndex: 'channel',
-        width: 96,
+        width: 84,
         render: (ch: string) => channelLabel(t, ch),
       },
       {
         title: t('case.col.stage'),
         dataIndex: 'currentStage',
-        width: 120,
+        width: 100,
         render: (s: string | null, c) => (
           <span>
             {stageLabel(t, s)}
@@ -180,7 +180,7 @@ export function CasesPage() {
       {
         title: t('case.col.due'),
         dataIndex: 'currentDueAt',
-        width: 170,
+        width: 150,
         render: (due: string | null, c) =>
           due ? (
             <Space size={6} align="start">
@@ -197,13 +197,13 @@ export function CasesPage() {
       {
         title: t('case.col.flags'),
         key: 'flags',
-        width: 130,
+        width: 110,
         render: (_: unknown, c) => <CaseFlags c={c} />,
       },
       {
         title: t('case.col.createdAt'),
         dataIndex: 'createdAt',
-        width: 110,
+        width: 96,
         render: (v: string) => <span style={{ fontSize: 12 }}>{formatTime(v).slice(5, 16)}</span>,
       },
     ],
@@ -249,7 +249,7 @@ export function CasesPage() {
             placeholder={t('case.filter.q')}
             defaultValue={query.q}
             onSearch={(v) => set({ q: v.trim() || undefined })}
-            style={{ width: 220 }}
+            style={{ width: 200 }}
             enterButton={<SearchOutlined />}
             data-testid="filter-q"
           />
@@ -352,7 +352,7 @@ export function CasesPage() {
           columns={columns}
           dataSource={list.data?.items ?? []}
           loading={list.isFetching && !list.data}
-          scroll={{ x: 1240 }}
+          scroll={{ x: 1100 }}
           onRow={(c) =>
             ({
               'data-testid': 'case-row',

@@ -28,6 +28,7 @@ import { useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api, detailField, isApiError } from '../../api/client';
+import { useMe } from '../../api/queries';
 import {
   CHANNELS,
   type Channel,
@@ -73,6 +74,17 @@ export function IntakePage() {
   const matterNames = useMatterNames();
   const description = Form.useWatch('description', form) ?? '';
   const matterCode = Form.useWatch('matterCode', form);
+  const me = useMe();
+  const myDistrict = me.data?.scope.kind === 'district' ? me.data.scope.districtCode : null;
+  const district = useQuery({
+    queryKey: ['geo', 'division-bbox', myDistrict],
+    enabled: !!myDistrict,
+    staleTime: Number.POSITIVE_INFINITY,
+    queryFn: () =>
+      api.get<{ name: string; bbox: [number, number, number, number] | null }>(
+        `/api/geo/divisions/${myDistrict}`,
+      ),
+  });
 
   const place = useQuery<LookupHit>({
     queryKey: ['geo', 'lookup', point?.lng, point?.lat],
@@ -83,7 +95,8 @@ export function IntakePage() {
   });
   const duplicates = useQuery({
     queryKey: ['reports', 'duplicates', point?.lng, point?.lat, matterCode],
-    enabled: !!point && !!matterCode && place.isSuccess,
+    enabled:
+      !!point && !!matterCode && place.isSuccess && (!myDistrict || place.data?.district.code === myDistrict),
     retry: false,
     queryFn: () =>
       api.get<{ items: DuplicateCandidate[] }>('/api/reports/duplicates', {
@@ -194,8 +207,13 @@ export function IntakePage() {
     {
       title: t('case.col.code'),
       key: 'code',
+      width: 190,
       render: (_: unknown, d: DuplicateCandidate) => (
-        <Link to={`/cases/${d.case.id}`} target="_blank" style={{ fontFamily: 'monospace' }}>
+        <Link
+          to={`/cases/${d.case.id}`}
+          target="_blank"
+          style={{ fontFamily: 'monospace', whiteSpace: 'nowrap' }}
+        >
           {d.case.code}
         </Link>
       ),
@@ -229,7 +247,14 @@ export function IntakePage() {
   ];
 
   const dupCount = duplicates.data?.items.length ?? 0;
-  const placeError = place.isError ? place.error.message : null;
+  const placeError = place.isError
+    ? place.error.message
+    : myDistrict && place.data && place.data.district.code !== myDistrict
+      ? t('intake.outsideDistrict', {
+          name: place.data.district.name,
+          mine: district.data?.name ?? myDistrict,
+        })
+      : null;
 
   return (
     <PageContainer testId="page-intake" title={t('intake.title')}>
@@ -384,11 +409,24 @@ export function IntakePage() {
             style={{ marginBottom: 12 }}
             styles={{ body: { padding: 8 } }}
           >
-            <CityMap marker={point} onPick={setPoint} height={380} zoom={16} testId="intake-map" />
+            <CityMap
+              marker={point}
+              onPick={setPoint}
+              bounds={district.data?.bbox}
+              height={380}
+              zoom={16}
+              testId="intake-map"
+            />
             <div style={{ padding: '8px 4px 0' }} data-testid="intake-place">
               {!point && <Typography.Text type="secondary">{t('intake.pickHint')}</Typography.Text>}
               {point && placeError && (
-                <Alert type="error" showIcon title={placeError} data-testid="intake-place-error" />
+                <Alert
+                  type="error"
+                  showIcon
+                  title={placeError}
+                  data-testid="intake-place-error"
+                  style={{ marginBottom: 8 }}
+                />
               )}
               {point && place.data && (
                 <Descriptions
