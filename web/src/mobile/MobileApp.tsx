@@ -17,7 +17,7 @@ import { useTranslation } from 'react-i18next';
 import { Navigate, NavLink, Route, Routes, useNavigate } from 'react-router';
 import { ApiError } from '../api/client';
 import type { Me } from '../api/types';
-import { fetchMe, mapi, setMobileUnauthorized } from './api';
+import { fetchMatterTypes, fetchMe, mapi, matterTypesKey, setMobileUnauthorized } from './api';
 import * as db from './db';
 import './mobile.css';
 import { listItems, type OutboxItem, subscribe, syncOutbox } from './outbox';
@@ -142,6 +142,15 @@ function Shell({ me }: { me: Me }) {
     return subscribe(reload);
   }, [reload]);
 
+  // The matter types, kept for suggesting a type while reporting without a network.
+  useEffect(() => {
+    void qc.prefetchQuery({
+      queryKey: matterTypesKey(userId),
+      queryFn: () => fetchMatterTypes(userId),
+      staleTime: 3600_000,
+    });
+  }, [qc, userId]);
+
   // Sync at start, whenever the network comes back, and every minute while something waits.
   useEffect(() => {
     void syncNow();
@@ -177,6 +186,7 @@ function Shell({ me }: { me: Me }) {
           className={`m-sync ${waiting ? 'm-sync-waiting' : ''} ${refused ? 'm-sync-refused' : ''}`}
           data-testid="m-pending"
           data-count={waiting}
+          data-syncing={syncing}
           data-refused={refused}
           aria-label={t('mobile.outbox.title')}
         >

@@ -155,6 +155,17 @@ export async function cachedGet<T>(userId: string, path: string, query?: Query):
   }
 }
 
+export const matterTypesKey = (userId: string) => ['mobile', 'data', 'matterTypes', userId] as const;
+
+/** Enabled matter types (for the type hint while reporting), kept for offline use. */
+export function fetchMatterTypes(userId: string): Promise<Cached<ListResult<MatterType>>> {
+  return cachedGet<ListResult<MatterType>>(userId, '/api/catalog/types', {
+    kind: 'matter',
+    enabled: true,
+    pageSize: 500,
+  });
+}
+
 /** The signed-in user, remembered for starting the app without a network. */
 export async function fetchMe(): Promise<Me> {
   try {

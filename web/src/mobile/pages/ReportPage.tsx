@@ -4,7 +4,7 @@ import { Alert, Button, Input, InputNumber, Result, Tag } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { cachedGet, type GeoLookup, type ListResult, type MatterType, mapi } from '../api';
+import { fetchMatterTypes, type GeoLookup, type MatterType, mapi, matterTypesKey } from '../api';
 import { useMobile } from '../MobileApp';
 import { addReport, listItems, listSent, newId } from '../outbox';
 import { PhotoCapture } from '../parts';
@@ -37,13 +37,8 @@ export function ReportPage() {
   const [done, setDone] = useState<{ sent: boolean; code?: string } | null>(null);
 
   const types = useQuery({
-    queryKey: ['mobile', 'data', 'matterTypes', me.user.id],
-    queryFn: () =>
-      cachedGet<ListResult<MatterType>>(me.user.id, '/api/catalog/types', {
-        kind: 'matter',
-        enabled: true,
-        pageSize: 500,
-      }),
+    queryKey: matterTypesKey(me.user.id),
+    queryFn: () => fetchMatterTypes(me.user.id),
     staleTime: 3600_000,
   });
   const suggestions = useMemo(

@@ -1,0 +1,455 @@
+/**
+ * Issue 4, must-show item 7: the whole case loop in Debian's Chromium against the real platform
+ * (`npm start` on a fresh data directory, a small demo inventory, no demo cases). An acceptor files
+ * a report through the intake form and accepts it, the shift leader files it, the dispatcher
+ * dispatches it to 海曙区环境卫生管理处, the unit signs and feeds back with a photo, the acceptor asks
+ * for a check, the inspector — on the mobile web app in a phone-sized viewport — sees the check
+ * task and passes it with a camera photo, and the shift leader closes the case.
+ *
+ * Then the inspector goes offline, reports a problem on /m, sees it waiting ("待同步 1"), comes
+ * back online: it is sent, the first attempt's answer is lost on the way (the server made the
+ * report, the phone saw a network failure), the outbox sends it again with the same idempotency
+ * key and exactly one report exists. Every screen is captured under test-artifacts/e2e/case-loop-*.
+ * No page may log a console error (other than the network failures the test provokes) or make a
+ * request to another host.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import zhCN from '../../web/src/locales/zh-CN.json';
+import { clearShots, launchChromium, type PageWatch, shot, watchPage } from '../support/browser.ts';
+import { type Running, startPlatform } from '../support/process.ts';
+
+const DEMO_PASSWORD = 'e2e-demo-2026';
+const SHOT = 'case-loop-';
+const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
+const DESKTOP = { viewport: { width: 1366, height: 900 } };
+
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cityops-e2e-loop-'));
+let platform: Running | undefined;
+let browser: Browser | undefined;
+const watches: { who: string; page: Page; watch: PageWatch; offlineOk: boolean }[] = [];
+
+beforeAll(async () => {
+  clearShots(SHOT);
+  [platform, browser] = await Promise.all([
+    startPlatform(
+      { DATA_DIR: dataDir, DEMO_PASSWORD, DATABASE_URL: '', DEMO_COMPONENTS: '2000', DEMO_CASES: '0' },
+      200_000,
+    ),
+    launchChromium(),
+  ]);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  if (platform && platform.child.exitCode === null) {
+    platform.child.kill('SIGTERM');
+    await Promise.race([platform.exited, new Promise((r) => setTimeout(r, 15_000))]);
+    if (platform.child.exitCode === null) platform.child.kill('SIGKILL');
+  }
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+// --- a PNG made here (a camera photo stand-in) --------------------------------------------------
+
+const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+function crc32(buf: Buffer): number {
+  let c = 0xffffffff;
+  for (const b of buf) c = CRC_TABLE[(c ^ b) & 0xff] ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+function chunk(type: string, data: Buffer): Buffer {
+  const len = Buffer.alloc(4);
+  len.writeUInt32BE(data.length);
+  const td = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32(td));
+  return Buffer.concat([len, td, crc]);
+}
+/** A width×height RGB PNG: a diagonal gradient in the given hue, distinct per call. */
+function makePng(width: number, height: number, rgb: [number, number, number]): Buffer {
+  const raw = Buffer.alloc((width * 3 + 1) * height);
+  for (let y = 0; y < height; y++) {
+    const row = y * (width * 3 + 1);
+    raw[row] = 0;
+    for (let x = 0; x < width; x++) {
+      const f = (x + y) / (width + height);
+      raw[row + 1 + x * 3] = Math.round(rgb[0] * f);
+      raw[row + 2 + x * 3] = Math.round(rgb[1] * f);
+      raw[row + 3 + x * 3] = Math.round(rgb[2] * (1 - f));
+    }
+  }
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr[8] = 8; // bit depth
+  ihdr[9] = 2; // RGB
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', zlib.deflateSync(raw)),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+const photo = (name: string, rgb: [number, number, number]) => ({
+  name,
+  mimeType: 'image/png',
+  buffer: makePng(320, 240, rgb),
+});
+
+// --- helpers ------------------------------------------------------------------------------------
+
+async function newPage(context: BrowserContext, who: string): Promise<Page> {
+  const page = await context.newPage();
+  page.setDefaultTimeout(20_000);
+  watches.push({ who, page, watch: watchPage(page, platform!.url), offlineOk: who === 'inspector' });
+  return page;
+}
+
+/** Desktop sign-in on /login, then the page lands on the user's first menu entry. */
+async function desktopLogin(who: string, username: string): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser!.newContext(DESKTOP);
+  const page = await newPage(context, who);
+  await page.goto(`${platform!.url}/login`);
+  await page.getByTestId('login-username').fill(username);
+  await page.getByTestId('login-password').fill(DEMO_PASSWORD);
+  await page.getByTestId('login-submit').click();
+  await page.waitForURL((u) => !u.pathname.startsWith('/login'));
+  return { context, page };
+}
+
+async function caseVersion(page: Page): Promise<number> {
+  return Number(await page.locator('[data-testid="page-case"][data-version]').getAttribute('data-version'));
+}
+
+/** Opens the case page, takes `action` through its dialog (`fill` fills the fields) and waits for the new version. */
+async function act(
+  page: Page,
+  caseId: string,
+  action: string,
+  fill?: (dialog: ReturnType<Page['getByTestId']>) => Promise<void>,
+) {
+  if (!new URL(page.url()).pathname.endsWith(`/cases/${caseId}`))
+    await page.goto(`${platform!.url}/cases/${caseId}`);
+  await page.locator('[data-testid="page-case"][data-version]').waitFor();
+  const before = await caseVersion(page);
+  await page.getByTestId(`action-${action}`).click();
+  const dialog = page.getByTestId('action-dialog');
+  await dialog.locator('.ant-modal').waitFor(); // the root itself has no box
+  if (fill) await fill(dialog);
+  const answered = page.waitForResponse(
+    (r) => r.url().includes(`/api/cases/${caseId}/actions/${action}`) && r.request().method() === 'POST',
+  );
+  await page.getByTestId('action-submit').click();
+  expect((await answered).status()).toBe(200);
+  await expect.poll(() => caseVersion(page), { timeout: 20_000 }).toBe(before + 1);
+}
+
+async function stateOf(
+  page: Page,
+  caseId: string,
+): Promise<{ state: string; version: number; reports: number }> {
+  return page.evaluate(async (id) => {
+    const res = await fetch(`/api/cases/${id}`, {
+      credentials: 'include',
+      headers: { Accept: 'application/json' },
+    });
+    const body = await res.json();
+    return { state: body.case.state, version: body.case.version, reports: body.reports.length };
+  }, caseId);
+}
+
+/** Network failures the test itself causes (offline, the aborted answer), which Chromium logs as errors. */
+function unexpectedErrors(): string[] {
+  const out: string[] = [];
+  for (const { who, watch, offlineOk } of watches) {
+    for (const e of watch.errors) {
+      if (offlineOk && /net::ERR_(INTERNET_DISCONNECTED|FAILED)/.test(e)) continue;
+      out.push(`${who}: ${e}`);
+    }
+  }
+  return out;
+}
+
+describe('issue 4 in the browser: the case loop, with the inspector on the mobile web app', () => {
+  it('report → accept → file → dispatch → sign → feed back → check on /m → close; an offline report syncs once', async () => {
+    if (!platform || !browser) throw new Error('platform or browser did not start');
+    try {
+      await caseLoop(platform.url);
+    } catch (err) {
+      // Leave the screen each page was on when it failed.
+      for (const w of watches)
+        await shot(w.page, `${SHOT}zz-failed-${w.who.replace(/\s/g, '-')}`).catch(() => '');
+      throw err;
+    }
+  });
+});
+
+async function caseLoop(base: string) {
+  {
+    if (!browser) throw new Error('no browser');
+    const description = `路边暴露垃圾，影响市容（端到端 ${Date.now().toString(36)}）`;
+
+    // 1. The acceptor files a report through the intake form, with a point picked on the map.
+    const acceptor = await desktopLogin('acceptor', 'haishu.acceptor');
+    const a = acceptor.page;
+    await a.goto(`${base}/intake`);
+    await a.getByTestId('page-intake').waitFor();
+    await a.getByTestId('intake-description').fill(description);
+    await a.getByTestId('intake-suggestion').filter({ hasText: '暴露垃圾' }).first().click();
+    const map = a.getByTestId('intake-map');
+    await map.locator('canvas').waitFor();
+    await a.waitForTimeout(1500); // the map fits the district once its extent is known
+    const box = (await map.boundingBox())!;
+    let picked = false;
+    for (const [fx, fy] of [
+      [0.5, 0.5],
+      [0.45, 0.55],
+      [0.55, 0.45],
+      [0.4, 0.4],
+      [0.6, 0.6],
+      [0.35, 0.6],
+      [0.65, 0.4],
+      [0.3, 0.3],
+      [0.7, 0.7],
+    ]) {
+      await a.mouse.click(box.x + box.width * fx, box.y + box.height * fy);
+      const community = a.getByTestId('intake-community');
+      const error = a.getByTestId('intake-place-error');
+      await community.or(error).first().waitFor();
+      if (await community.isVisible()) {
+        picked = true;
+        break;
+      }
+    }
+    expect(picked).toBe(true);
+    await shot(a, `${SHOT}01-acceptor-intake`);
+    const created = a.waitForResponse(
+      (r) => r.url().endsWith('/api/reports') && r.request().method() === 'POST',
+    );
+    await a.getByTestId('intake-submit').click();
+    expect((await created).status()).toBe(201);
+    const result = a.getByTestId('intake-result');
+    await result.waitFor();
+    const caseId = (await result.getAttribute('data-case-id'))!;
+    expect(caseId).toMatch(/^[0-9a-f-]{36}$/);
+    await shot(a, `${SHOT}02-acceptor-intake-result`);
+
+    // ... and accepts it on the case page (the type is the one picked at intake).
+    await a.getByTestId('intake-result-link').click();
+    await a.waitForURL(`${base}/cases/${caseId}`);
+    await act(a, caseId, 'accept_report');
+    expect((await stateOf(a, caseId)).state).toBe('pending_filing');
+    await shot(a, `${SHOT}03-acceptor-accepted`);
+
+    // 2. The shift leader files it against the first filing condition of the type's standard.
+    const leader = await desktopLogin('shift leader', 'haishu.shift_leader');
+    await act(leader.page, caseId, 'file', async (dialog) => {
+      await dialog.getByTestId('field-filingConditionId').locator('input[type="radio"]').first().check();
+    });
+    expect((await stateOf(leader.page, caseId)).state).toBe('pending_dispatch');
+    await shot(leader.page, `${SHOT}04-leader-filed`);
+
+    // 3. The dispatcher dispatches it to the routed unit (海曙区环境卫生管理处, suggested).
+    const dispatcher = await desktopLogin('dispatcher', 'haishu.dispatcher');
+    await act(dispatcher.page, caseId, 'dispatch', async (dialog) => {
+      await expect
+        .poll(() => dialog.getByTestId('field-unitId').textContent())
+        .toContain('海曙区环境卫生管理处');
+    });
+    expect((await stateOf(dispatcher.page, caseId)).state).toBe('dispatched');
+    await shot(dispatcher.page, `${SHOT}05-dispatcher-dispatched`);
+
+    // 4. The unit signs for it and feeds back with a photo.
+    const unit = await desktopLogin('unit', 'unit.haishu-sanitation');
+    await act(unit.page, caseId, 'sign');
+    await act(unit.page, caseId, 'feed_back', async (dialog) => {
+      const uploaded = unit.page.waitForResponse(
+        (r) => r.url().endsWith('/api/photos') && r.status() === 201,
+      );
+      await dialog
+        .getByTestId('field-photos')
+        .locator('input[type="file"]')
+        .setInputFiles(photo('after.png', [40, 200, 90]));
+      await uploaded;
+      await dialog.locator('.ant-upload-list-item-done').first().waitFor();
+      const note = dialog.getByTestId('field-note');
+      if (await note.count()) await note.fill('已清运，地面无残留');
+      await shot(unit.page, `${SHOT}06-unit-feedback-dialog`);
+    });
+    expect((await stateOf(unit.page, caseId)).state).toBe('fed_back');
+    await shot(unit.page, `${SHOT}07-unit-fed-back`);
+
+    // 5. The acceptor asks an inspector to check.
+    await a.reload();
+    await act(a, caseId, 'request_check');
+    expect((await stateOf(a, caseId)).state).toBe('checking');
+    await shot(a, `${SHOT}08-acceptor-check-requested`);
+
+    // 6. The inspector, on a phone: signs in on /m, sees the check task and passes it with a photo.
+    const here = await stateOf(a, caseId);
+    const caseBody = await a.evaluate(async (id) => {
+      const res = await fetch(`/api/cases/${id}`, { credentials: 'include' });
+      return (await res.json()).case as { location: { lng: number; lat: number }; code: string };
+    }, caseId);
+    const phone = await browser.newContext({
+      ...PHONE,
+      geolocation: {
+        longitude: caseBody.location.lng + 0.0002,
+        latitude: caseBody.location.lat + 0.0001,
+        accuracy: 12,
+      },
+      permissions: ['geolocation'],
+      locale: 'zh-CN',
+    });
+    const m = await newPage(phone, 'inspector');
+    await m.goto(`${base}/m/login`);
+    await m.getByTestId('m-login').waitFor();
+    await shot(m, `${SHOT}09-m-login`);
+    await m.getByTestId('m-login-username').fill('haishu.inspector');
+    await m.getByTestId('m-login-password').fill(DEMO_PASSWORD);
+    await m.getByTestId('m-login-submit').click();
+    await m.waitForURL(`${base}/m`);
+    const task = m.locator(`[data-testid="m-task"][data-case-id="${caseId}"]`);
+    await task.waitFor();
+    expect(await task.getByTestId('m-task-kind').textContent()).toBe(zhCN.mobile.taskKind.check);
+    expect(await task.getByTestId('m-light').getAttribute('data-light')).toMatch(/^(green|yellow|red)$/);
+    expect(await m.getByTestId('m-pending').getAttribute('data-count')).toBe('0');
+    // Touch targets: the tabs and the task row are at least 44 px high.
+    for (const el of [task, m.getByTestId('m-tab-report'), m.getByTestId('m-pending')]) {
+      expect((await el.boundingBox())!.height).toBeGreaterThanOrEqual(44);
+    }
+    await shot(m, `${SHOT}10-m-tasks`);
+
+    await task.click();
+    await m.waitForURL(`${base}/m/tasks/${caseId}`);
+    await m.getByTestId('m-task-page').waitFor();
+    expect(await m.getByTestId('m-task-desc').textContent()).toBe(description);
+    expect(await m.getByTestId('m-open-desktop').getAttribute('href')).toBe(`/cases/${caseId}`);
+    await m.getByTestId('m-photo').first().waitFor(); // the unit's feedback photo
+    expect(await m.getByTestId('m-action-check_fail').isVisible()).toBe(true);
+    await shot(m, `${SHOT}11-m-check-task`);
+    await m.getByTestId('m-action-check_pass').click();
+    const form = m.getByTestId('m-action-form');
+    await form.waitFor();
+    await m.getByTestId('m-action-submit').click();
+    expect(await form.locator('.m-error').count()).toBeGreaterThan(0); // a photo is required
+    await m.getByTestId('m-photo-input').setInputFiles(photo('check.png', [30, 120, 230]));
+    await m.getByTestId('m-photo-preview').waitFor();
+    await m.getByTestId('m-action-note').fill('现场复核，已处置到位');
+    await shot(m, `${SHOT}12-m-check-pass-form`);
+    const passed = m.waitForResponse(
+      (r) => r.url().includes(`/actions/check_pass`) && r.request().method() === 'POST',
+    );
+    await m.getByTestId('m-action-submit').click();
+    expect((await passed).status()).toBe(200);
+    await m.locator('[data-testid="m-action-result"][data-outcome="sent"]').waitFor();
+    await shot(m, `${SHOT}13-m-check-passed`);
+    const afterCheck = await stateOf(m, caseId);
+    expect(afterCheck).toMatchObject({ state: 'pending_close', version: here.version + 1 });
+    await m.getByTestId('m-back-to-tasks').click();
+    await m.getByTestId('m-tasks').waitFor();
+    await expect.poll(() => m.locator(`[data-testid="m-task"][data-case-id="${caseId}"]`).count()).toBe(0);
+
+    // 7. The shift leader closes the case.
+    await leader.page.reload();
+    await act(leader.page, caseId, 'close');
+    expect((await stateOf(leader.page, caseId)).state).toBe('closed');
+    await shot(leader.page, `${SHOT}14-leader-closed`);
+
+    // 8. The service worker took over /m and cached the app shell.
+    const sw = await m.evaluate(async () => {
+      const reg = await navigator.serviceWorker.ready;
+      const shell = await caches.match('/m');
+      const keys = await caches.keys();
+      return { scope: reg.scope, active: !!reg.active, shell: !!shell, keys };
+    });
+    expect(sw).toMatchObject({ scope: `${base}/m`, active: true, shell: true });
+    expect(sw.keys.some((k) => k.startsWith('cityops-m-assets'))).toBe(true);
+
+    // 9. Offline: the inspector reports a problem; it waits in the outbox.
+    const offlineText = `井盖松动，行人经过有响声（离线上报 ${Date.now().toString(36)}）`;
+    await phone.setOffline(true);
+    await m.getByTestId('m-offline').waitFor();
+    await m.getByTestId('m-tab-report').click();
+    await m.getByTestId('m-report').waitFor();
+    await m.getByTestId('m-report-place').waitFor();
+    expect(await m.getByTestId('m-report-accuracy').textContent()).toContain('12');
+    await m.getByTestId('m-report-description').fill(offlineText);
+    await m.getByTestId('m-report-photo-input').setInputFiles(photo('offline.png', [220, 90, 30]));
+    await m.getByTestId('m-photo-preview').waitFor();
+    await shot(m, `${SHOT}15-m-report-offline`);
+    await m.getByTestId('m-report-submit').click();
+    await m.locator('[data-testid="m-report-result"][data-outcome="queued"]').waitFor();
+    await expect.poll(() => m.getByTestId('m-pending').getAttribute('data-count')).toBe('1');
+    expect(await m.getByTestId('m-pending').textContent()).toContain('待同步 1');
+    await shot(m, `${SHOT}16-m-report-pending`);
+    await m.getByTestId('m-pending').click();
+    await m.locator('[data-testid="m-outbox-item"][data-status="pending"]').waitFor();
+    await shot(m, `${SHOT}17-m-outbox-pending`);
+
+    // 10. Back online — and the first answer is lost on its way back (the server made the report).
+    let reportPosts = 0;
+    await m.route('**/api/reports', async (route) => {
+      if (route.request().method() !== 'POST') return route.continue();
+      reportPosts++;
+      const res = await route.fetch();
+      if (reportPosts === 1) {
+        expect(res.status()).toBe(201);
+        return route.abort('failed');
+      }
+      return route.fulfill({ response: res });
+    });
+    await phone.setOffline(false);
+    await expect.poll(() => reportPosts, { timeout: 20_000 }).toBe(1);
+    await expect.poll(() => m.getByTestId('m-pending').getAttribute('data-count')).toBe('1');
+    // The outbox sends it again (same idempotency key): the server answers with the same report.
+    await expect.poll(() => m.getByTestId('m-pending').getAttribute('data-syncing')).toBe('false');
+    const replayed = m.waitForResponse(
+      (r) => r.url().endsWith('/api/reports') && r.request().method() === 'POST',
+    );
+    await m.getByTestId('m-sync-now').click();
+    expect((await replayed).status()).toBe(200);
+    await expect.poll(() => m.getByTestId('m-pending').getAttribute('data-count')).toBe('0');
+    expect(reportPosts).toBe(2);
+    await m.unroute('**/api/reports');
+    await shot(m, `${SHOT}18-m-synced`);
+
+    const found = await m.evaluate(async (q) => {
+      const res = await fetch(`/api/cases?view=all&q=${encodeURIComponent(q)}`, { credentials: 'include' });
+      const body = await res.json();
+      const cases = body.items as { id: string; channel: string }[];
+      const reports = await Promise.all(
+        cases.map(
+          async (c) => (await (await fetch(`/api/cases/${c.id}`, { credentials: 'include' })).json()).reports,
+        ),
+      );
+      return {
+        total: body.total as number,
+        channels: cases.map((c) => c.channel),
+        reports: reports.flat().length,
+      };
+    }, offlineText);
+    expect(found).toEqual({ total: 1, channels: ['inspector'], reports: 1 });
+
+    await m.getByTestId('m-tab-reports').click();
+    const mine = m
+      .locator('[data-testid="m-report-item"][data-status="sent"]')
+      .filter({ hasText: offlineText });
+    await mine.waitFor();
+    await expect.poll(() => mine.getByTestId('m-state').getAttribute('data-state')).toBe('reported');
+    await shot(m, `${SHOT}19-m-my-reports`);
+
+    // No page logged an error, none asked another host for anything.
+    expect(unexpectedErrors()).toEqual([]);
+    expect(watches.flatMap((w) => w.watch.foreignRequests)).toEqual([]);
+  }
+}
