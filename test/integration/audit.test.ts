@@ -707,6 +707,169 @@ const SCENARIOS: Record<string, Scenario> = {
       };
     },
   },
+  // The city model (issue 3): components, and imports (one event for the whole job).
+  'POST /api/components': {
+    action: 'component.create',
+    entityType: 'component',
+    snapshot: 'after',
+    async prepare() {
+      const p = await pointIn(t, '330203', ++caseSeq % 50);
+      return {
+        token: adminToken,
+        body: {
+          typeCode: '03005',
+          name: '审计：分类垃圾箱',
+          geometry: { type: 'Point', coordinates: [p.lng, p.lat] },
+          attrs: { capacityL: 240 },
+        },
+        status: 201,
+        actorId: adminId,
+        entityId: (res) => res.json().id,
+        check(ev, res) {
+          expect(ev.after).toMatchObject({
+            id: res.json().id,
+            typeCode: '03005',
+            districtCode: '330203',
+            gridId: p.gridId,
+            state: 'intact',
+            version: 1,
+            attrs: { capacityL: 240 },
+          });
+        },
+      };
+    },
+  },
+  'PATCH /api/components/:id': {
+    action: 'component.state',
+    entityType: 'component',
+    snapshot: 'before+after',
+    async prepare() {
+      const p = await pointIn(t, '330203', ++caseSeq % 50);
+      const made = await t.as(adminToken).post('/api/components', {
+        typeCode: '01001',
+        name: '审计：井盖',
+        geometry: { type: 'Point', coordinates: [p.lng, p.lat] },
+      });
+      expect(made.statusCode, made.body).toBe(201);
+      const c = made.json();
+      return {
+        token: adminToken,
+        params: { id: c.id },
+        body: { version: c.version, state: 'damaged', reason: '审计：巡查发现破损' },
+        status: 200,
+        actorId: adminId,
+        entityId: () => c.id,
+        check(ev) {
+          expect(ev.before).toMatchObject({ id: c.id, state: 'intact', version: c.version });
+          expect(ev.after).toMatchObject({ id: c.id, state: 'damaged', version: c.version + 1 });
+        },
+      };
+    },
+  },
+  'POST /api/imports': {
+    action: 'component.import',
+    entityType: 'component',
+    snapshot: 'after',
+    async prepare() {
+      const p = await pointIn(t, '330203', ++caseSeq % 50);
+      const geojson = JSON.stringify({
+        type: 'FeatureCollection',
+        features: [
+          {
+            type: 'Feature',
+            properties: { type_code: '03005', name: '审计：导入的垃圾箱' },
+            geometry: { type: 'Point', coordinates: [p.lng, p.lat] },
+          },
+        ],
+      });
+      const boundary = '----audit-import';
+      return {
+        token: adminToken,
+        body: Buffer.from(
+          `--${boundary}\r\nContent-Disposition: form-data; name="kind"\r\n\r\ncomponents\r\n` +
+            `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="audit.geojson"\r\n` +
+            `Content-Type: application/geo+json\r\n\r\n${geojson}\r\n--${boundary}--\r\n`,
+        ),
+        headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+        status: 200,
+        actorId: adminId,
+        entityId: (res) => res.json().id,
+        check(ev, res) {
+          expect(res.json().status, res.body).toBe('succeeded');
+          expect(ev.after).toMatchObject({
+            kind: 'components',
+            fileName: 'audit.geojson',
+            rows: 1,
+            errors: 0,
+            written: 1,
+            districts: ['330203'],
+          });
+        },
+      };
+    },
+  },
+  'POST /api/imports/base64': {
+    action: 'geo.import',
+    entityType: 'division',
+    snapshot: 'after',
+    async prepare() {
+      // 象山县 (a real district outside the demo city) with one township and one community.
+      const rect = (w: number, s: number, e: number, n: number) => ({
+        type: 'Polygon',
+        coordinates: [
+          [
+            [w, s],
+            [e, s],
+            [e, n],
+            [w, n],
+            [w, s],
+          ],
+        ],
+      });
+      const fc = {
+        type: 'FeatureCollection',
+        features: [
+          {
+            type: 'Feature',
+            properties: { code: '330225', name: '象山县' },
+            geometry: rect(121.8, 29.4, 121.95, 29.55),
+          },
+          {
+            type: 'Feature',
+            properties: { code: '330225001000', name: '丹东街道' },
+            geometry: rect(121.85, 29.46, 121.87, 29.48),
+          },
+          {
+            type: 'Feature',
+            properties: { code: '330225001003', name: '金秋社区' },
+            geometry: rect(121.86, 29.47, 121.862, 29.4718),
+          },
+        ],
+      };
+      return {
+        token: adminToken,
+        body: {
+          kind: 'divisions',
+          fileName: 'xiangshan.geojson',
+          contentBase64: Buffer.from(JSON.stringify(fc)).toString('base64'),
+        },
+        status: 200,
+        actorId: adminId,
+        entityId: (res) => res.json().id,
+        check(ev, res) {
+          expect(res.json().status, res.body).toBe('succeeded');
+          expect(ev.after).toMatchObject({
+            kind: 'divisions',
+            fileName: 'xiangshan.geojson',
+            rows: 3,
+            errors: 0,
+            written: 3,
+            districts: ['330225'],
+          });
+        },
+      };
+    },
+  },
   // Units' own systems (issue 4): endpoints and the replay of a delivery.
   'PUT /api/endpoints/:orgId': {
     action: 'endpoint.set',
@@ -983,6 +1146,66 @@ const REFUSALS: Refusal[] = [
     },
   },
 ];
+
+describe('a failed import writes no data and leaves exactly one event saying it failed', () => {
+  it('two overlapping grids and a bad code: 200 failed, one import.fail event, no grid', async () => {
+    const [{ n: gridsBefore }] = await q<{ n: number }>(sql`SELECT count(*)::int AS n FROM grid`);
+    const p = await pointIn(t, '330203', 1);
+    const community = p.gridId.slice(0, 12);
+    const square = (x: number, y: number) => ({
+      type: 'Polygon',
+      coordinates: [
+        [
+          [x, y],
+          [x + 0.001, y],
+          [x + 0.001, y + 0.001],
+          [x, y + 0.001],
+          [x, y],
+        ],
+      ],
+    });
+    const fc = {
+      type: 'FeatureCollection',
+      features: [
+        { type: 'Feature', properties: { id: `${community}901` }, geometry: square(p.lng, p.lat) },
+        { type: 'Feature', properties: { id: `${community}902` }, geometry: square(p.lng + 0.0005, p.lat) },
+        { type: 'Feature', properties: { id: '33020300100X903' }, geometry: square(p.lng + 0.003, p.lat) },
+      ],
+    };
+    const requestId = `audit-${next()}`;
+    const lastId = await maxEventId();
+    const res = await call(
+      'POST',
+      '/api/imports/base64',
+      adminToken,
+      {
+        kind: 'grids',
+        fileName: 'bad-grids.geojson',
+        contentBase64: Buffer.from(JSON.stringify(fc)).toString('base64'),
+      },
+      requestId,
+    );
+    expect(res.statusCode, res.body).toBe(200);
+    const job = res.json();
+    expect(job.status).toBe('failed');
+    const events = await eventsSince(lastId);
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({
+      action: 'import.fail',
+      entity_type: 'import_job',
+      entity_id: job.id,
+      actor_id: adminId,
+      request_id: requestId,
+      before: null,
+    });
+    expect(events[0].after).toMatchObject({ kind: 'grids', status: 'failed', written: 0 });
+    expect((events[0].after as { rules: string[] }).rules).toEqual(
+      expect.arrayContaining(['overlap', 'bad-id']),
+    );
+    const [{ n: gridsAfter }] = await q<{ n: number }>(sql`SELECT count(*)::int AS n FROM grid`);
+    expect(gridsAfter).toBe(gridsBefore);
+  });
+});
 
 describe('a refused write leaves nothing behind', () => {
   for (const r of REFUSALS) {

@@ -1,7 +1,8 @@
 /**
  * Importers with fixtures the test builds: GeoJSON (WGS84, GCJ-02) and zipped Shapefiles in a
  * CGCS2000 Gauss–Krüger zone with GBK attributes; 14-character legacy grid IDs; files with an
- * overlap, a bad code, a wrong CRS or a truncated zip are rejected whole and write nothing.
+ * overlap, a bad code, a wrong CRS or a truncated zip are rejected whole and write no data (only
+ * the one audit event of the failed job).
  */
 import { sql } from 'drizzle-orm';
 import type { Position } from 'geojson';
@@ -137,7 +138,7 @@ describe('grid imports land where they should', () => {
     const rows = await t.database.query<{ id: string; geometry: { coordinates: Position[][] } }>(
       sql`SELECT id, geometry FROM grid WHERE community_code = '330225001003' ORDER BY id`,
     );
-    rows.forEach((g, i) => expectWithin1m(g.geometry.coordinates[0], rectRing(cells[i])));
+    for (const [i, g] of rows.entries()) expectWithin1m(g.geometry.coordinates[0], rectRing(cells[i]));
   });
 
   it('zipped Shapefile in a Gauss–Krüger zone (from .prj), GBK attributes, 14-digit legacy IDs mapped', async () => {
@@ -165,7 +166,7 @@ describe('grid imports land where they should', () => {
     ]);
     expect(rows.map((r) => r.legacy_id)).toEqual(legacy);
     expect(rows.every((r) => r.area_class === 'B')).toBe(true); // read from the GBK field name 区域类别
-    rows.forEach((g, i) => expectWithin1m(g.geometry.coordinates[0], rectRing(cells[i])));
+    for (const [i, g] of rows.entries()) expectWithin1m(g.geometry.coordinates[0], rectRing(cells[i]));
   });
 });
 
@@ -179,7 +180,17 @@ describe('bad files are rejected whole and write nothing', () => {
     const job = await importFile(kind, name, data, opts);
     expect(job.status).toBe('failed');
     expect([...rules(job)], JSON.stringify(job.report)).toContain(rule);
-    expect(await counts()).toEqual(before);
+    // No data written; the failed job leaves exactly one event saying so.
+    expect(await counts()).toEqual({ ...before, e: before.e + 1 });
+    const [ev] = await t.database.query<{
+      action: string;
+      entity_type: string;
+      entity_id: string;
+      after: { status: string; written: number; rules: string[] };
+    }>(sql`SELECT action, entity_type, entity_id, after FROM event ORDER BY id DESC LIMIT 1`);
+    expect([ev.action, ev.entity_type, ev.entity_id]).toEqual(['import.fail', 'import_job', job.id]);
+    expect(ev.after).toMatchObject({ status: 'failed', written: 0 });
+    expect(ev.after.rules).toContain(rule);
     const stored = await t.database.query(sql`SELECT id FROM grid WHERE community_code = '330225001005'`);
     expect(stored).toHaveLength(0);
     return job;

@@ -3,7 +3,8 @@
  *   parse the file → choose the CRS → validate every row (nothing written yet) → if any row has
  *   an error, the job fails with its report; otherwise one transaction writes every row and ONE
  *   audit event with the counts (a grid import's event, action `geo.import` on entity type
- *   `grid`, tells the geo service to rebuild its spatial index).
+ *   `grid`, tells the geo service to rebuild its spatial index). A failed job writes no data and
+ *   ONE event `import.fail` on entity type `import_job` with its summary and the rules broken.
  * Progress lives in the import_job row (processed/total, updated while validating) and, while
  * the write transaction runs, in memory here (PGlite has one connection, busy with that write).
  */
@@ -76,26 +77,58 @@ export async function startImport(db: Db, ctx: RequestContext, input: ImportInpu
   });
   const done = runImport(db, ctx, job, input).catch(async (e) => {
     live.delete(job.id);
-    await repo.updateJob(db, job.id, {
-      status: 'failed',
-      finishedAt: new Date(),
-      report: fileFinding(
-        '导入时发生内部错误',
-        `internal error during import: ${(e as Error).message}`,
-        'internal',
-      ),
-    });
-    return (await repo.findJob(db, job.id))!;
+    const report = fileFinding(
+      '导入时发生内部错误',
+      `internal error during import: ${(e as Error).message}`,
+      'internal',
+    );
+    return finishFailed(db, ctx, job.id, input, report, { errors: 1, written: 0, internal: true });
   });
   return { job, done };
 }
 
+/**
+ * A failed import writes no data, but the call was a write (its job is kept with the report), so
+ * it leaves exactly one event saying it failed, in the same transaction as the job's final state.
+ * Its entity type is the job, not grids or components, so nothing rebuilds a spatial index.
+ */
+async function finishFailed(
+  db: Db,
+  ctx: RequestContext,
+  jobId: string,
+  input: ImportInput,
+  report: ReportRow[],
+  summary: Record<string, unknown>,
+  crs?: string,
+) {
+  const scope = ctx.actor.scope;
+  await db.transaction(async (tx) => {
+    await repo.updateJob(tx, jobId, { status: 'failed', report, summary, crs, finishedAt: new Date() });
+    await recordEvent(tx, ctx, {
+      action: 'import.fail',
+      entityType: 'import_job',
+      entityId: jobId,
+      districtCode: scope.kind === 'district' ? scope.districtCode : null,
+      after: {
+        kind: input.kind,
+        fileName: input.fileName,
+        status: 'failed',
+        ...summary,
+        rules: [
+          ...new Set(
+            report.flatMap((r) => r.findings.filter((f) => f.severity === 'error').map((f) => f.rule)),
+          ),
+        ],
+      },
+    });
+  });
+  return (await repo.findJob(db, jobId))!;
+}
+
 async function runImport(db: Db, ctx: RequestContext, job: repo.ImportJobRow, input: ImportInput) {
   const mode = input.mode ?? 'insert';
-  const fail = async (report: ReportRow[], summary: Record<string, unknown>, crs?: string) => {
-    await repo.updateJob(db, job.id, { status: 'failed', report, summary, crs, finishedAt: new Date() });
-    return (await repo.findJob(db, job.id))!;
-  };
+  const fail = (report: ReportRow[], summary: Record<string, unknown>, crs?: string) =>
+    finishFailed(db, ctx, job.id, input, report, summary, crs);
   let source: Awaited<ReturnType<typeof parseSource>>;
   try {
     source = await parseSource(input.fileName, input.data);
