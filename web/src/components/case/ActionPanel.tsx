@@ -23,7 +23,7 @@ import {
 import type { TFunction } from 'i18next';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { CaseAction } from '../../../../common/workflow.ts';
+import { type CaseAction, TERMINAL_STATES } from '../../../../common/workflow.ts';
 import { api, detailField, isApiError } from '../../api/client';
 import type { ListResult } from '../../api/types';
 import { testIdProps } from '../format';
@@ -204,6 +204,17 @@ function ActionDialog({
         matterCode: c.matterCode,
       }),
   });
+  const sameType = useQuery({
+    queryKey: ['cases', 'same-type', c.matterCode, c.districtCode],
+    enabled: fields.has('targetCaseId') && !!c.matterCode,
+    queryFn: () =>
+      api.get<ListResult<CaseSummary>>('/api/cases', {
+        view: 'all',
+        matterCode: c.matterCode,
+        districtCode: c.districtCode,
+        pageSize: 20,
+      }),
+  });
   const [caseSearch, setCaseSearch] = useState('');
   const searched = useQuery({
     queryKey: ['cases', 'search', caseSearch],
@@ -274,6 +285,12 @@ function ActionDialog({
       .map((d) => ({
         value: d.case.id,
         label: `${d.case.code} · ${t('intake.distance', { m: d.distanceM })} · ${d.case.description.slice(0, 24)}`,
+      })),
+    ...(sameType.data?.items ?? [])
+      .filter((x) => x.id !== c.id && !TERMINAL_STATES.includes(x.state))
+      .map((x) => ({
+        value: x.id,
+        label: `${x.code} · ${stateLabel(t, x.state)} · ${x.description.slice(0, 24)}`,
       })),
     ...(searched.data?.items ?? [])
       .filter((x) => x.id !== c.id)

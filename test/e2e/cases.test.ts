@@ -1,0 +1,195 @@
+/**
+ * Issue 4 end to end in Debian's Chromium against the real platform (`npm start` on a fresh data
+ * directory): an acceptor registers a report on the intake form (map picker, grid lookup, type
+ * hint, photo) and accepts it; the shift leader files it against a filing condition; the
+ * dispatcher dispatches it; the unit signs for it and feeds back with a photo; the acceptor sends
+ * a check; the inspector passes it with a photo; the shift leader closes it. Every button comes
+ * from the server's `actions`; every step leaves a screenshot in test-artifacts/e2e/cases-*.png.
+ * The page must make no request to another host and raise no page error.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clearShots, launchChromium, type PageWatch, shot, watchPage } from '../support/browser.ts';
+import { type Running, startPlatform } from '../support/process.ts';
+
+const DEMO_PASSWORD = 'e2e-demo-2026';
+const SHOT = 'cases-';
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cityops-e2e-cases-'));
+const photoDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cityops-e2e-photos-'));
+let platform: Running | undefined;
+let browser: Browser | undefined;
+const contexts: BrowserContext[] = [];
+const watches: PageWatch[] = [];
+
+beforeAll(async () => {
+  clearShots(SHOT);
+  [platform, browser] = await Promise.all([
+    startPlatform({ DATA_DIR: dataDir, DEMO_PASSWORD, DATABASE_URL: '' }, 300_000),
+    launchChromium(),
+  ]);
+}, 320_000);
+
+afterAll(async () => {
+  for (const c of contexts) await c.close().catch(() => {});
+  await browser?.close();
+  if (platform && platform.child.exitCode === null) {
+    platform.child.kill('SIGTERM');
+    await Promise.race([platform.exited, new Promise((r) => setTimeout(r, 15_000))]);
+    if (platform.child.exitCode === null) platform.child.kill('SIGKILL');
+  }
+  fs.rmSync(dataDir, { recursive: true, force: true });
+  fs.rmSync(photoDir, { recursive: true, force: true });
+});
+
+/** A fresh browser session signed in as `username`, in China time. */
+async function signIn(username: string): Promise<Page> {
+  if (!platform || !browser) throw new Error('platform or browser did not start');
+  const context = await browser.newContext({
+    viewport: { width: 1440, height: 900 },
+    timezoneId: 'Asia/Shanghai',
+  });
+  contexts.push(context);
+  const page = await context.newPage();
+  page.setDefaultTimeout(20_000);
+  watches.push(watchPage(page, platform.url));
+  await page.goto(`${platform.url}/login`);
+  await page.getByTestId('login-username').fill(username);
+  await page.getByTestId('login-password').fill(DEMO_PASSWORD);
+  await page.getByTestId('login-submit').click();
+  await page.waitForURL((u) => !u.pathname.startsWith('/login'));
+  return page;
+}
+
+/** A small JPEG made by the browser itself (no fixture files, no network). */
+async function makePhoto(page: Page, name: string, colours: string): Promise<string> {
+  const file = path.join(photoDir, `${name}.jpg`);
+  const probe = await page.context().newPage();
+  await probe.setContent(
+    `<div style="width:480px;height:360px;background:linear-gradient(135deg,${colours})"></div>`,
+  );
+  await probe.screenshot({ path: file, type: 'jpeg', clip: { x: 0, y: 0, width: 480, height: 360 } });
+  await probe.close();
+  return file;
+}
+
+async function stateOf(page: Page): Promise<string | null> {
+  return page.getByTestId('page-case').getByTestId('case-state').first().getAttribute('data-state');
+}
+
+/** Clicks the action's button, lets `fill` complete the form, submits and waits for `to`. */
+async function act(
+  page: Page,
+  action: string,
+  to: string,
+  name: string,
+  fill?: (page: Page) => Promise<void>,
+) {
+  await page.getByTestId(`action-${action}`).click();
+  await page.getByTestId('action-submit').waitFor();
+  if (fill) await fill(page);
+  await shot(page, `${SHOT}${name}`);
+  await page.getByTestId('action-submit').click();
+  await expect.poll(() => stateOf(page), { timeout: 20_000 }).toBe(to);
+}
+
+async function openCase(page: Page, id: string) {
+  await page.goto(`${platform!.url}/cases/${id}`);
+  await page.getByTestId('case-actions').or(page.getByTestId('case-no-actions')).first().waitFor();
+}
+
+describe('issue 4 in the browser', () => {
+  it('report → accept → file → dispatch → sign → feed back → check → close', async () => {
+    if (!platform) throw new Error('platform did not start');
+    const base = platform.url;
+
+    // 1. The acceptor registers a report on the intake form.
+    const acceptor = await signIn('haishu.acceptor');
+    const before = await makePhoto(acceptor, 'before', '#6a8caf,#d9c9a3');
+    const after = await makePhoto(acceptor, 'after', '#7fb37f,#e0e0d0');
+    await acceptor.goto(`${base}/intake`);
+    await acceptor.getByTestId('intake-map').waitFor();
+    await acceptor.waitForTimeout(1500);
+    const box = await acceptor.getByTestId('intake-map').boundingBox();
+    if (!box) throw new Error('no map');
+    await acceptor.mouse.click(box.x + box.width * 0.45, box.y + box.height * 0.55);
+    await acceptor.getByTestId('intake-community').waitFor();
+    await acceptor
+      .getByTestId('intake-description')
+      .fill('人行道上供水井盖丢失，夜间容易有人跌落，请尽快处理');
+    await acceptor.getByTestId('intake-suggestion').first().waitFor();
+    await acceptor.getByTestId('intake-reporter-name').fill('李女士');
+    await acceptor.getByTestId('intake-reporter-phone').fill('13912345678');
+    await acceptor.getByTestId('intake-photos').locator('input[type=file]').setInputFiles(before);
+    await acceptor.getByTestId('intake-photos').locator('img').first().waitFor();
+    await shot(acceptor, `${SHOT}01-intake`);
+    await acceptor.getByTestId('intake-submit').click();
+    await acceptor.getByTestId('intake-result').waitFor();
+    expect(await acceptor.getByTestId('intake-result').getAttribute('data-merged')).toBe('false');
+    const caseId = (await acceptor.getByTestId('intake-result').getAttribute('data-case-id')) ?? '';
+    expect(caseId).toMatch(/^[0-9a-f-]{36}$/);
+    await shot(acceptor, `${SHOT}02-intake-result`);
+
+    // 2. It is in the acceptor's work queue; they open it and accept it (type preset from the hint).
+    await acceptor.goto(`${base}/cases`);
+    await acceptor.locator(`[data-testid=case-row][data-case-id="${caseId}"]`).waitFor();
+    await shot(acceptor, `${SHOT}03-queue-acceptor`);
+    await openCase(acceptor, caseId);
+    expect(await stateOf(acceptor)).toBe('reported');
+    await act(acceptor, 'accept_report', 'pending_filing', '04-accept');
+
+    // 3. The shift leader files it against the first filing condition of the type's standard.
+    const leader = await signIn('haishu.shift_leader');
+    await openCase(leader, caseId);
+    await act(leader, 'file', 'pending_dispatch', '05-file', async (p) => {
+      await p.getByTestId('field-filingConditionId').locator('input[type=radio]').first().check();
+    });
+
+    // 4. The dispatcher sends it to the sanitation unit.
+    const dispatcher = await signIn('haishu.dispatcher');
+    await openCase(dispatcher, caseId);
+    await act(dispatcher, 'dispatch', 'dispatched', '06-dispatch', async (p) => {
+      await p.getByTestId('field-unitId').click();
+      await p.keyboard.type('环境卫生');
+      await p.locator('.ant-select-dropdown:visible .ant-select-item-option').first().click();
+    });
+
+    // 5. The unit signs for it and feeds back with a photo.
+    const unit = await signIn('unit.haishu-sanitation');
+    await openCase(unit, caseId);
+    await act(unit, 'sign', 'in_progress', '07-sign');
+    await act(unit, 'feed_back', 'fed_back', '08-feed-back', async (p) => {
+      await p.getByTestId('field-photos').locator('input[type=file]').setInputFiles(after);
+      await p.getByTestId('field-photos').locator('img').first().waitFor();
+    });
+
+    // 6. The acceptor sends a check; the inspector passes it with a photo.
+    await openCase(acceptor, caseId);
+    await act(acceptor, 'request_check', 'checking', '09-request-check');
+    const inspector = await signIn('haishu.inspector');
+    await openCase(inspector, caseId);
+    await act(inspector, 'check_pass', 'pending_close', '10-check-pass', async (p) => {
+      await p.getByTestId('field-photos').locator('input[type=file]').setInputFiles(after);
+      await p.getByTestId('field-photos').locator('img').first().waitFor();
+    });
+
+    // 7. The shift leader closes it; the timeline holds every step.
+    await openCase(leader, caseId);
+    await act(leader, 'close', 'closed', '11-close');
+    await expect.poll(() => leader.getByTestId('timeline-entry').count()).toBeGreaterThanOrEqual(9);
+    expect(await leader.getByTestId('case-no-actions').count()).toBe(1);
+    await shot(leader, `${SHOT}12-closed`);
+
+    // The acceptor was told of the feedback (bell, live).
+    await acceptor.getByTestId('notification-bell').click();
+    await acceptor.getByTestId('notification-item').first().waitFor();
+    await shot(acceptor, `${SHOT}13-bell`);
+
+    for (const w of watches) {
+      expect(w.foreignRequests).toEqual([]);
+      expect(w.errors.filter((e) => e.startsWith('pageerror'))).toEqual([]);
+    }
+  }, 300_000);
+});
