@@ -196,7 +196,7 @@ describe.skipIf(!PG)('stage timers on PostgreSQL with two server processes', () 
 
   it('fires every timer exactly once with both processes sweeping the same due rows', async () => {
     // Several batches due at the same instant; the sweep batch is 500, so both claim concurrently.
-    const ids = [...(await insertTimers(700, 3_000)), ...(await insertTimers(700, 3_000))];
+    const ids = [...(await insertTimers(350, 3_000)), ...(await insertTimers(350, 3_000))];
     const took = await waitFired(ids, 90_000);
     console.log(`timers: ${ids.length} fired by two processes in ${took} ms after insert`);
     await expectFiredOnce(ids);
