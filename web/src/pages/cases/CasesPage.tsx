@@ -75,7 +75,7 @@ export function CasesPage() {
     q: params.get('q') || undefined,
   };
   const list = useCaseList(query);
-  useCaseEvents(() => void list.refetch());
+  useCaseEvents(() => void list.refetch(), { debounceMs: 1500 });
   const now = useNow(30_000);
 
   const types = useMatterTypeList();
