@@ -14,7 +14,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Badge, Button, Spin } from 'antd';
 import { createContext, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Navigate, NavLink, Route, Routes, useNavigate } from 'react-router';
+import { Navigate, NavLink, Route, Routes, useLocation, useNavigate } from 'react-router';
 import { ApiError } from '../api/client';
 import type { Me } from '../api/types';
 import { fetchMatterTypes, fetchMe, mapi, matterTypesKey, setMobileUnauthorized } from './api';
@@ -117,6 +117,7 @@ function useOnline(): boolean {
 function Shell({ me }: { me: Me }) {
   const { t } = useTranslation();
   const qc = useQueryClient();
+  const location = useLocation();
   const online = useOnline();
   const [items, setItems] = useState<OutboxItem[]>([]);
   const [syncing, setSyncing] = useState(false);
@@ -194,9 +195,11 @@ function Shell({ me }: { me: Me }) {
           <span>
             {waiting > 0
               ? t('mobile.pending', { n: waiting })
-              : online
-                ? t('mobile.synced')
-                : t('mobile.offline')}
+              : refused > 0
+                ? t('mobile.refusedShort', { n: refused })
+                : online
+                  ? t('mobile.synced')
+                  : t('mobile.offline')}
           </span>
           {refused > 0 && <Badge count={refused} size="small" data-testid="m-refused" />}
         </NavLink>
@@ -205,6 +208,11 @@ function Shell({ me }: { me: Me }) {
         <div className="m-offline" data-testid="m-offline">
           {t('mobile.offlineHint')}
         </div>
+      )}
+      {refused > 0 && !location.pathname.startsWith('/m/outbox') && (
+        <NavLink to="/m/outbox" className="m-refused-bar" data-testid="m-refused-bar">
+          {t('mobile.refusedHint', { n: refused })}
+        </NavLink>
       )}
       <main className="m-main">
         <Routes>

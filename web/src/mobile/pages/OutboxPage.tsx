@@ -63,18 +63,18 @@ export function OutboxPage() {
               <div className="m-actions m-actions-row">
                 {i.kind === 'action' && (
                   <Link to={`/m/tasks/${i.caseId}`} onClick={() => void discard(i.id)}>
-                    <Button size="large" className="m-big">
+                    <Button size="large" className="m-big" block>
                       {t('mobile.outbox.redo')}
                     </Button>
                   </Link>
                 )}
                 {i.status === 'failed' && (
-                  <Button size="large" className="m-big" onClick={() => void retry(i.id).then(syncNow)}>
+                  <Button size="large" className="m-big" block onClick={() => void retry(i.id).then(syncNow)}>
                     {t('mobile.outbox.retry')}
                   </Button>
                 )}
                 <Popconfirm title={t('mobile.outbox.discardConfirm')} onConfirm={() => void discard(i.id)}>
-                  <Button size="large" className="m-big" danger data-testid="m-outbox-discard">
+                  <Button size="large" className="m-big" block danger data-testid="m-outbox-discard">
                     {t('mobile.outbox.discard')}
                   </Button>
                 </Popconfirm>
