@@ -496,6 +496,16 @@ async function caseLoop(base: string) {
     await m.locator('.ant-popconfirm .ant-btn-primary').click();
     await expect.poll(() => m.getByTestId('m-pending').getAttribute('data-refused')).toBe('0');
 
+    // 12. The app opens again without a network: the service worker serves the shell and its
+    // assets, the last answers of the API come from the phone's own store.
+    await phone.setOffline(true);
+    await m.goto(`${base}/m`);
+    await m.getByTestId('m-tasks').waitFor();
+    await m.getByTestId('m-offline').waitFor();
+    expect(await m.getByTestId('m-user').textContent()).toContain('海曙区');
+    await shot(m, `${SHOT}21-m-reopened-offline`);
+    await phone.setOffline(false);
+
     // No page logged an error, none asked another host for anything.
     expect(unexpectedErrors()).toEqual([]);
     expect(watches.flatMap((w) => w.watch.foreignRequests)).toEqual([]);

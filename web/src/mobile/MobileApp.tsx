@@ -201,7 +201,7 @@ function Shell({ me }: { me: Me }) {
                   ? t('mobile.synced')
                   : t('mobile.offline')}
           </span>
-          {refused > 0 && <Badge count={refused} size="small" data-testid="m-refused" />}
+          {refused > 0 && waiting > 0 && <Badge count={refused} size="small" data-testid="m-refused" />}
         </NavLink>
       </header>
       {!online && (
