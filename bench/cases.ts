@@ -94,13 +94,20 @@ export async function run(ctx: BenchContext): Promise<void> {
       return tokens.get(username)!;
     };
     const call = async (method: string, url: string, token: string, body?: unknown) => {
-      const res = await fetch(`${base}${url}`, {
-        method,
-        headers: {
-          authorization: `Bearer ${token}`,
-          ...(body ? { 'content-type': 'application/json' } : {}),
-        },
-        body: body ? JSON.stringify(body) : undefined,
+      const send = () =>
+        fetch(`${base}${url}`, {
+          method,
+          headers: {
+            authorization: `Bearer ${token}`,
+            ...(body ? { 'content-type': 'application/json' } : {}),
+          },
+          body: body ? JSON.stringify(body) : undefined,
+        });
+      // A keep-alive socket left idle through the bulk load may be closed by the server as it is
+      // reused: a GET is retried once on a fresh connection.
+      const res = await send().catch((err) => {
+        if (method !== 'GET') throw err;
+        return send();
       });
       const j = await res.json();
       if (res.status >= 300) throw new Error(`${method} ${url}: ${res.status} ${JSON.stringify(j)}`);
@@ -280,7 +287,7 @@ export async function run(ctx: BenchContext): Promise<void> {
           district_code, area_class, matter_kind, matter_code, unit_id, current_stage, current_started_at,
           current_due_at, current_limit_unit, created_at, updated_at)
         SELECT 'B' || (${made} + i), st, 'inspector', '批量生成案件', 121.5, 29.87, bg.id, bg.c, bg.t, bg.d, bg.a, 'matter',
-          '06010', CASE WHEN st IN ('in_progress','dispatched','fed_back','checking','pending_close','closed') THEN (${unitArr}::uuid[])[1 + i % ${units.length}] END,
+          '06010', CASE WHEN st IN ('in_progress','dispatched','fed_back','checking','pending_close','closed') THEN (${unitArr}::uuid[])[1 + (i / ${states.length}) % ${units.length}] END,
           CASE WHEN st NOT IN ('closed','rejected') THEN 'dispose' END,
           CASE WHEN st NOT IN ('closed','rejected') THEN now() - make_interval(hours => i % 200) END,
           CASE WHEN st NOT IN ('closed','rejected') THEN now() + make_interval(mins => (i % 9000) - 3000) END,
