@@ -55,7 +55,14 @@ export const PERMISSIONS = [
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
-const EVERYONE: Permission[] = ['org:read', 'geo:read', 'catalog:read', 'component:read', 'routing:read', 'case:read'];
+const EVERYONE: Permission[] = [
+  'org:read',
+  'geo:read',
+  'catalog:read',
+  'component:read',
+  'routing:read',
+  'case:read',
+];
 const REPORTERS: Permission[] = [...EVERYONE, 'case:report'];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {

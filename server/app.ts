@@ -15,15 +15,18 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import { auditRoutes } from './modules/audit/routes.ts';
 import { calendarRoutes } from './modules/calendar/routes.ts';
+import { caseRoutes } from './modules/cases/routes.ts';
+import { streamRoutes } from './modules/cases/stream.ts';
+import { catalogRoutes } from './modules/catalog/routes.ts';
 import { componentRoutes } from './modules/components/routes.ts';
 import { ogcRoutes } from './modules/geo/ogc-routes.ts';
 import { geoRoutes } from './modules/geo/routes.ts';
 import { SpatialService } from './modules/geo/spatial-service.ts';
 import { TileService } from './modules/geo/tiles.ts';
-import { catalogRoutes } from './modules/catalog/routes.ts';
 import { installAuth } from './modules/identity/auth-hook.ts';
 import { identityRoutes } from './modules/identity/routes.ts';
 import { importRoutes } from './modules/imports/routes.ts';
+import { notificationRoutes } from './modules/notifications/routes.ts';
 import { orgRoutes } from './modules/org/routes.ts';
 import { installFeedbackSignature } from './modules/outbox/incoming.ts';
 import { outboxRoutes } from './modules/outbox/routes.ts';
@@ -33,7 +36,7 @@ import type { Config } from './platform/config.ts';
 import type { Database } from './platform/db.ts';
 import { AppError } from './platform/errors.ts';
 import type { EventFeed } from './platform/event-feed.ts';
-import { installErrorHandler, renderError } from './platform/http-errors.ts';
+import { installErrorHandler, renderError, toAppError } from './platform/http-errors.ts';
 import { loggerOptions } from './platform/logging.ts';
 import { installObservability } from './platform/observability.ts';
 import type { App } from './platform/types.ts';
@@ -60,6 +63,14 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
     trustProxy: config.trustProxy,
     requestIdHeader: 'x-request-id',
     return503OnClosing: true,
+    // Errors Fastify raises before routing (bad percent-encoding, overlong URL) use the catalogue too.
+    frameworkErrors: (err, request, reply) => {
+      renderError(
+        request,
+        reply,
+        toAppError(err) ?? new AppError('BAD_REQUEST', { details: [{ message: err.message }] }),
+      );
+    },
     routerOptions: { ignoreTrailingSlash: true },
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
 
@@ -134,6 +145,9 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
   await app.register(calendarRoutes({ feed: opts.feed }));
   await app.register(settingsRoutes);
   await app.register(outboxRoutes);
+  await app.register(caseRoutes(spatial));
+  await app.register(streamRoutes(opts.feed));
+  await app.register(notificationRoutes);
 
   const serveWeb = (opts.serveWeb ?? true) && fs.existsSync(path.join(WEB_DIST, 'index.html'));
   if (serveWeb) {

@@ -6,10 +6,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { buildApp } from './app.ts';
-import { loadConfig } from './platform/config.ts';
-import { openDatabase } from './platform/db.ts';
 import { startTimerLoop } from './modules/cases/timers.ts';
 import { OutboxWorker } from './modules/outbox/worker.ts';
+import { loadConfig } from './platform/config.ts';
+import { openDatabase } from './platform/db.ts';
 import { EventFeed } from './platform/event-feed.ts';
 import { demoUsers } from './seed/demo-orgs.ts';
 import { seedDemo } from './seed/index.ts';
@@ -52,7 +52,9 @@ async function main() {
   // Stage warnings and overdue marks: every node sweeps; SKIP LOCKED makes each fire once.
   const stopTimers = startTimerLoop(database, 2_000, (err) => app.log.error({ err }, 'timer sweep failed'));
   // Deliveries to units' own systems: every node sends; SKIP LOCKED gives each row to one of them.
-  const outbox = new OutboxWorker(database, { onError: (err) => app.log.error({ err }, 'outbox round failed') });
+  const outbox = new OutboxWorker(database, {
+    onError: (err) => app.log.error({ err }, 'outbox round failed'),
+  });
   outbox.start(2_000);
 
   let stopping = false;
