@@ -222,6 +222,24 @@ export function uuidLike(pools: Pools): fc.Arbitrary<string> {
   );
 }
 
+/** Query parameters that size a page of results (OGC `limit` goes up to 10,000 features). */
+const PAGE_SIZE_FIELDS = new Set(['limit', 'pageSize']);
+/** In-bounds page sizes the fuzz asks for: small, so successful reads stay cheap. */
+const SMALL_PAGE = 25;
+
+/**
+ * A page size: mostly small values inside the schema's bounds (a successful read of 10,000
+ * features costs time and finds nothing more), now and then one just outside them (a 400).
+ */
+function pageSize(s: JsonSchema): fc.Arbitrary<number> {
+  const min = s.minimum ?? 1;
+  const max = s.maximum ?? 1_000_000;
+  return fc.oneof(
+    { weight: 8, arbitrary: fc.integer({ min, max: Math.max(min, Math.min(max, SMALL_PAGE)) }) },
+    { weight: 1, arbitrary: fc.constantFrom(min - 1, max + 1) },
+  );
+}
+
 function schemaValue(
   schema: JsonSchema,
   pools: Pools,
@@ -259,7 +277,8 @@ function schemaValue(
         alts.push(nastyString);
         break;
       case 'integer':
-        alts.push(fc.integer({ min: s.minimum ?? -1_000_000, max: s.maximum ?? 1_000_000 }));
+        if (field && PAGE_SIZE_FIELDS.has(field)) alts.push(pageSize(s));
+        else alts.push(fc.integer({ min: s.minimum ?? -1_000_000, max: s.maximum ?? 1_000_000 }));
         break;
       case 'number':
         alts.push(fc.double({ noNaN: true, noDefaultInfinity: true }));
