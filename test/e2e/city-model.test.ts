@@ -15,7 +15,7 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import zhCN from '../../web/src/locales/zh-CN.json';
 import { clearShots, launchChromium, type PageWatch, shot, watchPage } from '../support/browser.ts';
-import { ROOT, type Running, startPlatform } from '../support/process.ts';
+import { type Running, startPlatform } from '../support/process.ts';
 
 const DEMO_PASSWORD = 'e2e-city-2026';
 /** Background colour of the map style (web/src/pages/map/style.ts). */
@@ -141,14 +141,6 @@ async function search(page: Page, text: string) {
   const input = page.getByTestId('map-search').locator('input');
   await input.fill(text);
   await input.press('Enter');
-}
-
-/** The client's own menu keys (web/src/menu.tsx): pages still being written are not there yet. */
-function clientMenuKeys(): Set<string> {
-  const src = fs.readFileSync(path.join(ROOT, 'web/src/menu.tsx'), 'utf8');
-  return new Set(
-    [...src.slice(src.indexOf('MENU_ITEMS')).matchAll(/\bkey:\s*'([A-Za-z]+)'/g)].map((m) => m[1]),
-  );
 }
 
 interface GridDetail {
@@ -321,51 +313,74 @@ describe('issue 3 in the browser: city map, import report, routing history', () 
       await mapIdle(page);
       await shot(page, `${SHOT}05-community-search`);
 
-      // 6. The import wizard's validation report for a file with an overlap and a bad code.
-      if (clientMenuKeys().has('imports')) {
-        const [a, b] = (
-          await apiInPage<{ items: { id: string }[] }>(
-            page,
-            'GET',
-            `/api/geo/grids?communityCode=${gridDetail.communityCode}&pageSize=2`,
-          )
-        ).items;
-        const [ga, gb] = await Promise.all([
-          apiInPage<GridDetail>(page, 'GET', `/api/geo/grids/${a.id}`),
-          apiInPage<GridDetail>(page, 'GET', `/api/geo/grids/${(b ?? a).id}`),
-        ]);
-        await page.goto(`${base}/imports`);
-        await page.getByTestId('page-imports').waitFor();
-        const kind = page.getByTestId('import-kind');
-        if (await kind.count()) {
-          await kind.click();
-          await page
-            .locator('.ant-select-dropdown:visible .ant-select-item-option')
-            .filter({ hasText: /网格|grid/i })
-            .first()
-            .click();
-        }
-        await page
-          .locator('input[type="file"]')
-          .first()
-          .setInputFiles({
-            name: 'bad-grids.geojson',
-            mimeType: 'application/geo+json',
-            buffer: badGridsFile(ga, gb),
-          });
-        const submit = page.getByTestId('import-submit');
-        if (await submit.count()) await submit.click();
-        const report = page.getByTestId('import-report');
-        await report.waitFor({ timeout: 60_000 });
-        const reportText = (await report.textContent()) ?? '';
-        expect(reportText).toMatch(/重叠|overlap/i);
-        expect(reportText).toContain('330299999999001');
-        await shot(page, `${SHOT}06-import-error-report`);
-      } else {
-        console.warn(
-          'city-model e2e: the import wizard (menu key "imports") is not in web/src/menu.tsx yet: no report shot',
-        );
-      }
+      // 6. The import wizard (kind and file → CRS → validation → result) refuses a grids file with
+      //    an overlap and a bad code whole: its report names both and no grid is written.
+      const [a, b] = (
+        await apiInPage<{ items: { id: string }[] }>(
+          page,
+          'GET',
+          `/api/geo/grids?communityCode=${gridDetail.communityCode}&pageSize=2`,
+        )
+      ).items;
+      const [ga, gb] = await Promise.all([
+        apiInPage<GridDetail>(page, 'GET', `/api/geo/grids/${a.id}`),
+        apiInPage<GridDetail>(page, 'GET', `/api/geo/grids/${(b ?? a).id}`),
+      ]);
+      const gridTotal = async () =>
+        (await apiInPage<{ total: number }>(page, 'GET', '/api/geo/grids?pageSize=1')).total;
+      const gridsBefore = await gridTotal();
+      await page.getByTestId('menu-imports').click();
+      await page.waitForURL(`${base}/imports`);
+      await page.getByTestId('page-imports').waitFor();
+      expect(await page.getByTestId('page-title').textContent()).toBe(zhCN.imports.title);
+      //    Step 1: the kind (grids) and the file.
+      await page.getByTestId('import-kind').click();
+      await page
+        .locator('.ant-select-dropdown:visible .ant-select-item-option')
+        .filter({ hasText: zhCN.imports.kinds.grids })
+        .click();
+      await expect
+        .poll(() => page.getByTestId('import-kind').textContent())
+        .toContain(zhCN.imports.kinds.grids);
+      const next = page.getByTestId('import-next');
+      expect(await next.isDisabled()).toBe(true);
+      // (the Dragger hands its data-testid to its <input type="file">)
+      await page.getByTestId('import-file').setInputFiles({
+        name: 'bad-grids.geojson',
+        mimeType: 'application/geo+json',
+        buffer: badGridsFile(ga, gb),
+      });
+      await expect.poll(() => page.getByTestId('page-imports').textContent()).toContain('bad-grids.geojson');
+      await next.click();
+      //    Step 2: the coordinate system (the grids are WGS84 from the API).
+      const crs = page.getByTestId('import-crs');
+      await crs.waitFor();
+      expect(await crs.textContent()).toContain(zhCN.imports.detect);
+      await crs.click();
+      await page
+        .locator('.ant-select-dropdown:visible .ant-select-item-option')
+        .filter({ hasText: /^wgs84$/ })
+        .click();
+      await expect.poll(() => crs.textContent()).toContain('wgs84');
+      await page.getByTestId('import-start').click();
+      //    Steps 3 and 4: progress to the end, then the refusal with its row-by-row report.
+      await page.getByTestId('import-progress').waitFor();
+      const rejected = page.getByTestId('import-rejected');
+      await rejected.waitFor({ timeout: 60_000 });
+      expect(await rejected.textContent()).toContain('未写入任何数据');
+      await expect.poll(() => page.getByTestId('import-progress').textContent()).toBe('3 / 3');
+      const report = page.getByTestId('import-report');
+      await report.waitFor();
+      const overlapRow = report.locator('tr', { hasText: 'overlap' }).first();
+      await overlapRow.waitFor();
+      expect(await overlapRow.textContent()).toContain('重叠');
+      const badRow = report.locator('tr', { hasText: '330299999999001' });
+      await badRow.waitFor();
+      expect(await badRow.textContent()).toContain(zhCN.imports.error);
+      expect(await badRow.textContent()).toContain('unknown-community');
+      //    Nothing was written: the grid count is what it was.
+      expect(await gridTotal()).toBe(gridsBefore);
+      await shot(page, `${SHOT}06-import-error-report`);
 
       // 7. A routing rule changed through the API with a reason, then its history in the UI.
       const rule = (
