@@ -17,7 +17,9 @@ function newestMtime(p) {
 export function webBuildIsStale() {
   const distIndex = path.join(root, 'web/dist/index.html');
   if (!fs.existsSync(distIndex)) return true;
-  const inputs = ['web/src', 'web/public', 'web/index.html', 'web/vite.config.ts', 'common'].map((p) => path.join(root, p));
+  const inputs = ['web/src', 'web/public', 'web/index.html', 'web/vite.config.ts', 'common'].map((p) =>
+    path.join(root, p),
+  );
   return (
     Math.max(...inputs.filter((p) => fs.existsSync(p)).map(newestMtime)) > fs.statSync(distIndex).mtimeMs
   );

@@ -62,9 +62,21 @@ export const ERRORS = {
     en: 'The location is outside your area of responsibility',
   },
   // The case loop: the transition table (common/workflow.ts) refused an action.
-  WORKFLOW_ACTION_NOT_ALLOWED: { status: 409, zh: '案件当前状态不允许此操作', en: 'The action is not allowed in the case\'s current state' },
-  WORKFLOW_ROLE_NOT_ALLOWED: { status: 403, zh: '您的角色不能执行此操作', en: 'Your role may not take this action' },
-  WORKFLOW_ORG_LEVEL_NOT_ALLOWED: { status: 403, zh: '您所在层级的组织不能执行此操作', en: "Your organisation's level may not take this action" },
+  WORKFLOW_ACTION_NOT_ALLOWED: {
+    status: 409,
+    zh: '案件当前状态不允许此操作',
+    en: "The action is not allowed in the case's current state",
+  },
+  WORKFLOW_ROLE_NOT_ALLOWED: {
+    status: 403,
+    zh: '您的角色不能执行此操作',
+    en: 'Your role may not take this action',
+  },
+  WORKFLOW_ORG_LEVEL_NOT_ALLOWED: {
+    status: 403,
+    zh: '您所在层级的组织不能执行此操作',
+    en: "Your organisation's level may not take this action",
+  },
   WORKFLOW_GUARD_FAILED: { status: 422, zh: '不满足操作条件', en: 'A condition of the action is not met' },
   WORKFLOW_FIELD_REQUIRED: { status: 400, zh: '缺少必填项', en: 'A required field is missing' },
   SERVICE_UNAVAILABLE: { status: 503, zh: '服务暂不可用', en: 'Service unavailable' },

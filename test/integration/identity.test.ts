@@ -28,7 +28,22 @@ describe('login, sessions and the caller profile', () => {
     const cookie = String(login.headers['set-cookie']).split(';')[0];
     const me = await t.app.inject({ method: 'GET', url: '/api/me', headers: { cookie } });
     expect(me.statusCode).toBe(200);
-    expect(me.json().menu).toEqual(['dashboard', 'cases', 'intake', 'map', 'components', 'catalog', 'routing', 'calendar', 'imports', 'users', 'orgs', 'apiKeys', 'endpoints', 'audit']);
+    expect(me.json().menu).toEqual([
+      'dashboard',
+      'cases',
+      'intake',
+      'map',
+      'components',
+      'catalog',
+      'routing',
+      'calendar',
+      'imports',
+      'users',
+      'orgs',
+      'apiKeys',
+      'endpoints',
+      'audit',
+    ]);
   });
 
   it('answers 401 with a stable code for a missing, malformed, unknown or expired token', async () => {

@@ -164,13 +164,11 @@ describe('history and scope', () => {
       haishuAdmin,
     );
     let n = await eventCount();
-    const upd = await t
-      .as(haishuAdmin)
-      .patch(`/api/routing/rules/${r.id}`, {
-        version: r.version,
-        reason: '改由园林负责',
-        unitId: units.get(U.greening),
-      });
+    const upd = await t.as(haishuAdmin).patch(`/api/routing/rules/${r.id}`, {
+      version: r.version,
+      reason: '改由园林负责',
+      unitId: units.get(U.greening),
+    });
     expect(upd.statusCode, upd.body).toBe(200);
     expect(await eventCount()).toBe(n + 1);
     expect(
@@ -239,14 +237,12 @@ describe('history and scope', () => {
     expect(toOther.statusCode).toBe(422);
     expect(
       (
-        await t
-          .as(haishuInspector)
-          .post('/api/routing/rules', {
-            reason: 'x',
-            areaLevel: 'grid',
-            areaCode: G1,
-            unitId: units.get(U.water),
-          })
+        await t.as(haishuInspector).post('/api/routing/rules', {
+          reason: 'x',
+          areaLevel: 'grid',
+          areaCode: G1,
+          unitId: units.get(U.water),
+        })
       ).statusCode,
     ).toBe(403);
     expect(

@@ -50,7 +50,13 @@ export const MENU_ITEMS: MenuItemDef[] = [
     element: <DashboardPage />,
   },
   { key: 'cases', path: '/cases', icon: <ProfileOutlined />, label: 'case.menu', element: <CasesPage /> },
-  { key: 'intake', path: '/intake', icon: <FileAddOutlined />, label: 'intake.menu', element: <IntakePage /> },
+  {
+    key: 'intake',
+    path: '/intake',
+    icon: <FileAddOutlined />,
+    label: 'intake.menu',
+    element: <IntakePage />,
+  },
   { key: 'map', path: '/map', icon: <EnvironmentOutlined />, label: 'map.title', element: <MapPage /> },
   {
     key: 'components',

@@ -6,6 +6,7 @@
 import { and, asc, eq, gt } from 'drizzle-orm';
 import type { Actor } from '../../platform/context.ts';
 import type { Db } from '../../platform/db.ts';
+import { AppError } from '../../platform/errors.ts';
 import type { EventFeed, EventRow } from '../../platform/event-feed.ts';
 import type { App } from '../../platform/types.ts';
 import { event } from '../audit/tables.ts';
@@ -41,9 +42,7 @@ export const streamRoutes = (feed: EventFeed | undefined) =>
       },
       async (request, reply) => {
         const actor = request.ctx.actor;
-        if (!actor.permissions.includes('case:read')) {
-          return reply.status(403).send({ error: { code: 'FORBIDDEN', message: 'forbidden', details: [] } });
-        }
+        if (!actor.permissions.includes('case:read')) throw new AppError('FORBIDDEN');
         reply.hijack();
         const res = reply.raw;
         res.writeHead(200, {

@@ -1,4 +1,4 @@
-import { doublePrecision, index, integer, jsonb, pgTable, text, timestamp, date } from 'drizzle-orm/pg-core';
+import { date, doublePrecision, index, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 import type { GeoJsonGeometry } from '../geo/tables.ts';
 
 /** A component instance (部件): 17-digit ID = 6 district + 5 type + 6 sequence. */
