@@ -31,25 +31,32 @@ export function redact<T>(value: T): T {
   return out as T;
 }
 
+function eventRow(ctx: RequestContext, input: EventInput): typeof event.$inferInsert {
+  const json = (v: unknown) => (v === undefined ? null : (JSON.parse(JSON.stringify(redact(v))) as object));
+  return {
+    actorType: ctx.actor.type,
+    actorId: ctx.actor.id,
+    actorName: ctx.actor.name,
+    actorOrgId: ctx.actor.orgId,
+    action: input.action,
+    entityType: input.entityType,
+    entityId: input.entityId,
+    districtCode: input.districtCode,
+    before: json(input.before),
+    after: json(input.after),
+    reason: input.reason ?? null,
+    requestId: ctx.requestId,
+    sourceIp: ctx.sourceIp,
+  };
+}
+
 export async function recordEvent(tx: Db, ctx: RequestContext, input: EventInput): Promise<number> {
-  const [row] = await tx
-    .insert(event)
-    .values({
-      actorType: ctx.actor.type,
-      actorId: ctx.actor.id,
-      actorName: ctx.actor.name,
-      actorOrgId: ctx.actor.orgId,
-      action: input.action,
-      entityType: input.entityType,
-      entityId: input.entityId,
-      districtCode: input.districtCode,
-      before:
-        input.before === undefined ? null : (JSON.parse(JSON.stringify(redact(input.before))) as object),
-      after: input.after === undefined ? null : (JSON.parse(JSON.stringify(redact(input.after))) as object),
-      reason: input.reason ?? null,
-      requestId: ctx.requestId,
-      sourceIp: ctx.sourceIp,
-    })
-    .returning({ id: event.id });
+  const [row] = await tx.insert(event).values(eventRow(ctx, input)).returning({ id: event.id });
   return row.id;
+}
+
+/** Several events of one actor in one statement (batch jobs such as the timer sweeper). */
+export async function recordEvents(tx: Db, ctx: RequestContext, inputs: EventInput[]): Promise<void> {
+  if (inputs.length === 0) return;
+  await tx.insert(event).values(inputs.map((i) => eventRow(ctx, i)));
 }

@@ -329,6 +329,43 @@ describe('intake', () => {
   });
 });
 
+describe('timers', () => {
+  it('a due warning and a due overdue fire once each, mark the stage, and reach the unit and the dispatcher', async () => {
+    const { sweepTimers } = await import('../../server/modules/cases/timers.ts');
+    const id = await dispatchedCase(7);
+    await t.database.query(
+      sql`UPDATE case_timer SET fire_at = now() - interval '1 second' WHERE case_id = ${id} AND fired_at IS NULL AND cancelled_at IS NULL`,
+    );
+    expect(await sweepTimers(t.database)).toBeGreaterThanOrEqual(2);
+    expect(await sweepTimers(t.database)).toBe(0);
+    const detail = await stateOf(id);
+    const fired = detail.timeline.filter((e: { action: string }) => e.action.startsWith('case.stage_'));
+    expect(fired.map((e: { action: string }) => e.action).sort()).toEqual([
+      'case.stage_overdue',
+      'case.stage_warning',
+    ]);
+    const dispose = detail.stages.find((s: { stage: string }) => s.stage === 'dispose');
+    expect(dispose.warnedAt).not.toBeNull();
+    expect(dispose.overdueAt).not.toBeNull();
+    const unitInbox = (
+      await t.as(await t.login('unit.haishu-sanitation')).get('/api/notifications?pageSize=100')
+    ).json();
+    expect(
+      unitInbox.items.some(
+        (n: { caseId: string; kind: string }) => n.caseId === id && n.kind === 'case.stage_overdue',
+      ),
+    ).toBe(true);
+    const dispatcherInbox = (
+      await t.as(await t.login('haishu.dispatcher')).get('/api/notifications?pageSize=100')
+    ).json();
+    expect(
+      dispatcherInbox.items.some(
+        (n: { caseId: string; kind: string }) => n.caseId === id && n.kind === 'case.stage_warning',
+      ),
+    ).toBe(true);
+  });
+});
+
 describe('scope and concurrency', () => {
   it('district B cannot read, list or act on district A’s cases', async () => {
     const id = await dispatchedCase(4);

@@ -223,6 +223,55 @@ export async function applyEffects(
 }
 
 /** Writes one inbox notification per recipient; who is derived from the case and its reporters. */
+/** Memo of "users of this organisation with these roles" for a batch (the timer sweeper). */
+export type RecipientCache = Map<string, Promise<{ id: string }[]>>;
+
+/** Who a notification goes to, derived from the case, its current unit and its reporters. */
+export async function recipientsOf(
+  tx: Db,
+  c: repo.CaseRow,
+  who: Set<Notify>,
+  actorId: string | null,
+  cache: RecipientCache = new Map(),
+): Promise<string[]> {
+  const memo = (key: string, load: () => Promise<{ id: string }[]>) => {
+    let v = cache.get(key);
+    if (!v) {
+      v = load();
+      cache.set(key, v);
+    }
+    return v;
+  };
+  const centreUsers = (level: 'district' | 'city', roles: string[]) =>
+    memo(`centre:${level}:${level === 'city' ? '' : c.districtCode}:${roles}`, async () => {
+      const centre = await repo.centreOf(tx, level, c.districtCode);
+      return centre ? repo.usersWithRoles(tx, [centre.id], roles) : [];
+    });
+  const userIds = new Set<string>();
+  for (const w of who) {
+    let rows: { id: string }[] = [];
+    if (w === 'unit' || (w === 'handler' && c.unitId)) {
+      const unitId = c.unitId;
+      rows = unitId
+        ? await memo(`unit:${unitId}`, () => repo.usersWithRoles(tx, [unitId], ['unit_handler']))
+        : [];
+    } else if (w === 'handler' || w === 'dispatcher') rows = await centreUsers(c.caseLevel, ['dispatcher']);
+    else if (w === 'shift_leader') rows = await centreUsers(c.caseLevel, ['shift_leader']);
+    else if (w === 'acceptor') rows = await centreUsers(c.caseLevel, ['acceptor']);
+    else if (w === 'city_center') rows = await centreUsers('city', ['dispatcher']);
+    else if (w === 'reporters') {
+      const reports = await repo.reportsOfCase(tx, c.id);
+      rows = reports.map((r) => ({ id: r.submitter })).filter((r) => /^[0-9a-f-]{36}$/.test(r.id));
+    }
+    for (const r of rows) if (r.id !== actorId) userIds.add(r.id);
+  }
+  return [...userIds];
+}
+
+export const notificationRows = (c: repo.CaseRow, userIds: string[], kind: string) =>
+  userIds.map((userId) => ({ userId, caseId: c.id, kind, params: { code: c.code, state: c.state } }));
+
+/** Writes one inbox notification per recipient, in the caller's transaction. */
 export async function sendNotifications(
   tx: Db,
   c: repo.CaseRow,
@@ -231,34 +280,7 @@ export async function sendNotifications(
   actorId: string | null,
 ) {
   if (who.size === 0) return;
-  const userIds = new Set<string>();
-  const centre = await repo.centreOf(tx, c.caseLevel, c.districtCode);
-  const centreRoles = (roles: string[]) =>
-    centre ? repo.usersWithRoles(tx, [centre.id], roles) : Promise.resolve([]);
-  for (const w of who) {
-    let rows: { id: string }[] = [];
-    if (w === 'unit' || (w === 'handler' && c.unitId))
-      rows = c.unitId ? await repo.usersWithRoles(tx, [c.unitId], ['unit_handler']) : [];
-    else if (w === 'handler' || w === 'dispatcher') rows = await centreRoles(['dispatcher']);
-    else if (w === 'shift_leader') rows = await centreRoles(['shift_leader']);
-    else if (w === 'acceptor') rows = await centreRoles(['acceptor']);
-    else if (w === 'city_center') {
-      const city = await repo.centreOf(tx, 'city', c.districtCode);
-      rows = city ? await repo.usersWithRoles(tx, [city.id], ['dispatcher']) : [];
-    } else if (w === 'reporters') {
-      const reports = await repo.reportsOfCase(tx, c.id);
-      const uuids = reports.map((r) => r.submitter).filter((s) => /^[0-9a-f-]{36}$/.test(s));
-      rows = uuids.map((id) => ({ id }));
-    }
-    for (const r of rows) if (r.id !== actorId) userIds.add(r.id);
-  }
-  if (userIds.size === 0) return;
-  await tx.insert(notification).values(
-    [...userIds].map((userId) => ({
-      userId,
-      caseId: c.id,
-      kind,
-      params: { code: c.code, state: c.state },
-    })),
-  );
+  const userIds = await recipientsOf(tx, c, who, actorId);
+  if (userIds.length === 0) return;
+  await tx.insert(notification).values(notificationRows(c, userIds, kind));
 }

@@ -4,13 +4,13 @@
  * event and the notifications — so with several server processes on one PostgreSQL every timer
  * fires in exactly one of them, and a crash before commit leaves it due for the next sweep.
  */
-import { eq, sql } from 'drizzle-orm';
-import { recordEvent } from '../../platform/audit.ts';
+import { inArray, sql } from 'drizzle-orm';
+import { type EventInput, recordEvents } from '../../platform/audit.ts';
 import { systemContext } from '../../platform/context.ts';
 import type { Database } from '../../platform/db.ts';
-import { sendNotifications } from './effects.ts';
-import * as repo from './repository.ts';
-import { caseStage } from './tables.ts';
+import { notification } from '../notifications/tables.ts';
+import { notificationRows, type RecipientCache, recipientsOf } from './effects.ts';
+import { caseFile, caseStage } from './tables.ts';
 
 interface Claimed {
   id: number;
@@ -35,16 +35,45 @@ export async function sweepTimers(database: Database, limit = 500, now = new Dat
       )
       RETURNING id, case_id, stage_id, kind, fire_at`);
     const claimed = (res as unknown as { rows: Claimed[] }).rows;
-    for (const t of claimed) {
-      const [stage] = await tx
+    if (claimed.length === 0) return 0;
+    // The whole batch in a handful of statements: stage marks, the cases, the events, the inbox.
+    const ids = (kind: Claimed['kind']) => claimed.filter((t) => t.kind === kind).map((t) => t.stage_id);
+    if (ids('warning').length)
+      await tx
         .update(caseStage)
-        .set(t.kind === 'warning' ? { warnedAt: now } : { overdueAt: now })
-        .where(eq(caseStage.id, t.stage_id))
-        .returning();
-      const c = await repo.findCase(tx, t.case_id);
+        .set({ warnedAt: now })
+        .where(inArray(caseStage.id, ids('warning')));
+    if (ids('overdue').length)
+      await tx
+        .update(caseStage)
+        .set({ overdueAt: now })
+        .where(inArray(caseStage.id, ids('overdue')));
+    const stages = new Map(
+      (
+        await tx
+          .select()
+          .from(caseStage)
+          .where(inArray(caseStage.id, [...new Set(claimed.map((t) => t.stage_id))]))
+      ).map((s) => [s.id, s]),
+    );
+    const cases = new Map(
+      (
+        await tx
+          .select()
+          .from(caseFile)
+          .where(inArray(caseFile.id, [...new Set(claimed.map((t) => t.case_id))]))
+      ).map((c) => [c.id, c]),
+    );
+    const events: EventInput[] = [];
+    const inbox: (typeof notification.$inferInsert)[] = [];
+    const recipients: RecipientCache = new Map();
+    for (const t of claimed) {
+      const stage = stages.get(t.stage_id);
+      const c = cases.get(t.case_id);
       if (!c || !stage) continue;
-      await recordEvent(tx, ctx, {
-        action: t.kind === 'warning' ? 'case.stage_warning' : 'case.stage_overdue',
+      const action = t.kind === 'warning' ? 'case.stage_warning' : 'case.stage_overdue';
+      events.push({
+        action,
         entityType: 'case',
         entityId: c.id,
         districtCode: c.districtCode,
@@ -57,14 +86,11 @@ export async function sweepTimers(database: Database, limit = 500, now = new Dat
       });
       const who =
         stage.stage === 'dispose' ? new Set(['unit', 'dispatcher'] as const) : new Set(['handler'] as const);
-      await sendNotifications(
-        tx,
-        c,
-        who,
-        t.kind === 'warning' ? 'case.stage_warning' : 'case.stage_overdue',
-        null,
-      );
+      inbox.push(...notificationRows(c, await recipientsOf(tx, c, who, null, recipients), action));
     }
+    await recordEvents(tx, ctx, events);
+    for (let i = 0; i < inbox.length; i += 1000)
+      await tx.insert(notification).values(inbox.slice(i, i + 1000));
     return claimed.length;
   });
 }
