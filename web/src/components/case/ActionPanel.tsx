@@ -23,6 +23,7 @@ import {
 import type { TFunction } from 'i18next';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { suggestTypes } from '../../../../common/suggest.ts';
 import { type CaseAction, TERMINAL_STATES } from '../../../../common/workflow.ts';
 import { api, detailField, isApiError } from '../../api/client';
 import type { ListResult } from '../../api/types';
@@ -38,7 +39,6 @@ import {
 } from './api';
 import { actionLabel, stateLabel, timeUnitLabel } from './CaseBits';
 import { PhotoUpload } from './Photos';
-import { suggestTypes } from './suggest';
 
 /** Buttons that undo, refuse or end a case are shown as "danger". */
 const DANGER: ReadonlySet<string> = new Set([

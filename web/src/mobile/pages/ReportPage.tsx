@@ -4,11 +4,11 @@ import { Alert, Button, Input, InputNumber, Result, Tag } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
+import { suggestTypes } from '../../../../common/suggest.ts';
 import { fetchMatterTypes, type GeoLookup, type MatterType, mapi, matterTypesKey } from '../api';
 import { useMobile } from '../MobileApp';
 import { addReport, listItems, listSent, newId } from '../outbox';
 import { PhotoCapture } from '../parts';
-import { suggestTypes } from '../suggest';
 
 interface Place {
   lng: number;

@@ -27,6 +27,7 @@ import {
 import { useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
+import { suggestTypes } from '../../../../common/suggest.ts';
 import { api, detailField, isApiError } from '../../api/client';
 import { useMe } from '../../api/queries';
 import {
@@ -41,7 +42,6 @@ import {
 } from '../../components/case/api';
 import { channelLabel, StateTag } from '../../components/case/CaseBits';
 import { PhotoUpload } from '../../components/case/Photos';
-import { suggestTypes } from '../../components/case/suggest';
 import { formatTime } from '../../components/format';
 import { CityMap, type LngLat } from '../../components/map/CityMap';
 import { PageContainer } from '../../components/PageContainer';

@@ -1,7 +1,8 @@
 /**
- * The intake form's matter-type hint before saving, by the same rule as the server's
- * (server/modules/cases/suggest.ts): enabled matter types whose name, without generic suffixes,
- * appears in the description, longest match first. Only a hint; filing fixes the type.
+ * The matter-type hint: enabled matter types whose name (without generic suffixes such as 异常,
+ * so 供水井盖异常 also matches 供水井盖) appears in a report's description, longest match first.
+ * One rule for the server's intake, the intake form and the inspectors' app. Only a hint: the
+ * shift leader fixes the type on filing.
  */
 export interface TypeLike {
   code: string;
