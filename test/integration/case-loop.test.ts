@@ -387,11 +387,13 @@ describe('scope and concurrency', () => {
     const version = (await stateOf(id)).case.version;
     const unit = await t.login('unit.haishu-sanitation');
     const dispatcher = await t.login('haishu.dispatcher');
+    // Both still see the case whoever wins (re-dispatched to the same unit); had the dispatcher
+    // moved it to another unit first, the loser would rightly get 404 (no longer theirs).
     const [a, b] = await Promise.all([
       t.as(unit).post(`/api/cases/${id}/actions/sign`, { version }),
       t
         .as(dispatcher)
-        .post(`/api/cases/${id}/actions/re_dispatch`, { version, unitId: units.海曙区园林绿化管理中心 }),
+        .post(`/api/cases/${id}/actions/re_dispatch`, { version, unitId: units.海曙区环境卫生管理处 }),
     ]);
     expect([a.statusCode, b.statusCode].sort()).toEqual([200, 409]);
     const events = (await stateOf(id)).timeline.filter(
