@@ -410,5 +410,15 @@ describe('scope and concurrency', () => {
     for (const c of q.items) expect(['dispatched', 'in_progress']).toContain(c.state);
     const dues = q.items.map((c: { currentDueAt: string | null }) => c.currentDueAt ?? '9999');
     expect([...dues].sort()).toEqual(dues);
+    // A dispatcher's work is what waits for a dispatcher, not every case a unit is working on.
+    const mine = (
+      await t.as(await t.login('haishu.dispatcher')).get('/api/cases?view=mine&pageSize=200')
+    ).json();
+    for (const c of mine.items) {
+      const waiting =
+        ['pending_dispatch', 'returned', 'pending_close', 'parked'].includes(c.state) ||
+        Object.keys(c.pending).length > 0;
+      expect(waiting, `${c.code} ${c.state}`).toBe(true);
+    }
   });
 });

@@ -9,7 +9,20 @@ import type { OrgKind } from '../../../common/identity.ts';
 import { type CaseState, TRANSITIONS, type WorkflowRole } from '../../../common/workflow.ts';
 import { caseFile } from './tables.ts';
 
-const NOT_WORK = new Set(['urge', 'mark_important', 'mark_urgent', 'rate', 'record_callback']);
+/**
+ * Actions that are possible on many cases but are nobody's pending work: urging and marking, and
+ * the corrections a centre may make at any time (asking to void, re-dispatching a case the unit
+ * has not signed for). A returned case still counts through refuse_return/escalate.
+ */
+const NOT_WORK = new Set([
+  'urge',
+  'mark_important',
+  'mark_urgent',
+  'rate',
+  'record_callback',
+  'request_void',
+  're_dispatch',
+]);
 const PENDING_GUARDS: Record<string, 'extension' | 'parking' | 'void'> = {
   hasPendingExtension: 'extension',
   hasPendingParking: 'parking',
