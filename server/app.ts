@@ -143,7 +143,7 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
   await app.register(catalogRoutes);
   await app.register(routingRoutes);
   await app.register(calendarRoutes({ feed: opts.feed }));
-  await app.register(settingsRoutes);
+  await app.register(settingsRoutes({ feed: opts.feed }));
   await app.register(outboxRoutes);
   await app.register(caseRoutes(spatial));
   await app.register(streamRoutes(opts.feed));

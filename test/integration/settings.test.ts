@@ -5,8 +5,10 @@
  */
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getSetting } from '../../server/modules/settings/service.ts';
+import { getSetting, watchSettings } from '../../server/modules/settings/service.ts';
+import { recordEvent } from '../../server/platform/audit.ts';
 import { systemContext } from '../../server/platform/context.ts';
+import { EventFeed } from '../../server/platform/event-feed.ts';
 import { seedCalendar } from '../../server/seed/calendar.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
 
@@ -138,5 +140,46 @@ describe('PUT /api/settings/:key', () => {
     const unknown = await t.as(admin).get('/api/settings/nope');
     expect(unknown.statusCode).toBe(400);
     expect(unknown.json().error.details[0].field).toBe('params.key');
+  });
+});
+
+describe('the per-node cache of setting values', () => {
+  it('serves repeated reads from memory, hands out copies, and drops the cache when another node writes', async () => {
+    const feed = new EventFeed(t.database, 60_000);
+    await feed.start();
+    const unwatch = watchSettings(t.app.db, feed);
+    try {
+      const first = await getSetting(t.app.db, 'case.duplicate');
+      first.radiusM = 1; // a caller that mutates its copy must not change what others read
+      expect((await getSetting(t.app.db, 'case.duplicate')).radiusM).not.toBe(1);
+      const before = await getSetting(t.app.db, 'case.duplicate');
+
+      // Another node's write: the row changes and its audit event is appended, but this node's
+      // handle never saw the write (a transaction handle is another object).
+      const next = { radiusM: before.radiusM + 7, windowHours: before.windowHours };
+      await t.app.db.transaction(async (tx) => {
+        await tx.execute(
+          sql`UPDATE setting SET value = ${JSON.stringify(next)}::jsonb, version = version + 1 WHERE key = 'case.duplicate'`,
+        );
+        await recordEvent(tx, systemContext('other-node'), {
+          action: 'setting.update',
+          entityType: 'setting',
+          entityId: 'case.duplicate',
+          districtCode: null,
+          before: { key: 'case.duplicate', value: before },
+          after: { key: 'case.duplicate', value: next },
+        });
+      });
+      // Until the event arrives, this node still has the old value in memory (the cache is real)…
+      expect(await getSetting(t.app.db, 'case.duplicate')).toEqual(before);
+      // …and once the feed delivers it, the next read sees the other node's value.
+      await feed.poll();
+      expect(await getSetting(t.app.db, 'case.duplicate')).toEqual(next);
+      // The administrators' API always reads the table.
+      expect((await t.as(admin).get('/api/settings/case.duplicate')).json().value).toEqual(next);
+    } finally {
+      unwatch();
+      feed.stop();
+    }
   });
 });

@@ -8,6 +8,7 @@ import { recordEvent } from '../../platform/audit.ts';
 import type { RequestContext } from '../../platform/context.ts';
 import type { Db } from '../../platform/db.ts';
 import { AppError, type ErrorDetail } from '../../platform/errors.ts';
+import type { EventFeed } from '../../platform/event-feed.ts';
 import { canReadSettings, canWriteSettings } from './policy.ts';
 import { isSettingKey, SETTING_KEYS, SETTINGS, type SettingKey, type SettingValues } from './registry.ts';
 import * as repo from './repository.ts';
@@ -81,8 +82,49 @@ export async function getSetting<K extends SettingKey>(db: Db, key: K): Promise<
 export async function getSetting<T>(db: Db, key: string): Promise<T>;
 export async function getSetting(db: Db, key: string): Promise<unknown> {
   const k = requireKey(key, 'key');
-  const row = await repo.findSetting(db, k);
-  return row ? row.value : structuredClone(SETTINGS[k].default);
+  // A copy each time: a caller that mutates what it got must not change the cached value.
+  return structuredClone(await cachedValue(db, k));
+}
+
+/*
+ * Settings are read on every report, transition and queue page and change a few times a year, so
+ * each database handle keeps their values in memory. A write on this node drops the cache when it
+ * commits (writeSetting); other nodes drop it when the write's audit event reaches them through
+ * the event feed (watchSettings), within the feed's poll interval. A transaction handle is a new
+ * object each time, so reads inside a transaction are never served from an older transaction.
+ */
+const valueCache = new WeakMap<object, Map<SettingKey, Promise<unknown>>>();
+
+function cachedValue(db: Db, key: SettingKey): Promise<unknown> {
+  let entries = valueCache.get(db);
+  if (!entries) {
+    entries = new Map();
+    valueCache.set(db, entries);
+  }
+  const hit = entries.get(key);
+  if (hit) return hit;
+  const p = repo.findSetting(db, key).then((row) => (row ? row.value : SETTINGS[key].default));
+  entries.set(key, p);
+  // A failed read is not cached: the next call tries again.
+  const mine = entries;
+  p.catch(() => {
+    if (mine.get(key) === p) mine.delete(key);
+  });
+  return p;
+}
+
+/** Forgets this handle's cached setting values: the next `getSetting` reads the table. */
+export function invalidateSettings(db: Db): void {
+  valueCache.delete(db);
+}
+
+/** Drops the cache when another node changes a setting (its audit event arrives on the feed). */
+export function watchSettings(db: Db, feed: EventFeed | undefined): () => void {
+  if (!feed) return () => {};
+  const entityTypes = new Set<string>(SETTING_KEYS.map((k) => SETTINGS[k].entityType));
+  return feed.subscribe((rows) => {
+    if (rows.some((r) => entityTypes.has(r.entityType))) invalidateSettings(db);
+  });
 }
 
 /** The full record (value, version, who and when). No permission check: for services. */
@@ -146,6 +188,7 @@ export async function writeSetting(
     });
     return after;
   });
+  invalidateSettings(db);
   for (const l of listeners) {
     try {
       l(db, key);
@@ -175,5 +218,6 @@ export async function insertMissingDefaults(db: Db, by: string): Promise<Setting
   for (const key of SETTING_KEYS) {
     if (await repo.insertDefault(db, key, SETTINGS[key].default, by)) written.push(key);
   }
+  if (written.length) invalidateSettings(db);
   return written;
 }
