@@ -52,6 +52,8 @@ export const PERMISSIONS = [
   'settings:manage',
   /** Units' own systems: endpoint URL and signing secret, deliveries and their replay (admins, in scope). */
   'endpoint:manage',
+  /** Scrape /metrics from outside METRICS_ALLOW (a Prometheus with an API key); admins hold it. */
+  'metrics:read',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

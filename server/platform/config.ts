@@ -3,6 +3,7 @@
  * routing, weights) live in the database; only process-level settings are read here.
  */
 import path from 'node:path';
+import { parseAllowList } from './allow-list.ts';
 
 export interface Config {
   port: number;
@@ -22,10 +23,17 @@ export interface Config {
   cookieSecure: boolean;
   logLevel: string;
   trustProxy: boolean;
+  /**
+   * Addresses and CIDR blocks (IPv4/IPv6) that may read /metrics without a credential; empty
+   * means only API keys and sessions with `metrics:read` may (platform/allow-list.ts).
+   */
+  metricsAllow: string[];
 }
 
 export const DEFAULT_PORT = 8600;
 export const DEFAULT_DEMO_PASSWORD = 'cityops2026';
+/** Loopback only: Prometheus on the same host (or through a tunnel) scrapes without a key. */
+export const DEFAULT_METRICS_ALLOW = '127.0.0.1/8,::1';
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = env[name];
@@ -57,5 +65,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     cookieSecure: bool(env, 'COOKIE_SECURE', false),
     logLevel: env.LOG_LEVEL || 'info',
     trustProxy: bool(env, 'TRUST_PROXY', false),
+    metricsAllow: parseAllowList('METRICS_ALLOW', env.METRICS_ALLOW, DEFAULT_METRICS_ALLOW),
   };
 }

@@ -1,10 +1,22 @@
 /**
  * What operators expect: /healthz (process up), /readyz (database reachable, migrations done),
  * /metrics (Prometheus text: requests and latencies per route, database pool, event lag).
+ *
+ * /healthz and /readyz are public. /metrics answers only (a) a request whose every address is in
+ * METRICS_ALLOW (default loopback; see allow-list.ts for why forwarding headers cannot widen it)
+ * or (b) an API key or session holding `metrics:read`. Everyone else gets exactly what an
+ * unknown URL gets — 404 ROUTE_NOT_FOUND — so the internet cannot even tell the endpoint exists
+ * (the same "as if it did not exist" rule as records outside a caller's scope). That includes
+ * a wrong, expired or under-privileged credential.
  */
 
 import { sql } from 'drizzle-orm';
+import type { FastifyRequest } from 'fastify';
 import client from 'prom-client';
+import { credentialOf } from '../modules/identity/auth-hook.ts';
+import { authenticate } from '../modules/identity/auth-service.ts';
+import { allowList, allowsRequest } from './allow-list.ts';
+import { AppError } from './errors.ts';
 import type { EventFeed } from './event-feed.ts';
 import type { App } from './types.ts';
 
@@ -71,10 +83,30 @@ export function installObservability(app: App, feed: EventFeed | undefined) {
       }
     },
   );
+  const allowed = allowList(app.config.metricsAllow, 'METRICS_ALLOW');
+  const mayRead = async (request: FastifyRequest): Promise<boolean> => {
+    if (allowsRequest(allowed, request.socket.remoteAddress, request.headers)) return true;
+    try {
+      const credential = credentialOf(request.headers, request.cookies ?? {});
+      if (!credential) return false;
+      const actor = await authenticate(app.db, credential);
+      request.ctx.actor = actor;
+      return actor.permissions.includes('metrics:read');
+    } catch (err) {
+      if (err instanceof AppError) return false;
+      throw err;
+    }
+  };
+  // Public to the auth hook (an allowed scraper carries no credential); the handler decides.
   app.get(
     '/metrics',
     { config: { public: true, operation: 'metrics' }, schema: hidden },
-    async (_request, reply) => {
+    async (request, reply) => {
+      if (!(await mayRead(request))) {
+        throw new AppError('ROUTE_NOT_FOUND', {
+          details: [{ message: `${request.method} ${request.url.split('?')[0]}` }],
+        });
+      }
       reply.header('content-type', registry.contentType);
       return registry.metrics();
     },
