@@ -25,6 +25,7 @@ import { SpatialService } from './modules/geo/spatial-service.ts';
 import { TileService } from './modules/geo/tiles.ts';
 import { installAuth } from './modules/identity/auth-hook.ts';
 import { identityRoutes } from './modules/identity/routes.ts';
+import { installImportRecovery } from './modules/imports/recovery.ts';
 import { importRoutes } from './modules/imports/routes.ts';
 import { notificationRoutes } from './modules/notifications/routes.ts';
 import { orgRoutes } from './modules/org/routes.ts';
@@ -129,6 +130,8 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
   await app.register(auditRoutes);
   await app.register(componentRoutes);
   await app.register(importRoutes);
+  // Import jobs a dead process left running are failed at start (their lease ran out).
+  installImportRecovery(app);
   const spatial =
     opts.spatial ??
     new SpatialService(database, {

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { buildApp } from './app.ts';
 import { startTimerLoop } from './modules/cases/timers.ts';
+import { startImportRecoveryLoop } from './modules/imports/recovery.ts';
 import { OutboxWorker } from './modules/outbox/worker.ts';
 import { loadConfig } from './platform/config.ts';
 import { openDatabase } from './platform/db.ts';
@@ -56,6 +57,8 @@ async function main() {
     onError: (err) => app.log.error({ err }, 'outbox round failed'),
   });
   outbox.start(2_000);
+  // Import jobs whose process died while this one runs: failed once their lease runs out.
+  const stopImportRecovery = startImportRecoveryLoop(app);
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -64,6 +67,7 @@ async function main() {
     app.log.info({ signal }, 'stopping: finishing in-flight requests');
     try {
       await stopTimers();
+      await stopImportRecovery();
       await outbox.stop();
       await app.close();
       feed.stop();

@@ -91,4 +91,11 @@ export const importJob = pgTable('import_job', {
   createdBy: text('created_by'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   finishedAt: timestamp('finished_at', { withTimezone: true }),
+  /**
+   * The process running the job and how long its claim lasts (renewed by its heartbeat): a job
+   * still validating/writing after its lease ran out was interrupted and is failed at the next
+   * start or sweep (imports/recovery.ts). Null on jobs from before leases.
+   */
+  owner: text('owner'),
+  leaseUntil: timestamp('lease_until', { withTimezone: true }),
 });

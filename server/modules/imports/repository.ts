@@ -8,13 +8,54 @@ import type { GridPlan } from './grids.ts';
 
 export type ImportJobRow = typeof importJob.$inferSelect;
 
-export async function insertJob(db: Db, values: typeof importJob.$inferInsert): Promise<ImportJobRow> {
-  const [row] = await db.insert(importJob).values(values).returning();
+export async function insertJob(
+  db: Db,
+  values: typeof importJob.$inferInsert,
+  leaseUntil: SQL,
+): Promise<ImportJobRow> {
+  const [row] = await db
+    .insert(importJob)
+    .values({ ...values, leaseUntil })
+    .returning();
   return row;
 }
 
-export async function updateJob(db: Db, id: string, patch: Partial<typeof importJob.$inferInsert>) {
-  await db.update(importJob).set(patch).where(eq(importJob.id, id));
+/** States of a job still in progress; `failed` and `succeeded` are final. */
+export const RUNNING_STATES = ['validating', 'writing'] as const;
+const running = (id: string) => and(eq(importJob.id, id), inArray(importJob.status, [...RUNNING_STATES]));
+
+/**
+ * Updates a job that is still running; a finished job (for instance one failed as interrupted
+ * after its lease ran out) never changes again. Answers whether the row was updated.
+ */
+export async function updateJob(
+  db: Db,
+  id: string,
+  patch: Partial<typeof importJob.$inferInsert>,
+): Promise<boolean> {
+  const rows = await db.update(importJob).set(patch).where(running(id)).returning({ id: importJob.id });
+  return rows.length > 0;
+}
+
+/** The heartbeat: extends the owner's lease while the job runs. */
+export async function renewLease(db: Db, id: string, owner: string, until: SQL) {
+  await db
+    .update(importJob)
+    .set({ leaseUntil: until })
+    .where(and(running(id), eq(importJob.owner, owner)));
+}
+
+/**
+ * First statement of the write transaction: locks the job's row until commit (so recovery's
+ * SKIP LOCKED passes it by) and checks that it is still this owner's running job.
+ */
+export async function claimForWrite(tx: Db, id: string, owner: string, until: SQL): Promise<boolean> {
+  const rows = await tx
+    .update(importJob)
+    .set({ leaseUntil: until })
+    .where(and(running(id), eq(importJob.owner, owner)))
+    .returning({ id: importJob.id });
+  return rows.length > 0;
 }
 
 export async function findJob(db: Db, id: string): Promise<ImportJobRow | undefined> {

@@ -7,6 +7,8 @@
  *   ONE event `import.fail` on entity type `import_job` with its summary and the rules broken.
  * Progress lives in the import_job row (processed/total, updated while validating) and, while
  * the write transaction runs, in memory here (PGlite has one connection, busy with that write).
+ * The row also names the process running the job and a lease its heartbeat renews; a job whose
+ * process died is failed as interrupted by the next start or sweep (recovery.ts).
  */
 
 import { recordEvent } from '../../platform/audit.ts';
@@ -21,6 +23,7 @@ import { validateDivisions } from './divisions.ts';
 import { managedExtent } from './extent.ts';
 import { validateGrids } from './grids.ts';
 import { canImport, canReadAllJobs, canReadJobs, type ImportKind } from './policy.ts';
+import { INSTANCE_ID, keepLease, leaseFromNow } from './recovery.ts';
 import { err, type ImportMode, type ReportRow, type RowReport } from './report.ts';
 import * as repo from './repository.ts';
 import { parseSource, SourceError } from './source.ts';
@@ -36,7 +39,7 @@ export interface ImportInput {
 
 const live = new Map<string, { status: repo.ImportJobRow['status']; processed: number; total: number }>();
 
-export function toJobSummary(row: Omit<repo.ImportJobRow, 'report'>) {
+export function toJobSummary(row: Omit<repo.ImportJobRow, 'report' | 'owner' | 'leaseUntil'>) {
   const l = live.get(row.id);
   return {
     id: row.id,
@@ -67,23 +70,31 @@ function fileFinding(zh: string, en: string, rule: string): ReportRow[] {
 export async function startImport(db: Db, ctx: RequestContext, input: ImportInput) {
   if (!canImport(ctx.actor, input.kind)) throw new AppError('FORBIDDEN');
   const isZip = input.data[0] === 0x50 && input.data[1] === 0x4b;
-  const job = await repo.insertJob(db, {
-    kind: input.kind,
-    fileName: input.fileName.slice(0, 200),
-    format: isZip || input.fileName.toLowerCase().endsWith('.zip') ? 'shapefile' : 'geojson',
-    crs: input.crs && input.crs !== 'detect' ? input.crs : null,
-    status: 'validating',
-    createdBy: ctx.actor.id ?? ctx.actor.name,
-  });
-  const done = runImport(db, ctx, job, input).catch(async (e) => {
-    live.delete(job.id);
-    const report = fileFinding(
-      '导入时发生内部错误',
-      `internal error during import: ${(e as Error).message}`,
-      'internal',
-    );
-    return finishFailed(db, ctx, job.id, input, report, { errors: 1, written: 0, internal: true });
-  });
+  const job = await repo.insertJob(
+    db,
+    {
+      kind: input.kind,
+      fileName: input.fileName.slice(0, 200),
+      format: isZip || input.fileName.toLowerCase().endsWith('.zip') ? 'shapefile' : 'geojson',
+      crs: input.crs && input.crs !== 'detect' ? input.crs : null,
+      status: 'validating',
+      createdBy: ctx.actor.id ?? ctx.actor.name,
+      owner: INSTANCE_ID,
+    },
+    leaseFromNow(),
+  );
+  const stopLease = keepLease(db, job.id);
+  const done = runImport(db, ctx, job, input)
+    .catch(async (e) => {
+      live.delete(job.id);
+      const report = fileFinding(
+        '导入时发生内部错误',
+        `internal error during import: ${(e as Error).message}`,
+        'internal',
+      );
+      return finishFailed(db, ctx, job.id, input, report, { errors: 1, written: 0, internal: true });
+    })
+    .finally(stopLease);
   return { job, done };
 }
 
@@ -103,7 +114,15 @@ async function finishFailed(
 ) {
   const scope = ctx.actor.scope;
   await db.transaction(async (tx) => {
-    await repo.updateJob(tx, jobId, { status: 'failed', report, summary, crs, finishedAt: new Date() });
+    const updated = await repo.updateJob(tx, jobId, {
+      status: 'failed',
+      report,
+      summary,
+      crs,
+      finishedAt: new Date(),
+    });
+    // Already failed as interrupted (its lease ran out meanwhile): that event stands alone.
+    if (!updated) return;
     await recordEvent(tx, ctx, {
       action: 'import.fail',
       entityType: 'import_job',
@@ -186,6 +205,10 @@ async function runImport(db: Db, ctx: RequestContext, job: repo.ImportJobRow, in
   let extra: Record<string, unknown> = {};
   try {
     await db.transaction(async (tx) => {
+      // Lock the job's row for the whole write, and make sure it was not given up meanwhile.
+      if (!(await repo.claimForWrite(tx, job.id, INSTANCE_ID, leaseFromNow()))) {
+        throw new Error('the job was failed as interrupted before it could write (its lease ran out)');
+      }
       if (input.kind === 'divisions' && 'plan' in v) {
         const plan = v.plan as Parameters<typeof repo.writeDivisions>[1];
         await repo.writeDivisions(tx, plan, mode === 'replace');

@@ -46,8 +46,15 @@ interface Choice {
 }
 
 /** The import wizard: kind and file → CRS and mode → validation and progress → result with its report. */
+/** A job failed because its server process stopped (recovery.ts): the reason in the reader's language. */
+function interruptedReason(j: ImportJob, en: boolean): string | null {
+  if (j.status !== 'failed' || !j.summary?.interrupted) return null;
+  return String((en ? j.summary.reason_en : j.summary.reason_zh) ?? '');
+}
+
 export function ImportsPage() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const en = i18n.language === 'en-US';
   const { message } = App.useApp();
   const qc = useQueryClient();
   const { data: me } = useMe();
@@ -208,7 +215,10 @@ export function ImportsPage() {
                 type="error"
                 showIcon
                 style={{ margin: '12px 0' }}
-                message={t('imports.rejected', { errors: Number(j.summary?.errors ?? 0), rows: j.total })}
+                message={
+                  interruptedReason(j, en) ??
+                  t('imports.rejected', { errors: Number(j.summary?.errors ?? 0), rows: j.total })
+                }
                 action={<Button onClick={reset}>{t('imports.again')}</Button>}
                 data-testid="import-rejected"
               />
@@ -236,7 +246,10 @@ export function ImportsPage() {
             {
               title: t('imports.status'),
               dataIndex: 'status',
-              render: (s: string) => t(`imports.statuses.${s}`),
+              render: (s: string, r: ImportJob) => {
+                const reason = interruptedReason(r, en);
+                return reason ? `${t(`imports.statuses.${s}`)}: ${reason}` : t(`imports.statuses.${s}`);
+              },
             },
             { title: t('imports.rows'), dataIndex: 'total' },
             { title: t('common.createdAt'), dataIndex: 'createdAt', render: formatTime },
