@@ -1,8 +1,14 @@
-/** Division import: districts, townships and communities with their official codes and polygons. */
-import { inArray } from 'drizzle-orm';
+/**
+ * Division import: districts, townships and communities with their official codes and polygons.
+ * Each child must lie inside its parent (in the file or stored), and in replace mode a new
+ * parent boundary must still hold its stored children (containment.ts has the tolerance).
+ */
+import { and, inArray, notInArray } from 'drizzle-orm';
+import type { MultiPolygon, Polygon } from 'geojson';
 import { districtsByCode, ningboDivisions } from '../../platform/reference.ts';
 import { divisionLevel, normalizeDivisionCode, parentDivisionCode } from '../geo/core/codes.ts';
 import { division } from '../geo/tables.ts';
+import { fmtArea, fmtShare, outsideOf } from './containment.ts';
 import { type Converted, convertFeature } from './extent.ts';
 import { err, propText, RowReport, scopeFinding, type ValidateContext, warn } from './report.ts';
 import type { SourceFeature } from './source.ts';
@@ -124,6 +130,121 @@ export async function validateDivisions(
       );
     }
   });
+  await checkContainment(plan, seen, ctx, report);
   await ctx.progress(features.length);
   return { report, plan: plan.filter((p): p is DivisionPlan => p !== null) };
+}
+
+type Area = Polygon | MultiPolygon;
+
+/**
+ * Children inside their parents: every child of the file against its parent from the file (or,
+ * when the file does not hold it, as stored), and every stored child that stays against a new
+ * parent boundary from the file. Features whose own geometry is invalid are skipped (their error
+ * is already reported).
+ */
+async function checkContainment(
+  plan: (DivisionPlan | null)[],
+  seen: Map<string, number>,
+  ctx: ValidateContext,
+  report: RowReport,
+) {
+  const inFile = new Map<string, number>();
+  plan.forEach((p, i) => {
+    if (p) inFile.set(p.code, i);
+  });
+  const storedParents = [
+    ...new Set(plan.flatMap((p) => (p?.parentCode && !seen.has(p.parentCode) ? [p.parentCode] : []))),
+  ];
+  const parentShapes = new Map<string, Area>();
+  for (let k = 0; k < storedParents.length; k += 1000) {
+    const rows = await ctx.db
+      .select({ code: division.code, geometry: division.geometry })
+      .from(division)
+      .where(inArray(division.code, storedParents.slice(k, k + 1000)));
+    for (const r of rows) parentShapes.set(r.code, r.geometry as Area);
+  }
+  const shapeOf = (code: string): Area | undefined => {
+    const i = inFile.get(code);
+    return i !== undefined ? (plan[i]!.geo.geometry as Area) : parentShapes.get(code);
+  };
+
+  const check = (i: number, code: string, child: Area, parentCode: string, parent: Area, stored: boolean) => {
+    let o: ReturnType<typeof outsideOf>;
+    try {
+      o = outsideOf(child, parent);
+    } catch {
+      report.add(
+        i,
+        warn(
+          'containment-unchecked',
+          `无法计算 ${code} 是否位于上级 ${parentCode} 之内（几何过于复杂）`,
+          `could not check that ${code} lies inside ${parentCode} (geometry too complex to clip)`,
+        ),
+      );
+      return;
+    }
+    if (o.area <= 1) return;
+    const area = fmtArea(o.area);
+    const share = fmtShare(o.share);
+    const tol = fmtArea(o.tolerance);
+    if (o.area <= o.tolerance) {
+      report.add(
+        i,
+        warn(
+          'outside-parent-noise',
+          `${code} 有 ${area} 平方米（${share}%）超出上级区划 ${parentCode}，在容差 ${tol} 平方米之内，视为边界误差`,
+          `${code} extends ${area} m² (${share}%) beyond its parent ${parentCode}: within the tolerance of ${tol} m², taken as boundary noise`,
+        ),
+      );
+    } else if (stored) {
+      report.add(
+        i,
+        err(
+          'child-outside',
+          `已有下级区划 ${code} 将有 ${area} 平方米（${share}%）超出 ${parentCode} 的新边界（容差 ${tol} 平方米）`,
+          `stored division ${code} would extend ${area} m² (${share}%) beyond the new boundary of ${parentCode} (tolerance ${tol} m²)`,
+        ),
+      );
+    } else {
+      report.add(
+        i,
+        err(
+          'outside-parent',
+          `${code} 有 ${area} 平方米（${share}%）超出上级区划 ${parentCode} 的边界（容差 ${tol} 平方米）`,
+          `${code} extends ${area} m² (${share}%) beyond its parent ${parentCode} (tolerance ${tol} m²)`,
+        ),
+      );
+    }
+  };
+
+  // The file's children against their parents. Clipping real boundaries takes a few ms each:
+  // let the event loop breathe (requests, the job's heartbeat) between batches.
+  for (const [i, p] of plan.entries()) {
+    if (i % 50 === 49) await new Promise((r) => setImmediate(r));
+    if (!p?.parentCode) continue;
+    const parent = shapeOf(p.parentCode);
+    if (parent) check(i, p.code, p.geo.geometry as Area, p.parentCode, parent, false);
+  }
+
+  // Replace mode: stored children that stay, against a parent boundary the file brings. (In
+  // insert mode a parent with stored children is already stored, which is an error of its own.)
+  if (ctx.mode !== 'replace') return;
+  const fileParents = [...inFile.keys()].filter((c) => plan[inFile.get(c)!]!.level !== 'community');
+  const fileCodes = [...seen.keys()];
+  for (let k = 0; k < fileParents.length; k += 1000) {
+    const rows = await ctx.db
+      .select({ code: division.code, parentCode: division.parentCode, geometry: division.geometry })
+      .from(division)
+      .where(
+        and(
+          inArray(division.parentCode, fileParents.slice(k, k + 1000)),
+          fileCodes.length ? notInArray(division.code, fileCodes) : undefined,
+        ),
+      );
+    for (const r of rows) {
+      const i = inFile.get(r.parentCode!)!;
+      check(i, r.code, r.geometry as Area, r.parentCode!, plan[i]!.geo.geometry as Area, true);
+    }
+  }
 }
