@@ -13,7 +13,12 @@ export default defineConfig({
           // Projects run one after another (unit, integration, e2e): the browser tests and the
           // process tests do not compete with the integration files for the two cores.
           sequence: { groupOrder: 0 },
-          include: ['server/**/*.test.ts', 'common/**/*.test.ts', 'scripts/**/*.test.ts'],
+          include: [
+            'server/**/*.test.ts',
+            'common/**/*.test.ts',
+            'scripts/**/*.test.ts',
+            'web/src/**/*.test.ts',
+          ],
           environment: 'node',
           testTimeout: 30_000,
         },

@@ -1,9 +1,8 @@
-import dayjs from 'dayjs';
+import { formatChina } from './china-time';
 
+/** `YYYY-MM-DD HH:mm:ss` of an instant in China time (UTC+8), whatever the browser's zone; `—` when empty. */
 export function formatTime(v: string | null | undefined): string {
-  if (!v) return '—';
-  const d = dayjs(v);
-  return d.isValid() ? d.format('YYYY-MM-DD HH:mm:ss') : v;
+  return formatChina(v);
 }
 
 /** Props that give an antd-generated button (a modal's OK button) a `data-testid`. */

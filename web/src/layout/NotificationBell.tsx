@@ -12,6 +12,7 @@ import { api } from '../api/client';
 import type { NotificationItem, NotificationList } from '../components/case/api';
 import { actionLabel, stateLabel } from '../components/case/CaseBits';
 import { useCaseEvents } from '../components/case/stream';
+import { formatTime } from '../components/format';
 
 dayjs.extend(relativeTime);
 
@@ -88,7 +89,7 @@ export function NotificationBell() {
                 </Space>
                 <Typography.Text type="secondary" style={{ fontSize: 12 }}>
                   {n.params?.state ? `${stateLabel(t, n.params.state)} · ` : ''}
-                  {dayjs(n.createdAt).fromNow()}
+                  <span title={formatTime(n.createdAt)}>{dayjs(n.createdAt).fromNow()}</span>
                 </Typography.Text>
               </Space>
             </List.Item>

@@ -1,9 +1,9 @@
 /** Small pieces the mobile pages share: lights, state tags, countdowns, photos. */
 import { CameraOutlined, CloseOutlined } from '@ant-design/icons';
 import { Tag } from 'antd';
-import dayjs from 'dayjs';
 import { useEffect, useMemo, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
+import { formatChina } from '../components/china-time';
 import type { CaseSummary, Light } from './api';
 
 /** The actions an inspector takes from the mobile app. */
@@ -89,7 +89,7 @@ export function DueText({
       {left >= 0
         ? t('mobile.due.left', { time: span(left, t) })
         : t('mobile.due.over', { time: span(left, t) })}
-      <span className="m-due-at"> · {dayjs(c.currentDueAt).format('MM-DD HH:mm')}</span>
+      <span className="m-due-at"> · {formatChina(c.currentDueAt, 'MM-DD HH:mm')}</span>
     </span>
   );
 }

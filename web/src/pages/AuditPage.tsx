@@ -1,25 +1,14 @@
 import { ReloadOutlined, SearchOutlined } from '@ant-design/icons';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import {
-  AutoComplete,
-  Button,
-  Card,
-  Col,
-  DatePicker,
-  Form,
-  Input,
-  Row,
-  Space,
-  Table,
-  Tag,
-  Typography,
-} from 'antd';
+import { AutoComplete, Button, Card, Col, Form, Input, Row, Space, Table, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import type { Dayjs } from 'dayjs';
 import { type CSSProperties, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client';
 import type { AuditEvent, ListResult } from '../api/types';
+import { ChinaRangePicker, ChinaTimeHint } from '../components/ChinaPicker';
+import { fromChinaPicker } from '../components/china-time';
 import { formatTime } from '../components/format';
 import { PageContainer } from '../components/PageContainer';
 
@@ -84,8 +73,9 @@ export function AuditPage() {
       entityType: v.entityType?.trim() || undefined,
       entityId: v.entityId?.trim() || undefined,
       action: v.action?.trim() || undefined,
-      from: from ? from.toISOString() : undefined,
-      to: to ? to.toISOString() : undefined,
+      // The picked wall-clock times are China time, whatever the browser's zone.
+      from: fromChinaPicker(from),
+      to: fromChinaPicker(to),
     });
     setPage(1);
   };
@@ -156,8 +146,13 @@ export function AuditPage() {
               data-testid="audit-filter-action"
             />
           </Form.Item>
-          <Form.Item name="range" label={t('audit.timeRange')} style={{ marginBottom: 16 }}>
-            <DatePicker.RangePicker showTime allowEmpty={[true, true]} data-testid="audit-filter-range" />
+          <Form.Item label={t('audit.timeRange')} style={{ marginBottom: 16 }}>
+            <Space size={8}>
+              <Form.Item name="range" noStyle>
+                <ChinaRangePicker showTime allowEmpty={[true, true]} data-testid="audit-filter-range" />
+              </Form.Item>
+              <ChinaTimeHint />
+            </Space>
           </Form.Item>
           <Form.Item style={{ marginBottom: 16 }}>
             <Space>

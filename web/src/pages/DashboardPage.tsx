@@ -1,7 +1,7 @@
 import { Card, Col, Descriptions, Row, Typography } from 'antd';
-import dayjs from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import { useMe } from '../api/queries';
+import { chinaHour } from '../components/china-time';
 import { OrgKindTag, permissionLabel, RoleTags } from '../components/labels';
 import { PageContainer } from '../components/PageContainer';
 import { menuFor } from '../menu';
@@ -10,7 +10,8 @@ export function DashboardPage() {
   const { t } = useTranslation();
   const { data: me } = useMe();
   if (!me) return null;
-  const hour = dayjs().hour();
+  // Greet by the hour in China, whatever the browser's zone.
+  const hour = chinaHour();
   const greeting =
     hour < 12 ? t('dashboard.morning') : hour < 18 ? t('dashboard.afternoon') : t('dashboard.evening');
   const scope = me.scope;

@@ -1,12 +1,12 @@
 import { LockOutlined, UserOutlined } from '@ant-design/icons';
 import { useMutation } from '@tanstack/react-query';
 import { Alert, Button, Card, Form, Input, Typography } from 'antd';
-import dayjs from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import { useLocation, useNavigate } from 'react-router';
 import { type ApiError, api, isApiError } from '../api/client';
 import { useSetMe } from '../api/queries';
 import type { LoginResult } from '../api/types';
+import { formatChina, toChinaPicker } from '../components/china-time';
 import { isAppLocale, setLocale } from '../i18n';
 import { LanguageSwitch } from '../layout/LanguageSwitch';
 import { menuFor, menuItemForPath } from '../menu';
@@ -153,7 +153,7 @@ function LoginError({ error }: { error: Error }) {
 function lockedUntil(e: ApiError): string | null {
   for (const d of e.details) {
     const v = d.lockedUntil ?? d.until;
-    if (typeof v === 'string' && dayjs(v).isValid()) return dayjs(v).format('YYYY-MM-DD HH:mm');
+    if (typeof v === 'string' && toChinaPicker(v)) return formatChina(v, 'YYYY-MM-DD HH:mm');
   }
   return null;
 }

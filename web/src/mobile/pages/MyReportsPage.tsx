@@ -1,8 +1,8 @@
 import { useQuery } from '@tanstack/react-query';
 import { Empty, Tag } from 'antd';
-import dayjs from 'dayjs';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { formatChina } from '../../components/china-time';
 import { cachedGet, type OwnReport } from '../api';
 import { useMobile } from '../MobileApp';
 import { listSent, type ReportItem, type SentReport, subscribe } from '../outbox';
@@ -47,7 +47,7 @@ export function MyReportsPage() {
               <Tag color={i.status === 'pending' ? 'orange' : 'red'}>
                 {t(`mobile.outbox.status.${i.status}`)}
               </Tag>
-              <span className="m-muted">{dayjs(i.createdAt).format('MM-DD HH:mm')}</span>
+              <span className="m-muted">{formatChina(i.createdAt, 'MM-DD HH:mm')}</span>
             </div>
             <div className="m-item-desc">{i.report.description}</div>
             {i.error && <div className="m-error">{i.error}</div>}
@@ -68,7 +68,7 @@ export function MyReportsPage() {
               </div>
               <div className="m-item-desc">{s.description}</div>
               <div className="m-item-meta">
-                {dayjs(s.createdAt).format('YYYY-MM-DD HH:mm')}
+                {formatChina(s.createdAt, 'YYYY-MM-DD HH:mm')}
                 {s.photoCount > 0 ? ` · ${t('mobile.reports.photos', { n: s.photoCount })}` : ''}
               </div>
             </li>

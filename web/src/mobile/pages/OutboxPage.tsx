@@ -1,8 +1,8 @@
 import { CloudSyncOutlined } from '@ant-design/icons';
 import { Button, Empty, Popconfirm, Tag } from 'antd';
-import dayjs from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
+import { formatChina } from '../../components/china-time';
 import { useMobile } from '../MobileApp';
 import { discard, retry } from '../outbox';
 
@@ -44,7 +44,7 @@ export function OutboxPage() {
                 {t(`mobile.outbox.status.${i.status}`)}
               </Tag>
               <span>{i.kind === 'report' ? t('mobile.outbox.report') : t(`mobile.action.${i.action}`)}</span>
-              <span className="m-muted">{dayjs(i.createdAt).format('MM-DD HH:mm')}</span>
+              <span className="m-muted">{formatChina(i.createdAt, 'MM-DD HH:mm')}</span>
             </div>
             <div className="m-item-desc">{i.kind === 'report' ? i.report.description : i.caseCode}</div>
             <div className="m-item-meta">

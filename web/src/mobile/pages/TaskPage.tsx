@@ -1,10 +1,10 @@
 import { ArrowLeftOutlined, DesktopOutlined, EnvironmentOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
 import { Alert, Button, Input, Result, Spin, Tag } from 'antd';
-import dayjs from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
+import { formatChina } from '../../components/china-time';
 import { type AvailableAction, type CaseDetail, cachedGet } from '../api';
 import { useMobile } from '../MobileApp';
 import { addAction, listItems } from '../outbox';
@@ -92,7 +92,7 @@ export function TaskPage() {
           type="warning"
           showIcon
           className="m-alert"
-          title={t('mobile.staleData', { time: dayjs(q.data.at).format('MM-DD HH:mm') })}
+          title={t('mobile.staleData', { time: formatChina(q.data.at, 'MM-DD HH:mm') })}
         />
       )}
       <section className="m-card">
@@ -111,7 +111,7 @@ export function TaskPage() {
           <EnvironmentOutlined /> <span data-testid="m-task-location">{locationText(c, t)}</span>
         </div>
         <div className="m-row m-muted">
-          {t('mobile.task.reportedAt', { time: dayjs(c.createdAt).format('YYYY-MM-DD HH:mm') })} ·{' '}
+          {t('mobile.task.reportedAt', { time: formatChina(c.createdAt, 'YYYY-MM-DD HH:mm') })} ·{' '}
           {t(`case.channel.${c.channel}`, { defaultValue: c.channel })}
         </div>
         <a href={`/cases/${c.id}`} className="m-link" data-testid="m-open-desktop">
@@ -196,7 +196,7 @@ export function TaskPage() {
           <ol className="m-timeline">
             {d.timeline.slice(-8).map((e) => (
               <li key={e.id}>
-                <span className="m-muted">{dayjs(e.at).format('MM-DD HH:mm')}</span>{' '}
+                <span className="m-muted">{formatChina(e.at, 'MM-DD HH:mm')}</span>{' '}
                 {t(`case.action.${e.action.replace(/^case\./, '')}`, {
                   defaultValue: t(`case.event.${e.action.replace(/^case\./, '')}`, {
                     defaultValue: e.action,

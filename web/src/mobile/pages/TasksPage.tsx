@@ -1,9 +1,9 @@
 import { ReloadOutlined, RightOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
 import { Alert, Button, Empty, Spin, Tag } from 'antd';
-import dayjs from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
+import { formatChina } from '../../components/china-time';
 import { type CaseSummary, cachedGet, type ListResult } from '../api';
 import { useMobile } from '../MobileApp';
 import { DueText, LightDot, locationText, StateTag, taskKindOf } from '../parts';
@@ -47,7 +47,7 @@ export function TasksPage() {
           type="warning"
           showIcon
           className="m-alert"
-          title={t('mobile.staleData', { time: dayjs(q.data.at).format('MM-DD HH:mm') })}
+          title={t('mobile.staleData', { time: formatChina(q.data.at, 'MM-DD HH:mm') })}
         />
       )}
       {q.error && <Alert type="error" showIcon className="m-alert" title={q.error.message} />}

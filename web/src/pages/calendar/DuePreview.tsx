@@ -1,10 +1,12 @@
 import { useMutation } from '@tanstack/react-query';
-import { App, Button, Card, DatePicker, Form, InputNumber, Select, Typography } from 'antd';
+import { App, Button, Card, Form, InputNumber, Select, Typography } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
+import { ChinaDatePicker } from '../../components/ChinaPicker';
+import { fromChinaPicker } from '../../components/china-time';
 import { showServerError } from '../../components/formErrors';
-import { chinaIso, formatChina, TIME_UNITS, type TimeUnit } from './model';
+import { formatChina, TIME_UNITS, type TimeUnit } from './model';
 
 interface Values {
   start: Dayjs;
@@ -20,8 +22,9 @@ export function DuePreview() {
   const run = useMutation({
     mutationFn: (v: Values) =>
       api.get<{ due: string }>('/api/calendar/due', {
-        // The picked wall-clock time is China time, whatever the browser's zone.
-        start: chinaIso(v.start.format('YYYY-MM-DD HH:mm')),
+        // The picked wall-clock time is China time, whatever the browser's zone
+        // (to the minute the picker shows: its "now" carries seconds).
+        start: fromChinaPicker(v.start.startOf('minute')),
         amount: v.amount,
         unit: v.unit,
       }),
@@ -35,8 +38,14 @@ export function DuePreview() {
         initialValues={{ amount: 2, unit: 'work_hour' }}
         onFinish={(v) => run.mutate(v)}
       >
+        {/* The label already says 北京时间 / China time. */}
         <Form.Item name="start" label={t('calendar.start')} rules={[{ required: true }]}>
-          <DatePicker showTime={{ format: 'HH:mm' }} format="YYYY-MM-DD HH:mm" style={{ width: '100%' }} />
+          <ChinaDatePicker
+            showTime={{ format: 'HH:mm' }}
+            format="YYYY-MM-DD HH:mm"
+            style={{ width: '100%' }}
+            data-testid="calendar-preview-start"
+          />
         </Form.Item>
         <Form.Item name="amount" label={t('calendar.amount')} rules={[{ required: true }]}>
           <InputNumber min={0.01} max={10000} style={{ width: '100%' }} />

@@ -1,5 +1,10 @@
 /** Calendar page data and China-time helpers (dates are China dates whatever the browser's zone). */
 
+import { chinaYear, formatChina as formatChinaTime } from '../../components/china-time';
+
+/** The current year in China. */
+export { chinaYear };
+
 export type ExceptionKind = 'holiday' | 'workday';
 export type DayChoice = ExceptionKind | 'default';
 export const TIME_UNITS = ['urgent_hour', 'work_hour', 'work_day', 'natural_day'] as const;
@@ -28,8 +33,6 @@ export interface DaysResult {
   officialYears: { first: number; last: number };
 }
 
-const CHINA_OFFSET_MS = 8 * 3_600_000;
-
 /** `YYYY-MM-DD` of year/month (1-based)/day, computed without the browser's zone. */
 export function isoDate(year: number, month: number, day: number): string {
   const d = new Date(0);
@@ -50,20 +53,7 @@ export function weekday(year: number, month: number, day: number): number {
   return d.getUTCDay();
 }
 
-/** The current year in China. */
-export function chinaYear(): number {
-  return new Date(Date.now() + CHINA_OFFSET_MS).getUTCFullYear();
-}
-
 /** `YYYY-MM-DD HH:mm` in China time of an ISO instant. */
 export function formatChina(iso: string): string {
-  const ms = Date.parse(iso);
-  if (!Number.isFinite(ms)) return iso;
-  const s = new Date(ms + CHINA_OFFSET_MS).toISOString();
-  return `${s.slice(0, 10)} ${s.slice(11, 16)}`;
-}
-
-/** A China wall-clock `YYYY-MM-DD HH:mm` as an ISO 8601 instant with its +08:00 offset. */
-export function chinaIso(wallClock: string): string {
-  return `${wallClock.replace(' ', 'T')}:00+08:00`;
+  return formatChinaTime(iso, 'YYYY-MM-DD HH:mm');
 }
