@@ -22,7 +22,12 @@ export interface Config {
   bodyLimitBytes: number;
   cookieSecure: boolean;
   logLevel: string;
-  trustProxy: boolean;
+  /**
+   * Which peers may tell us the client's address (X-Forwarded-For): false (none, the default),
+   * a list of proxy addresses/CIDR blocks, or true (every hop — only safe behind a proxy that
+   * overwrites the header). Passed to Fastify's `trustProxy`.
+   */
+  trustProxy: boolean | string[];
   /**
    * Addresses and CIDR blocks (IPv4/IPv6) that may read /metrics without a credential; empty
    * means only API keys and sessions with `metrics:read` may (platform/allow-list.ts).
@@ -46,7 +51,32 @@ function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
 function bool(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
-  return ['1', 'true', 'yes', 'on'].includes(raw.toLowerCase());
+  const v = raw.trim().toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(v)) return true;
+  if (['0', 'false', 'no', 'off'].includes(v)) return false;
+  // A typo must stop the start, not silently turn a switch off (or on).
+  throw new Error(`${name} must be true or false, got "${raw}"`);
+}
+
+/**
+ * TRUST_PROXY: unset/false → trust no proxy; comma-separated proxy addresses or CIDR blocks →
+ * believe X-Forwarded-For only from those peers (the recommended form behind a reverse proxy);
+ * true → trust every hop. With `true`, a client can write its own X-Forwarded-For and pick the
+ * address the login rate limit and the audit trail see. A bare hop count is refused: Fastify
+ * cannot check the peer with it and ignores the header (fail closed), which would silently log
+ * the proxy's address for every client.
+ */
+export function parseTrustProxy(raw: string | undefined): boolean | string[] {
+  const text = (raw ?? '').trim();
+  const lower = text.toLowerCase();
+  if (['', '0', 'false', 'no', 'off'].includes(lower)) return false;
+  if (['true', 'yes', 'on'].includes(lower)) return true;
+  if (/^\d+$/.test(text)) {
+    throw new Error(
+      `TRUST_PROXY: a hop count ("${text}") cannot be checked; give the reverse proxy's address or CIDR block (e.g. 10.0.0.5 or 10.0.0.0/24)`,
+    );
+  }
+  return parseAllowList('TRUST_PROXY', text, '');
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -64,7 +94,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 1024 * 1024),
     cookieSecure: bool(env, 'COOKIE_SECURE', false),
     logLevel: env.LOG_LEVEL || 'info',
-    trustProxy: bool(env, 'TRUST_PROXY', false),
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
     metricsAllow: parseAllowList('METRICS_ALLOW', env.METRICS_ALLOW, DEFAULT_METRICS_ALLOW),
   };
 }
