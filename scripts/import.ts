@@ -6,8 +6,8 @@
  *        [--mode insert|replace] [--database-url postgres://…| --data-dir ./data] [--json]
  *
  * Runs as the system actor "cli-import" (city scope). Stop the server first when it uses the
- * same PGlite data directory (one process per directory). Exit code 0 on success, 1 when the
- * file was rejected, 2 on bad arguments.
+ * same PGlite data directory: the tool takes the directory's lock and refuses (exit code 3) while
+ * the server holds it. Exit code 0 on success, 1 when the file was rejected, 2 on bad arguments.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -17,6 +17,7 @@ import { IMPORT_KINDS, type ImportKind } from '../server/modules/imports/policy.
 import { importAndWait } from '../server/modules/imports/service.ts';
 import { loadConfig } from '../server/platform/config.ts';
 import { systemContext } from '../server/platform/context.ts';
+import { lockDataDir } from '../server/platform/data-dir-lock.ts';
 import { openDatabase } from '../server/platform/db.ts';
 
 function usage(msg?: string): never {
@@ -48,10 +49,19 @@ if (values.mode && values.mode !== 'insert' && values.mode !== 'replace')
   usage('--mode must be insert or replace');
 
 const config = loadConfig();
-const database = await openDatabase({
-  databaseUrl: values['database-url'] ?? config.databaseUrl,
-  dataDir: values['data-dir'] ? path.resolve(values['data-dir']) : config.dataDir,
-});
+const databaseUrl = values['database-url'] ?? config.databaseUrl;
+const dataDir = values['data-dir'] ? path.resolve(values['data-dir']) : config.dataDir;
+// On PGlite the server and this tool must not open one directory at once (it would corrupt it).
+let unlock = () => {};
+if (!databaseUrl) {
+  try {
+    unlock = lockDataDir(dataDir);
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n`);
+    process.exit(3);
+  }
+}
+const database = await openDatabase({ databaseUrl, dataDir });
 try {
   await database.migrate();
   const ctx = systemContext('cli-import');
@@ -83,4 +93,5 @@ try {
   process.exitCode = job.status === 'succeeded' ? 0 : 1;
 } finally {
   await database.close();
+  unlock();
 }

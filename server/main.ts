@@ -3,42 +3,17 @@
  * seed on first start, the HTTP server, and a clean stop on SIGINT/SIGTERM — in-flight requests
  * finish, then the database closes properly (an unclean PGlite stop could corrupt DATA_DIR).
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { buildApp } from './app.ts';
 import { startTimerLoop } from './modules/cases/timers.ts';
 import { startImportRecoveryLoop } from './modules/imports/recovery.ts';
 import { OutboxWorker } from './modules/outbox/worker.ts';
 import { loadConfig } from './platform/config.ts';
+import { lockDataDir } from './platform/data-dir-lock.ts';
 import { openDatabase } from './platform/db.ts';
 import { EventFeed } from './platform/event-feed.ts';
 import { demoUsers } from './seed/demo-orgs.ts';
 import { seedDemo } from './seed/index.ts';
-
-/** Two processes on one PGlite directory would corrupt it: refuse to start a second one. */
-function lockDataDir(dataDir: string): () => void {
-  fs.mkdirSync(dataDir, { recursive: true });
-  const file = path.join(dataDir, 'cityops.pid');
-  if (fs.existsSync(file)) {
-    const pid = Number(fs.readFileSync(file, 'utf8'));
-    let alive = false;
-    try {
-      if (pid && pid !== process.pid) {
-        process.kill(pid, 0);
-        alive = true;
-      }
-    } catch {
-      alive = false;
-    }
-    if (alive) {
-      throw new Error(
-        `DATA_DIR ${dataDir} is in use by process ${pid}; stop it first or use another DATA_DIR`,
-      );
-    }
-  }
-  fs.writeFileSync(file, String(process.pid));
-  return () => fs.rmSync(file, { force: true });
-}
 
 async function main() {
   const started = Date.now();

@@ -3,11 +3,12 @@
  * 90 s including the first-start seed, a demo login works, a user created before a restart is
  * still there after it, SIGTERM stops it cleanly and PGlite opens healthy again.
  */
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type Running, startPlatform } from '../support/process.ts';
+import { ROOT, type Running, startPlatform } from '../support/process.ts';
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cityops-proc-'));
 const env = { DATA_DIR: dataDir, DEMO_PASSWORD: 'proc-test-2026', DATABASE_URL: '' };
@@ -60,6 +61,14 @@ describe('npm start on a fresh data directory', () => {
 
     // A second process on the same data directory would corrupt PGlite: it must refuse.
     await expect(startPlatform(env, 30_000)).rejects.toThrow(/in use by process/);
+    // So must the import tool on that directory, before it opens the database.
+    const cli = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', 'scripts/import.ts', '--kind', 'grids', '--file', 'package.json'],
+      { cwd: ROOT, env: { ...process.env, ...env }, encoding: 'utf8', timeout: 60_000 },
+    );
+    expect(cli.status, cli.stderr).toBe(3);
+    expect(cli.stderr).toMatch(/DATA_DIR .* is in use by process \d+/);
 
     first.child.kill('SIGTERM');
     expect(await first.exited).toBe(0);
