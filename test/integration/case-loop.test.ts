@@ -46,6 +46,14 @@ async function filingCondition(code: string) {
   return std.filingConditions[0].id as string;
 }
 
+/** Whether the case is in the user's "my work" queue (looked up by its code). */
+async function inMyQueue(username: string, code: string) {
+  const token = await t.login(username);
+  const q = await t.as(token).get(`/api/cases?view=mine&q=${encodeURIComponent(code)}`);
+  expect(q.statusCode, q.body).toBe(200);
+  return q.json().items.some((i: { code: string }) => i.code === code);
+}
+
 async function stateOf(id: string) {
   return (await t.as(await t.login('admin')).get(`/api/cases/${id}`)).json();
 }
@@ -154,6 +162,9 @@ describe('the main loop', () => {
     expect((await actOn(t, 'haishu.shift_leader', c.id, 'close')).json().error.code).toBe(
       'WORKFLOW_GUARD_FAILED',
     );
+    // A failed check is the dispatcher's work (rework), not the shift leader's (nothing to close).
+    expect(await inMyQueue('haishu.dispatcher', c.code)).toBe(true);
+    expect(await inMyQueue('haishu.shift_leader', c.code)).toBe(false);
     const rework = await actOn(t, 'haishu.dispatcher', c.id, 'rework', { reason: '核查未通过' });
     expect(rework.json().state).toBe('dispatched');
     expect(rework.json().reworkCount).toBe(1);
@@ -170,6 +181,9 @@ describe('the main loop', () => {
       (await actOn(t, 'haishu.inspector', c.id, 'check_pass', { photos: [await uploadPhoto(t, inspector)] }))
         .statusCode,
     ).toBe(200);
+    // A passed check is the shift leader's work (close), no longer the dispatcher's.
+    expect(await inMyQueue('haishu.shift_leader', c.code)).toBe(true);
+    expect(await inMyQueue('haishu.dispatcher', c.code)).toBe(false);
     const closed = await actOn(t, 'haishu.shift_leader', c.id, 'close');
     expect(closed.json().state).toBe('closed');
     expect(closed.json().closedAt).not.toBeNull();
@@ -414,9 +428,17 @@ describe('scope and concurrency', () => {
     const mine = (
       await t.as(await t.login('haishu.dispatcher')).get('/api/cases?view=mine&pageSize=200')
     ).json();
+    const failedChecks = new Set(
+      (
+        await t.database.query<{ id: string }>(
+          sql`SELECT id FROM case_file WHERE state = 'pending_close' AND check_result = 'fail'`,
+        )
+      ).map((r) => r.id),
+    );
     for (const c of mine.items) {
       const waiting =
-        ['pending_dispatch', 'returned', 'pending_close', 'parked'].includes(c.state) ||
+        ['pending_dispatch', 'returned', 'parked'].includes(c.state) ||
+        (c.state === 'pending_close' && failedChecks.has(c.id)) ||
         Object.keys(c.pending).length > 0;
       expect(waiting, `${c.code} ${c.state}`).toBe(true);
     }

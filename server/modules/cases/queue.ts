@@ -1,8 +1,9 @@
 /**
  * "My work": the cases the caller can act on now, derived from the transition table itself, so a
  * queue never disagrees with the buttons. A rule that needs a pending application (approve an
- * extension, a void…) only counts for cases that carry that application; marking and urging,
- * possible on every open case, do not make a case "mine".
+ * extension, a void…) only counts for cases that carry that application, and one that needs the
+ * check's outcome (close after a pass, rework after a fail) only for cases with that outcome;
+ * marking and urging, possible on every open case, do not make a case "mine".
  */
 import { and, inArray, or, type SQL, sql } from 'drizzle-orm';
 import type { OrgKind } from '../../../common/identity.ts';
@@ -28,17 +29,22 @@ const PENDING_GUARDS: Record<string, 'extension' | 'parking' | 'void'> = {
   hasPendingParking: 'parking',
   hasPendingVoid: 'void',
 };
+/** Guards on the check's outcome: closing waits on a pass, ordering rework on a fail. */
+const CHECK_GUARDS: Record<string, 'pass' | 'fail'> = { checkPassed: 'pass', checkFailed: 'fail' };
 
 export function myWorkFilter(roles: readonly WorkflowRole[], level: OrgKind | undefined): SQL | undefined {
   const plain = new Set<CaseState>();
   const withPending: { states: CaseState[]; application: 'extension' | 'parking' | 'void' }[] = [];
+  const withCheck: { states: CaseState[]; result: 'pass' | 'fail' }[] = [];
   let cityOnly = false;
   for (const rule of TRANSITIONS) {
     if (NOT_WORK.has(rule.action)) continue;
     if (!rule.roles.some((r) => roles.includes(r))) continue;
     if (rule.levels && level && !rule.levels.includes(level)) continue;
     const pendingGuard = rule.guards.find((g) => g in PENDING_GUARDS);
+    const checkGuard = rule.guards.find((g) => g in CHECK_GUARDS);
     if (pendingGuard) withPending.push({ states: [...rule.from], application: PENDING_GUARDS[pendingGuard] });
+    else if (checkGuard) withCheck.push({ states: [...rule.from], result: CHECK_GUARDS[checkGuard] });
     else for (const s of rule.from) plain.add(s);
     if (rule.action === 'city_dispatch') cityOnly = true;
   }
@@ -46,6 +52,9 @@ export function myWorkFilter(roles: readonly WorkflowRole[], level: OrgKind | un
   if (plain.size) parts.push(inArray(caseFile.state, [...plain]));
   for (const p of withPending) {
     parts.push(and(inArray(caseFile.state, p.states), sql`${caseFile.pending} ? ${p.application}`)!);
+  }
+  for (const c of withCheck) {
+    parts.push(and(inArray(caseFile.state, c.states), sql`${caseFile.checkResult} = ${c.result}`)!);
   }
   if (parts.length === 0) return sql`false`;
   // A district centre works on cases it coordinates; the city centre on escalated ones and its own.
