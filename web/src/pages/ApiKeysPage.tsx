@@ -1,9 +1,6 @@
 import { PlusOutlined, ReloadOutlined } from '@ant-design/icons';
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { ButtonProps } from 'antd';
 import {
   Alert,
-  App,
   Badge,
   Button,
   Card,
@@ -13,7 +10,6 @@ import {
   Modal,
   Popconfirm,
   Space,
-  Table,
   Tag,
   Typography,
 } from 'antd';
@@ -23,37 +19,30 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../api/client';
 import { useMe, useOrgNames } from '../api/queries';
 import type { ApiKey, CreatedApiKey, ListResult } from '../api/types';
-import { formatTime, testIdProps } from '../components/format';
-import { showServerError } from '../components/formErrors';
+import { FormModal, useSave } from '../components/FormModal';
+import { formatTime } from '../components/format';
 import { permissionLabel } from '../components/labels';
 import { OrgSelect } from '../components/OrgSelect';
 import { PageContainer } from '../components/PageContainer';
+import { PagedTable, usePagedList } from '../components/PagedList';
 
 export function ApiKeysPage() {
   const { t } = useTranslation();
-  const { message } = App.useApp();
-  const qc = useQueryClient();
   const orgNames = useOrgNames();
-  const [orgId, setOrgId] = useState<string | undefined>();
-  const [page, setPage] = useState(1);
-  const [pageSize, setPageSize] = useState(20);
   const [creating, setCreating] = useState(false);
   const [created, setCreated] = useState<CreatedApiKey | null>(null);
 
-  const list = useQuery({
+  const list = usePagedList<ListResult<ApiKey>, { orgId?: string }>({
+    queryKey: ['apiKeys'],
+    path: '/api/api-keys',
     // GET /api/api-keys takes only `orgId` and answers the whole list: paging happens here.
-    queryKey: ['apiKeys', orgId],
-    queryFn: () => api.get<ListResult<ApiKey>>('/api/api-keys', { orgId }),
-    placeholderData: keepPreviousData,
+    serverPaging: false,
   });
 
-  const revoke = useMutation({
+  const revoke = useSave({
     mutationFn: (k: ApiKey) => api.delete<void>(`/api/api-keys/${k.id}`),
-    onSuccess: () => {
-      void message.success(t('apiKeys.revokedOk'));
-      void qc.invalidateQueries({ queryKey: ['apiKeys'] });
-    },
-    onError: (e) => showServerError(e, message),
+    success: t('apiKeys.revokedOk'),
+    invalidate: ['apiKeys'],
   });
 
   const columns: ColumnsType<ApiKey> = [
@@ -138,39 +127,18 @@ export function ApiKeysPage() {
           <OrgSelect
             allowClear
             style={{ width: 240 }}
-            value={orgId}
+            value={list.filters.orgId}
             placeholder={t('common.all')}
-            onChange={(v) => {
-              setOrgId(v || undefined);
-              setPage(1);
-            }}
+            onChange={(v) => list.setFilters({ orgId: v || undefined })}
             data-testid="apikeys-filter-org"
           />
-          <Button icon={<ReloadOutlined />} onClick={() => void list.refetch()}>
+          <Button icon={<ReloadOutlined />} onClick={() => void list.query.refetch()}>
             {t('common.refresh')}
           </Button>
         </Space>
       </Card>
       <Card>
-        <Table<ApiKey>
-          rowKey="id"
-          size="middle"
-          data-testid="apikeys-table"
-          loading={list.isFetching}
-          columns={columns}
-          dataSource={list.data?.items ?? []}
-          scroll={{ x: 1100 }}
-          pagination={{
-            current: page,
-            pageSize,
-            showSizeChanger: true,
-            showTotal: (total) => t('common.total', { total }),
-            onChange: (p, s) => {
-              setPage(p);
-              setPageSize(s);
-            },
-          }}
-        />
+        <PagedTable<ApiKey> list={list} data-testid="apikeys-table" columns={columns} scroll={{ x: 1100 }} />
       </Card>
       {creating && (
         <CreateApiKeyDialog
@@ -200,77 +168,59 @@ function CreateApiKeyDialog({
   onCreated: (r: CreatedApiKey) => void;
 }) {
   const { t } = useTranslation();
-  const { message } = App.useApp();
-  const qc = useQueryClient();
   const { data: me } = useMe();
-  const [form] = Form.useForm<KeyFormValues>();
   // An administrator can only hand out what they hold themselves.
   const grantable = me?.permissions ?? [];
 
-  const create = useMutation({
-    mutationFn: (v: KeyFormValues) =>
-      api.post<CreatedApiKey>('/api/api-keys', {
-        name: v.name.trim(),
-        orgId: v.orgId,
-        permissions: v.permissions,
-      }),
-    onSuccess: (res) => {
-      void qc.invalidateQueries({ queryKey: ['apiKeys'] });
-      onCreated(res);
-    },
-    onError: (e) => showServerError(e, message, form),
-  });
-
   return (
-    <Modal
-      open
+    <FormModal<KeyFormValues, CreatedApiKey>
       title={t('apiKeys.create')}
-      onCancel={onClose}
-      onOk={() => form.submit()}
-      confirmLoading={create.isPending}
-      destroyOnHidden
       width={560}
-      okButtonProps={testIdProps<ButtonProps>('apikey-dialog-submit')}
+      testId="apikey-dialog"
+      submitTestId="apikey-dialog-submit"
+      initialValues={{ permissions: [], orgId: me?.org.id }}
+      mutationFn={(v) =>
+        api.post<CreatedApiKey>('/api/api-keys', {
+          name: v.name.trim(),
+          orgId: v.orgId,
+          permissions: v.permissions,
+        })
+      }
+      invalidate={['apiKeys']}
+      onSaved={onCreated}
+      onClose={onClose}
     >
-      <Form<KeyFormValues>
-        form={form}
-        layout="vertical"
-        data-testid="apikey-dialog"
-        initialValues={{ permissions: [], orgId: me?.org.id }}
-        onFinish={(v) => create.mutate(v)}
+      <Form.Item
+        name="name"
+        label={t('apiKey.name')}
+        extra={t('apiKeys.nameHelp')}
+        rules={[{ required: true, whitespace: true, message: t('apiKeys.nameRequired') }]}
       >
-        <Form.Item
-          name="name"
-          label={t('apiKey.name')}
-          extra={t('apiKeys.nameHelp')}
-          rules={[{ required: true, whitespace: true, message: t('apiKeys.nameRequired') }]}
-        >
-          <Input maxLength={100} data-testid="apikey-field-name" />
-        </Form.Item>
-        <Form.Item
-          name="orgId"
-          label={t('apiKey.org')}
-          rules={[{ required: true, message: t('users.orgRequired') }]}
-        >
-          <OrgSelect data-testid="apikey-field-org" />
-        </Form.Item>
-        <Form.Item
-          name="permissions"
-          label={t('apiKey.permissions')}
-          rules={[{ required: true, type: 'array', min: 1, message: t('apiKeys.permissionsRequired') }]}
-        >
-          <Checkbox.Group data-testid="apikey-field-permissions">
-            <Space orientation="vertical">
-              {grantable.map((p) => (
-                <Checkbox key={p} value={p} data-testid={`apikey-permission-${p}`}>
-                  {permissionLabel(t, p)} <Typography.Text type="secondary">({p})</Typography.Text>
-                </Checkbox>
-              ))}
-            </Space>
-          </Checkbox.Group>
-        </Form.Item>
-      </Form>
-    </Modal>
+        <Input maxLength={100} data-testid="apikey-field-name" />
+      </Form.Item>
+      <Form.Item
+        name="orgId"
+        label={t('apiKey.org')}
+        rules={[{ required: true, message: t('users.orgRequired') }]}
+      >
+        <OrgSelect data-testid="apikey-field-org" />
+      </Form.Item>
+      <Form.Item
+        name="permissions"
+        label={t('apiKey.permissions')}
+        rules={[{ required: true, type: 'array', min: 1, message: t('apiKeys.permissionsRequired') }]}
+      >
+        <Checkbox.Group data-testid="apikey-field-permissions">
+          <Space orientation="vertical">
+            {grantable.map((p) => (
+              <Checkbox key={p} value={p} data-testid={`apikey-permission-${p}`}>
+                {permissionLabel(t, p)} <Typography.Text type="secondary">({p})</Typography.Text>
+              </Checkbox>
+            ))}
+          </Space>
+        </Checkbox.Group>
+      </Form.Item>
+    </FormModal>
   );
 }
 

@@ -1,16 +1,14 @@
-import { ReloadOutlined, SearchOutlined } from '@ant-design/icons';
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { AutoComplete, Button, Card, Col, Form, Input, Row, Space, Table, Tag, Typography } from 'antd';
+import { AutoComplete, Card, Col, Form, Input, Row, Space, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import type { Dayjs } from 'dayjs';
-import { type CSSProperties, useState } from 'react';
+import type { CSSProperties } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api } from '../api/client';
 import type { AuditEvent, ListResult } from '../api/types';
 import { ChinaRangePicker, ChinaTimeHint } from '../components/ChinaPicker';
 import { fromChinaPicker } from '../components/china-time';
 import { formatTime } from '../components/format';
 import { PageContainer } from '../components/PageContainer';
+import { cleanFilters, FilterBar, PagedTable, usePagedList } from '../components/PagedList';
 
 interface Filters {
   actorId?: string;
@@ -55,29 +53,16 @@ const ACTOR_COLORS: Record<string, string> = {
 
 export function AuditPage() {
   const { t } = useTranslation();
-  const [filters, setFilters] = useState<Filters>({});
-  const [page, setPage] = useState(1);
-  const [pageSize, setPageSize] = useState(20);
-  const [form] = Form.useForm<FilterForm>();
+  const list = usePagedList<ListResult<AuditEvent>, Filters>({ queryKey: ['audit'], path: '/api/audit' });
 
-  const list = useQuery({
-    queryKey: ['audit', filters, page, pageSize],
-    queryFn: () => api.get<ListResult<AuditEvent>>('/api/audit', { ...filters, page, pageSize }),
-    placeholderData: keepPreviousData,
-  });
-
-  const apply = (v: FilterForm) => {
-    const [from, to] = v.range ?? [];
-    setFilters({
-      actorId: v.actorId?.trim() || undefined,
-      entityType: v.entityType?.trim() || undefined,
-      entityId: v.entityId?.trim() || undefined,
-      action: v.action?.trim() || undefined,
+  const apply = ({ range, ...fields }: Partial<FilterForm>) => {
+    const [from, to] = range ?? [];
+    list.setFilters({
+      ...cleanFilters(fields),
       // The picked wall-clock times are China time, whatever the browser's zone.
       from: fromChinaPicker(from),
       to: fromChinaPicker(to),
     });
-    setPage(1);
   };
 
   const columns: ColumnsType<AuditEvent> = [
@@ -118,81 +103,54 @@ export function AuditPage() {
 
   return (
     <PageContainer testId="page-audit" title={t('menu.audit')}>
-      <Card style={{ marginBottom: 16 }} styles={{ body: { paddingBottom: 0 } }}>
-        <Form form={form} layout="inline" onFinish={apply} data-testid="audit-filter">
-          <Form.Item name="actorId" label={t('audit.actorId')} style={{ marginBottom: 16 }}>
-            <Input allowClear style={{ width: 200 }} data-testid="audit-filter-actor" />
-          </Form.Item>
-          <Form.Item name="entityType" label={t('audit.entityType')} style={{ marginBottom: 16 }}>
-            <AutoComplete
-              allowClear
-              style={{ width: 150 }}
-              options={ENTITY_TYPES.map((v) => ({
-                value: v,
-                label: `${t(`entityType.${v}`, { defaultValue: v })} (${v})`,
-              }))}
-              data-testid="audit-filter-entity-type"
-            />
-          </Form.Item>
-          <Form.Item name="entityId" label={t('audit.entityId')} style={{ marginBottom: 16 }}>
-            <Input allowClear style={{ width: 200 }} data-testid="audit-filter-entity-id" />
-          </Form.Item>
-          <Form.Item name="action" label={t('audit.action')} style={{ marginBottom: 16 }}>
-            <AutoComplete
-              allowClear
-              style={{ width: 180 }}
-              options={ACTIONS.map((v) => ({ value: v }))}
-              showSearch={{ filterOption: (input, option) => String(option?.value ?? '').includes(input) }}
-              data-testid="audit-filter-action"
-            />
-          </Form.Item>
-          <Form.Item label={t('audit.timeRange')} style={{ marginBottom: 16 }}>
-            <Space size={8}>
-              <Form.Item name="range" noStyle>
-                <ChinaRangePicker showTime allowEmpty={[true, true]} data-testid="audit-filter-range" />
-              </Form.Item>
-              <ChinaTimeHint />
-            </Space>
-          </Form.Item>
-          <Form.Item style={{ marginBottom: 16 }}>
-            <Space>
-              <Button type="primary" htmlType="submit" icon={<SearchOutlined />} data-testid="audit-search">
-                {t('common.search')}
-              </Button>
-              <Button
-                icon={<ReloadOutlined />}
-                onClick={() => {
-                  form.resetFields();
-                  apply({});
-                }}
-              >
-                {t('common.reset')}
-              </Button>
-            </Space>
-          </Form.Item>
-        </Form>
-      </Card>
+      <FilterBar<FilterForm>
+        testId="audit-filter"
+        searchTestId="audit-search"
+        onApply={apply}
+        buttonsStyle={{ marginBottom: 16 }}
+      >
+        <Form.Item name="actorId" label={t('audit.actorId')} style={{ marginBottom: 16 }}>
+          <Input allowClear style={{ width: 200 }} data-testid="audit-filter-actor" />
+        </Form.Item>
+        <Form.Item name="entityType" label={t('audit.entityType')} style={{ marginBottom: 16 }}>
+          <AutoComplete
+            allowClear
+            style={{ width: 150 }}
+            options={ENTITY_TYPES.map((v) => ({
+              value: v,
+              label: `${t(`entityType.${v}`, { defaultValue: v })} (${v})`,
+            }))}
+            data-testid="audit-filter-entity-type"
+          />
+        </Form.Item>
+        <Form.Item name="entityId" label={t('audit.entityId')} style={{ marginBottom: 16 }}>
+          <Input allowClear style={{ width: 200 }} data-testid="audit-filter-entity-id" />
+        </Form.Item>
+        <Form.Item name="action" label={t('audit.action')} style={{ marginBottom: 16 }}>
+          <AutoComplete
+            allowClear
+            style={{ width: 180 }}
+            options={ACTIONS.map((v) => ({ value: v }))}
+            showSearch={{ filterOption: (input, option) => String(option?.value ?? '').includes(input) }}
+            data-testid="audit-filter-action"
+          />
+        </Form.Item>
+        <Form.Item label={t('audit.timeRange')} style={{ marginBottom: 16 }}>
+          <Space size={8}>
+            <Form.Item name="range" noStyle>
+              <ChinaRangePicker showTime allowEmpty={[true, true]} data-testid="audit-filter-range" />
+            </Form.Item>
+            <ChinaTimeHint />
+          </Space>
+        </Form.Item>
+      </FilterBar>
       <Card>
-        <Table<AuditEvent>
-          rowKey="id"
-          size="middle"
+        <PagedTable<AuditEvent>
+          list={list}
           data-testid="audit-table"
-          loading={list.isFetching}
           columns={columns}
-          dataSource={list.data?.items ?? []}
           scroll={{ x: 1000 }}
           expandable={{ expandedRowRender: (e) => <AuditDetail event={e} /> }}
-          pagination={{
-            current: page,
-            pageSize,
-            total: list.data?.total ?? 0,
-            showSizeChanger: true,
-            showTotal: (total) => t('common.total', { total }),
-            onChange: (p, s) => {
-              setPage(p);
-              setPageSize(s);
-            },
-          }}
         />
       </Card>
     </PageContainer>

@@ -1,19 +1,18 @@
-import { PlusOutlined, ReloadOutlined, SearchOutlined } from '@ant-design/icons';
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { ButtonProps } from 'antd';
-import { App, AutoComplete, Button, Card, Form, Input, Modal, Select, Space, Table, Typography } from 'antd';
+import { PlusOutlined } from '@ant-design/icons';
+import { AutoComplete, Button, Card, Form, Input, Select, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { DEMO_DISTRICTS, ORG_KINDS } from '../../../common/identity.ts';
-import { api, isApiError } from '../api/client';
+import { api } from '../api/client';
 import { useMe, useOrgNames } from '../api/queries';
 import type { ListResult, Org } from '../api/types';
-import { formatTime, testIdProps } from '../components/format';
-import { showServerError } from '../components/formErrors';
+import { FormModal } from '../components/FormModal';
+import { formatTime } from '../components/format';
 import { OrgKindTag, orgKindLabel } from '../components/labels';
 import { OrgSelect } from '../components/OrgSelect';
 import { PageContainer } from '../components/PageContainer';
+import { cleanFilters, FilterBar, PagedTable, usePagedList } from '../components/PagedList';
 
 interface Filters {
   q?: string;
@@ -26,27 +25,14 @@ const USCC = /^[0-9A-HJ-NPQRTUWXY]{18}$/;
 
 const districtOptions = DEMO_DISTRICTS.map((d) => ({ value: d.code, label: `${d.code} ${d.name}` }));
 
-function invalidateOrgs(qc: ReturnType<typeof useQueryClient>) {
-  void qc.invalidateQueries({ queryKey: ['orgs'] });
-}
-
 export function OrgsPage() {
   const { t } = useTranslation();
   const { data: me } = useMe();
   const canManage = me?.permissions.includes('org:manage') ?? false;
   const orgNames = useOrgNames();
-  const [filters, setFilters] = useState<Filters>({});
-  const [page, setPage] = useState(1);
-  const [pageSize, setPageSize] = useState(20);
-  const [filterForm] = Form.useForm<Filters>();
   const [creating, setCreating] = useState(false);
   const [editing, setEditing] = useState<Org | null>(null);
-
-  const list = useQuery({
-    queryKey: ['orgs', 'list', filters, page, pageSize],
-    queryFn: () => api.get<ListResult<Org>>('/api/orgs', { ...filters, page, pageSize }),
-    placeholderData: keepPreviousData,
-  });
+  const list = usePagedList<ListResult<Org>, Filters>({ queryKey: ['orgs', 'list'], path: '/api/orgs' });
 
   const columns: ColumnsType<Org> = [
     { title: t('org.name'), dataIndex: 'name', ellipsis: true },
@@ -85,15 +71,6 @@ export function OrgsPage() {
     });
   }
 
-  const applyFilters = (v: Filters) => {
-    setFilters({
-      q: v.q?.trim() || undefined,
-      kind: v.kind || undefined,
-      districtCode: v.districtCode?.trim() || undefined,
-    });
-    setPage(1);
-  };
-
   return (
     <PageContainer
       testId="page-orgs"
@@ -111,73 +88,40 @@ export function OrgsPage() {
         )
       }
     >
-      <Card style={{ marginBottom: 16 }} styles={{ body: { paddingBottom: 0 } }}>
-        <Form form={filterForm} layout="inline" onFinish={applyFilters} data-testid="orgs-filter">
-          <Form.Item name="q" label={t('common.keyword')}>
-            <Input
-              allowClear
-              placeholder={t('orgs.searchPlaceholder')}
-              style={{ width: 200 }}
-              data-testid="orgs-filter-q"
-            />
-          </Form.Item>
-          <Form.Item name="kind" label={t('org.kind')}>
-            <Select
-              allowClear
-              style={{ width: 160 }}
-              placeholder={t('common.all')}
-              options={ORG_KINDS.map((k) => ({ value: k, label: orgKindLabel(t, k) }))}
-              data-testid="orgs-filter-kind"
-            />
-          </Form.Item>
-          <Form.Item name="districtCode" label={t('org.district')}>
-            <AutoComplete
-              allowClear
-              style={{ width: 180 }}
-              placeholder={t('orgs.districtPlaceholder')}
-              options={districtOptions}
-              data-testid="orgs-filter-district"
-            />
-          </Form.Item>
-          <Form.Item>
-            <Space>
-              <Button type="primary" htmlType="submit" icon={<SearchOutlined />} data-testid="orgs-search">
-                {t('common.search')}
-              </Button>
-              <Button
-                icon={<ReloadOutlined />}
-                onClick={() => {
-                  filterForm.resetFields();
-                  applyFilters({});
-                }}
-              >
-                {t('common.reset')}
-              </Button>
-            </Space>
-          </Form.Item>
-        </Form>
-      </Card>
+      <FilterBar<Filters>
+        testId="orgs-filter"
+        searchTestId="orgs-search"
+        onApply={(v) => list.setFilters(cleanFilters(v))}
+      >
+        <Form.Item name="q" label={t('common.keyword')}>
+          <Input
+            allowClear
+            placeholder={t('orgs.searchPlaceholder')}
+            style={{ width: 200 }}
+            data-testid="orgs-filter-q"
+          />
+        </Form.Item>
+        <Form.Item name="kind" label={t('org.kind')}>
+          <Select
+            allowClear
+            style={{ width: 160 }}
+            placeholder={t('common.all')}
+            options={ORG_KINDS.map((k) => ({ value: k, label: orgKindLabel(t, k) }))}
+            data-testid="orgs-filter-kind"
+          />
+        </Form.Item>
+        <Form.Item name="districtCode" label={t('org.district')}>
+          <AutoComplete
+            allowClear
+            style={{ width: 180 }}
+            placeholder={t('orgs.districtPlaceholder')}
+            options={districtOptions}
+            data-testid="orgs-filter-district"
+          />
+        </Form.Item>
+      </FilterBar>
       <Card>
-        <Table<Org>
-          rowKey="id"
-          size="middle"
-          data-testid="orgs-table"
-          loading={list.isFetching}
-          columns={columns}
-          dataSource={list.data?.items ?? []}
-          scroll={{ x: 1000 }}
-          pagination={{
-            current: page,
-            pageSize,
-            total: list.data?.total ?? 0,
-            showSizeChanger: true,
-            showTotal: (total) => t('common.total', { total }),
-            onChange: (p, s) => {
-              setPage(p);
-              setPageSize(s);
-            },
-          }}
-        />
+        <PagedTable<Org> list={list} data-testid="orgs-table" columns={columns} scroll={{ x: 1000 }} />
       </Card>
       {creating && <OrgDialog onClose={() => setCreating(false)} />}
       {editing && <OrgDialog org={editing} onClose={() => setEditing(null)} />}
@@ -195,123 +139,101 @@ interface OrgFormValues {
 
 function OrgDialog({ org, onClose }: { org?: Org; onClose: () => void }) {
   const { t } = useTranslation();
-  const { message } = App.useApp();
-  const qc = useQueryClient();
-  const [form] = Form.useForm<OrgFormValues>();
   const editing = Boolean(org);
 
-  const save = useMutation({
-    mutationFn: (v: OrgFormValues) => {
-      const code = v.code.trim().toUpperCase();
-      const parentId = v.parentId || null;
-      if (org) {
-        return api.patch<Org>(`/api/orgs/${org.id}`, {
-          version: org.version,
+  return (
+    <FormModal<OrgFormValues>
+      title={editing ? t('orgs.editTitle', { name: org?.name }) : t('orgs.create')}
+      width={560}
+      testId="org-dialog"
+      submitTestId="org-dialog-submit"
+      initialValues={
+        org
+          ? {
+              kind: org.kind,
+              name: org.name,
+              code: org.code,
+              parentId: org.parentId,
+              districtCode: org.districtCode ?? '',
+            }
+          : { kind: 'unit', parentId: null }
+      }
+      mutationFn={(v) => {
+        const code = v.code.trim().toUpperCase();
+        const parentId = v.parentId || null;
+        if (org) {
+          return api.patch<Org>(`/api/orgs/${org.id}`, {
+            version: org.version,
+            name: v.name.trim(),
+            code,
+            parentId,
+          });
+        }
+        const districtCode = v.districtCode?.trim();
+        return api.post<Org>('/api/orgs', {
+          kind: v.kind,
           name: v.name.trim(),
           code,
           parentId,
+          ...(districtCode ? { districtCode } : {}),
         });
-      }
-      const districtCode = v.districtCode?.trim();
-      return api.post<Org>('/api/orgs', {
-        kind: v.kind,
-        name: v.name.trim(),
-        code,
-        parentId,
-        ...(districtCode ? { districtCode } : {}),
-      });
-    },
-    onSuccess: () => {
-      void message.success(editing ? t('common.saved') : t('common.created'));
-      invalidateOrgs(qc);
-      onClose();
-    },
-    onError: (e) => {
-      showServerError(e, message, form);
-      if (isApiError(e) && e.status === 409) invalidateOrgs(qc);
-    },
-  });
-
-  return (
-    <Modal
-      open
-      title={editing ? t('orgs.editTitle', { name: org?.name }) : t('orgs.create')}
-      onCancel={onClose}
-      onOk={() => form.submit()}
-      confirmLoading={save.isPending}
-      destroyOnHidden
-      width={560}
-      okButtonProps={testIdProps<ButtonProps>('org-dialog-submit')}
+      }}
+      success={editing ? t('common.saved') : t('common.created')}
+      invalidate={['orgs']}
+      refreshOnError="conflict"
+      onClose={onClose}
     >
-      <Form<OrgFormValues>
-        form={form}
-        layout="vertical"
-        data-testid="org-dialog"
-        initialValues={
-          org
-            ? {
-                kind: org.kind,
-                name: org.name,
-                code: org.code,
-                parentId: org.parentId,
-                districtCode: org.districtCode ?? '',
-              }
-            : { kind: 'unit', parentId: null }
-        }
-        onFinish={(v) => save.mutate(v)}
+      <Form.Item
+        name="kind"
+        label={t('org.kind')}
+        rules={[{ required: true, message: t('orgs.kindRequired') }]}
       >
-        <Form.Item
-          name="kind"
-          label={t('org.kind')}
-          rules={[{ required: true, message: t('orgs.kindRequired') }]}
-        >
-          <Select
-            disabled={editing}
-            options={ORG_KINDS.map((k) => ({ value: k, label: orgKindLabel(t, k) }))}
-            data-testid="org-field-kind"
-          />
-        </Form.Item>
-        <Form.Item
-          name="name"
-          label={t('org.name')}
-          rules={[{ required: true, whitespace: true, message: t('orgs.nameRequired') }]}
-        >
-          <Input maxLength={100} data-testid="org-field-name" />
-        </Form.Item>
-        <Form.Item
-          name="code"
-          label={t('org.code')}
-          extra={t('orgs.codeHelp')}
-          normalize={(v: string) => v?.toUpperCase()}
-          rules={[
-            { required: true, message: t('orgs.codeRequired') },
-            { pattern: USCC, message: t('orgs.codeFormat') },
-          ]}
-        >
-          <Input maxLength={18} showCount style={{ fontFamily: 'monospace' }} data-testid="org-field-code" />
-        </Form.Item>
-        <Form.Item name="parentId" label={t('org.parent')}>
-          <OrgSelect
-            allowClear
-            placeholder={t('orgs.parentPlaceholder')}
-            excludeIds={org ? [org.id] : []}
-            data-testid="org-field-parent"
-          />
-        </Form.Item>
-        <Form.Item
-          name="districtCode"
-          label={t('org.districtCode')}
-          extra={editing ? undefined : t('orgs.districtHelp')}
-        >
-          <AutoComplete
-            disabled={editing}
-            allowClear
-            options={districtOptions}
-            placeholder={t('orgs.districtPlaceholder')}
-            data-testid="org-field-district"
-          />
-        </Form.Item>
-      </Form>
-    </Modal>
+        <Select
+          disabled={editing}
+          options={ORG_KINDS.map((k) => ({ value: k, label: orgKindLabel(t, k) }))}
+          data-testid="org-field-kind"
+        />
+      </Form.Item>
+      <Form.Item
+        name="name"
+        label={t('org.name')}
+        rules={[{ required: true, whitespace: true, message: t('orgs.nameRequired') }]}
+      >
+        <Input maxLength={100} data-testid="org-field-name" />
+      </Form.Item>
+      <Form.Item
+        name="code"
+        label={t('org.code')}
+        extra={t('orgs.codeHelp')}
+        normalize={(v: string) => v?.toUpperCase()}
+        rules={[
+          { required: true, message: t('orgs.codeRequired') },
+          { pattern: USCC, message: t('orgs.codeFormat') },
+        ]}
+      >
+        <Input maxLength={18} showCount style={{ fontFamily: 'monospace' }} data-testid="org-field-code" />
+      </Form.Item>
+      <Form.Item name="parentId" label={t('org.parent')}>
+        <OrgSelect
+          allowClear
+          placeholder={t('orgs.parentPlaceholder')}
+          excludeIds={org ? [org.id] : []}
+          data-testid="org-field-parent"
+        />
+      </Form.Item>
+      <Form.Item
+        name="districtCode"
+        label={t('org.districtCode')}
+        extra={editing ? undefined : t('orgs.districtHelp')}
+      >
+        <AutoComplete
+          disabled={editing}
+          allowClear
+          options={districtOptions}
+          placeholder={t('orgs.districtPlaceholder')}
+          data-testid="org-field-district"
+        />
+      </Form.Item>
+    </FormModal>
   );
 }

@@ -1,33 +1,19 @@
-import { PlusOutlined, ReloadOutlined, SearchOutlined } from '@ant-design/icons';
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { ButtonProps } from 'antd';
-import {
-  App,
-  Badge,
-  Button,
-  Card,
-  Form,
-  Input,
-  Modal,
-  Popconfirm,
-  Select,
-  Space,
-  Table,
-  Tooltip,
-} from 'antd';
+import { PlusOutlined } from '@ant-design/icons';
+import { Badge, Button, Card, Form, Input, Popconfirm, Select, Space, Tooltip } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import dayjs from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ROLES } from '../../../common/identity.ts';
-import { api, isApiError } from '../api/client';
+import { api } from '../api/client';
 import { useMe } from '../api/queries';
 import type { ListResult, User } from '../api/types';
-import { formatTime, testIdProps } from '../components/format';
-import { showServerError } from '../components/formErrors';
+import { FormModal, useSave } from '../components/FormModal';
+import { formatTime } from '../components/format';
 import { RoleTags, roleLabel } from '../components/labels';
 import { OrgSelect } from '../components/OrgSelect';
 import { PageContainer } from '../components/PageContainer';
+import { cleanFilters, FilterBar, PagedTable, usePagedList } from '../components/PagedList';
 import { newPasswordRules } from '../components/passwordRules';
 import { ConfirmPasswordItem } from '../layout/ChangePasswordDialog';
 
@@ -39,35 +25,20 @@ interface Filters {
 
 export function UsersPage() {
   const { t } = useTranslation();
-  const { message } = App.useApp();
-  const qc = useQueryClient();
   const { data: me } = useMe();
   const canManage = me?.permissions.includes('user:manage') ?? false;
-  const [filters, setFilters] = useState<Filters>({});
-  const [page, setPage] = useState(1);
-  const [pageSize, setPageSize] = useState(20);
-  const [filterForm] = Form.useForm<Filters>();
   const [creating, setCreating] = useState(false);
   const [editing, setEditing] = useState<User | null>(null);
   const [resetting, setResetting] = useState<User | null>(null);
 
-  const list = useQuery({
-    queryKey: ['users', filters, page, pageSize],
-    queryFn: () => api.get<ListResult<User>>('/api/users', { ...filters, page, pageSize }),
-    placeholderData: keepPreviousData,
-  });
+  const list = usePagedList<ListResult<User>, Filters>({ queryKey: ['users'], path: '/api/users' });
 
-  const toggle = useMutation({
+  const toggle = useSave({
     mutationFn: (u: User) =>
       api.patch<User>(`/api/users/${u.id}`, { version: u.version, disabled: !u.disabled }),
-    onSuccess: (u) => {
-      void message.success(u.disabled ? t('users.disabledOk') : t('users.enabledOk'));
-      void qc.invalidateQueries({ queryKey: ['users'] });
-    },
-    onError: (e) => {
-      showServerError(e, message);
-      if (isApiError(e) && e.status === 409) void qc.invalidateQueries({ queryKey: ['users'] });
-    },
+    success: (u) => (u.disabled ? t('users.disabledOk') : t('users.enabledOk')),
+    invalidate: ['users'],
+    refreshOnError: 'conflict',
   });
 
   const roleOptions = ROLES.map((r) => ({ value: r, label: roleLabel(t, r) }));
@@ -136,11 +107,6 @@ export function UsersPage() {
     });
   }
 
-  const applyFilters = (v: Filters) => {
-    setFilters({ q: v.q?.trim() || undefined, orgId: v.orgId || undefined, role: v.role || undefined });
-    setPage(1);
-  };
-
   return (
     <PageContainer
       testId="page-users"
@@ -158,67 +124,34 @@ export function UsersPage() {
         )
       }
     >
-      <Card style={{ marginBottom: 16 }} styles={{ body: { paddingBottom: 0 } }}>
-        <Form form={filterForm} layout="inline" onFinish={applyFilters} data-testid="users-filter">
-          <Form.Item name="q" label={t('common.keyword')}>
-            <Input
-              allowClear
-              placeholder={t('users.searchPlaceholder')}
-              style={{ width: 200 }}
-              data-testid="users-filter-q"
-            />
-          </Form.Item>
-          <Form.Item name="orgId" label={t('user.org')}>
-            <OrgSelect allowClear style={{ width: 220 }} data-testid="users-filter-org" />
-          </Form.Item>
-          <Form.Item name="role" label={t('user.role')}>
-            <Select
-              allowClear
-              options={roleOptions}
-              style={{ width: 150 }}
-              placeholder={t('common.all')}
-              data-testid="users-filter-role"
-            />
-          </Form.Item>
-          <Form.Item>
-            <Space>
-              <Button type="primary" htmlType="submit" icon={<SearchOutlined />} data-testid="users-search">
-                {t('common.search')}
-              </Button>
-              <Button
-                icon={<ReloadOutlined />}
-                onClick={() => {
-                  filterForm.resetFields();
-                  applyFilters({});
-                }}
-              >
-                {t('common.reset')}
-              </Button>
-            </Space>
-          </Form.Item>
-        </Form>
-      </Card>
+      <FilterBar<Filters>
+        testId="users-filter"
+        searchTestId="users-search"
+        onApply={(v) => list.setFilters(cleanFilters(v))}
+      >
+        <Form.Item name="q" label={t('common.keyword')}>
+          <Input
+            allowClear
+            placeholder={t('users.searchPlaceholder')}
+            style={{ width: 200 }}
+            data-testid="users-filter-q"
+          />
+        </Form.Item>
+        <Form.Item name="orgId" label={t('user.org')}>
+          <OrgSelect allowClear style={{ width: 220 }} data-testid="users-filter-org" />
+        </Form.Item>
+        <Form.Item name="role" label={t('user.role')}>
+          <Select
+            allowClear
+            options={roleOptions}
+            style={{ width: 150 }}
+            placeholder={t('common.all')}
+            data-testid="users-filter-role"
+          />
+        </Form.Item>
+      </FilterBar>
       <Card>
-        <Table<User>
-          rowKey="id"
-          size="middle"
-          data-testid="users-table"
-          loading={list.isFetching}
-          columns={columns}
-          dataSource={list.data?.items ?? []}
-          scroll={{ x: 1100 }}
-          pagination={{
-            current: page,
-            pageSize,
-            total: list.data?.total ?? 0,
-            showSizeChanger: true,
-            showTotal: (total) => t('common.total', { total }),
-            onChange: (p, s) => {
-              setPage(p);
-              setPageSize(s);
-            },
-          }}
-        />
+        <PagedTable<User> list={list} data-testid="users-table" columns={columns} scroll={{ x: 1100 }} />
       </Card>
       {creating && <UserDialog onClose={() => setCreating(false)} />}
       {editing && <UserDialog user={editing} onClose={() => setEditing(null)} />}
@@ -240,168 +173,132 @@ interface UserFormValues {
 
 function UserDialog({ user, onClose }: { user?: User; onClose: () => void }) {
   const { t } = useTranslation();
-  const { message } = App.useApp();
-  const qc = useQueryClient();
-  const [form] = Form.useForm<UserFormValues>();
   const editing = Boolean(user);
 
-  const save = useMutation({
-    mutationFn: (v: UserFormValues) => {
-      const phone = v.phone?.trim() || null;
-      if (user) {
-        return api.patch<User>(`/api/users/${user.id}`, {
-          version: user.version,
+  return (
+    <FormModal<UserFormValues>
+      title={editing ? t('users.editTitle', { name: user?.displayName }) : t('users.create')}
+      width={560}
+      testId="user-dialog"
+      submitTestId="user-dialog-submit"
+      initialValues={
+        user
+          ? { displayName: user.displayName, orgId: user.orgId, roles: user.roles, phone: user.phone ?? '' }
+          : { roles: [] }
+      }
+      mutationFn={(v) => {
+        const phone = v.phone?.trim() || null;
+        if (user) {
+          return api.patch<User>(`/api/users/${user.id}`, {
+            version: user.version,
+            displayName: v.displayName,
+            orgId: v.orgId,
+            roles: v.roles,
+            phone,
+          });
+        }
+        return api.post<User>('/api/users', {
+          username: v.username.trim(),
           displayName: v.displayName,
           orgId: v.orgId,
           roles: v.roles,
-          phone,
+          password: v.password,
+          ...(phone ? { phone } : {}),
         });
-      }
-      return api.post<User>('/api/users', {
-        username: v.username.trim(),
-        displayName: v.displayName,
-        orgId: v.orgId,
-        roles: v.roles,
-        password: v.password,
-        ...(phone ? { phone } : {}),
-      });
-    },
-    onSuccess: () => {
-      void message.success(editing ? t('common.saved') : t('common.created'));
-      void qc.invalidateQueries({ queryKey: ['users'] });
-      onClose();
-    },
-    onError: (e) => {
-      showServerError(e, message, form);
-      if (isApiError(e) && e.status === 409) void qc.invalidateQueries({ queryKey: ['users'] });
-    },
-  });
-
-  return (
-    <Modal
-      open
-      title={editing ? t('users.editTitle', { name: user?.displayName }) : t('users.create')}
-      onCancel={onClose}
-      onOk={() => form.submit()}
-      confirmLoading={save.isPending}
-      destroyOnHidden
-      width={560}
-      okButtonProps={testIdProps<ButtonProps>('user-dialog-submit')}
+      }}
+      success={editing ? t('common.saved') : t('common.created')}
+      invalidate={['users']}
+      refreshOnError="conflict"
+      onClose={onClose}
     >
-      <Form<UserFormValues>
-        form={form}
-        layout="vertical"
-        data-testid="user-dialog"
-        initialValues={
-          user
-            ? { displayName: user.displayName, orgId: user.orgId, roles: user.roles, phone: user.phone ?? '' }
-            : { roles: [] }
-        }
-        onFinish={(v) => save.mutate(v)}
+      {!editing && (
+        <Form.Item
+          name="username"
+          label={t('user.username')}
+          rules={[
+            { required: true, message: t('users.usernameRequired') },
+            { pattern: /^[A-Za-z0-9_.-]{3,64}$/, message: t('users.usernameFormat') },
+          ]}
+        >
+          <Input autoComplete="off" data-testid="user-field-username" />
+        </Form.Item>
+      )}
+      <Form.Item
+        name="displayName"
+        label={t('user.displayName')}
+        rules={[{ required: true, whitespace: true, message: t('users.displayNameRequired') }]}
       >
-        {!editing && (
+        <Input data-testid="user-field-displayName" />
+      </Form.Item>
+      <Form.Item
+        name="orgId"
+        label={t('user.org')}
+        rules={[{ required: true, message: t('users.orgRequired') }]}
+      >
+        <OrgSelect data-testid="user-field-org" />
+      </Form.Item>
+      <Form.Item
+        name="roles"
+        label={t('user.roles')}
+        rules={[{ required: true, message: t('users.rolesRequired') }]}
+      >
+        <Select
+          mode="multiple"
+          showSearch={{ optionFilterProp: 'label' }}
+          options={ROLES.map((r) => ({ value: r, label: roleLabel(t, r) }))}
+          placeholder={t('users.rolesPlaceholder')}
+          data-testid="user-field-roles"
+        />
+      </Form.Item>
+      <Form.Item
+        name="phone"
+        label={t('user.phone')}
+        rules={[{ pattern: /^[0-9+\-\s]{5,20}$/, message: t('users.phoneFormat') }]}
+      >
+        <Input data-testid="user-field-phone" />
+      </Form.Item>
+      {!editing && (
+        <>
+          <Form.Item name="password" label={t('user.password')} rules={newPasswordRules(t)}>
+            <Input.Password autoComplete="new-password" data-testid="user-field-password" />
+          </Form.Item>
           <Form.Item
-            name="username"
-            label={t('user.username')}
+            name="confirm"
+            label={t('password.confirm')}
+            dependencies={['password']}
             rules={[
-              { required: true, message: t('users.usernameRequired') },
-              { pattern: /^[A-Za-z0-9_.-]{3,64}$/, message: t('users.usernameFormat') },
+              { required: true, message: t('password.confirmRequired') },
+              ({ getFieldValue }) => ({
+                validator: (_, value) =>
+                  !value || getFieldValue('password') === value
+                    ? Promise.resolve()
+                    : Promise.reject(new Error(t('password.mismatch'))),
+              }),
             ]}
           >
-            <Input autoComplete="off" data-testid="user-field-username" />
+            <Input.Password autoComplete="new-password" data-testid="user-field-confirm" />
           </Form.Item>
-        )}
-        <Form.Item
-          name="displayName"
-          label={t('user.displayName')}
-          rules={[{ required: true, whitespace: true, message: t('users.displayNameRequired') }]}
-        >
-          <Input data-testid="user-field-displayName" />
-        </Form.Item>
-        <Form.Item
-          name="orgId"
-          label={t('user.org')}
-          rules={[{ required: true, message: t('users.orgRequired') }]}
-        >
-          <OrgSelect data-testid="user-field-org" />
-        </Form.Item>
-        <Form.Item
-          name="roles"
-          label={t('user.roles')}
-          rules={[{ required: true, message: t('users.rolesRequired') }]}
-        >
-          <Select
-            mode="multiple"
-            showSearch={{ optionFilterProp: 'label' }}
-            options={ROLES.map((r) => ({ value: r, label: roleLabel(t, r) }))}
-            placeholder={t('users.rolesPlaceholder')}
-            data-testid="user-field-roles"
-          />
-        </Form.Item>
-        <Form.Item
-          name="phone"
-          label={t('user.phone')}
-          rules={[{ pattern: /^[0-9+\-\s]{5,20}$/, message: t('users.phoneFormat') }]}
-        >
-          <Input data-testid="user-field-phone" />
-        </Form.Item>
-        {!editing && (
-          <>
-            <Form.Item name="password" label={t('user.password')} rules={newPasswordRules(t)}>
-              <Input.Password autoComplete="new-password" data-testid="user-field-password" />
-            </Form.Item>
-            <Form.Item
-              name="confirm"
-              label={t('password.confirm')}
-              dependencies={['password']}
-              rules={[
-                { required: true, message: t('password.confirmRequired') },
-                ({ getFieldValue }) => ({
-                  validator: (_, value) =>
-                    !value || getFieldValue('password') === value
-                      ? Promise.resolve()
-                      : Promise.reject(new Error(t('password.mismatch'))),
-                }),
-              ]}
-            >
-              <Input.Password autoComplete="new-password" data-testid="user-field-confirm" />
-            </Form.Item>
-          </>
-        )}
-      </Form>
-    </Modal>
+        </>
+      )}
+    </FormModal>
   );
 }
 
 function ResetPasswordDialog({ user, onClose }: { user: User; onClose: () => void }) {
   const { t } = useTranslation();
-  const { message } = App.useApp();
-  const [form] = Form.useForm<{ newPassword: string; confirm: string }>();
-  const reset = useMutation({
-    mutationFn: (v: { newPassword: string }) =>
-      api.post<void>(`/api/users/${user.id}/password`, { newPassword: v.newPassword }),
-    onSuccess: () => {
-      void message.success(t('users.resetOk', { name: user.displayName }));
-      onClose();
-    },
-    onError: (e) => showServerError(e, message, form),
-  });
   return (
-    <Modal
-      open
+    <FormModal<{ newPassword: string; confirm: string }>
       title={t('users.resetTitle', { name: user.displayName })}
-      onCancel={onClose}
-      onOk={() => form.submit()}
-      confirmLoading={reset.isPending}
-      destroyOnHidden
-      okButtonProps={testIdProps<ButtonProps>('reset-password-submit')}
+      testId="reset-password-form"
+      submitTestId="reset-password-submit"
+      mutationFn={(v) => api.post<void>(`/api/users/${user.id}/password`, { newPassword: v.newPassword })}
+      success={t('users.resetOk', { name: user.displayName })}
+      onClose={onClose}
     >
-      <Form form={form} layout="vertical" onFinish={(v) => reset.mutate(v)} data-testid="reset-password-form">
-        <Form.Item name="newPassword" label={t('password.new')} rules={newPasswordRules(t)}>
-          <Input.Password autoComplete="new-password" data-testid="reset-field-password" />
-        </Form.Item>
-        <ConfirmPasswordItem />
-      </Form>
-    </Modal>
+      <Form.Item name="newPassword" label={t('password.new')} rules={newPasswordRules(t)}>
+        <Input.Password autoComplete="new-password" data-testid="reset-field-password" />
+      </Form.Item>
+      <ConfirmPasswordItem />
+    </FormModal>
   );
 }

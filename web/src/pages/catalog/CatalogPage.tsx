@@ -1,28 +1,13 @@
 import { PlusOutlined, SearchOutlined } from '@ant-design/icons';
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import {
-  App,
-  Button,
-  Card,
-  Form,
-  Input,
-  Modal,
-  Select,
-  Space,
-  Switch,
-  Table,
-  Tabs,
-  Tag,
-  Typography,
-} from 'antd';
+import { Button, Card, Form, Input, Select, Space, Switch, Tabs, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import { useMe } from '../../api/queries';
-import { testIdProps } from '../../components/format';
-import { showServerError } from '../../components/formErrors';
+import { FormModal, useSave } from '../../components/FormModal';
 import { PageContainer } from '../../components/PageContainer';
+import { cleanFilters, PagedTable, usePagedList } from '../../components/PagedList';
 import type { CatalogKind, CatalogType, TypeList } from './api';
 import { StandardEditor } from './StandardEditor';
 
@@ -34,38 +19,28 @@ interface Filters {
 
 export function CatalogPage() {
   const { t } = useTranslation();
-  const { message } = App.useApp();
-  const qc = useQueryClient();
   const { data: me } = useMe();
   // The catalogue is city-wide: only the city's admins change it (the server decides; this only hides controls).
   const canManage = (me?.permissions.includes('catalog:manage') ?? false) && me?.scope.kind === 'city';
   const [kind, setKind] = useState<CatalogKind>('matter');
-  const [filters, setFilters] = useState<Filters>({});
-  const [page, setPage] = useState(1);
-  const [pageSize, setPageSize] = useState(20);
   const [adding, setAdding] = useState(false);
   const [standardOf, setStandardOf] = useState<CatalogType | null>(null);
 
-  const list = useQuery({
-    queryKey: ['catalog', 'types', kind, filters, page, pageSize],
-    queryFn: () => api.get<TypeList>('/api/catalog/types', { kind, ...filters, page, pageSize }),
-    placeholderData: keepPreviousData,
+  const list = usePagedList<TypeList, Filters>({
+    queryKey: ['catalog', 'types', kind],
+    path: '/api/catalog/types',
+    params: { kind },
   });
 
-  const toggle = useMutation({
+  const toggle = useSave({
     mutationFn: (row: CatalogType) =>
       api.patch<CatalogType>(`/api/catalog/types/${row.kind}/${row.code}`, {
         version: row.version,
         enabled: !row.enabled,
       }),
-    onSuccess: () => {
-      void message.success(t('common.saved'));
-      void qc.invalidateQueries({ queryKey: ['catalog'] });
-    },
-    onError: (e) => {
-      showServerError(e, message);
-      void qc.invalidateQueries({ queryKey: ['catalog'] });
-    },
+    success: t('common.saved'),
+    invalidate: ['catalog'],
+    refreshOnError: 'always',
   });
 
   const columns: ColumnsType<CatalogType> = [
@@ -153,8 +128,7 @@ export function CatalogPage() {
           activeKey={kind}
           onChange={(k) => {
             setKind(k as CatalogKind);
-            setFilters({});
-            setPage(1);
+            list.setFilters({});
           }}
           items={[
             { key: 'matter', label: t('catalog.matters') },
@@ -166,10 +140,7 @@ export function CatalogPage() {
           key={kind}
           layout="inline"
           style={{ marginBottom: 16 }}
-          onFinish={(v) => {
-            setFilters({ major: v.major || undefined, q: v.q?.trim() || undefined, enabled: v.enabled });
-            setPage(1);
-          }}
+          onFinish={(v) => list.setFilters(cleanFilters(v))}
           data-testid="catalog-filter"
         >
           <Form.Item name="major" label={t('catalog.major')}>
@@ -177,7 +148,7 @@ export function CatalogPage() {
               allowClear
               style={{ width: 200 }}
               placeholder={t('common.all')}
-              options={(list.data?.majors ?? []).map((m) => ({
+              options={(list.query.data?.majors ?? []).map((m) => ({
                 value: m.code,
                 label: `${m.code} ${m.name}`,
               }))}
@@ -203,24 +174,11 @@ export function CatalogPage() {
             {t('common.search')}
           </Button>
         </Form>
-        <Table<CatalogType>
+        <PagedTable<CatalogType>
+          list={list}
           rowKey={(r) => `${r.kind}/${r.code}`}
-          size="middle"
           data-testid="catalog-table"
-          loading={list.isFetching}
           columns={columns}
-          dataSource={list.data?.items ?? []}
-          pagination={{
-            current: page,
-            pageSize,
-            total: list.data?.total ?? 0,
-            showSizeChanger: true,
-            showTotal: (total) => t('common.total', { total }),
-            onChange: (p, s) => {
-              setPage(p);
-              setPageSize(s);
-            },
-          }}
         />
       </Card>
       {adding && <LocalTypeDialog kind={kind} onClose={() => setAdding(false)} />}
@@ -233,61 +191,43 @@ export function CatalogPage() {
 
 function LocalTypeDialog({ kind, onClose }: { kind: CatalogKind; onClose: () => void }) {
   const { t } = useTranslation();
-  const { message } = App.useApp();
-  const qc = useQueryClient();
-  const [form] = Form.useForm<{ kind: CatalogKind; name: string; code?: string }>();
-  const save = useMutation({
-    mutationFn: (v: { kind: CatalogKind; name: string; code?: string }) =>
-      api.post<CatalogType>('/api/catalog/types', {
-        kind: v.kind,
-        name: v.name.trim(),
-        ...(v.code ? { code: v.code } : {}),
-      }),
-    onSuccess: (row) => {
-      void message.success(t('catalog.localCreated', { code: row.code }));
-      void qc.invalidateQueries({ queryKey: ['catalog'] });
-      onClose();
-    },
-    onError: (e) => showServerError(e, message, form),
-  });
   return (
-    <Modal
-      open
+    <FormModal<{ kind: CatalogKind; name: string; code?: string }, CatalogType>
       title={t('catalog.addLocal')}
-      onCancel={onClose}
-      onOk={() => form.submit()}
-      confirmLoading={save.isPending}
-      okButtonProps={testIdProps('catalog-local-submit')}
-      destroyOnHidden
+      testId="catalog-local-form"
+      submitTestId="catalog-local-submit"
+      intro={<Typography.Paragraph type="secondary">{t('catalog.localHelp')}</Typography.Paragraph>}
+      initialValues={{ kind }}
+      mutationFn={(v) =>
+        api.post<CatalogType>('/api/catalog/types', {
+          kind: v.kind,
+          name: v.name.trim(),
+          ...(v.code ? { code: v.code } : {}),
+        })
+      }
+      success={(row) => t('catalog.localCreated', { code: row.code })}
+      invalidate={['catalog']}
+      onClose={onClose}
     >
-      <Typography.Paragraph type="secondary">{t('catalog.localHelp')}</Typography.Paragraph>
-      <Form
-        form={form}
-        layout="vertical"
-        initialValues={{ kind }}
-        onFinish={(v) => save.mutate(v)}
-        data-testid="catalog-local-form"
+      <Form.Item name="kind" label={t('catalog.kind')}>
+        <Select
+          options={[
+            { value: 'matter', label: t('catalog.matters') },
+            { value: 'component', label: t('catalog.components') },
+          ]}
+        />
+      </Form.Item>
+      <Form.Item name="name" label={t('catalog.name')} rules={[{ required: true, whitespace: true }]}>
+        <Input maxLength={100} data-testid="catalog-local-name" />
+      </Form.Item>
+      <Form.Item
+        name="code"
+        label={t('catalog.code')}
+        extra={t('catalog.localCodeHelp')}
+        rules={[{ pattern: /^99\d{3}$/, message: t('catalog.localCodeFormat') }]}
       >
-        <Form.Item name="kind" label={t('catalog.kind')}>
-          <Select
-            options={[
-              { value: 'matter', label: t('catalog.matters') },
-              { value: 'component', label: t('catalog.components') },
-            ]}
-          />
-        </Form.Item>
-        <Form.Item name="name" label={t('catalog.name')} rules={[{ required: true, whitespace: true }]}>
-          <Input maxLength={100} data-testid="catalog-local-name" />
-        </Form.Item>
-        <Form.Item
-          name="code"
-          label={t('catalog.code')}
-          extra={t('catalog.localCodeHelp')}
-          rules={[{ pattern: /^99\d{3}$/, message: t('catalog.localCodeFormat') }]}
-        >
-          <Input maxLength={5} placeholder="99001" data-testid="catalog-local-code" />
-        </Form.Item>
-      </Form>
-    </Modal>
+        <Input maxLength={5} placeholder="99001" data-testid="catalog-local-code" />
+      </Form.Item>
+    </FormModal>
   );
 }

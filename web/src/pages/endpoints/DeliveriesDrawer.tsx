@@ -1,39 +1,27 @@
 import { ReloadOutlined } from '@ant-design/icons';
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { App, Button, Drawer, Popconfirm, Select, Space, Table, Tag, Typography } from 'antd';
+import { Button, Drawer, Popconfirm, Select, Space, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
-import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api } from '../../api/client';
 import type { ListResult } from '../../api/types';
+import { useSave } from '../../components/FormModal';
 import { formatTime } from '../../components/format';
-import { showServerError } from '../../components/formErrors';
+import { PagedTable, usePagedList } from '../../components/PagedList';
 import { type Delivery, type DeliveryStatus, STATUS_COLORS, type UnitEndpoint } from './types';
 
 /** The deliveries to one unit, newest first, with a replay button for dead or delivered ones. */
 export function DeliveriesDrawer({ unit, onClose }: { unit: UnitEndpoint; onClose: () => void }) {
   const { t } = useTranslation();
-  const { message } = App.useApp();
-  const qc = useQueryClient();
-  const [status, setStatus] = useState<DeliveryStatus | undefined>();
-  const [page, setPage] = useState(1);
-  const [pageSize, setPageSize] = useState(20);
-
-  const list = useQuery({
-    queryKey: ['endpoints', 'deliveries', unit.orgId, status, page, pageSize],
-    queryFn: () =>
-      api.get<ListResult<Delivery>>(`/api/endpoints/${unit.orgId}/deliveries`, { status, page, pageSize }),
-    placeholderData: keepPreviousData,
+  const list = usePagedList<ListResult<Delivery>, { status?: DeliveryStatus }>({
+    queryKey: ['endpoints', 'deliveries', unit.orgId],
+    path: `/api/endpoints/${unit.orgId}/deliveries`,
   });
 
-  const replay = useMutation({
+  const replay = useSave({
     mutationFn: (d: Delivery) => api.post<Delivery>(`/api/deliveries/${d.id}/replay`),
-    onSuccess: () => {
-      void message.success(t('endpoints.replayed'));
-      void qc.invalidateQueries({ queryKey: ['endpoints'] });
-    },
-    onError: (e) => showServerError(e, message),
+    success: t('endpoints.replayed'),
+    invalidate: ['endpoints'],
   });
 
   const statusLabel = (s: DeliveryStatus) => t(`endpoints.status.${s}`);
@@ -103,40 +91,24 @@ export function DeliveriesDrawer({ unit, onClose }: { unit: UnitEndpoint; onClos
           allowClear
           style={{ width: 160 }}
           placeholder={t('common.all')}
-          value={status}
-          onChange={(v) => {
-            setStatus(v || undefined);
-            setPage(1);
-          }}
+          value={list.filters.status}
+          onChange={(v) => list.setFilters({ status: v || undefined })}
           options={(['pending', 'delivered', 'dead'] as const).map((s) => ({
             value: s,
             label: statusLabel(s),
           }))}
           data-testid="deliveries-filter-status"
         />
-        <Button icon={<ReloadOutlined />} onClick={() => void list.refetch()}>
+        <Button icon={<ReloadOutlined />} onClick={() => void list.query.refetch()}>
           {t('common.refresh')}
         </Button>
       </Space>
-      <Table<Delivery>
-        rowKey="id"
+      <PagedTable<Delivery>
+        list={list}
         size="small"
         data-testid="deliveries-table"
-        loading={list.isFetching}
         columns={columns}
-        dataSource={list.data?.items ?? []}
         scroll={{ x: 1000 }}
-        pagination={{
-          current: page,
-          pageSize,
-          total: list.data?.total ?? 0,
-          showSizeChanger: true,
-          showTotal: (total) => t('common.total', { total }),
-          onChange: (p, s) => {
-            setPage(p);
-            setPageSize(s);
-          },
-        }}
       />
     </Drawer>
   );

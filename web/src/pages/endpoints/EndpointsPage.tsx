@@ -3,16 +3,16 @@
  * that is on, the signing secret (set or rotated here, shown once), and what was delivered.
  */
 import { ReloadOutlined } from '@ant-design/icons';
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { App, Badge, Button, Card, Input, Popconfirm, Space, Switch, Table, Tag, Typography } from 'antd';
+import { Badge, Button, Card, Input, Popconfirm, Space, Switch, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import type { ListResult } from '../../api/types';
+import { useSave } from '../../components/FormModal';
 import { formatTime } from '../../components/format';
-import { showServerError } from '../../components/formErrors';
 import { PageContainer } from '../../components/PageContainer';
+import { PagedTable, usePagedList } from '../../components/PagedList';
 import { DeliveriesDrawer } from './DeliveriesDrawer';
 import { EndpointDialog } from './EndpointDialog';
 import { SecretDialog } from './SecretDialog';
@@ -20,22 +20,16 @@ import type { EndpointPutResult, UnitEndpoint } from './types';
 
 export function EndpointsPage() {
   const { t } = useTranslation();
-  const { message } = App.useApp();
-  const qc = useQueryClient();
-  const [q, setQ] = useState('');
-  const [page, setPage] = useState(1);
-  const [pageSize, setPageSize] = useState(20);
   const [editing, setEditing] = useState<UnitEndpoint | null>(null);
   const [secret, setSecret] = useState<{ unit: string; secret: string } | null>(null);
   const [viewing, setViewing] = useState<UnitEndpoint | null>(null);
 
-  const list = useQuery({
-    queryKey: ['endpoints', 'list', q, page, pageSize],
-    queryFn: () => api.get<ListResult<UnitEndpoint>>('/api/endpoints', { q, page, pageSize }),
-    placeholderData: keepPreviousData,
+  const list = usePagedList<ListResult<UnitEndpoint>, { q?: string }>({
+    queryKey: ['endpoints', 'list'],
+    path: '/api/endpoints',
   });
 
-  const put = useMutation({
+  const put = useSave({
     mutationFn: (v: { unit: UnitEndpoint; enabled?: boolean; rotateSecret?: boolean }) => {
       const ep = v.unit.endpoint!;
       return api.put<EndpointPutResult>(`/api/endpoints/${v.unit.orgId}`, {
@@ -45,12 +39,11 @@ export function EndpointsPage() {
         ...(v.rotateSecret ? { rotateSecret: true } : {}),
       });
     },
-    onSuccess: (res) => {
-      void qc.invalidateQueries({ queryKey: ['endpoints'] });
-      void message.success(t('endpoints.saved'));
+    invalidate: ['endpoints'],
+    success: t('endpoints.saved'),
+    onSaved: (res) => {
       if (res.secret) setSecret({ unit: res.orgName, secret: res.secret });
     },
-    onError: (e) => showServerError(e, message),
   });
 
   const columns: ColumnsType<UnitEndpoint> = [
@@ -157,37 +150,21 @@ export function EndpointsPage() {
             allowClear
             style={{ width: 260 }}
             placeholder={t('endpoints.searchUnit')}
-            onSearch={(v) => {
-              setQ(v.trim());
-              setPage(1);
-            }}
+            onSearch={(v) => list.setFilters({ q: v.trim() })}
             data-testid="endpoints-search"
           />
-          <Button icon={<ReloadOutlined />} onClick={() => void list.refetch()}>
+          <Button icon={<ReloadOutlined />} onClick={() => void list.query.refetch()}>
             {t('common.refresh')}
           </Button>
         </Space>
       </Card>
       <Card>
-        <Table<UnitEndpoint>
+        <PagedTable<UnitEndpoint>
+          list={list}
           rowKey="orgId"
-          size="middle"
           data-testid="endpoints-table"
-          loading={list.isFetching}
           columns={columns}
-          dataSource={list.data?.items ?? []}
           scroll={{ x: 1200 }}
-          pagination={{
-            current: page,
-            pageSize,
-            total: list.data?.total ?? 0,
-            showSizeChanger: true,
-            showTotal: (total) => t('common.total', { total }),
-            onChange: (p, s) => {
-              setPage(p);
-              setPageSize(s);
-            },
-          }}
         />
       </Card>
       {editing && (

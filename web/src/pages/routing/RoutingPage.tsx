@@ -1,19 +1,6 @@
 import { HistoryOutlined, PlusOutlined, SearchOutlined } from '@ant-design/icons';
-import { keepPreviousData, useMutation, useQuery } from '@tanstack/react-query';
-import {
-  Alert,
-  App,
-  Button,
-  Card,
-  Descriptions,
-  Form,
-  Input,
-  Select,
-  Space,
-  Table,
-  Tag,
-  Typography,
-} from 'antd';
+import { useMutation } from '@tanstack/react-query';
+import { Alert, App, Button, Card, Descriptions, Form, Input, Select, Space, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -24,6 +11,7 @@ import type { ListResult } from '../../api/types';
 import { formatTime } from '../../components/format';
 import { showServerError } from '../../components/formErrors';
 import { PageContainer } from '../../components/PageContainer';
+import { cleanFilters, PagedTable, usePagedList } from '../../components/PagedList';
 import { useMatterTypes } from '../catalog/api';
 import { AREA_LEVELS, type Resolution, type Rule, TYPE_LEVELS } from './api';
 import { HistoryDrawer } from './HistoryDrawer';
@@ -41,17 +29,13 @@ export function RoutingPage() {
   const { data: me } = useMe();
   const canManage = (me?.permissions.includes('routing:manage') ?? false) && me?.scope.kind !== 'unit';
   const ownDistrict = me?.scope.kind === 'district' ? me.scope.districtCode : undefined;
-  const [filters, setFilters] = useState<Filters>({ active: true });
-  const [page, setPage] = useState(1);
-  const [pageSize, setPageSize] = useState(20);
+  const list = usePagedList<ListResult<Rule>, Filters>({
+    queryKey: ['routing', 'rules'],
+    path: '/api/routing/rules',
+    initialFilters: { active: true },
+  });
   const [dialog, setDialog] = useState<{ mode: 'create' | 'edit' | 'deactivate'; rule?: Rule } | null>(null);
   const [history, setHistory] = useState<{ ruleId?: string; districtCode?: string } | null>(null);
-
-  const list = useQuery({
-    queryKey: ['routing', 'rules', filters, page, pageSize],
-    queryFn: () => api.get<ListResult<Rule>>('/api/routing/rules', { ...filters, page, pageSize }),
-    placeholderData: keepPreviousData,
-  });
 
   const columns: ColumnsType<Rule> = [
     { title: t('routing.district'), dataIndex: 'districtCode', width: 90 },
@@ -135,7 +119,7 @@ export function RoutingPage() {
         <Space>
           <Button
             icon={<HistoryOutlined />}
-            onClick={() => setHistory({ districtCode: filters.districtCode ?? ownDistrict })}
+            onClick={() => setHistory({ districtCode: list.filters.districtCode ?? ownDistrict })}
             data-testid="routing-district-history"
           >
             {t('routing.districtHistoryButton')}
@@ -158,16 +142,8 @@ export function RoutingPage() {
         <Form<Filters>
           layout="inline"
           style={{ marginBottom: 16 }}
-          initialValues={filters}
-          onFinish={(v) => {
-            setFilters({
-              districtCode: v.districtCode || undefined,
-              typeLevel: v.typeLevel || undefined,
-              areaLevel: v.areaLevel || undefined,
-              active: v.active,
-            });
-            setPage(1);
-          }}
+          initialValues={list.filters}
+          onFinish={(v) => list.setFilters(cleanFilters(v))}
           data-testid="routing-filter"
         >
           <Form.Item name="districtCode" label={t('routing.district')}>
@@ -212,26 +188,7 @@ export function RoutingPage() {
             {t('common.search')}
           </Button>
         </Form>
-        <Table<Rule>
-          rowKey="id"
-          size="middle"
-          data-testid="routing-table"
-          loading={list.isFetching}
-          columns={columns}
-          dataSource={list.data?.items ?? []}
-          scroll={{ x: 1100 }}
-          pagination={{
-            current: page,
-            pageSize,
-            total: list.data?.total ?? 0,
-            showSizeChanger: true,
-            showTotal: (total) => t('common.total', { total }),
-            onChange: (p, s) => {
-              setPage(p);
-              setPageSize(s);
-            },
-          }}
-        />
+        <PagedTable<Rule> list={list} data-testid="routing-table" columns={columns} scroll={{ x: 1100 }} />
       </Card>
       {dialog && <RuleDialog mode={dialog.mode} rule={dialog.rule} onClose={() => setDialog(null)} />}
       {history && <HistoryDrawer {...history} onClose={() => setHistory(null)} />}
