@@ -7,12 +7,15 @@ import { useTranslation } from 'react-i18next';
 import { BrowserRouter, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router';
 import { isApiError, setUnauthorizedHandler } from './api/client';
 import { useMe } from './api/queries';
-import { AppLayout } from './layout/AppLayout';
+import { lazyPage } from './components/lazyPage';
 import { MENU_ITEMS, menuFor } from './menu';
 import { MobileEntry } from './mobile';
-import { CaseDetailPage } from './pages/cases/CaseDetailPage';
-import { LoginPage } from './pages/LoginPage';
-import { NotFoundPage } from './pages/NotFoundPage';
+
+// The login page loads only itself; the shell (menu, header) and each page come when needed.
+const LoginPage = lazyPage(() => import('./pages/LoginPage'), 'LoginPage');
+const AppLayout = lazyPage(() => import('./layout/AppLayout'), 'AppLayout');
+const CaseDetailPage = lazyPage(() => import('./pages/cases/CaseDetailPage'), 'CaseDetailPage');
+const NotFoundPage = lazyPage(() => import('./pages/NotFoundPage'), 'NotFoundPage');
 
 const queryClient = new QueryClient({
   defaultOptions: {

@@ -15,20 +15,24 @@ import {
   TeamOutlined,
 } from '@ant-design/icons';
 import type { ReactNode } from 'react';
-import { ApiKeysPage } from './pages/ApiKeysPage';
-import { AuditPage } from './pages/AuditPage';
-import { CalendarPage } from './pages/calendar/CalendarPage';
-import { CasesPage } from './pages/cases/CasesPage';
-import { CatalogPage } from './pages/catalog/CatalogPage';
-import { ComponentsPage } from './pages/components/ComponentsPage';
-import { DashboardPage } from './pages/DashboardPage';
-import { EndpointsPage } from './pages/endpoints/EndpointsPage';
-import { ImportsPage } from './pages/imports/ImportsPage';
-import { IntakePage } from './pages/intake/IntakePage';
+import { lazyPage } from './components/lazyPage';
+// The map page is already a small shell that loads MapLibre and the map on first visit.
 import { MapPage } from './pages/map';
-import { OrgsPage } from './pages/OrgsPage';
-import { RoutingPage } from './pages/routing/RoutingPage';
-import { UsersPage } from './pages/UsersPage';
+
+// Each page is its own chunk, loaded on first visit (the login page and the shell do not carry them).
+const ApiKeysPage = lazyPage(() => import('./pages/ApiKeysPage'), 'ApiKeysPage');
+const AuditPage = lazyPage(() => import('./pages/AuditPage'), 'AuditPage');
+const CalendarPage = lazyPage(() => import('./pages/calendar/CalendarPage'), 'CalendarPage');
+const CasesPage = lazyPage(() => import('./pages/cases/CasesPage'), 'CasesPage');
+const CatalogPage = lazyPage(() => import('./pages/catalog/CatalogPage'), 'CatalogPage');
+const ComponentsPage = lazyPage(() => import('./pages/components/ComponentsPage'), 'ComponentsPage');
+const DashboardPage = lazyPage(() => import('./pages/DashboardPage'), 'DashboardPage');
+const EndpointsPage = lazyPage(() => import('./pages/endpoints/EndpointsPage'), 'EndpointsPage');
+const ImportsPage = lazyPage(() => import('./pages/imports/ImportsPage'), 'ImportsPage');
+const IntakePage = lazyPage(() => import('./pages/intake/IntakePage'), 'IntakePage');
+const OrgsPage = lazyPage(() => import('./pages/OrgsPage'), 'OrgsPage');
+const RoutingPage = lazyPage(() => import('./pages/routing/RoutingPage'), 'RoutingPage');
+const UsersPage = lazyPage(() => import('./pages/UsersPage'), 'UsersPage');
 
 export interface MenuItemDef {
   /** The key the server sends in `me.menu`. */
