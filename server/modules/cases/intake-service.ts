@@ -20,7 +20,7 @@ import { toCaseSummary } from './dto.ts';
 import { sendNotifications } from './effects.ts';
 import { canReport } from './policy.ts';
 import * as repo from './repository.ts';
-import type { ReportCreateT } from './schemas.ts';
+import type { OwnReportDto, OwnReportListQueryT, ReportCreateT } from './schemas.ts';
 import { refreshCurrent, startStage } from './stages.ts';
 import { suggestMatterTypes } from './suggest.ts';
 import { caseFile, report } from './tables.ts';
@@ -236,18 +236,19 @@ export async function duplicateCandidates(
 }
 
 /**
- * A submitter follows their own report (a citizen through the public app's key, an inspector
- * through the PWA): where it stands now, also when it was merged into another case.
+ * A submitter follows their own reports (a citizen through the public app's key, an inspector
+ * through the PWA): where each stands now, also when it was merged into another case. "Own" is
+ * the submitter the report was made as (`submitterOf`): a user sees what they reported from any
+ * device; an API key what was reported with that key (not other keys of its organisation). The
+ * case's scope does not matter here: the submitter sees only the public part of the case.
  */
-export async function getOwnReport(db: Db, ctx: RequestContext, reportId: string) {
-  const [r] = await db.select().from(report).where(eq(report.id, reportId));
-  if (!r || r.submitter !== submitterOf(ctx.actor)) {
-    throw new AppError('NOT_FOUND', { zh: `上报不存在：${reportId}`, en: `Report not found: ${reportId}` });
-  }
-  const c = (await repo.findCase(db, r.caseId))!;
+function toOwnReport(r: repo.ReportRow, c: repo.OwnCaseFields): OwnReportDto {
   return {
     reportId: r.id,
     createdAt: r.createdAt.toISOString(),
+    channel: r.channel,
+    description: r.description,
+    photos: r.photos,
     merged: r.merged,
     case: {
       id: c.id,
@@ -257,4 +258,21 @@ export async function getOwnReport(db: Db, ctx: RequestContext, reportId: string
       updatedAt: c.updatedAt.toISOString(),
     },
   };
+}
+
+export async function getOwnReport(db: Db, ctx: RequestContext, reportId: string) {
+  const [r] = await db.select().from(report).where(eq(report.id, reportId));
+  if (!r || r.submitter !== submitterOf(ctx.actor)) {
+    throw new AppError('NOT_FOUND', { zh: `上报不存在：${reportId}`, en: `Report not found: ${reportId}` });
+  }
+  const c = (await repo.findCase(db, r.caseId))!;
+  return toOwnReport(r, c);
+}
+
+/** The caller's own reports, newest first, each with its case's state now. */
+export async function listOwnReports(db: Db, ctx: RequestContext, q: OwnReportListQueryT) {
+  const page = q.page ?? 1;
+  const pageSize = q.pageSize ?? 20;
+  const { rows, total } = await repo.reportsOfSubmitter(db, submitterOf(ctx.actor), page, pageSize);
+  return { items: rows.map((x) => toOwnReport(x.r, x.c)), total, page, pageSize };
 }

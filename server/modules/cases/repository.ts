@@ -82,6 +82,40 @@ export async function reportsOfCase(db: Db, caseId: string) {
   return db.select().from(report).where(eq(report.caseId, caseId)).orderBy(asc(report.createdAt));
 }
 
+/** What a submitter may see of a report's case. */
+export type OwnCaseFields = Pick<CaseRow, 'id' | 'code' | 'state' | 'closedAt' | 'updatedAt'>;
+
+/** One submitter's reports with their cases, newest first (the submitter leads the unique index). */
+export async function reportsOfSubmitter(
+  db: Db,
+  submitter: string,
+  page: number,
+  pageSize: number,
+): Promise<{ rows: { r: ReportRow; c: OwnCaseFields }[]; total: number }> {
+  const where = eq(report.submitter, submitter);
+  const [rows, [{ n }]] = await Promise.all([
+    db
+      .select({
+        r: report,
+        c: {
+          id: caseFile.id,
+          code: caseFile.code,
+          state: caseFile.state,
+          closedAt: caseFile.closedAt,
+          updatedAt: caseFile.updatedAt,
+        },
+      })
+      .from(report)
+      .innerJoin(caseFile, eq(caseFile.id, report.caseId))
+      .where(where)
+      .orderBy(desc(report.createdAt), desc(report.id))
+      .limit(pageSize)
+      .offset((page - 1) * pageSize),
+    db.select({ n: count() }).from(report).where(where),
+  ]);
+  return { rows, total: Number(n) };
+}
+
 export async function stagesOfCase(db: Db, caseId: string) {
   return db.select().from(caseStage).where(eq(caseStage.caseId, caseId)).orderBy(asc(caseStage.startedAt));
 }

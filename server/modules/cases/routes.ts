@@ -6,7 +6,7 @@ import { commonErrors, IdParams } from '../../platform/schemas.ts';
 import type { App } from '../../platform/types.ts';
 import { act } from './action-service.ts';
 import type { Spatial } from './intake-service.ts';
-import { createReport, duplicateCandidates, getOwnReport } from './intake-service.ts';
+import { createReport, duplicateCandidates, getOwnReport, listOwnReports } from './intake-service.ts';
 import { PHOTO_MAX_BYTES, readPhoto, storePhoto } from './photos.ts';
 import { getCase, listCases } from './query-service.ts';
 import {
@@ -16,6 +16,9 @@ import {
   CaseListQuery,
   CaseSummary,
   DuplicateQuery,
+  OwnReport,
+  OwnReportList,
+  OwnReportListQuery,
   ReportCreate,
 } from './schemas.ts';
 
@@ -77,6 +80,22 @@ export const caseRoutes = (spatial: Spatial) =>
     );
 
     app.get(
+      '/api/reports/mine',
+      {
+        config: { operation: 'reports.mine' },
+        schema: {
+          tags: ['cases'],
+          summary: 'Your own reports / 我的上报',
+          description:
+            "The reports the caller submitted, newest first, each with its case's state now. A user sees what they reported from any device; an API key what was reported with that key. Nobody sees another submitter's reports.",
+          querystring: OwnReportListQuery,
+          response: { 200: OwnReportList, ...commonErrors },
+        },
+      },
+      (request) => listOwnReports(app.db, request.ctx, request.query),
+    );
+
+    app.get(
       '/api/reports/:id',
       {
         config: { operation: 'reports.get' },
@@ -84,7 +103,7 @@ export const caseRoutes = (spatial: Spatial) =>
           tags: ['cases'],
           summary: 'Follow your own report / 查询本人上报进度',
           params: IdParams,
-          response: { 200: Type.Any(), ...commonErrors },
+          response: { 200: OwnReport, ...commonErrors },
         },
       },
       (request) => getOwnReport(app.db, request.ctx, request.params.id),

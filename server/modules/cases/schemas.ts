@@ -148,6 +148,34 @@ export const CaseListQuery = Type.Object(
 );
 export type CaseListQueryT = Static<typeof CaseListQuery>;
 
+/**
+ * A report as its submitter follows it: what they sent, and where its case stands now (the
+ * public part of the case only: code, state, when it closed). The same shape for one report
+ * (GET /api/reports/:id) and for the list (GET /api/reports/mine).
+ */
+export const OwnReport = Type.Object({
+  reportId: Type.String({ format: 'uuid' }),
+  createdAt: Time,
+  channel: ChannelT,
+  description: Str,
+  photos: Type.Array(Str),
+  /** True when the report joined an open case of the same type nearby (or was merged later). */
+  merged: Type.Boolean(),
+  case: Type.Object({
+    id: Type.String({ format: 'uuid' }),
+    code: Str,
+    state: StringEnum(CASE_STATES),
+    closedAt: Nullable(Time),
+    updatedAt: Time,
+  }),
+});
+export type OwnReportDto = Static<typeof OwnReport>;
+
+export const OwnReportList = Page(OwnReport);
+
+export const OwnReportListQuery = Type.Object({ ...PageQuery }, { additionalProperties: false });
+export type OwnReportListQueryT = Static<typeof OwnReportListQuery>;
+
 export const DuplicateQuery = Type.Object(
   {
     lng: Type.Number({ minimum: -180, maximum: 180 }),

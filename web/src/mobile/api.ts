@@ -88,9 +88,13 @@ export interface ReportResult {
   suggestions: unknown;
 }
 
+/** A report as its submitter follows it (GET /api/reports/:id, the items of GET /api/reports/mine). */
 export interface OwnReport {
   reportId: string;
   createdAt: string;
+  channel: string;
+  description: string;
+  photos: string[];
   merged: boolean;
   case: { id: string; code: string; state: string; closedAt: string | null; updatedAt: string };
 }

@@ -1,14 +1,56 @@
-import { useQuery } from '@tanstack/react-query';
-import { Empty, Tag } from 'antd';
-import { useEffect, useState } from 'react';
+import { ReloadOutlined } from '@ant-design/icons';
+import { useInfiniteQuery } from '@tanstack/react-query';
+import { Alert, Button, Empty, Spin, Tag } from 'antd';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatChina } from '../../components/china-time';
-import { cachedGet, type OwnReport } from '../api';
+import { cachedGet, type ListResult, type OwnReport } from '../api';
 import { useMobile } from '../MobileApp';
 import { listSent, type ReportItem, type SentReport, subscribe } from '../outbox';
 import { StateTag } from '../parts';
 
-/** 我的上报: what this inspector reported from this device — waiting to be sent, or sent with its case's state now. */
+const PAGE_SIZE = 30;
+
+/** One line of the list: a report the server knows (with its case's state now) or one this phone sent. */
+interface Row {
+  key: string;
+  reportId: string;
+  code: string;
+  state: string | null;
+  merged: boolean;
+  description: string;
+  createdAt: string;
+  photoCount: number;
+}
+
+const fromServer = (r: OwnReport): Row => ({
+  key: r.reportId,
+  reportId: r.reportId,
+  code: r.case.code,
+  state: r.case.state,
+  merged: r.merged,
+  description: r.description,
+  createdAt: r.createdAt,
+  photoCount: r.photos.length,
+});
+
+const fromPhone = (s: SentReport): Row => ({
+  key: s.idempotencyKey,
+  reportId: s.reportId,
+  code: s.caseCode,
+  state: null,
+  merged: s.merged,
+  description: s.description,
+  createdAt: s.createdAt,
+  photoCount: s.photoCount,
+});
+
+/**
+ * 我的上报: everything this inspector reported, from any phone — the server's list
+ * (GET /api/reports/mine, newest first, each with its case's state now; the last answer kept for
+ * offline use) merged with the reports still waiting in this phone's outbox and those this phone
+ * sent that the loaded list does not show yet (sent while the list was offline, say).
+ */
 export function MyReportsPage() {
   const { t } = useTranslation();
   const { me, items } = useMobile();
@@ -18,26 +60,71 @@ export function MyReportsPage() {
     load();
     return subscribe(load);
   }, [me.user.id]);
-  const status = useQuery({
-    queryKey: ['mobile', 'data', 'ownReports', me.user.id, sent.map((s) => s.reportId).join(',')],
-    queryFn: async () => {
-      const out = new Map<string, OwnReport>();
-      const res = await Promise.allSettled(
-        sent.slice(0, 50).map((s) => cachedGet<OwnReport>(me.user.id, `/api/reports/${s.reportId}`)),
-      );
-      for (const r of res) if (r.status === 'fulfilled') out.set(r.value.data.reportId, r.value.data);
-      return out;
-    },
-    enabled: sent.length > 0,
+  const q = useInfiniteQuery({
+    queryKey: ['mobile', 'data', 'myReports', me.user.id],
+    queryFn: ({ pageParam }) =>
+      cachedGet<ListResult<OwnReport>>(me.user.id, '/api/reports/mine', {
+        page: pageParam,
+        pageSize: PAGE_SIZE,
+      }),
+    initialPageParam: 1,
+    getNextPageParam: (last) =>
+      last.data.page * last.data.pageSize < last.data.total ? last.data.page + 1 : undefined,
   });
+
+  const server = (q.data?.pages ?? []).flatMap((p) => p.data.items);
+  const known = new Set(server.map((r) => r.reportId));
+  const oldest = server.at(-1)?.createdAt;
+  const complete = !!q.data && !q.hasNextPage;
+  // What this phone sent and the list lacks: shown unless it belongs to a page not loaded yet.
+  const unlisted = sent.filter(
+    (s) => !known.has(s.reportId) && (!q.data || complete || !oldest || s.createdAt >= oldest),
+  );
+
+  // A report the outbox just sent: ask the server once for the list with it (and its state).
+  const asked = useRef(new Set<string>());
+  const { refetch } = q;
+  const fresh = q.data ? unlisted.filter((s) => !asked.current.has(s.reportId)) : [];
+  useEffect(() => {
+    if (fresh.length === 0) return;
+    for (const s of fresh) asked.current.add(s.reportId);
+    void refetch();
+  }, [fresh, refetch]);
+
+  const rows = [...server.map(fromServer), ...unlisted.map(fromPhone)].sort((a, b) =>
+    b.createdAt.localeCompare(a.createdAt),
+  );
   const waiting = items.filter((i): i is ReportItem => i.kind === 'report');
+  const offlinePage = q.data?.pages.find((p) => p.offline);
 
   return (
     <div data-testid="m-reports">
       <div className="m-page-head">
         <h1>{t('mobile.reports.title')}</h1>
+        <Button
+          type="text"
+          icon={<ReloadOutlined spin={q.isFetching} />}
+          onClick={() => void q.refetch()}
+          aria-label={t('mobile.refresh')}
+          className="m-icon-btn"
+          data-testid="m-reports-refresh"
+        />
       </div>
-      {waiting.length === 0 && sent.length === 0 && (
+      {offlinePage && (
+        <Alert
+          type="warning"
+          showIcon
+          className="m-alert"
+          title={t('mobile.staleData', { time: formatChina(offlinePage.at, 'MM-DD HH:mm') })}
+        />
+      )}
+      {q.error && !q.data && <Alert type="error" showIcon className="m-alert" title={q.error.message} />}
+      {q.isPending && waiting.length === 0 && rows.length === 0 && (
+        <div className="m-center">
+          <Spin />
+        </div>
+      )}
+      {!q.isPending && waiting.length === 0 && rows.length === 0 && (
         <Empty description={t('mobile.reports.empty')} style={{ marginTop: 48 }} />
       )}
       <ul className="m-list">
@@ -53,28 +140,38 @@ export function MyReportsPage() {
             {i.error && <div className="m-error">{i.error}</div>}
           </li>
         ))}
-        {sent.map((s) => {
-          const now = status.data?.get(s.reportId);
-          return (
-            <li key={s.idempotencyKey} className="m-item" data-testid="m-report-item" data-status="sent">
-              <div className="m-item-top">
-                <span className="m-code">{now?.case.code ?? s.caseCode}</span>
-                {now ? (
-                  <StateTag state={now.case.state} />
-                ) : (
-                  <Tag color="green">{t('mobile.reports.sent')}</Tag>
-                )}
-                {s.merged && <Tag>{t('mobile.reports.merged')}</Tag>}
-              </div>
-              <div className="m-item-desc">{s.description}</div>
-              <div className="m-item-meta">
-                {formatChina(s.createdAt, 'YYYY-MM-DD HH:mm')}
-                {s.photoCount > 0 ? ` · ${t('mobile.reports.photos', { n: s.photoCount })}` : ''}
-              </div>
-            </li>
-          );
-        })}
+        {rows.map((r) => (
+          <li
+            key={r.key}
+            className="m-item"
+            data-testid="m-report-item"
+            data-status="sent"
+            data-report-id={r.reportId}
+          >
+            <div className="m-item-top">
+              <span className="m-code">{r.code}</span>
+              {r.state ? <StateTag state={r.state} /> : <Tag color="green">{t('mobile.reports.sent')}</Tag>}
+              {r.merged && <Tag>{t('mobile.reports.merged')}</Tag>}
+            </div>
+            <div className="m-item-desc">{r.description}</div>
+            <div className="m-item-meta">
+              {formatChina(r.createdAt, 'YYYY-MM-DD HH:mm')}
+              {r.photoCount > 0 ? ` · ${t('mobile.reports.photos', { n: r.photoCount })}` : ''}
+            </div>
+          </li>
+        ))}
       </ul>
+      {q.hasNextPage && (
+        <Button
+          block
+          size="large"
+          loading={q.isFetchingNextPage}
+          onClick={() => void q.fetchNextPage()}
+          data-testid="m-reports-more"
+        >
+          {t('mobile.reports.more')}
+        </Button>
+      )}
     </div>
   );
 }
