@@ -169,6 +169,11 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
     const isApi =
       url.startsWith('/api/') || url === '/api' || url.startsWith('/ogc') || url.startsWith('/tiles');
     if (!isApi && serveWeb && request.method === 'GET') {
+      // The inspectors' app lives at /m/, its service worker's scope (/m would also take /map…).
+      if (url === '/m') {
+        const query = request.url.slice(url.length);
+        return reply.header('cache-control', 'public, max-age=2592000').redirect(`/m/${query}`, 301);
+      }
       // Client-side routes (/users, /audit …) all load the single-page app.
       indexHtml ??= fs.readFileSync(path.join(WEB_DIST, 'index.html'), 'utf8');
       return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(indexHtml);

@@ -1,14 +1,41 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 const apiTarget = process.env.CITYOPS_API_URL ?? 'http://127.0.0.1:8600';
 
+/**
+ * Stamps the service worker (public/sw.js, copied as is) with an id of this build: a hash of the
+ * emitted file names (content-hashed) and assets. A new build thus changes the worker's bytes, so
+ * browsers install it and it drops the caches of the builds before (see sw.js, `activate`).
+ */
+function serviceWorkerBuildId(): Plugin {
+  return {
+    name: 'cityops-sw-build-id',
+    apply: 'build',
+    writeBundle(options, bundle) {
+      const hash = createHash('sha256');
+      for (const name of Object.keys(bundle).sort()) {
+        const out = bundle[name];
+        hash.update(name);
+        if (out.type === 'asset') hash.update(out.source);
+      }
+      const file = path.join(options.dir ?? path.join(root, 'dist'), 'sw.js');
+      if (!fs.existsSync(file)) return;
+      const src = fs.readFileSync(file, 'utf8');
+      fs.writeFileSync(file, src.replaceAll('__CITYOPS_BUILD__', hash.digest('hex').slice(0, 12)));
+    },
+  };
+}
+
 export default defineConfig({
   root,
   base: '/',
-  plugins: [react()],
+  plugins: [react(), serviceWorkerBuildId()],
   build: {
     outDir: 'dist',
     emptyOutDir: true,

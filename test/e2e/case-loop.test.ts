@@ -321,7 +321,7 @@ async function caseLoop(base: string) {
     await m.getByTestId('m-login-username').fill('haishu.inspector');
     await m.getByTestId('m-login-password').fill(DEMO_PASSWORD);
     await m.getByTestId('m-login-submit').click();
-    await m.waitForURL(`${base}/m`);
+    await m.waitForURL(`${base}/m/`);
     const task = m.locator(`[data-testid="m-task"][data-case-id="${caseId}"]`);
     await task.waitFor();
     expect(await task.getByTestId('m-task-kind').textContent()).toBe(zhCN.mobile.taskKind.check);
@@ -369,15 +369,26 @@ async function caseLoop(base: string) {
     expect((await stateOf(leader.page, caseId)).state).toBe('closed');
     await shot(leader.page, `${SHOT}14-leader-closed`);
 
-    // 8. The service worker took over /m and cached the app shell.
+    // 8. The service worker took over /m/ (not /map…) and cached the app shell in caches named
+    // after this build; /m redirects to /m/.
     const sw = await m.evaluate(async () => {
       const reg = await navigator.serviceWorker.ready;
-      const shell = await caches.match('/m');
+      const shell = await caches.match('/m/');
       const keys = await caches.keys();
-      return { scope: reg.scope, active: !!reg.active, shell: !!shell, keys };
+      const regs = (await navigator.serviceWorker.getRegistrations()).map((r) => r.scope);
+      return { scope: reg.scope, active: !!reg.active, shell: !!shell, keys, regs };
     });
-    expect(sw).toMatchObject({ scope: `${base}/m`, active: true, shell: true });
-    expect(sw.keys.some((k) => k.startsWith('cityops-m-assets'))).toBe(true);
+    expect(sw).toMatchObject({ scope: `${base}/m/`, active: true, shell: true, regs: [`${base}/m/`] });
+    expect(sw.keys.filter((k) => k.startsWith('cityops-m-')).sort()).toEqual([
+      expect.stringMatching(/^cityops-m-assets-[0-9a-f]{12}$/),
+      expect.stringMatching(/^cityops-m-shell-[0-9a-f]{12}$/),
+    ]);
+    const bare = await m.request.get(`${base}/m?from=bookmark`, { maxRedirects: 0 });
+    expect([bare.status(), bare.headers().location]).toEqual([301, '/m/?from=bookmark']);
+    const desktop = await phone.newPage();
+    await desktop.goto(`${base}/map`);
+    expect(await desktop.evaluate(() => navigator.serviceWorker.controller)).toBeNull();
+    await desktop.close();
 
     // 9. Offline: the inspector reports a problem; it waits in the outbox.
     const offlineText = `井盖松动，行人经过有响声（离线上报 ${Date.now().toString(36)}）`;
@@ -453,6 +464,21 @@ async function caseLoop(base: string) {
     await mine.waitFor();
     await expect.poll(() => mine.getByTestId('m-state').getAttribute('data-state')).toBe('reported');
     await shot(m, `${SHOT}19-m-my-reports`);
+    // On a new phone the inspector finds the report in 我的上报 too: the list comes from the server.
+    const phone2 = await browser.newContext({ ...PHONE, locale: 'zh-CN' });
+    const m2 = await newPage(phone2, 'inspector');
+    await m2.goto(`${base}/m/login`);
+    await m2.getByTestId('m-login-username').fill('haishu.inspector');
+    await m2.getByTestId('m-login-password').fill(DEMO_PASSWORD);
+    await m2.getByTestId('m-login-submit').click();
+    await m2.waitForURL(`${base}/m/`);
+    await m2.getByTestId('m-tab-reports').click();
+    const history = m2
+      .locator('[data-testid="m-report-item"][data-status="sent"]')
+      .filter({ hasText: offlineText });
+    await history.waitFor();
+    expect(await history.getByTestId('m-state').getAttribute('data-state')).toBe('reported');
+    await phone2.close();
 
     // 11. A conflict: offline, the inspector fixes the new report on the spot (自处置); meanwhile the
     // acceptor accepts it. Back online the server refuses the stale action (409) and the phone
@@ -499,7 +525,7 @@ async function caseLoop(base: string) {
     // 12. The app opens again without a network: the service worker serves the shell and its
     // assets, the last answers of the API come from the phone's own store.
     await phone.setOffline(true);
-    await m.goto(`${base}/m`);
+    await m.goto(`${base}/m/`);
     await m.getByTestId('m-tasks').waitFor();
     await m.getByTestId('m-offline').waitFor();
     expect(await m.getByTestId('m-user').textContent()).toContain('海曙区');

@@ -1,20 +1,29 @@
 /*
- * Service worker of the inspector's mobile app (/m). Plain JS, no CDN, no library.
+ * Service worker of the inspector's mobile app (/m/). Plain JS, no CDN, no library.
  *
- * - The app shell (the /m page, its hashed scripts and styles, the manifest and icons) is cached
+ * - Scope `/m/` (not `/m`, which would also take the desktop app's `/map…` pages). The server
+ *   redirects `/m` to `/m/`. A worker still registered under the old scope `/m` unregisters
+ *   itself when this version reaches it, and the page unregisters it too (sw-register.ts).
+ * - The caches carry the build's id (stamped into this file by the Vite build, web/vite.config.ts):
+ *   a new build installs a new worker, whose `activate` deletes the caches of every older build.
+ *   Photo thumbnails are content-addressed, so they are kept across builds (the oldest trimmed).
+ * - The app shell (the /m/ page, its hashed scripts and styles, the manifest and icons) is cached
  *   when the worker installs; the page also sends the assets it loaded (lazy chunks) to be cached.
  * - /assets/* (content-hashed by Vite): cache first, stored on first fetch.
- * - Navigations to /m and /m/...: network first (a new build is picked up at once), the cached
- *   shell when there is no network.
+ * - Navigations to /m/...: network first (a new build is picked up at once), the cached shell
+ *   when there is no network.
  * - Photo thumbnails (/api/photos/<sha256>/thumb, immutable): cache first.
  * - Everything else — the API in particular — is not touched: reports and actions made offline go
  *   to the app's own outbox (IndexedDB), never to a cache.
  */
-const VERSION = 'v1';
-const SHELL = `cityops-m-shell-${VERSION}`;
-const ASSETS = 'cityops-m-assets';
+const BUILD = '__CITYOPS_BUILD__';
+const PREFIX = 'cityops-';
+const SHELL = `cityops-m-shell-${BUILD}`;
+const ASSETS = `cityops-m-assets-${BUILD}`;
 const PHOTOS = 'cityops-photos';
-const SHELL_URL = '/m';
+const PHOTOS_KEPT = 300;
+const SCOPE_PATH = '/m/';
+const SHELL_URL = '/m/';
 const STATIC = [
   '/manifest.webmanifest',
   '/icons/icon-192.png',
@@ -23,7 +32,10 @@ const STATIC = [
   '/icons/icon.svg',
 ];
 
-const isMobilePath = (p) => p === '/m' || p.startsWith('/m/');
+/** False in a worker left registered under an older scope (`/m`): it only unregisters itself. */
+const inScope = new URL(self.registration.scope).pathname === SCOPE_PATH;
+
+const isMobilePath = (p) => p.startsWith(SCOPE_PATH);
 
 /** The hashed files the shell page references (scripts, styles, preloads). */
 function assetsOf(html) {
@@ -48,15 +60,33 @@ async function cacheShell() {
 }
 
 self.addEventListener('install', (event) => {
+  if (!inScope) {
+    self.skipWaiting();
+    return;
+  }
   event.waitUntil(cacheShell().then(() => self.skipWaiting()));
 });
+
+/** Keeps the newest thumbnails only (a cache lists its entries in the order they were stored). */
+async function trimPhotos() {
+  const cache = await caches.open(PHOTOS);
+  const keys = await cache.keys();
+  for (const req of keys.slice(0, Math.max(0, keys.length - PHOTOS_KEPT))) await cache.delete(req);
+}
 
 self.addEventListener('activate', (event) => {
   event.waitUntil(
     (async () => {
-      for (const name of await caches.keys()) {
-        if (name.startsWith('cityops-m-shell-') && name !== SHELL) await caches.delete(name);
+      if (!inScope) {
+        await self.registration.unregister();
+        return;
       }
+      // Every cache of an older build (and of the unversioned first release) goes.
+      for (const name of await caches.keys()) {
+        if (name.startsWith(PREFIX) && name !== SHELL && name !== ASSETS && name !== PHOTOS)
+          await caches.delete(name);
+      }
+      await trimPhotos();
       await self.clients.claim();
     })(),
   );
@@ -64,7 +94,7 @@ self.addEventListener('activate', (event) => {
 
 self.addEventListener('message', (event) => {
   const data = event.data;
-  if (data?.type !== 'cache-urls' || !Array.isArray(data.urls)) return;
+  if (!inScope || data?.type !== 'cache-urls' || !Array.isArray(data.urls)) return;
   event.waitUntil(
     (async () => {
       const assets = await caches.open(ASSETS);
@@ -108,7 +138,7 @@ async function shellNetworkFirst(request) {
 
 self.addEventListener('fetch', (event) => {
   const request = event.request;
-  if (request.method !== 'GET') return;
+  if (!inScope || request.method !== 'GET') return;
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
   if (request.mode === 'navigate') {

@@ -59,6 +59,10 @@ export default function MobileApp() {
     };
   }, []);
   useEffect(() => {
+    // The app lives at /m/ (the service worker's scope); the server redirects /m, the dev server does not.
+    if (window.location.pathname === '/m') void navigate(`/m/${window.location.search}`, { replace: true });
+  }, [navigate]);
+  useEffect(() => {
     setMobileUnauthorized(() => {
       if (!window.location.pathname.startsWith('/m/login')) void navigate('/m/login', { replace: true });
     });
@@ -221,11 +225,11 @@ function Shell({ me }: { me: Me }) {
           <Route path="report" element={<ReportPage />} />
           <Route path="reports" element={<MyReportsPage />} />
           <Route path="outbox" element={<OutboxPage />} />
-          <Route path="*" element={<Navigate to="/m" replace />} />
+          <Route path="*" element={<Navigate to="/m/" replace />} />
         </Routes>
       </main>
       <nav className="m-tabs">
-        <NavLink to="/m" end className="m-tab" data-testid="m-tab-tasks">
+        <NavLink to="/m/" end className="m-tab" data-testid="m-tab-tasks">
           <UnorderedListOutlined />
           <span>{t('mobile.tabs.tasks')}</span>
         </NavLink>

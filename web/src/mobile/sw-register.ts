@@ -1,11 +1,22 @@
+/** The worker's scope: `/m/`, so that it never takes the desktop app's `/map…` pages. */
+export const SW_SCOPE = '/m/';
+
+/** A registration under the first release's scope `/m` (it also matched `/map…`): removed. */
+async function dropOldScope(): Promise<void> {
+  const regs = await navigator.serviceWorker.getRegistrations();
+  const old = `${location.origin}/m`;
+  await Promise.all(regs.filter((r) => r.scope === old).map((r) => r.unregister()));
+}
+
 /**
- * Registers web/public/sw.js for the /m app and hands it the hashed assets this page loaded
+ * Registers web/public/sw.js for the /m/ app and hands it the hashed assets this page loaded
  * (lazy chunks included), so the whole app opens again without a network.
  */
 export function registerServiceWorker(): void {
   if (!('serviceWorker' in navigator) || !window.isSecureContext) return;
+  void dropOldScope().catch(() => undefined);
   void navigator.serviceWorker
-    .register('/sw.js', { scope: '/m' })
+    .register('/sw.js', { scope: SW_SCOPE })
     .then(() => navigator.serviceWorker.ready)
     .then((reg) => {
       const urls = performance

@@ -26,7 +26,7 @@ export function MobileLoginPage() {
       qc.setQueryData(['me'], res.user);
       await putSnapshot('me', res.user).catch(() => undefined);
       if (isAppLocale(res.user.user.locale)) await setLocale(res.user.user.locale);
-      void navigate('/m', { replace: true });
+      void navigate('/m/', { replace: true });
     },
   });
   return (

@@ -65,7 +65,7 @@ export function TaskPage() {
             type="primary"
             size="large"
             className="m-big"
-            onClick={() => void navigate('/m')}
+            onClick={() => void navigate('/m/')}
             data-testid="m-back-to-tasks"
           >
             {t('mobile.task.backToList')}
@@ -82,7 +82,7 @@ export function TaskPage() {
           type="text"
           icon={<ArrowLeftOutlined />}
           className="m-icon-btn"
-          onClick={() => void navigate('/m')}
+          onClick={() => void navigate('/m/')}
           aria-label={t('mobile.back')}
         />
         <h1 className="m-code-title">{c.code}</h1>
