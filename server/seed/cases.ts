@@ -14,6 +14,16 @@
  * is written already fired, with its stage mark and its `case.stage_warning`/`case.stage_overdue`
  * event at that time; a running stage's future timers are written pending. So nothing piles up for
  * the sweeper at first start. (Timers a stopped stage withdrew are not written: they never fire.)
+ *
+ * Photos: with a DATA_DIR (every real start) two pictures per matter type are drawn and stored
+ * through the upload path (seed/photos.ts); inspectors' reports and half of the app/web reports
+ * carry the scene, and every step the transition table asks a photo for (verification,
+ * self-disposal, feedback, check) names the scene or the after picture in its event.
+ *
+ * Inbox: for the cases still open, the notifications the live loop would have written on the way
+ * (intake → acceptors, each transition's `notify` effect, each fired warning/overdue timer), to the
+ * same recipients (effects.ts `recipientsOf`) at the time of their cause. One the case has since
+ * moved past (someone acted on it afterwards) is marked read at that moment; the rest are unread.
  */
 import { and, eq, sql } from 'drizzle-orm';
 import { DEMO_DISTRICTS } from '../../common/identity.ts';
@@ -21,6 +31,7 @@ import {
   type CaseAction,
   type CaseState,
   type Effect,
+  type Notify,
   type Stage,
   transition,
   type WorkflowInput,
@@ -30,6 +41,8 @@ import type { event } from '../modules/audit/tables.ts';
 import type { TimeUnit, WorkCalendar } from '../modules/calendar/core/index.ts';
 import { loadClock } from '../modules/cases/clock.ts';
 import type { CaseSettings } from '../modules/cases/config.ts';
+import { notificationRows, type RecipientCache, recipientsOf } from '../modules/cases/effects.ts';
+import type { CaseRow } from '../modules/cases/repository.ts';
 import {
   type Channel,
   caseCodeSeq,
@@ -49,6 +62,7 @@ import { recordEvent } from '../platform/audit.ts';
 import type { RequestContext } from '../platform/context.ts';
 import type { Db } from '../platform/db.ts';
 import { DEMO_UNITS, demoOrgs } from './demo-orgs.ts';
+import { type DemoPhotos, NO_PHOTOS, seedDemoPhotos } from './photos.ts';
 
 export const DEFAULT_DEMO_CASES = 3_000;
 const DAY = 86_400_000;
@@ -231,6 +245,7 @@ interface World {
   cityUnit: (not: string | null) => string;
   /** Unit id → demo key (its handler account is `unit.<key>`). */
   unitKeyOf: Map<string, string>;
+  photos: DemoPhotos;
 }
 
 type StageSim = typeof caseStage.$inferInsert & {
@@ -250,6 +265,20 @@ interface TimerSim {
   event?: { after: Record<string, unknown> };
 }
 type EventRow = typeof event.$inferInsert & { at: Date };
+/** A notification the live loop would have written: its cause, the case as it was, and who acted. */
+interface NoteSim {
+  at: Date;
+  kind: string;
+  who: Notify[];
+  state: CaseState;
+  unitId: string | null;
+  caseLevel: 'district' | 'city';
+  actorId: string | null;
+  /** Index of the first event after the cause (the next user event there "reads" it). */
+  next: number;
+}
+/** Steps whose required photo shows the place after disposal; the others show the problem. */
+const AFTER_PHOTO = new Set<CaseAction>(['self_dispose', 'feed_back', 'check_pass']);
 
 class CaseSim {
   readonly c: typeof caseFile.$inferInsert & {
@@ -263,6 +292,7 @@ class CaseSim {
   readonly tasks: (typeof caseTask.$inferInsert)[] = [];
   readonly reports: (typeof report.$inferInsert & { id: string })[] = [];
   readonly events: EventRow[] = [];
+  readonly notes: NoteSim[] = [];
   t: number;
   /** The matter type the reporter meant (the case carries it only once known). */
   reportMatter = '';
@@ -294,6 +324,21 @@ class CaseSim {
   unitHandler(): UserRef {
     const key = this.w.unitKeyOf.get(this.c.unitId!);
     return this.user(`unit.${key}`);
+  }
+
+  /** Records a notification of the case as it is now (after the event of its cause). */
+  note(at: Date, kind: string, who: readonly Notify[], actorId: string | null) {
+    if (who.length === 0) return;
+    this.notes.push({
+      at,
+      kind,
+      who: [...who],
+      state: this.c.state,
+      unitId: this.c.unitId ?? null,
+      caseLevel: this.c.caseLevel ?? 'district',
+      actorId,
+      next: this.events.length,
+    });
   }
 
   private running() {
@@ -337,6 +382,13 @@ class CaseSim {
         districtCode: this.c.districtCode,
         after,
       });
+      // The sweeper's inbox rule (timers.ts): the disposal clock to the unit and the dispatcher.
+      this.note(
+        firedAt,
+        x.kind === 'warning' ? 'case.stage_warning' : 'case.stage_overdue',
+        s.stage === 'dispose' ? ['unit', 'dispatcher'] : ['handler'],
+        null,
+      );
     }
   }
 
@@ -634,7 +686,11 @@ class CaseSim {
         pending: this.c.pending,
         input: {
           note: input.note,
-          photos: input.photos ? [] : undefined,
+          photos: input.photos
+            ? AFTER_PHOTO.has(action)
+              ? this.w.photos.fixed(this.reportMatter)
+              : this.w.photos.scene(this.reportMatter)
+            : undefined,
           unitId: input.unitId,
           matterType: input.matterType,
           filingConditionId: input.filingConditionId,
@@ -645,6 +701,12 @@ class CaseSim {
       },
       reason: reason ?? null,
     });
+    this.note(
+      new Date(this.t),
+      `case.${action}`,
+      result.effects.flatMap((e) => (e.type === 'notify' ? [e.who] : [])),
+      by.id,
+    );
     return true;
   }
 
@@ -960,6 +1022,7 @@ async function loadWorld(tx: Db, rng: Rng, now: Date): Promise<World> {
     otherUnit,
     cityUnit,
     unitKeyOf,
+    photos: NO_PHOTOS,
   };
 }
 
@@ -1081,6 +1144,15 @@ const EVENT_COLUMNS: Cols = [
   ['reason', 'text'],
 ];
 
+const NOTIFICATION_COLUMNS: Cols = [
+  ['user_id', 'uuid'],
+  ['case_id', 'uuid'],
+  ['kind', 'text'],
+  ['params', 'jsonb'],
+  ['read_at', 'timestamptz'],
+  ['created_at', 'timestamptz'],
+];
+
 const camel = (col: string) => col.replace(/_([a-z])/g, (_, ch: string) => ch.toUpperCase());
 
 /**
@@ -1115,21 +1187,56 @@ async function insertJson(
   }
 }
 
+/**
+ * The inbox rows of the open cases' notes, to the recipients the live loop picks (recipientsOf,
+ * memoized for the whole seed: a few queries), each read when the case next moved on.
+ */
+async function demoInbox(tx: Db, open: readonly CaseSim[]) {
+  const cache: RecipientCache = new Map();
+  const rows: (ReturnType<typeof notificationRows>[number] & { createdAt: Date; readAt: Date | null })[] = [];
+  for (const s of open) {
+    for (const n of s.notes) {
+      const c = {
+        id: s.c.id,
+        code: s.c.code,
+        state: n.state,
+        unitId: n.unitId,
+        caseLevel: n.caseLevel,
+        districtCode: s.c.districtCode,
+      } as CaseRow;
+      const users = await recipientsOf(tx, c, new Set(n.who), n.actorId, cache);
+      const readAt = s.events.slice(n.next).find((e) => e.actorType === 'user')?.at ?? null;
+      for (const row of notificationRows(c, users, n.kind)) rows.push({ ...row, createdAt: n.at, readAt });
+    }
+  }
+  return rows;
+}
+
 export interface SeedCasesResult {
   cases: number;
   reports: number;
   events: number;
   timers: number;
+  photos: number;
+  notifications: number;
   byState: Record<string, number>;
 }
 
 export async function seedCases(
   tx: Db,
   ctx: RequestContext,
-  opts: { count?: number; seed?: number; now?: Date } = {},
+  opts: { count?: number; seed?: number; now?: Date; dataDir?: string } = {},
 ): Promise<SeedCasesResult> {
   const count = opts.count ?? demoCaseCount();
-  const empty: SeedCasesResult = { cases: 0, reports: 0, events: 0, timers: 0, byState: {} };
+  const empty: SeedCasesResult = {
+    cases: 0,
+    reports: 0,
+    events: 0,
+    timers: 0,
+    photos: 0,
+    notifications: 0,
+    byState: {},
+  };
   if (count === 0) return empty;
   const seed = opts.seed ?? 20_260_401;
   const now = opts.now ?? new Date();
@@ -1138,6 +1245,14 @@ export async function seedCases(
   const matters = MATTERS.filter((m) => w.standards.has(m.code) && w.matterNames.has(m.code));
   if (districts.length === 0 || matters.length === 0) return empty;
   const matterWeights = Object.fromEntries(matters.map((m) => [m.code, m.weight])) as Record<string, number>;
+  if (opts.dataDir) {
+    w.photos = await seedDemoPhotos(
+      tx,
+      ctx,
+      opts.dataDir,
+      matters.map((m) => ({ code: m.code, name: w.matterNames.get(m.code)! })),
+    );
+  }
 
   const sims: CaseSim[] = [];
   /** Earlier cases a later report may duplicate. */
@@ -1225,6 +1340,11 @@ export async function seedCases(
     const crs = channel === 'app' ? 'gcj02' : channel === 'web' ? 'bd09' : 'wgs84';
     const [rawLng, rawLat] = crs === 'wgs84' ? [lng, lat] : convertLngLat(lng, lat, 'wgs84', crs);
     const citizen = channel === 'hotline' || channel === 'app' || channel === 'web';
+    // Inspectors photograph what they report; half of the public's app and web reports come with one.
+    const photos =
+      channel === 'inspector' || ((channel === 'app' || channel === 'web') && i % 2 === 0)
+        ? w.photos.scene(matterCode)
+        : [];
     const rep = {
       id: uuidFrom(rng),
       submitter: reporter ? reporter.id : 'system:sensor',
@@ -1236,7 +1356,7 @@ export async function seedCases(
       crs,
       lng,
       lat,
-      photos: [],
+      photos,
       reporterName: citizen ? pick(rng, CITIZENS) : null,
       reporterPhone: citizen ? `13${String(Math.floor(rng() * 1e9)).padStart(9, '0')}` : null,
       caseId,
@@ -1260,11 +1380,13 @@ export async function seedCases(
         channel,
         crs,
         location: { lng, lat },
-        photos: [],
+        photos,
         state: 'reported',
         code: '',
       },
     });
+    // Intake tells the acceptors (not the one who took the report).
+    sim.note(createdAt, 'case.report', ['acceptor'], reporter?.id ?? null);
     // Intake starts the acceptance clock.
     sim.startStage('accept', createdAt);
     drive(sim, target, w, rng);
@@ -1378,6 +1500,11 @@ export async function seedCases(
     '',
     'ord',
   );
+  const inbox = await demoInbox(
+    tx,
+    sims.filter((s) => !TERMINAL.has(s.c.state)),
+  );
+  await insertJson(tx, 'notification', NOTIFICATION_COLUMNS, inbox);
 
   const byState: Record<string, number> = {};
   for (const s of sims) byState[s.c.state] = (byState[s.c.state] ?? 0) + 1;
@@ -1386,6 +1513,8 @@ export async function seedCases(
     reports: sims.reduce((n, s) => n + s.reports.length, 0),
     events: events.length,
     timers: timers.length,
+    photos: w.photos.count,
+    notifications: inbox.length,
     byState,
   };
   // One summary event for the seed itself, not one per row.

@@ -24,7 +24,10 @@ export async function isSeeded(database: Database): Promise<boolean> {
   return Number(n) > 0;
 }
 
-export async function seedDemo(database: Database, config: Pick<Config, 'demoPassword'>): Promise<boolean> {
+export async function seedDemo(
+  database: Database,
+  config: Pick<Config, 'demoPassword' | 'dataDir'>,
+): Promise<boolean> {
   // The GB/T 47678.5 catalogue is reference data: seeded whenever it is missing (idempotent).
   await seedCatalog(database.db, systemContext('seed'));
   // The working calendar (official holidays) and the city settings' defaults: same rule.
@@ -80,8 +83,9 @@ export async function seedDemo(database: Database, config: Pick<Config, 'demoPas
     // After the geo seed: the inventory is placed in its grids.
     await seedComponents(tx, ctx);
     await seedRouting(tx, ctx);
-    // Last: demo cases need the city, accounts, catalogue, calendar and routing above.
-    await seedCases(tx, ctx);
+    // Last: demo cases need the city, accounts, catalogue, calendar and routing above. Their
+    // photos are stored under DATA_DIR like uploads.
+    await seedCases(tx, ctx, { dataDir: config.dataDir });
   });
   return true;
 }

@@ -26,8 +26,19 @@ export const photoPaths = (dataDir: string, id: string) => {
   return { dir, original: path.join(dir, id), thumb: path.join(dir, `${id}.thumb.webp`) };
 };
 
-export async function storePhoto(db: Db, ctx: RequestContext, dataDir: string, bytes: Buffer) {
-  if (!ctx.actor.permissions.includes('case:read')) throw new AppError('FORBIDDEN');
+export interface PhotoFile {
+  id: string;
+  mime: string;
+  bytes: number;
+  width: number | null;
+  height: number | null;
+}
+
+/**
+ * Checks a picture and writes it under DATA_DIR by content hash, with its thumbnail. No database
+ * and no permission check: `storePhoto` (uploads) and the demo seed both come through here.
+ */
+export async function writePhotoFiles(dataDir: string, bytes: Buffer): Promise<PhotoFile> {
   if (bytes.length === 0 || bytes.length > PHOTO_MAX_BYTES) {
     throw new AppError('PAYLOAD_TOO_LARGE', {
       zh: `照片大小须在 1 字节到 ${PHOTO_MAX_BYTES / 1024 / 1024} MB 之间`,
@@ -59,33 +70,43 @@ export async function storePhoto(db: Db, ctx: RequestContext, dataDir: string, b
     .resize({ width: 480, height: 480, fit: 'inside', withoutEnlargement: true })
     .webp({ quality: 75 })
     .toFile(p.thumb);
+  return { id, mime, bytes: bytes.length, width: meta.width ?? null, height: meta.height ?? null };
+}
+
+/** The photo's row and its audit event, once per content hash (the same picture again is a no-op). */
+export async function recordPhoto(db: Db, ctx: RequestContext, f: PhotoFile): Promise<PhotoFile> {
   return db.transaction(async (tx) => {
-    const [existing] = await tx.select().from(photo).where(eq(photo.id, id));
+    const [existing] = await tx.select().from(photo).where(eq(photo.id, f.id));
     if (existing)
       return {
-        id,
+        id: f.id,
         mime: existing.mime,
         bytes: existing.bytes,
         width: existing.width,
         height: existing.height,
       };
     await tx.insert(photo).values({
-      id,
-      mime,
-      bytes: bytes.length,
-      width: meta.width ?? null,
-      height: meta.height ?? null,
+      id: f.id,
+      mime: f.mime,
+      bytes: f.bytes,
+      width: f.width,
+      height: f.height,
       createdBy: ctx.actor.id,
     });
     await recordEvent(tx, ctx, {
       action: 'photo.upload',
       entityType: 'photo',
-      entityId: id,
+      entityId: f.id,
       districtCode: ctx.actor.scope.kind === 'city' ? null : (ctx.actor.scope.districtCode ?? null),
-      after: { mime, bytes: bytes.length, width: meta.width, height: meta.height },
+      after: { mime: f.mime, bytes: f.bytes, width: f.width ?? undefined, height: f.height ?? undefined },
     });
-    return { id, mime, bytes: bytes.length, width: meta.width ?? null, height: meta.height ?? null };
+    return f;
   });
+}
+
+export async function storePhoto(db: Db, ctx: RequestContext, dataDir: string, bytes: Buffer) {
+  if (!ctx.actor.permissions.includes('case:read')) throw new AppError('FORBIDDEN');
+  return recordPhoto(db, ctx, await writePhotoFiles(dataDir, bytes));
 }
 
 export async function readPhoto(db: Db, ctx: RequestContext, dataDir: string, id: string, thumb: boolean) {
