@@ -525,7 +525,7 @@ export const TRANSITIONS: readonly TransitionRule[] = [
     levels: CENTRES,
     fields: ['unitId'],
     guards: ['actorAtCaseLevel'],
-    effects: [stopStage('dispatch'), startStage('dispose'), deliverToUnit],
+    effects: [stopStage('dispatch'), startStage('dispose'), deliverToUnit, notify('unit')],
   },
   {
     // 改派 before sign-for, or after a return was accepted: a new unit gets a fresh limit.
@@ -536,7 +536,7 @@ export const TRANSITIONS: readonly TransitionRule[] = [
     levels: CENTRES,
     fields: ['unitId'],
     guards: ['actorAtCaseLevel'],
-    effects: [restartStage('dispose'), deliverToUnit],
+    effects: [restartStage('dispose'), deliverToUnit, notify('unit')],
   },
   {
     // The return is unfounded: back to the same unit, its original clock still running.
@@ -587,7 +587,7 @@ export const TRANSITIONS: readonly TransitionRule[] = [
     levels: CITY,
     fields: ['unitId'],
     guards: [],
-    effects: [stopStage('coordinate'), startStage('dispose'), deliverToUnit],
+    effects: [stopStage('coordinate'), startStage('dispose'), deliverToUnit, notify('unit')],
   },
   {
     // 先处置后定责: act at once, settle cost and responsibility afterwards.
@@ -598,7 +598,13 @@ export const TRANSITIONS: readonly TransitionRule[] = [
     levels: CITY,
     fields: ['unitId', 'reason'],
     guards: [],
-    effects: [stopStage('coordinate'), setFlag('act_first'), startStage('dispose'), deliverToUnit],
+    effects: [
+      stopStage('coordinate'),
+      setFlag('act_first'),
+      startStage('dispose'),
+      deliverToUnit,
+      notify('unit'),
+    ],
   },
   {
     from: ['returned'],
@@ -613,6 +619,7 @@ export const TRANSITIONS: readonly TransitionRule[] = [
       setFlag('act_first'),
       restartStage('dispose'),
       deliverToUnit,
+      notify('unit'),
     ],
   },
   // 任务处理
@@ -796,7 +803,13 @@ export const TRANSITIONS: readonly TransitionRule[] = [
     levels: CENTRES,
     fields: ['reason'],
     guards: ['checkFailed', 'actorAtCaseLevel'],
-    effects: [{ type: 'recordRework' }, stopStage('close'), restartStage('dispose'), deliverToUnit],
+    effects: [
+      { type: 'recordRework' },
+      stopStage('close'),
+      restartStage('dispose'),
+      deliverToUnit,
+      notify('unit'),
+    ],
   },
   // Side actions that do not change the state
   {

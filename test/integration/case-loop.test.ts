@@ -112,6 +112,15 @@ describe('the main loop', () => {
     expect(dispatched.json().state).toBe('dispatched');
     expect(dispatched.json().currentStage).toBe('dispose');
     const due0 = new Date(dispatched.json().currentDueAt).getTime();
+    // The unit's handlers find the new task in their inbox, not only in their queue.
+    const unitInbox = (
+      await t.as(await t.login('unit.haishu-sanitation')).get('/api/notifications?unread=true&pageSize=100')
+    ).json();
+    expect(
+      unitInbox.items.some(
+        (n: { caseId: string; kind: string }) => n.caseId === c.id && n.kind === 'case.dispatch',
+      ),
+    ).toBe(true);
 
     expect((await actOn(t, 'unit.haishu-sanitation', c.id, 'sign')).json().state).toBe('in_progress');
 
