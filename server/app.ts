@@ -160,7 +160,22 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
       scope.addHook('onRoute', (route) => {
         route.config = { ...(route.config ?? {}), public: true, operation: 'web.static' };
       });
-      await scope.register(fastifyStatic, { root: WEB_DIST, prefix: '/', wildcard: false, index: false });
+      await scope.register(fastifyStatic, {
+        root: WEB_DIST,
+        prefix: '/',
+        wildcard: false,
+        index: false,
+        cacheControl: false,
+        // Vite names everything under /assets by its content hash: cache it for good. Anything
+        // else (sw.js, the manifest, icons) keeps its name across releases: revalidate each time.
+        setHeaders(reply, filePath) {
+          const rel = path.relative(WEB_DIST, filePath).split(path.sep).join('/');
+          reply.header(
+            'cache-control',
+            rel.startsWith('assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
+          );
+        },
+      });
     });
   }
   let indexHtml: string | undefined;
@@ -168,7 +183,10 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
     const url = request.url.split('?')[0];
     const isApi =
       url.startsWith('/api/') || url === '/api' || url.startsWith('/ogc') || url.startsWith('/tiles');
-    if (!isApi && serveWeb && request.method === 'GET') {
+    // A hashed asset that is not there (a tab left open across a release asks for an old chunk)
+    // is a 404, not the app's HTML: the client's dynamic import then fails and it reloads.
+    const isAsset = url.startsWith('/assets/');
+    if (!isApi && !isAsset && serveWeb && request.method === 'GET') {
       // The inspectors' app lives at /m/, its service worker's scope (/m would also take /map…).
       if (url === '/m') {
         const query = request.url.slice(url.length);

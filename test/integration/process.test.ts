@@ -38,7 +38,19 @@ describe('npm start on a fresh data directory', () => {
 
     const page = await fetch(`${first.url}/login`);
     expect(page.status).toBe(200);
-    expect(await page.text()).toContain('<div id="root">');
+    expect(page.headers.get('cache-control')).toBe('no-cache');
+    const html = await page.text();
+    expect(html).toContain('<div id="root">');
+    // Hashed assets are cached for good; a missing one is a 404, never the app's HTML.
+    const asset = /src="(\/assets\/[^"]+\.js)"/.exec(html)?.[1];
+    expect(asset).toBeDefined();
+    const js = await fetch(`${first.url}${asset}`);
+    expect(js.status).toBe(200);
+    expect(js.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    expect((await fetch(`${first.url}/sw.js`)).headers.get('cache-control')).toBe('no-cache');
+    const gone = await fetch(`${first.url}/assets/index-0ld0ld.js`);
+    expect(gone.status).toBe(404);
+    expect((await gone.json()).error.code).toBe('ROUTE_NOT_FOUND');
 
     const login = await json(`${first.url}/api/auth/login`, {
       method: 'POST',
