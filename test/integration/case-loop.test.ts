@@ -350,6 +350,71 @@ describe('intake', () => {
     const other = await report('haishu.inspector', { location: { lng: jb.lng, lat: jb.lat, crs: 'wgs84' } });
     expect(other.json().error.code).toBe('OUTSIDE_SCOPE');
   });
+
+  it("a district's unit reports only in its district and never sees, through intake, a case it could not open", async () => {
+    const p = await pointIn(t, '330203', 40);
+    const loc = { lng: p.lng, lat: p.lat, crs: 'wgs84' };
+    const first = await report('haishu.acceptor', {
+      location: loc,
+      matterCode: '06020',
+      description: '他人上报：小区门口垃圾满溢，电话13911112222',
+      address: '某某路18号',
+    });
+    expect(first.statusCode, first.body).toBe(201);
+    const unit = await t.login('unit.haishu-sanitation');
+    const dupUrl = `/api/reports/duplicates?lng=${p.lng}&lat=${p.lat}&crs=wgs84&matterCode=06020`;
+    // The centre sees the candidate; the unit, to which nothing was dispatched, does not.
+    const centre = (await t.as(await t.login('haishu.acceptor')).get(dupUrl)).json();
+    expect(centre.items.map((i: { case: { id: string } }) => i.case.id)).toContain(first.json().case.id);
+    const forUnit = await t.as(unit).get(dupUrl);
+    expect(forUnit.statusCode, forUnit.body).toBe(200);
+    expect(forUnit.json().items).toEqual([]);
+
+    // Its report merges (the city's rule), but the answer holds the unit's own words, not the
+    // other reporter's, and no routing.
+    const mine = await report('unit.haishu-sanitation', {
+      location: loc,
+      matterCode: '06020',
+      description: '作业中发现垃圾满溢',
+      channel: 'app',
+    });
+    expect(mine.statusCode, mine.body).toBe(201);
+    expect(mine.json().merged).toBe(true);
+    expect(mine.json().case.id).toBe(first.json().case.id);
+    expect(mine.json().case.description).toBe('作业中发现垃圾满溢');
+    expect(mine.json().case.address).toBeNull();
+    expect(mine.json().case.suggestedUnitId).toBeNull();
+    expect(mine.json().suggestions.unit).toBeNull();
+    expect(JSON.stringify(mine.json())).not.toContain('13911112222');
+    // The same holds when the request is replayed with its idempotency key.
+    const again = await t.as(unit).post('/api/reports', {
+      idempotencyKey: (
+        await t.database.query<{ k: string }>(
+          sql`SELECT idempotency_key AS k FROM report WHERE id = ${mine.json().reportId}`,
+        )
+      )[0].k,
+      channel: 'app',
+      description: '作业中发现垃圾满溢',
+      location: loc,
+      matterCode: '06020',
+    });
+    expect(again.json().replayed).toBe(true);
+    expect(JSON.stringify(again.json())).not.toContain('13911112222');
+
+    // Another district's street is outside its scope, for reporting and for the duplicate check.
+    const jb = await pointIn(t, '330205', 5);
+    const before = await t.database.query<{ n: number }>(sql`SELECT count(*)::int AS n FROM report`);
+    const outside = await report('unit.haishu-sanitation', {
+      location: { lng: jb.lng, lat: jb.lat, crs: 'wgs84' },
+    });
+    expect(outside.statusCode).toBe(422);
+    expect(outside.json().error.code).toBe('OUTSIDE_SCOPE');
+    const outsideDup = await t
+      .as(unit)
+      .get(`/api/reports/duplicates?lng=${jb.lng}&lat=${jb.lat}&crs=wgs84&matterCode=06020`);
+    expect(outsideDup.json().error.code).toBe('OUTSIDE_SCOPE');
+    expect(await t.database.query<{ n: number }>(sql`SELECT count(*)::int AS n FROM report`)).toEqual(before);
+  });
 });
 
 describe('timers', () => {

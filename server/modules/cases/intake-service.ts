@@ -18,7 +18,7 @@ import { resolveRoute } from '../routing/resolve.ts';
 import { loadClock } from './clock.ts';
 import { toCaseSummary } from './dto.ts';
 import { sendNotifications } from './effects.ts';
-import { canReport } from './policy.ts';
+import { canReport, canSeeCase } from './policy.ts';
 import * as repo from './repository.ts';
 import type { OwnReportDto, OwnReportListQueryT, ReportCreateT } from './schemas.ts';
 import { refreshCurrent, startStage } from './stages.ts';
@@ -45,8 +45,11 @@ export function locate(spatial: Spatial, actor: Actor, loc: ReportCreateT['locat
     throw new AppError('OUTSIDE_MANAGED_AREA', {
       details: [{ field: 'body.location', message: `${lng},${lat}` }],
     });
+  // A district centre and a district's unit report in their district; the city centre and a
+  // city-level unit (no district) anywhere in the managed area.
   const s = actor.scope;
-  if (s.kind === 'district' && hit.district.code !== s.districtCode) {
+  const home = s.kind === 'district' ? s.districtCode : s.kind === 'unit' ? s.districtCode : null;
+  if (home && hit.district.code !== home) {
     throw new AppError('OUTSIDE_SCOPE', {
       zh: `该位置属于${hit.district.name}，不在本区管辖范围`,
       en: `The location is in ${hit.district.code}, outside your district`,
@@ -56,14 +59,45 @@ export function locate(spatial: Spatial, actor: Actor, loc: ReportCreateT['locat
   return { lng, lat, hit };
 }
 
-async function replay(db: Db, existing: repo.ReportRow) {
+/**
+ * The case as a reporter's answer shows it. A reporter who may read the case (a district centre,
+ * the city centre) gets it whole. One who may not — a unit reporting a problem in the street, a
+ * citizens' app key scoped to a unit — learns its id, code, state and clock, but the description,
+ * address and place are their own report's, never another reporter's (a merge must not leak a
+ * case the caller could not open), and the units it was or will be routed to stay hidden.
+ */
+function summaryForReporter(
+  actor: Actor,
+  c: repo.CaseRow,
+  own: { description: string; address: string | null; lng: number; lat: number },
+  clock: Awaited<ReturnType<typeof loadClock>>,
+) {
+  const full = toCaseSummary(c, clock.calendar, clock.settings.warnShare, clock.now);
+  if (canSeeCase(actor, c)) return full;
+  return {
+    ...full,
+    description: own.description,
+    address: own.address,
+    location: { lng: own.lng, lat: own.lat, crs: 'wgs84' as const },
+    unitId: null,
+    suggestedUnitId: null,
+    pending: {},
+  };
+}
+
+async function replay(db: Db, actor: Actor, existing: repo.ReportRow) {
   const c = await repo.findCase(db, existing.caseId);
   const clock = await loadClock(db);
   return {
     replayed: true,
     merged: existing.merged,
     reportId: existing.id,
-    case: toCaseSummary(c!, clock.calendar, clock.settings.warnShare),
+    case: summaryForReporter(
+      actor,
+      c!,
+      { description: existing.description, address: null, lng: existing.lng, lat: existing.lat },
+      clock,
+    ),
     suggestions: { matterTypes: [], unit: null },
   };
 }
@@ -72,7 +106,7 @@ export async function createReport(db: Db, ctx: RequestContext, spatial: Spatial
   if (!canReport(ctx.actor)) throw new AppError('FORBIDDEN');
   const submitter = submitterOf(ctx.actor);
   const existing = await repo.findReportByKey(db, submitter, input.idempotencyKey);
-  if (existing) return replay(db, existing);
+  if (existing) return replay(db, ctx.actor, existing);
 
   const { lng, lat, hit } = locate(spatial, ctx.actor, input.location);
   if (input.matterCode) {
@@ -186,10 +220,19 @@ export async function createReport(db: Db, ctx: RequestContext, spatial: Spatial
         replayed: false,
         merged: !!dup,
         reportId: r.id,
-        case: toCaseSummary(c, clock.calendar, clock.settings.warnShare, clock.now),
+        case: summaryForReporter(
+          ctx.actor,
+          c,
+          { description: input.description, address: input.address ?? null, lng, lat },
+          clock,
+        ),
         suggestions: {
           matterTypes: suggested,
-          unit: route ? { id: route.unitId, ruleId: route.rule.id, specificity: route.specificity } : null,
+          // Routing is the centre's business: only a reporter who can open the case sees it.
+          unit:
+            route && canSeeCase(ctx.actor, c)
+              ? { id: route.unitId, ruleId: route.rule.id, specificity: route.specificity }
+              : null,
         },
       };
     });
@@ -200,7 +243,7 @@ export async function createReport(db: Db, ctx: RequestContext, spatial: Spatial
       (err as { cause?: { code?: string } }).cause?.code === '23505'
     ) {
       const again = await repo.findReportByKey(db, submitter, input.idempotencyKey);
-      if (again) return replay(db, again);
+      if (again) return replay(db, ctx.actor, again);
     }
     throw err;
   }
@@ -227,11 +270,14 @@ export async function duplicateCandidates(
     },
     OPEN_STATES,
   );
+  // Candidates are cases like any other: only those the caller may open (a unit sees its own).
   return {
-    items: rows.map((r) => ({
-      distanceM: Math.round(r.distance),
-      case: toCaseSummary(r.c, clock.calendar, clock.settings.warnShare),
-    })),
+    items: rows
+      .filter((r) => canSeeCase(ctx.actor, r.c))
+      .map((r) => ({
+        distanceM: Math.round(r.distance),
+        case: toCaseSummary(r.c, clock.calendar, clock.settings.warnShare),
+      })),
   };
 }
 
