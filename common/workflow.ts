@@ -366,7 +366,7 @@ const GUARD_MESSAGES: Record<GuardName, [zh: string, en: string]> = {
   checkPassed: ['核查未通过，不能结案', 'the check did not pass'],
   checkFailed: ['核查已通过，无需返工', 'the check passed'],
   caseAtDistrict: ['案件已在市级协调', 'the case is already coordinated by the city centre'],
-  actorAtCaseLevel: ['案件不由本级中心派遣', "the case is not coordinated at the actor's level"],
+  actorAtCaseLevel: ['案件由另一级中心办理', "the case is handled by the other level's centre"],
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -400,7 +400,7 @@ export const TRANSITIONS: readonly TransitionRule[] = [
     to: 'pending_filing',
     levels: CENTRES,
     fields: ['matterType'],
-    guards: [],
+    guards: ['actorAtCaseLevel'],
     effects: [stopStage('accept'), startStage('filing')],
   },
   {
@@ -410,7 +410,7 @@ export const TRANSITIONS: readonly TransitionRule[] = [
     to: 'verifying',
     levels: CENTRES,
     fields: [],
-    guards: [],
+    guards: ['actorAtCaseLevel'],
     effects: [stopStage('accept'), createTask('verify'), startStage('verify')],
   },
   {
@@ -420,7 +420,7 @@ export const TRANSITIONS: readonly TransitionRule[] = [
     to: 'pending_filing',
     levels: CENTRES,
     fields: ['photos'],
-    guards: [],
+    guards: ['actorAtCaseLevel'],
     effects: [
       completeTask('verify'),
       stopStage('verify'),
@@ -436,7 +436,7 @@ export const TRANSITIONS: readonly TransitionRule[] = [
     to: 'pending_filing',
     levels: CENTRES,
     fields: ['reason', 'photos'],
-    guards: [],
+    guards: ['actorAtCaseLevel'],
     effects: [
       completeTask('verify'),
       stopStage('verify'),
@@ -451,7 +451,7 @@ export const TRANSITIONS: readonly TransitionRule[] = [
     to: 'self_disposed',
     levels: CENTRES,
     fields: ['photos'],
-    guards: [],
+    guards: ['actorAtCaseLevel'],
     effects: [stopAllStages, cancelOpenTasks, { type: 'recordSelfDisposal' }, startStage('close')],
   },
   {
@@ -461,7 +461,7 @@ export const TRANSITIONS: readonly TransitionRule[] = [
     to: 'merged',
     levels: CENTRES,
     fields: ['targetCaseId'],
-    guards: [],
+    guards: ['actorAtCaseLevel'],
     effects: [stopAllStages, cancelOpenTasks, { type: 'mergeInto' }, notifyReporters],
   },
   // 案卷建立
@@ -472,7 +472,7 @@ export const TRANSITIONS: readonly TransitionRule[] = [
     to: 'rejected',
     levels: CENTRES,
     fields: ['reason'],
-    guards: [],
+    guards: ['actorAtCaseLevel'],
     effects: [stopAllStages, notifyReporters],
   },
   {
@@ -482,7 +482,7 @@ export const TRANSITIONS: readonly TransitionRule[] = [
     to: 'rejected',
     levels: CENTRES,
     fields: ['reason'],
-    guards: [],
+    guards: ['actorAtCaseLevel'],
     effects: [stopAllStages, notifyReporters],
   },
   {
@@ -492,7 +492,7 @@ export const TRANSITIONS: readonly TransitionRule[] = [
     to: 'pending_dispatch',
     levels: CENTRES,
     fields: ['matterType', 'filingConditionId'],
-    guards: [],
+    guards: ['actorAtCaseLevel'],
     effects: [stopStage('filing'), { type: 'recordFiling' }, startStage('dispatch')],
   },
   {
@@ -503,7 +503,7 @@ export const TRANSITIONS: readonly TransitionRule[] = [
     to: 'pending_dispatch',
     levels: CENTRES,
     fields: ['matterType', 'filingConditionId'],
-    guards: [],
+    guards: ['actorAtCaseLevel'],
     effects: [stopStage('close'), { type: 'recordFiling' }, startStage('dispatch')],
   },
   {
@@ -513,7 +513,7 @@ export const TRANSITIONS: readonly TransitionRule[] = [
     to: 'closed',
     levels: CENTRES,
     fields: [],
-    guards: [],
+    guards: ['actorAtCaseLevel'],
     effects: [stopStage('close'), notifyReporters, { type: 'scheduleCallback' }],
   },
   // 任务派遣
@@ -732,7 +732,7 @@ export const TRANSITIONS: readonly TransitionRule[] = [
     roles: ['acceptor', 'dispatcher'],
     levels: CENTRES,
     fields: ['reason'],
-    guards: ['noPendingVoid'],
+    guards: ['noPendingVoid', 'actorAtCaseLevel'],
     effects: [setPending('void'), notify('shift_leader')],
   },
   {
@@ -742,7 +742,7 @@ export const TRANSITIONS: readonly TransitionRule[] = [
     to: 'voided',
     levels: CENTRES,
     fields: [],
-    guards: ['hasPendingVoid'],
+    guards: ['hasPendingVoid', 'actorAtCaseLevel'],
     effects: [clearPending('void'), stopAllStages, cancelOpenTasks, notify('unit')],
   },
   {
@@ -751,7 +751,7 @@ export const TRANSITIONS: readonly TransitionRule[] = [
     roles: ['shift_leader'],
     levels: CENTRES,
     fields: ['reason'],
-    guards: ['hasPendingVoid'],
+    guards: ['hasPendingVoid', 'actorAtCaseLevel'],
     effects: [clearPending('void')],
   },
   // 核查结案
@@ -792,7 +792,7 @@ export const TRANSITIONS: readonly TransitionRule[] = [
     to: 'closed',
     levels: CENTRES,
     fields: [],
-    guards: ['checkPassed'],
+    guards: ['checkPassed', 'actorAtCaseLevel'],
     effects: [stopStage('close'), notifyReporters, { type: 'scheduleCallback' }],
   },
   {

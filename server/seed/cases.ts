@@ -735,12 +735,16 @@ function drive(sim: CaseSim, target: Target, w: World, rng: Rng) {
   const c = sim.c;
   const acceptor = sim.centre('acceptor');
   const inspector = sim.centre('inspector');
-  const leader = sim.centre('shift_leader');
+  const districtLeader = sim.centre('shift_leader');
   const district = sim.centre('dispatcher');
-  // Whoever coordinates the case now: the district centre, or the city centre once escalated.
+  // Whoever coordinates the case now: the district centre, or the city centre once escalated
+  // (its dispatcher and shift leader then decide; checks stay with the district's field staff).
   let dispatcher = district;
+  let leader = districtLeader;
   const level = () => {
-    dispatcher = sim.c.caseLevel === 'city' ? sim.user('city.dispatcher') : district;
+    const city = sim.c.caseLevel === 'city';
+    dispatcher = city ? sim.user('city.dispatcher') : district;
+    leader = city ? sim.user('city.shift_leader') : districtLeader;
   };
   const matter = c.matterCode ?? sim.reportMatter;
   const stop = (s: Target) => target === s;
@@ -835,8 +839,11 @@ function drive(sim: CaseSim, target: Target, w: World, rng: Rng) {
   sim.advance('quick');
   sim.must('sign', sim.unitHandler());
   if (stop('voided')) {
+    level();
     sim.advance('quick');
-    sim.must('request_void', acceptor, {}, '问题已由其他案件处理');
+    // The city centre has no acceptor: its dispatcher asks for a city-level case's voiding.
+    const asker = sim.c.caseLevel === 'city' ? dispatcher : acceptor;
+    sim.must('request_void', asker, {}, '问题已由其他案件处理');
     sim.advance('quick');
     sim.must('approve_void', leader);
     return;

@@ -1,9 +1,18 @@
 /**
- * "My work": the cases the caller can act on now, derived from the transition table itself, so a
- * queue never disagrees with the buttons. A rule that needs a pending application (approve an
- * extension, a void…) only counts for cases that carry that application, and one that needs the
- * check's outcome (close after a pass, rework after a fail) only for cases with that outcome;
- * marking and urging, possible on every open case, do not make a case "mine".
+ * "My work": the cases the caller can act on now AND that are waiting on them, derived from the
+ * transition table itself, so a queue never disagrees with the buttons. Per rule of the table:
+ * - a rule that needs a pending application (approve an extension, a void…) counts only for cases
+ *   that carry that application; one that needs the check's outcome (close after a pass, rework
+ *   after a fail) only for cases with that outcome;
+ * - a rule guarded by the case's level (`actorAtCaseLevel`, `caseAtDistrict`, or open to the city
+ *   centre only) counts only for cases at that level: a district centre works on the cases it
+ *   coordinates, the city centre on escalated ones — field work (check requests and checks) has
+ *   no such guard and stays with the district whatever the level;
+ * - a rule several roles share is the work of the first role it lists (a shift leader may reject
+ *   a report the acceptor has not accepted yet, but that report waits on the acceptor; a leader may
+ *   order a returned case at once, but it waits on the dispatcher);
+ * - possible-at-any-time actions (urging, marking, merging, asking to void, self-disposal, …) are
+ *   nobody's pending work (NOT_WORK).
  */
 import { and, inArray, or, type SQL, sql } from 'drizzle-orm';
 import type { OrgKind } from '../../../common/identity.ts';
@@ -11,9 +20,10 @@ import { type CaseState, TRANSITIONS, type WorkflowRole } from '../../../common/
 import { caseFile } from './tables.ts';
 
 /**
- * Actions that are possible on many cases but are nobody's pending work: urging and marking, and
- * the corrections a centre may make at any time (asking to void, re-dispatching a case the unit
- * has not signed for). A returned case still counts through refuse_return/escalate.
+ * Actions that are possible on many cases but are nobody's pending work: urging and marking,
+ * merging a report into another case and an inspector fixing one on the spot (a choice, not a
+ * duty), and the corrections a centre may make at any time (asking to void, re-dispatching a case
+ * the unit has not signed for). A returned case still counts through refuse_return/escalate.
  */
 const NOT_WORK = new Set([
   'urge',
@@ -23,6 +33,8 @@ const NOT_WORK = new Set([
   'record_callback',
   'request_void',
   're_dispatch',
+  'merge_duplicate',
+  'self_dispose',
 ]);
 const PENDING_GUARDS: Record<string, 'extension' | 'parking' | 'void'> = {
   hasPendingExtension: 'extension',
@@ -32,37 +44,43 @@ const PENDING_GUARDS: Record<string, 'extension' | 'parking' | 'void'> = {
 /** Guards on the check's outcome: closing waits on a pass, ordering rework on a fail. */
 const CHECK_GUARDS: Record<string, 'pass' | 'fail'> = { checkPassed: 'pass', checkFailed: 'fail' };
 
+/** The case level a rule's work is at for an actor of `level`, or undefined when any. */
+function caseLevelOf(
+  rule: (typeof TRANSITIONS)[number],
+  level: OrgKind | undefined,
+): 'city' | 'district' | undefined {
+  if (rule.guards.includes('caseAtDistrict')) return 'district';
+  if (rule.guards.includes('actorAtCaseLevel')) {
+    if (level === 'city_center') return 'city';
+    if (level === 'district_center') return 'district';
+  }
+  if (rule.levels?.length === 1 && rule.levels[0] === 'city_center') return 'city';
+  return undefined;
+}
+
 export function myWorkFilter(roles: readonly WorkflowRole[], level: OrgKind | undefined): SQL | undefined {
-  const plain = new Set<CaseState>();
-  const withPending: { states: CaseState[]; application: 'extension' | 'parking' | 'void' }[] = [];
-  const withCheck: { states: CaseState[]; result: 'pass' | 'fail' }[] = [];
-  let cityOnly = false;
+  // Rules with the same extra conditions share one `state IN (…)`, so the SQL stays small.
+  const groups = new Map<string, { states: Set<CaseState>; extra: SQL[] }>();
   for (const rule of TRANSITIONS) {
     if (NOT_WORK.has(rule.action)) continue;
-    if (!rule.roles.some((r) => roles.includes(r))) continue;
+    // The rule's work belongs to the first of its roles that the table lists.
+    if (!roles.includes(rule.roles[0])) continue;
     if (rule.levels && level && !rule.levels.includes(level)) continue;
-    const pendingGuard = rule.guards.find((g) => g in PENDING_GUARDS);
-    const checkGuard = rule.guards.find((g) => g in CHECK_GUARDS);
-    if (pendingGuard) withPending.push({ states: [...rule.from], application: PENDING_GUARDS[pendingGuard] });
-    else if (checkGuard) withCheck.push({ states: [...rule.from], result: CHECK_GUARDS[checkGuard] });
-    else for (const s of rule.from) plain.add(s);
-    if (rule.action === 'city_dispatch') cityOnly = true;
+    const pending = rule.guards.map((g) => PENDING_GUARDS[g]).find(Boolean);
+    const check = rule.guards.map((g) => CHECK_GUARDS[g]).find(Boolean);
+    const caseLevel = caseLevelOf(rule, level);
+    const key = `${pending ?? ''}|${check ?? ''}|${caseLevel ?? ''}`;
+    let group = groups.get(key);
+    if (!group) {
+      const extra: SQL[] = [];
+      if (pending) extra.push(sql`${caseFile.pending} ? ${pending}`);
+      if (check) extra.push(sql`${caseFile.checkResult} = ${check}`);
+      if (caseLevel) extra.push(sql`${caseFile.caseLevel} = ${caseLevel}`);
+      group = { states: new Set(), extra };
+      groups.set(key, group);
+    }
+    for (const st of rule.from) group.states.add(st);
   }
-  const parts: SQL[] = [];
-  if (plain.size) parts.push(inArray(caseFile.state, [...plain]));
-  for (const p of withPending) {
-    parts.push(and(inArray(caseFile.state, p.states), sql`${caseFile.pending} ? ${p.application}`)!);
-  }
-  for (const c of withCheck) {
-    parts.push(and(inArray(caseFile.state, c.states), sql`${caseFile.checkResult} = ${c.result}`)!);
-  }
-  if (parts.length === 0) return sql`false`;
-  // A district centre works on cases it coordinates; the city centre on escalated ones and its own.
-  const levelFilter =
-    level === 'district_center'
-      ? sql`${caseFile.caseLevel} = 'district'`
-      : level === 'city_center' && cityOnly
-        ? sql`${caseFile.caseLevel} = 'city'`
-        : undefined;
-  return and(or(...parts), levelFilter);
+  if (groups.size === 0) return sql`false`;
+  return or(...[...groups.values()].map((g) => and(inArray(caseFile.state, [...g.states]), ...g.extra)!));
 }
