@@ -18,7 +18,9 @@
  * Photos: with a DATA_DIR (every real start) two pictures per matter type are drawn and stored
  * through the upload path (seed/photos.ts); inspectors' reports and half of the app/web reports
  * carry the scene, and every step the transition table asks a photo for (verification,
- * self-disposal, feedback, check) names the scene or the after picture in its event.
+ * self-disposal, feedback, check) names the scene or the after picture in its event. Each photo is
+ * attached to the cases that name it (`case_photo`: reports by the database trigger, steps here),
+ * so whoever may see a case may read its photos, as in the live loop.
  *
  * Inbox: for the cases still open, the notifications the live loop would have written on the way
  * (intake → acceptors, each transition's `notify` effect, each fired warning/overdue timer), to the
@@ -42,6 +44,7 @@ import type { TimeUnit, WorkCalendar } from '../modules/calendar/core/index.ts';
 import { loadClock } from '../modules/cases/clock.ts';
 import type { CaseSettings } from '../modules/cases/config.ts';
 import { notificationRows, type RecipientCache, recipientsOf } from '../modules/cases/effects.ts';
+import { insertCasePhotos } from '../modules/cases/photos.ts';
 import type { CaseRow } from '../modules/cases/repository.ts';
 import {
   type Channel,
@@ -1194,6 +1197,21 @@ async function insertJson(
   }
 }
 
+/** (photo, case) for every photo a case event names: `after.photos` (a report), `after.input.photos` (a step). */
+function stepPhotoLinks(events: readonly EventRow[]) {
+  const links = new Map<string, { photoId: string; caseId: string }>();
+  for (const e of events) {
+    if (e.entityType !== 'case' || !e.entityId) continue;
+    const after = (e.after ?? {}) as { photos?: unknown; input?: { photos?: unknown } };
+    for (const list of [after.photos, after.input?.photos]) {
+      if (!Array.isArray(list)) continue;
+      for (const photoId of list)
+        links.set(`${photoId}:${e.entityId}`, { photoId: String(photoId), caseId: e.entityId });
+    }
+  }
+  return [...links.values()];
+}
+
 /**
  * The inbox rows of the open cases' notes, to the recipients the live loop picks (recipientsOf,
  * memoized for the whole seed: a few queries), each read when the case next moved on.
@@ -1507,6 +1525,9 @@ export async function seedCases(
     '',
     'ord',
   );
+  // The photos the steps name, attached to their case as act() does (the reports' photos were
+  // attached by the trigger on report, on the case each report belongs to in the end).
+  await insertCasePhotos(tx, stepPhotoLinks(events));
   const inbox = await demoInbox(
     tx,
     sims.filter((s) => !TERMINAL.has(s.c.state)),

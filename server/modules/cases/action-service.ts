@@ -21,6 +21,7 @@ import { enqueueDelivery } from '../outbox/enqueue.ts';
 import { loadClock } from './clock.ts';
 import { toCaseSummary } from './dto.ts';
 import { applyEffects, sendNotifications } from './effects.ts';
+import { linkCasePhotos } from './photos.ts';
 import { canSeeCase, workflowRolesOf } from './policy.ts';
 import * as repo from './repository.ts';
 import type { ActionBodyT } from './schemas.ts';
@@ -119,6 +120,8 @@ export async function act(
     }
     if (UNIT_ACTIONS.includes(action) && body.unitId) await checkUnit(tx, ctx.actor, c, body.unitId);
     await checkPhotos(tx, body.photos);
+    // Whoever may see the case may see the photos its steps name (timeline, case page).
+    await linkCasePhotos(tx, c.id, body.photos);
     const effects = await applyEffects(tx, ctx, c, action, input, result.effects, clock);
     const [updated] = await tx
       .update(caseFile)

@@ -1,17 +1,23 @@
 /**
  * Photos: type and size checked, stored under DATA_DIR/photos by content hash (the same picture
  * uploaded twice is stored once), a 480 px WebP thumbnail beside it, the original kept as sent.
+ *
+ * Who may read one (original and thumbnail): whoever uploaded it (`photo_uploader`: every
+ * uploader of the same bytes), and whoever may see a case it is attached to (`case_photo`, with
+ * the case scope of policy.ts, the rule of GET /api/cases/:id). Anyone else gets the same 404 as
+ * for a photo that does not exist.
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { eq } from 'drizzle-orm';
+import { and, eq, type SQL, sql } from 'drizzle-orm';
 import sharp, { type Metadata } from 'sharp';
 import { recordEvent } from '../../platform/audit.ts';
-import type { RequestContext } from '../../platform/context.ts';
+import type { Actor, RequestContext } from '../../platform/context.ts';
 import type { Db } from '../../platform/db.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
-import { photo } from './tables.ts';
+import { caseScopeFilter } from './policy.ts';
+import { caseFile, casePhoto, photo, photoUploader } from './tables.ts';
 
 export const PHOTO_MAX_BYTES = 10 * 1024 * 1024;
 const FORMATS: Record<string, string> = {
@@ -73,35 +79,78 @@ export async function writePhotoFiles(dataDir: string, bytes: Buffer): Promise<P
   return { id, mime, bytes: bytes.length, width: meta.width ?? null, height: meta.height ?? null };
 }
 
-/** The photo's row and its audit event, once per content hash (the same picture again is a no-op). */
+/**
+ * The photo's row (once per content hash), the uploader's right to read it, and an audit event
+ * the first time each uploader sends the picture (the same picture again from them is a no-op).
+ */
 export async function recordPhoto(db: Db, ctx: RequestContext, f: PhotoFile): Promise<PhotoFile> {
   return db.transaction(async (tx) => {
-    const [existing] = await tx.select().from(photo).where(eq(photo.id, f.id));
-    if (existing)
-      return {
+    // ON CONFLICT: two people sending the same new picture at once both succeed.
+    const created = await tx
+      .insert(photo)
+      .values({
         id: f.id,
-        mime: existing.mime,
-        bytes: existing.bytes,
-        width: existing.width,
-        height: existing.height,
-      };
-    await tx.insert(photo).values({
-      id: f.id,
-      mime: f.mime,
-      bytes: f.bytes,
-      width: f.width,
-      height: f.height,
-      createdBy: ctx.actor.id,
-    });
-    await recordEvent(tx, ctx, {
-      action: 'photo.upload',
-      entityType: 'photo',
-      entityId: f.id,
-      districtCode: ctx.actor.scope.kind === 'city' ? null : (ctx.actor.scope.districtCode ?? null),
-      after: { mime: f.mime, bytes: f.bytes, width: f.width ?? undefined, height: f.height ?? undefined },
-    });
-    return f;
+        mime: f.mime,
+        bytes: f.bytes,
+        width: f.width,
+        height: f.height,
+        createdBy: ctx.actor.id,
+      })
+      .onConflictDoNothing()
+      .returning({ id: photo.id });
+    const newUploader = ctx.actor.id
+      ? (
+          await tx
+            .insert(photoUploader)
+            .values({ photoId: f.id, actorId: ctx.actor.id })
+            .onConflictDoNothing()
+            .returning({ photoId: photoUploader.photoId })
+        ).length > 0
+      : false;
+    if (created.length > 0 || newUploader) {
+      await recordEvent(tx, ctx, {
+        action: 'photo.upload',
+        entityType: 'photo',
+        entityId: f.id,
+        districtCode: ctx.actor.scope.kind === 'city' ? null : (ctx.actor.scope.districtCode ?? null),
+        after: { mime: f.mime, bytes: f.bytes, width: f.width ?? undefined, height: f.height ?? undefined },
+      });
+    }
+    if (created.length > 0) return f;
+    const [row] = await tx.select().from(photo).where(eq(photo.id, f.id));
+    return { id: f.id, mime: row.mime, bytes: row.bytes, width: row.width, height: row.height };
   });
+}
+
+/**
+ * Attaches photos to a case, in the caller's transaction: whoever may see the case may now read
+ * them. Report photos are attached by the database itself (trigger `report_case_photo`, migration
+ * 0005); this is for the other places a case names photos (a case action's `photos`).
+ */
+export async function linkCasePhotos(tx: Db, caseId: string, photoIds: readonly string[] | undefined) {
+  await insertCasePhotos(
+    tx,
+    [...new Set(photoIds ?? [])].map((photoId) => ({ photoId, caseId })),
+  );
+}
+
+/** Many links at once (the demo seed); a link that exists already is left as it is. */
+export async function insertCasePhotos(tx: Db, links: readonly { photoId: string; caseId: string }[]) {
+  for (let i = 0; i < links.length; i += 5000) {
+    await tx
+      .insert(casePhoto)
+      .values(links.slice(i, i + 5000))
+      .onConflictDoNothing();
+  }
+}
+
+/** SQL: the actor may read the photo `photo.id` (an uploader, or it is on a case they may see). */
+export function photoReadableBy(actor: Actor): SQL {
+  const onVisibleCase = sql`EXISTS (SELECT 1 FROM ${casePhoto} JOIN ${caseFile} ON ${caseFile.id} = ${casePhoto.caseId}
+    WHERE ${casePhoto.photoId} = ${photo.id} AND ${caseScopeFilter(actor) ?? sql`TRUE`})`;
+  if (!actor.id) return onVisibleCase;
+  return sql`(EXISTS (SELECT 1 FROM ${photoUploader}
+    WHERE ${photoUploader.photoId} = ${photo.id} AND ${photoUploader.actorId} = ${actor.id}) OR ${onVisibleCase})`;
 }
 
 export async function storePhoto(db: Db, ctx: RequestContext, dataDir: string, bytes: Buffer) {
@@ -111,7 +160,11 @@ export async function storePhoto(db: Db, ctx: RequestContext, dataDir: string, b
 
 export async function readPhoto(db: Db, ctx: RequestContext, dataDir: string, id: string, thumb: boolean) {
   if (!ctx.actor.permissions.includes('case:read')) throw new AppError('FORBIDDEN');
-  const [row] = await db.select().from(photo).where(eq(photo.id, id));
+  // A photo the caller may not read is answered like one that does not exist (404, not 403).
+  const [row] = await db
+    .select({ mime: photo.mime })
+    .from(photo)
+    .where(and(eq(photo.id, id), photoReadableBy(ctx.actor)));
   if (!row) throw notFound('照片/Photo', id);
   const p = photoPaths(dataDir, id);
   return { mime: thumb ? 'image/webp' : row.mime, data: await fs.readFile(thumb ? p.thumb : p.original) };

@@ -8,6 +8,7 @@ import {
   jsonb,
   pgSequence,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   uniqueIndex,
@@ -203,3 +204,36 @@ export const photo = pgTable('photo', {
   createdBy: text('created_by'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
+
+/**
+ * Who may read a photo (photos.ts `readPhoto`), besides its uploaders: the photo is attached to
+ * this case, so whoever may see the case may see it. One row per photo and case, found by the
+ * primary key on every thumbnail request. Written in the transaction that attaches the photo:
+ * for reports by the trigger `report_case_photo` (migration 0005: any insert of a report, and a
+ * merge that moves reports to another case), for the photos of a case action by `act()`
+ * (`linkCasePhotos`), for the demo seed by the seed. A merged case keeps its rows (its own
+ * timeline still shows the photos); the case it was merged into gets rows too.
+ */
+export const casePhoto = pgTable(
+  'case_photo',
+  {
+    photoId: text('photo_id').notNull(),
+    caseId: uuid('case_id').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.photoId, t.caseId] })],
+);
+
+/**
+ * Everyone who uploaded a photo (user or API key id): the same bytes from two people are one photo
+ * (content hash) that both may read, whether or not it is attached to a case yet.
+ */
+export const photoUploader = pgTable(
+  'photo_uploader',
+  {
+    photoId: text('photo_id').notNull(),
+    actorId: text('actor_id').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.photoId, t.actorId] })],
+);
