@@ -23,7 +23,9 @@ export async function listCases(db: Db, ctx: RequestContext, q: CaseListQueryT) 
   const pageSize = q.pageSize ?? 20;
   const filters: (SQL | undefined)[] = [
     caseScopeFilter(ctx.actor),
-    q.view === 'mine' ? myWorkFilter(workflowRolesOf(ctx.actor), levelOf(ctx.actor)) : undefined,
+    q.view === 'mine'
+      ? myWorkFilter(workflowRolesOf(ctx.actor), levelOf(ctx.actor), ctx.actor.id)
+      : undefined,
     q.state?.length ? inArray(caseFile.state, q.state) : undefined,
     q.matterCode ? eq(caseFile.matterCode, q.matterCode) : undefined,
     q.gridId ? eq(caseFile.gridId, q.gridId) : undefined,

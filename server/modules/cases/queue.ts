@@ -11,8 +11,8 @@
  * - a rule several roles share is the work of the first role it lists (a shift leader may reject
  *   a report the acceptor has not accepted yet, but that report waits on the acceptor; a leader may
  *   order a returned case at once, but it waits on the dispatcher);
- * - possible-at-any-time actions (urging, marking, merging, asking to void, self-disposal, …) are
- *   nobody's pending work (NOT_WORK).
+ * - possible-at-any-time actions (urging, marking, merging, asking to void, …) are nobody's
+ *   pending work (NOT_WORK); self-disposal is work only on the caller's own reports.
  */
 import { and, inArray, or, type SQL, sql } from 'drizzle-orm';
 import type { OrgKind } from '../../../common/identity.ts';
@@ -21,8 +21,7 @@ import { caseFile } from './tables.ts';
 
 /**
  * Actions that are possible on many cases but are nobody's pending work: urging and marking,
- * merging a report into another case and an inspector fixing one on the spot (a choice, not a
- * duty), and the corrections a centre may make at any time (asking to void, re-dispatching a case
+ * merging a report into another case (a choice, not a duty), and the corrections a centre may make at any time (asking to void, re-dispatching a case
  * the unit has not signed for). A returned case still counts through refuse_return/escalate.
  */
 const NOT_WORK = new Set([
@@ -34,8 +33,12 @@ const NOT_WORK = new Set([
   'request_void',
   're_dispatch',
   'merge_duplicate',
-  'self_dispose',
 ]);
+/**
+ * Actions that are the caller's work only on cases they reported themselves: an inspector fixes on
+ * the spot (自处置) the problem they just found, not every report waiting for the acceptor.
+ */
+const OWN_REPORT_ACTIONS = new Set(['self_dispose']);
 const PENDING_GUARDS: Record<string, 'extension' | 'parking' | 'void'> = {
   hasPendingExtension: 'extension',
   hasPendingParking: 'parking',
@@ -58,7 +61,11 @@ function caseLevelOf(
   return undefined;
 }
 
-export function myWorkFilter(roles: readonly WorkflowRole[], level: OrgKind | undefined): SQL | undefined {
+export function myWorkFilter(
+  roles: readonly WorkflowRole[],
+  level: OrgKind | undefined,
+  actorId?: string | null,
+): SQL | undefined {
   // Rules with the same extra conditions share one `state IN (…)`, so the SQL stays small.
   const groups = new Map<string, { states: Set<CaseState>; extra: SQL[] }>();
   for (const rule of TRANSITIONS) {
@@ -66,16 +73,19 @@ export function myWorkFilter(roles: readonly WorkflowRole[], level: OrgKind | un
     // The rule's work belongs to the first of its roles that the table lists.
     if (!roles.includes(rule.roles[0])) continue;
     if (rule.levels && level && !rule.levels.includes(level)) continue;
+    const own = OWN_REPORT_ACTIONS.has(rule.action);
+    if (own && !actorId) continue;
     const pending = rule.guards.map((g) => PENDING_GUARDS[g]).find(Boolean);
     const check = rule.guards.map((g) => CHECK_GUARDS[g]).find(Boolean);
     const caseLevel = caseLevelOf(rule, level);
-    const key = `${pending ?? ''}|${check ?? ''}|${caseLevel ?? ''}`;
+    const key = `${pending ?? ''}|${check ?? ''}|${caseLevel ?? ''}|${own ? 'own' : ''}`;
     let group = groups.get(key);
     if (!group) {
       const extra: SQL[] = [];
       if (pending) extra.push(sql`${caseFile.pending} ? ${pending}`);
       if (check) extra.push(sql`${caseFile.checkResult} = ${check}`);
       if (caseLevel) extra.push(sql`${caseFile.caseLevel} = ${caseLevel}`);
+      if (own) extra.push(sql`${caseFile.createdBy} = ${actorId}`);
       group = { states: new Set(), extra };
       groups.set(key, group);
     }
