@@ -96,30 +96,92 @@ export class AppError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
   readonly details: ErrorDetail[];
+  /** The details as Chinese callers read them (same fields, Chinese messages), when they differ. */
+  readonly detailsZh?: ErrorDetail[];
   /** Overrides the catalogue text when the situation needs a more precise sentence. */
   readonly zh?: string;
   readonly en?: string;
 
-  constructor(code: ErrorCode, opts: { details?: ErrorDetail[]; zh?: string; en?: string } = {}) {
+  constructor(
+    code: ErrorCode,
+    opts: { details?: ErrorDetail[]; detailsZh?: ErrorDetail[]; zh?: string; en?: string } = {},
+  ) {
     super(opts.en ?? ERRORS[code].en);
     this.code = code;
     this.status = ERRORS[code].status;
     this.details = opts.details ?? [];
+    this.detailsZh = opts.detailsZh;
     this.zh = opts.zh;
     this.en = opts.en;
   }
 }
 
-export const notFound = (what: string, id: string) =>
-  new AppError('NOT_FOUND', {
-    zh: `${what}不存在：${id}`,
-    en: `${what} not found: ${id}`,
+/** What a 404 names, in each language ("案件不存在：…" / "Case not found: …"). */
+export const ENTITY_NAMES = {
+  apiKey: { zh: 'API 密钥', en: 'API key' },
+  case: { zh: '案件', en: 'Case' },
+  collection: { zh: '要素集合', en: 'Collection' },
+  component: { zh: '部件', en: 'Component' },
+  delivery: { zh: '投递', en: 'Delivery' },
+  disposalStandard: { zh: '立结案规范', en: 'Disposal standard' },
+  district: { zh: '区', en: 'District' },
+  division: { zh: '行政区划', en: 'Division' },
+  feature: { zh: '要素', en: 'Feature' },
+  grid: { zh: '单元网格', en: 'Grid' },
+  importJob: { zh: '导入任务', en: 'Import job' },
+  notification: { zh: '通知', en: 'Notification' },
+  organisation: { zh: '组织', en: 'Organisation' },
+  photo: { zh: '照片', en: 'Photo' },
+  report: { zh: '上报', en: 'Report' },
+  routingRule: { zh: '责任规则', en: 'Routing rule' },
+  type: { zh: '类型', en: 'Type' },
+  unit: { zh: '单位', en: 'Unit' },
+  user: { zh: '用户', en: 'User' },
+} as const satisfies Record<string, { zh: string; en: string }>;
+
+export type EntityName = keyof typeof ENTITY_NAMES;
+/** The old form, Chinese and English in one string; split at the first "/". */
+type LegacyEntityName = `${string}/${string}`;
+
+/**
+ * 404 for a record the caller cannot see (or that does not exist: the two are not told apart).
+ * `what` is a key of ENTITY_NAMES, or `{ zh, en }` for a one-off name.
+ */
+export function notFound(what: EntityName | { zh: string; en: string }, id: string): AppError;
+/** @deprecated Pass a key of ENTITY_NAMES: `notFound('photo', id)`, not `notFound('照片/Photo', id)`. */
+export function notFound(what: LegacyEntityName, id: string): AppError;
+export function notFound(what: EntityName | LegacyEntityName | { zh: string; en: string }, id: string) {
+  const name = typeof what === 'object' ? what : entityName(what);
+  return new AppError('NOT_FOUND', {
+    zh: `${name.zh}不存在：${id}`,
+    en: `${name.en} not found: ${id}`,
     details: [{ field: 'id', message: id }],
   });
+}
+
+function entityName(what: string): { zh: string; en: string } {
+  if (Object.hasOwn(ENTITY_NAMES, what)) return ENTITY_NAMES[what as EntityName];
+  const slash = what.indexOf('/');
+  if (slash < 0) return { zh: what, en: what };
+  return { zh: what.slice(0, slash), en: what.slice(slash + 1) };
+}
 
 export function messageFor(err: AppError, lang: 'zh' | 'en'): string {
   if (lang === 'zh') return err.zh ?? ERRORS[err.code].zh;
   return err.en ?? ERRORS[err.code].en;
+}
+
+/**
+ * The details in the caller's language: the Chinese ones when the error has them; otherwise a
+ * detail that only repeats the error's English sentence (the services' `invalid(field, zh, en)`)
+ * reads the Chinese sentence instead.
+ */
+export function detailsFor(err: AppError, lang: 'zh' | 'en'): ErrorDetail[] {
+  if (lang === 'en') return err.details;
+  if (err.detailsZh) return err.detailsZh;
+  const { zh, en } = err;
+  if (zh === undefined || en === undefined) return err.details;
+  return err.details.map((d) => (d.message === en ? { ...d, message: zh } : d));
 }
 
 /** Picks zh or en from an Accept-Language header; Chinese is the default. */

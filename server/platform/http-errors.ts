@@ -3,7 +3,8 @@
  * `{ "error": { "code", "message", "details" } }` with a stable code and the caller's language.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError, type ErrorDetail, languageOf, messageFor } from './errors.ts';
+import { AppError, detailsFor, type ErrorDetail, languageOf, messageFor } from './errors.ts';
+import { zhValidationMessage } from './validation-messages.ts';
 
 interface PgLikeError {
   code?: string;
@@ -13,7 +14,9 @@ interface PgLikeError {
 
 function fromFastify(err: FastifyError): AppError | null {
   if (err.validation) {
-    const details: ErrorDetail[] = err.validation.map((v) => {
+    const details: ErrorDetail[] = [];
+    const detailsZh: ErrorDetail[] = [];
+    for (const v of err.validation) {
       const base = `${err.validationContext ?? 'body'}${v.instancePath ?? ''}`.replace(/\//g, '.');
       const params = (v.params ?? {}) as Record<string, unknown>;
       const field =
@@ -22,9 +25,10 @@ function fromFastify(err: FastifyError): AppError | null {
           : typeof params.missingProperty === 'string'
             ? `${base}.${params.missingProperty}`
             : base;
-      return { field, message: v.message ?? 'invalid', rule: v.keyword };
-    });
-    return new AppError('VALIDATION_FAILED', { details });
+      details.push({ field, message: v.message ?? 'invalid', rule: v.keyword });
+      detailsZh.push({ field, message: zhValidationMessage(v), rule: v.keyword });
+    }
+    return new AppError('VALIDATION_FAILED', { details, detailsZh });
   }
   switch (err.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
@@ -63,7 +67,7 @@ export function toAppError(err: unknown): AppError | null {
 export function renderError(request: FastifyRequest, reply: FastifyReply, err: AppError) {
   const lang = languageOf(request.headers['accept-language']);
   return reply.status(err.status).send({
-    error: { code: err.code, message: messageFor(err, lang), details: err.details },
+    error: { code: err.code, message: messageFor(err, lang), details: detailsFor(err, lang) },
   });
 }
 

@@ -109,9 +109,12 @@ describe("feedback from a unit's own system", () => {
     const timeline = (await t.as(admin).get(`/api/cases/${id}`)).json().timeline as {
       action: string;
       actorType: string;
+      actorDisplayName: string | null;
     }[];
-    const byKey = timeline.filter((e) => e.actorType === 'api_key').map((e) => e.action);
-    expect(byKey).toEqual(['case.sign', 'case.feed_back']);
+    const byKey = timeline.filter((e) => e.actorType === 'api_key');
+    expect(byKey.map((e) => e.action)).toEqual(['case.sign', 'case.feed_back']);
+    // The timeline names the key as it was named, not "api-key:…".
+    expect(byKey.map((e) => e.actorDisplayName)).toEqual(['环卫处业务系统', '环卫处业务系统']);
   });
 
   it('refuses a missing, wrong, tampered or stale signature with 401 and leaves the case as it was', async () => {

@@ -97,7 +97,7 @@ export async function act(
   const input: WorkflowInput = { ...body };
   return db.transaction(async (tx) => {
     const c = await repo.findCase(tx, caseId, true);
-    if (!c || !canSeeCase(ctx.actor, c)) throw notFound('案件/Case', caseId);
+    if (!c || !canSeeCase(ctx.actor, c)) throw notFound('case', caseId);
     if (body.version !== c.version) {
       throw new AppError('CONFLICT', {
         details: [{ field: 'body.version', message: `current version is ${c.version}` }],

@@ -59,7 +59,7 @@ export async function listCases(db: Db, ctx: RequestContext, q: CaseListQueryT) 
 async function visibleCase(db: Db, ctx: RequestContext, id: string) {
   requireRead(ctx);
   const c = await repo.findCase(db, id);
-  if (!c || !canSeeCase(ctx.actor, c)) throw notFound('案件/Case', id);
+  if (!c || !canSeeCase(ctx.actor, c)) throw notFound('case', id);
   return c;
 }
 
@@ -73,6 +73,7 @@ export async function getCase(db: Db, ctx: RequestContext, id: string) {
     repo.timelineOf(db, id),
     actionsFor(db, ctx.actor, c),
   ]);
+  const actorNames = await repo.actorDisplayNames(db, timeline);
   // Citizens' phone numbers are for the centre that handles the case, not for the unit.
   const showPhones = ctx.actor.scope.kind !== 'unit';
   return {
@@ -113,10 +114,23 @@ export async function getCase(db: Db, ctx: RequestContext, id: string) {
       action: e.action,
       actorName: e.actorName,
       actorType: e.actorType,
+      /** Who acted, as people read it: a user's display name, an API key's name (null: system, anonymous). */
+      actorDisplayName: actorDisplayNameOf(e, actorNames),
       reason: e.reason,
       before: e.before,
       after: e.after,
     })),
     actions,
   };
+}
+
+function actorDisplayNameOf(
+  e: { actorType: string; actorId: string | null; actorName: string | null },
+  names: Map<string, string>,
+): string | null {
+  if (e.actorType !== 'user' && e.actorType !== 'api_key') return null;
+  const found = e.actorId ? names.get(e.actorId) : undefined;
+  if (found) return found;
+  // A user or key no longer there: the name the event kept (an API key's without its "api-key:").
+  return e.actorName?.replace(/^api-key:/, '') ?? null;
 }

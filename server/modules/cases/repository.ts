@@ -2,7 +2,7 @@ import { and, asc, count, desc, eq, gte, inArray, isNull, lte, or, type SQL, sql
 import type { CaseState } from '../../../common/workflow.ts';
 import type { Db } from '../../platform/db.ts';
 import { event } from '../audit/tables.ts';
-import { appUser } from '../identity/tables.ts';
+import { apiKey, appUser } from '../identity/tables.ts';
 import { org } from '../org/tables.ts';
 import { caseCodeSeq, caseFile, caseStage, caseTask, report } from './tables.ts';
 
@@ -130,6 +130,37 @@ export async function timelineOf(db: Db, caseId: string) {
     .from(event)
     .where(and(eq(event.entityType, 'case'), eq(event.entityId, caseId)))
     .orderBy(asc(event.id));
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * What the timeline shows for its actors: a user's display name, an API key's name, by the
+ * event's actor id (events keep the username, which people do not read as a name).
+ */
+export async function actorDisplayNames(
+  db: Db,
+  actors: { actorType: string; actorId: string | null }[],
+): Promise<Map<string, string>> {
+  const ids = (type: string) => [
+    ...new Set(
+      actors.filter((a) => a.actorType === type && a.actorId && UUID.test(a.actorId)).map((a) => a.actorId!),
+    ),
+  ];
+  const userIds = ids('user');
+  const keyIds = ids('api_key');
+  const [users, keys] = await Promise.all([
+    userIds.length
+      ? db
+          .select({ id: appUser.id, name: appUser.displayName })
+          .from(appUser)
+          .where(inArray(appUser.id, userIds))
+      : [],
+    keyIds.length
+      ? db.select({ id: apiKey.id, name: apiKey.name }).from(apiKey).where(inArray(apiKey.id, keyIds))
+      : [],
+  ]);
+  return new Map([...users, ...keys].map((r) => [r.id, r.name]));
 }
 
 export async function listCases(

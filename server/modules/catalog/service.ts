@@ -44,7 +44,7 @@ export async function listTypes(db: Db, ctx: RequestContext, q: TypeListQueryT) 
 export async function getType(db: Db, ctx: RequestContext, kind: CatalogKind, code: string) {
   requireRead(ctx.actor);
   const row = await repo.findType(db, kind, code);
-  if (!row) throw notFound('类型/Type', `${kind}/${code}`);
+  if (!row) throw notFound('type', `${kind}/${code}`);
   return toTypeDto(row);
 }
 
@@ -121,7 +121,7 @@ export async function updateType(
   requireManage(ctx.actor);
   return db.transaction(async (tx) => {
     const current = await repo.findType(tx, kind, code, true);
-    if (!current) throw notFound('类型/Type', `${kind}/${code}`);
+    if (!current) throw notFound('type', `${kind}/${code}`);
     if (current.version !== input.version) {
       throw new AppError('CONFLICT', {
         details: [{ field: 'body.version', message: `current version is ${current.version}` }],

@@ -33,7 +33,7 @@ async function matterName(db: Db, code: string): Promise<string | null> {
   return (await repo.findType(db, 'matter', code))?.name ?? null;
 }
 
-const missing = (matterCode: string) => notFound('立结案规范/Disposal standard', matterCode);
+const missing = (matterCode: string) => notFound('disposalStandard', matterCode);
 
 export async function getCurrentStandard(db: Db, ctx: RequestContext, matterCode: string) {
   requireRead(ctx.actor);
@@ -53,7 +53,7 @@ export async function listStandardVersions(db: Db, ctx: RequestContext, matterCo
 export async function getStandardVersion(db: Db, ctx: RequestContext, id: string) {
   requireRead(ctx.actor);
   const row = await repo.standardById(db, id);
-  if (!row) throw notFound('立结案规范/Disposal standard', id);
+  if (!row) throw notFound('disposalStandard', id);
   return toStandardDto(row, await matterName(db, row.matterCode));
 }
 

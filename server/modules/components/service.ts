@@ -82,7 +82,7 @@ export async function listComponents(db: Db, ctx: RequestContext, q: ComponentLi
 export async function getComponent(db: Db, ctx: RequestContext, id: string) {
   requireRead(ctx.actor);
   const row = await repo.findComponent(db, id);
-  if (!row) throw notFound('部件/Component', id);
+  if (!row) throw notFound('component', id);
   return toComponentDto(row);
 }
 
@@ -184,7 +184,7 @@ export async function updateComponent(db: Db, ctx: RequestContext, id: string, i
   const moved = input.geometry ? wgs84Geometry(input.geometry, input.crs) : null;
   return db.transaction(async (tx) => {
     const current = await repo.findComponent(tx, id, true);
-    if (!current) throw notFound('部件/Component', id);
+    if (!current) throw notFound('component', id);
     if (!canManageComponent(ctx.actor, current.districtCode)) throw new AppError('FORBIDDEN');
     if (current.version !== input.version) {
       throw new AppError('CONFLICT', {

@@ -57,7 +57,7 @@ function visibleCollections(ctx: RequestContext): CollectionId[] {
 
 function checkCollection(ctx: RequestContext, id: string): CollectionId {
   requireGeoRead(ctx.actor);
-  if (!(visibleCollections(ctx) as string[]).includes(id)) throw notFound('要素集合/Collection', id);
+  if (!(visibleCollections(ctx) as string[]).includes(id)) throw notFound('collection', id);
   return id as CollectionId;
 }
 
@@ -282,7 +282,7 @@ export async function item(
     const row = await repo.findDivision(db, featureId);
     feature = row && row.level === LEVEL[id] ? divisionFeature(row) : undefined;
   }
-  if (!feature) throw notFound('要素/Feature', featureId);
+  if (!feature) throw notFound('feature', featureId);
   return {
     ...feature,
     links: [

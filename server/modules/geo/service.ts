@@ -84,7 +84,7 @@ export async function getGrid(db: Db, ctx: RequestContext, rawId: string) {
   const row =
     (await repo.findGrid(db, id)) ??
     (rawId.length === 14 ? await repo.findGridByLegacyId(db, rawId) : undefined);
-  if (!row) throw notFound('单元网格/Grid', rawId);
+  if (!row) throw notFound('grid', rawId);
   return {
     ...gridSummary(row),
     crs: 'wgs84' as const,
@@ -140,7 +140,7 @@ export async function listDivisions(db: Db, ctx: RequestContext, q: DivisionList
 export async function getDivision(db: Db, ctx: RequestContext, code: string) {
   requireGeoRead(ctx.actor);
   const row = await repo.findDivision(db, code);
-  if (!row) throw notFound('行政区划/Division', code);
+  if (!row) throw notFound('division', code);
   const ancestors = [code.slice(0, 6), code.slice(0, 9)].filter((c) => c.length < code.length);
   const [chainRows, counts] = await Promise.all([
     repo.findDivisions(db, ancestors),

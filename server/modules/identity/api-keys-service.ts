@@ -72,7 +72,7 @@ export async function revokeApiKey(db: Db, ctx: RequestContext, id: string) {
   if (!has(ctx.actor, 'apikey:manage')) throw new AppError('FORBIDDEN');
   await db.transaction(async (tx) => {
     const found = await repo.findApiKey(tx, id);
-    if (!found || !canManageApiKeys(ctx.actor, found.org)) throw notFound('API 密钥/API key', id);
+    if (!found || !canManageApiKeys(ctx.actor, found.org)) throw notFound('apiKey', id);
     if (found.key.revokedAt) {
       throw new AppError('UNPROCESSABLE', { zh: 'API 密钥已吊销', en: 'API key is already revoked' });
     }

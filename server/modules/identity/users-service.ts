@@ -59,7 +59,7 @@ export async function listUsers(db: Db, ctx: RequestContext, q: UserListQueryT) 
 async function visibleUser(db: Db, ctx: RequestContext, id: string, forUpdate = false) {
   if (!has(ctx.actor, 'user:read')) throw new AppError('FORBIDDEN');
   const found = await repo.findUserWithOrg(db, id, forUpdate);
-  if (!found || !canReadUser(ctx.actor, found.org)) throw notFound('用户/User', id);
+  if (!found || !canReadUser(ctx.actor, found.org)) throw notFound('user', id);
   return found;
 }
 

@@ -280,7 +280,7 @@ export async function getJob(db: Db, ctx: RequestContext, id: string) {
   if (!canReadJobs(ctx.actor)) throw new AppError('FORBIDDEN');
   const row = await repo.findJob(db, id);
   if (!row || !(canReadAllJobs(ctx.actor) || row.createdBy === (ctx.actor.id ?? ctx.actor.name))) {
-    throw notFound('导入任务/Import job', id);
+    throw notFound('importJob', id);
   }
   return toJobDto(row);
 }

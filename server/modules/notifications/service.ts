@@ -68,7 +68,7 @@ export async function markRead(db: Db, ctx: RequestContext, id: string | 'all') 
         .select({ id: notification.id })
         .from(notification)
         .where(and(eq(notification.id, id), eq(notification.userId, uid)));
-      if (!exists) throw notFound('通知/Notification', id);
+      if (!exists) throw notFound('notification', id);
     }
     await recordEvent(tx, ctx, {
       action: 'notification.read',

@@ -32,7 +32,7 @@ function requirePermission(actor: Actor, p: 'org:read' | 'org:manage') {
 export async function getVisibleOrg(db: Db, actor: Actor, id: string): Promise<OrgRow> {
   requirePermission(actor, 'org:read');
   const row = await repo.findOrg(db, id);
-  if (!row || !canReadOrg(actor, row)) throw notFound('组织/Organisation', id);
+  if (!row || !canReadOrg(actor, row)) throw notFound('organisation', id);
   return row;
 }
 
@@ -157,7 +157,7 @@ export async function updateOrg(db: Db, ctx: RequestContext, id: string, input: 
   return db.transaction(async (tx) => {
     const current = await repo.findOrgForUpdate(tx, id);
     if (!current || !canReadOrg({ ...ctx.actor, permissions: ['org:read'] }, current))
-      throw notFound('组织/Organisation', id);
+      throw notFound('organisation', id);
     if (!canManageOrg(ctx.actor, current)) throw new AppError('FORBIDDEN');
     if (current.version !== input.version)
       throw new AppError('CONFLICT', {

@@ -60,7 +60,7 @@ async function toDeliveryDto(db: Db, d: repo.DeliveryRow): Promise<DeliveryDto> 
 async function managedUnit(db: Db, ctx: RequestContext, orgId: string) {
   requireEndpointManage(ctx.actor);
   const o = await findOrgById(db, orgId);
-  if (!o || !canManageEndpointOf(ctx.actor, o)) throw notFound('单位/Unit', orgId);
+  if (!o || !canManageEndpointOf(ctx.actor, o)) throw notFound('unit', orgId);
   return o;
 }
 
@@ -152,7 +152,7 @@ export async function replayDelivery(db: Db, ctx: RequestContext, id: string) {
   return db.transaction(async (tx) => {
     const d = await repo.findDelivery(tx, id, true);
     const o = d ? await findOrgById(tx, d.orgId) : undefined;
-    if (!d || !o || !canManageEndpointOf(ctx.actor, o)) throw notFound('投递/Delivery', id);
+    if (!d || !o || !canManageEndpointOf(ctx.actor, o)) throw notFound('delivery', id);
     if (d.status === 'pending') {
       throw new AppError('UNPROCESSABLE', {
         zh: '该投递仍在队列中，只有失败（死信）或已送达的投递可以重放',

@@ -59,7 +59,7 @@ export async function resolveForCaller(db: Db, ctx: RequestContext, q: ResolveQu
       `Invalid grid ID: ${gridId}`,
     );
   }
-  if (!canQueryDistrict(ctx.actor, gridId.slice(0, 6))) throw notFound('网格/Grid', gridId);
+  if (!canQueryDistrict(ctx.actor, gridId.slice(0, 6))) throw notFound('grid', gridId);
   if (!(await findCatalogType(db, 'matter', q.matterCode))) {
     throw invalid(
       'INVALID_REFERENCE',
@@ -113,7 +113,7 @@ export async function districtHistory(db: Db, ctx: RequestContext, q: HistoryQue
   const s = ctx.actor.scope;
   if (s.kind === 'unit') throw new AppError('FORBIDDEN');
   const districtCode = q.districtCode ?? (s.kind === 'district' ? s.districtCode : undefined);
-  if (districtCode && !canQueryDistrict(ctx.actor, districtCode)) throw notFound('区/District', districtCode);
+  if (districtCode && !canQueryDistrict(ctx.actor, districtCode)) throw notFound('district', districtCode);
   const page = q.page ?? 1;
   const pageSize = q.pageSize ?? 20;
   const { rows, total } = await repo.ruleEvents(db, { districtCode }, page, pageSize);

@@ -75,7 +75,7 @@ export async function listRules(db: Db, ctx: RequestContext, q: RuleListQueryT) 
 export async function visibleRule(db: Db, actor: Actor, id: string, forUpdate = false) {
   requirePermission(actor, 'routing:read');
   const row = await repo.findRule(db, id, forUpdate);
-  if (!row || !canReadRule(actor, row)) throw notFound('责任规则/Routing rule', id);
+  if (!row || !canReadRule(actor, row)) throw notFound('routingRule', id);
   return row;
 }
 
