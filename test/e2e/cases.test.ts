@@ -192,4 +192,109 @@ describe('issue 4 in the browser', () => {
       expect(w.errors.filter((e) => e.startsWith('pageerror'))).toEqual([]);
     }
   }, 300_000);
+
+  it('the case page in either language; one filing condition comes chosen; odd addresses', async () => {
+    if (!platform || !browser) throw new Error('platform or browser did not start');
+    const base = platform.url;
+
+    // A report of a type whose standard has a single filing condition (06004), accepted.
+    const acceptor = await signIn('haishu.acceptor');
+    const caseId = await acceptor.evaluate(async () => {
+      const json = async (res: Response) => {
+        if (!res.ok) throw new Error(`${res.status} ${await res.text()}`);
+        return res.json();
+      };
+      const send = (method: string, url: string, body?: unknown) =>
+        fetch(url, {
+          method,
+          credentials: 'include',
+          headers: { 'content-type': 'application/json' },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        }).then(json);
+      const grid = (await send('GET', '/api/geo/grids?districtCode=330203&page=5&pageSize=1')).items[0];
+      const { lng, lat } = (await send('GET', `/api/geo/grids/${grid.id}`)).centroid;
+      const reported = await send('POST', '/api/reports', {
+        idempotencyKey: crypto.randomUUID(),
+        channel: 'hotline',
+        description: '沿街建筑外墙被乱涂乱画，影响市容',
+        location: { lng, lat, crs: 'wgs84' },
+        matterCode: '06004',
+      });
+      const id = reported.case.id as string;
+      await send('POST', `/api/cases/${id}/actions/accept_report`, {
+        version: reported.case.version,
+        matterType: '06004',
+      });
+      return id;
+    });
+    const standard = await acceptor.evaluate(() =>
+      fetch('/api/catalog/standards/06004', { credentials: 'include' }).then((r) => r.json()),
+    );
+    expect(standard.filingConditions).toHaveLength(1);
+
+    // The shift leader's filing dialog has the only condition chosen: filing is one click.
+    const leader = await signIn('haishu.shift_leader');
+    const leaderWatch = watches[watches.length - 1];
+    await openCase(leader, caseId);
+    await leader.getByTestId('action-file').click();
+    const radio = leader.getByTestId('field-filingConditionId').locator('input[type=radio]');
+    await radio.first().waitFor({ state: 'attached' });
+    await expect.poll(() => radio.first().isChecked()).toBe(true);
+    await shot(leader, `${SHOT}14-file-preselected`);
+    await leader.getByTestId('action-submit').click();
+    await expect.poll(() => stateOf(leader), { timeout: 20_000 }).toBe('pending_dispatch');
+
+    // In Chinese: full-width colons, people by their names.
+    const actorOf = (action: string) =>
+      leader
+        .locator(`[data-testid=timeline-entry][data-action="case.${action}"]`)
+        .getByTestId('timeline-actor')
+        .textContent();
+    await expect.poll(() => actorOf('file')).toBe('海曙区值班长');
+    expect(await actorOf('report')).toBe('海曙区受理员');
+    expect(await leader.getByTestId('case-deadline').textContent()).toMatch(/^当前环节：/);
+    await shot(leader, `${SHOT}15-case-zh`);
+
+    // In English: ": ", and each limit's unit agrees with its amount ("1 work hour", "2 work days").
+    await leader.getByTestId('language-switch').click();
+    await leader.getByTestId('language-en-US').click();
+    await expect.poll(() => leader.getByTestId('case-deadline').textContent()).toMatch(/^Current stage: /);
+    const deadline = (await leader.getByTestId('case-deadline').textContent()) ?? '';
+    expect(deadline).not.toContain('：');
+    expect(deadline).toContain('Due: ');
+    const limits = await leader
+      .locator('[data-testid=case-stages] tbody tr td:nth-child(2)')
+      .allTextContents();
+    expect(limits.length).toBeGreaterThan(0);
+    for (const l of limits) {
+      expect(l).toMatch(
+        /^(1 (work hour|work day|urgent hour|calendar day)|\d+(\.\d+)? (work hours|work days|urgent hours|calendar days))$/,
+      );
+    }
+    expect(await actorOf('file')).toBe('海曙区值班长');
+    expect(await leader.getByTestId('case-timeline').textContent()).not.toContain('haishu.');
+    await shot(leader, `${SHOT}16-case-en`);
+
+    // An address that cannot name a case is simply not found, without asking the server.
+    await leader.goto(`${base}/cases/not-a-uuid`);
+    await leader.getByTestId('case-not-found').waitFor();
+    expect(await leader.getByTestId('case-not-found').textContent()).toContain('Case not found');
+    expect(leaderWatch.requests.some((r) => r.includes('/api/cases/not-a-uuid'))).toBe(false);
+
+    // The routing table names the district.
+    await leader.goto(`${base}/routing`);
+    await expect.poll(() => leader.getByTestId('routing-district-name').first().textContent()).toBe('海曙区');
+    expect(leaderWatch.errors).toEqual([]);
+
+    // The inspectors' app before login: straight to its sign-in page, no 401 for the browser to log.
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    contexts.push(context);
+    const m = await context.newPage();
+    const mWatch = watchPage(m, base);
+    await m.goto(`${base}/m/`);
+    await m.waitForURL(`${base}/m/login`);
+    await m.getByTestId('m-login').waitFor();
+    expect(mWatch.requests.filter((r) => r.includes('/api/me'))).toEqual([]);
+    expect(mWatch.errors).toEqual([]);
+  }, 180_000);
 });

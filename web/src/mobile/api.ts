@@ -7,7 +7,7 @@
 import { ApiError, buildQuery, request } from '../api/client';
 import type { Me } from '../api/types';
 import i18n from '../i18n';
-import { getSnapshot, putSnapshot } from './db';
+import { getSnapshot, putSnapshot, removeSnapshot } from './db';
 
 export type Light = 'green' | 'yellow' | 'red';
 
@@ -66,6 +66,9 @@ export interface CaseDetail {
     at: string;
     action: string;
     actorName: string | null;
+    actorType: string;
+    /** A user's display name or an API key's name; null for system and anonymous actors. */
+    actorDisplayName?: string | null;
     reason: string | null;
     before: { version?: number } | null;
     after: { version?: number; input?: { photos?: string[] } } | null;
@@ -170,17 +173,32 @@ export function fetchMatterTypes(userId: string): Promise<Cached<ListResult<Matt
   });
 }
 
-/** The signed-in user, remembered for starting the app without a network. */
+/**
+ * The signed-in user, remembered for starting the app without a network. Signing in here keeps
+ * the user ('me' snapshot) and signing out forgets it, so with none kept nobody is signed in to
+ * this app: the answer is a 401 without asking (a GET /api/me would be a 401 that the browser
+ * logs as an error on every visit before login). Only when the browser keeps nothing at all (no
+ * IndexedDB) is the server asked.
+ */
 export async function fetchMe(): Promise<Me> {
+  let kept: Awaited<ReturnType<typeof getSnapshot<Me>>>;
+  let storage = true;
+  try {
+    kept = await getSnapshot<Me>('me');
+  } catch {
+    storage = false;
+  }
+  if (storage && !kept) {
+    throw new ApiError(401, 'AUTH_REQUIRED', i18n.t('error.http', { status: 401 }), [], null);
+  }
   try {
     const me = await mapi.get<Me>('/api/me');
     void putSnapshot('me', me).catch(() => undefined);
     return me;
   } catch (e) {
-    if (e instanceof ApiError && e.status === 0) {
-      const kept = await getSnapshot<Me>('me').catch(() => undefined);
-      if (kept) return kept.data;
-    }
+    if (e instanceof ApiError && e.status === 0 && kept) return kept.data;
+    // The session is over: the next start goes to the sign-in page without asking.
+    if (e instanceof ApiError && e.status === 401) await removeSnapshot('me').catch(() => undefined);
     throw e;
   }
 }

@@ -73,3 +73,7 @@ export async function getSnapshot<T>(key: string): Promise<Snapshot<T> | undefin
 export async function putSnapshot<T>(key: string, data: T): Promise<void> {
   await put<Snapshot<T>>('snapshots', { key, data, at: Date.now() });
 }
+
+export async function removeSnapshot(key: string): Promise<void> {
+  await remove('snapshots', key);
+}

@@ -21,7 +21,7 @@ import {
   Typography,
 } from 'antd';
 import type { TFunction } from 'i18next';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { suggestTypes } from '../../../../common/suggest.ts';
 import { type CaseAction, TERMINAL_STATES } from '../../../../common/workflow.ts';
@@ -180,6 +180,13 @@ function ActionDialog({
     queryFn: () =>
       api.get<{ filingConditions: { id: string; text: string }[] }>(`/api/catalog/standards/${chosenType}`),
   });
+  // A standard with a single filing condition leaves nothing to choose: it is preselected.
+  const filingConditions = standard.data?.filingConditions;
+  useEffect(() => {
+    if (filingConditions?.length === 1 && !form.getFieldValue('filingConditionId')) {
+      form.setFieldValue('filingConditionId', filingConditions[0].id);
+    }
+  }, [filingConditions, form]);
   const route = useQuery({
     queryKey: ['routing', 'resolve', c.matterCode, c.gridId],
     enabled: fields.has('unitId') && !!c.matterCode,

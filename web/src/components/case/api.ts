@@ -92,6 +92,8 @@ export interface TimelineEntry {
   action: string;
   actorName: string | null;
   actorType: string;
+  /** A user's display name or an API key's name; null for system and anonymous actors. */
+  actorDisplayName?: string | null;
   reason: string | null;
   before: Record<string, unknown> | null;
   after: Record<string, unknown> | null;
@@ -138,9 +140,15 @@ export function useCaseList(q: CaseListQuery) {
   });
 }
 
-export function useCase(id: string) {
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Whether a text can be a case id at all (the API refuses anything but a UUID with a 400). */
+export const isCaseId = (id: string) => UUID.test(id);
+
+export function useCase(id: string, enabled = true) {
   return useQuery({
     queryKey: caseKey(id),
+    enabled,
     queryFn: () => api.get<CaseDetail>(`/api/cases/${id}`),
     staleTime: 0,
   });

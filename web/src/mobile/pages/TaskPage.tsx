@@ -5,6 +5,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
 import { formatChina } from '../../components/china-time';
+import { timelineActor } from '../../components/wording';
 import { type AvailableAction, type CaseDetail, cachedGet } from '../api';
 import { useMobile } from '../MobileApp';
 import { addAction, listItems } from '../outbox';
@@ -202,7 +203,7 @@ export function TaskPage() {
                     defaultValue: e.action,
                   }),
                 })}
-                {e.actorName ? ` · ${e.actorName}` : ''}
+                <span data-testid="m-timeline-actor"> · {timelineActor(t, e)}</span>
                 {e.reason ? <div className="m-muted">{e.reason}</div> : null}
               </li>
             ))}

@@ -32,6 +32,7 @@ import { ActionPanel } from '../../components/case/ActionPanel';
 import {
   type CaseDetail,
   type CaseStage,
+  isCaseId,
   lookupPoint,
   type TimelineEntry,
   useCase,
@@ -46,18 +47,20 @@ import {
   StateTag,
   stageLabel,
   stateLabel,
-  timeUnitLabel,
 } from '../../components/case/CaseBits';
 import { PhotoThumbs } from '../../components/case/Photos';
 import { useCaseEvents } from '../../components/case/stream';
 import { formatTime } from '../../components/format';
 import { CityMap } from '../../components/map/CityMap';
+import { timeAmount, timelineActor, withColon } from '../../components/wording';
 
 export function CaseDetailPage() {
   const { id = '' } = useParams();
   const { t } = useTranslation();
   const navigate = useNavigate();
-  const q = useCase(id);
+  // An address that cannot name a case (/cases/not-a-uuid) is not asked for: it is simply not found.
+  const validId = isCaseId(id);
+  const q = useCase(id, validId);
   const orgNames = useOrgNames();
   const matterNames = useMatterNames();
   useCaseEvents(() => void q.refetch(), { filter: (e) => e.caseId === id, debounceMs: 300 });
@@ -87,15 +90,16 @@ export function CaseDetailPage() {
     />
   );
 
-  if (q.isError) {
-    const notFound = isApiError(q.error) && q.error.status === 404;
+  if (q.isError || !validId) {
+    const notFound = !validId || (isApiError(q.error) && q.error.status === 404);
     return (
       <div data-testid="page-case">
         {crumbs}
         <Result
           status={notFound ? '404' : 'error'}
           title={notFound ? t('case.notFound') : t('case.loadFailed')}
-          subTitle={q.error.message}
+          subTitle={q.error?.message}
+          data-testid={notFound ? 'case-not-found' : 'case-load-failed'}
           extra={<Button onClick={() => void navigate('/cases')}>{t('case.backToQueue')}</Button>}
         />
       </div>
@@ -151,7 +155,8 @@ export function CaseDetailPage() {
             {c.currentStage && (
               <div style={{ textAlign: 'right' }} data-testid="case-deadline">
                 <div style={{ color: 'rgba(0,0,0,0.45)', fontSize: 12 }}>
-                  {t('case.currentStage')}：{stageLabel(t, c.currentStage)}
+                  {withColon(t, t('case.currentStage'))}
+                  {stageLabel(t, c.currentStage)}
                   {openStage?.pausedAt && <Tag style={{ marginLeft: 6 }}>{t('case.paused')}</Tag>}
                 </div>
                 <div style={{ fontSize: 20, fontWeight: 600 }}>
@@ -161,7 +166,8 @@ export function CaseDetailPage() {
                   </Space>
                 </div>
                 <div style={{ color: 'rgba(0,0,0,0.45)', fontSize: 12 }}>
-                  {t('case.dueAt')}：{formatTime(c.currentDueAt)}
+                  {withColon(t, t('case.dueAt'))}
+                  {formatTime(c.currentDueAt)}
                 </div>
               </div>
             )}
@@ -410,7 +416,7 @@ function StagesTable({ stages }: { stages: CaseStage[] }) {
           title: t('case.col.limit'),
           dataIndex: 'limit',
           width: 100,
-          render: (l: CaseStage['limit']) => `${l.amount} ${timeUnitLabel(t, l.unit)}`,
+          render: (l: CaseStage['limit']) => timeAmount(t, l.amount, l.unit),
         },
         { title: t('case.col.startedAt'), dataIndex: 'startedAt', render: (v: string) => formatTime(v) },
         {
@@ -516,42 +522,42 @@ function CaseTimeline({
               {formatTime(e.at)}
             </span>
           </div>
-          <div style={{ fontSize: 12, color: 'rgba(0,0,0,0.55)' }}>
-            {e.actorName ?? t(`actorType.${e.actorType}`, { defaultValue: e.actorType })}
+          <div style={{ fontSize: 12, color: 'rgba(0,0,0,0.55)' }} data-testid="timeline-actor">
+            {timelineActor(t, e)}
           </div>
           {e.reason && (
             <div style={{ marginTop: 2 }}>
-              <Typography.Text type="secondary">{t('case.field.reason')}：</Typography.Text>
+              <Typography.Text type="secondary">{withColon(t, t('case.field.reason'))}</Typography.Text>
               {e.reason}
             </div>
           )}
           {input.note && (
             <div style={{ marginTop: 2 }}>
-              <Typography.Text type="secondary">{t('case.field.note')}：</Typography.Text>
+              <Typography.Text type="secondary">{withColon(t, t('case.field.note'))}</Typography.Text>
               {input.note}
             </div>
           )}
           {input.unitId && (
             <div style={{ marginTop: 2 }}>
-              <Typography.Text type="secondary">{t('case.field.unitId')}：</Typography.Text>
+              <Typography.Text type="secondary">{withColon(t, t('case.field.unitId'))}</Typography.Text>
               {orgNames.get(input.unitId) ?? input.unitId}
             </div>
           )}
           {input.matterType && (
             <div style={{ marginTop: 2 }}>
-              <Typography.Text type="secondary">{t('case.field.matterType')}：</Typography.Text>
+              <Typography.Text type="secondary">{withColon(t, t('case.field.matterType'))}</Typography.Text>
               {input.matterType} {matterNames.get(input.matterType) ?? ''}
             </div>
           )}
           {input.extension && (
             <div style={{ marginTop: 2 }}>
-              <Typography.Text type="secondary">{t('case.field.extension')}：</Typography.Text>
-              {input.extension.amount} {timeUnitLabel(t, input.extension.unit)}
+              <Typography.Text type="secondary">{withColon(t, t('case.field.extension'))}</Typography.Text>
+              {timeAmount(t, input.extension.amount, input.extension.unit)}
             </div>
           )}
           {input.rating && (
             <div style={{ marginTop: 2 }}>
-              <Typography.Text type="secondary">{t('case.field.rating')}：</Typography.Text>
+              <Typography.Text type="secondary">{withColon(t, t('case.field.rating'))}</Typography.Text>
               {'★'.repeat(input.rating)}
             </div>
           )}

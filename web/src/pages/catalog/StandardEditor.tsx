@@ -14,11 +14,13 @@ import {
   Tabs,
   Tag,
 } from 'antd';
+import type { TFunction } from 'i18next';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, isApiError } from '../../api/client';
 import { formatTime } from '../../components/format';
 import { showServerError } from '../../components/formErrors';
+import { timeAmount, withColon } from '../../components/wording';
 import {
   AREA_CLASSES,
   type CatalogType,
@@ -40,13 +42,13 @@ interface FormValues {
 }
 
 /** Rows of a standard for display and comparison: one label → one text. */
-export function standardRows(s: Standard, t: (k: string) => string): [string, string][] {
+export function standardRows(s: Standard, t: TFunction): [string, string][] {
   const rows: [string, string][] = [];
   for (const [i, c] of s.filingConditions.entries()) rows.push([`${t('catalog.filing')} ${i + 1}`, c.text]);
   for (const l of s.timeLimits) {
     rows.push([
       `${t('catalog.area')} ${l.areaClass} · ${t(`catalog.urgency.${l.urgency}`)}`,
-      `${l.amount} ${t(`catalog.unit.${l.unit}`)}`,
+      timeAmount(t, l.amount, l.unit, 'catalog.unit'),
     ]);
   }
   for (const [i, c] of s.closingConditions.entries()) rows.push([`${t('catalog.closing')} ${i + 1}`, c.text]);
@@ -79,7 +81,7 @@ export function StandardEditor({
       open
       width={760}
       onClose={onClose}
-      title={`${t('catalog.standard')}：${matter.code} ${matter.name}`}
+      title={`${withColon(t, t('catalog.standard'))}${matter.code} ${matter.name}`}
       data-testid="standard-drawer"
     >
       {s && (

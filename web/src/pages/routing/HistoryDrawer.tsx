@@ -3,7 +3,9 @@ import { Drawer, Table, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import type { ListResult } from '../../api/types';
+import { useDivisionName } from '../../components/case/CaseBits';
 import { formatTime } from '../../components/format';
+import { withColon } from '../../components/wording';
 import type { HistoryEntry, Rule } from './api';
 
 const FIELDS: (keyof Rule)[] = [
@@ -24,7 +26,8 @@ function Change({ e }: { e: HistoryEntry }) {
       <span>
         {FIELDS.filter((f) => e.after?.[f] != null).map((f) => (
           <div key={f}>
-            {t(`routing.field.${f}`)}：{fmt(e.after?.[f])}
+            {withColon(t, t(`routing.field.${f}`))}
+            {fmt(e.after?.[f])}
           </div>
         ))}
       </span>
@@ -35,8 +38,8 @@ function Change({ e }: { e: HistoryEntry }) {
     <span>
       {changed.map((f) => (
         <div key={f}>
-          {t(`routing.field.${f}`)}：<Tag color="red">{fmt(e.before?.[f])}</Tag>→
-          <Tag color="green">{fmt(e.after?.[f])}</Tag>
+          {withColon(t, t(`routing.field.${f}`))}
+          <Tag color="red">{fmt(e.before?.[f])}</Tag>→<Tag color="green">{fmt(e.after?.[f])}</Tag>
         </div>
       ))}
     </span>
@@ -54,6 +57,7 @@ export function HistoryDrawer({
   onClose: () => void;
 }) {
   const { t } = useTranslation();
+  const districtName = useDivisionName(ruleId ? undefined : districtCode);
   const url = ruleId ? `/api/routing/rules/${ruleId}/history` : '/api/routing/history';
   const q = useQuery({
     queryKey: ['routing', 'history', ruleId ?? districtCode ?? 'all'],
@@ -71,7 +75,7 @@ export function HistoryDrawer({
       title={
         ruleId
           ? t('routing.ruleHistory')
-          : t('routing.districtHistory', { district: districtCode ?? t('common.all') })
+          : t('routing.districtHistory', { district: districtName ?? districtCode ?? t('common.all') })
       }
       data-testid="routing-history"
     >

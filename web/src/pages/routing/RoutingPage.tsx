@@ -8,6 +8,7 @@ import { DEMO_DISTRICTS } from '../../../../common/identity.ts';
 import { api } from '../../api/client';
 import { useMe } from '../../api/queries';
 import type { ListResult } from '../../api/types';
+import { DivisionName } from '../../components/case/CaseBits';
 import { formatTime } from '../../components/format';
 import { showServerError } from '../../components/formErrors';
 import { PageContainer } from '../../components/PageContainer';
@@ -38,7 +39,16 @@ export function RoutingPage() {
   const [history, setHistory] = useState<{ ruleId?: string; districtCode?: string } | null>(null);
 
   const columns: ColumnsType<Rule> = [
-    { title: t('routing.district'), dataIndex: 'districtCode', width: 90 },
+    {
+      title: t('routing.district'),
+      dataIndex: 'districtCode',
+      width: 110,
+      render: (code: string) => (
+        <span title={code} data-testid="routing-district-name">
+          <DivisionName code={code} />
+        </span>
+      ),
+    },
     {
       title: t('routing.area'),
       key: 'area',
