@@ -141,29 +141,18 @@ export const ENTITY_NAMES = {
 
 export type EntityName = keyof typeof ENTITY_NAMES;
 /** The old form, Chinese and English in one string; split at the first "/". */
-type LegacyEntityName = `${string}/${string}`;
 
 /**
  * 404 for a record the caller cannot see (or that does not exist: the two are not told apart).
  * `what` is a key of ENTITY_NAMES, or `{ zh, en }` for a one-off name.
  */
-export function notFound(what: EntityName | { zh: string; en: string }, id: string): AppError;
-/** @deprecated Pass a key of ENTITY_NAMES: `notFound('photo', id)`, not `notFound('照片/Photo', id)`. */
-export function notFound(what: LegacyEntityName, id: string): AppError;
-export function notFound(what: EntityName | LegacyEntityName | { zh: string; en: string }, id: string) {
-  const name = typeof what === 'object' ? what : entityName(what);
+export function notFound(what: EntityName | { zh: string; en: string }, id: string): AppError {
+  const name = typeof what === 'object' ? what : ENTITY_NAMES[what];
   return new AppError('NOT_FOUND', {
     zh: `${name.zh}不存在：${id}`,
     en: `${name.en} not found: ${id}`,
     details: [{ field: 'id', message: id }],
   });
-}
-
-function entityName(what: string): { zh: string; en: string } {
-  if (Object.hasOwn(ENTITY_NAMES, what)) return ENTITY_NAMES[what as EntityName];
-  const slash = what.indexOf('/');
-  if (slash < 0) return { zh: what, en: what };
-  return { zh: what.slice(0, slash), en: what.slice(slash + 1) };
 }
 
 export function messageFor(err: AppError, lang: 'zh' | 'en'): string {

@@ -122,9 +122,4 @@ describe('notFound', () => {
     const oneOff = notFound({ zh: '路线', en: 'Route' }, 'r1');
     expect([oneOff.zh, oneOff.en]).toEqual(['路线不存在：r1', 'Route not found: r1']);
   });
-
-  it('still splits the old "中文/English" form', () => {
-    const err = notFound('照片/Photo', 'abc');
-    expect([err.zh, err.en]).toEqual(['照片不存在：abc', 'Photo not found: abc']);
-  });
 });

@@ -165,7 +165,7 @@ export async function readPhoto(db: Db, ctx: RequestContext, dataDir: string, id
     .select({ mime: photo.mime })
     .from(photo)
     .where(and(eq(photo.id, id), photoReadableBy(ctx.actor)));
-  if (!row) throw notFound('照片/Photo', id);
+  if (!row) throw notFound('photo', id);
   const p = photoPaths(dataDir, id);
   return { mime: thumb ? 'image/webp' : row.mime, data: await fs.readFile(thumb ? p.thumb : p.original) };
 }
