@@ -655,7 +655,10 @@ export const TRANSITIONS: readonly TransitionRule[] = [
       stopStage('dispose'),
       clearPending('extension'),
       clearPending('parking'),
-      startStage('close'),
+      // 核查: the centre checks the result (the acceptor's request and the inspector's visit)
+      // within the check limit; the close stage starts only with the check's outcome, so the
+      // shift leader's clock never carries the inspector's time.
+      startStage('check'),
       notify('acceptor'),
     ],
   },
@@ -763,7 +766,7 @@ export const TRANSITIONS: readonly TransitionRule[] = [
     levels: CENTRES,
     fields: [],
     guards: [],
-    effects: [createTask('check'), startStage('check')],
+    effects: [createTask('check')],
   },
   {
     from: ['checking'],
@@ -773,7 +776,12 @@ export const TRANSITIONS: readonly TransitionRule[] = [
     levels: CENTRES,
     fields: ['photos'],
     guards: [],
-    effects: [completeTask('check'), stopStage('check'), { type: 'recordCheckResult', result: 'pass' }],
+    effects: [
+      completeTask('check'),
+      stopStage('check'),
+      { type: 'recordCheckResult', result: 'pass' },
+      startStage('close'),
+    ],
   },
   {
     from: ['checking'],
@@ -783,7 +791,13 @@ export const TRANSITIONS: readonly TransitionRule[] = [
     levels: CENTRES,
     fields: ['photos', 'reason'],
     guards: [],
-    effects: [completeTask('check'), stopStage('check'), { type: 'recordCheckResult', result: 'fail' }],
+    effects: [
+      completeTask('check'),
+      stopStage('check'),
+      { type: 'recordCheckResult', result: 'fail' },
+      // The decision on a failed check (rework) is timed like closing a passed one.
+      startStage('close'),
+    ],
   },
   {
     from: ['pending_close'],

@@ -159,6 +159,12 @@ describe('the main loop', () => {
       note: '已清理',
     });
     expect(fb.json().state).toBe('fed_back');
+    // After feedback the centre's check is timed (核查), not yet the shift leader's closing.
+    expect(fb.json().currentStage).toBe('check');
+    const runningAfterFeedback = (await stateOf(c.id)).stages
+      .filter((st: { stoppedAt: string | null }) => !st.stoppedAt)
+      .map((st: { stage: string }) => st.stage);
+    expect(runningAfterFeedback).toEqual(['check']);
 
     // The check fails: rework goes back to the unit.
     expect((await actOn(t, 'haishu.acceptor', c.id, 'request_check')).json().state).toBe('checking');
@@ -168,6 +174,7 @@ describe('the main loop', () => {
       reason: '仍有残留',
     });
     expect(fail.json().state).toBe('pending_close');
+    expect(fail.json().currentStage).toBe('close');
     expect((await actOn(t, 'haishu.shift_leader', c.id, 'close')).json().error.code).toBe(
       'WORKFLOW_GUARD_FAILED',
     );
