@@ -68,6 +68,9 @@ beforeAll(async () => {
   const unitId = units.find((u) => u.name === '海曙区环境卫生管理处')!.id;
   const std = (await t.as(admin).get('/api/catalog/standards/06004')).json();
   const photo = await uploadPhoto(t, admin);
+  // A step names photos its actor may read: their own uploads.
+  const unitPhoto = await uploadPhoto(t, await t.login('unit.haishu-sanitation'));
+  const inspectorPhoto = await uploadPhoto(t, await t.login('haishu.inspector'));
   fullInput = {
     reason: '测试原因',
     note: '说明',
@@ -99,7 +102,7 @@ beforeAll(async () => {
         ...toDispatch,
         ['haishu.dispatcher', 'dispatch', { unitId }],
         ['unit.haishu-sanitation', 'sign'],
-        ['unit.haishu-sanitation', 'feed_back', { photos: [photo] }],
+        ['unit.haishu-sanitation', 'feed_back', { photos: [unitPhoto] }],
       ],
     ],
     [
@@ -108,9 +111,9 @@ beforeAll(async () => {
         ...toDispatch,
         ['haishu.dispatcher', 'dispatch', { unitId }],
         ['unit.haishu-sanitation', 'sign'],
-        ['unit.haishu-sanitation', 'feed_back', { photos: [photo] }],
+        ['unit.haishu-sanitation', 'feed_back', { photos: [unitPhoto] }],
         ['haishu.acceptor', 'request_check'],
-        ['haishu.inspector', 'check_pass', { photos: [photo] }],
+        ['haishu.inspector', 'check_pass', { photos: [inspectorPhoto] }],
         ['haishu.shift_leader', 'close'],
       ],
     ],

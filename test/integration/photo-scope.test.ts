@@ -246,6 +246,37 @@ describe('who may read a photo', () => {
     expect(n).toBe(2);
   });
 
+  it("nobody attaches a photo they may not read: naming another district's photo in a report or a step is refused", async () => {
+    const photo = await uploadPhoto(t, await t.login('jiangbei.inspector'));
+    await report('jiangbei.inspector', await pointIn(t, '330205', 4), {
+      matterCode: '06001',
+      photos: [photo],
+    });
+    const before = await rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM case_photo`);
+    // A 海曙 inspector who learnt the id cannot carry it into a 海曙 report…
+    const viaReport = await t.as(await t.login('haishu.inspector')).post('/api/reports', {
+      idempotencyKey: randomUUID(),
+      channel: 'inspector',
+      description: '借用照片',
+      location: await (async () => {
+        const p = await pointIn(t, '330203', 9);
+        return { lng: p.lng, lat: p.lat, crs: 'wgs84' };
+      })(),
+      photos: [photo],
+    });
+    expect(viaReport.statusCode, viaReport.body).toBe(422);
+    expect(viaReport.json().error).toMatchObject({ code: 'INVALID_REFERENCE' });
+    expect(viaReport.json().error.details).toEqual([{ field: 'body.photos', message: photo }]);
+    // …nor a unit into its feedback on a case of its own.
+    const caseId = await dispatched(await pointIn(t, '330203', 12), '海曙区环境卫生管理处', '06004');
+    await must('unit.haishu-sanitation', caseId, 'sign');
+    const viaStep = await actOn(t, 'unit.haishu-sanitation', caseId, 'feed_back', { photos: [photo] });
+    expect(viaStep.statusCode, viaStep.body).toBe(422);
+    expect(viaStep.json().error.code).toBe('INVALID_REFERENCE');
+    expect(await rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM case_photo`)).toEqual(before);
+    await expectHidden(['haishu.inspector', 'unit.haishu-sanitation'], photo);
+  });
+
   it('needs a caller and a valid id', async () => {
     const photo = await uploadPhoto(t, await t.login('haishu.inspector'));
     expect((await t.as(null).get(`/api/photos/${photo}`)).statusCode).toBe(401);

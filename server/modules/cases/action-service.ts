@@ -21,12 +21,12 @@ import { enqueueDelivery } from '../outbox/enqueue.ts';
 import { loadClock } from './clock.ts';
 import { toCaseSummary } from './dto.ts';
 import { applyEffects, sendNotifications } from './effects.ts';
-import { linkCasePhotos } from './photos.ts';
+import { assertAttachable, linkCasePhotos } from './photos.ts';
 import { canSeeCase, workflowRolesOf } from './policy.ts';
 import * as repo from './repository.ts';
 import type { ActionBodyT } from './schemas.ts';
 import { isDisposeOverdue, refreshCurrent } from './stages.ts';
-import { caseFile, photo } from './tables.ts';
+import { caseFile } from './tables.ts';
 
 export const levelOf = (actor: Actor): OrgKind | undefined =>
   actor.scope.kind === 'city'
@@ -70,19 +70,6 @@ async function checkUnit(tx: Db, actor: Actor, c: repo.CaseRow, unitId: string) 
   }
 }
 
-async function checkPhotos(tx: Db, ids: readonly string[] | undefined) {
-  for (const id of ids ?? []) {
-    const [row] = await tx.select({ id: photo.id }).from(photo).where(eq(photo.id, id));
-    if (!row) {
-      throw new AppError('INVALID_REFERENCE', {
-        zh: `照片不存在，请先上传：${id}`,
-        en: `Photo not found; upload it first: ${id}`,
-        details: [{ field: 'body.photos', message: id }],
-      });
-    }
-  }
-}
-
 const UNIT_ACTIONS: CaseAction[] = ['dispatch', 're_dispatch', 'city_dispatch', 'city_order'];
 
 export async function act(
@@ -119,7 +106,7 @@ export async function act(
       });
     }
     if (UNIT_ACTIONS.includes(action) && body.unitId) await checkUnit(tx, ctx.actor, c, body.unitId);
-    await checkPhotos(tx, body.photos);
+    await assertAttachable(tx, ctx.actor, body.photos);
     // Whoever may see the case may see the photos its steps name (timeline, case page).
     await linkCasePhotos(tx, c.id, body.photos);
     const effects = await applyEffects(tx, ctx, c, action, input, result.effects, clock);

@@ -18,6 +18,7 @@ import { resolveRoute } from '../routing/resolve.ts';
 import { loadClock } from './clock.ts';
 import { toCaseSummary } from './dto.ts';
 import { sendNotifications } from './effects.ts';
+import { assertAttachable } from './photos.ts';
 import { canReport, canSeeCase } from './policy.ts';
 import * as repo from './repository.ts';
 import type { OwnReportDto, OwnReportListQueryT, ReportCreateT } from './schemas.ts';
@@ -109,6 +110,7 @@ export async function createReport(db: Db, ctx: RequestContext, spatial: Spatial
   if (existing) return replay(db, ctx.actor, existing);
 
   const { lng, lat, hit } = locate(spatial, ctx.actor, input.location);
+  await assertAttachable(db, ctx.actor, input.photos);
   if (input.matterCode) {
     const t = await findCatalogType(db, 'matter', input.matterCode);
     if (!t?.enabled) {

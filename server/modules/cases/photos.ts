@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { and, eq, type SQL, sql } from 'drizzle-orm';
+import { and, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import sharp, { type Metadata } from 'sharp';
 import { recordEvent } from '../../platform/audit.ts';
 import type { Actor, RequestContext } from '../../platform/context.ts';
@@ -151,6 +151,38 @@ export function photoReadableBy(actor: Actor): SQL {
   if (!actor.id) return onVisibleCase;
   return sql`(EXISTS (SELECT 1 FROM ${photoUploader}
     WHERE ${photoUploader.photoId} = ${photo.id} AND ${photoUploader.actorId} = ${actor.id}) OR ${onVisibleCase})`;
+}
+
+/**
+ * The photos a caller names in a report or a case step must exist and be readable by them (their
+ * own upload, or already on a case they may see): naming a photo attaches it to a case, which
+ * would otherwise let anyone who learnt an id read another district's picture through their own
+ * case. Throws INVALID_REFERENCE naming each photo that fails.
+ */
+export async function assertAttachable(
+  tx: Db,
+  actor: Actor,
+  ids: readonly string[] | undefined,
+  field = 'body.photos',
+): Promise<void> {
+  const wanted = [...new Set(ids ?? [])];
+  if (wanted.length === 0) return;
+  const ok = new Set(
+    (
+      await tx
+        .select({ id: photo.id })
+        .from(photo)
+        .where(and(inArray(photo.id, wanted), photoReadableBy(actor)))
+    ).map((r) => r.id),
+  );
+  const missing = wanted.filter((id) => !ok.has(id));
+  if (missing.length) {
+    throw new AppError('INVALID_REFERENCE', {
+      zh: `照片不存在，请先上传：${missing.join('，')}`,
+      en: `Photo not found; upload it first: ${missing.join(', ')}`,
+      details: missing.map((id) => ({ field, message: id })),
+    });
+  }
 }
 
 export async function storePhoto(db: Db, ctx: RequestContext, dataDir: string, bytes: Buffer) {
