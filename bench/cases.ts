@@ -184,14 +184,20 @@ export async function run(ctx: BenchContext): Promise<void> {
       const png = await sharp({ create: { width: 16, height: 16, channels: 3, background: '#888' } })
         .png()
         .toBuffer();
-      const form = new FormData();
-      form.append('file', new Blob([png], { type: 'image/png' }), 'p.png');
-      const res = await fetch(`${base}/api/photos`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${tokens.get(unitUser.values().next().value!)}` },
-        body: form,
-      });
-      return (await res.json()).id as string;
+      // Each unit uploads it (one photo, one uploader row per unit): a step may name only
+      // photos its actor may read.
+      let id = '';
+      for (const username of unitUser.values()) {
+        const form = new FormData();
+        form.append('file', new Blob([png], { type: 'image/png' }), 'p.png');
+        const res = await fetch(`${base}/api/photos`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${tokens.get(username)}` },
+          body: form,
+        });
+        id = (await res.json()).id as string;
+      }
+      return id;
     })();
     let next = 0;
     let transitions = 0;
