@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CaseState } from '../../common/workflow.ts';
+import { NOT_WORK } from '../../server/modules/cases/queue.ts';
 import { caseFile } from '../../server/modules/cases/tables.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
 import { pointIn } from '../support/cases.ts';
@@ -64,16 +65,6 @@ const EXPECTED: Record<string, string> = {
   'jiangbei.dispatcher': 'T',
 };
 
-const NOT_WORK = new Set([
-  'urge',
-  'mark_important',
-  'mark_urgent',
-  'rate',
-  'record_callback',
-  'request_void',
-  're_dispatch',
-  'merge_duplicate',
-]);
 const tag = `WQ${Date.now().toString(36)}`;
 
 beforeAll(async () => {

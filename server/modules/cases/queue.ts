@@ -24,7 +24,7 @@ import { caseFile } from './tables.ts';
  * merging a report into another case (a choice, not a duty), and the corrections a centre may make at any time (asking to void, re-dispatching a case
  * the unit has not signed for). A returned case still counts through refuse_return/escalate.
  */
-const NOT_WORK = new Set([
+export const NOT_WORK: ReadonlySet<string> = new Set([
   'urge',
   'mark_important',
   'mark_urgent',
