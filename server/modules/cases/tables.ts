@@ -135,6 +135,8 @@ export const report = pgTable(
   (t) => [
     uniqueIndex('report_idempotency_idx').on(t.submitter, t.idempotencyKey),
     index('report_case_idx').on(t.caseId),
+    // "My reports" (GET /api/reports/mine): one submitter's reports, newest first.
+    index('report_submitter_created_idx').on(t.submitter, t.createdAt),
   ],
 );
 

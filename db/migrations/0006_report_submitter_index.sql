@@ -1,0 +1,1 @@
+CREATE INDEX "report_submitter_created_idx" ON "report" USING btree ("submitter","created_at");
