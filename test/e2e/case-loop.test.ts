@@ -20,8 +20,8 @@ import zlib from 'node:zlib';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import zhCN from '../../web/src/locales/zh-CN.json';
-import { clearShots, launchChromium, type PageWatch, shot, watchPage } from '../support/browser.ts';
-import { type Running, startPlatform } from '../support/process.ts';
+import { type PageWatch, shot, startE2E, stopE2E, watchPage } from '../support/browser.ts';
+import type { Running } from '../support/process.ts';
 
 const DEMO_PASSWORD = 'e2e-demo-2026';
 const SHOT = 'case-loop-';
@@ -34,24 +34,15 @@ let browser: Browser | undefined;
 const watches: { who: string; page: Page; watch: PageWatch; offlineOk: boolean }[] = [];
 
 beforeAll(async () => {
-  clearShots(SHOT);
-  [platform, browser] = await Promise.all([
-    startPlatform(
-      { DATA_DIR: dataDir, DEMO_PASSWORD, DATABASE_URL: '', DEMO_COMPONENTS: '2000', DEMO_CASES: '0' },
-      200_000,
-    ),
-    launchChromium(),
-  ]);
+  [platform, browser] = await startE2E(
+    SHOT,
+    { DATA_DIR: dataDir, DEMO_PASSWORD, DATABASE_URL: '', DEMO_COMPONENTS: '2000', DEMO_CASES: '0' },
+    200_000,
+  );
 });
 
 afterAll(async () => {
-  await browser?.close();
-  if (platform && platform.child.exitCode === null) {
-    platform.child.kill('SIGTERM');
-    await Promise.race([platform.exited, new Promise((r) => setTimeout(r, 15_000))]);
-    if (platform.child.exitCode === null) platform.child.kill('SIGKILL');
-  }
-  fs.rmSync(dataDir, { recursive: true, force: true });
+  await stopE2E(platform, browser, [dataDir]);
 });
 
 // --- a PNG made here (a camera photo stand-in) --------------------------------------------------

@@ -12,8 +12,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clearShots, launchChromium, type PageWatch, shot, watchPage } from '../support/browser.ts';
-import { type Running, startPlatform } from '../support/process.ts';
+import { type PageWatch, shot, startE2E, stopE2E, watchPage } from '../support/browser.ts';
+import type { Running } from '../support/process.ts';
 
 const DEMO_PASSWORD = 'e2e-demo-2026';
 const SHOT = 'cases-';
@@ -25,23 +25,11 @@ const contexts: BrowserContext[] = [];
 const watches: PageWatch[] = [];
 
 beforeAll(async () => {
-  clearShots(SHOT);
-  [platform, browser] = await Promise.all([
-    startPlatform({ DATA_DIR: dataDir, DEMO_PASSWORD, DATABASE_URL: '' }, 300_000),
-    launchChromium(),
-  ]);
+  [platform, browser] = await startE2E(SHOT, { DATA_DIR: dataDir, DEMO_PASSWORD, DATABASE_URL: '' }, 300_000);
 }, 320_000);
 
 afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => {});
-  await browser?.close();
-  if (platform && platform.child.exitCode === null) {
-    platform.child.kill('SIGTERM');
-    await Promise.race([platform.exited, new Promise((r) => setTimeout(r, 15_000))]);
-    if (platform.child.exitCode === null) platform.child.kill('SIGKILL');
-  }
-  fs.rmSync(dataDir, { recursive: true, force: true });
-  fs.rmSync(photoDir, { recursive: true, force: true });
+  await stopE2E(platform, browser, [dataDir, photoDir], contexts);
 });
 
 /** A fresh browser session signed in as `username`, in China time. */

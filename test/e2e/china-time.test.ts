@@ -18,8 +18,8 @@ import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import enUS from '../../web/src/locales/en-US.json';
 import zhCN from '../../web/src/locales/zh-CN.json';
-import { clearShots, launchChromium, type PageWatch, shot, watchPage } from '../support/browser.ts';
-import { type Running, startPlatform } from '../support/process.ts';
+import { type PageWatch, shot, startE2E, stopE2E, watchPage } from '../support/browser.ts';
+import type { Running } from '../support/process.ts';
 
 const DEMO_PASSWORD = 'e2e-demo-2026';
 const SHOT = 'china-time-';
@@ -33,25 +33,15 @@ const contexts: BrowserContext[] = [];
 const watches: PageWatch[] = [];
 
 beforeAll(async () => {
-  clearShots(SHOT);
-  [platform, browser] = await Promise.all([
-    startPlatform(
-      { DATA_DIR: dataDir, DEMO_PASSWORD, DATABASE_URL: '', DEMO_COMPONENTS: '2000', DEMO_CASES: '60' },
-      200_000,
-    ),
-    launchChromium(),
-  ]);
+  [platform, browser] = await startE2E(
+    SHOT,
+    { DATA_DIR: dataDir, DEMO_PASSWORD, DATABASE_URL: '', DEMO_COMPONENTS: '2000', DEMO_CASES: '60' },
+    200_000,
+  );
 }, 220_000);
 
 afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => {});
-  await browser?.close();
-  if (platform && platform.child.exitCode === null) {
-    platform.child.kill('SIGTERM');
-    await Promise.race([platform.exited, new Promise((r) => setTimeout(r, 15_000))]);
-    if (platform.child.exitCode === null) platform.child.kill('SIGKILL');
-  }
-  fs.rmSync(dataDir, { recursive: true, force: true });
+  await stopE2E(platform, browser, [dataDir], contexts);
 });
 
 /** `YYYY-MM-DD HH:mm:ss` of an instant in China (UTC+8), computed without any zone database. */

@@ -14,8 +14,8 @@ import path from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import zhCN from '../../web/src/locales/zh-CN.json';
-import { clearShots, launchChromium, type PageWatch, shot, watchPage } from '../support/browser.ts';
-import { type Running, startPlatform } from '../support/process.ts';
+import { type PageWatch, shot, startE2E, stopE2E, watchPage } from '../support/browser.ts';
+import type { Running } from '../support/process.ts';
 
 const DEMO_PASSWORD = 'e2e-city-2026';
 /** Background colour of the map style (web/src/pages/map/style.ts). */
@@ -34,21 +34,15 @@ let platform: Running | undefined;
 let browser: Browser | undefined;
 
 beforeAll(async () => {
-  clearShots(SHOT);
-  [platform, browser] = await Promise.all([
-    startPlatform({ DATA_DIR: dataDir, DEMO_PASSWORD, DATABASE_URL: '', DEMO_COMPONENTS: '5000' }, 200_000),
-    launchChromium(),
-  ]);
+  [platform, browser] = await startE2E(
+    SHOT,
+    { DATA_DIR: dataDir, DEMO_PASSWORD, DATABASE_URL: '', DEMO_COMPONENTS: '5000' },
+    200_000,
+  );
 });
 
 afterAll(async () => {
-  await browser?.close();
-  if (platform && platform.child.exitCode === null) {
-    platform.child.kill('SIGTERM');
-    await Promise.race([platform.exited, new Promise((r) => setTimeout(r, 15_000))]);
-    if (platform.child.exitCode === null) platform.child.kill('SIGKILL');
-  }
-  fs.rmSync(dataDir, { recursive: true, force: true });
+  await stopE2E(platform, browser, [dataDir]);
 });
 
 /** fetch() from inside the page, with its session; throws on a non-2xx answer. */

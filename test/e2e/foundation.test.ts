@@ -13,8 +13,8 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import enUS from '../../web/src/locales/en-US.json';
 import zhCN from '../../web/src/locales/zh-CN.json';
-import { clearShots, launchChromium, type PageWatch, shot, watchPage } from '../support/browser.ts';
-import { ROOT, type Running, startPlatform } from '../support/process.ts';
+import { type PageWatch, shot, startE2E, stopE2E, watchPage } from '../support/browser.ts';
+import { ROOT, type Running } from '../support/process.ts';
 
 const DEMO_PASSWORD = 'e2e-demo-2026';
 const DISPATCHER = {
@@ -31,22 +31,11 @@ let platform: Running | undefined;
 let browser: Browser | undefined;
 
 beforeAll(async () => {
-  clearShots(SHOT);
-  [platform, browser] = await Promise.all([
-    // A first start seeds the demo city; on a busy 2-core machine that can take well over a minute.
-    startPlatform({ DATA_DIR: dataDir, DEMO_PASSWORD, DATABASE_URL: '' }, 200_000),
-    launchChromium(),
-  ]);
+  [platform, browser] = await startE2E(SHOT, { DATA_DIR: dataDir, DEMO_PASSWORD, DATABASE_URL: '' }, 200_000);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  if (platform && platform.child.exitCode === null) {
-    platform.child.kill('SIGTERM');
-    await Promise.race([platform.exited, new Promise((r) => setTimeout(r, 15_000))]);
-    if (platform.child.exitCode === null) platform.child.kill('SIGKILL');
-  }
-  fs.rmSync(dataDir, { recursive: true, force: true });
+  await stopE2E(platform, browser, [dataDir]);
 });
 
 /**

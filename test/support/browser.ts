@@ -5,8 +5,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { ROOT } from './process.ts';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { ROOT, type Running, startPlatform } from './process.ts';
 
 export const ARTIFACTS_DIR = path.join(ROOT, 'test-artifacts/e2e');
 
@@ -96,4 +96,38 @@ export function watchPage(page: Page, origin: string): PageWatch {
     if (reqOrigin !== own) watch.foreignRequests.push(`${req.method()} ${url}`);
   });
   return watch;
+}
+
+/**
+ * One end-to-end file's world: the real platform (`npm start`) on its own data directory — its
+ * first start seeds the demo city, which on a busy 2-core machine can take well over a minute —
+ * beside a headless Chromium; the file's earlier screenshots are cleared first.
+ */
+export async function startE2E(
+  shotPrefix: string,
+  env: Record<string, string>,
+  timeoutMs = 200_000,
+): Promise<[Running, Browser]> {
+  clearShots(shotPrefix);
+  return Promise.all([startPlatform(env, timeoutMs), launchChromium()]);
+}
+
+/**
+ * Closes the browser (its contexts first), stops the platform cleanly (SIGTERM; SIGKILL after
+ * 15 s) and removes the file's directories.
+ */
+export async function stopE2E(
+  platform: Running | undefined,
+  browser: Browser | undefined,
+  dirs: readonly string[],
+  contexts: readonly BrowserContext[] = [],
+): Promise<void> {
+  for (const c of contexts) await c.close().catch(() => {});
+  await browser?.close();
+  if (platform && platform.child.exitCode === null) {
+    platform.child.kill('SIGTERM');
+    await Promise.race([platform.exited, new Promise((r) => setTimeout(r, 15_000))]);
+    if (platform.child.exitCode === null) platform.child.kill('SIGKILL');
+  }
+  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
 }
