@@ -4,43 +4,16 @@
  * Unsigned, wrongly signed or stale calls are refused with 401 SIGNATURE_INVALID and change
  * nothing; a unit's key cannot reach another unit's case.
  */
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signedHeaders } from '../../server/modules/outbox/signature.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
-import { actOn, pointIn, uploadPhoto } from '../support/cases.ts';
+import { actOn, dispatchCase, uploadPhoto } from '../support/cases.ts';
 
 let t: TestApp;
 let admin: string;
 let units: Record<string, string>;
 let apiKey: string;
 let secret: string;
-
-/** A new case in 海曙, filed and dispatched to the named unit; returns its id. */
-async function dispatchCase(unitName: string, n: number) {
-  const p = await pointIn(t, '330203', 40 + n);
-  const acceptor = await t.login('haishu.acceptor');
-  const r = await t.as(acceptor).post('/api/reports', {
-    idempotencyKey: randomUUID(),
-    channel: 'hotline',
-    description: `道路破损 ${n}`,
-    location: { lng: p.lng, lat: p.lat, crs: 'wgs84' },
-    matterCode: '06002',
-  });
-  expect(r.statusCode, r.body).toBe(201);
-  const id = r.json().case.id as string;
-  const leader = await t.login('haishu.shift_leader');
-  const std = (await t.as(leader).get('/api/catalog/standards/06002')).json();
-  for (const [who, action, fields] of [
-    ['haishu.acceptor', 'accept_report', { matterType: '06002' }],
-    ['haishu.shift_leader', 'file', { matterType: '06002', filingConditionId: std.filingConditions[0].id }],
-    ['haishu.dispatcher', 'dispatch', { unitId: units[unitName] }],
-  ] as const) {
-    const res = await actOn(t, who, id, action, fields);
-    expect(res.statusCode, `${action}: ${res.body}`).toBe(200);
-  }
-  return id;
-}
 
 const caseOf = async (id: string) => (await t.as(admin).get(`/api/cases/${id}`)).json().case;
 
@@ -92,7 +65,7 @@ afterAll(async () => t?.close());
 
 describe("feedback from a unit's own system", () => {
   it('moves the case with a valid API key and signature: sign, then feed back with a photo', async () => {
-    const id = await dispatchCase('海曙区环境卫生管理处', 0);
+    const id = await dispatchCase(t, units.海曙区环境卫生管理处, 40, { description: '道路破损 0' });
     const c = await caseOf(id);
     const signed = await unitCall(id, 'sign', { version: c.version });
     expect(signed.statusCode, signed.body).toBe(200);
@@ -118,7 +91,7 @@ describe("feedback from a unit's own system", () => {
   });
 
   it('refuses a missing, wrong, tampered or stale signature with 401 and leaves the case as it was', async () => {
-    const id = await dispatchCase('海曙区环境卫生管理处', 1);
+    const id = await dispatchCase(t, units.海曙区环境卫生管理处, 41, { description: '道路破损 1' });
     const before = await caseOf(id);
     for (const sign of ['none', 'wrong-secret', 'tampered', 'stale'] as const) {
       const res = await unitCall(id, 'sign', { version: before.version }, sign);
@@ -137,7 +110,7 @@ describe("feedback from a unit's own system", () => {
   });
 
   it("cannot act on another unit's case, even when signed (404)", async () => {
-    const id = await dispatchCase('海曙区园林绿化管理中心', 2);
+    const id = await dispatchCase(t, units.海曙区园林绿化管理中心, 42, { description: '道路破损 2' });
     const before = await caseOf(id);
     const res = await unitCall(id, 'sign', { version: before.version });
     expect(res.statusCode, res.body).toBe(404);
@@ -151,7 +124,7 @@ describe("feedback from a unit's own system", () => {
       orgId: other,
       permissions: ['case:read', 'case:unit_feedback'],
     });
-    const id = await dispatchCase('海曙区园林绿化管理中心', 3);
+    const id = await dispatchCase(t, units.海曙区园林绿化管理中心, 43, { description: '道路破损 3' });
     const raw = JSON.stringify({ version: (await caseOf(id)).version });
     const res = await t.app.inject({
       method: 'POST',

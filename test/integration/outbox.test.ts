@@ -3,7 +3,6 @@
  * retried with backoff until a 2xx, dead after the limit, replayable by an admin; the receiver
  * (a real HTTP server on 127.0.0.1) processes each delivery exactly once by its delivery id.
  */
-import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { sql } from 'drizzle-orm';
@@ -11,33 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verify } from '../../server/modules/outbox/signature.ts';
 import { OutboxWorker } from '../../server/modules/outbox/worker.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
-import { actOn, pointIn } from '../support/cases.ts';
-
-/** A new case in 海曙, filed and dispatched to the named unit; returns its id. */
-async function dispatchCase(t: TestApp, units: Record<string, string>, unitName: string, n: number) {
-  const p = await pointIn(t, '330203', 20 + n);
-  const acceptor = await t.login('haishu.acceptor');
-  const r = await t.as(acceptor).post('/api/reports', {
-    idempotencyKey: randomUUID(),
-    channel: 'hotline',
-    description: `井盖缺失 ${n}`,
-    location: { lng: p.lng, lat: p.lat, crs: 'wgs84' },
-    matterCode: '06002',
-  });
-  expect(r.statusCode, r.body).toBe(201);
-  const id = r.json().case.id as string;
-  const leader = await t.login('haishu.shift_leader');
-  const std = (await t.as(leader).get('/api/catalog/standards/06002')).json();
-  for (const [who, action, fields] of [
-    ['haishu.acceptor', 'accept_report', { matterType: '06002' }],
-    ['haishu.shift_leader', 'file', { matterType: '06002', filingConditionId: std.filingConditions[0].id }],
-    ['haishu.dispatcher', 'dispatch', { unitId: units[unitName] }],
-  ] as const) {
-    const res = await actOn(t, who, id, action, fields);
-    expect(res.statusCode, `${action}: ${res.body}`).toBe(200);
-  }
-  return id;
-}
+import { dispatchCase } from '../support/cases.ts';
 
 async function unitIds(t: TestApp): Promise<Record<string, string>> {
   const admin = await t.login('admin');
@@ -202,7 +175,7 @@ describe('deliveries', () => {
     const rx = await receiver({ failFirst: 4, loseAckOf: 5 });
     rx.state.secret = (await setEndpoint(unit, rx.url)).secret;
     const caseIds = [];
-    for (let i = 0; i < 3; i++) caseIds.push(await dispatchCase(t, units, '海曙区环境卫生管理处', i));
+    for (let i = 0; i < 3; i++) caseIds.push(await dispatchCase(t, units.海曙区环境卫生管理处, 20 + i));
     const rows = await deliveriesOf(unit);
     expect(rows.map((r) => r.case_id).sort()).toEqual([...caseIds].sort());
     expect(rows.every((r) => r.status === 'pending' && r.attempts === 0)).toBe(true);
@@ -230,9 +203,9 @@ describe('deliveries', () => {
   });
 
   it('creates no delivery for a unit without an endpoint, or with a disabled one', async () => {
-    await dispatchCase(t, units, '宁波市市政设施中心', 7);
+    await dispatchCase(t, units.宁波市市政设施中心, 27);
     expect(await deliveriesOf(units.宁波市市政设施中心)).toEqual([]);
-    await dispatchCase(t, units, '海曙区园林绿化管理中心', 8); // disabled in the first test
+    await dispatchCase(t, units.海曙区园林绿化管理中心, 28); // disabled in the first test
     expect(await deliveriesOf(units.海曙区园林绿化管理中心)).toEqual([]);
   });
 
@@ -240,7 +213,7 @@ describe('deliveries', () => {
     const unit = units.海曙区环境卫生管理处;
     const down = await receiver({ alwaysFail: true });
     down.state.secret = (await setEndpoint(unit, down.url, { rotateSecret: true })).secret;
-    const caseId = await dispatchCase(t, units, '海曙区环境卫生管理处', 4);
+    const caseId = await dispatchCase(t, units.海曙区环境卫生管理处, 24);
     const result = await worker(3).drain();
     expect(result).toMatchObject({ failed: 3, dead: 1, delivered: 0 });
     const dead = (await deliveriesOf(unit)).find((r) => r.case_id === caseId)!;

@@ -1,4 +1,5 @@
 /** Helpers for case-loop tests: points inside a district, a tiny real photo, acting as a user. */
+import { randomUUID } from 'node:crypto';
 import sharp from 'sharp';
 import type { TestApp } from './app.ts';
 
@@ -59,4 +60,44 @@ export async function actOn(
   const current = await t.as(token).get(`/api/cases/${caseId}`);
   const version = current.statusCode === 200 ? current.json().case.version : 1;
   return t.as(token).post(`/api/cases/${caseId}/actions/${action}`, { version, ...fields });
+}
+
+/**
+ * A new 海曙 case at the `index`-th grid of the district: reported by the acceptor with the given
+ * description, accepted, filed under the matter type's first filing condition and dispatched to
+ * `unitId`. Returns its id.
+ */
+export async function dispatchCase(
+  t: TestApp,
+  unitId: string,
+  index: number,
+  opts: { description?: string; matterCode?: string } = {},
+): Promise<string> {
+  const matterCode = opts.matterCode ?? '06002';
+  const p = await pointIn(t, '330203', index);
+  const acceptor = await t.login('haishu.acceptor');
+  const r = await t.as(acceptor).post('/api/reports', {
+    idempotencyKey: randomUUID(),
+    channel: 'hotline',
+    description: opts.description ?? `井盖缺失 ${index}`,
+    location: { lng: p.lng, lat: p.lat, crs: 'wgs84' },
+    matterCode,
+  });
+  if (r.statusCode !== 201) throw new Error(`report: ${r.statusCode} ${r.body}`);
+  const id = r.json().case.id as string;
+  const leader = await t.login('haishu.shift_leader');
+  const std = (await t.as(leader).get(`/api/catalog/standards/${matterCode}`)).json();
+  for (const [who, action, fields] of [
+    ['haishu.acceptor', 'accept_report', { matterType: matterCode }],
+    [
+      'haishu.shift_leader',
+      'file',
+      { matterType: matterCode, filingConditionId: std.filingConditions[0].id },
+    ],
+    ['haishu.dispatcher', 'dispatch', { unitId }],
+  ] as const) {
+    const res = await actOn(t, who, id, action, fields);
+    if (res.statusCode !== 200) throw new Error(`${action}: ${res.statusCode} ${res.body}`);
+  }
+  return id;
 }
