@@ -8,6 +8,7 @@ import { inArray, sql } from 'drizzle-orm';
 import { type EventInput, recordEvents } from '../../platform/audit.ts';
 import { systemContext } from '../../platform/context.ts';
 import type { Database } from '../../platform/db.ts';
+import { everyInterval } from '../../platform/periodic.ts';
 import { notification } from '../notifications/tables.ts';
 import { notificationRows, type RecipientCache, recipientsOf } from './effects.ts';
 import { caseFile, caseStage } from './tables.ts';
@@ -104,27 +105,13 @@ export function startTimerLoop(
   intervalMs: number,
   onError: (err: unknown) => void,
 ): () => Promise<void> {
-  let current: Promise<void> | undefined;
-  let stopped = false;
-  const tick = async () => {
+  return everyInterval(intervalMs, async (stopped) => {
     try {
-      while (!stopped && (await sweepTimers(database)) === 500) {
+      while (!stopped() && (await sweepTimers(database)) === 500) {
         // A backlog: keep sweeping until it is cleared.
       }
     } catch (err) {
       onError(err);
     }
-  };
-  const timer = setInterval(() => {
-    if (current || stopped) return;
-    current = tick().finally(() => {
-      current = undefined;
-    });
-  }, intervalMs);
-  timer.unref();
-  return async () => {
-    stopped = true;
-    clearInterval(timer);
-    await current;
-  };
+  });
 }

@@ -20,6 +20,7 @@ import { type SQL, sql } from 'drizzle-orm';
 import { type EventInput, recordEvents } from '../../platform/audit.ts';
 import { systemContext } from '../../platform/context.ts';
 import type { Db } from '../../platform/db.ts';
+import { everyInterval } from '../../platform/periodic.ts';
 import type { App } from '../../platform/types.ts';
 import { err, type ReportRow } from './report.ts';
 import * as repo from './repository.ts';
@@ -153,21 +154,9 @@ export function installImportRecovery(app: App) {
  * stop function waits for a round in flight.
  */
 export function startImportRecoveryLoop(app: App, intervalMs = RECOVERY_INTERVAL_MS): () => Promise<void> {
-  let current: Promise<void> | undefined;
-  let stopped = false;
-  const timer = setInterval(() => {
-    if (current || stopped) return;
-    current = failInterruptedImports(app.db)
+  return everyInterval(intervalMs, () =>
+    failInterruptedImports(app.db)
       .then((ids) => logFailed(app, ids))
-      .catch((e) => app.log.error({ err: e }, 'failing interrupted import jobs failed'))
-      .finally(() => {
-        current = undefined;
-      });
-  }, intervalMs);
-  timer.unref();
-  return async () => {
-    stopped = true;
-    clearInterval(timer);
-    await current;
-  };
+      .catch((e) => app.log.error({ err: e }, 'failing interrupted import jobs failed')),
+  );
 }
