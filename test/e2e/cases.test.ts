@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type PageWatch, shot, startE2E, stopE2E, watchPage } from '../support/browser.ts';
+import { type PageWatch, shot, signInPage, startE2E, stopE2E, watchPage } from '../support/browser.ts';
 import type { Running } from '../support/process.ts';
 
 const DEMO_PASSWORD = 'e2e-demo-2026';
@@ -35,20 +35,13 @@ afterAll(async () => {
 /** A fresh browser session signed in as `username`, in China time. */
 async function signIn(username: string): Promise<Page> {
   if (!platform || !browser) throw new Error('platform or browser did not start');
-  const context = await browser.newContext({
-    viewport: { width: 1440, height: 900 },
-    timezoneId: 'Asia/Shanghai',
-  });
-  contexts.push(context);
-  const page = await context.newPage();
-  page.setDefaultTimeout(20_000);
-  watches.push(watchPage(page, platform.url));
-  await page.goto(`${platform.url}/login`);
-  await page.getByTestId('login-username').fill(username);
-  await page.getByTestId('login-password').fill(DEMO_PASSWORD);
-  await page.getByTestId('login-submit').click();
-  await page.waitForURL((u) => !u.pathname.startsWith('/login'));
-  return page;
+  return signInPage(
+    browser,
+    platform.url,
+    { username, password: DEMO_PASSWORD, timezoneId: 'Asia/Shanghai' },
+    contexts,
+    watches,
+  );
 }
 
 /** A small JPEG made by the browser itself (no fixture files, no network). */

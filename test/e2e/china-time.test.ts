@@ -18,7 +18,7 @@ import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import enUS from '../../web/src/locales/en-US.json';
 import zhCN from '../../web/src/locales/zh-CN.json';
-import { type PageWatch, shot, startE2E, stopE2E, watchPage } from '../support/browser.ts';
+import { type PageWatch, shot, signInPage, startE2E, stopE2E } from '../support/browser.ts';
 import type { Running } from '../support/process.ts';
 
 const DEMO_PASSWORD = 'e2e-demo-2026';
@@ -62,20 +62,13 @@ async function browserLocal(page: Page, iso: string): Promise<string> {
 /** A fresh browser session in New York, signed in as `username`. */
 async function signIn(username: string): Promise<Page> {
   if (!platform || !browser) throw new Error('platform or browser did not start');
-  const context = await browser.newContext({
-    viewport: { width: 1440, height: 900 },
-    timezoneId: BROWSER_ZONE,
-  });
-  contexts.push(context);
-  const page = await context.newPage();
-  page.setDefaultTimeout(20_000);
-  watches.push(watchPage(page, platform.url));
-  await page.goto(`${platform.url}/login`);
-  await page.getByTestId('login-username').fill(username);
-  await page.getByTestId('login-password').fill(DEMO_PASSWORD);
-  await page.getByTestId('login-submit').click();
-  await page.waitForURL((u) => !u.pathname.startsWith('/login'));
-  return page;
+  return signInPage(
+    browser,
+    platform.url,
+    { username, password: DEMO_PASSWORD, timezoneId: BROWSER_ZONE },
+    contexts,
+    watches,
+  );
 }
 
 interface CaseRow {

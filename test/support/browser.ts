@@ -131,3 +131,30 @@ export async function stopE2E(
   }
   for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
 }
+
+/**
+ * A fresh desktop browser session (1440×900, in `timezoneId`) signed in through the login page;
+ * its context and its page watch are added to the file's lists so the file can close and check them.
+ */
+export async function signInPage(
+  browser: Browser,
+  origin: string,
+  login: { username: string; password: string; timezoneId: string },
+  contexts: BrowserContext[],
+  watches: PageWatch[],
+): Promise<Page> {
+  const context = await browser.newContext({
+    viewport: { width: 1440, height: 900 },
+    timezoneId: login.timezoneId,
+  });
+  contexts.push(context);
+  const page = await context.newPage();
+  page.setDefaultTimeout(20_000);
+  watches.push(watchPage(page, origin));
+  await page.goto(`${origin}/login`);
+  await page.getByTestId('login-username').fill(login.username);
+  await page.getByTestId('login-password').fill(login.password);
+  await page.getByTestId('login-submit').click();
+  await page.waitForURL((u) => !u.pathname.startsWith('/login'));
+  return page;
+}
