@@ -33,6 +33,7 @@ import { installFeedbackSignature } from './modules/outbox/incoming.ts';
 import { outboxRoutes } from './modules/outbox/routes.ts';
 import { routingRoutes } from './modules/routing/routes.ts';
 import { settingsRoutes } from './modules/settings/routes.ts';
+import { allowList } from './platform/allow-list.ts';
 import type { Config } from './platform/config.ts';
 import type { Database } from './platform/db.ts';
 import { AppError } from './platform/errors.ts';
@@ -40,6 +41,7 @@ import type { EventFeed } from './platform/event-feed.ts';
 import { installErrorHandler, renderError, toAppError } from './platform/http-errors.ts';
 import { loggerOptions } from './platform/logging.ts';
 import { installObservability } from './platform/observability.ts';
+import { OutboundClient } from './platform/outbound.ts';
 import type { App } from './platform/types.ts';
 import { installValidation } from './platform/validation.ts';
 
@@ -54,6 +56,8 @@ export interface BuildOptions {
   /** Overrides the logger (tests capture log lines through a stream). */
   logger?: FastifyServerOptions['logger'];
   serveWeb?: boolean;
+  /** The outbound-HTTP client; built from OUTBOUND_ALLOW when absent (tests give one their resolver). */
+  outbound?: OutboundClient;
 }
 
 export async function buildApp(opts: BuildOptions): Promise<App> {
@@ -78,6 +82,10 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
   app.decorate('db', database.db);
   app.decorate('database', database);
   app.decorate('config', config);
+  app.decorate(
+    'outbound',
+    opts.outbound ?? new OutboundClient({ allow: allowList(config.outboundAllow, 'OUTBOUND_ALLOW') }),
+  );
 
   installValidation(app);
   installErrorHandler(app);

@@ -28,7 +28,7 @@ async function main() {
   // Stage warnings and overdue marks: every node sweeps; SKIP LOCKED makes each fire once.
   const stopTimers = startTimerLoop(database, 2_000, (err) => app.log.error({ err }, 'timer sweep failed'));
   // Deliveries to units' own systems: every node sends; SKIP LOCKED gives each row to one of them.
-  const outbox = new OutboxWorker(database, {
+  const outbox = new OutboxWorker(database, app.outbound, {
     onError: (err) => app.log.error({ err }, 'outbox round failed'),
   });
   outbox.start(2_000);

@@ -33,6 +33,11 @@ export interface Config {
    * means only API keys and sessions with `metrics:read` may (platform/allow-list.ts).
    */
   metricsAllow: string[];
+  /**
+   * Internal addresses and CIDR blocks outbound calls (units' endpoints) may reach besides public
+   * ones; empty (the default) means public addresses only (platform/outbound.ts).
+   */
+  outboundAllow: string[];
 }
 
 export const DEFAULT_PORT = 8600;
@@ -96,5 +101,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL || 'info',
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
     metricsAllow: parseAllowList('METRICS_ALLOW', env.METRICS_ALLOW, DEFAULT_METRICS_ALLOW),
+    outboundAllow: parseAllowList('OUTBOUND_ALLOW', env.OUTBOUND_ALLOW, 'none'),
   };
 }

@@ -51,6 +51,12 @@ export const ERRORS = {
     en: 'A referenced record does not exist',
   },
   UNPROCESSABLE: { status: 422, zh: '请求无法处理', en: 'The request cannot be processed' },
+  // An outbound URL (a unit's endpoint, later webhooks and connectors) the platform will not call.
+  OUTBOUND_URL_REFUSED: {
+    status: 422,
+    zh: '该地址不能作为对外发送的目标',
+    en: 'Outbound calls may not go to this URL',
+  },
   OUTSIDE_MANAGED_AREA: {
     status: 422,
     zh: '该坐标不在本市管理范围（任何单元网格）内',

@@ -9,6 +9,7 @@ import type {
 import type { Config } from './config.ts';
 import type { RequestContext } from './context.ts';
 import type { Database, Db } from './db.ts';
+import type { OutboundClient } from './outbound.ts';
 
 /** The Fastify instance every module registers its routes on. */
 export type App = FastifyInstance<
@@ -24,6 +25,8 @@ declare module 'fastify' {
     db: Db;
     database: Database;
     config: Config;
+    /** The one outbound-HTTP client (SSRF rules, OUTBOUND_ALLOW): every call out goes through it. */
+    outbound: OutboundClient;
   }
   interface FastifyRequest {
     ctx: RequestContext;

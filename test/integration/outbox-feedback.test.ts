@@ -57,7 +57,7 @@ beforeAll(async () => {
   // The receiving URL is never called here: no worker runs in this file.
   const ep = await t
     .as(admin)
-    .put(`/api/endpoints/${unit}`, { url: 'http://127.0.0.1:9/cases', enabled: true });
+    .put(`/api/endpoints/${unit}`, { url: 'https://sanitation.example.cn/cases', enabled: true });
   expect(ep.statusCode, ep.body).toBe(200);
   secret = ep.json().secret;
 });

@@ -2,6 +2,12 @@
  * Out to units' own systems: dispatched cases reach a unit's endpoint through the outbox, signed,
  * retried with backoff until a 2xx, dead after the limit, replayable by an admin; the receiver
  * (a real HTTP server on 127.0.0.1) processes each delivery exactly once by its delivery id.
+ *
+ * The receivers live on loopback, which outbound calls never reach by default: this file runs as
+ * an operator with a receiver on a private network would, with OUTBOUND_ALLOW=127.0.0.1/32 and
+ * the city setting outbound.allowHttp on. What a receiver answers (its text, a redirect) never
+ * comes back to the admin reading deliveries. test/integration/outbound-ssrf.test.ts covers the
+ * default, where internal addresses are refused.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -9,6 +15,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verify } from '../../server/modules/outbox/signature.ts';
 import { OutboxWorker } from '../../server/modules/outbox/worker.ts';
+import { loadConfig } from '../../server/platform/config.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
 import { dispatchCase } from '../support/cases.ts';
 
@@ -71,8 +78,14 @@ async function receiver(opts: { failFirst?: number; loseAckOf?: number; alwaysFa
   return { state, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/cityops/cases` };
 }
 
-const worker = (maxAttempts = 8) =>
-  new OutboxWorker(t.database, { baseDelayMs: 5, maxDelayMs: 50, jitter: 0, timeoutMs: 5_000, maxAttempts });
+const worker = (maxAttempts = 8, timeoutMs = 5_000) =>
+  new OutboxWorker(t.database, t.app.outbound, {
+    baseDelayMs: 5,
+    maxDelayMs: 50,
+    jitter: 0,
+    timeoutMs,
+    maxAttempts,
+  });
 
 async function setEndpoint(orgId: string, url: string, extra: Record<string, unknown> = {}) {
   const res = await t.as(admin).put(`/api/endpoints/${orgId}`, { url, enabled: true, ...extra });
@@ -93,9 +106,14 @@ async function deliveriesOf(orgId: string) {
 }
 
 beforeAll(async () => {
-  t = await createTestApp();
+  t = await createTestApp({ outboundAllow: loadConfig({ OUTBOUND_ALLOW: '127.0.0.1/32' }).outboundAllow });
   admin = await t.login('admin');
   units = await unitIds(t);
+  const allowHttp = (await t.as(admin).get('/api/settings/outbound.allowHttp')).json();
+  const set = await t
+    .as(admin)
+    .put('/api/settings/outbound.allowHttp', { value: true, version: allowHttp.version });
+  expect(set.statusCode, set.body).toBe(200);
 });
 afterAll(async () => {
   for (const s of receivers) s.close();
@@ -218,7 +236,8 @@ describe('deliveries', () => {
     expect(result).toMatchObject({ failed: 3, dead: 1, delivered: 0 });
     const dead = (await deliveriesOf(unit)).find((r) => r.case_id === caseId)!;
     expect(dead).toMatchObject({ status: 'dead', attempts: 3 });
-    expect(dead.last_error).toContain('HTTP 503');
+    // The status and a class: not the receiver's text ("not now").
+    expect(dead.last_error).toBe('HTTP 503 (http_error)');
     const listed = (await t.as(admin).get(`/api/endpoints/${unit}/deliveries?status=dead`)).json();
     expect(listed.items.map((d: { id: string }) => d.id)).toEqual([dead.id]);
     const [{ n }] = await t.database.query<{ n: number }>(
@@ -241,5 +260,66 @@ describe('deliveries', () => {
       attempts: 1,
     });
     expect([...up.state.processed.keys()]).toEqual([dead.id]);
+  });
+});
+
+describe('what a receiver answers', () => {
+  const SECRET = 'INTERNAL-ONLY aws_secret_access_key=wJalrXUtnFEMI/K7MDENG';
+
+  /** A receiver that answers by path: its text, a redirect, or nothing at all. */
+  async function scriptedReceiver() {
+    const hits: string[] = [];
+    const server = createServer((req, res) => {
+      hits.push(req.url ?? '');
+      req.resume();
+      // '/silent' never answers.
+      if (req.url === '/silent') return;
+      const m = /^\/redirect-(\d{3})$/.exec(req.url ?? '');
+      if (req.url === '/fail') res.writeHead(500, { 'x-debug': SECRET }).end(`upstream said: ${SECRET}`);
+      else if (m) res.writeHead(Number(m[1]), { location: '/stolen' }).end(SECRET);
+      else res.writeHead(200).end(SECRET);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    receivers.push(server);
+    return { hits, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+  }
+
+  it('keeps the status and a class of error, never the text; follows no redirect', async () => {
+    const unit = units.宁波市水务环境集团有限公司;
+    const rx = await scriptedReceiver();
+    await setEndpoint(unit, `${rx.base}/fail`);
+    const caseId = await dispatchCase(t, unit, 30);
+    expect(await worker(1).drain()).toMatchObject({ dead: 1 });
+    const [d] = await deliveriesOf(unit);
+    expect(d).toMatchObject({ case_id: caseId, status: 'dead', last_error: 'HTTP 500 (http_error)' });
+
+    for (const status of [301, 302, 303, 307, 308]) {
+      await setEndpoint(unit, `${rx.base}/redirect-${status}`);
+      expect((await t.as(admin).post(`/api/deliveries/${d.id}/replay`)).statusCode).toBe(200);
+      expect(await worker(1).drain()).toMatchObject({ dead: 1 });
+      expect((await deliveriesOf(unit))[0].last_error).toBe(`HTTP ${status} (redirect_not_followed)`);
+    }
+    expect(rx.hits).not.toContain('/stolen');
+
+    // Nothing the receiver wrote reaches the admin: not the list, not the audit trail.
+    const listed = await t.as(admin).get(`/api/endpoints/${unit}/deliveries`);
+    expect(listed.json().items[0]).toMatchObject({ id: d.id, status: 'dead' });
+    expect(listed.body).not.toContain('INTERNAL-ONLY');
+    const [{ n }] = await t.database.query<{ n: number }>(
+      sql`SELECT count(*)::int AS n FROM event WHERE after::text LIKE '%INTERNAL-ONLY%'`,
+    );
+    expect(n).toBe(0);
+  });
+
+  it('gives up on a receiver that does not answer within the deadline', async () => {
+    const unit = units.国网浙江省电力有限公司宁波供电公司;
+    const rx = await scriptedReceiver();
+    await setEndpoint(unit, `${rx.base}/silent`);
+    await dispatchCase(t, unit, 31);
+    const started = Date.now();
+    expect(await worker(1, 300).drain()).toMatchObject({ dead: 1 });
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect((await deliveriesOf(unit))[0]).toMatchObject({ status: 'dead', last_error: 'timeout' });
+    expect(rx.hits).toEqual(['/silent']);
   });
 });

@@ -9,6 +9,7 @@ import { Writable } from 'node:stream';
 import type { LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../server/app.ts';
 import { type Config, loadConfig } from '../../server/platform/config.ts';
+import type { OutboundClient } from '../../server/platform/outbound.ts';
 import type { App } from '../../server/platform/types.ts';
 import { seedDemo } from '../../server/seed/index.ts';
 import { createTestDatabase, type TestDatabase } from './db.ts';
@@ -39,7 +40,11 @@ export interface Caller {
   delete(url: string, headers?: Record<string, string>): Promise<LightMyRequestResponse>;
 }
 
-export async function createTestApp(overrides: Partial<Config> = {}): Promise<TestApp> {
+export async function createTestApp(
+  overrides: Partial<Config> = {},
+  /** Parts built outside the config: an outbound client with the test's own DNS answers. */
+  parts: { outbound?: OutboundClient } = {},
+): Promise<TestApp> {
   const database = await createTestDatabase();
   const config: Config = {
     ...loadConfig({}),
@@ -63,6 +68,7 @@ export async function createTestApp(overrides: Partial<Config> = {}): Promise<Te
     database,
     logger: { level: 'info', stream, redact: ['req.headers.authorization', 'req.headers.cookie'] },
     serveWeb: false,
+    outbound: parts.outbound,
   });
   await app.ready();
   const tokens = new Map<string, string>();

@@ -19,6 +19,8 @@ export interface Claimed {
   lease: string;
   url: string;
   secret: string;
+  /** The endpoint's sender kind (outbox/senders). */
+  sender: string;
   districtCode: string | null;
 }
 
@@ -38,7 +40,7 @@ export async function claimDue(db: Db, limit: number, leaseMs: number): Promise<
         FOR UPDATE OF x SKIP LOCKED
       )
       RETURNING d.id, d.event_id, d.org_id, d.case_id, d.attempts, d.next_attempt_at::text AS lease,
-        e.url, e.secret, o.district_code`);
+        e.url, e.secret, e.sender, o.district_code`);
     return rowsOf<Record<string, unknown>>(res).map((r) => ({
       id: String(r.id),
       eventId: Number(r.event_id),
@@ -48,6 +50,7 @@ export async function claimDue(db: Db, limit: number, leaseMs: number): Promise<
       lease: String(r.lease),
       url: String(r.url),
       secret: String(r.secret),
+      sender: String(r.sender),
       districtCode: r.district_code === null ? null : String(r.district_code),
     }));
   });

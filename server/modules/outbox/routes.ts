@@ -39,13 +39,16 @@ export async function outboxRoutes(app: App) {
         description:
           'Dispatched cases are POSTed to `url`, signed with the endpoint secret: `X-CityOps-Signature: ' +
           'sha256=<hex HMAC-SHA256 of "<X-CityOps-Timestamp>.<raw body>">`. The secret is generated on ' +
-          'the first set and on `rotateSecret: true`, and returned in that response only.',
+          'the first set and on `rotateSecret: true`, and returned in that response only. The URL must ' +
+          'be https:// (http:// only when the city allows it) and reach no internal address (422 ' +
+          '`OUTBOUND_URL_REFUSED` names the problem); it is checked again at every delivery, no redirect ' +
+          "is followed, and a delivery's `lastError` holds only the status and a class of error.",
         params: OrgIdParams,
         body: EndpointPut,
         response: { 200: EndpointPutResult, ...commonErrors },
       },
     },
-    (request) => putEndpoint(app.db, request.ctx, request.params.orgId, request.body),
+    (request) => putEndpoint(app.db, request.ctx, request.params.orgId, request.body, app.outbound),
   );
 
   app.get(

@@ -1,5 +1,6 @@
 import { type Static, Type } from 'typebox';
 import { Page, PageQuery, StringEnum } from '../../platform/schemas.ts';
+import { SENDER_KINDS } from './senders/sender.ts';
 
 const Time = Type.String({ format: 'date-time' });
 const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
@@ -10,8 +11,14 @@ export const OrgIdParams = Type.Object(
   { additionalProperties: false },
 );
 
+const Sender = StringEnum(
+  SENDER_KINDS,
+  "how deliveries reach the unit's system: `webhook` (signed JSON POST); kept when omitted",
+);
+
 export const Endpoint = Type.Object({
   url: Type.String(),
+  sender: Sender,
   enabled: Type.Boolean(),
   version: Type.Integer(),
   updatedAt: Time,
@@ -38,8 +45,14 @@ export const EndpointPut = Type.Object(
     url: Type.String({
       format: 'uri',
       maxLength: 2000,
-      description: 'http:// or https:// URL the unit system receives dispatched cases at',
+      description:
+        "https:// URL the unit's system receives dispatched cases at (http:// only when the city " +
+        'setting `outbound.allowHttp` allows it). Its host must resolve to public addresses only ' +
+        '(or to ones the operator lists in OUTBOUND_ALLOW): loopback, private, link-local, CGNAT, ' +
+        'multicast, unspecified, IPv4-mapped, ULA and cloud metadata addresses are refused (422 ' +
+        'OUTBOUND_URL_REFUSED), now and again at every delivery.',
     }),
+    sender: Type.Optional(Sender),
     enabled: Type.Boolean(),
     rotateSecret: Type.Optional(
       Type.Boolean({ description: 'generate a new signing secret (returned once in the response)' }),

@@ -7,8 +7,10 @@ import { recordEvent } from '../../platform/audit.ts';
 import type { RequestContext } from '../../platform/context.ts';
 import type { Db } from '../../platform/db.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
+import type { OutboundClient } from '../../platform/outbound.ts';
 import { findCase } from '../cases/repository.ts';
 import { findOrgById } from '../org/service.ts';
+import { getSetting } from '../settings/service.ts';
 import { canManageEndpointOf, endpointScopeFilter, requireEndpointManage } from './policy.ts';
 import * as repo from './repository.ts';
 import type {
@@ -18,12 +20,14 @@ import type {
   EndpointPutT,
   UnitEndpointDto,
 } from './schemas.ts';
+import { SENDERS } from './senders/registry.ts';
 import { newEndpointSecret } from './signature.ts';
 
 const ZERO = { pending: 0, delivered: 0, dead: 0 };
 
 const endpointView = (e: repo.EndpointRow) => ({
   url: e.url,
+  sender: e.sender,
   enabled: e.enabled,
   version: e.version,
   updatedAt: e.updatedAt.toISOString(),
@@ -77,36 +81,30 @@ export async function listEndpoints(db: Db, ctx: RequestContext, q: EndpointList
   return { items, total, page, pageSize };
 }
 
-function checkUrl(url: string) {
-  let parsed: URL | undefined;
-  try {
-    parsed = new URL(url);
-  } catch {
-    parsed = undefined;
-  }
-  if (!parsed || !['http:', 'https:'].includes(parsed.protocol) || !parsed.hostname) {
-    throw new AppError('VALIDATION_FAILED', {
-      zh: '地址须为 http:// 或 https:// 开头的完整 URL',
-      en: 'The URL must be a full http:// or https:// URL',
-      details: [{ field: 'body.url', message: 'http or https URL expected' }],
-    });
-  }
-  if (parsed.username || parsed.password) {
-    throw new AppError('VALIDATION_FAILED', {
-      zh: '地址中不能包含用户名或密码',
-      en: 'The URL must not carry a user name or password',
-      details: [{ field: 'body.url', message: 'no credentials in the URL' }],
-    });
-  }
-}
-
 /**
  * Sets a unit's endpoint. On the first set, or when `rotateSecret` is asked for, a new random
  * secret is generated and returned in this response only. The secret is stored as given (not
  * hashed): the worker needs it to sign every delivery and to check the unit's signed feedback.
+ *
+ * The URL is checked by the endpoint's sender before anything is written (outbox/senders: for
+ * the webhook, the platform's outbound rules — https unless the city allows http, no internal
+ * address unless the operator's OUTBOUND_ALLOW lists it); a 4xx names the problem.
  */
-export async function putEndpoint(db: Db, ctx: RequestContext, orgId: string, input: EndpointPutT) {
-  checkUrl(input.url);
+export async function putEndpoint(
+  db: Db,
+  ctx: RequestContext,
+  orgId: string,
+  input: EndpointPutT,
+  outbound: OutboundClient,
+) {
+  // Outside the caller's reach the unit does not exist: 404 before any name is resolved.
+  await managedUnit(db, ctx, orgId);
+  const sender = SENDERS[input.sender ?? (await repo.findEndpoint(db, orgId))?.sender ?? 'webhook'];
+  await sender.checkTarget(
+    input.url,
+    { outbound, allowHttp: await getSetting(db, 'outbound.allowHttp') },
+    'body.url',
+  );
   return db.transaction(async (tx) => {
     const o = await managedUnit(tx, ctx, orgId);
     const before = await repo.findEndpoint(tx, orgId, true);
@@ -119,10 +117,17 @@ export async function putEndpoint(db: Db, ctx: RequestContext, orgId: string, in
     const after = before
       ? await repo.updateEndpoint(tx, orgId, before.version, {
           url: input.url,
+          sender: sender.kind,
           enabled: input.enabled,
           ...(secret ? { secret } : {}),
         })
-      : await repo.insertEndpoint(tx, { orgId, url: input.url, enabled: input.enabled, secret: secret! });
+      : await repo.insertEndpoint(tx, {
+          orgId,
+          url: input.url,
+          sender: sender.kind,
+          enabled: input.enabled,
+          secret: secret!,
+        });
     if (!after) throw new AppError('CONFLICT');
     await recordEvent(tx, ctx, {
       action: 'endpoint.set',

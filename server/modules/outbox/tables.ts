@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { bigint, boolean, index, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { org } from '../org/tables.ts';
+import type { SenderKind } from './senders/sender.ts';
 
 /** A unit's own system: where dispatched cases are delivered, and the secret that signs them. */
 export const unitEndpoint = pgTable('unit_endpoint', {
@@ -8,6 +9,8 @@ export const unitEndpoint = pgTable('unit_endpoint', {
     .primaryKey()
     .references(() => org.id),
   url: text('url').notNull(),
+  /** How deliveries reach it (outbox/senders): the signed webhook today. */
+  sender: text('sender').notNull().default('webhook').$type<SenderKind>(),
   /** HMAC-SHA256 key shared with the unit (shown once to the admin who sets it). */
   secret: text('secret').notNull(),
   enabled: boolean('enabled').notNull().default(true),

@@ -8,26 +8,30 @@
  * `X-CityOps-Delivery` and the receiver must treat a second request with an id it has already
  * processed as done (answer 2xx, do nothing). Together that is exactly-once processing.
  *
- * Each request is `POST <url>` with a JSON body `{ deliveryId, eventId, action, case, at }` and the
- * headers `X-CityOps-Delivery`, `X-CityOps-Timestamp` (Unix seconds) and `X-CityOps-Signature:
- * sha256=<hex HMAC-SHA256 of "<timestamp>.<raw body>">` keyed with the endpoint secret. A non-2xx
- * answer, a network error or a timeout counts as a failed attempt: the next one waits
- * 2^attempts × base (capped, with jitter); after `maxAttempts` the delivery is dead (an admin may
- * replay it). Deliveries of a disabled endpoint wait, untouched, until it is enabled again.
+ * How a delivery is sent is its endpoint's sender's business (outbox/senders: the signed webhook
+ * today), through the platform's OutboundClient: the URL is checked again at every attempt and
+ * the connection goes to the address that was checked. A non-2xx answer, a refused address, a
+ * network error or a timeout counts as a failed attempt, recorded in `last_error` as a status
+ * and a class only (never the receiver's text): the next one waits 2^attempts × base (capped,
+ * with jitter); after `maxAttempts` the delivery is dead (an admin may replay it). Deliveries of
+ * a disabled endpoint wait, untouched, until it is enabled again.
  */
 import { recordEvent } from '../../platform/audit.ts';
 import { systemContext } from '../../platform/context.ts';
 import type { Database } from '../../platform/db.ts';
+import type { OutboundClient } from '../../platform/outbound.ts';
+import { getSetting } from '../settings/service.ts';
 import { buildPayload } from './payload.ts';
 import { type Claimed, claimDue, markDelivered, markFailed, nextDueInMs } from './queue.ts';
-import { HEADER_DELIVERY, signedHeaders } from './signature.ts';
+import { senderFor } from './senders/registry.ts';
+import type { SenderEnv } from './senders/sender.ts';
 
 export interface OutboxWorkerOptions {
   /** Deliveries claimed (and sent concurrently) per round. */
   batchSize?: number;
   /** How long a claimed delivery stays invisible to other workers while it is being sent. */
   leaseMs?: number;
-  /** Per-request timeout. */
+  /** Per-attempt deadline: resolution, connection and answer. */
   timeoutMs?: number;
   /** Attempts before a delivery is dead. */
   maxAttempts?: number;
@@ -36,7 +40,6 @@ export interface OutboxWorkerOptions {
   maxDelayMs?: number;
   /** Share of the delay randomised (0: none; 0.2: ±20 %). */
   jitter?: number;
-  fetch?: typeof fetch;
   onError?: (err: unknown) => void;
 }
 
@@ -58,13 +61,15 @@ const DEFAULTS = {
 };
 
 export class OutboxWorker {
-  private readonly opts: typeof DEFAULTS & Pick<OutboxWorkerOptions, 'fetch' | 'onError'>;
+  private readonly opts: typeof DEFAULTS & Pick<OutboxWorkerOptions, 'onError'>;
   private timer: NodeJS.Timeout | undefined;
   private current: Promise<unknown> | undefined;
   private stopped = false;
 
   constructor(
     private readonly database: Database,
+    /** The platform's outbound client (app.outbound): the only way a delivery leaves. */
+    private readonly outbound: OutboundClient,
     options: OutboxWorkerOptions = {},
   ) {
     this.opts = { ...DEFAULTS, ...options };
@@ -82,9 +87,15 @@ export class OutboxWorker {
     const db = this.database.db;
     const claimed = await claimDue(db, this.opts.batchSize, this.opts.leaseMs);
     const out: RoundResult = { claimed: claimed.length, delivered: 0, failed: 0, dead: 0 };
+    if (claimed.length === 0) return out;
+    // Read once per round: an admin's change applies from the next round on.
+    const env: SenderEnv = {
+      outbound: this.outbound,
+      allowHttp: await getSetting(db, 'outbound.allowHttp'),
+    };
     await Promise.all(
       claimed.map(async (c) => {
-        const error = await this.send(c);
+        const error = await this.send(c, env);
         if (error === null) {
           if (await markDelivered(db, c)) out.delivered++;
           return;
@@ -150,29 +161,28 @@ export class OutboxWorker {
     await this.current;
   }
 
-  /** Sends one delivery; null when the receiver answered 2xx, otherwise what went wrong. */
-  private async send(c: Claimed): Promise<string | null> {
+  /** Sends one delivery through its endpoint's sender; null when delivered, otherwise what went wrong. */
+  private async send(c: Claimed, env: SenderEnv): Promise<string | null> {
+    const sender = senderFor(c.sender);
+    // A kind this build does not know (a newer node wrote it): fails and is retried, so a node
+    // that knows it delivers it.
+    if (!sender) return `sender_unknown (${c.sender.slice(0, 40)})`;
     try {
-      const body = JSON.stringify(await buildPayload(this.database.db, c));
-      const res = await (this.opts.fetch ?? fetch)(c.url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json; charset=utf-8',
-          'user-agent': 'CityOps-Outbox/1',
-          [HEADER_DELIVERY]: c.id,
-          ...signedHeaders(c.secret, body),
+      const payload = await buildPayload(this.database.db, c);
+      const result = await sender.send(
+        {
+          deliveryId: c.id,
+          target: { url: c.url, secret: c.secret },
+          payload,
+          timeoutMs: this.opts.timeoutMs,
         },
-        body,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(this.opts.timeoutMs),
-      });
-      const text = await res.text().catch(() => '');
-      if (res.status >= 200 && res.status < 300) return null;
-      return `HTTP ${res.status}${text ? `: ${text.slice(0, 300)}` : ''}`;
+        env,
+      );
+      return result.ok ? null : result.error;
     } catch (err) {
-      const e = err as Error & { cause?: { code?: string; message?: string } };
-      if (e.name === 'TimeoutError') return `timeout after ${this.opts.timeoutMs} ms`;
-      return [e.message, e.cause?.code ?? e.cause?.message].filter(Boolean).join(': ');
+      // Our own fault (the database, a bug): logged in full, recorded as a class only.
+      this.opts.onError?.(err);
+      return 'internal_error';
     }
   }
 }

@@ -134,6 +134,17 @@ export const SETTINGS = {
     description: '热线号码（市民热线及并入的原号码）/ hotline numbers: the city line and merged legacy lines',
     entityType: 'setting',
   },
+  /**
+   * Whether outbound calls (units' endpoints, later webhooks and connectors) may use plain
+   * http://. Off: https:// only. Checked when a URL is saved and again on every call.
+   */
+  'outbound.allowHttp': {
+    schema: Type.Boolean(),
+    default: false,
+    description:
+      '允许以不加密的 http:// 对外发送（关闭时仅 https://）/ allow plain http:// for outbound calls (off: https:// only)',
+    entityType: 'setting',
+  },
 } as const satisfies Record<string, SettingDef>;
 
 export type SettingKey = keyof typeof SETTINGS;
@@ -150,4 +161,5 @@ export interface SettingValues {
   'case.stageLimits': StageLimits;
   'case.duplicate': Static<typeof DuplicateValue>;
   'hotline.numbers': Static<typeof HotlineValue>;
+  'outbound.allowHttp': boolean;
 }
