@@ -145,10 +145,11 @@ const errorCode = (err: unknown): string | undefined => {
 const TLS_CODE = /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|HOSTNAME_MISMATCH|ERR_OSSL_)/;
 
 /** A socket-level error as a class; its code kept only when it is a system/TLS/parser code. */
-function classify(err: unknown): OutboundError {
+function classify(err: unknown, tls: boolean): OutboundError {
   if (err instanceof OutboundError) return err;
   const code = errorCode(err);
-  if (code && TLS_CODE.test(code)) return new OutboundError('tls', code);
+  // EPROTO on a TLS connection: the handshake failed (e.g. the other side does not speak TLS).
+  if (code && (TLS_CODE.test(code) || (tls && code === 'EPROTO'))) return new OutboundError('tls', code);
   if (code?.startsWith('HPE_')) return new OutboundError('protocol', code);
   return new OutboundError('connect', code);
 }
@@ -275,18 +276,19 @@ export class OutboundClient {
         lookup: pinnedLookup(addresses),
       });
       const timer = setTimeout(() => finish(new OutboundError('timeout')), remaining);
-      request.on('error', (err) => finish(classify(err)));
+      request.on('error', (err) => finish(classify(err, transport === https)));
       request.on('response', (res) => {
         const status = res.statusCode ?? 0;
+        // Settled first, destroyed after: destroying emits 'aborted', which must not decide.
         if (discard) {
-          res.destroy();
           finish(null, { status, headers: res.headers, body: Buffer.alloc(0) });
+          res.destroy();
           return;
         }
         const declared = Number(res.headers['content-length']);
         if (Number.isFinite(declared) && declared > maxBytes) {
-          res.destroy();
           finish(new OutboundError('response_too_large'));
+          res.destroy();
           return;
         }
         const chunks: Buffer[] = [];
@@ -294,12 +296,12 @@ export class OutboundClient {
         res.on('data', (chunk: Buffer) => {
           size += chunk.length;
           if (size > maxBytes) {
-            res.destroy();
             finish(new OutboundError('response_too_large'));
+            res.destroy();
           } else chunks.push(chunk);
         });
         res.on('end', () => finish(null, { status, headers: res.headers, body: Buffer.concat(chunks) }));
-        res.on('error', (err) => finish(classify(err)));
+        res.on('error', (err) => finish(classify(err, transport === https)));
         res.on('aborted', () => finish(new OutboundError('connect', 'ECONNRESET')));
       });
       request.end(req.body);
