@@ -3,7 +3,14 @@ export interface UnitEndpoint {
   orgId: string;
   orgName: string;
   districtCode: string | null;
-  endpoint: { url: string; enabled: boolean; version: number; updatedAt: string } | null;
+  endpoint: {
+    url: string;
+    /** How deliveries reach the unit's system (server/modules/outbox/senders). */
+    sender: 'webhook';
+    enabled: boolean;
+    version: number;
+    updatedAt: string;
+  } | null;
   deliveries: { pending: number; delivered: number; dead: number };
 }
 
