@@ -9,6 +9,7 @@
  * names resolve through this file's DNS (`dnsAnswers`), which the tests change between saving an
  * endpoint and sending to it, as a rebinding attacker's DNS would.
  */
+import fs from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { sql } from 'drizzle-orm';
@@ -199,5 +200,33 @@ describe('outbound URLs when sending', () => {
     const rows = await deliveriesOf(unit);
     expect(rows).toHaveLength(before + 1);
     expect(rows.at(-1)).toMatchObject({ status: 'dead', last_error: 'dns (ENOTFOUND)' });
+  });
+});
+
+describe('deliveries recorded before this fix', () => {
+  it("keep only their status: migration 0007 drops the receivers' text", async () => {
+    const statement = fs
+      .readFileSync('db/migrations/0007_outbox_sender.sql', 'utf8')
+      .split('--> statement-breakpoint')
+      .find((part) => part.includes('UPDATE "delivery"'));
+    expect(statement).toBeDefined();
+    const old = [`HTTP 500: ${SECRET}`, 'HTTP 302: Found. Redirecting to /x', 'timeout after 10000 ms'];
+    const ids: string[] = [];
+    for (const lastError of old) {
+      const [row] = await t.database.query<{ id: string }>(
+        sql`INSERT INTO delivery (event_id, org_id, status, attempts, last_error)
+            VALUES (1, ${unit}, 'dead', 8, ${lastError}) RETURNING id`,
+      );
+      ids.push(row.id);
+    }
+    await t.database.query(sql.raw(statement!));
+    const rows = await t.database.query<{ id: string; last_error: string }>(
+      sql`SELECT id, last_error FROM delivery WHERE id IN (${sql.join(ids, sql`, `)})`,
+    );
+    expect(ids.map((id) => rows.find((r) => r.id === id)?.last_error)).toEqual([
+      'HTTP 500 (http_error)',
+      'HTTP 302 (redirect_not_followed)',
+      'timeout after 10000 ms',
+    ]);
   });
 });

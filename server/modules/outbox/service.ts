@@ -20,7 +20,7 @@ import type {
   EndpointPutT,
   UnitEndpointDto,
 } from './schemas.ts';
-import { SENDERS } from './senders/registry.ts';
+import { senderFor } from './senders/registry.ts';
 import { newEndpointSecret } from './signature.ts';
 
 const ZERO = { pending: 0, delivered: 0, dead: 0 };
@@ -99,7 +99,17 @@ export async function putEndpoint(
 ) {
   // Outside the caller's reach the unit does not exist: 404 before any name is resolved.
   await managedUnit(db, ctx, orgId);
-  const sender = SENDERS[input.sender ?? (await repo.findEndpoint(db, orgId))?.sender ?? 'webhook'];
+  const kind = input.sender ?? (await repo.findEndpoint(db, orgId))?.sender ?? 'webhook';
+  const sender = senderFor(kind);
+  if (!sender) {
+    // Stored by a newer version of the platform: this one cannot check or send that kind.
+    throw new AppError('UNPROCESSABLE', {
+      zh: `此版本不支持该地址的发送方式（${kind}），请在请求中指定 sender`,
+      en: `This version does not know the endpoint's sender (${kind}); name the sender in the request`,
+      details: [{ field: 'body.sender', message: `unknown sender ${kind}` }],
+      detailsZh: [{ field: 'body.sender', message: `未知的发送方式 ${kind}` }],
+    });
+  }
   await sender.checkTarget(
     input.url,
     { outbound, allowHttp: await getSetting(db, 'outbound.allowHttp') },
