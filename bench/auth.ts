@@ -1,8 +1,10 @@
 /**
  * What authentication costs per request. The real app (demo seed, all plugins and hooks) serves
  * over loopback; autocannon measures
- *   - `GET /api/me` with a bearer session token: auth hook (token hash → session, user and org
- *     lookup, session touch) + the profile query + response serialisation;
+ *   - `GET /api/me` with a bearer session token: auth hook (token hash → the node's session
+ *     cache; the session, user and organisation are read from the database only on the first
+ *     request and once per cache time to live) + the profile built from those rows + response
+ *     serialisation;
  *   - `GET /bench/bare`: a public route added to the same Fastify instance that returns
  *     `{ ok: true }` — the same server, hooks (metrics, request context) and HTTP stack, but no
  *     authentication and no database.

@@ -128,7 +128,7 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
     async () => app.swagger(),
   );
 
-  installAuth(app);
+  installAuth(app, opts.feed);
   // Feedback from a unit's own system (API key with case:unit_feedback) must be signed.
   installFeedbackSignature(app);
   installObservability(app, opts.feed);

@@ -50,8 +50,31 @@ function eventRow(ctx: RequestContext, input: EventInput): typeof event.$inferIn
   };
 }
 
+/**
+ * Told of each event as it is written, inside its transaction (not yet committed): in-process
+ * caches note what they must forget (identity's session cache). Must be quick and must not throw.
+ */
+export type EventObserver = (ctx: RequestContext, input: EventInput) => void;
+const observers = new Set<EventObserver>();
+
+export function observeEvents(observer: EventObserver): () => void {
+  observers.add(observer);
+  return () => observers.delete(observer);
+}
+
+function notify(ctx: RequestContext, input: EventInput): void {
+  for (const observer of observers) {
+    try {
+      observer(ctx, input);
+    } catch {
+      // An observer's failure must not fail the write it observes.
+    }
+  }
+}
+
 export async function recordEvent(tx: Db, ctx: RequestContext, input: EventInput): Promise<number> {
   const [row] = await tx.insert(event).values(eventRow(ctx, input)).returning({ id: event.id });
+  notify(ctx, input);
   return row.id;
 }
 
@@ -59,4 +82,5 @@ export async function recordEvent(tx: Db, ctx: RequestContext, input: EventInput
 export async function recordEvents(tx: Db, ctx: RequestContext, inputs: EventInput[]): Promise<void> {
   if (inputs.length === 0) return;
   await tx.insert(event).values(inputs.map((i) => eventRow(ctx, i)));
+  for (const input of inputs) notify(ctx, input);
 }

@@ -15,6 +15,14 @@ export interface Config {
   /** Seed the demo city on first start. */
   seedDemo: boolean;
   sessionTtlHours: number;
+  /**
+   * How long a node keeps a resolved session or API key without reading it again: the longest a
+   * revocation whose event the node missed can go unnoticed (events normally drop it within a
+   * second). 0 turns the cache off.
+   */
+  authCacheTtlSeconds: number;
+  /** Sessions and API keys a node keeps at most (the oldest go first). */
+  authCacheMaxEntries: number;
   loginMaxFailures: number;
   loginLockMinutes: number;
   /** Login attempts allowed per source address per minute. */
@@ -93,6 +101,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demoPassword: env.DEMO_PASSWORD || DEFAULT_DEMO_PASSWORD,
     seedDemo: bool(env, 'SEED_DEMO', true),
     sessionTtlHours: int(env, 'SESSION_TTL_HOURS', 12),
+    authCacheTtlSeconds: int(env, 'AUTH_CACHE_TTL_SECONDS', 30),
+    authCacheMaxEntries: int(env, 'AUTH_CACHE_MAX_ENTRIES', 10_000),
     loginMaxFailures: int(env, 'LOGIN_MAX_FAILURES', 5),
     loginLockMinutes: int(env, 'LOGIN_LOCK_MINUTES', 15),
     loginRateLimitPerMinute: int(env, 'LOGIN_RATE_LIMIT_PER_MINUTE', 30),

@@ -14,6 +14,13 @@ import { assertPasswordStrength, dummyPasswordHash, hashPassword, verifyPassword
 import { scopeOf } from './policy.ts';
 import * as repo from './repository.ts';
 import type { MeDto, UserDto } from './schemas.ts';
+import {
+  type CachedPrincipal,
+  freezeActor,
+  profileOf,
+  rememberProfile,
+  sessionCacheOf,
+} from './session-cache.ts';
 import { newSessionToken, parseApiKey, sha256 } from './tokens.ts';
 
 export type AuthSettings = Pick<Config, 'sessionTtlHours' | 'loginMaxFailures' | 'loginLockMinutes'>;
@@ -167,29 +174,74 @@ export async function logout(db: Db, ctx: RequestContext): Promise<void> {
   });
 }
 
-/** Resolves a bearer credential (session token or API key) to an actor, or throws 401. */
+/**
+ * Resolves a bearer credential (session token or API key) to an actor, or throws 401. With the
+ * node's session cache (session-cache.ts) a known credential costs no database read; expiry is
+ * still checked against the stored instant on every request.
+ */
 export async function authenticate(db: Db, credential: string): Promise<Actor> {
+  const cache = sessionCacheOf(db);
+  const hash = sha256(credential);
+  const hit = cache?.get(hash);
+  if (hit) {
+    const now = Date.now();
+    if (hit.expiresAt <= now) {
+      cache!.forget(hash);
+      throw new AppError('AUTH_TOKEN_EXPIRED');
+    }
+    // Last-seen bookkeeping at most once a minute per session or key and node.
+    if (now - hit.touchedAt > 60_000) {
+      hit.touchedAt = now;
+      if (hit.sessionId) await repo.touchSession(db, hit.sessionId);
+      else if (hit.apiKeyId) await repo.touchApiKey(db, hit.apiKeyId);
+    }
+    return hit.actor;
+  }
+  const version = cache?.version ?? 0;
   const key = parseApiKey(credential);
-  if (key) return authenticateApiKey(db, key.prefix, key.secret);
-  const found = await repo.findSessionByTokenHash(db, sha256(credential));
+  const principal = key
+    ? await authenticateApiKey(db, key.prefix, key.secret)
+    : await authenticateSession(db, hash);
+  cache?.set(hash, principal, version);
+  return principal.actor;
+}
+
+async function authenticateSession(db: Db, tokenHash: string): Promise<CachedPrincipal> {
+  const found = await repo.findSessionByTokenHash(db, tokenHash);
   if (!found || found.session.revokedAt) throw new AppError('AUTH_INVALID_TOKEN');
   if (found.session.expiresAt <= new Date()) throw new AppError('AUTH_TOKEN_EXPIRED');
   if (found.user.disabled) throw new AppError('AUTH_ACCOUNT_DISABLED');
+  let touchedAt = found.session.lastSeenAt.getTime();
   // Last-seen bookkeeping at most once a minute: most requests then cost one indexed read.
-  if (Date.now() - found.session.lastSeenAt.getTime() > 60_000) await repo.touchSession(db, found.session.id);
-  return userActor(found.user, found.org, found.session.id);
+  if (Date.now() - touchedAt > 60_000) {
+    await repo.touchSession(db, found.session.id);
+    touchedAt = Date.now();
+  }
+  const actor = freezeActor(userActor(found.user, found.org, found.session.id));
+  rememberProfile(actor, { user: found.user, org: found.org });
+  return {
+    actor,
+    sessionId: found.session.id,
+    userId: found.user.id,
+    apiKeyId: null,
+    orgId: found.org.id,
+    expiresAt: found.session.expiresAt.getTime(),
+    touchedAt,
+  };
 }
 
-async function authenticateApiKey(db: Db, prefix: string, secret: string): Promise<Actor> {
+async function authenticateApiKey(db: Db, prefix: string, secret: string): Promise<CachedPrincipal> {
   const found = await repo.findApiKeyByPrefix(db, prefix);
   const expected = Buffer.from(found?.key.secretHash ?? sha256('no-such-key'), 'hex');
   const actual = Buffer.from(sha256(secret), 'hex');
   if (!found || !timingSafeEqual(expected, actual) || found.key.revokedAt)
     throw new AppError('AUTH_INVALID_TOKEN');
-  if (!found.key.lastUsedAt || Date.now() - found.key.lastUsedAt.getTime() > 60_000) {
+  let touchedAt = found.key.lastUsedAt?.getTime() ?? 0;
+  if (Date.now() - touchedAt > 60_000) {
     await repo.touchApiKey(db, found.key.id);
+    touchedAt = Date.now();
   }
-  return {
+  const actor = freezeActor({
     type: 'api_key',
     id: found.key.id,
     name: `api-key:${found.key.name}`,
@@ -197,6 +249,15 @@ async function authenticateApiKey(db: Db, prefix: string, secret: string): Promi
     roles: [],
     permissions: found.key.permissions as Permission[],
     scope: scopeOf(found.org),
+  });
+  return {
+    actor,
+    sessionId: null,
+    userId: null,
+    apiKeyId: found.key.id,
+    orgId: found.org.id,
+    expiresAt: Number.POSITIVE_INFINITY,
+    touchedAt,
   };
 }
 
@@ -210,7 +271,9 @@ async function currentUser(db: Db, ctx: RequestContext, forUpdate = false) {
 }
 
 export async function me(db: Db, ctx: RequestContext): Promise<MeDto> {
-  const { user, org } = await currentUser(db, ctx);
+  // The rows this request's session was resolved from (cached rows are dropped on any change
+  // to the user or their organisation): no second read of the same user.
+  const { user, org } = profileOf(ctx.actor) ?? (await currentUser(db, ctx));
   return meOf(user, org);
 }
 
