@@ -208,6 +208,36 @@ describe('a district admin stays inside its district', () => {
   });
 });
 
+describe('every route that creates or changes an account, a role, a key or a permission is covered here', () => {
+  it('the API has exactly these, each exercised above against the grant rule', async () => {
+    const COVERED = [
+      'DELETE /api/api-keys/{id}',
+      'PATCH /api/users/{id}',
+      'POST /api/api-keys',
+      'POST /api/users',
+      'POST /api/users/{id}/password',
+    ];
+    const spec = (await t.as(null).get('/api/openapi.json')).json() as {
+      paths: Record<string, Record<string, { tags?: string[] }>>;
+    };
+    const writes = Object.entries(spec.paths).flatMap(([path, ops]) =>
+      Object.entries(ops)
+        .filter(([method]) => ['post', 'put', 'patch', 'delete'].includes(method))
+        .map(([method, op]) => ({ route: `${method.toUpperCase()} ${path}`, path, tags: op.tags ?? [] })),
+    );
+    const accountRoutes = writes
+      .filter(
+        (w) =>
+          /^\/api\/(users|api-keys|roles|permissions|grants)\b/.test(w.path) ||
+          w.tags.some((tag) => ['users', 'api-keys', 'roles', 'permissions'].includes(tag)),
+      )
+      .map((w) => w.route)
+      .sort();
+    // A new one must go through identity/grants.ts and get its escalation test before it joins this list.
+    expect(accountRoutes).toEqual(COVERED);
+  });
+});
+
 describe('refusals leave no trace but themselves', () => {
   it('no user.create, user.update or user.password_reset event came from a key', async () => {
     const res = await t.as(admin).get('/api/audit?pageSize=200');

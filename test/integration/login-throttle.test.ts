@@ -170,6 +170,17 @@ describe('throttled per (account, source address)', () => {
     expect((await login('haishu.acceptor', DEMO_PASSWORD, attacker)).statusCode).toBe(401);
   });
 
+  it('an IPv6 attacker counts as one source per /64: new addresses in it do not start afresh', async () => {
+    for (let i = 1; i <= 5; i++) {
+      expect((await login('yinzhou.acceptor', `wrong-pass-${i}`, `2001:db8:66:1::${i}`)).statusCode).toBe(
+        401,
+      );
+    }
+    expect((await login('yinzhou.acceptor', DEMO_PASSWORD, '2001:db8:66:1:abcd::9')).statusCode).toBe(401);
+    // Another /64 (the owner's line) is not held back.
+    expect((await login('yinzhou.acceptor', DEMO_PASSWORD, '2001:db8:66:2::9')).statusCode).toBe(200);
+  });
+
   it('holds grow: 15 minutes after the fifth failure, then doubling with each failure after a hold; a success forgives', async () => {
     const from = '203.0.113.70';
     const account = 'jiangbei.inspector';
@@ -232,7 +243,7 @@ describe('throttled per (account, source address)', () => {
     expect(known).toMatchObject({
       entityId: userId,
       districtCode: '330206',
-      after: { sourceIp: from, failures: 5 },
+      after: { source: from, failures: 5 },
     });
     expect(Date.parse(known!.after.heldUntil as string)).toBeGreaterThan(Date.now() + 14 * 60_000);
     // An unknown name is held back and recorded just the same (with no account to point at).
@@ -256,6 +267,25 @@ describe('shared by every node through the database', () => {
     expect(
       (await login('zhenhai.inspector', DEMO_PASSWORD, '198.51.100.100', { node: nodeB })).statusCode,
     ).toBe(200);
+  });
+
+  it('ten attempts at once from one address, over both nodes: five count, one hold, one lockout event', async () => {
+    const from = '203.0.113.120';
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        login('fenghua.inspector', `wrong-pass-${i}`, from, { node: i % 2 ? nodeB : t.app }),
+      ),
+    );
+    expect(answers.map((r) => r.statusCode)).toEqual(Array(10).fill(401));
+    const [row] = await t.database.query<{ failures: number }>(
+      sql`SELECT failures FROM login_throttle WHERE username = 'fenghua.inspector' AND source_ip = ${from}`,
+    );
+    expect(row.failures).toBe(5);
+    const [{ n }] = await t.database.query<{ n: number }>(
+      sql`SELECT count(*)::int AS n FROM event WHERE action = 'auth.lockout' AND source_ip = ${from}`,
+    );
+    expect(n).toBe(1);
+    expect((await login('fenghua.inspector', DEMO_PASSWORD, from, { node: nodeB })).statusCode).toBe(401);
   });
 
   it('the per-address rate limit counts attempts on all nodes together, answering 429 with Retry-After', async () => {

@@ -79,7 +79,7 @@ export async function login(
   input: { username: string; password: string; userAgent?: string },
 ): Promise<{ token: string; me: MeDto }> {
   const username = input.username.trim().toLowerCase();
-  const source = ctx.sourceIp ?? 'unknown';
+  const source = throttle.sourceKey(ctx.sourceIp);
   await throttle.sweep(db);
   // Per address and before any password work, so a flood costs no scrypt.
   await throttle.countAttempt(db, source, settings.loginRateLimitPerMinute);
@@ -124,7 +124,8 @@ export async function login(
           ...target,
           after: {
             username,
-            sourceIp: source,
+            // The address as counted: an IPv4 address, or an IPv6 /64 (the event's sourceIp has the full one).
+            source,
             failures: counted.failures,
             heldUntil: counted.heldUntil.toISOString(),
           },

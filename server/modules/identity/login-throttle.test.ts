@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { holdAfter } from './login-throttle.ts';
+import { holdAfter, sourceKey } from './login-throttle.ts';
 
 const MIN = 60_000;
 const DEFAULTS = { loginMaxFailures: 5, loginLockMinutes: 15 };
@@ -24,5 +24,23 @@ describe('holdAfter: how long an address is held back from an account after its 
     [{ loginMaxFailures: 0, loginLockMinutes: 15 }, 100, 0],
   ] as const)('%o, failure %i → %i ms', (settings, failures, expected) => {
     expect(holdAfter(failures, settings)).toBe(expected);
+  });
+});
+
+describe('sourceKey: what counts as one source address', () => {
+  it.each([
+    ['198.51.100.7', '198.51.100.7'],
+    ['::ffff:198.51.100.7', '198.51.100.7'],
+    ['::FFFF:c633:6407', '198.51.100.7'],
+    ['2001:db8:1:2::1', '2001:db8:1:2::/64'],
+    ['2001:db8:1:2:ffff:ffff:ffff:ffff', '2001:db8:1:2::/64'],
+    ['2001:0db8:0001:0002:0000:0000:0000:0009', '2001:db8:1:2::/64'],
+    ['2001:db8::1', '2001:db8:0:0::/64'],
+    ['fe80::1%eth0', 'fe80:0:0:0::/64'],
+    ['::1', '0:0:0:0::/64'],
+    ['2001:db8:1:2:3:4:192.0.2.1', '2001:db8:1:2::/64'],
+    [null, 'unknown'],
+  ] as const)('%s → %s', (ip, key) => {
+    expect(sourceKey(ip)).toBe(key);
   });
 });

@@ -8,6 +8,7 @@
  *   the hold (up to a day). A hold answers exactly like a wrong password. The owner signing in from
  *   another address is not held back by an attacker's failures: the account itself is never locked.
  */
+import { isIPv4, isIPv6 } from 'node:net';
 import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Config } from '../../platform/config.ts';
 import type { Db } from '../../platform/db.ts';
@@ -18,6 +19,41 @@ export type ThrottleSettings = Pick<
   Config,
   'loginMaxFailures' | 'loginLockMinutes' | 'loginRateLimitPerMinute'
 >;
+
+/**
+ * The "source address" throttles count by: an IPv4 address as it is (also when it arrives
+ * IPv4-mapped, ::ffff:a.b.c.d), an IPv6 address by its /64 — one subscriber line or host gets a
+ * whole /64, so counting single IPv6 addresses would hand an attacker 2^64 fresh starts.
+ */
+export function sourceKey(ip: string | null): string {
+  if (!ip) return 'unknown';
+  const address = ip.split('%')[0];
+  if (isIPv4(address)) return address;
+  if (!isIPv6(address)) return address;
+  const groups = ipv6Groups(address);
+  if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff) {
+    return [groups[6] >> 8, groups[6] & 0xff, groups[7] >> 8, groups[7] & 0xff].join('.');
+  }
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.toString(16))
+    .join(':')}::/64`;
+}
+
+/** The eight 16-bit groups of a valid IPv6 address (`::` expanded, a trailing IPv4 split in two). */
+function ipv6Groups(address: string): number[] {
+  let text = address.toLowerCase();
+  const v4 = /^(.*:)(\d+\.\d+\.\d+\.\d+)$/.exec(text);
+  if (v4) {
+    const [a, b, c, d] = v4[2].split('.').map(Number);
+    text = `${v4[1]}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const [head, tail] = text.split('::');
+  const h = head ? head.split(':') : [];
+  const t = tail === undefined ? [] : tail ? tail.split(':') : [];
+  const zeros = tail === undefined ? [] : Array(8 - h.length - t.length).fill('0');
+  return [...h, ...zeros, ...t].map((g) => Number.parseInt(g, 16));
+}
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
