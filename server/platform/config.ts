@@ -23,9 +23,11 @@ export interface Config {
   authCacheTtlSeconds: number;
   /** Sessions and API keys a node keeps at most (the oldest go first). */
   authCacheMaxEntries: number;
+  /** Failed logins in a row from one source address to one account before that pair is held back (0: never). */
   loginMaxFailures: number;
+  /** The first hold of such a pair; each further failure doubles it, up to a day. */
   loginLockMinutes: number;
-  /** Login attempts allowed per source address per minute. */
+  /** Login attempts allowed per source address per minute, over all nodes (0: no limit). */
   loginRateLimitPerMinute: number;
   bodyLimitBytes: number;
   cookieSecure: boolean;

@@ -17,11 +17,11 @@ export const ERRORS = {
     zh: '登录已过期，请重新登录',
     en: 'Token has expired, please log in again',
   },
-  AUTH_INVALID_CREDENTIALS: { status: 401, zh: '用户名或密码错误', en: 'Wrong username or password' },
-  AUTH_ACCOUNT_LOCKED: {
-    status: 423,
-    zh: '账号因多次密码错误已被临时锁定，请稍后再试',
-    en: 'Account temporarily locked after repeated failed logins; try again later',
+  // The one answer for every failed login (unknown, disabled, held back or wrong password).
+  AUTH_INVALID_CREDENTIALS: {
+    status: 401,
+    zh: '用户名或密码错误；多次失败后需稍候再试',
+    en: 'Wrong username or password; after repeated failures, wait a while before trying again',
   },
   SIGNATURE_INVALID: {
     status: 401,
@@ -36,6 +36,17 @@ export const ERRORS = {
     en: 'Password needs at least 8 characters with letters and digits',
   },
   FORBIDDEN: { status: 403, zh: '无权执行此操作', en: 'You are not allowed to do this' },
+  // The grant rule (identity/grants.ts): nobody hands out or manages more than they hold.
+  GRANT_EXCEEDS_OWN: {
+    status: 403,
+    zh: '不能授予自己不具备的角色、权限或管辖范围',
+    en: 'You cannot grant a role, permission or scope you do not hold yourself',
+  },
+  ACCOUNT_EXCEEDS_OWN: {
+    status: 403,
+    zh: '不能修改、停用或重置权限或管辖范围大于自己的账号',
+    en: 'You cannot change, disable or reset an account that holds more than you do',
+  },
   NOT_FOUND: { status: 404, zh: '资源不存在', en: 'Not found' },
   ROUTE_NOT_FOUND: { status: 404, zh: '接口不存在', en: 'No such route' },
   CONFLICT: {

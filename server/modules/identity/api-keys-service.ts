@@ -4,7 +4,8 @@ import type { RequestContext } from '../../platform/context.ts';
 import type { Db } from '../../platform/db.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import { findOrgById } from '../org/service.ts';
-import { adminScopeFilter, canManageApiKeys, has, orgInAdminScope } from './policy.ts';
+import { apiKeyHolding, assertMayGrant, assertMayManage } from './grants.ts';
+import { adminScopeFilter, canManageApiKeys, has, orgInAdminScope, scopeOf } from './policy.ts';
 import * as repo from './repository.ts';
 import type { ApiKeyCreateT, ApiKeyDto } from './schemas.ts';
 import { newApiKey, sha256 } from './tokens.ts';
@@ -31,15 +32,6 @@ export async function listApiKeys(db: Db, ctx: RequestContext, orgId?: string) {
 
 export async function createApiKey(db: Db, ctx: RequestContext, input: ApiKeyCreateT) {
   if (!has(ctx.actor, 'apikey:manage')) throw new AppError('FORBIDDEN');
-  // Nobody hands a machine more than they hold themselves.
-  const extra = input.permissions.filter((p) => !ctx.actor.permissions.includes(p));
-  if (extra.length) {
-    throw new AppError('FORBIDDEN', {
-      zh: `不能授予自己没有的权限：${extra.join(', ')}`,
-      en: `Cannot grant permissions you do not hold: ${extra.join(', ')}`,
-      details: [{ field: 'body.permissions', message: extra.join(', ') }],
-    });
-  }
   const { prefix, secret, full } = newApiKey();
   return db.transaction(async (tx) => {
     const org = await findOrgById(tx, input.orgId);
@@ -48,6 +40,8 @@ export async function createApiKey(db: Db, ctx: RequestContext, input: ApiKeyCre
         details: [{ field: 'body.orgId', message: 'unknown organisation' }],
       });
     }
+    // Nobody hands a machine more than they hold themselves (a key cannot mint a wider key).
+    assertMayGrant(ctx.actor, { permissions: input.permissions, scope: scopeOf(org) });
     const key = await repo.insertApiKey(tx, {
       name: input.name,
       orgId: org.id,
@@ -73,6 +67,7 @@ export async function revokeApiKey(db: Db, ctx: RequestContext, id: string) {
   await db.transaction(async (tx) => {
     const found = await repo.findApiKey(tx, id);
     if (!found || !canManageApiKeys(ctx.actor, found.org)) throw notFound('apiKey', id);
+    assertMayManage(ctx.actor, apiKeyHolding(found.key, found.org));
     if (found.key.revokedAt) {
       throw new AppError('UNPROCESSABLE', { zh: 'API 密钥已吊销', en: 'API key is already revoked' });
     }

@@ -1,6 +1,6 @@
 /**
  * Logging in and out, resolving a bearer token or API key to an actor, and the caller's own
- * profile. Failed logins count per account; the fifth in a row locks it for a configured time.
+ * profile. Failed logins are throttled per (account, source address) in login-throttle.ts.
  */
 import { timingSafeEqual } from 'node:crypto';
 import { type Locale, menuOf, type Permission, permissionsOf, type Role } from '../../../common/identity.ts';
@@ -10,6 +10,7 @@ import type { Actor, RequestContext } from '../../platform/context.ts';
 import type { Db } from '../../platform/db.ts';
 import { AppError } from '../../platform/errors.ts';
 import { toOrgDto } from '../org/service.ts';
+import * as throttle from './login-throttle.ts';
 import { assertPasswordStrength, dummyPasswordHash, hashPassword, verifyPassword } from './password.ts';
 import { scopeOf } from './policy.ts';
 import * as repo from './repository.ts';
@@ -23,7 +24,7 @@ import {
 } from './session-cache.ts';
 import { newSessionToken, parseApiKey, sha256 } from './tokens.ts';
 
-export type AuthSettings = Pick<Config, 'sessionTtlHours' | 'loginMaxFailures' | 'loginLockMinutes'>;
+export type AuthSettings = Pick<Config, 'sessionTtlHours'> & throttle.ThrottleSettings;
 
 export function toUserDto(user: repo.UserRow, org: repo.OrgRow): UserDto {
   return {
@@ -68,8 +69,16 @@ export function meOf(user: repo.UserRow, org: repo.OrgRow): MeDto {
   };
 }
 
-type LoginOutcome = { ok: true; token: string; me: MeDto } | { ok: false; error: AppError };
+type LoginOutcome = { ok: true; token: string; me: MeDto } | { ok: false };
 
+/** Why a login failed, for the audit trail only: the caller gets one answer for all of them. */
+type FailureReason = 'unknown_user' | 'disabled' | 'held' | 'wrong_password';
+
+/**
+ * Every failed login answers the same (401 AUTH_INVALID_CREDENTIALS, same message, no details)
+ * and costs the same work: an unknown name is checked against a dummy hash, a held address still
+ * pays the scrypt, and each failure runs the same statements. Only the audit trail tells why.
+ */
 export async function login(
   db: Db,
   ctx: RequestContext,
@@ -77,74 +86,73 @@ export async function login(
   input: { username: string; password: string; userAgent?: string },
 ): Promise<{ token: string; me: MeDto }> {
   const username = input.username.trim().toLowerCase();
+  const source = throttle.sourceKey(ctx.sourceIp);
+  await throttle.sweep(db);
+  // Per address and before any password work, so a flood costs no scrypt.
+  await throttle.countAttempt(db, source, settings.loginRateLimitPerMinute);
   const found = await repo.findUserByUsername(db, username);
-  // Verify before deciding anything, so the response time does not tell whether a user exists.
   const passwordOk = await verifyPassword(
     input.password,
     found?.user.passwordHash ?? (await dummyPasswordHash()),
   );
   const outcome: LoginOutcome = await db.transaction(async (tx) => {
-    if (!found) {
-      await recordEvent(tx, ctx, {
-        action: 'auth.login_failed',
+    const pair = await throttle.lockPair(tx, username, source);
+    const reason: FailureReason | null = !found
+      ? 'unknown_user'
+      : pair.heldUntil
+        ? 'held'
+        : found.user.disabled
+          ? 'disabled'
+          : passwordOk
+            ? null
+            : 'wrong_password';
+    if (reason) {
+      const failed = { ...ctx, actor: { ...ctx.actor, name: username } };
+      const target = {
         entityType: 'user',
-        entityId: null,
-        districtCode: null,
-        after: { username, reason: 'unknown_user' },
-      });
-      return { ok: false, error: new AppError('AUTH_INVALID_CREDENTIALS') };
-    }
-    const locked = await repo.findUserWithOrg(tx, found.user.id, true);
-    const { user, org } = locked!;
-    const audit = (action: string, after: unknown) =>
-      recordEvent(
-        tx,
-        { ...ctx, actor: { ...ctx.actor, name: username } },
-        {
-          action,
-          entityType: 'user',
-          entityId: user.id,
-          districtCode: org.districtCode,
-          after,
-        },
-      );
-    const now = new Date();
-    if (user.lockedUntil && user.lockedUntil > now) {
-      await audit('auth.login_refused', { reason: 'locked', lockedUntil: user.lockedUntil.toISOString() });
-      return {
-        ok: false,
-        error: new AppError('AUTH_ACCOUNT_LOCKED', {
-          details: [{ message: user.lockedUntil.toISOString(), lockedUntil: user.lockedUntil.toISOString() }],
-        }),
+        entityId: found?.user.id ?? null,
+        districtCode: found?.org.districtCode ?? null,
       };
-    }
-    if (user.disabled) {
-      await audit('auth.login_refused', { reason: 'disabled' });
-      return { ok: false, error: new AppError('AUTH_ACCOUNT_DISABLED') };
-    }
-    if (!passwordOk) {
-      const failures = user.failedLogins + 1;
-      const lock = failures >= settings.loginMaxFailures;
-      const lockedUntil = lock ? new Date(now.getTime() + settings.loginLockMinutes * 60_000) : null;
-      await repo.updateUserRow(tx, user.id, { failedLogins: lock ? 0 : failures, lockedUntil });
-      await audit('auth.login_failed', {
-        failedLogins: failures,
-        lockedUntil: lockedUntil?.toISOString() ?? null,
+      const counted = await throttle.recordFailure(tx, username, source, pair, settings);
+      await recordEvent(tx, failed, {
+        action: 'auth.login_failed',
+        ...target,
+        after: {
+          username,
+          reason,
+          failures: counted.failures,
+          heldUntil: counted.heldUntil?.toISOString() ?? null,
+        },
       });
-      return { ok: false, error: new AppError('AUTH_INVALID_CREDENTIALS') };
+      if (counted.started && counted.heldUntil) {
+        // The lockout in the audit trail: which address, which account, until when.
+        await recordEvent(tx, failed, {
+          action: 'auth.lockout',
+          ...target,
+          after: {
+            username,
+            // The address as counted: an IPv4 address, or an IPv6 /64 (the event's sourceIp has the full one).
+            source,
+            failures: counted.failures,
+            heldUntil: counted.heldUntil.toISOString(),
+          },
+        });
+      }
+      return { ok: false };
     }
-    const updated = await repo.updateUserRow(tx, user.id, { failedLogins: 0, lockedUntil: null });
+    const { user, org } = found!;
+    await throttle.forgetPair(tx, username, source);
     const token = newSessionToken();
     const s = await repo.insertSession(tx, {
       tokenHash: sha256(token),
       userId: user.id,
-      expiresAt: new Date(now.getTime() + settings.sessionTtlHours * 3_600_000),
+      expiresAt: new Date(pair.now.getTime() + settings.sessionTtlHours * 3_600_000),
       sourceIp: ctx.sourceIp,
       userAgent: input.userAgent?.slice(0, 300) ?? null,
     });
     await recordEvent(
       tx,
-      { ...ctx, actor: userActor(updated, org, s.id) },
+      { ...ctx, actor: userActor(user, org, s.id) },
       {
         action: 'auth.login',
         entityType: 'session',
@@ -153,9 +161,9 @@ export async function login(
         after: { userId: user.id, expiresAt: s.expiresAt.toISOString() },
       },
     );
-    return { ok: true, token, me: meOf(updated, org) };
+    return { ok: true, token, me: meOf(user, org) };
   });
-  if (!outcome.ok) throw outcome.error;
+  if (!outcome.ok) throw new AppError('AUTH_INVALID_CREDENTIALS');
   return { token: outcome.token, me: outcome.me };
 }
 

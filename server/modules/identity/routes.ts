@@ -1,3 +1,4 @@
+import { AppError } from '../../platform/errors.ts';
 import { commonErrors, IdParams, NoContent } from '../../platform/schemas.ts';
 import type { App } from '../../platform/types.ts';
 import * as apiKeys from './api-keys-service.ts';
@@ -34,23 +35,27 @@ export async function identityRoutes(app: App) {
   app.post(
     '/api/auth/login',
     {
-      config: {
-        public: true,
-        operation: 'auth.login',
-        rateLimit: { max: config.loginRateLimitPerMinute, timeWindow: 60_000 },
-      },
+      // Throttled in the service (per address and per account × address, in the database).
+      config: { public: true, operation: 'auth.login' },
       schema: {
         tags: ['auth'],
         summary: 'Log in / 登录',
+        description:
+          'Every failed login answers 401 AUTH_INVALID_CREDENTIALS, whatever the reason; too many ' +
+          'attempts from one address answer 429 RATE_LIMITED with Retry-After.',
         body: LoginBody,
-        response: { 200: LoginResult, ...commonErrors, 423: commonErrors[401] },
+        response: { 200: LoginResult, ...commonErrors },
       },
     },
     async (request, reply) => {
-      const { token, me } = await auth.login(app.db, request.ctx, config, {
-        ...request.body,
-        userAgent: request.headers['user-agent'],
-      });
+      const { token, me } = await auth
+        .login(app.db, request.ctx, config, { ...request.body, userAgent: request.headers['user-agent'] })
+        .catch((err: unknown) => {
+          const retryAfter =
+            err instanceof AppError && err.code === 'RATE_LIMITED' && err.details[0]?.retryAfter;
+          if (retryAfter) reply.header('retry-after', String(retryAfter));
+          throw err;
+        });
       reply.setCookie(SESSION_COOKIE, token, { ...cookieOptions, maxAge: config.sessionTtlHours * 3600 });
       return { token, user: me };
     },

@@ -6,6 +6,8 @@ import type { Db } from '../../platform/db.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import { findOrgById } from '../org/service.ts';
 import { toUserDto } from './auth-service.ts';
+import { assertMayGrant, assertMayManage, userHolding } from './grants.ts';
+import * as throttle from './login-throttle.ts';
 import { assertPasswordStrength, hashPassword } from './password.ts';
 import {
   adminScopeFilter,
@@ -75,6 +77,7 @@ export async function createUser(db: Db, ctx: RequestContext, input: UserCreateT
   return db.transaction(async (tx) => {
     const org = await orgForAssignment(tx, ctx, input.orgId);
     assertRolesFit(input.roles, org);
+    assertMayGrant(ctx.actor, userHolding(input, org));
     if (await repo.findUserByUsername(tx, input.username)) {
       throw new AppError('DUPLICATE', {
         zh: `用户名已存在：${input.username}`,
@@ -106,6 +109,7 @@ export async function updateUser(db: Db, ctx: RequestContext, id: string, input:
   return db.transaction(async (tx) => {
     const { user, org } = await visibleUser(tx, ctx, id, true);
     if (!canManageUser(ctx.actor, org)) throw new AppError('FORBIDDEN');
+    assertMayManage(ctx.actor, userHolding(user, org));
     if (user.version !== input.version) {
       throw new AppError('CONFLICT', {
         details: [{ field: 'body.version', message: `current version is ${user.version}` }],
@@ -119,15 +123,18 @@ export async function updateUser(db: Db, ctx: RequestContext, id: string, input:
     }
     const targetOrg =
       input.orgId && input.orgId !== org.id ? await orgForAssignment(tx, ctx, input.orgId) : org;
-    assertRolesFit((input.roles ?? user.roles) as Role[], targetOrg);
+    const roles = (input.roles ?? user.roles) as Role[];
+    assertRolesFit(roles, targetOrg);
+    // What the account holds after the change is what the caller hands out.
+    assertMayGrant(ctx.actor, userHolding({ roles }, targetOrg));
+    // Re-enabling an account also lifts the holds on the addresses that failed to sign in to it.
+    if (input.disabled === false) await throttle.forgetAccount(tx, user.username);
     const updated = await repo.updateUserVersioned(tx, id, input.version, {
       displayName: input.displayName,
       orgId: input.orgId,
       roles: input.roles,
       phone: input.phone,
       disabled: input.disabled,
-      // Re-enabling an account also clears a lock.
-      ...(input.disabled === false ? { lockedUntil: null, failedLogins: 0 } : {}),
     });
     if (!updated) throw new AppError('CONFLICT');
     // Scope or rights changed: sessions must pick up the new ones, so end them.
@@ -152,11 +159,10 @@ export async function resetPassword(db: Db, ctx: RequestContext, id: string, new
   await db.transaction(async (tx) => {
     const { user, org } = await visibleUser(tx, ctx, id, true);
     if (!canManageUser(ctx.actor, org)) throw new AppError('FORBIDDEN');
-    await repo.updateUserVersioned(tx, id, user.version, {
-      passwordHash,
-      failedLogins: 0,
-      lockedUntil: null,
-    });
+    assertMayManage(ctx.actor, userHolding(user, org));
+    await repo.updateUserVersioned(tx, id, user.version, { passwordHash });
+    // A new password lifts every hold: the old failures were against the old password.
+    await throttle.forgetAccount(tx, user.username);
     await repo.revokeUserSessions(tx, id);
     await recordEvent(tx, ctx, {
       action: 'user.password_reset',

@@ -32,6 +32,7 @@ const ENTITY_TYPES = ['user', 'org', 'api_key', 'session'];
 const ACTIONS = [
   'auth.login',
   'auth.login_failed',
+  'auth.lockout',
   'auth.logout',
   'user.create',
   'user.update',

@@ -6,7 +6,6 @@ import { useLocation, useNavigate } from 'react-router';
 import { type ApiError, api, isApiError } from '../api/client';
 import { useSetMe } from '../api/queries';
 import type { LoginResult } from '../api/types';
-import { formatChina, toChinaPicker } from '../components/china-time';
 import { isAppLocale, setLocale } from '../i18n';
 import { LanguageSwitch } from '../layout/LanguageSwitch';
 import { menuFor, menuItemForPath } from '../menu';
@@ -122,12 +121,8 @@ function LoginError({ error }: { error: Error }) {
   let description: string | undefined = error.message;
   let type: 'error' | 'warning' = 'error';
   let testId = 'login-error';
-  if (apiError?.status === 423 || apiError?.code === 'AUTH_ACCOUNT_LOCKED') {
-    title = t('login.locked');
-    testId = 'login-error-locked';
-    const until = lockedUntil(apiError);
-    description = until ? `${apiError.message} ${t('login.lockedUntil', { time: until })}` : apiError.message;
-  } else if (apiError?.status === 429 || apiError?.code === 'RATE_LIMITED') {
+  // Every failed login is one 401 (the server tells nobody why); too many attempts are a 429.
+  if (apiError?.status === 429 || apiError?.code === 'RATE_LIMITED') {
     title = t('login.rateLimited');
     type = 'warning';
     testId = 'login-error-rate-limited';
@@ -148,12 +143,4 @@ function LoginError({ error }: { error: Error }) {
       data-testid={testId}
     />
   );
-}
-
-function lockedUntil(e: ApiError): string | null {
-  for (const d of e.details) {
-    const v = d.lockedUntil ?? d.until;
-    if (typeof v === 'string' && toChinaPicker(v)) return formatChina(v, 'YYYY-MM-DD HH:mm');
-  }
-  return null;
 }
