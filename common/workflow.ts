@@ -85,7 +85,13 @@ export const caseStateLabelKey = (s: CaseState) => `case.state.${s}` as const;
 // ---------------------------------------------------------------------------------------------
 // Actors
 
-/** Who acts: the staff roles of common/identity.ts plus the public and the system itself. */
+/**
+ * Who acts: the staff roles of common/identity.ts plus the public and the system itself.
+ * `system` is an internal process of the server (a scheduled resume, an automatic reminder or
+ * duplicate sweep), never a caller: no API key or session acts as it (the server's
+ * `workflowRolesOf`). Machines that report — sensors, video analytics, the public's app — do so
+ * with an API key holding `case:report`, which creates reports and acts in no role of this table.
+ */
 export type WorkflowRole = Role | 'citizen' | 'system';
 export const WORKFLOW_ROLES: readonly WorkflowRole[] = [
   'inspector',
@@ -102,7 +108,11 @@ export const WORKFLOW_ROLES: readonly WorkflowRole[] = [
 /** Roles without an organisation: org-level requirements do not apply to them. */
 const LEVELLESS_ROLES: readonly WorkflowRole[] = ['citizen', 'system'];
 
-/** Who may create a case (in `INITIAL_STATE`): inspectors, acceptors (hotline), units' self-inspection, the public, sensors. */
+/**
+ * Who may create a case (in `INITIAL_STATE`): inspectors, acceptors (hotline), units'
+ * self-inspection, the public, the system itself. Machines (sensors, apps) report through an API
+ * key holding `case:report`, not through a role.
+ */
 export const CREATE_ROLES: readonly WorkflowRole[] = [
   'inspector',
   'acceptor',
@@ -455,6 +465,8 @@ export const TRANSITIONS: readonly TransitionRule[] = [
     effects: [stopAllStages, cancelOpenTasks, { type: 'recordSelfDisposal' }, startStage('close')],
   },
   {
+    // By the centre's staff, or by an internal duplicate sweep (`system`). Intake's joining of a
+    // new report to an open case nearby is not this action: it closes nothing.
     from: ['reported', 'verifying', 'pending_filing'],
     action: 'merge_duplicate',
     roles: ['acceptor', 'shift_leader', 'system'],
@@ -718,7 +730,7 @@ export const TRANSITIONS: readonly TransitionRule[] = [
     effects: [clearPending('parking'), notify('unit')],
   },
   {
-    // By the dispatcher, or by the system at the planned resume date.
+    // By the dispatcher, or by the system (an internal process) at the planned resume date.
     from: ['parked'],
     action: 'unpark',
     roles: ['dispatcher', 'system'],
@@ -827,6 +839,7 @@ export const TRANSITIONS: readonly TransitionRule[] = [
   },
   // Side actions that do not change the state
   {
+    // By the city's supervisor, or by the system (an internal reminder).
     from: OPEN_STATES,
     action: 'urge',
     roles: ['supervisor', 'system'],

@@ -31,6 +31,21 @@ export const SYSTEM_ACTOR: Actor = {
   scope: { kind: 'city' },
 };
 
+/**
+ * The actors `systemContext` made in this process. Only these act as the case loop's `system`
+ * (server/modules/cases/policy.ts): no credential, stored row or request can produce a member, so
+ * no key or session can become the system, whatever its type field or permissions say. A copy
+ * (`{ ...actor }`) is not a member and acts as nobody: the check fails closed.
+ */
+const inProcessSystem = new WeakSet<Actor>();
+
+/** The context of an internal process (timers, the sweeper, recovery, seed, CLI): the system itself. */
 export function systemContext(name = 'system'): RequestContext {
-  return { actor: { ...SYSTEM_ACTOR, name }, requestId: null, sourceIp: null, lang: 'zh' };
+  const actor: Actor = { ...SYSTEM_ACTOR, name, roles: [], permissions: [] };
+  inProcessSystem.add(actor);
+  return { actor, requestId: null, sourceIp: null, lang: 'zh' };
 }
+
+/** Whether the actor is an internal process of this server (made by `systemContext`). */
+export const isInProcessSystem = (actor: Actor): boolean =>
+  actor.type === 'system' && inProcessSystem.has(actor);

@@ -278,4 +278,30 @@ describe('issue 4 in the browser', () => {
     expect(mWatch.requests.filter((r) => r.includes('/api/me'))).toEqual([]);
     expect(mWatch.errors).toEqual([]);
   }, 180_000);
+  it('a unit reports on the intake page: its tracking code and public status, no case to open', async () => {
+    if (!platform) throw new Error('platform did not start');
+    const base = platform.url;
+    // A district's unit reports in its district (the map opens on it) a case it may not open.
+    const unit = await signIn('unit.haishu-sanitation');
+    const unitWatch = watches[watches.length - 1];
+    await unit.goto(`${base}/intake`);
+    await unit.getByTestId('intake-map').waitFor();
+    await unit.waitForTimeout(1500);
+    const box = await unit.getByTestId('intake-map').boundingBox();
+    if (!box) throw new Error('no map');
+    await unit.mouse.click(box.x + box.width * 0.55, box.y + box.height * 0.45);
+    await unit.getByTestId('intake-community').waitFor();
+    expect(await unit.getByTestId('intake-place-error').count()).toBe(0);
+    await unit.getByTestId('intake-description').fill('作业中发现路面塌陷，已设置临时围挡');
+    await unit.getByTestId('intake-submit').click();
+    await unit.getByTestId('intake-result').waitFor();
+    expect(await unit.getByTestId('intake-result').getAttribute('data-case-id')).toBe('');
+    expect(await unit.getByTestId('intake-tracking-code').textContent()).toMatch(/^[0-9A-HJKMNP-TV-Z]{12}$/);
+    expect(await unit.getByTestId('intake-result-status').getAttribute('data-status')).toBe('submitted');
+    expect(await unit.getByTestId('intake-result-status').textContent()).toBe('待受理');
+    expect(await unit.getByTestId('intake-result-link').count()).toBe(0);
+    expect(await unit.getByTestId('intake-result-state').count()).toBe(0);
+    await shot(unit, `${SHOT}17-intake-unit-public`);
+    expect(unitWatch.errors.filter((e) => e.startsWith('pageerror'))).toEqual([]);
+  }, 120_000);
 });

@@ -377,8 +377,8 @@ describe('intake', () => {
     expect(forUnit.statusCode, forUnit.body).toBe(200);
     expect(forUnit.json().items).toEqual([]);
 
-    // Its report merges (the city's rule), but the answer holds the unit's own words, not the
-    // other reporter's, and no routing.
+    // Its report merges (the city's rule), but the answer holds only the unit's own report, its
+    // tracking code and public status: not the case (which it could not open), nor routing.
     const mine = await report('unit.haishu-sanitation', {
       location: loc,
       matterCode: '06020',
@@ -387,12 +387,18 @@ describe('intake', () => {
     });
     expect(mine.statusCode, mine.body).toBe(201);
     expect(mine.json().merged).toBe(true);
-    expect(mine.json().case.id).toBe(first.json().case.id);
-    expect(mine.json().case.description).toBe('作业中发现垃圾满溢');
-    expect(mine.json().case.address).toBeNull();
-    expect(mine.json().case.suggestedUnitId).toBeNull();
+    expect(mine.json().case).toBeNull();
+    expect(mine.json().report).toMatchObject({
+      reportId: mine.json().reportId,
+      description: '作业中发现垃圾满溢',
+      channel: 'app',
+      merged: true,
+      status: 'submitted',
+    });
     expect(mine.json().suggestions.unit).toBeNull();
-    expect(JSON.stringify(mine.json())).not.toContain('13911112222');
+    for (const secret of ['13911112222', first.json().case.id, first.json().case.code]) {
+      expect(JSON.stringify(mine.json())).not.toContain(secret);
+    }
     // The same holds when the request is replayed with its idempotency key.
     const again = await t.as(unit).post('/api/reports', {
       idempotencyKey: (
@@ -406,6 +412,8 @@ describe('intake', () => {
       matterCode: '06020',
     });
     expect(again.json().replayed).toBe(true);
+    expect(again.json().case).toBeNull();
+    expect(again.json().report).toEqual(mine.json().report);
     expect(JSON.stringify(again.json())).not.toContain('13911112222');
 
     // Another district's street is outside its scope, for reporting and for the duplicate check.

@@ -143,7 +143,7 @@ export async function act(
       reason: body.reason ?? null,
     });
     if (effects.deliver && after.unitId) await enqueueDelivery(tx, eventId, after.unitId, c.id);
-    await sendNotifications(tx, after, effects.notify, `case.${action}`, ctx.actor.id);
+    await sendNotifications(tx, after, effects.notify, `case.${action}`, ctx.actor.id, effects.movedReports);
     return toCaseSummary(after, clock.calendar, clock.settings.warnShare, clock.now);
   });
 }

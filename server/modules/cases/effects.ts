@@ -5,14 +5,17 @@
  * is appended.
  */
 import { and, eq } from 'drizzle-orm';
+import { publicStatusOf } from '../../../common/public-report.ts';
 import type { CaseAction, Effect, Notify, Stage, WorkflowInput } from '../../../common/workflow.ts';
 import type { RequestContext } from '../../platform/context.ts';
 import type { Db } from '../../platform/db.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { TimeUnit } from '../calendar/core/index.ts';
 import { getStandardById, getStandardForFiling } from '../catalog/standards-service.ts';
+import { userActor } from '../identity/auth-service.ts';
 import { notification } from '../notifications/tables.ts';
 import type { StageLimit } from './config.ts';
+import { canSeeCase } from './policy.ts';
 import * as repo from './repository.ts';
 import * as stages from './stages.ts';
 import { caseTask, report } from './tables.ts';
@@ -23,6 +26,8 @@ export interface EffectResult {
   patch: Patch;
   notify: Set<Notify>;
   deliver: boolean;
+  /** The reports a merge moved to the surviving case: their reporters are the ones to tell. */
+  movedReports?: string[];
 }
 
 /** Time limit of the disposal stage: from the standard the case was filed under. */
@@ -192,7 +197,12 @@ export async function applyEffects(
             details: [{ field: 'body.targetCaseId', message: 'invalid target' }],
           });
         }
-        await tx.update(report).set({ caseId: target.id, merged: true }).where(eq(report.caseId, c.id));
+        const moved = await tx
+          .update(report)
+          .set({ caseId: target.id, merged: true })
+          .where(eq(report.caseId, c.id))
+          .returning({ id: report.id });
+        out.movedReports = moved.map((m) => m.id);
         patch.mergedInto = target.id;
         break;
       }
@@ -259,10 +269,7 @@ export async function recipientsOf(
     else if (w === 'shift_leader') rows = await centreUsers(c.caseLevel, ['shift_leader']);
     else if (w === 'acceptor') rows = await centreUsers(c.caseLevel, ['acceptor']);
     else if (w === 'city_center') rows = await centreUsers('city', ['dispatcher']);
-    else if (w === 'reporters') {
-      const reports = await repo.reportsOfCase(tx, c.id);
-      rows = reports.map((r) => ({ id: r.submitter })).filter((r) => /^[0-9a-f-]{36}$/.test(r.id));
-    }
+    // 'reporters' is not a recipient of the case: see reporterNotifications.
     for (const r of rows) if (r.id !== actorId) userIds.add(r.id);
   }
   return [...userIds];
@@ -271,6 +278,39 @@ export async function recipientsOf(
 export const notificationRows = (c: repo.CaseRow, userIds: string[], kind: string) =>
   userIds.map((userId) => ({ userId, caseId: c.id, kind, params: { code: c.code, state: c.state } }));
 
+/**
+ * What reporters are told, as far as each may see now. A reporter who may open the case (a
+ * centre's inspector or acceptor in its district) gets the case's notification like its staff; any
+ * other (a unit reporting in the street, a person since moved to another district) gets a notice
+ * about their own report — its tracking code and public status — with no case id, code or state.
+ * `reportIds`: the reports concerned when they are not the case's own (a merge moved them).
+ */
+async function reporterNotifications(
+  tx: Db,
+  c: repo.CaseRow,
+  actorId: string | null,
+  reportIds: readonly string[] | undefined,
+) {
+  const caseUsers: string[] = [];
+  const reportRows: (typeof notification.$inferInsert)[] = [];
+  for (const x of await repo.reportersOf(tx, reportIds ? { reportIds } : { caseId: c.id })) {
+    if (x.user.id === actorId) continue;
+    if (canSeeCase(userActor(x.user, x.org), x.c)) caseUsers.push(x.user.id);
+    else
+      reportRows.push({
+        userId: x.user.id,
+        caseId: null,
+        kind: 'report.status',
+        params: {
+          reportId: x.r.id,
+          trackingCode: x.r.trackingCode,
+          status: publicStatusOf(x.c.state),
+        },
+      });
+  }
+  return { caseUsers, reportRows };
+}
+
 /** Writes one inbox notification per recipient, in the caller's transaction. */
 export async function sendNotifications(
   tx: Db,
@@ -278,9 +318,17 @@ export async function sendNotifications(
   who: Set<Notify>,
   kind: string,
   actorId: string | null,
+  reportIds?: readonly string[],
 ) {
   if (who.size === 0) return;
-  const userIds = await recipientsOf(tx, c, who, actorId);
-  if (userIds.length === 0) return;
-  await tx.insert(notification).values(notificationRows(c, userIds, kind));
+  const userIds = new Set(await recipientsOf(tx, c, who, actorId));
+  let reportRows: (typeof notification.$inferInsert)[] = [];
+  if (who.has('reporters')) {
+    const r = await reporterNotifications(tx, c, actorId, reportIds);
+    for (const id of r.caseUsers) userIds.add(id);
+    reportRows = r.reportRows;
+  }
+  const rows = [...notificationRows(c, [...userIds], kind), ...reportRows];
+  if (rows.length === 0) return;
+  await tx.insert(notification).values(rows);
 }

@@ -6,6 +6,7 @@
  */
 
 import { eq } from 'drizzle-orm';
+import { toPublicReport } from '../../../common/public-report.ts';
 import { OPEN_STATES } from '../../../common/workflow.ts';
 import { recordEvent } from '../../platform/audit.ts';
 import type { Actor, RequestContext } from '../../platform/context.ts';
@@ -61,28 +62,22 @@ export function locate(spatial: Spatial, actor: Actor, loc: ReportCreateT['locat
 }
 
 /**
- * The case as a reporter's answer shows it. A reporter who may read the case (a district centre,
- * the city centre) gets it whole. One who may not — a unit reporting a problem in the street, a
- * citizens' app key scoped to a unit — learns its id, code, state and clock, but the description,
- * address and place are their own report's, never another reporter's (a merge must not leak a
- * case the caller could not open), and the units it was or will be routed to stay hidden.
+ * What a reporter's answer says about the case their report is on. Every reporter gets the public
+ * view of their own report (their words, place and photos, the tracking code, the public status).
+ * Only one who may open the case now (a district centre in its district, the city centre, a unit
+ * it is dispatched to) gets the case too; to anyone else — a unit reporting a problem in the street,
+ * a sensor's key, a report merged into a case outside the reporter's scope — the case does not
+ * exist: not its id, code, state, grid, urgency, clock, units or another reporter's words.
  */
-function summaryForReporter(
+function reporterView(
   actor: Actor,
+  r: repo.ReportRow,
   c: repo.CaseRow,
-  own: { description: string; address: string | null; lng: number; lat: number },
   clock: Awaited<ReturnType<typeof loadClock>>,
 ) {
-  const full = toCaseSummary(c, clock.calendar, clock.settings.warnShare, clock.now);
-  if (canSeeCase(actor, c)) return full;
   return {
-    ...full,
-    description: own.description,
-    address: own.address,
-    location: { lng: own.lng, lat: own.lat, crs: 'wgs84' as const },
-    unitId: null,
-    suggestedUnitId: null,
-    pending: {},
+    report: toPublicReport(r, c),
+    case: canSeeCase(actor, c) ? toCaseSummary(c, clock.calendar, clock.settings.warnShare, clock.now) : null,
   };
 }
 
@@ -93,12 +88,7 @@ async function replay(db: Db, actor: Actor, existing: repo.ReportRow) {
     replayed: true,
     merged: existing.merged,
     reportId: existing.id,
-    case: summaryForReporter(
-      actor,
-      c!,
-      { description: existing.description, address: null, lng: existing.lng, lat: existing.lat },
-      clock,
-    ),
+    ...reporterView(actor, existing, c!, clock),
     suggestions: { matterTypes: [], unit: null },
   };
 }
@@ -222,12 +212,7 @@ export async function createReport(db: Db, ctx: RequestContext, spatial: Spatial
         replayed: false,
         merged: !!dup,
         reportId: r.id,
-        case: summaryForReporter(
-          ctx.actor,
-          c,
-          { description: input.description, address: input.address ?? null, lng, lat },
-          clock,
-        ),
+        ...reporterView(ctx.actor, r, c, clock),
         suggestions: {
           matterTypes: suggested,
           // Routing is the centre's business: only a reporter who can open the case sees it.
@@ -287,24 +272,23 @@ export async function duplicateCandidates(
  * A submitter follows their own reports (a citizen through the public app's key, an inspector
  * through the PWA): where each stands now, also when it was merged into another case. "Own" is
  * the submitter the report was made as (`submitterOf`): a user sees what they reported from any
- * device; an API key what was reported with that key (not other keys of its organisation). The
- * case's scope does not matter here: the submitter sees only the public part of the case.
+ * device; an API key what was reported with that key (not other keys of its organisation). Each
+ * report comes as its public view; the case behind it (id, code, state) only to a submitter who may
+ * open that case now, which is decided afresh on every read (a merge, a dispatch, a move to
+ * another district change it).
  */
-function toOwnReport(r: repo.ReportRow, c: repo.OwnCaseFields): OwnReportDto {
+function toOwnReport(actor: Actor, r: repo.ReportRow, c: repo.CaseRow): OwnReportDto {
   return {
-    reportId: r.id,
-    createdAt: r.createdAt.toISOString(),
-    channel: r.channel,
-    description: r.description,
-    photos: r.photos,
-    merged: r.merged,
-    case: {
-      id: c.id,
-      code: c.code,
-      state: c.state,
-      closedAt: c.closedAt?.toISOString() ?? null,
-      updatedAt: c.updatedAt.toISOString(),
-    },
+    ...toPublicReport(r, c),
+    case: canSeeCase(actor, c)
+      ? {
+          id: c.id,
+          code: c.code,
+          state: c.state,
+          closedAt: c.closedAt?.toISOString() ?? null,
+          updatedAt: c.updatedAt.toISOString(),
+        }
+      : null,
   };
 }
 
@@ -314,7 +298,7 @@ export async function getOwnReport(db: Db, ctx: RequestContext, reportId: string
     throw new AppError('NOT_FOUND', { zh: `上报不存在：${reportId}`, en: `Report not found: ${reportId}` });
   }
   const c = (await repo.findCase(db, r.caseId))!;
-  return toOwnReport(r, c);
+  return toOwnReport(ctx.actor, r, c);
 }
 
 /** The caller's own reports, newest first, each with its case's state now. */
@@ -322,5 +306,5 @@ export async function listOwnReports(db: Db, ctx: RequestContext, q: OwnReportLi
   const page = q.page ?? 1;
   const pageSize = q.pageSize ?? 20;
   const { rows, total } = await repo.reportsOfSubmitter(db, submitterOf(ctx.actor), page, pageSize);
-  return { items: rows.map((x) => toOwnReport(x.r, x.c)), total, page, pageSize };
+  return { items: rows.map((x) => toOwnReport(ctx.actor, x.r, x.c)), total, page, pageSize };
 }

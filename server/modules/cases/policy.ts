@@ -5,8 +5,9 @@
  * (common/workflow.ts), checked after this.
  */
 import { eq, type SQL } from 'drizzle-orm';
+import { ROLES } from '../../../common/identity.ts';
 import type { WorkflowRole } from '../../../common/workflow.ts';
-import type { Actor } from '../../platform/context.ts';
+import { type Actor, isInProcessSystem } from '../../platform/context.ts';
 import { caseFile } from './tables.ts';
 
 export interface CaseScopeFields {
@@ -30,19 +31,20 @@ export function caseScopeFilter(actor: Actor): SQL | undefined {
 }
 
 /**
- * The roles an actor acts in within the loop. A machine (API key) acts as the role its
- * permissions grant: a unit's own system feeds back as a unit handler; a sensor reports as the system.
+ * The roles an actor acts in within the loop. A person acts in their staff roles (never `system`
+ * or `citizen`, whatever a stored row says). A machine (API key) acts only as a unit handler, when
+ * it holds `case:unit_feedback` and belongs to a unit (a unit's own system, whose calls are signed);
+ * reporting (`case:report`) grants reporting and nothing in the loop. `system` is reachable only by
+ * an internal process of this server (`systemContext`), never by a key or a session.
  */
 export function workflowRolesOf(actor: Actor): WorkflowRole[] {
-  if (actor.type === 'user') return actor.roles;
+  if (actor.type === 'user') return actor.roles.filter((r) => ROLES.includes(r));
   if (actor.type === 'api_key') {
-    const roles: WorkflowRole[] = [];
-    if (actor.permissions.includes('case:unit_feedback') && actor.scope.kind === 'unit')
-      roles.push('unit_handler');
-    if (actor.permissions.includes('case:report')) roles.push('system');
-    return roles;
+    return actor.permissions.includes('case:unit_feedback') && actor.scope.kind === 'unit'
+      ? ['unit_handler']
+      : [];
   }
-  if (actor.type === 'system') return ['system'];
+  if (isInProcessSystem(actor)) return ['system'];
   return [];
 }
 

@@ -82,8 +82,26 @@ export async function reportsOfCase(db: Db, caseId: string) {
   return db.select().from(report).where(eq(report.caseId, caseId)).orderBy(asc(report.createdAt));
 }
 
-/** What a submitter may see of a report's case. */
-export type OwnCaseFields = Pick<CaseRow, 'id' | 'code' | 'state' | 'closedAt' | 'updatedAt'>;
+/**
+ * The people behind reports (submitters that are user accounts, enabled), each with their
+ * organisation and the case their report is on now: those of a case, or the given reports.
+ */
+export async function reportersOf(db: Db, which: { caseId: string } | { reportIds: readonly string[] }) {
+  if ('reportIds' in which && which.reportIds.length === 0) return [];
+  return db
+    .select({ r: report, c: caseFile, user: appUser, org })
+    .from(report)
+    .innerJoin(appUser, sql`${appUser.id}::text = ${report.submitter}`)
+    .innerJoin(org, eq(org.id, appUser.orgId))
+    .innerJoin(caseFile, eq(caseFile.id, report.caseId))
+    .where(
+      and(
+        'caseId' in which ? eq(report.caseId, which.caseId) : inArray(report.id, [...which.reportIds]),
+        eq(appUser.disabled, false),
+      ),
+    )
+    .orderBy(asc(report.createdAt));
+}
 
 /** One submitter's reports with their cases, newest first (the submitter leads the unique index). */
 export async function reportsOfSubmitter(
@@ -91,20 +109,11 @@ export async function reportsOfSubmitter(
   submitter: string,
   page: number,
   pageSize: number,
-): Promise<{ rows: { r: ReportRow; c: OwnCaseFields }[]; total: number }> {
+): Promise<{ rows: { r: ReportRow; c: CaseRow }[]; total: number }> {
   const where = eq(report.submitter, submitter);
   const [rows, [{ n }]] = await Promise.all([
     db
-      .select({
-        r: report,
-        c: {
-          id: caseFile.id,
-          code: caseFile.code,
-          state: caseFile.state,
-          closedAt: caseFile.closedAt,
-          updatedAt: caseFile.updatedAt,
-        },
-      })
+      .select({ r: report, c: caseFile })
       .from(report)
       .innerJoin(caseFile, eq(caseFile.id, report.caseId))
       .where(where)

@@ -19,6 +19,7 @@ import {
   OwnReport,
   OwnReportList,
   OwnReportListQuery,
+  PublicReport,
   ReportCreate,
 } from './schemas.ts';
 
@@ -26,7 +27,10 @@ const ReportResult = Type.Object({
   replayed: Type.Boolean(),
   merged: Type.Boolean(),
   reportId: Type.String({ format: 'uuid' }),
-  case: CaseSummary,
+  /** The public view of the report: for every reporter. */
+  report: PublicReport,
+  /** The case: only for a reporter who may open it; null for anyone else. */
+  case: Type.Union([CaseSummary, Type.Null()]),
   suggestions: Type.Any(),
 });
 const PhotoParams = Type.Object(
@@ -55,7 +59,7 @@ export const caseRoutes = (spatial: Spatial) =>
           tags: ['cases'],
           summary: 'Report a problem from any channel / 上报问题',
           description:
-            'New case, or merged into an open case of the same type nearby. 201 when created, 200 when the idempotency key was seen before.',
+            'New case, or merged into an open case of the same type nearby. 201 when created, 200 when the idempotency key was seen before. `report` is the public view (tracking code, public status); `case` is null unless the caller may open the case.',
           body: ReportCreate,
           response: { 200: ReportResult, 201: ReportResult, ...commonErrors },
         },

@@ -1,4 +1,5 @@
 import { type Static, Type } from 'typebox';
+import { PUBLIC_STATUSES, TRACKING_CODE_PATTERN } from '../../../common/public-report.ts';
 import { CASE_ACTIONS, CASE_STATES } from '../../../common/workflow.ts';
 import { Page, PageQuery, StringEnum } from '../../platform/schemas.ts';
 
@@ -149,25 +150,45 @@ export const CaseListQuery = Type.Object(
 export type CaseListQueryT = Static<typeof CaseListQuery>;
 
 /**
- * A report as its submitter follows it: what they sent, and where its case stands now (the
- * public part of the case only: code, state, when it closed). The same shape for one report
- * (GET /api/reports/:id) and for the list (GET /api/reports/mine).
+ * The public view of a report (common/public-report.ts): the reporter's own report, its tracking
+ * code and its public status — never the case behind it. What a reporter who cannot open the case
+ * gets, and what the public portal will show.
  */
-export const OwnReport = Type.Object({
+export const PublicReport = Type.Object({
   reportId: Type.String({ format: 'uuid' }),
+  trackingCode: Type.String({ pattern: TRACKING_CODE_PATTERN, description: 'public tracking code (查询码)' }),
   createdAt: Time,
   channel: ChannelT,
   description: Str,
+  location: Type.Object({ lng: Type.Number(), lat: Type.Number(), crs: Type.Literal('wgs84') }),
   photos: Type.Array(Str),
   /** True when the report joined an open case of the same type nearby (or was merged later). */
   merged: Type.Boolean(),
-  case: Type.Object({
-    id: Type.String({ format: 'uuid' }),
-    code: Str,
-    state: StringEnum(CASE_STATES),
-    closedAt: Nullable(Time),
-    updatedAt: Time,
-  }),
+  status: StringEnum(
+    PUBLIC_STATUSES,
+    '待受理 submitted / 已受理 accepted / 处理中 in_progress / 已办结 resolved / 不予受理 declined',
+  ),
+  closedAt: Nullable(Time),
+});
+
+/**
+ * A report as its submitter follows it: the public view, and the case behind it only when the
+ * submitter may open that case now (null otherwise — a unit, a sensor's key, a person moved to
+ * another district, after a merge into a case outside their scope). The same shape for one report
+ * (GET /api/reports/:id) and for the list (GET /api/reports/mine).
+ */
+export const OwnReport = Type.Object({
+  ...PublicReport.properties,
+  case: Type.Union([
+    Type.Object({
+      id: Type.String({ format: 'uuid' }),
+      code: Str,
+      state: StringEnum(CASE_STATES),
+      closedAt: Nullable(Time),
+      updatedAt: Time,
+    }),
+    Type.Null(),
+  ]),
 });
 export type OwnReportDto = Static<typeof OwnReport>;
 

@@ -130,10 +130,16 @@ export const report = pgTable(
     caseId: uuid('case_id').notNull(),
     /** True when the report joined an existing case as a duplicate. */
     merged: boolean('merged').notNull().default(false),
+    /**
+     * The public tracking code (查询码) of this report (common/public-report.ts): random, made by
+     * the database for every row, whoever inserts it (intake, the demo seed).
+     */
+    trackingCode: text('tracking_code').notNull().default(sql`cityops_tracking_code()`),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     uniqueIndex('report_idempotency_idx').on(t.submitter, t.idempotencyKey),
+    uniqueIndex('report_tracking_code_idx').on(t.trackingCode),
     index('report_case_idx').on(t.caseId),
     // "My reports" (GET /api/reports/mine): one submitter's reports, newest first.
     index('report_submitter_created_idx').on(t.submitter, t.createdAt),

@@ -7,6 +7,7 @@ import relativeTime from 'dayjs/plugin/relativeTime';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
+import { publicStatusLabel } from '../../../common/public-report.ts';
 import { CASE_ACTIONS } from '../../../common/workflow.ts';
 import { api } from '../api/client';
 import type { NotificationItem, NotificationList } from '../components/case/api';
@@ -20,7 +21,7 @@ const KEY = ['notifications', 'latest'] as const;
 const KNOWN: ReadonlySet<string> = new Set(CASE_ACTIONS);
 
 export function NotificationBell() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const navigate = useNavigate();
   const qc = useQueryClient();
   const [open, setOpen] = useState(false);
@@ -42,6 +43,13 @@ export function NotificationBell() {
   const unread = list.data?.unread ?? 0;
 
   const text = (n: NotificationItem) => {
+    // About the reader's own report on a case they may not open: its tracking code and public status.
+    if (n.kind === 'report.status' && n.params?.trackingCode && n.params.status) {
+      return t('notifications.reportStatus', {
+        code: n.params.trackingCode,
+        status: publicStatusLabel(n.params.status, i18n.language || 'zh-CN'),
+      });
+    }
     const name = n.kind.startsWith('case.') ? n.kind.slice(5) : n.kind;
     const what = KNOWN.has(name)
       ? actionLabel(t, name)

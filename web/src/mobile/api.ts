@@ -4,6 +4,7 @@
  * inspector needs in the field are remembered in IndexedDB so that the last known answer still
  * shows without a network.
  */
+import type { PublicReportView } from '../../../common/public-report.ts';
 import { ApiError, buildQuery, request } from '../api/client';
 import type { Me } from '../api/types';
 import i18n from '../i18n';
@@ -87,19 +88,19 @@ export interface ReportResult {
   replayed: boolean;
   merged: boolean;
   reportId: string;
-  case: CaseSummary;
+  /** The public view: tracking code and public status. */
+  report: PublicReportView;
+  /** Null when the reporter may not open the case. */
+  case: CaseSummary | null;
   suggestions: unknown;
 }
 
-/** A report as its submitter follows it (GET /api/reports/:id, the items of GET /api/reports/mine). */
-export interface OwnReport {
-  reportId: string;
-  createdAt: string;
-  channel: string;
-  description: string;
-  photos: string[];
-  merged: boolean;
-  case: { id: string; code: string; state: string; closedAt: string | null; updatedAt: string };
+/**
+ * A report as its submitter follows it (GET /api/reports/:id, the items of GET /api/reports/mine):
+ * the public view, and the case only while the submitter may open it.
+ */
+export interface OwnReport extends PublicReportView {
+  case: { id: string; code: string; state: string; closedAt: string | null; updatedAt: string } | null;
 }
 
 export interface GeoLookup {

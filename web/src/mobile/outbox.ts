@@ -68,8 +68,11 @@ export interface SentReport {
   idempotencyKey: string;
   userId: string;
   reportId: string;
-  caseId: string;
-  caseCode: string;
+  /** The case, when the reporter may open it (null otherwise; always set by older versions). */
+  caseId: string | null;
+  caseCode: string | null;
+  /** The report's public tracking code (absent in what older versions kept). */
+  trackingCode?: string;
   description: string;
   createdAt: string;
   sentAt: string;
@@ -243,8 +246,9 @@ async function sendReport(item: ReportItem): Promise<void> {
     idempotencyKey: r.idempotencyKey,
     userId: item.userId,
     reportId: res.reportId,
-    caseId: res.case.id,
-    caseCode: res.case.code,
+    caseId: res.case?.id ?? null,
+    caseCode: res.case?.code ?? null,
+    trackingCode: res.report.trackingCode,
     description: r.description,
     createdAt: item.createdAt,
     sentAt: new Date().toISOString(),

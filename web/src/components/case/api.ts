@@ -1,5 +1,6 @@
 /** Types and queries of the case loop as the web client sees them (server/modules/cases). */
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import type { PublicReportView, PublicStatus } from '../../../../common/public-report.ts';
 import type { CaseAction, CaseState, RequiredField } from '../../../../common/workflow.ts';
 import { api } from '../../api/client';
 import type { ListResult, Org } from '../../api/types';
@@ -221,11 +222,16 @@ export interface DuplicateCandidate {
   case: CaseSummary;
 }
 
+/** The public view of a report (tracking code, public status): every reporter gets it. */
+export type PublicReport = PublicReportView<Channel>;
+
 export interface ReportResult {
   replayed: boolean;
   merged: boolean;
   reportId: string;
-  case: CaseSummary;
+  report: PublicReport;
+  /** Null when the reporter may not open the case (a unit, a case outside their district). */
+  case: CaseSummary | null;
   suggestions: {
     matterTypes: { code: string; name?: string; score?: number }[];
     unit: { id: string } | null;
@@ -236,7 +242,14 @@ export interface NotificationItem {
   id: string;
   caseId: string | null;
   kind: string;
-  params: { code?: string; state?: string } | null;
+  /** A case's (`code`, `state`), or, for a report whose case the reader may not open, the report's. */
+  params: {
+    code?: string;
+    state?: string;
+    reportId?: string;
+    trackingCode?: string;
+    status?: PublicStatus;
+  } | null;
   readAt: string | null;
   createdAt: string;
 }

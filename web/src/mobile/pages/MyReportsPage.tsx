@@ -3,7 +3,9 @@ import { useInfiniteQuery } from '@tanstack/react-query';
 import { Alert, Button, Empty, Spin, Tag } from 'antd';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { PublicStatus } from '../../../../common/public-report.ts';
 import { formatChina } from '../../components/china-time';
+import { PublicStatusTag } from '../../components/PublicStatusTag';
 import { cachedGet, type ListResult, type OwnReport } from '../api';
 import { useMobile } from '../MobileApp';
 import { listSent, type ReportItem, type SentReport, subscribe } from '../outbox';
@@ -11,12 +13,19 @@ import { StateTag } from '../parts';
 
 const PAGE_SIZE = 30;
 
-/** One line of the list: a report the server knows (with its case's state now) or one this phone sent. */
+/**
+ * One line of the list: a report the server knows or one this phone sent. It shows the case's code
+ * and state while the inspector may open the case; otherwise (moved to another district, say) the
+ * report's tracking code and public status.
+ */
 interface Row {
   key: string;
   reportId: string;
   code: string;
+  /** Which code `code` is: the case's, or the report's tracking code. */
+  codeKind: 'case' | 'tracking';
   state: string | null;
+  status: PublicStatus | null;
   merged: boolean;
   description: string;
   createdAt: string;
@@ -26,8 +35,10 @@ interface Row {
 const fromServer = (r: OwnReport): Row => ({
   key: r.reportId,
   reportId: r.reportId,
-  code: r.case.code,
-  state: r.case.state,
+  code: r.case?.code ?? r.trackingCode,
+  codeKind: r.case ? 'case' : 'tracking',
+  state: r.case?.state ?? null,
+  status: r.case ? null : r.status,
   merged: r.merged,
   description: r.description,
   createdAt: r.createdAt,
@@ -37,8 +48,10 @@ const fromServer = (r: OwnReport): Row => ({
 const fromPhone = (s: SentReport): Row => ({
   key: s.idempotencyKey,
   reportId: s.reportId,
-  code: s.caseCode,
+  code: s.caseCode ?? s.trackingCode ?? '',
+  codeKind: s.caseCode ? 'case' : 'tracking',
   state: null,
+  status: null,
   merged: s.merged,
   description: s.description,
   createdAt: s.createdAt,
@@ -149,8 +162,20 @@ export function MyReportsPage() {
             data-report-id={r.reportId}
           >
             <div className="m-item-top">
-              <span className="m-code">{r.code}</span>
-              {r.state ? <StateTag state={r.state} /> : <Tag color="green">{t('mobile.reports.sent')}</Tag>}
+              <span
+                className="m-code"
+                title={r.codeKind === 'tracking' ? t('mobile.reports.trackingCode') : undefined}
+                data-code-kind={r.codeKind}
+              >
+                {r.code}
+              </span>
+              {r.state ? (
+                <StateTag state={r.state} />
+              ) : r.status ? (
+                <PublicStatusTag status={r.status} testId="m-public-status" />
+              ) : (
+                <Tag color="green">{t('mobile.reports.sent')}</Tag>
+              )}
               {r.merged && <Tag>{t('mobile.reports.merged')}</Tag>}
             </div>
             <div className="m-item-desc">{r.description}</div>

@@ -34,7 +34,11 @@ export function ReportPage() {
   const [manualLat, setManualLat] = useState<number | null>(null);
   const [tried, setTried] = useState(false);
   const [busy, setBusy] = useState(false);
-  const [done, setDone] = useState<{ sent: boolean; code?: string } | null>(null);
+  const [done, setDone] = useState<{
+    sent: boolean;
+    caseCode?: string | null;
+    trackingCode?: string;
+  } | null>(null);
 
   const types = useQuery({
     queryKey: matterTypesKey(me.user.id),
@@ -117,7 +121,7 @@ export function ReportPage() {
         (i) => i.kind === 'report' && i.report.idempotencyKey === key,
       );
       const sent = (await listSent(me.user.id)).find((s) => s.idempotencyKey === key);
-      setDone({ sent: !stillThere, code: sent?.caseCode });
+      setDone({ sent: !stillThere, caseCode: sent?.caseCode, trackingCode: sent?.trackingCode });
     } finally {
       setBusy(false);
     }
@@ -138,7 +142,11 @@ export function ReportPage() {
         status={done.sent ? 'success' : 'info'}
         title={done.sent ? t('mobile.report.sent') : t('mobile.report.queued')}
         subTitle={
-          done.code ? t('mobile.report.caseCode', { code: done.code }) : t('mobile.report.queuedHint')
+          done.caseCode
+            ? t('mobile.report.caseCode', { code: done.caseCode })
+            : done.trackingCode
+              ? t('mobile.report.trackingCode', { code: done.trackingCode })
+              : t('mobile.report.queuedHint')
         }
         data-testid="m-report-result"
         data-outcome={done.sent ? 'sent' : 'queued'}

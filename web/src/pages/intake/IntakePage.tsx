@@ -45,6 +45,7 @@ import { PhotoUpload } from '../../components/case/Photos';
 import { formatTime } from '../../components/format';
 import { CityMap, type LngLat } from '../../components/map/CityMap';
 import { PageContainer } from '../../components/PageContainer';
+import { PublicStatusTag } from '../../components/PublicStatusTag';
 
 interface IntakeForm {
   channel: Channel;
@@ -75,7 +76,11 @@ export function IntakePage() {
   const description = Form.useWatch('description', form) ?? '';
   const matterCode = Form.useWatch('matterCode', form);
   const me = useMe();
-  const myDistrict = me.data?.scope.kind === 'district' ? me.data.scope.districtCode : null;
+  // Where the caller may report (the server's rule): a district centre and a district's unit in
+  // their district; the city centre and a city-level unit anywhere.
+  const scope = me.data?.scope;
+  const myDistrict =
+    scope?.kind === 'district' ? scope.districtCode : scope?.kind === 'unit' ? scope.districtCode : null;
   const district = useQuery({
     queryKey: ['geo', 'division-bbox', myDistrict],
     enabled: !!myDistrict,
@@ -158,6 +163,17 @@ export function IntakePage() {
 
   if (result) {
     const c = result.case;
+    const r = result.report;
+    // Whoever reported gets the tracking code and public status (what the caller on the line is
+    // told); the case itself only when the reporter may open it (a unit reporting in the street
+    // may not, unless the case is dispatched to it).
+    const title = c
+      ? result.merged
+        ? t('intake.resultMerged', { code: c.code })
+        : t('intake.resultNew', { code: c.code })
+      : result.merged
+        ? t('intake.resultReportedMerged')
+        : t('intake.resultReported');
     return (
       <PageContainer testId="page-intake" title={t('intake.title')}>
         <Card>
@@ -165,19 +181,35 @@ export function IntakePage() {
             status={result.merged ? 'info' : 'success'}
             icon={result.merged ? <LinkOutlined /> : <CheckCircleOutlined />}
             title={
-              <span data-testid="intake-result" data-merged={result.merged} data-case-id={c.id}>
-                {result.merged
-                  ? t('intake.resultMerged', { code: c.code })
-                  : t('intake.resultNew', { code: c.code })}
+              <span
+                data-testid="intake-result"
+                data-merged={result.merged}
+                data-case-id={c?.id ?? ''}
+                data-report-id={r.reportId}
+              >
+                {title}
               </span>
             }
             subTitle={
               <Space orientation="vertical" size={4}>
                 <span>
-                  {t('intake.resultState')} <StateTag state={c.state} testId="intake-result-state" />
+                  {t('intake.trackingCode')}{' '}
+                  <Typography.Text copyable code data-testid="intake-tracking-code">
+                    {r.trackingCode}
+                  </Typography.Text>
                 </span>
+                {c ? (
+                  <span>
+                    {t('intake.resultState')} <StateTag state={c.state} testId="intake-result-state" />
+                  </span>
+                ) : (
+                  <span>
+                    {t('intake.resultStatus')}{' '}
+                    <PublicStatusTag status={r.status} testId="intake-result-status" />
+                  </span>
+                )}
                 {result.replayed && <Tag color="blue">{t('intake.replayed')}</Tag>}
-                {!c.matterCode && result.suggestions.matterTypes.length > 0 && (
+                {!c?.matterCode && result.suggestions.matterTypes.length > 0 && (
                   <span>
                     {t('intake.serverSuggested')}{' '}
                     {result.suggestions.matterTypes.map((s) => (
@@ -190,9 +222,11 @@ export function IntakePage() {
               </Space>
             }
             extra={[
-              <Link key="open" to={`/cases/${c.id}`} data-testid="intake-result-link">
-                <Button type="primary">{t('intake.openCase', { code: c.code })}</Button>
-              </Link>,
+              c && (
+                <Link key="open" to={`/cases/${c.id}`} data-testid="intake-result-link">
+                  <Button type="primary">{t('intake.openCase', { code: c.code })}</Button>
+                </Link>
+              ),
               <Button key="again" onClick={reset} data-testid="intake-again">
                 {t('intake.another')}
               </Button>,
