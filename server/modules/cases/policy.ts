@@ -20,8 +20,8 @@ export const caseRead = defineScope({
   unit: (u) => ({ unitId: u.orgId }),
 });
 
+/** The question intake asks of each case it answers with (a reporter's own, a duplicate candidate). */
 export const canSeeCase = caseRead.allows;
-export const caseScopeFilter = caseRead.filter;
 
 /**
  * The same rule over the event table, for the live stream: an event of a case in the caller's

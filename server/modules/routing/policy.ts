@@ -30,10 +30,9 @@ export const ruleManage = defineScope({
 });
 
 /**
- * Where a caller may ask "who is responsible here?" and read a district's history: the city
- * anywhere, a district centre in its district, a district's unit in its district, a city-level
- * unit anywhere (its work can lie in every district). The answer is then a rule, which
- * `ruleRead` must also allow.
+ * Where a caller may ask "who is responsible here?": the city anywhere, a district centre and a
+ * district's unit in their district, a city-level unit anywhere (its work can lie in every
+ * district). The answer is then a rule, which `ruleRead` must also allow.
  */
 export const routingArea = defineScope({
   permission: 'routing:read',

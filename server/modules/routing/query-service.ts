@@ -78,7 +78,7 @@ export async function resolveForCaller(db: Db, ctx: RequestContext, q: ResolveQu
   }
   // The answer IS a rule: whoever may not open it on its own page (a unit asking about work routed
   // to another unit) does not learn it here either.
-  if (!ruleRead.allows(ctx.actor, match.rule)) notFoundRule(q.matterCode, gridId);
+  if (!ruleRead.allows(ctx.actor, match.rule)) throw notFound('routingRule', `${q.matterCode} @ ${gridId}`);
   const rule = await toDto(db, match.rule);
   return {
     unit: { id: rule.unitId, name: rule.unitName ?? rule.unitId },
@@ -86,10 +86,6 @@ export async function resolveForCaller(db: Db, ctx: RequestContext, q: ResolveQu
     specificity: specificityOf(match.rule),
     chain: match.chain,
   };
-}
-
-function notFoundRule(matterCode: string, gridId: string): never {
-  throw notFound('routingRule', `${matterCode} @ ${gridId}`);
 }
 
 function toHistory(rows: Awaited<ReturnType<typeof repo.ruleEvents>>['rows']) {
