@@ -261,3 +261,67 @@ describe('history and scope', () => {
     expect(res.statusCode).toBe(400);
   });
 });
+
+describe('every read path of a rule applies the same policy (issue 7, finding 6)', () => {
+  it('"who is responsible here?" answers a caller exactly with the rules its rule page and list show', async () => {
+    const districts = ['330203', '330205', '330206', '330211', '330212', '330213'];
+    // The default, the two utilities' manhole covers and 海曙's greenery (major 04) in every district.
+    const matters = ['06010', '01001', '01005', '04001'];
+    const grids: string[] = [];
+    for (const d of districts) {
+      grids.push((await t.as(admin).get(`/api/geo/grids?districtCode=${d}&pageSize=1`)).json().items[0].id);
+    }
+    const water = units.get(U.water)!;
+    const sanitation = units.get(U.sanitation)!;
+    // Who reads a rule (docs/ARCHITECTURE.md "Who reads what"): a unit the rules that route work
+    // to it, a district its own district's rules, the city all of them.
+    type R = { districtCode: string; unitId: string };
+    const callers: Record<string, { token: string; reads: (r: R) => boolean }> = {
+      'unit.water': { token: await t.login('unit.water'), reads: (r) => r.unitId === water },
+      'unit.haishu-sanitation': {
+        token: await t.login('unit.haishu-sanitation'),
+        reads: (r) => r.unitId === sanitation,
+      },
+      'haishu.inspector': { token: haishuInspector, reads: (r) => r.districtCode === '330203' },
+      'rt.jiangbei.admin': { token: jiangbeiAdmin, reads: (r) => r.districtCode === '330205' },
+      admin: { token: admin, reads: () => true },
+    };
+    const wrong: string[] = [];
+    const seen: Record<string, Set<string>> = {};
+    for (const [name, { token, reads }] of Object.entries(callers)) {
+      const listed = new Set<string>(
+        (await t.as(token).get('/api/routing/rules?pageSize=200'))
+          .json()
+          .items.map((r: { id: string }) => r.id),
+      );
+      seen[name] = new Set();
+      for (const gridId of grids) {
+        for (const matterCode of matters) {
+          const truth = await t
+            .as(admin)
+            .get(`/api/routing/resolve?matterCode=${matterCode}&gridId=${gridId}`);
+          expect(truth.statusCode, truth.body).toBe(200);
+          const rule: R & { id: string } = truth.json().rule;
+          const expected = reads(rule) ? 200 : 404;
+          const page = await t.as(token).get(`/api/routing/rules/${rule.id}`);
+          const resolved = await t
+            .as(token)
+            .get(`/api/routing/resolve?matterCode=${matterCode}&gridId=${gridId}`);
+          const where = `${name} ${matterCode}@${gridId}`;
+          if (resolved.statusCode !== expected) wrong.push(`${where}: resolve ${resolved.statusCode}`);
+          if (page.statusCode !== expected) wrong.push(`${where}: rule page ${page.statusCode}`);
+          if (listed.has(rule.id) !== (expected === 200))
+            wrong.push(`${where}: in list ${listed.has(rule.id)}`);
+          if (resolved.statusCode === 200) {
+            expect(resolved.json().rule.id).toBe(rule.id);
+            seen[name].add(rule.id);
+          }
+        }
+      }
+    }
+    expect(wrong).toEqual([]);
+    // The water company still learns its own work: its manhole-cover rule in each district.
+    expect(seen['unit.water'].size).toBeGreaterThanOrEqual(6);
+    expect(seen['haishu.inspector'].size).toBeGreaterThanOrEqual(3);
+  });
+});

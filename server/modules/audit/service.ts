@@ -1,17 +1,16 @@
 import { and, count, desc, eq, gte, lt } from 'drizzle-orm';
 import type { RequestContext } from '../../platform/context.ts';
 import type { Db } from '../../platform/db.ts';
-import { AppError } from '../../platform/errors.ts';
-import { auditScopeFilter, canReadAudit } from './policy.ts';
+import { auditRead } from './policy.ts';
 import type { AuditQueryT } from './schemas.ts';
 import { event } from './tables.ts';
 
 export async function listEvents(db: Db, ctx: RequestContext, q: AuditQueryT) {
-  if (!canReadAudit(ctx.actor)) throw new AppError('FORBIDDEN');
+  auditRead.requirePermission(ctx.actor);
   const page = q.page ?? 1;
   const pageSize = q.pageSize ?? 20;
   const where = and(
-    auditScopeFilter(ctx.actor),
+    auditRead.filter(ctx.actor),
     q.actorId ? eq(event.actorId, q.actorId) : undefined,
     q.actorName ? eq(event.actorName, q.actorName) : undefined,
     q.entityType ? eq(event.entityType, q.entityType) : undefined,

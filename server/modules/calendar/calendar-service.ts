@@ -14,7 +14,7 @@ import {
   DEFAULT_WORKING_WEEKDAYS,
   dateToDayNumber,
 } from './core/index.ts';
-import { canManageCalendar } from './policy.ts';
+import { calendarManage } from './policy.ts';
 import * as repo from './repository.ts';
 import type { DayPutT, DueQueryT, WindowsPutT } from './schemas.ts';
 import { MAX_YEAR, MIN_YEAR } from './schemas.ts';
@@ -135,7 +135,7 @@ export async function setDay(
   date: string,
   input: DayPutT,
 ): Promise<DayState & { effective: DayKind }> {
-  if (!canManageCalendar(ctx.actor)) throw new AppError('FORBIDDEN');
+  if (!calendarManage.allows(ctx.actor, {})) throw new AppError('FORBIDDEN');
   checkDate(date);
   const reason = input.reason.trim();
   if (!reason) throw invalid('body.reason', 'a reason is required', '请填写原因');
@@ -174,7 +174,7 @@ export async function setDay(
 
 /** `PUT /api/calendar/windows`: city administrators; stored as the `calendar.windows` setting. */
 export async function putWindows(db: Db, ctx: RequestContext, input: WindowsPutT) {
-  if (!canManageCalendar(ctx.actor)) throw new AppError('FORBIDDEN');
+  if (!calendarManage.allows(ctx.actor, {})) throw new AppError('FORBIDDEN');
   const dto = await writeSetting(db, ctx, 'calendar.windows', input.windows, input.version, {
     reason: input.reason ?? null,
     action: 'calendar.windows_set',

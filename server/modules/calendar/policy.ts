@@ -1,5 +1,9 @@
 /** The working calendar is the city's: everyone signed in reads it; only the city's administrators change it. */
-import type { Actor } from '../../platform/context.ts';
+import { defineScope } from '../../platform/scope.ts';
 
-export const canManageCalendar = (actor: Actor) =>
-  actor.permissions.includes('calendar:manage') && actor.scope.kind === 'city';
+export const calendarManage = defineScope({
+  permission: 'calendar:manage',
+  city: true,
+  district: false,
+  unit: false,
+});

@@ -22,7 +22,7 @@ import { loadClock } from './clock.ts';
 import { toCaseSummary } from './dto.ts';
 import { applyEffects, sendNotifications } from './effects.ts';
 import { assertAttachable, linkCasePhotos } from './photos.ts';
-import { canSeeCase, workflowRolesOf } from './policy.ts';
+import { caseRead, workflowRolesOf } from './policy.ts';
 import * as repo from './repository.ts';
 import type { ActionBodyT } from './schemas.ts';
 import { isDisposeOverdue, refreshCurrent } from './stages.ts';
@@ -79,12 +79,15 @@ export async function act(
   action: CaseAction,
   body: ActionBodyT,
 ) {
+  // Acting starts with reading the case: the same 403 (no case:read) and 404 (outside the scope)
+  // as GET /api/cases/:id.
+  caseRead.requirePermission(ctx.actor);
   const roles = workflowRolesOf(ctx.actor);
   const clock = await loadClock(db);
   const input: WorkflowInput = { ...body };
   return db.transaction(async (tx) => {
     const c = await repo.findCase(tx, caseId, true);
-    if (!c || !canSeeCase(ctx.actor, c)) throw notFound('case', caseId);
+    if (!c || !caseRead.allows(ctx.actor, c)) throw notFound('case', caseId);
     if (body.version !== c.version) {
       throw new AppError('CONFLICT', {
         details: [{ field: 'body.version', message: `current version is ${c.version}` }],

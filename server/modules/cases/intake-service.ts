@@ -20,7 +20,7 @@ import { loadClock } from './clock.ts';
 import { toCaseSummary } from './dto.ts';
 import { sendNotifications } from './effects.ts';
 import { assertAttachable } from './photos.ts';
-import { canReport, canSeeCase } from './policy.ts';
+import { canReport, canSeeCase, caseRead, reportArea } from './policy.ts';
 import * as repo from './repository.ts';
 import type { OwnReportDto, OwnReportListQueryT, ReportCreateT } from './schemas.ts';
 import { refreshCurrent, startStage } from './stages.ts';
@@ -47,11 +47,7 @@ export function locate(spatial: Spatial, actor: Actor, loc: ReportCreateT['locat
     throw new AppError('OUTSIDE_MANAGED_AREA', {
       details: [{ field: 'body.location', message: `${lng},${lat}` }],
     });
-  // A district centre and a district's unit report in their district; the city centre and a
-  // city-level unit (no district) anywhere in the managed area.
-  const s = actor.scope;
-  const home = s.kind === 'district' ? s.districtCode : s.kind === 'unit' ? s.districtCode : null;
-  if (home && hit.district.code !== home) {
+  if (!reportArea.allows(actor, { districtCode: hit.district.code })) {
     throw new AppError('OUTSIDE_SCOPE', {
       zh: `该位置属于${hit.district.name}，不在本区管辖范围`,
       en: `The location is in ${hit.district.code}, outside your district`,
@@ -243,6 +239,8 @@ export async function duplicateCandidates(
   spatial: Spatial,
   q: { lng: number; lat: number; crs: ReportCreateT['location']['crs']; matterCode: string },
 ) {
+  // The candidates are cases: whoever may not read cases at all may not look for them either.
+  caseRead.requirePermission(ctx.actor);
   const { lng, lat, hit } = locate(spatial, ctx.actor, q);
   const clock = await loadClock(db);
   const rows = await repo.nearbyOpenCases(

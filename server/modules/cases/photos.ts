@@ -16,7 +16,7 @@ import { recordEvent } from '../../platform/audit.ts';
 import type { Actor, RequestContext } from '../../platform/context.ts';
 import type { Db } from '../../platform/db.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
-import { caseScopeFilter } from './policy.ts';
+import { caseRead } from './policy.ts';
 import { caseFile, casePhoto, photo, photoUploader } from './tables.ts';
 
 export const PHOTO_MAX_BYTES = 10 * 1024 * 1024;
@@ -147,7 +147,7 @@ export async function insertCasePhotos(tx: Db, links: readonly { photoId: string
 /** SQL: the actor may read the photo `photo.id` (an uploader, or it is on a case they may see). */
 export function photoReadableBy(actor: Actor): SQL {
   const onVisibleCase = sql`EXISTS (SELECT 1 FROM ${casePhoto} JOIN ${caseFile} ON ${caseFile.id} = ${casePhoto.caseId}
-    WHERE ${casePhoto.photoId} = ${photo.id} AND ${caseScopeFilter(actor) ?? sql`TRUE`})`;
+    WHERE ${casePhoto.photoId} = ${photo.id} AND ${caseRead.filter(actor) ?? sql`TRUE`})`;
   if (!actor.id) return onVisibleCase;
   return sql`(EXISTS (SELECT 1 FROM ${photoUploader}
     WHERE ${photoUploader.photoId} = ${photo.id} AND ${photoUploader.actorId} = ${actor.id}) OR ${onVisibleCase})`;
@@ -186,12 +186,12 @@ export async function assertAttachable(
 }
 
 export async function storePhoto(db: Db, ctx: RequestContext, dataDir: string, bytes: Buffer) {
-  if (!ctx.actor.permissions.includes('case:read')) throw new AppError('FORBIDDEN');
+  caseRead.requirePermission(ctx.actor);
   return recordPhoto(db, ctx, await writePhotoFiles(dataDir, bytes));
 }
 
 export async function readPhoto(db: Db, ctx: RequestContext, dataDir: string, id: string, thumb: boolean) {
-  if (!ctx.actor.permissions.includes('case:read')) throw new AppError('FORBIDDEN');
+  caseRead.requirePermission(ctx.actor);
   // A photo the caller may not read is answered like one that does not exist (404, not 403).
   const [row] = await db
     .select({ mime: photo.mime })

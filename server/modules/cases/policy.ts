@@ -4,31 +4,52 @@
  * and never appears in a list. What a caller may DO to a case is the transition table's business
  * (common/workflow.ts), checked after this.
  */
-import { eq, type SQL } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { ROLES } from '../../../common/identity.ts';
 import type { WorkflowRole } from '../../../common/workflow.ts';
 import { type Actor, isInProcessSystem } from '../../platform/context.ts';
+import { defineScope } from '../../platform/scope.ts';
+import { event } from '../audit/tables.ts';
 import { caseFile } from './tables.ts';
 
-export interface CaseScopeFields {
-  districtCode: string;
-  unitId: string | null;
-}
+/** Every path that shows a case — list, page, photos, duplicates, the live stream — asks this. */
+export const caseRead = defineScope({
+  permission: 'case:read',
+  columns: { districtCode: caseFile.districtCode, unitId: caseFile.unitId },
+  city: true,
+  district: (d) => ({ districtCode: d.districtCode }),
+  unit: (u) => ({ unitId: u.orgId }),
+});
 
-export function canSeeCase(actor: Actor, c: CaseScopeFields): boolean {
-  if (!actor.permissions.includes('case:read')) return false;
-  const s = actor.scope;
-  if (s.kind === 'city') return true;
-  if (s.kind === 'district') return c.districtCode === s.districtCode;
-  return c.unitId === s.orgId;
-}
+/** The question intake asks of each case it answers with (a reporter's own, a duplicate candidate). */
+export const canSeeCase = caseRead.allows;
 
-export function caseScopeFilter(actor: Actor): SQL | undefined {
-  const s = actor.scope;
-  if (s.kind === 'city') return undefined;
-  if (s.kind === 'district') return eq(caseFile.districtCode, s.districtCode);
-  return eq(caseFile.unitId, s.orgId);
-}
+/**
+ * The same rule over the event table, for the live stream: an event of a case in the caller's
+ * district, or (a unit) one that sent the case to the unit or took it away from it.
+ */
+export const caseEventRead = defineScope({
+  permission: 'case:read',
+  columns: {
+    districtCode: event.districtCode,
+    unitBefore: sql<string | null>`(${event.before} ->> 'unitId')`,
+    unitAfter: sql<string | null>`(${event.after} ->> 'unitId')`,
+  },
+  city: true,
+  district: (d) => ({ districtCode: d.districtCode }),
+  unit: (u) => [{ unitAfter: u.orgId }, { unitBefore: u.orgId }],
+});
+
+/**
+ * Where a caller may report (and look for duplicates): a district centre and a district's unit
+ * in their district; the city centre and a city-level unit anywhere in the managed area.
+ */
+export const reportArea = defineScope({
+  columns: { districtCode: caseFile.districtCode },
+  city: true,
+  district: (d) => ({ districtCode: d.districtCode }),
+  unit: (u) => (u.districtCode === null ? true : { districtCode: u.districtCode }),
+});
 
 /**
  * The roles an actor acts in within the loop. A person acts in their staff roles (never `system`

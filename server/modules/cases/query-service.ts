@@ -2,27 +2,23 @@
 import { and, eq, ilike, inArray, or, type SQL, sql } from 'drizzle-orm';
 import type { RequestContext } from '../../platform/context.ts';
 import type { Db } from '../../platform/db.ts';
-import { AppError, notFound } from '../../platform/errors.ts';
+import { notFound } from '../../platform/errors.ts';
 import { actionsFor, levelOf } from './action-service.ts';
 import { loadClock } from './clock.ts';
 import { toCaseSummary } from './dto.ts';
-import { canSeeCase, caseScopeFilter, workflowRolesOf } from './policy.ts';
+import { caseRead, workflowRolesOf } from './policy.ts';
 import { myWorkFilter } from './queue.ts';
 import * as repo from './repository.ts';
 import type { CaseListQueryT } from './schemas.ts';
 import { lightOf } from './stages.ts';
 import { caseFile, caseTask } from './tables.ts';
 
-function requireRead(ctx: RequestContext) {
-  if (!ctx.actor.permissions.includes('case:read')) throw new AppError('FORBIDDEN');
-}
-
 export async function listCases(db: Db, ctx: RequestContext, q: CaseListQueryT) {
-  requireRead(ctx);
+  caseRead.requirePermission(ctx.actor);
   const page = q.page ?? 1;
   const pageSize = q.pageSize ?? 20;
   const filters: (SQL | undefined)[] = [
-    caseScopeFilter(ctx.actor),
+    caseRead.filter(ctx.actor),
     q.view === 'mine'
       ? myWorkFilter(workflowRolesOf(ctx.actor), levelOf(ctx.actor), ctx.actor.id)
       : undefined,
@@ -57,9 +53,9 @@ export async function listCases(db: Db, ctx: RequestContext, q: CaseListQueryT) 
 }
 
 async function visibleCase(db: Db, ctx: RequestContext, id: string) {
-  requireRead(ctx);
+  caseRead.requirePermission(ctx.actor);
   const c = await repo.findCase(db, id);
-  if (!c || !canSeeCase(ctx.actor, c)) throw notFound('case', id);
+  if (!c || !caseRead.allows(ctx.actor, c)) throw notFound('case', id);
   return c;
 }
 

@@ -6,28 +6,34 @@
 import { and, asc, eq, gt } from 'drizzle-orm';
 import type { Actor } from '../../platform/context.ts';
 import type { Db } from '../../platform/db.ts';
-import { AppError } from '../../platform/errors.ts';
 import type { EventFeed, EventRow } from '../../platform/event-feed.ts';
 import type { App } from '../../platform/types.ts';
 import { event } from '../audit/tables.ts';
+import { caseEventRead } from './policy.ts';
+
+const unitOf = (v: unknown) =>
+  v && typeof v === 'object' && typeof (v as { unitId?: unknown }).unitId === 'string'
+    ? (v as { unitId: string }).unitId
+    : null;
 
 function visible(actor: Actor, e: EventRow): boolean {
   if (e.entityType !== 'case') return false;
-  const s = actor.scope;
-  if (s.kind === 'city') return true;
-  if (s.kind === 'district') return e.districtCode === s.districtCode;
-  const unitOf = (v: unknown) => (v && typeof v === 'object' ? (v as { unitId?: string }).unitId : undefined);
-  return unitOf(e.after) === s.orgId || unitOf(e.before) === s.orgId;
+  return caseEventRead.allows(actor, {
+    districtCode: e.districtCode,
+    unitBefore: unitOf(e.before),
+    unitAfter: unitOf(e.after),
+  });
 }
 
 const frame = (e: EventRow) =>
   `id: ${e.id}\nevent: case\ndata: ${JSON.stringify({ id: e.id, at: e.at, action: e.action, caseId: e.entityId, districtCode: e.districtCode, state: (e.after as { state?: string } | null)?.state ?? null })}\n\n`;
 
-async function missed(db: Db, since: number) {
+/** What a reconnecting caller missed, filtered in SQL by the same rule (the limit counts only their events). */
+async function missed(db: Db, actor: Actor, since: number) {
   return db
     .select()
     .from(event)
-    .where(and(gt(event.id, since), eq(event.entityType, 'case')))
+    .where(and(gt(event.id, since), eq(event.entityType, 'case'), caseEventRead.filter(actor)))
     .orderBy(asc(event.id))
     .limit(500);
 }
@@ -42,7 +48,7 @@ export const streamRoutes = (feed: EventFeed | undefined) =>
       },
       async (request, reply) => {
         const actor = request.ctx.actor;
-        if (!actor.permissions.includes('case:read')) throw new AppError('FORBIDDEN');
+        caseEventRead.requirePermission(actor);
         reply.hijack();
         const res = reply.raw;
         res.writeHead(200, {
@@ -54,7 +60,7 @@ export const streamRoutes = (feed: EventFeed | undefined) =>
         res.write('retry: 3000\n\n');
         const last = Number(request.headers['last-event-id']);
         if (Number.isInteger(last) && last > 0) {
-          for (const e of await missed(app.db, last)) if (visible(actor, e)) res.write(frame(e));
+          for (const e of await missed(app.db, actor, last)) if (visible(actor, e)) res.write(frame(e));
         }
         const unsubscribe = feed?.subscribe((rows) => {
           for (const e of rows) if (visible(actor, e)) res.write(frame(e));

@@ -5,18 +5,28 @@
  */
 import type { Actor } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
+import { defineScope } from '../../platform/scope.ts';
 
-export const canReadCatalog = (actor: Actor) => actor.permissions.includes('catalog:read');
+export const catalogRead = defineScope({
+  permission: 'catalog:read',
+  city: true,
+  district: true,
+  unit: true,
+});
 
-export const canManageCatalog = (actor: Actor) =>
-  actor.permissions.includes('catalog:manage') && actor.scope.kind === 'city';
+export const catalogManage = defineScope({
+  permission: 'catalog:manage',
+  city: true,
+  district: false,
+  unit: false,
+});
 
 export function requireCatalogRead(actor: Actor) {
-  if (!canReadCatalog(actor)) throw new AppError('FORBIDDEN');
+  catalogRead.requirePermission(actor);
 }
 
 export function requireCatalogManage(actor: Actor) {
-  if (!canManageCatalog(actor)) {
+  if (!catalogManage.allows(actor, {})) {
     throw new AppError('FORBIDDEN', {
       zh: '目录与立结案规范由市级管理员维护',
       en: 'The catalogue and disposal standards are managed at city level',

@@ -3,20 +3,25 @@
  * Writing needs component:manage and the component's district in the actor's scope (the city
  * writes everywhere, a district centre in its district, a unit nowhere).
  */
-import type { Actor } from '../../platform/context.ts';
+import type { ScopeActor } from '../../platform/scope.ts';
+import { defineScope } from '../../platform/scope.ts';
+import { component } from './tables.ts';
 
-export function canReadComponents(actor: Actor): boolean {
-  return actor.permissions.includes('component:read');
-}
+export const componentRead = defineScope({
+  permission: 'component:read',
+  city: true,
+  district: true,
+  unit: true,
+});
 
-/** Whether the actor's scope covers a district (for writes and imports). */
-export function districtInScope(actor: Actor, districtCode: string): boolean {
-  const s = actor.scope;
-  if (s.kind === 'city') return true;
-  if (s.kind === 'district') return districtCode === s.districtCode;
-  return false;
-}
+export const componentWrite = defineScope({
+  permission: 'component:manage',
+  columns: { districtCode: component.districtCode },
+  city: true,
+  district: (d) => ({ districtCode: d.districtCode }),
+  unit: false,
+});
 
-export function canManageComponent(actor: Actor, districtCode: string): boolean {
-  return actor.permissions.includes('component:manage') && districtInScope(actor, districtCode);
-}
+/** Whether the actor's scope covers a district (for writes and imports), whatever its permissions. */
+export const districtInScope = (actor: ScopeActor, districtCode: string): boolean =>
+  componentWrite.inScope(actor, { districtCode });

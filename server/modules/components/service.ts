@@ -8,7 +8,7 @@ import type { GeoJsonGeometry } from '../geo/tables.ts';
 import { allFinite, geometryToWgs84, haversineM, representativePoint } from '../imports/geometry.ts';
 import { componentTypeName, knownComponentTypes } from './catalogue.ts';
 import { findGrid, gridAt } from './grid-lookup.ts';
-import { canManageComponent, canReadComponents } from './policy.ts';
+import { componentRead, componentWrite } from './policy.ts';
 import * as repo from './repository.ts';
 import type { ComponentCreateT, ComponentDto, ComponentListQueryT, ComponentUpdateT } from './schemas.ts';
 
@@ -49,7 +49,7 @@ export function toComponentDto(row: ComponentRow & { distanceM?: number }): Comp
 }
 
 function requireRead(actor: Actor) {
-  if (!canReadComponents(actor)) throw new AppError('FORBIDDEN');
+  componentRead.requirePermission(actor);
 }
 
 function invalid(field: string, zh: string, en: string): AppError {
@@ -111,7 +111,7 @@ async function resolveGrid(db: Db, gridId: string | null | undefined, lng: numbe
 }
 
 export async function createComponent(db: Db, ctx: RequestContext, input: ComponentCreateT) {
-  if (!ctx.actor.permissions.includes('component:manage')) throw new AppError('FORBIDDEN');
+  componentWrite.requirePermission(ctx.actor);
   const { geometry, lng, lat } = wgs84Geometry(input.geometry, input.crs);
   return db.transaction(async (tx) => {
     if (!(await knownComponentTypes(tx)).has(input.typeCode)) {
@@ -133,7 +133,7 @@ export async function createComponent(db: Db, ctx: RequestContext, input: Compon
     if (g && g.districtCode !== districtCode) {
       throw invalid('body.gridId', '网格不在该部件所属区内', 'The grid lies in another district');
     }
-    if (!canManageComponent(ctx.actor, districtCode)) throw new AppError('FORBIDDEN');
+    if (!componentWrite.allows(ctx.actor, { districtCode })) throw new AppError('FORBIDDEN');
     let id = input.id;
     if (id) {
       const parts = parseComponentId(id);
@@ -180,12 +180,12 @@ export async function createComponent(db: Db, ctx: RequestContext, input: Compon
 }
 
 export async function updateComponent(db: Db, ctx: RequestContext, id: string, input: ComponentUpdateT) {
-  if (!ctx.actor.permissions.includes('component:manage')) throw new AppError('FORBIDDEN');
+  componentWrite.requirePermission(ctx.actor);
   const moved = input.geometry ? wgs84Geometry(input.geometry, input.crs) : null;
   return db.transaction(async (tx) => {
     const current = await repo.findComponent(tx, id, true);
     if (!current) throw notFound('component', id);
-    if (!canManageComponent(ctx.actor, current.districtCode)) throw new AppError('FORBIDDEN');
+    if (!componentWrite.allows(ctx.actor, current)) throw new AppError('FORBIDDEN');
     if (current.version !== input.version) {
       throw new AppError('CONFLICT', {
         details: [{ field: 'body.version', message: `current version is ${current.version}` }],

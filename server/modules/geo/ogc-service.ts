@@ -11,6 +11,7 @@
 import type { RequestContext } from '../../platform/context.ts';
 import type { Db } from '../../platform/db.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
+import { componentRead } from '../components/policy.ts';
 import { type Bbox, geometryIntersectsBbox } from './geometry.ts';
 import { requireGeoRead } from './policy.ts';
 import * as repo from './repository.ts';
@@ -49,14 +50,16 @@ const OAS_T = 'application/vnd.oai.openapi+json;version=3.0';
 type Link = { href: string; rel: string; type?: string; title?: string };
 type Feature = { type: 'Feature'; id: string; geometry: unknown; properties: Record<string, unknown> };
 
-/** Components need `component:read` too; without it the collection is not listed. */
+/** Components need `component:read` too; without it the collection is not listed and reading it is refused. */
 function visibleCollections(ctx: RequestContext): CollectionId[] {
-  const canComponents = ctx.actor.permissions.includes('component:read');
+  const canComponents = componentRead.permitted(ctx.actor);
   return COLLECTION_IDS.filter((c) => c !== 'components' || canComponents);
 }
 
 function checkCollection(ctx: RequestContext, id: string): CollectionId {
   requireGeoRead(ctx.actor);
+  // The same 403 as /api/components and /tiles/components for a caller without component:read.
+  if (id === 'components') componentRead.requirePermission(ctx.actor);
   if (!(visibleCollections(ctx) as string[]).includes(id)) throw notFound('collection', id);
   return id as CollectionId;
 }

@@ -12,10 +12,20 @@
  * the map (cases, components' owners …), which those modules filter themselves.
  */
 import type { Actor } from '../../platform/context.ts';
-import { AppError } from '../../platform/errors.ts';
+import { defineScope } from '../../platform/scope.ts';
+import { grid } from './tables.ts';
 
-export const canReadGeo = (actor: Actor) => actor.permissions.includes('geo:read');
+export const geoRead = defineScope({ permission: 'geo:read', city: true, district: true, unit: true });
+
+/** Changing divisions and grids (imports): the city everywhere, a district centre its district, a unit nowhere. */
+export const geoWrite = defineScope({
+  permission: 'geo:manage',
+  columns: { districtCode: grid.districtCode },
+  city: true,
+  district: (d) => ({ districtCode: d.districtCode }),
+  unit: false,
+});
 
 export function requireGeoRead(actor: Actor): void {
-  if (!canReadGeo(actor)) throw new AppError('FORBIDDEN');
+  geoRead.requirePermission(actor);
 }

@@ -3,9 +3,10 @@
  * the city's over everyone, a district's over the organisations of that district, a unit's over
  * its own people. Anyone outside that scope is told the record does not exist.
  */
-import { eq, type SQL } from 'drizzle-orm';
+import type { SQL } from 'drizzle-orm';
 import type { OrgKind, Permission, Role, Scope } from '../../../common/identity.ts';
 import type { Actor } from '../../platform/context.ts';
+import { defineScope } from '../../platform/scope.ts';
 import { org } from '../org/tables.ts';
 
 interface OrgLike {
@@ -14,27 +15,33 @@ interface OrgLike {
   districtCode: string | null;
 }
 
-/** Is this organisation inside the actor's administrative reach? */
-export function orgInAdminScope(scope: Scope, o: OrgLike): boolean {
-  if (scope.kind === 'city') return true;
-  if (scope.kind === 'district') return o.districtCode === scope.districtCode;
-  return o.id === scope.orgId;
-}
+/**
+ * An administrator's reach, over the organisation a user or key belongs to: the city's over
+ * everyone, a district's over the organisations of its district, a unit's over itself.
+ */
+const reach = {
+  columns: { id: org.id, districtCode: org.districtCode },
+  city: true,
+  district: (d: Extract<Scope, { kind: 'district' }>) => ({ districtCode: d.districtCode }),
+  unit: (u: Extract<Scope, { kind: 'unit' }>) => ({ id: u.orgId }),
+} as const;
 
-export function adminScopeFilter(scope: Scope): SQL | undefined {
-  if (scope.kind === 'city') return undefined;
-  if (scope.kind === 'district') return eq(org.districtCode, scope.districtCode);
-  return eq(org.id, scope.orgId);
-}
+export const adminReach = defineScope(reach);
+export const userRead = defineScope({ ...reach, permission: 'user:read' });
+export const userManage = defineScope({ ...reach, permission: 'user:manage' });
+export const apiKeyManage = defineScope({ ...reach, permission: 'apikey:manage' });
+
+/** Is this organisation inside the actor's administrative reach? */
+export const orgInAdminScope = (scope: Scope, o: OrgLike): boolean => adminReach.allows({ scope }, o);
+
+/** The same reach as a SQL condition on `org` (undefined: no restriction). */
+export const adminScopeFilter = (scope: Scope): SQL | undefined => adminReach.filter({ scope });
 
 export const has = (actor: Actor, p: Permission) => actor.permissions.includes(p);
 
-export const canReadUser = (actor: Actor, userOrg: OrgLike) =>
-  has(actor, 'user:read') && orgInAdminScope(actor.scope, userOrg);
-export const canManageUser = (actor: Actor, userOrg: OrgLike) =>
-  has(actor, 'user:manage') && orgInAdminScope(actor.scope, userOrg);
-export const canManageApiKeys = (actor: Actor, keyOrg: OrgLike) =>
-  has(actor, 'apikey:manage') && orgInAdminScope(actor.scope, keyOrg);
+export const canReadUser = (actor: Actor, userOrg: OrgLike) => userRead.allows(actor, userOrg);
+export const canManageUser = (actor: Actor, userOrg: OrgLike) => userManage.allows(actor, userOrg);
+export const canManageApiKeys = (actor: Actor, keyOrg: OrgLike) => apiKeyManage.allows(actor, keyOrg);
 
 /** Which roles a person of each kind of organisation may hold (domain.md §2, §5). */
 export const ROLES_BY_ORG_KIND: Record<OrgKind, readonly Role[]> = {

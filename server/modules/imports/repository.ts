@@ -190,6 +190,3 @@ export async function reassignComponentGrids(
   }
   return changes.length;
 }
-
-export const jobScopeFilter = (createdBy: string | null, all: boolean): SQL | undefined =>
-  all ? undefined : createdBy ? eq(importJob.createdBy, createdBy) : and(sql`false`);

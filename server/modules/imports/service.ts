@@ -22,7 +22,7 @@ import { CrsError, resolveCrs } from './crs.ts';
 import { validateDivisions } from './divisions.ts';
 import { managedExtent } from './extent.ts';
 import { validateGrids } from './grids.ts';
-import { canImport, canReadAllJobs, canReadJobs, type ImportKind } from './policy.ts';
+import { canImport, canReadJobs, type ImportKind, jobRead } from './policy.ts';
 import { INSTANCE_ID, keepLease, leaseFromNow } from './recovery.ts';
 import { err, type ImportMode, type ReportRow, type RowReport } from './report.ts';
 import * as repo from './repository.ts';
@@ -279,7 +279,7 @@ export async function importAndWait(db: Db, ctx: RequestContext, input: ImportIn
 export async function getJob(db: Db, ctx: RequestContext, id: string) {
   if (!canReadJobs(ctx.actor)) throw new AppError('FORBIDDEN');
   const row = await repo.findJob(db, id);
-  if (!row || !(canReadAllJobs(ctx.actor) || row.createdBy === (ctx.actor.id ?? ctx.actor.name))) {
+  if (!row || !jobRead.allows(ctx.actor, row)) {
     throw notFound('importJob', id);
   }
   return toJobDto(row);
@@ -290,7 +290,7 @@ export async function listJobs(db: Db, ctx: RequestContext, q: { page?: number; 
   if (!canReadJobs(actor)) throw new AppError('FORBIDDEN');
   const page = q.page ?? 1;
   const pageSize = q.pageSize ?? 20;
-  const where = repo.jobScopeFilter(actor.id ?? actor.name, canReadAllJobs(actor));
+  const where = jobRead.filter(actor);
   const { rows, total } = await repo.listJobs(db, where, page, pageSize);
   return {
     items: rows.map(toJobSummary),

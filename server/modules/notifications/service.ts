@@ -4,12 +4,14 @@ import { recordEvent } from '../../platform/audit.ts';
 import type { RequestContext } from '../../platform/context.ts';
 import type { Db } from '../../platform/db.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
+import { inbox } from './policy.ts';
 import { notification } from './tables.ts';
 
-function userId(ctx: RequestContext): string {
-  if (ctx.actor.type !== 'user' || !ctx.actor.id)
+/** The caller's inbox as a SQL condition; 403 for a caller that has none (an API key). */
+function ownInbox(ctx: RequestContext) {
+  if (!inbox.reachesAny(ctx.actor))
     throw new AppError('FORBIDDEN', { zh: '仅限用户账号', en: 'Only user accounts have an inbox' });
-  return ctx.actor.id;
+  return inbox.filter(ctx.actor);
 }
 
 export async function listNotifications(
@@ -17,10 +19,10 @@ export async function listNotifications(
   ctx: RequestContext,
   q: { unread?: boolean; page?: number; pageSize?: number },
 ) {
-  const uid = userId(ctx);
+  const mine = ownInbox(ctx);
   const page = q.page ?? 1;
   const pageSize = q.pageSize ?? 20;
-  const where = and(eq(notification.userId, uid), q.unread ? isNull(notification.readAt) : undefined);
+  const where = and(mine, q.unread ? isNull(notification.readAt) : undefined);
   const [rows, [{ n }], [{ unread }]] = await Promise.all([
     db
       .select()
@@ -33,7 +35,7 @@ export async function listNotifications(
     db
       .select({ unread: count() })
       .from(notification)
-      .where(and(eq(notification.userId, uid), isNull(notification.readAt))),
+      .where(and(mine, isNull(notification.readAt))),
   ]);
   return {
     items: rows.map((r) => ({
@@ -52,12 +54,9 @@ export async function listNotifications(
 }
 
 export async function markRead(db: Db, ctx: RequestContext, id: string | 'all') {
-  const uid = userId(ctx);
+  const mine = ownInbox(ctx);
   await db.transaction(async (tx) => {
-    const where =
-      id === 'all'
-        ? and(eq(notification.userId, uid), isNull(notification.readAt))
-        : and(eq(notification.id, id), eq(notification.userId, uid));
+    const where = id === 'all' ? and(mine, isNull(notification.readAt)) : and(eq(notification.id, id), mine);
     const rows = await tx
       .update(notification)
       .set({ readAt: new Date() })
@@ -67,7 +66,7 @@ export async function markRead(db: Db, ctx: RequestContext, id: string | 'all') 
       const [exists] = await tx
         .select({ id: notification.id })
         .from(notification)
-        .where(and(eq(notification.id, id), eq(notification.userId, uid)));
+        .where(and(eq(notification.id, id), mine));
       if (!exists) throw notFound('notification', id);
     }
     await recordEvent(tx, ctx, {

@@ -4,7 +4,7 @@ import type { Actor, RequestContext } from '../../platform/context.ts';
 import type { Db } from '../../platform/db.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import { districtsByCode } from '../../platform/reference.ts';
-import { canCreateOrg, canManageOrg, canReadOrg, orgReadFilter } from './policy.ts';
+import { orgCreate, orgManage, orgRead } from './policy.ts';
 import * as repo from './repository.ts';
 import type { OrgCreateT, OrgDto, OrgListQueryT, OrgUpdateT } from './schemas.ts';
 
@@ -24,15 +24,11 @@ export function toOrgDto(row: OrgRow): OrgDto {
   };
 }
 
-function requirePermission(actor: Actor, p: 'org:read' | 'org:manage') {
-  if (!actor.permissions.includes(p)) throw new AppError('FORBIDDEN');
-}
-
 /** Loads an organisation the actor may see, or answers 404 as if it did not exist. */
 export async function getVisibleOrg(db: Db, actor: Actor, id: string): Promise<OrgRow> {
-  requirePermission(actor, 'org:read');
+  orgRead.requirePermission(actor);
   const row = await repo.findOrg(db, id);
-  if (!row || !canReadOrg(actor, row)) throw notFound('organisation', id);
+  if (!row || !orgRead.allows(actor, row)) throw notFound('organisation', id);
   return row;
 }
 
@@ -41,12 +37,12 @@ export const findOrgById = (db: Db, id: string) => repo.findOrg(db, id);
 export const findOrgByCode = (db: Db, code: string) => repo.findOrgByCode(db, code);
 
 export async function listOrgs(db: Db, ctx: RequestContext, q: OrgListQueryT) {
-  requirePermission(ctx.actor, 'org:read');
+  orgRead.requirePermission(ctx.actor);
   const page = q.page ?? 1;
   const pageSize = q.pageSize ?? 20;
   const { rows, total } = await repo.listOrgs(
     db,
-    { scope: orgReadFilter(ctx.actor), q: q.q, kind: q.kind, districtCode: q.districtCode },
+    { scope: orgRead.filter(ctx.actor), q: q.q, kind: q.kind, districtCode: q.districtCode },
     page,
     pageSize,
   );
@@ -90,7 +86,7 @@ async function checkHierarchy(
     if (parentId === selfId)
       throw invalid('body.parentId', '上级组织不能是自己', 'An organisation cannot be its own parent');
     const parent = await repo.findOrg(db, parentId);
-    if (!parent || !canReadOrg({ ...actor, permissions: [...actor.permissions, 'org:read'] }, parent)) {
+    if (!parent || !orgRead.inScope(actor, parent)) {
       throw invalid('body.parentId', '上级组织不存在', `Parent organisation not found: ${parentId}`);
     }
     if (kind === 'district_center' && parent.kind !== 'city_center') {
@@ -107,9 +103,9 @@ async function checkHierarchy(
 }
 
 export async function createOrg(db: Db, ctx: RequestContext, input: OrgCreateT) {
-  requirePermission(ctx.actor, 'org:manage');
+  orgCreate.requirePermission(ctx.actor);
   const districtCode = input.districtCode ?? null;
-  if (!canCreateOrg(ctx.actor, { kind: input.kind, districtCode })) throw new AppError('FORBIDDEN');
+  if (!orgCreate.allows(ctx.actor, { kind: input.kind, districtCode })) throw new AppError('FORBIDDEN');
   if (!isValidUscc(input.code)) {
     throw invalid(
       'body.code',
@@ -146,7 +142,7 @@ export async function createOrg(db: Db, ctx: RequestContext, input: OrgCreateT) 
 }
 
 export async function updateOrg(db: Db, ctx: RequestContext, id: string, input: OrgUpdateT) {
-  requirePermission(ctx.actor, 'org:manage');
+  orgManage.requirePermission(ctx.actor);
   if (input.code !== undefined && !isValidUscc(input.code)) {
     throw invalid(
       'body.code',
@@ -156,9 +152,8 @@ export async function updateOrg(db: Db, ctx: RequestContext, id: string, input: 
   }
   return db.transaction(async (tx) => {
     const current = await repo.findOrgForUpdate(tx, id);
-    if (!current || !canReadOrg({ ...ctx.actor, permissions: ['org:read'] }, current))
-      throw notFound('organisation', id);
-    if (!canManageOrg(ctx.actor, current)) throw new AppError('FORBIDDEN');
+    if (!current || !orgRead.inScope(ctx.actor, current)) throw notFound('organisation', id);
+    if (!orgManage.allows(ctx.actor, current)) throw new AppError('FORBIDDEN');
     if (current.version !== input.version)
       throw new AppError('CONFLICT', {
         details: [{ field: 'body.version', message: `current version is ${current.version}` }],

@@ -11,7 +11,7 @@ import type { OutboundClient } from '../../platform/outbound.ts';
 import { findCase } from '../cases/repository.ts';
 import { findOrgById } from '../org/service.ts';
 import { getSetting } from '../settings/service.ts';
-import { canManageEndpointOf, endpointScopeFilter, requireEndpointManage } from './policy.ts';
+import { endpointManage, requireEndpointManage } from './policy.ts';
 import * as repo from './repository.ts';
 import type {
   DeliveryDto,
@@ -64,7 +64,7 @@ async function toDeliveryDto(db: Db, d: repo.DeliveryRow): Promise<DeliveryDto> 
 async function managedUnit(db: Db, ctx: RequestContext, orgId: string) {
   requireEndpointManage(ctx.actor);
   const o = await findOrgById(db, orgId);
-  if (!o || !canManageEndpointOf(ctx.actor, o)) throw notFound('unit', orgId);
+  if (!o || !endpointManage.allows(ctx.actor, o)) throw notFound('unit', orgId);
   return o;
 }
 
@@ -72,7 +72,7 @@ export async function listEndpoints(db: Db, ctx: RequestContext, q: EndpointList
   requireEndpointManage(ctx.actor);
   const page = q.page ?? 1;
   const pageSize = q.pageSize ?? 20;
-  const { rows, total } = await repo.listUnits(db, endpointScopeFilter(ctx.actor), q.q, page, pageSize);
+  const { rows, total } = await repo.listUnits(db, endpointManage.filter(ctx.actor), q.q, page, pageSize);
   const counts = await repo.deliveryCounts(
     db,
     rows.map((r) => r.org.id),
@@ -167,7 +167,7 @@ export async function replayDelivery(db: Db, ctx: RequestContext, id: string) {
   return db.transaction(async (tx) => {
     const d = await repo.findDelivery(tx, id, true);
     const o = d ? await findOrgById(tx, d.orgId) : undefined;
-    if (!d || !o || !canManageEndpointOf(ctx.actor, o)) throw notFound('delivery', id);
+    if (!d || !o || !endpointManage.allows(ctx.actor, o)) throw notFound('delivery', id);
     if (d.status === 'pending') {
       throw new AppError('UNPROCESSABLE', {
         zh: '该投递仍在队列中，只有失败（死信）或已送达的投递可以重放',

@@ -2,43 +2,55 @@
  * Who may see and change responsibility rules. The city reads and changes all; a district's
  * staff read their district's rules and its admins change them (anything outside answers 404
  * as if it did not exist); a unit reads the rules that route work to it and changes none.
+ *
+ * Every path that shows a rule — the list, the rule page, its history and the answer to "who is
+ * responsible here?" — asks `ruleRead`, so none of them shows a unit a rule the others hide.
  */
-import { eq, type SQL } from 'drizzle-orm';
-import type { Actor } from '../../platform/context.ts';
+import { defineScope } from '../../platform/scope.ts';
+import { event } from '../audit/tables.ts';
 import { routeRule } from './tables.ts';
 
-export interface RuleScope {
-  districtCode: string;
-  unitId: string;
-}
+const columns = { districtCode: routeRule.districtCode, unitId: routeRule.unitId };
 
-export function canReadRule(actor: Actor, r: RuleScope): boolean {
-  if (!actor.permissions.includes('routing:read')) return false;
-  const s = actor.scope;
-  if (s.kind === 'city') return true;
-  if (s.kind === 'district') return r.districtCode === s.districtCode;
-  return r.unitId === s.orgId;
-}
+export const ruleRead = defineScope({
+  permission: 'routing:read',
+  columns,
+  city: true,
+  district: (d) => ({ districtCode: d.districtCode }),
+  unit: (u) => ({ unitId: u.orgId }),
+});
 
-/** The same rule as canReadRule, as a SQL condition for lists (undefined: no restriction). */
-export function ruleReadFilter(actor: Actor): SQL | undefined {
-  const s = actor.scope;
-  if (s.kind === 'city') return undefined;
-  if (s.kind === 'district') return eq(routeRule.districtCode, s.districtCode);
-  return eq(routeRule.unitId, s.orgId);
-}
+/** Creating, changing and deactivating a district's rules: the city, or the district itself. */
+export const ruleManage = defineScope({
+  permission: 'routing:manage',
+  columns,
+  city: true,
+  district: (d) => ({ districtCode: d.districtCode }),
+  unit: false,
+});
 
-export function canManageRulesOf(actor: Actor, districtCode: string): boolean {
-  if (!actor.permissions.includes('routing:manage')) return false;
-  const s = actor.scope;
-  return s.kind === 'city' || (s.kind === 'district' && s.districtCode === districtCode);
-}
+/**
+ * Where a caller may ask "who is responsible here?": the city anywhere, a district centre and a
+ * district's unit in their district, a city-level unit anywhere (its work can lie in every
+ * district). The answer is then a rule, which `ruleRead` must also allow.
+ */
+export const routingArea = defineScope({
+  permission: 'routing:read',
+  columns: { districtCode: routeRule.districtCode },
+  city: true,
+  district: (d) => ({ districtCode: d.districtCode }),
+  unit: (u) => (u.districtCode === null ? true : { districtCode: u.districtCode }),
+});
 
-/** Asking "who is responsible here?" and reading a district's history: the city, or the district itself. */
-export function canQueryDistrict(actor: Actor, districtCode: string): boolean {
-  if (!actor.permissions.includes('routing:read')) return false;
-  const s = actor.scope;
-  if (s.kind === 'city') return true;
-  if (s.kind === 'district') return s.districtCode === districtCode;
-  return s.districtCode === null || s.districtCode === districtCode;
-}
+/**
+ * A district's routing history (events of its rules): the city's, or the district's own. A unit
+ * reads no district's history — it names rules routed to other units — only the history of each
+ * rule it may read (`ruleRead`).
+ */
+export const historyRead = defineScope({
+  permission: 'routing:read',
+  columns: { districtCode: event.districtCode },
+  city: true,
+  district: (d) => ({ districtCode: d.districtCode }),
+  unit: false,
+});

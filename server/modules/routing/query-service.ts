@@ -8,11 +8,11 @@ import { AppError, notFound } from '../../platform/errors.ts';
 import { findCatalogType } from '../catalog/service.ts';
 import { isGridId } from '../geo/core/codes.ts';
 import { convertLngLat } from '../geo/core/crs.ts';
-import { canQueryDistrict } from './policy.ts';
+import { historyRead, routingArea, ruleRead } from './policy.ts';
 import * as repo from './repository.ts';
 import { resolveRoute, specificityOf } from './resolve.ts';
 import type { HistoryQueryT, ResolveQueryT } from './schemas.ts';
-import { invalid, requirePermission, toDto, visibleRule } from './service.ts';
+import { invalid, toDto, visibleRule } from './service.ts';
 
 /** The geo module's in-memory point → grid lookup (server/modules/geo/spatial-service.ts), when present. */
 export interface PointLookup {
@@ -49,7 +49,7 @@ function gridOfPoint(spatial: PointLookup | undefined, q: ResolveQueryT): string
 }
 
 export async function resolveForCaller(db: Db, ctx: RequestContext, q: ResolveQueryT, spatial?: PointLookup) {
-  requirePermission(ctx.actor, 'routing:read');
+  routingArea.requirePermission(ctx.actor);
   const gridId = q.gridId ?? gridOfPoint(spatial, q);
   if (!isGridId(gridId)) {
     throw invalid(
@@ -59,7 +59,7 @@ export async function resolveForCaller(db: Db, ctx: RequestContext, q: ResolveQu
       `Invalid grid ID: ${gridId}`,
     );
   }
-  if (!canQueryDistrict(ctx.actor, gridId.slice(0, 6))) throw notFound('grid', gridId);
+  if (!routingArea.allows(ctx.actor, { districtCode: gridId.slice(0, 6) })) throw notFound('grid', gridId);
   if (!(await findCatalogType(db, 'matter', q.matterCode))) {
     throw invalid(
       'INVALID_REFERENCE',
@@ -76,6 +76,9 @@ export async function resolveForCaller(db: Db, ctx: RequestContext, q: ResolveQu
       details: [{ field: 'query.gridId', message: gridId }],
     });
   }
+  // The answer IS a rule: whoever may not open it on its own page (a unit asking about work routed
+  // to another unit) does not learn it here either.
+  if (!ruleRead.allows(ctx.actor, match.rule)) throw notFound('routingRule', `${q.matterCode} @ ${gridId}`);
   const rule = await toDto(db, match.rule);
   return {
     unit: { id: rule.unitId, name: rule.unitName ?? rule.unitId },
@@ -109,13 +112,18 @@ export async function ruleHistory(db: Db, ctx: RequestContext, id: string, q: Hi
 }
 
 export async function districtHistory(db: Db, ctx: RequestContext, q: HistoryQueryT) {
-  requirePermission(ctx.actor, 'routing:read');
-  const s = ctx.actor.scope;
-  if (s.kind === 'unit') throw new AppError('FORBIDDEN');
-  const districtCode = q.districtCode ?? (s.kind === 'district' ? s.districtCode : undefined);
-  if (districtCode && !canQueryDistrict(ctx.actor, districtCode)) throw notFound('district', districtCode);
+  historyRead.requirePermission(ctx.actor);
+  if (!historyRead.reachesAny(ctx.actor)) throw new AppError('FORBIDDEN');
+  if (q.districtCode && !historyRead.allows(ctx.actor, { districtCode: q.districtCode })) {
+    throw notFound('district', q.districtCode);
+  }
   const page = q.page ?? 1;
   const pageSize = q.pageSize ?? 20;
-  const { rows, total } = await repo.ruleEvents(db, { districtCode }, page, pageSize);
+  const { rows, total } = await repo.ruleEvents(
+    db,
+    { districtCode: q.districtCode, scope: historyRead.filter(ctx.actor) },
+    page,
+    pageSize,
+  );
   return { items: toHistory(rows), total, page, pageSize };
 }

@@ -134,12 +134,13 @@ export async function updateRule(
  */
 export async function ruleEvents(
   db: Db,
-  f: { ruleId?: string; districtCode?: string },
+  f: { ruleId?: string; districtCode?: string; scope?: SQL },
   page: number,
   pageSize: number,
 ) {
   const where = and(
     eq(event.entityType, 'route_rule'),
+    f.scope,
     f.ruleId ? eq(event.entityId, f.ruleId) : undefined,
     f.districtCode ? eq(event.districtCode, f.districtCode) : undefined,
   );

@@ -11,9 +11,9 @@ import { districtsByCode } from '../../platform/reference.ts';
 import { isMatterMajor } from '../catalog/reference.ts';
 import { findCatalogType } from '../catalog/service.ts';
 import { isCommunityCode, isDistrictCode, isGridId, isTownshipCode } from '../geo/core/codes.ts';
-import { canReadOrg } from '../org/policy.ts';
+import { orgRead } from '../org/policy.ts';
 import { findOrgById } from '../org/service.ts';
-import { canManageRulesOf, canReadRule, ruleReadFilter } from './policy.ts';
+import { ruleManage, ruleRead } from './policy.ts';
 import * as repo from './repository.ts';
 import { typeLevelOf } from './resolve.ts';
 import type { RuleCreateT, RuleDeactivateT, RuleDto, RuleListQueryT, RuleUpdateT } from './schemas.ts';
@@ -55,27 +55,23 @@ export async function toDtos(db: Db, rows: repo.RuleRow[]): Promise<RuleDto[]> {
 }
 export const toDto = async (db: Db, row: repo.RuleRow) => (await toDtos(db, [row]))[0];
 
-export function requirePermission(actor: Actor, p: 'routing:read' | 'routing:manage') {
-  if (!actor.permissions.includes(p)) throw new AppError('FORBIDDEN');
-}
-
 export async function listRules(db: Db, ctx: RequestContext, q: RuleListQueryT) {
-  requirePermission(ctx.actor, 'routing:read');
+  ruleRead.requirePermission(ctx.actor);
   const page = q.page ?? 1;
   const pageSize = q.pageSize ?? 20;
   const { rows, total } = await repo.listRules(
     db,
-    { ...q, scope: ruleReadFilter(ctx.actor) },
+    { ...q, scope: ruleRead.filter(ctx.actor) },
     page,
     pageSize,
   );
   return { items: await toDtos(db, rows), total, page, pageSize };
 }
 
-export async function visibleRule(db: Db, actor: Actor, id: string, forUpdate = false) {
-  requirePermission(actor, 'routing:read');
-  const row = await repo.findRule(db, id, forUpdate);
-  if (!row || !canReadRule(actor, row)) throw notFound('routingRule', id);
+export async function visibleRule(db: Db, actor: Actor, id: string) {
+  ruleRead.requirePermission(actor);
+  const row = await repo.findRule(db, id);
+  if (!row || !ruleRead.allows(actor, row)) throw notFound('routingRule', id);
   return row;
 }
 
@@ -93,8 +89,7 @@ const AREA_CHECK = {
 /** The target must be a unit the actor may see (org policy), of the rule's district or city-level. */
 async function checkUnit(db: Db, actor: Actor, unitId: string, districtCode: string) {
   const unit = await findOrgById(db, unitId);
-  const visible = unit && canReadOrg({ ...actor, permissions: [...actor.permissions, 'org:read'] }, unit);
-  if (!unit || !visible || unit.kind !== 'unit') {
+  if (!unit || !orgRead.inScope(actor, unit) || unit.kind !== 'unit') {
     throw invalid(
       'INVALID_REFERENCE',
       'body.unitId',
@@ -113,7 +108,7 @@ async function checkUnit(db: Db, actor: Actor, unitId: string, districtCode: str
 }
 
 export async function createRule(db: Db, ctx: RequestContext, input: RuleCreateT) {
-  requirePermission(ctx.actor, 'routing:manage');
+  ruleManage.requirePermission(ctx.actor);
   const matterCode = input.matterCode ?? null;
   const matterMajor = input.matterMajor ?? null;
   if (matterCode && matterMajor) {
@@ -141,7 +136,7 @@ export async function createRule(db: Db, ctx: RequestContext, input: RuleCreateT
       `Unknown district: ${districtCode}`,
     );
   }
-  if (!canManageRulesOf(ctx.actor, districtCode)) {
+  if (!ruleManage.allows(ctx.actor, { districtCode, unitId: input.unitId })) {
     throw new AppError('FORBIDDEN', {
       zh: '只能维护本区的责任规则',
       en: "You can only change your own district's rules",
@@ -202,10 +197,15 @@ async function change(
   input: RuleUpdateT,
   action: 'routing.rule.update' | 'routing.rule.deactivate',
 ) {
-  requirePermission(ctx.actor, 'routing:manage');
+  ruleManage.requirePermission(ctx.actor);
   return db.transaction(async (tx) => {
-    const current = await visibleRule(tx, ctx.actor, id, true);
-    if (!canManageRulesOf(ctx.actor, current.districtCode)) throw new AppError('FORBIDDEN');
+    const current = await repo.findRule(tx, id, true);
+    // A rule the caller may neither read nor change does not exist for them; one they read but
+    // may not change (a unit's own rule) is refused.
+    if (!current || !(ruleRead.allows(ctx.actor, current) || ruleManage.allows(ctx.actor, current))) {
+      throw notFound('routingRule', id);
+    }
+    if (!ruleManage.allows(ctx.actor, current)) throw new AppError('FORBIDDEN');
     if (current.version !== input.version) {
       throw new AppError('CONFLICT', {
         details: [{ field: 'body.version', message: `current version is ${current.version}` }],

@@ -1,7 +1,16 @@
 /** Settings are the city's: any administrator reads them, only the city's administrators change them. */
-import type { Actor } from '../../platform/context.ts';
+import { defineScope } from '../../platform/scope.ts';
 
-export const canReadSettings = (actor: Actor) => actor.permissions.includes('settings:manage');
+export const settingsRead = defineScope({
+  permission: 'settings:manage',
+  city: true,
+  district: true,
+  unit: true,
+});
 
-export const canWriteSettings = (actor: Actor) =>
-  actor.permissions.includes('settings:manage') && actor.scope.kind === 'city';
+export const settingsWrite = defineScope({
+  permission: 'settings:manage',
+  city: true,
+  district: false,
+  unit: false,
+});

@@ -9,7 +9,7 @@ import type { RequestContext } from '../../platform/context.ts';
 import type { Db } from '../../platform/db.ts';
 import { AppError, type ErrorDetail } from '../../platform/errors.ts';
 import type { EventFeed } from '../../platform/event-feed.ts';
-import { canReadSettings, canWriteSettings } from './policy.ts';
+import { settingsRead, settingsWrite } from './policy.ts';
 import { isSettingKey, SETTING_KEYS, SETTINGS, type SettingKey, type SettingValues } from './registry.ts';
 import * as repo from './repository.ts';
 
@@ -133,13 +133,13 @@ export async function getSettingRecord(db: Db, key: SettingKey): Promise<Setting
 }
 
 export async function listSettingsFor(db: Db, ctx: RequestContext): Promise<{ items: SettingDto[] }> {
-  if (!canReadSettings(ctx.actor)) throw new AppError('FORBIDDEN');
+  settingsRead.requirePermission(ctx.actor);
   const rows = new Map((await repo.listSettings(db)).map((r) => [r.key, r]));
   return { items: SETTING_KEYS.map((k) => toDto(k, rows.get(k))) };
 }
 
 export async function getSettingFor(db: Db, ctx: RequestContext, key: string): Promise<SettingDto> {
-  if (!canReadSettings(ctx.actor)) throw new AppError('FORBIDDEN');
+  settingsRead.requirePermission(ctx.actor);
   return getSettingRecord(db, requireKey(key));
 }
 
@@ -208,7 +208,7 @@ export async function putSetting(
   version: number,
   reason?: string | null,
 ): Promise<SettingDto> {
-  if (!canWriteSettings(ctx.actor)) throw new AppError('FORBIDDEN');
+  if (!settingsWrite.allows(ctx.actor, {})) throw new AppError('FORBIDDEN');
   return writeSetting(db, ctx, requireKey(key), value, version, { reason });
 }
 
