@@ -176,12 +176,12 @@ describe('an API key acts in no role of the loop', () => {
     /** What every action answers: the table's refusal for an actor without a role, or a fixed code. */
     expect: 'table' | { status: number; code: string };
   }[] = [
-    // Sees no case at all: each is unknown to it.
+    // May not read cases at all: refused for want of case:read, as GET /api/cases/{id} answers it.
     {
       name: '物联感知平台 (report only)',
       org: () => haishuCentre,
       permissions: ['case:report'],
-      expect: { status: 404, code: 'NOT_FOUND' },
+      expect: { status: 403, code: 'FORBIDDEN' },
     },
     // Sees its district's cases, so the table itself answers: no role may act.
     {
