@@ -25,6 +25,7 @@ import { SpatialService } from './modules/geo/spatial-service.ts';
 import { TileService } from './modules/geo/tiles.ts';
 import { installAuth } from './modules/identity/auth-hook.ts';
 import { identityRoutes } from './modules/identity/routes.ts';
+import { SESSION_COOKIE } from './modules/identity/tokens.ts';
 import { installImportRecovery } from './modules/imports/recovery.ts';
 import { importRoutes } from './modules/imports/routes.ts';
 import { notificationRoutes } from './modules/notifications/routes.ts';
@@ -42,6 +43,7 @@ import { loggerOptions } from './platform/logging.ts';
 import { installObservability } from './platform/observability.ts';
 import type { App } from './platform/types.ts';
 import { installValidation } from './platform/validation.ts';
+import { installWebSecurity } from './platform/web-security.ts';
 
 export const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../web/dist');
 
@@ -54,6 +56,8 @@ export interface BuildOptions {
   /** Overrides the logger (tests capture log lines through a stream). */
   logger?: FastifyServerOptions['logger'];
   serveWeb?: boolean;
+  /** The built client to serve; WEB_DIST unless a test serves one of its own. */
+  webDist?: string;
 }
 
 export async function buildApp(opts: BuildOptions): Promise<App> {
@@ -82,6 +86,9 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
   installValidation(app);
   installErrorHandler(app);
   await app.register(cookie);
+  // Security headers on every answer and the CSRF guard on cookie writes: before every route
+  // (a hook reaches only the routes registered after it) and after the cookie parser.
+  installWebSecurity(app, { sessionCookie: SESSION_COOKIE });
   await app.register(rateLimit, {
     global: false,
     errorResponseBuilder: () => new AppError('RATE_LIMITED'),
@@ -152,7 +159,8 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
   await app.register(streamRoutes(opts.feed));
   await app.register(notificationRoutes);
 
-  const serveWeb = (opts.serveWeb ?? true) && fs.existsSync(path.join(WEB_DIST, 'index.html'));
+  const webDist = opts.webDist ?? WEB_DIST;
+  const serveWeb = (opts.serveWeb ?? true) && fs.existsSync(path.join(webDist, 'index.html'));
   if (serveWeb) {
     // The built client (HTML, JS, CSS, images) is public: the login page must load before a session.
     // The onRoute hook is encapsulated in this plugin, so it marks only the static routes.
@@ -161,7 +169,7 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
         route.config = { ...(route.config ?? {}), public: true, operation: 'web.static' };
       });
       await scope.register(fastifyStatic, {
-        root: WEB_DIST,
+        root: webDist,
         prefix: '/',
         wildcard: false,
         index: false,
@@ -169,7 +177,7 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
         // Vite names everything under /assets by its content hash: cache it for good. Anything
         // else (sw.js, the manifest, icons) keeps its name across releases: revalidate each time.
         setHeaders(reply, filePath) {
-          const rel = path.relative(WEB_DIST, filePath).split(path.sep).join('/');
+          const rel = path.relative(webDist, filePath).split(path.sep).join('/');
           reply.header(
             'cache-control',
             rel.startsWith('assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
@@ -193,7 +201,7 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
         return reply.header('cache-control', 'public, max-age=2592000').redirect(`/m/${query}`, 301);
       }
       // Client-side routes (/users, /audit …) all load the single-page app.
-      indexHtml ??= fs.readFileSync(path.join(WEB_DIST, 'index.html'), 'utf8');
+      indexHtml ??= fs.readFileSync(path.join(webDist, 'index.html'), 'utf8');
       return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(indexHtml);
     }
     return renderError(

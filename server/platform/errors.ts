@@ -36,6 +36,12 @@ export const ERRORS = {
     en: 'Password needs at least 8 characters with letters and digits',
   },
   FORBIDDEN: { status: 403, zh: '无权执行此操作', en: 'You are not allowed to do this' },
+  // web-security.ts: a cookie-carrying write whose Origin / Sec-Fetch-Site is not this site (CSRF).
+  CROSS_SITE_REQUEST: {
+    status: 403,
+    zh: '拒绝来自其他站点的请求：请在本系统页面内操作',
+    en: 'Request from another site refused; use the application itself',
+  },
   NOT_FOUND: { status: 404, zh: '资源不存在', en: 'Not found' },
   ROUTE_NOT_FOUND: { status: 404, zh: '接口不存在', en: 'No such route' },
   CONFLICT: {
