@@ -25,6 +25,7 @@ import { SpatialService } from './modules/geo/spatial-service.ts';
 import { TileService } from './modules/geo/tiles.ts';
 import { installAuth } from './modules/identity/auth-hook.ts';
 import { identityRoutes } from './modules/identity/routes.ts';
+import { SESSION_COOKIE } from './modules/identity/tokens.ts';
 import { installImportRecovery } from './modules/imports/recovery.ts';
 import { importRoutes } from './modules/imports/routes.ts';
 import { notificationRoutes } from './modules/notifications/routes.ts';
@@ -44,6 +45,7 @@ import { installObservability } from './platform/observability.ts';
 import { OutboundClient } from './platform/outbound.ts';
 import type { App } from './platform/types.ts';
 import { installValidation } from './platform/validation.ts';
+import { installWebSecurity } from './platform/web-security.ts';
 
 export const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../web/dist');
 
@@ -58,6 +60,8 @@ export interface BuildOptions {
   serveWeb?: boolean;
   /** The outbound-HTTP client; built from OUTBOUND_ALLOW when absent (tests give one their resolver). */
   outbound?: OutboundClient;
+  /** The built client to serve; WEB_DIST unless a test serves one of its own. */
+  webDist?: string;
 }
 
 export async function buildApp(opts: BuildOptions): Promise<App> {
@@ -90,6 +94,9 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
   installValidation(app);
   installErrorHandler(app);
   await app.register(cookie);
+  // Security headers on every answer and the CSRF guard on cookie writes: before every route
+  // (a hook reaches only the routes registered after it) and after the cookie parser.
+  installWebSecurity(app, { sessionCookie: SESSION_COOKIE });
   await app.register(rateLimit, {
     global: false,
     errorResponseBuilder: () => new AppError('RATE_LIMITED'),
@@ -160,7 +167,8 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
   await app.register(streamRoutes(opts.feed));
   await app.register(notificationRoutes);
 
-  const serveWeb = (opts.serveWeb ?? true) && fs.existsSync(path.join(WEB_DIST, 'index.html'));
+  const webDist = opts.webDist ?? WEB_DIST;
+  const serveWeb = (opts.serveWeb ?? true) && fs.existsSync(path.join(webDist, 'index.html'));
   if (serveWeb) {
     // The built client (HTML, JS, CSS, images) is public: the login page must load before a session.
     // The onRoute hook is encapsulated in this plugin, so it marks only the static routes.
@@ -169,7 +177,7 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
         route.config = { ...(route.config ?? {}), public: true, operation: 'web.static' };
       });
       await scope.register(fastifyStatic, {
-        root: WEB_DIST,
+        root: webDist,
         prefix: '/',
         wildcard: false,
         index: false,
@@ -177,7 +185,7 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
         // Vite names everything under /assets by its content hash: cache it for good. Anything
         // else (sw.js, the manifest, icons) keeps its name across releases: revalidate each time.
         setHeaders(reply, filePath) {
-          const rel = path.relative(WEB_DIST, filePath).split(path.sep).join('/');
+          const rel = path.relative(webDist, filePath).split(path.sep).join('/');
           reply.header(
             'cache-control',
             rel.startsWith('assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
@@ -201,7 +209,7 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
         return reply.header('cache-control', 'public, max-age=2592000').redirect(`/m/${query}`, 301);
       }
       // Client-side routes (/users, /audit …) all load the single-page app.
-      indexHtml ??= fs.readFileSync(path.join(WEB_DIST, 'index.html'), 'utf8');
+      indexHtml ??= fs.readFileSync(path.join(webDist, 'index.html'), 'utf8');
       return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(indexHtml);
     }
     return renderError(

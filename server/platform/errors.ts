@@ -47,6 +47,12 @@ export const ERRORS = {
     zh: '不能修改、停用或重置权限或管辖范围大于自己的账号',
     en: 'You cannot change, disable or reset an account that holds more than you do',
   },
+  // web-security.ts: a cookie-carrying write whose Origin / Sec-Fetch-Site is not this site (CSRF).
+  CROSS_SITE_REQUEST: {
+    status: 403,
+    zh: '拒绝来自其他站点的请求：请在本系统页面内操作',
+    en: 'Request from another site refused; use the application itself',
+  },
   NOT_FOUND: { status: 404, zh: '资源不存在', en: 'Not found' },
   ROUTE_NOT_FOUND: { status: 404, zh: '接口不存在', en: 'No such route' },
   CONFLICT: {

@@ -1,6 +1,12 @@
 /**
- * Photos: type and size checked, stored under DATA_DIR/photos by content hash (the same picture
- * uploaded twice is stored once), a 480 px WebP thumbnail beside it, the original kept as sent.
+ * Photos: type and size checked, then re-encoded — decoded and written anew by sharp, turned
+ * upright from the EXIF orientation — so the stored file is an image and only an image: bytes
+ * appended to it (an HTML page, a script, a zip) and every piece of metadata (camera, owner and
+ * serial numbers, embedded thumbnails, XMP, IPTC, colour profiles) are gone, except the EXIF GPS
+ * block (exif-gps.ts), which is evidence of where the problem was. Stored under DATA_DIR/photos
+ * by the content hash of the stored file (the same picture uploaded twice is stored once), with a
+ * 480 px WebP thumbnail beside it. Served (routes.ts) with `PHOTO_HEADERS`: never sniffed, shown
+ * inline, and sandboxed should a browser ever render one as a document.
  *
  * Who may read one (original and thumbnail): whoever uploaded it (`photo_uploader`: every
  * uploader of the same bytes), and whoever may see a case it is attached to (`case_photo`, with
@@ -11,21 +17,40 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { and, eq, inArray, type SQL, sql } from 'drizzle-orm';
-import sharp, { type Metadata } from 'sharp';
+import sharp, { type Metadata, type Sharp } from 'sharp';
 import { recordEvent } from '../../platform/audit.ts';
 import type { Actor, RequestContext } from '../../platform/context.ts';
 import type { Db } from '../../platform/db.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
+import { readExifGps } from './exif-gps.ts';
 import { caseRead } from './policy.ts';
 import { caseFile, casePhoto, photo, photoUploader } from './tables.ts';
 
 export const PHOTO_MAX_BYTES = 10 * 1024 * 1024;
-const FORMATS: Record<string, string> = {
-  jpeg: 'image/jpeg',
-  png: 'image/png',
-  webp: 'image/webp',
-  heif: 'image/heic',
+/**
+ * Decoding is bounded by pixels, not bytes: a 10 MB PNG of one colour can claim gigapixels. 100 MP
+ * is above any phone's full-resolution shot that fits in PHOTO_MAX_BYTES.
+ */
+export const PHOTO_MAX_PIXELS = 100_000_000;
+
+/** What each accepted input format is stored as. HEIF/AVIF become JPEG, which every browser shows. */
+const OUTPUTS: Record<string, { mime: string; encode: (img: Sharp) => Sharp }> = {
+  jpeg: { mime: 'image/jpeg', encode: (img) => img.jpeg({ quality: 90 }) },
+  png: { mime: 'image/png', encode: (img) => img.png() },
+  webp: { mime: 'image/webp', encode: (img) => img.webp({ quality: 90 }) },
+  heif: { mime: 'image/jpeg', encode: (img) => img.jpeg({ quality: 90 }) },
 };
+
+/**
+ * Headers of every photo answer (original and thumbnail): the type is the stored one and is not
+ * to be sniffed; shown in place, not downloaded; and opened on its own, no script, no form, no
+ * same-origin access, nothing loaded — whatever its bytes might be taken for.
+ */
+export const PHOTO_HEADERS = {
+  'x-content-type-options': 'nosniff',
+  'content-disposition': 'inline',
+  'content-security-policy': "default-src 'none'; sandbox",
+} as const;
 
 export const photoPaths = (dataDir: string, id: string) => {
   const dir = path.join(dataDir, 'photos', id.slice(0, 2), id.slice(2, 4));
@@ -40,9 +65,56 @@ export interface PhotoFile {
   height: number | null;
 }
 
+const unsupported = (format: string) =>
+  new AppError('UNSUPPORTED_MEDIA_TYPE', {
+    zh: '照片须为 JPEG、PNG、WebP 或 HEIF/AVIF 图片',
+    en: 'A photo must be a JPEG, PNG, WebP or HEIF/AVIF image',
+    details: [{ field: 'file', message: format }],
+  });
+
 /**
- * Checks a picture and writes it under DATA_DIR by content hash, with its thumbnail. No database
- * and no permission check: `storePhoto` (uploads) and the demo seed both come through here.
+ * The picture decoded and encoded anew: upright, in its own format (HEIF as JPEG), one frame, with
+ * no metadata but the GPS tags. Nothing of the uploaded file but its pixels and its location
+ * reaches the stored one.
+ */
+export async function reencodePhoto(
+  bytes: Buffer,
+): Promise<{ data: Buffer; mime: string; width: number; height: number }> {
+  const open = () => sharp(bytes, { limitInputPixels: PHOTO_MAX_PIXELS, animated: false });
+  let meta: Metadata;
+  try {
+    // The header only (no pixels decoded): unbounded here so that too many pixels get their own answer.
+    meta = await sharp(bytes, { limitInputPixels: false, animated: false }).metadata();
+  } catch {
+    throw unsupported('unknown');
+  }
+  const output = meta.format ? OUTPUTS[meta.format] : undefined;
+  if (!output) throw unsupported(String(meta.format ?? 'unknown'));
+  if ((meta.width ?? 0) * (meta.height ?? 0) > PHOTO_MAX_PIXELS) {
+    throw new AppError('PAYLOAD_TOO_LARGE', {
+      zh: `照片像素过多（上限 ${PHOTO_MAX_PIXELS / 1_000_000} 百万像素）`,
+      en: `A photo may have at most ${PHOTO_MAX_PIXELS / 1_000_000} megapixels`,
+      details: [{ field: 'file', message: `${meta.width}×${meta.height}` }],
+    });
+  }
+  const gps = readExifGps(meta.exif);
+  // rotate() applies the EXIF orientation; sharp writes no metadata unless told (withExif: GPS only).
+  let img = output.encode(open().rotate());
+  if (gps) img = img.withExif({ IFD3: gps.tags });
+  try {
+    const { data, info } = await img.toBuffer({ resolveWithObject: true });
+    return { data, mime: output.mime, width: info.width, height: info.height };
+  } catch {
+    // The header parsed but the picture does not decode (truncated, corrupt, an unsupported codec
+    // inside a known container such as HEVC in HEIF).
+    throw unsupported(meta.format ?? 'unknown');
+  }
+}
+
+/**
+ * Checks a picture, re-encodes it (`reencodePhoto`) and writes it under DATA_DIR by content hash,
+ * with its thumbnail. No database and no permission check: `storePhoto` (uploads) and the demo
+ * seed both come through here.
  */
 export async function writePhotoFiles(dataDir: string, bytes: Buffer): Promise<PhotoFile> {
   if (bytes.length === 0 || bytes.length > PHOTO_MAX_BYTES) {
@@ -52,31 +124,17 @@ export async function writePhotoFiles(dataDir: string, bytes: Buffer): Promise<P
       details: [{ field: 'file', message: `${bytes.length} bytes` }],
     });
   }
-  let meta: Metadata;
-  try {
-    meta = await sharp(bytes).metadata();
-  } catch {
-    meta = {} as Metadata;
-  }
-  const mime = meta.format ? FORMATS[meta.format] : undefined;
-  if (!mime) {
-    throw new AppError('UNSUPPORTED_MEDIA_TYPE', {
-      zh: '照片须为 JPEG、PNG、WebP 或 HEIC 图片',
-      en: 'A photo must be a JPEG, PNG, WebP or HEIC image',
-      details: [{ field: 'file', message: String(meta.format ?? 'unknown') }],
-    });
-  }
-  const id = createHash('sha256').update(bytes).digest('hex');
+  const image = await reencodePhoto(bytes);
+  const id = createHash('sha256').update(image.data).digest('hex');
   const p = photoPaths(dataDir, id);
   await fs.mkdir(p.dir, { recursive: true });
   // Written before the row: a row never points at a missing file; a file without a row is harmless.
-  await fs.writeFile(p.original, bytes);
-  await sharp(bytes)
-    .rotate()
+  await fs.writeFile(p.original, image.data);
+  await sharp(image.data)
     .resize({ width: 480, height: 480, fit: 'inside', withoutEnlargement: true })
     .webp({ quality: 75 })
     .toFile(p.thumb);
-  return { id, mime, bytes: bytes.length, width: meta.width ?? null, height: meta.height ?? null };
+  return { id, mime: image.mime, bytes: image.data.length, width: image.width, height: image.height };
 }
 
 /**

@@ -7,7 +7,7 @@ import type { App } from '../../platform/types.ts';
 import { act } from './action-service.ts';
 import type { Spatial } from './intake-service.ts';
 import { createReport, duplicateCandidates, getOwnReport, listOwnReports } from './intake-service.ts';
-import { PHOTO_MAX_BYTES, readPhoto, storePhoto } from './photos.ts';
+import { PHOTO_HEADERS, PHOTO_MAX_BYTES, readPhoto, storePhoto } from './photos.ts';
 import { getCase, listCases } from './query-service.ts';
 import {
   ActionBody,
@@ -196,6 +196,7 @@ export const caseRoutes = (spatial: Spatial) =>
           const p = await readPhoto(app.db, request.ctx, app.config.dataDir, request.params.id, thumb);
           return reply
             .type(p.mime)
+            .headers(PHOTO_HEADERS)
             .header('cache-control', 'private, max-age=31536000, immutable')
             .send(p.data);
         },

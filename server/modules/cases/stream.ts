@@ -3,6 +3,7 @@
  * notification for the caller, as they are committed. Reconnecting with Last-Event-ID replays
  * what was missed (from the event table, which keeps everything).
  */
+import type { OutgoingHttpHeaders } from 'node:http';
 import { and, asc, eq, gt } from 'drizzle-orm';
 import type { Actor } from '../../platform/context.ts';
 import type { Db } from '../../platform/db.ts';
@@ -52,6 +53,8 @@ export const streamRoutes = (feed: EventFeed | undefined) =>
         reply.hijack();
         const res = reply.raw;
         res.writeHead(200, {
+          // Hijacked: the headers every answer carries (platform/web-security.ts) are copied over.
+          ...(reply.getHeaders() as OutgoingHttpHeaders),
           'content-type': 'text/event-stream; charset=utf-8',
           'cache-control': 'no-cache, no-transform',
           connection: 'keep-alive',

@@ -75,7 +75,7 @@ export function CalendarPage() {
           )}
         </Col>
         <Col xs={24} xxl={6}>
-          <Space direction="vertical" style={{ width: '100%' }} size={16}>
+          <Space orientation="vertical" style={{ width: '100%' }} size={16}>
             {q.data && canManage && (
               <WindowsEditor windows={q.data.windows} version={q.data.windowsVersion} onSaved={refresh} />
             )}
