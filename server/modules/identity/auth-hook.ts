@@ -12,13 +12,7 @@ import { AppError, languageOf } from '../../platform/errors.ts';
 import type { EventFeed } from '../../platform/event-feed.ts';
 import type { App } from '../../platform/types.ts';
 import { authenticate } from './auth-service.ts';
-import {
-  attachSessionCache,
-  detachSessionCache,
-  type Invalidation,
-  invalidationOf,
-  SessionCache,
-} from './session-cache.ts';
+import { type Invalidation, invalidationOf, SessionCache } from './session-cache.ts';
 import { SESSION_COOKIE } from './tokens.ts';
 
 /**
@@ -63,7 +57,9 @@ export function installAuth(app: App, feed?: EventFeed) {
     ttlMs: app.config.authCacheTtlSeconds * 1000,
     maxEntries: app.config.authCacheMaxEntries,
   });
-  attachSessionCache(app.db, cache);
+  // Passed to authenticate explicitly: two apps on one database (tests, a node's second server)
+  // each keep and drop their own entries.
+  const served = cache.enabled ? cache : undefined;
   // Inside the writing transaction: note the change for after the commit. Dropping now as well
   // also stops lookups already under way from storing what the transaction is about to change.
   const unobserve = observeEvents((ctx, input) => {
@@ -84,7 +80,6 @@ export function installAuth(app: App, feed?: EventFeed) {
   app.addHook('onClose', async () => {
     unobserve();
     unsubscribe?.();
-    detachSessionCache(app.db, cache);
   });
 
   app.decorateRequest('ctx', null as unknown as RequestContext);
@@ -96,7 +91,7 @@ export function installAuth(app: App, feed?: EventFeed) {
     if (request.routeOptions.config?.public || !request.routeOptions.url) return;
     const credential = credentialOf(request.headers, request.cookies ?? {});
     if (!credential) throw new AppError('AUTH_REQUIRED');
-    request.ctx.actor = await authenticate(app.db, credential);
+    request.ctx.actor = await authenticate(app.db, credential, served);
   });
   // The handler has returned, so its transaction is over: what it changed is dropped before the
   // caller (or anyone the caller tells) can send the next request.

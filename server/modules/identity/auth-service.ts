@@ -20,7 +20,7 @@ import {
   freezeActor,
   profileOf,
   rememberProfile,
-  sessionCacheOf,
+  type SessionCache,
 } from './session-cache.ts';
 import { newSessionToken, parseApiKey, sha256 } from './tokens.ts';
 
@@ -187,8 +187,7 @@ export async function logout(db: Db, ctx: RequestContext): Promise<void> {
  * node's session cache (session-cache.ts) a known credential costs no database read; expiry is
  * still checked against the stored instant on every request.
  */
-export async function authenticate(db: Db, credential: string): Promise<Actor> {
-  const cache = sessionCacheOf(db);
+export async function authenticate(db: Db, credential: string, cache?: SessionCache): Promise<Actor> {
   const hash = sha256(credential);
   const hit = cache?.get(hash);
   if (hit) {

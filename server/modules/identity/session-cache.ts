@@ -11,7 +11,6 @@
  * Session expiry is checked on every hit against the stored instant, so it stays exact.
  */
 import type { Actor } from '../../platform/context.ts';
-import type { Db } from '../../platform/db.ts';
 import type { OrgRow, UserRow } from './repository.ts';
 
 /** What an identity event makes stale. */
@@ -160,21 +159,6 @@ export class SessionCache {
       if (hit) this.slots.delete(key);
     }
   }
-}
-
-/** The cache of the app serving a database handle (attached by the auth hook; none: no caching). */
-const caches = new WeakMap<Db, SessionCache>();
-
-export function attachSessionCache(db: Db, cache: SessionCache): void {
-  if (cache.enabled) caches.set(db, cache);
-}
-
-export function detachSessionCache(db: Db, cache: SessionCache): void {
-  if (caches.get(db) === cache) caches.delete(db);
-}
-
-export function sessionCacheOf(db: Db): SessionCache | undefined {
-  return caches.get(db);
 }
 
 /** The rows each session actor was resolved from, so `/api/me` need not read them again. */
