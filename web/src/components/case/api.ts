@@ -173,22 +173,6 @@ export function useUnits(enabled = true) {
   });
 }
 
-export interface GeoInfo {
-  bbox: [number, number, number, number] | null;
-  center: { lng: number; lat: number } | null;
-  districts: number;
-  grids: number;
-  notice: { zh: string; en: string };
-}
-
-export function useGeoInfo() {
-  return useQuery({
-    queryKey: ['geo', 'info'],
-    queryFn: () => api.get<GeoInfo>('/api/geo/info'),
-    staleTime: 5 * 60_000,
-  });
-}
-
 export interface Division {
   code: string;
   name: string;

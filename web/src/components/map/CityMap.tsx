@@ -16,7 +16,7 @@ import {
 } from 'maplibre-gl';
 import maplibreWorkerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import { useEffect, useRef } from 'react';
-import { useGeoInfo } from '../case/api';
+import { useGeoInfo } from './geo';
 
 // Bundled, MapLibre cannot find its worker next to its module: point it at the asset Vite emits.
 setWorkerUrl(maplibreWorkerUrl);

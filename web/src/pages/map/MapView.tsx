@@ -18,6 +18,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { isApiError } from '../../api/client';
 import { useMe } from '../../api/queries';
+import { useGeoInfo } from '../../components/map/geo';
 import { PageContainer } from '../../components/PageContainer';
 import {
   type Bbox,
@@ -28,7 +29,6 @@ import {
   fetchDivision,
   fetchGrid,
   searchCommunities,
-  useGeoInfo,
 } from './api';
 import { Legend } from './Legend';
 import { type Selection, SelectionPanel, selectionQuery } from './panels';

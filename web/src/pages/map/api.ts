@@ -1,4 +1,3 @@
-import { useQuery } from '@tanstack/react-query';
 import type { Geometry } from 'geojson';
 import { api } from '../../api/client';
 import type { ListResult } from '../../api/types';
@@ -12,17 +11,6 @@ export interface LngLat {
 interface Named {
   code: string;
   name: string;
-}
-
-export interface GeoInfo {
-  districts: number;
-  townships: number;
-  communities: number;
-  grids: number;
-  bbox: Bbox | null;
-  center: LngLat | null;
-  generated: boolean;
-  notice: { zh: string; en: string };
 }
 
 export type AreaClass = 'A' | 'B' | 'C';
@@ -85,14 +73,6 @@ export interface Resolution {
   unit: { id: string; name: string };
   rule: { id: string; areaLevel: string; areaCode: string; typeLevel: string };
   specificity: { area: string; type: string; rank: number };
-}
-
-export function useGeoInfo() {
-  return useQuery({
-    queryKey: ['geo', 'info'],
-    queryFn: () => api.get<GeoInfo>('/api/geo/info'),
-    staleTime: 60_000,
-  });
 }
 
 export const fetchGrid = (id: string) => api.get<GridDetail>(`/api/geo/grids/${encodeURIComponent(id)}`);

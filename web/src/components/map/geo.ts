@@ -1,0 +1,43 @@
+/**
+ * The city's geography as every page reads it: its extent and counts (GET /api/geo/info, one
+ * cached query for the case map and the city map page alike) and the division chain of a point
+ * (GET /api/geo/lookup), looked up once per point whoever asks.
+ */
+import { useQuery } from '@tanstack/react-query';
+import { api } from '../../api/client';
+import { type LookupHit, lookupPoint } from '../case/api';
+
+export interface GeoInfo {
+  districts: number;
+  townships: number;
+  communities: number;
+  grids: number;
+  /** [west, south, east, north] in WGS84 degrees; null before any division is imported. */
+  bbox: [number, number, number, number] | null;
+  center: { lng: number; lat: number } | null;
+  generated: boolean;
+  notice: { zh: string; en: string };
+}
+
+/** The city's extent changes only with an import, so it is read rarely. */
+export function useGeoInfo() {
+  return useQuery({
+    queryKey: ['geo', 'info'],
+    queryFn: () => api.get<GeoInfo>('/api/geo/info'),
+    staleTime: 5 * 60_000,
+  });
+}
+
+/**
+ * Grid, community, township and district of a WGS84 point, or nothing while there is no point.
+ * A point outside the city is an answer (an error shown to the user), not something to retry.
+ */
+export function useLookup(point: { lng: number; lat: number } | null | undefined) {
+  return useQuery<LookupHit>({
+    queryKey: ['geo', 'lookup', point?.lng, point?.lat],
+    enabled: !!point,
+    retry: false,
+    staleTime: Number.POSITIVE_INFINITY,
+    queryFn: () => lookupPoint(point!.lng, point!.lat),
+  });
+}

@@ -1,0 +1,188 @@
+/**
+ * The report form of intake: channel, address, description, type (with suggestions from the
+ * description), reporter and photos. The page owns the form instance, the point and the submit.
+ */
+import { Alert, Button, Card, Col, Form, type FormInstance, Input, Row, Select, Space, Tag } from 'antd';
+import { useMemo } from 'react';
+import { useTranslation } from 'react-i18next';
+import { suggestTypes } from '../../../../common/suggest.ts';
+import { CHANNELS, type Channel, useMatterTypeList } from '../../components/case/api';
+import { channelLabel } from '../../components/case/CaseBits';
+import { PhotoUpload } from '../../components/case/Photos';
+
+export interface IntakeValues {
+  channel: Channel;
+  description: string;
+  address?: string;
+  reporterName?: string;
+  reporterPhone?: string;
+  matterCode?: string;
+  photos?: string[];
+}
+
+/** The fields a server error may name, mapped to the form item that shows it. */
+export const INTAKE_ERROR_FIELDS: ReadonlyMap<string, keyof IntakeValues> = new Map([
+  ['channel', 'channel'],
+  ['description', 'description'],
+  ['address', 'address'],
+  ['matterCode', 'matterCode'],
+  ['photos', 'photos'],
+  // The server names the reporter as a whole; the phone is the part that can be wrong.
+  ['reporter', 'reporterPhone'],
+]);
+
+export function IntakeForm({
+  form,
+  onFinish,
+  submitting,
+  submitError,
+  mayMerge,
+  onReset,
+}: {
+  form: FormInstance<IntakeValues>;
+  onFinish: (v: IntakeValues) => void;
+  submitting: boolean;
+  submitError: string | null;
+  /** Open cases of this type are nearby: saving may merge the report into one. */
+  mayMerge: boolean;
+  onReset: () => void;
+}) {
+  const { t } = useTranslation();
+  const types = useMatterTypeList();
+  const description = Form.useWatch('description', form) ?? '';
+  const matterCode = Form.useWatch('matterCode', form);
+  const suggestions = useMemo(
+    () => suggestTypes(description, types.data?.items ?? []),
+    [description, types.data],
+  );
+  return (
+    <Card title={t('intake.section.report')} size="small" style={{ marginBottom: 12 }}>
+      <Form<IntakeValues>
+        form={form}
+        layout="vertical"
+        initialValues={{ channel: 'hotline' }}
+        onFinish={onFinish}
+        data-testid="intake-form"
+      >
+        <Row gutter={12}>
+          <Col span={10}>
+            <Form.Item name="channel" label={t('intake.field.channel')} rules={[{ required: true }]}>
+              <Select
+                options={CHANNELS.map((c) => ({ value: c, label: channelLabel(t, c) }))}
+                data-testid="intake-channel"
+              />
+            </Form.Item>
+          </Col>
+          <Col span={14}>
+            <Form.Item name="address" label={t('intake.field.address')} rules={[{ max: 200 }]}>
+              <Input
+                maxLength={200}
+                placeholder={t('intake.addressPlaceholder')}
+                data-testid="intake-address"
+              />
+            </Form.Item>
+          </Col>
+        </Row>
+        <Form.Item
+          name="description"
+          label={t('intake.field.description')}
+          rules={[
+            { required: true, whitespace: true, message: t('intake.descriptionRequired') },
+            { min: 2, max: 2000 },
+          ]}
+        >
+          <Input.TextArea
+            rows={4}
+            maxLength={2000}
+            showCount
+            placeholder={t('intake.descriptionPlaceholder')}
+            data-testid="intake-description"
+          />
+        </Form.Item>
+        <Form.Item
+          name="matterCode"
+          label={t('intake.field.type')}
+          extra={
+            suggestions.length > 0 ? (
+              <span data-testid="intake-suggestions">
+                {t('intake.suggestions')}{' '}
+                {suggestions.map((s) => (
+                  <Tag
+                    key={s.code}
+                    color={s.code === matterCode ? 'blue' : undefined}
+                    style={{ cursor: 'pointer' }}
+                    onClick={() => form.setFieldValue('matterCode', s.code)}
+                    data-testid="intake-suggestion"
+                  >
+                    {s.code} {s.name}
+                  </Tag>
+                ))}
+              </span>
+            ) : (
+              t('intake.typeOptional')
+            )
+          }
+        >
+          <Select
+            allowClear
+            showSearch={{
+              filterOption: (input, o) =>
+                String(o?.label ?? '')
+                  .toLowerCase()
+                  .includes(input.trim().toLowerCase()),
+            }}
+            placeholder={t('intake.typePlaceholder')}
+            loading={types.isLoading}
+            options={(types.data?.items ?? []).map((ty) => ({
+              value: ty.code,
+              label: `${ty.code} ${ty.name}`,
+            }))}
+            data-testid="intake-type"
+          />
+        </Form.Item>
+        <Row gutter={12}>
+          <Col span={12}>
+            <Form.Item name="reporterName" label={t('intake.field.reporterName')} rules={[{ max: 50 }]}>
+              <Input maxLength={50} data-testid="intake-reporter-name" />
+            </Form.Item>
+          </Col>
+          <Col span={12}>
+            <Form.Item
+              name="reporterPhone"
+              label={t('intake.field.reporterPhone')}
+              rules={[{ pattern: /^[0-9+\- ]{5,20}$/, message: t('intake.phoneInvalid') }]}
+            >
+              <Input maxLength={20} data-testid="intake-reporter-phone" />
+            </Form.Item>
+          </Col>
+        </Row>
+        <Form.Item name="photos" label={t('intake.field.photos')}>
+          <PhotoUpload testId="intake-photos" />
+        </Form.Item>
+        {submitError && (
+          <Alert
+            type="error"
+            showIcon
+            title={submitError}
+            style={{ marginBottom: 12 }}
+            data-testid="intake-error"
+          />
+        )}
+        <Space>
+          <Button
+            type="primary"
+            htmlType="submit"
+            loading={submitting}
+            data-testid="intake-submit"
+            size="large"
+          >
+            {mayMerge ? t('intake.submitMaybeMerge') : t('intake.submit')}
+          </Button>
+          <Button onClick={onReset} size="large" data-testid="intake-reset">
+            {t('common.reset')}
+          </Button>
+        </Space>
+      </Form>
+    </Card>
+  );
+}
