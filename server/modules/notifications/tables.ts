@@ -10,7 +10,8 @@ export const notification = pgTable(
     caseId: uuid('case_id'),
     kind: text('kind').notNull(),
     /** Message key and parameters, rendered in the reader's language by the client. */
-    params: jsonb('params').notNull().default({}),
+    /** What the inbox words the notification with: the case's code and its state then. */
+    params: jsonb('params').$type<{ code?: string; state?: string }>().notNull().default({}),
     readAt: timestamp('read_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
