@@ -87,14 +87,25 @@ const Str = Type.String();
 const Time = Type.String({ format: 'date-time' });
 const Uuid = Type.String({ format: 'uuid' });
 
-/** Who applied and when: the part every pending application has. */
-const Applied = { reason: Str, at: Time, by: Str };
+/** Who applied, why and when: what effects.ts records with every application. */
+const Applied = {
+  reason: Type.Optional(Str),
+  at: Type.Optional(Time),
+  by: Type.Optional(Type.String({ description: 'who applied' })),
+};
 /**
  * Applications waiting for approval (sub-status flags, domain §5), as `PendingApplications` in
- * tables.ts stores them: the extension carries the amount and unit asked for.
+ * tables.ts stores them: the extension carries the amount and unit asked for. The presence of a
+ * key is what counts (the case page shows it as a flag), so no detail is required.
  */
 export const PendingApplications = Type.Object({
-  extension: Type.Optional(Type.Object({ amount: Type.Number(), unit: StringEnum(TIME_UNITS), ...Applied })),
+  extension: Type.Optional(
+    Type.Object({
+      amount: Type.Optional(Type.Number()),
+      unit: Type.Optional(StringEnum(TIME_UNITS)),
+      ...Applied,
+    }),
+  ),
   parking: Type.Optional(Type.Object(Applied)),
   void: Type.Optional(Type.Object(Applied)),
 });

@@ -26,7 +26,7 @@ import { useTranslation } from 'react-i18next';
 import { suggestTypes } from '../../../../common/suggest.ts';
 import { type CaseAction, TERMINAL_STATES } from '../../../../common/workflow.ts';
 import { api, detailField, isApiError } from '../../api/client';
-import type { ListResult } from '../../api/types';
+import type { ApiResponse, ListResult } from '../../api/types';
 import { testIdProps } from '../format';
 import {
   type AvailableAction,
@@ -178,7 +178,9 @@ function ActionDialog({
     enabled: fields.has('filingConditionId') && !!chosenType,
     staleTime: 60_000,
     queryFn: () =>
-      api.get<{ filingConditions: { id: string; text: string }[] }>(`/api/catalog/standards/${chosenType}`),
+      api.get<ApiResponse<'/api/catalog/standards/{matterCode}', 'get'>>(
+        `/api/catalog/standards/${chosenType}`,
+      ),
   });
   // A standard with a single filing condition leaves nothing to choose: it is preselected.
   const filingConditions = standard.data?.filingConditions;
@@ -193,7 +195,7 @@ function ActionDialog({
     staleTime: 60_000,
     retry: false,
     queryFn: () =>
-      api.get<{ unit: { id: string; name: string } }>('/api/routing/resolve', {
+      api.get<ApiResponse<'/api/routing/resolve', 'get'>>('/api/routing/resolve', {
         matterCode: c.matterCode,
         gridId: c.gridId,
       }),

@@ -30,6 +30,7 @@ import { Link } from 'react-router';
 import { suggestTypes } from '../../../../common/suggest.ts';
 import { api, detailField, isApiError } from '../../api/client';
 import { useMe } from '../../api/queries';
+import type { ApiResponse } from '../../api/types';
 import {
   CHANNELS,
   type Channel,
@@ -81,9 +82,7 @@ export function IntakePage() {
     enabled: !!myDistrict,
     staleTime: Number.POSITIVE_INFINITY,
     queryFn: () =>
-      api.get<{ name: string; bbox: [number, number, number, number] | null }>(
-        `/api/geo/divisions/${myDistrict}`,
-      ),
+      api.get<ApiResponse<'/api/geo/divisions/{code}', 'get'>>(`/api/geo/divisions/${myDistrict}`),
   });
 
   const place = useQuery<LookupHit>({
