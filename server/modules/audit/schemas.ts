@@ -7,6 +7,9 @@ export const AuditEvent = Type.Object({
   actorType: Type.String(),
   actorId: Type.Union([Type.String(), Type.Null()]),
   actorName: Type.Union([Type.String(), Type.Null()]),
+  actorOrgId: Type.Union([Type.String(), Type.Null()], {
+    description: 'the organisation the actor acted for',
+  }),
   action: Type.String(),
   entityType: Type.String(),
   entityId: Type.Union([Type.String(), Type.Null()]),

@@ -197,6 +197,8 @@ export interface paths {
             actorType: string;
             actorId: string | null;
             actorName: string | null;
+            /** the organisation the actor acted for */
+            actorOrgId: string | null;
             action: string;
             entityType: string;
             entityId: string | null;
