@@ -45,9 +45,11 @@ async function main() {
     process.stdout.write(`${API_TYPES_FILE} is up to date with the server's schemas\n`);
     return;
   }
-  const fresh = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cityops-api-types-')), 'schema.d.ts');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cityops-api-types-'));
+  const fresh = path.join(dir, 'schema.d.ts');
   fs.writeFileSync(fresh, generated);
   spawnSync('diff', ['-u', target, fresh], { stdio: 'inherit' });
+  fs.rmSync(dir, { recursive: true, force: true });
   process.stderr.write(
     `\n${API_TYPES_FILE} is stale: the server's response schemas changed. Run \`npm run gen:api-types\` and commit it.\n`,
   );

@@ -15,6 +15,7 @@
 import { randomUUID } from 'node:crypto';
 import type { HTTPMethods } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CASE_ACTIONS, CASE_STATES, TRANSITIONS } from '../../common/workflow.ts';
 import type { OpenApiDocument, OpenApiSchema } from '../../scripts/lib/api-types.ts';
 import { listEvents } from '../../server/modules/audit/service.ts';
 import { getCase, listCases } from '../../server/modules/cases/query-service.ts';
@@ -214,6 +215,14 @@ describe('answers carry everything their service returns', () => {
     );
     const settings = await t.as(admin).get('/api/settings');
     expect(settings.json()).toEqual(asJson(await listSettingsFor(t.app.db, adminCtx)));
+  });
+
+  it('the transition table (a field a rule gains must be in the Workflow schema too)', async () => {
+    const res = await t.as(await t.login('haishu.dispatcher')).get('/api/workflow');
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual(
+      asJson({ states: CASE_STATES, actions: CASE_ACTIONS, transitions: TRANSITIONS }),
+    );
   });
 
   it('a grid, and OGC features of grids, divisions and components with their geometries', async () => {
