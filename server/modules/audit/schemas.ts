@@ -1,5 +1,5 @@
 import { type Static, Type } from 'typebox';
-import { Page, PageQuery } from '../../platform/schemas.ts';
+import { EventSnapshot, Page, PageQuery } from '../../platform/schemas.ts';
 
 export const AuditEvent = Type.Object({
   id: Type.Integer(),
@@ -7,12 +7,15 @@ export const AuditEvent = Type.Object({
   actorType: Type.String(),
   actorId: Type.Union([Type.String(), Type.Null()]),
   actorName: Type.Union([Type.String(), Type.Null()]),
+  actorOrgId: Type.Union([Type.String(), Type.Null()], {
+    description: 'the organisation the actor acted for',
+  }),
   action: Type.String(),
   entityType: Type.String(),
   entityId: Type.Union([Type.String(), Type.Null()]),
   districtCode: Type.Union([Type.String(), Type.Null()]),
-  before: Type.Any(),
-  after: Type.Any(),
+  before: EventSnapshot,
+  after: EventSnapshot,
   reason: Type.Union([Type.String(), Type.Null()]),
   requestId: Type.Union([Type.String(), Type.Null()]),
   sourceIp: Type.Union([Type.String(), Type.Null()]),

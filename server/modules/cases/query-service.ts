@@ -1,5 +1,6 @@
 /** Reading cases: work queues and lists in the caller's scope, and the case page. */
 import { and, eq, ilike, inArray, or, type SQL, sql } from 'drizzle-orm';
+import type { TimeUnit } from '../../../common/time-units.ts';
 import type { RequestContext } from '../../platform/context.ts';
 import type { Db } from '../../platform/db.ts';
 import { notFound } from '../../platform/errors.ts';
@@ -89,7 +90,7 @@ export async function getCase(db: Db, ctx: RequestContext, id: string) {
       stage: s.stage,
       startedAt: s.startedAt.toISOString(),
       dueAt: s.dueAt.toISOString(),
-      limit: { amount: s.limitAmount, unit: s.limitUnit },
+      limit: { amount: s.limitAmount, unit: s.limitUnit as TimeUnit },
       pausedAt: s.pausedAt?.toISOString() ?? null,
       stoppedAt: s.stoppedAt?.toISOString() ?? null,
       warnedAt: s.warnedAt?.toISOString() ?? null,

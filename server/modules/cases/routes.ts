@@ -12,27 +12,21 @@ import { getCase, listCases } from './query-service.ts';
 import {
   ActionBody,
   ActionParams,
+  CaseDetail,
   CaseList,
   CaseListQuery,
   CaseSummary,
+  DuplicateList,
   DuplicateQuery,
   OwnReport,
   OwnReportList,
   OwnReportListQuery,
-  PublicReport,
   ReportCreate,
+  ReportResult,
+  Workflow,
 } from './schemas.ts';
 
-const ReportResult = Type.Object({
-  replayed: Type.Boolean(),
-  merged: Type.Boolean(),
-  reportId: Type.String({ format: 'uuid' }),
-  /** The public view of the report: for every reporter. */
-  report: PublicReport,
-  /** The case: only for a reporter who may open it; null for anyone else. */
-  case: Type.Union([CaseSummary, Type.Null()]),
-  suggestions: Type.Any(),
-});
+const Binary = Type.Unsafe<Buffer>({ type: 'string', format: 'binary' });
 const PhotoParams = Type.Object(
   { id: Type.String({ pattern: '^[0-9a-f]{64}$' }) },
   { additionalProperties: false },
@@ -46,7 +40,11 @@ export const caseRoutes = (spatial: Spatial) =>
       '/api/workflow',
       {
         config: { operation: 'workflow.get' },
-        schema: { tags: ['cases'], summary: 'The case transition table / 案件流转表' },
+        schema: {
+          tags: ['cases'],
+          summary: 'The case transition table / 案件流转表',
+          response: { 200: Workflow, ...commonErrors },
+        },
       },
       async () => ({ states: CASE_STATES, actions: CASE_ACTIONS, transitions: TRANSITIONS }),
     );
@@ -77,7 +75,7 @@ export const caseRoutes = (spatial: Spatial) =>
         schema: {
           tags: ['cases'],
           querystring: DuplicateQuery,
-          response: { 200: Type.Object({ items: Type.Array(Type.Any()) }), ...commonErrors },
+          response: { 200: DuplicateList, ...commonErrors },
         },
       },
       (request) => duplicateCandidates(app.db, request.ctx, spatial, request.query),
@@ -126,7 +124,7 @@ export const caseRoutes = (spatial: Spatial) =>
       '/api/cases/:id',
       {
         config: { operation: 'cases.get' },
-        schema: { tags: ['cases'], params: IdParams, response: { 200: Type.Any(), ...commonErrors } },
+        schema: { tags: ['cases'], params: IdParams, response: { 200: CaseDetail, ...commonErrors } },
       },
       (request) => getCase(app.db, request.ctx, request.params.id),
     );
@@ -190,7 +188,22 @@ export const caseRoutes = (spatial: Spatial) =>
         thumb ? '/api/photos/:id/thumb' : '/api/photos/:id',
         {
           config: { operation: thumb ? 'photos.thumb' : 'photos.get' },
-          schema: { tags: ['cases'], params: PhotoParams },
+          schema: {
+            tags: ['cases'],
+            params: PhotoParams,
+            response: {
+              200: {
+                description: thumb ? 'the thumbnail (WebP)' : 'the photo as uploaded',
+                content: Object.fromEntries(
+                  (thumb ? ['image/webp'] : ['image/jpeg', 'image/png', 'image/webp']).map((mime) => [
+                    mime,
+                    { schema: Binary },
+                  ]),
+                ),
+              },
+              ...commonErrors,
+            },
+          },
         },
         async (request, reply) => {
           const p = await readPhoto(app.db, request.ctx, app.config.dataDir, request.params.id, thumb);

@@ -1,19 +1,11 @@
-import { type Static, Type } from 'typebox';
+import { type Static, type TSchema, Type } from 'typebox';
+import { CHANNELS } from '../../../common/channels.ts';
 import { PUBLIC_STATUSES, TRACKING_CODE_PATTERN } from '../../../common/public-report.ts';
-import { CASE_ACTIONS, CASE_STATES } from '../../../common/workflow.ts';
-import { Page, PageQuery, StringEnum } from '../../platform/schemas.ts';
+import { TIME_UNITS } from '../../../common/time-units.ts';
+import { CASE_ACTIONS, CASE_STATES, REQUIRED_FIELDS } from '../../../common/workflow.ts';
+import { EventSnapshot, Page, PageQuery, StringEnum } from '../../platform/schemas.ts';
+import { Specificity } from '../routing/schemas.ts';
 
-export const CHANNELS = [
-  'inspector',
-  'hotline',
-  'web',
-  'app',
-  'wechat',
-  'sensor',
-  'video',
-  'department',
-  'opinion',
-] as const;
 export const ChannelT = StringEnum(CHANNELS);
 export const CrsT = StringEnum(
   ['wgs84', 'cgcs2000', 'gcj02', 'bd09'] as const,
@@ -74,7 +66,7 @@ export const ActionBody = Type.Object(
       Type.Object(
         {
           amount: Type.Number({ exclusiveMinimum: 0, maximum: 1000 }),
-          unit: StringEnum(['urgent_hour', 'work_hour', 'work_day', 'natural_day'] as const),
+          unit: StringEnum(TIME_UNITS),
         },
         { additionalProperties: false },
       ),
@@ -91,9 +83,33 @@ export const ActionParams = Type.Object(
 );
 
 const Light = StringEnum(['green', 'yellow', 'red'] as const);
-const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
+const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 const Str = Type.String();
 const Time = Type.String({ format: 'date-time' });
+const Uuid = Type.String({ format: 'uuid' });
+
+/** Who applied, why and when: what effects.ts records with every application. */
+const Applied = {
+  reason: Type.Optional(Str),
+  at: Type.Optional(Time),
+  by: Type.Optional(Type.String({ description: 'who applied' })),
+};
+/**
+ * Applications waiting for approval (sub-status flags, domain §5), as `PendingApplications` in
+ * tables.ts stores them: the extension carries the amount and unit asked for. The presence of a
+ * key is what counts (the case page shows it as a flag), so no detail is required.
+ */
+export const PendingApplications = Type.Object({
+  extension: Type.Optional(
+    Type.Object({
+      amount: Type.Optional(Type.Number()),
+      unit: Type.Optional(StringEnum(TIME_UNITS)),
+      ...Applied,
+    }),
+  ),
+  parking: Type.Optional(Type.Object(Applied)),
+  void: Type.Optional(Type.Object(Applied)),
+});
 
 export const CaseSummary = Type.Object({
   id: Type.String({ format: 'uuid' }),
@@ -108,13 +124,13 @@ export const CaseSummary = Type.Object({
   communityCode: Str,
   townshipCode: Str,
   districtCode: Str,
-  areaClass: Str,
+  areaClass: StringEnum(['A', 'B', 'C'] as const),
   matterCode: Nullable(Str),
-  urgency: Str,
+  urgency: StringEnum(['normal', 'urgent'] as const),
   important: Type.Boolean(),
   actFirst: Type.Boolean(),
-  caseLevel: Str,
-  pending: Type.Record(Type.String(), Type.Any()),
+  caseLevel: StringEnum(['district', 'city'] as const, 'which centre coordinates the case now'),
+  pending: PendingApplications,
   unitId: Nullable(Str),
   suggestedUnitId: Nullable(Str),
   currentStage: Nullable(Str),
@@ -129,6 +145,129 @@ export const CaseSummary = Type.Object({
 });
 
 export const CaseList = Page(CaseSummary);
+
+/** A report of the case (the first one and every one merged into it). */
+export const CaseReport = Type.Object({
+  id: Uuid,
+  channel: ChannelT,
+  description: Str,
+  photos: Type.Array(Str),
+  reporterName: Nullable(Str),
+  reporterPhone: Nullable(
+    Type.String({ description: "null for a unit (citizens' numbers are for the centre)" }),
+  ),
+  merged: Type.Boolean(),
+  createdAt: Time,
+});
+
+/** One timed stage (环节) of the case: its limit, its marks and its light now. */
+export const CaseStage = Type.Object({
+  id: Uuid,
+  stage: Str,
+  startedAt: Time,
+  dueAt: Time,
+  limit: Type.Object({ amount: Type.Number(), unit: StringEnum(TIME_UNITS) }),
+  pausedAt: Nullable(Time),
+  stoppedAt: Nullable(Time),
+  warnedAt: Nullable(Time),
+  overdueAt: Nullable(Time),
+  extended: Type.Boolean(),
+  light: Type.Union([Light, Type.Null()]),
+});
+
+/** A field task (verification or check) of the district's inspectors. */
+export const CaseTask = Type.Object({
+  id: Uuid,
+  kind: StringEnum(['verify', 'check'] as const),
+  status: StringEnum(['open', 'done', 'cancelled'] as const),
+  result: Nullable(Str),
+  createdAt: Time,
+});
+
+/** One event of the case, as the case page's history shows it. */
+export const TimelineEntry = Type.Object({
+  id: Type.Integer(),
+  at: Time,
+  action: Str,
+  actorName: Nullable(Str),
+  actorType: Str,
+  actorDisplayName: Nullable(
+    Type.String({ description: "a user's display name or an API key's name; null: system, anonymous" }),
+  ),
+  reason: Nullable(Str),
+  before: EventSnapshot,
+  after: EventSnapshot,
+});
+
+/** An action the caller may take now, with the fields it needs (the case page draws its buttons from these). */
+export const AvailableAction = Type.Object({
+  action: StringEnum(CASE_ACTIONS),
+  to: StringEnum(CASE_STATES),
+  fields: Type.Array(StringEnum(REQUIRED_FIELDS)),
+});
+
+/** `GET /api/cases/:id`: the case page. */
+export const CaseDetail = Type.Object({
+  case: CaseSummary,
+  reports: Type.Array(CaseReport),
+  stages: Type.Array(CaseStage),
+  tasks: Type.Array(CaseTask),
+  timeline: Type.Array(TimelineEntry),
+  actions: Type.Array(AvailableAction),
+});
+
+/** What intake suggests for a new report: matter types from its words, the unit routing picks. */
+export const ReportSuggestions = Type.Object({
+  matterTypes: Type.Array(Type.Object({ code: Str, name: Str })),
+  unit: Nullable(
+    Type.Object(
+      { id: Uuid, ruleId: Uuid, specificity: Specificity },
+      { description: "null unless the reporter may open the case (routing is the centre's business)" },
+    ),
+  ),
+});
+
+/** An open case of the same type near the point (GET /api/reports/duplicates). */
+export const DuplicateCandidate = Type.Object({
+  distanceM: Type.Integer({ description: 'metres from the point' }),
+  case: CaseSummary,
+});
+export const DuplicateList = Type.Object({ items: Type.Array(DuplicateCandidate) });
+
+const TransitionEffect = Type.Object(
+  {
+    type: Str,
+    stage: Type.Optional(Str),
+    task: Type.Optional(Str),
+    application: Type.Optional(Str),
+    flag: Type.Optional(Str),
+    level: Type.Optional(Str),
+    result: Type.Optional(Type.Union([Type.Boolean(), Str])),
+    who: Type.Optional(Str),
+  },
+  { description: 'what the server does when the rule applies, by name' },
+);
+
+// The table's lists are readonly in common/workflow.ts: served as they are, not copied.
+const List = <T extends TSchema>(item: T) => Type.Immutable(Type.Array(item));
+
+/** `GET /api/workflow`: the transition table as common/workflow.ts declares it. */
+export const Workflow = Type.Object({
+  states: List(StringEnum(CASE_STATES)),
+  actions: List(StringEnum(CASE_ACTIONS)),
+  transitions: List(
+    Type.Object({
+      from: List(StringEnum(CASE_STATES)),
+      action: StringEnum(CASE_ACTIONS),
+      roles: List(Str),
+      to: Type.Optional(StringEnum(CASE_STATES, 'absent: the state does not change')),
+      levels: Type.Optional(List(Str)),
+      fields: List(StringEnum(REQUIRED_FIELDS)),
+      guards: List(Str),
+      effects: List(TransitionEffect),
+    }),
+  ),
+});
 
 export const CaseListQuery = Type.Object(
   {
@@ -191,6 +330,18 @@ export const OwnReport = Type.Object({
   ]),
 });
 export type OwnReportDto = Static<typeof OwnReport>;
+
+/** The answer to POST /api/reports. */
+export const ReportResult = Type.Object({
+  replayed: Type.Boolean(),
+  merged: Type.Boolean(),
+  reportId: Uuid,
+  /** The public view of the report: for every reporter. */
+  report: PublicReport,
+  /** The case: only for a reporter who may open it; null for anyone else. */
+  case: Type.Union([CaseSummary, Type.Null()]),
+  suggestions: ReportSuggestions,
+});
 
 export const OwnReportList = Page(OwnReport);
 

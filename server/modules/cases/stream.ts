@@ -5,9 +5,11 @@
  */
 import type { OutgoingHttpHeaders } from 'node:http';
 import { and, asc, eq, gt } from 'drizzle-orm';
+import { Type } from 'typebox';
 import type { Actor } from '../../platform/context.ts';
 import type { Db } from '../../platform/db.ts';
 import type { EventFeed, EventRow } from '../../platform/event-feed.ts';
+import { commonErrors } from '../../platform/schemas.ts';
 import type { App } from '../../platform/types.ts';
 import { event } from '../audit/tables.ts';
 import { caseEventRead } from './policy.ts';
@@ -45,7 +47,20 @@ export const streamRoutes = (feed: EventFeed | undefined) =>
       '/api/stream',
       {
         config: { operation: 'stream' },
-        schema: { tags: ['cases'], summary: 'Live case events (text/event-stream) / 实时推送', hide: false },
+        schema: {
+          tags: ['cases'],
+          summary: 'Live case events (text/event-stream) / 实时推送',
+          description:
+            'Server-sent events: `event: case` frames whose `data` is `{ id, at, action, caseId, districtCode, state }` ' +
+            '(the cases the caller may see); send `Last-Event-ID` to get the ones missed.',
+          response: {
+            200: {
+              description: 'an endless text/event-stream',
+              content: { 'text/event-stream': { schema: Type.String() } },
+            },
+            ...commonErrors,
+          },
+        },
       },
       async (request, reply) => {
         const actor = request.ctx.actor;

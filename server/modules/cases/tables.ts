@@ -14,21 +14,13 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import type { Channel } from '../../../common/channels.ts';
 import type { CaseState } from '../../../common/workflow.ts';
 
 /** Numbers the human case codes; gaps after a rolled-back insert are harmless. */
 export const caseCodeSeq = pgSequence('case_code_seq', { startWith: 1 });
 
-export type Channel =
-  | 'inspector'
-  | 'hotline'
-  | 'web'
-  | 'app'
-  | 'wechat'
-  | 'sensor'
-  | 'video'
-  | 'department'
-  | 'opinion';
+export type { Channel };
 
 /** What a case carries while an application waits for approval (the clock keeps running meanwhile). */
 export interface PendingApplications {

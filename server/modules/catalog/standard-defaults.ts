@@ -14,7 +14,8 @@
  * Read the table top to bottom: the major-class row gives the default, an override row for a
  * type code replaces the fields it names.
  */
-import type { TimeLimit, TimeUnitName } from './tables.ts';
+import type { TimeUnit } from '../../../common/time-units.ts';
+import type { TimeLimit } from './tables.ts';
 
 type Triple = readonly [a: number, b: number, c: number];
 
@@ -27,7 +28,7 @@ export interface DefaultStandard {
 
 interface Rule {
   /** Normal urgency: the unit and the amounts for areas A, B, C. */
-  normal: [TimeUnitName, Triple];
+  normal: [TimeUnit, Triple];
   /** Urgent: amounts in urgent_hour for areas A, B, C. */
   urgent: Triple;
   filing?: string[];

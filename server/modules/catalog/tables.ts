@@ -11,6 +11,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import type { TimeUnit } from '../../../common/time-units.ts';
 
 /**
  * A component type or matter type of GB/T 47678.5-2026, or a local type a city adds.
@@ -35,14 +36,12 @@ export const catalogType = pgTable(
   (t) => [primaryKey({ columns: [t.kind, t.code] }), index('catalog_type_legacy_idx').on(t.legacyCode)],
 );
 
-export type TimeUnitName = 'urgent_hour' | 'work_hour' | 'work_day' | 'natural_day';
-
 /** One time limit of a standard: for an area class and an urgency, an amount in a unit. */
 export interface TimeLimit {
   areaClass: 'A' | 'B' | 'C';
   urgency: 'normal' | 'urgent';
   amount: number;
-  unit: TimeUnitName;
+  unit: TimeUnit;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { type Static, type TSchema, Type } from 'typebox';
-import { Page, PageQuery, StringEnum } from '../../platform/schemas.ts';
+import { GeoJsonGeometry, Page, PageQuery, StringEnum } from '../../platform/schemas.ts';
 
 export const COMPONENT_STATES = ['intact', 'damaged', 'lost', 'abandoned', 'removed'] as const;
 export type ComponentState = (typeof COMPONENT_STATES)[number];
@@ -35,6 +35,18 @@ export const ComponentGeometry = Type.Union(
   { description: 'GeoJSON geometry in the CRS named by `crs` (default wgs84), [lng, lat] order' },
 );
 
+/**
+ * Extension attributes of the component's type (扩展属性, name → value): free-form per type, and
+ * an import keeps a file's unrecognised properties here as they were. One of the contract's two
+ * deliberately open shapes (test/integration/api-contract.test.ts names them).
+ */
+const Attrs = Type.Unsafe<Record<string, unknown>>(
+  Type.Object(
+    {},
+    { additionalProperties: true, description: 'extension attributes of the type, name → value' },
+  ),
+);
+
 const DateStr = Type.String({ format: 'date', description: 'YYYY-MM-DD' });
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 
@@ -49,7 +61,7 @@ export const Component = Type.Object({
   propertyDept: Nullable(Type.String({ description: '权属单位' })),
   maintainerDept: Nullable(Type.String({ description: '养护单位' })),
   state: ComponentStateSchema,
-  geometry: Type.Any({ description: 'GeoJSON geometry, WGS84' }),
+  geometry: GeoJsonGeometry,
   lng: Type.Number({ description: 'WGS84 longitude of the point or centroid' }),
   lat: Type.Number(),
   crs: Type.Literal('wgs84'),
@@ -57,7 +69,7 @@ export const Component = Type.Object({
   source: Type.String(),
   installedAt: Nullable(Type.String()),
   surveyedAt: Nullable(Type.String()),
-  attrs: Type.Record(Type.String(), Type.Any()),
+  attrs: Attrs,
   distanceM: Type.Optional(Type.Number({ description: 'metres from the `near` point' })),
   createdAt: Type.String({ format: 'date-time' }),
   updatedAt: Type.String({ format: 'date-time' }),
@@ -99,7 +111,6 @@ const Dept = Nullable(Type.String({ maxLength: 100 }));
 const GridRef = Nullable(
   Type.String({ pattern: '^\\d{14,15}$', description: 'default: the grid containing the point' }),
 );
-const Attrs = Type.Record(Type.String(), Type.Any(), { description: 'extension attributes of the type' });
 const LegacyId = Nullable(Type.String({ pattern: '^\\d{16}$', description: '16-digit ID of older systems' }));
 
 export const ComponentCreate = Type.Object(

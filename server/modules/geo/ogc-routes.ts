@@ -4,8 +4,8 @@
  * hook handles both); components additionally need `component:read`.
  */
 import type { FastifyRequest } from 'fastify';
-import { Type } from 'typebox';
-import { commonErrors, StringEnum } from '../../platform/schemas.ts';
+import { type TSchema, Type } from 'typebox';
+import { commonErrors, GeoJsonGeometry, StringEnum } from '../../platform/schemas.ts';
 import type { App } from '../../platform/types.ts';
 import * as ogc from './ogc-service.ts';
 import type { SpatialService } from './spatial-service.ts';
@@ -13,7 +13,100 @@ import { MAX_ZOOM, TILE_LAYERS, type TileService } from './tiles.ts';
 
 const F = Type.Optional(StringEnum(['json', 'geojson'] as const, 'response format (JSON only)'));
 const FQuery = Type.Object({ f: F }, { additionalProperties: false });
-const Loose = (description: string) => Type.Object({}, { additionalProperties: true, description });
+// The documents of OGC API – Features Part 1 as ogc-service.ts builds them.
+const Link = Type.Object({
+  href: Type.String(),
+  rel: Type.String(),
+  type: Type.Optional(Type.String()),
+  title: Type.Optional(Type.String()),
+});
+const Links = Type.Array(Link);
+const LandingPage = Type.Object(
+  { title: Type.String(), description: Type.String(), links: Links },
+  { description: 'Landing page' },
+);
+const Collection = Type.Object(
+  {
+    id: StringEnum(ogc.COLLECTION_IDS),
+    title: Type.String(),
+    description: Type.String(),
+    itemType: Type.String({ description: 'always `feature`' }),
+    crs: Type.Array(Type.String()),
+    extent: Type.Optional(
+      Type.Object({
+        spatial: Type.Object({ bbox: Type.Array(Type.Array(Type.Number())), crs: Type.String() }),
+      }),
+    ),
+    links: Links,
+  },
+  { description: 'Collection' },
+);
+const Collections = Type.Object(
+  { links: Links, collections: Type.Array(Collection) },
+  { description: 'Collections' },
+);
+const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
+/** A feature's properties: one shape per kind of collection. */
+const FeatureProperties = Type.Union([
+  Type.Object(
+    {
+      id: Type.String(),
+      areaClass: StringEnum(['A', 'B', 'C'] as const),
+      communityCode: Type.String(),
+      communityName: Nullable(Type.String()),
+      townshipCode: Type.String(),
+      districtCode: Type.String(),
+      areaM2: Type.Number(),
+      legacyId: Nullable(Type.String()),
+      generated: Type.Boolean(),
+    },
+    { description: 'a unit grid (grids)' },
+  ),
+  Type.Object(
+    {
+      code: Type.String(),
+      name: Type.String(),
+      level: StringEnum(['district', 'township', 'community'] as const),
+      parentCode: Nullable(Type.String()),
+      generated: Type.Boolean(),
+    },
+    { description: 'a division (districts, townships, communities)' },
+  ),
+  Type.Object(
+    {
+      id: Type.String(),
+      typeCode: Type.String(),
+      name: Type.String(),
+      state: Type.String(),
+      gridId: Nullable(Type.String()),
+      districtCode: Type.String(),
+    },
+    { description: 'a component (components)' },
+  ),
+]);
+// ogc-service.ts reads geometries and properties from the database without narrowing them: the
+// document says their shapes; the handlers' own types stay as loose as the rows they come from.
+const FeatureFields = {
+  type: Type.Literal('Feature'),
+  id: Type.String(),
+  geometry: Type.Unsafe<unknown>(GeoJsonGeometry),
+  properties: Type.Unsafe<Record<string, unknown>>(FeatureProperties),
+};
+const FeatureCollection = Type.Object(
+  {
+    type: Type.Literal('FeatureCollection'),
+    features: Type.Array(Type.Object(FeatureFields)),
+    numberMatched: Type.Integer(),
+    numberReturned: Type.Integer(),
+    timeStamp: Type.String({ format: 'date-time' }),
+    links: Links,
+  },
+  { description: 'GeoJSON FeatureCollection (application/geo+json)' },
+);
+const Feature = Type.Object(
+  { ...FeatureFields, links: Links },
+  { description: 'GeoJSON Feature (application/geo+json)' },
+);
 const CollectionParams = Type.Object(
   { collectionId: Type.String({ maxLength: 64, description: ogc.COLLECTION_IDS.join(', ') }) },
   { additionalProperties: false },
@@ -56,7 +149,7 @@ export function ogcRoutes(spatial: SpatialService, tiles: TileService) {
       '/ogc',
       {
         config: { operation: 'ogc.landing' },
-        schema: { tags, querystring: FQuery, response: { 200: Loose('Landing page'), ...commonErrors } },
+        schema: { tags, querystring: FQuery, response: { 200: LandingPage, ...commonErrors } },
       },
       (request) => ogc.landingPage(request.ctx, baseUrl(request)),
     );
@@ -76,7 +169,7 @@ export function ogcRoutes(spatial: SpatialService, tiles: TileService) {
       '/ogc/collections',
       {
         config: { operation: 'ogc.collections' },
-        schema: { tags, querystring: FQuery, response: { 200: Loose('Collections'), ...commonErrors } },
+        schema: { tags, querystring: FQuery, response: { 200: Collections, ...commonErrors } },
       },
       (request) => ogc.collections(app.db, request.ctx, baseUrl(request)),
     );
@@ -88,7 +181,7 @@ export function ogcRoutes(spatial: SpatialService, tiles: TileService) {
           tags,
           params: CollectionParams,
           querystring: FQuery,
-          response: { 200: Loose('Collection'), ...commonErrors },
+          response: { 200: Collection, ...commonErrors },
         },
       },
       (request) => ogc.collection(app.db, request.ctx, baseUrl(request), request.params.collectionId),
@@ -101,7 +194,7 @@ export function ogcRoutes(spatial: SpatialService, tiles: TileService) {
           tags,
           params: CollectionParams,
           querystring: ItemsQuery,
-          response: { 200: Loose('GeoJSON FeatureCollection (application/geo+json)'), ...commonErrors },
+          response: { 200: FeatureCollection, ...commonErrors },
         },
       },
       async (request, reply) => {
@@ -124,7 +217,7 @@ export function ogcRoutes(spatial: SpatialService, tiles: TileService) {
           tags,
           params: ItemParams,
           querystring: FQuery,
-          response: { 200: Loose('GeoJSON Feature (application/geo+json)'), ...commonErrors },
+          response: { 200: Feature, ...commonErrors },
         },
       },
       async (request, reply) => {
@@ -144,11 +237,14 @@ export function ogcRoutes(spatial: SpatialService, tiles: TileService) {
             'divisions (with `level`) at every zoom. 204 when the tile is empty.',
           params: TileParams,
           response: {
-            200: Type.Unsafe<Buffer>({
-              type: 'string',
-              format: 'binary',
-              description: 'application/vnd.mapbox-vector-tile',
-            }),
+            200: {
+              description: 'the tile',
+              content: {
+                'application/vnd.mapbox-vector-tile': {
+                  schema: Type.Unsafe<Buffer>({ type: 'string', format: 'binary' }),
+                },
+              },
+            },
             204: Type.Null({ description: 'empty tile' }),
             ...commonErrors,
           },

@@ -1,15 +1,12 @@
 import { type Static, Type } from 'typebox';
-import { Page, PageQuery, StringEnum } from '../../platform/schemas.ts';
+import { GeoJsonGeometry, Page, PageQuery, StringEnum } from '../../platform/schemas.ts';
 
 export const LOOKUP_CRS = ['wgs84', 'gcj02', 'bd09'] as const;
 export const AREA_CLASSES = ['A', 'B', 'C'] as const;
 export const DIVISION_LEVELS = ['district', 'township', 'community'] as const;
 
 /** GeoJSON geometry, WGS84 [lng, lat]. */
-export const Geometry = Type.Object(
-  { type: Type.String(), coordinates: Type.Any() },
-  { description: 'GeoJSON geometry in WGS84 (CRS84, [lng, lat])' },
-);
+export const Geometry = GeoJsonGeometry;
 export const BboxT = Type.Array(Type.Number(), {
   minItems: 4,
   maxItems: 4,

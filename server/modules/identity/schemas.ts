@@ -32,11 +32,16 @@ export const User = Type.Object({
 });
 export type UserDto = Static<typeof User>;
 
-export const ScopeT = Type.Object({
-  kind: Type.Union([Type.Literal('city'), Type.Literal('district'), Type.Literal('unit')]),
-  districtCode: Type.Optional(Type.Union([Type.String(), Type.Null()])),
-  orgId: Type.Optional(Type.String()),
-});
+/** What the caller may read (common/identity.ts `Scope`): the city, one district, or one unit. */
+export const ScopeT = Type.Union([
+  Type.Object({ kind: Type.Literal('city') }),
+  Type.Object({ kind: Type.Literal('district'), districtCode: Type.String() }),
+  Type.Object({
+    kind: Type.Literal('unit'),
+    orgId: Type.String(),
+    districtCode: Type.Union([Type.String(), Type.Null()]),
+  }),
+]);
 
 export const Me = Type.Object({
   user: User,

@@ -1,5 +1,5 @@
 import { type Static, Type } from 'typebox';
-import { Page, PageQuery, StringEnum } from '../../platform/schemas.ts';
+import { Nullable, Page, PageQuery, StringEnum } from '../../platform/schemas.ts';
 import { IMPORT_KINDS } from './policy.ts';
 
 export const MAX_IMPORT_BYTES = 50 * 1024 * 1024;
@@ -30,6 +30,32 @@ const ReportRow = Type.Object({
   findings: Type.Array(Finding),
 });
 
+const Count = (description: string) => Type.Optional(Type.Integer({ description }));
+/**
+ * What a finished job says about itself (service.ts and recovery.ts write it): the counts, the
+ * coordinate system and how it was found, and for an interrupted job why.
+ */
+const ImportSummary = Type.Object({
+  rows: Count('features in the file'),
+  errors: Count('features (or the file) with an error'),
+  warnings: Count('warnings over all features'),
+  written: Count('features written (0 when the job failed)'),
+  processed: Count('features validated before an interruption'),
+  crs: Type.Optional(Type.String()),
+  crsHow: Type.Optional(
+    StringEnum(['declared', 'prj', 'geojson-crs', 'coordinates'] as const, 'how the CRS was determined'),
+  ),
+  mode: Type.Optional(ImportModeSchema),
+  notes: Type.Optional(Type.Array(Type.String(), { description: 'e.g. the DBF encoding used' })),
+  districts: Type.Optional(Type.Array(Type.String(), { description: 'districts the import touched' })),
+  removedGrids: Count('grids removed by a replace'),
+  componentsRegridded: Count('components moved to another grid by a replace'),
+  interrupted: Type.Optional(Type.Boolean({ description: 'failed because its process stopped' })),
+  owner: Type.Optional(Nullable(Type.String({ description: 'the process that ran the job' }))),
+  reason_zh: Type.Optional(Type.String()),
+  reason_en: Type.Optional(Type.String()),
+});
+
 const JobFields = {
   id: Type.String({ format: 'uuid' }),
   kind: ImportKindSchema,
@@ -39,7 +65,7 @@ const JobFields = {
   status: StringEnum(['validating', 'writing', 'failed', 'succeeded'] as const),
   total: Type.Integer(),
   processed: Type.Integer(),
-  summary: Type.Union([Type.Record(Type.String(), Type.Any()), Type.Null()]),
+  summary: Type.Union([ImportSummary, Type.Null()]),
   createdBy: Type.Union([Type.String(), Type.Null()]),
   createdAt: Type.String({ format: 'date-time' }),
   finishedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),

@@ -1,7 +1,39 @@
 import { Type } from 'typebox';
-import { commonErrors, IdParams, NoContent, PageQuery } from '../../platform/schemas.ts';
+import { PUBLIC_STATUSES } from '../../../common/public-report.ts';
+import {
+  commonErrors,
+  IdParams,
+  NoContent,
+  Nullable,
+  PageQuery,
+  StringEnum,
+} from '../../platform/schemas.ts';
 import type { App } from '../../platform/types.ts';
 import { listNotifications, markRead } from './service.ts';
+
+/** One inbox entry: what happened to which case (the web words it from `kind` and `params`). */
+const Notification = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  caseId: Nullable(Type.String({ format: 'uuid' })),
+  kind: Type.String({ description: 'the event action, e.g. case.dispatch, case.stage_overdue' }),
+  params: Type.Object({
+    code: Type.Optional(Type.String({ description: 'case code' })),
+    state: Type.Optional(Type.String({ description: 'case state when it was sent' })),
+    // A `report.status` notice to a reporter who may not open the case: their report, not the case.
+    reportId: Type.Optional(Type.String({ format: 'uuid', description: "the reporter's own report" })),
+    trackingCode: Type.Optional(Type.String({ description: "the report's public tracking code" })),
+    status: Type.Optional(StringEnum(PUBLIC_STATUSES, 'public status of the report')),
+  }),
+  readAt: Nullable(Type.String({ format: 'date-time' })),
+  createdAt: Type.String({ format: 'date-time' }),
+});
+const NotificationList = Type.Object({
+  items: Type.Array(Notification),
+  total: Type.Integer(),
+  unread: Type.Integer({ description: 'unread notifications of the caller, on every page' }),
+  page: Type.Integer(),
+  pageSize: Type.Integer(),
+});
 
 export async function notificationRoutes(app: App) {
   app.get(
@@ -14,7 +46,7 @@ export async function notificationRoutes(app: App) {
           { ...PageQuery, unread: Type.Optional(Type.Boolean()) },
           { additionalProperties: false },
         ),
-        response: { 200: Type.Any(), ...commonErrors },
+        response: { 200: NotificationList, ...commonErrors },
       },
     },
     (request) => listNotifications(app.db, request.ctx, request.query),

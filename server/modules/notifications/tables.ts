@@ -1,5 +1,15 @@
 import { sql } from 'drizzle-orm';
 import { index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import type { PublicStatus } from '../../../common/public-report.ts';
+
+/** What a notice names: a case (code, state) or, for a reporter outside the case, their report. */
+export interface NotificationParams {
+  code?: string;
+  state?: string;
+  reportId?: string;
+  trackingCode?: string;
+  status?: PublicStatus;
+}
 
 /** An in-app notification for one user (inbox), created in the same transaction as its cause. */
 export const notification = pgTable(
@@ -10,7 +20,8 @@ export const notification = pgTable(
     caseId: uuid('case_id'),
     kind: text('kind').notNull(),
     /** Message key and parameters, rendered in the reader's language by the client. */
-    params: jsonb('params').notNull().default({}),
+    /** What the inbox words the notification with: the case's code and its state then. */
+    params: jsonb('params').$type<NotificationParams>().notNull().default({}),
     readAt: timestamp('read_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },

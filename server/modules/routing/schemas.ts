@@ -1,5 +1,5 @@
 import { type Static, Type } from 'typebox';
-import { Page, StringEnum } from '../../platform/schemas.ts';
+import { EventSnapshot, Page, StringEnum } from '../../platform/schemas.ts';
 
 export const AREA_LEVELS = ['grid', 'community', 'township', 'district'] as const;
 export const TYPE_LEVELS = ['matter', 'major', 'default'] as const;
@@ -124,8 +124,8 @@ export const HistoryEntry = Type.Object({
   actorId: Nullable(Type.String()),
   actorName: Nullable(Type.String()),
   reason: Nullable(Type.String()),
-  before: Type.Any(),
-  after: Type.Any(),
+  before: EventSnapshot,
+  after: EventSnapshot,
 });
 export const HistoryList = Page(HistoryEntry);
 

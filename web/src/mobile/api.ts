@@ -1,119 +1,27 @@
-/**
- * The inspector app's calls to the API. It shares the desktop client's `request` (errors as
- * ApiError, Accept-Language), but a 401 is handled by the mobile shell (→ /m/login), and GETs the
- * inspector needs in the field are remembered in IndexedDB so that the last known answer still
- * shows without a network.
- */
-import type { PublicReportView } from '../../../common/public-report.ts';
 import { ApiError, buildQuery, request } from '../api/client';
-import type { Me } from '../api/types';
+import type { ApiResponse, ListResult, Me } from '../api/types';
 import i18n from '../i18n';
 import { getSnapshot, putSnapshot, removeSnapshot } from './db';
 
-export type Light = 'green' | 'yellow' | 'red';
+// The contract's types (generated from the server's OpenAPI document) under the app's names.
+export type CaseDetail = ApiResponse<'/api/cases/{id}', 'get'>;
+export type CaseSummary = CaseDetail['case'];
+export type CaseTask = CaseDetail['tasks'][number];
+export type AvailableAction = CaseDetail['actions'][number];
+export type TimelineEntry = CaseDetail['timeline'][number];
+export type Light = NonNullable<CaseSummary['light']>;
+export type ReportResult = ApiResponse<'/api/reports', 'post'>;
+/** A report as its submitter follows it (GET /api/reports/:id, the items of GET /api/reports/mine). */
+export type OwnReport = ApiResponse<'/api/reports/{id}', 'get'>;
+export type GeoLookup = ApiResponse<'/api/geo/lookup', 'get'>;
+export type MatterType = ApiResponse<'/api/catalog/types', 'get'>['items'][number];
+export type { ListResult };
 
-export interface CaseSummary {
-  id: string;
-  code: string;
-  state: string;
-  version: number;
-  channel: string;
-  description: string;
-  address: string | null;
-  location: { lng: number; lat: number; crs: 'wgs84' };
-  gridId: string;
-  communityCode: string;
-  districtCode: string;
-  areaClass: string;
-  matterCode: string | null;
-  urgency: string;
-  important: boolean;
-  currentStage: string | null;
-  currentDueAt: string | null;
-  light: Light | null;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface CaseTask {
-  id: string;
-  kind: 'verify' | 'check';
-  status: string;
-  result: unknown;
-  createdAt: string;
-}
-
-export interface AvailableAction {
-  action: string;
-  to: string;
-  fields: string[];
-}
-
-export interface CaseDetail {
-  case: CaseSummary;
-  reports: {
-    id: string;
-    channel: string;
-    description: string;
-    photos: string[];
-    reporterName: string | null;
-    merged: boolean;
-    createdAt: string;
-  }[];
-  stages: { id: string; stage: string; dueAt: string; stoppedAt: string | null; light: Light | null }[];
-  tasks: CaseTask[];
-  timeline: {
-    id: string | number;
-    at: string;
-    action: string;
-    actorName: string | null;
-    actorType: string;
-    /** A user's display name or an API key's name; null for system and anonymous actors. */
-    actorDisplayName?: string | null;
-    reason: string | null;
-    before: { version?: number } | null;
-    after: { version?: number; input?: { photos?: string[] } } | null;
-  }[];
-  actions: AvailableAction[];
-}
-
-export interface ListResult<T> {
-  items: T[];
-  total: number;
-  page: number;
-  pageSize: number;
-}
-
-export interface ReportResult {
-  replayed: boolean;
-  merged: boolean;
-  reportId: string;
-  /** The public view: tracking code and public status. */
-  report: PublicReportView;
-  /** Null when the reporter may not open the case. */
-  case: CaseSummary | null;
-  suggestions: unknown;
-}
-
-/**
- * A report as its submitter follows it (GET /api/reports/:id, the items of GET /api/reports/mine):
- * the public view, and the case only while the submitter may open it.
- */
-export interface OwnReport extends PublicReportView {
-  case: { id: string; code: string; state: string; closedAt: string | null; updatedAt: string } | null;
-}
-
-export interface GeoLookup {
-  grid: { id: string; areaClass: string };
-  community: { code: string; name: string };
-  township: { code: string; name: string };
-  district: { code: string; name: string };
-}
-
-export interface MatterType {
-  code: string;
-  name: string;
-  enabled?: boolean;
+/** The photos a step of the timeline named (an action's input is kept in the event's `after.input`). */
+export function photosOfStep(e: TimelineEntry): string[] {
+  const input = e.after?.input;
+  const photos = input && typeof input === 'object' ? (input as { photos?: unknown }).photos : undefined;
+  return Array.isArray(photos) ? photos.filter((p): p is string => typeof p === 'string') : [];
 }
 
 let onUnauthorized: (() => void) | null = null;

@@ -10,6 +10,9 @@
  * (`Math.round(amount × unit length)`), so `elapsed(start, addTime(start, x))` returns `x`
  * up to the millisecond.
  */
+
+// 紧急工作时 · 工作时 · 工作日 · 自然日: the one list lives in common/ (the web asks for them too).
+import { TIME_UNITS, type TimeUnit } from '../../../../common/time-units.ts';
 import {
   chinaMs,
   DAY_MS,
@@ -22,9 +25,7 @@ import {
   weekdayOfDayNumber,
 } from './china-time.ts';
 
-/** 紧急工作时 · 工作时 · 工作日 · 自然日. */
-export const TIME_UNITS = ['urgent_hour', 'work_hour', 'work_day', 'natural_day'] as const;
-export type TimeUnit = (typeof TIME_UNITS)[number];
+export { TIME_UNITS, type TimeUnit };
 
 /** A working window in China wall-clock time, `HH:MM` (end exclusive; `24:00` allowed). */
 export interface WorkWindow {

@@ -5,6 +5,7 @@ import type { TFunction } from 'i18next';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
+import type { ApiResponse } from '../../api/types';
 import type { CaseSummary, Light } from './api';
 
 const STATE_COLORS: Record<string, string> = {
@@ -155,7 +156,7 @@ export function useDivisionName(code: string | null | undefined): string | undef
     enabled: !!code,
     staleTime: Number.POSITIVE_INFINITY,
     gcTime: 30 * 60_000,
-    queryFn: () => api.get<{ code: string; name: string }>(`/api/geo/divisions/${code}`),
+    queryFn: () => api.get<ApiResponse<'/api/geo/divisions/{code}', 'get'>>(`/api/geo/divisions/${code}`),
   });
   return data?.name;
 }

@@ -1,133 +1,44 @@
-/** Types and queries of the case loop as the web client sees them (server/modules/cases). */
+/**
+ * Types and queries of the case loop as the web client sees them (server/modules/cases). The
+ * types are the generated contract (api/schema.d.ts) under the names the pages use.
+ */
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import type { PublicReportView, PublicStatus } from '../../../../common/public-report.ts';
-import type { CaseAction, CaseState, RequiredField } from '../../../../common/workflow.ts';
+import { CHANNELS, type Channel } from '../../../../common/channels.ts';
+import { TIME_UNITS, type TimeUnit } from '../../../../common/time-units.ts';
+import type { CaseState } from '../../../../common/workflow.ts';
 import { api } from '../../api/client';
-import type { ListResult, Org } from '../../api/types';
+import type { ApiQuery, ApiResponse, ListResult, Org } from '../../api/types';
 
-export type Light = 'green' | 'yellow' | 'red';
+export { CHANNELS, type Channel };
+
+export type CaseDetail = ApiResponse<'/api/cases/{id}', 'get'>;
+export type CaseSummary = CaseDetail['case'];
+export type CaseReport = CaseDetail['reports'][number];
+export type CaseStage = CaseDetail['stages'][number];
+export type CaseTask = CaseDetail['tasks'][number];
+export type TimelineEntry = CaseDetail['timeline'][number];
+export type AvailableAction = CaseDetail['actions'][number];
+
+export type Light = NonNullable<CaseSummary['light']>;
 export const LIGHTS: Light[] = ['green', 'yellow', 'red'];
-export const CHANNELS = [
-  'inspector',
-  'hotline',
-  'web',
-  'app',
-  'wechat',
-  'sensor',
-  'video',
-  'department',
-  'opinion',
-] as const;
-export type Channel = (typeof CHANNELS)[number];
-export const EXTENSION_UNITS = ['work_day', 'work_hour', 'natural_day', 'urgent_hour'] as const;
 
-export interface CaseSummary {
-  id: string;
-  code: string;
-  state: CaseState;
-  version: number;
-  channel: Channel;
-  description: string;
-  address: string | null;
-  location: { lng: number; lat: number; crs: 'wgs84' };
-  gridId: string;
-  communityCode: string;
-  townshipCode: string;
-  districtCode: string;
-  areaClass: string;
-  matterCode: string | null;
-  urgency: string;
-  important: boolean;
-  actFirst: boolean;
-  caseLevel: string;
-  pending: Record<string, unknown>;
-  unitId: string | null;
-  suggestedUnitId: string | null;
-  currentStage: string | null;
-  currentDueAt: string | null;
-  light: Light | null;
-  reworkCount: number;
-  urgeCount: number;
-  createdAt: string;
-  updatedAt: string;
-  filedAt: string | null;
-  closedAt: string | null;
-}
+/** Extensions are mostly asked in working days: the dialog lists the units in this order. */
+const EXTENSION_ORDER: Record<TimeUnit, number> = {
+  work_day: 0,
+  work_hour: 1,
+  natural_day: 2,
+  urgent_hour: 3,
+};
+export const EXTENSION_UNITS: readonly TimeUnit[] = [...TIME_UNITS].sort(
+  (a, b) => EXTENSION_ORDER[a] - EXTENSION_ORDER[b],
+);
 
-export interface CaseReport {
-  id: string;
-  channel: Channel;
-  description: string;
-  photos: string[];
-  reporterName: string | null;
-  reporterPhone: string | null;
-  merged: boolean;
-  createdAt: string;
-}
-
-export interface CaseStage {
-  id: string;
-  stage: string;
-  startedAt: string;
-  dueAt: string;
-  limit: { amount: number; unit: string };
-  pausedAt: string | null;
-  stoppedAt: string | null;
-  warnedAt: string | null;
-  overdueAt: string | null;
-  extended: boolean;
-  light: Light | null;
-}
-
-export interface CaseTask {
-  id: string;
-  kind: string;
-  status: string;
-  result: string | null;
-  createdAt: string;
-}
-
-export interface TimelineEntry {
-  id: number | string;
-  at: string;
-  action: string;
-  actorName: string | null;
-  actorType: string;
-  /** A user's display name or an API key's name; null for system and anonymous actors. */
-  actorDisplayName?: string | null;
-  reason: string | null;
-  before: Record<string, unknown> | null;
-  after: Record<string, unknown> | null;
-}
-
-export interface AvailableAction {
-  action: CaseAction;
-  to: CaseState;
-  fields: RequiredField[];
-}
-
-export interface CaseDetail {
-  case: CaseSummary;
-  reports: CaseReport[];
-  stages: CaseStage[];
-  tasks: CaseTask[];
-  timeline: TimelineEntry[];
-  actions: AvailableAction[];
-}
-
-export interface CaseListQuery {
-  view: 'mine' | 'all';
-  page: number;
-  pageSize: number;
-  state?: CaseState;
-  matterCode?: string;
-  gridId?: string;
-  districtCode?: string;
-  unitId?: string;
-  channel?: Channel;
-  light?: Light;
-  q?: string;
-}
+type CaseQuery = ApiQuery<'/api/cases', 'get'>;
+/** The case list's filters as the page keeps them (one state at a time; the API takes several). */
+export type CaseListQuery = Required<Pick<CaseQuery, 'view' | 'page' | 'pageSize'>> &
+  Pick<CaseQuery, 'matterCode' | 'gridId' | 'districtCode' | 'unitId' | 'channel' | 'light' | 'q'> & {
+    state?: CaseState;
+  };
 
 export const caseListKey = (q: CaseListQuery) => ['cases', 'list', q] as const;
 export const caseKey = (id: string) => ['cases', 'one', id] as const;
@@ -173,11 +84,17 @@ export function useUnits(enabled = true) {
   });
 }
 
-export interface Division {
-  code: string;
-  name: string;
-  level?: string;
+export type GeoInfo = ApiResponse<'/api/geo/info', 'get'>;
+
+export function useGeoInfo() {
+  return useQuery({
+    queryKey: ['geo', 'info'],
+    queryFn: () => api.get<GeoInfo>('/api/geo/info'),
+    staleTime: 5 * 60_000,
+  });
 }
+
+export type Division = ApiResponse<'/api/geo/divisions', 'get'>['items'][number];
 
 /** Districts (for the city user's filter) — GET /api/geo/divisions?level=district. */
 export function useDistricts(enabled = true) {
@@ -189,58 +106,18 @@ export function useDistricts(enabled = true) {
   });
 }
 
-export interface LookupHit {
-  grid: { id: string; areaClass: string };
-  community: { code: string; name: string };
-  township: { code: string; name: string };
-  district: { code: string; name: string };
-  point: { lng: number; lat: number };
-}
+export type LookupHit = ApiResponse<'/api/geo/lookup', 'get'>;
 
 export function lookupPoint(lng: number, lat: number) {
   return api.get<LookupHit>('/api/geo/lookup', { lng, lat, crs: 'wgs84' });
 }
 
-export interface DuplicateCandidate {
-  distanceM: number;
-  case: CaseSummary;
-}
+export type DuplicateCandidate = ApiResponse<'/api/reports/duplicates', 'get'>['items'][number];
 
-/** The public view of a report (tracking code, public status): every reporter gets it. */
-export type PublicReport = PublicReportView<Channel>;
+export type ReportResult = ApiResponse<'/api/reports', 'post'>;
 
-export interface ReportResult {
-  replayed: boolean;
-  merged: boolean;
-  reportId: string;
-  report: PublicReport;
-  /** Null when the reporter may not open the case (a unit, a case outside their district). */
-  case: CaseSummary | null;
-  suggestions: {
-    matterTypes: { code: string; name?: string; score?: number }[];
-    unit: { id: string } | null;
-  };
-}
-
-export interface NotificationItem {
-  id: string;
-  caseId: string | null;
-  kind: string;
-  /** A case's (`code`, `state`), or, for a report whose case the reader may not open, the report's. */
-  params: {
-    code?: string;
-    state?: string;
-    reportId?: string;
-    trackingCode?: string;
-    status?: PublicStatus;
-  } | null;
-  readAt: string | null;
-  createdAt: string;
-}
-
-export interface NotificationList extends ListResult<NotificationItem> {
-  unread: number;
-}
+export type NotificationList = ApiResponse<'/api/notifications', 'get'>;
+export type NotificationItem = NotificationList['items'][number];
 
 export const photoUrl = (id: string) => `/api/photos/${id}`;
 export const thumbUrl = (id: string) => `/api/photos/${id}/thumb`;
@@ -255,13 +132,7 @@ export async function uploadPhoto(file: File): Promise<{ id: string }> {
   return { id: data.id };
 }
 
-export interface MatterType {
-  code: string;
-  name: string;
-  majorCode: string;
-  majorName: string | null;
-  enabled: boolean;
-}
+export type MatterType = ApiResponse<'/api/catalog/types', 'get'>['items'][number];
 
 /** Enabled matter types (for selects, names and the type hint). */
 export function useMatterTypeList(enabled = true) {

@@ -6,7 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
 import { formatChina } from '../../components/china-time';
 import { timelineActor } from '../../components/wording';
-import { type AvailableAction, type CaseDetail, cachedGet } from '../api';
+import { type AvailableAction, type CaseDetail, cachedGet, photosOfStep } from '../api';
 import { useMobile } from '../MobileApp';
 import { addAction, listItems } from '../outbox';
 import {
@@ -45,12 +45,7 @@ export function TaskPage() {
   const c = d.case;
   const mine = items.filter((i) => i.kind === 'action' && i.caseId === id);
   const actions = d.actions.filter((a) => (INSPECTOR_ACTIONS as readonly string[]).includes(a.action));
-  const photos = [
-    ...new Set([
-      ...d.reports.flatMap((r) => r.photos),
-      ...d.timeline.flatMap((e) => e.after?.input?.photos ?? []),
-    ]),
-  ];
+  const photos = [...new Set([...d.reports.flatMap((r) => r.photos), ...d.timeline.flatMap(photosOfStep)])];
   const kind = taskKindOf(c.state);
 
   if (outcome) {

@@ -3,6 +3,7 @@ import { App, Button, Card, Form, InputNumber, Select, Typography } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
+import type { ApiResponse } from '../../api/types';
 import { ChinaDatePicker } from '../../components/ChinaPicker';
 import { fromChinaPicker } from '../../components/china-time';
 import { showServerError } from '../../components/formErrors';
@@ -21,7 +22,7 @@ export function DuePreview() {
   const [form] = Form.useForm<Values>();
   const run = useMutation({
     mutationFn: (v: Values) =>
-      api.get<{ due: string }>('/api/calendar/due', {
+      api.get<ApiResponse<'/api/calendar/due', 'get'>>('/api/calendar/due', {
         // The picked wall-clock time is China time, whatever the browser's zone
         // (to the minute the picker shows: its "now" carries seconds).
         start: fromChinaPicker(v.start.startOf('minute')),

@@ -1,37 +1,19 @@
 /** Calendar page data and China-time helpers (dates are China dates whatever the browser's zone). */
 
+import { TIME_UNITS, type TimeUnit } from '../../../../common/time-units.ts';
+import type { ApiResponse } from '../../api/types';
 import { chinaYear, formatChina as formatChinaTime } from '../../components/china-time';
 
 /** The current year in China. */
 export { chinaYear };
 
-export type ExceptionKind = 'holiday' | 'workday';
+// The contract's types (generated from the server's OpenAPI document) under the page's names.
+export type DaysResult = ApiResponse<'/api/calendar/days', 'get'>;
+export type CalendarDay = DaysResult['days'][number];
+export type WorkWindow = DaysResult['windows'][number];
+export type ExceptionKind = CalendarDay['kind'];
 export type DayChoice = ExceptionKind | 'default';
-export const TIME_UNITS = ['urgent_hour', 'work_hour', 'work_day', 'natural_day'] as const;
-export type TimeUnit = (typeof TIME_UNITS)[number];
-
-export interface CalendarDay {
-  date: string;
-  kind: ExceptionKind;
-  name: string | null;
-  source: string;
-  updatedBy: string | null;
-  updatedAt: string;
-}
-
-export interface WorkWindow {
-  start: string;
-  end: string;
-}
-
-export interface DaysResult {
-  year: number;
-  days: CalendarDay[];
-  windows: WorkWindow[];
-  windowsVersion: number;
-  workingWeekdays: number[];
-  officialYears: { first: number; last: number };
-}
+export { TIME_UNITS, type TimeUnit };
 
 /** `YYYY-MM-DD` of year/month (1-based)/day, computed without the browser's zone. */
 export function isoDate(year: number, month: number, day: number): string {

@@ -1,59 +1,19 @@
 import { useQuery } from '@tanstack/react-query';
+import { TIME_UNITS } from '../../../../common/time-units.ts';
 import { api } from '../../api/client';
+import type { ApiResponse } from '../../api/types';
 
-export type CatalogKind = 'component' | 'matter';
-export const TIME_UNITS = ['urgent_hour', 'work_hour', 'work_day', 'natural_day'] as const;
-export const AREA_CLASSES = ['A', 'B', 'C'] as const;
-export const URGENCIES = ['normal', 'urgent'] as const;
+// The contract's types (generated from the server's OpenAPI document) under the page's names.
+export type TypeList = ApiResponse<'/api/catalog/types', 'get'>;
+export type CatalogType = TypeList['items'][number];
+export type CatalogKind = CatalogType['kind'];
+export type Standard = ApiResponse<'/api/catalog/standards/{matterCode}', 'get'>;
+export type Condition = Standard['filingConditions'][number];
+export type TimeLimit = Standard['timeLimits'][number];
 
-export interface CatalogType {
-  kind: CatalogKind;
-  code: string;
-  name: string;
-  majorCode: string;
-  majorName: string | null;
-  legacyCode: string | null;
-  enabled: boolean;
-  local: boolean;
-  updatedAt: string;
-  version: number;
-}
-
-export interface TypeList {
-  items: CatalogType[];
-  total: number;
-  page: number;
-  pageSize: number;
-  majors: { code: string; name: string }[];
-}
-
-export interface Condition {
-  id: string;
-  text: string;
-}
-
-export interface TimeLimit {
-  areaClass: (typeof AREA_CLASSES)[number];
-  urgency: (typeof URGENCIES)[number];
-  amount: number;
-  unit: (typeof TIME_UNITS)[number];
-}
-
-export interface Standard {
-  id: string;
-  matterCode: string;
-  matterName: string | null;
-  version: number;
-  current: boolean;
-  isDefault: boolean;
-  filingConditions: Condition[];
-  timeLimits: TimeLimit[];
-  closingConditions: Condition[];
-  defaultUnitType: string | null;
-  note: string | null;
-  createdBy: string | null;
-  createdAt: string;
-}
+export { TIME_UNITS };
+export const AREA_CLASSES = ['A', 'B', 'C'] as const satisfies readonly TimeLimit['areaClass'][];
+export const URGENCIES = ['normal', 'urgent'] as const satisfies readonly TimeLimit['urgency'][];
 
 /** Every matter type (for selects): one page of up to 500. */
 export function useMatterTypes() {

@@ -1,31 +1,15 @@
-export const COMPONENT_STATES = ['intact', 'damaged', 'lost', 'abandoned', 'removed'] as const;
-export type ComponentState = (typeof COMPONENT_STATES)[number];
+import type { ApiResponse } from '../../api/types';
 
-export interface Component {
-  id: string;
-  typeCode: string;
-  typeName: string | null;
-  districtCode: string;
-  gridId: string | null;
-  name: string;
-  ownerDept: string | null;
-  propertyDept: string | null;
-  maintainerDept: string | null;
-  state: ComponentState;
-  geometry: { type: string; coordinates: unknown };
-  lng: number;
-  lat: number;
-  crs: 'wgs84';
-  legacyId: string | null;
-  source: string;
-  installedAt: string | null;
-  surveyedAt: string | null;
-  attrs: Record<string, unknown>;
-  distanceM?: number;
-  createdAt: string;
-  updatedAt: string;
-  version: number;
-}
+/** A component as the API answers it (the generated contract). */
+export type Component = ApiResponse<'/api/components/{id}', 'get'>;
+export type ComponentState = Component['state'];
+export const COMPONENT_STATES = [
+  'intact',
+  'damaged',
+  'lost',
+  'abandoned',
+  'removed',
+] as const satisfies readonly ComponentState[];
 
 export const STATE_COLORS: Record<ComponentState, string> = {
   intact: 'green',

@@ -1,39 +1,11 @@
-/** The shapes of /api/endpoints and /api/endpoints/:orgId/deliveries (server/modules/outbox/schemas.ts). */
-export interface UnitEndpoint {
-  orgId: string;
-  orgName: string;
-  districtCode: string | null;
-  endpoint: {
-    url: string;
-    /** How deliveries reach the unit's system (server/modules/outbox/senders). */
-    sender: 'webhook';
-    enabled: boolean;
-    version: number;
-    updatedAt: string;
-  } | null;
-  deliveries: { pending: number; delivered: number; dead: number };
-}
+/** The shapes of /api/endpoints and /api/endpoints/:orgId/deliveries: the generated contract. */
+import type { ApiResponse } from '../../api/types';
 
-export interface EndpointPutResult extends UnitEndpoint {
-  /** Only when a secret was generated: shown once. */
-  secret?: string;
-}
-
-export type DeliveryStatus = 'pending' | 'delivered' | 'dead';
-
-export interface Delivery {
-  id: string;
-  eventId: number;
-  orgId: string;
-  caseId: string | null;
-  caseCode: string | null;
-  status: DeliveryStatus;
-  attempts: number;
-  nextAttemptAt: string;
-  lastError: string | null;
-  deliveredAt: string | null;
-  createdAt: string;
-}
+export type UnitEndpoint = ApiResponse<'/api/endpoints', 'get'>['items'][number];
+/** The endpoint after a write; `secret` only when one was generated (shown once). */
+export type EndpointPutResult = ApiResponse<'/api/endpoints/{orgId}', 'put'>;
+export type Delivery = ApiResponse<'/api/endpoints/{orgId}/deliveries', 'get'>['items'][number];
+export type DeliveryStatus = Delivery['status'];
 
 export const STATUS_COLORS: Record<DeliveryStatus, string> = {
   pending: 'processing',

@@ -24,7 +24,7 @@ import type { ListResult } from '../../api/types';
 import { formatTime } from '../../components/format';
 import { showServerError } from '../../components/formErrors';
 import { PageContainer } from '../../components/PageContainer';
-import { type ImportJob, uploadImport } from './api';
+import { type ImportJob, type ImportJobListItem, uploadImport } from './api';
 import { ReportTable } from './ReportTable';
 
 const CRS_OPTIONS = [
@@ -47,7 +47,7 @@ interface Choice {
 
 /** The import wizard: kind and file → CRS and mode → validation and progress → result with its report. */
 /** A job failed because its server process stopped (recovery.ts): the reason in the reader's language. */
-function interruptedReason(j: ImportJob, en: boolean): string | null {
+function interruptedReason(j: ImportJobListItem, en: boolean): string | null {
   if (j.status !== 'failed' || !j.summary?.interrupted) return null;
   return String((en ? j.summary.reason_en : j.summary.reason_zh) ?? '');
 }
@@ -83,7 +83,7 @@ export function ImportsPage() {
   });
   const history = useQuery({
     queryKey: ['imports', 'list'],
-    queryFn: () => api.get<ListResult<ImportJob>>('/api/imports', { pageSize: 10 }),
+    queryFn: () => api.get<ListResult<ImportJobListItem>>('/api/imports', { pageSize: 10 }),
   });
   const j = job.data;
   const finished = j && (j.status === 'failed' || j.status === 'succeeded');
@@ -228,7 +228,7 @@ export function ImportsPage() {
         )}
       </Card>
       <Card title={t('imports.history')} style={{ marginTop: 16 }}>
-        <Table<ImportJob>
+        <Table<ImportJobListItem>
           rowKey="id"
           size="small"
           dataSource={history.data?.items ?? []}
@@ -246,7 +246,7 @@ export function ImportsPage() {
             {
               title: t('imports.status'),
               dataIndex: 'status',
-              render: (s: string, r: ImportJob) => {
+              render: (s: string, r: ImportJobListItem) => {
                 const reason = interruptedReason(r, en);
                 return reason ? `${t(`imports.statuses.${s}`)}: ${reason}` : t(`imports.statuses.${s}`);
               },

@@ -1,33 +1,13 @@
 import { ApiError } from '../../api/client';
+import type { ApiResponse } from '../../api/types';
 import i18n from '../../i18n';
 
-export interface Finding {
-  rule: string;
-  severity: 'error' | 'warning';
-  message_zh: string;
-  message_en: string;
-}
-export interface ReportRow {
-  row: number;
-  id: string | null;
-  ok: boolean;
-  findings: Finding[];
-}
-export interface ImportJob {
-  id: string;
-  kind: 'divisions' | 'grids' | 'components';
-  fileName: string;
-  format: 'geojson' | 'shapefile';
-  crs: string | null;
-  status: 'validating' | 'writing' | 'failed' | 'succeeded';
-  total: number;
-  processed: number;
-  summary: Record<string, unknown> | null;
-  createdBy: string | null;
-  createdAt: string;
-  finishedAt: string | null;
-  report?: ReportRow[];
-}
+// The contract's types (generated from the server's OpenAPI document) under the page's names.
+export type ImportJob = ApiResponse<'/api/imports/{id}', 'get'>;
+/** A job as the list shows it (without its row-by-row report). */
+export type ImportJobListItem = ApiResponse<'/api/imports', 'get'>['items'][number];
+export type ReportRow = ImportJob['report'][number];
+export type Finding = ReportRow['findings'][number];
 
 /** Multipart upload to POST /api/imports?wait=false: answers the job at once (202). */
 export async function uploadImport(input: {

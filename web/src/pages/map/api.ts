@@ -1,79 +1,19 @@
-import type { Geometry } from 'geojson';
 import { api } from '../../api/client';
-import type { ListResult } from '../../api/types';
+import type { ApiResponse, ListResult } from '../../api/types';
 
+// The contract's types (generated from the server's OpenAPI document) under the map's names.
+export type GeoInfo = ApiResponse<'/api/geo/info', 'get'>;
 /** [west, south, east, north] in WGS84 degrees. */
-export type Bbox = [number, number, number, number];
-export interface LngLat {
-  lng: number;
-  lat: number;
-}
-interface Named {
-  code: string;
-  name: string;
-}
-
-export type AreaClass = 'A' | 'B' | 'C';
-export type DivisionLevel = 'district' | 'township' | 'community';
-
-export interface GridDetail {
-  id: string;
-  legacyId: string | null;
-  communityCode: string;
-  areaClass: AreaClass;
-  centroid: LngLat;
-  areaM2: number;
-  generated: boolean;
-  geometry: Geometry;
-  bbox: Bbox;
-  chain: { community: Named; township: Named; district: Named };
-  source: string;
-}
-
-export interface DivisionSummary {
-  code: string;
-  level: DivisionLevel;
-  name: string;
-  parentCode: string | null;
-  bbox: Bbox;
-  generated: boolean;
-}
-
-export interface DivisionDetail extends DivisionSummary {
-  geometry: Geometry;
-  parent: Named | null;
-  chain: { code: string; name: string; level: string }[];
-  children: number;
-  grids: number;
-  source: string;
-}
-
-export type ComponentState = 'intact' | 'damaged' | 'lost' | 'abandoned' | 'removed';
-
-export interface ComponentDto {
-  id: string;
-  typeCode: string;
-  typeName: string | null;
-  districtCode: string;
-  gridId: string | null;
-  name: string;
-  ownerDept: string | null;
-  propertyDept: string | null;
-  maintainerDept: string | null;
-  state: ComponentState;
-  geometry: Geometry;
-  lng: number;
-  lat: number;
-  installedAt: string | null;
-  surveyedAt: string | null;
-  source: string;
-}
-
-export interface Resolution {
-  unit: { id: string; name: string };
-  rule: { id: string; areaLevel: string; areaCode: string; typeLevel: string };
-  specificity: { area: string; type: string; rank: number };
-}
+export type Bbox = NonNullable<GeoInfo['bbox']>;
+export type LngLat = NonNullable<GeoInfo['center']>;
+export type GridDetail = ApiResponse<'/api/geo/grids/{id}', 'get'>;
+export type AreaClass = GridDetail['areaClass'];
+export type DivisionSummary = ApiResponse<'/api/geo/divisions', 'get'>['items'][number];
+export type DivisionDetail = ApiResponse<'/api/geo/divisions/{code}', 'get'>;
+export type DivisionLevel = DivisionSummary['level'];
+export type ComponentDto = ApiResponse<'/api/components/{id}', 'get'>;
+export type ComponentState = ComponentDto['state'];
+export type Resolution = ApiResponse<'/api/routing/resolve', 'get'>;
 
 export const fetchGrid = (id: string) => api.get<GridDetail>(`/api/geo/grids/${encodeURIComponent(id)}`);
 export const fetchDivision = (code: string) =>
