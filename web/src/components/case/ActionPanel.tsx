@@ -24,7 +24,12 @@ import type { TFunction } from 'i18next';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { suggestTypes } from '../../../../common/suggest.ts';
-import { type CaseAction, TERMINAL_STATES } from '../../../../common/workflow.ts';
+import {
+  type CaseAction,
+  DANGER_ACTIONS,
+  SIDE_ACTIONS,
+  TERMINAL_STATES,
+} from '../../../../common/workflow.ts';
 import { api, detailField, isApiError } from '../../api/client';
 import type { ListResult } from '../../api/types';
 import { testIdProps } from '../format';
@@ -40,31 +45,9 @@ import {
 import { actionLabel, stateLabel, timeUnitLabel } from './CaseBits';
 import { PhotoUpload } from './Photos';
 
-/** Buttons that undo, refuse or end a case are shown as "danger". */
-const DANGER: ReadonlySet<string> = new Set([
-  'reject',
-  'return',
-  'verify_deny',
-  'check_fail',
-  'request_void',
-  'approve_void',
-  'refuse_extension',
-  'refuse_parking',
-  'refuse_void',
-  'refuse_return',
-  'rework',
-]);
-/** Side actions (flags, urging, applications) come after the main ones. */
-const SIDE: ReadonlySet<string> = new Set([
-  'mark_important',
-  'mark_urgent',
-  'urge',
-  'apply_extension',
-  'apply_parking',
-  'request_void',
-  'record_callback',
-  'merge_duplicate',
-]);
+/** Danger buttons and side actions, as the transition table declares them (tone, placement). */
+const DANGER = DANGER_ACTIONS;
+const SIDE = SIDE_ACTIONS;
 
 export function ActionPanel({ detail, onDone }: { detail: CaseDetail; onDone: () => void }) {
   const { t } = useTranslation();
