@@ -32,7 +32,7 @@ import { DEMO_DISTRICTS } from '../../common/identity.ts';
 import {
   type CaseAction,
   type CaseState,
-  type Effect,
+  CREATION,
   type Notify,
   type Stage,
   transition,
@@ -45,6 +45,17 @@ import { loadClock } from '../modules/cases/clock.ts';
 import type { CaseSettings } from '../modules/cases/config.ts';
 import { notificationRows, type RecipientCache, recipientsOf } from '../modules/cases/effects.ts';
 import { insertCasePhotos } from '../modules/cases/photos.ts';
+import {
+  dueOf,
+  type Plan,
+  type PlannedLimit,
+  planCreation,
+  planEffects,
+  resumedDue,
+  type StageOp,
+  type TaskOp,
+  timersOf,
+} from '../modules/cases/plan.ts';
 import type { CaseRow } from '../modules/cases/repository.ts';
 import {
   type Channel,
@@ -211,7 +222,7 @@ const STREETS = ['中山西路', '解放南路', '药行街', '天一广场', '�
 // ---------------------------------------------------------------------------------------------
 // Simulation
 
-interface UserRef {
+export interface UserRef {
   id: string;
   username: string;
   orgId: string;
@@ -234,7 +245,7 @@ interface StandardRef {
   filingConditionId: string;
   limits: TimeLimit[];
 }
-interface World {
+export interface World {
   rng: Rng;
   calendar: WorkCalendar;
   settings: CaseSettings;
@@ -283,7 +294,8 @@ interface NoteSim {
 /** Steps whose required photo shows the place after disposal; the others show the problem. */
 const AFTER_PHOTO = new Set<CaseAction>(['self_dispose', 'feed_back', 'check_pass']);
 
-class CaseSim {
+/** Exported for the engine-parity test (test/integration/seed-parity.test.ts). */
+export class CaseSim {
   readonly c: typeof caseFile.$inferInsert & {
     id: string;
     state: CaseState;
@@ -395,22 +407,10 @@ class CaseSim {
     }
   }
 
+  /** The timers the server's stages write for a (re)started stage (plan.ts `timersOf`). */
   private addTimers(s: StageSim, skipWarning = false) {
-    this.timers.push({ caseId: this.c.id, stageId: s.id, kind: 'overdue', fireAt: s.dueAt, firedAt: null });
-    if (!skipWarning && !s.warnedAt) {
-      const warnAt = this.w.calendar.addTime(
-        s.startedAt,
-        s.limitAmount * this.w.settings.warnShare,
-        s.limitUnit as TimeUnit,
-      );
-      this.timers.push({
-        caseId: this.c.id,
-        stageId: s.id,
-        kind: 'warning',
-        fireAt: new Date(Math.min(warnAt.getTime(), s.dueAt.getTime())),
-        firedAt: null,
-      });
-    }
+    for (const t of timersOf(this.w.calendar, this.w.settings.warnShare, s, skipWarning))
+      this.timers.push({ caseId: this.c.id, stageId: s.id, ...t, firedAt: null });
   }
   /** Withdraws a stage's unfired timers (they are not written). */
   private cancelTimers(stageId: string) {
@@ -420,23 +420,24 @@ class CaseSim {
     }
   }
 
-  startStage(stage: Stage, at: Date) {
-    let limit: { amount: number; unit: string };
-    if (stage === 'dispose') {
-      const l = this.standard.limits.find(
-        (x) => x.areaClass === this.c.areaClass && x.urgency === (this.c.urgency ?? 'normal'),
-      );
-      if (!l) throw new Error(`demo cases: no limit for ${this.c.areaClass}/${this.c.urgency}`);
-      limit = l;
-    } else limit = this.w.settings.stageLimits[stage];
+  /** The disposal limit of the case's standard for its area class and urgency. */
+  private disposalLimit() {
+    const l = this.standard.limits.find(
+      (x) => x.areaClass === this.c.areaClass && x.urgency === (this.c.urgency ?? 'normal'),
+    );
+    if (!l) throw new Error(`demo cases: no limit for ${this.c.areaClass}/${this.c.urgency}`);
+    return { amount: l.amount, unit: l.unit as TimeUnit };
+  }
+  private startStage(stage: Stage, limit: PlannedLimit, at: Date) {
+    const l = limit === 'disposal' ? this.disposalLimit() : limit;
     const s: StageSim = {
       id: uuidFrom(this.rng),
       caseId: this.c.id,
       stage,
       startedAt: at,
-      dueAt: this.w.calendar.addTime(at, limit.amount, limit.unit as TimeUnit),
-      limitAmount: limit.amount,
-      limitUnit: limit.unit,
+      dueAt: dueOf(this.w.calendar, at, l),
+      limitAmount: l.amount,
+      limitUnit: l.unit,
       pausedAt: null,
       stoppedAt: null,
       warnedAt: null,
@@ -457,25 +458,17 @@ class CaseSim {
     return this.running().find((s) => s.stage === 'dispose');
   }
 
-  private applyEffects(action: CaseAction, input: WorkflowInput, effects: readonly Effect[], by: UserRef) {
-    const at = new Date(this.t);
-    const c = this.c;
-    for (const e of effects) {
-      switch (e.type) {
-        case 'startStage':
-          this.startStage(e.stage, at);
+  /** The stage operations of a plan, in memory, as the server's effects.ts `applyStages` does them. */
+  private applyStages(ops: readonly StageOp[], at: Date) {
+    for (const op of ops) {
+      switch (op.op) {
+        case 'start':
+          this.startStage(op.stage, op.limit, at);
           break;
-        case 'stopStage':
-          this.stopStage(e.stage, at);
+        case 'stop':
+          this.stopStage(op.stage, at);
           break;
-        case 'restartStage':
-          this.stopStage(e.stage, at);
-          this.startStage(e.stage, at);
-          break;
-        case 'stopAllStages':
-          this.stopStage(null, at);
-          break;
-        case 'pauseClock': {
+        case 'pauseDispose': {
           const s = this.dispose();
           if (s && !s.pausedAt) {
             s.pausedAt = at;
@@ -483,59 +476,69 @@ class CaseSim {
           }
           break;
         }
-        case 'resumeClock': {
+        case 'resumeDispose': {
           const s = this.dispose();
           if (s?.pausedAt) {
-            s.dueAt = this.w.calendar.dueAfterPause(s.dueAt, s.pausedAt, at, s.limitUnit as TimeUnit);
+            const r = resumedDue(
+              this.w.calendar,
+              this.w.settings.warnShare,
+              { ...s, pausedAt: s.pausedAt },
+              at,
+            );
+            s.dueAt = r.dueAt;
             s.pausedAt = null;
             this.addTimers(s, true);
-            if (!s.warnedAt && s.dueAt > at) {
-              const warnAt = new Date(
-                at.getTime() + (s.dueAt.getTime() - at.getTime()) * this.w.settings.warnShare,
-              );
+            if (r.warnAt)
               this.timers.push({
-                caseId: c.id,
+                caseId: this.c.id,
                 stageId: s.id,
                 kind: 'warning',
-                fireAt: warnAt,
+                fireAt: r.warnAt,
                 firedAt: null,
               });
-            }
           }
           break;
         }
-        case 'extendDue': {
-          const ext = c.pending.extension;
+        case 'extendDispose': {
           const s = this.dispose();
-          if (ext && s) {
-            s.dueAt = this.w.calendar.addTime(s.dueAt, ext.amount, ext.unit as TimeUnit);
+          if (s) {
+            s.dueAt = dueOf(this.w.calendar, s.dueAt, { amount: op.amount, unit: op.unit });
             s.extended = true;
             this.cancelTimers(s.id);
             this.addTimers(s);
           }
           break;
         }
-        case 'createTask':
+        default:
+          op satisfies never;
+      }
+    }
+  }
+
+  private applyTasks(ops: readonly TaskOp[], at: Date) {
+    for (const op of ops) {
+      switch (op.op) {
+        case 'create':
           this.tasks.push({
             id: uuidFrom(this.rng),
-            caseId: c.id,
-            kind: e.task,
-            districtCode: c.districtCode,
+            caseId: this.c.id,
+            kind: op.task,
+            districtCode: this.c.districtCode,
             status: 'open',
             createdAt: at,
           });
           break;
-        case 'completeTask':
+        case 'complete':
           for (const task of this.tasks) {
-            if (task.kind === e.task && task.status === 'open') {
+            if (task.kind === op.task && task.status === 'open') {
               task.status = 'done';
               task.completedAt = at;
-              task.result = action;
-              task.assigneeId = by.id;
+              task.result = op.result;
+              task.assigneeId = op.assigneeId;
             }
           }
           break;
-        case 'cancelOpenTasks':
+        case 'cancelOpen':
           for (const task of this.tasks) {
             if (task.status === 'open') {
               task.status = 'cancelled';
@@ -543,77 +546,39 @@ class CaseSim {
             }
           }
           break;
-        case 'setPending':
-          c.pending =
-            e.application === 'extension'
-              ? {
-                  ...c.pending,
-                  extension: {
-                    amount: input.extension!.amount,
-                    unit: input.extension!.unit,
-                    reason: input.reason ?? '',
-                    at: at.toISOString(),
-                    by: by.username,
-                  },
-                }
-              : {
-                  ...c.pending,
-                  [e.application]: { reason: input.reason ?? '', at: at.toISOString(), by: by.username },
-                };
-          break;
-        case 'clearPending': {
-          const p = { ...c.pending };
-          delete p[e.application];
-          c.pending = p;
-          break;
-        }
-        case 'setFlag':
-          if (e.flag === 'important') c.important = true;
-          if (e.flag === 'act_first') c.actFirst = true;
-          if (e.flag === 'urgent') c.urgency = 'urgent';
-          break;
-        case 'setCaseLevel':
-          c.caseLevel = e.level;
-          break;
-        case 'recordFiling':
-          c.matterKind = 'matter';
-          c.matterCode = input.matterType!;
-          c.standardId = this.standard.id;
-          c.filingConditionId = input.filingConditionId!;
-          c.filedAt = at;
-          break;
-        case 'recordCheckResult':
-          c.checkResult = e.result;
-          break;
-        case 'recordRework':
-          c.reworkCount = (c.reworkCount ?? 0) + 1;
-          c.checkResult = null;
-          break;
-        case 'recordUrge':
-          c.urgeCount = (c.urgeCount ?? 0) + 1;
-          break;
-        case 'recordSatisfaction':
-          c.rating = input.rating!;
-          break;
-        case 'mergeInto':
-          c.mergedInto = input.targetCaseId!;
-          break;
-        case 'deliverToUnit':
-          if (input.unitId) c.unitId = input.unitId;
-          if (action === 'dispatch' || action === 'city_dispatch' || action === 'city_order')
-            c.dispatchedAt = at;
-          break;
         default:
-          break;
+          op satisfies never;
       }
     }
-    if (
-      action === 'close' ||
-      action === 'approve_void' ||
-      action === 'reject' ||
-      action === 'merge_duplicate'
-    )
-      c.closedAt = at;
+  }
+
+  /**
+   * A plan (cases/plan.ts, the same the server applies) on the in-memory case: filing under the
+   * case's standard, the patch, stages, tasks and the merge. Deliveries to a unit's own system are
+   * not simulated (the demo units have no endpoints); notifications are the caller's `note`.
+   */
+  private applyPlan(plan: Plan, at: Date) {
+    const c = this.c;
+    if (plan.filing) {
+      Object.assign(c, {
+        matterKind: 'matter',
+        matterCode: plan.filing.matterType,
+        standardId: this.standard.id,
+        filingConditionId: plan.filing.filingConditionId,
+        filedAt: at,
+      });
+    }
+    Object.assign(c, plan.patch);
+    this.applyStages(plan.stages, at);
+    this.applyTasks(plan.tasks, at);
+    if (plan.mergeInto) c.mergedInto = plan.mergeInto;
+  }
+
+  /** Case creation as the table declares it (CREATION): its clock; returns whom it tells. */
+  create(at: Date): Notify[] {
+    const plan = planCreation(CREATION.effects, { now: at, settings: this.w.settings });
+    this.applyStages(plan.stages, at);
+    return plan.notify;
   }
 
   /**
@@ -667,8 +632,20 @@ class CaseSim {
       unitId: this.c.unitId ?? null,
       pending: this.c.pending,
     };
-    this.applyEffects(action, { ...input, reason }, result.effects, by);
-    this.c.state = result.to;
+    const at = new Date(this.t);
+    const plan = planEffects(
+      {
+        state: this.c.state,
+        pending: this.c.pending,
+        reworkCount: this.c.reworkCount ?? 0,
+        urgeCount: this.c.urgeCount ?? 0,
+      },
+      result.rule,
+      { ...input, reason },
+      { now: at, settings: this.w.settings },
+      { id: by.id, name: by.username },
+    );
+    this.applyPlan(plan, at);
     this.c.version += 1;
     this.c.updatedAt = new Date(this.t);
     this.events.push({
@@ -704,12 +681,7 @@ class CaseSim {
       },
       reason: reason ?? null,
     });
-    this.note(
-      new Date(this.t),
-      `case.${action}`,
-      result.effects.flatMap((e) => (e.type === 'notify' ? [e.who] : [])),
-      by.id,
-    );
+    this.note(at, `case.${action}`, plan.notify, by.id);
     return true;
   }
 
@@ -919,7 +891,7 @@ function drive(sim: CaseSim, target: Target, w: World, rng: Rng) {
 // ---------------------------------------------------------------------------------------------
 // Loading the demo city and writing
 
-async function loadWorld(tx: Db, rng: Rng, now: Date): Promise<World> {
+export async function loadWorld(tx: Db, rng: Rng, now: Date): Promise<World> {
   const clock = await loadClock(tx, now);
   const grids = await tx
     .select({
@@ -1410,10 +1382,8 @@ export async function seedCases(
         code: '',
       },
     });
-    // Intake tells the acceptors (not the one who took the report).
-    sim.note(createdAt, 'case.report', ['acceptor'], reporter?.id ?? null);
-    // Intake starts the acceptance clock.
-    sim.startStage('accept', createdAt);
+    // Intake starts the acceptance clock and tells the acceptors (not the one who took the report).
+    sim.note(createdAt, 'case.report', sim.create(createdAt), reporter?.id ?? null);
     drive(sim, target, w, rng);
     if (target === 'merged' && mergeTarget) {
       // Its reporters are kept informed through the surviving case.
