@@ -27,7 +27,8 @@
  * same recipients (effects.ts `recipientsOf`) at the time of their cause. One the case has since
  * moved past (someone acted on it afterwards) is marked read at that moment; the rest are unread.
  */
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, getTableColumns, getTableName, sql } from 'drizzle-orm';
+import type { PgTable } from 'drizzle-orm/pg-core';
 import { DEMO_DISTRICTS } from '../../common/identity.ts';
 import {
   type CaseAction,
@@ -39,7 +40,7 @@ import {
   type WorkflowInput,
   type WorkflowRole,
 } from '../../common/workflow.ts';
-import type { event } from '../modules/audit/tables.ts';
+import { event } from '../modules/audit/tables.ts';
 import type { TimeUnit, WorkCalendar } from '../modules/calendar/core/index.ts';
 import { loadClock } from '../modules/cases/clock.ts';
 import type { CaseSettings } from '../modules/cases/config.ts';
@@ -60,15 +61,17 @@ import type { CaseRow } from '../modules/cases/repository.ts';
 import {
   type Channel,
   caseCodeSeq,
-  type caseFile,
-  type caseStage,
-  type caseTask,
-  type report,
+  caseFile,
+  caseStage,
+  caseTask,
+  caseTimer,
+  report,
 } from '../modules/cases/tables.ts';
 import { catalogType, disposalStandard, type TimeLimit } from '../modules/catalog/tables.ts';
 import { convertLngLat } from '../modules/geo/core/crs.ts';
 import { grid } from '../modules/geo/tables.ts';
 import { appUser } from '../modules/identity/tables.ts';
+import { notification } from '../modules/notifications/tables.ts';
 import { org } from '../modules/org/tables.ts';
 import { pickRule } from '../modules/routing/resolve.ts';
 import { routeRule } from '../modules/routing/tables.ts';
@@ -1016,153 +1019,39 @@ function reportTime(rng: Rng, now: number, daysAgo: number): number {
   return Math.min(at, now - between(rng, 20, 90) * MIN);
 }
 
-type Cols = readonly (readonly [column: string, type: string])[];
-const CASE_COLUMNS: Cols = [
-  ['id', 'uuid'],
-  ['code', 'text'],
-  ['state', 'text'],
-  ['version', 'int'],
-  ['channel', 'text'],
-  ['description', 'text'],
-  ['address', 'text'],
-  ['lng', 'float8'],
-  ['lat', 'float8'],
-  ['grid_id', 'text'],
-  ['community_code', 'text'],
-  ['township_code', 'text'],
-  ['district_code', 'text'],
-  ['area_class', 'text'],
-  ['matter_kind', 'text'],
-  ['matter_code', 'text'],
-  ['standard_id', 'uuid'],
-  ['filing_condition_id', 'text'],
-  ['urgency', 'text'],
-  ['important', 'boolean'],
-  ['act_first', 'boolean'],
-  ['case_level', 'text'],
-  ['pending', 'jsonb'],
-  ['check_result', 'text'],
-  ['suggested_unit_id', 'uuid'],
-  ['suggested_rule_id', 'uuid'],
-  ['unit_id', 'uuid'],
-  ['merged_into', 'uuid'],
-  ['current_stage', 'text'],
-  ['current_started_at', 'timestamptz'],
-  ['current_due_at', 'timestamptz'],
-  ['current_limit_unit', 'text'],
-  ['rework_count', 'int'],
-  ['urge_count', 'int'],
-  ['rating', 'int'],
-  ['created_by', 'text'],
-  ['created_at', 'timestamptz'],
-  ['updated_at', 'timestamptz'],
-  ['filed_at', 'timestamptz'],
-  ['dispatched_at', 'timestamptz'],
-  ['closed_at', 'timestamptz'],
-];
-const REPORT_COLUMNS: Cols = [
-  ['id', 'uuid'],
-  ['submitter', 'text'],
-  ['idempotency_key', 'text'],
-  ['channel', 'text'],
-  ['description', 'text'],
-  ['raw_lng', 'float8'],
-  ['raw_lat', 'float8'],
-  ['crs', 'text'],
-  ['lng', 'float8'],
-  ['lat', 'float8'],
-  ['photos', 'jsonb'],
-  ['reporter_name', 'text'],
-  ['reporter_phone', 'text'],
-  ['case_id', 'uuid'],
-  ['merged', 'boolean'],
-  ['created_at', 'timestamptz'],
-];
-const STAGE_COLUMNS: Cols = [
-  ['id', 'uuid'],
-  ['case_id', 'uuid'],
-  ['stage', 'text'],
-  ['started_at', 'timestamptz'],
-  ['due_at', 'timestamptz'],
-  ['limit_amount', 'float8'],
-  ['limit_unit', 'text'],
-  ['paused_at', 'timestamptz'],
-  ['stopped_at', 'timestamptz'],
-  ['warned_at', 'timestamptz'],
-  ['overdue_at', 'timestamptz'],
-  ['extended', 'boolean'],
-];
-const TASK_COLUMNS: Cols = [
-  ['id', 'uuid'],
-  ['case_id', 'uuid'],
-  ['kind', 'text'],
-  ['district_code', 'text'],
-  ['assignee_id', 'uuid'],
-  ['status', 'text'],
-  ['result', 'text'],
-  ['created_at', 'timestamptz'],
-  ['completed_at', 'timestamptz'],
-];
-const TIMER_COLUMNS: Cols = [
-  ['id', 'bigint'],
-  ['case_id', 'uuid'],
-  ['stage_id', 'uuid'],
-  ['kind', 'text'],
-  ['fire_at', 'timestamptz'],
-  ['fired_at', 'timestamptz'],
-];
-const EVENT_COLUMNS: Cols = [
-  ['at', 'timestamptz'],
-  ['actor_type', 'text'],
-  ['actor_id', 'text'],
-  ['actor_name', 'text'],
-  ['actor_org_id', 'text'],
-  ['action', 'text'],
-  ['entity_type', 'text'],
-  ['entity_id', 'text'],
-  ['district_code', 'text'],
-  ['before', 'jsonb'],
-  ['after', 'jsonb'],
-  ['reason', 'text'],
-];
-
-const NOTIFICATION_COLUMNS: Cols = [
-  ['user_id', 'uuid'],
-  ['case_id', 'uuid'],
-  ['kind', 'text'],
-  ['params', 'jsonb'],
-  ['read_at', 'timestamptz'],
-  ['created_at', 'timestamptz'],
-];
-
-const camel = (col: string) => col.replace(/_([a-z])/g, (_, ch: string) => ch.toUpperCase());
-
 /**
  * Multi-row insert through one JSON parameter (`jsonb_to_recordset`): thousands of rows per
- * statement without thousands of bind parameters, the fastest bulk path both drivers share.
+ * statement without thousands of bind parameters, the fastest bulk path both drivers share. The
+ * columns and their SQL types come from the Drizzle table: every column the rows carry (by its
+ * property name), and every column without a database default (written null when absent); the
+ * others (generated ids, tracking codes) are left to the database.
  */
 async function insertJson(
   tx: Db,
-  table: string,
-  cols: Cols,
+  table: PgTable,
   rows: readonly object[],
   overriding = '',
   orderBy?: string,
 ) {
-  const names = cols.map(([c]) => c);
-  const defs = [...cols, ...(orderBy ? [[orderBy, 'int'] as const] : [])]
-    .map(([c, t]) => `"${c}" ${t}`)
-    .join(', ');
+  if (rows.length === 0) return;
+  const carried = new Set<string>();
+  for (const r of rows) for (const k of Object.keys(r)) carried.add(k);
+  const cols = Object.entries(getTableColumns(table))
+    .filter(([key, c]) => carried.has(key) || !c.hasDefault)
+    .map(([key, c]) => ({ key, name: c.name, type: c.getSQLType() }));
+  const defs = [...cols.map((c) => `"${c.name}" ${c.type}`), ...(orderBy ? [`"${orderBy}" int`] : [])].join(
+    ', ',
+  );
+  const list = cols.map((c) => `"${c.name}"`).join(', ');
   for (let i = 0; i < rows.length; i += 5000) {
     const batch = rows.slice(i, i + 5000).map((r) => {
       const o: Record<string, unknown> = {};
-      for (const c of names) o[c] = (r as Record<string, unknown>)[camel(c)] ?? null;
+      for (const c of cols) o[c.name] = (r as Record<string, unknown>)[c.key] ?? null;
       if (orderBy) o[orderBy] = (r as Record<string, unknown>)[orderBy];
       return o;
     });
-    const list = names.map((n) => `"${n}"`).join(', ');
     await tx.execute(
-      sql`INSERT INTO ${sql.raw(`"${table}" (${list}) ${overriding}`)} SELECT ${sql.raw(list)}
+      sql`INSERT INTO ${sql.raw(`"${getTableName(table)}" (${list}) ${overriding}`)} SELECT ${sql.raw(list)}
         FROM jsonb_to_recordset(${JSON.stringify(batch)}::jsonb) AS x(${sql.raw(defs)})
         ${sql.raw(orderBy ? `ORDER BY "${orderBy}"` : '')}`,
     );
@@ -1456,23 +1345,20 @@ export async function seedCases(
     urgency: 'normal',
     ...s.c,
   }));
-  await insertJson(tx, 'case_file', CASE_COLUMNS, caseRows);
+  await insertJson(tx, caseFile, caseRows);
   await insertJson(
     tx,
-    'report',
-    REPORT_COLUMNS,
+    report,
     sims.flatMap((s) => s.reports),
   );
   await insertJson(
     tx,
-    'case_stage',
-    STAGE_COLUMNS,
+    caseStage,
     sims.flatMap((s) => s.stages),
   );
   await insertJson(
     tx,
-    'case_task',
-    TASK_COLUMNS,
+    caseTask,
     sims.flatMap((s) => s.tasks),
   );
   // Timer ids are identities: take a block of them first, so the fired events can name their timer.
@@ -1485,12 +1371,11 @@ export async function seedCases(
     x.id = ids[k];
     if (x.event) x.event.after.timerId = ids[k];
   });
-  await insertJson(tx, 'case_timer', TIMER_COLUMNS, timers, 'OVERRIDING SYSTEM VALUE');
+  await insertJson(tx, caseTimer, timers, 'OVERRIDING SYSTEM VALUE');
   // In time order, so event ids (the timeline's order) follow the story.
   await insertJson(
     tx,
-    'event',
-    EVENT_COLUMNS,
+    event,
     events.map((e, ord) => ({ ...e, ord })),
     '',
     'ord',
@@ -1502,7 +1387,7 @@ export async function seedCases(
     tx,
     sims.filter((s) => !TERMINAL.has(s.c.state)),
   );
-  await insertJson(tx, 'notification', NOTIFICATION_COLUMNS, inbox);
+  await insertJson(tx, notification, inbox);
 
   const byState: Record<string, number> = {};
   for (const s of sims) byState[s.c.state] = (byState[s.c.state] ?? 0) + 1;
