@@ -246,6 +246,7 @@ export function planCreation(effects: readonly Effect[], clock: PlanClock): Plan
   for (const e of effects) {
     if (e.type !== 'startStage' && e.type !== 'notify')
       throw new Error(`workflow: case creation cannot ${e.type}`);
+    // Starting a clock and telling people read no action, input or actor.
     planEffect(plan, e, fresh, 'accept_report', {}, clock, { id: null, name: '' }, {});
   }
   return plan;
