@@ -27,37 +27,51 @@
  * same recipients (effects.ts `recipientsOf`) at the time of their cause. One the case has since
  * moved past (someone acted on it afterwards) is marked read at that moment; the rest are unread.
  */
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, getTableColumns, getTableName, sql } from 'drizzle-orm';
+import type { PgTable } from 'drizzle-orm/pg-core';
 import { DEMO_DISTRICTS } from '../../common/identity.ts';
 import {
   type CaseAction,
   type CaseState,
-  type Effect,
+  CREATION,
   type Notify,
   type Stage,
   transition,
   type WorkflowInput,
   type WorkflowRole,
 } from '../../common/workflow.ts';
-import type { event } from '../modules/audit/tables.ts';
+import { event } from '../modules/audit/tables.ts';
 import type { TimeUnit, WorkCalendar } from '../modules/calendar/core/index.ts';
 import { loadClock } from '../modules/cases/clock.ts';
 import type { CaseSettings } from '../modules/cases/config.ts';
 import { notificationRows, type RecipientCache, recipientsOf } from '../modules/cases/effects.ts';
 import { insertCasePhotos } from '../modules/cases/photos.ts';
+import {
+  dueOf,
+  type Plan,
+  type PlannedLimit,
+  planCreation,
+  planEffects,
+  resumedDue,
+  type StageOp,
+  type TaskOp,
+  timersOf,
+} from '../modules/cases/plan.ts';
 import type { CaseRow } from '../modules/cases/repository.ts';
 import {
   type Channel,
   caseCodeSeq,
-  type caseFile,
-  type caseStage,
-  type caseTask,
-  type report,
+  caseFile,
+  caseStage,
+  caseTask,
+  caseTimer,
+  report,
 } from '../modules/cases/tables.ts';
 import { catalogType, disposalStandard, type TimeLimit } from '../modules/catalog/tables.ts';
 import { convertLngLat } from '../modules/geo/core/crs.ts';
 import { grid } from '../modules/geo/tables.ts';
 import { appUser } from '../modules/identity/tables.ts';
+import { notification } from '../modules/notifications/tables.ts';
 import { org } from '../modules/org/tables.ts';
 import { pickRule } from '../modules/routing/resolve.ts';
 import { routeRule } from '../modules/routing/tables.ts';
@@ -211,7 +225,7 @@ const STREETS = ['中山西路', '解放南路', '药行街', '天一广场', '�
 // ---------------------------------------------------------------------------------------------
 // Simulation
 
-interface UserRef {
+export interface UserRef {
   id: string;
   username: string;
   orgId: string;
@@ -234,7 +248,7 @@ interface StandardRef {
   filingConditionId: string;
   limits: TimeLimit[];
 }
-interface World {
+export interface World {
   rng: Rng;
   calendar: WorkCalendar;
   settings: CaseSettings;
@@ -283,7 +297,8 @@ interface NoteSim {
 /** Steps whose required photo shows the place after disposal; the others show the problem. */
 const AFTER_PHOTO = new Set<CaseAction>(['self_dispose', 'feed_back', 'check_pass']);
 
-class CaseSim {
+/** Exported for the engine-parity test (test/integration/seed-parity.test.ts). */
+export class CaseSim {
   readonly c: typeof caseFile.$inferInsert & {
     id: string;
     state: CaseState;
@@ -395,22 +410,10 @@ class CaseSim {
     }
   }
 
+  /** The timers the server's stages write for a (re)started stage (plan.ts `timersOf`). */
   private addTimers(s: StageSim, skipWarning = false) {
-    this.timers.push({ caseId: this.c.id, stageId: s.id, kind: 'overdue', fireAt: s.dueAt, firedAt: null });
-    if (!skipWarning && !s.warnedAt) {
-      const warnAt = this.w.calendar.addTime(
-        s.startedAt,
-        s.limitAmount * this.w.settings.warnShare,
-        s.limitUnit as TimeUnit,
-      );
-      this.timers.push({
-        caseId: this.c.id,
-        stageId: s.id,
-        kind: 'warning',
-        fireAt: new Date(Math.min(warnAt.getTime(), s.dueAt.getTime())),
-        firedAt: null,
-      });
-    }
+    for (const t of timersOf(this.w.calendar, this.w.settings.warnShare, s, skipWarning))
+      this.timers.push({ caseId: this.c.id, stageId: s.id, ...t, firedAt: null });
   }
   /** Withdraws a stage's unfired timers (they are not written). */
   private cancelTimers(stageId: string) {
@@ -420,23 +423,24 @@ class CaseSim {
     }
   }
 
-  startStage(stage: Stage, at: Date) {
-    let limit: { amount: number; unit: string };
-    if (stage === 'dispose') {
-      const l = this.standard.limits.find(
-        (x) => x.areaClass === this.c.areaClass && x.urgency === (this.c.urgency ?? 'normal'),
-      );
-      if (!l) throw new Error(`demo cases: no limit for ${this.c.areaClass}/${this.c.urgency}`);
-      limit = l;
-    } else limit = this.w.settings.stageLimits[stage];
+  /** The disposal limit of the case's standard for its area class and urgency. */
+  private disposalLimit() {
+    const l = this.standard.limits.find(
+      (x) => x.areaClass === this.c.areaClass && x.urgency === (this.c.urgency ?? 'normal'),
+    );
+    if (!l) throw new Error(`demo cases: no limit for ${this.c.areaClass}/${this.c.urgency}`);
+    return { amount: l.amount, unit: l.unit as TimeUnit };
+  }
+  private startStage(stage: Stage, limit: PlannedLimit, at: Date) {
+    const l = limit === 'disposal' ? this.disposalLimit() : limit;
     const s: StageSim = {
       id: uuidFrom(this.rng),
       caseId: this.c.id,
       stage,
       startedAt: at,
-      dueAt: this.w.calendar.addTime(at, limit.amount, limit.unit as TimeUnit),
-      limitAmount: limit.amount,
-      limitUnit: limit.unit,
+      dueAt: dueOf(this.w.calendar, at, l),
+      limitAmount: l.amount,
+      limitUnit: l.unit,
       pausedAt: null,
       stoppedAt: null,
       warnedAt: null,
@@ -457,25 +461,17 @@ class CaseSim {
     return this.running().find((s) => s.stage === 'dispose');
   }
 
-  private applyEffects(action: CaseAction, input: WorkflowInput, effects: readonly Effect[], by: UserRef) {
-    const at = new Date(this.t);
-    const c = this.c;
-    for (const e of effects) {
-      switch (e.type) {
-        case 'startStage':
-          this.startStage(e.stage, at);
+  /** The stage operations of a plan, in memory, as the server's effects.ts `applyStages` does them. */
+  private applyStages(ops: readonly StageOp[], at: Date) {
+    for (const op of ops) {
+      switch (op.op) {
+        case 'start':
+          this.startStage(op.stage, op.limit, at);
           break;
-        case 'stopStage':
-          this.stopStage(e.stage, at);
+        case 'stop':
+          this.stopStage(op.stage, at);
           break;
-        case 'restartStage':
-          this.stopStage(e.stage, at);
-          this.startStage(e.stage, at);
-          break;
-        case 'stopAllStages':
-          this.stopStage(null, at);
-          break;
-        case 'pauseClock': {
+        case 'pauseDispose': {
           const s = this.dispose();
           if (s && !s.pausedAt) {
             s.pausedAt = at;
@@ -483,59 +479,69 @@ class CaseSim {
           }
           break;
         }
-        case 'resumeClock': {
+        case 'resumeDispose': {
           const s = this.dispose();
           if (s?.pausedAt) {
-            s.dueAt = this.w.calendar.dueAfterPause(s.dueAt, s.pausedAt, at, s.limitUnit as TimeUnit);
+            const r = resumedDue(
+              this.w.calendar,
+              this.w.settings.warnShare,
+              { ...s, pausedAt: s.pausedAt },
+              at,
+            );
+            s.dueAt = r.dueAt;
             s.pausedAt = null;
             this.addTimers(s, true);
-            if (!s.warnedAt && s.dueAt > at) {
-              const warnAt = new Date(
-                at.getTime() + (s.dueAt.getTime() - at.getTime()) * this.w.settings.warnShare,
-              );
+            if (r.warnAt)
               this.timers.push({
-                caseId: c.id,
+                caseId: this.c.id,
                 stageId: s.id,
                 kind: 'warning',
-                fireAt: warnAt,
+                fireAt: r.warnAt,
                 firedAt: null,
               });
-            }
           }
           break;
         }
-        case 'extendDue': {
-          const ext = c.pending.extension;
+        case 'extendDispose': {
           const s = this.dispose();
-          if (ext && s) {
-            s.dueAt = this.w.calendar.addTime(s.dueAt, ext.amount, ext.unit as TimeUnit);
+          if (s) {
+            s.dueAt = dueOf(this.w.calendar, s.dueAt, { amount: op.amount, unit: op.unit });
             s.extended = true;
             this.cancelTimers(s.id);
             this.addTimers(s);
           }
           break;
         }
-        case 'createTask':
+        default:
+          op satisfies never;
+      }
+    }
+  }
+
+  private applyTasks(ops: readonly TaskOp[], at: Date) {
+    for (const op of ops) {
+      switch (op.op) {
+        case 'create':
           this.tasks.push({
             id: uuidFrom(this.rng),
-            caseId: c.id,
-            kind: e.task,
-            districtCode: c.districtCode,
+            caseId: this.c.id,
+            kind: op.task,
+            districtCode: this.c.districtCode,
             status: 'open',
             createdAt: at,
           });
           break;
-        case 'completeTask':
+        case 'complete':
           for (const task of this.tasks) {
-            if (task.kind === e.task && task.status === 'open') {
+            if (task.kind === op.task && task.status === 'open') {
               task.status = 'done';
               task.completedAt = at;
-              task.result = action;
-              task.assigneeId = by.id;
+              task.result = op.result;
+              task.assigneeId = op.assigneeId;
             }
           }
           break;
-        case 'cancelOpenTasks':
+        case 'cancelOpen':
           for (const task of this.tasks) {
             if (task.status === 'open') {
               task.status = 'cancelled';
@@ -543,77 +549,39 @@ class CaseSim {
             }
           }
           break;
-        case 'setPending':
-          c.pending =
-            e.application === 'extension'
-              ? {
-                  ...c.pending,
-                  extension: {
-                    amount: input.extension!.amount,
-                    unit: input.extension!.unit,
-                    reason: input.reason ?? '',
-                    at: at.toISOString(),
-                    by: by.username,
-                  },
-                }
-              : {
-                  ...c.pending,
-                  [e.application]: { reason: input.reason ?? '', at: at.toISOString(), by: by.username },
-                };
-          break;
-        case 'clearPending': {
-          const p = { ...c.pending };
-          delete p[e.application];
-          c.pending = p;
-          break;
-        }
-        case 'setFlag':
-          if (e.flag === 'important') c.important = true;
-          if (e.flag === 'act_first') c.actFirst = true;
-          if (e.flag === 'urgent') c.urgency = 'urgent';
-          break;
-        case 'setCaseLevel':
-          c.caseLevel = e.level;
-          break;
-        case 'recordFiling':
-          c.matterKind = 'matter';
-          c.matterCode = input.matterType!;
-          c.standardId = this.standard.id;
-          c.filingConditionId = input.filingConditionId!;
-          c.filedAt = at;
-          break;
-        case 'recordCheckResult':
-          c.checkResult = e.result;
-          break;
-        case 'recordRework':
-          c.reworkCount = (c.reworkCount ?? 0) + 1;
-          c.checkResult = null;
-          break;
-        case 'recordUrge':
-          c.urgeCount = (c.urgeCount ?? 0) + 1;
-          break;
-        case 'recordSatisfaction':
-          c.rating = input.rating!;
-          break;
-        case 'mergeInto':
-          c.mergedInto = input.targetCaseId!;
-          break;
-        case 'deliverToUnit':
-          if (input.unitId) c.unitId = input.unitId;
-          if (action === 'dispatch' || action === 'city_dispatch' || action === 'city_order')
-            c.dispatchedAt = at;
-          break;
         default:
-          break;
+          op satisfies never;
       }
     }
-    if (
-      action === 'close' ||
-      action === 'approve_void' ||
-      action === 'reject' ||
-      action === 'merge_duplicate'
-    )
-      c.closedAt = at;
+  }
+
+  /**
+   * A plan (cases/plan.ts, the same the server applies) on the in-memory case: filing under the
+   * case's standard, the patch, stages, tasks and the merge. Deliveries to a unit's own system are
+   * not simulated (the demo units have no endpoints); notifications are the caller's `note`.
+   */
+  private applyPlan(plan: Plan, at: Date) {
+    const c = this.c;
+    if (plan.filing) {
+      Object.assign(c, {
+        matterKind: 'matter',
+        matterCode: plan.filing.matterType,
+        standardId: this.standard.id,
+        filingConditionId: plan.filing.filingConditionId,
+        filedAt: at,
+      });
+    }
+    Object.assign(c, plan.patch);
+    this.applyStages(plan.stages, at);
+    this.applyTasks(plan.tasks, at);
+    if (plan.mergeInto) c.mergedInto = plan.mergeInto;
+  }
+
+  /** Case creation as the table declares it (CREATION): its clock; returns whom it tells. */
+  create(at: Date): Notify[] {
+    const plan = planCreation(CREATION.effects, { now: at, settings: this.w.settings });
+    this.applyStages(plan.stages, at);
+    return plan.notify;
   }
 
   /**
@@ -667,8 +635,20 @@ class CaseSim {
       unitId: this.c.unitId ?? null,
       pending: this.c.pending,
     };
-    this.applyEffects(action, { ...input, reason }, result.effects, by);
-    this.c.state = result.to;
+    const at = new Date(this.t);
+    const plan = planEffects(
+      {
+        state: this.c.state,
+        pending: this.c.pending,
+        reworkCount: this.c.reworkCount ?? 0,
+        urgeCount: this.c.urgeCount ?? 0,
+      },
+      result.rule,
+      { ...input, reason },
+      { now: at, settings: this.w.settings },
+      { id: by.id, name: by.username },
+    );
+    this.applyPlan(plan, at);
     this.c.version += 1;
     this.c.updatedAt = new Date(this.t);
     this.events.push({
@@ -704,12 +684,7 @@ class CaseSim {
       },
       reason: reason ?? null,
     });
-    this.note(
-      new Date(this.t),
-      `case.${action}`,
-      result.effects.flatMap((e) => (e.type === 'notify' ? [e.who] : [])),
-      by.id,
-    );
+    this.note(at, `case.${action}`, plan.notify, by.id);
     return true;
   }
 
@@ -919,7 +894,7 @@ function drive(sim: CaseSim, target: Target, w: World, rng: Rng) {
 // ---------------------------------------------------------------------------------------------
 // Loading the demo city and writing
 
-async function loadWorld(tx: Db, rng: Rng, now: Date): Promise<World> {
+export async function loadWorld(tx: Db, rng: Rng, now: Date): Promise<World> {
   const clock = await loadClock(tx, now);
   const grids = await tx
     .select({
@@ -1044,153 +1019,39 @@ function reportTime(rng: Rng, now: number, daysAgo: number): number {
   return Math.min(at, now - between(rng, 20, 90) * MIN);
 }
 
-type Cols = readonly (readonly [column: string, type: string])[];
-const CASE_COLUMNS: Cols = [
-  ['id', 'uuid'],
-  ['code', 'text'],
-  ['state', 'text'],
-  ['version', 'int'],
-  ['channel', 'text'],
-  ['description', 'text'],
-  ['address', 'text'],
-  ['lng', 'float8'],
-  ['lat', 'float8'],
-  ['grid_id', 'text'],
-  ['community_code', 'text'],
-  ['township_code', 'text'],
-  ['district_code', 'text'],
-  ['area_class', 'text'],
-  ['matter_kind', 'text'],
-  ['matter_code', 'text'],
-  ['standard_id', 'uuid'],
-  ['filing_condition_id', 'text'],
-  ['urgency', 'text'],
-  ['important', 'boolean'],
-  ['act_first', 'boolean'],
-  ['case_level', 'text'],
-  ['pending', 'jsonb'],
-  ['check_result', 'text'],
-  ['suggested_unit_id', 'uuid'],
-  ['suggested_rule_id', 'uuid'],
-  ['unit_id', 'uuid'],
-  ['merged_into', 'uuid'],
-  ['current_stage', 'text'],
-  ['current_started_at', 'timestamptz'],
-  ['current_due_at', 'timestamptz'],
-  ['current_limit_unit', 'text'],
-  ['rework_count', 'int'],
-  ['urge_count', 'int'],
-  ['rating', 'int'],
-  ['created_by', 'text'],
-  ['created_at', 'timestamptz'],
-  ['updated_at', 'timestamptz'],
-  ['filed_at', 'timestamptz'],
-  ['dispatched_at', 'timestamptz'],
-  ['closed_at', 'timestamptz'],
-];
-const REPORT_COLUMNS: Cols = [
-  ['id', 'uuid'],
-  ['submitter', 'text'],
-  ['idempotency_key', 'text'],
-  ['channel', 'text'],
-  ['description', 'text'],
-  ['raw_lng', 'float8'],
-  ['raw_lat', 'float8'],
-  ['crs', 'text'],
-  ['lng', 'float8'],
-  ['lat', 'float8'],
-  ['photos', 'jsonb'],
-  ['reporter_name', 'text'],
-  ['reporter_phone', 'text'],
-  ['case_id', 'uuid'],
-  ['merged', 'boolean'],
-  ['created_at', 'timestamptz'],
-];
-const STAGE_COLUMNS: Cols = [
-  ['id', 'uuid'],
-  ['case_id', 'uuid'],
-  ['stage', 'text'],
-  ['started_at', 'timestamptz'],
-  ['due_at', 'timestamptz'],
-  ['limit_amount', 'float8'],
-  ['limit_unit', 'text'],
-  ['paused_at', 'timestamptz'],
-  ['stopped_at', 'timestamptz'],
-  ['warned_at', 'timestamptz'],
-  ['overdue_at', 'timestamptz'],
-  ['extended', 'boolean'],
-];
-const TASK_COLUMNS: Cols = [
-  ['id', 'uuid'],
-  ['case_id', 'uuid'],
-  ['kind', 'text'],
-  ['district_code', 'text'],
-  ['assignee_id', 'uuid'],
-  ['status', 'text'],
-  ['result', 'text'],
-  ['created_at', 'timestamptz'],
-  ['completed_at', 'timestamptz'],
-];
-const TIMER_COLUMNS: Cols = [
-  ['id', 'bigint'],
-  ['case_id', 'uuid'],
-  ['stage_id', 'uuid'],
-  ['kind', 'text'],
-  ['fire_at', 'timestamptz'],
-  ['fired_at', 'timestamptz'],
-];
-const EVENT_COLUMNS: Cols = [
-  ['at', 'timestamptz'],
-  ['actor_type', 'text'],
-  ['actor_id', 'text'],
-  ['actor_name', 'text'],
-  ['actor_org_id', 'text'],
-  ['action', 'text'],
-  ['entity_type', 'text'],
-  ['entity_id', 'text'],
-  ['district_code', 'text'],
-  ['before', 'jsonb'],
-  ['after', 'jsonb'],
-  ['reason', 'text'],
-];
-
-const NOTIFICATION_COLUMNS: Cols = [
-  ['user_id', 'uuid'],
-  ['case_id', 'uuid'],
-  ['kind', 'text'],
-  ['params', 'jsonb'],
-  ['read_at', 'timestamptz'],
-  ['created_at', 'timestamptz'],
-];
-
-const camel = (col: string) => col.replace(/_([a-z])/g, (_, ch: string) => ch.toUpperCase());
-
 /**
  * Multi-row insert through one JSON parameter (`jsonb_to_recordset`): thousands of rows per
- * statement without thousands of bind parameters, the fastest bulk path both drivers share.
+ * statement without thousands of bind parameters, the fastest bulk path both drivers share. The
+ * columns and their SQL types come from the Drizzle table: every column the rows carry (by its
+ * property name), and every column without a database default (written null when absent); the
+ * others (generated ids, tracking codes) are left to the database.
  */
 async function insertJson(
   tx: Db,
-  table: string,
-  cols: Cols,
+  table: PgTable,
   rows: readonly object[],
   overriding = '',
   orderBy?: string,
 ) {
-  const names = cols.map(([c]) => c);
-  const defs = [...cols, ...(orderBy ? [[orderBy, 'int'] as const] : [])]
-    .map(([c, t]) => `"${c}" ${t}`)
-    .join(', ');
+  if (rows.length === 0) return;
+  const carried = new Set<string>();
+  for (const r of rows) for (const k of Object.keys(r)) carried.add(k);
+  const cols = Object.entries(getTableColumns(table))
+    .filter(([key, c]) => carried.has(key) || !c.hasDefault)
+    .map(([key, c]) => ({ key, name: c.name, type: c.getSQLType() }));
+  const defs = [...cols.map((c) => `"${c.name}" ${c.type}`), ...(orderBy ? [`"${orderBy}" int`] : [])].join(
+    ', ',
+  );
+  const list = cols.map((c) => `"${c.name}"`).join(', ');
   for (let i = 0; i < rows.length; i += 5000) {
     const batch = rows.slice(i, i + 5000).map((r) => {
       const o: Record<string, unknown> = {};
-      for (const c of names) o[c] = (r as Record<string, unknown>)[camel(c)] ?? null;
+      for (const c of cols) o[c.name] = (r as Record<string, unknown>)[c.key] ?? null;
       if (orderBy) o[orderBy] = (r as Record<string, unknown>)[orderBy];
       return o;
     });
-    const list = names.map((n) => `"${n}"`).join(', ');
     await tx.execute(
-      sql`INSERT INTO ${sql.raw(`"${table}" (${list}) ${overriding}`)} SELECT ${sql.raw(list)}
+      sql`INSERT INTO ${sql.raw(`"${getTableName(table)}" (${list}) ${overriding}`)} SELECT ${sql.raw(list)}
         FROM jsonb_to_recordset(${JSON.stringify(batch)}::jsonb) AS x(${sql.raw(defs)})
         ${sql.raw(orderBy ? `ORDER BY "${orderBy}"` : '')}`,
     );
@@ -1410,10 +1271,8 @@ export async function seedCases(
         code: '',
       },
     });
-    // Intake tells the acceptors (not the one who took the report).
-    sim.note(createdAt, 'case.report', ['acceptor'], reporter?.id ?? null);
-    // Intake starts the acceptance clock.
-    sim.startStage('accept', createdAt);
+    // Intake starts the acceptance clock and tells the acceptors (not the one who took the report).
+    sim.note(createdAt, 'case.report', sim.create(createdAt), reporter?.id ?? null);
     drive(sim, target, w, rng);
     if (target === 'merged' && mergeTarget) {
       // Its reporters are kept informed through the surviving case.
@@ -1486,23 +1345,20 @@ export async function seedCases(
     urgency: 'normal',
     ...s.c,
   }));
-  await insertJson(tx, 'case_file', CASE_COLUMNS, caseRows);
+  await insertJson(tx, caseFile, caseRows);
   await insertJson(
     tx,
-    'report',
-    REPORT_COLUMNS,
+    report,
     sims.flatMap((s) => s.reports),
   );
   await insertJson(
     tx,
-    'case_stage',
-    STAGE_COLUMNS,
+    caseStage,
     sims.flatMap((s) => s.stages),
   );
   await insertJson(
     tx,
-    'case_task',
-    TASK_COLUMNS,
+    caseTask,
     sims.flatMap((s) => s.tasks),
   );
   // Timer ids are identities: take a block of them first, so the fired events can name their timer.
@@ -1515,12 +1371,11 @@ export async function seedCases(
     x.id = ids[k];
     if (x.event) x.event.after.timerId = ids[k];
   });
-  await insertJson(tx, 'case_timer', TIMER_COLUMNS, timers, 'OVERRIDING SYSTEM VALUE');
+  await insertJson(tx, caseTimer, timers, 'OVERRIDING SYSTEM VALUE');
   // In time order, so event ids (the timeline's order) follow the story.
   await insertJson(
     tx,
-    'event',
-    EVENT_COLUMNS,
+    event,
     events.map((e, ord) => ({ ...e, ord })),
     '',
     'ord',
@@ -1532,7 +1387,7 @@ export async function seedCases(
     tx,
     sims.filter((s) => !TERMINAL.has(s.c.state)),
   );
-  await insertJson(tx, 'notification', NOTIFICATION_COLUMNS, inbox);
+  await insertJson(tx, notification, inbox);
 
   const byState: Record<string, number> = {};
   for (const s of sims) byState[s.c.state] = (byState[s.c.state] ?? 0) + 1;

@@ -3,7 +3,6 @@
  * service checks scope and version, carries out the effects and appends the event — one
  * transaction, so two people acting at once get one success and one conflict.
  */
-import { and, eq } from 'drizzle-orm';
 import type { OrgKind } from '../../../common/identity.ts';
 import {
   availableActions,
@@ -17,16 +16,15 @@ import type { Actor, RequestContext } from '../../platform/context.ts';
 import type { Db } from '../../platform/db.ts';
 import { AppError, type ErrorCode, notFound } from '../../platform/errors.ts';
 import { findOrgById } from '../org/service.ts';
-import { enqueueDelivery } from '../outbox/enqueue.ts';
 import { loadClock } from './clock.ts';
 import { toCaseSummary } from './dto.ts';
-import { applyEffects, sendNotifications } from './effects.ts';
+import { applyPlan } from './effects.ts';
 import { assertAttachable, linkCasePhotos } from './photos.ts';
+import { planEffects } from './plan.ts';
 import { caseRead, workflowRolesOf } from './policy.ts';
 import * as repo from './repository.ts';
 import type { ActionBodyT } from './schemas.ts';
-import { isDisposeOverdue, refreshCurrent } from './stages.ts';
-import { caseFile } from './tables.ts';
+import { isDisposeOverdue } from './stages.ts';
 
 export const levelOf = (actor: Actor): OrgKind | undefined =>
   actor.scope.kind === 'city'
@@ -70,8 +68,6 @@ async function checkUnit(tx: Db, actor: Actor, c: repo.CaseRow, unitId: string) 
   }
 }
 
-const UNIT_ACTIONS: CaseAction[] = ['dispatch', 're_dispatch', 'city_dispatch', 'city_order'];
-
 export async function act(
   db: Db,
   ctx: RequestContext,
@@ -108,45 +104,40 @@ export async function act(
           : [],
       });
     }
-    if (UNIT_ACTIONS.includes(action) && body.unitId) await checkUnit(tx, ctx.actor, c, body.unitId);
+    const plan = planEffects(c, result.rule, input, clock, { id: ctx.actor.id, name: ctx.actor.name });
+    // A unit the input names must be one the actor may send the case to.
+    if (plan.unitNamed) await checkUnit(tx, ctx.actor, c, plan.unitNamed);
     await assertAttachable(tx, ctx.actor, body.photos);
     // Whoever may see the case may see the photos its steps name (timeline, case page).
     await linkCasePhotos(tx, c.id, body.photos);
-    const effects = await applyEffects(tx, ctx, c, action, input, result.effects, clock);
-    const [updated] = await tx
-      .update(caseFile)
-      .set({ ...effects.patch, state: result.to, version: c.version + 1, updatedAt: clock.now })
-      .where(and(eq(caseFile.id, c.id), eq(caseFile.version, c.version)))
-      .returning();
-    if (!updated) throw new AppError('CONFLICT');
-    await refreshCurrent(tx, c.id);
-    const after = (await repo.findCase(tx, c.id))!;
-    const eventId = await recordEvent(tx, ctx, {
-      action: `case.${action}`,
-      entityType: 'case',
-      entityId: c.id,
-      districtCode: c.districtCode,
-      before: { state: c.state, version: c.version, unitId: c.unitId, pending: c.pending },
-      after: {
-        state: after.state,
-        version: after.version,
-        unitId: after.unitId,
-        pending: after.pending,
-        input: {
-          note: body.note,
-          photos: body.photos,
-          unitId: body.unitId,
-          matterType: body.matterType,
-          filingConditionId: body.filingConditionId,
-          extension: body.extension,
-          rating: body.rating,
-          targetCaseId: body.targetCaseId,
-        },
-      },
-      reason: body.reason ?? null,
+    const after = await applyPlan(tx, ctx, c, plan, clock, {
+      kind: `case.${action}`,
+      record: (after) =>
+        recordEvent(tx, ctx, {
+          action: `case.${action}`,
+          entityType: 'case',
+          entityId: c.id,
+          districtCode: c.districtCode,
+          before: { state: c.state, version: c.version, unitId: c.unitId, pending: c.pending },
+          after: {
+            state: after.state,
+            version: after.version,
+            unitId: after.unitId,
+            pending: after.pending,
+            input: {
+              note: body.note,
+              photos: body.photos,
+              unitId: body.unitId,
+              matterType: body.matterType,
+              filingConditionId: body.filingConditionId,
+              extension: body.extension,
+              rating: body.rating,
+              targetCaseId: body.targetCaseId,
+            },
+          },
+          reason: body.reason ?? null,
+        }),
     });
-    if (effects.deliver && after.unitId) await enqueueDelivery(tx, eventId, after.unitId, c.id);
-    await sendNotifications(tx, after, effects.notify, `case.${action}`, ctx.actor.id, effects.movedReports);
     return toCaseSummary(after, clock.calendar, clock.settings.warnShare, clock.now);
   });
 }

@@ -1,12 +1,11 @@
 /**
- * Carries out the effects a transition declares (common/workflow.ts), inside the transition's
- * transaction: clocks, tasks, pending applications, flags, notifications. Effects that need the
- * event id (deliveries to a unit's own system) are returned to the caller to run after the event
- * is appended.
+ * Carries out a plan (plan.ts) inside the transition's transaction: the references it names
+ * (filing standard, merge target), clocks, tasks, the case row, then — once the caller has
+ * appended the event — the delivery to the unit's own system and the notifications.
  */
 import { and, eq } from 'drizzle-orm';
 import { publicStatusOf } from '../../../common/public-report.ts';
-import type { CaseAction, Effect, Notify, Stage, WorkflowInput } from '../../../common/workflow.ts';
+import type { Notify } from '../../../common/workflow.ts';
 import type { RequestContext } from '../../platform/context.ts';
 import type { Db } from '../../platform/db.ts';
 import { AppError } from '../../platform/errors.ts';
@@ -14,26 +13,18 @@ import type { TimeUnit } from '../calendar/core/index.ts';
 import { getStandardById, getStandardForFiling } from '../catalog/standards-service.ts';
 import { userActor } from '../identity/auth-service.ts';
 import { notification } from '../notifications/tables.ts';
+import { enqueueDelivery } from '../outbox/enqueue.ts';
 import type { StageLimit } from './config.ts';
+import type { Plan, PlannedLimit, PlanPatch, StageOp, TaskOp } from './plan.ts';
 import { canSeeCase } from './policy.ts';
 import * as repo from './repository.ts';
 import * as stages from './stages.ts';
-import { caseTask, report } from './tables.ts';
-
-type Patch = Partial<repo.CaseRow>;
-
-export interface EffectResult {
-  patch: Patch;
-  notify: Set<Notify>;
-  deliver: boolean;
-  /** The reports a merge moved to the surviving case: their reporters are the ones to tell. */
-  movedReports?: string[];
-}
+import { caseFile, caseTask, report } from './tables.ts';
 
 /** Time limit of the disposal stage: from the standard the case was filed under. */
-async function disposeLimit(tx: Db, c: repo.CaseRow, urgency: 'normal' | 'urgent'): Promise<StageLimit> {
+async function disposeLimit(tx: Db, c: repo.CaseRow): Promise<StageLimit> {
   const std = c.standardId ? await getStandardById(tx, c.standardId) : undefined;
-  const limit = std?.timeLimits.find((l) => l.areaClass === c.areaClass && l.urgency === urgency);
+  const limit = std?.timeLimits.find((l) => l.areaClass === c.areaClass && l.urgency === c.urgency);
   if (!limit) {
     throw new AppError('UNPROCESSABLE', {
       zh: '案件没有可用的处置时限（尚未按立结案规范立案）',
@@ -43,193 +34,145 @@ async function disposeLimit(tx: Db, c: repo.CaseRow, urgency: 'normal' | 'urgent
   return { amount: limit.amount, unit: limit.unit as TimeUnit };
 }
 
-async function limitOf(
-  tx: Db,
-  c: repo.CaseRow,
-  stage: Stage,
-  clock: stages.Clock,
-  urgency: 'normal' | 'urgent',
-) {
-  if (stage === 'dispose') return disposeLimit(tx, c, urgency);
-  return clock.settings.stageLimits[stage];
+const resolveLimit = async (tx: Db, c: repo.CaseRow, limit: PlannedLimit) =>
+  limit === 'disposal' ? disposeLimit(tx, c) : limit;
+
+/** The stage operations of a plan, in order; `c` is the case as the plan leaves it. */
+export async function applyStages(tx: Db, c: repo.CaseRow, ops: readonly StageOp[], clock: stages.Clock) {
+  for (const op of ops) {
+    switch (op.op) {
+      case 'start':
+        await stages.startStage(tx, c.id, op.stage, await resolveLimit(tx, c, op.limit), clock);
+        break;
+      case 'stop':
+        await stages.stopStage(tx, c.id, op.stage, clock.now);
+        break;
+      case 'pauseDispose':
+        await stages.pauseDispose(tx, c.id, clock.now);
+        break;
+      case 'resumeDispose':
+        await stages.resumeDispose(tx, c.id, clock);
+        break;
+      case 'extendDispose':
+        await stages.extendDispose(tx, c.id, op.amount, op.unit, clock);
+        break;
+      default:
+        op satisfies never;
+    }
+  }
 }
 
-export async function applyEffects(
+async function applyTasks(tx: Db, c: repo.CaseRow, ops: readonly TaskOp[], now: Date) {
+  for (const op of ops) {
+    switch (op.op) {
+      case 'create':
+        await tx.insert(caseTask).values({ caseId: c.id, kind: op.task, districtCode: c.districtCode });
+        break;
+      case 'complete':
+        await tx
+          .update(caseTask)
+          .set({ status: 'done', completedAt: now, result: op.result, assigneeId: op.assigneeId })
+          .where(and(eq(caseTask.caseId, c.id), eq(caseTask.kind, op.task), eq(caseTask.status, 'open')));
+        break;
+      case 'cancelOpen':
+        await tx
+          .update(caseTask)
+          .set({ status: 'cancelled', completedAt: now })
+          .where(and(eq(caseTask.caseId, c.id), eq(caseTask.status, 'open')));
+        break;
+      default:
+        op satisfies never;
+    }
+  }
+}
+
+/** Filing: the condition must be one of the matter type's standard; the case takes that standard. */
+async function filingPatch(
+  tx: Db,
+  filing: NonNullable<Plan['filing']>,
+  now: Date,
+): Promise<Partial<repo.CaseRow>> {
+  const std = await getStandardForFiling(tx, filing.matterType);
+  if (!std.filingConditions.some((f) => f.id === filing.filingConditionId)) {
+    throw new AppError('VALIDATION_FAILED', {
+      zh: `立案条件不属于该事项的立结案规范：${filing.filingConditionId}`,
+      en: `Filing condition is not one of this matter type's standard: ${filing.filingConditionId}`,
+      details: [
+        {
+          field: 'body.filingConditionId',
+          message: `valid: ${std.filingConditions.map((f) => f.id).join(', ')}`,
+        },
+      ],
+    });
+  }
+  return {
+    matterKind: 'matter',
+    matterCode: filing.matterType,
+    standardId: std.id,
+    filingConditionId: filing.filingConditionId,
+    filedAt: now,
+  };
+}
+
+/** Merging: the target must be another live case of the same district; its reporters come along. */
+async function mergeInto(tx: Db, c: repo.CaseRow, targetId: string) {
+  const target = await repo.findCase(tx, targetId, true);
+  if (!target || target.id === c.id || target.districtCode !== c.districtCode || target.mergedInto) {
+    throw new AppError('VALIDATION_FAILED', {
+      zh: '合并目标案件不存在、不在同一区或已被合并',
+      en: 'The target case does not exist, is in another district, or is merged itself',
+      details: [{ field: 'body.targetCaseId', message: 'invalid target' }],
+    });
+  }
+  const moved = await tx
+    .update(report)
+    .set({ caseId: target.id, merged: true })
+    .where(eq(report.caseId, c.id))
+    .returning({ id: report.id });
+  return { mergedInto: target.id, movedReports: moved.map((m) => m.id) };
+}
+
+export interface ApplyOptions {
+  /** The notification kind (`case.<action>`). */
+  kind: string;
+  /** Appends the event for the case as the plan leaves it; returns the event id. */
+  record: (after: repo.CaseRow) => Promise<number>;
+}
+
+/**
+ * Applies a plan to the case `c` (read FOR UPDATE at `c.version`) and returns the case after it.
+ * A concurrent change of the row (the version moved) is a CONFLICT.
+ */
+export async function applyPlan(
   tx: Db,
   ctx: RequestContext,
   c: repo.CaseRow,
-  action: CaseAction,
-  input: WorkflowInput,
-  effects: readonly Effect[],
+  plan: Plan,
   clock: stages.Clock,
-): Promise<EffectResult> {
-  const patch: Patch = {};
-  const out: EffectResult = { patch, notify: new Set(), deliver: false };
-  const current = () => ({ ...c, ...patch }) as repo.CaseRow;
-  const pending = { ...c.pending };
-  const by = ctx.actor.name;
-  const at = clock.now.toISOString();
-
-  for (const e of effects) {
-    switch (e.type) {
-      case 'startStage':
-        await stages.startStage(
-          tx,
-          c.id,
-          e.stage,
-          await limitOf(tx, current(), e.stage, clock, current().urgency),
-          clock,
-        );
-        break;
-      case 'stopStage':
-        await stages.stopStage(tx, c.id, e.stage, clock.now);
-        break;
-      case 'restartStage':
-        await stages.stopStage(tx, c.id, e.stage, clock.now);
-        await stages.startStage(
-          tx,
-          c.id,
-          e.stage,
-          await limitOf(tx, current(), e.stage, clock, current().urgency),
-          clock,
-        );
-        break;
-      case 'stopAllStages':
-        await stages.stopStage(tx, c.id, null, clock.now);
-        break;
-      case 'pauseClock':
-        await stages.pauseDispose(tx, c.id, clock.now);
-        break;
-      case 'resumeClock':
-        await stages.resumeDispose(tx, c.id, clock);
-        break;
-      case 'extendDue': {
-        const ext = c.pending.extension;
-        if (ext) await stages.extendDispose(tx, c.id, ext.amount, ext.unit as TimeUnit, clock);
-        break;
-      }
-      case 'createTask':
-        await tx.insert(caseTask).values({ caseId: c.id, kind: e.task, districtCode: c.districtCode });
-        break;
-      case 'completeTask':
-        await tx
-          .update(caseTask)
-          .set({
-            status: 'done',
-            completedAt: clock.now,
-            result: action,
-            assigneeId: ctx.actor.type === 'user' ? ctx.actor.id : null,
-          })
-          .where(and(eq(caseTask.caseId, c.id), eq(caseTask.kind, e.task), eq(caseTask.status, 'open')));
-        break;
-      case 'cancelOpenTasks':
-        await tx
-          .update(caseTask)
-          .set({ status: 'cancelled', completedAt: clock.now })
-          .where(and(eq(caseTask.caseId, c.id), eq(caseTask.status, 'open')));
-        break;
-      case 'setPending':
-        if (e.application === 'extension') {
-          pending.extension = {
-            amount: input.extension!.amount,
-            unit: input.extension!.unit,
-            reason: input.reason ?? '',
-            at,
-            by,
-          };
-        } else {
-          pending[e.application] = { reason: input.reason ?? '', at, by };
-        }
-        patch.pending = { ...pending };
-        break;
-      case 'clearPending':
-        delete pending[e.application];
-        patch.pending = { ...pending };
-        break;
-      case 'setFlag':
-        if (e.flag === 'important') patch.important = true;
-        if (e.flag === 'act_first') patch.actFirst = true;
-        if (e.flag === 'urgent') patch.urgency = 'urgent';
-        break;
-      case 'setCaseLevel':
-        patch.caseLevel = e.level;
-        break;
-      case 'recordFiling': {
-        const std = await getStandardForFiling(tx, input.matterType!);
-        if (!std.filingConditions.some((f) => f.id === input.filingConditionId)) {
-          throw new AppError('VALIDATION_FAILED', {
-            zh: `立案条件不属于该事项的立结案规范：${input.filingConditionId}`,
-            en: `Filing condition is not one of this matter type's standard: ${input.filingConditionId}`,
-            details: [
-              {
-                field: 'body.filingConditionId',
-                message: `valid: ${std.filingConditions.map((f) => f.id).join(', ')}`,
-              },
-            ],
-          });
-        }
-        patch.matterKind = 'matter';
-        patch.matterCode = input.matterType!;
-        patch.standardId = std.id;
-        patch.filingConditionId = input.filingConditionId!;
-        patch.filedAt = clock.now;
-        break;
-      }
-      case 'recordCheckResult':
-        patch.checkResult = e.result;
-        break;
-      case 'recordRework':
-        patch.reworkCount = c.reworkCount + 1;
-        patch.checkResult = null;
-        break;
-      case 'recordUrge':
-        patch.urgeCount = c.urgeCount + 1;
-        break;
-      case 'recordSatisfaction':
-        patch.rating = input.rating!;
-        break;
-      case 'mergeInto': {
-        const target = await repo.findCase(tx, input.targetCaseId!, true);
-        if (!target || target.id === c.id || target.districtCode !== c.districtCode || target.mergedInto) {
-          throw new AppError('VALIDATION_FAILED', {
-            zh: '合并目标案件不存在、不在同一区或已被合并',
-            en: 'The target case does not exist, is in another district, or is merged itself',
-            details: [{ field: 'body.targetCaseId', message: 'invalid target' }],
-          });
-        }
-        const moved = await tx
-          .update(report)
-          .set({ caseId: target.id, merged: true })
-          .where(eq(report.caseId, c.id))
-          .returning({ id: report.id });
-        out.movedReports = moved.map((m) => m.id);
-        patch.mergedInto = target.id;
-        break;
-      }
-      case 'deliverToUnit':
-        if (input.unitId) patch.unitId = input.unitId;
-        if (action === 'dispatch' || action === 'city_dispatch' || action === 'city_order')
-          patch.dispatchedAt = clock.now;
-        out.deliver = true;
-        break;
-      case 'notify':
-        out.notify.add(e.who);
-        break;
-      default:
-        // recordVerification, recordSelfDisposal, recordSignedFor, recordCallback, scheduleCallback:
-        // the event itself is the record (actor, time, reason, photos).
-        break;
-    }
+  options: ApplyOptions,
+): Promise<repo.CaseRow> {
+  const patch: Partial<repo.CaseRow> & PlanPatch = { ...plan.patch };
+  if (plan.filing) Object.assign(patch, await filingPatch(tx, plan.filing, clock.now));
+  await applyStages(tx, { ...c, ...patch }, plan.stages, clock);
+  await applyTasks(tx, c, plan.tasks, clock.now);
+  let movedReports: string[] | undefined;
+  if (plan.mergeInto) {
+    const merged = await mergeInto(tx, c, plan.mergeInto);
+    patch.mergedInto = merged.mergedInto;
+    movedReports = merged.movedReports;
   }
-  if (
-    action === 'close' ||
-    action === 'approve_void' ||
-    action === 'reject' ||
-    action === 'merge_duplicate'
-  ) {
-    patch.closedAt = clock.now;
-  }
-  return out;
+  const [updated] = await tx
+    .update(caseFile)
+    .set({ ...patch, version: c.version + 1, updatedAt: clock.now })
+    .where(and(eq(caseFile.id, c.id), eq(caseFile.version, c.version)))
+    .returning();
+  if (!updated) throw new AppError('CONFLICT');
+  await stages.refreshCurrent(tx, c.id);
+  const after = (await repo.findCase(tx, c.id))!;
+  const eventId = await options.record(after);
+  if (plan.deliver && after.unitId) await enqueueDelivery(tx, eventId, after.unitId, c.id);
+  await sendNotifications(tx, after, new Set(plan.notify), options.kind, ctx.actor.id, movedReports);
+  return after;
 }
 
 /** Writes one inbox notification per recipient; who is derived from the case and its reporters. */

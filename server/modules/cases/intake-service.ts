@@ -7,7 +7,7 @@
 
 import { eq } from 'drizzle-orm';
 import { toPublicReport } from '../../../common/public-report.ts';
-import { OPEN_STATES } from '../../../common/workflow.ts';
+import { CREATION, OPEN_STATES } from '../../../common/workflow.ts';
 import { recordEvent } from '../../platform/audit.ts';
 import type { Actor, RequestContext } from '../../platform/context.ts';
 import type { Db } from '../../platform/db.ts';
@@ -18,12 +18,13 @@ import type { LookupHit } from '../geo/spatial-service.ts';
 import { resolveRoute } from '../routing/resolve.ts';
 import { loadClock } from './clock.ts';
 import { toCaseSummary } from './dto.ts';
-import { sendNotifications } from './effects.ts';
+import { applyStages, sendNotifications } from './effects.ts';
 import { assertAttachable } from './photos.ts';
+import { planCreation } from './plan.ts';
 import { canReport, canSeeCase, caseRead, reportArea } from './policy.ts';
 import * as repo from './repository.ts';
 import type { OwnReportDto, OwnReportListQueryT, ReportCreateT } from './schemas.ts';
-import { refreshCurrent, startStage } from './stages.ts';
+import { refreshCurrent } from './stages.ts';
 import { suggestMatterTypes } from './suggest.ts';
 import { caseFile, report } from './tables.ts';
 
@@ -114,6 +115,8 @@ export async function createReport(db: Db, ctx: RequestContext, spatial: Spatial
     ? await resolveRoute(db, { matterCode: typeForRouting, gridId: hit.grid.id })
     : null;
   const clock = await loadClock(db);
+  // Creating a case is the creation rule of the table: its clock and whom it tells.
+  const creation = planCreation(CREATION.effects, clock);
 
   try {
     return await db.transaction(async (tx) => {
@@ -164,7 +167,7 @@ export async function createReport(db: Db, ctx: RequestContext, spatial: Spatial
             updatedAt: clock.now,
           })
           .returning();
-        await startStage(tx, c.id, 'accept', clock.settings.stageLimits.accept, clock);
+        await applyStages(tx, c, creation.stages, clock);
         await refreshCurrent(tx, c.id);
         c = (await repo.findCase(tx, c.id))!;
       }
@@ -203,7 +206,7 @@ export async function createReport(db: Db, ctx: RequestContext, spatial: Spatial
           ...(dup ? { duplicateOf: c.code, distanceM: Math.round(dup.distance) } : {}),
         },
       });
-      if (!dup) await sendNotifications(tx, c, new Set(['acceptor']), 'case.report', ctx.actor.id);
+      if (!dup) await sendNotifications(tx, c, new Set(creation.notify), 'case.report', ctx.actor.id);
       return {
         replayed: false,
         merged: !!dup,

@@ -8,37 +8,25 @@
  *   centre only) counts only for cases at that level: a district centre works on the cases it
  *   coordinates, the city centre on escalated ones — field work (check requests and checks) has
  *   no such guard and stays with the district whatever the level;
- * - a rule several roles share is the work of the first role it lists (a shift leader may reject
- *   a report the acceptor has not accepted yet, but that report waits on the acceptor; a leader may
- *   order a returned case at once, but it waits on the dispatcher);
+ * - a rule is the work of the owner it declares (`work`), even when several roles share it (a
+ *   shift leader may reject a report the acceptor has not accepted yet, but that report waits on
+ *   the acceptor; a leader may order a returned case at once, but it waits on the dispatcher);
  * - possible-at-any-time actions (urging, marking, merging, asking to void, …) are nobody's
- *   pending work (NOT_WORK); self-disposal is work only on the caller's own reports.
+ *   pending work (`work: none`); self-disposal is work only on the caller's own reports
+ *   (`work: own_report`).
  */
 import { and, inArray, or, type SQL, sql } from 'drizzle-orm';
 import type { OrgKind } from '../../../common/identity.ts';
-import { type CaseState, TRANSITIONS, type WorkflowRole } from '../../../common/workflow.ts';
+import {
+  type CaseState,
+  NOT_WORK_ACTIONS,
+  TRANSITIONS,
+  type WorkflowRole,
+} from '../../../common/workflow.ts';
 import { caseFile } from './tables.ts';
 
-/**
- * Actions that are possible on many cases but are nobody's pending work: urging and marking,
- * merging a report into another case (a choice, not a duty), and the corrections a centre may make at any time (asking to void, re-dispatching a case
- * the unit has not signed for). A returned case still counts through refuse_return/escalate.
- */
-export const NOT_WORK: ReadonlySet<string> = new Set([
-  'urge',
-  'mark_important',
-  'mark_urgent',
-  'rate',
-  'record_callback',
-  'request_void',
-  're_dispatch',
-  'merge_duplicate',
-]);
-/**
- * Actions that are the caller's work only on cases they reported themselves: an inspector fixes on
- * the spot (自处置) the problem they just found, not every report waiting for the acceptor.
- */
-const OWN_REPORT_ACTIONS = new Set(['self_dispose']);
+/** Actions that are nobody's pending work, as the table declares them (`work: none`). */
+export const NOT_WORK: ReadonlySet<string> = NOT_WORK_ACTIONS;
 const PENDING_GUARDS: Record<string, 'extension' | 'parking' | 'void'> = {
   hasPendingExtension: 'extension',
   hasPendingParking: 'parking',
@@ -69,11 +57,11 @@ export function myWorkFilter(
   // Rules with the same extra conditions share one `state IN (…)`, so the SQL stays small.
   const groups = new Map<string, { states: Set<CaseState>; extra: SQL[] }>();
   for (const rule of TRANSITIONS) {
-    if (NOT_WORK.has(rule.action)) continue;
-    // The rule's work belongs to the first of its roles that the table lists.
-    if (!roles.includes(rule.roles[0])) continue;
+    if (rule.work.kind === 'none') continue;
+    // The rule's work belongs to the owner the table declares.
+    if (!roles.includes(rule.work.owner)) continue;
     if (rule.levels && level && !rule.levels.includes(level)) continue;
-    const own = OWN_REPORT_ACTIONS.has(rule.action);
+    const own = rule.work.kind === 'own_report';
     if (own && !actorId) continue;
     const pending = rule.guards.map((g) => PENDING_GUARDS[g]).find(Boolean);
     const check = rule.guards.map((g) => CHECK_GUARDS[g]).find(Boolean);

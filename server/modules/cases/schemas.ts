@@ -265,6 +265,12 @@ export const Workflow = Type.Object({
       fields: List(StringEnum(REQUIRED_FIELDS)),
       guards: List(Str),
       effects: List(TransitionEffect),
+      work: Type.Union([
+        Type.Object({ kind: StringEnum(['queue', 'own_report'] as const), owner: Str }),
+        Type.Object({ kind: Type.Literal('none') }),
+      ]),
+      tone: StringEnum(['normal', 'danger'] as const),
+      placement: StringEnum(['main', 'side'] as const),
     }),
   ),
 });

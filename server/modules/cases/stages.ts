@@ -9,6 +9,7 @@ import type { Stage } from '../../../common/workflow.ts';
 import type { Db } from '../../platform/db.ts';
 import type { TimeUnit, WorkCalendar } from '../calendar/core/index.ts';
 import type { CaseSettings, StageLimit } from './config.ts';
+import { dueOf, resumedDue, timersOf } from './plan.ts';
 import { caseFile, caseStage, caseTimer } from './tables.ts';
 
 export interface Clock {
@@ -19,25 +20,10 @@ export interface Clock {
 
 export type StageRow = typeof caseStage.$inferSelect;
 
-const earlier = (a: Date, b: Date): Date => (a.getTime() <= b.getTime() ? a : b);
-
+/** Inserts the timers `timersOf` plans for a (re)started stage. */
 async function addTimers(tx: Db, caseId: string, stage: StageRow, clock: Clock, skipWarning = false) {
-  const rows: (typeof caseTimer.$inferInsert)[] = [
-    { caseId, stageId: stage.id, kind: 'overdue', fireAt: stage.dueAt },
-  ];
-  if (!skipWarning && !stage.warnedAt) {
-    const unit = stage.limitUnit as TimeUnit;
-    // The warning comes when the configured share of the stage's own kind of time is used.
-    const remainingShare = Math.max(0, clock.settings.warnShare);
-    const warnAt = clock.calendar.addTime(stage.startedAt, stage.limitAmount * remainingShare, unit);
-    rows.push({
-      caseId,
-      stageId: stage.id,
-      kind: 'warning',
-      fireAt: earlier(warnAt, stage.dueAt),
-    });
-  }
-  await tx.insert(caseTimer).values(rows);
+  const timers = timersOf(clock.calendar, clock.settings.warnShare, stage, skipWarning);
+  await tx.insert(caseTimer).values(timers.map((t) => ({ caseId, stageId: stage.id, ...t })));
 }
 
 async function cancelTimers(tx: Db, stageId: string, now: Date) {
@@ -56,7 +42,7 @@ export async function runningStages(tx: Db, caseId: string): Promise<StageRow[]>
 }
 
 export async function startStage(tx: Db, caseId: string, stage: Stage, limit: StageLimit, clock: Clock) {
-  const dueAt = clock.calendar.addTime(clock.now, limit.amount, limit.unit);
+  const dueAt = dueOf(clock.calendar, clock.now, limit);
   const [row] = await tx
     .insert(caseStage)
     .values({ caseId, stage, startedAt: clock.now, dueAt, limitAmount: limit.amount, limitUnit: limit.unit })
@@ -90,20 +76,20 @@ export async function pauseDispose(tx: Db, caseId: string, now: Date) {
 export async function resumeDispose(tx: Db, caseId: string, clock: Clock) {
   const s = await runningDispose(tx, caseId);
   if (!s?.pausedAt) return;
-  const dueAt = clock.calendar.dueAfterPause(s.dueAt, s.pausedAt, clock.now, s.limitUnit as TimeUnit);
+  const { dueAt, warnAt } = resumedDue(
+    clock.calendar,
+    clock.settings.warnShare,
+    { ...s, pausedAt: s.pausedAt },
+    clock.now,
+  );
   const [row] = await tx
     .update(caseStage)
     .set({ pausedAt: null, dueAt })
     .where(eq(caseStage.id, s.id))
     .returning();
   await addTimers(tx, caseId, row, clock, true);
-  if (!row.warnedAt && dueAt > clock.now) {
-    // Warn again at the same share of the (now longer) remaining window.
-    const warnAt = new Date(
-      clock.now.getTime() + (dueAt.getTime() - clock.now.getTime()) * clock.settings.warnShare,
-    );
-    await tx.insert(caseTimer).values({ caseId, stageId: row.id, kind: 'warning', fireAt: warnAt });
-  }
+  // Warn again at the same share of the (now longer) remaining window.
+  if (warnAt) await tx.insert(caseTimer).values({ caseId, stageId: row.id, kind: 'warning', fireAt: warnAt });
 }
 
 /** An approved extension moves the disposal due time by the applied amount. */

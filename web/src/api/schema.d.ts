@@ -4974,6 +4974,16 @@ export interface paths {
               result?: boolean | string;
               who?: string;
             }[];
+            work:
+              | {
+                  kind: 'queue' | 'own_report';
+                  owner: string;
+                }
+              | {
+                  kind: 'none';
+                };
+            tone: 'normal' | 'danger';
+            placement: 'main' | 'side';
           }[];
         };
         400: ErrorBody;

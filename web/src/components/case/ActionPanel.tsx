@@ -7,35 +7,14 @@
 import { Button, Empty, Space, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { DANGER_ACTIONS, SIDE_ACTIONS } from '../../../../common/workflow.ts';
 import { ActionDialog } from './ActionDialog';
 import type { AvailableAction, CaseDetail } from './api';
 import { actionLabel } from './CaseBits';
 
-/** Buttons that undo, refuse or end a case are shown as "danger". */
-const DANGER: ReadonlySet<string> = new Set([
-  'reject',
-  'return',
-  'verify_deny',
-  'check_fail',
-  'request_void',
-  'approve_void',
-  'refuse_extension',
-  'refuse_parking',
-  'refuse_void',
-  'refuse_return',
-  'rework',
-]);
-/** Side actions (flags, urging, applications) come after the main ones. */
-const SIDE: ReadonlySet<string> = new Set([
-  'mark_important',
-  'mark_urgent',
-  'urge',
-  'apply_extension',
-  'apply_parking',
-  'request_void',
-  'record_callback',
-  'merge_duplicate',
-]);
+/** Danger buttons and side actions, as the transition table declares them (tone, placement). */
+const DANGER = DANGER_ACTIONS;
+const SIDE = SIDE_ACTIONS;
 
 export function ActionPanel({ detail, onDone }: { detail: CaseDetail; onDone: () => void }) {
   const { t } = useTranslation();
