@@ -32,7 +32,14 @@ describe('defaults seeded on first start', () => {
     expect(res.statusCode, res.body).toBe(200);
     const byKey = Object.fromEntries(res.json().items.map((s: { key: string }) => [s.key, s]));
     expect(Object.keys(byKey).sort()).toEqual(
-      ['calendar.windows', 'case.duplicate', 'case.stageLimits', 'case.warnShare', 'hotline.numbers'].sort(),
+      [
+        'calendar.windows',
+        'case.duplicate',
+        'case.stageLimits',
+        'case.warnShare',
+        'hotline.numbers',
+        'imports.limits',
+      ].sort(),
     );
     expect(byKey['case.warnShare']).toMatchObject({ value: 0.8, version: 1, updatedBy: 'seed' });
     expect(byKey['case.duplicate'].value).toEqual({ radiusM: 50, windowHours: 24 });

@@ -13,6 +13,11 @@ export function canImport(actor: Actor, kind: ImportKind): boolean {
   return actor.permissions.includes(kind === 'components' ? 'component:manage' : 'geo:manage');
 }
 
+/** A district's boundary is the city's to draw: districts import inside theirs, never the line itself. */
+export function canChangeDistrictBoundary(actor: Actor): boolean {
+  return actor.scope.kind === 'city';
+}
+
 export function canReadJobs(actor: Actor): boolean {
   return IMPORT_KINDS.some((k) => canImport(actor, k));
 }

@@ -3,7 +3,6 @@ import type { Db } from '../../platform/db.ts';
 import { GridIndex } from '../geo/core/spatial-index.ts';
 import { grid, importJob } from '../geo/tables.ts';
 import type { DivisionPlan } from './divisions.ts';
-import { areaM2, representativePoint } from './geometry.ts';
 import type { GridPlan } from './grids.ts';
 
 export type ImportJobRow = typeof importJob.$inferSelect;
@@ -134,7 +133,7 @@ export async function writeGrids(tx: Db, plan: GridPlan[], communities: string[]
   }
   for (let i = 0; i < plan.length; i += 500) {
     const batch = plan.slice(i, i + 500).map((p) => {
-      const [cx, cy] = representativePoint(p.geo.geometry);
+      const [cx, cy] = p.centroid;
       return {
         id: p.id,
         community_code: p.communityCode,
@@ -148,7 +147,7 @@ export async function writeGrids(tx: Db, plan: GridPlan[], communities: string[]
         max_lat: p.geo.bbox[3],
         centroid_lng: cx,
         centroid_lat: cy,
-        area_m2: areaM2(p.geo.geometry),
+        area_m2: p.areaM2,
         legacy_id: p.legacyId,
       };
     });

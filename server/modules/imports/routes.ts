@@ -43,6 +43,9 @@ function checkFields(kind: unknown, mode: unknown, crs: unknown) {
 
 export async function importRoutes(app: App) {
   await app.register(multipart, { limits: { fileSize: MAX_IMPORT_BYTES, files: 1, fields: 10 } });
+  // A stopping server ends its import workers; their jobs fail as interrupted, written before the
+  // database closes.
+  app.addHook('onClose', () => service.stopImports());
 
   const run = async (
     request: { ctx: Parameters<typeof service.startImport>[1]; query: { wait?: boolean } },

@@ -58,6 +58,39 @@ export const HotlineValue = Type.Object(
   { additionalProperties: false },
 );
 
+/**
+ * What one import may cost (the imports module reads them when a job starts): an upload is at most
+ * 50 MB, but a zip can inflate a thousandfold and one polygon can hold millions of vertices, whose
+ * parsing and clipping take memory and seconds in proportion. Past a limit the file is refused
+ * with a row-level finding before the expensive part starts.
+ */
+export const ImportLimitsValue = Type.Object(
+  {
+    maxUncompressedBytes: Type.Integer({
+      minimum: 1_048_576,
+      maximum: 2_147_483_648,
+      description: 'largest total size of the files in an upload once unzipped (a GeoJSON file: its size)',
+    }),
+    maxCompressionRatio: Type.Number({
+      minimum: 2,
+      maximum: 1100,
+      description: 'largest uncompressed ÷ compressed size of any one entry of a zip',
+    }),
+    maxVerticesPerFeature: Type.Integer({
+      minimum: 5,
+      maximum: 500_000,
+      description: 'most coordinates in one feature (division, grid or component)',
+    }),
+    maxVerticesPerFile: Type.Integer({
+      minimum: 5,
+      maximum: 20_000_000,
+      description: 'most coordinates in one file, every feature counting at least one',
+    }),
+  },
+  { additionalProperties: false },
+);
+export type ImportLimits = Static<typeof ImportLimitsValue>;
+
 export interface SettingDef {
   schema: TSchema;
   default: unknown;
@@ -134,6 +167,31 @@ export const SETTINGS = {
     description: '热线号码（市民热线及并入的原号码）/ hotline numbers: the city line and merged legacy lines',
     entityType: 'setting',
   },
+  /**
+   * Import limits. 200 MiB unzipped is four times the largest upload; real Shapefile zips stay
+   * far below 200:1 (a DBF of blank padding reaches about 100:1, a zip bomb about 1000:1);
+   * 100,000 vertices is ten times a detailed district boundary and takes the clipping about two
+   * seconds; 2,000,000 vertices a file is a city's components as points, or its grids.
+   */
+  'imports.limits': {
+    schema: ImportLimitsValue,
+    default: {
+      maxUncompressedBytes: 200 * 1024 * 1024,
+      maxCompressionRatio: 200,
+      maxVerticesPerFeature: 100_000,
+      maxVerticesPerFile: 2_000_000,
+    } satisfies ImportLimits,
+    description:
+      '导入限制（解压后总大小、单个压缩条目的压缩比、每个要素与每个文件的坐标点数）/ import limits: ' +
+      'total size unzipped, compression ratio of a zip entry, vertices per feature and per file',
+    entityType: 'setting',
+    check: (v) => {
+      const l = v as ImportLimits;
+      return l.maxVerticesPerFeature > l.maxVerticesPerFile
+        ? [{ field: '.maxVerticesPerFeature', message: 'must not exceed maxVerticesPerFile' }]
+        : [];
+    },
+  },
 } as const satisfies Record<string, SettingDef>;
 
 export type SettingKey = keyof typeof SETTINGS;
@@ -150,4 +208,5 @@ export interface SettingValues {
   'case.stageLimits': StageLimits;
   'case.duplicate': Static<typeof DuplicateValue>;
   'hotline.numbers': Static<typeof HotlineValue>;
+  'imports.limits': ImportLimits;
 }

@@ -1,0 +1,148 @@
+/**
+ * Runs an import's validation in a worker thread (worker.ts), one worker per job, so that parsing,
+ * clipping and topology checks never hold the main thread: requests (and `/healthz`) keep being
+ * answered during the largest import the limits accept. The main thread only answers the
+ * worker's store queries (store.ts, in bounded chunks), records progress and takes in the
+ * report and the plan chunk by chunk.
+ *
+ * The worker's heap is capped (WORKER_HEAP_MB): a file that needs more memory than that is refused
+ * as too large instead of taking the process down. `stopImportWorkers` ends every running worker
+ * (at shutdown); their jobs fail as interrupted and write nothing.
+ */
+import { Worker } from 'node:worker_threads';
+import type { Db } from '../../platform/db.ts';
+import { outOfMemory } from './limits.ts';
+import type { ReportRow } from './report.ts';
+import { dbStore, STORE_METHODS, type StoreMethod } from './store.ts';
+import {
+  fileFinding,
+  type Plan,
+  type Validation,
+  type ValidationHooks,
+  type ValidationInput,
+} from './validate.ts';
+import type { FromWorker, ToWorker } from './worker.ts';
+
+/** Old-generation heap of one import worker: several times what the limits' largest file needs. */
+export const WORKER_HEAP_MB = 2048;
+
+/** A job whose worker was ended before it finished (the process is stopping). */
+export class ImportStopped extends Error {
+  constructor() {
+    super('the import was stopped before it finished');
+  }
+}
+
+const running = new Map<Worker, () => void>();
+
+/** Ends every running import worker; their jobs reject with ImportStopped. */
+export async function stopImportWorkers(): Promise<void> {
+  const stops = [...running.values()];
+  for (const stop of stops) stop();
+}
+
+export function validateInWorker(
+  db: Db,
+  input: ValidationInput,
+  hooks: ValidationHooks,
+): Promise<Validation> {
+  const store = dbStore(db);
+  const worker = new Worker(new URL('./worker-boot.mjs', import.meta.url), {
+    workerData: { entry: new URL('./worker.ts', import.meta.url).href, input },
+    resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
+  });
+  return new Promise<Validation>((resolve, reject) => {
+    const report: ReportRow[] = [];
+    const planRows: unknown[] = [];
+    // Progress and the parse notice update the job row: in order, one at a time.
+    let chain: Promise<unknown> = Promise.resolve();
+    const later = (f: () => unknown) => {
+      chain = chain.then(f).catch(() => {});
+    };
+    let settled = false;
+    let completed = false;
+    const finish = (f: () => void) => {
+      if (settled) return;
+      settled = true;
+      running.delete(worker);
+      void worker.terminate();
+      f();
+    };
+    running.set(worker, () => finish(() => reject(new ImportStopped())));
+    const answer = (m: ToWorker) => {
+      if (!settled) worker.postMessage(m);
+    };
+
+    worker.on('message', (m: FromWorker) => {
+      switch (m.t) {
+        case 'query': {
+          if (!(STORE_METHODS as readonly string[]).includes(m.method)) {
+            answer({ t: 'answer', id: m.id, error: `unknown store method ${m.method}` });
+            return;
+          }
+          const method = store[m.method as StoreMethod] as (...a: unknown[]) => Promise<unknown>;
+          method(...m.args).then(
+            (value) => answer({ t: 'answer', id: m.id, value }),
+            (e: Error) => answer({ t: 'answer', id: m.id, error: e.message }),
+          );
+          return;
+        }
+        case 'parsed':
+          later(() => hooks.parsed({ total: m.total, format: m.format, crs: m.crs }));
+          return;
+        case 'progress':
+          later(() => hooks.progress(m.processed));
+          return;
+        case 'report':
+          for (const r of m.rows as ReportRow[]) report.push(r);
+          return;
+        case 'plan':
+          for (const r of m.rows) planRows.push(r);
+          return;
+        case 'done': {
+          const plan = m.plan
+            ? ({ kind: m.plan.kind, rows: planRows, communities: m.plan.communities } as unknown as Plan)
+            : null;
+          const result: Validation = {
+            ok: m.ok,
+            report,
+            summary: m.summary,
+            crs: m.crs,
+            total: m.total,
+            plan,
+          };
+          // The worker exits once it has sent everything; the last job-row updates go first.
+          completed = true;
+          void chain.then(() => finish(() => resolve(result)));
+          return;
+        }
+        case 'failed': {
+          const e = new Error(`import worker: ${m.message}`);
+          if (m.stack) e.stack = m.stack;
+          finish(() => reject(e));
+          return;
+        }
+      }
+    });
+    worker.on('error', (e: Error & { code?: string }) => {
+      if (e.code === 'ERR_WORKER_OUT_OF_MEMORY') {
+        const x = outOfMemory(WORKER_HEAP_MB);
+        finish(() =>
+          resolve({
+            ok: false,
+            report: fileFinding(x.zh, x.en, x.rule),
+            summary: { rows: 0, errors: 1, written: 0 },
+            total: 0,
+            plan: null,
+          }),
+        );
+      } else {
+        finish(() => reject(e));
+      }
+    });
+    worker.on('exit', (code) => {
+      if (completed) return;
+      finish(() => reject(new Error(`the import worker stopped (exit code ${code}) before it finished`)));
+    });
+  });
+}
