@@ -6,12 +6,9 @@
  * The city's extent, without the margin, is the parent of its districts: a district must lie
  * inside it (territory.ts), as a township lies inside its district.
  */
-import { eq, sql } from 'drizzle-orm';
 import type { MultiPolygon, Polygon } from 'geojson';
-import type { Db } from '../../platform/db.ts';
 import { validateGeometry } from '../geo/core/topology.ts';
 import type { GeoJsonGeometry } from '../geo/tables.ts';
-import { division } from '../geo/tables.ts';
 import { allFinite, type BBox, bboxOf, geometryToWgs84 } from './geometry.ts';
 import { featureVertices } from './limits.ts';
 import { err, type Finding, type GeoContext, inExtent, outsideFinding } from './report.ts';
@@ -20,27 +17,6 @@ import type { SourceFeature } from './source.ts';
 /** 宁波市 (all ten districts and counties), roughly. */
 export const NINGBO_EXTENT: BBox = [120.9, 28.85, 122.3, 30.4];
 const MARGIN = 0.2;
-
-/** Ningbo's extent grown to hold every stored district (a demo city at scale may reach past it). */
-export async function cityExtent(db: Db): Promise<BBox> {
-  const [row] = await db
-    .select({
-      w: sql<number | null>`min(${division.minLng})`,
-      s: sql<number | null>`min(${division.minLat})`,
-      e: sql<number | null>`max(${division.maxLng})`,
-      n: sql<number | null>`max(${division.maxLat})`,
-    })
-    .from(division)
-    .where(eq(division.level, 'district'));
-  const b: BBox = [...NINGBO_EXTENT];
-  if (row?.w !== null && row?.w !== undefined) {
-    b[0] = Math.min(b[0], Number(row.w));
-    b[1] = Math.min(b[1], Number(row.s));
-    b[2] = Math.max(b[2], Number(row.e));
-    b[3] = Math.max(b[3], Number(row.n));
-  }
-  return b;
-}
 
 /** The city's extent with the margin a file in a wrong CRS falls far outside of. */
 export function managedExtent(city: BBox): BBox {

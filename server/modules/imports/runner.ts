@@ -6,8 +6,11 @@
  * report and the plan chunk by chunk.
  *
  * The worker's heap is capped (WORKER_HEAP_MB): a file that needs more memory than that is refused
- * as too large instead of taking the process down. `stopImportWorkers` ends every running worker
- * (at shutdown); their jobs fail as interrupted and write nothing.
+ * as too large instead of taking the process down. A worker runs one job and exits, so a job's
+ * memory leaves with it; starting one (the TypeScript loader, the modules) takes a moment, so one
+ * is kept ready for the next job — idle and unreferenced, it never keeps the process alive.
+ * Aborting the job's signal (the server is stopping) ends its worker: the job fails as
+ * interrupted and writes nothing.
  */
 import { Worker } from 'node:worker_threads';
 import type { Db } from '../../platform/db.ts';
@@ -33,24 +36,38 @@ export class ImportStopped extends Error {
   }
 }
 
-const running = new Map<Worker, () => void>();
+function spawn(): Worker {
+  const w = new Worker(new URL('./worker-boot.mjs', import.meta.url), {
+    workerData: { entry: new URL('./worker.ts', import.meta.url).href },
+    resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
+  });
+  // Until a job takes it, nothing waits on it; a failed start shows up when a job uses it.
+  w.on('error', () => {});
+  w.unref();
+  return w;
+}
 
-/** Ends every running import worker; their jobs reject with ImportStopped. */
-export async function stopImportWorkers(): Promise<void> {
-  const stops = [...running.values()];
-  for (const stop of stops) stop();
+let spare: Worker | undefined;
+function takeWorker(): Worker {
+  const w = spare ?? spawn();
+  const next = spawn();
+  spare = next;
+  next.once('exit', () => {
+    if (spare === next) spare = undefined;
+  });
+  w.ref();
+  return w;
 }
 
 export function validateInWorker(
   db: Db,
   input: ValidationInput,
   hooks: ValidationHooks,
+  signal?: AbortSignal,
 ): Promise<Validation> {
+  if (signal?.aborted) return Promise.reject(new ImportStopped());
   const store = dbStore(db);
-  const worker = new Worker(new URL('./worker-boot.mjs', import.meta.url), {
-    workerData: { entry: new URL('./worker.ts', import.meta.url).href, input },
-    resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
-  });
+  const worker = takeWorker();
   return new Promise<Validation>((resolve, reject) => {
     const report: ReportRow[] = [];
     const planRows: unknown[] = [];
@@ -61,20 +78,23 @@ export function validateInWorker(
     };
     let settled = false;
     let completed = false;
+    const stop = () => finish(() => reject(new ImportStopped()));
     const finish = (f: () => void) => {
       if (settled) return;
       settled = true;
-      running.delete(worker);
+      signal?.removeEventListener('abort', stop);
       void worker.terminate();
       f();
     };
-    running.set(worker, () => finish(() => reject(new ImportStopped())));
+    signal?.addEventListener('abort', stop, { once: true });
     const answer = (m: ToWorker) => {
       if (!settled) worker.postMessage(m);
     };
 
     worker.on('message', (m: FromWorker) => {
       switch (m.t) {
+        case 'ready':
+          return;
         case 'query': {
           if (!(STORE_METHODS as readonly string[]).includes(m.method)) {
             answer({ t: 'answer', id: m.id, error: `unknown store method ${m.method}` });
@@ -144,5 +164,7 @@ export function validateInWorker(
       if (completed) return;
       finish(() => reject(new Error(`the import worker stopped (exit code ${code}) before it finished`)));
     });
+    // A spare that is still starting takes the message once its modules are loaded.
+    worker.postMessage({ t: 'start', input } satisfies ToWorker);
   });
 }

@@ -20,12 +20,13 @@ import { AppError, notFound } from '../../platform/errors.ts';
 import { insertComponentsBulk, maxSequences } from '../components/service.ts';
 import { buildComponentId } from '../geo/core/codes.ts';
 import { getSetting } from '../settings/service.ts';
-import { cityExtent, managedExtent } from './extent.ts';
+import { managedExtent } from './extent.ts';
 import { canImport, canReadAllJobs, canReadJobs, type ImportKind } from './policy.ts';
 import { INSTANCE_ID, INTERRUPTED, keepLease, leaseFromNow } from './recovery.ts';
 import type { ImportMode, ReportRow } from './report.ts';
 import * as repo from './repository.ts';
-import { ImportStopped, stopImportWorkers, validateInWorker } from './runner.ts';
+import { ImportStopped, validateInWorker } from './runner.ts';
+import { cityExtent } from './store.ts';
 import { fileFinding } from './validate.ts';
 
 export interface ImportInput {
@@ -62,17 +63,23 @@ export function toJobDto(row: repo.ImportJobRow) {
 }
 export type ImportJobDto = ReturnType<typeof toJobDto>;
 
-/** Jobs still running in this process (stopImports waits for them). */
-const inFlight = new Set<Promise<unknown>>();
+/** Jobs still running, by the signal that stops them (one per app: routes.ts). */
+const inFlight = new WeakMap<AbortSignal, Set<Promise<unknown>>>();
 
-/** At shutdown: ends the running validations (their jobs fail as interrupted) and waits for every job. */
-export async function stopImports(): Promise<void> {
-  await stopImportWorkers();
-  await Promise.allSettled([...inFlight]);
+/**
+ * Waits for every job started with `signal` to be finished. Once the signal is aborted (the app
+ * is closing), validations still running end at once and their jobs fail as interrupted; a job
+ * already writing completes its transaction.
+ */
+export async function importsSettled(signal: AbortSignal): Promise<void> {
+  await Promise.allSettled([...(inFlight.get(signal) ?? [])]);
 }
 
-/** Creates the job row and answers it together with the promise of the finished job. */
-export async function startImport(db: Db, ctx: RequestContext, input: ImportInput) {
+/**
+ * Creates the job row and answers it together with the promise of the finished job. Aborting
+ * `signal` stops the job's validation (it fails as interrupted, nothing written).
+ */
+export async function startImport(db: Db, ctx: RequestContext, input: ImportInput, signal?: AbortSignal) {
   if (!canImport(ctx.actor, input.kind)) throw new AppError('FORBIDDEN');
   const isZip = input.data[0] === 0x50 && input.data[1] === 0x4b;
   const job = await repo.insertJob(
@@ -89,7 +96,7 @@ export async function startImport(db: Db, ctx: RequestContext, input: ImportInpu
     leaseFromNow(),
   );
   const stopLease = keepLease(db, job.id);
-  const done = runImport(db, ctx, job, input)
+  const done = runImport(db, ctx, job, input, signal)
     .catch(async (e) => {
       live.delete(job.id);
       if (e instanceof ImportStopped) {
@@ -104,8 +111,12 @@ export async function startImport(db: Db, ctx: RequestContext, input: ImportInpu
       return finishFailed(db, ctx, job.id, input, report, { errors: 1, written: 0, internal: true });
     })
     .finally(stopLease);
-  inFlight.add(done);
-  void done.finally(() => inFlight.delete(done)).catch(() => {});
+  if (signal) {
+    const jobs = inFlight.get(signal) ?? new Set();
+    inFlight.set(signal, jobs);
+    jobs.add(done);
+    void done.finally(() => jobs.delete(done)).catch(() => {});
+  }
   return { job, done };
 }
 
@@ -155,7 +166,13 @@ async function finishFailed(
   return (await repo.findJob(db, jobId))!;
 }
 
-async function runImport(db: Db, ctx: RequestContext, job: repo.ImportJobRow, input: ImportInput) {
+async function runImport(
+  db: Db,
+  ctx: RequestContext,
+  job: repo.ImportJobRow,
+  input: ImportInput,
+  signal?: AbortSignal,
+) {
   const mode = input.mode ?? 'insert';
   let total = 0;
   let processed = 0;
@@ -187,6 +204,7 @@ async function runImport(db: Db, ctx: RequestContext, job: repo.ImportJobRow, in
         }
       },
     },
+    signal,
   );
   if (!v.ok || !v.plan) return finishFailed(db, ctx, job.id, input, v.report, v.summary, v.crs);
   total = v.total;

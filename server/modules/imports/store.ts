@@ -4,12 +4,13 @@
  * main thread answers from `dbStore`. Every method takes a bounded list (the validators ask in
  * chunks) so that no single answer holds the main thread for long.
  */
-import { and, eq, gt, inArray, lt, notInArray, or, type SQL } from 'drizzle-orm';
+import { and, eq, gt, inArray, lt, notInArray, or, type SQL, sql } from 'drizzle-orm';
 import type { MultiPolygon, Polygon } from 'geojson';
 import type { Db } from '../../platform/db.ts';
 import { knownComponentTypes } from '../components/catalogue.ts';
 import { existingComponentIds } from '../components/service.ts';
 import { division, grid } from '../geo/tables.ts';
+import { NINGBO_EXTENT } from './extent.ts';
 import type { BBox } from './geometry.ts';
 
 export type Area = Polygon | MultiPolygon;
@@ -173,4 +174,25 @@ export function dbStore(db: Db): ImportStore {
       return [...(await existingComponentIds(db, ids))];
     },
   };
+}
+
+/** Ningbo's extent grown to hold every stored district (a demo city at scale may reach past it). */
+export async function cityExtent(db: Db): Promise<BBox> {
+  const [row] = await db
+    .select({
+      w: sql<number | null>`min(${division.minLng})`,
+      s: sql<number | null>`min(${division.minLat})`,
+      e: sql<number | null>`max(${division.maxLng})`,
+      n: sql<number | null>`max(${division.maxLat})`,
+    })
+    .from(division)
+    .where(eq(division.level, 'district'));
+  const b: BBox = [...NINGBO_EXTENT];
+  if (row?.w !== null && row?.w !== undefined) {
+    b[0] = Math.min(b[0], Number(row.w));
+    b[1] = Math.min(b[1], Number(row.s));
+    b[2] = Math.max(b[2], Number(row.e));
+    b[3] = Math.max(b[3], Number(row.n));
+  }
+  return b;
 }

@@ -3,17 +3,19 @@
  * main thread for stored data through messages (store.ts), and sends back the report and the
  * plan in chunks — small messages, so the main thread never spends long taking one in.
  *
- * Messages to the main thread: `query` (a store method and its arguments), `parsed`, `progress`,
- * `report` and `plan` chunks, then `done` — or `failed` with the error. From the main thread:
- * `answer` to a query.
+ * A worker is started ahead of its job (runner.ts keeps one ready, its modules loaded) and runs
+ * exactly one: `start` brings the input. Messages to the main thread: `ready`, `query` (a store
+ * method and its arguments), `parsed`, `progress`, `report` and `plan` chunks, then `done` — or
+ * `failed` with the error. From the main thread: `start`, and `answer` to a query.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import type { ImportStore } from './store.ts';
 import { type ValidationInput, validateImport } from './validate.ts';
 
 export const CHUNK_ROWS = 2000;
 
 export type FromWorker =
+  | { t: 'ready' }
   | { t: 'query'; id: number; method: string; args: unknown[] }
   | { t: 'parsed'; total: number; format: 'geojson' | 'shapefile'; crs: string }
   | { t: 'progress'; processed: number }
@@ -29,13 +31,15 @@ export type FromWorker =
     }
   | { t: 'failed'; message: string; stack?: string };
 
-export type ToWorker = { t: 'answer'; id: number; value?: unknown; error?: string };
+export type ToWorker =
+  | { t: 'start'; input: ValidationInput }
+  | { t: 'answer'; id: number; value?: unknown; error?: string };
 
-const port = parentPort;
-if (port) {
+async function run(port: NonNullable<typeof parentPort>, input: ValidationInput) {
   let next = 0;
   const waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   port.on('message', (m: ToWorker) => {
+    if (m.t !== 'answer') return;
     const w = waiting.get(m.id);
     if (!w) return;
     waiting.delete(m.id);
@@ -55,7 +59,7 @@ if (port) {
             }),
   });
   try {
-    const v = await validateImport(workerData.input as ValidationInput, store, {
+    const v = await validateImport(input, store, {
       parsed: (info) => send({ t: 'parsed', ...info }),
       progress: (processed) => send({ t: 'progress', processed }),
     });
@@ -79,4 +83,12 @@ if (port) {
     send({ t: 'failed', message: (e as Error).message ?? String(e), stack: (e as Error).stack });
   }
   port.close();
+}
+
+const port = parentPort;
+if (port) {
+  port.once('message', (m: ToWorker) => {
+    if (m.t === 'start') void run(port, m.input);
+  });
+  port.postMessage({ t: 'ready' } satisfies FromWorker);
 }
