@@ -4,6 +4,7 @@ import { GridIndex } from '../geo/core/spatial-index.ts';
 import { grid, importJob } from '../geo/tables.ts';
 import type { DivisionPlan } from './divisions.ts';
 import type { GridPlan } from './grids.ts';
+import { countVertices } from './limits.ts';
 
 export type ImportJobRow = typeof importJob.$inferSelect;
 
@@ -92,9 +93,45 @@ export async function listJobs(db: Db, where: SQL | undefined, page: number, pag
 
 const json = (v: unknown) => JSON.stringify(v);
 
+/**
+ * Lets the event loop run between two statements of a long write. PGlite answers a query through
+ * promise callbacks only, so a loop of awaited statements would otherwise hold the main thread
+ * until the last one (other requests wait; the write's own transaction keeps the database).
+ */
+export const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * Rows in write batches of at most `maxRows` rows and about `maxVertices` coordinates (a larger
+ * row goes alone). On PGlite the database runs in the main thread: one statement's size is how
+ * long requests wait, so no statement carries more than a few megabytes.
+ */
+export function writeBatches<T>(
+  rows: T[],
+  verticesOf: (row: T) => number,
+  maxRows = 500,
+  maxVertices = 20_000,
+): T[][] {
+  const out: T[][] = [];
+  let batch: T[] = [];
+  let vertices = 0;
+  for (const r of rows) {
+    const v = Math.max(1, verticesOf(r));
+    if (batch.length && (batch.length >= maxRows || vertices + v > maxVertices)) {
+      out.push(batch);
+      batch = [];
+      vertices = 0;
+    }
+    batch.push(r);
+    vertices += v;
+  }
+  if (batch.length) out.push(batch);
+  return out;
+}
+
 export async function writeDivisions(tx: Db, plan: DivisionPlan[], upsert: boolean) {
-  for (let i = 0; i < plan.length; i += 500) {
-    const batch = plan.slice(i, i + 500).map((p) => ({
+  for (const rows of writeBatches(plan, (p) => countVertices(p.geo.geometry))) {
+    await breathe();
+    const batch = rows.map((p) => ({
       code: p.code,
       level: p.level,
       name: p.name,
@@ -131,8 +168,9 @@ export async function writeGrids(tx: Db, plan: GridPlan[], communities: string[]
       .returning({ id: grid.id });
     removed = gone.map((g) => g.id);
   }
-  for (let i = 0; i < plan.length; i += 500) {
-    const batch = plan.slice(i, i + 500).map((p) => {
+  for (const rows of writeBatches(plan, (p) => countVertices(p.geo.geometry))) {
+    await breathe();
+    const batch = rows.map((p) => {
       const [cx, cy] = p.centroid;
       return {
         id: p.id,
@@ -183,6 +221,7 @@ export async function reassignComponentGrids(
     .map((r) => ({ id: r.id, grid_id: index.lookup(Number(r.lng), Number(r.lat)) }))
     .filter((c, i) => c.grid_id !== res.rows[i].grid_id);
   for (let i = 0; i < changes.length; i += 5000) {
+    await breathe();
     await tx.execute(sql`UPDATE component c SET grid_id = x.grid_id, updated_at = now(), version = c.version + 1
       FROM jsonb_to_recordset(${json(changes.slice(i, i + 5000))}::jsonb) AS x(id text, grid_id text)
       WHERE c.id = x.id`);

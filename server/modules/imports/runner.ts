@@ -164,7 +164,13 @@ export function validateInWorker(
       if (completed) return;
       finish(() => reject(new Error(`the import worker stopped (exit code ${code}) before it finished`)));
     });
-    // A spare that is still starting takes the message once its modules are loaded.
-    worker.postMessage({ t: 'start', input } satisfies ToWorker);
+    // A spare that is still starting takes the message once its modules are loaded. The file's
+    // bytes move to the worker rather than being copied when they own their memory (an upload).
+    const bytes = input.data;
+    const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+    worker.postMessage(
+      { t: 'start', input } satisfies ToWorker,
+      own && bytes.buffer instanceof ArrayBuffer ? [bytes.buffer] : [],
+    );
   });
 }

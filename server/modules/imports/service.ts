@@ -17,14 +17,16 @@ import { recordEvent } from '../../platform/audit.ts';
 import type { Actor, RequestContext } from '../../platform/context.ts';
 import type { Db } from '../../platform/db.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
-import { insertComponentsBulk, maxSequences } from '../components/service.ts';
+import { type BulkComponent, insertComponentsBulk, maxSequences } from '../components/service.ts';
 import { buildComponentId } from '../geo/core/codes.ts';
 import { getSetting } from '../settings/service.ts';
 import { managedExtent } from './extent.ts';
+import { countVertices } from './limits.ts';
 import { canImport, canReadAllJobs, canReadJobs, type ImportKind } from './policy.ts';
 import { INSTANCE_ID, INTERRUPTED, keepLease, leaseFromNow } from './recovery.ts';
 import type { ImportMode, ReportRow } from './report.ts';
 import * as repo from './repository.ts';
+import { breathe, writeBatches } from './repository.ts';
 import { ImportStopped, validateInWorker } from './runner.ts';
 import { cityExtent } from './store.ts';
 import { fileFinding } from './validate.ts';
@@ -231,26 +233,31 @@ async function runImport(
         for (const p of plan.rows) districts.add(p.communityCode.slice(0, 6));
       } else {
         const seq = await maxSequences(tx);
-        const rows = plan.rows.map((p, k) => {
+        // Report rows by row number: a long report lists only rows with findings (validate.ts).
+        const reportRow = new Map(report.map((r) => [r.row, r]));
+        const rows: BulkComponent[] = [];
+        for (const [k, p] of plan.rows.entries()) {
           let id = p.id;
           if (!id) {
             const prefix = p.district_code + p.type_code;
             const next = (seq.get(prefix) ?? 0) + 1;
             seq.set(prefix, next);
             id = buildComponentId(p.district_code, p.type_code, next);
-            // No row has an error here, so every row has its plan entry: the indexes agree.
-            report[k].id = id;
+            // No row has an error here, so every row has its plan entry: row k + 1 is plan k.
+            const r = reportRow.get(k + 1);
+            if (r) r.id = id;
           }
           districts.add(p.district_code);
-          return { ...p, id };
-        });
-        await insertComponentsBulk(tx, rows, {
-          upsert: mode === 'replace',
-          batchSize: 2000,
-          onBatch: (n) => {
-            live.set(job.id, { status: 'writing', processed: n, total });
-          },
-        });
+          rows.push({ ...p, id });
+          if (k % 20_000 === 19_999) await breathe();
+        }
+        let written = 0;
+        for (const batch of writeBatches(rows, (r) => countVertices(r.geometry), 500)) {
+          await breathe();
+          await insertComponentsBulk(tx, batch, { upsert: mode === 'replace', batchSize: batch.length });
+          written += batch.length;
+          live.set(job.id, { status: 'writing', processed: written, total });
+        }
       }
       const ds = [...districts];
       await recordEvent(tx, ctx, {

@@ -12,7 +12,7 @@ import type { BBox } from './geometry.ts';
 import { validateGrids } from './grids.ts';
 import type { ImportLimits } from './limits.ts';
 import type { ImportKind } from './policy.ts';
-import { err, type ImportMode, type ReportRow } from './report.ts';
+import { err, type ImportMode, type ReportRow, warn } from './report.ts';
 import { type ParsedSource, parseSource, SourceError } from './source.ts';
 import type { ImportStore } from './store.ts';
 
@@ -56,6 +56,37 @@ export interface Validation {
 
 export function fileFinding(zh: string, en: string, rule: string): ReportRow[] {
   return [{ row: 0, id: null, ok: false, findings: [err(rule, zh, en)] }];
+}
+
+/**
+ * The most rows a stored report holds. A file of more rows keeps in its report only the rows with
+ * findings, errors first, up to this many; the summary counts every rule over all rows. The report
+ * is one JSON value in the job's row and in the answer: bounded, so that writing and reading it
+ * stays short whatever the file's size.
+ */
+export const REPORT_MAX_ROWS = 10_000;
+
+function boundReport(rows: ReportRow[]): { rows: ReportRow[]; extra: Record<string, unknown> } {
+  if (rows.length <= REPORT_MAX_ROWS) return { rows, extra: {} };
+  const ruleCounts: Record<string, number> = {};
+  for (const r of rows) for (const f of r.findings) ruleCounts[f.rule] = (ruleCounts[f.rule] ?? 0) + 1;
+  const withFindings = rows.filter((r) => r.findings.length > 0);
+  const kept = [...withFindings.filter((r) => !r.ok), ...withFindings.filter((r) => r.ok)]
+    .slice(0, REPORT_MAX_ROWS)
+    .sort((a, b) => a.row - b.row);
+  const note: ReportRow = {
+    row: 0,
+    id: null,
+    ok: true,
+    findings: [
+      warn(
+        'report-abridged',
+        `文件有 ${rows.length} 行，报告只列出有问题的 ${kept.length} 行（最多 ${REPORT_MAX_ROWS} 行）；各规则的次数见摘要`,
+        `the file has ${rows.length} rows: the report lists the ${kept.length} with findings (at most ${REPORT_MAX_ROWS}); the summary counts every rule`,
+      ),
+    ],
+  };
+  return { rows: [note, ...kept], extra: { reportRows: kept.length, ruleCounts } };
 }
 
 export async function validateImport(
@@ -124,10 +155,11 @@ export async function validateImport(
     notes: source.notes,
   };
   const ok = summary.errors === 0 && total > 0;
+  const bounded = boundReport(report);
   return {
     ok,
-    report,
-    summary: ok ? summary : { ...summary, written: 0 },
+    report: bounded.rows,
+    summary: { ...summary, ...bounded.extra, ...(ok ? {} : { written: 0 }) },
     crs: choice.label,
     total,
     plan: ok ? plan : null,
