@@ -158,6 +158,9 @@ const LEVEL_NAMES: Record<DivisionLevel, { zh: string; en: string }> = {
   community: { zh: '社区（村）', en: 'community' },
 };
 
+/** The 1-based row number the report shows for a plan index. */
+const rowNumber = (report: RowReport, index: number) => report.rows[index].row;
+
 /** The city's extent as a polygon: the parent of every district. */
 const extentPolygon = (b: [number, number, number, number]): Polygon => ({
   type: 'Polygon',
@@ -377,6 +380,3 @@ async function checkOverlaps(
     }
   }
 }
-
-/** The 1-based row number the report shows for a plan index. */
-const rowNumber = (report: RowReport, index: number) => report.rows[index].row;

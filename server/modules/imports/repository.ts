@@ -94,11 +94,15 @@ export async function listJobs(db: Db, where: SQL | undefined, page: number, pag
 const json = (v: unknown) => JSON.stringify(v);
 
 /**
- * Lets the event loop run between two statements of a long write. PGlite answers a query through
- * promise callbacks only, so a loop of awaited statements would otherwise hold the main thread
- * until the last one (other requests wait; the write's own transaction keeps the database).
+ * Lets the event loop go round between two statements of a long write, waiting requests included.
+ * PGlite answers a query through promise callbacks only, so a loop of awaited statements would
+ * otherwise hold the main thread until the last one. Two immediates: one scheduled from the I/O
+ * phase runs before the loop gets back to I/O, the second after it.
  */
-export const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
+export const breathe = async () => {
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  await new Promise<void>((resolve) => setImmediate(resolve));
+};
 
 /**
  * Rows in write batches of at most `maxRows` rows and about `maxVertices` coordinates (a larger

@@ -7,10 +7,12 @@
  *
  * The worker's heap is capped (WORKER_HEAP_MB): a file that needs more memory than that is refused
  * as too large instead of taking the process down. A worker runs one job and exits, so a job's
- * memory leaves with it; starting one (the TypeScript loader, the modules) takes a moment, so one
- * is kept ready for the next job — idle and unreferenced, it never keeps the process alive.
- * Aborting the job's signal (the server is stopping) ends its worker: the job fails as
- * interrupted and writes nothing.
+ * memory leaves with it; starting one (the TypeScript loader, the modules) takes a moment, so after
+ * a job one is made ready for the next — idle and unreferenced, it never keeps the process alive.
+ * Workers run at a lower CPU priority than the main thread (worker-boot.mjs).
+ * At most MAX_RUNNING validations run at once per process (each may take its heap and a core);
+ * further jobs wait their turn, still "validating". Aborting the job's signal (the server is
+ * stopping) ends its worker or its wait: the job fails as interrupted and writes nothing.
  */
 import { Worker } from 'node:worker_threads';
 import type { Db } from '../../platform/db.ts';
@@ -36,6 +38,41 @@ export class ImportStopped extends Error {
   }
 }
 
+/** After a validation, how long before the next job's worker is started. */
+const SPARE_DELAY_MS = 2_000;
+
+/** Validations at once: the machine's cores are for requests too. */
+export const MAX_RUNNING = 2;
+let runningCount = 0;
+const turns: (() => void)[] = [];
+
+function acquire(signal?: AbortSignal): Promise<void> {
+  if (runningCount < MAX_RUNNING) {
+    runningCount++;
+    return Promise.resolve();
+  }
+  return new Promise((resolve, reject) => {
+    const go = () => {
+      signal?.removeEventListener('abort', giveUp);
+      runningCount++;
+      resolve();
+    };
+    const giveUp = () => {
+      const i = turns.indexOf(go);
+      if (i >= 0) turns.splice(i, 1);
+      reject(new ImportStopped());
+    };
+    turns.push(go);
+    signal?.addEventListener('abort', giveUp, { once: true });
+  });
+}
+
+function release() {
+  runningCount--;
+  turns.shift()?.();
+  prepareSpare();
+}
+
 function spawn(): Worker {
   const w = new Worker(new URL('./worker-boot.mjs', import.meta.url), {
     workerData: { entry: new URL('./worker.ts', import.meta.url).href },
@@ -48,18 +85,48 @@ function spawn(): Worker {
 }
 
 let spare: Worker | undefined;
+let spareTimer: NodeJS.Timeout | undefined;
 function takeWorker(): Worker {
   const w = spare ?? spawn();
-  const next = spawn();
-  spare = next;
-  next.once('exit', () => {
-    if (spare === next) spare = undefined;
-  });
+  spare = undefined;
   w.ref();
   return w;
 }
 
-export function validateInWorker(
+/**
+ * Starts the next job's worker a moment after a validation ends, not while one runs: starting a
+ * worker takes a core for a while.
+ */
+function prepareSpare() {
+  if (spare || spareTimer) return;
+  spareTimer = setTimeout(() => {
+    spareTimer = undefined;
+    if (spare) return;
+    const next = spawn();
+    spare = next;
+    next.once('exit', () => {
+      if (spare === next) spare = undefined;
+    });
+  }, SPARE_DELAY_MS);
+  spareTimer.unref();
+}
+
+export async function validateInWorker(
+  db: Db,
+  input: ValidationInput,
+  hooks: ValidationHooks,
+  signal?: AbortSignal,
+): Promise<Validation> {
+  if (signal?.aborted) throw new ImportStopped();
+  await acquire(signal);
+  try {
+    return await runWorker(db, input, hooks, signal);
+  } finally {
+    release();
+  }
+}
+
+function runWorker(
   db: Db,
   input: ValidationInput,
   hooks: ValidationHooks,

@@ -259,6 +259,7 @@ async function runImport(
           live.set(job.id, { status: 'writing', processed: written, total });
         }
       }
+      await breathe();
       const ds = [...districts];
       await recordEvent(tx, ctx, {
         action: input.kind === 'components' ? 'component.import' : 'geo.import',

@@ -170,15 +170,17 @@ export const SETTINGS = {
   /**
    * Import limits. 200 MiB unzipped is four times the largest upload; real Shapefile zips stay
    * far below 200:1 (a DBF of blank padding reaches about 100:1, a zip bomb about 1000:1);
-   * 50,000 vertices holds a detailed district boundary (a grid has tens) and is about 1.5 MB to
-   * write in one statement; 2,000,000 vertices a file is a large district's components as points.
+   * 30,000 vertices holds a detailed district boundary (a community has hundreds, a grid tens),
+   * and one such row is one statement of about 1 MB — on the embedded database, which runs in the
+   * server's thread, about 100 ms during which requests wait (raise it knowing that);
+   * 2,000,000 vertices a file is a large district's components as points.
    */
   'imports.limits': {
     schema: ImportLimitsValue,
     default: {
       maxUncompressedBytes: 200 * 1024 * 1024,
       maxCompressionRatio: 200,
-      maxVerticesPerFeature: 50_000,
+      maxVerticesPerFeature: 30_000,
       maxVerticesPerFile: 2_000_000,
     } satisfies ImportLimits,
     description:
