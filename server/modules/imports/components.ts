@@ -92,9 +92,13 @@ export async function validateComponents(
       n = Math.max(n, p[1]);
     }
     const e = 1e-9;
-    for (const g of await ctx.store.gridsInBoxes([
-      [band[0][0] - e, s - e, band[band.length - 1][0] + e, n + e],
-    ])) {
+    const box: [number, number, number, number] = [
+      band[0][0] - e,
+      s - e,
+      band[band.length - 1][0] + e,
+      n + e,
+    ];
+    for (const g of await ctx.store.gridsInBoxes([box], [])) {
       grids.set(g.id, g);
     }
   }

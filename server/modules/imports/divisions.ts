@@ -319,8 +319,13 @@ async function checkOverlaps(
     if (!file.length) continue;
     const stored = new Map<string, StoredDivision>();
     for (let k = 0; k < file.length; k += 200) {
-      const boxes = file.slice(k, k + 200).map((f) => f.bbox);
-      for (const d of await ctx.store.divisionsInBoxes(level, boxes)) {
+      const chunk = file.slice(k, k + 200);
+      const boxes = chunk.map((f) => f.bbox);
+      for (const d of await ctx.store.divisionsInBoxes(
+        level,
+        boxes,
+        chunk.map((f) => f.id),
+      )) {
         if (!seen.has(d.code)) stored.set(d.code, d);
       }
     }

@@ -231,10 +231,16 @@ async function checkAcrossCommunities(
       Math.max(b[3], f.bbox[3]),
     ]);
   }
-  const boxes = [...near.values()];
+  // In replace mode each chunk's own communities are left out in the query (their grids go).
+  const nearby = [...near.entries()];
   const others = new Map<string, Piece>();
-  for (let k = 0; k < boxes.length; k += 200) {
-    for (const g of await ctx.store.gridsInBoxes(boxes.slice(k, k + 200))) {
+  for (let k = 0; k < nearby.length; k += 200) {
+    const chunk = nearby.slice(k, k + 200);
+    const stored = await ctx.store.gridsInBoxes(
+      chunk.map(([, b]) => b),
+      ctx.mode === 'replace' ? chunk.map(([c]) => c) : [],
+    );
+    for (const g of stored) {
       // What the file replaces: in replace mode every grid of its communities; otherwise a grid
       // with the same ID is an error of its own ('exists').
       if (ctx.mode === 'replace' ? covered.has(g.communityCode) : fileIds.has(g.id)) continue;

@@ -39,11 +39,17 @@ export interface ImportStore {
   divisions(codes: string[]): Promise<StoredDivision[]>;
   /** Stored children of these divisions, except the given codes. */
   divisionChildren(parents: string[], except: string[]): Promise<StoredDivision[]>;
-  /** Stored divisions of a level whose bounding box overlaps (not just touches) any of the boxes. */
-  divisionsInBoxes(level: DivisionLevel, boxes: BBox[]): Promise<StoredDivision[]>;
+  /**
+   * Stored divisions of a level whose bounding box overlaps (not just touches) any of the boxes,
+   * except the given codes.
+   */
+  divisionsInBoxes(level: DivisionLevel, boxes: BBox[], except: string[]): Promise<StoredDivision[]>;
   gridsOfCommunities(codes: string[]): Promise<StoredGrid[]>;
-  /** Stored grids whose bounding box overlaps (not just touches) any of the boxes. */
-  gridsInBoxes(boxes: BBox[]): Promise<StoredGrid[]>;
+  /**
+   * Stored grids whose bounding box overlaps (not just touches) any of the boxes, except those of
+   * the given communities.
+   */
+  gridsInBoxes(boxes: BBox[], exceptCommunities: string[]): Promise<StoredGrid[]>;
   gridsByIds(ids: string[]): Promise<StoredGrid[]>;
   /** Component type codes usable now (the standard's and the city's enabled local ones). */
   componentTypes(): Promise<string[]>;
@@ -147,21 +153,36 @@ export function dbStore(db: Db): ImportStore {
         );
       return rows.map(toDivision);
     },
-    async divisionsInBoxes(level, boxes) {
+    async divisionsInBoxes(level, boxes, except) {
       if (!boxes.length) return [];
       const rows = await db
         .select(divisionCols)
         .from(division)
-        .where(and(eq(division.level, level), anyBox(division, boxes)));
+        .where(
+          and(
+            eq(division.level, level),
+            anyBox(division, boxes),
+            except.length ? notInArray(division.code, except) : undefined,
+          ),
+        );
       return rows.map(toDivision);
     },
     async gridsOfCommunities(codes) {
       if (!codes.length) return [];
       return (await db.select(gridCols).from(grid).where(inArray(grid.communityCode, codes))).map(toGrid);
     },
-    async gridsInBoxes(boxes) {
+    async gridsInBoxes(boxes, exceptCommunities) {
       if (!boxes.length) return [];
-      return (await db.select(gridCols).from(grid).where(anyBox(grid, boxes))).map(toGrid);
+      const rows = await db
+        .select(gridCols)
+        .from(grid)
+        .where(
+          and(
+            anyBox(grid, boxes),
+            exceptCommunities.length ? notInArray(grid.communityCode, exceptCommunities) : undefined,
+          ),
+        );
+      return rows.map(toGrid);
     },
     async gridsByIds(ids) {
       if (!ids.length) return [];
