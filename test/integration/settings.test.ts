@@ -39,6 +39,7 @@ describe('defaults seeded on first start', () => {
         'case.warnShare',
         'hotline.numbers',
         'outbound.allowHttp',
+        'imports.limits',
       ].sort(),
     );
     expect(byKey['case.warnShare']).toMatchObject({ value: 0.8, version: 1, updatedBy: 'seed' });

@@ -2,13 +2,14 @@
  * Component import: 17-digit IDs (allocated from the district+type sequence when missing; a
  * 16-digit ID of an older system is kept as legacy_id), known type codes, a state, departments,
  * and a point, line or polygon whose representative point decides the grid when none is given.
+ * A component stays on its district's ground: a point inside another district's grid is refused.
  */
 
-import { knownComponentTypes } from '../components/catalogue.ts';
-import { gridIndexForBbox } from '../components/grid-lookup.ts';
+import type { MultiPolygon, Polygon } from 'geojson';
 import type { ComponentState } from '../components/schemas.ts';
-import { type BulkComponent, existingComponentIds } from '../components/service.ts';
+import type { BulkComponent } from '../components/service.ts';
 import { normalizeGridId, parseComponentId } from '../geo/core/codes.ts';
+import { GridIndex } from '../geo/core/spatial-index.ts';
 import { convertFeature } from './extent.ts';
 import { representativePoint } from './geometry.ts';
 import {
@@ -75,19 +76,46 @@ export async function validateComponents(
   ctx: ValidateContext,
 ): Promise<{ report: RowReport; plan: ComponentPlan[] }> {
   const report = new RowReport(features);
-  const types = await knownComponentTypes(ctx.db);
-  const converted = features.map((f) => convertFeature(f, `#${f.row}`, ctx.crs, ctx.extent, false));
+  const types = new Set(await ctx.store.componentTypes());
+  const converted = features.map((f) => convertFeature(f, `#${f.row}`, ctx, false));
   const pts = converted.map((c) => (c.value ? representativePoint(c.value.geometry) : null));
-  const valid = pts.filter((p): p is [number, number] => p !== null);
-  const bbox: [number, number, number, number] = valid.length
-    ? [
-        Math.min(...valid.map((p) => p[0])),
-        Math.min(...valid.map((p) => p[1])),
-        Math.max(...valid.map((p) => p[0])),
-        Math.max(...valid.map((p) => p[1])),
-      ]
-    : [0, 0, 0, 0];
-  const { index, districtOf } = await gridIndexForBbox(ctx.db, bbox);
+  // The grids around the file's points (in bands, so no single answer is the whole city) and
+  // the grids the file names, wherever they are.
+  const grids = new Map<string, { id: string; districtCode: string; geometry: Polygon | MultiPolygon }>();
+  const valid = pts.filter((p): p is [number, number] => p !== null).sort((a, b) => a[0] - b[0]);
+  for (let k = 0; k < valid.length; k += 5000) {
+    const band = valid.slice(k, k + 5000);
+    let s = Infinity;
+    let n = -Infinity;
+    for (const p of band) {
+      s = Math.min(s, p[1]);
+      n = Math.max(n, p[1]);
+    }
+    const e = 1e-9;
+    const box: [number, number, number, number] = [
+      band[0][0] - e,
+      s - e,
+      band[band.length - 1][0] + e,
+      n + e,
+    ];
+    for (const g of await ctx.store.gridsInBoxes([box], [])) {
+      grids.set(g.id, g);
+    }
+  }
+  const named = [
+    ...new Set(
+      features.flatMap((f) => {
+        const given = propText(f.properties, F.grid);
+        const id = given ? normalizeGridId(given) : null;
+        return id && !grids.has(id) ? [id] : [];
+      }),
+    ),
+  ];
+  for (let k = 0; k < named.length; k += 2000) {
+    for (const g of await ctx.store.gridsByIds(named.slice(k, k + 2000))) grids.set(g.id, g);
+  }
+  const index = GridIndex.build([...grids.values()].map((g) => ({ id: g.id, geometry: g.geometry })));
+  const districtOf = new Map([...grids.values()].map((g) => [g.id, g.districtCode]));
   const plan: (ComponentPlan | null)[] = [];
   const seen = new Map<string, number>();
   for (const [i, f] of features.entries()) {
@@ -131,15 +159,16 @@ export async function validateComponents(
     const pt = pts[i];
     const givenGrid = propText(p, F.grid);
     let gridId: string | null = null;
+    const under = pt ? index.lookup(pt[0], pt[1]) : null;
     if (givenGrid) {
       gridId = normalizeGridId(givenGrid);
       if (!gridId || !districtOf.has(gridId)) {
         add(err('unknown-grid', `网格不存在：${givenGrid}`, `unknown grid: ${givenGrid}`));
-      } else if (pt && index.lookup(pt[0], pt[1]) !== gridId) {
+      } else if (pt && under !== gridId) {
         add(warn('grid-mismatch', `点位不在网格 ${gridId} 内`, `the point is not inside grid ${gridId}`));
       }
     } else if (pt) {
-      gridId = index.lookup(pt[0], pt[1]);
+      gridId = under;
       if (!gridId) add(warn('no-grid', '点位不在任何网格内', 'the point lies in no grid'));
     }
     const districtCode =
@@ -161,6 +190,15 @@ export async function validateComponents(
             'id-mismatch',
             `网格 ${gridId} 不在区 ${districtCode} 内`,
             `grid ${gridId} is not in district ${districtCode}`,
+          ),
+        );
+      } else if (under && under !== gridId && districtOf.get(under) !== districtCode) {
+        // The named grid is the district's, but the point stands on another district's ground.
+        add(
+          err(
+            'outside-parent',
+            `点位位于${districtOf.get(under)}区的网格 ${under} 内，不在所属区 ${districtCode} 内`,
+            `the point lies in grid ${under} of district ${districtOf.get(under)}, outside its district ${districtCode}`,
           ),
         );
       }
@@ -210,7 +248,11 @@ export async function validateComponents(
     if (i % 500 === 0) await ctx.progress(i);
   }
   if (ctx.mode === 'insert' && seen.size) {
-    const existing = await existingComponentIds(ctx.db, [...seen.keys()]);
+    const ids = [...seen.keys()];
+    const existing: string[] = [];
+    for (let k = 0; k < ids.length; k += 5000) {
+      existing.push(...(await ctx.store.existingComponentIds(ids.slice(k, k + 5000))));
+    }
     for (const id of existing) {
       report.add(
         seen.get(id)!,

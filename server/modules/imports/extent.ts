@@ -2,40 +2,25 @@
  * The managed area an import must land in: Ningbo's real extent joined with the bounding box of
  * the districts already stored, plus a margin. A file in the wrong CRS (metres read as degrees,
  * or degrees read as Gauss–Krüger) ends up far outside it and is rejected.
+ *
+ * The city's extent, without the margin, is the parent of its districts: a district must lie
+ * inside it (territory.ts), as a township lies inside its district.
  */
-import { eq, sql } from 'drizzle-orm';
 import type { MultiPolygon, Polygon } from 'geojson';
-import type { Db } from '../../platform/db.ts';
 import { validateGeometry } from '../geo/core/topology.ts';
 import type { GeoJsonGeometry } from '../geo/tables.ts';
-import { division } from '../geo/tables.ts';
-import type { CrsChoice } from './crs.ts';
 import { allFinite, type BBox, bboxOf, geometryToWgs84 } from './geometry.ts';
-import { err, type Finding, inExtent, outsideFinding } from './report.ts';
+import { featureVertices } from './limits.ts';
+import { err, type Finding, type GeoContext, inExtent, outsideFinding } from './report.ts';
 import type { SourceFeature } from './source.ts';
 
 /** 宁波市 (all ten districts and counties), roughly. */
 export const NINGBO_EXTENT: BBox = [120.9, 28.85, 122.3, 30.4];
 const MARGIN = 0.2;
 
-export async function managedExtent(db: Db): Promise<BBox> {
-  const [row] = await db
-    .select({
-      w: sql<number | null>`min(${division.minLng})`,
-      s: sql<number | null>`min(${division.minLat})`,
-      e: sql<number | null>`max(${division.maxLng})`,
-      n: sql<number | null>`max(${division.maxLat})`,
-    })
-    .from(division)
-    .where(eq(division.level, 'district'));
-  const b: BBox = [...NINGBO_EXTENT];
-  if (row?.w !== null && row?.w !== undefined) {
-    b[0] = Math.min(b[0], Number(row.w));
-    b[1] = Math.min(b[1], Number(row.s));
-    b[2] = Math.max(b[2], Number(row.e));
-    b[3] = Math.max(b[3], Number(row.n));
-  }
-  return [b[0] - MARGIN, b[1] - MARGIN, b[2] + MARGIN, b[3] + MARGIN];
+/** The city's extent with the margin a file in a wrong CRS falls far outside of. */
+export function managedExtent(city: BBox): BBox {
+  return [city[0] - MARGIN, city[1] - MARGIN, city[2] + MARGIN, city[3] + MARGIN];
 }
 
 export interface Converted {
@@ -44,16 +29,19 @@ export interface Converted {
 }
 
 /**
- * A feature's geometry in WGS84, checked for shape and place; null with findings otherwise.
+ * A feature's geometry in WGS84, checked for size, shape and place; null with findings otherwise.
  * `polygonal` demands a (Multi)Polygon with valid topology (divisions, grids).
  */
 export function convertFeature(
   f: SourceFeature,
   id: string,
-  crs: CrsChoice,
-  extent: BBox,
+  ctx: GeoContext,
   polygonal: boolean,
 ): { value: Converted | null; findings: Finding[] } {
+  const { crs, extent } = ctx;
+  if (f.vertices > ctx.limits.maxVerticesPerFeature) {
+    return { value: null, findings: [featureVertices(id, f.vertices, ctx.limits)] };
+  }
   const g = f.geometry as { type?: string; coordinates?: unknown } | null;
   if (!g || typeof g !== 'object' || !g.type || !Array.isArray(g.coordinates) || !allFinite(g as never)) {
     return {

@@ -1,17 +1,19 @@
 /**
  * Grid import: unit grids with 15-character IDs (14-character legacy IDs are mapped, the old ID
  * kept), checked per community against the community polygon together with the grids that stay:
- * no overlap, no gap, nothing across the boundary. In replace mode the file's grids replace all
- * stored grids of the communities it covers.
+ * no overlap, no gap, nothing across the boundary. Grids of different communities may not overlap
+ * either (territory.ts): every point lies in one grid. In replace mode the file's grids replace
+ * all stored grids of the communities it covers.
  */
-import { inArray } from 'drizzle-orm';
 import type { MultiPolygon, Polygon } from 'geojson';
+import { geodesicArea } from '../geo/core/area.ts';
 import { LEGACY_GRID_ID_LENGTH, normalizeGridId } from '../geo/core/codes.ts';
 import { checkCommunityGrids, type Feature } from '../geo/core/topology.ts';
-import { division, grid } from '../geo/tables.ts';
 import { type Converted, convertFeature } from './extent.ts';
+import { bboxOf, representativePoint } from './geometry.ts';
 import { err, propText, RowReport, scopeFinding, type ValidateContext, warn } from './report.ts';
 import type { SourceFeature } from './source.ts';
+import { describeOverlap, overlaps, type Piece } from './territory.ts';
 
 export const GRID_ID_FIELDS = [
   'id',
@@ -33,6 +35,9 @@ export interface GridPlan {
   communityCode: string;
   areaClass: 'A' | 'B' | 'C';
   geo: Converted;
+  /** Worked out with the checks (off the main thread), written as they are. */
+  areaM2: number;
+  centroid: [number, number];
 }
 
 export async function validateGrids(
@@ -86,7 +91,7 @@ export async function validateGrids(
       report.add(i, err('bad-class', `区域类别应为 A/B/C：${cls}`, `area class must be A, B or C: ${cls}`));
     else
       report.add(i, warn('default-class', '未给出区域类别，按 B 类处理', 'no area class given: B assumed'));
-    const { value, findings } = convertFeature(f, id, ctx.crs, ctx.extent, true);
+    const { value, findings } = convertFeature(f, id, ctx, true);
     for (const x of findings) report.add(i, x);
     const list = rowsOf.get(id) ?? [];
     list.push(i);
@@ -97,7 +102,19 @@ export async function validateGrids(
         err('duplicate-id', `网格编码 ${id} 在文件中重复`, `grid ID ${id} occurs more than once in the file`),
       );
     }
-    plan.push(value ? { id, legacyId, communityCode, areaClass, geo: value } : null);
+    plan.push(
+      value
+        ? {
+            id,
+            legacyId,
+            communityCode,
+            areaClass,
+            geo: value,
+            areaM2: geodesicArea(value.geometry as Polygon | MultiPolygon),
+            centroid: representativePoint(value.geometry),
+          }
+        : null,
+    );
     if (i % 200 === 0) await ctx.progress(i);
   }
 
@@ -111,21 +128,15 @@ export async function validateGrids(
   const codes = [...byCommunity.keys()];
   const communities = new Map<string, Polygon | MultiPolygon>();
   const stored = new Map<string, Feature[]>();
-  for (let k = 0; k < codes.length; k += 1000) {
-    const chunk = codes.slice(k, k + 1000);
-    const divs = await ctx.db
-      .select({ code: division.code, geometry: division.geometry })
-      .from(division)
-      .where(inArray(division.code, chunk));
-    for (const d of divs) communities.set(d.code, d.geometry as Polygon | MultiPolygon);
-    const gs = await ctx.db
-      .select({ id: grid.id, communityCode: grid.communityCode, geometry: grid.geometry })
-      .from(grid)
-      .where(inArray(grid.communityCode, chunk));
-    for (const g of gs) {
+  for (let k = 0; k < codes.length; k += 500) {
+    const chunk = codes.slice(k, k + 500);
+    for (const d of await ctx.store.divisions(chunk)) {
+      if (d.level === 'community') communities.set(d.code, d.geometry);
+    }
+    for (const g of await ctx.store.gridsOfCommunities(chunk)) {
       stored.set(g.communityCode, [
         ...(stored.get(g.communityCode) ?? []),
-        { id: g.id, geometry: g.geometry as Polygon | MultiPolygon },
+        { id: g.id, geometry: g.geometry },
       ]);
     }
   }
@@ -176,6 +187,101 @@ export async function validateGrids(
     done += rows.length;
     await ctx.progress(Math.min(features.length, done));
   }
+  await checkAcrossCommunities(plan, codes, communities, ctx, report);
   await ctx.progress(features.length);
   return { report, plan: plan.filter((p): p is GridPlan => p !== null), communities: codes };
+}
+
+/**
+ * Grids of different communities never overlap (more than the 1 m² topology.ts allows inside a
+ * community): the file's grids against the stored grids the file does not replace, and against
+ * each other. Stored candidates are those near the communities the file covers.
+ */
+async function checkAcrossCommunities(
+  plan: (GridPlan | null)[],
+  codes: string[],
+  communities: Map<string, Polygon | MultiPolygon>,
+  ctx: ValidateContext,
+  report: RowReport,
+) {
+  const file: Piece[] = [];
+  plan.forEach((p, i) => {
+    if (p)
+      file.push({
+        id: p.id,
+        geometry: p.geo.geometry as Polygon,
+        bbox: p.geo.bbox,
+        row: i,
+        group: p.communityCode,
+      });
+  });
+  if (!file.length) return;
+  const covered = new Set(codes);
+  const fileIds = new Set(file.map((f) => f.id));
+  // Near each community the file covers: its polygon's box grown to hold the file's grids of it
+  // (a grid drawn far outside its community is an error already, and still checked here).
+  const near = new Map<string, [number, number, number, number]>();
+  for (const f of file) {
+    const shape = communities.get(f.group!);
+    const b = near.get(f.group!) ?? (shape ? bboxOf(shape) : f.bbox);
+    near.set(f.group!, [
+      Math.min(b[0], f.bbox[0]),
+      Math.min(b[1], f.bbox[1]),
+      Math.max(b[2], f.bbox[2]),
+      Math.max(b[3], f.bbox[3]),
+    ]);
+  }
+  // In replace mode each chunk's own communities are left out in the query (their grids go).
+  const nearby = [...near.entries()];
+  const others = new Map<string, Piece>();
+  for (let k = 0; k < nearby.length; k += 200) {
+    const chunk = nearby.slice(k, k + 200);
+    const stored = await ctx.store.gridsInBoxes(
+      chunk.map(([, b]) => b),
+      ctx.mode === 'replace' ? chunk.map(([c]) => c) : [],
+    );
+    for (const g of stored) {
+      // What the file replaces: in replace mode every grid of its communities; otherwise a grid
+      // with the same ID is an error of its own ('exists').
+      if (ctx.mode === 'replace' ? covered.has(g.communityCode) : fileIds.has(g.id)) continue;
+      others.set(g.id, { id: g.id, geometry: g.geometry, bbox: g.bbox, row: null, group: g.communityCode });
+    }
+  }
+  const found = overlaps(file, [...others.values()], 1, (a, b) => a.group === b.group);
+  for (const o of found) {
+    for (const [x, y] of o.b.row === null
+      ? [[o.a, o.b]]
+      : [
+          [o.a, o.b],
+          [o.b, o.a],
+        ]) {
+      const where =
+        y.row === null
+          ? { zh: '', en: '' }
+          : {
+              zh: `（文件第 ${report.rows[y.row].row} 行）`,
+              en: ` (row ${report.rows[y.row].row} of the file)`,
+            };
+      if (Number.isNaN(o.area)) {
+        report.add(
+          x.row!,
+          err(
+            'overlap-unchecked',
+            `无法计算 ${x.id} 与社区 ${y.group} 的网格 ${y.id}${where.zh} 是否重叠（几何过于复杂），请简化后重新导入`,
+            `could not check whether ${x.id} overlaps grid ${y.id} of community ${y.group}${where.en} (geometry too complex to clip); simplify it`,
+          ),
+        );
+        continue;
+      }
+      const { area } = describeOverlap(o);
+      report.add(
+        x.row!,
+        err(
+          'overlap',
+          `${x.id} 与社区 ${y.group} 的网格 ${y.id}${where.zh} 重叠 ${area} 平方米`,
+          `${x.id} overlaps grid ${y.id} of community ${y.group}${where.en} by ${area} m²`,
+        ),
+      );
+    }
+  }
 }

@@ -20,6 +20,11 @@ export function canImport(actor: Actor, kind: ImportKind): boolean {
   return importWrite[kind].reachesAny(actor);
 }
 
+/** A district's boundary is the city's to draw: districts import inside theirs, never the line itself. */
+export function canChangeDistrictBoundary(actor: Actor): boolean {
+  return actor.scope.kind === 'city';
+}
+
 export function canReadJobs(actor: Actor): boolean {
   return IMPORT_KINDS.some((k) => canImport(actor, k));
 }

@@ -1,10 +1,11 @@
 /** The row-by-row import report, attribute lookup helpers and the context validators share. */
 import type { Actor } from '../../platform/context.ts';
-import type { Db } from '../../platform/db.ts';
 import { districtInScope } from '../components/policy.ts';
+import type { ImportLimits } from '../settings/registry.ts';
 import type { CrsChoice } from './crs.ts';
 import type { BBox } from './geometry.ts';
 import type { SourceFeature } from './source.ts';
+import type { ImportStore } from './store.ts';
 
 export type Severity = 'error' | 'warning';
 
@@ -25,13 +26,21 @@ export interface ReportRow {
 
 export type ImportMode = 'insert' | 'replace';
 
-export interface ValidateContext {
-  db: Db;
+/** Where features may go, and what they cost: what convertFeature needs. */
+export interface GeoContext {
+  crs: CrsChoice;
+  /** Where features may lie after conversion (the managed area with a margin): a CRS sanity check. */
+  extent: BBox;
+  limits: ImportLimits;
+}
+
+export interface ValidateContext extends GeoContext {
+  /** The stored data the checks compare with (answered by the main thread, see store.ts). */
+  store: ImportStore;
   actor: Actor;
   mode: ImportMode;
-  crs: CrsChoice;
-  /** Where features may lie after conversion (the managed area with a margin). */
-  extent: BBox;
+  /** The city's extent, which every district must lie inside (extent.ts: cityExtent). */
+  cityExtent: BBox;
   /** Reports validation progress (rows checked so far). */
   progress: (processed: number) => Promise<void>;
 }

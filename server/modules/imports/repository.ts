@@ -3,8 +3,8 @@ import type { Db } from '../../platform/db.ts';
 import { GridIndex } from '../geo/core/spatial-index.ts';
 import { grid, importJob } from '../geo/tables.ts';
 import type { DivisionPlan } from './divisions.ts';
-import { areaM2, representativePoint } from './geometry.ts';
 import type { GridPlan } from './grids.ts';
+import { countVertices } from './limits.ts';
 
 export type ImportJobRow = typeof importJob.$inferSelect;
 
@@ -93,9 +93,49 @@ export async function listJobs(db: Db, where: SQL | undefined, page: number, pag
 
 const json = (v: unknown) => JSON.stringify(v);
 
+/**
+ * Lets the event loop go round between two statements of a long write, waiting requests included.
+ * PGlite answers a query through promise callbacks only, so a loop of awaited statements would
+ * otherwise hold the main thread until the last one. Two immediates: one scheduled from the I/O
+ * phase runs before the loop gets back to I/O, the second after it.
+ */
+export const breathe = async () => {
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  await new Promise<void>((resolve) => setImmediate(resolve));
+};
+
+/**
+ * Rows in write batches of at most `maxRows` rows and about `maxVertices` coordinates (a larger
+ * row goes alone). On PGlite the database runs in the main thread: one statement's size is how
+ * long requests wait, so no statement carries more than a few megabytes.
+ */
+export function writeBatches<T>(
+  rows: T[],
+  verticesOf: (row: T) => number,
+  maxRows = 500,
+  maxVertices = 20_000,
+): T[][] {
+  const out: T[][] = [];
+  let batch: T[] = [];
+  let vertices = 0;
+  for (const r of rows) {
+    const v = Math.max(1, verticesOf(r));
+    if (batch.length && (batch.length >= maxRows || vertices + v > maxVertices)) {
+      out.push(batch);
+      batch = [];
+      vertices = 0;
+    }
+    batch.push(r);
+    vertices += v;
+  }
+  if (batch.length) out.push(batch);
+  return out;
+}
+
 export async function writeDivisions(tx: Db, plan: DivisionPlan[], upsert: boolean) {
-  for (let i = 0; i < plan.length; i += 500) {
-    const batch = plan.slice(i, i + 500).map((p) => ({
+  for (const rows of writeBatches(plan, (p) => countVertices(p.geo.geometry))) {
+    await breathe();
+    const batch = rows.map((p) => ({
       code: p.code,
       level: p.level,
       name: p.name,
@@ -132,9 +172,10 @@ export async function writeGrids(tx: Db, plan: GridPlan[], communities: string[]
       .returning({ id: grid.id });
     removed = gone.map((g) => g.id);
   }
-  for (let i = 0; i < plan.length; i += 500) {
-    const batch = plan.slice(i, i + 500).map((p) => {
-      const [cx, cy] = representativePoint(p.geo.geometry);
+  for (const rows of writeBatches(plan, (p) => countVertices(p.geo.geometry))) {
+    await breathe();
+    const batch = rows.map((p) => {
+      const [cx, cy] = p.centroid;
       return {
         id: p.id,
         community_code: p.communityCode,
@@ -148,7 +189,7 @@ export async function writeGrids(tx: Db, plan: GridPlan[], communities: string[]
         max_lat: p.geo.bbox[3],
         centroid_lng: cx,
         centroid_lat: cy,
-        area_m2: areaM2(p.geo.geometry),
+        area_m2: p.areaM2,
         legacy_id: p.legacyId,
       };
     });
@@ -184,6 +225,7 @@ export async function reassignComponentGrids(
     .map((r) => ({ id: r.id, grid_id: index.lookup(Number(r.lng), Number(r.lat)) }))
     .filter((c, i) => c.grid_id !== res.rows[i].grid_id);
   for (let i = 0; i < changes.length; i += 5000) {
+    await breathe();
     await tx.execute(sql`UPDATE component c SET grid_id = x.grid_id, updated_at = now(), version = c.version + 1
       FROM jsonb_to_recordset(${json(changes.slice(i, i + 5000))}::jsonb) AS x(id text, grid_id text)
       WHERE c.id = x.id`);

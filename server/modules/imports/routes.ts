@@ -43,12 +43,19 @@ function checkFields(kind: unknown, mode: unknown, crs: unknown) {
 
 export async function importRoutes(app: App) {
   await app.register(multipart, { limits: { fileSize: MAX_IMPORT_BYTES, files: 1, fields: 10 } });
+  // A closing app ends its imports' validations (they fail as interrupted) and waits for every job
+  // to be recorded before the database closes.
+  const closing = new AbortController();
+  app.addHook('onClose', async () => {
+    closing.abort();
+    await service.importsSettled(closing.signal);
+  });
 
   const run = async (
     request: { ctx: Parameters<typeof service.startImport>[1]; query: { wait?: boolean } },
     input: service.ImportInput,
   ): Promise<[200 | 202, service.ImportJobDto]> => {
-    const { job, done } = await service.startImport(app.db, request.ctx, input);
+    const { job, done } = await service.startImport(app.db, request.ctx, input, closing.signal);
     if (request.query.wait === false) {
       done.catch(() => {});
       return [202, service.toJobDto(job)];

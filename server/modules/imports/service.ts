@@ -5,6 +5,8 @@
  *   audit event with the counts (a grid import's event, action `geo.import` on entity type
  *   `grid`, tells the geo service to rebuild its spatial index). A failed job writes no data and
  *   ONE event `import.fail` on entity type `import_job` with its summary and the rules broken.
+ * Parsing and validation run in a worker thread (runner.ts, validate.ts) within the limits of the
+ * `imports.limits` setting; the main thread answers its store queries and writes.
  * Progress lives in the import_job row (processed/total, updated while validating) and, while
  * the write transaction runs, in memory here (PGlite has one connection, busy with that write).
  * The row also names the process running the job and a lease its heartbeat renews; a job whose
@@ -15,18 +17,19 @@ import { recordEvent } from '../../platform/audit.ts';
 import type { Actor, RequestContext } from '../../platform/context.ts';
 import type { Db } from '../../platform/db.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
-import { insertComponentsBulk, maxSequences } from '../components/service.ts';
+import { type BulkComponent, insertComponentsBulk, maxSequences } from '../components/service.ts';
 import { buildComponentId } from '../geo/core/codes.ts';
-import { validateComponents } from './components.ts';
-import { CrsError, resolveCrs } from './crs.ts';
-import { validateDivisions } from './divisions.ts';
+import { getSetting } from '../settings/service.ts';
 import { managedExtent } from './extent.ts';
-import { validateGrids } from './grids.ts';
+import { countVertices } from './limits.ts';
 import { canImport, canReadJobs, type ImportKind, jobRead } from './policy.ts';
-import { INSTANCE_ID, keepLease, leaseFromNow } from './recovery.ts';
-import { err, type ImportMode, type ReportRow, type RowReport } from './report.ts';
+import { INSTANCE_ID, INTERRUPTED, keepLease, leaseFromNow } from './recovery.ts';
+import type { ImportMode, ReportRow } from './report.ts';
 import * as repo from './repository.ts';
-import { parseSource, SourceError } from './source.ts';
+import { breathe, writeBatches } from './repository.ts';
+import { ImportStopped, validateInWorker } from './runner.ts';
+import { cityExtent } from './store.ts';
+import { fileFinding } from './validate.ts';
 
 export interface ImportInput {
   kind: ImportKind;
@@ -62,12 +65,23 @@ export function toJobDto(row: repo.ImportJobRow) {
 }
 export type ImportJobDto = ReturnType<typeof toJobDto>;
 
-function fileFinding(zh: string, en: string, rule: string): ReportRow[] {
-  return [{ row: 0, id: null, ok: false, findings: [err(rule, zh, en)] }];
+/** Jobs still running, by the signal that stops them (one per app: routes.ts). */
+const inFlight = new WeakMap<AbortSignal, Set<Promise<unknown>>>();
+
+/**
+ * Waits for every job started with `signal` to be finished. Once the signal is aborted (the app
+ * is closing), validations still running end at once and their jobs fail as interrupted; a job
+ * already writing completes its transaction.
+ */
+export async function importsSettled(signal: AbortSignal): Promise<void> {
+  await Promise.allSettled([...(inFlight.get(signal) ?? [])]);
 }
 
-/** Creates the job row and answers it together with the promise of the finished job. */
-export async function startImport(db: Db, ctx: RequestContext, input: ImportInput) {
+/**
+ * Creates the job row and answers it together with the promise of the finished job. Aborting
+ * `signal` stops the job's validation (it fails as interrupted, nothing written).
+ */
+export async function startImport(db: Db, ctx: RequestContext, input: ImportInput, signal?: AbortSignal) {
   if (!canImport(ctx.actor, input.kind)) throw new AppError('FORBIDDEN');
   const isZip = input.data[0] === 0x50 && input.data[1] === 0x4b;
   const job = await repo.insertJob(
@@ -84,9 +98,13 @@ export async function startImport(db: Db, ctx: RequestContext, input: ImportInpu
     leaseFromNow(),
   );
   const stopLease = keepLease(db, job.id);
-  const done = runImport(db, ctx, job, input)
+  const done = runImport(db, ctx, job, input, signal)
     .catch(async (e) => {
       live.delete(job.id);
+      if (e instanceof ImportStopped) {
+        const report = fileFinding(INTERRUPTED.zh, INTERRUPTED.en, INTERRUPTED.rule);
+        return finishFailed(db, ctx, job.id, input, report, { errors: 1, written: 0, interrupted: true });
+      }
       const report = fileFinding(
         '导入时发生内部错误',
         `internal error during import: ${(e as Error).message}`,
@@ -95,6 +113,12 @@ export async function startImport(db: Db, ctx: RequestContext, input: ImportInpu
       return finishFailed(db, ctx, job.id, input, report, { errors: 1, written: 0, internal: true });
     })
     .finally(stopLease);
+  if (signal) {
+    const jobs = inFlight.get(signal) ?? new Set();
+    inFlight.set(signal, jobs);
+    jobs.add(done);
+    void done.finally(() => jobs.delete(done)).catch(() => {});
+  }
   return { job, done };
 }
 
@@ -144,62 +168,51 @@ async function finishFailed(
   return (await repo.findJob(db, jobId))!;
 }
 
-async function runImport(db: Db, ctx: RequestContext, job: repo.ImportJobRow, input: ImportInput) {
+async function runImport(
+  db: Db,
+  ctx: RequestContext,
+  job: repo.ImportJobRow,
+  input: ImportInput,
+  signal?: AbortSignal,
+) {
   const mode = input.mode ?? 'insert';
-  const fail = (report: ReportRow[], summary: Record<string, unknown>, crs?: string) =>
-    finishFailed(db, ctx, job.id, input, report, summary, crs);
-  let source: Awaited<ReturnType<typeof parseSource>>;
-  try {
-    source = await parseSource(input.fileName, input.data);
-  } catch (e) {
-    if (!(e instanceof SourceError)) throw e;
-    return fail(fileFinding(e.zh, e.en, 'bad-file'), { rows: 0, errors: 1, written: 0 });
-  }
-  let choice: ReturnType<typeof resolveCrs>;
-  try {
-    choice = resolveCrs(input.crs, source);
-  } catch (e) {
-    if (!(e instanceof CrsError)) throw e;
-    return fail(fileFinding(e.zh, e.en, 'crs'), { rows: source.features.length, errors: 1, written: 0 });
-  }
-  const total = source.features.length;
-  await repo.updateJob(db, job.id, { total, crs: choice.label, format: source.format });
+  let total = 0;
   let processed = 0;
   let lastWrite = 0;
-  const vctx = {
+  const city = await cityExtent(db);
+  const v = await validateInWorker(
     db,
-    actor: ctx.actor,
-    mode,
-    crs: choice,
-    extent: await managedExtent(db),
-    progress: async (n: number) => {
-      processed = Math.max(processed, n);
-      if (processed === total || Date.now() - lastWrite > 200) {
-        lastWrite = Date.now();
-        await repo.updateJob(db, job.id, { processed });
-      }
+    {
+      kind: input.kind,
+      fileName: input.fileName,
+      data: input.data,
+      crs: input.crs,
+      mode,
+      actor: ctx.actor,
+      extent: managedExtent(city),
+      cityExtent: city,
+      limits: await getSetting(db, 'imports.limits'),
     },
-  };
-  const v =
-    input.kind === 'divisions'
-      ? await validateDivisions(source.features, vctx)
-      : input.kind === 'grids'
-        ? await validateGrids(source.features, vctx)
-        : await validateComponents(source.features, vctx);
-  const report: RowReport = v.report;
-  if (total === 0) report.rows.push(fileFinding('文件中没有要素', 'the file holds no features', 'empty')[0]);
-  const summaryBase = {
-    rows: total,
-    errors: report.rows.filter((r) => !r.ok).length,
-    warnings: report.rows.reduce((s, r) => s + r.findings.filter((f) => f.severity === 'warning').length, 0),
-    crs: choice.label,
-    crsHow: choice.how,
-    mode,
-    notes: source.notes,
-  };
-  if (summaryBase.errors > 0 || total === 0) {
-    return fail(report.rows, { ...summaryBase, written: 0 }, choice.label);
-  }
+    {
+      parsed: async (info) => {
+        total = info.total;
+        await repo.updateJob(db, job.id, { total: info.total, crs: info.crs, format: info.format });
+      },
+      progress: async (n) => {
+        processed = Math.max(processed, n);
+        if (processed === total || Date.now() - lastWrite > 200) {
+          lastWrite = Date.now();
+          await repo.updateJob(db, job.id, { processed });
+        }
+      },
+    },
+    signal,
+  );
+  if (!v.ok || !v.plan) return finishFailed(db, ctx, job.id, input, v.report, v.summary, v.crs);
+  total = v.total;
+  const report = v.report;
+  const summaryBase = v.summary;
+  const plan = v.plan;
   live.set(job.id, { status: 'writing', processed: 0, total });
   const districts = new Set<string>();
   let extra: Record<string, unknown> = {};
@@ -209,39 +222,44 @@ async function runImport(db: Db, ctx: RequestContext, job: repo.ImportJobRow, in
       if (!(await repo.claimForWrite(tx, job.id, INSTANCE_ID, leaseFromNow()))) {
         throw new Error('the job was failed as interrupted before it could write (its lease ran out)');
       }
-      if (input.kind === 'divisions' && 'plan' in v) {
-        const plan = v.plan as Parameters<typeof repo.writeDivisions>[1];
-        await repo.writeDivisions(tx, plan, mode === 'replace');
-        for (const p of plan) districts.add(p.code.slice(0, 6));
-      } else if (input.kind === 'grids') {
-        const g = v as Awaited<ReturnType<typeof validateGrids>>;
-        const removed = await repo.writeGrids(tx, g.plan, g.communities, mode === 'replace');
-        const moved = mode === 'replace' ? await repo.reassignComponentGrids(tx, g.communities, g.plan) : 0;
+      if (plan.kind === 'divisions') {
+        await repo.writeDivisions(tx, plan.rows, mode === 'replace');
+        for (const p of plan.rows) districts.add(p.code.slice(0, 6));
+      } else if (plan.kind === 'grids') {
+        const removed = await repo.writeGrids(tx, plan.rows, plan.communities, mode === 'replace');
+        const moved =
+          mode === 'replace' ? await repo.reassignComponentGrids(tx, plan.communities, plan.rows) : 0;
         extra = { removedGrids: removed.length, componentsRegridded: moved };
-        for (const p of g.plan) districts.add(p.communityCode.slice(0, 6));
+        for (const p of plan.rows) districts.add(p.communityCode.slice(0, 6));
       } else {
-        const c = v as Awaited<ReturnType<typeof validateComponents>>;
         const seq = await maxSequences(tx);
-        const rows = c.plan.map((p, k) => {
+        // Report rows by row number: a long report lists only rows with findings (validate.ts).
+        const reportRow = new Map(report.map((r) => [r.row, r]));
+        const rows: BulkComponent[] = [];
+        for (const [k, p] of plan.rows.entries()) {
           let id = p.id;
           if (!id) {
             const prefix = p.district_code + p.type_code;
             const next = (seq.get(prefix) ?? 0) + 1;
             seq.set(prefix, next);
             id = buildComponentId(p.district_code, p.type_code, next);
-            report.setId(k, id);
+            // No row has an error here, so every row has its plan entry: row k + 1 is plan k.
+            const r = reportRow.get(k + 1);
+            if (r) r.id = id;
           }
           districts.add(p.district_code);
-          return { ...p, id };
-        });
-        await insertComponentsBulk(tx, rows, {
-          upsert: mode === 'replace',
-          batchSize: 2000,
-          onBatch: (n) => {
-            live.set(job.id, { status: 'writing', processed: n, total });
-          },
-        });
+          rows.push({ ...p, id });
+          if (k % 20_000 === 19_999) await breathe();
+        }
+        let written = 0;
+        for (const batch of writeBatches(rows, (r) => countVertices(r.geometry), 500)) {
+          await breathe();
+          await insertComponentsBulk(tx, batch, { upsert: mode === 'replace', batchSize: batch.length });
+          written += batch.length;
+          live.set(job.id, { status: 'writing', processed: written, total });
+        }
       }
+      await breathe();
       const ds = [...districts];
       await recordEvent(tx, ctx, {
         action: input.kind === 'components' ? 'component.import' : 'geo.import',
@@ -260,7 +278,7 @@ async function runImport(db: Db, ctx: RequestContext, job: repo.ImportJobRow, in
       await repo.updateJob(tx, job.id, {
         status: 'succeeded',
         processed: total,
-        report: report.rows,
+        report,
         summary: { ...summaryBase, written: total, districts: ds, ...extra },
         finishedAt: new Date(),
       });

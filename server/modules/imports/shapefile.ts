@@ -12,13 +12,16 @@
  */
 import type { Geometry, Position } from 'geojson';
 import iconv from 'iconv-lite';
+import type { VertexBudget } from './limits.ts';
 
 export class ShapefileError extends Error {}
 
 export type Encoding = 'utf8' | 'gbk';
 
 export interface ShpRecord {
+  /** Null for a null shape, or when the shape has more vertices than the budget allows a feature. */
   geometry: Geometry | null;
+  vertices: number;
 }
 
 function ringArea(ring: Position[]): number {
@@ -56,7 +59,12 @@ function assemblePolygon(rings: Position[][]): Geometry {
   return { type: 'MultiPolygon', coordinates: outers };
 }
 
-export function readShp(buf: Buffer): ShpRecord[] {
+/**
+ * The records of a .shp. Each record's vertex count is read from its header and charged to the
+ * budget before any position is built: past the file's limit the budget throws, and a record over
+ * the per-feature limit is answered without its geometry.
+ */
+export function readShp(buf: Buffer, budget: VertexBudget): ShpRecord[] {
   if (buf.length < 100 || buf.readInt32BE(0) !== 9994)
     throw new ShapefileError('not a .shp file (bad header)');
   const fileLength = buf.readInt32BE(24) * 2;
@@ -71,10 +79,22 @@ export function readShp(buf: Buffer): ShpRecord[] {
     const start = off + 8;
     const end = start + len;
     if (len < 4 || end > fileLength) throw new ShapefileError(`.shp record at byte ${off} runs past the end`);
-    out.push({ geometry: readShape(buf, start, end) });
+    const vertices = shapeVertices(buf, start, end);
+    out.push({ geometry: budget.take(vertices) ? readShape(buf, start, end) : null, vertices });
     off = end;
   }
   return out;
+}
+
+/** The number of points a shape declares (0 for a null shape), read without building anything. */
+function shapeVertices(buf: Buffer, o: number, end: number): number {
+  const type = buf.readInt32LE(o);
+  if (type === 0) return 0;
+  if (type === 1 || type === 11 || type === 21) return 1;
+  const at = type === 8 || type === 18 || type === 28 ? o + 36 : o + 40;
+  if (at + 4 > end) return 0; // too short: readShape reports it
+  // No more than the record can hold (16 bytes a point): a lying count is corruption, reported as such.
+  return Math.min(Math.max(0, buf.readInt32LE(at)), Math.floor((end - o) / 16));
 }
 
 function readShape(buf: Buffer, o: number, end: number): Geometry | null {

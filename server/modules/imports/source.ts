@@ -1,27 +1,36 @@
 /**
  * Turns an uploaded file into features: a GeoJSON FeatureCollection (or Feature, or array of
  * features), or a zip holding Shapefiles (.shp + .dbf, optional .prj/.cpg) or GeoJSON files.
- * Problems with the file itself (not JSON, corrupt or truncated zip, a .shp without its .dbf)
- * are thrown as SourceError with a zh/en message; the importer turns that into the report.
+ * Problems with the file itself (not JSON, corrupt or truncated zip, a .shp without its .dbf, past
+ * a size limit) are thrown as SourceError with a zh/en message and a rule; the importer turns that
+ * into the report's row 0. Runs in the import worker (worker.ts), never on the main thread.
+ *
+ * The limits (limits.ts) are applied while reading: the zip's declared sizes and ratios before
+ * anything is inflated, each feature's vertices as it is read. A feature over the per-feature
+ * limit keeps its row but not its geometry (`vertices` says how many it had).
  */
 import type { Geometry } from 'geojson';
-import JSZip from 'jszip';
+import {
+  countVertices,
+  type ImportLimits,
+  ratioTooHigh,
+  SourceError,
+  tooLarge,
+  VertexBudget,
+} from './limits.ts';
 import { readDbf, readShp, ShapefileError } from './shapefile.ts';
+import { entryRatio, extractEntry, readZipDirectory, type ZipEntry, ZipError } from './zip.ts';
 
-export class SourceError extends Error {
-  constructor(
-    readonly zh: string,
-    readonly en: string,
-  ) {
-    super(en);
-  }
-}
+export { SourceError };
 
 export interface SourceFeature {
   /** 1-based position in the file (across layers), as the report numbers rows. */
   row: number;
   properties: Record<string, unknown>;
+  /** Null when the file has none, or when it has more vertices than a feature may (see `vertices`). */
   geometry: Geometry | null;
+  /** How many positions the feature's geometry has. */
+  vertices: number;
   layer?: string;
 }
 
@@ -42,6 +51,7 @@ function fromGeoJson(
   text: string,
   layer: string | undefined,
   startRow: number,
+  budget: VertexBudget,
 ): Omit<ParsedSource, 'format' | 'notes'> {
   let doc: unknown;
   try {
@@ -70,10 +80,13 @@ function fromGeoJson(
     if (feat.id !== undefined && (properties as Record<string, unknown>).id === undefined) {
       (properties as Record<string, unknown>).id = feat.id;
     }
+    const vertices = countVertices(feat.geometry);
+    const within = budget.take(vertices);
     return {
       row: startRow + i,
       properties: properties as Record<string, unknown>,
-      geometry: (feat.geometry as Geometry | null) ?? null,
+      geometry: within ? ((feat.geometry as Geometry | null) ?? null) : null,
+      vertices,
       layer,
     };
   });
@@ -82,25 +95,35 @@ function fromGeoJson(
 
 const baseName = (p: string) => p.replace(/\.[^./]+$/, '').toLowerCase();
 
-async function fromZip(data: Buffer): Promise<ParsedSource> {
-  let zip: JSZip;
+function fromZip(data: Buffer, limits: ImportLimits, budget: VertexBudget): ParsedSource {
+  let entries: ZipEntry[];
   try {
-    zip = await JSZip.loadAsync(data, { checkCRC32: true });
+    entries = readZipDirectory(data);
   } catch (e) {
+    if (!(e instanceof ZipError)) throw e;
     throw new SourceError(
-      `压缩包损坏或不完整：${(e as Error).message}`,
-      `the zip file is corrupt or truncated: ${(e as Error).message}`,
+      `压缩包损坏或不完整：${e.message}`,
+      `the zip file is corrupt or truncated: ${e.message}`,
     );
   }
-  const files = Object.values(zip.files).filter((f) => !f.dir && !/(^|\/)(__MACOSX|\.)/.test(f.name));
+  // Everything the archive would inflate to, and every entry's ratio, before inflating any.
+  const stored = entries.filter((f) => !f.directory);
+  const total = stored.reduce((s, f) => s + f.uncompressedSize, 0);
+  if (total > limits.maxUncompressedBytes) throw tooLarge(total, limits);
+  for (const f of stored) {
+    const ratio = entryRatio(f);
+    if (ratio > limits.maxCompressionRatio) throw ratioTooHigh(f.name, ratio, limits);
+  }
+  const files = stored.filter((f) => !/(^|\/)(__MACOSX|\.)/.test(f.name));
   const byExt = (ext: string) => files.filter((f) => f.name.toLowerCase().endsWith(ext));
-  const read = async (f: JSZip.JSZipObject) => {
+  const read = (f: ZipEntry) => {
     try {
-      return await f.async('nodebuffer');
+      return extractEntry(data, f);
     } catch (e) {
+      if (!(e instanceof ZipError)) throw e;
       throw new SourceError(
-        `压缩包中的 ${f.name} 无法解压：${(e as Error).message}`,
-        `${f.name} in the zip cannot be extracted: ${(e as Error).message}`,
+        `压缩包中的 ${f.name} 无法解压：${e.message}`,
+        `${f.name} in the zip cannot be extracted: ${e.message}`,
       );
     }
   };
@@ -115,11 +138,11 @@ async function fromZip(data: Buffer): Promise<ParsedSource> {
     }
     const prjFile = sibling('.prj');
     const cpgFile = sibling('.cpg');
-    const prj = prjFile ? (await read(prjFile)).toString('utf8') : undefined;
-    const cpg = cpgFile ? (await read(cpgFile)).toString('utf8') : undefined;
+    const prj = prjFile ? read(prjFile).toString('utf8') : undefined;
+    const cpg = cpgFile ? read(cpgFile).toString('utf8') : undefined;
     try {
-      const records = readShp(await read(shp));
-      const dbf = readDbf(await read(dbfFile), cpg);
+      const records = readShp(read(shp), budget);
+      const dbf = readDbf(read(dbfFile), cpg);
       if (dbf.rows.length !== records.length) {
         throw new ShapefileError(`${records.length} shapes but ${dbf.rows.length} attribute rows`);
       }
@@ -130,6 +153,7 @@ async function fromZip(data: Buffer): Promise<ParsedSource> {
           row: out.features.length + 1,
           properties: dbf.rows[i],
           geometry: rec.geometry,
+          vertices: rec.vertices,
           layer: shp.name,
         });
       });
@@ -149,7 +173,7 @@ async function fromZip(data: Buffer): Promise<ParsedSource> {
   if (shps.length === 0 && jsons.length > 0) {
     out.format = 'geojson';
     for (const j of jsons) {
-      const r = fromGeoJson((await read(j)).toString('utf8'), j.name, out.features.length + 1);
+      const r = fromGeoJson(read(j).toString('utf8'), j.name, out.features.length + 1, budget);
       out.features.push(...r.features);
       out.geojsonCrs ??= r.geojsonCrs;
     }
@@ -160,8 +184,10 @@ async function fromZip(data: Buffer): Promise<ParsedSource> {
   return out;
 }
 
-export async function parseSource(fileName: string, data: Buffer): Promise<ParsedSource> {
-  if (isZip(data) || fileName.toLowerCase().endsWith('.zip')) return fromZip(data);
-  const r = fromGeoJson(data.toString('utf8'), undefined, 1);
+export function parseSource(fileName: string, data: Buffer, limits: ImportLimits): ParsedSource {
+  const budget = new VertexBudget(limits);
+  if (isZip(data) || fileName.toLowerCase().endsWith('.zip')) return fromZip(data, limits, budget);
+  if (data.length > limits.maxUncompressedBytes) throw tooLarge(data.length, limits);
+  const r = fromGeoJson(data.toString('utf8'), undefined, 1, budget);
   return { format: 'geojson', ...r, notes: [] };
 }

@@ -58,6 +58,39 @@ export const HotlineValue = Type.Object(
   { additionalProperties: false },
 );
 
+/**
+ * What one import may cost (the imports module reads them when a job starts): an upload is at most
+ * 50 MB, but a zip can inflate a thousandfold and one polygon can hold millions of vertices, whose
+ * parsing and clipping take memory and seconds in proportion. Past a limit the file is refused
+ * with a row-level finding before the expensive part starts.
+ */
+export const ImportLimitsValue = Type.Object(
+  {
+    maxUncompressedBytes: Type.Integer({
+      minimum: 1_048_576,
+      maximum: 2_147_483_648,
+      description: 'largest total size of the files in an upload once unzipped (a GeoJSON file: its size)',
+    }),
+    maxCompressionRatio: Type.Number({
+      minimum: 2,
+      maximum: 1100,
+      description: 'largest uncompressed ÷ compressed size of any one entry of a zip',
+    }),
+    maxVerticesPerFeature: Type.Integer({
+      minimum: 5,
+      maximum: 500_000,
+      description: 'most coordinates in one feature (division, grid or component)',
+    }),
+    maxVerticesPerFile: Type.Integer({
+      minimum: 5,
+      maximum: 20_000_000,
+      description: 'most coordinates in one file, every feature counting at least one',
+    }),
+  },
+  { additionalProperties: false },
+);
+export type ImportLimits = Static<typeof ImportLimitsValue>;
+
 export interface SettingDef {
   schema: TSchema;
   default: unknown;
@@ -145,6 +178,33 @@ export const SETTINGS = {
       '允许以不加密的 http:// 对外发送（关闭时仅 https://）/ allow plain http:// for outbound calls (off: https:// only)',
     entityType: 'setting',
   },
+  /**
+   * Import limits. 200 MiB unzipped is four times the largest upload; real Shapefile zips stay
+   * far below 200:1 (a DBF of blank padding reaches about 100:1, a zip bomb about 1000:1);
+   * 30,000 vertices holds a detailed district boundary (a community has hundreds, a grid tens),
+   * and one such row is one statement of about 1 MB — on the embedded database, which runs in the
+   * server's thread, about 100 ms during which requests wait (raise it knowing that);
+   * 2,000,000 vertices a file is a large district's components as points.
+   */
+  'imports.limits': {
+    schema: ImportLimitsValue,
+    default: {
+      maxUncompressedBytes: 200 * 1024 * 1024,
+      maxCompressionRatio: 200,
+      maxVerticesPerFeature: 30_000,
+      maxVerticesPerFile: 2_000_000,
+    } satisfies ImportLimits,
+    description:
+      '导入限制（解压后总大小、单个压缩条目的压缩比、每个要素与每个文件的坐标点数）/ import limits: ' +
+      'total size unzipped, compression ratio of a zip entry, vertices per feature and per file',
+    entityType: 'setting',
+    check: (v) => {
+      const l = v as ImportLimits;
+      return l.maxVerticesPerFeature > l.maxVerticesPerFile
+        ? [{ field: '.maxVerticesPerFeature', message: 'must not exceed maxVerticesPerFile' }]
+        : [];
+    },
+  },
 } as const satisfies Record<string, SettingDef>;
 
 export type SettingKey = keyof typeof SETTINGS;
@@ -162,4 +222,5 @@ export interface SettingValues {
   'case.duplicate': Static<typeof DuplicateValue>;
   'hotline.numbers': Static<typeof HotlineValue>;
   'outbound.allowHttp': boolean;
+  'imports.limits': ImportLimits;
 }

@@ -4309,6 +4309,24 @@ export interface paths {
                 updatedBy: string | null;
                 updatedAt: string | null;
               }
+            | {
+                key: 'imports.limits';
+                value: {
+                  /** largest total size of the files in an upload once unzipped (a GeoJSON file: its size) */
+                  maxUncompressedBytes: number;
+                  /** largest uncompressed ÷ compressed size of any one entry of a zip */
+                  maxCompressionRatio: number;
+                  /** most coordinates in one feature (division, grid or component) */
+                  maxVerticesPerFeature: number;
+                  /** most coordinates in one file, every feature counting at least one */
+                  maxVerticesPerFile: number;
+                };
+                /** 0 while the default applies (never written) */
+                version: number;
+                description: string;
+                updatedBy: string | null;
+                updatedAt: string | null;
+              }
           )[];
         };
         400: ErrorBody;
@@ -4420,6 +4438,24 @@ export interface paths {
           | {
               key: 'outbound.allowHttp';
               value: boolean;
+              /** 0 while the default applies (never written) */
+              version: number;
+              description: string;
+              updatedBy: string | null;
+              updatedAt: string | null;
+            }
+          | {
+              key: 'imports.limits';
+              value: {
+                /** largest total size of the files in an upload once unzipped (a GeoJSON file: its size) */
+                maxUncompressedBytes: number;
+                /** largest uncompressed ÷ compressed size of any one entry of a zip */
+                maxCompressionRatio: number;
+                /** most coordinates in one feature (division, grid or component) */
+                maxVerticesPerFeature: number;
+                /** most coordinates in one file, every feature counting at least one */
+                maxVerticesPerFile: number;
+              };
               /** 0 while the default applies (never written) */
               version: number;
               description: string;
@@ -4539,6 +4575,24 @@ export interface paths {
           | {
               key: 'outbound.allowHttp';
               value: boolean;
+              /** 0 while the default applies (never written) */
+              version: number;
+              description: string;
+              updatedBy: string | null;
+              updatedAt: string | null;
+            }
+          | {
+              key: 'imports.limits';
+              value: {
+                /** largest total size of the files in an upload once unzipped (a GeoJSON file: its size) */
+                maxUncompressedBytes: number;
+                /** largest uncompressed ÷ compressed size of any one entry of a zip */
+                maxCompressionRatio: number;
+                /** most coordinates in one feature (division, grid or component) */
+                maxVerticesPerFeature: number;
+                /** most coordinates in one file, every feature counting at least one */
+                maxVerticesPerFile: number;
+              };
               /** 0 while the default applies (never written) */
               version: number;
               description: string;

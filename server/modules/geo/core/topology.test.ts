@@ -1,7 +1,7 @@
 import type { Polygon } from 'geojson';
 import { describe, expect, it } from 'vitest';
 import { rectPolygon } from './demo-city.ts';
-import { checkCommunityGrids, checkPartition, validateGeometry } from './topology.ts';
+import { checkCommunityGrids, checkPartition, overlapArea, validateGeometry } from './topology.ts';
 
 const C = '330203001001';
 const community = {
@@ -210,5 +210,45 @@ describe('validateGeometry', () => {
       'gap',
       'invalid-geometry',
     ]);
+  });
+});
+
+describe('overlapArea', () => {
+  const a = rectPolygon({ west: 121.5, east: 121.502, south: 29.8, north: 29.802 });
+  it('measures rectangles exactly and agrees with clipping for other shapes', () => {
+    const b = rectPolygon({ west: 121.501, east: 121.503, south: 29.8, north: 29.802 });
+    const half = overlapArea(a, b);
+    expect(half).toBeGreaterThan(20_000); // ≈ 97 m × 222 m
+    expect(half).toBeLessThan(23_000);
+    // The same right half as a five-vertex ring (not a rectangle to the fast path): the same area.
+    const b5: Polygon = {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [121.501, 29.8],
+          [121.503, 29.8],
+          [121.503, 29.801],
+          [121.503, 29.802],
+          [121.501, 29.802],
+          [121.501, 29.8],
+        ],
+      ],
+    };
+    expect(overlapArea(a, b5)).toBeCloseTo(half, 0);
+  });
+
+  it('is zero for neighbours that only share an edge or a corner', () => {
+    expect(overlapArea(a, rectPolygon({ west: 121.502, east: 121.504, south: 29.8, north: 29.802 }))).toBe(0);
+    expect(overlapArea(a, rectPolygon({ west: 121.502, east: 121.504, south: 29.802, north: 29.804 }))).toBe(
+      0,
+    );
+  });
+
+  it('sees an island of a MultiPolygon inside the other', () => {
+    const island = rectPolygon({ west: 121.5005, east: 121.5015, south: 29.8005, north: 29.8015 });
+    const far = rectPolygon({ west: 121.6, east: 121.601, south: 29.9, north: 29.901 });
+    const multi = { type: 'MultiPolygon' as const, coordinates: [far.coordinates, island.coordinates] };
+    expect(overlapArea(a, multi)).toBeCloseTo(overlapArea(a, island), 3);
+    expect(overlapArea(a, island)).toBeGreaterThan(10_000);
   });
 });

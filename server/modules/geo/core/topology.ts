@@ -206,6 +206,28 @@ function bboxOf(g: Polygon | MultiPolygon): [number, number, number, number] {
   return [w, s, e, n];
 }
 
+function overlapOf(
+  a: Polygon | MultiPolygon,
+  ra: Rect | null,
+  b: Polygon | MultiPolygon,
+  rb: Rect | null,
+): number {
+  if (ra && rb) {
+    const x = rectIntersection(ra, rb);
+    return x ? rectArea(x) : 0;
+  }
+  return pcArea(polygonClipping.intersection(pc(a), pc(b)));
+}
+
+/**
+ * Area (ellipsoidal m²) two valid polygons have in common: exact rectangle arithmetic when both
+ * are axis-aligned rectangles, polygon clipping otherwise. Importers use it to keep new geometry
+ * off ground that other geometry of the same level holds.
+ */
+export function overlapArea(a: Polygon | MultiPolygon, b: Polygon | MultiPolygon): number {
+  return overlapOf(a, asRect(a), b, asRect(b));
+}
+
 /**
  * Check that `children` tile `parent`: no overlap between two children, no part of a child
  * outside the parent, no gap left uncovered; invalid child geometries are reported and left
@@ -241,15 +263,7 @@ export function checkPartition(
       for (const j of tree.search(...boxes[i])) {
         if (j <= i) continue;
         const b = valid[j];
-        let area = 0;
-        const ra = rects[i];
-        const rb = rects[j];
-        if (ra && rb) {
-          const x = rectIntersection(ra, rb);
-          area = x ? rectArea(x) : 0;
-        } else {
-          area = pcArea(polygonClipping.intersection(pc(a.geometry), pc(b.geometry)));
-        }
+        const area = overlapOf(a.geometry, rects[i], b.geometry, rects[j]);
         if (area > tol) {
           overlapFound = true;
           const ids = [a.id, b.id].sort();

@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import { countVertices, SourceError, VertexBudget } from './limits.ts';
+import { readShp, ShapefileError } from './shapefile.ts';
+
+const limits = {
+  maxUncompressedBytes: 1 << 20,
+  maxCompressionRatio: 100,
+  maxVerticesPerFeature: 10,
+  maxVerticesPerFile: 25,
+};
+
+describe('countVertices', () => {
+  it('counts positions by geometry type', () => {
+    const ring = [
+      [0, 0],
+      [1, 0],
+      [1, 1],
+      [0, 0],
+    ];
+    expect(countVertices({ type: 'Point', coordinates: [1, 2] })).toBe(1);
+    expect(countVertices({ type: 'LineString', coordinates: ring })).toBe(4);
+    expect(countVertices({ type: 'Polygon', coordinates: [ring, ring] })).toBe(8);
+    expect(countVertices({ type: 'MultiPolygon', coordinates: [[ring], [ring, ring]] })).toBe(12);
+    expect(countVertices(null)).toBe(0);
+    expect(countVertices({ type: 'Polygon', coordinates: 'x' })).toBe(0);
+  });
+
+  it('does not walk arbitrary nesting (a hostile file cannot exhaust the stack)', () => {
+    let deep: unknown = [0, 0];
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    expect(countVertices({ type: 'MultiPolygon', coordinates: deep })).toBe(1);
+  });
+});
+
+describe('VertexBudget', () => {
+  it('answers whether a feature is within its limit and throws past the file limit', () => {
+    const b = new VertexBudget(limits);
+    expect(b.take(10)).toBe(true);
+    expect(b.take(11)).toBe(false);
+    expect(b.take(0)).toBe(true); // counts one
+    expect(b.total).toBe(22);
+    let e: unknown;
+    try {
+      b.take(4);
+    } catch (x) {
+      e = x;
+    }
+    expect(e).toBeInstanceOf(SourceError);
+    expect((e as SourceError).rule).toBe('too-many-vertices');
+    expect((e as SourceError).en).toContain('at least 26 vertices, more than the limit of 25 per file');
+  });
+});
+
+describe('readShp with a budget', () => {
+  /** A .shp of PolyLine records with the given point counts. */
+  function shp(counts: number[]): Buffer {
+    const records = counts.map((n, i) => {
+      const c = Buffer.alloc(44 + 4 + 16 * n);
+      c.writeInt32LE(3, 0);
+      c.writeInt32LE(1, 36);
+      c.writeInt32LE(n, 40);
+      c.writeInt32LE(0, 44);
+      for (let k = 0; k < n; k++) {
+        c.writeDoubleLE(121 + k * 1e-4, 48 + 16 * k);
+        c.writeDoubleLE(29, 56 + 16 * k);
+      }
+      const h = Buffer.alloc(8);
+      h.writeInt32BE(i + 1, 0);
+      h.writeInt32BE(c.length / 2, 4);
+      return Buffer.concat([h, c]);
+    });
+    const header = Buffer.alloc(100);
+    header.writeInt32BE(9994, 0);
+    const body = Buffer.concat(records);
+    header.writeInt32BE((100 + body.length) / 2, 24);
+    header.writeInt32LE(3, 32);
+    return Buffer.concat([header, body]);
+  }
+
+  it('leaves out the geometry of a record over the per-feature limit, keeping its count', () => {
+    const recs = readShp(shp([3, 12, 2]), new VertexBudget(limits));
+    expect(recs.map((r) => r.vertices)).toEqual([3, 12, 2]);
+    expect(recs.map((r) => r.geometry?.type ?? null)).toEqual(['LineString', null, 'LineString']);
+  });
+
+  it('stops reading once the file is past its limit', () => {
+    expect(() => readShp(shp([10, 10, 10]), new VertexBudget(limits))).toThrow(SourceError);
+  });
+
+  it('a record claiming more points than it holds is reported as corrupt, not as too many vertices', () => {
+    const buf = shp([2]);
+    buf.writeInt32LE(1_000_000, 100 + 8 + 40); // numPoints of the only record
+    const budget = new VertexBudget(limits);
+    expect(() => readShp(buf, budget)).toThrow(ShapefileError);
+    expect(() => readShp(buf, new VertexBudget(limits))).toThrow('shorter than its content');
+    expect(budget.total).toBeLessThan(10);
+  });
+});
