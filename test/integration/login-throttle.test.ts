@@ -115,8 +115,9 @@ describe('one answer for every failed login', () => {
     } as const;
     const answers: Record<string, string[]> = {};
     const times: Record<string, number[]> = {};
-    // Interleaved rounds, so a busy moment of the machine hits every kind alike.
-    for (let i = 0; i < 5; i++) {
+    // Interleaved rounds, so a busy moment of the machine hits every kind alike; more rounds than
+    // the answers need, so the medians hold on a loaded machine.
+    for (let i = 0; i < 9; i++) {
       for (const [kind, args] of Object.entries(kinds)) {
         for (const lang of [undefined, 'en'] as const) {
           const [username, password, from] = args(i, lang);
@@ -145,9 +146,10 @@ describe('one answer for every failed login', () => {
       console.log(
         `login timing: ${kind} ${median(times[kind]).toFixed(1)} ms vs wrong ${wrong.toFixed(1)} ms`,
       );
-      // Skipping the scrypt would make a kind ten times faster; the margins absorb a loaded machine.
+      // Skipping the scrypt would make a kind ten times faster; the margins absorb a loaded machine
+      // (two cores shared with other test files: single logins vary by a factor of three).
       expect(ratio, kind).toBeGreaterThan(0.4);
-      expect(ratio, kind).toBeLessThan(2.5);
+      expect(ratio, kind).toBeLessThan(4);
     }
   });
 });
