@@ -4,7 +4,7 @@
  * written in. Pure data, shared by server and web. Chinese labels live in the locale files under
  * `case.state.<state>` and `case.action.<action>`.
  */
-import type { OrgKind, Role } from './identity.ts';
+import { type OrgKind, ROLES, type Role } from './identity.ts';
 
 // ---------------------------------------------------------------------------------------------
 // States
@@ -76,18 +76,7 @@ export const caseStateLabelKey = (s: CaseState) => `case.state.${s}` as const;
  * with an API key holding `case:report`, which creates reports and acts in no role of this table.
  */
 export type WorkflowRole = Role | 'citizen' | 'system';
-export const WORKFLOW_ROLES: readonly WorkflowRole[] = [
-  'inspector',
-  'acceptor',
-  'shift_leader',
-  'dispatcher',
-  'unit_handler',
-  'supervisor',
-  'leader',
-  'admin',
-  'citizen',
-  'system',
-];
+export const WORKFLOW_ROLES: readonly WorkflowRole[] = [...ROLES, 'citizen', 'system'];
 /** Roles without an organisation: org-level requirements do not apply to them. */
 export const LEVELLESS_ROLES: readonly WorkflowRole[] = ['citizen', 'system'];
 
