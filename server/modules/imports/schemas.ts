@@ -50,6 +50,11 @@ const ImportSummary = Type.Object({
   districts: Type.Optional(Type.Array(Type.String(), { description: 'districts the import touched' })),
   removedGrids: Count('grids removed by a replace'),
   componentsRegridded: Count('components moved to another grid by a replace'),
+  // A file of more rows than a report keeps (validate.ts): only the rows with findings are listed.
+  reportRows: Count('rows the report lists (a large file keeps only the rows with findings)'),
+  ruleCounts: Type.Optional(
+    Type.Record(Type.String(), Type.Integer(), { description: 'findings per rule over the whole file' }),
+  ),
   interrupted: Type.Optional(Type.Boolean({ description: 'failed because its process stopped' })),
   owner: Type.Optional(Nullable(Type.String({ description: 'the process that ran the job' }))),
   reason_zh: Type.Optional(Type.String()),

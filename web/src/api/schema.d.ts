@@ -2374,6 +2374,12 @@ export interface paths {
               removedGrids?: number;
               /** components moved to another grid by a replace */
               componentsRegridded?: number;
+              /** rows the report lists (a large file keeps only the rows with findings) */
+              reportRows?: number;
+              /** findings per rule over the whole file */
+              ruleCounts?: {
+                [key: string]: number;
+              };
               /** failed because its process stopped */
               interrupted?: boolean;
               /** the process that ran the job */
@@ -2440,6 +2446,12 @@ export interface paths {
             removedGrids?: number;
             /** components moved to another grid by a replace */
             componentsRegridded?: number;
+            /** rows the report lists (a large file keeps only the rows with findings) */
+            reportRows?: number;
+            /** findings per rule over the whole file */
+            ruleCounts?: {
+              [key: string]: number;
+            };
             /** failed because its process stopped */
             interrupted?: boolean;
             /** the process that ran the job */
@@ -2497,6 +2509,12 @@ export interface paths {
             removedGrids?: number;
             /** components moved to another grid by a replace */
             componentsRegridded?: number;
+            /** rows the report lists (a large file keeps only the rows with findings) */
+            reportRows?: number;
+            /** findings per rule over the whole file */
+            ruleCounts?: {
+              [key: string]: number;
+            };
             /** failed because its process stopped */
             interrupted?: boolean;
             /** the process that ran the job */
@@ -2585,6 +2603,12 @@ export interface paths {
             removedGrids?: number;
             /** components moved to another grid by a replace */
             componentsRegridded?: number;
+            /** rows the report lists (a large file keeps only the rows with findings) */
+            reportRows?: number;
+            /** findings per rule over the whole file */
+            ruleCounts?: {
+              [key: string]: number;
+            };
             /** failed because its process stopped */
             interrupted?: boolean;
             /** the process that ran the job */
@@ -2642,6 +2666,12 @@ export interface paths {
             removedGrids?: number;
             /** components moved to another grid by a replace */
             componentsRegridded?: number;
+            /** rows the report lists (a large file keeps only the rows with findings) */
+            reportRows?: number;
+            /** findings per rule over the whole file */
+            ruleCounts?: {
+              [key: string]: number;
+            };
             /** failed because its process stopped */
             interrupted?: boolean;
             /** the process that ran the job */
@@ -2717,6 +2747,12 @@ export interface paths {
             removedGrids?: number;
             /** components moved to another grid by a replace */
             componentsRegridded?: number;
+            /** rows the report lists (a large file keeps only the rows with findings) */
+            reportRows?: number;
+            /** findings per rule over the whole file */
+            ruleCounts?: {
+              [key: string]: number;
+            };
             /** failed because its process stopped */
             interrupted?: boolean;
             /** the process that ran the job */
