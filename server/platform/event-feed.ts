@@ -4,8 +4,8 @@
  * falls behind re-reads from its last id, so nothing committed is lost.
  */
 import { asc, gt, sql } from 'drizzle-orm';
-import { event } from '../modules/audit/tables.ts';
 import type { Database } from './db.ts';
+import { event } from './event-table.ts';
 
 export type EventRow = typeof event.$inferSelect;
 type Listener = (rows: EventRow[]) => void;

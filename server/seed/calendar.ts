@@ -11,7 +11,7 @@
  *   hotline.numbers {city 12345, legacy 96310 and 12319}, outbound.allowHttp false (https only).
  * Audited as one `calendar.seed` and one `settings.seed` event with counts.
  */
-import { chineseDaysSchedule } from '../modules/calendar/core/index.ts';
+import { chineseDaysSchedule } from '../../common/calendar/index.ts';
 import { insertDaysIfMissing } from '../modules/calendar/repository.ts';
 import { findSetting } from '../modules/settings/repository.ts';
 import { insertMissingDefaults } from '../modules/settings/service.ts';

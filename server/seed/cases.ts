@@ -28,6 +28,7 @@
  * moved past (someone acted on it afterwards) is marked read at that moment; the rest are unread.
  */
 import { and, eq, sql } from 'drizzle-orm';
+import type { TimeUnit, WorkCalendar } from '../../common/calendar/index.ts';
 import { DEMO_DISTRICTS } from '../../common/identity.ts';
 import {
   type CaseAction,
@@ -39,8 +40,6 @@ import {
   type WorkflowInput,
   type WorkflowRole,
 } from '../../common/workflow.ts';
-import type { event } from '../modules/audit/tables.ts';
-import type { TimeUnit, WorkCalendar } from '../modules/calendar/core/index.ts';
 import { loadClock } from '../modules/cases/clock.ts';
 import type { CaseSettings } from '../modules/cases/config.ts';
 import { notificationRows, type RecipientCache, recipientsOf } from '../modules/cases/effects.ts';
@@ -64,6 +63,7 @@ import { routeRule } from '../modules/routing/tables.ts';
 import { recordEvent } from '../platform/audit.ts';
 import type { RequestContext } from '../platform/context.ts';
 import type { Db } from '../platform/db.ts';
+import type { event } from '../platform/event-table.ts';
 import { DEMO_UNITS, demoOrgs } from './demo-orgs.ts';
 import { type DemoPhotos, NO_PHOTOS, seedDemoPhotos } from './photos.ts';
 

@@ -5,12 +5,12 @@
  * is appended.
  */
 import { and, eq } from 'drizzle-orm';
+import type { TimeUnit } from '../../../common/calendar/index.ts';
 import { publicStatusOf } from '../../../common/public-report.ts';
 import type { CaseAction, Effect, Notify, Stage, WorkflowInput } from '../../../common/workflow.ts';
 import type { RequestContext } from '../../platform/context.ts';
 import type { Db } from '../../platform/db.ts';
 import { AppError } from '../../platform/errors.ts';
-import type { TimeUnit } from '../calendar/core/index.ts';
 import { getStandardById, getStandardForFiling } from '../catalog/standards-service.ts';
 import { userActor } from '../identity/auth-service.ts';
 import { notification } from '../notifications/tables.ts';

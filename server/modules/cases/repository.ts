@@ -1,7 +1,7 @@
 import { and, asc, count, desc, eq, gte, inArray, isNull, lte, or, type SQL, sql } from 'drizzle-orm';
 import type { CaseState } from '../../../common/workflow.ts';
 import type { Db } from '../../platform/db.ts';
-import { event } from '../audit/tables.ts';
+import { event } from '../../platform/event-table.ts';
 import { apiKey, appUser } from '../identity/tables.ts';
 import { org } from '../org/tables.ts';
 import { caseCodeSeq, caseFile, caseStage, caseTask, report } from './tables.ts';

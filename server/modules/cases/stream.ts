@@ -7,8 +7,8 @@ import { and, asc, eq, gt } from 'drizzle-orm';
 import type { Actor } from '../../platform/context.ts';
 import type { Db } from '../../platform/db.ts';
 import type { EventFeed, EventRow } from '../../platform/event-feed.ts';
+import { event } from '../../platform/event-table.ts';
 import type { App } from '../../platform/types.ts';
-import { event } from '../audit/tables.ts';
 import { caseEventRead } from './policy.ts';
 
 const unitOf = (v: unknown) =>

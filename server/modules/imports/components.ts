@@ -9,8 +9,8 @@ import { gridIndexForBbox } from '../components/grid-lookup.ts';
 import type { ComponentState } from '../components/schemas.ts';
 import { type BulkComponent, existingComponentIds } from '../components/service.ts';
 import { normalizeGridId, parseComponentId } from '../geo/core/codes.ts';
+import { representativePoint } from '../geo/core/geojson.ts';
 import { convertFeature } from './extent.ts';
-import { representativePoint } from './geometry.ts';
 import {
   claimed,
   err,

@@ -6,11 +6,11 @@
 import { eq, sql } from 'drizzle-orm';
 import type { MultiPolygon, Polygon } from 'geojson';
 import type { Db } from '../../platform/db.ts';
+import { allFinite, type BBox, bboxOf, geometryToWgs84 } from '../geo/core/geojson.ts';
 import { validateGeometry } from '../geo/core/topology.ts';
 import type { GeoJsonGeometry } from '../geo/tables.ts';
 import { division } from '../geo/tables.ts';
 import type { CrsChoice } from './crs.ts';
-import { allFinite, type BBox, bboxOf, geometryToWgs84 } from './geometry.ts';
 import { err, type Finding, inExtent, outsideFinding } from './report.ts';
 import type { SourceFeature } from './source.ts';
 

@@ -2,8 +2,8 @@
 import type { Actor } from '../../platform/context.ts';
 import type { Db } from '../../platform/db.ts';
 import { districtInScope } from '../components/policy.ts';
+import type { BBox } from '../geo/core/geojson.ts';
 import type { CrsChoice } from './crs.ts';
-import type { BBox } from './geometry.ts';
 import type { SourceFeature } from './source.ts';
 
 export type Severity = 'error' | 'warning';

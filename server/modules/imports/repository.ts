@@ -1,10 +1,11 @@
 import { and, count, desc, eq, inArray, like, or, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../../platform/db.ts';
+import { areaM2, representativePoint } from '../geo/core/geojson.ts';
 import { GridIndex } from '../geo/core/spatial-index.ts';
-import { grid, importJob } from '../geo/tables.ts';
+import { grid } from '../geo/tables.ts';
 import type { DivisionPlan } from './divisions.ts';
-import { areaM2, representativePoint } from './geometry.ts';
 import type { GridPlan } from './grids.ts';
+import { importJob } from './tables.ts';
 
 export type ImportJobRow = typeof importJob.$inferSelect;
 
