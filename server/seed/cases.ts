@@ -40,26 +40,32 @@ import {
   type WorkflowInput,
   type WorkflowRole,
 } from '../../common/workflow.ts';
-import { loadClock } from '../modules/cases/clock.ts';
-import type { CaseSettings } from '../modules/cases/config.ts';
-import { notificationRows, type RecipientCache, recipientsOf } from '../modules/cases/effects.ts';
-import { insertCasePhotos } from '../modules/cases/photos.ts';
-import type { CaseRow } from '../modules/cases/repository.ts';
 import {
+  appUser,
   type Channel,
   caseCodeSeq,
   type caseFile,
   type caseStage,
   type caseTask,
+  catalogType,
+  disposalStandard,
+  grid,
+  org,
   type report,
-} from '../modules/cases/tables.ts';
-import { catalogType, disposalStandard, type TimeLimit } from '../modules/catalog/tables.ts';
-import { convertLngLat } from '../modules/geo/core/crs.ts';
-import { grid } from '../modules/geo/tables.ts';
-import { appUser } from '../modules/identity/tables.ts';
-import { org } from '../modules/org/tables.ts';
-import { pickRule } from '../modules/routing/resolve.ts';
-import { routeRule } from '../modules/routing/tables.ts';
+  routeRule,
+  type TimeLimit,
+} from '../db-schema.ts';
+import {
+  type CaseRow,
+  type CaseSettings,
+  insertCasePhotos,
+  loadClock,
+  notificationRows,
+  type RecipientCache,
+  recipientsOf,
+} from '../modules/cases/index.ts';
+import { convertLngLat } from '../modules/geo/index.ts';
+import { pickRule } from '../modules/routing/index.ts';
 import { recordEvent } from '../platform/audit.ts';
 import type { RequestContext } from '../platform/context.ts';
 import type { Db } from '../platform/db.ts';

@@ -14,7 +14,7 @@ import { recordEvent } from '../../platform/audit.ts';
 import type { RequestContext } from '../../platform/context.ts';
 import type { Db } from '../../platform/db.ts';
 import { AppError } from '../../platform/errors.ts';
-import { getSettingRecord, writeSetting } from '../settings/service.ts';
+import { getSettingRecord, writeSetting } from '../settings/index.ts';
 import { calendarManage } from './policy.ts';
 import * as repo from './repository.ts';
 import type { DayPutT, DueQueryT, WindowsPutT } from './schemas.ts';

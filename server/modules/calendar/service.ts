@@ -16,7 +16,7 @@ import {
 } from '../../../common/calendar/index.ts';
 import type { Db } from '../../platform/db.ts';
 import type { EventFeed } from '../../platform/event-feed.ts';
-import { getSetting, onSettingChange } from '../settings/service.ts';
+import { getSetting, onSettingChange } from '../settings/index.ts';
 import * as repo from './repository.ts';
 
 interface Entry {

@@ -11,8 +11,8 @@ import type { CaseAction, Effect, Notify, Stage, WorkflowInput } from '../../../
 import type { RequestContext } from '../../platform/context.ts';
 import type { Db } from '../../platform/db.ts';
 import { AppError } from '../../platform/errors.ts';
-import { getStandardById, getStandardForFiling } from '../catalog/standards-service.ts';
-import { userActor } from '../identity/auth-service.ts';
+import { getStandardById, getStandardForFiling } from '../catalog/index.ts';
+import { userActor } from '../identity/index.ts';
 import { notification } from '../notifications/tables.ts';
 import type { StageLimit } from './config.ts';
 import { canSeeCase } from './policy.ts';

@@ -4,12 +4,13 @@
  * and a point, line or polygon whose representative point decides the grid when none is given.
  */
 
-import { knownComponentTypes } from '../components/catalogue.ts';
-import { gridIndexForBbox } from '../components/grid-lookup.ts';
-import type { ComponentState } from '../components/schemas.ts';
-import { type BulkComponent, existingComponentIds } from '../components/service.ts';
-import { normalizeGridId, parseComponentId } from '../geo/core/codes.ts';
-import { representativePoint } from '../geo/core/geojson.ts';
+import {
+  type BulkComponent,
+  type ComponentState,
+  existingComponentIds,
+  knownComponentTypes,
+} from '../components/index.ts';
+import { gridIndexForBbox, normalizeGridId, parseComponentId, representativePoint } from '../geo/index.ts';
 import { convertFeature } from './extent.ts';
 import {
   claimed,

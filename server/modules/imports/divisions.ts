@@ -6,7 +6,7 @@
 import { and, inArray, notInArray } from 'drizzle-orm';
 import type { MultiPolygon, Polygon } from 'geojson';
 import { districtsByCode, ningboDivisions } from '../../platform/reference.ts';
-import { divisionLevel, normalizeDivisionCode, parentDivisionCode } from '../geo/core/codes.ts';
+import { divisionLevel, normalizeDivisionCode, parentDivisionCode } from '../geo/index.ts';
 import { division } from '../geo/tables.ts';
 import { fmtArea, fmtShare, outsideOf } from './containment.ts';
 import { type Converted, convertFeature } from './extent.ts';

@@ -6,8 +6,13 @@
 import { eq, sql } from 'drizzle-orm';
 import type { MultiPolygon, Polygon } from 'geojson';
 import type { Db } from '../../platform/db.ts';
-import { allFinite, type BBox, bboxOf, geometryToWgs84 } from '../geo/core/geojson.ts';
-import { validateGeometry } from '../geo/core/topology.ts';
+import {
+  allFinite,
+  type BBox,
+  bboxOfGeometry as bboxOf,
+  geometryToWgs84,
+  validateGeometry,
+} from '../geo/index.ts';
 import type { GeoJsonGeometry } from '../geo/tables.ts';
 import { division } from '../geo/tables.ts';
 import type { CrsChoice } from './crs.ts';

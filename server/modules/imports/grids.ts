@@ -6,8 +6,7 @@
  */
 import { inArray } from 'drizzle-orm';
 import type { MultiPolygon, Polygon } from 'geojson';
-import { LEGACY_GRID_ID_LENGTH, normalizeGridId } from '../geo/core/codes.ts';
-import { checkCommunityGrids, type Feature } from '../geo/core/topology.ts';
+import { checkCommunityGrids, type Feature, LEGACY_GRID_ID_LENGTH, normalizeGridId } from '../geo/index.ts';
 import { division, grid } from '../geo/tables.ts';
 import { type Converted, convertFeature } from './extent.ts';
 import { err, propText, RowReport, scopeFinding, type ValidateContext, warn } from './report.ts';

@@ -6,8 +6,8 @@
  */
 import type { Actor } from '../../platform/context.ts';
 import { defineScope } from '../../platform/scope.ts';
-import { componentWrite } from '../components/policy.ts';
-import { geoWrite } from '../geo/policy.ts';
+import { componentWrite } from '../components/index.ts';
+import { geoWrite } from '../geo/index.ts';
 import { importJob } from './tables.ts';
 
 export const IMPORT_KINDS = ['divisions', 'grids', 'components'] as const;

@@ -1,8 +1,8 @@
 /** The row-by-row import report, attribute lookup helpers and the context validators share. */
 import type { Actor } from '../../platform/context.ts';
 import type { Db } from '../../platform/db.ts';
-import { districtInScope } from '../components/policy.ts';
-import type { BBox } from '../geo/core/geojson.ts';
+import { districtInScope } from '../components/index.ts';
+import type { BBox } from '../geo/index.ts';
 import type { CrsChoice } from './crs.ts';
 import type { SourceFeature } from './source.ts';
 

@@ -1,7 +1,6 @@
 import { and, count, desc, eq, inArray, like, or, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../../platform/db.ts';
-import { areaM2, representativePoint } from '../geo/core/geojson.ts';
-import { GridIndex } from '../geo/core/spatial-index.ts';
+import { areaM2, GridIndex, representativePoint } from '../geo/index.ts';
 import { grid } from '../geo/tables.ts';
 import type { DivisionPlan } from './divisions.ts';
 import type { GridPlan } from './grids.ts';

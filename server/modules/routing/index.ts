@@ -1,0 +1,3 @@
+/** Public interface of the routing module: who is responsible for a matter at a place, and routes. */
+export { pickRule, resolveRoute } from './resolve.ts';
+export { routingRoutes } from './routes.ts';
