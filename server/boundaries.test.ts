@@ -32,13 +32,6 @@ const PENDING: Record<string, string> = {
   'server/modules/identity/repository.ts -> server/modules/org/tables.ts': 'user/key + org joins',
   'server/modules/outbox/policy.ts -> server/modules/org/tables.ts': 'org scope columns',
   'server/modules/outbox/repository.ts -> server/modules/org/tables.ts': 'units + endpoint join',
-  // The imports module validates against and writes geo's divisions and grids. Way out: the
-  // reads (existing codes, parents' and neighbours' outlines, district extent) and the bulk
-  // writes move into geo's repository behind its index.
-  'server/modules/imports/divisions.ts -> server/modules/geo/tables.ts': 'division reads',
-  'server/modules/imports/extent.ts -> server/modules/geo/tables.ts': 'city extent read',
-  'server/modules/imports/grids.ts -> server/modules/geo/tables.ts': 'grid/division reads',
-  'server/modules/imports/repository.ts -> server/modules/geo/tables.ts': 'division/grid writes',
 };
 
 const key = (e: ImportEdge) => `${e.from} -> ${e.to}`;

@@ -44,5 +44,16 @@ export { ogcRoutes } from './ogc-routes.ts';
 export { geoWrite } from './policy.ts';
 export { geoRoutes } from './routes.ts';
 export { type LookupHit, SpatialService } from './spatial-service.ts';
+export {
+  childDivisionOutlines,
+  type DivisionWrite,
+  districtsExtent,
+  divisionOutlines,
+  type GridWrite,
+  gridOutlinesOfCommunities,
+  storedDivisionCodes,
+  writeDivisions,
+  writeGrids,
+} from './store.ts';
 export type { GeoJsonGeometry } from './tables.ts';
 export { TileService } from './tiles.ts';

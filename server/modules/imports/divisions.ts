@@ -3,11 +3,16 @@
  * Each child must lie inside its parent (in the file or stored), and in replace mode a new
  * parent boundary must still hold its stored children (containment.ts has the tolerance).
  */
-import { and, inArray, notInArray } from 'drizzle-orm';
 import type { MultiPolygon, Polygon } from 'geojson';
 import { districtsByCode, ningboDivisions } from '../../platform/reference.ts';
-import { divisionLevel, normalizeDivisionCode, parentDivisionCode } from '../geo/index.ts';
-import { division } from '../geo/tables.ts';
+import {
+  childDivisionOutlines,
+  divisionLevel,
+  divisionOutlines,
+  normalizeDivisionCode,
+  parentDivisionCode,
+  storedDivisionCodes,
+} from '../geo/index.ts';
 import { fmtArea, fmtShare, outsideOf } from './containment.ts';
 import { type Converted, convertFeature } from './extent.ts';
 import { err, propText, RowReport, scopeFinding, type ValidateContext, warn } from './report.ts';
@@ -101,11 +106,7 @@ export async function validateDivisions(
   for (let k = 0; k < Math.max(parents.length, codes.length); k += 2000) {
     const chunk = [...parents.slice(k, k + 2000), ...codes.slice(k, k + 2000)];
     if (chunk.length === 0) continue;
-    const rows = await ctx.db
-      .select({ code: division.code })
-      .from(division)
-      .where(inArray(division.code, chunk));
-    for (const r of rows) existing.add(r.code);
+    for (const code of await storedDivisionCodes(ctx.db, chunk)) existing.add(code);
   }
   plan.forEach((p, i) => {
     if (!p) return;
@@ -158,10 +159,7 @@ async function checkContainment(
   ];
   const parentShapes = new Map<string, Area>();
   for (let k = 0; k < storedParents.length; k += 1000) {
-    const rows = await ctx.db
-      .select({ code: division.code, geometry: division.geometry })
-      .from(division)
-      .where(inArray(division.code, storedParents.slice(k, k + 1000)));
+    const rows = await divisionOutlines(ctx.db, storedParents.slice(k, k + 1000));
     for (const r of rows) parentShapes.set(r.code, r.geometry as Area);
   }
   const shapeOf = (code: string): Area | undefined => {
@@ -233,15 +231,7 @@ async function checkContainment(
   const fileParents = [...inFile.keys()].filter((c) => plan[inFile.get(c)!]!.level !== 'community');
   const fileCodes = [...seen.keys()];
   for (let k = 0; k < fileParents.length; k += 1000) {
-    const rows = await ctx.db
-      .select({ code: division.code, parentCode: division.parentCode, geometry: division.geometry })
-      .from(division)
-      .where(
-        and(
-          inArray(division.parentCode, fileParents.slice(k, k + 1000)),
-          fileCodes.length ? notInArray(division.code, fileCodes) : undefined,
-        ),
-      );
+    const rows = await childDivisionOutlines(ctx.db, fileParents.slice(k, k + 1000), fileCodes);
     for (const r of rows) {
       const i = inFile.get(r.parentCode!)!;
       check(i, r.code, r.geometry as Area, r.parentCode!, plan[i]!.geo.geometry as Area, true);

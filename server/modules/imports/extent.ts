@@ -3,18 +3,17 @@
  * the districts already stored, plus a margin. A file in the wrong CRS (metres read as degrees,
  * or degrees read as Gauss–Krüger) ends up far outside it and is rejected.
  */
-import { eq, sql } from 'drizzle-orm';
 import type { MultiPolygon, Polygon } from 'geojson';
 import type { Db } from '../../platform/db.ts';
 import {
   allFinite,
   type BBox,
   bboxOfGeometry as bboxOf,
+  districtsExtent,
+  type GeoJsonGeometry,
   geometryToWgs84,
   validateGeometry,
 } from '../geo/index.ts';
-import type { GeoJsonGeometry } from '../geo/tables.ts';
-import { division } from '../geo/tables.ts';
 import type { CrsChoice } from './crs.ts';
 import { err, type Finding, inExtent, outsideFinding } from './report.ts';
 import type { SourceFeature } from './source.ts';
@@ -24,21 +23,13 @@ export const NINGBO_EXTENT: BBox = [120.9, 28.85, 122.3, 30.4];
 const MARGIN = 0.2;
 
 export async function managedExtent(db: Db): Promise<BBox> {
-  const [row] = await db
-    .select({
-      w: sql<number | null>`min(${division.minLng})`,
-      s: sql<number | null>`min(${division.minLat})`,
-      e: sql<number | null>`max(${division.maxLng})`,
-      n: sql<number | null>`max(${division.maxLat})`,
-    })
-    .from(division)
-    .where(eq(division.level, 'district'));
+  const stored = await districtsExtent(db);
   const b: BBox = [...NINGBO_EXTENT];
-  if (row?.w !== null && row?.w !== undefined) {
-    b[0] = Math.min(b[0], Number(row.w));
-    b[1] = Math.min(b[1], Number(row.s));
-    b[2] = Math.max(b[2], Number(row.e));
-    b[3] = Math.max(b[3], Number(row.n));
+  if (stored) {
+    b[0] = Math.min(b[0], stored[0]);
+    b[1] = Math.min(b[1], stored[1]);
+    b[2] = Math.max(b[2], stored[2]);
+    b[3] = Math.max(b[3], stored[3]);
   }
   return [b[0] - MARGIN, b[1] - MARGIN, b[2] + MARGIN, b[3] + MARGIN];
 }

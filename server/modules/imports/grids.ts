@@ -4,10 +4,15 @@
  * no overlap, no gap, nothing across the boundary. In replace mode the file's grids replace all
  * stored grids of the communities it covers.
  */
-import { inArray } from 'drizzle-orm';
 import type { MultiPolygon, Polygon } from 'geojson';
-import { checkCommunityGrids, type Feature, LEGACY_GRID_ID_LENGTH, normalizeGridId } from '../geo/index.ts';
-import { division, grid } from '../geo/tables.ts';
+import {
+  checkCommunityGrids,
+  divisionOutlines,
+  type Feature,
+  gridOutlinesOfCommunities,
+  LEGACY_GRID_ID_LENGTH,
+  normalizeGridId,
+} from '../geo/index.ts';
 import { type Converted, convertFeature } from './extent.ts';
 import { err, propText, RowReport, scopeFinding, type ValidateContext, warn } from './report.ts';
 import type { SourceFeature } from './source.ts';
@@ -112,15 +117,9 @@ export async function validateGrids(
   const stored = new Map<string, Feature[]>();
   for (let k = 0; k < codes.length; k += 1000) {
     const chunk = codes.slice(k, k + 1000);
-    const divs = await ctx.db
-      .select({ code: division.code, geometry: division.geometry })
-      .from(division)
-      .where(inArray(division.code, chunk));
+    const divs = await divisionOutlines(ctx.db, chunk);
     for (const d of divs) communities.set(d.code, d.geometry as Polygon | MultiPolygon);
-    const gs = await ctx.db
-      .select({ id: grid.id, communityCode: grid.communityCode, geometry: grid.geometry })
-      .from(grid)
-      .where(inArray(grid.communityCode, chunk));
+    const gs = await gridOutlinesOfCommunities(ctx.db, chunk);
     for (const g of gs) {
       stored.set(g.communityCode, [
         ...(stored.get(g.communityCode) ?? []),

@@ -16,7 +16,7 @@ import type { Actor, RequestContext } from '../../platform/context.ts';
 import type { Db } from '../../platform/db.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import { insertComponentsBulk, maxSequences } from '../components/index.ts';
-import { buildComponentId } from '../geo/index.ts';
+import { buildComponentId, writeDivisions, writeGrids } from '../geo/index.ts';
 import { validateComponents } from './components.ts';
 import { CrsError, resolveCrs } from './crs.ts';
 import { validateDivisions } from './divisions.ts';
@@ -210,12 +210,12 @@ async function runImport(db: Db, ctx: RequestContext, job: repo.ImportJobRow, in
         throw new Error('the job was failed as interrupted before it could write (its lease ran out)');
       }
       if (input.kind === 'divisions' && 'plan' in v) {
-        const plan = v.plan as Parameters<typeof repo.writeDivisions>[1];
-        await repo.writeDivisions(tx, plan, mode === 'replace');
+        const plan = v.plan as Parameters<typeof writeDivisions>[1];
+        await writeDivisions(tx, plan, mode === 'replace');
         for (const p of plan) districts.add(p.code.slice(0, 6));
       } else if (input.kind === 'grids') {
         const g = v as Awaited<ReturnType<typeof validateGrids>>;
-        const removed = await repo.writeGrids(tx, g.plan, g.communities, mode === 'replace');
+        const removed = await writeGrids(tx, g.plan, g.communities, mode === 'replace');
         const moved = mode === 'replace' ? await repo.reassignComponentGrids(tx, g.communities, g.plan) : 0;
         extra = { removedGrids: removed.length, componentsRegridded: moved };
         for (const p of g.plan) districts.add(p.communityCode.slice(0, 6));
