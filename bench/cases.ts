@@ -16,7 +16,7 @@
 import type { AddressInfo } from 'node:net';
 import { sql } from 'drizzle-orm';
 import { buildApp } from '../server/app.ts';
-import { sweepTimers } from '../server/modules/cases/timers.ts';
+import { sweepTimers } from '../server/modules/cases/index.ts';
 import { loadConfig } from '../server/platform/config.ts';
 import { seedDemo } from '../server/seed/index.ts';
 import type { BenchContext } from './lib/context.ts';

@@ -9,9 +9,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import { buildApp } from '../server/app.ts';
-import { generateDemoCity } from '../server/modules/geo/core/demo-city.ts';
-import { ningboDivisions } from '../server/modules/geo/core/reference.ts';
-import { GridIndex } from '../server/modules/geo/core/spatial-index.ts';
+import { GridIndex, generateDemoCity, ningboDivisions } from '../server/modules/geo/index.ts';
 import { loadConfig } from '../server/platform/config.ts';
 import { seedDemo } from '../server/seed/index.ts';
 import type { BenchContext } from './lib/context.ts';

@@ -13,27 +13,24 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyServerOptions } from 'fastify';
-import { auditRoutes } from './modules/audit/routes.ts';
-import { calendarRoutes } from './modules/calendar/routes.ts';
-import { caseRoutes } from './modules/cases/routes.ts';
-import { streamRoutes } from './modules/cases/stream.ts';
-import { catalogRoutes } from './modules/catalog/routes.ts';
-import { componentRoutes } from './modules/components/routes.ts';
-import { ogcRoutes } from './modules/geo/ogc-routes.ts';
-import { geoRoutes } from './modules/geo/routes.ts';
-import { SpatialService } from './modules/geo/spatial-service.ts';
-import { TileService } from './modules/geo/tiles.ts';
-import { installAuth } from './modules/identity/auth-hook.ts';
-import { identityRoutes } from './modules/identity/routes.ts';
-import { SESSION_COOKIE } from './modules/identity/tokens.ts';
-import { installImportRecovery } from './modules/imports/recovery.ts';
-import { importRoutes } from './modules/imports/routes.ts';
-import { notificationRoutes } from './modules/notifications/routes.ts';
-import { orgRoutes } from './modules/org/routes.ts';
-import { installFeedbackSignature } from './modules/outbox/incoming.ts';
-import { outboxRoutes } from './modules/outbox/routes.ts';
-import { routingRoutes } from './modules/routing/routes.ts';
-import { settingsRoutes } from './modules/settings/routes.ts';
+import { auditRoutes } from './modules/audit/index.ts';
+import { calendarRoutes } from './modules/calendar/index.ts';
+import { caseRoutes, caseSummaries, streamRoutes } from './modules/cases/index.ts';
+import { catalogRoutes } from './modules/catalog/index.ts';
+import { componentRoutes } from './modules/components/index.ts';
+import { geoRoutes, ogcRoutes, SpatialService, TileService } from './modules/geo/index.ts';
+import {
+  authenticateRequest,
+  identityRoutes,
+  installAuth,
+  SESSION_COOKIE,
+} from './modules/identity/index.ts';
+import { importRoutes, installImportRecovery } from './modules/imports/index.ts';
+import { notificationRoutes } from './modules/notifications/index.ts';
+import { orgRoutes } from './modules/org/index.ts';
+import { installFeedbackSignature, outboxRoutes, provideCaseSummaries } from './modules/outbox/index.ts';
+import { routingRoutes } from './modules/routing/index.ts';
+import { settingsRoutes } from './modules/settings/index.ts';
 import { allowList } from './platform/allow-list.ts';
 import type { Config } from './platform/config.ts';
 import type { Database } from './platform/db.ts';
@@ -138,7 +135,9 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
   installAuth(app, opts.feed);
   // Feedback from a unit's own system (API key with case:unit_feedback) must be signed.
   installFeedbackSignature(app);
-  installObservability(app, opts.feed);
+  installObservability(app, opts.feed, authenticateRequest);
+  // The outbox reads cases through this port: it may not import the case loop that drives it.
+  provideCaseSummaries(caseSummaries);
 
   await app.register(identityRoutes);
   await app.register(orgRoutes);

@@ -5,9 +5,9 @@
  */
 import path from 'node:path';
 import { buildApp } from './app.ts';
-import { startTimerLoop } from './modules/cases/timers.ts';
-import { startImportRecoveryLoop } from './modules/imports/recovery.ts';
-import { OutboxWorker } from './modules/outbox/worker.ts';
+import { startTimerLoop } from './modules/cases/index.ts';
+import { startImportRecoveryLoop } from './modules/imports/index.ts';
+import { OutboxWorker } from './modules/outbox/index.ts';
 import { loadConfig } from './platform/config.ts';
 import { lockDataDir } from './platform/data-dir-lock.ts';
 import { openDatabase } from './platform/db.ts';

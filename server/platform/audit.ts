@@ -2,9 +2,10 @@
  * Appends one event row inside the caller's transaction: the write and its audit record commit
  * or roll back together. The row is the audit trail, the outbox and the live feed at once.
  */
-import { event } from '../modules/audit/tables.ts';
+
 import type { RequestContext } from './context.ts';
 import type { Db } from './db.ts';
+import { event } from './event-table.ts';
 
 export interface EventInput {
   action: string;

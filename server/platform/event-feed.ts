@@ -11,8 +11,8 @@
  * leaves a gap that never fills).
  */
 import { asc, gt, inArray, sql } from 'drizzle-orm';
-import { event } from '../modules/audit/tables.ts';
 import type { Database } from './db.ts';
+import { event } from './event-table.ts';
 
 export type EventRow = typeof event.$inferSelect;
 type Listener = (rows: EventRow[]) => void;

@@ -13,14 +13,23 @@
 import { sql } from 'drizzle-orm';
 import type { FastifyRequest } from 'fastify';
 import client from 'prom-client';
-import { credentialOf } from '../modules/identity/auth-hook.ts';
-import { authenticate } from '../modules/identity/auth-service.ts';
 import { allowList, allowsRequest } from './allow-list.ts';
+import type { Actor } from './context.ts';
 import { AppError } from './errors.ts';
 import type { EventFeed } from './event-feed.ts';
 import type { App } from './types.ts';
 
-export function installObservability(app: App, feed: EventFeed | undefined) {
+/**
+ * Who sent a request, from its credential (null: it carries none; AppError: a bad one). Passed in
+ * by server/app.ts from the identity module: the platform depends on no module.
+ */
+export type RequestAuthenticator = (app: App, request: FastifyRequest) => Promise<Actor | null>;
+
+export function installObservability(
+  app: App,
+  feed: EventFeed | undefined,
+  authenticateRequest: RequestAuthenticator,
+) {
   const registry = new client.Registry();
   client.collectDefaultMetrics({ register: registry, prefix: 'cityops_' });
   const requests = new client.Counter({
@@ -87,9 +96,8 @@ export function installObservability(app: App, feed: EventFeed | undefined) {
   const mayRead = async (request: FastifyRequest): Promise<boolean> => {
     if (allowsRequest(allowed, request.socket.remoteAddress, request.headers)) return true;
     try {
-      const credential = credentialOf(request.headers, request.cookies ?? {});
-      if (!credential) return false;
-      const actor = await authenticate(app.db, credential);
+      const actor = await authenticateRequest(app, request);
+      if (!actor) return false;
       request.ctx.actor = actor;
       return actor.permissions.includes('metrics:read');
     } catch (err) {

@@ -12,10 +12,9 @@
  *   imports.limits (200 MiB unzipped, 200:1 per zip entry, 30,000 vertices a feature, 2,000,000 a file).
  * Audited as one `calendar.seed` and one `settings.seed` event with counts.
  */
-import { chineseDaysSchedule } from '../modules/calendar/core/index.ts';
-import { insertDaysIfMissing } from '../modules/calendar/repository.ts';
-import { findSetting } from '../modules/settings/repository.ts';
-import { insertMissingDefaults } from '../modules/settings/service.ts';
+import { chineseDaysSchedule } from '../../common/calendar/index.ts';
+import { insertDaysIfMissing } from '../modules/calendar/index.ts';
+import { findSetting, insertMissingDefaults } from '../modules/settings/index.ts';
 import { recordEvent } from '../platform/audit.ts';
 import type { RequestContext } from '../platform/context.ts';
 import type { Db } from '../platform/db.ts';

@@ -29,6 +29,7 @@
  */
 import { and, eq, getTableColumns, getTableName, sql } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
+import type { TimeUnit, WorkCalendar } from '../../common/calendar/index.ts';
 import { DEMO_DISTRICTS } from '../../common/identity.ts';
 import {
   type CaseAction,
@@ -40,41 +41,44 @@ import {
   type WorkflowInput,
   type WorkflowRole,
 } from '../../common/workflow.ts';
-import { event } from '../modules/audit/tables.ts';
-import type { TimeUnit, WorkCalendar } from '../modules/calendar/core/index.ts';
-import { loadClock } from '../modules/cases/clock.ts';
-import type { CaseSettings } from '../modules/cases/config.ts';
-import { notificationRows, type RecipientCache, recipientsOf } from '../modules/cases/effects.ts';
-import { insertCasePhotos } from '../modules/cases/photos.ts';
 import {
-  dueOf,
-  type Plan,
-  type PlannedLimit,
-  planCreation,
-  planEffects,
-  resumedDue,
-  type StageOp,
-  type TaskOp,
-  timersOf,
-} from '../modules/cases/plan.ts';
-import type { CaseRow } from '../modules/cases/repository.ts';
-import {
+  appUser,
   type Channel,
   caseCodeSeq,
   caseFile,
   caseStage,
   caseTask,
   caseTimer,
+  catalogType,
+  disposalStandard,
+  event,
+  grid,
+  notification,
+  org,
   report,
-} from '../modules/cases/tables.ts';
-import { catalogType, disposalStandard, type TimeLimit } from '../modules/catalog/tables.ts';
-import { convertLngLat } from '../modules/geo/core/crs.ts';
-import { grid } from '../modules/geo/tables.ts';
-import { appUser } from '../modules/identity/tables.ts';
-import { notification } from '../modules/notifications/tables.ts';
-import { org } from '../modules/org/tables.ts';
-import { pickRule } from '../modules/routing/resolve.ts';
-import { routeRule } from '../modules/routing/tables.ts';
+  routeRule,
+  type TimeLimit,
+} from '../db-schema.ts';
+import {
+  type CaseRow,
+  type CaseSettings,
+  dueOf,
+  insertCasePhotos,
+  loadClock,
+  notificationRows,
+  type Plan,
+  type PlannedLimit,
+  planCreation,
+  planEffects,
+  type RecipientCache,
+  recipientsOf,
+  resumedDue,
+  type StageOp,
+  type TaskOp,
+  timersOf,
+} from '../modules/cases/index.ts';
+import { convertLngLat } from '../modules/geo/index.ts';
+import { pickRule } from '../modules/routing/index.ts';
 import { recordEvent } from '../platform/audit.ts';
 import type { RequestContext } from '../platform/context.ts';
 import type { Db } from '../platform/db.ts';

@@ -6,9 +6,8 @@
  * with the counts (not one event per reference row).
  */
 import { count, eq } from 'drizzle-orm';
-import { referenceCatalogue } from '../modules/catalog/reference.ts';
-import { defaultStandardFor } from '../modules/catalog/standard-defaults.ts';
-import { catalogType, disposalStandard } from '../modules/catalog/tables.ts';
+import { catalogType, disposalStandard } from '../db-schema.ts';
+import { defaultStandardFor, referenceCatalogue } from '../modules/catalog/index.ts';
 import { recordEvent } from '../platform/audit.ts';
 import type { RequestContext } from '../platform/context.ts';
 import type { Db } from '../platform/db.ts';

@@ -6,11 +6,14 @@
  * The count can be lowered with DEMO_COMPONENTS (e.g. for quick local runs).
  */
 import type { MultiPolygon, Polygon } from 'geojson';
-import { generateDemoInventory, type SeedGrid } from '../modules/components/demo-inventory.ts';
-import { insertComponentsBulk, maxSequences } from '../modules/components/service.ts';
-import { generateDemoCity } from '../modules/geo/core/demo-city.ts';
-import { ningboDivisions } from '../modules/geo/core/reference.ts';
-import { grid } from '../modules/geo/tables.ts';
+import { grid } from '../db-schema.ts';
+import {
+  generateDemoInventory,
+  insertComponentsBulk,
+  maxSequences,
+  type SeedGrid,
+} from '../modules/components/index.ts';
+import { generateDemoCity, ningboDivisions } from '../modules/geo/index.ts';
 import { recordEvent } from '../platform/audit.ts';
 import type { RequestContext } from '../platform/context.ts';
 import type { Db } from '../platform/db.ts';

@@ -9,11 +9,15 @@
  * triple the seed time and say nothing an auditor needs.
  */
 import type { Polygon } from 'geojson';
-import { geodesicArea } from '../modules/geo/core/area.ts';
-import { type DemoCityOptions, generateDemoCity } from '../modules/geo/core/demo-city.ts';
-import { ningboDivisions } from '../modules/geo/core/reference.ts';
-import { bboxOf, centroidOf } from '../modules/geo/geometry.ts';
-import { division, type GeoJsonGeometry, grid } from '../modules/geo/tables.ts';
+import { division, type GeoJsonGeometry, grid } from '../db-schema.ts';
+import {
+  bboxOf,
+  centroidOf,
+  type DemoCityOptions,
+  generateDemoCity,
+  geodesicArea,
+  ningboDivisions,
+} from '../modules/geo/index.ts';
 import { recordEvent } from '../platform/audit.ts';
 import type { RequestContext } from '../platform/context.ts';
 import type { Db } from '../platform/db.ts';

@@ -4,9 +4,8 @@
  * the system actor "seed".
  */
 import { count } from 'drizzle-orm';
-import { hashPassword } from '../modules/identity/password.ts';
-import { appUser } from '../modules/identity/tables.ts';
-import { org } from '../modules/org/tables.ts';
+import { appUser, org } from '../db-schema.ts';
+import { hashPassword } from '../modules/identity/index.ts';
 import { recordEvent } from '../platform/audit.ts';
 import type { Config } from '../platform/config.ts';
 import { systemContext } from '../platform/context.ts';

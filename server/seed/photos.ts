@@ -6,7 +6,7 @@
  * field steps reuse the few of them by id.
  */
 import sharp from 'sharp';
-import { recordPhoto, writePhotoFiles } from '../modules/cases/photos.ts';
+import { recordPhoto, writePhotoFiles } from '../modules/cases/index.ts';
 import type { RequestContext } from '../platform/context.ts';
 import type { Db } from '../platform/db.ts';
 

@@ -7,8 +7,8 @@
  * routing history starts with the seed.
  */
 import { DEMO_DISTRICTS } from '../../common/identity.ts';
-import { findOrgByCode } from '../modules/org/service.ts';
-import { routeRule } from '../modules/routing/tables.ts';
+import { routeRule } from '../db-schema.ts';
+import { findOrgByCode } from '../modules/org/index.ts';
 import { recordEvent } from '../platform/audit.ts';
 import type { RequestContext } from '../platform/context.ts';
 import type { Db } from '../platform/db.ts';

@@ -4,7 +4,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { chinaInstant as cn, formatChina } from '../../server/modules/calendar/core/index.ts';
+import { chinaInstant as cn, formatChina } from '../../common/calendar/index.ts';
 import { computeDue, getCalendar, watchCalendar } from '../../server/modules/calendar/service.ts';
 import { recordEvent } from '../../server/platform/audit.ts';
 import { systemContext } from '../../server/platform/context.ts';

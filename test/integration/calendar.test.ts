@@ -13,7 +13,7 @@ import {
   TIME_UNITS,
   type TimeUnit,
   WorkCalendar,
-} from '../../server/modules/calendar/core/index.ts';
+} from '../../common/calendar/index.ts';
 import { computeDue, getCalendar } from '../../server/modules/calendar/service.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
 

@@ -8,8 +8,8 @@ import type { MultiPolygon, Polygon } from 'geojson';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseComponentId } from '../../server/modules/geo/core/codes.ts';
 import { convertLngLat } from '../../server/modules/geo/core/crs.ts';
+import { haversineM } from '../../server/modules/geo/core/geojson.ts';
 import { pointInPolygon } from '../../server/modules/geo/core/spatial-index.ts';
-import { haversineM } from '../../server/modules/imports/geometry.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
 
 let t: TestApp;

@@ -6,13 +6,13 @@
  */
 import type { Polygon } from 'geojson';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { event } from '../../server/modules/audit/tables.ts';
 import { gridMatchesCommunity, parseGridId } from '../../server/modules/geo/core/codes.ts';
 import { DEMO_DISTRICT_CODES, type DivisionNode } from '../../server/modules/geo/core/demo-city.ts';
 import { ningboDivisions } from '../../server/modules/geo/core/reference.ts';
 import { checkCommunityGrids, checkPartition } from '../../server/modules/geo/core/topology.ts';
 import { centroidOf } from '../../server/modules/geo/geometry.ts';
 import { division, grid } from '../../server/modules/geo/tables.ts';
+import { event } from '../../server/platform/event-table.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
 
 function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {

@@ -12,7 +12,7 @@ import {
   gaussKrugerZoneForLongitude,
   wgs84ToGaussKruger,
 } from '../../server/modules/geo/core/crs.ts';
-import { haversineM } from '../../server/modules/imports/geometry.ts';
+import { haversineM } from '../../server/modules/geo/core/geojson.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
 import {
   collection,

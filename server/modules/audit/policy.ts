@@ -1,6 +1,7 @@
 /** Reading the audit trail: the city reads all; a district reads its district's events; a unit its own. */
+
+import { event } from '../../platform/event-table.ts';
 import { defineScope } from '../../platform/scope.ts';
-import { event } from './tables.ts';
 
 export const auditRead = defineScope({
   permission: 'audit:read',

@@ -1,9 +1,9 @@
 import { and, count, desc, eq, gte, lt } from 'drizzle-orm';
 import type { RequestContext } from '../../platform/context.ts';
 import type { Db } from '../../platform/db.ts';
+import { event } from '../../platform/event-table.ts';
 import { auditRead } from './policy.ts';
 import type { AuditQueryT } from './schemas.ts';
-import { event } from './tables.ts';
 
 export async function listEvents(db: Db, ctx: RequestContext, q: AuditQueryT) {
   auditRead.requirePermission(ctx.actor);

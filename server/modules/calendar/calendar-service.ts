@@ -2,18 +2,19 @@
  * The calendar's use cases behind its routes: the deadline preview, reading a year, and the
  * administrator's edits (a date's kind, the working windows), each audited with before/after.
  */
-import { recordEvent } from '../../platform/audit.ts';
-import type { RequestContext } from '../../platform/context.ts';
-import type { Db } from '../../platform/db.ts';
-import { AppError } from '../../platform/errors.ts';
-import { getSettingRecord, writeSetting } from '../settings/service.ts';
+
 import {
   chinaDate,
   chineseDaysSchedule,
   type DayKind,
   DEFAULT_WORKING_WEEKDAYS,
   dateToDayNumber,
-} from './core/index.ts';
+} from '../../../common/calendar/index.ts';
+import { recordEvent } from '../../platform/audit.ts';
+import type { RequestContext } from '../../platform/context.ts';
+import type { Db } from '../../platform/db.ts';
+import { AppError } from '../../platform/errors.ts';
+import { getSettingRecord, writeSetting } from '../settings/index.ts';
 import { calendarManage } from './policy.ts';
 import * as repo from './repository.ts';
 import type { DayPutT, DueQueryT, WindowsPutT } from './schemas.ts';

@@ -1,7 +1,7 @@
 import { type Static, Type } from 'typebox';
+import { TIME_UNITS } from '../../../common/calendar/index.ts';
 import { StringEnum } from '../../platform/schemas.ts';
-import { WindowsValue } from '../settings/registry.ts';
-import { TIME_UNITS } from './core/index.ts';
+import { WindowsValue } from '../settings/index.ts';
 
 /** Largest amount the preview accepts (10,000 of any unit). */
 export const MAX_AMOUNT = 10000;

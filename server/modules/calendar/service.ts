@@ -8,15 +8,15 @@
  * handle (`app.db`): a transaction handle works but is not cached.
  */
 
-import type { Db } from '../../platform/db.ts';
-import type { EventFeed } from '../../platform/event-feed.ts';
-import { getSetting, onSettingChange } from '../settings/service.ts';
 import {
   DEFAULT_WORKING_WEEKDAYS,
   type TimeUnit,
   WorkCalendar,
   type WorkCalendarData,
-} from './core/index.ts';
+} from '../../../common/calendar/index.ts';
+import type { Db } from '../../platform/db.ts';
+import type { EventFeed } from '../../platform/event-feed.ts';
+import { getSetting, onSettingChange } from '../settings/index.ts';
 import * as repo from './repository.ts';
 
 interface Entry {

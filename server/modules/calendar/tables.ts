@@ -1,4 +1,4 @@
-import { date, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { date, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 
 /** An exception to the Mon–Fri rule: an official holiday or a make-up working day (调休), China dates. */
 export const calendarDay = pgTable('calendar_day', {
@@ -8,13 +8,4 @@ export const calendarDay = pgTable('calendar_day', {
   source: text('source').notNull().default('chinese-days').$type<'chinese-days' | 'admin'>(),
   updatedBy: text('updated_by'),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
-});
-
-/** City settings a city changes at run time (working windows, stage limits, duplicate rule…). */
-export const setting = pgTable('setting', {
-  key: text('key').primaryKey(),
-  value: jsonb('value').notNull(),
-  updatedBy: text('updated_by'),
-  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
-  version: integer('version').notNull().default(1),
 });

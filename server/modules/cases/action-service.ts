@@ -15,7 +15,7 @@ import { recordEvent } from '../../platform/audit.ts';
 import type { Actor, RequestContext } from '../../platform/context.ts';
 import type { Db } from '../../platform/db.ts';
 import { AppError, type ErrorCode, notFound } from '../../platform/errors.ts';
-import { findOrgById } from '../org/service.ts';
+import { findOrgById } from '../org/index.ts';
 import { loadClock } from './clock.ts';
 import { toCaseSummary } from './dto.ts';
 import { applyPlan } from './effects.ts';

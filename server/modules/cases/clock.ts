@@ -1,7 +1,7 @@
 /** Loads what the case clocks need: the working calendar and the case-loop settings. */
 import type { Db } from '../../platform/db.ts';
-import { getCalendar } from '../calendar/service.ts';
-import { getSetting } from '../settings/service.ts';
+import { getCalendar } from '../calendar/index.ts';
+import { getSetting } from '../settings/index.ts';
 import { type CaseSettings, DEFAULT_CASE_SETTINGS, SETTING_KEYS } from './config.ts';
 import type { Clock } from './stages.ts';
 

@@ -2,8 +2,9 @@
  * Case-loop settings with their defaults. A city changes them at run time in the `setting` table
  * (keys below); the defaults here are what a fresh city starts with (domain.md §5–§6).
  */
+
+import type { TimeUnit } from '../../../common/calendar/index.ts';
 import type { Stage } from '../../../common/workflow.ts';
-import type { TimeUnit } from '../calendar/core/index.ts';
 
 export interface StageLimit {
   amount: number;

@@ -1,5 +1,5 @@
 import type { Static } from 'typebox';
-import type { TimeUnit, WorkCalendar } from '../calendar/core/index.ts';
+import type { TimeUnit, WorkCalendar } from '../../../common/calendar/index.ts';
 import type { CaseRow } from './repository.ts';
 import type { CaseSummary } from './schemas.ts';
 

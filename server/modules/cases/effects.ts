@@ -4,16 +4,16 @@
  * appended the event — the delivery to the unit's own system and the notifications.
  */
 import { and, eq } from 'drizzle-orm';
+import type { TimeUnit } from '../../../common/calendar/index.ts';
 import { publicStatusOf } from '../../../common/public-report.ts';
 import type { Notify } from '../../../common/workflow.ts';
 import type { RequestContext } from '../../platform/context.ts';
 import type { Db } from '../../platform/db.ts';
 import { AppError } from '../../platform/errors.ts';
-import type { TimeUnit } from '../calendar/core/index.ts';
-import { getStandardById, getStandardForFiling } from '../catalog/standards-service.ts';
-import { userActor } from '../identity/auth-service.ts';
-import { notification } from '../notifications/tables.ts';
-import { enqueueDelivery } from '../outbox/enqueue.ts';
+import { getStandardById, getStandardForFiling } from '../catalog/index.ts';
+import { userActor } from '../identity/index.ts';
+import { insertNotifications, type NewNotification } from '../notifications/index.ts';
+import { enqueueDelivery } from '../outbox/index.ts';
 import type { StageLimit } from './config.ts';
 import type { Plan, PlannedLimit, PlanPatch, StageOp, TaskOp } from './plan.ts';
 import { canSeeCase } from './policy.ts';
@@ -235,7 +235,7 @@ async function reporterNotifications(
   reportIds: readonly string[] | undefined,
 ) {
   const caseUsers: string[] = [];
-  const reportRows: (typeof notification.$inferInsert)[] = [];
+  const reportRows: NewNotification[] = [];
   for (const x of await repo.reportersOf(tx, reportIds ? { reportIds } : { caseId: c.id })) {
     if (x.user.id === actorId) continue;
     if (canSeeCase(userActor(x.user, x.org), x.c)) caseUsers.push(x.user.id);
@@ -265,13 +265,12 @@ export async function sendNotifications(
 ) {
   if (who.size === 0) return;
   const userIds = new Set(await recipientsOf(tx, c, who, actorId));
-  let reportRows: (typeof notification.$inferInsert)[] = [];
+  let reportRows: NewNotification[] = [];
   if (who.has('reporters')) {
     const r = await reporterNotifications(tx, c, actorId, reportIds);
     for (const id of r.caseUsers) userIds.add(id);
     reportRows = r.reportRows;
   }
   const rows = [...notificationRows(c, [...userIds], kind), ...reportRows];
-  if (rows.length === 0) return;
-  await tx.insert(notification).values(rows);
+  await insertNotifications(tx, rows);
 }

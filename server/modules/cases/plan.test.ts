@@ -3,6 +3,7 @@
  * the demo seed share. Pure: no database.
  */
 import { describe, expect, it } from 'vitest';
+import { seedFromChineseDays, WorkCalendar } from '../../../common/calendar/index.ts';
 import {
   CASE_ACTIONS,
   CREATION,
@@ -13,7 +14,6 @@ import {
   type TransitionRule,
   type WorkflowInput,
 } from '../../../common/workflow.ts';
-import { seedFromChineseDays, WorkCalendar } from '../calendar/core/index.ts';
 import { DEFAULT_CASE_SETTINGS } from './config.ts';
 import { dueOf, type Plan, type PlanCase, planCreation, planEffects, resumedDue, timersOf } from './plan.ts';
 

@@ -9,6 +9,8 @@
  * here. Effects whose record is the event itself (a verification, a self-disposal…) are planned as
  * nothing, by name.
  */
+
+import type { TimeUnit, WorkCalendar } from '../../../common/calendar/index.ts';
 import type {
   CaseAction,
   CaseState,
@@ -20,7 +22,6 @@ import type {
   WorkflowInput,
 } from '../../../common/workflow.ts';
 import { endsCase } from '../../../common/workflow.ts';
-import type { TimeUnit, WorkCalendar } from '../calendar/core/index.ts';
 import type { CaseSettings, StageLimit } from './config.ts';
 import type { PendingApplications } from './tables.ts';
 

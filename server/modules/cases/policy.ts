@@ -8,8 +8,8 @@ import { sql } from 'drizzle-orm';
 import { ROLES } from '../../../common/identity.ts';
 import type { WorkflowRole } from '../../../common/workflow.ts';
 import { type Actor, isInProcessSystem } from '../../platform/context.ts';
+import { event } from '../../platform/event-table.ts';
 import { defineScope } from '../../platform/scope.ts';
-import { event } from '../audit/tables.ts';
 import { caseFile } from './tables.ts';
 
 /** Every path that shows a case — list, page, photos, duplicates, the live stream — asks this. */

@@ -4,6 +4,7 @@ import type { TimeUnit } from '../../../common/time-units.ts';
 import type { RequestContext } from '../../platform/context.ts';
 import type { Db } from '../../platform/db.ts';
 import { notFound } from '../../platform/errors.ts';
+import { actorDisplayNames } from '../identity/index.ts';
 import { actionsFor, levelOf } from './action-service.ts';
 import { loadClock } from './clock.ts';
 import { toCaseSummary } from './dto.ts';
@@ -70,7 +71,7 @@ export async function getCase(db: Db, ctx: RequestContext, id: string) {
     repo.timelineOf(db, id),
     actionsFor(db, ctx.actor, c),
   ]);
-  const actorNames = await repo.actorDisplayNames(db, timeline);
+  const actorNames = await actorDisplayNames(db, timeline);
   // Citizens' phone numbers are for the centre that handles the case, not for the unit.
   const showPhones = ctx.actor.scope.kind !== 'unit';
   return {

@@ -1,9 +1,8 @@
-import { and, asc, count, desc, eq, gte, inArray, isNull, lte, or, type SQL, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gte, inArray, isNull, lte, type SQL, sql } from 'drizzle-orm';
 import type { CaseState } from '../../../common/workflow.ts';
 import type { Db } from '../../platform/db.ts';
-import { event } from '../audit/tables.ts';
-import { apiKey, appUser } from '../identity/tables.ts';
-import { org } from '../org/tables.ts';
+import { event } from '../../platform/event-table.ts';
+import { enabledUsersWithOrg } from '../identity/index.ts';
 import { caseCodeSeq, caseFile, caseStage, caseTask, report } from './tables.ts';
 
 export type CaseRow = typeof caseFile.$inferSelect;
@@ -88,19 +87,24 @@ export async function reportsOfCase(db: Db, caseId: string) {
  */
 export async function reportersOf(db: Db, which: { caseId: string } | { reportIds: readonly string[] }) {
   if ('reportIds' in which && which.reportIds.length === 0) return [];
-  return db
-    .select({ r: report, c: caseFile, user: appUser, org })
+  const rows = await db
+    .select({ r: report, c: caseFile })
     .from(report)
-    .innerJoin(appUser, sql`${appUser.id}::text = ${report.submitter}`)
-    .innerJoin(org, eq(org.id, appUser.orgId))
     .innerJoin(caseFile, eq(caseFile.id, report.caseId))
-    .where(
-      and(
-        'caseId' in which ? eq(report.caseId, which.caseId) : inArray(report.id, [...which.reportIds]),
-        eq(appUser.disabled, false),
-      ),
-    )
+    .where('caseId' in which ? eq(report.caseId, which.caseId) : inArray(report.id, [...which.reportIds]))
     .orderBy(asc(report.createdAt));
+  const users = new Map(
+    (
+      await enabledUsersWithOrg(
+        db,
+        rows.map((x) => x.r.submitter),
+      )
+    ).map((u) => [u.user.id, u]),
+  );
+  return rows.flatMap(({ r, c }) => {
+    const u = users.get(r.submitter);
+    return u ? [{ r, c, user: u.user, org: u.org }] : [];
+  });
 }
 
 /** One submitter's reports with their cases, newest first (the submitter leads the unique index). */
@@ -141,37 +145,6 @@ export async function timelineOf(db: Db, caseId: string) {
     .orderBy(asc(event.id));
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/**
- * What the timeline shows for its actors: a user's display name, an API key's name, by the
- * event's actor id (events keep the username, which people do not read as a name).
- */
-export async function actorDisplayNames(
-  db: Db,
-  actors: { actorType: string; actorId: string | null }[],
-): Promise<Map<string, string>> {
-  const ids = (type: string) => [
-    ...new Set(
-      actors.filter((a) => a.actorType === type && a.actorId && UUID.test(a.actorId)).map((a) => a.actorId!),
-    ),
-  ];
-  const userIds = ids('user');
-  const keyIds = ids('api_key');
-  const [users, keys] = await Promise.all([
-    userIds.length
-      ? db
-          .select({ id: appUser.id, name: appUser.displayName })
-          .from(appUser)
-          .where(inArray(appUser.id, userIds))
-      : [],
-    keyIds.length
-      ? db.select({ id: apiKey.id, name: apiKey.name }).from(apiKey).where(inArray(apiKey.id, keyIds))
-      : [],
-  ]);
-  return new Map([...users, ...keys].map((r) => [r.id, r.name]));
-}
-
 export async function listCases(
   db: Db,
   where: SQL | undefined,
@@ -196,30 +169,6 @@ export async function listCases(
   return { rows, total: Number(n) };
 }
 
-/** Users of an organisation holding one of the roles: who a notification goes to. */
-export async function usersWithRoles(db: Db, orgIds: string[], roles: string[]) {
-  if (orgIds.length === 0) return [];
-  return db
-    .select({ id: appUser.id })
-    .from(appUser)
-    .where(
-      and(
-        inArray(appUser.orgId, orgIds),
-        eq(appUser.disabled, false),
-        or(...roles.map((r) => sql`${r} = ANY(${appUser.roles})`)),
-      ),
-    );
-}
-
-export async function centreOf(db: Db, level: 'district' | 'city', districtCode: string) {
-  const [row] = await db
-    .select()
-    .from(org)
-    .where(
-      level === 'city'
-        ? eq(org.kind, 'city_center')
-        : and(eq(org.kind, 'district_center'), eq(org.districtCode, districtCode)),
-    )
-    .limit(1);
-  return row;
-}
+export { usersWithRoles } from '../identity/index.ts';
+/** Who a notification goes to, and the centre a case escalates to: identity's and org's answers. */
+export { centreOf } from '../org/index.ts';

@@ -4,7 +4,7 @@ import { PUBLIC_STATUSES, TRACKING_CODE_PATTERN } from '../../../common/public-r
 import { TIME_UNITS } from '../../../common/time-units.ts';
 import { CASE_ACTIONS, CASE_STATES, REQUIRED_FIELDS } from '../../../common/workflow.ts';
 import { EventSnapshot, Page, PageQuery, StringEnum } from '../../platform/schemas.ts';
-import { Specificity } from '../routing/schemas.ts';
+import { Specificity } from '../routing/index.ts';
 
 export const ChannelT = StringEnum(CHANNELS);
 export const CrsT = StringEnum(

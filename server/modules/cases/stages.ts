@@ -5,9 +5,9 @@
  * disposal clock and carries the remaining working time; an approved extension moves it.
  */
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import type { TimeUnit, WorkCalendar } from '../../../common/calendar/index.ts';
 import type { Stage } from '../../../common/workflow.ts';
 import type { Db } from '../../platform/db.ts';
-import type { TimeUnit, WorkCalendar } from '../calendar/core/index.ts';
 import type { CaseSettings, StageLimit } from './config.ts';
 import { dueOf, resumedDue, timersOf } from './plan.ts';
 import { caseFile, caseStage, caseTimer } from './tables.ts';

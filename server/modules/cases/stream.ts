@@ -9,9 +9,9 @@ import { Type } from 'typebox';
 import type { Actor } from '../../platform/context.ts';
 import type { Db } from '../../platform/db.ts';
 import type { EventFeed, EventRow } from '../../platform/event-feed.ts';
+import { event } from '../../platform/event-table.ts';
 import { commonErrors } from '../../platform/schemas.ts';
 import type { App } from '../../platform/types.ts';
-import { event } from '../audit/tables.ts';
 import { caseEventRead } from './policy.ts';
 
 const unitOf = (v: unknown) =>

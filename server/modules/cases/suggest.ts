@@ -7,7 +7,7 @@
 import { suggestTypes, type TypeLike } from '../../../common/suggest.ts';
 import { systemContext } from '../../platform/context.ts';
 import type { Db } from '../../platform/db.ts';
-import { listTypes } from '../catalog/service.ts';
+import { listTypes } from '../catalog/index.ts';
 
 let cache: { at: number; types: TypeLike[] } | undefined;
 

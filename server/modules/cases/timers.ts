@@ -9,7 +9,7 @@ import { type EventInput, recordEvents } from '../../platform/audit.ts';
 import { systemContext } from '../../platform/context.ts';
 import type { Database } from '../../platform/db.ts';
 import { everyInterval } from '../../platform/periodic.ts';
-import { notification } from '../notifications/tables.ts';
+import { insertNotifications, type NewNotification } from '../notifications/index.ts';
 import { notificationRows, type RecipientCache, recipientsOf } from './effects.ts';
 import { caseFile, caseStage } from './tables.ts';
 
@@ -66,7 +66,7 @@ export async function sweepTimers(database: Database, limit = 500, now = new Dat
       ).map((c) => [c.id, c]),
     );
     const events: EventInput[] = [];
-    const inbox: (typeof notification.$inferInsert)[] = [];
+    const inbox: NewNotification[] = [];
     const recipients: RecipientCache = new Map();
     for (const t of claimed) {
       const stage = stages.get(t.stage_id);
@@ -90,8 +90,7 @@ export async function sweepTimers(database: Database, limit = 500, now = new Dat
       inbox.push(...notificationRows(c, await recipientsOf(tx, c, who, null, recipients), action));
     }
     await recordEvents(tx, ctx, events);
-    for (let i = 0; i < inbox.length; i += 1000)
-      await tx.insert(notification).values(inbox.slice(i, i + 1000));
+    await insertNotifications(tx, inbox);
     return claimed.length;
   });
 }

@@ -1,6 +1,6 @@
 import { type Static, Type } from 'typebox';
+import { TIME_UNITS } from '../../../common/calendar/work-calendar.ts';
 import { Page, StringEnum } from '../../platform/schemas.ts';
-import { TIME_UNITS } from '../calendar/core/work-calendar.ts';
 import { CATALOG_KINDS } from './reference.ts';
 
 export const Kind = StringEnum(CATALOG_KINDS, 'component (部件) or matter (事项)');

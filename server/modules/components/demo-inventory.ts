@@ -6,9 +6,7 @@
  * Pure: no I/O; server/seed/components.ts writes the rows.
  */
 import type { MultiPolygon, Polygon } from 'geojson';
-import { buildComponentId } from '../geo/core/codes.ts';
-import { mulberry32 } from '../geo/core/demo-city.ts';
-import { pointInPolygon } from '../geo/core/spatial-index.ts';
+import { buildComponentId, mulberry32, pointInPolygon } from '../geo/index.ts';
 import { componentTypeName } from './catalogue.ts';
 import { DISTRICT_NAMES, ownerOf } from './demo-owners.ts';
 import type { BulkComponent } from './repository.ts';

@@ -2,12 +2,21 @@ import { recordEvent } from '../../platform/audit.ts';
 import type { Actor, RequestContext } from '../../platform/context.ts';
 import type { Db } from '../../platform/db.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
-import { buildComponentId, normalizeGridId, parseComponentId } from '../geo/core/codes.ts';
-import { convertLngLat, type GeographicCrs } from '../geo/core/crs.ts';
-import type { GeoJsonGeometry } from '../geo/tables.ts';
-import { allFinite, geometryToWgs84, haversineM, representativePoint } from '../imports/geometry.ts';
+import {
+  allFinite,
+  buildComponentId,
+  convertLngLat,
+  findGrid,
+  type GeographicCrs,
+  type GeoJsonGeometry,
+  geometryToWgs84,
+  gridAt,
+  haversineM,
+  normalizeGridId,
+  parseComponentId,
+  representativePoint,
+} from '../geo/index.ts';
 import { componentTypeName, knownComponentTypes } from './catalogue.ts';
-import { findGrid, gridAt } from './grid-lookup.ts';
 import { componentRead, componentWrite } from './policy.ts';
 import * as repo from './repository.ts';
 import type { ComponentCreateT, ComponentDto, ComponentListQueryT, ComponentUpdateT } from './schemas.ts';

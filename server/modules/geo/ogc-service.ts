@@ -11,9 +11,8 @@
 import type { RequestContext } from '../../platform/context.ts';
 import type { Db } from '../../platform/db.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
-import { componentRead } from '../components/policy.ts';
 import { type Bbox, geometryIntersectsBbox } from './geometry.ts';
-import { requireGeoRead } from './policy.ts';
+import { componentLayerRead, requireGeoRead } from './policy.ts';
 import * as repo from './repository.ts';
 import type { SpatialService } from './spatial-service.ts';
 
@@ -52,14 +51,14 @@ type Feature = { type: 'Feature'; id: string; geometry: unknown; properties: Rec
 
 /** Components need `component:read` too; without it the collection is not listed and reading it is refused. */
 function visibleCollections(ctx: RequestContext): CollectionId[] {
-  const canComponents = componentRead.permitted(ctx.actor);
+  const canComponents = componentLayerRead.permitted(ctx.actor);
   return COLLECTION_IDS.filter((c) => c !== 'components' || canComponents);
 }
 
 function checkCollection(ctx: RequestContext, id: string): CollectionId {
   requireGeoRead(ctx.actor);
   // The same 403 as /api/components and /tiles/components for a caller without component:read.
-  if (id === 'components') componentRead.requirePermission(ctx.actor);
+  if (id === 'components') componentLayerRead.requirePermission(ctx.actor);
   if (!(visibleCollections(ctx) as string[]).includes(id)) throw notFound('collection', id);
   return id as CollectionId;
 }

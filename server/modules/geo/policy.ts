@@ -17,6 +17,19 @@ import { grid } from './tables.ts';
 
 export const geoRead = defineScope({ permission: 'geo:read', city: true, district: true, unit: true });
 
+/**
+ * Reading the component layers geo serves from the component table (tiles, OGC collection):
+ * the components module's own read rule (components/policy.ts `componentRead`: everyone with
+ * component:read reads every component). Declared here rather than imported because components
+ * builds on geo (grids, codes, coordinate systems) and geo may not depend back on it.
+ */
+export const componentLayerRead = defineScope({
+  permission: 'component:read',
+  city: true,
+  district: true,
+  unit: true,
+});
+
 /** Changing divisions and grids (imports): the city everywhere, a district centre its district, a unit nowhere. */
 export const geoWrite = defineScope({
   permission: 'geo:manage',

@@ -13,9 +13,8 @@ import vtpbf from 'vt-pbf';
 import type { RequestContext } from '../../platform/context.ts';
 import type { Db } from '../../platform/db.ts';
 import { AppError } from '../../platform/errors.ts';
-import { componentRead } from '../components/policy.ts';
 import type { Bbox } from './geometry.ts';
-import { requireGeoRead } from './policy.ts';
+import { componentLayerRead, requireGeoRead } from './policy.ts';
 import * as repo from './repository.ts';
 import type { SpatialService } from './spatial-service.ts';
 
@@ -54,7 +53,7 @@ export class TileService {
 
   async tile(ctx: RequestContext, layer: TileLayer, z: number, x: number, y: number): Promise<Buffer | null> {
     requireGeoRead(ctx.actor);
-    if (layer === 'components') componentRead.requirePermission(ctx.actor);
+    if (layer === 'components') componentLayerRead.requirePermission(ctx.actor);
     const max = 2 ** z;
     if (x >= max || y >= max) {
       throw new AppError('VALIDATION_FAILED', {

@@ -3,7 +3,7 @@ import { recordEvent } from '../../platform/audit.ts';
 import type { RequestContext } from '../../platform/context.ts';
 import type { Db } from '../../platform/db.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
-import { findOrgById } from '../org/service.ts';
+import { findOrgById } from '../org/index.ts';
 import { apiKeyHolding, assertMayGrant, assertMayManage } from './grants.ts';
 import { adminScopeFilter, canManageApiKeys, has, orgInAdminScope, scopeOf } from './policy.ts';
 import * as repo from './repository.ts';

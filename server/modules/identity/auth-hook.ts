@@ -5,6 +5,8 @@
  * this node's requests record (after their transaction, before their response) and identity
  * events any node records (from the event feed).
  */
+
+import type { FastifyRequest } from 'fastify';
 import type { Scope } from '../../../common/identity.ts';
 import { observeEvents } from '../../platform/audit.ts';
 import type { Actor, RequestContext } from '../../platform/context.ts';
@@ -35,6 +37,15 @@ const ANONYMOUS: Actor = {
   permissions: [],
   scope: { kind: 'unit', orgId: '', districtCode: null } as Scope,
 };
+
+/**
+ * The actor behind a request's bearer token or session cookie, outside the auth hook (the
+ * metrics endpoint is public to allowed scrapers and authenticates callers itself).
+ */
+export async function authenticateRequest(app: App, request: FastifyRequest): Promise<Actor | null> {
+  const credential = credentialOf(request.headers, request.cookies ?? {});
+  return credential ? authenticate(app.db, credential) : null;
+}
 
 export function credentialOf(
   headers: Record<string, string | string[] | undefined>,

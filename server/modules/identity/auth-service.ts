@@ -9,7 +9,7 @@ import type { Config } from '../../platform/config.ts';
 import type { Actor, RequestContext } from '../../platform/context.ts';
 import type { Db } from '../../platform/db.ts';
 import { AppError } from '../../platform/errors.ts';
-import { toOrgDto } from '../org/service.ts';
+import { toOrgDto } from '../org/index.ts';
 import * as throttle from './login-throttle.ts';
 import { assertPasswordStrength, dummyPasswordHash, hashPassword, verifyPassword } from './password.ts';
 import { scopeOf } from './policy.ts';

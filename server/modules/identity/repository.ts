@@ -1,4 +1,17 @@
-import { and, arrayContains, asc, count, eq, gt, ilike, isNull, or, type SQL, sql } from 'drizzle-orm';
+import {
+  and,
+  arrayContains,
+  asc,
+  count,
+  eq,
+  gt,
+  ilike,
+  inArray,
+  isNull,
+  or,
+  type SQL,
+  sql,
+} from 'drizzle-orm';
 import type { Db } from '../../platform/db.ts';
 import { org } from '../org/tables.ts';
 import { apiKey, appUser, session } from './tables.ts';
@@ -191,3 +204,60 @@ export async function revokeApiKeyRow(db: Db, id: string) {
 }
 
 export const notExpired = () => gt(session.expiresAt, sql`now()`);
+
+/** Enabled users of the organisations holding one of the roles: who a notification goes to. */
+export async function usersWithRoles(db: Db, orgIds: string[], roles: string[]) {
+  if (orgIds.length === 0) return [];
+  return db
+    .select({ id: appUser.id })
+    .from(appUser)
+    .where(
+      and(
+        inArray(appUser.orgId, orgIds),
+        eq(appUser.disabled, false),
+        or(...roles.map((r) => sql`${r} = ANY(${appUser.roles})`)),
+      ),
+    );
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The enabled users among the ids (anything not a user id is skipped), each with its organisation. */
+export async function enabledUsersWithOrg(db: Db, ids: readonly string[]) {
+  const userIds = [...new Set(ids.filter((id) => UUID.test(id)))];
+  if (userIds.length === 0) return [];
+  return db
+    .select({ user: appUser, org })
+    .from(appUser)
+    .innerJoin(org, eq(org.id, appUser.orgId))
+    .where(and(inArray(appUser.id, userIds), eq(appUser.disabled, false)));
+}
+
+/**
+ * What the timeline shows for its actors: a user's display name, an API key's name, by the
+ * event's actor id (events keep the username, which people do not read as a name).
+ */
+export async function actorDisplayNames(
+  db: Db,
+  actors: { actorType: string; actorId: string | null }[],
+): Promise<Map<string, string>> {
+  const ids = (type: string) => [
+    ...new Set(
+      actors.filter((a) => a.actorType === type && a.actorId && UUID.test(a.actorId)).map((a) => a.actorId!),
+    ),
+  ];
+  const userIds = ids('user');
+  const keyIds = ids('api_key');
+  const [users, keys] = await Promise.all([
+    userIds.length
+      ? db
+          .select({ id: appUser.id, name: appUser.displayName })
+          .from(appUser)
+          .where(inArray(appUser.id, userIds))
+      : [],
+    keyIds.length
+      ? db.select({ id: apiKey.id, name: apiKey.name }).from(apiKey).where(inArray(apiKey.id, keyIds))
+      : [],
+  ]);
+  return new Map([...users, ...keys].map((r) => [r.id, r.name]));
+}

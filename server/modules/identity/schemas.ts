@@ -1,7 +1,7 @@
 import { type Static, Type } from 'typebox';
 import { LOCALES, MENU_KEYS, PERMISSIONS, ROLES } from '../../../common/identity.ts';
 import { Page, PageQuery, StringEnum } from '../../platform/schemas.ts';
-import { Org } from '../org/schemas.ts';
+import { Org } from '../org/index.ts';
 
 export const RoleT = StringEnum(ROLES);
 export const PermissionT = StringEnum(PERMISSIONS);

@@ -4,7 +4,7 @@ import { recordEvent } from '../../platform/audit.ts';
 import type { RequestContext } from '../../platform/context.ts';
 import type { Db } from '../../platform/db.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
-import { findOrgById } from '../org/service.ts';
+import { findOrgById } from '../org/index.ts';
 import { toUserDto } from './auth-service.ts';
 import { assertMayGrant, assertMayManage, userHolding } from './grants.ts';
 import * as throttle from './login-throttle.ts';

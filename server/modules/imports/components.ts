@@ -6,12 +6,9 @@
  */
 
 import type { MultiPolygon, Polygon } from 'geojson';
-import type { ComponentState } from '../components/schemas.ts';
-import type { BulkComponent } from '../components/service.ts';
-import { normalizeGridId, parseComponentId } from '../geo/core/codes.ts';
-import { GridIndex } from '../geo/core/spatial-index.ts';
+import type { BulkComponent, ComponentState } from '../components/index.ts';
+import { GridIndex, normalizeGridId, parseComponentId, representativePoint } from '../geo/index.ts';
 import { convertFeature } from './extent.ts';
-import { representativePoint } from './geometry.ts';
 import {
   claimed,
   err,

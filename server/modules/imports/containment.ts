@@ -16,7 +16,7 @@
  */
 import type { MultiPolygon, Polygon } from 'geojson';
 import polygonClipping, { type Geom } from 'polygon-clipping';
-import { geodesicArea } from '../geo/core/area.ts';
+import { geodesicArea } from '../geo/index.ts';
 
 export const OUTSIDE_MIN_TOLERANCE_M2 = 1;
 export const OUTSIDE_TOLERANCE_SHARE = 0.001;

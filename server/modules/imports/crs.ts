@@ -4,7 +4,7 @@
  * Gauss–Krüger metres whose false easting carries the zone number → that zone). A projected file
  * without a zone prefix and without a .prj cannot be placed: the caller must declare its EPSG.
  */
-import { type Crs, detectCrsFromPrj, gaussKrugerZoneByEpsg, isGeographicCrs } from '../geo/core/crs.ts';
+import { type Crs, detectCrsFromPrj, gaussKrugerZoneByEpsg, isGeographicCrs } from '../geo/index.ts';
 import type { ParsedSource } from './source.ts';
 
 export interface CrsChoice {

@@ -7,7 +7,7 @@
  */
 import type { MultiPolygon, Polygon } from 'geojson';
 import { districtsByCode, ningboDivisions } from '../../platform/reference.ts';
-import { divisionLevel, normalizeDivisionCode, parentDivisionCode } from '../geo/core/codes.ts';
+import { divisionLevel, normalizeDivisionCode, parentDivisionCode } from '../geo/index.ts';
 import { fmtArea, fmtShare, outsideOf } from './containment.ts';
 import { type Converted, convertFeature } from './extent.ts';
 import { canChangeDistrictBoundary } from './policy.ts';

@@ -7,9 +7,14 @@
  * inside it (territory.ts), as a township lies inside its district.
  */
 import type { MultiPolygon, Polygon } from 'geojson';
-import { validateGeometry } from '../geo/core/topology.ts';
-import type { GeoJsonGeometry } from '../geo/tables.ts';
-import { allFinite, type BBox, bboxOf, geometryToWgs84 } from './geometry.ts';
+import {
+  allFinite,
+  type BBox,
+  bboxOfGeometry as bboxOf,
+  type GeoJsonGeometry,
+  geometryToWgs84,
+  validateGeometry,
+} from '../geo/index.ts';
 import { featureVertices } from './limits.ts';
 import { err, type Finding, type GeoContext, inExtent, outsideFinding } from './report.ts';
 import type { SourceFeature } from './source.ts';

@@ -6,11 +6,16 @@
  * all stored grids of the communities it covers.
  */
 import type { MultiPolygon, Polygon } from 'geojson';
-import { geodesicArea } from '../geo/core/area.ts';
-import { LEGACY_GRID_ID_LENGTH, normalizeGridId } from '../geo/core/codes.ts';
-import { checkCommunityGrids, type Feature } from '../geo/core/topology.ts';
+import {
+  bboxOfGeometry as bboxOf,
+  checkCommunityGrids,
+  type Feature,
+  geodesicArea,
+  LEGACY_GRID_ID_LENGTH,
+  normalizeGridId,
+  representativePoint,
+} from '../geo/index.ts';
 import { type Converted, convertFeature } from './extent.ts';
-import { bboxOf, representativePoint } from './geometry.ts';
 import { err, propText, RowReport, scopeFinding, type ValidateContext, warn } from './report.ts';
 import type { SourceFeature } from './source.ts';
 import { describeOverlap, overlaps, type Piece } from './territory.ts';

@@ -13,7 +13,7 @@
  * A file refused for its size is refused as a file: the report's row 0 names the limit, the
  * value found and the setting to change.
  */
-import type { ImportLimits } from '../settings/registry.ts';
+import type { ImportLimits } from '../settings/index.ts';
 import { err, type Finding } from './report.ts';
 
 export type { ImportLimits };

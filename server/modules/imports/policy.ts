@@ -6,9 +6,9 @@
  */
 import type { Actor } from '../../platform/context.ts';
 import { defineScope } from '../../platform/scope.ts';
-import { componentWrite } from '../components/policy.ts';
-import { geoWrite } from '../geo/policy.ts';
-import { importJob } from '../geo/tables.ts';
+import { componentWrite } from '../components/index.ts';
+import { geoWrite } from '../geo/index.ts';
+import { importJob } from './tables.ts';
 
 export const IMPORT_KINDS = ['divisions', 'grids', 'components'] as const;
 export type ImportKind = (typeof IMPORT_KINDS)[number];

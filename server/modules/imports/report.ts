@@ -1,9 +1,9 @@
 /** The row-by-row import report, attribute lookup helpers and the context validators share. */
 import type { Actor } from '../../platform/context.ts';
-import { districtInScope } from '../components/policy.ts';
-import type { ImportLimits } from '../settings/registry.ts';
+import { districtInScope } from '../components/index.ts';
+import type { BBox } from '../geo/index.ts';
+import type { ImportLimits } from '../settings/index.ts';
 import type { CrsChoice } from './crs.ts';
-import type { BBox } from './geometry.ts';
 import type { SourceFeature } from './source.ts';
 import type { ImportStore } from './store.ts';
 

@@ -1,10 +1,15 @@
 import { and, count, desc, eq, inArray, like, or, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../../platform/db.ts';
-import { GridIndex } from '../geo/core/spatial-index.ts';
-import { grid, importJob } from '../geo/tables.ts';
+import {
+  deleteGridsOfCommunities,
+  GridIndex,
+  writeDivisions as writeDivisionRows,
+  writeGrids as writeGridRows,
+} from '../geo/index.ts';
 import type { DivisionPlan } from './divisions.ts';
 import type { GridPlan } from './grids.ts';
 import { countVertices } from './limits.ts';
+import { importJob } from './tables.ts';
 
 export type ImportJobRow = typeof importJob.$inferSelect;
 
@@ -132,76 +137,20 @@ export function writeBatches<T>(
   return out;
 }
 
+/** Writes divisions (through geo) in batches, letting requests in between; with `upsert`, a stored one of the same code is replaced. */
 export async function writeDivisions(tx: Db, plan: DivisionPlan[], upsert: boolean) {
   for (const rows of writeBatches(plan, (p) => countVertices(p.geo.geometry))) {
     await breathe();
-    const batch = rows.map((p) => ({
-      code: p.code,
-      level: p.level,
-      name: p.name,
-      parent_code: p.parentCode,
-      geometry: p.geo.geometry,
-      min_lng: p.geo.bbox[0],
-      min_lat: p.geo.bbox[1],
-      max_lng: p.geo.bbox[2],
-      max_lat: p.geo.bbox[3],
-    }));
-    await tx.execute(sql`
-      INSERT INTO division (code, level, name, parent_code, geometry, min_lng, min_lat, max_lng, max_lat, generated, source)
-      SELECT code, level, name, parent_code, geometry, min_lng, min_lat, max_lng, max_lat, false, 'import'
-      FROM jsonb_to_recordset(${json(batch)}::jsonb) AS x(code text, level text, name text, parent_code text,
-        geometry jsonb, min_lng double precision, min_lat double precision, max_lng double precision, max_lat double precision)
-      ${
-        upsert
-          ? sql`ON CONFLICT (code) DO UPDATE SET level = EXCLUDED.level, name = EXCLUDED.name,
-              parent_code = EXCLUDED.parent_code, geometry = EXCLUDED.geometry, min_lng = EXCLUDED.min_lng,
-              min_lat = EXCLUDED.min_lat, max_lng = EXCLUDED.max_lng, max_lat = EXCLUDED.max_lat,
-              generated = false, source = 'import', updated_at = now(), version = division.version + 1`
-          : sql``
-      }`);
+    await writeDivisionRows(tx, rows, upsert);
   }
 }
 
-/** Writes grids; in replace mode the stored grids of the covered communities go first. Answers removed IDs. */
+/** Writes grids (through geo); in replace mode the stored grids of the covered communities go first. Answers removed IDs. */
 export async function writeGrids(tx: Db, plan: GridPlan[], communities: string[], replace: boolean) {
-  let removed: string[] = [];
-  if (replace && communities.length) {
-    const gone = await tx
-      .delete(grid)
-      .where(inArray(grid.communityCode, communities))
-      .returning({ id: grid.id });
-    removed = gone.map((g) => g.id);
-  }
+  const removed = replace ? await deleteGridsOfCommunities(tx, communities) : [];
   for (const rows of writeBatches(plan, (p) => countVertices(p.geo.geometry))) {
     await breathe();
-    const batch = rows.map((p) => {
-      const [cx, cy] = p.centroid;
-      return {
-        id: p.id,
-        community_code: p.communityCode,
-        township_code: p.communityCode.slice(0, 9),
-        district_code: p.communityCode.slice(0, 6),
-        area_class: p.areaClass,
-        geometry: p.geo.geometry,
-        min_lng: p.geo.bbox[0],
-        min_lat: p.geo.bbox[1],
-        max_lng: p.geo.bbox[2],
-        max_lat: p.geo.bbox[3],
-        centroid_lng: cx,
-        centroid_lat: cy,
-        area_m2: p.areaM2,
-        legacy_id: p.legacyId,
-      };
-    });
-    await tx.execute(sql`
-      INSERT INTO grid (id, community_code, township_code, district_code, area_class, geometry, min_lng, min_lat,
-        max_lng, max_lat, centroid_lng, centroid_lat, area_m2, legacy_id, generated, source)
-      SELECT id, community_code, township_code, district_code, area_class, geometry, min_lng, min_lat, max_lng,
-        max_lat, centroid_lng, centroid_lat, area_m2, legacy_id, false, 'import'
-      FROM jsonb_to_recordset(${json(batch)}::jsonb) AS x(id text, community_code text, township_code text,
-        district_code text, area_class text, geometry jsonb, min_lng double precision, min_lat double precision,
-        max_lng double precision, max_lat double precision, centroid_lng double precision,
-        centroid_lat double precision, area_m2 double precision, legacy_id text)`);
+    await writeGridRows(tx, rows);
   }
   return removed;
 }

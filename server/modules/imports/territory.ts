@@ -16,10 +16,8 @@
  * overlap is not a verified absence of one.
  */
 import Flatbush from 'flatbush';
-import { geodesicArea } from '../geo/core/area.ts';
-import { overlapArea } from '../geo/core/topology.ts';
+import { type BBox, geodesicArea, overlapArea } from '../geo/index.ts';
 import { fmtArea, fmtShare, OUTSIDE_MIN_TOLERANCE_M2, OUTSIDE_TOLERANCE_SHARE } from './containment.ts';
-import type { BBox } from './geometry.ts';
 import type { Area } from './store.ts';
 
 export interface Piece {

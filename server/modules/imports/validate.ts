@@ -5,10 +5,10 @@
  * for requests; the main thread then writes the plan in one transaction (service.ts).
  */
 import type { Actor } from '../../platform/context.ts';
+import type { BBox } from '../geo/index.ts';
 import { validateComponents } from './components.ts';
 import { CrsError, resolveCrs } from './crs.ts';
 import { validateDivisions } from './divisions.ts';
-import type { BBox } from './geometry.ts';
 import { validateGrids } from './grids.ts';
 import type { ImportLimits } from './limits.ts';
 import type { ImportKind } from './policy.ts';

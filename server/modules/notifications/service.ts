@@ -7,6 +7,14 @@ import { AppError, notFound } from '../../platform/errors.ts';
 import { inbox } from './policy.ts';
 import { notification } from './tables.ts';
 
+/** A notification as the case loop writes it, before it has an id. */
+export type NewNotification = typeof notification.$inferInsert;
+
+/** Writes notifications in the caller's transaction, in batches (a timer sweep may write thousands). */
+export async function insertNotifications(db: Db, rows: readonly NewNotification[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 1000) await db.insert(notification).values(rows.slice(i, i + 1000));
+}
+
 /** The caller's inbox as a SQL condition; 403 for a caller that has none (an API key). */
 function ownInbox(ctx: RequestContext) {
   if (!inbox.reachesAny(ctx.actor))

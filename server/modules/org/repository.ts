@@ -62,3 +62,17 @@ export async function updateOrg(
     .returning();
   return row;
 }
+
+/** The city centre, or the district centre of a district: who a case escalates to. */
+export async function centreOf(db: Db, level: 'district' | 'city', districtCode: string) {
+  const [row] = await db
+    .select()
+    .from(org)
+    .where(
+      level === 'city'
+        ? eq(org.kind, 'city_center')
+        : and(eq(org.kind, 'district_center'), eq(org.districtCode, districtCode)),
+    )
+    .limit(1);
+  return row;
+}

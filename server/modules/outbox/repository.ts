@@ -1,6 +1,6 @@
 import { and, asc, count, desc, eq, ilike, inArray, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../../platform/db.ts';
-import { event } from '../audit/tables.ts';
+import { event } from '../../platform/event-table.ts';
 import { org } from '../org/tables.ts';
 import { delivery, unitEndpoint } from './tables.ts';
 

@@ -20,7 +20,7 @@ import { recordEvent } from '../../platform/audit.ts';
 import { systemContext } from '../../platform/context.ts';
 import type { Database } from '../../platform/db.ts';
 import type { OutboundClient } from '../../platform/outbound.ts';
-import { getSetting } from '../settings/service.ts';
+import { getSetting } from '../settings/index.ts';
 import { buildPayload } from './payload.ts';
 import { type Claimed, claimDue, markDelivered, markFailed, nextDueInMs } from './queue.ts';
 import { senderFor } from './senders/registry.ts';

@@ -6,8 +6,9 @@
  * Every path that shows a rule — the list, the rule page, its history and the answer to "who is
  * responsible here?" — asks `ruleRead`, so none of them shows a unit a rule the others hide.
  */
+
+import { event } from '../../platform/event-table.ts';
 import { defineScope } from '../../platform/scope.ts';
-import { event } from '../audit/tables.ts';
 import { routeRule } from './tables.ts';
 
 const columns = { districtCode: routeRule.districtCode, unitId: routeRule.unitId };

@@ -5,9 +5,8 @@
 import type { RequestContext } from '../../platform/context.ts';
 import type { Db } from '../../platform/db.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
-import { findCatalogType } from '../catalog/service.ts';
-import { isGridId } from '../geo/core/codes.ts';
-import { convertLngLat } from '../geo/core/crs.ts';
+import { findCatalogType } from '../catalog/index.ts';
+import { convertLngLat, isGridId } from '../geo/index.ts';
 import { historyRead, routingArea, ruleRead } from './policy.ts';
 import * as repo from './repository.ts';
 import { resolveRoute, specificityOf } from './resolve.ts';

@@ -1,6 +1,6 @@
 import { and, asc, count, desc, eq, inArray, isNotNull, isNull, or, type SQL } from 'drizzle-orm';
 import type { Db } from '../../platform/db.ts';
-import { event } from '../audit/tables.ts';
+import { event } from '../../platform/event-table.ts';
 import { routeRule } from './tables.ts';
 
 export type RuleRow = typeof routeRule.$inferSelect;

@@ -4,9 +4,9 @@
  * a value is written only when it fits its key's schema (and its extra rule, if any).
  */
 import { type Static, type TSchema, Type } from 'typebox';
+import { DEFAULT_WINDOWS, parseClock, TIME_UNITS, type WorkWindow } from '../../../common/calendar/index.ts';
 import type { ErrorDetail } from '../../platform/errors.ts';
 import { StringEnum } from '../../platform/schemas.ts';
-import { DEFAULT_WINDOWS, parseClock, TIME_UNITS, type WorkWindow } from '../calendar/core/index.ts';
 
 const Clock = Type.String({
   pattern: '^([01]\\d|2[0-3]):[0-5]\\d$|^24:00$',

@@ -1,6 +1,6 @@
 import { and, asc, eq } from 'drizzle-orm';
 import type { Db } from '../../platform/db.ts';
-import { setting } from '../calendar/tables.ts';
+import { setting } from './tables.ts';
 
 export type SettingRow = typeof setting.$inferSelect;
 

@@ -3,9 +3,9 @@
  * GeoJSON geometry from any supported CRS to WGS84, its bounding box and representative point.
  */
 import type { Geometry, Position } from 'geojson';
-import { geodesicArea } from '../geo/core/area.ts';
-import { type Crs, toWgs84 } from '../geo/core/crs.ts';
-import type { GeoJsonGeometry } from '../geo/tables.ts';
+import type { GeoJsonGeometry } from '../tables.ts';
+import { geodesicArea } from './area.ts';
+import { type Crs, toWgs84 } from './crs.ts';
 
 export type BBox = [west: number, south: number, east: number, north: number];
 

@@ -12,7 +12,7 @@
  */
 
 // 紧急工作时 · 工作时 · 工作日 · 自然日: the one list lives in common/ (the web asks for them too).
-import { TIME_UNITS, type TimeUnit } from '../../../../common/time-units.ts';
+import { TIME_UNITS, type TimeUnit } from '../time-units.ts';
 import {
   chinaMs,
   DAY_MS,

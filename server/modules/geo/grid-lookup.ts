@@ -1,13 +1,14 @@
 /**
  * Which unit grid contains a point, straight from the grid table: a bbox prefilter in SQL,
  * then the spatial index's exact half-open point-in-polygon rule (smallest ID on a tie).
- * For one-off writes; bulk work (imports, the seed) builds a GridIndex once instead.
+ * For one-off writes (components placed by hand); bulk work (imports, the seed) builds a
+ * GridIndex once instead (gridIndexForBbox).
  */
 import { and, asc, eq, gte, lte } from 'drizzle-orm';
 import type { MultiPolygon, Polygon } from 'geojson';
 import type { Db } from '../../platform/db.ts';
-import { GridIndex, pointInPolygon } from '../geo/core/spatial-index.ts';
-import { grid } from '../geo/tables.ts';
+import { GridIndex, pointInPolygon } from './core/spatial-index.ts';
+import { grid } from './tables.ts';
 
 export interface GridHit {
   id: string;

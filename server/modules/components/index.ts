@@ -1,0 +1,10 @@
+/**
+ * Public interface of the components module: the component catalogue and bulk writes the imports
+ * module drives, the demo inventory, and routes.
+ */
+export { knownComponentTypes } from './catalogue.ts';
+export { generateDemoInventory, type SeedGrid } from './demo-inventory.ts';
+export { componentWrite, districtInScope } from './policy.ts';
+export { componentRoutes } from './routes.ts';
+export type { ComponentState } from './schemas.ts';
+export { type BulkComponent, existingComponentIds, insertComponentsBulk, maxSequences } from './service.ts';
