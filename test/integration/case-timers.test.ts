@@ -8,12 +8,13 @@
  * API. To show that BOTH processes sweep, each is paused in turn (SIGSTOP): the timers that come
  * due meanwhile can only be fired by the other one. Then both run together on a larger batch.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPostgresDatabase } from '../support/db.ts';
 import { type Running, startPlatform } from '../support/process.ts';
 
 const PG = process.env.TEST_DATABASE_URL;
@@ -27,7 +28,7 @@ if (!PG) {
 }
 
 let url = '';
-let dbName = '';
+let created: { url: string; drop(): Promise<void> } | undefined;
 let client: pg.Client;
 let dataDir = '';
 let a: Running | undefined;
@@ -119,14 +120,8 @@ async function expectFiredOnce(ids: number[]) {
 
 describe.skipIf(!PG)('stage timers on PostgreSQL with two server processes', () => {
   beforeAll(async () => {
-    dbName = `cityops_timers_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: PG });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${dbName}`);
-    await admin.end();
-    const u = new URL(PG!);
-    u.pathname = `/${dbName}`;
-    url = u.toString();
+    created = await createPostgresDatabase(PG!, 'cityops_timers');
+    url = created.url;
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cityops-timers-'));
     // The first process seeds; the second starts on the seeded database.
     a = await startPlatform(env());
@@ -170,12 +165,7 @@ describe.skipIf(!PG)('stage timers on PostgreSQL with two server processes', () 
     await stop(a);
     await stop(b);
     await client?.end().catch(() => {});
-    if (dbName) {
-      const admin = new pg.Client({ connectionString: PG });
-      await admin.connect();
-      await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-      await admin.end();
-    }
+    await created?.drop();
     if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
   });
 

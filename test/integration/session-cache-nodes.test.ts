@@ -1,17 +1,10 @@
-/**
- * The session cache across nodes: two server processes on one PostgreSQL, each with its own
- * cache. A session, user or API key revoked through one node is refused by the other within a
- * second — the other node hears of it through the event feed, never through shared memory.
- * PostgreSQL only: PGlite is one process per data directory (CI sets TEST_DATABASE_URL).
- * The same-node behaviour is in session-cache.test.ts.
- */
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256 } from '../../server/modules/identity/tokens.ts';
+import { createPostgresDatabase } from '../support/db.ts';
 import { type Running, startPlatform } from '../support/process.ts';
 
 const PG = process.env.TEST_DATABASE_URL;
@@ -27,7 +20,7 @@ if (!PG) {
 }
 
 let url = '';
-let dbName = '';
+let created: { url: string; drop(): Promise<void> } | undefined;
 let client: pg.Client;
 let dataDir = '';
 let a: Running | undefined;
@@ -94,14 +87,8 @@ async function msUntilRefused(base: string, token: string, url: string, since: n
 
 describe.skipIf(!PG)('the session cache on PostgreSQL with two server processes', () => {
   beforeAll(async () => {
-    dbName = `cityops_nodes_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: PG });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${dbName}`);
-    await admin.end();
-    const u = new URL(PG!);
-    u.pathname = `/${dbName}`;
-    url = u.toString();
+    created = await createPostgresDatabase(PG!, 'cityops_nodes');
+    url = created.url;
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cityops-nodes-'));
     // The first process seeds; the second starts on the seeded database.
     a = await startPlatform(env());
@@ -116,12 +103,7 @@ describe.skipIf(!PG)('the session cache on PostgreSQL with two server processes'
     await stop(a);
     await stop(b);
     await client?.end().catch(() => {});
-    if (dbName) {
-      const admin = new pg.Client({ connectionString: PG });
-      await admin.connect();
-      await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-      await admin.end();
-    }
+    await created?.drop();
     if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
   });
 

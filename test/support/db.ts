@@ -20,6 +20,30 @@ function withDatabase(url: string, name: string): string {
   return u.toString();
 }
 
+/**
+ * A new, empty database on the PostgreSQL server named by `adminUrl` (TEST_DATABASE_URL): its
+ * connection string, and how to drop it (connections still open are ended).
+ */
+export async function createPostgresDatabase(
+  adminUrl: string,
+  prefix: string,
+): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `${prefix}_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  return {
+    url: withDatabase(adminUrl, name),
+    async drop() {
+      const c = new pg.Client({ connectionString: adminUrl });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
+
 export async function createTestDatabase(): Promise<TestDatabase> {
   const adminUrl = process.env.TEST_DATABASE_URL;
   if (!adminUrl) {
@@ -27,22 +51,14 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     await database.migrate();
     return Object.assign(database, { dispose: () => database.close() });
   }
-  const name = `cityops_t_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = withDatabase(adminUrl, name);
-  const database = await openDatabase({ databaseUrl: url, poolSize: 5 });
+  const created = await createPostgresDatabase(adminUrl, 'cityops_t');
+  const database = await openDatabase({ databaseUrl: created.url, poolSize: 5 });
   await database.migrate();
   return Object.assign(database, {
-    url,
+    url: created.url,
     async dispose() {
       await database.close();
-      const c = new pg.Client({ connectionString: adminUrl });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
+      await created.drop();
     },
   });
 }
