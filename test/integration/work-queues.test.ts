@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CaseState } from '../../common/workflow.ts';
+import type { CaseAction, CaseState } from '../../common/workflow.ts';
 import { NOT_WORK } from '../../server/modules/cases/queue.ts';
 import { caseFile } from '../../server/modules/cases/tables.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
@@ -128,7 +128,7 @@ describe('my work', () => {
       const { token, items } = await queueOf(username);
       for (const item of items) {
         const detail = (await t.as(token).get(`/api/cases/${item.id}`)).json();
-        const work = (detail.actions as { action: string }[])
+        const work = (detail.actions as { action: CaseAction }[])
           .map((a) => a.action)
           .filter((a) => !NOT_WORK.has(a));
         expect(work.length, `${username} ${item.code}: ${JSON.stringify(detail.actions)}`).toBeGreaterThan(0);

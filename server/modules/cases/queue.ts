@@ -18,6 +18,7 @@
 import { and, inArray, or, type SQL, sql } from 'drizzle-orm';
 import type { OrgKind } from '../../../common/identity.ts';
 import {
+  type CaseAction,
   type CaseState,
   NOT_WORK_ACTIONS,
   TRANSITIONS,
@@ -26,7 +27,7 @@ import {
 import { caseFile } from './tables.ts';
 
 /** Actions that are nobody's pending work, as the table declares them (`work: none`). */
-export const NOT_WORK: ReadonlySet<string> = NOT_WORK_ACTIONS;
+export const NOT_WORK: ReadonlySet<CaseAction> = NOT_WORK_ACTIONS;
 const PENDING_GUARDS: Record<string, 'extension' | 'parking' | 'void'> = {
   hasPendingExtension: 'extension',
   hasPendingParking: 'parking',

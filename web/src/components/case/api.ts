@@ -84,16 +84,6 @@ export function useUnits(enabled = true) {
   });
 }
 
-export type GeoInfo = ApiResponse<'/api/geo/info', 'get'>;
-
-export function useGeoInfo() {
-  return useQuery({
-    queryKey: ['geo', 'info'],
-    queryFn: () => api.get<GeoInfo>('/api/geo/info'),
-    staleTime: 5 * 60_000,
-  });
-}
-
 export type Division = ApiResponse<'/api/geo/divisions', 'get'>['items'][number];
 
 /** Districts (for the city user's filter) — GET /api/geo/divisions?level=district. */

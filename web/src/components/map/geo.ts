@@ -5,19 +5,11 @@
  */
 import { useQuery } from '@tanstack/react-query';
 import { api } from '../../api/client';
+import type { ApiResponse } from '../../api/types';
 import { type LookupHit, lookupPoint } from '../case/api';
 
-export interface GeoInfo {
-  districts: number;
-  townships: number;
-  communities: number;
-  grids: number;
-  /** [west, south, east, north] in WGS84 degrees; null before any division is imported. */
-  bbox: [number, number, number, number] | null;
-  center: { lng: number; lat: number } | null;
-  generated: boolean;
-  notice: { zh: string; en: string };
-}
+/** Counts, extent and provenance of the city's geography: the generated contract. */
+export type GeoInfo = ApiResponse<'/api/geo/info', 'get'>;
 
 /** The city's extent changes only with an import, so it is read rarely. */
 export function useGeoInfo() {

@@ -4,6 +4,7 @@ import { Alert, Button, Input, Result, Spin, Tag } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
+import { DANGER_ACTIONS, SIDE_ACTIONS } from '../../../../common/workflow.ts';
 import { formatChina } from '../../components/china-time';
 import { timelineActor } from '../../components/wording';
 import { type AvailableAction, type CaseDetail, cachedGet, photosOfStep } from '../api';
@@ -151,8 +152,9 @@ export function TaskPage() {
                 key={a.action}
                 size="large"
                 className="m-big"
-                type={a.action === 'check_pass' || a.action === 'verify_confirm' ? 'primary' : 'default'}
-                danger={a.action === 'check_fail' || a.action === 'verify_deny'}
+                // Tone and placement come from the transition table, as on the desktop.
+                type={DANGER_ACTIONS.has(a.action) || SIDE_ACTIONS.has(a.action) ? 'default' : 'primary'}
+                danger={DANGER_ACTIONS.has(a.action)}
                 onClick={() => setChosen(a)}
                 data-testid={`m-action-${a.action}`}
               >
