@@ -12,7 +12,7 @@ import { sql } from 'drizzle-orm';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemContext } from '../../server/platform/context.ts';
-import { seedCases } from '../../server/seed/cases.ts';
+import { seedCases } from '../../server/seed/demo-cases/index.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
 import { actOn, pointIn, uploadPhoto } from '../support/cases.ts';
 

@@ -13,7 +13,7 @@ import { DEMO_DISTRICTS } from '../../common/identity.ts';
 import { TERMINAL_STATES } from '../../common/workflow.ts';
 import { photoPaths } from '../../server/modules/cases/photos.ts';
 import { systemContext } from '../../server/platform/context.ts';
-import { type SeedCasesResult, seedCases } from '../../server/seed/cases.ts';
+import { type SeedCasesResult, seedCases } from '../../server/seed/demo-cases/index.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
 
 process.env.DEMO_COMPONENTS ??= '300';

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_DISTRICTS } from '../../common/identity.ts';
 import type { CaseAction, WorkflowInput } from '../../common/workflow.ts';
 import { caseFile, caseStage, caseTask, caseTimer } from '../../server/modules/cases/tables.ts';
-import { CaseSim, loadWorld } from '../../server/seed/cases.ts';
+import { CaseSim, loadWorld } from '../../server/seed/demo-cases/index.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
 import { actOn, pointIn, uploadPhoto } from '../support/cases.ts';
 
