@@ -79,9 +79,21 @@ export async function recordEvent(tx: Db, ctx: RequestContext, input: EventInput
   return row.id;
 }
 
-/** Several events of one actor in one statement (batch jobs such as the timer sweeper). */
-export async function recordEvents(tx: Db, ctx: RequestContext, inputs: EventInput[]): Promise<void> {
-  if (inputs.length === 0) return;
-  await tx.insert(event).values(inputs.map((i) => eventRow(ctx, i)));
+/**
+ * Several events of one actor in one statement (batch jobs such as the timer sweeper); their ids
+ * in the order of `inputs` (identities are drawn row by row as the VALUES list is read, so the
+ * ascending ids follow it).
+ */
+export async function recordEvents(
+  tx: Db,
+  ctx: RequestContext,
+  inputs: readonly EventInput[],
+): Promise<number[]> {
+  if (inputs.length === 0) return [];
+  const rows = await tx
+    .insert(event)
+    .values(inputs.map((i) => eventRow(ctx, i)))
+    .returning({ id: event.id });
   for (const input of inputs) notify(ctx, input);
+  return rows.map((r) => r.id).sort((a, b) => a - b);
 }

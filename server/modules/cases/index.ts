@@ -1,7 +1,8 @@
 /**
- * Public interface of the cases module: its routes and live stream, the timer loop, and what the
- * demo seed needs to write cases as the server does (clock, settings, the pure plan of each
- * transition and its timers, photos, recipients).
+ * Public interface of the cases module: its routes and live stream, the timer loop, the case as
+ * the outbox reads it (`caseSummaries`), and what the demo seed needs to write cases as the server
+ * does (clock, settings, the pure plan of each transition and its timers, photos, recipients).
+ * Its side effects in other modules are their subscribers to its events (common/events.ts).
  */
 export { loadClock } from './clock.ts';
 export type { CaseSettings } from './config.ts';
@@ -21,6 +22,6 @@ export {
 export type { CaseRow } from './repository.ts';
 export { caseRoutes } from './routes.ts';
 export { streamRoutes } from './stream.ts';
-export { caseSummaries } from './summary.ts';
+export { type CaseSummaries, caseSummaries } from './summary.ts';
 export type { Channel } from './tables.ts';
 export { startTimerLoop, sweepTimers } from './timers.ts';
