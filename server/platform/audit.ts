@@ -3,13 +3,15 @@
  * or roll back together. The row is the audit trail, the outbox and the live feed at once.
  */
 
+import type { AuditAction, AuditEntityType } from '../../common/audit-vocabulary.ts';
 import type { RequestContext } from './context.ts';
 import type { Db } from './db.ts';
 import { event } from './event-table.ts';
 
 export interface EventInput {
-  action: string;
-  entityType: string;
+  /** Declared in common/audit-vocabulary.ts: an undeclared action does not compile. */
+  action: AuditAction;
+  entityType: AuditEntityType;
   entityId: string | null;
   /** District of the entity (null for city-level records): decides who may read the event. */
   districtCode: string | null;

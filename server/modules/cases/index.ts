@@ -19,7 +19,7 @@ export {
   type TaskOp,
   timersOf,
 } from './plan.ts';
-export type { CaseRow } from './repository.ts';
+export { type CaseRow, caseIdByCode } from './repository.ts';
 export { caseRoutes } from './routes.ts';
 export { streamRoutes } from './stream.ts';
 export { type CaseSummaries, caseSummaries } from './summary.ts';

@@ -4,6 +4,7 @@
  * a value is written only when it fits its key's schema (and its extra rule, if any).
  */
 import { type Static, type TSchema, Type } from 'typebox';
+import type { AuditEntityType } from '../../../common/audit-vocabulary.ts';
 import { DEFAULT_WINDOWS, parseClock, TIME_UNITS, type WorkWindow } from '../../../common/calendar/index.ts';
 import type { ErrorDetail } from '../../platform/errors.ts';
 import { StringEnum } from '../../platform/schemas.ts';
@@ -97,7 +98,7 @@ export interface SettingDef {
   /** What the setting means (shown in the API and the admin UI). */
   description: string;
   /** The audit trail's entity type for writes (other nodes reload caches by it). */
-  entityType: string;
+  entityType: AuditEntityType;
   /** Rules a JSON schema cannot say; returns problems with fields relative to the value. */
   check?: (value: unknown) => ErrorDetail[];
 }

@@ -181,9 +181,13 @@ export interface paths {
         page?: number;
         pageSize?: number;
         actorId?: string;
+        /** part of the actor's name as recorded (a login or display name) */
         actorName?: string;
+        /** a case's code: that case's events (its id need not be known) */
+        caseCode?: string;
         entityType?: string;
         entityId?: string;
+        /** an action code (see common/audit-vocabulary.ts) */
         action?: string;
         from?: string;
         to?: string;
