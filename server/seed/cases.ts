@@ -63,6 +63,9 @@ import {
   type CaseRow,
   type CaseSettings,
   dueOf,
+  type FilingRecord,
+  type FilingStandard,
+  filingOutcome,
   insertCasePhotos,
   loadClock,
   notificationRows,
@@ -204,6 +207,7 @@ const TARGETS: Record<Target, number> = {
   escalated: 12,
   fed_back: 18,
   checking: 18,
+  check_failed: 10,
   pending_close: 18,
   parked: 15,
 };
@@ -220,6 +224,7 @@ const OPEN_AGE: Partial<Record<Target, [number, number]>> = {
   escalated: [1, 10],
   fed_back: [1, 12],
   checking: [1, 12],
+  check_failed: [1, 12],
   pending_close: [1, 12],
   parked: [15, 80],
 };
@@ -247,8 +252,7 @@ interface GridRef {
   dLng: number;
   dLat: number;
 }
-interface StandardRef {
-  id: string;
+interface StandardRef extends FilingStandard {
   filingConditionId: string;
   limits: TimeLimit[];
 }
@@ -564,21 +568,20 @@ export class CaseSim {
    * case's standard, the patch, stages, tasks and the merge. Deliveries to a unit's own system are
    * not simulated (the demo units have no endpoints); notifications are the caller's `note`.
    */
-  private applyPlan(plan: Plan, at: Date) {
+  private applyPlan(plan: Plan, at: Date): { filing?: FilingRecord } {
     const c = this.c;
+    let filing: FilingRecord | undefined;
     if (plan.filing) {
-      Object.assign(c, {
-        matterKind: 'matter',
-        matterCode: plan.filing.matterType,
-        standardId: this.standard.id,
-        filingConditionId: plan.filing.filingConditionId,
-        filedAt: at,
-      });
+      const filed = filingOutcome(this.standard, plan.filing, at);
+      if (!filed) throw new Error(`demo cases: ${plan.filing.filingConditionId} is not a filing condition`);
+      Object.assign(c, filed.patch);
+      filing = filed.record;
     }
     Object.assign(c, plan.patch);
     this.applyStages(plan.stages, at);
     this.applyTasks(plan.tasks, at);
     if (plan.mergeInto) c.mergedInto = plan.mergeInto;
+    return filing ? { filing } : {};
   }
 
   /** Case creation as the table declares it (CREATION): its clock; returns whom it tells. */
@@ -652,7 +655,7 @@ export class CaseSim {
       { now: at, settings: this.w.settings },
       { id: by.id, name: by.username },
     );
-    this.applyPlan(plan, at);
+    const facts = this.applyPlan(plan, at);
     this.c.version += 1;
     this.c.updatedAt = new Date(this.t);
     this.events.push({
@@ -671,6 +674,7 @@ export class CaseSim {
         version: this.c.version,
         unitId: this.c.unitId ?? null,
         pending: this.c.pending,
+        ...facts,
         input: {
           note: input.note,
           photos: input.photos
@@ -881,11 +885,11 @@ function drive(sim: CaseSim, target: Target, w: World, rng: Rng) {
     sim.must('request_check', acceptor);
     if (stop('checking')) return;
     sim.advance();
-    if (!last || (stop('pending_close') && rng() < 0.3)) {
+    if (!last || stop('check_failed')) {
       sim.must('check_fail', inspector, { photos: PHOTO }, '现场仍有残留，未处置到位');
-      if (stop('pending_close')) return;
+      if (stop('check_failed')) return;
       sim.advance('quick');
-      sim.must('rework', dispatcher, {}, '核查未通过，返工');
+      sim.must('rework', dispatcher, {}, '现场仍有残留，未处置到位；请重新清理');
       continue;
     }
     sim.must('check_pass', inspector, { photos: PHOTO, note: '已处置到位' });
@@ -952,6 +956,8 @@ export async function loadWorld(tx: Db, rng: Rng, now: Date): Promise<World> {
   for (const s of await tx.select().from(disposalStandard).where(eq(disposalStandard.current, true))) {
     standards.set(s.matterCode, {
       id: s.id,
+      version: s.version,
+      filingConditions: s.filingConditions,
       filingConditionId: s.filingConditions[0]?.id ?? 'f1',
       limits: s.timeLimits,
     });

@@ -112,7 +112,7 @@ export async function act(
     await linkCasePhotos(tx, c.id, body.photos);
     const after = await applyPlan(tx, ctx, c, plan, clock, {
       kind: `case.${action}`,
-      record: (after) =>
+      record: (after, facts) =>
         recordEvent(tx, ctx, {
           action: `case.${action}`,
           entityType: 'case',
@@ -124,6 +124,8 @@ export async function act(
             version: after.version,
             unitId: after.unitId,
             pending: after.pending,
+            // Filing: the condition chosen, in the words of the standard's version.
+            ...(facts.filing ? { filing: facts.filing } : {}),
             input: {
               note: body.note,
               photos: body.photos,

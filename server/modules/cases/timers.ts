@@ -5,6 +5,7 @@
  * fires in exactly one of them, and a crash before commit leaves it due for the next sweep.
  */
 import { inArray, sql } from 'drizzle-orm';
+import { type Notify, STAGE_TIMER_NOTIFY, type Stage } from '../../../common/workflow.ts';
 import { type EventInput, recordEvents } from '../../platform/audit.ts';
 import { systemContext } from '../../platform/context.ts';
 import type { Database } from '../../platform/db.ts';
@@ -85,8 +86,8 @@ export async function sweepTimers(database: Database, limit = 500, now = new Dat
           firedAt: now.toISOString(),
         },
       });
-      const who =
-        stage.stage === 'dispose' ? new Set(['unit', 'dispatcher'] as const) : new Set(['handler'] as const);
+      // Whoever the stage waits on (common/workflow-vocabulary.ts).
+      const who = new Set<Notify>(STAGE_TIMER_NOTIFY[stage.stage as Stage] ?? ['handler']);
       inbox.push(...notificationRows(c, await recipientsOf(tx, c, who, null, recipients), action));
     }
     await recordEvents(tx, ctx, events);

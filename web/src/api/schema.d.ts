@@ -515,6 +515,7 @@ export interface paths {
           | 'escalated'
           | 'fed_back'
           | 'checking'
+          | 'check_failed'
           | 'pending_close'
           | 'parked'
           | 'closed'
@@ -558,6 +559,7 @@ export interface paths {
               | 'escalated'
               | 'fed_back'
               | 'checking'
+              | 'check_failed'
               | 'pending_close'
               | 'parked'
               | 'closed'
@@ -665,6 +667,7 @@ export interface paths {
               | 'escalated'
               | 'fed_back'
               | 'checking'
+              | 'check_failed'
               | 'pending_close'
               | 'parked'
               | 'closed'
@@ -748,9 +751,20 @@ export interface paths {
               | 'opinion';
             description: string;
             photos: string[];
+            /** the account that submitted the report (an inspector, an acceptor taking a call, a public app key); null when none */
+            account: {
+              kind: 'user' | 'api_key';
+              /** a user's display name, an API key's name */
+              name: string;
+              /** a user's login; null for an API key */
+              login: string | null;
+            } | null;
+            /** the citizen or caller as they gave their name; masked (张**) unless `contactMasked` is false */
             reporterName: string | null;
-            /** null for a unit (citizens' numbers are for the centre) */
+            /** their phone; masked (138****5678) unless `contactMasked` is false */
             reporterPhone: string | null;
+            /** true unless the caller holds a role that calls reporters back (acceptor, shift leader) */
+            contactMasked: boolean;
             merged: boolean;
             createdAt: string;
           }[];
@@ -846,12 +860,14 @@ export interface paths {
               | 'escalated'
               | 'fed_back'
               | 'checking'
+              | 'check_failed'
               | 'pending_close'
               | 'parked'
               | 'closed'
               | 'rejected'
               | 'voided'
               | 'merged';
+            /** required, `version` first */
             fields: (
               | 'version'
               | 'reason'
@@ -864,6 +880,46 @@ export interface paths {
               | 'extension'
               | 'rating'
             )[];
+            /** offered, not required */
+            optional: (
+              | 'version'
+              | 'reason'
+              | 'note'
+              | 'photos'
+              | 'unitId'
+              | 'matterType'
+              | 'filingConditionId'
+              | 'targetCaseId'
+              | 'extension'
+              | 'rating'
+            )[];
+            /** the pending application the action approves or refuses (case.pending.<it>) */
+            decides?: 'extension' | 'parking' | 'void';
+            /** what the form starts with: an earlier step's words (a rework order: the check's finding) */
+            prefill?: {
+              reason?: string;
+              note?: string;
+            };
+            /** deadlines the action would set if taken now */
+            clocks: {
+              stage:
+                | 'accept'
+                | 'verify'
+                | 'filing'
+                | 'dispatch'
+                | 'coordinate'
+                | 'dispose'
+                | 'check'
+                | 'rework'
+                | 'close';
+              /** start: a clock the action starts; extend: the running one moved */
+              kind: 'start' | 'extend';
+              limit: {
+                amount: number;
+                unit: 'urgent_hour' | 'work_hour' | 'work_day' | 'natural_day';
+              };
+              dueAt: string;
+            }[];
           }[];
         };
         400: ErrorBody;
@@ -953,6 +1009,7 @@ export interface paths {
             | 'escalated'
             | 'fed_back'
             | 'checking'
+            | 'check_failed'
             | 'pending_close'
             | 'parked'
             | 'closed'
@@ -1050,6 +1107,8 @@ export interface paths {
           filingConditions: {
             id: string;
             text: string;
+            /** 立即按紧急案件处理: a case filed under this condition becomes urgent (urgent time limits) */
+            urgent?: boolean;
           }[];
           timeLimits: {
             areaClass: 'A' | 'B' | 'C';
@@ -1096,6 +1155,8 @@ export interface paths {
           filingConditions: {
             id: string;
             text: string;
+            /** 立即按紧急案件处理: a case filed under this condition becomes urgent (urgent time limits) */
+            urgent?: boolean;
           }[];
           timeLimits: {
             areaClass: 'A' | 'B' | 'C';
@@ -1135,6 +1196,8 @@ export interface paths {
         filingConditions: {
           id?: string;
           text: string;
+          /** 立即按紧急案件处理: a case filed under this condition becomes urgent (urgent time limits) */
+          urgent?: boolean;
         }[];
         /** A/B/C × normal/urgent */
         timeLimits: [
@@ -1199,6 +1262,8 @@ export interface paths {
           filingConditions: {
             id: string;
             text: string;
+            /** 立即按紧急案件处理: a case filed under this condition becomes urgent (urgent time limits) */
+            urgent?: boolean;
           }[];
           timeLimits: {
             areaClass: 'A' | 'B' | 'C';
@@ -1246,6 +1311,8 @@ export interface paths {
             filingConditions: {
               id: string;
               text: string;
+              /** 立即按紧急案件处理: a case filed under this condition becomes urgent (urgent time limits) */
+              urgent?: boolean;
             }[];
             timeLimits: {
               areaClass: 'A' | 'B' | 'C';
@@ -3379,6 +3446,7 @@ export interface paths {
               | 'escalated'
               | 'fed_back'
               | 'checking'
+              | 'check_failed'
               | 'pending_close'
               | 'parked'
               | 'closed'
@@ -3513,6 +3581,7 @@ export interface paths {
               | 'escalated'
               | 'fed_back'
               | 'checking'
+              | 'check_failed'
               | 'pending_close'
               | 'parked'
               | 'closed'
@@ -3643,6 +3712,7 @@ export interface paths {
                 | 'escalated'
                 | 'fed_back'
                 | 'checking'
+                | 'check_failed'
                 | 'pending_close'
                 | 'parked'
                 | 'closed'
@@ -3776,6 +3846,7 @@ export interface paths {
                 | 'escalated'
                 | 'fed_back'
                 | 'checking'
+                | 'check_failed'
                 | 'pending_close'
                 | 'parked'
                 | 'closed'
@@ -3850,6 +3921,7 @@ export interface paths {
               | 'escalated'
               | 'fed_back'
               | 'checking'
+              | 'check_failed'
               | 'pending_close'
               | 'parked'
               | 'closed'
@@ -4305,6 +4377,10 @@ export interface paths {
                     amount: number;
                     unit: 'urgent_hour' | 'work_hour' | 'work_day' | 'natural_day';
                   };
+                  rework?: {
+                    amount: number;
+                    unit: 'urgent_hour' | 'work_hour' | 'work_day' | 'natural_day';
+                  };
                 };
                 /** 0 while the default applies (never written) */
                 version: number;
@@ -4437,6 +4513,10 @@ export interface paths {
                   unit: 'urgent_hour' | 'work_hour' | 'work_day' | 'natural_day';
                 };
                 close: {
+                  amount: number;
+                  unit: 'urgent_hour' | 'work_hour' | 'work_day' | 'natural_day';
+                };
+                rework?: {
                   amount: number;
                   unit: 'urgent_hour' | 'work_hour' | 'work_day' | 'natural_day';
                 };
@@ -4574,6 +4654,10 @@ export interface paths {
                   unit: 'urgent_hour' | 'work_hour' | 'work_day' | 'natural_day';
                 };
                 close: {
+                  amount: number;
+                  unit: 'urgent_hour' | 'work_hour' | 'work_day' | 'natural_day';
+                };
+                rework?: {
                   amount: number;
                   unit: 'urgent_hour' | 'work_hour' | 'work_day' | 'natural_day';
                 };
@@ -4916,6 +5000,7 @@ export interface paths {
             | 'escalated'
             | 'fed_back'
             | 'checking'
+            | 'check_failed'
             | 'pending_close'
             | 'parked'
             | 'closed'
@@ -4975,6 +5060,7 @@ export interface paths {
               | 'escalated'
               | 'fed_back'
               | 'checking'
+              | 'check_failed'
               | 'pending_close'
               | 'parked'
               | 'closed'
@@ -5034,6 +5120,7 @@ export interface paths {
               | 'escalated'
               | 'fed_back'
               | 'checking'
+              | 'check_failed'
               | 'pending_close'
               | 'parked'
               | 'closed'
@@ -5053,6 +5140,97 @@ export interface paths {
               | 'extension'
               | 'rating'
             )[];
+            optional?: (
+              | 'version'
+              | 'reason'
+              | 'note'
+              | 'photos'
+              | 'unitId'
+              | 'matterType'
+              | 'filingConditionId'
+              | 'targetCaseId'
+              | 'extension'
+              | 'rating'
+            )[];
+            /** field → the action whose latest event's reason (else note) the form starts with */
+            prefill?: {
+              reason?:
+                | 'accept_report'
+                | 'request_verify'
+                | 'verify_confirm'
+                | 'verify_deny'
+                | 'self_dispose'
+                | 'file'
+                | 'reject'
+                | 'merge_duplicate'
+                | 'dispatch'
+                | 're_dispatch'
+                | 'refuse_return'
+                | 'sign'
+                | 'return'
+                | 'feed_back'
+                | 'escalate'
+                | 'city_dispatch'
+                | 'city_order'
+                | 'apply_extension'
+                | 'approve_extension'
+                | 'refuse_extension'
+                | 'apply_parking'
+                | 'approve_parking'
+                | 'refuse_parking'
+                | 'unpark'
+                | 'request_void'
+                | 'approve_void'
+                | 'refuse_void'
+                | 'request_check'
+                | 'check_pass'
+                | 'check_fail'
+                | 'close'
+                | 'rework'
+                | 'urge'
+                | 'mark_important'
+                | 'mark_urgent'
+                | 'rate'
+                | 'record_callback';
+              note?:
+                | 'accept_report'
+                | 'request_verify'
+                | 'verify_confirm'
+                | 'verify_deny'
+                | 'self_dispose'
+                | 'file'
+                | 'reject'
+                | 'merge_duplicate'
+                | 'dispatch'
+                | 're_dispatch'
+                | 'refuse_return'
+                | 'sign'
+                | 'return'
+                | 'feed_back'
+                | 'escalate'
+                | 'city_dispatch'
+                | 'city_order'
+                | 'apply_extension'
+                | 'approve_extension'
+                | 'refuse_extension'
+                | 'apply_parking'
+                | 'approve_parking'
+                | 'refuse_parking'
+                | 'unpark'
+                | 'request_void'
+                | 'approve_void'
+                | 'refuse_void'
+                | 'request_check'
+                | 'check_pass'
+                | 'check_fail'
+                | 'close'
+                | 'rework'
+                | 'urge'
+                | 'mark_important'
+                | 'mark_urgent'
+                | 'rate'
+                | 'record_callback';
+            };
             guards: string[];
             effects: {
               type: string;
