@@ -11,6 +11,15 @@ UPDATE "case_file" SET
   "current_stage" = CASE WHEN "current_stage" = 'close' THEN 'rework' ELSE "current_stage" END
 WHERE "state" = 'pending_close' AND "check_result" = 'fail';
 --> statement-breakpoint
+-- The same clock of earlier failed checks, already ended by the rework order: a close stage
+-- stopped at the very moment (same transaction) a new disposal clock started was a rework decision.
+UPDATE "case_stage" AS s SET "stage" = 'rework'
+WHERE s."stage" = 'close' AND s."stopped_at" IS NOT NULL
+  AND EXISTS (
+    SELECT 1 FROM "case_stage" AS d
+    WHERE d."case_id" = s."case_id" AND d."stage" = 'dispose' AND d."started_at" = s."stopped_at"
+  );
+--> statement-breakpoint
 -- A filing condition that says 立即按紧急案件处理 is marked `urgent`: filing under it makes the case
 -- urgent. The default standards say so for missing or collapsed manhole covers; a city's own text
 -- saying the same gets the mark too (the standard editor sets it from now on).
