@@ -80,6 +80,17 @@ describe('demo seed: photos and inbox', () => {
     expect(steps.length).toBeGreaterThan(20);
     for (const s of steps) expect(s.photos?.length === 1 && ids.has(s.photos[0]), s.action).toBe(true);
 
+    // A failed check the seed left open waits in 待返工 on the rework stage, never in 待结案; a case
+    // waiting to be closed passed its check.
+    const checked = await rows<{ state: string; check_result: string | null; current_stage: string | null }>(
+      sql`SELECT state, check_result, current_stage FROM case_file WHERE state IN ('check_failed', 'pending_close')`,
+    );
+    for (const c of checked) {
+      if (c.state === 'check_failed')
+        expect(c).toMatchObject({ check_result: 'fail', current_stage: 'rework' });
+      else expect(c).toMatchObject({ check_result: 'pass', current_stage: 'close' });
+    }
+
     // Readable through the API like any upload.
     const admin = await t.login('admin');
     const thumb = await t.as(admin).get(`/api/photos/${stored[0].id}/thumb`);

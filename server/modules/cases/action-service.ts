@@ -110,7 +110,7 @@ export async function act(
     // Whoever may see the case may see the photos its steps name (timeline, case page).
     await linkCasePhotos(tx, c.id, body.photos);
     const after = await applyPlan(tx, ctx, c, plan, clock, {
-      event: (after) => ({
+      event: (after, facts) => ({
         action: `case.${action}`,
         entityType: 'case',
         entityId: c.id,
@@ -121,6 +121,8 @@ export async function act(
           version: after.version,
           unitId: after.unitId,
           pending: after.pending,
+          // Filing: the condition chosen, in the words of the standard's version.
+          ...(facts.filing ? { filing: facts.filing } : {}),
           input: {
             note: body.note,
             photos: body.photos,

@@ -18,7 +18,15 @@ import { emit } from '../../platform/subscribers.ts';
 import { getStandardById, getStandardForFiling } from '../catalog/index.ts';
 import { userActor } from '../identity/index.ts';
 import type { StageLimit } from './config.ts';
-import type { Plan, PlannedLimit, PlanPatch, StageOp, TaskOp } from './plan.ts';
+import {
+  type FilingRecord,
+  filingOutcome,
+  type Plan,
+  type PlannedLimit,
+  type PlanPatch,
+  type StageOp,
+  type TaskOp,
+} from './plan.ts';
 import { canSeeCase } from './policy.ts';
 import * as repo from './repository.ts';
 import * as stages from './stages.ts';
@@ -37,7 +45,8 @@ async function disposeLimit(tx: Db, c: repo.CaseRow): Promise<StageLimit> {
   return { amount: limit.amount, unit: limit.unit as TimeUnit };
 }
 
-const resolveLimit = async (tx: Db, c: repo.CaseRow, limit: PlannedLimit) =>
+/** A planned limit as the applier uses it: the disposal one looked up for the case `c`. */
+export const resolveLimit = async (tx: Db, c: repo.CaseRow, limit: PlannedLimit) =>
   limit === 'disposal' ? disposeLimit(tx, c) : limit;
 
 /** The stage operations of a plan, in order; `c` is the case as the plan leaves it. */
@@ -89,14 +98,14 @@ async function applyTasks(tx: Db, c: repo.CaseRow, ops: readonly TaskOp[], now: 
   }
 }
 
-/** Filing: the condition must be one of the matter type's standard; the case takes that standard. */
-async function filingPatch(
-  tx: Db,
-  filing: NonNullable<Plan['filing']>,
-  now: Date,
-): Promise<Partial<repo.CaseRow>> {
+/**
+ * Filing: the condition must be one of the matter type's standard; the case takes that standard,
+ * and becomes urgent when the condition says so.
+ */
+async function filing(tx: Db, filing: NonNullable<Plan['filing']>, now: Date) {
   const std = await getStandardForFiling(tx, filing.matterType);
-  if (!std.filingConditions.some((f) => f.id === filing.filingConditionId)) {
+  const outcome = filingOutcome(std, filing, now);
+  if (!outcome) {
     throw new AppError('VALIDATION_FAILED', {
       zh: `立案条件不属于该事项的立结案规范：${filing.filingConditionId}`,
       en: `Filing condition is not one of this matter type's standard: ${filing.filingConditionId}`,
@@ -108,13 +117,7 @@ async function filingPatch(
       ],
     });
   }
-  return {
-    matterKind: 'matter',
-    matterCode: filing.matterType,
-    standardId: std.id,
-    filingConditionId: filing.filingConditionId,
-    filedAt: now,
-  };
+  return outcome;
 }
 
 /** Merging: the target must be another live case of the same district; its reporters come along. */
@@ -135,9 +138,15 @@ async function mergeInto(tx: Db, c: repo.CaseRow, targetId: string) {
   return { mergedInto: target.id, movedReports: moved.map((m) => m.id) };
 }
 
+/** What applying a plan found out that the event records besides the case row. */
+export interface AppliedFacts {
+  /** Filing: the condition chosen, in the words of the standard's version. */
+  filing?: FilingRecord;
+}
+
 export interface ApplyOptions {
   /** The event of the transition (`case.<action>`) for the case as the plan leaves it. */
-  event: (after: repo.CaseRow) => EventInput & { action: CaseEventAction };
+  event: (after: repo.CaseRow, facts: AppliedFacts) => EventInput & { action: CaseEventAction };
 }
 
 /**
@@ -153,7 +162,12 @@ export async function applyPlan(
   options: ApplyOptions,
 ): Promise<repo.CaseRow> {
   const patch: Partial<repo.CaseRow> & PlanPatch = { ...plan.patch };
-  if (plan.filing) Object.assign(patch, await filingPatch(tx, plan.filing, clock.now));
+  const facts: AppliedFacts = {};
+  if (plan.filing) {
+    const filed = await filing(tx, plan.filing, clock.now);
+    Object.assign(patch, filed.patch);
+    facts.filing = filed.record;
+  }
   await applyStages(tx, { ...c, ...patch }, plan.stages, clock);
   await applyTasks(tx, c, plan.tasks, clock.now);
   let movedReports: string[] | undefined;
@@ -170,7 +184,7 @@ export async function applyPlan(
   if (!updated) throw new AppError('CONFLICT');
   await stages.refreshCurrent(tx, c.id);
   const after = (await repo.findCase(tx, c.id))!;
-  const event = options.event(after);
+  const event = options.event(after, facts);
   await emit(tx, ctx, event, {
     caseId: c.id,
     deliverTo: plan.deliver ? after.unitId : null,

@@ -10,6 +10,9 @@ export { notificationRows, type RecipientCache, recipientsOf } from './effects.t
 export { insertCasePhotos, recordPhoto, writePhotoFiles } from './photos.ts';
 export {
   dueOf,
+  type FilingRecord,
+  type FilingStandard,
+  filingOutcome,
   type Plan,
   type PlannedLimit,
   planCreation,

@@ -6,6 +6,7 @@
  * leaves it due for the next sweep.
  */
 import { inArray, sql } from 'drizzle-orm';
+import { type Notify, STAGE_TIMER_NOTIFY, type Stage } from '../../../common/workflow.ts';
 import { systemContext } from '../../platform/context.ts';
 import type { Database } from '../../platform/db.ts';
 import { everyInterval } from '../../platform/periodic.ts';
@@ -73,8 +74,8 @@ export async function sweepTimers(database: Database, limit = 500, now = new Dat
       const c = cases.get(t.case_id);
       if (!c || !stage) continue;
       const action = t.kind === 'warning' ? 'case.stage_warning' : 'case.stage_overdue';
-      const who =
-        stage.stage === 'dispose' ? new Set(['unit', 'dispatcher'] as const) : new Set(['handler'] as const);
+      // Whoever the stage waits on (common/workflow-vocabulary.ts).
+      const who = new Set<Notify>(STAGE_TIMER_NOTIFY[stage.stage as Stage] ?? ['handler']);
       emissions.push({
         event: {
           action,

@@ -240,6 +240,31 @@ export async function enabledUsersWithOrg(db: Db, ids: readonly string[]) {
     .where(and(inArray(appUser.id, userIds), eq(appUser.disabled, false)));
 }
 
+/** An account that acted or reported, as people read it. */
+export type AccountName =
+  | { kind: 'user'; name: string; login: string }
+  | { kind: 'api_key'; name: string; login: null };
+
+/**
+ * The accounts behind ids (user or API key ids; anything else is skipped), disabled or revoked
+ * ones included: a report keeps the account that made it.
+ */
+export async function accountNames(db: Db, ids: readonly string[]): Promise<Map<string, AccountName>> {
+  const wanted = [...new Set(ids.filter((id) => UUID.test(id)))];
+  if (wanted.length === 0) return new Map();
+  const [users, keys] = await Promise.all([
+    db
+      .select({ id: appUser.id, name: appUser.displayName, login: appUser.username })
+      .from(appUser)
+      .where(inArray(appUser.id, wanted)),
+    db.select({ id: apiKey.id, name: apiKey.name }).from(apiKey).where(inArray(apiKey.id, wanted)),
+  ]);
+  return new Map<string, AccountName>([
+    ...users.map((u) => [u.id, { kind: 'user' as const, name: u.name, login: u.login }] as const),
+    ...keys.map((k) => [k.id, { kind: 'api_key' as const, name: k.name, login: null }] as const),
+  ]);
+}
+
 /**
  * What the timeline shows for its actors: a user's display name, an API key's name, by the
  * event's actor id (events keep the username, which people do not read as a name).

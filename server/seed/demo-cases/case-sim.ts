@@ -16,7 +16,13 @@ import {
   type WorkflowInput,
 } from '../../../common/workflow.ts';
 import type { caseFile, report } from '../../db-schema.ts';
-import { type Plan, planCreation, planEffects } from '../../modules/cases/index.ts';
+import {
+  type FilingRecord,
+  filingOutcome,
+  type Plan,
+  planCreation,
+  planEffects,
+} from '../../modules/cases/index.ts';
 import { CaseClocks } from './clock.ts';
 import { between, type Rng } from './random.ts';
 import type { EventRow, NoteSim } from './rows.ts';
@@ -141,21 +147,21 @@ export class CaseSim {
    * case's standard, the patch, stages, tasks and the merge. Deliveries to a unit's own system are
    * not simulated (the demo units have no endpoints); notifications are the caller's `note`.
    */
-  private applyPlan(plan: Plan, at: Date) {
+  private applyPlan(plan: Plan, at: Date): { filing?: FilingRecord } {
     const c = this.c;
+    let filing: FilingRecord | undefined;
     if (plan.filing) {
-      Object.assign(c, {
-        matterKind: 'matter',
-        matterCode: plan.filing.matterType,
-        standardId: this.standard.id,
-        filingConditionId: plan.filing.filingConditionId,
-        filedAt: at,
-      });
+      // The server's own filing outcome (cases/effects.ts): the condition's urgency and record.
+      const filed = filingOutcome(this.standard, plan.filing, at);
+      if (!filed) throw new Error(`demo cases: ${plan.filing.filingConditionId} is not a filing condition`);
+      Object.assign(c, filed.patch);
+      filing = filed.record;
     }
     Object.assign(c, plan.patch);
     this.clocks.apply(plan.stages, at);
     applyTasks(this.tasks, plan.tasks, at, c, this.rng);
     if (plan.mergeInto) c.mergedInto = plan.mergeInto;
+    return filing ? { filing } : {};
   }
 
   /** Case creation as the table declares it (CREATION): its clock; returns whom it tells. */
@@ -229,7 +235,7 @@ export class CaseSim {
       { now: at, settings: this.w.settings },
       { id: by.id, name: by.username },
     );
-    this.applyPlan(plan, at);
+    const facts = this.applyPlan(plan, at);
     this.c.version += 1;
     this.c.updatedAt = new Date(this.t);
     this.events.push({
@@ -248,6 +254,7 @@ export class CaseSim {
         version: this.c.version,
         unitId: this.c.unitId ?? null,
         pending: this.c.pending,
+        ...facts,
         input: {
           note: input.note,
           // The placeholder a path passes becomes the demo photo of the case's matter type.

@@ -68,6 +68,7 @@ export const TARGETS: Record<Target, number> = {
   escalated: 12,
   fed_back: 18,
   checking: 18,
+  check_failed: 10,
   pending_close: 18,
   parked: 15,
 };
@@ -84,6 +85,7 @@ export const OPEN_AGE: Partial<Record<Target, [number, number]>> = {
   escalated: [1, 10],
   fed_back: [1, 12],
   checking: [1, 12],
+  check_failed: [1, 12],
   pending_close: [1, 12],
   parked: [15, 80],
 };

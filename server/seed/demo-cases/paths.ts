@@ -183,11 +183,11 @@ export function drive(sim: CaseSim, target: Target, w: World, rng: Rng) {
     sim.must('request_check', acceptor);
     if (stop('checking')) return;
     sim.advance();
-    if (!last || (stop('pending_close') && rng() < 0.3)) {
+    if (!last || stop('check_failed')) {
       sim.must('check_fail', inspector, { photos: PHOTO }, '现场仍有残留，未处置到位');
-      if (stop('pending_close')) return;
+      if (stop('check_failed')) return;
       sim.advance('quick');
-      sim.must('rework', dispatcher, {}, '核查未通过，返工');
+      sim.must('rework', dispatcher, {}, '现场仍有残留，未处置到位；请重新清理');
       continue;
     }
     sim.must('check_pass', inspector, { photos: PHOTO, note: '已处置到位' });

@@ -16,7 +16,7 @@ import {
   routeRule,
   type TimeLimit,
 } from '../../db-schema.ts';
-import { type CaseSettings, loadClock } from '../../modules/cases/index.ts';
+import { type CaseSettings, type FilingStandard, loadClock } from '../../modules/cases/index.ts';
 import { pickRule } from '../../modules/routing/index.ts';
 import type { Db } from '../../platform/db.ts';
 import { DEMO_UNITS, demoOrgs } from '../demo-orgs.ts';
@@ -41,8 +41,7 @@ export interface GridRef {
   dLng: number;
   dLat: number;
 }
-export interface StandardRef {
-  id: string;
+export interface StandardRef extends FilingStandard {
   filingConditionId: string;
   limits: TimeLimit[];
 }
@@ -122,6 +121,8 @@ export async function loadWorld(tx: Db, rng: Rng, now: Date): Promise<World> {
   for (const s of await tx.select().from(disposalStandard).where(eq(disposalStandard.current, true))) {
     standards.set(s.matterCode, {
       id: s.id,
+      version: s.version,
+      filingConditions: s.filingConditions,
       filingConditionId: s.filingConditions[0]?.id ?? 'f1',
       limits: s.timeLimits,
     });
