@@ -62,6 +62,7 @@ import {
 import {
   type CaseRow,
   type CaseSettings,
+  currentWarnAt,
   dueOf,
   insertCasePhotos,
   loadClock,
@@ -704,6 +705,7 @@ export class CaseSim {
     this.c.currentStartedAt = cur?.startedAt ?? null;
     this.c.currentDueAt = cur?.dueAt ?? null;
     this.c.currentLimitUnit = cur?.limitUnit ?? null;
+    this.c.currentWarnAt = cur ? currentWarnAt(this.w.calendar, this.w.settings.warnShare, cur) : null;
     // Timers of running stages due before now have fired by now; the rest stay pending.
     this.fireTimers(this.w.now);
   }

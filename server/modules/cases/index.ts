@@ -8,6 +8,7 @@ export type { CaseSettings } from './config.ts';
 export { notificationRows, type RecipientCache, recipientsOf } from './effects.ts';
 export { insertCasePhotos, recordPhoto, writePhotoFiles } from './photos.ts';
 export {
+  currentWarnAt,
   dueOf,
   type Plan,
   type PlannedLimit,
@@ -20,6 +21,7 @@ export {
 } from './plan.ts';
 export type { CaseRow } from './repository.ts';
 export { caseRoutes } from './routes.ts';
+export { centreRoutes } from './routes-centre.ts';
 export { streamRoutes } from './stream.ts';
 export { caseSummaries } from './summary.ts';
 export type { Channel } from './tables.ts';
