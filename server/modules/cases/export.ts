@@ -52,7 +52,7 @@ export const EXPORT_COLUMNS = [
 ] as const;
 
 type Locale = typeof zh;
-const label = (dict: Record<string, string>, key: string | null) => (key ? (dict[key] ?? key) : '');
+const label = (dict: Record<string, string>, key: string | null) => (key ? (dict[key] ?? key) : null);
 
 /** A Date whose UTC fields read China time: Excel keeps wall-clock times without a zone. */
 const chinaCell = (d: Date | null) => (d ? new Date(d.getTime() + CHINA_OFFSET_MS) : null);
@@ -84,8 +84,8 @@ class Names {
     const found = await divisionNames(this.db, [...codes]);
     for (const c of codes) this.divisions.set(c, found.get(c) ?? c);
   }
-  matter = (code: string | null) => (code ? `${code} ${this.matters.get(code) ?? ''}`.trim() : '');
-  unit = (id: string | null) => (id ? (this.units.get(id) ?? id) : '');
+  matter = (code: string | null) => (code ? `${code} ${this.matters.get(code) ?? ''}`.trim() : null);
+  unit = (id: string | null) => (id ? (this.units.get(id) ?? id) : null);
   division = (code: string) => this.divisions.get(code) ?? code;
 }
 
@@ -165,7 +165,7 @@ async function writeWorkbook(
           light: label(lights, caseLight(c, now)),
           matter: names.matter(c.matterCode),
           description: c.description,
-          address: c.address ?? '',
+          address: c.address,
           district: names.division(c.districtCode),
           township: names.division(c.townshipCode),
           community: names.division(c.communityCode),
