@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHINA_OFFSET_MS, chinaDate, chinaInstant, DAY_MS } from '../../common/calendar/index.ts';
+import { CHINA_OFFSET_MS, chinaDate, chinaInstant } from '../../common/calendar/index.ts';
 import type { CaseState } from '../../common/workflow.ts';
 import { caseFile } from '../../server/modules/cases/tables.ts';
 import en from '../../web/src/locales/en-US.json' with { type: 'json' };
@@ -452,12 +452,10 @@ describe('batch urge', () => {
     expect(res.json().results[1].error.message).toMatch(/not allowed/);
     // A unit handler may not urge either: the whole request is refused, nothing written.
     const unit = await t.login('unit.haishu-sanitation');
-    const byUnit = await t
-      .as(unit)
-      .post('/api/cases/batch-urge', {
-        reason: '催办',
-        items: [{ id: ids.F, version: await versionOf('F') }],
-      });
+    const byUnit = await t.as(unit).post('/api/cases/batch-urge', {
+      reason: '催办',
+      items: [{ id: ids.F, version: await versionOf('F') }],
+    });
     expect(byUnit.statusCode).toBe(403);
     expect(await versionOf('F')).toBe(2);
   });
