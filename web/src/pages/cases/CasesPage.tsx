@@ -205,7 +205,7 @@ export function CasesPage() {
       {
         title: t('case.col.stage'),
         dataIndex: 'currentStage',
-        width: 100,
+        width: 150,
         render: (s: string | null, c) => (
           <span>
             {stageLabel(t, s)}
@@ -441,21 +441,22 @@ export function CasesPage() {
               data-testid="filter-date-field"
             />
             <Tooltip title={t('case.list.dateHint')}>
-              <ChinaRangePicker
-                allowEmpty={[true, true]}
-                style={{ width: 240 }}
-                value={[
-                  query.dateFrom ? toChinaPicker(`${query.dateFrom}T00:00:00+08:00`) : null,
-                  query.dateTo ? toChinaPicker(`${query.dateTo}T00:00:00+08:00`) : null,
-                ]}
-                onChange={(v) =>
-                  set({
-                    dateFrom: v?.[0]?.format('YYYY-MM-DD'),
-                    dateTo: v?.[1]?.format('YYYY-MM-DD'),
-                  })
-                }
-                data-testid="filter-dates"
-              />
+              <span data-testid="filter-dates" style={{ display: 'inline-flex' }}>
+                <ChinaRangePicker
+                  allowEmpty={[true, true]}
+                  style={{ width: 240 }}
+                  value={[
+                    query.dateFrom ? toChinaPicker(`${query.dateFrom}T00:00:00+08:00`) : null,
+                    query.dateTo ? toChinaPicker(`${query.dateTo}T00:00:00+08:00`) : null,
+                  ]}
+                  onChange={(v) =>
+                    set({
+                      dateFrom: v?.[0]?.format('YYYY-MM-DD'),
+                      dateTo: v?.[1]?.format('YYYY-MM-DD'),
+                    })
+                  }
+                />
+              </span>
             </Tooltip>
           </Space.Compact>
           {activeFilters > 0 && (
@@ -478,7 +479,7 @@ export function CasesPage() {
           columns={columns}
           dataSource={list.data?.items ?? []}
           loading={list.isFetching && !list.data}
-          scroll={{ x: 1200 }}
+          scroll={{ x: 1320 }}
           rowSelection={
             canUrge
               ? {
