@@ -170,6 +170,8 @@ describe('the command centre in the browser', () => {
     for (const c of filtered.items)
       expect(new Date(new Date(c.createdAt).getTime() + 8 * 3_600_000).toISOString().slice(0, 10)).toBe(day);
     await page.keyboard.press('Escape');
+    await page.mouse.move(0, 0);
+    await page.waitForTimeout(300);
     await shot(page, `${SHOT}cases-filtered`);
 
     // Export: the download holds every row of the filtered list, in its order.
