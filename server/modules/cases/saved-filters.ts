@@ -131,6 +131,7 @@ export async function deleteSavedFilter(db: Db, ctx: RequestContext, id: string)
       entityId: id,
       districtCode: districtOf(ctx.actor),
       before: { name: before.name, query: before.query },
+      after: { deleted: true },
     });
   });
 }
