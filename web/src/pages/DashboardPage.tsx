@@ -115,7 +115,7 @@ export function DashboardPage() {
     });
 
   return (
-    <PageContainer testId="page-dashboard" title={t('workbench.title')}>
+    <PageContainer testId="page-dashboard" title={t('menu.dashboard')}>
       <Card style={{ marginBottom: 16 }} styles={{ body: { padding: '16px 24px' } }}>
         <Typography.Title level={4} style={{ margin: 0 }} data-testid="dashboard-welcome">
           {t('dashboard.welcome', { greeting, name: me.user.displayName })}
