@@ -27,7 +27,7 @@ interface FilterForm {
   range?: [Dayjs | null, Dayjs | null] | null;
 }
 
-const ENTITY_TYPES = ['user', 'org', 'api_key', 'session'];
+const ENTITY_TYPES = ['user', 'org', 'api_key', 'session', 'case', 'saved_filter'];
 /** Actions written so far (suggestions only: the filter accepts any text). */
 const ACTIONS = [
   'auth.login',
@@ -43,6 +43,11 @@ const ACTIONS = [
   'org.update',
   'apikey.create',
   'apikey.revoke',
+  'case.urge',
+  'case.export',
+  'saved_filter.create',
+  'saved_filter.update',
+  'saved_filter.delete',
 ];
 
 const ACTOR_COLORS: Record<string, string> = {
@@ -66,6 +71,8 @@ export function AuditPage() {
     });
   };
 
+  // Labels of audit actions whose names hold dots (`case.export`): read as one object, not a key path.
+  const actionLabels = t('auditAction', { returnObjects: true }) as Record<string, string>;
   const columns: ColumnsType<AuditEvent> = [
     { title: t('audit.at'), dataIndex: 'at', width: 170, render: formatTime },
     {
@@ -85,7 +92,16 @@ export function AuditPage() {
       title: t('audit.action'),
       dataIndex: 'action',
       width: 200,
-      render: (a: string) => <Typography.Text code>{a}</Typography.Text>,
+      render: (a: string) => (
+        <span>
+          <Typography.Text code>{a}</Typography.Text>
+          {actionLabels[a] && (
+            <Typography.Text type="secondary" style={{ fontSize: 12, marginLeft: 4 }}>
+              {actionLabels[a]}
+            </Typography.Text>
+          )}
+        </span>
+      ),
     },
     {
       title: t('audit.entityType'),
