@@ -263,7 +263,7 @@ describe('workbench', () => {
     }
   });
 
-  it('gives a supervisor and a leader the day without queues; refuses the anonymous', async () => {
+  it('gives a supervisor the day without queues; refuses the anonymous', async () => {
     const wb = (await t.as(await t.login('city.supervisor')).get('/api/workbench')).json();
     expect(wb.queues).toEqual([]);
     expect(wb.today.overdue).toBe(Object.values(SITUATIONS).filter((s) => s.light === 'red').length);
