@@ -1,5 +1,6 @@
 import type { Static } from 'typebox';
 import type { Light } from '../../../common/calendar/index.ts';
+import { TERMINAL_STATES } from '../../../common/workflow.ts';
 import type { CaseRow } from './repository.ts';
 import type { CaseSummary } from './schemas.ts';
 
@@ -7,11 +8,15 @@ export type CaseSummaryDto = Static<typeof CaseSummary>;
 
 /**
  * The light of the current deadline at `now`: red once past it, yellow from the stored warning
- * instant (`current_warn_at`, the calendar's `warnAt`), else green; null without a running clock.
+ * instant (`current_warn_at`, the calendar's `warnAt`), else green; null without a running clock
+ * or once the case is finished.
  * The SQL of the list's light filter and of the workbench's counts (`lightSql`) says the same.
  */
-export function caseLight(c: Pick<CaseRow, 'currentDueAt' | 'currentWarnAt'>, now: Date): Light | null {
-  if (!c.currentDueAt) return null;
+export function caseLight(
+  c: Pick<CaseRow, 'state' | 'currentDueAt' | 'currentWarnAt'>,
+  now: Date,
+): Light | null {
+  if (!c.currentDueAt || TERMINAL_STATES.includes(c.state)) return null;
   if (now.getTime() > c.currentDueAt.getTime()) return 'red';
   if (c.currentWarnAt && now.getTime() >= c.currentWarnAt.getTime()) return 'yellow';
   return 'green';

@@ -8,6 +8,7 @@ import { and, asc, desc, eq, ilike, inArray, or, type SQL, sql } from 'drizzle-o
 import type { Light } from '../../../common/calendar/index.ts';
 import { chinaInstant, DAY_MS } from '../../../common/calendar/index.ts';
 import type { Role } from '../../../common/identity.ts';
+import { OPEN_STATES } from '../../../common/workflow.ts';
 import type { Actor } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
 import { levelOf } from './action-service.ts';
@@ -22,9 +23,11 @@ export type CaseFilter = Omit<CaseListQueryT, 'page' | 'pageSize'>;
 export function lightSql(light: Light, now: Date): SQL {
   const due = caseFile.currentDueAt;
   const warn = caseFile.currentWarnAt;
-  if (light === 'red') return sql`${due} < ${now}`;
-  if (light === 'yellow') return sql`(${due} >= ${now} AND ${warn} <= ${now})`;
-  return sql`(${due} >= ${now} AND (${warn} IS NULL OR ${warn} > ${now}))`;
+  // Only open cases have a light; naming their states also lets the state-led indexes serve.
+  const open = inArray(caseFile.state, [...OPEN_STATES]);
+  if (light === 'red') return sql`(${open} AND ${due} < ${now})`;
+  if (light === 'yellow') return sql`(${open} AND ${due} >= ${now} AND ${warn} <= ${now})`;
+  return sql`(${open} AND ${due} >= ${now} AND (${warn} IS NULL OR ${warn} > ${now}))`;
 }
 
 /**

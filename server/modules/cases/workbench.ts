@@ -9,7 +9,7 @@
 import { and, type Column, count, type SQL, sql } from 'drizzle-orm';
 import { chinaDate, chinaInstant, DAY_MS } from '../../../common/calendar/index.ts';
 import { ROLES, type Role } from '../../../common/identity.ts';
-import { type CaseAction, OPEN_STATES, TRANSITIONS } from '../../../common/workflow.ts';
+import { type CaseAction, TRANSITIONS } from '../../../common/workflow.ts';
 import type { RequestContext } from '../../platform/context.ts';
 import type { Db } from '../../platform/db.ts';
 import { levelOf } from './action-service.ts';
@@ -74,18 +74,8 @@ export async function getWorkbench(db: Db, ctx: RequestContext) {
     onDay(caseFile.filedAt),
     onDay(caseFile.dispatchedAt),
     onDay(caseFile.closedAt),
-    // Open states lead the scope's state index; a finished case has no running clock anyway.
-    countWhere(
-      db,
-      and(
-        scope,
-        sql`${caseFile.state} IN (${sql.join(
-          OPEN_STATES.map((s) => sql`${s}`),
-          sql`, `,
-        )})`,
-        lightSql('red', now),
-      ),
-    ),
+    // The list's red light: open states lead the scope's state index.
+    countWhere(db, and(scope, lightSql('red', now))),
   ]);
 
   return {
