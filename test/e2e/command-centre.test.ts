@@ -153,22 +153,29 @@ describe('the command centre in the browser', () => {
     expect([...desc].sort().reverse()).toEqual(desc);
     await shot(page, `${SHOT}cases-sorted-desc`);
 
-    // A China-day range typed into the picker: the day of the newest case.
-    const newest = (await api('pageSize=1')).items[0];
-    const day = new Date(new Date(newest.createdAt).getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
+    // A China-day range typed into the picker: from the day of the 30th newest case to the newest's
+    // (more rows than a page: the export must hold every page).
+    const newest = (await api('pageSize=30')).items;
+    const chinaDay = (iso: string) =>
+      new Date(new Date(iso).getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
+    const to = chinaDay(newest[0].createdAt);
+    const from = chinaDay(newest[newest.length - 1].createdAt);
     const inputs = page.getByTestId('filter-dates').locator('input');
     await inputs.nth(0).click();
-    await inputs.nth(0).fill(day);
+    await inputs.nth(0).fill(from);
     await inputs.nth(0).press('Enter');
-    await inputs.nth(1).fill(day);
+    await inputs.nth(1).fill(to);
     await inputs.nth(1).press('Enter');
-    await page.waitForURL(new RegExp(`dateFrom=${day}&dateTo=${day}|dateTo=${day}.*dateFrom=${day}`));
-    const query = `sort=code&order=desc&dateFrom=${day}&dateTo=${day}`;
+    await page.waitForURL(
+      (u) => u.searchParams.get('dateFrom') === from && u.searchParams.get('dateTo') === to,
+    );
+    const query = `sort=code&order=desc&dateFrom=${from}&dateTo=${to}`;
     const filtered = await api(`${query}&pageSize=20`);
-    expect(filtered.total).toBeGreaterThan(0);
+    expect(filtered.total).toBeGreaterThanOrEqual(newest.length);
     await expect.poll(() => codesShown(page)).toEqual(filtered.items.map((c) => c.code));
-    for (const c of filtered.items)
-      expect(new Date(new Date(c.createdAt).getTime() + 8 * 3_600_000).toISOString().slice(0, 10)).toBe(day);
+    for (const c of filtered.items) {
+      expect(chinaDay(c.createdAt) >= from && chinaDay(c.createdAt) <= to, c.createdAt).toBe(true);
+    }
     await page.keyboard.press('Escape');
     await page.mouse.move(0, 0);
     await page.waitForTimeout(300);
@@ -189,6 +196,7 @@ describe('the command centre in the browser', () => {
     expect(rows[0][0]).toBe(zh.case.export.col.code);
     expect(rows[0][15]).toBe(zh.case.export.col.createdAt);
     const all = await api(`${query}&pageSize=200`);
+    expect(all.total).toBeGreaterThan(20);
     expect(rows.slice(1).map((r) => r[0])).toEqual(all.items.map((c) => c.code));
     for (const [i, c] of all.items.entries()) {
       const cell = rows[i + 1][15] as Date;

@@ -40,9 +40,14 @@ export function myWorkSql(actor: Actor, queue?: Role): SQL {
   const roles = queue ? held.filter((r) => r === queue) : held;
   const work = myWorkFilter(roles, levelOf(actor), actor.id) ?? sql`false`;
   if (!roles.includes('inspector')) return work;
+  // Tasks carry their case's district: a district's inspector reads its own on the task index.
+  const district =
+    actor.scope.kind === 'district'
+      ? sql` AND ${caseTask.districtCode} = ${actor.scope.districtCode}`
+      : sql``;
   return or(
     work,
-    sql`${caseFile.id} IN (SELECT ${caseTask.caseId} FROM ${caseTask} WHERE ${caseTask.status} = 'open')`,
+    sql`${caseFile.id} IN (SELECT ${caseTask.caseId} FROM ${caseTask} WHERE ${caseTask.status} = 'open'${district})`,
   )!;
 }
 
