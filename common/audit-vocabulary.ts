@@ -29,6 +29,10 @@ export const PLATFORM_AUDIT_ACTIONS = [
   // the case loop outside a transition
   'case.create',
   'case.seed',
+  'case.export',
+  'saved_filter.create',
+  'saved_filter.update',
+  'saved_filter.delete',
   'photo.upload',
   'notification.read',
   // reference data and configuration
@@ -88,6 +92,7 @@ export const AUDIT_ENTITY_TYPES = [
   'setting',
   'unit_endpoint',
   'delivery',
+  'saved_filter',
 ] as const;
 export type AuditEntityType = (typeof AUDIT_ENTITY_TYPES)[number];
 

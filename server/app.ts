@@ -15,7 +15,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import { auditRoutes } from './modules/audit/index.ts';
 import { calendarRoutes } from './modules/calendar/index.ts';
-import { caseRoutes, streamRoutes } from './modules/cases/index.ts';
+import { caseRoutes, centreRoutes, streamRoutes } from './modules/cases/index.ts';
 import { catalogRoutes } from './modules/catalog/index.ts';
 import { componentRoutes } from './modules/components/index.ts';
 import { geoRoutes, ogcRoutes, SpatialService, TileService } from './modules/geo/index.ts';
@@ -165,6 +165,7 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
   await app.register(settingsRoutes({ feed: opts.feed }));
   await app.register(outboxRoutes);
   await app.register(caseRoutes(spatial));
+  await app.register(centreRoutes);
   await app.register(streamRoutes(opts.feed));
   await app.register(notificationRoutes);
 

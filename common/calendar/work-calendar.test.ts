@@ -440,3 +440,36 @@ describe('properties', () => {
     );
   });
 });
+
+describe('warnAt (the instant the light turns yellow)', () => {
+  it('is where the light changes, for every unit, share and window', () => {
+    const units: TimeUnit[] = ['work_hour', 'work_day', 'urgent_hour', 'natural_day'];
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 60 * 24 * 40 }),
+        fc.integer({ min: 1, max: 60 * 24 * 10 }),
+        fc.constantFrom(...units),
+        fc.constantFrom(0.5, 0.8, 0.9, 1),
+        (startMin, lenMin, unit, share) => {
+          const start = new Date(cn('2026-01-20 00:00').getTime() + startMin * 60_000);
+          const due = new Date(start.getTime() + lenMin * 60_000);
+          const w = cal.warnAt(start, due, share, unit);
+          expect(w).not.toBeNull();
+          const at = w!;
+          expect(at.getTime()).toBeLessThanOrEqual(due.getTime());
+          expect(cal.light(start, due, at, share, { unit })).toBe('yellow');
+          if (at.getTime() > start.getTime())
+            expect(cal.light(start, due, new Date(at.getTime() - 1), share, { unit })).toBe('green');
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('turns yellow at 80% of 10 work hours, overnight', () => {
+    const start = cn('2026-03-02 08:00');
+    const due = cal.addTime(start, 10, 'work_hour');
+    expect(formatChina(cal.warnAt(start, due, 0.8, 'work_hour')!)).toBe('2026-03-02 18:00');
+    expect(cal.warnAt(start, due, 1.2, 'work_hour')).toBeNull();
+  });
+});

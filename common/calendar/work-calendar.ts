@@ -234,6 +234,31 @@ export class WorkCalendar {
   }
 
   /**
+   * The first instant at which `light(start, due, t, warnShare, { unit })` is yellow: the least
+   * `t` with `usedShare ≥ warnShare` (to the millisecond). Stored beside a deadline, it lets a
+   * database count and filter lights without the calendar. `null` when the light never turns
+   * yellow (a share above 1: it goes from green straight to red after `due`).
+   */
+  warnAt(start: Date, due: Date, warnShare = 0.8, unit: TimeUnit = 'work_hour'): Date | null {
+    const s = assertDate(start, 'start');
+    const d = assertDate(due, 'due');
+    assertUnit(unit);
+    if (!(warnShare <= 1)) return null;
+    if (warnShare <= 0) return new Date(s);
+    const total = d > s ? this.measureMs(s, d, isWorkUnit(unit), []) : 0;
+    if (total <= 0) return new Date(d);
+    // usedShare is monotone in t and reaches 1 at `due`: bisect on whole milliseconds.
+    let lo = s;
+    let hi = d;
+    while (lo < hi) {
+      const mid = Math.floor((lo + hi) / 2);
+      if (this.usedShare(start, due, new Date(mid), { unit }) >= warnShare) hi = mid;
+      else lo = mid + 1;
+    }
+    return new Date(lo);
+  }
+
+  /**
    * New due time after a pause (a parked case): the clock stops at `pausedAt` and restarts at
    * `resumedAt` with the remaining time carried over. A limit already expired when paused keeps
    * its due time (a pause forgives nothing).

@@ -48,6 +48,8 @@ export interface Config {
    * ones; empty (the default) means public addresses only (platform/outbound.ts).
    */
   outboundAllow: string[];
+  /** Rows the case list's .xlsx export holds at most; more is refused, asking for a narrower filter. */
+  exportMaxRows: number;
 }
 
 export const DEFAULT_PORT = 8600;
@@ -114,5 +116,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
     metricsAllow: parseAllowList('METRICS_ALLOW', env.METRICS_ALLOW, DEFAULT_METRICS_ALLOW),
     outboundAllow: parseAllowList('OUTBOUND_ALLOW', env.OUTBOUND_ALLOW, 'none'),
+    exportMaxRows: int(env, 'EXPORT_MAX_ROWS', 100_000),
   };
 }

@@ -102,6 +102,12 @@ export const ERRORS = {
   },
   WORKFLOW_GUARD_FAILED: { status: 422, zh: '不满足操作条件', en: 'A condition of the action is not met' },
   WORKFLOW_FIELD_REQUIRED: { status: 400, zh: '缺少必填项', en: 'A required field is missing' },
+  // The case list's export (GET /api/cases/export) holds at most a set number of rows.
+  EXPORT_TOO_LARGE: {
+    status: 422,
+    zh: '导出的案件过多，请缩小筛选范围后再导出',
+    en: 'Too many cases to export; narrow the filter and try again',
+  },
   SERVICE_UNAVAILABLE: { status: 503, zh: '服务暂不可用', en: 'Service unavailable' },
   INTERNAL: { status: 500, zh: '服务器内部错误', en: 'Internal server error' },
 } as const satisfies Record<string, { status: number; zh: string; en: string }>;
@@ -157,6 +163,7 @@ export const ENTITY_NAMES = {
   photo: { zh: '照片', en: 'Photo' },
   report: { zh: '上报', en: 'Report' },
   routingRule: { zh: '责任规则', en: 'Routing rule' },
+  savedFilter: { zh: '保存的筛选', en: 'Saved filter' },
   type: { zh: '类型', en: 'Type' },
   unit: { zh: '单位', en: 'Unit' },
   user: { zh: '用户', en: 'User' },

@@ -274,6 +274,79 @@ const SCENARIOS: Record<string, Scenario> = {
       };
     },
   },
+  'POST /api/cases/batch-urge': {
+    action: 'case.urge',
+    entityType: 'case',
+    snapshot: 'before+after',
+    async prepare() {
+      const c = await caseFor('city.supervisor');
+      return {
+        token: await t.login('city.supervisor'),
+        body: { reason: '请加快处置', items: [{ id: c.id, version: c.version }] },
+        status: 200,
+        actorId: c.actorId,
+        entityId: () => c.id,
+        check(ev, res) {
+          expect(res.json()).toMatchObject({ urged: 1, refused: 0 });
+          expect(ev.after).toMatchObject({ version: c.version + 1 });
+        },
+      };
+    },
+  },
+  'POST /api/saved-filters': {
+    action: 'saved_filter.create',
+    entityType: 'saved_filter',
+    snapshot: 'after',
+    async prepare() {
+      const token = await t.login('haishu.dispatcher');
+      const me = (await t.as(token).get('/api/me')).json();
+      return {
+        token,
+        body: { name: `审计筛选${next()}`, query: { view: 'all', light: 'red' } },
+        status: 201,
+        actorId: me.user.id,
+        entityId: (res) => res.json().id,
+        check: (ev) => expect(ev.after).toMatchObject({ query: { view: 'all', light: 'red' } }),
+      };
+    },
+  },
+  'PUT /api/saved-filters/:id': {
+    action: 'saved_filter.update',
+    entityType: 'saved_filter',
+    snapshot: 'before+after',
+    async prepare() {
+      const token = await t.login('haishu.dispatcher');
+      const me = (await t.as(token).get('/api/me')).json();
+      const f = (await t.as(token).post('/api/saved-filters', { name: `审计改${next()}`, query: {} })).json();
+      return {
+        token,
+        params: { id: f.id },
+        body: { name: `${f.name}-新`, query: { light: 'yellow' } },
+        status: 200,
+        actorId: me.user.id,
+        entityId: () => f.id,
+        check: (ev) => expect(ev.after).toMatchObject({ name: `${f.name}-新` }),
+      };
+    },
+  },
+  'DELETE /api/saved-filters/:id': {
+    action: 'saved_filter.delete',
+    entityType: 'saved_filter',
+    snapshot: 'before+after',
+    async prepare() {
+      const token = await t.login('haishu.dispatcher');
+      const me = (await t.as(token).get('/api/me')).json();
+      const f = (await t.as(token).post('/api/saved-filters', { name: `审计删${next()}`, query: {} })).json();
+      return {
+        token,
+        params: { id: f.id },
+        status: 204,
+        actorId: me.user.id,
+        entityId: () => f.id,
+        check: (ev) => expect(ev.before).toMatchObject({ name: f.name }),
+      };
+    },
+  },
   'POST /api/photos': {
     action: 'photo.upload',
     entityType: 'photo',

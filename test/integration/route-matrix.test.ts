@@ -226,6 +226,15 @@ async function freshDeadDelivery(unit: string) {
 
 let caseSeq = 0;
 const freshHsDispatched = () => dispatchCase(t, org.hsSan, 60 + caseSeq++);
+const freshFilterHS = async () =>
+  must(
+    await t.as(await t.login('haishu.acceptor')).post('/api/saved-filters', {
+      name: `矩阵删-${caseSeq++}`,
+      query: { light: 'red' },
+    }),
+    201,
+    'saved filter',
+  ).id as string;
 const freshJbReported = async () => (await report('jiangbei.acceptor', '330205', 60 + caseSeq++)).caseId;
 
 async function importBody(district: '330203' | '330205') {
@@ -1229,6 +1238,59 @@ const PROBES: Probe[] = [
       keys: { 'case:read': [200, ['caseHI', 'caseHS', 'caseHW', 'caseJB']] },
     },
   },
+  // ---- the command centre's desk: workbench, export, batch urge, saved filters -----------------
+  {
+    route: 'GET /api/workbench',
+    // The queues of the caller's roles (keys and admins act in no role of the loop).
+    rows: (b) => sorted(b.queues.map((x: { role: string }) => x.role)),
+    call: (c) => q(c).get('/api/workbench'),
+    expect: {
+      admin: [200, []],
+      hsStaff: [200, ['acceptor']],
+      jbStaff: [200, ['acceptor']],
+      hsUnit: [200, ['unit_handler']],
+      cityUnit: [200, ['unit_handler']],
+      hsAdmin: [200, []],
+      keys: { 'case:read': [200, []] },
+    },
+  },
+  {
+    route: 'GET /api/cases/export',
+    call: (c) => q(c).get('/api/cases/export?view=all'),
+    expect: sharedRead('case:read'),
+  },
+  {
+    route: 'POST /api/cases/batch-urge',
+    what: 'urge a 海曙 case (only supervisors urge: none of these callers is one)',
+    async call(c) {
+      const version = (await adminGet(`/api/cases/${F.caseHS}`)).case.version;
+      return q(c).post('/api/cases/batch-urge', { reason: '矩阵督办', items: [{ id: F.caseHS, version }] });
+    },
+    view: async () => (await adminGet(`/api/cases/${F.caseHS}`)).case,
+    expect: everyone(403),
+  },
+  { route: 'GET /api/saved-filters', call: (c) => q(c).get('/api/saved-filters'), expect: peopleOnly(200) },
+  {
+    route: 'POST /api/saved-filters',
+    call: (c) => q(c).post('/api/saved-filters', { name: `矩阵-${c.name}`, query: { view: 'all' } }),
+    view: async () => dbCount('saved_filter'),
+    expect: peopleOnly(201),
+  },
+  {
+    route: 'PUT /api/saved-filters/{id}',
+    what: "haishu.acceptor's saved filter",
+    call: (c) => q(c).put(`/api/saved-filters/${F.filterHS}`, { name: `矩阵改-${c.name}`, query: {} }),
+    view: async () => t.database.query(sql`SELECT name, query FROM saved_filter WHERE id = ${F.filterHS}`),
+    expect: { ...peopleOnly(404), hsStaff: 200 },
+  },
+  {
+    route: 'DELETE /api/saved-filters/{id}',
+    what: "haishu.acceptor's saved filter",
+    fresh: freshFilterHS,
+    call: (c, id) => q(c).delete(`/api/saved-filters/${id}`),
+    view: async (id) => dbCount('saved_filter', `id = '${id}'`),
+    expect: { ...peopleOnly(404), hsStaff: 204 },
+  },
   ...(['caseHS', 'caseHW', 'caseJB'] as const).map(
     (k): Probe => ({
       route: 'GET /api/cases/{id}',
@@ -1494,6 +1556,11 @@ beforeAll(async () => {
   for (const k of ['caseHS', 'caseHW', 'caseJB', 'caseHI']) fixtureOf.set(F[k], k);
   const inbox = (await t.as(hsAcceptor).get('/api/notifications')).json().items as { id: string }[];
   F.notificationHS = inbox[0].id;
+  F.filterHS = must(
+    await t.as(hsAcceptor).post('/api/saved-filters', { name: '矩阵筛选', query: { view: 'mine' } }),
+    201,
+    'saved filter',
+  ).id;
 
   // Components, rules, a local type, a standard, import jobs by the city and the 海曙 admin.
   F.compHs = (await adminGet('/api/components?districtCode=330203&pageSize=1')).items[0].id;

@@ -137,7 +137,7 @@ export async function act(
         reason: body.reason ?? null,
       }),
     });
-    return toCaseSummary(after, clock.calendar, clock.settings.warnShare, clock.now);
+    return toCaseSummary(after, clock.now);
   });
 }
 

@@ -182,7 +182,7 @@ export async function applyPlan(
     .where(and(eq(caseFile.id, c.id), eq(caseFile.version, c.version)))
     .returning();
   if (!updated) throw new AppError('CONFLICT');
-  await stages.refreshCurrent(tx, c.id);
+  await stages.refreshCurrent(tx, c.id, clock);
   const after = (await repo.findCase(tx, c.id))!;
   const event = options.event(after, facts);
   await emit(tx, ctx, event, {

@@ -9,6 +9,7 @@ export type { CaseSettings } from './config.ts';
 export { notificationRows, type RecipientCache, recipientsOf } from './effects.ts';
 export { insertCasePhotos, recordPhoto, writePhotoFiles } from './photos.ts';
 export {
+  currentWarnAt,
   dueOf,
   type FilingRecord,
   type FilingStandard,
@@ -24,6 +25,7 @@ export {
 } from './plan.ts';
 export { type CaseRow, caseIdByCode } from './repository.ts';
 export { caseRoutes } from './routes.ts';
+export { centreRoutes } from './routes-centre.ts';
 export { streamRoutes } from './stream.ts';
 export { type CaseSummaries, caseSummaries } from './summary.ts';
 export type { Channel } from './tables.ts';

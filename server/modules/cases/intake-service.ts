@@ -73,7 +73,7 @@ function reporterView(
 ) {
   return {
     report: toPublicReport(r, c),
-    case: canSeeCase(actor, c) ? toCaseSummary(c, clock.calendar, clock.settings.warnShare, clock.now) : null,
+    case: canSeeCase(actor, c) ? toCaseSummary(c, clock.now) : null,
   };
 }
 
@@ -167,7 +167,7 @@ export async function createReport(db: Db, ctx: RequestContext, spatial: Spatial
           })
           .returning();
         await applyStages(tx, c, creation.stages, clock);
-        await refreshCurrent(tx, c.id);
+        await refreshCurrent(tx, c.id, clock);
         c = (await repo.findCase(tx, c.id))!;
       }
       const [r] = await tx
@@ -272,7 +272,7 @@ export async function duplicateCandidates(
       .filter((r) => canSeeCase(ctx.actor, r.c))
       .map((r) => ({
         distanceM: Math.round(r.distance),
-        case: toCaseSummary(r.c, clock.calendar, clock.settings.warnShare),
+        case: toCaseSummary(r.c, clock.now),
       })),
   };
 }

@@ -353,6 +353,18 @@ export function timersOf(
 }
 
 /**
+ * When the light of a current stage turns yellow (`case_file.current_warn_at`): the light's own
+ * rule (`WorkCalendar.warnAt`) over the stage's start, due time and unit.
+ */
+export function currentWarnAt(
+  calendar: WorkCalendar,
+  warnShare: number,
+  stage: { startedAt: Date; dueAt: Date; limitUnit: string },
+): Date | null {
+  return calendar.warnAt(stage.startedAt, stage.dueAt, warnShare, stage.limitUnit as TimeUnit);
+}
+
+/**
  * After un-parking: the due time carried over from the moment of parking, and the warning again at
  * the same share of the (now longer) remaining window when the stage was not warned yet.
  */

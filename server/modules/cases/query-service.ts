@@ -10,50 +10,26 @@ import { previewActions } from './action-preview.ts';
 import { actionsFor, levelOf } from './action-service.ts';
 import { loadClock } from './clock.ts';
 import { toCaseSummary } from './dto.ts';
+import { caseListOrder, caseListWhere } from './list-query.ts';
 import { caseRead, seesReporterContact, workflowRolesOf } from './policy.ts';
 import { myWorkFilter } from './queue.ts';
 import * as repo from './repository.ts';
 import type { CaseListQueryT } from './schemas.ts';
 import { lightOf } from './stages.ts';
-import { caseFile, caseTask } from './tables.ts';
 
 export async function listCases(db: Db, ctx: RequestContext, q: CaseListQueryT) {
   caseRead.requirePermission(ctx.actor);
   const page = q.page ?? 1;
   const pageSize = q.pageSize ?? 20;
-  const filters: (SQL | undefined)[] = [
-    caseRead.filter(ctx.actor),
-    q.view === 'mine'
-      ? myWorkFilter(workflowRolesOf(ctx.actor), levelOf(ctx.actor), ctx.actor.id)
-      : undefined,
-    q.state?.length ? inArray(caseFile.state, q.state) : undefined,
-    q.matterCode ? eq(caseFile.matterCode, q.matterCode) : undefined,
-    q.gridId ? eq(caseFile.gridId, q.gridId) : undefined,
-    q.districtCode ? eq(caseFile.districtCode, q.districtCode) : undefined,
-    q.unitId ? eq(caseFile.unitId, q.unitId) : undefined,
-    q.channel ? eq(caseFile.channel, q.channel) : undefined,
-    q.q ? or(ilike(caseFile.code, `%${q.q}%`), ilike(caseFile.description, `%${q.q}%`)) : undefined,
-  ];
-  // Inspectors' "mine" is their district's open field tasks.
-  if (q.view === 'mine' && ctx.actor.roles.includes('inspector')) {
-    filters[1] = or(
-      filters[1],
-      sql`${caseFile.id} IN (SELECT ${caseTask.caseId} FROM ${caseTask} WHERE ${caseTask.status} = 'open')`,
-    );
-  }
   const now = new Date();
-  if (q.light === 'red') filters.push(sql`${caseFile.currentDueAt} < ${now}`);
   const { rows, total } = await repo.listCases(
     db,
-    and(...filters),
-    q.view === 'mine' ? 'due' : 'newest',
+    caseListWhere(ctx.actor, q, now),
+    caseListOrder(q),
     page,
     pageSize,
   );
-  const clock = await loadClock(db, now);
-  let items = rows.map((c) => toCaseSummary(c, clock.calendar, clock.settings.warnShare, now));
-  if (q.light && q.light !== 'red') items = items.filter((c) => c.light === q.light);
-  return { items, total, page, pageSize };
+  return { items: rows.map((c) => toCaseSummary(c, now)), total, page, pageSize };
 }
 
 async function visibleCase(db: Db, ctx: RequestContext, id: string) {
@@ -84,7 +60,7 @@ export async function getCase(db: Db, ctx: RequestContext, id: string) {
   // A citizen's or caller's name and phone are for the roles that call back (the cases policy).
   const contact = seesReporterContact(ctx.actor);
   return {
-    case: toCaseSummary(c, clock.calendar, clock.settings.warnShare, clock.now),
+    case: toCaseSummary(c, clock.now),
     reports: reports.map((r) => ({
       id: r.id,
       channel: r.channel,

@@ -154,7 +154,7 @@ export async function timelineOf(db: Db, caseId: string) {
 export async function listCases(
   db: Db,
   where: SQL | undefined,
-  order: 'due' | 'newest',
+  order: SQL[],
   page: number,
   pageSize: number,
 ): Promise<{ rows: CaseRow[]; total: number }> {
@@ -163,11 +163,7 @@ export async function listCases(
       .select()
       .from(caseFile)
       .where(where)
-      .orderBy(
-        ...(order === 'due'
-          ? [sql`${caseFile.currentDueAt} ASC NULLS LAST`, desc(caseFile.createdAt)]
-          : [desc(caseFile.createdAt)]),
-      )
+      .orderBy(...order)
       .limit(pageSize)
       .offset((page - 1) * pageSize),
     db.select({ n: count() }).from(caseFile).where(where),

@@ -1,5 +1,6 @@
 import { type Static, type TSchema, Type } from 'typebox';
 import { CHANNELS } from '../../../common/channels.ts';
+import { ROLES } from '../../../common/identity.ts';
 import { PUBLIC_STATUSES, TRACKING_CODE_PATTERN } from '../../../common/public-report.ts';
 import { TIME_UNITS } from '../../../common/time-units.ts';
 import {
@@ -147,6 +148,7 @@ export const CaseSummary = Type.Object({
   createdAt: Time,
   updatedAt: Time,
   filedAt: Nullable(Time),
+  dispatchedAt: Nullable(Time),
   closedAt: Nullable(Time),
 });
 
@@ -334,21 +336,52 @@ export const Workflow = Type.Object({
   ),
 });
 
+/** Columns the case list sorts on (server-side; each has an index or a small range to sort). */
+export const CASE_SORT_COLUMNS = [
+  'code',
+  'state',
+  'createdAt',
+  'filedAt',
+  'dispatchedAt',
+  'closedAt',
+  'currentDueAt',
+  'updatedAt',
+  'urgeCount',
+] as const;
+/** Dates a range filters on: reported, filed, dispatched or closed. */
+export const CASE_DATE_FIELDS = ['createdAt', 'filedAt', 'dispatchedAt', 'closedAt'] as const;
+const ChinaDate = (description: string) =>
+  Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: `${description} (YYYY-MM-DD, a China day)` });
+
+/** What filters and orders the case list: the list, its export and a saved filter share it. */
+export const CaseFilterFields = {
+  view: Type.Optional(
+    StringEnum(['mine', 'all'] as const, 'mine: what the caller can act on now; all: everything in scope'),
+  ),
+  queue: Type.Optional(
+    StringEnum(ROLES, "with view=mine: only the work of this role's queue (one of the caller's roles)"),
+  ),
+  state: Type.Optional(Type.Array(StringEnum(CASE_STATES), { maxItems: 20 })),
+  matterCode: Type.Optional(MatterCode),
+  gridId: Type.Optional(Type.String({ maxLength: 15 })),
+  districtCode: Type.Optional(Type.String({ pattern: '^\\d{6}$' })),
+  unitId: Type.Optional(Type.String({ format: 'uuid' })),
+  channel: Type.Optional(ChannelT),
+  light: Type.Optional(Light),
+  q: Type.Optional(Type.String({ maxLength: 100 })),
+  dateField: Type.Optional(
+    StringEnum(CASE_DATE_FIELDS, 'which date dateFrom/dateTo apply to (default createdAt)'),
+  ),
+  dateFrom: Type.Optional(ChinaDate('first day, inclusive')),
+  dateTo: Type.Optional(ChinaDate('last day, inclusive')),
+  sort: Type.Optional(
+    StringEnum(CASE_SORT_COLUMNS, 'column to sort on (default: by deadline for mine, newest first for all)'),
+  ),
+  order: Type.Optional(StringEnum(['asc', 'desc'] as const)),
+};
+
 export const CaseListQuery = Type.Object(
-  {
-    ...PageQuery,
-    view: Type.Optional(
-      StringEnum(['mine', 'all'] as const, 'mine: what the caller can act on now; all: everything in scope'),
-    ),
-    state: Type.Optional(Type.Array(StringEnum(CASE_STATES), { maxItems: 20 })),
-    matterCode: Type.Optional(MatterCode),
-    gridId: Type.Optional(Type.String({ maxLength: 15 })),
-    districtCode: Type.Optional(Type.String({ pattern: '^\\d{6}$' })),
-    unitId: Type.Optional(Type.String({ format: 'uuid' })),
-    channel: Type.Optional(ChannelT),
-    light: Type.Optional(Light),
-    q: Type.Optional(Type.String({ maxLength: 100 })),
-  },
+  { ...PageQuery, ...CaseFilterFields },
   { additionalProperties: false },
 );
 export type CaseListQueryT = Static<typeof CaseListQuery>;

@@ -9,7 +9,7 @@ import type { TimeUnit, WorkCalendar } from '../../../common/calendar/index.ts';
 import type { Stage } from '../../../common/workflow.ts';
 import type { Db } from '../../platform/db.ts';
 import type { CaseSettings, StageLimit } from './config.ts';
-import { dueOf, resumedDue, timersOf } from './plan.ts';
+import { currentWarnAt, dueOf, resumedDue, timersOf } from './plan.ts';
 import { caseFile, caseStage, caseTimer } from './tables.ts';
 
 export interface Clock {
@@ -112,8 +112,8 @@ export async function isDisposeOverdue(tx: Db, caseId: string, now: Date): Promi
   return !!s && !s.pausedAt && s.dueAt <= now;
 }
 
-/** Keeps the case row's current stage and deadline in step for the work queues. */
-export async function refreshCurrent(tx: Db, caseId: string) {
+/** Keeps the case row's current stage, deadline and warning instant in step for the work queues. */
+export async function refreshCurrent(tx: Db, caseId: string, clock: Pick<Clock, 'calendar' | 'settings'>) {
   const rows = (await runningStages(tx, caseId)).filter((s) => !s.pausedAt);
   const first = rows[0];
   await tx
@@ -123,6 +123,7 @@ export async function refreshCurrent(tx: Db, caseId: string) {
       currentStartedAt: first?.startedAt ?? null,
       currentDueAt: first?.dueAt ?? null,
       currentLimitUnit: first?.limitUnit ?? null,
+      currentWarnAt: first ? currentWarnAt(clock.calendar, clock.settings.warnShare, first) : null,
     })
     .where(eq(caseFile.id, caseId));
 }

@@ -76,6 +76,11 @@ export const caseFile = pgTable(
     currentDueAt: timestamp('current_due_at', { withTimezone: true }),
     /** Unit of the current stage's limit: its light measures time used in that unit. */
     currentLimitUnit: text('current_limit_unit'),
+    /**
+     * When the current stage's light turns yellow (`WorkCalendar.warnAt` at the warning share in
+     * force when the stage became current): lights are counted and filtered in SQL on it.
+     */
+    currentWarnAt: timestamp('current_warn_at', { withTimezone: true }),
     reworkCount: integer('rework_count').notNull().default(0),
     urgeCount: integer('urge_count').notNull().default(0),
     rating: integer('rating'),
@@ -94,7 +99,26 @@ export const caseFile = pgTable(
     index('case_grid_idx').on(t.gridId),
     index('case_created_idx').on(t.createdAt),
     index('case_matter_lnglat_idx').on(t.matterCode, t.lng, t.lat),
+    // The workbench's numbers of the day (filed, dispatched, closed today) and the list's date ranges.
+    index('case_filed_idx').on(t.filedAt),
+    index('case_dispatched_idx').on(t.dispatchedAt),
+    index('case_closed_idx').on(t.closedAt),
   ],
+);
+
+/** A user's named filter of the case list (保存的筛选): only its owner reads, changes or deletes it. */
+export const savedFilter = pgTable(
+  'saved_filter',
+  {
+    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    ownerId: uuid('owner_id').notNull(),
+    name: text('name').notNull(),
+    /** The list's query parameters as the case list sends them (validated by `SavedFilterQuery`). */
+    query: jsonb('query').$type<Record<string, unknown>>().notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('saved_filter_owner_name_idx').on(t.ownerId, t.name)],
 );
 
 /**

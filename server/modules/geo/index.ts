@@ -51,6 +51,7 @@ export {
   deleteGridsOfCommunities,
   districtsExtent,
   divisionChildren,
+  divisionNames,
   divisionsInBoxes,
   type GridWrite,
   gridsByIds,

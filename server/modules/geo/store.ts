@@ -96,6 +96,16 @@ export async function storedDivisionCodes(db: Db, codes: readonly string[]): Pro
   return rows.map((r) => r.code);
 }
 
+/** The names of stored divisions by code (codes not stored are absent). */
+export async function divisionNames(db: Db, codes: readonly string[]): Promise<Map<string, string>> {
+  if (codes.length === 0) return new Map();
+  const rows = await db
+    .select({ code: division.code, name: division.name })
+    .from(division)
+    .where(inArray(division.code, [...codes]));
+  return new Map(rows.map((r) => [r.code, r.name]));
+}
+
 /** Stored divisions by code. */
 export async function storedDivisions(db: Db, codes: readonly string[]): Promise<StoredDivision[]> {
   if (codes.length === 0) return [];

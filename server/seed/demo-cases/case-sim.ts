@@ -17,6 +17,7 @@ import {
 } from '../../../common/workflow.ts';
 import type { caseFile, report } from '../../db-schema.ts';
 import {
+  currentWarnAt,
   type FilingRecord,
   filingOutcome,
   type Plan,
@@ -290,6 +291,7 @@ export class CaseSim {
     this.c.currentStartedAt = cur?.startedAt ?? null;
     this.c.currentDueAt = cur?.dueAt ?? null;
     this.c.currentLimitUnit = cur?.limitUnit ?? null;
+    this.c.currentWarnAt = cur ? currentWarnAt(this.w.calendar, this.w.settings.warnShare, cur) : null;
     // Timers of running stages due before now have fired by now; the rest stay pending.
     this.fireTimers(this.w.now);
   }

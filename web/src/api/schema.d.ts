@@ -507,6 +507,16 @@ export interface paths {
         pageSize?: number;
         /** mine: what the caller can act on now; all: everything in scope */
         view?: 'mine' | 'all';
+        /** with view=mine: only the work of this role's queue (one of the caller's roles) */
+        queue?:
+          | 'inspector'
+          | 'acceptor'
+          | 'shift_leader'
+          | 'dispatcher'
+          | 'unit_handler'
+          | 'supervisor'
+          | 'leader'
+          | 'admin';
         state?: (
           | 'reported'
           | 'verifying'
@@ -544,6 +554,24 @@ export interface paths {
           | 'opinion';
         light?: 'green' | 'yellow' | 'red';
         q?: string;
+        /** which date dateFrom/dateTo apply to (default createdAt) */
+        dateField?: 'createdAt' | 'filedAt' | 'dispatchedAt' | 'closedAt';
+        /** first day, inclusive (YYYY-MM-DD, a China day) */
+        dateFrom?: string;
+        /** last day, inclusive (YYYY-MM-DD, a China day) */
+        dateTo?: string;
+        /** column to sort on (default: by deadline for mine, newest first for all) */
+        sort?:
+          | 'code'
+          | 'state'
+          | 'createdAt'
+          | 'filedAt'
+          | 'dispatchedAt'
+          | 'closedAt'
+          | 'currentDueAt'
+          | 'updatedAt'
+          | 'urgeCount';
+        order?: 'asc' | 'desc';
       };
       body: never;
       responses: {
@@ -631,12 +659,222 @@ export interface paths {
             createdAt: string;
             updatedAt: string;
             filedAt: string | null;
+            dispatchedAt: string | null;
             closedAt: string | null;
           }[];
           total: number;
           page: number;
           pageSize: number;
         };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
+  '/api/cases/batch-urge': {
+    /** Urge several cases / 批量督办 */
+    post: {
+      params: never;
+      query: never;
+      body: {
+        items: {
+          id: string;
+          version: number;
+        }[];
+        reason: string;
+      };
+      responses: {
+        200: {
+          urged: number;
+          refused: number;
+          results: {
+            id: string;
+            ok: boolean;
+            /** the case after urging; null when refused */
+            case: {
+              id: string;
+              code: string;
+              state:
+                | 'reported'
+                | 'verifying'
+                | 'pending_filing'
+                | 'self_disposed'
+                | 'pending_dispatch'
+                | 'dispatched'
+                | 'in_progress'
+                | 'returned'
+                | 'escalated'
+                | 'fed_back'
+                | 'checking'
+                | 'check_failed'
+                | 'pending_close'
+                | 'parked'
+                | 'closed'
+                | 'rejected'
+                | 'voided'
+                | 'merged';
+              version: number;
+              channel:
+                | 'inspector'
+                | 'hotline'
+                | 'web'
+                | 'app'
+                | 'wechat'
+                | 'sensor'
+                | 'video'
+                | 'department'
+                | 'opinion';
+              description: string;
+              address: string | null;
+              location: {
+                lng: number;
+                lat: number;
+                crs: 'wgs84';
+              };
+              gridId: string;
+              communityCode: string;
+              townshipCode: string;
+              districtCode: string;
+              areaClass: 'A' | 'B' | 'C';
+              matterCode: string | null;
+              urgency: 'normal' | 'urgent';
+              important: boolean;
+              actFirst: boolean;
+              /** which centre coordinates the case now */
+              caseLevel: 'district' | 'city';
+              pending: {
+                extension?: {
+                  amount?: number;
+                  unit?: 'urgent_hour' | 'work_hour' | 'work_day' | 'natural_day';
+                  reason?: string;
+                  at?: string;
+                  /** who applied */
+                  by?: string;
+                };
+                parking?: {
+                  reason?: string;
+                  at?: string;
+                  /** who applied */
+                  by?: string;
+                };
+                void?: {
+                  reason?: string;
+                  at?: string;
+                  /** who applied */
+                  by?: string;
+                };
+              };
+              unitId: string | null;
+              suggestedUnitId: string | null;
+              currentStage: string | null;
+              currentDueAt: string | null;
+              light: 'green' | 'yellow' | 'red' | null | null;
+              reworkCount: number;
+              urgeCount: number;
+              createdAt: string;
+              updatedAt: string;
+              filedAt: string | null;
+              dispatchedAt: string | null;
+              closedAt: string | null;
+            } | null;
+            error: {
+              code: string;
+              status: number;
+              message: string;
+            } | null;
+          }[];
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
+  '/api/cases/export': {
+    /** Export the filtered case list as .xlsx / 导出案件列表 */
+    get: {
+      params: never;
+      query: {
+        /** mine: what the caller can act on now; all: everything in scope */
+        view?: 'mine' | 'all';
+        /** with view=mine: only the work of this role's queue (one of the caller's roles) */
+        queue?:
+          | 'inspector'
+          | 'acceptor'
+          | 'shift_leader'
+          | 'dispatcher'
+          | 'unit_handler'
+          | 'supervisor'
+          | 'leader'
+          | 'admin';
+        state?: (
+          | 'reported'
+          | 'verifying'
+          | 'pending_filing'
+          | 'self_disposed'
+          | 'pending_dispatch'
+          | 'dispatched'
+          | 'in_progress'
+          | 'returned'
+          | 'escalated'
+          | 'fed_back'
+          | 'checking'
+          | 'check_failed'
+          | 'pending_close'
+          | 'parked'
+          | 'closed'
+          | 'rejected'
+          | 'voided'
+          | 'merged'
+        )[];
+        /** 5-character matter type code */
+        matterCode?: string;
+        gridId?: string;
+        districtCode?: string;
+        unitId?: string;
+        channel?:
+          | 'inspector'
+          | 'hotline'
+          | 'web'
+          | 'app'
+          | 'wechat'
+          | 'sensor'
+          | 'video'
+          | 'department'
+          | 'opinion';
+        light?: 'green' | 'yellow' | 'red';
+        q?: string;
+        /** which date dateFrom/dateTo apply to (default createdAt) */
+        dateField?: 'createdAt' | 'filedAt' | 'dispatchedAt' | 'closedAt';
+        /** first day, inclusive (YYYY-MM-DD, a China day) */
+        dateFrom?: string;
+        /** last day, inclusive (YYYY-MM-DD, a China day) */
+        dateTo?: string;
+        /** column to sort on (default: by deadline for mine, newest first for all) */
+        sort?:
+          | 'code'
+          | 'state'
+          | 'createdAt'
+          | 'filedAt'
+          | 'dispatchedAt'
+          | 'closedAt'
+          | 'currentDueAt'
+          | 'updatedAt'
+          | 'urgeCount';
+        order?: 'asc' | 'desc';
+      };
+      body: never;
+      responses: {
+        200: Blob;
         400: ErrorBody;
         401: ErrorBody;
         403: ErrorBody;
@@ -739,6 +977,7 @@ export interface paths {
             createdAt: string;
             updatedAt: string;
             filedAt: string | null;
+            dispatchedAt: string | null;
             closedAt: string | null;
           };
           reports: {
@@ -1081,6 +1320,7 @@ export interface paths {
           createdAt: string;
           updatedAt: string;
           filedAt: string | null;
+          dispatchedAt: string | null;
           closedAt: string | null;
         };
         400: ErrorBody;
@@ -3518,6 +3758,7 @@ export interface paths {
             createdAt: string;
             updatedAt: string;
             filedAt: string | null;
+            dispatchedAt: string | null;
             closedAt: string | null;
           } | null;
           suggestions: {
@@ -3653,6 +3894,7 @@ export interface paths {
             createdAt: string;
             updatedAt: string;
             filedAt: string | null;
+            dispatchedAt: string | null;
             closedAt: string | null;
           } | null;
           suggestions: {
@@ -3784,6 +4026,7 @@ export interface paths {
               createdAt: string;
               updatedAt: string;
               filedAt: string | null;
+              dispatchedAt: string | null;
               closedAt: string | null;
             };
           }[];
@@ -4307,6 +4550,444 @@ export interface paths {
           page: number;
           pageSize: number;
         };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
+  '/api/saved-filters': {
+    /** My saved filters of the case list / 我的筛选 */
+    get: {
+      params: never;
+      query: never;
+      body: never;
+      responses: {
+        200: {
+          items: {
+            id: string;
+            name: string;
+            query: {
+              /** mine: what the caller can act on now; all: everything in scope */
+              view?: 'mine' | 'all';
+              /** with view=mine: only the work of this role's queue (one of the caller's roles) */
+              queue?:
+                | 'inspector'
+                | 'acceptor'
+                | 'shift_leader'
+                | 'dispatcher'
+                | 'unit_handler'
+                | 'supervisor'
+                | 'leader'
+                | 'admin';
+              state?: (
+                | 'reported'
+                | 'verifying'
+                | 'pending_filing'
+                | 'self_disposed'
+                | 'pending_dispatch'
+                | 'dispatched'
+                | 'in_progress'
+                | 'returned'
+                | 'escalated'
+                | 'fed_back'
+                | 'checking'
+                | 'check_failed'
+                | 'pending_close'
+                | 'parked'
+                | 'closed'
+                | 'rejected'
+                | 'voided'
+                | 'merged'
+              )[];
+              /** 5-character matter type code */
+              matterCode?: string;
+              gridId?: string;
+              districtCode?: string;
+              unitId?: string;
+              channel?:
+                | 'inspector'
+                | 'hotline'
+                | 'web'
+                | 'app'
+                | 'wechat'
+                | 'sensor'
+                | 'video'
+                | 'department'
+                | 'opinion';
+              light?: 'green' | 'yellow' | 'red';
+              q?: string;
+              /** which date dateFrom/dateTo apply to (default createdAt) */
+              dateField?: 'createdAt' | 'filedAt' | 'dispatchedAt' | 'closedAt';
+              /** first day, inclusive (YYYY-MM-DD, a China day) */
+              dateFrom?: string;
+              /** last day, inclusive (YYYY-MM-DD, a China day) */
+              dateTo?: string;
+              /** column to sort on (default: by deadline for mine, newest first for all) */
+              sort?:
+                | 'code'
+                | 'state'
+                | 'createdAt'
+                | 'filedAt'
+                | 'dispatchedAt'
+                | 'closedAt'
+                | 'currentDueAt'
+                | 'updatedAt'
+                | 'urgeCount';
+              order?: 'asc' | 'desc';
+            };
+            createdAt: string;
+            updatedAt: string;
+          }[];
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+    /** Save a filter of the case list / 保存筛选 */
+    post: {
+      params: never;
+      query: never;
+      body: {
+        name: string;
+        query: {
+          /** mine: what the caller can act on now; all: everything in scope */
+          view?: 'mine' | 'all';
+          /** with view=mine: only the work of this role's queue (one of the caller's roles) */
+          queue?:
+            | 'inspector'
+            | 'acceptor'
+            | 'shift_leader'
+            | 'dispatcher'
+            | 'unit_handler'
+            | 'supervisor'
+            | 'leader'
+            | 'admin';
+          state?: (
+            | 'reported'
+            | 'verifying'
+            | 'pending_filing'
+            | 'self_disposed'
+            | 'pending_dispatch'
+            | 'dispatched'
+            | 'in_progress'
+            | 'returned'
+            | 'escalated'
+            | 'fed_back'
+            | 'checking'
+            | 'check_failed'
+            | 'pending_close'
+            | 'parked'
+            | 'closed'
+            | 'rejected'
+            | 'voided'
+            | 'merged'
+          )[];
+          /** 5-character matter type code */
+          matterCode?: string;
+          gridId?: string;
+          districtCode?: string;
+          unitId?: string;
+          channel?:
+            | 'inspector'
+            | 'hotline'
+            | 'web'
+            | 'app'
+            | 'wechat'
+            | 'sensor'
+            | 'video'
+            | 'department'
+            | 'opinion';
+          light?: 'green' | 'yellow' | 'red';
+          q?: string;
+          /** which date dateFrom/dateTo apply to (default createdAt) */
+          dateField?: 'createdAt' | 'filedAt' | 'dispatchedAt' | 'closedAt';
+          /** first day, inclusive (YYYY-MM-DD, a China day) */
+          dateFrom?: string;
+          /** last day, inclusive (YYYY-MM-DD, a China day) */
+          dateTo?: string;
+          /** column to sort on (default: by deadline for mine, newest first for all) */
+          sort?:
+            | 'code'
+            | 'state'
+            | 'createdAt'
+            | 'filedAt'
+            | 'dispatchedAt'
+            | 'closedAt'
+            | 'currentDueAt'
+            | 'updatedAt'
+            | 'urgeCount';
+          order?: 'asc' | 'desc';
+        };
+      };
+      responses: {
+        201: {
+          id: string;
+          name: string;
+          query: {
+            /** mine: what the caller can act on now; all: everything in scope */
+            view?: 'mine' | 'all';
+            /** with view=mine: only the work of this role's queue (one of the caller's roles) */
+            queue?:
+              | 'inspector'
+              | 'acceptor'
+              | 'shift_leader'
+              | 'dispatcher'
+              | 'unit_handler'
+              | 'supervisor'
+              | 'leader'
+              | 'admin';
+            state?: (
+              | 'reported'
+              | 'verifying'
+              | 'pending_filing'
+              | 'self_disposed'
+              | 'pending_dispatch'
+              | 'dispatched'
+              | 'in_progress'
+              | 'returned'
+              | 'escalated'
+              | 'fed_back'
+              | 'checking'
+              | 'check_failed'
+              | 'pending_close'
+              | 'parked'
+              | 'closed'
+              | 'rejected'
+              | 'voided'
+              | 'merged'
+            )[];
+            /** 5-character matter type code */
+            matterCode?: string;
+            gridId?: string;
+            districtCode?: string;
+            unitId?: string;
+            channel?:
+              | 'inspector'
+              | 'hotline'
+              | 'web'
+              | 'app'
+              | 'wechat'
+              | 'sensor'
+              | 'video'
+              | 'department'
+              | 'opinion';
+            light?: 'green' | 'yellow' | 'red';
+            q?: string;
+            /** which date dateFrom/dateTo apply to (default createdAt) */
+            dateField?: 'createdAt' | 'filedAt' | 'dispatchedAt' | 'closedAt';
+            /** first day, inclusive (YYYY-MM-DD, a China day) */
+            dateFrom?: string;
+            /** last day, inclusive (YYYY-MM-DD, a China day) */
+            dateTo?: string;
+            /** column to sort on (default: by deadline for mine, newest first for all) */
+            sort?:
+              | 'code'
+              | 'state'
+              | 'createdAt'
+              | 'filedAt'
+              | 'dispatchedAt'
+              | 'closedAt'
+              | 'currentDueAt'
+              | 'updatedAt'
+              | 'urgeCount';
+            order?: 'asc' | 'desc';
+          };
+          createdAt: string;
+          updatedAt: string;
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
+  '/api/saved-filters/{id}': {
+    /** Rename or change a saved filter (its owner only) / 修改筛选 */
+    put: {
+      params: {
+        id: string;
+      };
+      query: never;
+      body: {
+        name: string;
+        query: {
+          /** mine: what the caller can act on now; all: everything in scope */
+          view?: 'mine' | 'all';
+          /** with view=mine: only the work of this role's queue (one of the caller's roles) */
+          queue?:
+            | 'inspector'
+            | 'acceptor'
+            | 'shift_leader'
+            | 'dispatcher'
+            | 'unit_handler'
+            | 'supervisor'
+            | 'leader'
+            | 'admin';
+          state?: (
+            | 'reported'
+            | 'verifying'
+            | 'pending_filing'
+            | 'self_disposed'
+            | 'pending_dispatch'
+            | 'dispatched'
+            | 'in_progress'
+            | 'returned'
+            | 'escalated'
+            | 'fed_back'
+            | 'checking'
+            | 'check_failed'
+            | 'pending_close'
+            | 'parked'
+            | 'closed'
+            | 'rejected'
+            | 'voided'
+            | 'merged'
+          )[];
+          /** 5-character matter type code */
+          matterCode?: string;
+          gridId?: string;
+          districtCode?: string;
+          unitId?: string;
+          channel?:
+            | 'inspector'
+            | 'hotline'
+            | 'web'
+            | 'app'
+            | 'wechat'
+            | 'sensor'
+            | 'video'
+            | 'department'
+            | 'opinion';
+          light?: 'green' | 'yellow' | 'red';
+          q?: string;
+          /** which date dateFrom/dateTo apply to (default createdAt) */
+          dateField?: 'createdAt' | 'filedAt' | 'dispatchedAt' | 'closedAt';
+          /** first day, inclusive (YYYY-MM-DD, a China day) */
+          dateFrom?: string;
+          /** last day, inclusive (YYYY-MM-DD, a China day) */
+          dateTo?: string;
+          /** column to sort on (default: by deadline for mine, newest first for all) */
+          sort?:
+            | 'code'
+            | 'state'
+            | 'createdAt'
+            | 'filedAt'
+            | 'dispatchedAt'
+            | 'closedAt'
+            | 'currentDueAt'
+            | 'updatedAt'
+            | 'urgeCount';
+          order?: 'asc' | 'desc';
+        };
+      };
+      responses: {
+        200: {
+          id: string;
+          name: string;
+          query: {
+            /** mine: what the caller can act on now; all: everything in scope */
+            view?: 'mine' | 'all';
+            /** with view=mine: only the work of this role's queue (one of the caller's roles) */
+            queue?:
+              | 'inspector'
+              | 'acceptor'
+              | 'shift_leader'
+              | 'dispatcher'
+              | 'unit_handler'
+              | 'supervisor'
+              | 'leader'
+              | 'admin';
+            state?: (
+              | 'reported'
+              | 'verifying'
+              | 'pending_filing'
+              | 'self_disposed'
+              | 'pending_dispatch'
+              | 'dispatched'
+              | 'in_progress'
+              | 'returned'
+              | 'escalated'
+              | 'fed_back'
+              | 'checking'
+              | 'check_failed'
+              | 'pending_close'
+              | 'parked'
+              | 'closed'
+              | 'rejected'
+              | 'voided'
+              | 'merged'
+            )[];
+            /** 5-character matter type code */
+            matterCode?: string;
+            gridId?: string;
+            districtCode?: string;
+            unitId?: string;
+            channel?:
+              | 'inspector'
+              | 'hotline'
+              | 'web'
+              | 'app'
+              | 'wechat'
+              | 'sensor'
+              | 'video'
+              | 'department'
+              | 'opinion';
+            light?: 'green' | 'yellow' | 'red';
+            q?: string;
+            /** which date dateFrom/dateTo apply to (default createdAt) */
+            dateField?: 'createdAt' | 'filedAt' | 'dispatchedAt' | 'closedAt';
+            /** first day, inclusive (YYYY-MM-DD, a China day) */
+            dateFrom?: string;
+            /** last day, inclusive (YYYY-MM-DD, a China day) */
+            dateTo?: string;
+            /** column to sort on (default: by deadline for mine, newest first for all) */
+            sort?:
+              | 'code'
+              | 'state'
+              | 'createdAt'
+              | 'filedAt'
+              | 'dispatchedAt'
+              | 'closedAt'
+              | 'currentDueAt'
+              | 'updatedAt'
+              | 'urgeCount';
+            order?: 'asc' | 'desc';
+          };
+          createdAt: string;
+          updatedAt: string;
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+    /** Delete a saved filter (its owner only) / 删除筛选 */
+    delete: {
+      params: {
+        id: string;
+      };
+      query: never;
+      body: never;
+      responses: {
+        204: undefined;
         400: ErrorBody;
         401: ErrorBody;
         403: ErrorBody;
@@ -4974,6 +5655,95 @@ export interface paths {
       };
       responses: {
         204: undefined;
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
+  '/api/workbench': {
+    /** What waits on me, and the numbers of the day / 工作台 */
+    get: {
+      params: never;
+      query: never;
+      body: never;
+      responses: {
+        200: {
+          now: string;
+          /** the caller's scope: the city, a district, or the unit's cases */
+          today: {
+            /** the China day (Asia/Shanghai), YYYY-MM-DD */
+            date: string;
+            reported: number;
+            filed: number;
+            dispatched: number;
+            closed: number;
+            /** open cases past their current deadline now */
+            overdue: number;
+          };
+          /** one per role of the caller that has work in the transition table */
+          queues: {
+            role:
+              | 'inspector'
+              | 'acceptor'
+              | 'shift_leader'
+              | 'dispatcher'
+              | 'unit_handler'
+              | 'supervisor'
+              | 'leader'
+              | 'admin';
+            /** = GET /api/cases?view=mine&queue=<role> total */
+            total: number;
+            /** of them, light red */
+            overdue: number;
+            /** of them, light yellow */
+            warning: number;
+            /** the queue's actions (shortcuts) */
+            actions: (
+              | 'accept_report'
+              | 'request_verify'
+              | 'verify_confirm'
+              | 'verify_deny'
+              | 'self_dispose'
+              | 'file'
+              | 'reject'
+              | 'merge_duplicate'
+              | 'dispatch'
+              | 're_dispatch'
+              | 'refuse_return'
+              | 'sign'
+              | 'return'
+              | 'feed_back'
+              | 'escalate'
+              | 'city_dispatch'
+              | 'city_order'
+              | 'apply_extension'
+              | 'approve_extension'
+              | 'refuse_extension'
+              | 'apply_parking'
+              | 'approve_parking'
+              | 'refuse_parking'
+              | 'unpark'
+              | 'request_void'
+              | 'approve_void'
+              | 'refuse_void'
+              | 'request_check'
+              | 'check_pass'
+              | 'check_fail'
+              | 'close'
+              | 'rework'
+              | 'urge'
+              | 'mark_important'
+              | 'mark_urgent'
+              | 'rate'
+              | 'record_callback'
+            )[];
+          }[];
+        };
         400: ErrorBody;
         401: ErrorBody;
         403: ErrorBody;

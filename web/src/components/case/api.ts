@@ -36,7 +36,22 @@ export const EXTENSION_UNITS: readonly TimeUnit[] = [...TIME_UNITS].sort(
 type CaseQuery = ApiQuery<'/api/cases', 'get'>;
 /** The case list's filters as the page keeps them (one state at a time; the API takes several). */
 export type CaseListQuery = Required<Pick<CaseQuery, 'view' | 'page' | 'pageSize'>> &
-  Pick<CaseQuery, 'matterCode' | 'gridId' | 'districtCode' | 'unitId' | 'channel' | 'light' | 'q'> & {
+  Pick<
+    CaseQuery,
+    | 'matterCode'
+    | 'gridId'
+    | 'districtCode'
+    | 'unitId'
+    | 'channel'
+    | 'light'
+    | 'q'
+    | 'queue'
+    | 'dateField'
+    | 'dateFrom'
+    | 'dateTo'
+    | 'sort'
+    | 'order'
+  > & {
     state?: CaseState;
   };
 

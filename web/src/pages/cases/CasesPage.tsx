@@ -1,15 +1,18 @@
 /**
- * Work queue (案件办理): "my work" (what I can act on now, by deadline) and "all in scope", with
- * filters, lights and countdowns, refreshed live from /api/stream.
+ * Work queue (案件办理): "my work" (what I can act on now, by deadline; one queue of mine when the
+ * workbench links to it) and "all in scope", with filters, China-day date ranges, lights and
+ * countdowns, server-side sorting, saved filters, batch urging for supervisors and the .xlsx
+ * export of the filtered list; refreshed live from /api/stream.
  */
-import { ReloadOutlined, SearchOutlined, WifiOutlined } from '@ant-design/icons';
-import { Badge, Button, Card, Input, Select, Space, Table, Tabs, Tooltip, Typography } from 'antd';
-import type { ColumnsType } from 'antd/es/table';
-import { useMemo } from 'react';
+import { DownloadOutlined, ReloadOutlined, SearchOutlined, WifiOutlined } from '@ant-design/icons';
+import { App, Badge, Button, Card, Input, Select, Space, Table, Tabs, Tag, Tooltip, Typography } from 'antd';
+import type { ColumnsType, SorterResult } from 'antd/es/table/interface';
+import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { CASE_STATES, type CaseState } from '../../../../common/workflow.ts';
 import { useMe, useOrgNames } from '../../api/queries';
+import { ChinaRangePicker } from '../../components/ChinaPicker';
 import {
   type CaseListQuery,
   type CaseSummary,
@@ -35,8 +38,13 @@ import {
   useNow,
 } from '../../components/case/CaseBits';
 import { useCaseEvents } from '../../components/case/stream';
+import { toChinaPicker } from '../../components/china-time';
 import { formatTime } from '../../components/format';
+import { roleLabel } from '../../components/labels';
 import { PageContainer } from '../../components/PageContainer';
+import { BatchUrge } from './list/BatchUrge';
+import { exportCases } from './list/exportCases';
+import { SavedFilters, type SavedQuery } from './list/SavedFilters';
 
 const FILTER_KEYS = [
   'state',
@@ -47,8 +55,17 @@ const FILTER_KEYS = [
   'channel',
   'light',
   'q',
+  'dateField',
+  'dateFrom',
+  'dateTo',
+  'queue',
 ] as const;
 type FilterKey = (typeof FILTER_KEYS)[number];
+const DATE_FIELDS = ['createdAt', 'filedAt', 'dispatchedAt', 'closedAt'] as const;
+type DateField = (typeof DATE_FIELDS)[number];
+/** Columns the server sorts on, by the table's column key. */
+const SORTABLE = ['code', 'state', 'currentDueAt', 'createdAt'] as const;
+type SortKey = NonNullable<CaseListQuery['sort']>;
 
 export function CasesPage() {
   const { t } = useTranslation();
@@ -60,6 +77,10 @@ export function CasesPage() {
   const pageSize = Number(params.get('pageSize')) || 20;
   const isCity = me.data?.scope.kind === 'city';
   const isUnit = me.data?.scope.kind === 'unit';
+  const canUrge = (me.data?.user.roles ?? []).includes('supervisor');
+  const { message } = App.useApp();
+  const [selected, setSelected] = useState<CaseSummary[]>([]);
+  const [exporting, setExporting] = useState(false);
 
   const query: CaseListQuery = {
     view,
@@ -73,7 +94,16 @@ export function CasesPage() {
     channel: (params.get('channel') as Channel) || undefined,
     light: (params.get('light') as Light) || undefined,
     q: params.get('q') || undefined,
+    queue: (params.get('queue') as CaseListQuery['queue']) || undefined,
+    dateField: (params.get('dateField') as DateField) || undefined,
+    dateFrom: params.get('dateFrom') || undefined,
+    dateTo: params.get('dateTo') || undefined,
+    sort: (params.get('sort') as SortKey) || undefined,
+    order: (params.get('order') as 'asc' | 'desc') || undefined,
   };
+  const { page: _p, pageSize: _ps, ...filterOnly } = query;
+  const sortKey = query.sort;
+  const sortDir = query.order;
   const list = useCaseList(query);
   useCaseEvents(() => void list.refetch(), { debounceMs: 1500 });
   const now = useNow(30_000);
@@ -95,13 +125,18 @@ export function CasesPage() {
   };
   const activeFilters = FILTER_KEYS.filter((k) => params.get(k)).length;
 
-  const columns: ColumnsType<CaseSummary> = useMemo(
-    () => [
+  const columns: ColumnsType<CaseSummary> = useMemo(() => {
+    const sortOrderOf = (key: string) =>
+      sortKey === key ? (sortDir === 'desc' ? 'descend' : 'ascend') : null;
+    return [
       {
         title: t('case.col.code'),
         dataIndex: 'code',
+        key: 'code',
         width: 184,
         fixed: 'left',
+        sorter: true,
+        sortOrder: sortOrderOf('code'),
         render: (code: string, c) => (
           <Link
             to={`/cases/${c.id}`}
@@ -115,7 +150,10 @@ export function CasesPage() {
       {
         title: t('case.col.state'),
         dataIndex: 'state',
-        width: 96,
+        key: 'state',
+        width: 104,
+        sorter: true,
+        sortOrder: sortOrderOf('state'),
         render: (s: string) => <StateTag state={s} />,
       },
       {
@@ -167,7 +205,7 @@ export function CasesPage() {
       {
         title: t('case.col.stage'),
         dataIndex: 'currentStage',
-        width: 100,
+        width: 150,
         render: (s: string | null, c) => (
           <span>
             {stageLabel(t, s)}
@@ -178,9 +216,19 @@ export function CasesPage() {
         ),
       },
       {
+        title: t('case.col.light'),
+        dataIndex: 'light',
+        key: 'light',
+        width: 84,
+        render: (l: Light | null) => <LightBadge light={l} withText />,
+      },
+      {
         title: t('case.col.due'),
         dataIndex: 'currentDueAt',
+        key: 'currentDueAt',
         width: 150,
+        sorter: true,
+        sortOrder: sortOrderOf('currentDueAt'),
         render: (due: string | null, c) =>
           due ? (
             <Space size={6} align="start">
@@ -203,14 +251,43 @@ export function CasesPage() {
       {
         title: t('case.col.createdAt'),
         dataIndex: 'createdAt',
-        width: 96,
+        key: 'createdAt',
+        width: 110,
+        sorter: true,
+        sortOrder: sortOrderOf('createdAt'),
         render: (v: string) => <span style={{ fontSize: 12 }}>{formatTime(v).slice(5, 16)}</span>,
       },
-    ],
-    [t, matterNames, orgNames, now],
-  );
+    ];
+  }, [t, matterNames, orgNames, now, sortKey, sortDir]);
 
   const selectProps = { allowClear: true, style: { width: 150 } } as const;
+
+  const applySaved = (q: SavedQuery) => {
+    const next = new URLSearchParams();
+    for (const [k, v] of Object.entries(q)) {
+      if (v === undefined || v === null || v === '') continue;
+      next.set(k, Array.isArray(v) ? String(v[0]) : String(v));
+    }
+    if (!next.get('view')) next.set('view', 'all');
+    if (next.get('view') === 'mine') next.delete('view');
+    setParams(next, { replace: true });
+  };
+  const savedQuery = Object.fromEntries(
+    Object.entries({ ...filterOnly, state: query.state ? [query.state] : undefined }).filter(
+      ([, v]) => v !== undefined,
+    ),
+  ) as SavedQuery;
+  const doExport = async () => {
+    setExporting(true);
+    try {
+      const name = await exportCases({ ...filterOnly });
+      void message.success(t('case.export.done', { name }));
+    } catch (e) {
+      void message.error((e as Error).message);
+    } finally {
+      setExporting(false);
+    }
+  };
 
   return (
     <PageContainer
@@ -228,6 +305,24 @@ export function CasesPage() {
               }
             />
           </Tooltip>
+          <SavedFilters current={savedQuery} onApply={applySaved} />
+          {canUrge && (
+            <BatchUrge
+              selected={selected}
+              onDone={() => {
+                setSelected([]);
+                void list.refetch();
+              }}
+            />
+          )}
+          <Button
+            icon={<DownloadOutlined />}
+            loading={exporting}
+            onClick={() => void doExport()}
+            data-testid="cases-export"
+          >
+            {t('case.export.button')}
+          </Button>
           <Button icon={<ReloadOutlined />} onClick={() => void list.refetch()} data-testid="cases-refresh">
             {t('common.refresh')}
           </Button>
@@ -244,6 +339,11 @@ export function CasesPage() {
           ]}
         />
         <Space wrap size={[8, 8]} style={{ marginBottom: 12 }} data-testid="case-filters">
+          {query.queue && view === 'mine' && (
+            <Tag closable onClose={() => set({ queue: undefined })} color="blue" data-testid="filter-queue">
+              {t('case.list.queue')}: {roleLabel(t, query.queue)}
+            </Tag>
+          )}
           <Input.Search
             allowClear
             placeholder={t('case.filter.q')}
@@ -332,6 +432,33 @@ export function CasesPage() {
             options={LIGHTS.map((l) => ({ value: l, label: <LightBadge light={l} withText /> }))}
             data-testid="filter-light"
           />
+          <Space.Compact>
+            <Select
+              style={{ width: 116 }}
+              value={query.dateField ?? 'createdAt'}
+              onChange={(v) => set({ dateField: v === 'createdAt' ? undefined : v })}
+              options={DATE_FIELDS.map((f) => ({ value: f, label: t(`case.list.dateField.${f}`) }))}
+              data-testid="filter-date-field"
+            />
+            <Tooltip title={t('case.list.dateHint')}>
+              <span data-testid="filter-dates" style={{ display: 'inline-flex' }}>
+                <ChinaRangePicker
+                  allowEmpty={[true, true]}
+                  style={{ width: 240 }}
+                  value={[
+                    query.dateFrom ? toChinaPicker(`${query.dateFrom}T00:00:00+08:00`) : null,
+                    query.dateTo ? toChinaPicker(`${query.dateTo}T00:00:00+08:00`) : null,
+                  ]}
+                  onChange={(v) =>
+                    set({
+                      dateFrom: v?.[0]?.format('YYYY-MM-DD'),
+                      dateTo: v?.[1]?.format('YYYY-MM-DD'),
+                    })
+                  }
+                />
+              </span>
+            </Tooltip>
+          </Space.Compact>
           {activeFilters > 0 && (
             <Button
               type="link"
@@ -352,7 +479,26 @@ export function CasesPage() {
           columns={columns}
           dataSource={list.data?.items ?? []}
           loading={list.isFetching && !list.data}
-          scroll={{ x: 1100 }}
+          scroll={{ x: 1320 }}
+          rowSelection={
+            canUrge
+              ? {
+                  selectedRowKeys: selected.map((c) => c.id),
+                  onChange: (_keys, rows) => setSelected(rows),
+                  preserveSelectedRowKeys: false,
+                }
+              : undefined
+          }
+          onChange={(_p, _f, sorter, extra) => {
+            if (extra.action !== 'sort') return;
+            const s = (Array.isArray(sorter) ? sorter[0] : sorter) as SorterResult<CaseSummary>;
+            const key = String(s.columnKey ?? '');
+            set(
+              s.order && (SORTABLE as readonly string[]).includes(key)
+                ? { sort: key, order: s.order === 'descend' ? 'desc' : 'asc' }
+                : { sort: undefined, order: undefined },
+            );
+          }}
           onRow={(c) =>
             ({
               'data-testid': 'case-row',

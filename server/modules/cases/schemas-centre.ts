@@ -1,0 +1,90 @@
+/** Schemas of the command centre's desk: the workbench, saved filters, batch urging and the export. */
+import { type Static, Type } from 'typebox';
+import { ROLES } from '../../../common/identity.ts';
+import { CASE_ACTIONS } from '../../../common/workflow.ts';
+import { StringEnum } from '../../platform/schemas.ts';
+import { CaseFilterFields, CaseSummary } from './schemas.ts';
+
+const Count = Type.Integer({ minimum: 0 });
+
+/** `GET /api/workbench`. */
+export const Workbench = Type.Object({
+  now: Type.String({ format: 'date-time' }),
+  today: Type.Object(
+    {
+      date: Type.String({ description: 'the China day (Asia/Shanghai), YYYY-MM-DD' }),
+      reported: Count,
+      filed: Count,
+      dispatched: Count,
+      closed: Count,
+      overdue: Type.Integer({ minimum: 0, description: 'open cases past their current deadline now' }),
+    },
+    { description: "the caller's scope: the city, a district, or the unit's cases" },
+  ),
+  queues: Type.Array(
+    Type.Object({
+      role: StringEnum(ROLES),
+      total: Type.Integer({ minimum: 0, description: '= GET /api/cases?view=mine&queue=<role> total' }),
+      overdue: Type.Integer({ minimum: 0, description: 'of them, light red' }),
+      warning: Type.Integer({ minimum: 0, description: 'of them, light yellow' }),
+      actions: Type.Array(StringEnum(CASE_ACTIONS), { description: "the queue's actions (shortcuts)" }),
+    }),
+    { description: 'one per role of the caller that has work in the transition table' },
+  ),
+});
+
+/** The list's filter as a saved filter keeps it (no paging). */
+export const SavedFilterQuery = Type.Object({ ...CaseFilterFields }, { additionalProperties: false });
+export type SavedFilterQueryT = Static<typeof SavedFilterQuery>;
+
+export const SavedFilterBody = Type.Object(
+  { name: Type.String({ minLength: 1, maxLength: 50, pattern: '\\S' }), query: SavedFilterQuery },
+  { additionalProperties: false },
+);
+export type SavedFilterBodyT = Static<typeof SavedFilterBody>;
+
+export const SavedFilter = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  name: Type.String(),
+  query: SavedFilterQuery,
+  createdAt: Type.String({ format: 'date-time' }),
+  updatedAt: Type.String({ format: 'date-time' }),
+});
+export const SavedFilterList = Type.Object({ items: Type.Array(SavedFilter) });
+
+/** `POST /api/cases/batch-urge`. */
+export const BatchUrgeBody = Type.Object(
+  {
+    items: Type.Array(
+      Type.Object(
+        { id: Type.String({ format: 'uuid' }), version: Type.Integer({ minimum: 1 }) },
+        { additionalProperties: false },
+      ),
+      { minItems: 1, maxItems: 200 },
+    ),
+    reason: Type.String({ minLength: 1, maxLength: 1000, pattern: '\\S' }),
+  },
+  { additionalProperties: false },
+);
+export type BatchUrgeBodyT = Static<typeof BatchUrgeBody>;
+
+export const BatchUrgeResult = Type.Object({
+  urged: Count,
+  refused: Count,
+  results: Type.Array(
+    Type.Object({
+      id: Type.String({ format: 'uuid' }),
+      ok: Type.Boolean(),
+      case: Type.Union([CaseSummary, Type.Null()], {
+        description: 'the case after urging; null when refused',
+      }),
+      error: Type.Union([
+        Type.Object({ code: Type.String(), status: Type.Integer(), message: Type.String() }),
+        Type.Null(),
+      ]),
+    }),
+  ),
+});
+
+/** `GET /api/cases/export`: the list's filter and sort, every row (up to the limit). */
+export const CaseExportQuery = Type.Object({ ...CaseFilterFields }, { additionalProperties: false });
