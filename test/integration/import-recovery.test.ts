@@ -198,7 +198,9 @@ describe('jobs interrupted by a restart', () => {
     expect(row.live).toBe(true);
     await failInterruptedImports(t.database.db);
     let j = started.json();
-    for (let i = 0; i < 100 && !['succeeded', 'failed'].includes(j.status); i++) {
+    // A deadline, not a count of polls: on a loaded machine the import worker takes seconds to start.
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline && !['succeeded', 'failed'].includes(j.status)) {
       await new Promise((r) => setTimeout(r, 50));
       j = (await t.as(admin).get(`/api/imports/${j.id}`)).json();
     }
