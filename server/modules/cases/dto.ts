@@ -5,6 +5,19 @@ import type { CaseSummary } from './schemas.ts';
 
 export type CaseSummaryDto = Static<typeof CaseSummary>;
 
+/** The light (红/黄/绿) of the case's current deadline; null while no clock runs. */
+export function caseLight(
+  c: Pick<CaseRow, 'currentDueAt' | 'currentStartedAt' | 'currentLimitUnit'>,
+  calendar: WorkCalendar,
+  warnShare: number,
+  now = new Date(),
+): CaseSummaryDto['light'] {
+  if (!c.currentDueAt || !c.currentStartedAt) return null;
+  return calendar.light(c.currentStartedAt, c.currentDueAt, now, warnShare, {
+    unit: (c.currentLimitUnit ?? 'urgent_hour') as TimeUnit,
+  });
+}
+
 /** The case as lists and the case page show it, with the light of its current deadline. */
 export function toCaseSummary(
   c: CaseRow,
@@ -12,12 +25,7 @@ export function toCaseSummary(
   warnShare: number,
   now = new Date(),
 ): CaseSummaryDto {
-  let light: CaseSummaryDto['light'] = null;
-  if (c.currentDueAt && c.currentStartedAt) {
-    light = calendar.light(c.currentStartedAt, c.currentDueAt, now, warnShare, {
-      unit: (c.currentLimitUnit ?? 'urgent_hour') as TimeUnit,
-    });
-  }
+  const light = caseLight(c, calendar, warnShare, now);
   return {
     id: c.id,
     code: c.code,

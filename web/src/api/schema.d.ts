@@ -530,6 +530,8 @@ export interface paths {
         /** 5-character matter type code */
         matterCode?: string;
         gridId?: string;
+        /** cases reported on this component (部件) */
+        componentId?: string;
         districtCode?: string;
         unitId?: string;
         channel?:
@@ -636,6 +638,81 @@ export interface paths {
           total: number;
           page: number;
           pageSize: number;
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
+  '/api/cases/map': {
+    /** Open cases as map points / 案件地图点位 */
+    get: {
+      params: never;
+      query: {
+        /** west,south,east,north in WGS84 degrees; absent: everywhere in the caller's scope */
+        bbox?: string;
+        /** open states only */
+        state?: (
+          | 'reported'
+          | 'verifying'
+          | 'pending_filing'
+          | 'self_disposed'
+          | 'pending_dispatch'
+          | 'dispatched'
+          | 'in_progress'
+          | 'returned'
+          | 'escalated'
+          | 'fed_back'
+          | 'checking'
+          | 'check_failed'
+          | 'pending_close'
+          | 'parked'
+        )[];
+        /** 5-character matter type code */
+        matterCode?: string;
+        /** at most 5000, default 2000 */
+        limit?: number;
+      };
+      body: never;
+      responses: {
+        200: {
+          /** newest first */
+          items: {
+            id: string;
+            code: string;
+            state:
+              | 'reported'
+              | 'verifying'
+              | 'pending_filing'
+              | 'self_disposed'
+              | 'pending_dispatch'
+              | 'dispatched'
+              | 'in_progress'
+              | 'returned'
+              | 'escalated'
+              | 'fed_back'
+              | 'checking'
+              | 'check_failed'
+              | 'pending_close'
+              | 'parked'
+              | 'closed'
+              | 'rejected'
+              | 'voided'
+              | 'merged';
+            light: 'green' | 'yellow' | 'red' | null | null;
+            matterCode: string | null;
+            lng: number;
+            lat: number;
+          }[];
+          /** open cases in scope matching the filters (may exceed items) */
+          total: number;
+          /** true when `limit` cut the list */
+          truncated: boolean;
         };
         400: ErrorBody;
         401: ErrorBody;
