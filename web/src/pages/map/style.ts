@@ -233,9 +233,10 @@ export function buildStyle(origin: string, withComponents: boolean): StyleSpecif
       filter: ['!', ['has', 'point_count']],
       paint: {
         'circle-color': matchTable(light, CASE_LIGHT_COLORS, CASE_LIGHT_COLORS.none),
-        'circle-radius': ['interpolate', ['linear'], ['zoom'], 10, 5, 17, 8],
+        // larger than a component and ringed in white, so a case never reads as a damaged component
+        'circle-radius': ['interpolate', ['linear'], ['zoom'], 10, 6, 17, 9],
         'circle-stroke-color': '#ffffff',
-        'circle-stroke-width': 1.5,
+        'circle-stroke-width': 2.5,
       },
     },
   );
