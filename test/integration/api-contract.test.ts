@@ -18,7 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CASE_ACTIONS, CASE_STATES, TRANSITIONS } from '../../common/workflow.ts';
 import type { OpenApiDocument, OpenApiSchema } from '../../scripts/lib/api-types.ts';
 import { listEvents } from '../../server/modules/audit/service.ts';
-import { getCase, listCases } from '../../server/modules/cases/query-service.ts';
+import { getCase, listCases, mapCases } from '../../server/modules/cases/query-service.ts';
 import { items as ogcItems } from '../../server/modules/geo/ogc-service.ts';
 import { getGrid } from '../../server/modules/geo/service.ts';
 import type { SpatialService } from '../../server/modules/geo/spatial-service.ts';
@@ -203,6 +203,17 @@ describe('answers carry everything their service returns', () => {
 
     const list = await t.as(dispatcher).get('/api/cases?view=all&pageSize=50');
     expect(list.json()).toEqual(asJson(await listCases(t.app.db, ctx, { view: 'all', pageSize: 50 })));
+
+    // The case map's points: every field the service returns (the light included) reaches the answer.
+    const map = await t.as(dispatcher).get('/api/cases/map?limit=50');
+    expect(map.statusCode).toBe(200);
+    expect(map.json().items.length).toBeGreaterThan(0);
+    expect(map.json().items.find((p: { id: string }) => p.id === id)).toMatchObject({
+      code: detail.case.code,
+      light: detail.case.light,
+    });
+    const direct = asJson(await mapCases(t.app.db, ctx, { limit: 50 }));
+    expect(map.json()).toEqual(direct);
 
     const inbox = await t.as(dispatcher).get('/api/notifications?pageSize=50');
     expect(inbox.json()).toEqual(asJson(await listNotifications(t.app.db, ctx, { pageSize: 50 })));

@@ -1291,6 +1291,21 @@ const PROBES: Probe[] = [
     view: async (id) => dbCount('saved_filter', `id = '${id}'`),
     expect: { ...peopleOnly(404), hsStaff: 204 },
   },
+  {
+    route: 'GET /api/cases/map',
+    what: 'the open cases as map points (every fixture case is open)',
+    rows: (b) => caseLabels(b.items),
+    call: (c) => q(c).get('/api/cases/map?limit=5000'),
+    expect: {
+      admin: [200, ['caseHI', 'caseHS', 'caseHW', 'caseJB']],
+      hsStaff: [200, ['caseHI', 'caseHS', 'caseHW']],
+      jbStaff: [200, ['caseJB']],
+      hsUnit: [200, ['caseHS']],
+      cityUnit: [200, ['caseHW']],
+      hsAdmin: [200, ['caseHI', 'caseHS', 'caseHW']],
+      keys: { 'case:read': [200, ['caseHI', 'caseHS', 'caseHW', 'caseJB']] },
+    },
+  },
   ...(['caseHS', 'caseHW', 'caseJB'] as const).map(
     (k): Probe => ({
       route: 'GET /api/cases/{id}',

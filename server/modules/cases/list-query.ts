@@ -106,6 +106,7 @@ export function caseListWhere(actor: Actor, q: CaseFilter, now: Date): SQL | und
     q.state?.length ? inArray(caseFile.state, q.state) : undefined,
     q.matterCode ? eq(caseFile.matterCode, q.matterCode) : undefined,
     q.gridId ? eq(caseFile.gridId, q.gridId) : undefined,
+    q.componentId ? eq(caseFile.componentId, q.componentId) : undefined,
     q.districtCode ? eq(caseFile.districtCode, q.districtCode) : undefined,
     q.unitId ? eq(caseFile.unitId, q.unitId) : undefined,
     q.channel ? eq(caseFile.channel, q.channel) : undefined,

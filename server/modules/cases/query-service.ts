@@ -1,21 +1,24 @@
 /** Reading cases: work queues and lists in the caller's scope, and the case page. */
-import { and, eq, ilike, inArray, or, type SQL, sql } from 'drizzle-orm';
+import { and, eq, gte, ilike, inArray, lte, or, type SQL, sql } from 'drizzle-orm';
 import { maskName, maskPhone } from '../../../common/contact.ts';
 import type { TimeUnit } from '../../../common/time-units.ts';
+import { OPEN_STATES } from '../../../common/workflow.ts';
 import type { RequestContext } from '../../platform/context.ts';
 import type { Db } from '../../platform/db.ts';
 import { notFound } from '../../platform/errors.ts';
+import { parseBbox } from '../geo/index.ts';
 import { accountNames, actorDisplayNames } from '../identity/index.ts';
 import { previewActions } from './action-preview.ts';
 import { actionsFor, levelOf } from './action-service.ts';
 import { loadClock } from './clock.ts';
-import { toCaseSummary } from './dto.ts';
+import { caseLight, toCaseSummary } from './dto.ts';
 import { caseListOrder, caseListWhere } from './list-query.ts';
 import { caseRead, seesReporterContact, workflowRolesOf } from './policy.ts';
 import { myWorkFilter } from './queue.ts';
 import * as repo from './repository.ts';
-import type { CaseListQueryT } from './schemas.ts';
+import { CASE_MAP_DEFAULT_LIMIT, type CaseListQueryT, type CaseMapQueryT } from './schemas.ts';
 import { lightOf } from './stages.ts';
+import { caseFile } from './tables.ts';
 
 export async function listCases(db: Db, ctx: RequestContext, q: CaseListQueryT) {
   caseRead.requirePermission(ctx.actor);
@@ -30,6 +33,45 @@ export async function listCases(db: Db, ctx: RequestContext, q: CaseListQueryT) 
     pageSize,
   );
   return { items: rows.map((c) => toCaseSummary(c, now)), total, page, pageSize };
+}
+
+/**
+ * Open cases in the caller's scope as points for the map (`GET /api/cases/map`): inside `bbox`
+ * when given, of the chosen open states and matter type, newest first, at most `limit`, each with
+ * the light the case list shows.
+ */
+export async function mapCases(db: Db, ctx: RequestContext, q: CaseMapQueryT) {
+  caseRead.requirePermission(ctx.actor);
+  const bbox = parseBbox(q.bbox);
+  const limit = q.limit ?? CASE_MAP_DEFAULT_LIMIT;
+  const where = and(
+    caseRead.filter(ctx.actor),
+    inArray(caseFile.state, q.state?.length ? q.state : [...OPEN_STATES]),
+    q.matterCode ? eq(caseFile.matterCode, q.matterCode) : undefined,
+    ...(bbox
+      ? [
+          gte(caseFile.lng, bbox[0]),
+          gte(caseFile.lat, bbox[1]),
+          lte(caseFile.lng, bbox[2]),
+          lte(caseFile.lat, bbox[3]),
+        ]
+      : []),
+  );
+  const now = new Date();
+  const { rows, total } = await repo.mapPoints(db, where, limit);
+  return {
+    items: rows.map((c) => ({
+      id: c.id,
+      code: c.code,
+      state: c.state,
+      light: caseLight(c, now),
+      matterCode: c.matterCode,
+      lng: c.lng,
+      lat: c.lat,
+    })),
+    total,
+    truncated: total > rows.length,
+  };
 }
 
 async function visibleCase(db: Db, ctx: RequestContext, id: string) {

@@ -174,3 +174,26 @@ export async function listCases(
 export { usersWithRoles } from '../identity/index.ts';
 /** Who a notification goes to, and the centre a case escalates to: identity's and org's answers. */
 export { centreOf } from '../org/index.ts';
+
+/** Open cases as map points: the columns a point and its light need, newest first, at most `limit`. */
+export async function mapPoints(db: Db, where: SQL | undefined, limit: number) {
+  const [rows, [{ n }]] = await Promise.all([
+    db
+      .select({
+        id: caseFile.id,
+        code: caseFile.code,
+        state: caseFile.state,
+        matterCode: caseFile.matterCode,
+        lng: caseFile.lng,
+        lat: caseFile.lat,
+        currentDueAt: caseFile.currentDueAt,
+        currentWarnAt: caseFile.currentWarnAt,
+      })
+      .from(caseFile)
+      .where(where)
+      .orderBy(desc(caseFile.createdAt), desc(caseFile.id))
+      .limit(limit),
+    db.select({ n: count() }).from(caseFile).where(where),
+  ]);
+  return { rows, total: Number(n) };
+}

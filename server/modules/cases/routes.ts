@@ -8,13 +8,15 @@ import { act } from './action-service.ts';
 import type { Spatial } from './intake-service.ts';
 import { createReport, duplicateCandidates, getOwnReport, listOwnReports } from './intake-service.ts';
 import { PHOTO_HEADERS, PHOTO_MAX_BYTES, readPhoto, storePhoto } from './photos.ts';
-import { getCase, listCases } from './query-service.ts';
+import { getCase, listCases, mapCases } from './query-service.ts';
 import {
   ActionBody,
   ActionParams,
   CaseDetail,
   CaseList,
   CaseListQuery,
+  CaseMap,
+  CaseMapQuery,
   CaseSummary,
   DuplicateList,
   DuplicateQuery,
@@ -118,6 +120,22 @@ export const caseRoutes = (spatial: Spatial) =>
         schema: { tags: ['cases'], querystring: CaseListQuery, response: { 200: CaseList, ...commonErrors } },
       },
       (request) => listCases(app.db, request.ctx, request.query),
+    );
+
+    app.get(
+      '/api/cases/map',
+      {
+        config: { operation: 'cases.map' },
+        schema: {
+          tags: ['cases'],
+          summary: 'Open cases as map points / 案件地图点位',
+          description:
+            "Open cases in the caller's scope (a district centre: its district; a unit: the cases dispatched to it) as points with their light, newest first. `bbox=w,s,e,n` (WGS84) limits the area; `limit` ≤ 5000 (default 2000), `truncated` says when it cut the list.",
+          querystring: CaseMapQuery,
+          response: { 200: CaseMap, ...commonErrors },
+        },
+      },
+      (request) => mapCases(app.db, request.ctx, request.query),
     );
 
     app.get(

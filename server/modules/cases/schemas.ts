@@ -7,6 +7,7 @@ import {
   APPLICATIONS,
   CASE_ACTIONS,
   CASE_STATES,
+  OPEN_STATES,
   REQUIRED_FIELDS,
   STAGES,
 } from '../../../common/workflow.ts';
@@ -364,6 +365,9 @@ export const CaseFilterFields = {
   state: Type.Optional(Type.Array(StringEnum(CASE_STATES), { maxItems: 20 })),
   matterCode: Type.Optional(MatterCode),
   gridId: Type.Optional(Type.String({ maxLength: 15 })),
+  componentId: Type.Optional(
+    Type.String({ pattern: '^\\d{17}$', description: 'cases reported on this component (部件)' }),
+  ),
   districtCode: Type.Optional(Type.String({ pattern: '^\\d{6}$' })),
   unitId: Type.Optional(Type.String({ format: 'uuid' })),
   channel: Type.Optional(ChannelT),
@@ -455,3 +459,49 @@ export const DuplicateQuery = Type.Object(
   },
   { additionalProperties: false },
 );
+
+/** Bounds of `GET /api/cases/map`: a map draws at most this many points per request. */
+export const CASE_MAP_MAX_LIMIT = 5000;
+export const CASE_MAP_DEFAULT_LIMIT = 2000;
+
+export const CaseMapQuery = Type.Object(
+  {
+    bbox: Type.Optional(
+      Type.String({
+        maxLength: 200,
+        description: "west,south,east,north in WGS84 degrees; absent: everywhere in the caller's scope",
+      }),
+    ),
+    state: Type.Optional(
+      Type.Array(StringEnum(OPEN_STATES), { maxItems: 20, description: 'open states only' }),
+    ),
+    matterCode: Type.Optional(MatterCode),
+    limit: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: CASE_MAP_MAX_LIMIT,
+        default: CASE_MAP_DEFAULT_LIMIT,
+        description: `at most ${CASE_MAP_MAX_LIMIT}, default ${CASE_MAP_DEFAULT_LIMIT}`,
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type CaseMapQueryT = Static<typeof CaseMapQuery>;
+
+/** One open case as a point on the map, with the light of its current deadline. */
+export const CaseMapPoint = Type.Object({
+  id: Uuid,
+  code: Str,
+  state: StringEnum(CASE_STATES),
+  light: Type.Union([Light, Type.Null()]),
+  matterCode: Nullable(Str),
+  lng: Type.Number(),
+  lat: Type.Number(),
+});
+
+export const CaseMap = Type.Object({
+  items: Type.Array(CaseMapPoint, { description: 'newest first' }),
+  total: Type.Integer({ description: 'open cases in scope matching the filters (may exceed items)' }),
+  truncated: Type.Boolean({ description: 'true when `limit` cut the list' }),
+});

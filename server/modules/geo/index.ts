@@ -41,6 +41,7 @@ export { checkCommunityGrids, type Feature, overlapArea, validateGeometry } from
 export { bboxOf, centroidOf } from './geometry.ts';
 export { findGrid, type GridHit, gridAt, gridIndexForBbox } from './grid-lookup.ts';
 export { ogcRoutes } from './ogc-routes.ts';
+export { parseBbox } from './ogc-service.ts';
 export { geoWrite } from './policy.ts';
 export { geoRoutes } from './routes.ts';
 export { type LookupHit, SpatialService } from './spatial-service.ts';

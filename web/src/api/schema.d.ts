@@ -540,6 +540,8 @@ export interface paths {
         /** 5-character matter type code */
         matterCode?: string;
         gridId?: string;
+        /** cases reported on this component (部件) */
+        componentId?: string;
         districtCode?: string;
         unitId?: string;
         channel?:
@@ -839,6 +841,8 @@ export interface paths {
         /** 5-character matter type code */
         matterCode?: string;
         gridId?: string;
+        /** cases reported on this component (部件) */
+        componentId?: string;
         districtCode?: string;
         unitId?: string;
         channel?:
@@ -875,6 +879,81 @@ export interface paths {
       body: never;
       responses: {
         200: Blob;
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
+  '/api/cases/map': {
+    /** Open cases as map points / 案件地图点位 */
+    get: {
+      params: never;
+      query: {
+        /** west,south,east,north in WGS84 degrees; absent: everywhere in the caller's scope */
+        bbox?: string;
+        /** open states only */
+        state?: (
+          | 'reported'
+          | 'verifying'
+          | 'pending_filing'
+          | 'self_disposed'
+          | 'pending_dispatch'
+          | 'dispatched'
+          | 'in_progress'
+          | 'returned'
+          | 'escalated'
+          | 'fed_back'
+          | 'checking'
+          | 'check_failed'
+          | 'pending_close'
+          | 'parked'
+        )[];
+        /** 5-character matter type code */
+        matterCode?: string;
+        /** at most 5000, default 2000 */
+        limit?: number;
+      };
+      body: never;
+      responses: {
+        200: {
+          /** newest first */
+          items: {
+            id: string;
+            code: string;
+            state:
+              | 'reported'
+              | 'verifying'
+              | 'pending_filing'
+              | 'self_disposed'
+              | 'pending_dispatch'
+              | 'dispatched'
+              | 'in_progress'
+              | 'returned'
+              | 'escalated'
+              | 'fed_back'
+              | 'checking'
+              | 'check_failed'
+              | 'pending_close'
+              | 'parked'
+              | 'closed'
+              | 'rejected'
+              | 'voided'
+              | 'merged';
+            light: 'green' | 'yellow' | 'red' | null | null;
+            matterCode: string | null;
+            lng: number;
+            lat: number;
+          }[];
+          /** open cases in scope matching the filters (may exceed items) */
+          total: number;
+          /** true when `limit` cut the list */
+          truncated: boolean;
+        };
         400: ErrorBody;
         401: ErrorBody;
         403: ErrorBody;
@@ -4607,6 +4686,8 @@ export interface paths {
               /** 5-character matter type code */
               matterCode?: string;
               gridId?: string;
+              /** cases reported on this component (部件) */
+              componentId?: string;
               districtCode?: string;
               unitId?: string;
               channel?:
@@ -4695,6 +4776,8 @@ export interface paths {
           /** 5-character matter type code */
           matterCode?: string;
           gridId?: string;
+          /** cases reported on this component (部件) */
+          componentId?: string;
           districtCode?: string;
           unitId?: string;
           channel?:
@@ -4769,6 +4852,8 @@ export interface paths {
             /** 5-character matter type code */
             matterCode?: string;
             gridId?: string;
+            /** cases reported on this component (部件) */
+            componentId?: string;
             districtCode?: string;
             unitId?: string;
             channel?:
@@ -4860,6 +4945,8 @@ export interface paths {
           /** 5-character matter type code */
           matterCode?: string;
           gridId?: string;
+          /** cases reported on this component (部件) */
+          componentId?: string;
           districtCode?: string;
           unitId?: string;
           channel?:
@@ -4934,6 +5021,8 @@ export interface paths {
             /** 5-character matter type code */
             matterCode?: string;
             gridId?: string;
+            /** cases reported on this component (部件) */
+            componentId?: string;
             districtCode?: string;
             unitId?: string;
             channel?:

@@ -3,11 +3,16 @@
  * (resolved to grid / community / district), type with suggestions, and the open cases of that
  * type nearby shown before saving. The idempotency key lives as long as the form: retrying the
  * same form never makes a second report.
+ *
+ * Prefill from the query string (the city map's "report on this component"):
+ * `/intake?componentId=<17 digits>&lng=<WGS84>&lat=<WGS84>` picks the point and ties the report
+ * to the component; anything malformed is ignored.
  */
 import { useMutation } from '@tanstack/react-query';
-import { App, Col, Form, Row } from 'antd';
+import { Alert, App, Col, Form, Row } from 'antd';
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useSearchParams } from 'react-router';
 import { api, detailField, isApiError } from '../../api/client';
 import type { ReportResult } from '../../components/case/api';
 import { DuplicatesCard } from '../../components/case/Duplicates';
@@ -23,13 +28,31 @@ const newKey = () =>
     ? crypto.randomUUID()
     : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
 
+/** The point and component the query string asks for, when well-formed. */
+function prefillOf(params: URLSearchParams): { point: LngLat | null; componentId: string | null } {
+  const lng = Number(params.get('lng'));
+  const lat = Number(params.get('lat'));
+  const ok =
+    params.get('lng') !== null &&
+    params.get('lat') !== null &&
+    Number.isFinite(lng) &&
+    Number.isFinite(lat) &&
+    Math.abs(lng) <= 180 &&
+    Math.abs(lat) <= 90;
+  const id = params.get('componentId');
+  return { point: ok ? { lng, lat } : null, componentId: id && /^\d{17}$/.test(id) ? id : null };
+}
+
 export function IntakePage() {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const [form] = Form.useForm<IntakeValues>();
   const [formKey, setFormKey] = useState(0);
   const idempotencyKey = useRef(newKey());
-  const [point, setPoint] = useState<LngLat | null>(null);
+  const [params] = useSearchParams();
+  const [prefill] = useState(() => prefillOf(params));
+  const [point, setPoint] = useState<LngLat | null>(prefill.point);
+  const [componentId, setComponentId] = useState<string | null>(prefill.componentId);
   const [result, setResult] = useState<ReportResult | null>(null);
   const [submitError, setSubmitError] = useState<string | null>(null);
   const matterCode = Form.useWatch('matterCode', form);
@@ -44,6 +67,7 @@ export function IntakePage() {
         address: v.address?.trim() || undefined,
         location: { lng: point!.lng, lat: point!.lat, crs: 'wgs84' },
         matterCode: v.matterCode || undefined,
+        componentId: componentId ?? undefined,
         photos: v.photos?.length ? v.photos : undefined,
         reporter:
           v.reporterName?.trim() || v.reporterPhone?.trim()
@@ -75,6 +99,7 @@ export function IntakePage() {
     setResult(null);
     setSubmitError(null);
     setPoint(null);
+    setComponentId(null);
     form.resetFields();
     setFormKey((k) => k + 1);
   };
@@ -110,6 +135,17 @@ export function IntakePage() {
           />
         </Col>
         <Col xs={24} xl={12}>
+          {componentId && (
+            <Alert
+              type="info"
+              showIcon
+              closable
+              onClose={() => setComponentId(null)}
+              title={t('intake.componentPrefilled', { id: componentId })}
+              style={{ marginBottom: 8 }}
+              data-testid="intake-component"
+            />
+          )}
           <IntakeLocation point={point} onPick={setPoint} place={place} />
           <DuplicatesCard ready={!!point && !!matterCode} duplicates={place.duplicates} />
         </Col>

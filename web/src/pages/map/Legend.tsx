@@ -1,12 +1,14 @@
-import { Typography } from 'antd';
-import type { CSSProperties } from 'react';
+import { Checkbox, Typography } from 'antd';
+import type { CSSProperties, ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
   AREA_CLASS_COLORS,
+  CASE_LIGHT_COLORS,
   COMPONENT_MAJOR_COLORS,
   COMPONENT_MIN_ZOOM,
   COMPONENT_STATE_COLORS,
   GRID_MIN_ZOOM,
+  type LayerGroup,
 } from './style';
 
 const swatch = (style: CSSProperties): CSSProperties => ({
@@ -20,12 +22,53 @@ const swatch = (style: CSSProperties): CSSProperties => ({
 
 const row: CSSProperties = { whiteSpace: 'nowrap', lineHeight: '18px' };
 
-/** What the colours mean, and which layers show at the current zoom. */
-export function Legend({ zoom, components }: { zoom: number; components: boolean }) {
+/** A legend heading that switches its group of layers on and off. */
+function Toggle({
+  group,
+  on,
+  onToggle,
+  children,
+}: {
+  group: LayerGroup;
+  on: boolean;
+  onToggle: (g: LayerGroup, on: boolean) => void;
+  children: ReactNode;
+}) {
+  return (
+    <Checkbox
+      checked={on}
+      onChange={(e) => onToggle(group, e.target.checked)}
+      data-testid={`map-layer-${group}`}
+      style={{ fontSize: 12, fontWeight: 600 }}
+    >
+      {children}
+    </Checkbox>
+  );
+}
+
+/**
+ * What the colours mean, and which layers show at the current zoom; each group's heading is a
+ * switch that shows or hides its layers (divisions, grids, components, cases).
+ */
+export function Legend({
+  zoom,
+  components,
+  cases,
+  layersOn,
+  onToggle,
+}: {
+  zoom: number;
+  components: boolean;
+  cases: boolean;
+  layersOn: Record<LayerGroup, boolean>;
+  onToggle: (g: LayerGroup, on: boolean) => void;
+}) {
   const { t } = useTranslation();
   const gridsOn = zoom >= GRID_MIN_ZOOM;
   const compsOn = zoom >= COMPONENT_MIN_ZOOM;
-  const dim = (on: boolean): CSSProperties => ({ opacity: on ? 1 : 0.45 });
+  const dim = (on: boolean, group?: LayerGroup): CSSProperties => ({
+    opacity: on && (!group || layersOn[group]) ? 1 : 0.45,
+  });
   return (
     <div
       data-testid="map-legend"
@@ -44,10 +87,10 @@ export function Legend({ zoom, components }: { zoom: number; components: boolean
         alignItems: 'flex-start',
       }}
     >
-      <div>
-        <Typography.Text strong style={{ fontSize: 12 }}>
+      <div style={dim(true, 'divisions')}>
+        <Toggle group="divisions" on={layersOn.divisions} onToggle={onToggle}>
           {t('map.legend.boundaries')}
-        </Typography.Text>
+        </Toggle>
         <div style={row}>
           <span style={swatch({ height: 0, borderTop: '3px solid #10239e' })} />
           {t('map.levels.district')}
@@ -64,10 +107,10 @@ export function Legend({ zoom, components }: { zoom: number; components: boolean
           {t('map.legend.zoom', { zoom: zoom.toFixed(1) })}
         </div>
       </div>
-      <div style={dim(gridsOn)}>
-        <Typography.Text strong style={{ fontSize: 12 }}>
+      <div style={dim(gridsOn, 'grids')}>
+        <Toggle group="grids" on={layersOn.grids} onToggle={onToggle}>
           {t('map.legend.grids', { zoom: GRID_MIN_ZOOM })}
-        </Typography.Text>
+        </Toggle>
         {(['A', 'B', 'C'] as const).map((c) => (
           <div key={c} style={row} data-testid={`map-legend-area-${c}`}>
             <span
@@ -78,10 +121,10 @@ export function Legend({ zoom, components }: { zoom: number; components: boolean
         ))}
       </div>
       {components && (
-        <div style={dim(compsOn)}>
-          <Typography.Text strong style={{ fontSize: 12 }}>
+        <div style={dim(compsOn, 'components')}>
+          <Toggle group="components" on={layersOn.components} onToggle={onToggle}>
             {t('map.legend.components', { zoom: COMPONENT_MIN_ZOOM })}
-          </Typography.Text>
+          </Toggle>
           {Object.entries(COMPONENT_MAJOR_COLORS).map(([major, color]) => (
             <div key={major} style={row}>
               <span style={swatch({ width: 10, borderRadius: 5, background: color })} />
@@ -91,7 +134,7 @@ export function Legend({ zoom, components }: { zoom: number; components: boolean
         </div>
       )}
       {components && (
-        <div style={dim(compsOn)}>
+        <div style={dim(compsOn, 'components')}>
           <Typography.Text strong style={{ fontSize: 12 }}>
             {t('map.legend.states')}
           </Typography.Text>
@@ -110,6 +153,27 @@ export function Legend({ zoom, components }: { zoom: number; components: boolean
                 {t(`map.states.${state}`)}
               </div>
             ))}
+        </div>
+      )}
+      {cases && (
+        <div style={dim(true, 'cases')}>
+          <Toggle group="cases" on={layersOn.cases} onToggle={onToggle}>
+            {t('map.legend.cases')}
+          </Toggle>
+          {(['red', 'yellow', 'green', 'none'] as const).map((l) => (
+            <div key={l} style={row} data-testid={`map-legend-light-${l}`}>
+              <span
+                style={swatch({
+                  width: 10,
+                  borderRadius: 5,
+                  background: CASE_LIGHT_COLORS[l],
+                  border: '1px solid #fff',
+                })}
+              />
+              {t(`map.cases.light.${l}`)}
+            </div>
+          ))}
+          <div style={row}>{t('map.cases.clusterHint')}</div>
         </div>
       )}
     </div>

@@ -1,6 +1,6 @@
 import { SearchOutlined } from '@ant-design/icons';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, AutoComplete, Input, Spin } from 'antd';
+import { Alert, App, AutoComplete, Input, Select, Space, Spin, Tag } from 'antd';
 import type { Feature, FeatureCollection, Point } from 'geojson';
 import {
   type GeoJSONSource,
@@ -16,15 +16,20 @@ import 'maplibre-gl/dist/maplibre-gl.css';
 import maplibreWorkerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useNavigate } from 'react-router';
+import { OPEN_STATES } from '../../../../common/workflow.ts';
 import { isApiError } from '../../api/client';
 import { useMe } from '../../api/queries';
 import { useGeoInfo } from '../../components/map/geo';
 import { PageContainer } from '../../components/PageContainer';
+import { useMatterTypes } from '../catalog/api';
 import {
   type Bbox,
+  type CaseMapFilter,
   type DivisionLevel,
   type DivisionSummary,
   fetchAllDivisions,
+  fetchCaseMap,
   fetchComponent,
   fetchDivision,
   fetchGrid,
@@ -33,7 +38,7 @@ import {
 import { Legend } from './Legend';
 import { type Selection, SelectionPanel, selectionQuery } from './panels';
 import { classifySearch } from './search';
-import { buildStyle, GRID_MIN_ZOOM } from './style';
+import { buildStyle, GRID_MIN_ZOOM, LAYER_GROUPS, type LayerGroup } from './style';
 
 // MapLibre looks for its worker next to its own module; bundled, that file is not there, so point
 // it at the worker Vite emits as an asset (same origin, no network beyond the platform).
@@ -77,20 +82,51 @@ function labelData(all: DivisionSummary[]): {
   return { fc: { type: 'FeatureCollection', features }, minZoom };
 }
 
+/** The map object, for end-to-end tests (they compare the case source's features with the API). */
+declare global {
+  interface Window {
+    __cityopsMap?: MapLibreMap;
+  }
+}
+
+const ALL_LAYERS_ON: Record<LayerGroup, boolean> = {
+  divisions: true,
+  grids: true,
+  components: true,
+  cases: true,
+};
+
 export function MapView() {
   const { t, i18n } = useTranslation();
+  const navigate = useNavigate();
   const { message } = App.useApp();
   const qc = useQueryClient();
   const { data: me } = useMe();
   const canComponents = me?.permissions.includes('component:read') ?? false;
+  const canCases = me?.permissions.includes('case:read') ?? false;
+  const [layersOn, setLayersOn] = useState<Record<LayerGroup, boolean>>(ALL_LAYERS_ON);
+  const [caseFilter, setCaseFilter] = useState<CaseMapFilter>({ states: [], matterCode: null });
+  const matterTypes = useMatterTypes();
+  // A district's (or a district unit's) map opens on its district: the extent of that division.
+  const scope = me?.scope;
+  const myDistrict =
+    scope?.kind === 'district' ? scope.districtCode : scope?.kind === 'unit' ? scope.districtCode : null;
+  const district = useQuery({
+    queryKey: ['geo', 'division', myDistrict],
+    enabled: !!myDistrict,
+    staleTime: 5 * 60_000,
+    queryFn: () => fetchDivision(myDistrict as string),
+  });
   const info = useGeoInfo();
   const containerRef = useRef<HTMLDivElement>(null);
   const mapRef = useRef<MapLibreMap | null>(null);
+  const navigateRef = useRef(navigate);
+  navigateRef.current = navigate;
   const fittedRef = useRef(false);
   const [ready, setReady] = useState(false);
   const [idle, setIdle] = useState(false);
   const [zoom, setZoom] = useState(0);
-  const [rendered, setRendered] = useState({ grids: 0, components: 0 });
+  const [rendered, setRendered] = useState({ grids: 0, components: 0, cases: 0 });
   const [selection, setSelection] = useState<Selection | null>(null);
   const [search, setSearch] = useState('');
   const [searching, setSearching] = useState(false);
@@ -128,7 +164,11 @@ export function MapView() {
       // What is drawn now, for tests and for the legend: feature counts of the clickable layers.
       const count = (layer: string) =>
         map.getLayer(layer) ? map.queryRenderedFeatures({ layers: [layer] }).length : 0;
-      setRendered({ grids: count('grid-fill'), components: count('component-circle') });
+      setRendered({
+        grids: count('grid-fill'),
+        components: count('component-circle'),
+        cases: count('case-point') + count('case-cluster'),
+      });
       setIdle(true);
     });
     map.on('load', () => {
@@ -136,7 +176,9 @@ export function MapView() {
       setReady(true);
     });
     mapRef.current = map;
+    window.__cityopsMap = map;
     return () => {
+      if (window.__cityopsMap === map) window.__cityopsMap = undefined;
       mapRef.current = null;
       fittedRef.current = false;
       setReady(false);
@@ -144,14 +186,49 @@ export function MapView() {
     };
   }, [me, canComponents]);
 
-  // Fit the whole city once the map and /api/geo/info are there.
-  const bbox = info.data?.bbox;
+  // Fit once: a district user's district, everyone else the whole city (/api/geo/info).
+  const districtBbox = district.data?.bbox ?? null;
+  const bbox = myDistrict ? (district.isError ? info.data?.bbox : districtBbox) : info.data?.bbox;
   useEffect(() => {
     const map = mapRef.current;
     if (!ready || !map || !bbox || fittedRef.current) return;
     fittedRef.current = true;
     map.fitBounds(bbox as Bbox, { padding: 32, duration: 0 });
   }, [ready, bbox]);
+
+  // The open cases in the caller's scope, with the filters; drawn into the clustered source.
+  const cases = useQuery({
+    queryKey: ['cases', 'map', caseFilter],
+    queryFn: () => fetchCaseMap(caseFilter),
+    enabled: canCases,
+    staleTime: 30_000,
+    refetchInterval: 60_000,
+  });
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!ready || !map) return;
+    const items = cases.data?.items ?? [];
+    const fc: FeatureCollection<Point> = {
+      type: 'FeatureCollection',
+      features: items.map((c) => ({
+        type: 'Feature',
+        geometry: { type: 'Point', coordinates: [c.lng, c.lat] },
+        properties: { id: c.id, code: c.code, state: c.state, light: c.light, matterCode: c.matterCode },
+      })),
+    };
+    void (map.getSource('cases') as GeoJSONSource | undefined)?.setData(fc);
+  }, [ready, cases.data]);
+
+  // The legend's switches: each group of layers shown or hidden.
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!ready || !map) return;
+    for (const [group, ids] of Object.entries(LAYER_GROUPS) as [LayerGroup, readonly string[]][]) {
+      for (const id of ids) {
+        if (map.getLayer(id)) map.setLayoutProperty(id, 'visibility', layersOn[group] ? 'visible' : 'none');
+      }
+    }
+  }, [ready, layersOn]);
 
   // Division labels and the zoom each level's labels start at.
   useEffect(() => {
@@ -191,7 +268,8 @@ export function MapView() {
     }
   }, [ready, selection, detail.data]);
 
-  // Click: a component under the pointer, else the grid, else (zoomed out) the division there.
+  // Click: a case cluster zooms in, a case opens its page; else a component under the pointer,
+  // else the grid, else (zoomed out) the division there.
   const onClick = useCallback((e: MapMouseEvent) => {
     const map = mapRef.current;
     if (!map) return;
@@ -200,6 +278,25 @@ export function MapView() {
       [e.point.x + 5, e.point.y + 5],
     ];
     const has = (id: string) => map.getLayer(id) !== undefined;
+    const visible = (id: string) => has(id) && map.getLayoutProperty(id, 'visibility') !== 'none';
+    const cluster = visible('case-cluster')
+      ? map.queryRenderedFeatures(near, { layers: ['case-cluster'] })[0]
+      : undefined;
+    if (cluster && cluster.geometry.type === 'Point') {
+      const center = cluster.geometry.coordinates as [number, number];
+      const src = map.getSource('cases') as GeoJSONSource;
+      void src.getClusterExpansionZoom(Number(cluster.properties.cluster_id)).then((z) => {
+        map.easeTo({ center, zoom: z + 0.5, duration: 500 });
+      });
+      return;
+    }
+    const caseHit = visible('case-point')
+      ? map.queryRenderedFeatures(near, { layers: ['case-point'] })[0]
+      : undefined;
+    if (typeof caseHit?.properties?.id === 'string') {
+      navigateRef.current(`/cases/${caseHit.properties.id}`);
+      return;
+    }
     const comps: MapGeoJSONFeature[] = has('component-circle')
       ? map.queryRenderedFeatures(near, { layers: ['component-circle'] })
       : [];
@@ -226,6 +323,8 @@ export function MapView() {
     const layers = [
       'grid-fill',
       'district-fill',
+      'case-cluster',
+      'case-point',
       ...(map.getLayer('component-circle') ? ['component-circle'] : []),
     ];
     const enter = () => {
@@ -350,10 +449,47 @@ export function MapView() {
           data-testid="map-generated-banner"
         />
       )}
+      {canCases && (
+        <Space wrap style={{ marginBottom: 8 }} data-testid="map-case-filters">
+          <Select
+            mode="multiple"
+            allowClear
+            maxTagCount="responsive"
+            style={{ minWidth: 260 }}
+            placeholder={t('map.cases.allStates')}
+            value={caseFilter.states}
+            onChange={(states: string[]) => setCaseFilter((f) => ({ ...f, states }))}
+            options={OPEN_STATES.map((s) => ({ value: s, label: t(`case.state.${s}`) }))}
+            data-testid="map-case-state"
+          />
+          <Select
+            allowClear
+            showSearch
+            optionFilterProp="label"
+            style={{ width: 240 }}
+            placeholder={t('map.cases.allMatters')}
+            value={caseFilter.matterCode ?? undefined}
+            onChange={(v: string | undefined) => setCaseFilter((f) => ({ ...f, matterCode: v ?? null }))}
+            options={(matterTypes.data?.items ?? []).map((m) => ({
+              value: m.code,
+              label: `${m.code} ${m.name}`,
+            }))}
+            data-testid="map-case-matter"
+          />
+          {cases.data && (
+            <Tag data-testid="map-case-count">
+              {t('map.cases.count', { n: cases.data.items.length, total: cases.data.total })}
+            </Tag>
+          )}
+          {cases.data?.truncated && (
+            <Tag color="orange">{t('map.cases.truncated', { n: cases.data.items.length })}</Tag>
+          )}
+        </Space>
+      )}
       <div
         style={{
           position: 'relative',
-          height: 'calc(100vh - 250px)',
+          height: 'calc(100vh - 290px)',
           minHeight: 480,
           border: '1px solid #f0f0f0',
           borderRadius: 4,
@@ -369,13 +505,22 @@ export function MapView() {
           data-zoom={zoom.toFixed(2)}
           data-rendered-grids={rendered.grids}
           data-rendered-components={rendered.components}
+          data-rendered-cases={rendered.cases}
+          data-case-points={cases.data?.items.length ?? ''}
+          data-fitted={myDistrict ? `district:${myDistrict}` : 'city'}
         />
         {!ready && (
           <div style={{ position: 'absolute', inset: 0, display: 'grid', placeItems: 'center' }}>
             <Spin />
           </div>
         )}
-        <Legend zoom={zoom} components={canComponents} />
+        <Legend
+          zoom={zoom}
+          components={canComponents}
+          cases={canCases}
+          layersOn={layersOn}
+          onToggle={(g, on) => setLayersOn((prev) => ({ ...prev, [g]: on }))}
+        />
         {selection && (
           <SelectionPanel
             selection={selection}

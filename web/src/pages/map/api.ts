@@ -38,3 +38,26 @@ export async function fetchAllDivisions(level: DivisionLevel): Promise<DivisionS
 
 export const searchCommunities = (q: string) =>
   api.get<ListResult<DivisionSummary>>('/api/geo/divisions', { level: 'community', q, pageSize: 20 });
+
+export type CaseMap = ApiResponse<'/api/cases/map', 'get'>;
+export type CaseMapPoint = CaseMap['items'][number];
+export type CaseList = ApiResponse<'/api/cases', 'get'>;
+
+/** The case layer's filters: open states (none: every open state) and one matter type. */
+export interface CaseMapFilter {
+  states: string[];
+  matterCode: string | null;
+}
+
+/** Open cases in the caller's scope as points (the server bounds the answer at 5000). */
+export function fetchCaseMap(f: CaseMapFilter) {
+  const q = new URLSearchParams();
+  for (const s of f.states) q.append('state', s);
+  if (f.matterCode) q.set('matterCode', f.matterCode);
+  q.set('limit', '5000');
+  return api.get<CaseMap>(`/api/cases/map?${q}`);
+}
+
+/** The cases reported on one component, newest first, in the caller's scope. */
+export const fetchComponentCases = (componentId: string) =>
+  api.get<CaseList>('/api/cases', { view: 'all', componentId, pageSize: 50 });

@@ -1,15 +1,18 @@
-import { CloseOutlined } from '@ant-design/icons';
+import { CloseOutlined, FormOutlined } from '@ant-design/icons';
 import { useQueries, useQuery } from '@tanstack/react-query';
 import { Alert, Button, Card, Descriptions, Spin, Table, Tag, Typography } from 'antd';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
 import { api } from '../../api/client';
 import { useMe } from '../../api/queries';
+import { LightBadge, StateTag } from '../../components/case/CaseBits';
 import { useMatterTypes } from '../catalog/api';
 import {
   type ComponentDto,
   type DivisionDetail,
   fetchComponent,
+  fetchComponentCases,
   fetchDivision,
   fetchGrid,
   type GridDetail,
@@ -60,7 +63,12 @@ export function SelectionPanel({
   else if (q.isError) body = <Alert type="error" showIcon title={q.error.message} />;
   else if (selection.kind === 'grid') body = <GridBody grid={q.data as GridDetail} />;
   else if (selection.kind === 'component')
-    body = <ComponentBody c={q.data as ComponentDto} onSelectGrid={onSelectGrid} />;
+    body = (
+      <>
+        <ComponentBody c={q.data as ComponentDto} onSelectGrid={onSelectGrid} />
+        <ComponentCases c={q.data as ComponentDto} />
+      </>
+    );
   else body = <DivisionBody d={q.data as DivisionDetail} />;
   return (
     <Card
@@ -315,5 +323,62 @@ function DivisionBody({ d }: { d: DivisionDetail }) {
         {d.generated ? <Tag color="orange">{t('map.panel.generated')}</Tag> : d.source}
       </Descriptions.Item>
     </Descriptions>
+  );
+}
+
+/**
+ * Under a component: "report on this component" (the intake page with the component and its point
+ * filled in) for those who report, and the cases reported on it for those who read cases.
+ */
+function ComponentCases({ c }: { c: ComponentDto }) {
+  const { t } = useTranslation();
+  const { data: me } = useMe();
+  const canReport = me?.permissions.includes('case:report') ?? false;
+  const canRead = me?.permissions.includes('case:read') ?? false;
+  const cases = useQuery({
+    queryKey: ['cases', 'component', c.id],
+    queryFn: () => fetchComponentCases(c.id),
+    enabled: canRead,
+    staleTime: 30_000,
+  });
+  const intake = `/intake?${new URLSearchParams({ componentId: c.id, lng: String(c.lng), lat: String(c.lat) })}`;
+  return (
+    <div style={{ marginTop: 12 }}>
+      {canReport && (
+        <Link to={intake} data-testid="map-panel-report-component">
+          <Button type="primary" size="small" icon={<FormOutlined />}>
+            {t('map.panel.reportComponent')}
+          </Button>
+        </Link>
+      )}
+      {canRead && (
+        <div style={{ marginTop: 12 }}>
+          <Typography.Text strong>{t('map.panel.componentCases')}</Typography.Text>
+          <Table
+            size="small"
+            rowKey="id"
+            pagination={false}
+            style={{ marginTop: 6 }}
+            loading={cases.isPending}
+            data-testid="map-panel-component-cases"
+            dataSource={cases.data?.items ?? []}
+            locale={{ emptyText: t('map.panel.noComponentCases') }}
+            columns={[
+              {
+                title: t('case.col.code'),
+                key: 'code',
+                render: (_, row) => <Link to={`/cases/${row.id}`}>{row.code}</Link>,
+              },
+              {
+                title: t('case.col.state'),
+                key: 'state',
+                render: (_, row) => <StateTag state={row.state} testId="map-panel-component-case-state" />,
+              },
+              { title: '', key: 'light', width: 28, render: (_, row) => <LightBadge light={row.light} /> },
+            ]}
+          />
+        </div>
+      )}
+    </div>
   );
 }

@@ -11,8 +11,9 @@
  *
  * Sources: the platform's own vector tiles (`/tiles/{layer}/{z}/{x}/{y}.mvt`, same origin, the
  * session cookie authenticates them), plus GeoJSON sources filled by the page: label points for
- * districts/townships/communities (bbox centres from /api/geo/divisions) and the outline of the
- * selected grid, division or component.
+ * districts/townships/communities (bbox centres from /api/geo/divisions), the outline of the
+ * selected grid, division or component, and the open cases in the caller's scope
+ * (GET /api/cases/map), clustered when zoomed out and coloured by their light.
  */
 import type { FeatureCollection } from 'geojson';
 import type { ExpressionSpecification, LayerSpecification, StyleSpecification } from 'maplibre-gl';
@@ -67,6 +68,33 @@ const matchTable = (
   fallback: string,
 ): ExpressionSpecification =>
   ['match', input, ...Object.entries(table).flat(), fallback] as unknown as ExpressionSpecification;
+
+/** A case point's colour by the light of its current deadline (红/黄/绿); grey: no clock running. */
+export const CASE_LIGHT_COLORS: Record<'red' | 'yellow' | 'green' | 'none', string> = {
+  red: '#f5222d',
+  yellow: '#faad14',
+  green: '#52c41a',
+  none: '#8c8c8c',
+};
+/** Cases cluster up to this zoom; closer in, every case is its own point. */
+export const CASE_CLUSTER_MAX_ZOOM = 15;
+
+/** The layers the legend switches on and off, by group. */
+export const LAYER_GROUPS = {
+  divisions: [
+    'district-fill',
+    'community-line',
+    'township-line',
+    'district-line',
+    'community-label',
+    'township-label',
+    'district-label',
+  ],
+  grids: ['grid-fill', 'grid-line', 'grid-label'],
+  components: ['component-circle'],
+  cases: ['case-cluster', 'case-cluster-count', 'case-point'],
+} as const;
+export type LayerGroup = keyof typeof LAYER_GROUPS;
 
 export const GRID_MIN_ZOOM = 12;
 export const COMPONENT_MIN_ZOOM = 14;
@@ -159,6 +187,59 @@ export function buildStyle(origin: string, withComponents: boolean): StyleSpecif
       },
     });
   }
+  // Open cases (GET /api/cases/map), clustered when zoomed out. A cluster takes the colour of the
+  // worst light among its cases: one red case makes the cluster red.
+  const light = ['coalesce', ['get', 'light'], 'none'] as unknown as ExpressionSpecification;
+  layers.push(
+    {
+      id: 'case-cluster',
+      type: 'circle',
+      source: 'cases',
+      filter: ['has', 'point_count'],
+      paint: {
+        'circle-color': [
+          'case',
+          ['>', ['get', 'red'], 0],
+          CASE_LIGHT_COLORS.red,
+          ['>', ['get', 'yellow'], 0],
+          CASE_LIGHT_COLORS.yellow,
+          ['>', ['get', 'green'], 0],
+          CASE_LIGHT_COLORS.green,
+          CASE_LIGHT_COLORS.none,
+        ],
+        'circle-opacity': 0.85,
+        'circle-radius': ['step', ['get', 'point_count'], 13, 10, 17, 50, 22, 200, 28],
+        'circle-stroke-color': '#ffffff',
+        'circle-stroke-width': 2,
+      },
+    },
+    {
+      id: 'case-cluster-count',
+      type: 'symbol',
+      source: 'cases',
+      filter: ['has', 'point_count'],
+      layout: {
+        'text-field': ['get', 'point_count_abbreviated'],
+        'text-font': LABEL_FONT,
+        'text-size': 12,
+        'text-allow-overlap': true,
+      },
+      paint: { 'text-color': '#ffffff', 'text-halo-color': 'rgba(0,0,0,0.35)', 'text-halo-width': 1 },
+    },
+    {
+      id: 'case-point',
+      type: 'circle',
+      source: 'cases',
+      filter: ['!', ['has', 'point_count']],
+      paint: {
+        'circle-color': matchTable(light, CASE_LIGHT_COLORS, CASE_LIGHT_COLORS.none),
+        // larger than a component and ringed in white, so a case never reads as a damaged component
+        'circle-radius': ['interpolate', ['linear'], ['zoom'], 10, 6, 17, 9],
+        'circle-stroke-color': '#ffffff',
+        'circle-stroke-width': 2.5,
+      },
+    },
+  );
   layers.push(
     {
       id: 'selection-fill',
@@ -245,6 +326,18 @@ export function buildStyle(origin: string, withComponents: boolean): StyleSpecif
       grids: { type: 'vector', tiles: tiles('grids'), minzoom: GRID_MIN_ZOOM, maxzoom: TILE_MAX_ZOOM },
       labels: { type: 'geojson', data: empty },
       selection: { type: 'geojson', data: empty },
+      cases: {
+        type: 'geojson',
+        data: empty,
+        cluster: true,
+        clusterRadius: 45,
+        clusterMaxZoom: CASE_CLUSTER_MAX_ZOOM,
+        clusterProperties: {
+          red: ['+', ['case', ['==', ['get', 'light'], 'red'], 1, 0]],
+          yellow: ['+', ['case', ['==', ['get', 'light'], 'yellow'], 1, 0]],
+          green: ['+', ['case', ['==', ['get', 'light'], 'green'], 1, 0]],
+        },
+      },
     },
     layers,
   };
