@@ -294,7 +294,7 @@ export function MapView() {
       ? map.queryRenderedFeatures(near, { layers: ['case-point'] })[0]
       : undefined;
     if (typeof caseHit?.properties?.id === 'string') {
-      navigateRef.current(`/cases/${caseHit.properties.id}`);
+      void navigateRef.current(`/cases/${caseHit.properties.id}`);
       return;
     }
     const comps: MapGeoJSONFeature[] = has('component-circle')
