@@ -2,6 +2,7 @@
 import { and, eq, ilike, inArray, or, type SQL, sql } from 'drizzle-orm';
 import { maskName, maskPhone } from '../../../common/contact.ts';
 import type { TimeUnit } from '../../../common/time-units.ts';
+import { QUEUE_OWNERS, type WorkflowRole } from '../../../common/workflow.ts';
 import type { RequestContext } from '../../platform/context.ts';
 import type { Db } from '../../platform/db.ts';
 import { notFound } from '../../platform/errors.ts';
@@ -17,15 +18,41 @@ import type { CaseListQueryT } from './schemas.ts';
 import { lightOf } from './stages.ts';
 import { caseFile, caseTask } from './tables.ts';
 
+/**
+ * "My work" for these roles of the caller: the cases waiting on them by the table (queue.ts), and
+ * for an inspector also their district's open field tasks. Scope is the caller's (`caseRead`),
+ * applied by whoever uses it.
+ */
+function myWork(ctx: RequestContext, roles: readonly WorkflowRole[]): SQL | undefined {
+  const byTable = myWorkFilter(roles, levelOf(ctx.actor), ctx.actor.id);
+  if (!roles.includes('inspector')) return byTable;
+  return or(
+    byTable,
+    sql`${caseFile.id} IN (SELECT ${caseTask.caseId} FROM ${caseTask} WHERE ${caseTask.status} = 'open')`,
+  );
+}
+
+/**
+ * How many cases wait on the caller: in all (what `GET /api/cases?view=mine` totals) and per
+ * role of theirs that has a work queue — the same query, in the caller's scope.
+ */
+export async function waitingCounts(db: Db, ctx: RequestContext) {
+  caseRead.requirePermission(ctx.actor);
+  const roles = workflowRolesOf(ctx.actor);
+  const mine = roles.filter((r) => QUEUE_OWNERS.includes(r));
+  const countOf = async (rs: readonly WorkflowRole[]) =>
+    rs.length === 0 ? 0 : repo.countCases(db, and(caseRead.filter(ctx.actor), myWork(ctx, rs))!);
+  const [total, ...perRole] = await Promise.all([countOf(roles), ...mine.map((r) => countOf([r]))]);
+  return { total, queues: mine.map((role, i) => ({ role, total: perRole[i] })) };
+}
+
 export async function listCases(db: Db, ctx: RequestContext, q: CaseListQueryT) {
   caseRead.requirePermission(ctx.actor);
   const page = q.page ?? 1;
   const pageSize = q.pageSize ?? 20;
   const filters: (SQL | undefined)[] = [
     caseRead.filter(ctx.actor),
-    q.view === 'mine'
-      ? myWorkFilter(workflowRolesOf(ctx.actor), levelOf(ctx.actor), ctx.actor.id)
-      : undefined,
+    q.view === 'mine' ? myWork(ctx, workflowRolesOf(ctx.actor)) : undefined,
     q.state?.length ? inArray(caseFile.state, q.state) : undefined,
     q.matterCode ? eq(caseFile.matterCode, q.matterCode) : undefined,
     q.gridId ? eq(caseFile.gridId, q.gridId) : undefined,
@@ -34,13 +61,6 @@ export async function listCases(db: Db, ctx: RequestContext, q: CaseListQueryT) 
     q.channel ? eq(caseFile.channel, q.channel) : undefined,
     q.q ? or(ilike(caseFile.code, `%${q.q}%`), ilike(caseFile.description, `%${q.q}%`)) : undefined,
   ];
-  // Inspectors' "mine" is their district's open field tasks.
-  if (q.view === 'mine' && ctx.actor.roles.includes('inspector')) {
-    filters[1] = or(
-      filters[1],
-      sql`${caseFile.id} IN (SELECT ${caseTask.caseId} FROM ${caseTask} WHERE ${caseTask.status} = 'open')`,
-    );
-  }
   const now = new Date();
   if (q.light === 'red') filters.push(sql`${caseFile.currentDueAt} < ${now}`);
   const { rows, total } = await repo.listCases(

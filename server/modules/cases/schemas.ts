@@ -6,11 +6,13 @@ import {
   APPLICATIONS,
   CASE_ACTIONS,
   CASE_STATES,
+  QUEUE_OWNERS,
   REQUIRED_FIELDS,
   STAGES,
 } from '../../../common/workflow.ts';
 import { EventSnapshot, Page, PageQuery, StringEnum } from '../../platform/schemas.ts';
 import { Specificity } from '../routing/index.ts';
+
 
 export const ChannelT = StringEnum(CHANNELS);
 export const CrsT = StringEnum(
@@ -151,6 +153,17 @@ export const CaseSummary = Type.Object({
 });
 
 export const CaseList = Page(CaseSummary);
+
+/** How many cases wait on the caller: the totals of "my work" (`GET /api/cases?view=mine`). */
+export const WaitingCounts = Type.Object({
+  total: Type.Integer({ description: 'cases waiting on the caller, every role of theirs together' }),
+  queues: Type.Array(
+    Type.Object({
+      role: StringEnum(QUEUE_OWNERS, 'a role of the caller with a work queue'),
+      total: Type.Integer({ description: 'cases waiting on the caller in this role' }),
+    }),
+  ),
+});
 
 /** A report of the case (the first one and every one merged into it). */
 export const CaseReport = Type.Object({
