@@ -108,7 +108,10 @@ describe('stage warnings go to whoever the case waits on', () => {
     const id = await dispatchCase(t, sanitation, 22);
     expect((await actOn(t, 'unit.haishu-sanitation', id, 'sign')).statusCode).toBe(200);
     const photo = await uploadPhoto(t, await t.login('unit.haishu-sanitation'));
-    const fed = await actOn(t, 'unit.haishu-sanitation', id, 'feed_back', { photos: [photo], note: '已修复' });
+    const fed = await actOn(t, 'unit.haishu-sanitation', id, 'feed_back', {
+      photos: [photo],
+      note: '已修复',
+    });
     expect(fed.statusCode, fed.body).toBe(200);
     await fire(id, 'check', 'warning');
     expect(await told(id)).toEqual(['haishu.acceptor']);
@@ -137,7 +140,9 @@ describe('repeats of one case count on one unread row', () => {
   it('racing writers end with one row counting both; once read, the next starts a new row', async () => {
     const id = await dispatchCase(t, sanitation, 24);
     const unitUser = (
-      await t.database.query<{ id: string }>(sql`SELECT id FROM app_user WHERE username = 'unit.haishu-sanitation'`)
+      await t.database.query<{ id: string }>(
+        sql`SELECT id FROM app_user WHERE username = 'unit.haishu-sanitation'`,
+      )
     )[0].id;
     const notice = (kind: string) => ({
       userId: unitUser,
@@ -214,7 +219,10 @@ describe('GET /api/cases/waiting', () => {
     for (const u of ELSEWHERE) {
       const res = await t.as(await t.login(u)).get('/api/notifications?pageSize=200');
       const codes = (res.json().items as { params: { code?: string } }[]).map((n) => n.params.code ?? '');
-      expect(codes.every((c) => !c.startsWith('330203')), u).toBe(true);
+      expect(
+        codes.every((c) => !c.startsWith('330203')),
+        u,
+      ).toBe(true);
     }
   });
 });

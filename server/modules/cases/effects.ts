@@ -249,7 +249,12 @@ export async function recipientsOf(
  * The notices of the case to these users: its code and state as they are now; `group` when
  * repeats are to count on one unread row (stage warnings, `stageNoticeGroup`).
  */
-export const notificationRows = (c: repo.CaseRow, userIds: string[], kind: string, group?: string): Notice[] =>
+export const notificationRows = (
+  c: repo.CaseRow,
+  userIds: string[],
+  kind: string,
+  group?: string,
+): Notice[] =>
   userIds.map((userId) => ({
     userId,
     caseId: c.id,

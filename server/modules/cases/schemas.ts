@@ -13,7 +13,6 @@ import {
 import { EventSnapshot, Page, PageQuery, StringEnum } from '../../platform/schemas.ts';
 import { Specificity } from '../routing/index.ts';
 
-
 export const ChannelT = StringEnum(CHANNELS);
 export const CrsT = StringEnum(
   ['wgs84', 'cgcs2000', 'gcj02', 'bd09'] as const,

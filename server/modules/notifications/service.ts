@@ -33,7 +33,8 @@ export async function insertNotifications(db: Db, notices: readonly Notice[]): P
     // Later notices of the batch are the latest: they give the row its kind and words.
     grouped.set(key, { ...row, groupKey: n.group, count: (seen?.count ?? 0) + 1, lastAt: now });
   }
-  for (let i = 0; i < single.length; i += 1000) await db.insert(notification).values(single.slice(i, i + 1000));
+  for (let i = 0; i < single.length; i += 1000)
+    await db.insert(notification).values(single.slice(i, i + 1000));
   const rows = [...grouped.values()];
   for (let i = 0; i < rows.length; i += 1000) {
     await db
