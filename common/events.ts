@@ -40,6 +40,12 @@ export interface Notice {
   caseId: string | null;
   kind: string;
   params: NoticeParams;
+  /**
+   * Repeated notices of one thing to one user share a group (a case's stage warnings and overdue
+   * marks: `stage:<caseId>`): while the user's row of the group is unread, a new one counts on it
+   * (and takes its kind, words and time) instead of adding a row.
+   */
+  group?: string;
 }
 
 /** What a case event tells its subscribers. */

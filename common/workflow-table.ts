@@ -833,3 +833,55 @@ export const NOT_WORK_ACTIONS = actionsWhere((t) => t.work === 'none');
 export const DANGER_ACTIONS = actionsWhere((t) => t.tone === 'danger');
 /** Buttons that come after the main ones: flags, urging, applications. */
 export const SIDE_ACTIONS = actionsWhere((t) => t.placement === 'side');
+
+/** Roles with a work queue: the owners the table declares for some rule's work. */
+export const QUEUE_OWNERS: readonly WorkflowRole[] = [
+  ...new Set(TRANSITIONS.flatMap((r) => (r.work.kind === 'none' ? [] : [r.work.owner]))),
+];
+
+/** Where the people a case waits on sit: the case's unit, its district centre, or the city centre. */
+export type WaiterPlace = 'unit' | 'district' | 'city';
+export interface Waiter {
+  role: WorkflowRole;
+  at: WaiterPlace;
+}
+
+/**
+ * Whom a case waits on now, from the table alone, by the same reading as the work queues
+ * (server cases/queue.ts): the declared owners of the `queue` rules of its state whose check
+ * guard and level fit the case. Decisions on a pending application (an extension, a void) are
+ * side work, not what the case's running stage waits on, so they are left out; so is
+ * `own_report` work (only the reporter's own). Level: a rule open to the city centre alone waits
+ * on the city, one guarded by `caseAtDistrict` on the district (each only while the case is at
+ * that level), one guarded by `actorAtCaseLevel` on the centre coordinating the case, a unit's
+ * rule on the case's unit, and field work (no level guard) on the case's district.
+ */
+export function waitingOn(c: {
+  state: CaseState;
+  caseLevel?: 'district' | 'city' | null;
+  checkResult?: 'pass' | 'fail' | null;
+}): Waiter[] {
+  const level = c.caseLevel ?? 'district';
+  const out = new Map<string, Waiter>();
+  for (const rule of rulesIn(c.state).values()) {
+    if (rule.work.kind !== 'queue') continue;
+    if (decidedApplication(rule)) continue;
+    if (c.checkResult !== undefined) {
+      if (rule.guards.includes('checkPassed') && c.checkResult !== 'pass') continue;
+      if (rule.guards.includes('checkFailed') && c.checkResult !== 'fail') continue;
+    }
+    const only = rule.levels?.length === 1 ? rule.levels[0] : undefined;
+    let at: WaiterPlace;
+    if (only === 'unit') at = 'unit';
+    else if (only === 'city_center') {
+      if (level !== 'city') continue;
+      at = 'city';
+    } else if (rule.guards.includes('caseAtDistrict')) {
+      if (level !== 'district') continue;
+      at = 'district';
+    } else if (rule.guards.includes('actorAtCaseLevel')) at = level;
+    else at = 'district';
+    out.set(`${rule.work.owner}@${at}`, { role: rule.work.owner, at });
+  }
+  return [...out.values()];
+}

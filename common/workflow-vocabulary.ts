@@ -169,13 +169,17 @@ export type Notify =
   | 'shift_leader'
   | 'acceptor'
   | 'city_center'
+  /** Whoever the case waits on now (the work-queue owners of its state, `waitingOn`). */
   | 'handler';
 
 /**
- * Who hears a stage's warning and overdue (the timer sweeper): whoever the stage waits on. The
- * disposal clock is the unit's, and its dispatcher follows it; a failed check waits on the
- * dispatcher's rework order; the other stages tell `handler` (the case's unit when it has one,
- * else the dispatchers of the centre coordinating it).
+ * Who hears a stage's warning and overdue (the timer sweeper): `handler`, whoever the case waits
+ * on now — the work-queue owners of its state, derived from the transition table
+ * (workflow-table.ts `waitingOn`): the acceptor for acceptance, the inspector for a verification
+ * or a check in the field, the shift leader for filing and closing, the dispatcher for dispatching
+ * and rework, the unit for its disposal. A stage may name followers besides (local
+ * configuration): the dispatcher follows the unit's disposal clock. Nobody else hears of it — a
+ * check's warning never reaches the unit, a filing's never the dispatcher.
  */
 export const STAGE_TIMER_NOTIFY: Readonly<Record<Stage, readonly Notify[]>> = {
   accept: ['handler'],
@@ -183,7 +187,7 @@ export const STAGE_TIMER_NOTIFY: Readonly<Record<Stage, readonly Notify[]>> = {
   filing: ['handler'],
   dispatch: ['handler'],
   coordinate: ['handler'],
-  dispose: ['unit', 'dispatcher'],
+  dispose: ['handler', 'dispatcher'],
   check: ['handler'],
   rework: ['dispatcher'],
   close: ['handler'],

@@ -15,6 +15,7 @@ import {
   OPEN_STATES,
   type OrgLevel,
   optionalFields,
+  QUEUE_OWNERS,
   REQUIRED_FIELDS,
   requiredFields,
   ruleFor,
@@ -31,6 +32,7 @@ import {
   type WorkflowInput,
   type WorkflowResult,
   type WorkflowRole,
+  waitingOn,
 } from './workflow.ts';
 
 const LEVELS: Array<OrgLevel | undefined> = ['city_center', 'district_center', 'unit', undefined];
@@ -742,6 +744,51 @@ describe('portability', () => {
       './workflow-engine.ts',
       './workflow-table.ts',
       './workflow-vocabulary.ts',
+    ]);
+  });
+});
+
+describe('whom a case waits on (stage warnings go there, as the work queues count)', () => {
+  const who = (c: Parameters<typeof waitingOn>[0]) =>
+    waitingOn(c)
+      .map((w) => `${w.role}@${w.at}`)
+      .sort();
+
+  it('each state of the loop waits on its queue owner, at the right place', () => {
+    expect(who({ state: 'reported' })).toEqual(['acceptor@district']);
+    expect(who({ state: 'verifying' })).toEqual(['inspector@district']);
+    expect(who({ state: 'pending_filing' })).toEqual(['shift_leader@district']);
+    expect(who({ state: 'pending_dispatch' })).toEqual(['dispatcher@district']);
+    expect(who({ state: 'escalated', caseLevel: 'city' })).toEqual(['dispatcher@city']);
+    expect(who({ state: 'dispatched' })).toEqual(['unit_handler@unit']);
+    // The extension and parking decisions are side work, not what the disposal clock waits on.
+    expect(who({ state: 'in_progress' })).toEqual(['unit_handler@unit']);
+    expect(who({ state: 'returned' })).toEqual(['dispatcher@district']);
+    expect(who({ state: 'returned', caseLevel: 'city' })).toEqual(['dispatcher@city']);
+    // The check: the acceptor sends it, the inspector does it — never the unit.
+    expect(who({ state: 'fed_back', caseLevel: 'city' })).toEqual(['acceptor@district']);
+    expect(who({ state: 'checking' })).toEqual(['inspector@district']);
+    expect(who({ state: 'pending_close', checkResult: 'pass' })).toEqual(['shift_leader@district']);
+    expect(who({ state: 'pending_close', caseLevel: 'city', checkResult: 'pass' })).toEqual([
+      'shift_leader@city',
+    ]);
+    expect(who({ state: 'check_failed', checkResult: 'fail' })).toEqual(['dispatcher@district']);
+    expect(who({ state: 'check_failed', checkResult: 'pass' })).toEqual([]);
+    expect(who({ state: 'closed' })).toEqual([]);
+  });
+
+  it('the stages name whoever the case waits on; only disposal has a follower (its dispatcher)', () => {
+    for (const [stage, notify] of Object.entries(STAGE_TIMER_NOTIFY)) {
+      if (stage === 'dispose') expect(notify).toEqual(['handler', 'dispatcher']);
+      else if (stage === 'rework') expect(notify).toEqual(['dispatcher']);
+      else expect(notify, stage).toEqual(['handler']);
+    }
+    expect([...QUEUE_OWNERS].sort()).toEqual([
+      'acceptor',
+      'dispatcher',
+      'inspector',
+      'shift_leader',
+      'unit_handler',
     ]);
   });
 });

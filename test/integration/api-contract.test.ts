@@ -18,7 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CASE_ACTIONS, CASE_STATES, TRANSITIONS } from '../../common/workflow.ts';
 import type { OpenApiDocument, OpenApiSchema } from '../../scripts/lib/api-types.ts';
 import { listEvents } from '../../server/modules/audit/service.ts';
-import { getCase, listCases, mapCases } from '../../server/modules/cases/query-service.ts';
+import { getCase, listCases, mapCases, waitingCounts } from '../../server/modules/cases/query-service.ts';
 import { items as ogcItems } from '../../server/modules/geo/ogc-service.ts';
 import { getGrid } from '../../server/modules/geo/service.ts';
 import type { SpatialService } from '../../server/modules/geo/spatial-service.ts';
@@ -218,6 +218,13 @@ describe('answers carry everything their service returns', () => {
     const inbox = await t.as(dispatcher).get('/api/notifications?pageSize=50');
     expect(inbox.json()).toEqual(asJson(await listNotifications(t.app.db, ctx, { pageSize: 50 })));
     expect(inbox.json().items[0].params).toMatchObject({ code: detail.case.code });
+    expect(inbox.json().items[0]).toMatchObject({ count: 1, lastAt: expect.any(String) });
+
+    // The counts of "my work": the dispatcher has the extension to decide.
+    const waiting = await t.as(dispatcher).get('/api/cases/waiting');
+    expect(waiting.json()).toEqual(asJson(await waitingCounts(t.app.db, ctx)));
+    expect(waiting.json().queues).toEqual([{ role: 'dispatcher', total: waiting.json().total }]);
+    expect(waiting.json().total).toBeGreaterThan(0);
 
     const adminCtx = await contextOf(admin);
     const audit = await t.as(admin).get(`/api/audit?entityId=${id}&pageSize=50`);

@@ -194,9 +194,12 @@ describe('item 1: a failed check says what it waits for', () => {
       ['case.stage_overdue', 'rework'],
       ['case.stage_warning', 'rework'],
     ]);
-    expect(await inbox('haishu.dispatcher', id)).toEqual(
-      expect.arrayContaining(['case.stage_warning', 'case.stage_overdue']),
+    // Both count on one unread row of the dispatcher's (issue 9 item 4: was one row each).
+    const res = await t.as(await t.login('haishu.dispatcher')).get('/api/notifications?pageSize=200');
+    const stageRows = (res.json().items as { caseId: string | null; kind: string; count: number }[]).filter(
+      (n) => n.caseId === id && n.kind.startsWith('case.stage_'),
     );
+    expect(stageRows.map((n) => [n.kind, n.count])).toEqual([['case.stage_overdue', 2]]);
     const unitKinds = await inbox('unit.haishu-sanitation', id);
     expect(unitKinds).not.toContain('case.stage_overdue');
     expect(unitKinds).not.toContain('case.stage_warning');

@@ -1306,6 +1306,13 @@ const PROBES: Probe[] = [
       keys: { 'case:read': [200, ['caseHI', 'caseHS', 'caseHW', 'caseJB']] },
     },
   },
+  {
+    // Counts of "my work" in the caller's scope (equal to the list above with view=mine; a key has
+    // no work queue and counts nothing).
+    route: 'GET /api/cases/waiting',
+    call: (c) => q(c).get('/api/cases/waiting'),
+    expect: sharedRead('case:read'),
+  },
   ...(['caseHS', 'caseHW', 'caseJB'] as const).map(
     (k): Probe => ({
       route: 'GET /api/cases/{id}',

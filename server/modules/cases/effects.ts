@@ -9,7 +9,7 @@ import { and, eq } from 'drizzle-orm';
 import type { TimeUnit } from '../../../common/calendar/index.ts';
 import type { CaseEventAction, Notice } from '../../../common/events.ts';
 import { publicStatusOf } from '../../../common/public-report.ts';
-import type { Notify } from '../../../common/workflow.ts';
+import { type Notify, waitingOn } from '../../../common/workflow.ts';
 import type { EventInput } from '../../platform/audit.ts';
 import type { RequestContext } from '../../platform/context.ts';
 import type { Db } from '../../platform/db.ts';
@@ -196,7 +196,10 @@ export async function applyPlan(
 /** Memo of "users of this organisation with these roles" for a batch (the timer sweeper). */
 export type RecipientCache = Map<string, Promise<{ id: string }[]>>;
 
-/** Who a notification goes to, derived from the case, its current unit and its reporters. */
+/**
+ * Who a notification goes to, derived from the case: its current unit, the centre roles named, or
+ * (`handler`) whoever the case waits on now — never anyone outside the case's district and level.
+ */
 export async function recipientsOf(
   tx: Db,
   c: repo.CaseRow,
@@ -217,27 +220,51 @@ export async function recipientsOf(
       const centre = await repo.centreOf(tx, level, c.districtCode);
       return centre ? repo.usersWithRoles(tx, [centre.id], roles) : [];
     });
+  const unitUsers = () => {
+    const unitId = c.unitId;
+    return unitId ? memo(`unit:${unitId}`, () => repo.usersWithRoles(tx, [unitId], ['unit_handler'])) : [];
+  };
   const userIds = new Set<string>();
-  for (const w of who) {
-    let rows: { id: string }[] = [];
-    if (w === 'unit' || (w === 'handler' && c.unitId)) {
-      const unitId = c.unitId;
-      rows = unitId
-        ? await memo(`unit:${unitId}`, () => repo.usersWithRoles(tx, [unitId], ['unit_handler']))
-        : [];
-    } else if (w === 'handler' || w === 'dispatcher') rows = await centreUsers(c.caseLevel, ['dispatcher']);
-    else if (w === 'shift_leader') rows = await centreUsers(c.caseLevel, ['shift_leader']);
-    else if (w === 'acceptor') rows = await centreUsers(c.caseLevel, ['acceptor']);
-    else if (w === 'city_center') rows = await centreUsers('city', ['dispatcher']);
-    // 'reporters' is not a recipient of the case: see reporterNotifications.
+  const add = (rows: { id: string }[]) => {
     for (const r of rows) if (r.id !== actorId) userIds.add(r.id);
+  };
+  for (const w of who) {
+    if (w === 'handler') {
+      // Whoever the case waits on now, by the table (the same owners as the work queues).
+      for (const x of waitingOn(c)) {
+        if (x.at === 'unit') add(x.role === 'unit_handler' ? await unitUsers() : []);
+        else add(await centreUsers(x.at, [x.role]));
+      }
+    } else if (w === 'unit') add(await unitUsers());
+    else if (w === 'dispatcher') add(await centreUsers(c.caseLevel, ['dispatcher']));
+    else if (w === 'shift_leader') add(await centreUsers(c.caseLevel, ['shift_leader']));
+    else if (w === 'acceptor') add(await centreUsers(c.caseLevel, ['acceptor']));
+    else if (w === 'city_center') add(await centreUsers('city', ['dispatcher']));
+    // 'reporters' is not a recipient of the case: see reporterNotifications.
   }
   return [...userIds];
 }
 
-/** The notices of the case to these users: its code and state as they are now. */
-export const notificationRows = (c: repo.CaseRow, userIds: string[], kind: string): Notice[] =>
-  userIds.map((userId) => ({ userId, caseId: c.id, kind, params: { code: c.code, state: c.state } }));
+/**
+ * The notices of the case to these users: its code and state as they are now; `group` when
+ * repeats are to count on one unread row (stage warnings, `stageNoticeGroup`).
+ */
+export const notificationRows = (
+  c: repo.CaseRow,
+  userIds: string[],
+  kind: string,
+  group?: string,
+): Notice[] =>
+  userIds.map((userId) => ({
+    userId,
+    caseId: c.id,
+    kind,
+    params: { code: c.code, state: c.state },
+    ...(group ? { group } : {}),
+  }));
+
+/** The group of a case's stage warnings and overdue marks: one unread row per user and case. */
+export const stageNoticeGroup = (caseId: string) => `stage:${caseId}`;
 
 /**
  * What reporters are told, as far as each may see now. A reporter who may open the case (a

@@ -6,7 +6,7 @@
  */
 export { loadClock } from './clock.ts';
 export type { CaseSettings } from './config.ts';
-export { notificationRows, type RecipientCache, recipientsOf } from './effects.ts';
+export { notificationRows, type RecipientCache, recipientsOf, stageNoticeGroup } from './effects.ts';
 export { insertCasePhotos, recordPhoto, writePhotoFiles } from './photos.ts';
 export {
   currentWarnAt,

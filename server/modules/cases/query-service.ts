@@ -1,8 +1,9 @@
 /** Reading cases: work queues and lists in the caller's scope, and the case page. */
 import { and, eq, gte, ilike, inArray, lte, or, type SQL, sql } from 'drizzle-orm';
 import { maskName, maskPhone } from '../../../common/contact.ts';
+import type { Role } from '../../../common/identity.ts';
 import type { TimeUnit } from '../../../common/time-units.ts';
-import { OPEN_STATES } from '../../../common/workflow.ts';
+import { OPEN_STATES, QUEUE_OWNERS, type WorkflowRole } from '../../../common/workflow.ts';
 import type { RequestContext } from '../../platform/context.ts';
 import type { Db } from '../../platform/db.ts';
 import { notFound } from '../../platform/errors.ts';
@@ -19,6 +20,27 @@ import * as repo from './repository.ts';
 import { CASE_MAP_DEFAULT_LIMIT, type CaseListQueryT, type CaseMapQueryT } from './schemas.ts';
 import { lightOf } from './stages.ts';
 import { caseFile } from './tables.ts';
+
+/**
+ * How many cases wait on the caller: in all (what `GET /api/cases?view=mine` totals) and per
+ * role of theirs that has a work queue (`?view=mine&queue=<role>`) — the list's own conditions,
+ * so a badge never disagrees with the list it opens.
+ */
+export async function waitingCounts(db: Db, ctx: RequestContext) {
+  caseRead.requirePermission(ctx.actor);
+  const now = new Date();
+  const mine = workflowRolesOf(ctx.actor).filter((r) => QUEUE_OWNERS.includes(r));
+  const countOf = async (queue?: WorkflowRole) =>
+    repo.countCases(
+      db,
+      caseListWhere(ctx.actor, { view: 'mine', queue: queue as Role | undefined }, now) ?? sql`true`,
+    );
+  // One after another: small indexed counts, and no concurrent queries on one connection.
+  const total = mine.length === 0 ? 0 : await countOf();
+  const queues: { role: WorkflowRole; total: number }[] = [];
+  for (const role of mine) queues.push({ role, total: await countOf(role) });
+  return { total, queues };
+}
 
 export async function listCases(db: Db, ctx: RequestContext, q: CaseListQueryT) {
   caseRead.requirePermission(ctx.actor);

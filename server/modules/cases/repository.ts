@@ -171,6 +171,12 @@ export async function listCases(
   return { rows, total: Number(n) };
 }
 
+/** How many cases match (the count a case list totals). */
+export async function countCases(db: Db, where: SQL): Promise<number> {
+  const [{ n }] = await db.select({ n: count() }).from(caseFile).where(where);
+  return Number(n);
+}
+
 export { usersWithRoles } from '../identity/index.ts';
 /** Who a notification goes to, and the centre a case escalates to: identity's and org's answers. */
 export { centreOf } from '../org/index.ts';

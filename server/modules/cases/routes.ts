@@ -8,7 +8,7 @@ import { act } from './action-service.ts';
 import type { Spatial } from './intake-service.ts';
 import { createReport, duplicateCandidates, getOwnReport, listOwnReports } from './intake-service.ts';
 import { PHOTO_HEADERS, PHOTO_MAX_BYTES, readPhoto, storePhoto } from './photos.ts';
-import { getCase, listCases, mapCases } from './query-service.ts';
+import { getCase, listCases, mapCases, waitingCounts } from './query-service.ts';
 import {
   ActionBody,
   ActionParams,
@@ -25,6 +25,7 @@ import {
   OwnReportListQuery,
   ReportCreate,
   ReportResult,
+  WaitingCounts,
   Workflow,
 } from './schemas.ts';
 
@@ -136,6 +137,21 @@ export const caseRoutes = (spatial: Spatial) =>
         },
       },
       (request) => mapCases(app.db, request.ctx, request.query),
+    );
+
+    app.get(
+      '/api/cases/waiting',
+      {
+        config: { operation: 'cases.waiting' },
+        schema: {
+          tags: ['cases'],
+          summary: 'How many cases wait on me / 我的待办数',
+          description:
+            'The totals of "my work" (GET /api/cases?view=mine) in all and per role of the caller that has a work queue, in the caller\'s scope.',
+          response: { 200: WaitingCounts, ...commonErrors },
+        },
+      },
+      (request) => waitingCounts(app.db, request.ctx),
     );
 
     app.get(

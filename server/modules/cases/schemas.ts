@@ -8,6 +8,7 @@ import {
   CASE_ACTIONS,
   CASE_STATES,
   OPEN_STATES,
+  QUEUE_OWNERS,
   REQUIRED_FIELDS,
   STAGES,
 } from '../../../common/workflow.ts';
@@ -154,6 +155,17 @@ export const CaseSummary = Type.Object({
 });
 
 export const CaseList = Page(CaseSummary);
+
+/** How many cases wait on the caller: the totals of "my work" (`GET /api/cases?view=mine`). */
+export const WaitingCounts = Type.Object({
+  total: Type.Integer({ description: 'cases waiting on the caller, every role of theirs together' }),
+  queues: Type.Array(
+    Type.Object({
+      role: StringEnum(QUEUE_OWNERS, 'a role of the caller with a work queue'),
+      total: Type.Integer({ description: 'cases waiting on the caller in this role' }),
+    }),
+  ),
+});
 
 /** A report of the case (the first one and every one merged into it). */
 export const CaseReport = Type.Object({

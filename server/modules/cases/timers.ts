@@ -11,7 +11,7 @@ import { systemContext } from '../../platform/context.ts';
 import type { Database } from '../../platform/db.ts';
 import { everyInterval } from '../../platform/periodic.ts';
 import { type Emission, emitAll } from '../../platform/subscribers.ts';
-import { notificationRows, type RecipientCache, recipientsOf } from './effects.ts';
+import { notificationRows, type RecipientCache, recipientsOf, stageNoticeGroup } from './effects.ts';
 import { caseFile, caseStage } from './tables.ts';
 
 interface Claimed {
@@ -74,7 +74,7 @@ export async function sweepTimers(database: Database, limit = 500, now = new Dat
       const c = cases.get(t.case_id);
       if (!c || !stage) continue;
       const action = t.kind === 'warning' ? 'case.stage_warning' : 'case.stage_overdue';
-      // Whoever the stage waits on (common/workflow-vocabulary.ts).
+      // Whoever the case waits on now, and the stage's followers (common/workflow-vocabulary.ts).
       const who = new Set<Notify>(STAGE_TIMER_NOTIFY[stage.stage as Stage] ?? ['handler']);
       emissions.push({
         event: {
@@ -92,7 +92,12 @@ export async function sweepTimers(database: Database, limit = 500, now = new Dat
         subject: {
           caseId: c.id,
           deliverTo: null,
-          notices: notificationRows(c, await recipientsOf(tx, c, who, null, recipients), action),
+          notices: notificationRows(
+            c,
+            await recipientsOf(tx, c, who, null, recipients),
+            action,
+            stageNoticeGroup(c.id),
+          ),
         },
       });
     }

@@ -24,8 +24,13 @@ const Notification = Type.Object({
     trackingCode: Type.Optional(Type.String({ description: "the report's public tracking code" })),
     status: Type.Optional(StringEnum(PUBLIC_STATUSES, 'public status of the report')),
   }),
+  count: Type.Integer({
+    minimum: 1,
+    description: 'notices counted on this entry: repeated warnings of one case count on one unread entry',
+  }),
   readAt: Nullable(Type.String({ format: 'date-time' })),
   createdAt: Type.String({ format: 'date-time' }),
+  lastAt: Type.String({ format: 'date-time', description: 'when the latest notice counted here came' }),
 });
 const NotificationList = Type.Object({
   items: Type.Array(Notification),

@@ -1,5 +1,6 @@
 /** The in-app inbox: a user reads and marks their own notifications, nobody else's. */
-import { and, count, desc, eq, isNull } from 'drizzle-orm';
+import { and, count, desc, eq, isNull, sql } from 'drizzle-orm';
+import type { Notice } from '../../../common/events.ts';
 import { recordEvent } from '../../platform/audit.ts';
 import type { RequestContext } from '../../platform/context.ts';
 import type { Db } from '../../platform/db.ts';
@@ -8,11 +9,49 @@ import { inbox } from './policy.ts';
 import { notification } from './tables.ts';
 
 /** A notification before it has an id. */
-export type NewNotification = typeof notification.$inferInsert;
+type NewNotification = typeof notification.$inferInsert;
 
-/** Writes notifications in the caller's transaction, in batches (a timer sweep may write thousands). */
-export async function insertNotifications(db: Db, rows: readonly NewNotification[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += 1000) await db.insert(notification).values(rows.slice(i, i + 1000));
+/**
+ * Writes notices in the caller's transaction, in batches (a timer sweep may write thousands). A
+ * notice of a group (`Notice.group`) counts on its user's unread row of that group when there is
+ * one — INSERT … ON CONFLICT on the unique index of unread groups, so two transactions racing
+ * on one group end with one row counting both — and takes the latest kind, words and time.
+ * Repeats within the batch are counted together first (one statement may not touch a row twice).
+ */
+export async function insertNotifications(db: Db, notices: readonly Notice[]): Promise<void> {
+  const now = new Date();
+  const single: NewNotification[] = [];
+  const grouped = new Map<string, NewNotification & { count: number }>();
+  for (const n of notices) {
+    const row = { userId: n.userId, caseId: n.caseId, kind: n.kind, params: n.params };
+    if (!n.group) {
+      single.push(row);
+      continue;
+    }
+    const key = `${n.userId}\u0000${n.group}`;
+    const seen = grouped.get(key);
+    // Later notices of the batch are the latest: they give the row its kind and words.
+    grouped.set(key, { ...row, groupKey: n.group, count: (seen?.count ?? 0) + 1, lastAt: now });
+  }
+  for (let i = 0; i < single.length; i += 1000)
+    await db.insert(notification).values(single.slice(i, i + 1000));
+  const rows = [...grouped.values()];
+  for (let i = 0; i < rows.length; i += 1000) {
+    await db
+      .insert(notification)
+      .values(rows.slice(i, i + 1000))
+      .onConflictDoUpdate({
+        target: [notification.userId, notification.groupKey],
+        targetWhere: sql`read_at IS NULL AND group_key IS NOT NULL`,
+        set: {
+          count: sql`${notification.count} + excluded.count`,
+          kind: sql`excluded.kind`,
+          params: sql`excluded.params`,
+          caseId: sql`excluded.case_id`,
+          lastAt: sql`excluded.last_at`,
+        },
+      });
+  }
 }
 
 /** The caller's inbox as a SQL condition; 403 for a caller that has none (an API key). */
@@ -36,7 +75,7 @@ export async function listNotifications(
       .select()
       .from(notification)
       .where(where)
-      .orderBy(desc(notification.createdAt))
+      .orderBy(desc(notification.lastAt), desc(notification.createdAt))
       .limit(pageSize)
       .offset((page - 1) * pageSize),
     db.select({ n: count() }).from(notification).where(where),
@@ -51,8 +90,10 @@ export async function listNotifications(
       caseId: r.caseId,
       kind: r.kind,
       params: r.params,
+      count: r.count,
       readAt: r.readAt?.toISOString() ?? null,
       createdAt: r.createdAt.toISOString(),
+      lastAt: r.lastAt.toISOString(),
     })),
     total: Number(n),
     unread: Number(unread),

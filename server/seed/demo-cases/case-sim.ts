@@ -12,6 +12,8 @@ import {
   type CaseState,
   CREATION,
   type Notify,
+  STAGE_TIMER_NOTIFY,
+  type Stage,
   transition,
   type WorkflowInput,
 } from '../../../common/workflow.ts';
@@ -23,6 +25,7 @@ import {
   type Plan,
   planCreation,
   planEffects,
+  stageNoticeGroup,
 } from '../../modules/cases/index.ts';
 import { CaseClocks } from './clock.ts';
 import { between, type Rng } from './random.ts';
@@ -90,7 +93,7 @@ export class CaseSim {
   }
 
   /** Records a notification of the case as it is now (after the event of its cause). */
-  note(at: Date, kind: string, who: readonly Notify[], actorId: string | null) {
+  note(at: Date, kind: string, who: readonly Notify[], actorId: string | null, group?: string) {
     if (who.length === 0) return;
     this.notes.push({
       at,
@@ -99,7 +102,9 @@ export class CaseSim {
       state: this.c.state,
       unitId: this.c.unitId ?? null,
       caseLevel: this.c.caseLevel ?? 'district',
+      checkResult: this.c.checkResult ?? null,
       actorId,
+      ...(group ? { group } : {}),
       next: this.events.length,
     });
   }
@@ -133,12 +138,14 @@ export class CaseSim {
         districtCode: this.c.districtCode,
         after,
       });
-      // The sweeper's inbox rule (timers.ts): the disposal clock to the unit and the dispatcher.
+      // The sweeper's inbox rule (timers.ts): whoever the case waits on and the stage's followers,
+      // repeats counting on one unread row per user and case.
       this.note(
         firedAt,
         x.kind === 'warning' ? 'case.stage_warning' : 'case.stage_overdue',
-        s.stage === 'dispose' ? ['unit', 'dispatcher'] : ['handler'],
+        STAGE_TIMER_NOTIFY[s.stage as Stage],
         null,
+        stageNoticeGroup(this.c.id),
       );
     }
   }

@@ -20,7 +20,16 @@ import type { CaseSim } from './case-sim.ts';
  */
 export async function demoInbox(tx: Db, open: readonly CaseSim[]) {
   const cache: RecipientCache = new Map();
-  const rows: (ReturnType<typeof notificationRows>[number] & { createdAt: Date; readAt: Date | null })[] = [];
+  type Row = ReturnType<typeof notificationRows>[number] & {
+    createdAt: Date;
+    lastAt: Date;
+    readAt: Date | null;
+    count: number;
+    groupKey: string | null;
+  };
+  const rows: Row[] = [];
+  // A group's notices unread together (read at the same moment) count on one row, as live.
+  const groups = new Map<string, Row>();
   for (const s of open) {
     for (const n of s.notes) {
       const c = {
@@ -29,11 +38,22 @@ export async function demoInbox(tx: Db, open: readonly CaseSim[]) {
         state: n.state,
         unitId: n.unitId,
         caseLevel: n.caseLevel,
+        checkResult: n.checkResult,
         districtCode: s.c.districtCode,
       } as CaseRow;
       const users = await recipientsOf(tx, c, new Set(n.who), n.actorId, cache);
       const readAt = s.events.slice(n.next).find((e) => e.actorType === 'user')?.at ?? null;
-      for (const row of notificationRows(c, users, n.kind)) rows.push({ ...row, createdAt: n.at, readAt });
+      for (const { group, ...row } of notificationRows(c, users, n.kind, n.group)) {
+        const key = group && `${row.userId} ${group} ${readAt?.getTime() ?? 'unread'}`;
+        const seen = key ? groups.get(key) : undefined;
+        if (seen) {
+          Object.assign(seen, { kind: row.kind, params: row.params, lastAt: n.at, count: seen.count + 1 });
+          continue;
+        }
+        const out: Row = { ...row, createdAt: n.at, lastAt: n.at, readAt, count: 1, groupKey: group ?? null };
+        rows.push(out);
+        if (key) groups.set(key, out);
+      }
     }
   }
   return rows;

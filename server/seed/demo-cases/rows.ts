@@ -36,7 +36,11 @@ export interface NoteSim {
   state: CaseState;
   unitId: string | null;
   caseLevel: 'district' | 'city';
+  /** The latest check's result then (whom a case waits on in `pending_close` / `check_failed`). */
+  checkResult: 'pass' | 'fail' | null;
   actorId: string | null;
+  /** Repeats of one group count on one unread row, as the live inbox does (`Notice.group`). */
+  group?: string;
   /** Index of the first event after the cause (the next user event there "reads" it). */
   next: number;
 }

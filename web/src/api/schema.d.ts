@@ -964,6 +964,33 @@ export interface paths {
       };
     };
   };
+  '/api/cases/waiting': {
+    /** How many cases wait on me / 我的待办数 */
+    get: {
+      params: never;
+      query: never;
+      body: never;
+      responses: {
+        200: {
+          /** cases waiting on the caller, every role of theirs together */
+          total: number;
+          queues: {
+            /** a role of the caller with a work queue */
+            role: 'acceptor' | 'inspector' | 'shift_leader' | 'dispatcher' | 'unit_handler';
+            /** cases waiting on the caller in this role */
+            total: number;
+          }[];
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
   '/api/cases/{id}': {
     get: {
       params: {
@@ -3436,8 +3463,12 @@ export interface paths {
               /** public status of the report */
               status?: 'submitted' | 'accepted' | 'in_progress' | 'resolved' | 'declined';
             };
+            /** notices counted on this entry: repeated warnings of one case count on one unread entry */
+            count: number;
             readAt: string | null;
             createdAt: string;
+            /** when the latest notice counted here came */
+            lastAt: string;
           }[];
           total: number;
           /** unread notifications of the caller, on every page */

@@ -11,6 +11,7 @@ import { menuFor, menuItemForPath } from '../menu';
 import { ChangePasswordDialog } from './ChangePasswordDialog';
 import { LanguageSwitch } from './LanguageSwitch';
 import { NotificationBell } from './NotificationBell';
+import { hasWorkQueue, WaitingBadge } from './WaitingBadge';
 
 const { Header, Sider, Content, Footer } = Layout;
 
@@ -143,6 +144,7 @@ export function AppLayout() {
             {data.org.name}
           </Typography.Text>
           <Space size="middle">
+            {data.permissions.includes('case:read') && hasWorkQueue(data.user.roles) && <WaitingBadge />}
             {data.permissions.includes('case:read') && <NotificationBell />}
             <LanguageSwitch loggedIn />
             <Dropdown

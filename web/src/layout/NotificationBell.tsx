@@ -32,6 +32,7 @@ export function NotificationBell() {
     staleTime: 5_000,
   });
   useCaseEvents(() => void list.refetch(), { debounceMs: 1000 });
+  // Repeated warnings of one case count on one entry: the latest is what it says, `count` how often.
   const read = useMutation({
     mutationFn: (id: string) => api.post<void>(`/api/notifications/${id}/read`),
     onSettled: () => void qc.invalidateQueries({ queryKey: KEY }),
@@ -93,11 +94,18 @@ export function NotificationBell() {
               <Space orientation="vertical" size={0} style={{ width: '100%' }}>
                 <Space size={6}>
                   {!n.readAt && <Badge status="processing" />}
-                  <Typography.Text strong={!n.readAt}>{text(n)}</Typography.Text>
+                  <Typography.Text strong={!n.readAt}>
+                    {text(n)}
+                    {n.count > 1 && (
+                      <span data-testid="notification-repeats">
+                        {t('notifications.repeated', { n: n.count })}
+                      </span>
+                    )}
+                  </Typography.Text>
                 </Space>
                 <Typography.Text type="secondary" style={{ fontSize: 12 }}>
                   {n.params?.state ? `${stateLabel(t, n.params.state)} · ` : ''}
-                  <span title={formatTime(n.createdAt)}>{dayjs(n.createdAt).fromNow()}</span>
+                  <span title={formatTime(n.lastAt)}>{dayjs(n.lastAt).fromNow()}</span>
                 </Typography.Text>
               </Space>
             </List.Item>
