@@ -99,7 +99,7 @@ describe('photo labels', () => {
 describe('a refused place in plain words', () => {
   it('maps the server’s codes to the phone’s own sentences', () => {
     expect(placeErrorKey('OUTSIDE_MANAGED_AREA')).toBe('mobile.place.outside');
-    expect(placeErrorKey('OUTSIDE_SCOPE')).toBe('mobile.place.outsideDistrict');
+    expect(placeErrorKey('OUTSIDE_SCOPE')).toBe('mobile.place.notMine');
     expect(placeErrorKey('NETWORK_ERROR')).toBe('mobile.place.offline');
     expect(placeErrorKey('INTERNAL')).toBe('mobile.place.failed');
     expect(placeErrorKey(undefined)).toBe('mobile.place.failed');

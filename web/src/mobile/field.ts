@@ -72,7 +72,10 @@ export function fieldWorkOf(state: CaseState, roles: readonly Role[]): FieldWork
   const rules = TRANSITIONS.filter(
     (r) => r.from.includes(state) && r.work.kind !== 'none' && roles.some((role) => r.roles.includes(role)),
   );
-  const queued = rules.filter((r) => r.work.kind === 'queue' && roles.some((role) => role === r.work.owner));
+  const queued = rules.filter((r) => {
+    const w = r.work;
+    return w.kind === 'queue' && roles.some((role) => role === w.owner);
+  });
   if (queued.length > 0) {
     const task = queued.map(taskOf).find(Boolean);
     return { section: 'task', kind: task ?? 'dispose' };
@@ -150,7 +153,7 @@ export function placeErrorKey(code: string | undefined): string {
     case 'OUTSIDE_MANAGED_AREA':
       return 'mobile.place.outside';
     case 'OUTSIDE_SCOPE':
-      return 'mobile.place.outsideDistrict';
+      return 'mobile.place.notMine';
     case 'NETWORK_ERROR':
       return 'mobile.place.offline';
     default:
