@@ -51,6 +51,8 @@ export interface CityMapProps {
   selectedComponentId?: string | null;
   /** The marker can be dragged; where it is dropped goes to `onPick`. */
   draggable?: boolean;
+  /** A new value centres the map on the marker (e.g. after "my location"), wherever it was. */
+  focusKey?: string | number;
   /** Controls drawn over the map (e.g. a "my location" button). */
   children?: ReactNode;
   testId?: string;
@@ -221,6 +223,7 @@ export function CityMap({
   onPickComponent,
   selectedComponentId,
   draggable = false,
+  focusKey,
   children,
   testId = 'city-map',
 }: CityMapProps) {
@@ -229,6 +232,7 @@ export function CityMap({
   const pin = useRef<Marker | null>(null);
   const pick = useRef(onPick);
   pick.current = onPick;
+  const focused = useRef(focusKey);
   const pickComponent = useRef(onPickComponent);
   pickComponent.current = onPickComponent;
   const info = useGeoInfo();
@@ -336,9 +340,12 @@ export function CityMap({
       marker.getElement().dataset.testid = 'map-pin';
       pin.current = marker;
     } else pin.current.setLngLat([lng, lat]);
-    if (!m.getBounds().contains([lng, lat]) || m.getZoom() < 14)
+    if (focused.current !== focusKey) {
+      focused.current = focusKey;
       m.easeTo({ center: [lng, lat], zoom: Math.max(m.getZoom(), zoom) });
-  }, [lng, lat, zoom, ready]);
+    } else if (!m.getBounds().contains([lng, lat]) || m.getZoom() < 14)
+      m.easeTo({ center: [lng, lat], zoom: Math.max(m.getZoom(), zoom) });
+  }, [lng, lat, zoom, ready, focusKey]);
 
   // The ring on the attached component.
   // biome-ignore lint/correctness/useExhaustiveDependencies: `ready` re-runs this once the map exists (it lives in a ref)

@@ -68,6 +68,8 @@ export function ReportPage() {
   const [place, setPlace] = useState<Place | null>(null);
   const [component, setComponent] = useState<PickedComponent | null>(null);
   const [gps, setGps] = useState<GpsState>({ kind: 'idle' });
+  /** Counts the phone's fixes: each one centres the map on the pin. */
+  const [fixes, setFixes] = useState(0);
   const [tried, setTried] = useState(false);
   const [busy, setBusy] = useState(false);
   const [sendError, setSendError] = useState<string | null>(null);
@@ -108,11 +110,12 @@ export function ReportPage() {
 
   const locateMe = () => {
     setGps({ kind: 'locating' });
-    locate(10_000).then(
+    locate(0).then(
       (fix) => {
         setGps({ kind: 'idle' });
         setComponent(null);
         setPlace({ lng: fix.lng, lat: fix.lat, accuracy: fix.accuracy, source: 'gps' });
+        setFixes((n) => n + 1);
       },
       (error: LocateError) => setGps({ kind: 'error', error }),
     );
@@ -370,6 +373,7 @@ export function ReportPage() {
           marker={place}
           onPick={pick}
           draggable
+          focusKey={fixes}
           components={me.permissions.includes('component:read')}
           onPickComponent={(c) => {
             setComponent(c);
