@@ -147,7 +147,12 @@ export function ReportPage() {
       setMatter(null);
       setMatterCode(r.matterCode ?? null);
       setPhotos(item.photos.map((p) => p.blob));
-      setPlace({ lng: r.location.lng, lat: r.location.lat, accuracy: r.accuracy ?? null, source: 'map' });
+      setPlace({
+        lng: r.location.lng,
+        lat: r.location.lat,
+        accuracy: r.accuracy ?? null,
+        source: r.componentId ? 'component' : r.accuracy != null ? 'gps' : 'map',
+      });
       setComponent(
         r.componentId
           ? { id: r.componentId, typeCode: r.componentId.slice(6, 11), state: '', ...r.location }
@@ -459,7 +464,7 @@ export function ReportPage() {
             style={{ marginTop: 8 }}
           />
         )}
-        {!online && place && <div className="m-muted">{t('mobile.place.offline')}</div>}
+        {!online && place && !where.data && <div className="m-muted">{t('mobile.place.offline')}</div>}
         {tried && !place && <div className="m-error">{t('mobile.report.locationRequired')}</div>}
       </section>
 

@@ -310,6 +310,12 @@ interface PhoneField {
  */
 const PHONE_FIELDS: Readonly<Record<RequiredField, PhoneField | 'form' | 'desktop'>> = {
   version: 'form',
+  extension: {
+    Field: ExtensionField,
+    missing: (v) => !v.extension.amount || v.extension.amount <= 0,
+    missingKey: 'mobile.task.extensionRequired',
+    body: (v) => ({ extension: { amount: v.extension.amount ?? 0, unit: v.extension.unit } }),
+  },
   photos: {
     Field: PhotosField,
     missing: (v) => v.photos.length === 0,
@@ -321,12 +327,6 @@ const PHONE_FIELDS: Readonly<Record<RequiredField, PhoneField | 'form' | 'deskto
     missing: (v) => v.reason.trim() === '',
     missingKey: 'mobile.task.reasonRequired',
     body: (v) => ({ reason: v.reason.trim() }),
-  },
-  extension: {
-    Field: ExtensionField,
-    missing: (v) => !v.extension.amount || v.extension.amount <= 0,
-    missingKey: 'mobile.task.extensionRequired',
-    body: (v) => ({ extension: { amount: v.extension.amount ?? 0, unit: v.extension.unit } }),
   },
   note: {
     Field: NoteField,
