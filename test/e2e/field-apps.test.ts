@@ -34,6 +34,7 @@ const DEMO_PASSWORD = 'e2e-demo-2026';
 const SHOT = 'field-';
 const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
 const DISTRICT = '330203'; // 海曙区: the district of haishu.inspector and unit.haishu-sanitation
+const OTHER_DISTRICT = '330205'; // 江北区
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cityops-e2e-field-'));
 let platform: Running | undefined;
@@ -128,6 +129,11 @@ async function screenPoint(map: Locator, p: Pt): Promise<{ x: number; y: number;
   return { x, y, inside };
 }
 
+/** Waits until the map has drawn everything in view (tiles loaded, no animation running). */
+async function mapDrawn(map: Locator) {
+  await expect.poll(() => map.getAttribute('data-idle'), { timeout: 20_000 }).toBe('true');
+}
+
 /** Zooms the map out one step at a time (its own button) until `done`, at most `max` steps. */
 async function zoomOutUntil(map: Locator, done: () => Promise<boolean>, max: number) {
   for (let i = 0; i < max && !(await done()); i++) {
@@ -161,6 +167,8 @@ function unexpectedErrors(): string[] {
       if (/net::ERR_INTERNET_DISCONNECTED/.test(e)) continue;
       if (/status of 422/.test(e) && /\/api\/geo\/lookup/.test(e)) continue;
       if (/status of 401/.test(e)) continue;
+      // The outbox's report from another district, refused on purpose.
+      if (/status of 422/.test(e) && /\/api\/reports\b/.test(e)) continue;
       out.push(`${who}: ${e}`);
     }
   }
@@ -247,6 +255,7 @@ async function fieldApps(base: string) {
   await expect.poll(() => m.getByTestId('m-report-where').getAttribute('data-grid')).toBe(start.id);
   expect(await m.getByTestId('m-report-place').getAttribute('data-source')).toBe('gps');
   await mapCentredOn(map, start.centroid);
+  await mapDrawn(map);
   await shot(m, `${SHOT}01-report-opens-on-gps`);
 
   // A tap outside the managed area (west of the city's extent): zoom out until it shows, tap it.
@@ -262,6 +271,7 @@ async function fieldApps(base: string) {
   expect(refusalText).not.toMatch(/wgs84|\[|OUTSIDE|\d+\.\d{3,}/i);
   expect(await m.getByTestId('m-report-submit').isDisabled()).toBe(true);
   expect(await m.getByTestId('m-report-where').count()).toBe(0);
+  await mapDrawn(map);
   await shot(m, `${SHOT}02-report-outside-refused`);
 
   // "My location": the phone has moved; the pin follows it and the new grid shows.
@@ -293,6 +303,7 @@ async function fieldApps(base: string) {
   const matterCode = (await m.getByTestId('m-report-type').textContent())!.match(/\((\w{5})\)/)![1];
   await m.getByTestId('m-report-photo-input').setInputFiles(photo('found.png', [200, 80, 40]));
   await m.getByTestId('m-photo-preview').waitFor();
+  await mapDrawn(map);
   await shot(m, `${SHOT}03-report-grid-before-sending`);
   expect(reportPosts).toEqual([]); // nothing was sent for the refused point
   const created = m.waitForResponse(
@@ -494,6 +505,7 @@ async function fieldApps(base: string) {
   await expect.poll(() => m.getByTestId('m-pending').getAttribute('data-drafts')).toBe('1');
   const editedText = `井盖松动，行人经过有响声（离线上报，已修改 ${Date.now().toString(36)}）`;
   await m.getByTestId('m-report-description').fill(editedText);
+  await mapDrawn(map);
   await shot(m, `${SHOT}13-outbox-edit`);
   await inspector.context.setOffline(false);
   await expect.poll(() => m.getByTestId('m-offline').count()).toBe(0);
@@ -512,6 +524,65 @@ async function fieldApps(base: string) {
     (await getJson<{ total: number }>(inspectorApi, `/api/cases?view=all&q=${encodeURIComponent(q)}`)).total;
   expect(await byText(editedText)).toBe(1);
   expect(await byText(firstText)).toBe(0);
+
+  // A report the server refuses when the outbox sends it (made offline in another district) is
+  // marked, opened again in the form, moved back into the inspector's district and sent.
+  const elsewhere = (
+    await getJson<{ items: Grid[] }>(admin, `/api/geo/grids?districtCode=${OTHER_DISTRICT}&pageSize=20`)
+  ).items;
+  let foreign: Grid | undefined;
+  for (const g of elsewhere) if (!foreign && (await resolves(g))) foreign = g;
+  if (!foreign) throw new Error(`no grid of ${OTHER_DISTRICT}`);
+  await inspector.context.setGeolocation({
+    longitude: foreign.centroid.lng,
+    latitude: foreign.centroid.lat,
+    accuracy: 9,
+  });
+  await inspector.context.setOffline(true);
+  await m.getByTestId('m-report-again').click();
+  await expect.poll(() => m.getByTestId('m-report-place').getAttribute('data-source')).toBe('gps');
+  await expect
+    .poll(() => m.getByTestId('m-report-place').textContent())
+    .toContain(foreign.centroid.lng.toFixed(6));
+  const strayText = `路灯不亮（离线，位置有误 ${Date.now().toString(36)}）`;
+  await m.getByTestId('m-report-description').fill(strayText);
+  await m.getByTestId('m-report-submit').click();
+  await m.locator('[data-testid="m-report-result"][data-outcome="queued"]').waitFor();
+  const refusedPost = m.waitForResponse(
+    (r) => r.url().endsWith('/api/reports') && r.request().method() === 'POST',
+  );
+  await inspector.context.setOffline(false);
+  expect((await refusedPost).status()).toBe(422);
+  await expect.poll(() => m.getByTestId('m-pending').getAttribute('data-refused')).toBe('1');
+  await m.getByTestId('m-refused-bar').click();
+  const failed = m.locator('[data-testid="m-outbox-item"][data-status="failed"]');
+  await failed.waitFor();
+  expect(await failed.getByTestId('m-outbox-error').textContent()).toMatch(/不在本区管辖范围|管辖/);
+  await shot(m, `${SHOT}15-outbox-refused`);
+  await failed.getByTestId('m-outbox-edit').click();
+  await m.locator('[data-testid="m-report"][data-editing]:not([data-editing=""])').waitFor();
+  expect(await m.getByTestId('m-report-description').inputValue()).toBe(strayText);
+  // The form says why, and refuses the place before sending it again.
+  await m.getByTestId('m-report-place-error').waitFor();
+  expect(await m.getByTestId('m-report-place-error').textContent()).toContain('海曙区');
+  expect(await m.getByTestId('m-report-submit').isDisabled()).toBe(true);
+  await mapDrawn(map);
+  await shot(m, `${SHOT}16-outbox-refused-edit`);
+  await inspector.context.setGeolocation({
+    longitude: here.centroid.lng,
+    latitude: here.centroid.lat,
+    accuracy: 7,
+  });
+  await m.getByTestId('m-report-gps').click();
+  await expect.poll(() => m.getByTestId('m-report-where').getAttribute('data-grid')).toBe(here.id);
+  const resent = m.waitForResponse(
+    (r) => r.url().endsWith('/api/reports') && r.request().method() === 'POST',
+  );
+  await m.getByTestId('m-report-submit').click();
+  expect((await resent).status()).toBe(201);
+  await m.locator('[data-testid="m-report-result"][data-outcome="sent"]').waitFor();
+  await expect.poll(() => m.getByTestId('m-pending').getAttribute('data-refused')).toBe('0');
+  expect(await byText(strayText)).toBe(1);
 
   // --- 7. The session ends: a phone page that meets a 401 goes to /m/login ---------------------------
   await inspector.context.clearCookies();

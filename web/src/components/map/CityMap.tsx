@@ -8,7 +8,8 @@
  *   <CityMap marker={{ lng, lat }} onPick={(p) => …} height={320} />
  *
  * The container carries what the map shows now (`data-ready`, `data-center` "lng,lat",
- * `data-zoom`), so a test can tell where a point is on the screen.
+ * `data-zoom`, `data-idle` once all in view is drawn), so a test can tell where a point is on the
+ * screen and when the map is complete.
  */
 import 'maplibre-gl/dist/maplibre-gl.css';
 import {
@@ -18,6 +19,7 @@ import {
   ScaleControl,
   type StyleSpecification,
   setWorkerUrl,
+  type VectorTileSource,
 } from 'maplibre-gl';
 import maplibreWorkerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import { type ReactNode, useEffect, useRef } from 'react';
@@ -301,8 +303,26 @@ export function CityMap({
       container.dataset.ready = 'true';
     });
     m.on('moveend', where);
+    // Whether everything in view is drawn (tiles loaded, no animation running).
+    m.on('idle', () => {
+      container.dataset.idle = 'true';
+    });
+    const busy = () => {
+      container.dataset.idle = 'false';
+    };
+    m.on('movestart', busy);
+    m.on('dataloading', busy);
+    // Tiles that failed while the network was away are asked again when it is back.
+    const onOnline = () => {
+      for (const id of ['divisions', 'grids', 'components']) {
+        const source = m.getSource(id);
+        if (source?.type === 'vector') (source as VectorTileSource).setTiles([tileUrl(id)]);
+      }
+    };
+    window.addEventListener('online', onOnline);
     map.current = m;
     return () => {
+      window.removeEventListener('online', onOnline);
       pin.current?.remove();
       pin.current = null;
       m.remove();
