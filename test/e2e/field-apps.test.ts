@@ -584,6 +584,35 @@ async function fieldApps(base: string) {
   await expect.poll(() => m.getByTestId('m-pending').getAttribute('data-refused')).toBe('0');
   expect(await byText(strayText)).toBe(1);
 
+  // The report form opens again without a network, map included: the service worker keeps the
+  // app's chunks and the map's worker script even though no page asked for it offline before.
+  await expect
+    .poll(
+      () =>
+        m.evaluate(async () => {
+          for (const name of await caches.keys()) {
+            const cache = await caches.open(name);
+            if ((await cache.keys()).some((r) => /maplibre-gl-worker/.test(r.url))) return true;
+          }
+          return false;
+        }),
+      { timeout: 30_000 },
+    )
+    .toBe(true);
+  await inspector.context.setOffline(true);
+  const reopened = await inspector.context.newPage();
+  reopened.setDefaultTimeout(30_000);
+  watches.push({ who: 'inspector-offline', page: reopened, watch: watchPage(reopened, base) });
+  await reopened.goto(`${base}/m/report`);
+  await reopened.getByTestId('m-report').waitFor();
+  await reopened.getByTestId('m-offline').waitFor();
+  await reopened.getByTestId('m-report-place').waitFor();
+  await reopened.locator('[data-testid="m-report-map"][data-ready="true"]').waitFor();
+  await shot(reopened, `${SHOT}17-report-reopened-offline`);
+  await reopened.close();
+  await inspector.context.setOffline(false);
+  await expect.poll(() => m.getByTestId('m-offline').count()).toBe(0);
+
   // --- 7. The session ends: a phone page that meets a 401 goes to /m/login ---------------------------
   await inspector.context.clearCookies();
   await m.getByTestId('m-tab-tasks').click(); // the list asks the server at once

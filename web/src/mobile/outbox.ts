@@ -147,7 +147,10 @@ export function syncOutbox(userId: string): Promise<SyncOutcome> {
 async function runOnce(userId: string): Promise<SyncOutcome> {
   let sent = 0;
   const items = (await listItems(userId)).filter((i) => i.status === 'pending');
-  for (const item of items) {
+  for (const listed of items) {
+    // Read again: the item may have been taken into the form (a draft) or sent meanwhile.
+    const item = await db.get<OutboxItem>('outbox', listed.id);
+    if (item?.status !== 'pending') continue;
     try {
       await uploadPhotos(item);
       if (item.kind === 'report') await sendReport(item);

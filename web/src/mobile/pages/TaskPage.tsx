@@ -109,7 +109,8 @@ export function TaskPage() {
           type="text"
           icon={<ArrowLeftOutlined />}
           className="m-icon-btn"
-          onClick={() => void navigate(-1)}
+          // Back where the task was opened from (the list, a report); to the list when opened directly.
+          onClick={() => void ((window.history.state?.idx ?? 0) > 0 ? navigate(-1) : navigate('/m/'))}
           aria-label={t('mobile.back')}
         />
         <h1 className="m-code-title">{c.code}</h1>
