@@ -58,13 +58,6 @@ export async function listSent(userId: string): Promise<SentReport[]> {
   return all.filter((r) => r.userId === userId).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
 }
 
-export async function addReport(userId: string, report: ReportDraft, photos: Blob[]): Promise<ReportItem> {
-  const item = newReportItem(userId, report, photos);
-  await db.put('outbox', item);
-  changed();
-  return item;
-}
-
 /** Takes a report out of the queue while it is being edited (so a sync does not send the old text). */
 export async function holdForEdit(id: string): Promise<ReportItem | undefined> {
   const item = await db.get<OutboxItem>('outbox', id);
@@ -73,30 +66,6 @@ export async function holdForEdit(id: string): Promise<ReportItem | undefined> {
   await db.put('outbox', held);
   changed();
   return held;
-}
-
-export async function getItem(id: string): Promise<OutboxItem | undefined> {
-  return db.get<OutboxItem>('outbox', id);
-}
-
-export async function addAction(
-  userId: string,
-  action: Omit<ActionItem, 'kind' | 'id' | 'userId' | 'createdAt' | 'status' | 'attempts' | 'photos'>,
-  photos: Blob[],
-): Promise<ActionItem> {
-  const item: ActionItem = {
-    ...action,
-    kind: 'action',
-    id: newId(),
-    userId,
-    createdAt: new Date().toISOString(),
-    status: 'pending',
-    attempts: 0,
-    photos: photos.map((blob, i) => ({ blob, name: photoName(blob, i) })),
-  };
-  await db.put('outbox', item);
-  changed();
-  return item;
 }
 
 export async function discard(id: string): Promise<void> {
