@@ -325,6 +325,51 @@ async function fieldApps(base: string) {
   expect(found.items[0].location.lng).toBeCloseTo(pLng, 5);
   expect(found.items[0].location.lat).toBeCloseTo(pLat, 5);
 
+  // A component tapped on the map is attached: the report's place is the component's own.
+  type Comp = { id: string; lng: number; lat: number; typeName: string | null; geometry: { type: string } };
+  const comps = (
+    await getJson<{ items: Comp[] }>(admin, `/api/components?districtCode=${DISTRICT}&pageSize=50`)
+  ).items.filter((c) => c.geometry.type === 'Point');
+  let comp: Comp | undefined;
+  for (const c of comps) {
+    const res = await admin.get(`${base}/api/geo/lookup?lng=${c.lng}&lat=${c.lat}&crs=wgs84`);
+    if (res.status() === 200 && (await res.json()).district.code === DISTRICT) {
+      comp = c;
+      break;
+    }
+  }
+  if (!comp) throw new Error('no component in the demo district');
+  // The phone stands about 33 m north of it: the component shows below the pin.
+  const north = { lng: comp.lng, lat: comp.lat + 0.0003 };
+  await inspector.context.setGeolocation({ longitude: north.lng, latitude: north.lat, accuracy: 5 });
+  await m.getByTestId('m-report-again').click();
+  await m.locator('[data-testid="m-report-map"][data-ready="true"]').waitFor();
+  await expect.poll(() => m.getByTestId('m-report-place').textContent()).toContain(north.lat.toFixed(6));
+  await mapCentredOn(map, north);
+  await mapDrawn(map);
+  const onScreen = await screenPoint(map, comp);
+  expect(onScreen.inside, 'the component is on screen').toBe(true);
+  await m.mouse.click(onScreen.x, onScreen.y);
+  const chip = m.getByTestId('m-report-component');
+  await expect.poll(() => chip.getAttribute('data-component-id')).toBe(comp.id);
+  expect(await m.getByTestId('m-report-place').getAttribute('data-source')).toBe('component');
+  if (comp.typeName) await expect.poll(() => chip.textContent()).toContain(comp.typeName);
+  await m.getByTestId('m-report-where').waitFor();
+  await m.getByTestId('m-report-description').fill(`部件损坏，需维修（${comp.id}）`);
+  await mapDrawn(map);
+  await shot(m, `${SHOT}04b-report-component`);
+  const withComponent = m.waitForResponse(
+    (r) => r.url().endsWith('/api/reports') && r.request().method() === 'POST',
+  );
+  await m.getByTestId('m-report-submit').click();
+  const componentPost = await withComponent;
+  expect(componentPost.status()).toBe(201);
+  expect(componentPost.request().postDataJSON()).toMatchObject({
+    componentId: comp.id,
+    location: { lng: comp.lng, lat: comp.lat, crs: 'wgs84' },
+  });
+  await m.locator('[data-testid="m-report-result"][data-outcome="sent"]').waitFor();
+
   // --- 2. My reports → the detail: state, history, the report's photo labelled 上报 ----------------
   await m.getByTestId('m-tab-reports').click();
   const row = m.locator('[data-testid="m-report-item"][data-status="sent"]').filter({ hasText: description });

@@ -265,23 +265,28 @@ export function CityMap({
     m.on('click', (e) => {
       if (pickComponent.current && m.getLayer('component-circle')) {
         const { x, y } = e.point;
-        const hit = m.queryRenderedFeatures(
+        // The component nearest the finger among those under it.
+        let best: PickedComponent | null = null;
+        let bestD = Number.POSITIVE_INFINITY;
+        for (const f of m.queryRenderedFeatures(
           [
             [x - TOUCH_SLOP, y - TOUCH_SLOP],
             [x + TOUCH_SLOP, y + TOUCH_SLOP],
           ],
           { layers: ['component-circle'] },
-        )[0];
-        const p = hit?.properties;
-        if (hit && hit.geometry.type === 'Point' && typeof p?.id === 'string') {
-          const [lng, lat] = hit.geometry.coordinates;
-          pickComponent.current({
-            id: p.id,
-            typeCode: String(p.typeCode ?? ''),
-            state: String(p.state ?? ''),
-            lng,
-            lat,
-          });
+        )) {
+          const p = f.properties;
+          if (f.geometry.type !== 'Point' || typeof p?.id !== 'string') continue;
+          const [lng, lat] = f.geometry.coordinates;
+          const at = m.project([lng, lat]);
+          const d = Math.hypot(at.x - x, at.y - y);
+          if (d < bestD) {
+            bestD = d;
+            best = { id: p.id, typeCode: String(p.typeCode ?? ''), state: String(p.state ?? ''), lng, lat };
+          }
+        }
+        if (best) {
+          pickComponent.current(best);
           return;
         }
       }

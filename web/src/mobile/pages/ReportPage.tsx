@@ -164,6 +164,28 @@ export function ReportPage() {
     };
   }, [editId]);
 
+  // The attached component as the platform keeps it: its name and type for the chip, and its exact
+  // place for the report (a vector tile carries only its id, type and a rounded point).
+  const componentInfo = useQuery({
+    queryKey: ['mobile', 'data', 'component', component?.id],
+    enabled: !!component && online,
+    staleTime: 600_000,
+    retry: false,
+    queryFn: () =>
+      mapi.get<{ id: string; name: string; typeName: string | null; lng: number; lat: number }>(
+        `/api/components/${component?.id}`,
+      ),
+  });
+  const exact = componentInfo.data;
+  useEffect(() => {
+    if (!exact || exact.id !== component?.id) return;
+    setPlace((p) =>
+      p?.source === 'component' && (p.lng !== exact.lng || p.lat !== exact.lat)
+        ? { ...p, lng: exact.lng, lat: exact.lat }
+        : p,
+    );
+  }, [exact, component?.id]);
+
   const settled = useDebounced(place, LOOKUP_DEBOUNCE_MS);
   const lookupPoint = (p: { lng: number; lat: number }) =>
     mapi.get<GeoLookup>('/api/geo/lookup', { lng: p.lng, lat: p.lat, crs: 'wgs84' });
@@ -432,7 +454,12 @@ export function ReportPage() {
               data-testid="m-report-component"
               data-component-id={component.id}
             >
-              {t('mobile.report.component', { id: component.id })}
+              {componentInfo.data
+                ? t('mobile.report.componentNamed', {
+                    name: componentInfo.data.typeName ?? componentInfo.data.name,
+                    id: component.id,
+                  })
+                : t('mobile.report.component', { id: component.id })}
             </Tag>
           </div>
         )}
