@@ -517,7 +517,7 @@ async function fieldApps(base: string) {
     .poll(async () => (await getJson<{ user: { locale: string } }>(unitApi, '/api/me')).user.locale)
     .toBe('en-US');
   await u.getByTestId('m-tab-tasks').click();
-  await u.getByTestId('m-tasks').waitFor();
+  await u.locator('[data-testid="m-tasks"] .ant-empty, [data-testid="m-task"]').first().waitFor();
   await shot(u, `${SHOT}11-unit-english`);
   await u.getByTestId('m-lang').click();
   await expect.poll(() => u.getByTestId('m-tab-tasks').textContent()).toBe(zhCN.mobile.tabs.tasks);

@@ -193,12 +193,14 @@ function Shell({ me }: { me: Me }) {
                 ? 'mobile.brandUnit'
                 : 'mobile.brand',
             )}
+          </div>
+          <div className="m-user-row">
             <span className="m-role" data-testid="m-role" data-roles={roles.join(' ')}>
               {roles.map((r) => t(`role.${r}`)).join('、')}
             </span>
-          </div>
-          <div className="m-user" data-testid="m-user">
-            {me.user.displayName} · {me.org.name}
+            <span className="m-user" data-testid="m-user">
+              {me.user.displayName} · {me.org.name}
+            </span>
           </div>
         </div>
         <LanguageToggle save={online} />
