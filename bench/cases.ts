@@ -334,7 +334,7 @@ export async function run(ctx: BenchContext): Promise<void> {
     for (const [label, where] of [
       [
         'district dispatcher',
-        sql`district_code = '330203' AND (state IN ('pending_dispatch','returned','escalated','parked') OR (state = 'in_progress' AND (pending ? 'extension' OR pending ? 'parking')) OR (state = 'pending_close' AND check_result = 'fail')) AND case_level = 'district'`,
+        sql`district_code = '330203' AND (state IN ('pending_dispatch','returned','escalated','parked') OR (state = 'in_progress' AND (pending ? 'extension' OR pending ? 'parking')) OR (state = 'check_failed' AND check_result = 'fail')) AND case_level = 'district'`,
       ],
       ['unit', sql`unit_id = ${units[3]} AND state IN ('dispatched','in_progress')`],
     ] as const) {

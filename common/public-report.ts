@@ -46,6 +46,7 @@ export const PUBLIC_STATUS_OF: Readonly<Record<CaseState, PublicStatus>> = {
   escalated: 'in_progress',
   fed_back: 'in_progress',
   checking: 'in_progress',
+  check_failed: 'in_progress',
   pending_close: 'in_progress',
   parked: 'in_progress',
   merged: 'in_progress',

@@ -3,8 +3,16 @@
  * action, the actor's roles and the case's facts — the decision and its refusals, and the actions
  * the UI offers. Pure functions, no I/O.
  */
-import { requiredFields, ruleFor, rulesIn, type TransitionRule } from './workflow-table.ts';
 import {
+  decidedApplication,
+  optionalFields,
+  requiredFields,
+  ruleFor,
+  rulesIn,
+  type TransitionRule,
+} from './workflow-table.ts';
+import {
+  type Application,
   type CaseAction,
   type CaseState,
   type Effect,
@@ -122,7 +130,12 @@ export type WorkflowResult = WorkflowSuccess | WorkflowRefusal;
 export interface AvailableAction {
   action: CaseAction;
   to: CaseState;
+  /** Required fields, `version` first. */
   fields: RequiredField[];
+  /** Fields the form offers without requiring them. */
+  optional: RequiredField[];
+  /** The pending application the action approves or refuses (its amount and reason are shown). */
+  decides?: Application;
 }
 
 function refuse(
@@ -221,7 +234,14 @@ export function availableActions(
   for (const [action, rule] of rulesIn(state)) {
     const r = authorise(state, action, roles, context);
     if ('ok' in r) continue;
-    out.push({ action, to: rule.to ?? state, fields: requiredFields(rule) });
+    const decides = decidedApplication(rule);
+    out.push({
+      action,
+      to: rule.to ?? state,
+      fields: requiredFields(rule),
+      optional: optionalFields(rule),
+      ...(decides ? { decides } : {}),
+    });
   }
   return out;
 }

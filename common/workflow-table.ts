@@ -5,6 +5,7 @@
  */
 import {
   ALWAYS_REQUIRED,
+  type Application,
   CASE_ACTIONS,
   CASE_STATES,
   type CaseAction,
@@ -24,17 +25,20 @@ import {
   notifyReporters,
   OPEN_STATES,
   type OrgLevel,
+  PENDING_GUARD_OF,
   pauseClock,
   type RequiredField,
   recordDispatch,
   restartStage,
   resumeClock,
+  type Stage,
   setFlag,
   setPending,
   startStage,
   stopAllStages,
   stopStage,
   TERMINAL_STATES,
+  type TextField,
   type WorkflowRole,
 } from './workflow-vocabulary.ts';
 
@@ -51,6 +55,16 @@ export interface TransitionRule {
   levels?: readonly OrgLevel[];
   /** Required input fields besides `ALWAYS_REQUIRED`. */
   fields: readonly RequiredField[];
+  /**
+   * Fields the action may carry without needing them (a comment on acceptance, instructions for
+   * the unit): the form offers them, the event records them.
+   */
+  optional?: readonly RequiredField[];
+  /**
+   * Free-text fields the form starts with the words of an earlier step: field → the action whose
+   * latest event's reason (else note) fills it (the rework order starts with the check's finding).
+   */
+  prefill?: Partial<Record<TextField, CaseAction>>;
   guards: readonly GuardName[];
   effects: readonly Effect[];
   /** Whose pending work the rule is (the work queues); see `Work`. */
@@ -113,6 +127,7 @@ export const TRANSITIONS: readonly TransitionRule[] = [
     to: 'pending_filing',
     levels: CENTRES,
     fields: ['matterType'],
+    optional: ['note'],
     guards: ['actorAtCaseLevel'],
     effects: [stopStage('accept'), startStage('filing')],
   },
@@ -272,6 +287,8 @@ export const TRANSITIONS: readonly TransitionRule[] = [
     to: 'dispatched',
     levels: CENTRES,
     fields: ['unitId'],
+    // Instructions for the unit (派遣意见).
+    optional: ['note'],
     guards: ['actorAtCaseLevel'],
     effects: [stopStage('dispatch'), startStage('dispose'), deliverToUnit, recordDispatch, notify('unit')],
   },
@@ -286,6 +303,7 @@ export const TRANSITIONS: readonly TransitionRule[] = [
     to: 'dispatched',
     levels: CENTRES,
     fields: ['unitId'],
+    optional: ['note'],
     guards: ['actorAtCaseLevel'],
     effects: [restartStage('dispose'), deliverToUnit, notify('unit')],
   },
@@ -349,6 +367,7 @@ export const TRANSITIONS: readonly TransitionRule[] = [
     to: 'dispatched',
     levels: CITY,
     fields: ['unitId'],
+    optional: ['note'],
     guards: [],
     effects: [stopStage('coordinate'), startStage('dispose'), deliverToUnit, recordDispatch, notify('unit')],
   },
@@ -363,6 +382,7 @@ export const TRANSITIONS: readonly TransitionRule[] = [
     to: 'dispatched',
     levels: CITY,
     fields: ['unitId', 'reason'],
+    optional: ['note'],
     guards: [],
     effects: [
       stopStage('coordinate'),
@@ -383,6 +403,7 @@ export const TRANSITIONS: readonly TransitionRule[] = [
     to: 'dispatched',
     levels: CITY,
     fields: ['unitId', 'reason'],
+    optional: ['note'],
     guards: [],
     effects: [
       { type: 'setCaseLevel', level: 'city' },
@@ -429,7 +450,8 @@ export const TRANSITIONS: readonly TransitionRule[] = [
     placement: 'main',
     to: 'fed_back',
     levels: UNIT,
-    fields: ['photos'],
+    // What was done (处置情况), with the photos of the result.
+    fields: ['note', 'photos'],
     guards: [],
     effects: [
       stopStage('dispose'),
@@ -606,7 +628,7 @@ export const TRANSITIONS: readonly TransitionRule[] = [
     work: { kind: 'queue', owner: 'inspector' },
     tone: 'danger',
     placement: 'main',
-    to: 'pending_close',
+    to: 'check_failed',
     levels: CENTRES,
     fields: ['photos', 'reason'],
     guards: [],
@@ -614,8 +636,9 @@ export const TRANSITIONS: readonly TransitionRule[] = [
       completeTask('check'),
       stopStage('check'),
       { type: 'recordCheckResult', result: 'fail' },
-      // The decision on a failed check (rework) is timed like closing a passed one.
-      startStage('close'),
+      // The case waits on the dispatcher's rework order, timed as a stage of its own.
+      startStage('rework'),
+      notify('dispatcher'),
     ],
   },
   {
@@ -632,7 +655,7 @@ export const TRANSITIONS: readonly TransitionRule[] = [
     effects: [stopStage('close'), notifyReporters, { type: 'scheduleCallback' }],
   },
   {
-    from: ['pending_close'],
+    from: ['check_failed'],
     action: 'rework',
     roles: ['dispatcher'],
     work: { kind: 'queue', owner: 'dispatcher' },
@@ -641,10 +664,13 @@ export const TRANSITIONS: readonly TransitionRule[] = [
     to: 'dispatched',
     levels: CENTRES,
     fields: ['reason'],
+    optional: ['note'],
+    // The order starts with what the inspector found.
+    prefill: { reason: 'check_fail' },
     guards: ['checkFailed', 'actorAtCaseLevel'],
     effects: [
       { type: 'recordRework' },
-      stopStage('close'),
+      stopStage('rework'),
       restartStage('dispose'),
       deliverToUnit,
       notify('unit'),
@@ -714,11 +740,18 @@ export const TRANSITIONS: readonly TransitionRule[] = [
   },
 ];
 
-/** state → action → rule; built once, rejects a table with two rules for one (state, action). */
+/**
+ * state → action → rule; built once, rejects a table with two rules for one (state, action), or a
+ * prefill of a field the rule's form does not have.
+ */
 const INDEX: ReadonlyMap<CaseState, ReadonlyMap<CaseAction, TransitionRule>> = (() => {
   const index = new Map<CaseState, Map<CaseAction, TransitionRule>>();
   for (const s of CASE_STATES) index.set(s, new Map());
   for (const rule of TRANSITIONS) {
+    for (const f of Object.keys(rule.prefill ?? {}) as TextField[]) {
+      if (!rule.fields.includes(f) && !rule.optional?.includes(f))
+        throw new Error(`workflow: ${rule.action} prefills ${f}, which its form does not have`);
+    }
     for (const s of rule.from) {
       const byAction = index.get(s)!;
       if (byAction.has(rule.action)) throw new Error(`workflow: two rules for ${s} × ${rule.action}`);
@@ -741,6 +774,23 @@ export function rulesIn(state: CaseState): ReadonlyMap<CaseAction, TransitionRul
 /** Required fields of a rule, `version` first. */
 export function requiredFields(rule: TransitionRule): RequiredField[] {
   return [...ALWAYS_REQUIRED, ...rule.fields.filter((f) => !ALWAYS_REQUIRED.includes(f))];
+}
+
+/** Fields a rule's form offers without requiring them (never one it requires). */
+export function optionalFields(rule: TransitionRule): RequiredField[] {
+  return (rule.optional ?? []).filter((f) => !rule.fields.includes(f) && !ALWAYS_REQUIRED.includes(f));
+}
+
+/** The application a rule decides (approves or refuses): the one its guard says is pending. */
+export function decidedApplication(rule: TransitionRule): Application | undefined {
+  return (Object.keys(PENDING_GUARD_OF) as Application[]).find((a) =>
+    rule.guards.includes(PENDING_GUARD_OF[a]),
+  );
+}
+
+/** The stages a rule starts (or restarts) a clock for, in the order its effects name them. */
+export function stagesStarted(rule: TransitionRule): Stage[] {
+  return rule.effects.flatMap((e) => (e.type === 'startStage' || e.type === 'restartStage' ? [e.stage] : []));
 }
 
 /** Whether a rule ends the case (its target is terminal): the case's `closedAt` is set. */

@@ -32,7 +32,9 @@ export const CASE_STATES = [
   'fed_back',
   /** 核查中 `case.state.checking` — an inspector checks the result on site. */
   'checking',
-  /** 待结案 `case.state.pending_close` — check done: close if passed, rework if failed. */
+  /** 待返工 `case.state.check_failed` — the check found it not fixed; the dispatcher sends it back (返工). */
+  'check_failed',
+  /** 待结案 `case.state.pending_close` — the check passed; the shift leader closes. */
   'pending_close',
   /** 挂账 `case.state.parked` — approved long-term case: clock stopped, out of the filed count. */
   'parked',
@@ -59,6 +61,7 @@ export const FILED_OPEN_STATES: readonly CaseState[] = [
   'escalated',
   'fed_back',
   'checking',
+  'check_failed',
   'pending_close',
   'parked',
 ];
@@ -141,8 +144,22 @@ export type Stage =
   | 'coordinate'
   | 'dispose'
   | 'check'
+  /** The dispatcher's decision after a failed check (返工): timed like a dispatch. */
+  | 'rework'
   | 'close';
-export type Application = 'extension' | 'parking' | 'void';
+export const STAGES: readonly Stage[] = [
+  'accept',
+  'verify',
+  'filing',
+  'dispatch',
+  'coordinate',
+  'dispose',
+  'check',
+  'rework',
+  'close',
+];
+export const APPLICATIONS = ['extension', 'parking', 'void'] as const;
+export type Application = (typeof APPLICATIONS)[number];
 export type CaseFlag = 'important' | 'urgent' | 'act_first';
 export type TaskKind = 'verify' | 'check';
 export type Notify =
@@ -153,6 +170,24 @@ export type Notify =
   | 'acceptor'
   | 'city_center'
   | 'handler';
+
+/**
+ * Who hears a stage's warning and overdue (the timer sweeper): whoever the stage waits on. The
+ * disposal clock is the unit's, and its dispatcher follows it; a failed check waits on the
+ * dispatcher's rework order; the other stages tell `handler` (the case's unit when it has one,
+ * else the dispatchers of the centre coordinating it).
+ */
+export const STAGE_TIMER_NOTIFY: Readonly<Record<Stage, readonly Notify[]>> = {
+  accept: ['handler'],
+  verify: ['handler'],
+  filing: ['handler'],
+  dispatch: ['handler'],
+  coordinate: ['handler'],
+  dispose: ['unit', 'dispatcher'],
+  check: ['handler'],
+  rework: ['dispatcher'],
+  close: ['handler'],
+};
 
 export type Effect =
   | { type: 'startStage'; stage: Stage }
@@ -279,3 +314,13 @@ export const GUARD_NAMES = [
   'actorAtCaseLevel',
 ] as const;
 export type GuardName = (typeof GUARD_NAMES)[number];
+
+/** The guard saying an application waits for a decision: an action guarded by it decides that application. */
+export const PENDING_GUARD_OF: Readonly<Record<Application, GuardName>> = {
+  extension: 'hasPendingExtension',
+  parking: 'hasPendingParking',
+  void: 'hasPendingVoid',
+};
+
+/** Free-text fields a form may start filled with an earlier step's words (`TransitionRule.prefill`). */
+export type TextField = 'reason' | 'note';

@@ -6,6 +6,7 @@ import {
   CASE_STATES,
   type CaseAction,
   type CaseState,
+  decidedApplication,
   type Effect,
   FILED_OPEN_STATES,
   GUARD_NAMES,
@@ -13,9 +14,13 @@ import {
   INITIAL_STATE,
   OPEN_STATES,
   type OrgLevel,
+  optionalFields,
   REQUIRED_FIELDS,
   requiredFields,
   ruleFor,
+  SIDE_ACTIONS,
+  STAGE_TIMER_NOTIFY,
+  stagesStarted,
   TERMINAL_STATES,
   TRANSITIONS,
   type TransitionRule,
@@ -398,7 +403,7 @@ describe('scenarios', () => {
     expect(c.lastEffects()).toContainEqual({ type: 'startStage', stage: 'dispose' });
     expect(c.lastEffects()).toContainEqual({ type: 'deliverToUnit' });
     step(handler, 'sign');
-    step(handler, 'feed_back', { photos });
+    step(handler, 'feed_back', { photos, note: '已清理' });
     expect(c.lastEffects()).toContainEqual({ type: 'stopStage', stage: 'dispose' });
     step(acceptor, 'request_check');
     expect(c.lastEffects()).toContainEqual({ type: 'createTask', task: 'check' });
@@ -429,10 +434,16 @@ describe('scenarios', () => {
       c.try({ roles: ['unit_handler'], level: 'district_center' }, 'sign'),
       'WORKFLOW_ORG_LEVEL_NOT_ALLOWED',
     );
-    expectRefusal(c.try(handler, 'feed_back', { photos }), 'WORKFLOW_ACTION_NOT_ALLOWED');
+    expectRefusal(c.try(handler, 'feed_back', { photos, note: '已清理' }), 'WORKFLOW_ACTION_NOT_ALLOWED');
     c.do(handler, 'sign');
     expectRefusal(c.try(handler, 'feed_back'), 'WORKFLOW_FIELD_REQUIRED');
-    expectRefusal(c.try(handler, 'feed_back', { photos: [] }), 'WORKFLOW_FIELD_REQUIRED');
+    expectRefusal(c.try(handler, 'feed_back', { photos: [], note: '已清理' }), 'WORKFLOW_FIELD_REQUIRED');
+    // Feedback says what was done: photos alone are not enough, nor blank words.
+    for (const note of [undefined, '', '   ']) {
+      const r = c.try(handler, 'feed_back', { photos, note });
+      expectRefusal(r, 'WORKFLOW_FIELD_REQUIRED');
+      if (!r.ok) expect(r.details.field).toBe('note');
+    }
   });
 
   it('return → escalate → city dispatch, and the city keeps the case', () => {
@@ -481,7 +492,7 @@ describe('scenarios', () => {
     const r = c.try(handler, 'return', { reason: 'not ours' });
     expectRefusal(r, 'WORKFLOW_GUARD_FAILED');
     if (!r.ok) expect(r.details.guard).toBe('notActFirst');
-    c.do(handler, 'sign').do(handler, 'feed_back', { photos });
+    c.do(handler, 'sign').do(handler, 'feed_back', { photos, note: '已处置' });
     expect(c.state).toBe('fed_back');
   });
 
@@ -566,24 +577,69 @@ describe('scenarios', () => {
     for (const s of FILED_OPEN_STATES) expect(ruleFor(s, 'request_void')).toBeDefined();
   });
 
-  it('rework then close', () => {
-    const c = working().do(handler, 'feed_back', { photos }).do(acceptor, 'request_check');
+  it('a failed check waits on the dispatcher in a state and a stage of its own; rework then close', () => {
+    const c = working().do(handler, 'feed_back', { photos, note: '已处置' }).do(acceptor, 'request_check');
     expectRefusal(c.try(inspector, 'check_fail', { photos }), 'WORKFLOW_FIELD_REQUIRED');
     c.do(inspector, 'check_fail', { photos, reason: '井盖仍未更换' });
-    expect(c.state).toBe('pending_close');
-    const closeEarly = c.try(shiftLeader, 'close');
-    expectRefusal(closeEarly, 'WORKFLOW_GUARD_FAILED');
-    if (!closeEarly.ok) expect(closeEarly.details.guard).toBe('checkPassed');
+    // 待返工, not 待结案: the rework stage is timed and the dispatcher is told.
+    expect(c.state).toBe('check_failed');
+    expect(c.lastEffects()).toContainEqual({ type: 'startStage', stage: 'rework' });
+    expect(c.lastEffects()).not.toContainEqual({ type: 'startStage', stage: 'close' });
+    expect(c.lastEffects()).toContainEqual({ type: 'notify', who: 'dispatcher' });
+    expect(STAGE_TIMER_NOTIFY.rework).toEqual(['dispatcher']);
+    // Nothing to close, and only the dispatcher acts (besides the side actions).
+    expectRefusal(c.try(shiftLeader, 'close'), 'WORKFLOW_ACTION_NOT_ALLOWED');
+    const ctx = { actorLevel: 'district_center' as const, checkResult: 'fail' as const };
+    const main = (role: WorkflowRole) =>
+      availableActions('check_failed', [role], ctx)
+        .filter((a) => !SIDE_ACTIONS.has(a.action))
+        .map((a) => a.action);
+    expect(main('dispatcher')).toEqual(['rework']);
+    for (const role of ['shift_leader', 'acceptor', 'inspector'] as const) expect(main(role)).toEqual([]);
+    // The rework order starts with the inspector's finding (the table's prefill).
+    expect(ruleFor('check_failed', 'rework')!.prefill).toEqual({ reason: 'check_fail' });
     c.do(dispatcher, 'rework', { reason: '未处置到位' });
     expect(c.state).toBe('dispatched');
     expect(c.lastEffects()).toContainEqual({ type: 'recordRework' });
+    expect(c.lastEffects()).toContainEqual({ type: 'stopStage', stage: 'rework' });
     c.do(handler, 'sign')
-      .do(handler, 'feed_back', { photos })
+      .do(handler, 'feed_back', { photos, note: '已更换井盖' })
       .do(acceptor, 'request_check')
       .do(inspector, 'check_pass', { photos });
-    expectRefusal(c.try(dispatcher, 'rework', { reason: 'x' }), 'WORKFLOW_GUARD_FAILED');
+    expect(c.state).toBe('pending_close');
+    // A passed check has no rework to order.
+    expectRefusal(c.try(dispatcher, 'rework', { reason: 'x' }), 'WORKFLOW_ACTION_NOT_ALLOWED');
     c.do(shiftLeader, 'close');
     expect(c.state).toBe('closed');
+  });
+
+  it('forms offer optional fields, decided applications and prefills as the table declares them', () => {
+    const district = { actorLevel: 'district_center' as const };
+    const accept = availableActions('reported', ['acceptor'], district).find(
+      (a) => a.action === 'accept_report',
+    )!;
+    expect(accept.fields).toEqual(['version', 'matterType']);
+    expect(accept.optional).toEqual(['note']);
+    const dispatch = availableActions('pending_dispatch', ['dispatcher'], district).find(
+      (a) => a.action === 'dispatch',
+    )!;
+    expect(dispatch.optional).toEqual(['note']);
+    expect(stagesStarted(ruleFor('pending_dispatch', 'dispatch')!)).toEqual(['dispose']);
+    const pendingExt = { ...district, pending: { extension: true } };
+    const decided = availableActions('in_progress', ['dispatcher'], pendingExt).filter((a) => a.decides);
+    expect(decided.map((a) => [a.action, a.decides])).toEqual([
+      ['approve_extension', 'extension'],
+      ['refuse_extension', 'extension'],
+    ]);
+    expect(decidedApplication(ruleFor('in_progress', 'apply_extension')!)).toBeUndefined();
+    // A prefill names a field the rule's form has, and an action of the table.
+    for (const rule of TRANSITIONS) {
+      for (const [field, from] of Object.entries(rule.prefill ?? {})) {
+        expect([...rule.fields, ...(rule.optional ?? [])]).toContain(field);
+        expect(CASE_ACTIONS).toContain(from);
+      }
+      for (const f of optionalFields(rule)) expect(rule.fields).not.toContain(f);
+    }
   });
 
   it('verification denied, then rejected; rejected cases only get a call-back', () => {

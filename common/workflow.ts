@@ -11,8 +11,10 @@
  * - Pending applications (延期 extension, 挂账 parking, 作废 void) are sub-status flags on the case
  *   (`context.pending`), not states: while one waits for approval the case keeps its state and
  *   its clock (domain §5: "the original clock keeps running until approval").
- * - Check results live on the case (`context.checkResult`); `pending_close` holds both outcomes and
- *   the guards `checkPassed` / `checkFailed` choose between close and rework.
+ * - Check results live on the case (`context.checkResult`) and in its state: a passed check waits
+ *   in `pending_close` on the shift leader (close), a failed one in `check_failed` on the
+ *   dispatcher (rework) with its own timed stage; the guards `checkPassed` / `checkFailed` hold
+ *   the same fact for the case row.
  * - The coordinating level (`context.caseLevel`) says which centre dispatches the case: a district
  *   centre by default, the city centre once escalated or ordered by the city. Dispatcher decisions
  *   on a case require the actor's centre to be at that level (guard `actorAtCaseLevel`); the exact

@@ -15,7 +15,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import { auditRoutes } from './modules/audit/index.ts';
 import { calendarRoutes } from './modules/calendar/index.ts';
-import { caseRoutes, caseSummaries, streamRoutes } from './modules/cases/index.ts';
+import { caseRoutes, streamRoutes } from './modules/cases/index.ts';
 import { catalogRoutes } from './modules/catalog/index.ts';
 import { componentRoutes } from './modules/components/index.ts';
 import { geoRoutes, ogcRoutes, SpatialService, TileService } from './modules/geo/index.ts';
@@ -26,9 +26,9 @@ import {
   SESSION_COOKIE,
 } from './modules/identity/index.ts';
 import { importRoutes, installImportRecovery } from './modules/imports/index.ts';
-import { notificationRoutes } from './modules/notifications/index.ts';
+import { notificationRoutes, registerNotificationSubscribers } from './modules/notifications/index.ts';
 import { orgRoutes } from './modules/org/index.ts';
-import { installFeedbackSignature, outboxRoutes, provideCaseSummaries } from './modules/outbox/index.ts';
+import { installFeedbackSignature, outboxRoutes, registerOutboxSubscribers } from './modules/outbox/index.ts';
 import { routingRoutes } from './modules/routing/index.ts';
 import { settingsRoutes } from './modules/settings/index.ts';
 import { allowList } from './platform/allow-list.ts';
@@ -136,8 +136,10 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
   // Feedback from a unit's own system (API key with case:unit_feedback) must be signed.
   installFeedbackSignature(app);
   installObservability(app, opts.feed, authenticateRequest);
-  // The outbox reads cases through this port: it may not import the case loop that drives it.
-  provideCaseSummaries(caseSummaries);
+  // What other modules do when the case loop writes an event: subscribers run in the event's
+  // transaction (platform/subscribers.ts). Once per process; building another app changes nothing.
+  registerOutboxSubscribers();
+  registerNotificationSubscribers();
 
   await app.register(identityRoutes);
   await app.register(orgRoutes);

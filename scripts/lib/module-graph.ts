@@ -54,10 +54,15 @@ export function specifiersOf(fileName: string, text: string): { specifier: strin
     }));
 }
 
+/** The TypeScript files under `dirs` (repository-relative), the scanned folders by default. */
+export function sourceFiles(dirs: readonly string[] = SCANNED): string[] {
+  return dirs.flatMap((dir) => walk(dir, []));
+}
+
 /** Every relative import of every scanned file. */
 export function readImports(): ImportEdge[] {
   const edges: ImportEdge[] = [];
-  for (const file of SCANNED.flatMap((dir) => walk(dir, []))) {
+  for (const file of sourceFiles()) {
     for (const { specifier, line } of specifiersOf(file, readFileSync(join(ROOT, file), 'utf8'))) {
       const to = relative(ROOT, join(ROOT, dirname(file), specifier))
         .split(sep)

@@ -3,13 +3,15 @@
  * or roll back together. The row is the audit trail, the outbox and the live feed at once.
  */
 
+import type { AuditAction, AuditEntityType } from '../../common/audit-vocabulary.ts';
 import type { RequestContext } from './context.ts';
 import type { Db } from './db.ts';
 import { event } from './event-table.ts';
 
 export interface EventInput {
-  action: string;
-  entityType: string;
+  /** Declared in common/audit-vocabulary.ts: an undeclared action does not compile. */
+  action: AuditAction;
+  entityType: AuditEntityType;
   entityId: string | null;
   /** District of the entity (null for city-level records): decides who may read the event. */
   districtCode: string | null;
@@ -79,9 +81,21 @@ export async function recordEvent(tx: Db, ctx: RequestContext, input: EventInput
   return row.id;
 }
 
-/** Several events of one actor in one statement (batch jobs such as the timer sweeper). */
-export async function recordEvents(tx: Db, ctx: RequestContext, inputs: EventInput[]): Promise<void> {
-  if (inputs.length === 0) return;
-  await tx.insert(event).values(inputs.map((i) => eventRow(ctx, i)));
+/**
+ * Several events of one actor in one statement (batch jobs such as the timer sweeper); their ids
+ * in the order of `inputs` (identities are drawn row by row as the VALUES list is read, so the
+ * ascending ids follow it).
+ */
+export async function recordEvents(
+  tx: Db,
+  ctx: RequestContext,
+  inputs: readonly EventInput[],
+): Promise<number[]> {
+  if (inputs.length === 0) return [];
+  const rows = await tx
+    .insert(event)
+    .values(inputs.map((i) => eventRow(ctx, i)))
+    .returning({ id: event.id });
   for (const input of inputs) notify(ctx, input);
+  return rows.map((r) => r.id).sort((a, b) => a - b);
 }

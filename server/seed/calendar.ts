@@ -6,8 +6,8 @@
  *   administrator's later edits (including removing an exception) are never undone;
  * - every setting of the registry that has no row, at its default (see settings/registry.ts for
  *   each key's meaning): calendar.windows 08:00–12:00 + 14:00–18:00, case.warnShare 0.8,
- *   case.stageLimits (verify 24 urgent_hour, check 2 work_hour, accept/filing/dispatch/close
- *   1 work_hour, coordinate 1 work_day), case.duplicate {radiusM 50, windowHours 24},
+ *   case.stageLimits (verify 24 urgent_hour, check 2 work_hour, accept/filing/dispatch/rework/
+ *   close 1 work_hour, coordinate 1 work_day), case.duplicate {radiusM 50, windowHours 24},
  *   hotline.numbers {city 12345, legacy 96310 and 12319}, outbound.allowHttp false (https only),
  *   imports.limits (200 MiB unzipped, 200:1 per zip entry, 30,000 vertices a feature, 2,000,000 a file).
  * Audited as one `calendar.seed` and one `settings.seed` event with counts.

@@ -190,8 +190,16 @@ async function caseLoop(base: string) {
     // ... and accepts it on the case page (the type is the one picked at intake).
     await a.getByTestId('intake-result-link').click();
     await a.waitForURL(`${base}/cases/${caseId}`);
-    await act(a, caseId, 'accept_report');
+    // The acceptor's comment goes with the acceptance (optional) and shows in the timeline.
+    await act(a, caseId, 'accept_report', async (dialog) => {
+      await dialog.getByTestId('field-note').fill('市民来电反映，已持续两天');
+    });
     expect((await stateOf(a, caseId)).state).toBe('pending_filing');
+    await expect
+      .poll(() => a.getByTestId('timeline-note').first().textContent())
+      .toContain('市民来电反映，已持续两天');
+    // The report shows the acceptor's account that took it, not 匿名.
+    expect(await a.getByTestId('report-account').first().textContent()).toContain('haishu.acceptor');
     await shot(a, `${SHOT}03-acceptor-accepted`);
 
     // 2. The shift leader files it against the first filing condition of the type's standard.
@@ -208,6 +216,11 @@ async function caseLoop(base: string) {
       await expect
         .poll(() => dialog.getByTestId('field-unitId').textContent())
         .toContain('海曙区环境卫生管理处');
+      // The disposal deadline the dispatch will set, from the server, before dispatching.
+      const clock = dialog.getByTestId('action-clock');
+      expect(await clock.getAttribute('data-stage')).toBe('dispose');
+      expect(await clock.textContent()).toContain(zhCN.case.stage.dispose);
+      await dialog.getByTestId('field-note').fill('请今日下班前清运并拍照反馈');
     });
     expect((await stateOf(dispatcher.page, caseId)).state).toBe('dispatched');
     await shot(dispatcher.page, `${SHOT}05-dispatcher-dispatched`);
@@ -225,8 +238,8 @@ async function caseLoop(base: string) {
         .setInputFiles(photo('after.png', [40, 200, 90]));
       await uploaded;
       await dialog.locator('.ant-upload-list-item-done').first().waitFor();
-      const note = dialog.getByTestId('field-note');
-      if (await note.count()) await note.fill('已清运，地面无残留');
+      // What was done is required with the photo.
+      await dialog.getByTestId('field-note').fill('已清运，地面无残留');
       await shot(unit.page, `${SHOT}06-unit-feedback-dialog`);
     });
     expect((await stateOf(unit.page, caseId)).state).toBe('fed_back');

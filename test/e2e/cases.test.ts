@@ -128,9 +128,15 @@ describe('issue 4 in the browser', () => {
       await p.getByTestId('field-filingConditionId').locator('input[type=radio]').first().check();
     });
 
-    // 4. The dispatcher sends it to the sanitation unit.
+    // 4. The dispatcher sends it to the sanitation unit. The caller's contact is masked for a
+    //    dispatcher (the acceptor and the shift leader call back; the dispatcher does not).
     const dispatcher = await signIn('haishu.dispatcher');
     await openCase(dispatcher, caseId);
+    const contact = dispatcher.getByTestId('report-contact').first();
+    expect(await contact.getAttribute('data-masked')).toBe('true');
+    expect(await contact.textContent()).toContain('李**');
+    expect(await contact.textContent()).toContain('139****5678');
+    expect(await dispatcher.content()).not.toContain('13912345678');
     await act(dispatcher, 'dispatch', 'dispatched', '06-dispatch', async (p) => {
       await p.getByTestId('field-unitId').click();
       await p.keyboard.type('环境卫生');
@@ -144,6 +150,8 @@ describe('issue 4 in the browser', () => {
     await act(unit, 'feed_back', 'fed_back', '08-feed-back', async (p) => {
       await p.getByTestId('field-photos').locator('input[type=file]').setInputFiles(after);
       await p.getByTestId('field-photos').locator('img').first().waitFor();
+      // What was done is required with the photos.
+      await p.getByTestId('field-note').fill('已补装井盖并设置警示');
     });
 
     // 6. The acceptor sends a check; the inspector passes it with a photo.

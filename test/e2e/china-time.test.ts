@@ -142,14 +142,17 @@ describe('China time in a New York browser', () => {
     await admin.goto(`${base}/audit`);
     const rows = admin.getByTestId('audit-table').locator('tbody tr.ant-table-row');
     await rows.first().waitFor();
+    // The action filter lists labelled actions; typing the code finds 登录 (auth.login) first.
     await admin.getByTestId('audit-filter').locator('input#action').fill('auth.login');
-    await admin.keyboard.press('Escape');
+    await admin.keyboard.press('Enter');
     const loginsShown = admin.waitForResponse((r) => r.url().includes('action=auth.login'));
     await admin.getByTestId('audit-search').click();
     await loginsShown;
     const logins = await admin.request.get(`${base}/api/audit?action=auth.login&page=1&pageSize=1`);
     const loginAt = ((await logins.json()) as { items: { at: string }[] }).items[0].at;
     await expect.poll(() => rows.first().textContent()).toContain(china(loginAt));
+    // Actions are shown by their label, with the code beneath.
+    expect(await rows.first().getByTestId('audit-action-label').textContent()).toBe('登录');
     await shot(admin, `${SHOT}04-audit`);
     expect(await admin.getByTestId('page-audit').getByTestId('china-time-hint').isVisible()).toBe(true);
 

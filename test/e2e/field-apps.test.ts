@@ -476,6 +476,8 @@ async function fieldApps(base: string) {
   await fb.getByTestId('m-field-photos').waitFor();
   expect(await fb.getByTestId('m-photo-input').getAttribute('capture')).toBe('environment');
   expect(await fb.getByTestId('m-photo-input').getAttribute('accept')).toBe('image/*');
+  // The server requires the words of what was done: the phone marks the field required.
+  expect(await fb.getByTestId('m-field-note').locator('.m-req').count()).toBe(1);
   const doneText = '已清运暴露垃圾，地面冲洗干净';
   await u.getByTestId('m-action-note').fill(doneText);
   await u.getByTestId('m-action-submit').click();

@@ -121,7 +121,7 @@ beforeAll(async () => {
   const working = [...dispatched, ['unit.haishu-sanitation', 'sign']] as typeof dispatched;
   const fedBack = [
     ...working,
-    ['unit.haishu-sanitation', 'feed_back', { photos: [unitPhoto] }],
+    ['unit.haishu-sanitation', 'feed_back', { photos: [unitPhoto], note: '已清理' }],
   ] as typeof dispatched;
   const checking = [...fedBack, ['haishu.acceptor', 'request_check']] as typeof dispatched;
   const pendingClose = [
@@ -149,6 +149,10 @@ beforeAll(async () => {
     ],
     ['fed_back', fedBack],
     ['checking', checking],
+    [
+      'check_failed',
+      [...checking, ['haishu.inspector', 'check_fail', { photos: [inspectorPhoto], reason: '仍有残留' }]],
+    ],
     ['pending_close', pendingClose],
     ['closed', [...pendingClose, ['haishu.shift_leader', 'close']]],
   ];

@@ -151,7 +151,7 @@ describe('the main loop', () => {
     expect(new Date(resumed.json().currentDueAt).getTime()).toBeGreaterThanOrEqual(due1);
 
     const unitToken = await t.login('unit.haishu-sanitation');
-    const noPhoto = await actOn(t, 'unit.haishu-sanitation', c.id, 'feed_back', {});
+    const noPhoto = await actOn(t, 'unit.haishu-sanitation', c.id, 'feed_back', { note: '已清理' });
     expect(noPhoto.statusCode).toBe(400);
     expect(noPhoto.json().error.code).toBe('WORKFLOW_FIELD_REQUIRED');
     const fb = await actOn(t, 'unit.haishu-sanitation', c.id, 'feed_back', {
@@ -173,10 +173,11 @@ describe('the main loop', () => {
       photos: [await uploadPhoto(t, inspector)],
       reason: '仍有残留',
     });
-    expect(fail.json().state).toBe('pending_close');
-    expect(fail.json().currentStage).toBe('close');
+    // 待返工 with the dispatcher's rework stage running (was 待结案 with the close stage).
+    expect(fail.json().state).toBe('check_failed');
+    expect(fail.json().currentStage).toBe('rework');
     expect((await actOn(t, 'haishu.shift_leader', c.id, 'close')).json().error.code).toBe(
-      'WORKFLOW_GUARD_FAILED',
+      'WORKFLOW_ACTION_NOT_ALLOWED',
     );
     // A failed check is the dispatcher's work (rework), not the shift leader's (nothing to close).
     expect(await inMyQueue('haishu.dispatcher', c.code)).toBe(true);
@@ -189,6 +190,7 @@ describe('the main loop', () => {
       (
         await actOn(t, 'unit.haishu-sanitation', c.id, 'feed_back', {
           photos: [await uploadPhoto(t, unitToken)],
+          note: '已重新清理',
         })
       ).statusCode,
     ).toBe(200);
@@ -517,17 +519,9 @@ describe('scope and concurrency', () => {
     const mine = (
       await t.as(await t.login('haishu.dispatcher')).get('/api/cases?view=mine&pageSize=200')
     ).json();
-    const failedChecks = new Set(
-      (
-        await t.database.query<{ id: string }>(
-          sql`SELECT id FROM case_file WHERE state = 'pending_close' AND check_result = 'fail'`,
-        )
-      ).map((r) => r.id),
-    );
     for (const c of mine.items) {
       const waiting =
-        ['pending_dispatch', 'returned', 'parked'].includes(c.state) ||
-        (c.state === 'pending_close' && failedChecks.has(c.id)) ||
+        ['pending_dispatch', 'returned', 'parked', 'check_failed'].includes(c.state) ||
         Object.keys(c.pending).length > 0;
       expect(waiting, `${c.code} ${c.state}`).toBe(true);
     }

@@ -102,7 +102,7 @@ beforeAll(async () => {
         ...toDispatch,
         ['haishu.dispatcher', 'dispatch', { unitId }],
         ['unit.haishu-sanitation', 'sign'],
-        ['unit.haishu-sanitation', 'feed_back', { photos: [unitPhoto] }],
+        ['unit.haishu-sanitation', 'feed_back', { photos: [unitPhoto], note: '已清理' }],
       ],
     ],
     [
@@ -111,7 +111,7 @@ beforeAll(async () => {
         ...toDispatch,
         ['haishu.dispatcher', 'dispatch', { unitId }],
         ['unit.haishu-sanitation', 'sign'],
-        ['unit.haishu-sanitation', 'feed_back', { photos: [unitPhoto] }],
+        ['unit.haishu-sanitation', 'feed_back', { photos: [unitPhoto], note: '已清理' }],
         ['haishu.acceptor', 'request_check'],
         ['haishu.inspector', 'check_pass', { photos: [inspectorPhoto] }],
         ['haishu.shift_leader', 'close'],

@@ -12,7 +12,7 @@ import { sql } from 'drizzle-orm';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemContext } from '../../server/platform/context.ts';
-import { seedCases } from '../../server/seed/cases.ts';
+import { seedCases } from '../../server/seed/demo-cases/index.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
 import { actOn, pointIn, uploadPhoto } from '../support/cases.ts';
 
@@ -270,7 +270,10 @@ describe('who may read a photo', () => {
     // …nor a unit into its feedback on a case of its own.
     const caseId = await dispatched(await pointIn(t, '330203', 12), '海曙区环境卫生管理处', '06004');
     await must('unit.haishu-sanitation', caseId, 'sign');
-    const viaStep = await actOn(t, 'unit.haishu-sanitation', caseId, 'feed_back', { photos: [photo] });
+    const viaStep = await actOn(t, 'unit.haishu-sanitation', caseId, 'feed_back', {
+      photos: [photo],
+      note: '已清理',
+    });
     expect(viaStep.statusCode, viaStep.body).toBe(422);
     expect(viaStep.json().error.code).toBe('INVALID_REFERENCE');
     expect(await rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM case_photo`)).toEqual(before);

@@ -13,7 +13,7 @@ import { DEMO_DISTRICTS } from '../../common/identity.ts';
 import { TERMINAL_STATES } from '../../common/workflow.ts';
 import { photoPaths } from '../../server/modules/cases/photos.ts';
 import { systemContext } from '../../server/platform/context.ts';
-import { type SeedCasesResult, seedCases } from '../../server/seed/cases.ts';
+import { type SeedCasesResult, seedCases } from '../../server/seed/demo-cases/index.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
 
 process.env.DEMO_COMPONENTS ??= '300';
@@ -79,6 +79,17 @@ describe('demo seed: photos and inbox', () => {
     );
     expect(steps.length).toBeGreaterThan(20);
     for (const s of steps) expect(s.photos?.length === 1 && ids.has(s.photos[0]), s.action).toBe(true);
+
+    // A failed check the seed left open waits in 待返工 on the rework stage, never in 待结案; a case
+    // waiting to be closed passed its check.
+    const checked = await rows<{ state: string; check_result: string | null; current_stage: string | null }>(
+      sql`SELECT state, check_result, current_stage FROM case_file WHERE state IN ('check_failed', 'pending_close')`,
+    );
+    for (const c of checked) {
+      if (c.state === 'check_failed')
+        expect(c).toMatchObject({ check_result: 'fail', current_stage: 'rework' });
+      else expect(c).toMatchObject({ check_result: 'pass', current_stage: 'close' });
+    }
 
     // Readable through the API like any upload.
     const admin = await t.login('admin');

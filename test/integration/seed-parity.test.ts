@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_DISTRICTS } from '../../common/identity.ts';
 import type { CaseAction, WorkflowInput } from '../../common/workflow.ts';
 import { caseFile, caseStage, caseTask, caseTimer } from '../../server/modules/cases/tables.ts';
-import { CaseSim, loadWorld } from '../../server/seed/cases.ts';
+import { CaseSim, loadWorld } from '../../server/seed/demo-cases/index.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
 import { actOn, pointIn, uploadPhoto } from '../support/cases.ts';
 
@@ -65,7 +65,11 @@ describe('the seed and the server', () => {
       { who: 'unit.haishu-sanitation', action: 'apply_parking', reason: '等待管线改造' },
       { who: 'haishu.dispatcher', action: 'approve_parking' },
       { who: 'haishu.dispatcher', action: 'unpark' },
-      { who: 'unit.haishu-sanitation', action: 'feed_back', input: { photos: await photo(unitToken) } },
+      {
+        who: 'unit.haishu-sanitation',
+        action: 'feed_back',
+        input: { photos: await photo(unitToken), note: '已清理' },
+      },
       { who: 'haishu.acceptor', action: 'request_check' },
       {
         who: 'haishu.inspector',
@@ -75,7 +79,11 @@ describe('the seed and the server', () => {
       },
       { who: 'haishu.dispatcher', action: 'rework', reason: '重新清理' },
       { who: 'unit.haishu-sanitation', action: 'sign' },
-      { who: 'unit.haishu-sanitation', action: 'feed_back', input: { photos: await photo(unitToken) } },
+      {
+        who: 'unit.haishu-sanitation',
+        action: 'feed_back',
+        input: { photos: await photo(unitToken), note: '已清理' },
+      },
       { who: 'haishu.acceptor', action: 'request_check' },
       { who: 'haishu.inspector', action: 'check_pass', input: { photos: await photo(inspectorToken) } },
       { who: 'haishu.shift_leader', action: 'close' },
@@ -138,6 +146,12 @@ describe('the seed and the server', () => {
       expect(res.statusCode, `${s.action}: ${res.body}`).toBe(200);
       sim.t = (await row()).updatedAt.getTime();
       sim.must(s.action, world.users.get(s.who)!, s.input, s.reason);
+      // A failed check lands both in 待返工, timed by the dispatcher's rework stage.
+      if (s.action === 'check_fail') {
+        expect((await row()).state).toBe('check_failed');
+        expect(sim.c.state).toBe('check_failed');
+        expect(sim.current()?.stage).toBe('rework');
+      }
       const live = await liveTimers();
       expect(simTimers(), `timers after ${s.action}`).toEqual(live);
       timersSeen += live.length;

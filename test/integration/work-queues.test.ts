@@ -41,7 +41,8 @@ const SITUATIONS: Record<string, Situation> = {
   J: { state: 'fed_back', caseLevel: 'city', unit: true },
   K: { state: 'checking', unit: true },
   L: { state: 'pending_close', checkResult: 'pass', unit: true },
-  M: { state: 'pending_close', checkResult: 'fail', unit: true },
+  // A failed check waits in its own state on the dispatcher's rework order (was pending_close).
+  M: { state: 'check_failed', checkResult: 'fail', unit: true },
   N: { state: 'pending_close', caseLevel: 'city', checkResult: 'pass', unit: true },
   O: { state: 'parked', unit: true },
   P: { state: 'self_disposed' },

@@ -27,10 +27,24 @@ export const AuditQuery = Type.Object(
   {
     ...PageQuery,
     actorId: Type.Optional(Type.String({ maxLength: 64 })),
-    actorName: Type.Optional(Type.String({ maxLength: 100 })),
+    actorName: Type.Optional(
+      Type.String({
+        maxLength: 100,
+        description: "part of the actor's name as recorded (a login or display name)",
+      }),
+    ),
+    caseCode: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 40,
+        description: "a case's code: that case's events (its id need not be known)",
+      }),
+    ),
     entityType: Type.Optional(Type.String({ maxLength: 64 })),
     entityId: Type.Optional(Type.String({ maxLength: 64 })),
-    action: Type.Optional(Type.String({ maxLength: 64 })),
+    action: Type.Optional(
+      Type.String({ maxLength: 64, description: 'an action code (see common/audit-vocabulary.ts)' }),
+    ),
     from: Type.Optional(Type.String({ format: 'date-time' })),
     to: Type.Optional(Type.String({ format: 'date-time' })),
   },

@@ -1,7 +1,8 @@
-import { and, count, desc, eq, gte, lt } from 'drizzle-orm';
+import { and, count, desc, eq, gte, ilike, lt, sql } from 'drizzle-orm';
 import type { RequestContext } from '../../platform/context.ts';
 import type { Db } from '../../platform/db.ts';
 import { event } from '../../platform/event-table.ts';
+import { caseIdByCode } from '../cases/index.ts';
 import { auditRead } from './policy.ts';
 import type { AuditQueryT } from './schemas.ts';
 
@@ -9,10 +10,17 @@ export async function listEvents(db: Db, ctx: RequestContext, q: AuditQueryT) {
   auditRead.requirePermission(ctx.actor);
   const page = q.page ?? 1;
   const pageSize = q.pageSize ?? 20;
+  // A case code names one case; an unknown code matches nothing (an empty page, not an error).
+  const caseId = q.caseCode ? ((await caseIdByCode(db, q.caseCode.trim())) ?? null) : undefined;
   const where = and(
     auditRead.filter(ctx.actor),
+    caseId === undefined
+      ? undefined
+      : caseId === null
+        ? sql`false`
+        : and(eq(event.entityType, 'case'), eq(event.entityId, caseId)),
     q.actorId ? eq(event.actorId, q.actorId) : undefined,
-    q.actorName ? eq(event.actorName, q.actorName) : undefined,
+    q.actorName ? ilike(event.actorName, `%${q.actorName.replace(/[%_\\]/g, (c) => `\\${c}`)}%`) : undefined,
     q.entityType ? eq(event.entityType, q.entityType) : undefined,
     q.entityId ? eq(event.entityId, q.entityId) : undefined,
     q.action ? eq(event.action, q.action) : undefined,

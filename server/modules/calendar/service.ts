@@ -27,7 +27,9 @@ const cache = new WeakMap<object, Entry>();
 
 /** The calendar's data as stored: exceptions and windows (weekdays Mon–Fri). */
 export async function loadCalendarData(db: Db): Promise<WorkCalendarData> {
-  const [days, windows] = await Promise.all([repo.allDays(db), getSetting(db, 'calendar.windows')]);
+  // Sequential: `db` may be a transaction (one connection), where pg only queues concurrent queries.
+  const days = await repo.allDays(db);
+  const windows = await getSetting(db, 'calendar.windows');
   const holidays: string[] = [];
   const workdays: string[] = [];
   for (const d of days) (d.kind === 'holiday' ? holidays : workdays).push(d.day);

@@ -11,7 +11,6 @@ import {
   type WorkflowContext,
   type WorkflowInput,
 } from '../../../common/workflow.ts';
-import { recordEvent } from '../../platform/audit.ts';
 import type { Actor, RequestContext } from '../../platform/context.ts';
 import type { Db } from '../../platform/db.ts';
 import { AppError, type ErrorCode, notFound } from '../../platform/errors.ts';
@@ -111,32 +110,32 @@ export async function act(
     // Whoever may see the case may see the photos its steps name (timeline, case page).
     await linkCasePhotos(tx, c.id, body.photos);
     const after = await applyPlan(tx, ctx, c, plan, clock, {
-      kind: `case.${action}`,
-      record: (after) =>
-        recordEvent(tx, ctx, {
-          action: `case.${action}`,
-          entityType: 'case',
-          entityId: c.id,
-          districtCode: c.districtCode,
-          before: { state: c.state, version: c.version, unitId: c.unitId, pending: c.pending },
-          after: {
-            state: after.state,
-            version: after.version,
-            unitId: after.unitId,
-            pending: after.pending,
-            input: {
-              note: body.note,
-              photos: body.photos,
-              unitId: body.unitId,
-              matterType: body.matterType,
-              filingConditionId: body.filingConditionId,
-              extension: body.extension,
-              rating: body.rating,
-              targetCaseId: body.targetCaseId,
-            },
+      event: (after, facts) => ({
+        action: `case.${action}`,
+        entityType: 'case',
+        entityId: c.id,
+        districtCode: c.districtCode,
+        before: { state: c.state, version: c.version, unitId: c.unitId, pending: c.pending },
+        after: {
+          state: after.state,
+          version: after.version,
+          unitId: after.unitId,
+          pending: after.pending,
+          // Filing: the condition chosen, in the words of the standard's version.
+          ...(facts.filing ? { filing: facts.filing } : {}),
+          input: {
+            note: body.note,
+            photos: body.photos,
+            unitId: body.unitId,
+            matterType: body.matterType,
+            filingConditionId: body.filingConditionId,
+            extension: body.extension,
+            rating: body.rating,
+            targetCaseId: body.targetCaseId,
           },
-          reason: body.reason ?? null,
-        }),
+        },
+        reason: body.reason ?? null,
+      }),
     });
     return toCaseSummary(after, clock.calendar, clock.settings.warnShare, clock.now);
   });

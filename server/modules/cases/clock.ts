@@ -6,11 +6,11 @@ import { type CaseSettings, DEFAULT_CASE_SETTINGS, SETTING_KEYS } from './config
 import type { Clock } from './stages.ts';
 
 export async function loadSettings(db: Db): Promise<CaseSettings> {
-  const [warnShare, stageLimits, duplicate] = await Promise.all([
-    getSetting<number>(db, SETTING_KEYS.warnShare),
-    getSetting<CaseSettings['stageLimits']>(db, SETTING_KEYS.stageLimits),
-    getSetting<CaseSettings['duplicate']>(db, SETTING_KEYS.duplicate),
-  ]);
+  // One after another, not Promise.all: `db` is often a transaction, i.e. one connection, where
+  // pg only queues concurrent queries (and warns that pg@9 will refuse them).
+  const warnShare = await getSetting<number>(db, SETTING_KEYS.warnShare);
+  const stageLimits = await getSetting<CaseSettings['stageLimits']>(db, SETTING_KEYS.stageLimits);
+  const duplicate = await getSetting<CaseSettings['duplicate']>(db, SETTING_KEYS.duplicate);
   return {
     warnShare: warnShare ?? DEFAULT_CASE_SETTINGS.warnShare,
     stageLimits: { ...DEFAULT_CASE_SETTINGS.stageLimits, ...(stageLimits ?? {}) },
@@ -19,6 +19,7 @@ export async function loadSettings(db: Db): Promise<CaseSettings> {
 }
 
 export async function loadClock(db: Db, now = new Date()): Promise<Clock> {
-  const [calendar, settings] = await Promise.all([getCalendar(db), loadSettings(db)]);
+  const calendar = await getCalendar(db); // sequential: see loadSettings
+  const settings = await loadSettings(db);
   return { calendar, settings, now };
 }

@@ -29,6 +29,8 @@ export const DEFAULT_CASE_SETTINGS: CaseSettings = {
     dispatch: { amount: 1, unit: 'work_hour' },
     coordinate: { amount: 1, unit: 'work_day' },
     check: { amount: 2, unit: 'work_hour' },
+    // The dispatcher's rework order after a failed check: as quick as a dispatch.
+    rework: { amount: 1, unit: 'work_hour' },
     close: { amount: 1, unit: 'work_hour' },
   },
   duplicate: { radiusM: 50, windowHours: 24 },

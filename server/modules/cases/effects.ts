@@ -1,21 +1,32 @@
 /**
  * Carries out a plan (plan.ts) inside the transition's transaction: the references it names
- * (filing standard, merge target), clocks, tasks, the case row, then — once the caller has
- * appended the event — the delivery to the unit's own system and the notifications.
+ * (filing standard, merge target), clocks, tasks, the case row, then the event, published with its
+ * subject — the unit it goes to and the notices to the people the plan names — to the subscribers
+ * that write the inbox and queue the delivery to the unit's own system
+ * (server/platform/subscribers.ts), in the same transaction.
  */
 import { and, eq } from 'drizzle-orm';
 import type { TimeUnit } from '../../../common/calendar/index.ts';
+import type { CaseEventAction, Notice } from '../../../common/events.ts';
 import { publicStatusOf } from '../../../common/public-report.ts';
 import type { Notify } from '../../../common/workflow.ts';
+import type { EventInput } from '../../platform/audit.ts';
 import type { RequestContext } from '../../platform/context.ts';
 import type { Db } from '../../platform/db.ts';
 import { AppError } from '../../platform/errors.ts';
+import { emit } from '../../platform/subscribers.ts';
 import { getStandardById, getStandardForFiling } from '../catalog/index.ts';
 import { userActor } from '../identity/index.ts';
-import { insertNotifications, type NewNotification } from '../notifications/index.ts';
-import { enqueueDelivery } from '../outbox/index.ts';
 import type { StageLimit } from './config.ts';
-import type { Plan, PlannedLimit, PlanPatch, StageOp, TaskOp } from './plan.ts';
+import {
+  type FilingRecord,
+  filingOutcome,
+  type Plan,
+  type PlannedLimit,
+  type PlanPatch,
+  type StageOp,
+  type TaskOp,
+} from './plan.ts';
 import { canSeeCase } from './policy.ts';
 import * as repo from './repository.ts';
 import * as stages from './stages.ts';
@@ -34,7 +45,8 @@ async function disposeLimit(tx: Db, c: repo.CaseRow): Promise<StageLimit> {
   return { amount: limit.amount, unit: limit.unit as TimeUnit };
 }
 
-const resolveLimit = async (tx: Db, c: repo.CaseRow, limit: PlannedLimit) =>
+/** A planned limit as the applier uses it: the disposal one looked up for the case `c`. */
+export const resolveLimit = async (tx: Db, c: repo.CaseRow, limit: PlannedLimit) =>
   limit === 'disposal' ? disposeLimit(tx, c) : limit;
 
 /** The stage operations of a plan, in order; `c` is the case as the plan leaves it. */
@@ -86,14 +98,14 @@ async function applyTasks(tx: Db, c: repo.CaseRow, ops: readonly TaskOp[], now: 
   }
 }
 
-/** Filing: the condition must be one of the matter type's standard; the case takes that standard. */
-async function filingPatch(
-  tx: Db,
-  filing: NonNullable<Plan['filing']>,
-  now: Date,
-): Promise<Partial<repo.CaseRow>> {
+/**
+ * Filing: the condition must be one of the matter type's standard; the case takes that standard,
+ * and becomes urgent when the condition says so.
+ */
+async function filing(tx: Db, filing: NonNullable<Plan['filing']>, now: Date) {
   const std = await getStandardForFiling(tx, filing.matterType);
-  if (!std.filingConditions.some((f) => f.id === filing.filingConditionId)) {
+  const outcome = filingOutcome(std, filing, now);
+  if (!outcome) {
     throw new AppError('VALIDATION_FAILED', {
       zh: `立案条件不属于该事项的立结案规范：${filing.filingConditionId}`,
       en: `Filing condition is not one of this matter type's standard: ${filing.filingConditionId}`,
@@ -105,13 +117,7 @@ async function filingPatch(
       ],
     });
   }
-  return {
-    matterKind: 'matter',
-    matterCode: filing.matterType,
-    standardId: std.id,
-    filingConditionId: filing.filingConditionId,
-    filedAt: now,
-  };
+  return outcome;
 }
 
 /** Merging: the target must be another live case of the same district; its reporters come along. */
@@ -132,11 +138,15 @@ async function mergeInto(tx: Db, c: repo.CaseRow, targetId: string) {
   return { mergedInto: target.id, movedReports: moved.map((m) => m.id) };
 }
 
+/** What applying a plan found out that the event records besides the case row. */
+export interface AppliedFacts {
+  /** Filing: the condition chosen, in the words of the standard's version. */
+  filing?: FilingRecord;
+}
+
 export interface ApplyOptions {
-  /** The notification kind (`case.<action>`). */
-  kind: string;
-  /** Appends the event for the case as the plan leaves it; returns the event id. */
-  record: (after: repo.CaseRow) => Promise<number>;
+  /** The event of the transition (`case.<action>`) for the case as the plan leaves it. */
+  event: (after: repo.CaseRow, facts: AppliedFacts) => EventInput & { action: CaseEventAction };
 }
 
 /**
@@ -152,7 +162,12 @@ export async function applyPlan(
   options: ApplyOptions,
 ): Promise<repo.CaseRow> {
   const patch: Partial<repo.CaseRow> & PlanPatch = { ...plan.patch };
-  if (plan.filing) Object.assign(patch, await filingPatch(tx, plan.filing, clock.now));
+  const facts: AppliedFacts = {};
+  if (plan.filing) {
+    const filed = await filing(tx, plan.filing, clock.now);
+    Object.assign(patch, filed.patch);
+    facts.filing = filed.record;
+  }
   await applyStages(tx, { ...c, ...patch }, plan.stages, clock);
   await applyTasks(tx, c, plan.tasks, clock.now);
   let movedReports: string[] | undefined;
@@ -169,13 +184,15 @@ export async function applyPlan(
   if (!updated) throw new AppError('CONFLICT');
   await stages.refreshCurrent(tx, c.id);
   const after = (await repo.findCase(tx, c.id))!;
-  const eventId = await options.record(after);
-  if (plan.deliver && after.unitId) await enqueueDelivery(tx, eventId, after.unitId, c.id);
-  await sendNotifications(tx, after, new Set(plan.notify), options.kind, ctx.actor.id, movedReports);
+  const event = options.event(after, facts);
+  await emit(tx, ctx, event, {
+    caseId: c.id,
+    deliverTo: plan.deliver ? after.unitId : null,
+    notices: await noticesOf(tx, after, new Set(plan.notify), event.action, ctx.actor.id, movedReports),
+  });
   return after;
 }
 
-/** Writes one inbox notification per recipient; who is derived from the case and its reporters. */
 /** Memo of "users of this organisation with these roles" for a batch (the timer sweeper). */
 export type RecipientCache = Map<string, Promise<{ id: string }[]>>;
 
@@ -218,7 +235,8 @@ export async function recipientsOf(
   return [...userIds];
 }
 
-export const notificationRows = (c: repo.CaseRow, userIds: string[], kind: string) =>
+/** The notices of the case to these users: its code and state as they are now. */
+export const notificationRows = (c: repo.CaseRow, userIds: string[], kind: string): Notice[] =>
   userIds.map((userId) => ({ userId, caseId: c.id, kind, params: { code: c.code, state: c.state } }));
 
 /**
@@ -235,7 +253,7 @@ async function reporterNotifications(
   reportIds: readonly string[] | undefined,
 ) {
   const caseUsers: string[] = [];
-  const reportRows: NewNotification[] = [];
+  const reportRows: Notice[] = [];
   for (const x of await repo.reportersOf(tx, reportIds ? { reportIds } : { caseId: c.id })) {
     if (x.user.id === actorId) continue;
     if (canSeeCase(userActor(x.user, x.org), x.c)) caseUsers.push(x.user.id);
@@ -254,23 +272,25 @@ async function reporterNotifications(
   return { caseUsers, reportRows };
 }
 
-/** Writes one inbox notification per recipient, in the caller's transaction. */
-export async function sendNotifications(
+/**
+ * The notices of an event of the case: one per recipient of the plan's `notify` (the actor
+ * excepted), which the event carries to the inbox's subscriber.
+ */
+export async function noticesOf(
   tx: Db,
   c: repo.CaseRow,
   who: Set<Notify>,
   kind: string,
   actorId: string | null,
   reportIds?: readonly string[],
-) {
-  if (who.size === 0) return;
+): Promise<Notice[]> {
+  if (who.size === 0) return [];
   const userIds = new Set(await recipientsOf(tx, c, who, actorId));
-  let reportRows: NewNotification[] = [];
+  let reportRows: Notice[] = [];
   if (who.has('reporters')) {
     const r = await reporterNotifications(tx, c, actorId, reportIds);
     for (const id of r.caseUsers) userIds.add(id);
     reportRows = r.reportRows;
   }
-  const rows = [...notificationRows(c, [...userIds], kind), ...reportRows];
-  await insertNotifications(tx, rows);
+  return [...notificationRows(c, [...userIds], kind), ...reportRows];
 }

@@ -8,16 +8,16 @@
 import { eq } from 'drizzle-orm';
 import { toPublicReport } from '../../../common/public-report.ts';
 import { CREATION, OPEN_STATES } from '../../../common/workflow.ts';
-import { recordEvent } from '../../platform/audit.ts';
 import type { Actor, RequestContext } from '../../platform/context.ts';
 import type { Db } from '../../platform/db.ts';
 import { AppError } from '../../platform/errors.ts';
+import { emit } from '../../platform/subscribers.ts';
 import { findCatalogType } from '../catalog/index.ts';
 import { convertLngLat, type LookupHit } from '../geo/index.ts';
 import { resolveRoute } from '../routing/index.ts';
 import { loadClock } from './clock.ts';
 import { toCaseSummary } from './dto.ts';
-import { applyStages, sendNotifications } from './effects.ts';
+import { applyStages, noticesOf } from './effects.ts';
 import { assertAttachable } from './photos.ts';
 import { planCreation } from './plan.ts';
 import { canReport, canSeeCase, caseRead, reportArea } from './policy.ts';
@@ -189,23 +189,32 @@ export async function createReport(db: Db, ctx: RequestContext, spatial: Spatial
           merged: !!dup,
         })
         .returning();
-      await recordEvent(tx, ctx, {
-        action: dup ? 'case.report_merged' : 'case.report',
-        entityType: 'case',
-        entityId: c.id,
-        districtCode: c.districtCode,
-        after: {
-          reportId: r.id,
-          channel: r.channel,
-          crs: r.crs,
-          location: { lng, lat },
-          photos: r.photos,
-          state: c.state,
-          code: c.code,
-          ...(dup ? { duplicateOf: c.code, distanceM: Math.round(dup.distance) } : {}),
+      await emit(
+        tx,
+        ctx,
+        {
+          action: dup ? 'case.report_merged' : 'case.report',
+          entityType: 'case',
+          entityId: c.id,
+          districtCode: c.districtCode,
+          after: {
+            reportId: r.id,
+            channel: r.channel,
+            crs: r.crs,
+            location: { lng, lat },
+            photos: r.photos,
+            state: c.state,
+            code: c.code,
+            ...(dup ? { duplicateOf: c.code, distanceM: Math.round(dup.distance) } : {}),
+          },
         },
-      });
-      if (!dup) await sendNotifications(tx, c, new Set(creation.notify), 'case.report', ctx.actor.id);
+        {
+          caseId: c.id,
+          deliverTo: null,
+          // A new case tells whom the creation rule names; a report joining an open case, nobody.
+          notices: dup ? [] : await noticesOf(tx, c, new Set(creation.notify), 'case.report', ctx.actor.id),
+        },
+      );
       return {
         replayed: false,
         merged: !!dup,

@@ -15,7 +15,16 @@ import {
   type WorkflowInput,
 } from '../../../common/workflow.ts';
 import { DEFAULT_CASE_SETTINGS } from './config.ts';
-import { dueOf, type Plan, type PlanCase, planCreation, planEffects, resumedDue, timersOf } from './plan.ts';
+import {
+  dueOf,
+  filingOutcome,
+  type Plan,
+  type PlanCase,
+  planCreation,
+  planEffects,
+  resumedDue,
+  timersOf,
+} from './plan.ts';
 
 const now = new Date('2026-03-02T02:00:00Z'); // Monday 10:00 in China
 const clock = { now, settings: DEFAULT_CASE_SETTINGS };
@@ -102,18 +111,19 @@ const EXPECTED: Record<string, string> = {
   'in_progress × approve_parking': 'pauseDispose |  | unit | pending | ',
   'in_progress × refuse_parking': ' |  | unit | pending | ',
   'parked × unpark': 'resumeDispose |  | unit |  | ',
-  '9 states × request_void': ' |  | shift_leader | pending | ',
-  '9 states × approve_void': 'stop all | cancel open | unit | closedAt pending | ',
-  '9 states × refuse_void': ' |  |  | pending | ',
+  '10 states × request_void': ' |  | shift_leader | pending | ',
+  '10 states × approve_void': 'stop all | cancel open | unit | closedAt pending | ',
+  '10 states × refuse_void': ' |  |  | pending | ',
   'fed_back × request_check': ' | create check |  |  | ',
   'checking × check_pass': 'stop check, start close 1 work_hour | complete check |  | checkResult | ',
-  'checking × check_fail': 'stop check, start close 1 work_hour | complete check |  | checkResult | ',
+  'checking × check_fail':
+    'stop check, start rework 1 work_hour | complete check | dispatcher | checkResult | ',
   'pending_close × close': 'stop close |  | reporters | closedAt | ',
-  'pending_close × rework':
-    'stop close, stop dispose, start dispose by standard |  | unit | checkResult reworkCount unitId | deliver',
-  '13 states × urge': ' |  | handler | urgeCount | ',
-  '13 states × mark_important': ' |  |  | important | ',
-  '13 states × mark_urgent': ' |  |  | urgency | ',
+  'check_failed × rework':
+    'stop rework, stop dispose, start dispose by standard |  | unit | checkResult reworkCount unitId | deliver',
+  '14 states × urge': ' |  | handler | urgeCount | ',
+  '14 states × mark_important': ' |  |  | important | ',
+  '14 states × mark_urgent': ' |  |  | urgency | ',
   'closed × rate': ' |  |  | rating | ',
   'closed/rejected × record_callback': ' |  |  |  | ',
 };
@@ -186,6 +196,36 @@ describe('planEffects', () => {
     expect(file.filing).toEqual({ matterType: 'matter:0101', filingConditionId: 'fc-1' });
     const merge = planEffects(caseIn(rule('merge_duplicate')), rule('merge_duplicate'), input, clock, actor);
     expect(merge.mergeInto).toBe('case-2');
+  });
+
+  it('filing under an urgent condition makes the case urgent and records the condition in its words', () => {
+    const std = {
+      id: 'std-1',
+      version: 3,
+      filingConditions: [
+        { id: 'f1', text: '井盖破损' },
+        { id: 'f2', text: '井盖缺失或塌陷的，立即按紧急案件处理', urgent: true },
+      ],
+    };
+    const normal = filingOutcome(std, { matterType: '01001', filingConditionId: 'f1' }, now)!;
+    expect(normal.patch).toEqual({
+      matterKind: 'matter',
+      matterCode: '01001',
+      standardId: 'std-1',
+      filingConditionId: 'f1',
+      filedAt: now,
+    });
+    expect(normal.record).toEqual({
+      standardId: 'std-1',
+      standardVersion: 3,
+      conditionId: 'f1',
+      text: '井盖破损',
+      urgent: false,
+    });
+    const urgent = filingOutcome(std, { matterType: '01001', filingConditionId: 'f2' }, now)!;
+    expect(urgent.patch.urgency).toBe('urgent');
+    expect(urgent.record).toMatchObject({ conditionId: 'f2', urgent: true });
+    expect(filingOutcome(std, { matterType: '01001', filingConditionId: 'f9' }, now)).toBeUndefined();
   });
 
   it('case creation starts the acceptance clock and tells the acceptors', () => {

@@ -254,6 +254,70 @@ export function planCreation(effects: readonly Effect[], clock: PlanClock): Plan
 }
 
 // ---------------------------------------------------------------------------------------------
+// Filing under a standard, shared by the server's applier and the seed's simulation
+
+/** The version of a disposal standard a case is filed under, with its filing conditions. */
+export interface FilingStandard {
+  id: string;
+  version: number;
+  /** `urgent`: the condition says 立即按紧急案件处理 — a case filed under it is urgent. */
+  filingConditions: readonly { id: string; text: string; urgent?: boolean }[];
+}
+
+/** What the filing event records: the condition chosen, in the words of the version filed under. */
+export interface FilingRecord {
+  standardId: string;
+  standardVersion: number;
+  conditionId: string;
+  text: string;
+  urgent: boolean;
+}
+
+/**
+ * Filing under `std`: the columns it sets (an urgent condition makes the case urgent; a case
+ * already urgent stays so) and what the event records; undefined when the condition is not one
+ * of the standard's.
+ */
+export function filingOutcome(
+  std: FilingStandard,
+  filing: NonNullable<Plan['filing']>,
+  now: Date,
+):
+  | {
+      patch: {
+        matterKind: 'matter';
+        matterCode: string;
+        standardId: string;
+        filingConditionId: string;
+        filedAt: Date;
+        urgency?: 'urgent';
+      };
+      record: FilingRecord;
+    }
+  | undefined {
+  const condition = std.filingConditions.find((f) => f.id === filing.filingConditionId);
+  if (!condition) return undefined;
+  const urgent = condition.urgent === true;
+  return {
+    patch: {
+      matterKind: 'matter',
+      matterCode: filing.matterType,
+      standardId: std.id,
+      filingConditionId: condition.id,
+      filedAt: now,
+      ...(urgent ? { urgency: 'urgent' as const } : {}),
+    },
+    record: {
+      standardId: std.id,
+      standardVersion: std.version,
+      conditionId: condition.id,
+      text: condition.text,
+      urgent,
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
 // Clock arithmetic, shared by the server's stages and the seed's simulation
 
 export interface TimerPlan {

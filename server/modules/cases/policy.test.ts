@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { PERMISSIONS, type Permission, ROLES, type Role, type Scope } from '../../../common/identity.ts';
 import { type Actor, isInProcessSystem, systemContext } from '../../platform/context.ts';
-import { workflowRolesOf } from './policy.ts';
+import { REPORTER_CONTACT_ROLES, seesReporterContact, workflowRolesOf } from './policy.ts';
 
 const SCOPES: Scope[] = [
   { kind: 'city' },
@@ -65,5 +65,29 @@ describe('workflowRolesOf', () => {
       expect(workflowRolesOf(a)).toEqual([]);
     }
     expect(workflowRolesOf({ ...made, type: 'anonymous' })).toEqual([]);
+  });
+});
+
+describe('seesReporterContact', () => {
+  const person = (roles: Role[]): Actor => ({
+    type: 'user',
+    id: '00000000-0000-4000-8000-0000000000cc',
+    name: 'p',
+    orgId: null,
+    roles,
+    permissions: [...PERMISSIONS],
+    scope: { kind: 'district', districtCode: '330203' },
+  });
+
+  it('shows the contact to the roles that call back, and to nobody else', () => {
+    expect([...REPORTER_CONTACT_ROLES].sort()).toEqual(['acceptor', 'shift_leader']);
+    for (const role of ROLES)
+      expect(seesReporterContact(person([role])), role).toBe(REPORTER_CONTACT_ROLES.includes(role));
+    expect(seesReporterContact(person(['dispatcher', 'acceptor']))).toBe(true);
+  });
+
+  it('never to a key, whatever it holds, nor to the system', () => {
+    for (const scope of SCOPES) expect(seesReporterContact(key([...PERMISSIONS], scope))).toBe(false);
+    expect(seesReporterContact(systemContext('timer').actor)).toBe(false);
   });
 });

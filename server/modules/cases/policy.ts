@@ -5,7 +5,7 @@
  * (common/workflow.ts), checked after this.
  */
 import { sql } from 'drizzle-orm';
-import { ROLES } from '../../../common/identity.ts';
+import { ROLES, type Role } from '../../../common/identity.ts';
 import type { WorkflowRole } from '../../../common/workflow.ts';
 import { type Actor, isInProcessSystem } from '../../platform/context.ts';
 import { event } from '../../platform/event-table.ts';
@@ -70,3 +70,15 @@ export function workflowRolesOf(actor: Actor): WorkflowRole[] {
 }
 
 export const canReport = (actor: Actor) => actor.permissions.includes('case:report');
+
+/**
+ * The roles that need a reporter's real name and phone: the acceptor, who takes the call and calls
+ * back, and the shift leader, who answers for the decision to the caller. Everyone else who may
+ * open the case (dispatchers, inspectors, units, the city's supervisors and leaders) sees them
+ * masked (张** / 138****5678).
+ */
+export const REPORTER_CONTACT_ROLES: readonly Role[] = ['acceptor', 'shift_leader'];
+
+/** Whether the actor sees reporters' contacts unmasked: in one of `REPORTER_CONTACT_ROLES`. */
+export const seesReporterContact = (actor: Actor): boolean =>
+  workflowRolesOf(actor).some((r) => (REPORTER_CONTACT_ROLES as readonly string[]).includes(r));

@@ -1,14 +1,16 @@
 /** Reading cases: work queues and lists in the caller's scope, and the case page. */
 import { and, eq, ilike, inArray, or, type SQL, sql } from 'drizzle-orm';
+import { maskName, maskPhone } from '../../../common/contact.ts';
 import type { TimeUnit } from '../../../common/time-units.ts';
 import type { RequestContext } from '../../platform/context.ts';
 import type { Db } from '../../platform/db.ts';
 import { notFound } from '../../platform/errors.ts';
-import { actorDisplayNames } from '../identity/index.ts';
+import { accountNames, actorDisplayNames } from '../identity/index.ts';
+import { previewActions } from './action-preview.ts';
 import { actionsFor, levelOf } from './action-service.ts';
 import { loadClock } from './clock.ts';
 import { toCaseSummary } from './dto.ts';
-import { caseRead, workflowRolesOf } from './policy.ts';
+import { caseRead, seesReporterContact, workflowRolesOf } from './policy.ts';
 import { myWorkFilter } from './queue.ts';
 import * as repo from './repository.ts';
 import type { CaseListQueryT } from './schemas.ts';
@@ -64,16 +66,23 @@ async function visibleCase(db: Db, ctx: RequestContext, id: string) {
 export async function getCase(db: Db, ctx: RequestContext, id: string) {
   const c = await visibleCase(db, ctx, id);
   const clock = await loadClock(db);
-  const [reports, stageRows, tasks, timeline, actions] = await Promise.all([
+  const [reports, stageRows, tasks, timeline, available] = await Promise.all([
     repo.reportsOfCase(db, id),
     repo.stagesOfCase(db, id),
     repo.tasksOfCase(db, id),
     repo.timelineOf(db, id),
     actionsFor(db, ctx.actor, c),
   ]);
-  const actorNames = await actorDisplayNames(db, timeline);
-  // Citizens' phone numbers are for the centre that handles the case, not for the unit.
-  const showPhones = ctx.actor.scope.kind !== 'unit';
+  const [actorNames, accounts, actions] = await Promise.all([
+    actorDisplayNames(db, timeline),
+    accountNames(
+      db,
+      reports.map((r) => r.submitter),
+    ),
+    previewActions(db, c, available, clock, stageRows, timeline),
+  ]);
+  // A citizen's or caller's name and phone are for the roles that call back (the cases policy).
+  const contact = seesReporterContact(ctx.actor);
   return {
     case: toCaseSummary(c, clock.calendar, clock.settings.warnShare, clock.now),
     reports: reports.map((r) => ({
@@ -81,8 +90,10 @@ export async function getCase(db: Db, ctx: RequestContext, id: string) {
       channel: r.channel,
       description: r.description,
       photos: r.photos,
-      reporterName: r.reporterName,
-      reporterPhone: showPhones ? r.reporterPhone : null,
+      account: accounts.get(r.submitter) ?? null,
+      reporterName: r.reporterName && (contact ? r.reporterName : maskName(r.reporterName)),
+      reporterPhone: r.reporterPhone && (contact ? r.reporterPhone : maskPhone(r.reporterPhone)),
+      contactMasked: !contact,
       merged: r.merged,
       createdAt: r.createdAt.toISOString(),
     })),

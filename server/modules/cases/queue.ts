@@ -2,8 +2,8 @@
  * "My work": the cases the caller can act on now AND that are waiting on them, derived from the
  * transition table itself, so a queue never disagrees with the buttons. Per rule of the table:
  * - a rule that needs a pending application (approve an extension, a void…) counts only for cases
- *   that carry that application; one that needs the check's outcome (close after a pass, rework
- *   after a fail) only for cases with that outcome;
+ *   that carry that application; one that needs the check's outcome (close after a pass in
+ *   `pending_close`, rework after a fail in `check_failed`) only for cases with that outcome;
  * - a rule guarded by the case's level (`actorAtCaseLevel`, `caseAtDistrict`, or open to the city
  *   centre only) counts only for cases at that level: a district centre works on the cases it
  *   coordinates, the city centre on escalated ones — field work (check requests and checks) has
@@ -18,9 +18,11 @@
 import { and, inArray, or, type SQL, sql } from 'drizzle-orm';
 import type { OrgKind } from '../../../common/identity.ts';
 import {
+  type Application,
   type CaseAction,
   type CaseState,
   NOT_WORK_ACTIONS,
+  PENDING_GUARD_OF,
   TRANSITIONS,
   type WorkflowRole,
 } from '../../../common/workflow.ts';
@@ -28,11 +30,9 @@ import { caseFile } from './tables.ts';
 
 /** Actions that are nobody's pending work, as the table declares them (`work: none`). */
 export const NOT_WORK: ReadonlySet<CaseAction> = NOT_WORK_ACTIONS;
-const PENDING_GUARDS: Record<string, 'extension' | 'parking' | 'void'> = {
-  hasPendingExtension: 'extension',
-  hasPendingParking: 'parking',
-  hasPendingVoid: 'void',
-};
+const PENDING_GUARDS: Record<string, Application> = Object.fromEntries(
+  Object.entries(PENDING_GUARD_OF).map(([application, guard]) => [guard, application as Application]),
+);
 /** Guards on the check's outcome: closing waits on a pass, ordering rework on a fail. */
 const CHECK_GUARDS: Record<string, 'pass' | 'fail'> = { checkPassed: 'pass', checkFailed: 'fail' };
 

@@ -14,6 +14,12 @@ export async function findCase(db: Db, id: string, forUpdate = false): Promise<C
   return row;
 }
 
+/** The id of the case with this code (e.g. the audit trail's filter), whoever may read it. */
+export async function caseIdByCode(db: Db, code: string): Promise<string | undefined> {
+  const [row] = await db.select({ id: caseFile.id }).from(caseFile).where(eq(caseFile.code, code));
+  return row?.id;
+}
+
 export async function findReportByKey(
   db: Db,
   submitter: string,

@@ -2,7 +2,13 @@ import { type Static, type TSchema, Type } from 'typebox';
 import { CHANNELS } from '../../../common/channels.ts';
 import { PUBLIC_STATUSES, TRACKING_CODE_PATTERN } from '../../../common/public-report.ts';
 import { TIME_UNITS } from '../../../common/time-units.ts';
-import { CASE_ACTIONS, CASE_STATES, REQUIRED_FIELDS } from '../../../common/workflow.ts';
+import {
+  APPLICATIONS,
+  CASE_ACTIONS,
+  CASE_STATES,
+  REQUIRED_FIELDS,
+  STAGES,
+} from '../../../common/workflow.ts';
 import { EventSnapshot, Page, PageQuery, StringEnum } from '../../platform/schemas.ts';
 import { Specificity } from '../routing/index.ts';
 
@@ -152,10 +158,31 @@ export const CaseReport = Type.Object({
   channel: ChannelT,
   description: Str,
   photos: Type.Array(Str),
-  reporterName: Nullable(Str),
-  reporterPhone: Nullable(
-    Type.String({ description: "null for a unit (citizens' numbers are for the centre)" }),
+  account: Nullable(
+    Type.Object(
+      {
+        kind: StringEnum(['user', 'api_key'] as const),
+        name: Type.String({ description: "a user's display name, an API key's name" }),
+        login: Nullable(Type.String({ description: "a user's login; null for an API key" })),
+      },
+      {
+        description:
+          'the account that submitted the report (an inspector, an acceptor taking a call, a public app key); null when none',
+      },
+    ),
   ),
+  reporterName: Nullable(
+    Type.String({
+      description:
+        'the citizen or caller as they gave their name; masked (张**) unless `contactMasked` is false',
+    }),
+  ),
+  reporterPhone: Nullable(
+    Type.String({ description: 'their phone; masked (138****5678) unless `contactMasked` is false' }),
+  ),
+  contactMasked: Type.Boolean({
+    description: 'true unless the caller holds a role that calls reporters back (acceptor, shift leader)',
+  }),
   merged: Type.Boolean(),
   createdAt: Time,
 });
@@ -199,11 +226,36 @@ export const TimelineEntry = Type.Object({
   after: EventSnapshot,
 });
 
+/** A deadline an action would set if taken now, computed as the action computes it. */
+export const ActionClock = Type.Object({
+  stage: StringEnum(STAGES),
+  kind: StringEnum(
+    ['start', 'extend'] as const,
+    'start: a clock the action starts; extend: the running one moved',
+  ),
+  limit: Type.Object({ amount: Type.Number(), unit: StringEnum(TIME_UNITS) }),
+  dueAt: Time,
+});
+
 /** An action the caller may take now, with the fields it needs (the case page draws its buttons from these). */
 export const AvailableAction = Type.Object({
   action: StringEnum(CASE_ACTIONS),
   to: StringEnum(CASE_STATES),
-  fields: Type.Array(StringEnum(REQUIRED_FIELDS)),
+  fields: Type.Array(StringEnum(REQUIRED_FIELDS), { description: 'required, `version` first' }),
+  optional: Type.Array(StringEnum(REQUIRED_FIELDS), { description: 'offered, not required' }),
+  decides: Type.Optional(
+    StringEnum(APPLICATIONS, 'the pending application the action approves or refuses (case.pending.<it>)'),
+  ),
+  prefill: Type.Optional(
+    Type.Object(
+      { reason: Type.Optional(Str), note: Type.Optional(Str) },
+      {
+        description:
+          "what the form starts with: an earlier step's words (a rework order: the check's finding)",
+      },
+    ),
+  ),
+  clocks: Type.Array(ActionClock, { description: 'deadlines the action would set if taken now' }),
 });
 
 /** `GET /api/cases/:id`: the case page. */
@@ -263,6 +315,13 @@ export const Workflow = Type.Object({
       to: Type.Optional(StringEnum(CASE_STATES, 'absent: the state does not change')),
       levels: Type.Optional(List(Str)),
       fields: List(StringEnum(REQUIRED_FIELDS)),
+      optional: Type.Optional(List(StringEnum(REQUIRED_FIELDS))),
+      prefill: Type.Optional(
+        Type.Object(
+          { reason: Type.Optional(StringEnum(CASE_ACTIONS)), note: Type.Optional(StringEnum(CASE_ACTIONS)) },
+          { description: "field → the action whose latest event's reason (else note) the form starts with" },
+        ),
+      ),
       guards: List(Str),
       effects: List(TransitionEffect),
       work: Type.Union([

@@ -1,11 +1,18 @@
 /**
- * The case as the outbox reads it (outbox/case-summaries.ts): its code for delivery listings and
- * the summary a unit's system receives with each delivery, including the `version` the unit's
- * system names when it acts back on the case.
+ * The case as the outbox reads it: its code for delivery listings and the summary a unit's system
+ * receives with each delivery, including the `version` the unit's system names when it acts back
+ * on the case. The outbox imports it from this module's index; the case loop knows nothing of the
+ * outbox (it publishes its events, the outbox subscribes: server/platform/subscribers.ts).
  */
 import type { Db } from '../../platform/db.ts';
-import type { CaseSummaries } from '../outbox/index.ts';
 import { findCase, reportsOfCase } from './repository.ts';
+
+export interface CaseSummaries {
+  /** The case's code, or undefined when there is no such case. */
+  codeOf(db: Db, caseId: string): Promise<string | undefined>;
+  /** The case as a unit's system sees it when a delivery is sent, or null when it is gone. */
+  summaryOf(db: Db, caseId: string): Promise<Record<string, unknown> | null>;
+}
 
 async function summaryOf(db: Db, caseId: string) {
   const c = await findCase(db, caseId);

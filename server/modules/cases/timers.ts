@@ -1,15 +1,16 @@
 /**
  * The timer sweeper: fires due stage warnings and overdue marks exactly once. Each sweep claims
  * due rows with FOR UPDATE SKIP LOCKED inside a transaction that also writes the stage mark, the
- * event and the notifications — so with several server processes on one PostgreSQL every timer
- * fires in exactly one of them, and a crash before commit leaves it due for the next sweep.
+ * event and — through the event's subscribers — the notifications, so with several server
+ * processes on one PostgreSQL every timer fires in exactly one of them, and a crash before commit
+ * leaves it due for the next sweep.
  */
 import { inArray, sql } from 'drizzle-orm';
-import { type EventInput, recordEvents } from '../../platform/audit.ts';
+import { type Notify, STAGE_TIMER_NOTIFY, type Stage } from '../../../common/workflow.ts';
 import { systemContext } from '../../platform/context.ts';
 import type { Database } from '../../platform/db.ts';
 import { everyInterval } from '../../platform/periodic.ts';
-import { insertNotifications, type NewNotification } from '../notifications/index.ts';
+import { type Emission, emitAll } from '../../platform/subscribers.ts';
 import { notificationRows, type RecipientCache, recipientsOf } from './effects.ts';
 import { caseFile, caseStage } from './tables.ts';
 
@@ -37,7 +38,8 @@ export async function sweepTimers(database: Database, limit = 500, now = new Dat
       RETURNING id, case_id, stage_id, kind, fire_at`);
     const claimed = (res as unknown as { rows: Claimed[] }).rows;
     if (claimed.length === 0) return 0;
-    // The whole batch in a handful of statements: stage marks, the cases, the events, the inbox.
+    // The whole batch in a handful of statements: stage marks, the cases, the events, and the
+    // subscribers once for all of them (the inbox in one multi-row insert).
     const ids = (kind: Claimed['kind']) => claimed.filter((t) => t.kind === kind).map((t) => t.stage_id);
     if (ids('warning').length)
       await tx
@@ -65,32 +67,36 @@ export async function sweepTimers(database: Database, limit = 500, now = new Dat
           .where(inArray(caseFile.id, [...new Set(claimed.map((t) => t.case_id))]))
       ).map((c) => [c.id, c]),
     );
-    const events: EventInput[] = [];
-    const inbox: NewNotification[] = [];
+    const emissions: Emission<'case.stage_warning' | 'case.stage_overdue'>[] = [];
     const recipients: RecipientCache = new Map();
     for (const t of claimed) {
       const stage = stages.get(t.stage_id);
       const c = cases.get(t.case_id);
       if (!c || !stage) continue;
       const action = t.kind === 'warning' ? 'case.stage_warning' : 'case.stage_overdue';
-      events.push({
-        action,
-        entityType: 'case',
-        entityId: c.id,
-        districtCode: c.districtCode,
-        after: {
-          stage: stage.stage,
-          dueAt: stage.dueAt.toISOString(),
-          timerId: t.id,
-          firedAt: now.toISOString(),
+      // Whoever the stage waits on (common/workflow-vocabulary.ts).
+      const who = new Set<Notify>(STAGE_TIMER_NOTIFY[stage.stage as Stage] ?? ['handler']);
+      emissions.push({
+        event: {
+          action,
+          entityType: 'case',
+          entityId: c.id,
+          districtCode: c.districtCode,
+          after: {
+            stage: stage.stage,
+            dueAt: stage.dueAt.toISOString(),
+            timerId: t.id,
+            firedAt: now.toISOString(),
+          },
+        },
+        subject: {
+          caseId: c.id,
+          deliverTo: null,
+          notices: notificationRows(c, await recipientsOf(tx, c, who, null, recipients), action),
         },
       });
-      const who =
-        stage.stage === 'dispose' ? new Set(['unit', 'dispatcher'] as const) : new Set(['handler'] as const);
-      inbox.push(...notificationRows(c, await recipientsOf(tx, c, who, null, recipients), action));
     }
-    await recordEvents(tx, ctx, events);
-    await insertNotifications(tx, inbox);
+    await emitAll(tx, ctx, emissions);
     return claimed.length;
   });
 }

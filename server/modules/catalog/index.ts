@@ -4,4 +4,4 @@ export { catalogRoutes } from './routes.ts';
 export { findCatalogType, listTypes } from './service.ts';
 export { defaultStandardFor } from './standard-defaults.ts';
 export { getStandardById, getStandardForFiling } from './standards-service.ts';
-export type { TimeLimit } from './tables.ts';
+export type { FilingCondition, TimeLimit } from './tables.ts';

@@ -84,6 +84,22 @@ const ConditionInput = Type.Object(
   { id: Type.Optional(Type.String({ maxLength: 20 })), text: Type.String({ minLength: 1, maxLength: 500 }) },
   { additionalProperties: false },
 );
+const Urgent = Type.Boolean({
+  description: '立即按紧急案件处理: a case filed under this condition becomes urgent (urgent time limits)',
+});
+const FilingCondition = Type.Object({
+  id: Type.String(),
+  text: Type.String(),
+  urgent: Type.Optional(Urgent),
+});
+const FilingConditionInput = Type.Object(
+  {
+    id: Type.Optional(Type.String({ maxLength: 20 })),
+    text: Type.String({ minLength: 1, maxLength: 500 }),
+    urgent: Type.Optional(Urgent),
+  },
+  { additionalProperties: false },
+);
 export const TimeLimitSchema = Type.Object(
   {
     areaClass: StringEnum(['A', 'B', 'C'] as const),
@@ -104,7 +120,7 @@ export const Standard = Type.Object({
   version: Type.Integer(),
   current: Type.Boolean(),
   isDefault: Type.Boolean(),
-  filingConditions: Type.Array(Condition),
+  filingConditions: Type.Array(FilingCondition),
   timeLimits: Type.Array(TimeLimitSchema),
   closingConditions: Type.Array(Condition),
   defaultUnitType: Type.Union([Type.String(), Type.Null()]),
@@ -121,7 +137,7 @@ export const StandardUpdate = Type.Object(
   {
     version: Type.Integer({ minimum: 1, description: 'the version this edit starts from (409 when stale)' }),
     reason: Type.String({ minLength: 1, maxLength: 500 }),
-    filingConditions: Type.Array(ConditionInput, { minItems: 1, maxItems: 20 }),
+    filingConditions: Type.Array(FilingConditionInput, { minItems: 1, maxItems: 20 }),
     timeLimits: Type.Array(TimeLimitSchema, {
       minItems: 6,
       maxItems: 6,

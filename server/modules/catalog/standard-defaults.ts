@@ -15,12 +15,12 @@
  * type code replaces the fields it names.
  */
 import type { TimeUnit } from '../../../common/time-units.ts';
-import type { TimeLimit } from './tables.ts';
+import type { FilingCondition, TimeLimit } from './tables.ts';
 
 type Triple = readonly [a: number, b: number, c: number];
 
 export interface DefaultStandard {
-  filingConditions: { id: string; text: string }[];
+  filingConditions: FilingCondition[];
   timeLimits: TimeLimit[];
   closingConditions: { id: string; text: string }[];
   defaultUnitType: string;
@@ -113,6 +113,9 @@ const BY_CODE: Record<string, Partial<Rule>> = {
   '10001': { normal: ['work_hour', [4, 8, 12]], urgent: [2, 4, 4] }, // 道路积雪、结冰
 };
 
+/** Words of a filing condition that make the case urgent (the condition is marked `urgent`). */
+const URGENT_WORDS = '立即按紧急案件处理';
+
 /** The kind of unit usually responsible, from keywords of a component anomaly's name. */
 const UNIT_BY_NAME: [RegExp, string][] = [
   [/供水|水井|供水器|水鹤|水塔/, 'water'],
@@ -140,6 +143,8 @@ function limits(rule: Rule): TimeLimit[] {
 
 const numbered = (prefix: string, texts: string[], name: string) =>
   texts.map((text, i) => ({ id: `${prefix}${i + 1}`, text: text.replaceAll('{name}', name) }));
+const numberedFiling = (texts: string[], name: string): FilingCondition[] =>
+  numbered('f', texts, name).map((c) => (c.text.includes(URGENT_WORDS) ? { ...c, urgent: true } : c));
 
 /** The default standard of one matter type. */
 export function defaultStandardFor(matter: {
@@ -157,7 +162,7 @@ export function defaultStandardFor(matter: {
   const rule: Rule = { ...base, ...cover, ...BY_CODE[matter.code] };
   const byName = isComponentAnomaly ? UNIT_BY_NAME.find(([re]) => re.test(matter.name))?.[1] : undefined;
   return {
-    filingConditions: numbered('f', rule.filing ?? MATTER_FILING, matter.name),
+    filingConditions: numberedFiling(rule.filing ?? MATTER_FILING, matter.name),
     timeLimits: limits(rule),
     closingConditions: numbered('c', rule.closing ?? MATTER_CLOSING, matter.name),
     defaultUnitType: BY_CODE[matter.code]?.unitType ?? byName ?? rule.unitType ?? 'municipal',

@@ -94,6 +94,9 @@ function checkLimits(limits: StandardUpdateT['timeLimits']) {
 
 const renumber = (prefix: string, list: { text: string }[]) =>
   list.map((c, i) => ({ id: `${prefix}${i + 1}`, text: c.text.trim() }));
+/** Filing conditions keep their urgent mark (立即按紧急案件处理), written only when set. */
+const renumberFiling = (list: StandardUpdateT['filingConditions']) =>
+  renumber('f', list).map((c, i) => (list[i].urgent ? { ...c, urgent: true } : c));
 
 const ORDER = ['A/normal', 'A/urgent', 'B/normal', 'B/urgent', 'C/normal', 'C/urgent'];
 
@@ -126,7 +129,7 @@ export async function updateStandard(
       version: current.version + 1,
       current: true,
       isDefault: false,
-      filingConditions: renumber('f', input.filingConditions),
+      filingConditions: renumberFiling(input.filingConditions),
       timeLimits: [...input.timeLimits].sort(
         (a, b) => ORDER.indexOf(`${a.areaClass}/${a.urgency}`) - ORDER.indexOf(`${b.areaClass}/${b.urgency}`),
       ),

@@ -37,6 +37,12 @@ export const catalogType = pgTable(
 );
 
 /** One time limit of a standard: for an area class and an urgency, an amount in a unit. */
+export interface FilingCondition {
+  id: string;
+  text: string;
+  urgent?: boolean;
+}
+
 export interface TimeLimit {
   areaClass: 'A' | 'B' | 'C';
   urgency: 'normal' | 'urgent';
@@ -58,7 +64,8 @@ export const disposalStandard = pgTable(
     current: boolean('current').notNull().default(true),
     /** Seeded default rather than a city's own text. */
     isDefault: boolean('is_default').notNull().default(false),
-    filingConditions: jsonb('filing_conditions').$type<{ id: string; text: string }[]>().notNull(),
+    /** `urgent`: 立即按紧急案件处理 — a case filed under the condition becomes urgent. */
+    filingConditions: jsonb('filing_conditions').$type<FilingCondition[]>().notNull(),
     timeLimits: jsonb('time_limits').$type<TimeLimit[]>().notNull(),
     closingConditions: jsonb('closing_conditions').$type<{ id: string; text: string }[]>().notNull(),
     /** Kind of unit usually responsible (e.g. sanitation, municipal, water, power, greening, enforcement). */

@@ -109,7 +109,7 @@ export async function login(
     if (reason) {
       const failed = { ...ctx, actor: { ...ctx.actor, name: username } };
       const target = {
-        entityType: 'user',
+        entityType: 'user' as const,
         entityId: found?.user.id ?? null,
         districtCode: found?.org.districtCode ?? null,
       };

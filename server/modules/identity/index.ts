@@ -2,6 +2,12 @@
 export { authenticateRequest, installAuth } from './auth-hook.ts';
 export { userActor } from './auth-service.ts';
 export { hashPassword } from './password.ts';
-export { actorDisplayNames, enabledUsersWithOrg, usersWithRoles } from './repository.ts';
+export {
+  type AccountName,
+  accountNames,
+  actorDisplayNames,
+  enabledUsersWithOrg,
+  usersWithRoles,
+} from './repository.ts';
 export { identityRoutes } from './routes.ts';
 export { SESSION_COOKIE } from './tokens.ts';

@@ -7,7 +7,7 @@ import type { SQL } from 'drizzle-orm';
 import type { OrgKind, Permission, Role, Scope } from '../../../common/identity.ts';
 import type { Actor } from '../../platform/context.ts';
 import { defineScope } from '../../platform/scope.ts';
-import { org } from '../org/tables.ts';
+import { orgRelation } from '../org/index.ts';
 
 interface OrgLike {
   id: string;
@@ -20,7 +20,7 @@ interface OrgLike {
  * everyone, a district's over the organisations of its district, a unit's over itself.
  */
 const reach = {
-  columns: { id: org.id, districtCode: org.districtCode },
+  columns: { id: orgRelation.id, districtCode: orgRelation.districtCode },
   city: true,
   district: (d: Extract<Scope, { kind: 'district' }>) => ({ districtCode: d.districtCode }),
   unit: (u: Extract<Scope, { kind: 'unit' }>) => ({ id: u.orgId }),

@@ -4,6 +4,7 @@ import {
   asc,
   count,
   eq,
+  getViewSelectedFields,
   gt,
   ilike,
   inArray,
@@ -13,28 +14,30 @@ import {
   sql,
 } from 'drizzle-orm';
 import type { Db } from '../../platform/db.ts';
-import { org } from '../org/tables.ts';
+import { type OrgRelationRow, orgRelation } from '../org/index.ts';
 import { apiKey, appUser, session } from './tables.ts';
 
 export type UserRow = typeof appUser.$inferSelect;
-export type OrgRow = typeof org.$inferSelect;
+export type OrgRow = OrgRelationRow;
+/** The organisation's whole row in a selection (read through org's read-only relation). */
+const orgRow = getViewSelectedFields(orgRelation);
 export type ApiKeyRow = typeof apiKey.$inferSelect;
 export type SessionRow = typeof session.$inferSelect;
 
 export async function findUserByUsername(db: Db, username: string) {
   const [row] = await db
-    .select({ user: appUser, org })
+    .select({ user: appUser, org: orgRow })
     .from(appUser)
-    .innerJoin(org, eq(org.id, appUser.orgId))
+    .innerJoin(orgRelation, eq(orgRelation.id, appUser.orgId))
     .where(eq(appUser.username, username));
   return row;
 }
 
 export async function findUserWithOrg(db: Db, id: string, forUpdate = false) {
   const q = db
-    .select({ user: appUser, org })
+    .select({ user: appUser, org: orgRow })
     .from(appUser)
-    .innerJoin(org, eq(org.id, appUser.orgId))
+    .innerJoin(orgRelation, eq(orgRelation.id, appUser.orgId))
     .where(eq(appUser.id, id));
   const [row] = forUpdate ? await q.for('update', { of: appUser }) : await q;
   return row;
@@ -47,10 +50,10 @@ export async function findUserWithOrg(db: Db, id: string, forUpdate = false) {
 const sessionLookups = new WeakMap<Db, ReturnType<typeof prepareSessionLookup>>();
 function prepareSessionLookup(db: Db) {
   return db
-    .select({ session, user: appUser, org })
+    .select({ session, user: appUser, org: orgRow })
     .from(session)
     .innerJoin(appUser, eq(appUser.id, session.userId))
-    .innerJoin(org, eq(org.id, appUser.orgId))
+    .innerJoin(orgRelation, eq(orgRelation.id, appUser.orgId))
     .where(eq(session.tokenHash, sql.placeholder('tokenHash')))
     .prepare('session_by_token_hash');
 }
@@ -138,32 +141,36 @@ export async function listUsers(
   );
   const [rows, [{ n }]] = await Promise.all([
     db
-      .select({ user: appUser, org })
+      .select({ user: appUser, org: orgRow })
       .from(appUser)
-      .innerJoin(org, eq(org.id, appUser.orgId))
+      .innerJoin(orgRelation, eq(orgRelation.id, appUser.orgId))
       .where(where)
       .orderBy(asc(appUser.username))
       .limit(pageSize)
       .offset((page - 1) * pageSize),
-    db.select({ n: count() }).from(appUser).innerJoin(org, eq(org.id, appUser.orgId)).where(where),
+    db
+      .select({ n: count() })
+      .from(appUser)
+      .innerJoin(orgRelation, eq(orgRelation.id, appUser.orgId))
+      .where(where),
   ]);
   return { rows, total: Number(n) };
 }
 
 export async function findApiKeyByPrefix(db: Db, prefix: string) {
   const [row] = await db
-    .select({ key: apiKey, org })
+    .select({ key: apiKey, org: orgRow })
     .from(apiKey)
-    .innerJoin(org, eq(org.id, apiKey.orgId))
+    .innerJoin(orgRelation, eq(orgRelation.id, apiKey.orgId))
     .where(eq(apiKey.prefix, prefix));
   return row;
 }
 
 export async function findApiKey(db: Db, id: string) {
   const [row] = await db
-    .select({ key: apiKey, org })
+    .select({ key: apiKey, org: orgRow })
     .from(apiKey)
-    .innerJoin(org, eq(org.id, apiKey.orgId))
+    .innerJoin(orgRelation, eq(orgRelation.id, apiKey.orgId))
     .where(eq(apiKey.id, id));
   return row;
 }
@@ -182,9 +189,9 @@ export async function touchApiKey(db: Db, id: string) {
 
 export async function listApiKeys(db: Db, scope: SQL | undefined, orgId?: string) {
   return db
-    .select({ key: apiKey, org })
+    .select({ key: apiKey, org: orgRow })
     .from(apiKey)
-    .innerJoin(org, eq(org.id, apiKey.orgId))
+    .innerJoin(orgRelation, eq(orgRelation.id, apiKey.orgId))
     .where(and(scope, orgId ? eq(apiKey.orgId, orgId) : undefined))
     .orderBy(asc(apiKey.createdAt));
 }
@@ -227,10 +234,35 @@ export async function enabledUsersWithOrg(db: Db, ids: readonly string[]) {
   const userIds = [...new Set(ids.filter((id) => UUID.test(id)))];
   if (userIds.length === 0) return [];
   return db
-    .select({ user: appUser, org })
+    .select({ user: appUser, org: orgRow })
     .from(appUser)
-    .innerJoin(org, eq(org.id, appUser.orgId))
+    .innerJoin(orgRelation, eq(orgRelation.id, appUser.orgId))
     .where(and(inArray(appUser.id, userIds), eq(appUser.disabled, false)));
+}
+
+/** An account that acted or reported, as people read it. */
+export type AccountName =
+  | { kind: 'user'; name: string; login: string }
+  | { kind: 'api_key'; name: string; login: null };
+
+/**
+ * The accounts behind ids (user or API key ids; anything else is skipped), disabled or revoked
+ * ones included: a report keeps the account that made it.
+ */
+export async function accountNames(db: Db, ids: readonly string[]): Promise<Map<string, AccountName>> {
+  const wanted = [...new Set(ids.filter((id) => UUID.test(id)))];
+  if (wanted.length === 0) return new Map();
+  const [users, keys] = await Promise.all([
+    db
+      .select({ id: appUser.id, name: appUser.displayName, login: appUser.username })
+      .from(appUser)
+      .where(inArray(appUser.id, wanted)),
+    db.select({ id: apiKey.id, name: apiKey.name }).from(apiKey).where(inArray(apiKey.id, wanted)),
+  ]);
+  return new Map<string, AccountName>([
+    ...users.map((u) => [u.id, { kind: 'user' as const, name: u.name, login: u.login }] as const),
+    ...keys.map((k) => [k.id, { kind: 'api_key' as const, name: k.name, login: null }] as const),
+  ]);
 }
 
 /**

@@ -1,3 +1,6 @@
-/** Public interface of the notifications module: writing to users' in-app inboxes, and its routes. */
+/**
+ * Public interface of the notifications module: users' in-app inboxes (routes) and the subscriber
+ * that writes the case loop's notices in its transactions.
+ */
 export { notificationRoutes } from './routes.ts';
-export { insertNotifications, type NewNotification } from './service.ts';
+export { registerNotificationSubscribers } from './subscribers.ts';

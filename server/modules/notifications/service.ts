@@ -7,7 +7,7 @@ import { AppError, notFound } from '../../platform/errors.ts';
 import { inbox } from './policy.ts';
 import { notification } from './tables.ts';
 
-/** A notification as the case loop writes it, before it has an id. */
+/** A notification before it has an id. */
 export type NewNotification = typeof notification.$inferInsert;
 
 /** Writes notifications in the caller's transaction, in batches (a timer sweep may write thousands). */

@@ -1,15 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
-import type { PublicStatus } from '../../../common/public-report.ts';
-
-/** What a notice names: a case (code, state) or, for a reporter outside the case, their report. */
-export interface NotificationParams {
-  code?: string;
-  state?: string;
-  reportId?: string;
-  trackingCode?: string;
-  status?: PublicStatus;
-}
+import type { NoticeParams } from '../../../common/events.ts';
 
 /** An in-app notification for one user (inbox), created in the same transaction as its cause. */
 export const notification = pgTable(
@@ -21,7 +12,7 @@ export const notification = pgTable(
     kind: text('kind').notNull(),
     /** Message key and parameters, rendered in the reader's language by the client. */
     /** What the inbox words the notification with: the case's code and its state then. */
-    params: jsonb('params').$type<NotificationParams>().notNull().default({}),
+    params: jsonb('params').$type<NoticeParams>().notNull().default({}),
     readAt: timestamp('read_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },

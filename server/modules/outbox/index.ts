@@ -1,9 +1,8 @@
 /**
- * Public interface of the outbox module: enqueueing a delivery (the case loop), the worker that
- * sends them, the signed feedback route, and the port through which it reads cases.
+ * Public interface of the outbox module: the subscriber that queues a delivery when the case loop
+ * sends a case to a unit, the worker that sends them, and the signed feedback route.
  */
-export { type CaseSummaries, provideCaseSummaries } from './case-summaries.ts';
-export { enqueueDelivery } from './enqueue.ts';
 export { installFeedbackSignature } from './incoming.ts';
 export { outboxRoutes } from './routes.ts';
+export { registerOutboxSubscribers } from './subscribers.ts';
 export { OutboxWorker } from './worker.ts';

@@ -4,7 +4,7 @@
  * the `version` the unit's system names when it acts back on the case (cases/summary.ts).
  */
 import type { Db } from '../../platform/db.ts';
-import { caseSummaries } from './case-summaries.ts';
+import { caseSummaries } from '../cases/index.ts';
 import { eventOf } from './repository.ts';
 
 export interface DeliveryPayload {
@@ -25,7 +25,7 @@ export async function buildPayload(
     deliveryId: d.id,
     eventId: d.eventId,
     action: ev?.action ?? 'unknown',
-    case: d.caseId ? await caseSummaries().summaryOf(db, d.caseId) : null,
+    case: d.caseId ? await caseSummaries.summaryOf(db, d.caseId) : null,
     at: (ev?.at ?? new Date()).toISOString(),
   };
 }

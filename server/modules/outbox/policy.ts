@@ -5,12 +5,12 @@
  */
 import type { Actor } from '../../platform/context.ts';
 import { defineScope } from '../../platform/scope.ts';
-import { org } from '../org/tables.ts';
+import { orgRelation } from '../org/index.ts';
 
-/** Over `org`: only units have endpoints. */
+/** Over `org` (its read-only relation): only units have endpoints. */
 export const endpointManage = defineScope({
   permission: 'endpoint:manage',
-  columns: { id: org.id, kind: org.kind, districtCode: org.districtCode },
+  columns: { id: orgRelation.id, kind: orgRelation.kind, districtCode: orgRelation.districtCode },
   city: { kind: 'unit' },
   district: (d) => ({ kind: 'unit', districtCode: d.districtCode }),
   unit: (u) => ({ kind: 'unit', id: u.orgId }),

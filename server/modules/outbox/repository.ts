@@ -1,12 +1,12 @@
-import { and, asc, count, desc, eq, ilike, inArray, type SQL, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, getViewSelectedFields, ilike, inArray, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../../platform/db.ts';
 import { event } from '../../platform/event-table.ts';
-import { org } from '../org/tables.ts';
+import { type OrgRelationRow, orgRelation } from '../org/index.ts';
 import { delivery, unitEndpoint } from './tables.ts';
 
 export type EndpointRow = typeof unitEndpoint.$inferSelect;
 export type DeliveryRow = typeof delivery.$inferSelect;
-export type OrgRow = typeof org.$inferSelect;
+export type OrgRow = OrgRelationRow;
 type Status = DeliveryRow['status'];
 
 /** Units (filtered by scope) with their endpoint, if any, by name. */
@@ -17,17 +17,17 @@ export async function listUnits(
   page: number,
   size: number,
 ) {
-  const where = and(scope, q ? ilike(org.name, `%${q.replace(/[\\%_]/g, '\\$&')}%`) : undefined);
+  const where = and(scope, q ? ilike(orgRelation.name, `%${q.replace(/[\\%_]/g, '\\$&')}%`) : undefined);
   const [rows, [{ n }]] = await Promise.all([
     db
-      .select({ org, endpoint: unitEndpoint })
-      .from(org)
-      .leftJoin(unitEndpoint, eq(unitEndpoint.orgId, org.id))
+      .select({ org: getViewSelectedFields(orgRelation), endpoint: unitEndpoint })
+      .from(orgRelation)
+      .leftJoin(unitEndpoint, eq(unitEndpoint.orgId, orgRelation.id))
       .where(where)
-      .orderBy(asc(org.name), asc(org.id))
+      .orderBy(asc(orgRelation.name), asc(orgRelation.id))
       .limit(size)
       .offset((page - 1) * size),
-    db.select({ n: count() }).from(org).where(where),
+    db.select({ n: count() }).from(orgRelation).where(where),
   ]);
   return { rows, total: Number(n) };
 }

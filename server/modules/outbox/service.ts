@@ -8,9 +8,9 @@ import type { RequestContext } from '../../platform/context.ts';
 import type { Db } from '../../platform/db.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import type { OutboundClient } from '../../platform/outbound.ts';
+import { caseSummaries } from '../cases/index.ts';
 import { findOrgById } from '../org/index.ts';
 import { getSetting } from '../settings/index.ts';
-import { caseSummaries } from './case-summaries.ts';
 import { endpointManage, requireEndpointManage } from './policy.ts';
 import * as repo from './repository.ts';
 import type {
@@ -44,7 +44,7 @@ function toUnitDto(o: repo.OrgRow, e: repo.EndpointRow | null | undefined, count
 }
 
 async function toDeliveryDto(db: Db, d: repo.DeliveryRow): Promise<DeliveryDto> {
-  const caseCode = d.caseId ? await caseSummaries().codeOf(db, d.caseId) : undefined;
+  const caseCode = d.caseId ? await caseSummaries.codeOf(db, d.caseId) : undefined;
   return {
     id: d.id,
     eventId: d.eventId,

@@ -16,7 +16,7 @@
  * with jitter); after `maxAttempts` the delivery is dead (an admin may replay it). Deliveries of
  * a disabled endpoint wait, untouched, until it is enabled again.
  */
-import { recordEvent } from '../../platform/audit.ts';
+import { type EventInput, recordEvent } from '../../platform/audit.ts';
 import { systemContext } from '../../platform/context.ts';
 import type { Database } from '../../platform/db.ts';
 import type { OutboundClient } from '../../platform/outbound.ts';
@@ -187,7 +187,7 @@ export class OutboxWorker {
   }
 }
 
-const deadEvent = (c: Claimed, error: string) => ({
+const deadEvent = (c: Claimed, error: string): EventInput => ({
   action: 'delivery.dead',
   entityType: 'delivery',
   entityId: c.id,

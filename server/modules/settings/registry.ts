@@ -4,6 +4,7 @@
  * a value is written only when it fits its key's schema (and its extra rule, if any).
  */
 import { type Static, type TSchema, Type } from 'typebox';
+import type { AuditEntityType } from '../../../common/audit-vocabulary.ts';
 import { DEFAULT_WINDOWS, parseClock, TIME_UNITS, type WorkWindow } from '../../../common/calendar/index.ts';
 import type { ErrorDetail } from '../../platform/errors.ts';
 import { StringEnum } from '../../platform/schemas.ts';
@@ -36,10 +37,25 @@ export const LIMITED_STAGES = [
   'check',
   'close',
 ] as const;
-export type LimitedStage = (typeof LIMITED_STAGES)[number];
+/**
+ * Stages added after cities stored their limits: a stored value without them stays valid and the
+ * stage takes its default (cases/config.ts) until the city sets it.
+ */
+export const LATER_LIMITED_STAGES = ['rework'] as const;
+export type LimitedStage = (typeof LIMITED_STAGES)[number] | (typeof LATER_LIMITED_STAGES)[number];
+const OptionalLimit = Type.Optional(Limit);
 
 export const StageLimitsValue = Type.Object(
-  Object.fromEntries(LIMITED_STAGES.map((s) => [s, Limit])) as Record<LimitedStage, typeof Limit>,
+  {
+    ...(Object.fromEntries(LIMITED_STAGES.map((s) => [s, Limit])) as Record<
+      (typeof LIMITED_STAGES)[number],
+      typeof Limit
+    >),
+    ...(Object.fromEntries(LATER_LIMITED_STAGES.map((s) => [s, OptionalLimit])) as Record<
+      (typeof LATER_LIMITED_STAGES)[number],
+      typeof OptionalLimit
+    >),
+  },
   { additionalProperties: false },
 );
 export type StageLimits = Static<typeof StageLimitsValue>;
@@ -97,7 +113,7 @@ export interface SettingDef {
   /** What the setting means (shown in the API and the admin UI). */
   description: string;
   /** The audit trail's entity type for writes (other nodes reload caches by it). */
-  entityType: string;
+  entityType: AuditEntityType;
   /** Rules a JSON schema cannot say; returns problems with fields relative to the value. */
   check?: (value: unknown) => ErrorDetail[];
 }
@@ -137,7 +153,8 @@ export const SETTINGS = {
    * Limits of the stages that do not come from the disposal standard. Units are explicit:
    * verify 24 紧急工作时 (continuous clock hours: an inspector verifies within a day, nights
    * included), check 2 工作时, accept / filing / dispatch / close 1 工作时, coordinate (city
-   * coordination of an escalated case) 1 工作日.
+   * coordination of an escalated case) 1 工作日, rework (the dispatcher's order after a failed
+   * check) 1 工作时.
    */
   'case.stageLimits': {
     schema: StageLimitsValue,
@@ -148,6 +165,7 @@ export const SETTINGS = {
       dispatch: { amount: 1, unit: 'work_hour' },
       coordinate: { amount: 1, unit: 'work_day' },
       check: { amount: 2, unit: 'work_hour' },
+      rework: { amount: 1, unit: 'work_hour' },
       close: { amount: 1, unit: 'work_hour' },
     } satisfies StageLimits,
     description: '各环节时限 / time limit of each stage (the disposal limit comes from the standard)',

@@ -4,6 +4,7 @@
  * exists yet) and may listen for local changes with `onSettingChange` (e.g. to drop a cache).
  */
 import { Value } from 'typebox/value';
+import type { AuditAction } from '../../../common/audit-vocabulary.ts';
 import { recordEvent } from '../../platform/audit.ts';
 import type { RequestContext } from '../../platform/context.ts';
 import type { Db } from '../../platform/db.ts';
@@ -146,7 +147,7 @@ export async function getSettingFor(db: Db, ctx: RequestContext, key: string): P
 export interface WriteOptions {
   reason?: string | null;
   /** Audit action (default `setting.update`). */
-  action?: string;
+  action?: AuditAction;
   /** Where the value sits in the request, for error fields (default `body.value`). */
   field?: string;
 }

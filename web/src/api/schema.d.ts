@@ -181,9 +181,13 @@ export interface paths {
         page?: number;
         pageSize?: number;
         actorId?: string;
+        /** part of the actor's name as recorded (a login or display name) */
         actorName?: string;
+        /** a case's code: that case's events (its id need not be known) */
+        caseCode?: string;
         entityType?: string;
         entityId?: string;
+        /** an action code (see common/audit-vocabulary.ts) */
         action?: string;
         from?: string;
         to?: string;
@@ -515,6 +519,7 @@ export interface paths {
           | 'escalated'
           | 'fed_back'
           | 'checking'
+          | 'check_failed'
           | 'pending_close'
           | 'parked'
           | 'closed'
@@ -558,6 +563,7 @@ export interface paths {
               | 'escalated'
               | 'fed_back'
               | 'checking'
+              | 'check_failed'
               | 'pending_close'
               | 'parked'
               | 'closed'
@@ -665,6 +671,7 @@ export interface paths {
               | 'escalated'
               | 'fed_back'
               | 'checking'
+              | 'check_failed'
               | 'pending_close'
               | 'parked'
               | 'closed'
@@ -748,9 +755,20 @@ export interface paths {
               | 'opinion';
             description: string;
             photos: string[];
+            /** the account that submitted the report (an inspector, an acceptor taking a call, a public app key); null when none */
+            account: {
+              kind: 'user' | 'api_key';
+              /** a user's display name, an API key's name */
+              name: string;
+              /** a user's login; null for an API key */
+              login: string | null;
+            } | null;
+            /** the citizen or caller as they gave their name; masked (张**) unless `contactMasked` is false */
             reporterName: string | null;
-            /** null for a unit (citizens' numbers are for the centre) */
+            /** their phone; masked (138****5678) unless `contactMasked` is false */
             reporterPhone: string | null;
+            /** true unless the caller holds a role that calls reporters back (acceptor, shift leader) */
+            contactMasked: boolean;
             merged: boolean;
             createdAt: string;
           }[];
@@ -846,12 +864,14 @@ export interface paths {
               | 'escalated'
               | 'fed_back'
               | 'checking'
+              | 'check_failed'
               | 'pending_close'
               | 'parked'
               | 'closed'
               | 'rejected'
               | 'voided'
               | 'merged';
+            /** required, `version` first */
             fields: (
               | 'version'
               | 'reason'
@@ -864,6 +884,46 @@ export interface paths {
               | 'extension'
               | 'rating'
             )[];
+            /** offered, not required */
+            optional: (
+              | 'version'
+              | 'reason'
+              | 'note'
+              | 'photos'
+              | 'unitId'
+              | 'matterType'
+              | 'filingConditionId'
+              | 'targetCaseId'
+              | 'extension'
+              | 'rating'
+            )[];
+            /** the pending application the action approves or refuses (case.pending.<it>) */
+            decides?: 'extension' | 'parking' | 'void';
+            /** what the form starts with: an earlier step's words (a rework order: the check's finding) */
+            prefill?: {
+              reason?: string;
+              note?: string;
+            };
+            /** deadlines the action would set if taken now */
+            clocks: {
+              stage:
+                | 'accept'
+                | 'verify'
+                | 'filing'
+                | 'dispatch'
+                | 'coordinate'
+                | 'dispose'
+                | 'check'
+                | 'rework'
+                | 'close';
+              /** start: a clock the action starts; extend: the running one moved */
+              kind: 'start' | 'extend';
+              limit: {
+                amount: number;
+                unit: 'urgent_hour' | 'work_hour' | 'work_day' | 'natural_day';
+              };
+              dueAt: string;
+            }[];
           }[];
         };
         400: ErrorBody;
@@ -953,6 +1013,7 @@ export interface paths {
             | 'escalated'
             | 'fed_back'
             | 'checking'
+            | 'check_failed'
             | 'pending_close'
             | 'parked'
             | 'closed'
@@ -1050,6 +1111,8 @@ export interface paths {
           filingConditions: {
             id: string;
             text: string;
+            /** 立即按紧急案件处理: a case filed under this condition becomes urgent (urgent time limits) */
+            urgent?: boolean;
           }[];
           timeLimits: {
             areaClass: 'A' | 'B' | 'C';
@@ -1096,6 +1159,8 @@ export interface paths {
           filingConditions: {
             id: string;
             text: string;
+            /** 立即按紧急案件处理: a case filed under this condition becomes urgent (urgent time limits) */
+            urgent?: boolean;
           }[];
           timeLimits: {
             areaClass: 'A' | 'B' | 'C';
@@ -1135,6 +1200,8 @@ export interface paths {
         filingConditions: {
           id?: string;
           text: string;
+          /** 立即按紧急案件处理: a case filed under this condition becomes urgent (urgent time limits) */
+          urgent?: boolean;
         }[];
         /** A/B/C × normal/urgent */
         timeLimits: [
@@ -1199,6 +1266,8 @@ export interface paths {
           filingConditions: {
             id: string;
             text: string;
+            /** 立即按紧急案件处理: a case filed under this condition becomes urgent (urgent time limits) */
+            urgent?: boolean;
           }[];
           timeLimits: {
             areaClass: 'A' | 'B' | 'C';
@@ -1246,6 +1315,8 @@ export interface paths {
             filingConditions: {
               id: string;
               text: string;
+              /** 立即按紧急案件处理: a case filed under this condition becomes urgent (urgent time limits) */
+              urgent?: boolean;
             }[];
             timeLimits: {
               areaClass: 'A' | 'B' | 'C';
@@ -3379,6 +3450,7 @@ export interface paths {
               | 'escalated'
               | 'fed_back'
               | 'checking'
+              | 'check_failed'
               | 'pending_close'
               | 'parked'
               | 'closed'
@@ -3513,6 +3585,7 @@ export interface paths {
               | 'escalated'
               | 'fed_back'
               | 'checking'
+              | 'check_failed'
               | 'pending_close'
               | 'parked'
               | 'closed'
@@ -3643,6 +3716,7 @@ export interface paths {
                 | 'escalated'
                 | 'fed_back'
                 | 'checking'
+                | 'check_failed'
                 | 'pending_close'
                 | 'parked'
                 | 'closed'
@@ -3776,6 +3850,7 @@ export interface paths {
                 | 'escalated'
                 | 'fed_back'
                 | 'checking'
+                | 'check_failed'
                 | 'pending_close'
                 | 'parked'
                 | 'closed'
@@ -3850,6 +3925,7 @@ export interface paths {
               | 'escalated'
               | 'fed_back'
               | 'checking'
+              | 'check_failed'
               | 'pending_close'
               | 'parked'
               | 'closed'
@@ -4305,6 +4381,10 @@ export interface paths {
                     amount: number;
                     unit: 'urgent_hour' | 'work_hour' | 'work_day' | 'natural_day';
                   };
+                  rework?: {
+                    amount: number;
+                    unit: 'urgent_hour' | 'work_hour' | 'work_day' | 'natural_day';
+                  };
                 };
                 /** 0 while the default applies (never written) */
                 version: number;
@@ -4437,6 +4517,10 @@ export interface paths {
                   unit: 'urgent_hour' | 'work_hour' | 'work_day' | 'natural_day';
                 };
                 close: {
+                  amount: number;
+                  unit: 'urgent_hour' | 'work_hour' | 'work_day' | 'natural_day';
+                };
+                rework?: {
                   amount: number;
                   unit: 'urgent_hour' | 'work_hour' | 'work_day' | 'natural_day';
                 };
@@ -4574,6 +4658,10 @@ export interface paths {
                   unit: 'urgent_hour' | 'work_hour' | 'work_day' | 'natural_day';
                 };
                 close: {
+                  amount: number;
+                  unit: 'urgent_hour' | 'work_hour' | 'work_day' | 'natural_day';
+                };
+                rework?: {
                   amount: number;
                   unit: 'urgent_hour' | 'work_hour' | 'work_day' | 'natural_day';
                 };
@@ -4916,6 +5004,7 @@ export interface paths {
             | 'escalated'
             | 'fed_back'
             | 'checking'
+            | 'check_failed'
             | 'pending_close'
             | 'parked'
             | 'closed'
@@ -4975,6 +5064,7 @@ export interface paths {
               | 'escalated'
               | 'fed_back'
               | 'checking'
+              | 'check_failed'
               | 'pending_close'
               | 'parked'
               | 'closed'
@@ -5034,6 +5124,7 @@ export interface paths {
               | 'escalated'
               | 'fed_back'
               | 'checking'
+              | 'check_failed'
               | 'pending_close'
               | 'parked'
               | 'closed'
@@ -5053,6 +5144,97 @@ export interface paths {
               | 'extension'
               | 'rating'
             )[];
+            optional?: (
+              | 'version'
+              | 'reason'
+              | 'note'
+              | 'photos'
+              | 'unitId'
+              | 'matterType'
+              | 'filingConditionId'
+              | 'targetCaseId'
+              | 'extension'
+              | 'rating'
+            )[];
+            /** field → the action whose latest event's reason (else note) the form starts with */
+            prefill?: {
+              reason?:
+                | 'accept_report'
+                | 'request_verify'
+                | 'verify_confirm'
+                | 'verify_deny'
+                | 'self_dispose'
+                | 'file'
+                | 'reject'
+                | 'merge_duplicate'
+                | 'dispatch'
+                | 're_dispatch'
+                | 'refuse_return'
+                | 'sign'
+                | 'return'
+                | 'feed_back'
+                | 'escalate'
+                | 'city_dispatch'
+                | 'city_order'
+                | 'apply_extension'
+                | 'approve_extension'
+                | 'refuse_extension'
+                | 'apply_parking'
+                | 'approve_parking'
+                | 'refuse_parking'
+                | 'unpark'
+                | 'request_void'
+                | 'approve_void'
+                | 'refuse_void'
+                | 'request_check'
+                | 'check_pass'
+                | 'check_fail'
+                | 'close'
+                | 'rework'
+                | 'urge'
+                | 'mark_important'
+                | 'mark_urgent'
+                | 'rate'
+                | 'record_callback';
+              note?:
+                | 'accept_report'
+                | 'request_verify'
+                | 'verify_confirm'
+                | 'verify_deny'
+                | 'self_dispose'
+                | 'file'
+                | 'reject'
+                | 'merge_duplicate'
+                | 'dispatch'
+                | 're_dispatch'
+                | 'refuse_return'
+                | 'sign'
+                | 'return'
+                | 'feed_back'
+                | 'escalate'
+                | 'city_dispatch'
+                | 'city_order'
+                | 'apply_extension'
+                | 'approve_extension'
+                | 'refuse_extension'
+                | 'apply_parking'
+                | 'approve_parking'
+                | 'refuse_parking'
+                | 'unpark'
+                | 'request_void'
+                | 'approve_void'
+                | 'refuse_void'
+                | 'request_check'
+                | 'check_pass'
+                | 'check_fail'
+                | 'close'
+                | 'rework'
+                | 'urge'
+                | 'mark_important'
+                | 'mark_urgent'
+                | 'rate'
+                | 'record_callback';
+            };
             guards: string[];
             effects: {
               type: string;

@@ -30,6 +30,7 @@ const STATE_COLOURS: Record<string, string> = {
   checking: 'purple',
   pending_filing: 'cyan',
   self_disposed: 'green',
+  check_failed: 'red',
   pending_close: 'green',
   closed: 'default',
   rejected: 'default',

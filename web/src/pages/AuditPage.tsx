@@ -1,8 +1,9 @@
-import { AutoComplete, Card, Col, Form, Input, Row, Space, Tag, Typography } from 'antd';
+import { Card, Col, Form, Input, Row, Select, Space, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import type { Dayjs } from 'dayjs';
 import type { CSSProperties } from 'react';
 import { useTranslation } from 'react-i18next';
+import { AUDIT_ACTIONS, AUDIT_ENTITY_TYPES, auditActionLabelKey } from '../../../common/audit-vocabulary.ts';
 import type { AuditEvent, ListResult } from '../api/types';
 import { ChinaRangePicker, ChinaTimeHint } from '../components/ChinaPicker';
 import { fromChinaPicker } from '../components/china-time';
@@ -11,7 +12,8 @@ import { PageContainer } from '../components/PageContainer';
 import { cleanFilters, FilterBar, PagedTable, usePagedList } from '../components/PagedList';
 
 interface Filters {
-  actorId?: string;
+  actorName?: string;
+  caseCode?: string;
   entityType?: string;
   entityId?: string;
   action?: string;
@@ -20,30 +22,22 @@ interface Filters {
 }
 
 interface FilterForm {
-  actorId?: string;
+  actorName?: string;
+  caseCode?: string;
   entityType?: string;
   entityId?: string;
   action?: string;
   range?: [Dayjs | null, Dayjs | null] | null;
 }
 
-const ENTITY_TYPES = ['user', 'org', 'api_key', 'session'];
-/** Actions written so far (suggestions only: the filter accepts any text). */
-const ACTIONS = [
-  'auth.login',
-  'auth.login_failed',
-  'auth.lockout',
-  'auth.logout',
-  'user.create',
-  'user.update',
-  'user.password_change',
-  'user.password_reset',
-  'user.preferences',
-  'org.create',
-  'org.update',
-  'apikey.create',
-  'apikey.revoke',
-];
+/** An action's label in the UI language, or its code for rows written before a rename. */
+export function useAuditActionLabel() {
+  const { t } = useTranslation();
+  return (action: string) => {
+    const key = auditActionLabelKey(action);
+    return key ? t(key) : action;
+  };
+}
 
 const ACTOR_COLORS: Record<string, string> = {
   user: 'blue',
@@ -54,6 +48,7 @@ const ACTOR_COLORS: Record<string, string> = {
 
 export function AuditPage() {
   const { t } = useTranslation();
+  const actionLabel = useAuditActionLabel();
   const list = usePagedList<ListResult<AuditEvent>, Filters>({ queryKey: ['audit'], path: '/api/audit' });
 
   const apply = ({ range, ...fields }: Partial<FilterForm>) => {
@@ -85,7 +80,14 @@ export function AuditPage() {
       title: t('audit.action'),
       dataIndex: 'action',
       width: 200,
-      render: (a: string) => <Typography.Text code>{a}</Typography.Text>,
+      render: (a: string) => (
+        <Space direction="vertical" size={0}>
+          <span data-testid="audit-action-label">{actionLabel(a)}</span>
+          <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+            {a}
+          </Typography.Text>
+        </Space>
+      ),
     },
     {
       title: t('audit.entityType'),
@@ -110,31 +112,45 @@ export function AuditPage() {
         onApply={apply}
         buttonsStyle={{ marginBottom: 16 }}
       >
-        <Form.Item name="actorId" label={t('audit.actorId')} style={{ marginBottom: 16 }}>
-          <Input allowClear style={{ width: 200 }} data-testid="audit-filter-actor" />
+        <Form.Item name="actorName" label={t('audit.actorName')} style={{ marginBottom: 16 }}>
+          <Input allowClear style={{ width: 160 }} data-testid="audit-filter-actor" />
+        </Form.Item>
+        <Form.Item name="caseCode" label={t('audit.caseCode')} style={{ marginBottom: 16 }}>
+          <Input allowClear style={{ width: 200 }} data-testid="audit-filter-case-code" />
+        </Form.Item>
+        <Form.Item name="action" label={t('audit.action')} style={{ marginBottom: 16 }}>
+          <Select
+            allowClear
+            showSearch
+            placeholder={t('audit.anyAction')}
+            style={{ width: 220 }}
+            optionFilterProp="label"
+            options={AUDIT_ACTIONS.map((v) => ({ value: v, label: `${actionLabel(v)} ${v}` }))}
+            optionRender={(o) => (
+              <Space direction="vertical" size={0}>
+                <span>{actionLabel(String(o.value))}</span>
+                <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                  {String(o.value)}
+                </Typography.Text>
+              </Space>
+            )}
+            labelRender={(o) => actionLabel(String(o.value))}
+            data-testid="audit-filter-action"
+          />
         </Form.Item>
         <Form.Item name="entityType" label={t('audit.entityType')} style={{ marginBottom: 16 }}>
-          <AutoComplete
+          <Select
             allowClear
-            style={{ width: 150 }}
-            options={ENTITY_TYPES.map((v) => ({
-              value: v,
-              label: `${t(`entityType.${v}`, { defaultValue: v })} (${v})`,
-            }))}
+            showSearch
+            placeholder={t('audit.anyEntity')}
+            style={{ width: 160 }}
+            optionFilterProp="label"
+            options={AUDIT_ENTITY_TYPES.map((v) => ({ value: v, label: t(`entityType.${v}`) }))}
             data-testid="audit-filter-entity-type"
           />
         </Form.Item>
         <Form.Item name="entityId" label={t('audit.entityId')} style={{ marginBottom: 16 }}>
           <Input allowClear style={{ width: 200 }} data-testid="audit-filter-entity-id" />
-        </Form.Item>
-        <Form.Item name="action" label={t('audit.action')} style={{ marginBottom: 16 }}>
-          <AutoComplete
-            allowClear
-            style={{ width: 180 }}
-            options={ACTIONS.map((v) => ({ value: v }))}
-            showSearch={{ filterOption: (input, option) => String(option?.value ?? '').includes(input) }}
-            data-testid="audit-filter-action"
-          />
         </Form.Item>
         <Form.Item label={t('audit.timeRange')} style={{ marginBottom: 16 }}>
           <Space size={8}>

@@ -9,6 +9,7 @@ import { useTranslation } from 'react-i18next';
 import type { RequiredField } from '../../../../common/workflow.ts';
 import { api, detailField, isApiError } from '../../api/client';
 import { testIdProps } from '../format';
+import { ActionClocks, DecidedApplication } from './ActionContext';
 import { type ActionValues, fieldsInOrder, useActionSuggestions } from './ActionFields';
 import type { AvailableAction, CaseSummary } from './api';
 import { actionLabel, stateLabel } from './CaseBits';
@@ -31,8 +32,10 @@ export function ActionDialog({
   const qc = useQueryClient();
   const [form] = Form.useForm<ActionValues>();
   const [error, setError] = useState<string | null>(null);
-  const fields: ReadonlySet<RequiredField> = new Set(action.fields.filter((f) => f !== 'version'));
-  const suggested = useActionSuggestions(c, fields);
+  const required: ReadonlySet<RequiredField> = new Set(action.fields.filter((f) => f !== 'version'));
+  // Every field the form shows: the required ones and those the action offers (a comment…).
+  const fields: ReadonlySet<RequiredField> = new Set([...required, ...action.optional]);
+  const suggested = useActionSuggestions(c, required);
 
   const submit = useMutation({
     mutationFn: (v: ActionValues) => {
@@ -77,6 +80,9 @@ export function ActionDialog({
     unitId: fields.has('unitId') ? suggested.unitId : undefined,
     matterType: fields.has('matterType') ? suggested.matterType : undefined,
     extension: fields.has('extension') ? { unit: 'work_day' } : undefined,
+    // An earlier step's words the table says the form starts with (the check's finding).
+    reason: action.prefill?.reason,
+    note: action.prefill?.note,
   };
 
   return (
@@ -116,6 +122,8 @@ export function ActionDialog({
       {error && (
         <Alert type="error" showIcon title={error} style={{ marginBottom: 12 }} data-testid="action-error" />
       )}
+      {action.decides && <DecidedApplication c={c} application={action.decides} />}
+      {action.clocks.length > 0 && <ActionClocks clocks={action.clocks} />}
       <Form<ActionValues>
         form={form}
         layout="vertical"
@@ -127,7 +135,14 @@ export function ActionDialog({
         requiredMark
       >
         {fieldsInOrder(fields).map(([name, Field]) => (
-          <Field key={name} form={form} c={c} action={action} suggested={suggested} />
+          <Field
+            key={name}
+            form={form}
+            c={c}
+            action={action}
+            suggested={suggested}
+            required={required.has(name)}
+          />
         ))}
         {fields.size === 0 && (
           <Typography.Paragraph data-testid="action-confirm-text">

@@ -52,6 +52,8 @@ export interface FieldProps {
   c: CaseSummary;
   action: AvailableAction;
   suggested: ActionSuggestions;
+  /** Whether the action requires the field (else the form offers it: a comment, instructions). */
+  required: boolean;
 }
 type FieldComponent = (props: FieldProps) => ReactNode;
 
@@ -285,13 +287,13 @@ function RatingField() {
   );
 }
 
-function PhotosField() {
+function PhotosField({ required }: FieldProps) {
   const { t } = useTranslation();
   return (
     <Form.Item
       name="photos"
       label={t('case.field.photos')}
-      rules={[{ required: true, type: 'array', min: 1, message: t('case.photoRequired') }]}
+      rules={required ? [{ required: true, type: 'array', min: 1, message: t('case.photoRequired') }] : []}
     >
       <PhotoUpload testId="field-photos" />
     </Form.Item>
@@ -302,28 +304,41 @@ function reasonLabel(t: TFunction, action: CaseAction): string {
   return t(`case.reasonFor.${action}`, { defaultValue: t('case.field.reason') });
 }
 
-function ReasonField({ action }: FieldProps) {
+/** What the note is for this action (处置情况, 受理意见, 派遣要求…), else 说明. */
+export function noteLabel(t: TFunction, action: string): string {
+  return t(`case.noteFor.${action}`, { defaultValue: t('case.field.note') });
+}
+
+function ReasonField({ action, required }: FieldProps) {
   const { t } = useTranslation();
   return (
     <Form.Item
       name="reason"
       label={reasonLabel(t, action.action)}
-      rules={[{ required: true, whitespace: true, message: t('case.required') }, { max: 1000 }]}
+      rules={[{ required, whitespace: true, message: t('case.required') }, { max: 1000 }]}
+      extra={action.prefill?.reason ? t('case.prefilled') : undefined}
     >
       <Input.TextArea rows={3} maxLength={1000} showCount data-testid="field-reason" />
     </Form.Item>
   );
 }
 
-function NoteField() {
+function NoteField({ action, required }: FieldProps) {
   const { t } = useTranslation();
   return (
     <Form.Item
       name="note"
-      label={t('case.field.note')}
-      rules={[{ required: true, whitespace: true, message: t('case.required') }, { max: 2000 }]}
+      label={noteLabel(t, action.action)}
+      rules={[{ required, whitespace: true, message: t('case.required') }, { max: 2000 }]}
+      extra={required ? undefined : t(`case.noteHint.${action.action}`, { defaultValue: '' }) || undefined}
     >
-      <Input.TextArea rows={3} maxLength={2000} showCount data-testid="field-note" />
+      <Input.TextArea
+        rows={3}
+        maxLength={2000}
+        showCount
+        placeholder={t(`case.notePlaceholder.${action.action}`, { defaultValue: '' }) || undefined}
+        data-testid="field-note"
+      />
     </Form.Item>
   );
 }

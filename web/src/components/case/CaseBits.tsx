@@ -20,6 +20,7 @@ const STATE_COLORS: Record<string, string> = {
   escalated: 'magenta',
   fed_back: 'green',
   checking: 'geekblue',
+  check_failed: 'red',
   pending_close: 'cyan',
   parked: 'default',
   closed: 'success',

@@ -343,9 +343,9 @@ const PHONE_FIELDS: Readonly<Record<RequiredField, PhoneField | 'form' | 'deskto
 };
 
 /**
- * Fields the phone offers on every action even when the server does not require them: the text
- * of what was done or seen (sent as `note`, the field the desktop's dialogs send), so a unit's
- * feedback always carries its words.
+ * Fields the phone offers on every action besides those the server requires or offers
+ * (`fields`, `optional`): the text of what was done or seen (sent as `note`, the field the
+ * desktop's dialogs send), so whatever a field worker does carries their words.
  */
 const ALWAYS_OFFERED: readonly RequiredField[] = ['note'];
 
@@ -367,8 +367,9 @@ function ActionForm({
 }) {
   const { t } = useTranslation();
   const [values, setValues] = useState<PhoneValues>({
-    reason: '',
-    note: '',
+    // An earlier step's words, when the transition table says the form starts with them.
+    reason: action.prefill?.reason ?? '',
+    note: action.prefill?.note ?? '',
     photos: [],
     extension: { amount: null, unit: EXTENSION_UNITS[0] },
   });
@@ -377,9 +378,9 @@ function ActionForm({
   const [error, setError] = useState<string | null>(null);
   const [serverErrors, setServerErrors] = useState<Partial<Record<RequiredField, string>>>({});
   const required = new Set(action.fields);
+  const offered = new Set<RequiredField>([...action.fields, ...action.optional, ...ALWAYS_OFFERED]);
   const shown = (Object.entries(PHONE_FIELDS) as [RequiredField, PhoneField | 'form' | 'desktop'][]).filter(
-    (e): e is [RequiredField, PhoneField] =>
-      typeof e[1] === 'object' && (required.has(e[0]) || ALWAYS_OFFERED.includes(e[0])),
+    (e): e is [RequiredField, PhoneField] => typeof e[1] === 'object' && offered.has(e[0]),
   );
   const missing = shown.filter(([name, f]) => required.has(name) && f.missing(values));
   const set = (patch: Partial<PhoneValues>) => setValues((v) => ({ ...v, ...patch }));

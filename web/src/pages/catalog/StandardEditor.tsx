@@ -3,6 +3,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import {
   App,
   Button,
+  Checkbox,
   Descriptions,
   Drawer,
   Form,
@@ -33,7 +34,8 @@ import {
 } from './api';
 
 interface FormValues {
-  filingConditions: { text: string }[];
+  /** `urgent`: 立即按紧急案件处理 — a case filed under the condition becomes urgent. */
+  filingConditions: { text: string; urgent?: boolean }[];
   closingConditions: { text: string }[];
   limits: Record<string, { amount: number; unit: TimeLimit['unit'] }>;
   defaultUnitType?: string;
@@ -44,7 +46,11 @@ interface FormValues {
 /** Rows of a standard for display and comparison: one label → one text. */
 export function standardRows(s: Standard, t: TFunction): [string, string][] {
   const rows: [string, string][] = [];
-  for (const [i, c] of s.filingConditions.entries()) rows.push([`${t('catalog.filing')} ${i + 1}`, c.text]);
+  for (const [i, c] of s.filingConditions.entries())
+    rows.push([
+      `${t('catalog.filing')} ${i + 1}`,
+      c.urgent ? `${c.text}（${t('catalog.urgentCondition')}）` : c.text,
+    ]);
   for (const l of s.timeLimits) {
     rows.push([
       `${t('catalog.area')} ${l.areaClass} · ${t(`catalog.urgency.${l.urgency}`)}`,
@@ -146,7 +152,7 @@ function EditForm({ standard, onSaved }: { standard: Standard; onSaved: () => vo
       api.put<Standard>(`/api/catalog/standards/${standard.matterCode}`, {
         version: standard.version,
         reason: v.reason.trim(),
-        filingConditions: v.filingConditions,
+        filingConditions: v.filingConditions.map((c) => ({ text: c.text, urgent: !!c.urgent })),
         closingConditions: v.closingConditions,
         timeLimits: AREA_CLASSES.flatMap((areaClass) =>
           URGENCIES.map((urgency) => ({ areaClass, urgency, ...v.limits[limitKey({ areaClass, urgency })] })),
@@ -173,10 +179,17 @@ function EditForm({ standard, onSaved }: { standard: Standard; onSaved: () => vo
               <Form.Item
                 name={[f.name, 'text']}
                 rules={[{ required: true, whitespace: true }]}
-                style={{ width: 560 }}
+                style={{ width: name === 'filingConditions' ? 440 : 560 }}
               >
                 <Input.TextArea autoSize maxLength={500} data-testid={`${testId}-${f.name}`} />
               </Form.Item>
+              {name === 'filingConditions' && (
+                <Form.Item name={[f.name, 'urgent']} valuePropName="checked">
+                  <Checkbox data-testid={`${testId}-urgent-${f.name}`}>
+                    {t('catalog.urgentCondition')}
+                  </Checkbox>
+                </Form.Item>
+              )}
               {fields.length > 1 && <MinusCircleOutlined onClick={() => remove(f.name)} />}
             </Space>
           ))}
@@ -198,7 +211,7 @@ function EditForm({ standard, onSaved }: { standard: Standard; onSaved: () => vo
       layout="vertical"
       data-testid="standard-form"
       initialValues={{
-        filingConditions: standard.filingConditions.map((c: Condition) => ({ text: c.text })),
+        filingConditions: standard.filingConditions.map((c) => ({ text: c.text, urgent: !!c.urgent })),
         closingConditions: standard.closingConditions.map((c: Condition) => ({ text: c.text })),
         limits,
         defaultUnitType: standard.defaultUnitType ?? '',

@@ -6,6 +6,46 @@ import { channelLabel } from '../../../components/case/CaseBits';
 import { PhotoThumbs } from '../../../components/case/Photos';
 import { formatTime } from '../../../components/format';
 
+type Report = CaseDetail['reports'][number];
+
+/**
+ * Who reported: the account that submitted (a user's name and login, an API key's name) and the
+ * citizen or caller's own name and phone — masked by the server (张** / 138****5678) for roles that
+ * do not call back. Anonymous only when there is neither.
+ */
+function Reporter({ r }: { r: Report }) {
+  const { t } = useTranslation();
+  const contact = r.reporterName || r.reporterPhone;
+  if (!r.account && !contact)
+    return <Typography.Text type="secondary">{t('case.anonymous')}</Typography.Text>;
+  return (
+    <span data-testid="report-reporter">
+      {r.account && (
+        <div data-testid="report-account">
+          {r.account.name}
+          {r.account.login && (
+            <Typography.Text type="secondary" style={{ fontSize: 12, marginLeft: 4 }}>
+              {r.account.login}
+            </Typography.Text>
+          )}
+          {r.account.kind === 'api_key' && <Tag style={{ marginLeft: 4 }}>{t('case.reporterKey')}</Tag>}
+        </div>
+      )}
+      {contact && (
+        <div
+          data-testid="report-contact"
+          data-masked={r.contactMasked ? 'true' : 'false'}
+          style={r.account ? { fontSize: 12, color: 'rgba(0,0,0,0.55)' } : undefined}
+        >
+          {r.account && `${t('case.reporterContact')}${t('common.colon')}`}
+          {r.reporterName ?? '—'}
+          {r.reporterPhone && <span style={{ marginLeft: 6 }}>{r.reporterPhone}</span>}
+        </div>
+      )}
+    </span>
+  );
+}
+
 export function CaseReports({ reports }: { reports: CaseDetail['reports'] }) {
   const { t } = useTranslation();
   return (
@@ -33,18 +73,8 @@ export function CaseReports({ reports }: { reports: CaseDetail['reports'] }) {
           {
             title: t('case.col.reporter'),
             key: 'reporter',
-            width: 160,
-            render: (_: unknown, r) =>
-              r.reporterName || r.reporterPhone ? (
-                <span>
-                  {r.reporterName ?? '—'}
-                  {r.reporterPhone && (
-                    <div style={{ fontSize: 12, color: 'rgba(0,0,0,0.45)' }}>{r.reporterPhone}</div>
-                  )}
-                </span>
-              ) : (
-                <Typography.Text type="secondary">{t('case.anonymous')}</Typography.Text>
-              ),
+            width: 180,
+            render: (_: unknown, r) => <Reporter r={r} />,
           },
           {
             title: t('case.field.description'),

@@ -2,9 +2,16 @@
  * The case's history from its events, newest first: what was done, by whom, the state it moved
  * between and what the action carried (reason, note, unit, type, extension, rating, photos).
  */
-import { Empty, Timeline, Typography } from 'antd';
+import { Empty, Tag, Timeline, Typography } from 'antd';
 import type { TFunction } from 'i18next';
-import { CASE_ACTIONS } from '../../../../../common/workflow.ts';
+import {
+  CASE_ACTIONS,
+  type CaseAction,
+  type CaseState,
+  decidedApplication,
+  ruleFor,
+} from '../../../../../common/workflow.ts';
+import { noteLabel } from '../../../components/case/ActionFields';
 import type { TimelineEntry } from '../../../components/case/api';
 import { actionLabel, stateLabel } from '../../../components/case/CaseBits';
 import { PhotoThumbs } from '../../../components/case/Photos';
@@ -17,6 +24,28 @@ export function eventLabel(t: TFunction, action: string): string {
   const name = action.startsWith('case.') ? action.slice(5) : action;
   if (KNOWN_ACTIONS.has(name)) return actionLabel(t, name);
   return t(`case.event.${name}`, { defaultValue: name });
+}
+
+/**
+ * The application an approval or refusal decided, as it stood when decided (the event's `before`):
+ * which one is the transition table's word (the rule's pending guard), not the action's name.
+ */
+function decidedOf(
+  action: string,
+  before: { state?: string; pending?: Record<string, Applied | undefined> },
+): { application: string; asked: Applied } | null {
+  const name = action.startsWith('case.') ? action.slice(5) : action;
+  if (!KNOWN_ACTIONS.has(name) || !before.state) return null;
+  const rule = ruleFor(before.state as CaseState, name as CaseAction);
+  const application = rule && decidedApplication(rule);
+  const asked = application ? before.pending?.[application] : undefined;
+  return application && asked ? { application, asked } : null;
+}
+
+interface Applied {
+  amount?: number;
+  unit?: string;
+  reason?: string;
 }
 
 function eventColor(action: string): string {
@@ -53,8 +82,10 @@ export function CaseTimeline({
       photos?: string[];
       duplicateOf?: string;
       distanceM?: number;
+      filing?: { conditionId: string; text: string; urgent: boolean; standardVersion: number };
     };
-    const before = (e.before ?? {}) as { state?: string };
+    const before = (e.before ?? {}) as { state?: string; pending?: Record<string, Applied | undefined> };
+    const decided = decidedOf(e.action, before);
     const input = after.input ?? {};
     const photos = input.photos ?? after.photos ?? [];
     const moved = before.state && after.state && before.state !== after.state;
@@ -84,9 +115,38 @@ export function CaseTimeline({
             </div>
           )}
           {input.note && (
-            <div style={{ marginTop: 2 }}>
-              <Typography.Text type="secondary">{withColon(t, t('case.field.note'))}</Typography.Text>
+            <div style={{ marginTop: 2 }} data-testid="timeline-note">
+              <Typography.Text type="secondary">
+                {withColon(t, noteLabel(t, e.action.replace(/^case\./, '')))}
+              </Typography.Text>
               {input.note}
+            </div>
+          )}
+          {after.filing && (
+            <div style={{ marginTop: 2 }} data-testid="timeline-filing">
+              <Typography.Text type="secondary">
+                {withColon(t, t('case.field.filingConditionId'))}
+              </Typography.Text>
+              {after.filing.text}
+              {after.filing.urgent && (
+                <Tag color="volcano" style={{ marginLeft: 6 }}>
+                  {t('case.filedUrgent')}
+                </Tag>
+              )}
+            </div>
+          )}
+          {decided && (
+            <div style={{ marginTop: 2 }} data-testid="timeline-decided">
+              <Typography.Text type="secondary">
+                {withColon(
+                  t,
+                  t(`case.applied.${decided.application}`, { defaultValue: decided.application }),
+                )}
+              </Typography.Text>
+              {decided.asked.amount !== undefined && decided.asked.unit
+                ? `${timeAmount(t, decided.asked.amount, decided.asked.unit)} · `
+                : ''}
+              {decided.asked.reason}
             </div>
           )}
           {input.unitId && (

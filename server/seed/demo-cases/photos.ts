@@ -6,9 +6,9 @@
  * field steps reuse the few of them by id.
  */
 import sharp from 'sharp';
-import { recordPhoto, writePhotoFiles } from '../modules/cases/index.ts';
-import type { RequestContext } from '../platform/context.ts';
-import type { Db } from '../platform/db.ts';
+import { recordPhoto, writePhotoFiles } from '../../modules/cases/index.ts';
+import type { RequestContext } from '../../platform/context.ts';
+import type { Db } from '../../platform/db.ts';
 
 export interface DemoPhotos {
   /** The problem as found: the report, the verification, a failed check. */

@@ -1,0 +1,110 @@
+/**
+ * Every action and entity type the audit trail (the `event` table) can hold, declared once:
+ * `recordEvent` takes only these, so a new write must name its action here — and the test beside
+ * this file then asks for its label in both locales (`auditAction.*`, `entityType.*`), which the
+ * audit page shows instead of the raw code. Case events come from the transition table through
+ * common/events.ts. Pure data, shared by server and web.
+ */
+import { CASE_EVENT_ACTIONS, CASE_LOOP_EVENTS, type CaseEventAction } from './events.ts';
+
+/** Audit actions outside the case loop's events, grouped by what they touch. */
+export const PLATFORM_AUDIT_ACTIONS = [
+  // sign-in and sessions
+  'auth.login',
+  'auth.login_failed',
+  'auth.lockout',
+  'auth.logout',
+  // accounts, organisations, API keys
+  'user.create',
+  'user.update',
+  'user.bulk_disable',
+  'user.password_change',
+  'user.password_reset',
+  'user.preferences',
+  'org.create',
+  'org.update',
+  'apikey.create',
+  'apikey.permissions',
+  'apikey.revoke',
+  // the case loop outside a transition
+  'case.create',
+  'case.seed',
+  'photo.upload',
+  'notification.read',
+  // reference data and configuration
+  'calendar.day_set',
+  'calendar.seed',
+  'calendar.windows_set',
+  'catalog.seed',
+  'catalog.standard.update',
+  'catalog.type.create',
+  'catalog.type.update',
+  'component.create',
+  'component.seed',
+  'component.update',
+  'component.state',
+  'component.import',
+  'geo.division.update',
+  'geo.grid.import',
+  'geo.import',
+  'geo.seed',
+  'import.fail',
+  'routing.rule.create',
+  'routing.rule.update',
+  'routing.rule.deactivate',
+  'setting.update',
+  'settings.seed',
+  // deliveries to units' systems
+  'endpoint.set',
+  'delivery.dead',
+  'delivery.replay',
+] as const;
+export type PlatformAuditAction = (typeof PLATFORM_AUDIT_ACTIONS)[number];
+
+export type AuditAction = PlatformAuditAction | CaseEventAction;
+
+export const AUDIT_ACTIONS: readonly AuditAction[] = [
+  ...PLATFORM_AUDIT_ACTIONS,
+  ...CASE_EVENT_ACTIONS.filter((a) => !(PLATFORM_AUDIT_ACTIONS as readonly string[]).includes(a)),
+];
+
+/** What an audit event is about. */
+export const AUDIT_ENTITY_TYPES = [
+  'user',
+  'org',
+  'api_key',
+  'session',
+  'case',
+  'photo',
+  'notification',
+  'calendar',
+  'catalog_type',
+  'disposal_standard',
+  'component',
+  'division',
+  'grid',
+  'import_job',
+  'route_rule',
+  'setting',
+  'unit_endpoint',
+  'delivery',
+] as const;
+export type AuditEntityType = (typeof AUDIT_ENTITY_TYPES)[number];
+
+export function isAuditAction(v: string): v is AuditAction {
+  return (AUDIT_ACTIONS as readonly string[]).includes(v);
+}
+
+/**
+ * The locale key that labels an audit action: a case transition is labelled like its button
+ * (`case.action.<action>`), the loop's other case events as `case.event.<name>`, every other action
+ * under `auditAction.<action>`. Undeclared actions (rows written before a rename) have none.
+ */
+export function auditActionLabelKey(action: string): string | null {
+  if (!isAuditAction(action)) return null;
+  if ((PLATFORM_AUDIT_ACTIONS as readonly string[]).includes(action)) return `auditAction.${action}`;
+  const name = action.slice('case.'.length);
+  return (CASE_LOOP_EVENTS as readonly string[]).includes(name)
+    ? `case.event.${name}`
+    : `case.action.${name}`;
+}
