@@ -1,5 +1,5 @@
 /*
- * Service worker of the inspector's mobile app (/m/). Plain JS, no CDN, no library.
+ * Service worker of the field apps (/m/, inspectors and unit handlers). Plain JS, no CDN, no library.
  *
  * - Scope `/m/` (not `/m`, which would also take the desktop app's `/map…` pages). The server
  *   redirects `/m` to `/m/`. A worker still registered under the old scope `/m` unregisters

@@ -5,7 +5,7 @@ import zhCN from 'antd/locale/zh_CN';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { BrowserRouter, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router';
-import { isApiError, setUnauthorizedHandler } from './api/client';
+import { isApiError, loginPathFor, setUnauthorizedHandler } from './api/client';
 import { useMe } from './api/queries';
 import { lazyPage } from './components/lazyPage';
 import { MENU_ITEMS, menuFor } from './menu';
@@ -30,15 +30,20 @@ const queryClient = new QueryClient({
   },
 });
 
-/** A 401 anywhere means the session is gone: forget cached data and go to the login page. */
+/**
+ * A 401 anywhere means the session is gone: forget cached data and go to the login page — the
+ * phone app's own (/m/login) for a page of the phone app, whichever client made the call (the
+ * phone's map reuses desktop components that ask through `api`).
+ */
 function UnauthorizedRedirect() {
   const navigate = useNavigate();
   const location = useLocation();
   useEffect(() => {
     setUnauthorizedHandler(() => {
-      if (window.location.pathname === '/login') return;
+      const login = loginPathFor(window.location.pathname);
+      if (window.location.pathname === login) return;
       queryClient.clear();
-      void navigate('/login', { replace: true, state: { from: location.pathname + location.search } });
+      void navigate(login, { replace: true, state: { from: location.pathname + location.search } });
     });
     return () => setUnauthorizedHandler(null);
   }, [navigate, location]);

@@ -39,6 +39,11 @@ export function isApiError(e: unknown): e is ApiError {
 
 let onUnauthorized: (() => void) | null = null;
 
+/** Where a 401 sends a page: the phone app (/m, /m/…) to its own sign-in page, the rest to /login. */
+export function loginPathFor(pathname: string): '/m/login' | '/login' {
+  return pathname === '/m' || pathname.startsWith('/m/') ? '/m/login' : '/login';
+}
+
 /** The app registers what a 401 does (clear the cache, go to /login). */
 export function setUnauthorizedHandler(handler: (() => void) | null): void {
   onUnauthorized = handler;
@@ -110,7 +115,10 @@ export async function request<T>(method: string, path: string, options: RequestO
   );
   if (res.status === 401 && !options.skipAuthRedirect) {
     if (onUnauthorized) onUnauthorized();
-    else if (window.location.pathname !== '/login') window.location.assign('/login');
+    else {
+      const login = loginPathFor(window.location.pathname);
+      if (window.location.pathname !== login) window.location.assign(login);
+    }
   }
   throw apiError;
 }

@@ -1,7 +1,9 @@
 /**
- * The inspector's mobile web app (监督员移动端): my tasks, the task page (verify / check /
- * self-disposal with camera photos), report with GPS and camera, my reports — with an outbox that
- * keeps working offline and syncs when the network is back.
+ * The field apps (/m/), one installable app for the people in the street: inspectors (城管通:
+ * verify, check, fix on the spot, report on the map) and unit handlers (处置通: sign, feed back
+ * with photos, return, ask for an extension). What a case offers comes from the server's case
+ * detail, so the same pages serve both. My tasks, my reports, an outbox that keeps working
+ * offline and syncs when the network is back; Chinese or English like the desktop.
  */
 import {
   CameraOutlined,
@@ -16,20 +18,22 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useState } 
 import { useTranslation } from 'react-i18next';
 import { Navigate, NavLink, Route, Routes, useLocation, useNavigate } from 'react-router';
 import { ApiError } from '../api/client';
-import type { Me } from '../api/types';
+import type { Me, Role } from '../api/types';
 import { fetchMatterTypes, fetchMe, mapi, matterTypesKey, setMobileUnauthorized } from './api';
 import * as db from './db';
 import './mobile.css';
+import { LanguageToggle, mobileMeKey } from './LanguageToggle';
 import { listItems, type OutboxItem, subscribe, syncOutbox } from './outbox';
 import { MobileLoginPage } from './pages/MobileLoginPage';
 import { MyReportsPage } from './pages/MyReportsPage';
 import { OutboxPage } from './pages/OutboxPage';
+import { ReportDetailPage } from './pages/ReportDetailPage';
 import { ReportPage } from './pages/ReportPage';
 import { TaskPage } from './pages/TaskPage';
 import { TasksPage } from './pages/TasksPage';
 import { registerServiceWorker } from './sw-register';
 
-export const mobileMeKey = ['mobile', 'me'] as const;
+export { mobileMeKey };
 
 interface MobileContextValue {
   me: Me;
@@ -175,17 +179,31 @@ function Shell({ me }: { me: Me }) {
     [me, items, online, syncing, syncNow],
   );
   const waiting = items.filter((i) => i.status === 'pending').length;
-  const refused = items.filter((i) => i.status !== 'pending').length;
+  const refused = items.filter((i) => i.status === 'conflict' || i.status === 'failed').length;
+  const drafts = items.filter((i) => i.status === 'draft').length;
+  const roles = fieldRoles(me.user.roles);
 
   return (
     <MobileContext.Provider value={value}>
       <header className="m-header">
         <div className="m-header-title">
-          <div className="m-brand">{t('mobile.brand')}</div>
-          <div className="m-user" data-testid="m-user">
-            {me.user.displayName} · {me.org.name}
+          <div className="m-brand" data-testid="m-brand">
+            {t(
+              roles.includes('unit_handler') && !roles.includes('inspector')
+                ? 'mobile.brandUnit'
+                : 'mobile.brand',
+            )}
+          </div>
+          <div className="m-user-row">
+            <span className="m-role" data-testid="m-role" data-roles={roles.join(' ')}>
+              {roles.map((r) => t(`role.${r}`)).join('、')}
+            </span>
+            <span className="m-user" data-testid="m-user">
+              {me.user.displayName} · {me.org.name}
+            </span>
           </div>
         </div>
+        <LanguageToggle save={online} />
         <NavLink
           to="/m/outbox"
           className={`m-sync ${waiting ? 'm-sync-waiting' : ''} ${refused ? 'm-sync-refused' : ''}`}
@@ -193,6 +211,7 @@ function Shell({ me }: { me: Me }) {
           data-count={waiting}
           data-syncing={syncing}
           data-refused={refused}
+          data-drafts={drafts}
           aria-label={t('mobile.outbox.title')}
         >
           <CloudSyncOutlined spin={syncing && waiting > 0} />
@@ -201,9 +220,11 @@ function Shell({ me }: { me: Me }) {
               ? t('mobile.pending', { n: waiting })
               : refused > 0
                 ? t('mobile.refusedShort', { n: refused })
-                : online
-                  ? t('mobile.synced')
-                  : t('mobile.offline')}
+                : drafts > 0
+                  ? t('mobile.draftsShort', { n: drafts })
+                  : online
+                    ? t('mobile.synced')
+                    : t('mobile.offline')}
           </span>
           {refused > 0 && waiting > 0 && <Badge count={refused} size="small" data-testid="m-refused" />}
         </NavLink>
@@ -224,6 +245,7 @@ function Shell({ me }: { me: Me }) {
           <Route path="tasks/:id" element={<TaskPage />} />
           <Route path="report" element={<ReportPage />} />
           <Route path="reports" element={<MyReportsPage />} />
+          <Route path="reports/:id" element={<ReportDetailPage />} />
           <Route path="outbox" element={<OutboxPage />} />
           <Route path="*" element={<Navigate to="/m/" replace />} />
         </Routes>
@@ -245,6 +267,12 @@ function Shell({ me }: { me: Me }) {
       </nav>
     </MobileContext.Provider>
   );
+}
+
+/** The roles the field apps are for, first; a user with none of them sees all their roles. */
+function fieldRoles(roles: readonly Role[]): Role[] {
+  const field = roles.filter((r) => r === 'inspector' || r === 'unit_handler');
+  return field.length > 0 ? field : [...roles];
 }
 
 function LogoutTab() {

@@ -43,6 +43,8 @@ export const mapi = {
     request<T>('GET', path, { query, skipAuthRedirect: true }).catch(handle401),
   post: <T>(path: string, body?: unknown) =>
     request<T>('POST', path, { body: body ?? {}, skipAuthRedirect: true }).catch(handle401),
+  put: <T>(path: string, body?: unknown) =>
+    request<T>('PUT', path, { body: body ?? {}, skipAuthRedirect: true }).catch(handle401),
 };
 
 export interface Cached<T> {

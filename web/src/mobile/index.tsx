@@ -1,6 +1,6 @@
 /**
- * Entry of the inspector's mobile web app (PWA) under /m: loaded on demand, so the desktop
- * bundle does not carry it, and the service worker is registered only from here.
+ * Entry of the field apps (the inspectors' and unit handlers' PWA) under /m: loaded on demand, so
+ * the desktop bundle does not carry it, and the service worker is registered only from here.
  */
 import { lazy, Suspense } from 'react';
 

@@ -1,8 +1,10 @@
 /**
- * The outbox: every report and task action the inspector makes goes here first (with its photos
- * as blobs), then is sent when there is a network — at once when online, on the `online` event and
- * on app start otherwise. Photos are uploaded first (their ids kept on the item, so a retry does
- * not upload them again), then the report or action is sent.
+ * The outbox: a report or task action made without a network (the phone offline, or the request
+ * failing on the way) waits here with its photos as blobs, and is sent when there is a network —
+ * on the `online` event, on app start and every minute. Made online, it is sent at once and a
+ * refusal is shown in the form (`submitReport`, `submitAction`): the outbox is for the network,
+ * not for errors. Photos are uploaded first (their ids kept on the item, so a retry does not
+ * upload them again), then the report or action is sent.
  *
  * - A report carries its idempotency key from the moment it is made: replayed after a partial
  *   failure (sent, but the answer lost) the server answers with the same report, never a second.
@@ -15,75 +17,20 @@ import { ApiError } from '../api/client';
 import type { CaseDetail, ReportResult } from './api';
 import { mapi, uploadPhoto } from './api';
 import * as db from './db';
+import {
+  type ActionItem,
+  isEditable,
+  newId,
+  newReportItem,
+  type OutboxItem,
+  photoName,
+  type ReportDraft,
+  type ReportItem,
+  reviseReport,
+  type SentReport,
+} from './outbox-items';
 
-export interface OutboxPhoto {
-  blob: Blob;
-  name: string;
-  /** Set once uploaded. */
-  uploadedId?: string;
-}
-
-export type OutboxStatus = 'pending' | 'conflict' | 'failed';
-
-interface ItemBase {
-  id: string;
-  userId: string;
-  createdAt: string;
-  status: OutboxStatus;
-  /** The server's message when the item was refused (conflict or failed). */
-  error?: string;
-  attempts: number;
-  photos: OutboxPhoto[];
-}
-
-export interface ReportDraft {
-  idempotencyKey: string;
-  description: string;
-  location: { lng: number; lat: number; crs: 'wgs84' | 'gcj02' | 'bd09' | 'cgcs2000' };
-  /** GPS accuracy in metres, when the position came from the device. */
-  accuracy?: number | null;
-  matterCode?: string;
-  address?: string;
-}
-
-export interface ReportItem extends ItemBase {
-  kind: 'report';
-  report: ReportDraft;
-}
-
-export interface ActionItem extends ItemBase {
-  kind: 'action';
-  caseId: string;
-  caseCode: string;
-  action: string;
-  version: number;
-  reason?: string;
-  note?: string;
-}
-
-export type OutboxItem = ReportItem | ActionItem;
-
-/** A report that reached the server, as "我的上报" lists it. */
-export interface SentReport {
-  idempotencyKey: string;
-  userId: string;
-  reportId: string;
-  /** The case, when the reporter may open it (null otherwise; always set by older versions). */
-  caseId: string | null;
-  caseCode: string | null;
-  /** The report's public tracking code (absent in what older versions kept). */
-  trackingCode?: string;
-  description: string;
-  createdAt: string;
-  sentAt: string;
-  photoCount: number;
-  merged: boolean;
-}
-
-export function newId(): string {
-  if (typeof crypto !== 'undefined' && 'randomUUID' in crypto) return crypto.randomUUID();
-  return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}-${Math.random().toString(36).slice(2)}`;
-}
+export * from './outbox-items';
 
 // --- change notification -----------------------------------------------------------------------
 
@@ -111,40 +58,14 @@ export async function listSent(userId: string): Promise<SentReport[]> {
   return all.filter((r) => r.userId === userId).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
 }
 
-export async function addReport(userId: string, report: ReportDraft, photos: Blob[]): Promise<ReportItem> {
-  const item: ReportItem = {
-    kind: 'report',
-    id: newId(),
-    userId,
-    createdAt: new Date().toISOString(),
-    status: 'pending',
-    attempts: 0,
-    photos: photos.map((blob, i) => ({ blob, name: photoName(blob, i) })),
-    report,
-  };
-  await db.put('outbox', item);
+/** Takes a report out of the queue while it is being edited (so a sync does not send the old text). */
+export async function holdForEdit(id: string): Promise<ReportItem | undefined> {
+  const item = await db.get<OutboxItem>('outbox', id);
+  if (!item || !isEditable(item)) return undefined;
+  const held: ReportItem = { ...item, status: 'draft' };
+  await db.put('outbox', held);
   changed();
-  return item;
-}
-
-export async function addAction(
-  userId: string,
-  action: Omit<ActionItem, 'kind' | 'id' | 'userId' | 'createdAt' | 'status' | 'attempts' | 'photos'>,
-  photos: Blob[],
-): Promise<ActionItem> {
-  const item: ActionItem = {
-    ...action,
-    kind: 'action',
-    id: newId(),
-    userId,
-    createdAt: new Date().toISOString(),
-    status: 'pending',
-    attempts: 0,
-    photos: photos.map((blob, i) => ({ blob, name: photoName(blob, i) })),
-  };
-  await db.put('outbox', item);
-  changed();
-  return item;
+  return held;
 }
 
 export async function discard(id: string): Promise<void> {
@@ -152,18 +73,12 @@ export async function discard(id: string): Promise<void> {
   changed();
 }
 
-/** Put a failed item back in the queue (e.g. after the inspector fixed the reason). */
+/** Put a failed item or a draft back in the queue (e.g. after the inspector fixed the reason). */
 export async function retry(id: string): Promise<void> {
   const item = await db.get<OutboxItem>('outbox', id);
   if (!item) return;
   await db.put('outbox', { ...item, status: 'pending', error: undefined });
   changed();
-}
-
-function photoName(blob: Blob, i: number): string {
-  if (blob instanceof File && blob.name) return blob.name;
-  const ext = blob.type === 'image/png' ? 'png' : blob.type === 'image/webp' ? 'webp' : 'jpg';
-  return `photo-${i + 1}.${ext}`;
 }
 
 // --- sending -----------------------------------------------------------------------------------
@@ -201,7 +116,10 @@ export function syncOutbox(userId: string): Promise<SyncOutcome> {
 async function runOnce(userId: string): Promise<SyncOutcome> {
   let sent = 0;
   const items = (await listItems(userId)).filter((i) => i.status === 'pending');
-  for (const item of items) {
+  for (const listed of items) {
+    // Read again: the item may have been taken into the form (a draft) or sent meanwhile.
+    const item = await db.get<OutboxItem>('outbox', listed.id);
+    if (item?.status !== 'pending') continue;
     try {
       await uploadPhotos(item);
       if (item.kind === 'report') await sendReport(item);
@@ -219,26 +137,32 @@ async function runOnce(userId: string): Promise<SyncOutcome> {
   return { sent };
 }
 
-async function uploadPhotos(item: OutboxItem): Promise<void> {
+/** Uploads the item's photos not uploaded yet; `persist` keeps each id on the stored item at once. */
+async function uploadPhotos(item: OutboxItem, persist = true): Promise<void> {
   for (const p of item.photos) {
     if (p.uploadedId) continue;
     p.uploadedId = await uploadPhoto(p.blob, p.name);
-    await db.put('outbox', item);
+    if (persist) await db.put('outbox', item);
   }
 }
 
 const photoIds = (item: OutboxItem) =>
   item.photos.map((p) => p.uploadedId).filter((id): id is string => !!id);
 
-async function sendReport(item: ReportItem): Promise<void> {
+async function sendReport(item: ReportItem, persist = true): Promise<SentReport> {
   const r = item.report;
   const photos = [...new Set(photoIds(item))];
+  if (!item.posted) {
+    item.posted = true;
+    if (persist) await db.put('outbox', item);
+  }
   const res = await mapi.post<ReportResult>('/api/reports', {
     idempotencyKey: r.idempotencyKey,
     channel: 'inspector',
     description: r.description,
     location: r.location,
     ...(r.matterCode ? { matterCode: r.matterCode } : {}),
+    ...(r.componentId ? { componentId: r.componentId } : {}),
     ...(r.address ? { address: r.address } : {}),
     ...(photos.length ? { photos } : {}),
   });
@@ -257,6 +181,7 @@ async function sendReport(item: ReportItem): Promise<void> {
   };
   await db.put('sent', sentReport);
   await db.remove('outbox', item.id);
+  return sentReport;
 }
 
 async function sendAction(item: ActionItem): Promise<void> {
@@ -266,6 +191,7 @@ async function sendAction(item: ActionItem): Promise<void> {
       version: item.version,
       ...(item.reason ? { reason: item.reason } : {}),
       ...(item.note ? { note: item.note } : {}),
+      ...(item.extension ? { extension: item.extension } : {}),
       ...(photos.length ? { photos } : {}),
     });
   } catch (e) {
@@ -306,4 +232,78 @@ async function onError(item: OutboxItem, e: unknown): Promise<SyncOutcome['stopp
     error: err.message,
   });
   return undefined;
+}
+
+// --- sending at once ------------------------------------------------------------------------------
+
+export type SubmitOutcome<T> = { outcome: 'sent'; result: T } | { outcome: 'queued'; item: OutboxItem };
+
+const isNetworkError = (e: unknown) => e instanceof ApiError && e.status === 0;
+const offlineNow = () => typeof navigator !== 'undefined' && navigator.onLine === false;
+
+/**
+ * A report from the form: sent at once when the phone is online (a refusal is thrown for the form
+ * to show, and nothing is queued); kept in the outbox when it is offline or the request fails on
+ * the way (with the photos already uploaded, and the same idempotency key for the replay).
+ * `replacing`: the outbox item the form edited — replaced by this report (removed once sent).
+ */
+export async function submitReport(
+  userId: string,
+  report: ReportDraft,
+  photos: Blob[],
+  replacing?: ReportItem,
+): Promise<SubmitOutcome<SentReport>> {
+  const item = replacing ? reviseReport(replacing, report, photos) : newReportItem(userId, report, photos);
+  const queue = async () => {
+    await db.put('outbox', item);
+    changed();
+    return { outcome: 'queued' as const, item };
+  };
+  if (offlineNow()) return queue();
+  try {
+    await uploadPhotos(item, false);
+    const sent = await sendReport(item, false);
+    changed();
+    return { outcome: 'sent', result: sent };
+  } catch (e) {
+    if (isNetworkError(e)) return queue();
+    throw e;
+  }
+}
+
+/**
+ * A task action from the form: sent at once when online (a refusal — the case changed, a field
+ * missing — is thrown for the form to show); queued when offline or when the request fails on
+ * the way.
+ */
+export async function submitAction(
+  userId: string,
+  action: Omit<ActionItem, 'kind' | 'id' | 'userId' | 'createdAt' | 'status' | 'attempts' | 'photos'>,
+  photos: Blob[],
+): Promise<SubmitOutcome<null>> {
+  const item: ActionItem = {
+    ...action,
+    kind: 'action',
+    id: newId(),
+    userId,
+    createdAt: new Date().toISOString(),
+    status: 'pending',
+    attempts: 0,
+    photos: photos.map((blob, i) => ({ blob, name: photoName(blob, i) })),
+  };
+  const queue = async () => {
+    await db.put('outbox', item);
+    changed();
+    return { outcome: 'queued' as const, item };
+  };
+  if (offlineNow()) return queue();
+  try {
+    await uploadPhotos(item, false);
+    await sendAction(item);
+    changed();
+    return { outcome: 'sent', result: null };
+  } catch (e) {
+    if (isNetworkError(e)) return queue();
+    throw e;
+  }
 }

@@ -1,19 +1,13 @@
-/** Small pieces the mobile pages share: lights, state tags, countdowns, photos. */
-import { CameraOutlined, CloseOutlined } from '@ant-design/icons';
+/** Small pieces the mobile pages share: lights, state tags, countdowns, photos, places, history. */
+import { CameraOutlined, CloseOutlined, CompassOutlined } from '@ant-design/icons';
+import { useQuery } from '@tanstack/react-query';
 import { Tag } from 'antd';
 import { useEffect, useMemo, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatChina } from '../components/china-time';
-import type { CaseSummary, Light } from './api';
-
-/** The actions an inspector takes from the mobile app. */
-export const INSPECTOR_ACTIONS = [
-  'verify_confirm',
-  'verify_deny',
-  'self_dispose',
-  'check_pass',
-  'check_fail',
-] as const;
+import { timelineActor } from '../components/wording';
+import { type CaseSummary, fetchMatterTypes, type Light, matterTypesKey, type TimelineEntry } from './api';
+import { distanceM, distanceParts, type FieldWork, geoUri, type LabelledPhoto, type Point } from './field';
 
 export function LightDot({ light }: { light: Light | null }) {
   const { t } = useTranslation();
@@ -58,12 +52,64 @@ export function StateTag({ state }: { state: string }) {
   );
 }
 
-/** What the inspector is asked to do on a case in this state. */
-export function taskKindOf(state: string): 'verify' | 'check' | 'report' | null {
-  if (state === 'verifying') return 'verify';
-  if (state === 'checking') return 'check';
-  if (state === 'reported') return 'report';
-  return null;
+const WORK_COLOURS: Record<FieldWork['kind'], string> = {
+  verify: 'geekblue',
+  check: 'purple',
+  dispose: 'orange',
+  report: 'blue',
+};
+
+/** What the caller is asked to do on the case (核实 / 核查 / 处置 / own report). */
+export function WorkTag({ work }: { work: FieldWork | null }) {
+  const { t } = useTranslation();
+  if (!work) return null;
+  return (
+    <Tag color={WORK_COLOURS[work.kind]} data-testid="m-task-kind" data-kind={work.kind}>
+      {t(`mobile.taskKind.${work.kind}`)}
+    </Tag>
+  );
+}
+
+/** Matter type names by code, from the list kept for offline use. */
+export function useMatterNames(userId: string): ReadonlyMap<string, string> {
+  const types = useQuery({
+    queryKey: matterTypesKey(userId),
+    queryFn: () => fetchMatterTypes(userId),
+    staleTime: 3600_000,
+  });
+  return useMemo(() => new Map((types.data?.data.items ?? []).map((ty) => [ty.code, ty.name])), [types.data]);
+}
+
+/** The case's matter type: its name (and code), or "not classified yet". */
+export function MatterText({ code, names }: { code: string | null; names: ReadonlyMap<string, string> }) {
+  const { t } = useTranslation();
+  return (
+    <span className="m-matter" data-testid="m-matter" data-code={code ?? ''}>
+      {code ? `${names.get(code) ?? t('mobile.matterUnknown')} (${code})` : t('mobile.matterNone')}
+    </span>
+  );
+}
+
+/** How far the case is from the phone, when the phone's position is known. */
+export function DistanceText({ from, to }: { from: Point | null; to: Point }) {
+  const { t } = useTranslation();
+  if (!from) return null;
+  const d = distanceParts(distanceM(from, to));
+  return (
+    <span className="m-distance" data-testid="m-distance">
+      {t(`mobile.distance.${d.unit}`, { value: d.value })}
+    </span>
+  );
+}
+
+/** Opens the phone's map or navigation app on the point (a `geo:` URI). */
+export function NavigateLink({ to, label }: { to: Point; label?: string }) {
+  const { t } = useTranslation();
+  return (
+    <a href={geoUri(to, label)} className="m-nav-link" data-testid="m-navigate">
+      <CompassOutlined /> {t('mobile.navigate')}
+    </a>
+  );
 }
 
 function span(ms: number, t: (k: string, o?: Record<string, unknown>) => string): string {
@@ -103,12 +149,73 @@ export function locationText(
   return [c.address, t('mobile.gridLabel', { id: c.gridId }), coords].filter(Boolean).join(' · ');
 }
 
-export function Thumb({ id }: { id: string }) {
+export function Thumb({ id, label, kind }: { id: string; label?: string; kind?: string | null }) {
   return (
-    <a href={`/api/photos/${id}`} target="_blank" rel="noreferrer" className="m-thumb" data-testid="m-photo">
-      <img src={`/api/photos/${id}/thumb`} alt="" loading="lazy" />
+    <a
+      href={`/api/photos/${id}`}
+      target="_blank"
+      rel="noreferrer"
+      className="m-thumb"
+      data-testid="m-photo"
+      data-kind={kind ?? ''}
+    >
+      <img src={`/api/photos/${id}/thumb`} alt={label ?? ''} loading="lazy" />
+      {label && (
+        <span className={`m-thumb-label m-thumb-label-${kind ?? 'other'}`} data-testid="m-photo-label">
+          {label}
+        </span>
+      )}
     </a>
   );
+}
+
+/** A case's photos, each labelled with the step it documents (上报 / 核实 / 处置 / 核查). */
+export function LabelledPhotos({ photos }: { photos: readonly LabelledPhoto[] }) {
+  const { t } = useTranslation();
+  if (photos.length === 0) return null;
+  return (
+    <div className="m-photos" data-testid="m-photos">
+      {photos.map((p) => (
+        <Thumb
+          key={p.id}
+          id={p.id}
+          kind={p.kind}
+          label={p.kind ? t(`mobile.photoKind.${p.kind}`) : t('mobile.photoKind.other')}
+        />
+      ))}
+    </div>
+  );
+}
+
+/** The case's history, newest last (the last `max` steps). */
+export function CaseTimeline({ timeline, max = 12 }: { timeline: readonly TimelineEntry[]; max?: number }) {
+  const { t } = useTranslation();
+  if (timeline.length === 0) return null;
+  return (
+    <ol className="m-timeline" data-testid="m-timeline">
+      {timeline.slice(-max).map((e) => {
+        const action = e.action.replace(/^case\./, '');
+        return (
+          <li key={e.id} data-testid="m-timeline-step" data-action={action}>
+            <span className="m-muted">{formatChina(e.at, 'MM-DD HH:mm')}</span>{' '}
+            {t(`case.action.${action}`, {
+              defaultValue: t(`case.event.${action}`, { defaultValue: e.action }),
+            })}
+            <span data-testid="m-timeline-actor"> · {timelineActor(t, e)}</span>
+            {e.reason ? <div className="m-muted">{e.reason}</div> : null}
+            {noteOf(e) ? <div className="m-muted m-note">{noteOf(e)}</div> : null}
+          </li>
+        );
+      })}
+    </ol>
+  );
+}
+
+/** The note an action carried (kept in the event's `after.input`), e.g. what a unit did. */
+function noteOf(e: TimelineEntry): string | null {
+  const input = e.after?.input;
+  const note = input && typeof input === 'object' ? (input as { note?: unknown }).note : undefined;
+  return typeof note === 'string' && note.trim() ? note : null;
 }
 
 /** Shrinks big camera photos (over 2 MB) to a 2048 px JPEG before they are kept and sent. */

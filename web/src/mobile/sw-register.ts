@@ -1,3 +1,5 @@
+import maplibreWorkerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
+
 /** The worker's scope: `/m/`, so that it never takes the desktop app's `/map…` pages. */
 export const SW_SCOPE = '/m/';
 
@@ -19,17 +21,18 @@ export function registerServiceWorker(): void {
     .register('/sw.js', { scope: SW_SCOPE })
     .then(() => navigator.serviceWorker.ready)
     .then((reg) => {
-      const urls = performance
-        .getEntriesByType('resource')
-        .map((e) => e.name)
-        .filter((u) => {
+      // The report form's map starts its own worker script only when a map is drawn: kept too,
+      // so the form opens without a network even if no map was drawn before.
+      const urls = [...performance.getEntriesByType('resource').map((e) => e.name), maplibreWorkerUrl].filter(
+        (u) => {
           try {
-            const url = new URL(u);
+            const url = new URL(u, location.origin);
             return url.origin === location.origin && url.pathname.startsWith('/assets/');
           } catch {
             return false;
           }
-        });
+        },
+      );
       reg.active?.postMessage({ type: 'cache-urls', urls });
     })
     .catch(() => undefined);

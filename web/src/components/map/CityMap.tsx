@@ -1,9 +1,15 @@
 /**
  * A small MapLibre map of the city from our own vector tiles (no base map from the internet):
  * districts, townships and communities from `/tiles/divisions`, unit grids from `/tiles/grids`,
- * on a plain background. Optional marker; optional click-to-pick.
+ * optionally the components (部件) from `/tiles/components`, on a plain background. Optional
+ * marker (draggable); optional click-to-pick (a point, or a component under the finger); overlay
+ * controls as children. Tiles that fail (no network) leave the plain background, silently.
  *
  *   <CityMap marker={{ lng, lat }} onPick={(p) => …} height={320} />
+ *
+ * The container carries what the map shows now (`data-ready`, `data-center` "lng,lat",
+ * `data-zoom`, `data-idle` once all in view is drawn), so a test can tell where a point is on the
+ * screen and when the map is complete.
  */
 import 'maplibre-gl/dist/maplibre-gl.css';
 import {
@@ -13,9 +19,10 @@ import {
   ScaleControl,
   type StyleSpecification,
   setWorkerUrl,
+  type VectorTileSource,
 } from 'maplibre-gl';
 import maplibreWorkerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
-import { useEffect, useRef } from 'react';
+import { type ReactNode, useEffect, useRef } from 'react';
 import { useGeoInfo } from './geo';
 
 // Bundled, MapLibre cannot find its worker next to its module: point it at the asset Vite emits.
@@ -38,19 +45,60 @@ export interface CityMapProps {
   bounds?: [number, number, number, number] | null;
   /** Draw the unit grids (from zoom 13). Default true. */
   grids?: boolean;
+  /** Draw the components (部件, from zoom 14; needs `component:read`). Default false. */
+  components?: boolean;
+  /** A tap on a drawn component → the component (instead of `onPick`). */
+  onPickComponent?: (c: PickedComponent) => void;
+  /** The component to ring (the one attached). */
+  selectedComponentId?: string | null;
+  /** The marker can be dragged; where it is dropped goes to `onPick`. */
+  draggable?: boolean;
+  /** A new value centres the map on the marker (e.g. after "my location"), wherever it was. */
+  focusKey?: string | number;
+  /** Controls drawn over the map (e.g. a "my location" button). */
+  children?: ReactNode;
   testId?: string;
+}
+
+/** A component as its vector tile carries it, with its point. */
+export interface PickedComponent extends LngLat {
+  id: string;
+  typeCode: string;
+  state: string;
 }
 
 const tileUrl = (layer: string) => `${window.location.origin}/tiles/${layer}/{z}/{x}/{y}.mvt`;
 
-/** The plain style: background, division fills and outlines, grid outlines. */
-export function cityStyle(grids = true): StyleSpecification {
+/** Component major classes of GB/T 47678.5 (first two digits of the type code), as the city map colours them. */
+const COMPONENT_COLOURS: (string | string[])[] = [
+  ['01'],
+  '#1677ff',
+  ['02'],
+  '#722ed1',
+  ['03'],
+  '#13c2c2',
+  ['04'],
+  '#389e0d',
+];
+
+/** The plain style: background, division fills and outlines, grid outlines, optionally components. */
+export function cityStyle(grids = true, components = false): StyleSpecification {
   return {
     version: 8,
     sources: {
       divisions: { type: 'vector', tiles: [tileUrl('divisions')], minzoom: 0, maxzoom: 16 },
       ...(grids
         ? { grids: { type: 'vector' as const, tiles: [tileUrl('grids')], minzoom: 12, maxzoom: 16 } }
+        : {}),
+      ...(components
+        ? {
+            components: {
+              type: 'vector' as const,
+              tiles: [tileUrl('components')],
+              minzoom: 14,
+              maxzoom: 16,
+            },
+          }
         : {}),
     },
     layers: [
@@ -123,9 +171,48 @@ export function cityStyle(grids = true): StyleSpecification {
         filter: ['==', ['get', 'level'], 'district'],
         paint: { 'line-color': '#1d3f72', 'line-width': 2 },
       },
+      ...(components
+        ? ([
+            {
+              id: 'component-circle',
+              type: 'circle',
+              source: 'components',
+              'source-layer': 'components',
+              minzoom: 15,
+              paint: {
+                'circle-radius': ['interpolate', ['linear'], ['zoom'], 15, 3, 17, 6, 19, 9],
+                'circle-color': [
+                  'match',
+                  ['slice', ['get', 'typeCode'], 0, 2],
+                  ...COMPONENT_COLOURS,
+                  '#8c8c8c',
+                ],
+                'circle-stroke-color': '#ffffff',
+                'circle-stroke-width': 1,
+              },
+            },
+            {
+              id: 'component-selected',
+              type: 'circle',
+              source: 'components',
+              'source-layer': 'components',
+              minzoom: 14,
+              filter: ['==', ['get', 'id'], ''],
+              paint: {
+                'circle-radius': 12,
+                'circle-color': 'rgba(0,0,0,0)',
+                'circle-stroke-color': '#d4380d',
+                'circle-stroke-width': 3,
+              },
+            },
+          ] as StyleSpecification['layers'])
+        : []),
     ],
   };
 }
+
+/** Pixels around a tap that still count as touching a component (a fingertip is not a pixel). */
+const TOUCH_SLOP = 12;
 
 export function CityMap({
   marker,
@@ -134,6 +221,12 @@ export function CityMap({
   height = 320,
   zoom = 16,
   grids = true,
+  components = false,
+  onPickComponent,
+  selectedComponentId,
+  draggable = false,
+  focusKey,
+  children,
   testId = 'city-map',
 }: CityMapProps) {
   const el = useRef<HTMLDivElement>(null);
@@ -141,6 +234,9 @@ export function CityMap({
   const pin = useRef<Marker | null>(null);
   const pick = useRef(onPick);
   pick.current = onPick;
+  const focused = useRef(focusKey);
+  const pickComponent = useRef(onPickComponent);
+  pickComponent.current = onPickComponent;
   const info = useGeoInfo();
   const ready = !!info.data || info.isError;
 
@@ -149,9 +245,10 @@ export function CityMap({
   useEffect(() => {
     if (!el.current || !ready || map.current) return;
     const bbox = bounds ?? info.data?.bbox;
+    const container = el.current;
     const m = new MapLibreMap({
-      container: el.current,
-      style: cityStyle(grids),
+      container,
+      style: cityStyle(grids, components),
       attributionControl: false,
       ...(marker
         ? { center: [marker.lng, marker.lat] as [number, number], zoom }
@@ -165,16 +262,78 @@ export function CityMap({
     m.touchZoomRotate.disableRotation();
     m.addControl(new NavigationControl({ showCompass: false }), 'top-right');
     m.addControl(new ScaleControl({ unit: 'metric' }), 'bottom-left');
-    m.on('click', (e) => pick.current?.({ lng: e.lngLat.lng, lat: e.lngLat.lat }));
+    m.on('click', (e) => {
+      if (pickComponent.current && m.getLayer('component-circle')) {
+        const { x, y } = e.point;
+        // The component nearest the finger among those under it.
+        let best: PickedComponent | null = null;
+        let bestD = Number.POSITIVE_INFINITY;
+        for (const f of m.queryRenderedFeatures(
+          [
+            [x - TOUCH_SLOP, y - TOUCH_SLOP],
+            [x + TOUCH_SLOP, y + TOUCH_SLOP],
+          ],
+          { layers: ['component-circle'] },
+        )) {
+          const p = f.properties;
+          if (f.geometry.type !== 'Point' || typeof p?.id !== 'string') continue;
+          const [lng, lat] = f.geometry.coordinates;
+          const at = m.project([lng, lat]);
+          const d = Math.hypot(at.x - x, at.y - y);
+          if (d < bestD) {
+            bestD = d;
+            best = { id: p.id, typeCode: String(p.typeCode ?? ''), state: String(p.state ?? ''), lng, lat };
+          }
+        }
+        if (best) {
+          pickComponent.current(best);
+          return;
+        }
+      }
+      pick.current?.({ lng: e.lngLat.lng, lat: e.lngLat.lat });
+    });
     if (pick.current) m.getCanvas().style.cursor = 'crosshair';
+    // A tile that fails (no network, the session gone) leaves the background: nothing to report.
+    m.on('error', (e) => {
+      if ((e as { sourceId?: string }).sourceId || (e as { tile?: unknown }).tile) return;
+      console.error(e.error);
+    });
+    const where = () => {
+      const c = m.getCenter();
+      container.dataset.center = `${c.lng.toFixed(7)},${c.lat.toFixed(7)}`;
+      container.dataset.zoom = m.getZoom().toFixed(4);
+    };
+    m.on('load', () => {
+      where();
+      container.dataset.ready = 'true';
+    });
+    m.on('moveend', where);
+    // Whether everything in view is drawn (tiles loaded, no animation running).
+    m.on('idle', () => {
+      container.dataset.idle = 'true';
+    });
+    const busy = () => {
+      container.dataset.idle = 'false';
+    };
+    m.on('movestart', busy);
+    m.on('dataloading', busy);
+    // Tiles that failed while the network was away are asked again when it is back.
+    const onOnline = () => {
+      for (const id of ['divisions', 'grids', 'components']) {
+        const source = m.getSource(id);
+        if (source?.type === 'vector') (source as VectorTileSource).setTiles([tileUrl(id)]);
+      }
+    };
+    window.addEventListener('online', onOnline);
     map.current = m;
     return () => {
+      window.removeEventListener('online', onOnline);
       pin.current?.remove();
       pin.current = null;
       m.remove();
       map.current = null;
     };
-  }, [ready, grids]);
+  }, [ready, grids, components]);
 
   // A later extent (e.g. the caller's district, loaded after the map) is shown while nothing is picked.
   const boundsKey = bounds?.join(',');
@@ -197,13 +356,36 @@ export function CityMap({
       pin.current = null;
       return;
     }
-    if (!pin.current) pin.current = new Marker({ color: '#d4380d' }).setLngLat([lng, lat]).addTo(m);
-    else pin.current.setLngLat([lng, lat]);
-    if (!m.getBounds().contains([lng, lat]) || m.getZoom() < 14)
+    if (!pin.current) {
+      const marker = new Marker({ color: '#d4380d', draggable }).setLngLat([lng, lat]).addTo(m);
+      marker.on('dragend', () => {
+        const p = marker.getLngLat();
+        pick.current?.({ lng: p.lng, lat: p.lat });
+      });
+      marker.getElement().dataset.testid = 'map-pin';
+      pin.current = marker;
+    } else pin.current.setLngLat([lng, lat]);
+    if (focused.current !== focusKey) {
+      focused.current = focusKey;
       m.easeTo({ center: [lng, lat], zoom: Math.max(m.getZoom(), zoom) });
-  }, [lng, lat, zoom, ready]);
+    } else if (!m.getBounds().contains([lng, lat]) || m.getZoom() < 14)
+      m.easeTo({ center: [lng, lat], zoom: Math.max(m.getZoom(), zoom) });
+  }, [lng, lat, zoom, ready, focusKey]);
 
-  return (
+  // The ring on the attached component.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `ready` re-runs this once the map exists (it lives in a ref)
+  useEffect(() => {
+    const m = map.current;
+    if (!m) return;
+    const apply = () => {
+      if (m.getLayer('component-selected'))
+        m.setFilter('component-selected', ['==', ['get', 'id'], selectedComponentId ?? '']);
+    };
+    if (m.isStyleLoaded()) apply();
+    else m.once('load', apply);
+  }, [selectedComponentId, ready]);
+
+  const box = (
     <div
       ref={el}
       data-testid={testId}
@@ -216,5 +398,12 @@ export function CityMap({
         background: '#eef1f4',
       }}
     />
+  );
+  if (!children) return box;
+  return (
+    <div style={{ position: 'relative' }}>
+      {box}
+      {children}
+    </div>
   );
 }

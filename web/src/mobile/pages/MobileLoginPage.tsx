@@ -7,6 +7,7 @@ import { api } from '../../api/client';
 import type { LoginResult } from '../../api/types';
 import { isAppLocale, setLocale } from '../../i18n';
 import { putSnapshot } from '../db';
+import { LanguageToggle } from '../LanguageToggle';
 
 interface Values {
   username: string;
@@ -31,6 +32,9 @@ export function MobileLoginPage() {
   });
   return (
     <div className="m-login" data-testid="m-login">
+      <div className="m-login-lang">
+        <LanguageToggle save={false} />
+      </div>
       <div className="m-login-head">
         <div className="m-login-logo" aria-hidden>
           城

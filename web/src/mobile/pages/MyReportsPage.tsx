@@ -1,14 +1,15 @@
-import { ReloadOutlined } from '@ant-design/icons';
+import { EditOutlined, ReloadOutlined, RightOutlined } from '@ant-design/icons';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { Alert, Button, Empty, Spin, Tag } from 'antd';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
 import type { PublicStatus } from '../../../../common/public-report.ts';
 import { formatChina } from '../../components/china-time';
 import { PublicStatusTag } from '../../components/PublicStatusTag';
 import { cachedGet, type ListResult, type OwnReport } from '../api';
 import { useMobile } from '../MobileApp';
-import { listSent, type ReportItem, type SentReport, subscribe } from '../outbox';
+import { isEditable, listSent, type ReportItem, type SentReport, subscribe } from '../outbox';
 import { StateTag } from '../parts';
 
 const PAGE_SIZE = 30;
@@ -144,45 +145,51 @@ export function MyReportsPage() {
         {waiting.map((i) => (
           <li key={i.id} className="m-item" data-testid="m-report-item" data-status={i.status}>
             <div className="m-item-top">
-              <Tag color={i.status === 'pending' ? 'orange' : 'red'}>
+              <Tag color={i.status === 'pending' ? 'orange' : i.status === 'draft' ? 'blue' : 'red'}>
                 {t(`mobile.outbox.status.${i.status}`)}
               </Tag>
               <span className="m-muted">{formatChina(i.createdAt, 'MM-DD HH:mm')}</span>
+              {isEditable(i) && (
+                <Link
+                  to={`/m/report?edit=${i.id}`}
+                  className="m-inline-link"
+                  data-testid="m-report-item-edit"
+                >
+                  <EditOutlined /> {t('mobile.outbox.edit')}
+                </Link>
+              )}
             </div>
             <div className="m-item-desc">{i.report.description}</div>
             {i.error && <div className="m-error">{i.error}</div>}
           </li>
         ))}
         {rows.map((r) => (
-          <li
-            key={r.key}
-            className="m-item"
-            data-testid="m-report-item"
-            data-status="sent"
-            data-report-id={r.reportId}
-          >
-            <div className="m-item-top">
-              <span
-                className="m-code"
-                title={r.codeKind === 'tracking' ? t('mobile.reports.trackingCode') : undefined}
-                data-code-kind={r.codeKind}
-              >
-                {r.code}
-              </span>
-              {r.state ? (
-                <StateTag state={r.state} />
-              ) : r.status ? (
-                <PublicStatusTag status={r.status} testId="m-public-status" />
-              ) : (
-                <Tag color="green">{t('mobile.reports.sent')}</Tag>
-              )}
-              {r.merged && <Tag>{t('mobile.reports.merged')}</Tag>}
-            </div>
-            <div className="m-item-desc">{r.description}</div>
-            <div className="m-item-meta">
-              {formatChina(r.createdAt, 'YYYY-MM-DD HH:mm')}
-              {r.photoCount > 0 ? ` · ${t('mobile.reports.photos', { n: r.photoCount })}` : ''}
-            </div>
+          <li key={r.key} data-testid="m-report-item" data-status="sent" data-report-id={r.reportId}>
+            <Link to={`/m/reports/${r.reportId}`} className="m-item" data-testid="m-report-open">
+              <div className="m-item-top">
+                <span
+                  className="m-code"
+                  title={r.codeKind === 'tracking' ? t('mobile.reports.trackingCode') : undefined}
+                  data-code-kind={r.codeKind}
+                >
+                  {r.code}
+                </span>
+                {r.state ? (
+                  <StateTag state={r.state} />
+                ) : r.status ? (
+                  <PublicStatusTag status={r.status} testId="m-public-status" />
+                ) : (
+                  <Tag color="green">{t('mobile.reports.sent')}</Tag>
+                )}
+                {r.merged && <Tag>{t('mobile.reports.merged')}</Tag>}
+                <RightOutlined className="m-chevron" />
+              </div>
+              <div className="m-item-desc">{r.description}</div>
+              <div className="m-item-meta">
+                {formatChina(r.createdAt, 'YYYY-MM-DD HH:mm')}
+                {r.photoCount > 0 ? ` · ${t('mobile.reports.photos', { n: r.photoCount })}` : ''}
+              </div>
+            </Link>
           </li>
         ))}
       </ul>

@@ -1,12 +1,16 @@
-import { CloudSyncOutlined } from '@ant-design/icons';
+import { CloudSyncOutlined, EditOutlined } from '@ant-design/icons';
 import { Button, Empty, Popconfirm, Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { formatChina } from '../../components/china-time';
 import { useMobile } from '../MobileApp';
-import { discard, retry } from '../outbox';
+import { discard, isEditable, retry } from '../outbox';
 
-/** 待同步: everything made on this device not yet accepted by the server, and what the server refused. */
+/**
+ * 待同步: everything made on this device not yet accepted by the server, and what the server
+ * refused. A report may be opened back in the form and changed (refused, or still waiting and
+ * never posted); an action is redone from its task.
+ */
 export function OutboxPage() {
   const { t } = useTranslation();
   const { items, syncNow, syncing, online } = useMobile();
@@ -40,7 +44,7 @@ export function OutboxPage() {
             data-kind={i.kind}
           >
             <div className="m-item-top">
-              <Tag color={i.status === 'pending' ? 'orange' : 'red'}>
+              <Tag color={i.status === 'pending' ? 'orange' : i.status === 'draft' ? 'blue' : 'red'}>
                 {t(`mobile.outbox.status.${i.status}`)}
               </Tag>
               <span>{i.kind === 'report' ? t('mobile.outbox.report') : t(`mobile.action.${i.action}`)}</span>
@@ -59,8 +63,15 @@ export function OutboxPage() {
                 {i.error}
               </div>
             )}
-            {i.status !== 'pending' && (
+            {(i.status !== 'pending' || isEditable(i)) && (
               <div className="m-actions m-actions-row">
+                {isEditable(i) && (
+                  <Link to={`/m/report?edit=${i.id}`} data-testid="m-outbox-edit">
+                    <Button size="large" className="m-big" block icon={<EditOutlined />}>
+                      {t('mobile.outbox.edit')}
+                    </Button>
+                  </Link>
+                )}
                 {i.kind === 'action' && (
                   <Link to={`/m/tasks/${i.caseId}`} onClick={() => void discard(i.id)}>
                     <Button size="large" className="m-big" block>
@@ -68,16 +79,18 @@ export function OutboxPage() {
                     </Button>
                   </Link>
                 )}
-                {i.status === 'failed' && (
+                {(i.status === 'failed' || i.status === 'draft') && (
                   <Button size="large" className="m-big" block onClick={() => void retry(i.id).then(syncNow)}>
                     {t('mobile.outbox.retry')}
                   </Button>
                 )}
-                <Popconfirm title={t('mobile.outbox.discardConfirm')} onConfirm={() => void discard(i.id)}>
-                  <Button size="large" className="m-big" block danger data-testid="m-outbox-discard">
-                    {t('mobile.outbox.discard')}
-                  </Button>
-                </Popconfirm>
+                {i.status !== 'pending' && (
+                  <Popconfirm title={t('mobile.outbox.discardConfirm')} onConfirm={() => void discard(i.id)}>
+                    <Button size="large" className="m-big" block danger data-testid="m-outbox-discard">
+                      {t('mobile.outbox.discard')}
+                    </Button>
+                  </Popconfirm>
+                )}
               </div>
             )}
           </li>

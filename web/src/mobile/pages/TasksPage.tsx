@@ -5,8 +5,20 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { formatChina } from '../../components/china-time';
 import { type CaseSummary, cachedGet, type ListResult } from '../api';
+import { type FieldWork, fieldWorkOf, type Point } from '../field';
 import { useMobile } from '../MobileApp';
-import { DueText, LightDot, locationText, StateTag, taskKindOf } from '../parts';
+import {
+  DistanceText,
+  DueText,
+  LightDot,
+  locationText,
+  MatterText,
+  NavigateLink,
+  StateTag,
+  useMatterNames,
+  WorkTag,
+} from '../parts';
+import { useMyPosition } from '../position';
 
 const byDeadline = (a: CaseSummary, b: CaseSummary) => {
   if (!a.currentDueAt) return b.currentDueAt ? 1 : a.createdAt.localeCompare(b.createdAt);
@@ -14,19 +26,36 @@ const byDeadline = (a: CaseSummary, b: CaseSummary) => {
   return a.currentDueAt.localeCompare(b.currentDueAt);
 };
 
-/** 我的任务: verify and check tasks and the district's new reports, nearest deadline first. */
+/**
+ * 我的任务: what the caller can act on now (GET /api/cases?view=mine), nearest deadline first, in
+ * two parts — the tasks given to them (verify and check for an inspector, disposal for a unit)
+ * and, apart, their own new reports they may still fix on the spot. Each row shows the matter
+ * type, the deadline and light, how far it is from the phone and a link to navigate there.
+ */
 export function TasksPage() {
   const { t } = useTranslation();
   const { me, items: outbox } = useMobile();
+  const names = useMatterNames(me.user.id);
+  const { fix } = useMyPosition(true);
   const q = useQuery({
     queryKey: ['mobile', 'data', 'tasks', me.user.id],
     queryFn: () =>
       cachedGet<ListResult<CaseSummary>>(me.user.id, '/api/cases', { view: 'mine', pageSize: 100 }),
     refetchInterval: 60_000,
   });
-  const cases = [...(q.data?.data.items ?? [])].sort(byDeadline);
-  const waitingFor = new Set(
-    outbox.filter((i) => i.kind === 'action').map((i) => (i.kind === 'action' ? i.caseId : '')),
+  const rows = [...(q.data?.data.items ?? [])]
+    .sort(byDeadline)
+    .map((c) => ({ c, work: fieldWorkOf(c.state, me.user.roles) }));
+  const tasks = rows.filter((r) => r.work?.section !== 'own');
+  const own = rows.filter((r) => r.work?.section === 'own');
+  const waitingFor = new Set(outbox.flatMap((i) => (i.kind === 'action' ? [i.caseId] : [])));
+
+  const list = (part: typeof rows, testId: string) => (
+    <ul className="m-list" data-testid={testId}>
+      {part.map(({ c, work }) => (
+        <TaskRow key={c.id} c={c} work={work} names={names} from={fix} waiting={waitingFor.has(c.id)} />
+      ))}
+    </ul>
   );
 
   return (
@@ -56,46 +85,64 @@ export function TasksPage() {
           <Spin />
         </div>
       )}
-      {q.data && cases.length === 0 && (
+      {q.data && tasks.length === 0 && own.length === 0 && (
         <Empty description={t('mobile.tasks.empty')} style={{ marginTop: 48 }} />
       )}
-      <ul className="m-list">
-        {cases.map((c) => {
-          const kind = taskKindOf(c.state);
-          return (
-            <li key={c.id}>
-              <Link
-                to={`/m/tasks/${c.id}`}
-                className="m-item"
-                data-testid="m-task"
-                data-case-id={c.id}
-                data-code={c.code}
-              >
-                <div className="m-item-top">
-                  <LightDot light={c.light} />
-                  {kind && (
-                    <Tag
-                      color={kind === 'check' ? 'purple' : kind === 'verify' ? 'geekblue' : 'blue'}
-                      data-testid="m-task-kind"
-                    >
-                      {t(`mobile.taskKind.${kind}`)}
-                    </Tag>
-                  )}
-                  <span className="m-code">{c.code}</span>
-                  <RightOutlined className="m-chevron" />
-                </div>
-                <div className="m-item-desc">{c.description}</div>
-                <div className="m-item-meta">{locationText(c, t)}</div>
-                <div className="m-item-bottom">
-                  <StateTag state={c.state} />
-                  <DueText c={c} />
-                  {waitingFor.has(c.id) && <Tag color="orange">{t('mobile.task.waitingSync')}</Tag>}
-                </div>
-              </Link>
-            </li>
-          );
-        })}
-      </ul>
+      {tasks.length > 0 && (
+        <>
+          {own.length > 0 && <h2 className="m-section">{t('mobile.tasks.assigned', { n: tasks.length })}</h2>}
+          {list(tasks, 'm-tasks-assigned')}
+        </>
+      )}
+      {own.length > 0 && (
+        <>
+          <h2 className="m-section">{t('mobile.tasks.own', { n: own.length })}</h2>
+          <p className="m-section-hint">{t('mobile.tasks.ownHint')}</p>
+          {list(own, 'm-tasks-own')}
+        </>
+      )}
     </div>
+  );
+}
+
+function TaskRow({
+  c,
+  work,
+  names,
+  from,
+  waiting,
+}: {
+  c: CaseSummary;
+  work: FieldWork | null;
+  names: ReadonlyMap<string, string>;
+  from: Point | null;
+  waiting: boolean;
+}) {
+  const { t } = useTranslation();
+  return (
+    <li className="m-item m-task-row" data-testid="m-task" data-case-id={c.id} data-code={c.code}>
+      <Link to={`/m/tasks/${c.id}`} className="m-task-open" data-testid="m-task-open">
+        <div className="m-item-top">
+          <LightDot light={c.light} />
+          <WorkTag work={work} />
+          <span className="m-code">{c.code}</span>
+          <RightOutlined className="m-chevron" />
+        </div>
+        <div className="m-item-matter">
+          <MatterText code={c.matterCode} names={names} />
+        </div>
+        <div className="m-item-desc">{c.description}</div>
+        <div className="m-item-meta">{locationText(c, t)}</div>
+        <div className="m-item-bottom">
+          <StateTag state={c.state} />
+          <DueText c={c} />
+          {waiting && <Tag color="orange">{t('mobile.task.waitingSync')}</Tag>}
+        </div>
+      </Link>
+      <div className="m-item-nav">
+        <DistanceText from={from} to={c.location} />
+        <NavigateLink to={c.location} label={c.code} />
+      </div>
+    </li>
   );
 }
