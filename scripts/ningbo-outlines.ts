@@ -28,8 +28,8 @@
  *    slivers claimed twice and slivers claimed by nobody. Each outline is clipped against the
  *    ones before it (polygon-clipping difference, order 海曙, 江北, 鄞州, 镇海, 北仑, 奉化), and
  *    every hole left inside the union of the six is given to the district that shares most of
- *    its border. Pieces under 50,000 m² that clipping leaves behind join the neighbour around them
- *    (islets that small are dropped).
+ *    its border. A piece under 1 km² (not a district's main one) touching a neighbour — a clipping
+ *    crumb or a pinched exclave — joins the neighbour around it; islets under 50,000 m² are dropped.
  */
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -55,8 +55,10 @@ const SIX = [
   { code: '330213', name: '奉化区', sourceId: '330283' },
 ] as const;
 
-/** Pieces smaller than this are clipping crumbs (or islets below the source's resolution). */
+/** Islets smaller than this touching no neighbour are below the source's resolution. */
 const CRUMB_M2 = 50_000;
+/** A district's piece (not its main one) smaller than this touching a neighbour is a clipping crumb. */
+const EXCLAVE_M2 = 1_000_000;
 
 /** Real places the result must put in the right district (WGS84). */
 const CHECKS: { name: string; point: [number, number]; district: string }[] = [
@@ -201,27 +203,35 @@ function main() {
       filled++;
     }
   }
-  // 4c: clipping crumbs (pieces under CRUMB_M2): a crumb touching a neighbour joins the neighbour
-  // sharing most of its border (so a sliver one district kept inside another fills the hole it
-  // left there); a crumb touching nobody (an islet at the source's resolution) is dropped.
+  // 4c: crumbs. A piece other than a district's main one, under EXCLAVE_M2, that touches a
+  // neighbour joins the neighbour sharing most of its border (a sliver one district kept inside
+  // another, or a pinched exclave, fills the hole it left there); a piece under CRUMB_M2 touching
+  // nobody (an islet at the source's resolution) is dropped. Islands touching nobody stay.
   let moved = 0;
   let dropped = 0;
   for (const c of clipped) {
-    const crumbs = c.geometry.filter((p) => area([p as unknown as Position[][]]) < CRUMB_M2);
-    if (crumbs.length === 0) continue;
-    c.geometry = c.geometry.filter((p) => !crumbs.includes(p));
-    for (const crumb of crumbs) {
+    const main = c.geometry.reduce((m, p) => (area([p as unknown as Position[][]]) > area([m as unknown as Position[][]]) ? p : m));
+    const keep: PcMultiPolygon = [];
+    for (const piece of c.geometry) {
+      const a = area([piece as unknown as Position[][]]);
+      if (piece === main || a >= EXCLAVE_M2) {
+        keep.push(piece);
+        continue;
+      }
       const others = clipped.filter((o) => o !== c);
-      const counts = others.map((o) => sharedVertices(crumb[0] as Position[], o.geometry));
+      const counts = others.map((o) => sharedVertices(piece[0] as Position[], o.geometry));
       const most = Math.max(...counts);
       if (most >= 2) {
         const host = others[counts.indexOf(most)];
-        host.geometry = polygonClipping.union(host.geometry as Geom, [crumb] as unknown as Geom);
+        host.geometry = polygonClipping.union(host.geometry as Geom, [piece] as unknown as Geom);
         moved++;
-      } else {
+      } else if (a < CRUMB_M2) {
         dropped++;
+      } else {
+        keep.push(piece);
       }
     }
+    c.geometry = keep;
   }
 
   // Checks: real places in the right district, no overlap left between any two.
@@ -274,7 +284,8 @@ function main() {
         '奉化区 renamed from its old code 330283 to 330213',
         'overlaps between neighbours clipped (earlier in 海曙, 江北, 鄞州, 镇海, 北仑, 奉化 keeps the sliver)',
         `${filled} unclaimed slivers inside the six given to the neighbour sharing most of their border`,
-        `${moved} clipping crumbs under ${CRUMB_M2.toLocaleString('en-US')} m² given to the neighbour around them, ${dropped} islets that small dropped`,
+        `${moved} pieces under ${EXCLAVE_M2.toLocaleString('en-US')} m² touching a neighbour (clipping crumbs, pinched exclaves) given to the neighbour sharing most of their border`,
+        `${dropped} islets under ${CRUMB_M2.toLocaleString('en-US')} m² dropped`,
       ],
       generatedBy: 'scripts/ningbo-outlines.ts',
     },
