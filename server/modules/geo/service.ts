@@ -21,8 +21,8 @@ const bboxOfRow = (r: { minLng: number; minLat: number; maxLng: number; maxLat: 
 ];
 
 export const DEMO_NOTICE = {
-  zh: '演示城市：区、街道（镇）、社区（村）的代码和名称真实（国家统计局），但所有边界和单元网格几何均为程序生成，不代表实际位置。',
-  en: 'Demo city: the district, township and community codes and names are real (NBS), but every boundary and unit grid geometry is generated and does not show real locations.',
+  zh: '演示城市：区、街道（镇）、社区（村）的代码和名称真实（国家统计局），各区位于其真实行政区轮廓内（简化边界），但管理范围（各区建成区核心）、街道、社区和单元网格的几何均为程序生成，不代表实际边界。',
+  en: "Demo city: the district, township and community codes and names are real (NBS) and each district lies inside its real outline (simplified), but the managed area (each district's built-up core) and every township, community and unit grid geometry are generated and do not show real boundaries.",
 };
 export const IMPORTED_NOTICE = {
   zh: '地理数据来自导入的官方数据。',
