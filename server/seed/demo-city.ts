@@ -14,6 +14,7 @@ import { division, type GeoJsonGeometry, grid } from '../db-schema.ts';
 import {
   bboxOf,
   centroidOf,
+  type DemoCity,
   type DemoCityOptions,
   generateDemoCity,
   geodesicArea,
@@ -35,6 +36,8 @@ function bboxColumns(p: Polygon | MultiPolygon) {
 }
 
 export interface DemoCitySeedResult {
+  /** The city written (the gazetteer seed places its entries in it). */
+  city: DemoCity;
   districts: number;
   townships: number;
   communities: number;
@@ -84,6 +87,7 @@ export async function seedDemoCity(
   await insertBatched(gridRows, (b) => tx.insert(grid).values(b));
 
   const result: DemoCitySeedResult = {
+    city,
     districts: city.districts.length,
     townships: city.townships.length,
     communities: city.communities.length,
@@ -97,6 +101,7 @@ export async function seedDemoCity(
     districtCode: null,
     after: {
       ...common,
+      outlines: city.outlineSource,
       districts: result.districts,
       townships: result.townships,
       communities: result.communities,
