@@ -2330,6 +2330,71 @@ export interface paths {
       };
     };
   };
+  '/api/geo/places': {
+    get: {
+      params: never;
+      query: {
+        /** what the user typed: a place name or address, prefix or misspelt (天一, 天乙广场); at most 50 characters once trimmed */
+        q: string;
+        /** "lng,lat" in WGS84: nearer places rank higher and carry their distance */
+        near?: string;
+        limit?: number;
+      };
+      body: never;
+      responses: {
+        200: {
+          q: string;
+          near: {
+            lng: number;
+            lat: number;
+          } | null;
+          /** the system of every `point` */
+          crs: 'wgs84';
+          items: {
+            id: string;
+            name: string;
+            /** road / poi (point of interest) / building / community */
+            kind: 'road' | 'poi' | 'building' | 'community';
+            point: {
+              lng: number;
+              lat: number;
+            };
+            /** the unit grid the point lies in; null outside the managed area */
+            grid: {
+              id: string;
+              areaClass: 'A' | 'B' | 'C';
+            } | null;
+            community: {
+              code: string;
+              name: string;
+            } | null;
+            township: {
+              code: string;
+              name: string;
+            } | null;
+            district: {
+              code: string;
+              name: string;
+            };
+            /** metres from `near`, when given */
+            distanceM: number | null;
+            /** gram similarity + prefix and exact-match bonus + nearness */
+            score: number;
+            match: 'exact' | 'prefix' | 'fuzzy';
+            /** a demo entry whose name was made up */
+            generated: boolean;
+          }[];
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
   '/api/imports': {
     get: {
       params: never;
@@ -2342,10 +2407,10 @@ export interface paths {
         200: {
           items: {
             id: string;
-            /** divisions / grids / components */
-            kind: 'divisions' | 'grids' | 'components';
+            /** divisions / grids / components / places (the gazetteer) */
+            kind: 'divisions' | 'grids' | 'components' | 'places';
             fileName: string;
-            format: 'geojson' | 'shapefile';
+            format: 'geojson' | 'shapefile' | 'csv';
             crs: string | null;
             status: 'validating' | 'writing' | 'failed' | 'succeeded';
             total: number;
@@ -2414,10 +2479,10 @@ export interface paths {
       responses: {
         200: {
           id: string;
-          /** divisions / grids / components */
-          kind: 'divisions' | 'grids' | 'components';
+          /** divisions / grids / components / places (the gazetteer) */
+          kind: 'divisions' | 'grids' | 'components' | 'places';
           fileName: string;
-          format: 'geojson' | 'shapefile';
+          format: 'geojson' | 'shapefile' | 'csv';
           crs: string | null;
           status: 'validating' | 'writing' | 'failed' | 'succeeded';
           total: number;
@@ -2477,10 +2542,10 @@ export interface paths {
         };
         202: {
           id: string;
-          /** divisions / grids / components */
-          kind: 'divisions' | 'grids' | 'components';
+          /** divisions / grids / components / places (the gazetteer) */
+          kind: 'divisions' | 'grids' | 'components' | 'places';
           fileName: string;
-          format: 'geojson' | 'shapefile';
+          format: 'geojson' | 'shapefile' | 'csv';
           crs: string | null;
           status: 'validating' | 'writing' | 'failed' | 'succeeded';
           total: number;
@@ -2557,9 +2622,9 @@ export interface paths {
         wait?: boolean;
       };
       body: {
-        /** divisions / grids / components */
-        kind: 'divisions' | 'grids' | 'components';
-        /** x.geojson, x.json or x.zip */
+        /** divisions / grids / components / places (the gazetteer) */
+        kind: 'divisions' | 'grids' | 'components' | 'places';
+        /** x.geojson, x.json, x.zip, or x.csv (a table of points with lng/lat columns) */
         fileName: string;
         /** the file, base64-encoded */
         contentBase64: string;
@@ -2571,10 +2636,10 @@ export interface paths {
       responses: {
         200: {
           id: string;
-          /** divisions / grids / components */
-          kind: 'divisions' | 'grids' | 'components';
+          /** divisions / grids / components / places (the gazetteer) */
+          kind: 'divisions' | 'grids' | 'components' | 'places';
           fileName: string;
-          format: 'geojson' | 'shapefile';
+          format: 'geojson' | 'shapefile' | 'csv';
           crs: string | null;
           status: 'validating' | 'writing' | 'failed' | 'succeeded';
           total: number;
@@ -2634,10 +2699,10 @@ export interface paths {
         };
         202: {
           id: string;
-          /** divisions / grids / components */
-          kind: 'divisions' | 'grids' | 'components';
+          /** divisions / grids / components / places (the gazetteer) */
+          kind: 'divisions' | 'grids' | 'components' | 'places';
           fileName: string;
-          format: 'geojson' | 'shapefile';
+          format: 'geojson' | 'shapefile' | 'csv';
           crs: string | null;
           status: 'validating' | 'writing' | 'failed' | 'succeeded';
           total: number;
@@ -2715,10 +2780,10 @@ export interface paths {
       responses: {
         200: {
           id: string;
-          /** divisions / grids / components */
-          kind: 'divisions' | 'grids' | 'components';
+          /** divisions / grids / components / places (the gazetteer) */
+          kind: 'divisions' | 'grids' | 'components' | 'places';
           fileName: string;
-          format: 'geojson' | 'shapefile';
+          format: 'geojson' | 'shapefile' | 'csv';
           crs: string | null;
           status: 'validating' | 'writing' | 'failed' | 'succeeded';
           total: number;

@@ -27,7 +27,7 @@ interface FilterForm {
   range?: [Dayjs | null, Dayjs | null] | null;
 }
 
-const ENTITY_TYPES = ['user', 'org', 'api_key', 'session'];
+const ENTITY_TYPES = ['user', 'org', 'api_key', 'session', 'place'];
 /** Actions written so far (suggestions only: the filter accepts any text). */
 const ACTIONS = [
   'auth.login',
@@ -43,6 +43,8 @@ const ACTIONS = [
   'org.update',
   'apikey.create',
   'apikey.revoke',
+  'place.seed',
+  'place.import',
 ];
 
 const ACTOR_COLORS: Record<string, string> = {

@@ -15,7 +15,7 @@ import {
   setWorkerUrl,
 } from 'maplibre-gl';
 import maplibreWorkerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useGeoInfo } from './geo';
 
 // Bundled, MapLibre cannot find its worker next to its module: point it at the asset Vite emits.
@@ -143,6 +143,8 @@ export function CityMap({
   pick.current = onPick;
   const info = useGeoInfo();
   const ready = !!info.data || info.isError;
+  /** Where the map looks, once it has settled ("lng,lat", WGS84): a data attribute for tests. */
+  const [centre, setCentre] = useState('');
 
   // Create the map once the city's extent is known (the marker effect below keeps it in step).
   // biome-ignore lint/correctness/useExhaustiveDependencies: the map is created once; marker and zoom are applied below
@@ -166,6 +168,12 @@ export function CityMap({
     m.addControl(new NavigationControl({ showCompass: false }), 'top-right');
     m.addControl(new ScaleControl({ unit: 'metric' }), 'bottom-left');
     m.on('click', (e) => pick.current?.({ lng: e.lngLat.lng, lat: e.lngLat.lat }));
+    const settled = () => {
+      const c = m.getCenter();
+      setCentre(`${c.lng.toFixed(6)},${c.lat.toFixed(6)}`);
+    };
+    m.on('load', settled);
+    m.on('moveend', settled);
     if (pick.current) m.getCanvas().style.cursor = 'crosshair';
     map.current = m;
     return () => {
@@ -207,6 +215,7 @@ export function CityMap({
     <div
       ref={el}
       data-testid={testId}
+      data-center={centre}
       style={{
         height,
         width: '100%',
