@@ -800,6 +800,13 @@ const PROBES: Probe[] = [
     call: (c) => q(c).get(`/api/geo/places?q=${encodeURIComponent('人民政府')}&limit=20`),
     expect: sharedRead('geo:read', [200, ALL_DISTRICTS]),
   },
+  {
+    route: 'GET /api/geo/outlines',
+    what: "the demo districts' real outlines",
+    rows: (b) => sorted(b.features.map((f: { id: string }) => f.id)),
+    call: (c) => q(c).get('/api/geo/outlines'),
+    expect: sharedRead('geo:read', [200, ALL_DISTRICTS]),
+  },
   { route: 'GET /api/geo/info', call: (c) => q(c).get('/api/geo/info'), expect: sharedRead('geo:read') },
   { route: 'GET /ogc', call: (c) => q(c).get('/ogc'), expect: sharedRead('geo:read') },
   {

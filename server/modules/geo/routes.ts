@@ -2,6 +2,7 @@ import { commonErrors } from '../../platform/schemas.ts';
 import type { App } from '../../platform/types.ts';
 import { searchPlaces } from './places.ts';
 import {
+  DistrictOutlines,
   DivisionCodeParams,
   DivisionDetail,
   DivisionList,
@@ -92,6 +93,20 @@ export function geoRoutes(spatial: SpatialService) {
         },
       },
       (request) => searchPlaces(app.db, spatial, request.ctx, request.query),
+    );
+    app.get(
+      '/api/geo/outlines',
+      {
+        config: { operation: 'geo.outlines' },
+        schema: {
+          tags: ['geo'],
+          description:
+            "The real outlines of the demo city's districts (simplified; source and licence named), drawn " +
+            'around the generated managed cores. Empty once real divisions are imported.',
+          response: { 200: DistrictOutlines, ...commonErrors },
+        },
+      },
+      (request) => service.outlines(app.db, request.ctx),
     );
     app.get(
       '/api/geo/info',

@@ -190,3 +190,19 @@ export const PlaceSearchResult = Type.Object({
   crs: Type.Literal('wgs84', { description: 'the system of every `point`' }),
   items: Type.Array(PlaceHit),
 });
+
+export const DistrictOutlines = Type.Object({
+  type: Type.Literal('FeatureCollection'),
+  crs: Type.Literal('wgs84'),
+  source: Type.String({ description: 'where the outlines come from' }),
+  license: Type.String(),
+  features: Type.Array(
+    Type.Object({
+      type: Type.Literal('Feature'),
+      id: Type.String(),
+      properties: Type.Object({ code: Type.String(), name: Type.String() }),
+      geometry: Geometry,
+    }),
+    { description: "the demo's districts' real outlines; none once real divisions are imported" },
+  ),
+});

@@ -7,6 +7,7 @@ import type { Db } from '../../platform/db.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import { normalizeGridId } from './core/codes.ts';
 import { convertLngLat } from './core/crs.ts';
+import { DISTRICT_OUTLINES, OUTLINE_LICENSE, OUTLINE_SOURCE } from './core/demo-city.ts';
 import type { Bbox } from './geometry.ts';
 import { requireGeoRead } from './policy.ts';
 import * as repo from './repository.ts';
@@ -189,5 +190,29 @@ export async function info(db: Db, spatial: SpatialService, ctx: RequestContext)
       builtAt: spatial.builtAt.toISOString(),
       buildMs: Math.round(spatial.lastBuildMs * 10) / 10,
     },
+  };
+}
+
+/**
+ * The real outlines of the demo's districts (db/reference/ningbo-district-outlines.json), for the
+ * map to draw around the managed cores: only while the city is the demo (generated) one; with
+ * imported divisions the divisions are the real outlines and this answers no feature.
+ */
+export async function outlines(db: Db, ctx: RequestContext) {
+  requireGeoRead(ctx.actor);
+  const s = await repo.geoSummary(db);
+  const demo = s.grids > 0 && s.generatedGrids > 0;
+  const names = demo ? await repo.findDivisions(db, [...DISTRICT_OUTLINES.keys()]) : [];
+  return {
+    type: 'FeatureCollection' as const,
+    crs: 'wgs84' as const,
+    source: OUTLINE_SOURCE,
+    license: OUTLINE_LICENSE,
+    features: names.map((d) => ({
+      type: 'Feature' as const,
+      id: d.code,
+      properties: { code: d.code, name: d.name },
+      geometry: DISTRICT_OUTLINES.get(d.code)!,
+    })),
   };
 }

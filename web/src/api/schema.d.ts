@@ -2330,6 +2330,65 @@ export interface paths {
       };
     };
   };
+  '/api/geo/outlines': {
+    get: {
+      params: never;
+      query: never;
+      body: never;
+      responses: {
+        200: {
+          type: 'FeatureCollection';
+          crs: 'wgs84';
+          /** where the outlines come from */
+          source: string;
+          license: string;
+          /** the demo's districts' real outlines; none once real divisions are imported */
+          features: {
+            type: 'Feature';
+            id: string;
+            properties: {
+              code: string;
+              name: string;
+            };
+            /** GeoJSON geometry in WGS84 (CRS84, [lng, lat]) */
+            geometry:
+              | {
+                  type: 'Point';
+                  /** [lng, lat] or [lng, lat, height] */
+                  coordinates: number[];
+                }
+              | {
+                  type: 'MultiPoint';
+                  coordinates: number[][];
+                }
+              | {
+                  type: 'LineString';
+                  coordinates: number[][];
+                }
+              | {
+                  type: 'MultiLineString';
+                  coordinates: number[][][];
+                }
+              | {
+                  type: 'Polygon';
+                  coordinates: number[][][];
+                }
+              | {
+                  type: 'MultiPolygon';
+                  coordinates: number[][][][];
+                };
+          }[];
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
   '/api/geo/places': {
     get: {
       params: never;

@@ -122,6 +122,7 @@ export const DISTRICT_OUTLINES: ReadonlyMap<string, MultiPolygon> = new Map(
   OUTLINES.features.map((f) => [f.id, f.geometry]),
 );
 export const OUTLINE_SOURCE = OUTLINES.meta.source;
+export const OUTLINE_LICENSE = OUTLINES.meta.license;
 
 /** Area classes by distance from the district's core centre, as fractions of the core's reach. */
 const CLASS_A_RADIUS = 0.35;

@@ -1,7 +1,7 @@
 /**
  * A small MapLibre map of the city from our own vector tiles (no base map from the internet):
  * districts, townships and communities from `/tiles/divisions`, unit grids from `/tiles/grids`,
- * on a plain background. Optional marker; optional click-to-pick.
+ * the demo's real district outlines (`/api/geo/outlines`) around them, on a plain background. Optional marker; optional click-to-pick.
  *
  *   <CityMap marker={{ lng, lat }} onPick={(p) => …} height={320} />
  */
@@ -49,12 +49,21 @@ export function cityStyle(grids = true): StyleSpecification {
     version: 8,
     sources: {
       divisions: { type: 'vector', tiles: [tileUrl('divisions')], minzoom: 0, maxzoom: 16 },
+      outlines: { type: 'geojson', data: `${window.location.origin}/api/geo/outlines` },
       ...(grids
         ? { grids: { type: 'vector' as const, tiles: [tileUrl('grids')], minzoom: 12, maxzoom: 16 } }
         : {}),
     },
     layers: [
       { id: 'background', type: 'background', paint: { 'background-color': '#eef1f4' } },
+      // The demo's districts' real outlines around the managed cores (none with imported divisions).
+      { id: 'outline-fill', type: 'fill', source: 'outlines', paint: { 'fill-color': '#e3e8ee' } },
+      {
+        id: 'outline-line',
+        type: 'line',
+        source: 'outlines',
+        paint: { 'line-color': '#9aa5b1', 'line-width': 1, 'line-dasharray': [4, 2] },
+      },
       {
         id: 'district-fill',
         type: 'fill',
@@ -143,8 +152,8 @@ export function CityMap({
   pick.current = onPick;
   const info = useGeoInfo();
   const ready = !!info.data || info.isError;
-  /** Where the map looks, once it has settled ("lng,lat", WGS84): a data attribute for tests. */
-  const [centre, setCentre] = useState('');
+  /** Where the map looks once it has settled ("lng,lat" WGS84, and the zoom): data attributes for tests. */
+  const [view, setView] = useState({ centre: '', zoom: '' });
 
   // Create the map once the city's extent is known (the marker effect below keeps it in step).
   // biome-ignore lint/correctness/useExhaustiveDependencies: the map is created once; marker and zoom are applied below
@@ -170,7 +179,7 @@ export function CityMap({
     m.on('click', (e) => pick.current?.({ lng: e.lngLat.lng, lat: e.lngLat.lat }));
     const settled = () => {
       const c = m.getCenter();
-      setCentre(`${c.lng.toFixed(6)},${c.lat.toFixed(6)}`);
+      setView({ centre: `${c.lng.toFixed(6)},${c.lat.toFixed(6)}`, zoom: m.getZoom().toFixed(3) });
     };
     m.on('load', settled);
     m.on('moveend', settled);
@@ -215,7 +224,8 @@ export function CityMap({
     <div
       ref={el}
       data-testid={testId}
-      data-center={centre}
+      data-center={view.centre}
+      data-zoom={view.zoom}
       style={{
         height,
         width: '100%',
