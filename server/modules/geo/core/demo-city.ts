@@ -386,6 +386,71 @@ function splitBlocks(lattice: Lattice, blocks: Cell[], weights: number[], minEac
   ];
 }
 
+/**
+ * The core's blocks per township: the urban townships (街道, code 001–099) share the blocks
+ * nearest the centre and the others the rest, each group cut by `splitBlocks`. The inner/outer
+ * line is moved a little until neither side has blocks touching only at a corner; without a clean
+ * line (or with only one kind of township) the whole core is cut at once.
+ */
+function townshipParts(
+  lattice: Lattice,
+  blocks: Cell[],
+  townships: { urban: boolean; weight: number; min: number }[],
+  dist: (i: number, b: number) => number,
+): Cell[][] {
+  const whole = () =>
+    splitBlocks(
+      lattice,
+      blocks,
+      townships.map((t) => t.weight),
+      townships.map((t) => t.min),
+    );
+  const urban = townships.filter((t) => t.urban);
+  const rural = townships.filter((t) => !t.urban);
+  if (urban.length === 0 || rural.length === 0) return whole();
+  const byDistance = [...blocks].sort(
+    (p, q) => dist(p[0], p[1]) - dist(q[0], q[1]) || q[1] - p[1] || p[0] - q[0],
+  );
+  const sum = (xs: { weight: number }[]) => xs.reduce((a, t) => a + t.weight, 0);
+  const minU = urban.reduce((a, t) => a + t.min, 0);
+  const minR = rural.reduce((a, t) => a + t.min, 0);
+  const target = Math.round((blocks.length * sum(urban)) / sum(townships));
+  const key = (c: Cell) => cellKey(c[0], c[1]);
+  for (let delta = 0; delta < 400; delta++) {
+    for (const n of delta === 0 ? [target] : [target - delta, target + delta]) {
+      if (n < minU || n > blocks.length - minR) continue;
+      const inner = byDistance.slice(0, n);
+      const outer = byDistance.slice(n);
+      if (findPinches(new Set(inner.map(key))).length || findPinches(new Set(outer.map(key))).length)
+        continue;
+      const order = (list: Cell[]) => list.sort((p, q) => q[1] - p[1] || p[0] - q[0]);
+      let innerParts: Cell[][];
+      let outerParts: Cell[][];
+      try {
+        innerParts = splitBlocks(
+          lattice,
+          order(inner),
+          urban.map((t) => t.weight),
+          urban.map((t) => t.min),
+        );
+        outerParts = splitBlocks(
+          lattice,
+          order(outer),
+          rural.map((t) => t.weight),
+          rural.map((t) => t.min),
+        );
+      } catch {
+        continue;
+      }
+      // Back in the townships' own order.
+      let u = 0;
+      let r = 0;
+      return townships.map((t) => (t.urban ? innerParts[u++] : outerParts[r++]));
+    }
+  }
+  return whole();
+}
+
 interface Run {
   b: number;
   i0: number;
@@ -478,15 +543,20 @@ export function generateDemoCity(root: DivisionNode, options: DemoCityOptions = 
     const core = growCore(lattice, outline, centre, need, claimed);
     for (const k of core) claimed.add(k);
 
-    // Townships: straight cuts of the core; communities: each township's runs, in order.
+    // Townships: the urban ones (街道) in the inner part of the core, towns and townships (镇/乡)
+    // around them; each part cut on straight lattice lines. Communities: each township's runs.
     const coreCells = [...core].map(keyCell).sort((p, q) => q[1] - p[1] || p[0] - q[0]);
-    const parts = splitBlocks(
+    const [ci, cb] = lattice.blockAt(centre[0], centre[1]);
+    const parts = townshipParts(
       lattice,
       coreCells,
-      townships.map(townshipBlocks),
-      townships.map((t) => (t.children ?? []).length),
+      townships.map((t) => ({
+        urban: Number(t.code.slice(6)) < 100,
+        weight: townshipBlocks(t),
+        min: (t.children ?? []).length,
+      })),
+      (i, b) => lattice.metres(i + 0.5 - ci, b + 0.5 - cb),
     );
-    const [ci, cb] = lattice.blockAt(centre[0], centre[1]);
     let reach = 0;
     for (const [i, b] of coreCells) reach = Math.max(reach, lattice.metres(i + 0.5 - ci, b + 0.5 - cb));
     const areaClassAt = (x: number, y: number): AreaClass => {
