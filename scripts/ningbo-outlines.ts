@@ -38,9 +38,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { MultiPolygon, Position } from 'geojson';
 import polygonClipping, { type Geom, type MultiPolygon as PcMultiPolygon } from 'polygon-clipping';
-import { geodesicArea } from '../server/modules/geo/core/area.ts';
-import { convertLngLat } from '../server/modules/geo/core/crs.ts';
-import { pointInPolygon } from '../server/modules/geo/core/spatial-index.ts';
+import { convertLngLat, geodesicArea, pointInPolygon } from '../server/modules/geo/index.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const OUTLINES_FILE = 'db/reference/ningbo-district-outlines.json';
