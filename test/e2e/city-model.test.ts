@@ -407,6 +407,14 @@ describe('issue 3 in the browser: city map, import report, routing history', () 
       });
       await page.getByTestId('menu-routing').click();
       await page.waitForURL(`${base}/routing`);
+      // Every cover type has its rule in every district: the defaults are found with the filter.
+      await page.getByTestId('routing-filter-type').click();
+      await page
+        .locator('.ant-select-dropdown:visible .ant-select-item-option', {
+          hasText: zhCN.routing.typeLevels.default,
+        })
+        .click();
+      await page.getByTestId('routing-search').click();
       await page.getByTestId(`routing-history-${rule.id}`).click();
       const drawer = page.getByTestId('routing-history');
       await drawer.waitFor();
