@@ -253,11 +253,21 @@ export async function run(ctx: BenchContext): Promise<void> {
       (await db.query<{ n: number }>(sql`SELECT count(*)::int AS n FROM case_file`))[0].n,
     );
     const units = [...unitUser.keys()];
-    const grids = await db.query<{ id: string; d: string; t: string; c: string; a: string }>(
-      sql`SELECT id, district_code AS d, township_code AS t, community_code AS c, area_class AS a FROM grid ORDER BY id LIMIT 5000`,
+    // Each bulk case stands at the centre of a seeded grid (its point and its grid agree).
+    const grids = await db.query<{
+      id: string;
+      d: string;
+      t: string;
+      c: string;
+      a: string;
+      x: number;
+      y: number;
+    }>(
+      sql`SELECT id, district_code AS d, township_code AS t, community_code AS c, area_class AS a,
+            centroid_lng AS x, centroid_lat AS y FROM grid ORDER BY id LIMIT 5000`,
     );
     await db.query(
-      sql`CREATE TEMP TABLE bench_grid AS SELECT * FROM jsonb_to_recordset(${JSON.stringify(grids)}::jsonb) AS x(id text, d text, t text, c text, a text)`,
+      sql`CREATE TEMP TABLE bench_grid AS SELECT * FROM jsonb_to_recordset(${JSON.stringify(grids)}::jsonb) AS x(id text, d text, t text, c text, a text, x double precision, y double precision)`,
     );
     await db.query(sql`ALTER TABLE bench_grid ADD COLUMN n serial`);
     const g = grids.length;
@@ -300,7 +310,7 @@ export async function run(ctx: BenchContext): Promise<void> {
           district_code, area_class, matter_kind, matter_code, unit_id, current_stage, current_started_at,
           current_due_at, current_limit_unit, current_warn_at, created_at, updated_at, filed_at, dispatched_at,
           closed_at)
-        SELECT 'B' || (${made} + i), st, 'inspector', '批量生成案件', 121.5, 29.87, bg.id, bg.c, bg.t, bg.d, bg.a, 'matter',
+        SELECT 'B' || (${made} + i), st, 'inspector', '批量生成案件', bg.x, bg.y, bg.id, bg.c, bg.t, bg.d, bg.a, 'matter',
           '06010', CASE WHEN st IN ('in_progress','dispatched','fed_back','checking','pending_close','closed') THEN (${unitArr}::uuid[])[1 + (i / ${states.length}) % ${units.length}] END,
           CASE WHEN st NOT IN ('closed','rejected') THEN 'dispose' END,
           CASE WHEN st NOT IN ('closed','rejected') THEN now() - make_interval(hours => i % 200) END,

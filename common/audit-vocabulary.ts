@@ -52,6 +52,8 @@ export const PLATFORM_AUDIT_ACTIONS = [
   'geo.grid.import',
   'geo.import',
   'geo.seed',
+  'place.seed',
+  'place.import',
   'import.fail',
   'routing.rule.create',
   'routing.rule.update',
@@ -93,6 +95,7 @@ export const AUDIT_ENTITY_TYPES = [
   'unit_endpoint',
   'delivery',
   'saved_filter',
+  'place',
 ] as const;
 export type AuditEntityType = (typeof AUDIT_ENTITY_TYPES)[number];
 

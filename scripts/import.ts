@@ -1,6 +1,6 @@
 /**
- * Import divisions, grids or components from the command line, through the same service as
- * POST /api/imports (all or nothing, the same row-by-row report, one audit event):
+ * Import divisions, grids, components or places (the gazetteer) from the command line, through the
+ * same service as POST /api/imports (all or nothing, the same row-by-row report, one audit event):
  *
  *   npx tsx scripts/import.ts --kind grids --file grids.zip [--crs gcj02|EPSG:4549|detect]
  *        [--mode insert|replace] [--database-url postgres://…| --data-dir ./data] [--json]
@@ -22,7 +22,7 @@ import { openDatabase } from '../server/platform/db.ts';
 function usage(msg?: string): never {
   if (msg) process.stderr.write(`${msg}\n`);
   process.stderr.write(
-    'usage: npx tsx scripts/import.ts --kind divisions|grids|components --file <x.geojson|x.zip> ' +
+    'usage: npx tsx scripts/import.ts --kind divisions|grids|components|places --file <x.geojson|x.zip|x.csv> ' +
       '[--crs detect|wgs84|cgcs2000|gcj02|bd09|EPSG:45xx] [--mode insert|replace] ' +
       '[--database-url <url> | --data-dir <dir>] [--json]\n',
   );

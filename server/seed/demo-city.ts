@@ -1,18 +1,20 @@
 /**
  * First-start seed of the demo city's geography: the six central districts of Ningbo with their
- * real township and community codes and names, and generated rectangles for them and for their
- * unit grids (server/modules/geo/core/demo-city.ts). Rows are marked generated=true,
- * source='demo', so the API and UI can say the geometry is invented.
+ * real township and community codes and names, each district's managed core laid inside its
+ * real outline, and generated townships, communities and unit grids in it
+ * (server/modules/geo/core/demo-city.ts). Rows are marked generated=true, source='demo', so the
+ * API and UI can say the geometry is invented.
  *
  * Written with multi-row inserts in the caller's transaction, with ONE summary audit event per
  * table (action `geo.seed`, after: counts) instead of one per row: ~6,000 per-row events would
  * triple the seed time and say nothing an auditor needs.
  */
-import type { Polygon } from 'geojson';
+import type { MultiPolygon, Polygon } from 'geojson';
 import { division, type GeoJsonGeometry, grid } from '../db-schema.ts';
 import {
   bboxOf,
   centroidOf,
+  type DemoCity,
   type DemoCityOptions,
   generateDemoCity,
   geodesicArea,
@@ -28,12 +30,14 @@ async function insertBatched<T>(rows: T[], insert: (batch: T[]) => Promise<unkno
   for (let i = 0; i < rows.length; i += BATCH) await insert(rows.slice(i, i + BATCH));
 }
 
-function bboxColumns(p: Polygon) {
+function bboxColumns(p: Polygon | MultiPolygon) {
   const [minLng, minLat, maxLng, maxLat] = bboxOf(p);
   return { minLng, minLat, maxLng, maxLat };
 }
 
 export interface DemoCitySeedResult {
+  /** The city written (the gazetteer seed places its entries in it). */
+  city: DemoCity;
   districts: number;
   townships: number;
   communities: number;
@@ -83,6 +87,7 @@ export async function seedDemoCity(
   await insertBatched(gridRows, (b) => tx.insert(grid).values(b));
 
   const result: DemoCitySeedResult = {
+    city,
     districts: city.districts.length,
     townships: city.townships.length,
     communities: city.communities.length,
@@ -96,11 +101,12 @@ export async function seedDemoCity(
     districtCode: null,
     after: {
       ...common,
+      outlines: city.outlineSource,
       districts: result.districts,
       townships: result.townships,
       communities: result.communities,
     },
-    reason: 'demo city (generated geometry over real codes and names)',
+    reason: 'demo city (real district outlines; generated managed area, townships, communities and grids)',
   });
   await recordEvent(tx, ctx, {
     action: 'geo.seed',
@@ -108,7 +114,7 @@ export async function seedDemoCity(
     entityId: null,
     districtCode: null,
     after: { ...common, grids: result.grids, bbox: city.bbox },
-    reason: 'demo city (generated geometry over real codes and names)',
+    reason: 'demo city (real district outlines; generated managed area, townships, communities and grids)',
   });
   return result;
 }

@@ -45,6 +45,16 @@ export const DEMO_UNITS: { key: string; name: string; districtCode: string | nul
   { key: 'jiangbei-sanitation', name: '江北区环境卫生管理处', districtCode: '330205' },
   { key: 'yinzhou-enforcement', name: '鄞州区综合行政执法局', districtCode: '330212' },
   { key: 'beilun-municipal', name: '北仑区市政管理所', districtCode: '330206' },
+  // Owners of the other manhole covers (routing.ts: every cover type to its owner).
+  { key: 'telecom', name: '中国电信股份有限公司宁波分公司', districtCode: null },
+  { key: 'cable-tv', name: '宁波华数广电网络有限公司', districtCode: null },
+  { key: 'gas', name: '宁波兴光燃气集团有限公司', districtCode: null },
+  { key: 'energy', name: '宁波能源集团有限公司', districtCode: null },
+  { key: 'police', name: '宁波市公安局', districtCode: null },
+  { key: 'traffic-police', name: '宁波市公安局交通警察局', districtCode: null },
+  { key: 'bus', name: '宁波市公共交通集团有限公司', districtCode: null },
+  { key: 'city-greening', name: '宁波市园林绿化管理中心', districtCode: null },
+  { key: 'city-sanitation', name: '宁波市环境卫生管理中心', districtCode: null },
 ];
 
 export function demoOrgs(): DemoOrg[] {

@@ -16,6 +16,7 @@ import { seedComponents } from './components.ts';
 import { seedCases } from './demo-cases/index.ts';
 import { seedDemoCity } from './demo-city.ts';
 import { demoOrgs, demoUsers } from './demo-orgs.ts';
+import { seedPlaces } from './places.ts';
 import { seedRouting } from './routing.ts';
 
 export async function isSeeded(database: Database): Promise<boolean> {
@@ -78,7 +79,8 @@ export async function seedDemo(
         after: { ...row, passwordHash: undefined },
       });
     }
-    await seedDemoCity(tx, ctx);
+    const { city } = await seedDemoCity(tx, ctx);
+    await seedPlaces(tx, ctx, city);
     // After the geo seed: the inventory is placed in its grids.
     await seedComponents(tx, ctx);
     await seedRouting(tx, ctx);

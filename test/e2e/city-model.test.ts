@@ -224,9 +224,18 @@ describe('issue 3 in the browser: city map, import report, routing history', () 
       expect(cityPixels.distinctColours).toBeGreaterThan(20);
       await shot(page, `${SHOT}01-city-whole`);
 
-      // 2. Zoomed in with the + control: grids and components draw.
+      // 2. Into a district's managed core (the whole city is mostly the real outlines around the
+      //    cores): an address chosen in the search box flies there; out a little with the −
+      //    control, the core's grids and components draw.
+      const searchInput = page.getByTestId('map-search').locator('input');
+      await searchInput.fill('天一广场');
+      await page.locator('[data-testid="map-search-option"][data-name="天一广场"]').click();
+      await page.getByTestId('map-panel-grid').waitFor();
+      await mapIdle(page);
+      await page.getByTestId('map-panel-close').click();
+      await searchInput.fill('');
       for (let i = 0; i < 2; i++) {
-        await page.locator('.maplibregl-ctrl-zoom-in').click();
+        await page.locator('.maplibregl-ctrl-zoom-out').click();
         await mapIdle(page);
       }
       const zoomed = await mapIdle(page);
@@ -398,6 +407,14 @@ describe('issue 3 in the browser: city map, import report, routing history', () 
       });
       await page.getByTestId('menu-routing').click();
       await page.waitForURL(`${base}/routing`);
+      // Every cover type has its rule in every district: the defaults are found with the filter.
+      await page.getByTestId('routing-filter-type').click();
+      await page
+        .locator('.ant-select-dropdown:visible .ant-select-item-option', {
+          hasText: zhCN.routing.typeLevels.default,
+        })
+        .click();
+      await page.getByTestId('routing-search').click();
       await page.getByTestId(`routing-history-${rule.id}`).click();
       const drawer = page.getByTestId('routing-history');
       await drawer.waitFor();

@@ -7,7 +7,11 @@
 import type { Polygon } from 'geojson';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gridMatchesCommunity, parseGridId } from '../../server/modules/geo/core/codes.ts';
-import { DEMO_DISTRICT_CODES, type DivisionNode } from '../../server/modules/geo/core/demo-city.ts';
+import {
+  DEMO_DISTRICT_CODES,
+  type DivisionNode,
+  generateDemoCity,
+} from '../../server/modules/geo/core/demo-city.ts';
 import { ningboDivisions } from '../../server/modules/geo/core/reference.ts';
 import { checkCommunityGrids, checkPartition } from '../../server/modules/geo/core/topology.ts';
 import { centroidOf } from '../../server/modules/geo/geometry.ts';
@@ -121,24 +125,10 @@ describe('demo city in the database', () => {
       }
       checked++;
     }
-    // The districts tile the region too.
+    // The districts tile the managed area too: the demo's districts are the parts of their real
+    // outlines it covers (not a rectangle: cores around 三江口, 镇海, 北仑 and 奉化), as generated.
     const districts = divisions.filter((d) => d.level === 'district');
-    const w = Math.min(...districts.map((d) => d.minLng));
-    const s = Math.min(...districts.map((d) => d.minLat));
-    const e = Math.max(...districts.map((d) => d.maxLng));
-    const n = Math.max(...districts.map((d) => d.maxLat));
-    const region: Polygon = {
-      type: 'Polygon',
-      coordinates: [
-        [
-          [w, s],
-          [e, s],
-          [e, n],
-          [w, n],
-          [w, s],
-        ],
-      ],
-    };
+    const region = generateDemoCity(ningboDivisions).managedArea;
     findings.push(
       ...checkPartition(
         { id: 'region', geometry: region },

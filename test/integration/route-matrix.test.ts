@@ -159,7 +159,32 @@ const ORG_NAMES: Record<string, string> = {
   jbSan: '江北区环境卫生管理处',
   yzEnf: '鄞州区综合行政执法局',
   blMun: '北仑区市政管理所',
+  // The owners of the other manhole covers (city level).
+  telecom: '中国电信股份有限公司宁波分公司',
+  cableTv: '宁波华数广电网络有限公司',
+  gas: '宁波兴光燃气集团有限公司',
+  energy: '宁波能源集团有限公司',
+  police: '宁波市公安局',
+  trafficPolice: '宁波市公安局交通警察局',
+  bus: '宁波市公共交通集团有限公司',
+  cityGreen: '宁波市园林绿化管理中心',
+  citySan: '宁波市环境卫生管理中心',
 };
+/** City-level units every district sees. */
+const CITY_UNITS = [
+  'bus',
+  'cableTv',
+  'cityGreen',
+  'citySan',
+  'energy',
+  'gas',
+  'municipal',
+  'police',
+  'power',
+  'telecom',
+  'trafficPolice',
+  'water',
+];
 
 async function createUser(username: string, orgName: string, roles: string[], password = 'matrix-user-2026') {
   const res = await t.as(adminToken).post('/api/users', {
@@ -284,7 +309,11 @@ interface Probe {
 const q = (c: Caller) => t.as(c.token);
 const sorted = (xs: Iterable<string>) => [...new Set(xs)].sort();
 const ALL_DISTRICTS = ['330203', '330205', '330206', '330211', '330212', '330213'];
-const ALL_UNITS = ['blMun', 'hsGreen', 'hsSan', 'jbSan', 'municipal', 'power', 'water', 'yzEnf'];
+/** Units a district's rules name: its own, and the owners of manhole covers (seed/routing.ts). */
+const COVER_OWNERS = CITY_UNITS.filter((u) => u !== 'cityGreen' && u !== 'citySan');
+const HS_RULE_LABELS = sorted(['d:330203', ...['hsGreen', 'hsSan', ...COVER_OWNERS].map((u) => `u:${u}`)]);
+const JB_RULE_LABELS = sorted(['d:330205', ...['jbSan', 'cityGreen', ...COVER_OWNERS].map((u) => `u:${u}`)]);
+const ALL_UNITS = sorted(['blMun', 'hsGreen', 'hsSan', 'jbSan', 'yzEnf', ...CITY_UNITS]);
 const caseLabels = (items: { id: string }[]) =>
   sorted(items.map((i) => fixtureOf.get(i.id) ?? `other:${i.id}`));
 const orgLabel = (id: string) => orgKeyOf.get(id) ?? `other-org:${id}`;
@@ -497,11 +526,11 @@ const PROBES: Probe[] = [
     call: (c) => q(c).get('/api/orgs?pageSize=200'),
     expect: {
       admin: [200, Object.keys(ORG_NAMES).sort()],
-      hsStaff: [200, ['city', 'hsCentre', 'hsGreen', 'hsSan', 'municipal', 'power', 'water']],
-      jbStaff: [200, ['city', 'jbCentre', 'jbSan', 'municipal', 'power', 'water']],
+      hsStaff: [200, sorted(['city', 'hsCentre', 'hsGreen', 'hsSan', ...CITY_UNITS])],
+      jbStaff: [200, sorted(['city', 'jbCentre', 'jbSan', ...CITY_UNITS])],
       hsUnit: [200, ['city', 'hsCentre', 'hsSan']],
       cityUnit: [200, ['city', 'water']],
-      hsAdmin: [200, ['city', 'hsCentre', 'hsGreen', 'hsSan', 'municipal', 'power', 'water']],
+      hsAdmin: [200, sorted(['city', 'hsCentre', 'hsGreen', 'hsSan', ...CITY_UNITS])],
       keys: { 'org:read': [200, Object.keys(ORG_NAMES).sort()] },
     },
   },
@@ -773,6 +802,20 @@ const PROBES: Probe[] = [
     call: (c) => q(c).get('/api/geo/divisions/330205'),
     expect: sharedRead('geo:read'),
   },
+  {
+    route: 'GET /api/geo/places',
+    what: 'the gazetteer, across districts',
+    rows: (b) => sorted(b.items.map((p: { district: { code: string } }) => p.district.code)),
+    call: (c) => q(c).get(`/api/geo/places?q=${encodeURIComponent('人民政府')}&limit=20`),
+    expect: sharedRead('geo:read', [200, ALL_DISTRICTS]),
+  },
+  {
+    route: 'GET /api/geo/outlines',
+    what: "the demo districts' real outlines",
+    rows: (b) => sorted(b.features.map((f: { id: string }) => f.id)),
+    call: (c) => q(c).get('/api/geo/outlines'),
+    expect: sharedRead('geo:read', [200, ALL_DISTRICTS]),
+  },
   { route: 'GET /api/geo/info', call: (c) => q(c).get('/api/geo/info'), expect: sharedRead('geo:read') },
   { route: 'GET /ogc', call: (c) => q(c).get('/ogc'), expect: sharedRead('geo:read') },
   {
@@ -930,11 +973,11 @@ const PROBES: Probe[] = [
     call: (c) => q(c).get('/api/routing/rules?pageSize=200'),
     expect: {
       admin: [200, ALL_RULE_LABELS()],
-      hsStaff: [200, ['d:330203', 'u:hsGreen', 'u:hsSan', 'u:power', 'u:water']],
-      jbStaff: [200, ['d:330205', 'u:jbSan', 'u:power', 'u:water']],
+      hsStaff: [200, HS_RULE_LABELS],
+      jbStaff: [200, JB_RULE_LABELS],
       hsUnit: [200, ['d:330203', 'u:hsSan']],
       cityUnit: [200, [...ALL_DISTRICTS.map((d) => `d:${d}`), 'u:water']],
-      hsAdmin: [200, ['d:330203', 'u:hsGreen', 'u:hsSan', 'u:power', 'u:water']],
+      hsAdmin: [200, HS_RULE_LABELS],
       keys: { 'routing:read': [200, ALL_RULE_LABELS()] },
     },
   },
@@ -1439,17 +1482,10 @@ const PROBES: Probe[] = [
 ];
 
 function ALL_RULE_LABELS(): string[] {
-  return [
+  return sorted([
     ...ALL_DISTRICTS.map((d) => `d:${d}`),
-    'u:blMun',
-    'u:hsGreen',
-    'u:hsSan',
-    'u:jbSan',
-    'u:municipal',
-    'u:power',
-    'u:water',
-    'u:yzEnf',
-  ].sort();
+    ...['blMun', 'hsGreen', 'hsSan', 'jbSan', 'yzEnf', ...CITY_UNITS].map((u) => `u:${u}`),
+  ]);
 }
 
 const passwordOf = (c: Caller) => (c.name === 'hsAdmin' ? HS_ADMIN_PASSWORD : DEMO_PASSWORD);

@@ -1,11 +1,13 @@
 /**
  * Responsibility routing: a table-driven test of (matter type, grid) → unit and matched rule
- * over every specificity level and their order (area first, then type), the history of every
+ * over every specificity level and their order (area first, then type), every manhole cover type
+ * of the catalogue routed to its owner in every district, the history of every
  * change (who, when, why, before/after), and scope: a district admin neither reads nor changes
  * another district's rules (404) nor routes to another district's unit.
  */
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import catalogue from '../../db/reference/gbt47678-5-catalogue.json' with { type: 'json' };
 import { resolveRoute } from '../../server/modules/routing/resolve.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
 
@@ -78,6 +80,62 @@ describe('seeded defaults', () => {
     const zhenhai = await t.as(admin).get('/api/routing/resolve?matterCode=06010&gridId=330211001001001');
     expect(zhenhai.json().unit.name).toBe(U.municipal); // 镇海 has no demo unit: the city's municipal centre
   });
+});
+
+describe('manhole covers go to their owner in every district', () => {
+  // Independent of the seed's table: the owner of each cover type, by name.
+  const OWNER: Record<string, string | Record<string, string>> = {
+    供水井盖: U.water,
+    污水井盖: U.water,
+    雨水井盖: U.water,
+    中水井盖: U.water,
+    电力井盖: U.power,
+    电缆井盖: U.power,
+    路灯井盖: U.municipal,
+    特殊井盖: U.municipal,
+    不明井盖: U.municipal,
+    通信井盖: '中国电信股份有限公司宁波分公司',
+    网络井盖: '中国电信股份有限公司宁波分公司',
+    电视井盖: '宁波华数广电网络有限公司',
+    燃气井盖: '宁波兴光燃气集团有限公司',
+    '输油（气）井盖': '宁波兴光燃气集团有限公司',
+    热力井盖: '宁波能源集团有限公司',
+    公安井盖: '宁波市公安局',
+    信号灯电源井盖: '宁波市公安局交通警察局',
+    公交井盖: '宁波市公共交通集团有限公司',
+    园林井盖: { '330203': U.greening, other: '宁波市园林绿化管理中心' },
+    化粪池井盖: { '330203': U.sanitation, '330205': U.jiangbei, other: '宁波市环境卫生管理中心' },
+  };
+  const covers = (catalogue.components as { code: string; name: string }[]).filter((c) =>
+    c.name.endsWith('井盖'),
+  );
+
+  it('covers every …井盖 type of the catalogue', () => {
+    expect(covers.length).toBe(20);
+    expect(covers.map((c) => c.name).sort()).toEqual(Object.keys(OWNER).sort());
+  });
+
+  for (const code of ['330203', '330205', '330206', '330211', '330212', '330213']) {
+    it(`in ${code} each cover type resolves to its owner by a typed district rule`, async () => {
+      const [g] = await t.database.query<{ id: string }>(
+        sql`SELECT id FROM grid WHERE district_code = ${code} ORDER BY id LIMIT 1`,
+      );
+      for (const c of covers) {
+        const res = await t.as(admin).get(`/api/routing/resolve?matterCode=${c.code}&gridId=${g.id}`);
+        expect(res.statusCode, res.body).toBe(200);
+        const body = res.json();
+        const owner = OWNER[c.name];
+        const expected = typeof owner === 'string' ? owner : (owner[code] ?? owner.other);
+        expect(body.unit.name, `${code} ${c.name}`).toBe(expected);
+        expect(body.rule).toMatchObject({
+          areaLevel: 'district',
+          areaCode: code,
+          typeLevel: 'matter',
+          matterCode: c.code,
+        });
+      }
+    });
+  }
 });
 
 describe('resolution: area specificity first, then type specificity', () => {

@@ -158,3 +158,48 @@ export async function signInPage(
   await page.waitForURL((u) => !u.pathname.startsWith('/login'));
   return page;
 }
+
+/** Where a WGS84 point is on screen in a CityMap (its `data-center`/`data-zoom`, Web Mercator, 512 px tiles). */
+export async function screenPointOf(page: Page, mapTestId: string, lng: number, lat: number) {
+  const map = page.getByTestId(mapTestId);
+  // The map has settled when the view it reports stays the same for a moment.
+  let view = '';
+  for (let i = 0; i < 50; i++) {
+    const now = `${await map.getAttribute('data-center')}@${await map.getAttribute('data-zoom')}`;
+    if (now === view && !now.startsWith('@') && !now.startsWith('null')) break;
+    view = now;
+    await page.waitForTimeout(300);
+  }
+  const [centre, zoomText] = view.split('@');
+  const [cLng, cLat] = centre.split(',').map(Number);
+  const world = 512 * 2 ** Number(zoomText);
+  const x = (l: number) => ((180 + l) / 360) * world;
+  const y = (φ: number) =>
+    ((180 - (180 / Math.PI) * Math.log(Math.tan(Math.PI / 4 + (φ * Math.PI) / 360))) / 360) * world;
+  const box = await map.boundingBox();
+  if (!box) throw new Error(`${mapTestId} has no box`);
+  return { x: box.x + box.width / 2 + x(lng) - x(cLng), y: box.y + box.height / 2 + y(lat) - y(cLat), box };
+}
+
+/**
+ * Clicks a CityMap on a grid the demo seeded: one of the district's core grids (area class A)
+ * whose centre is on screen, found through the API at test time — never a coordinate written
+ * into the test.
+ */
+export async function clickSeededGrid(page: Page, mapTestId: string, districtCode: string) {
+  const items = await page.evaluate(async (d) => {
+    const res = await fetch(`/api/geo/grids?districtCode=${d}&areaClass=A&pageSize=50`, {
+      credentials: 'include',
+    });
+    return (await res.json()).items as { id: string; centroid: { lng: number; lat: number } }[];
+  }, districtCode);
+  for (const g of items) {
+    const p = await screenPointOf(page, mapTestId, g.centroid.lng, g.centroid.lat);
+    const inside = (v: number, lo: number, size: number) => v > lo + 30 && v < lo + size - 30;
+    if (inside(p.x, p.box.x, p.box.width) && inside(p.y, p.box.y, p.box.height)) {
+      await page.mouse.click(p.x, p.y);
+      return g;
+    }
+  }
+  throw new Error(`no seeded grid of ${districtCode} on screen in ${mapTestId}`);
+}

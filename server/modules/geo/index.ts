@@ -1,7 +1,8 @@
 /**
  * Public interface of the geo module: the city's divisions and grids (the point lookup through
  * SpatialService, the tiles, OGC and geo routes) and the pure geography every module shares:
- * codes, coordinate systems, areas, spatial index, topology checks, GeoJSON helpers, the demo city.
+ * codes, coordinate systems, areas, spatial index, topology checks, GeoJSON helpers, the demo city,
+ * and the address gazetteer (places: the search route, its writes for the import and the seed).
  */
 export { geodesicArea } from './core/area.ts';
 export {
@@ -25,7 +26,21 @@ export {
   gaussKrugerZoneByEpsg,
   isGeographicCrs,
 } from './core/crs.ts';
-export { type DemoCityOptions, generateDemoCity, mulberry32 } from './core/demo-city.ts';
+export {
+  type DemoCity,
+  type DemoCityOptions,
+  DISTRICT_OUTLINES,
+  generateDemoCity,
+  mulberry32,
+} from './core/demo-city.ts';
+export {
+  derivedPlaceId,
+  gramsOf,
+  MAX_PLACE_NAME,
+  normalizeName,
+  PLACE_KINDS,
+  type PlaceKindName,
+} from './core/gazetteer.ts';
 export {
   allFinite,
   areaM2,
@@ -42,6 +57,7 @@ export { bboxOf, centroidOf } from './geometry.ts';
 export { findGrid, type GridHit, gridAt, gridIndexForBbox } from './grid-lookup.ts';
 export { ogcRoutes } from './ogc-routes.ts';
 export { parseBbox } from './ogc-service.ts';
+export { existingPlaceIds, type PlaceWrite, writePlaces } from './places.ts';
 export { geoWrite } from './policy.ts';
 export { geoRoutes } from './routes.ts';
 export { type LookupHit, SpatialService } from './spatial-service.ts';

@@ -1,6 +1,8 @@
 import { commonErrors } from '../../platform/schemas.ts';
 import type { App } from '../../platform/types.ts';
+import { searchPlaces } from './places.ts';
 import {
+  DistrictOutlines,
   DivisionCodeParams,
   DivisionDetail,
   DivisionList,
@@ -12,11 +14,13 @@ import {
   GridListQuery,
   LookupQuery,
   LookupResult,
+  PlaceSearchQuery,
+  PlaceSearchResult,
 } from './schemas.ts';
 import * as service from './service.ts';
 import type { SpatialService } from './spatial-service.ts';
 
-/** `/api/geo/*`: the point lookup, grids, divisions and the map summary (geo:read). */
+/** `/api/geo/*`: the point lookup, grids, divisions, the gazetteer and the map summary (geo:read). */
 export function geoRoutes(spatial: SpatialService) {
   return async (app: App) => {
     app.get(
@@ -73,6 +77,36 @@ export function geoRoutes(spatial: SpatialService) {
         },
       },
       (request) => service.getDivision(app.db, request.ctx, request.params.code),
+    );
+    app.get(
+      '/api/geo/places',
+      {
+        config: { operation: 'geo.places.search' },
+        schema: {
+          tags: ['geo'],
+          description:
+            'Address gazetteer search as you type: prefix and fuzzy (one wrong character still finds the place), ' +
+            'ranked by similarity, prefix match and nearness to `near`; each hit with its grid, community, ' +
+            'township and district. Points are WGS84.',
+          querystring: PlaceSearchQuery,
+          response: { 200: PlaceSearchResult, ...commonErrors },
+        },
+      },
+      (request) => searchPlaces(app.db, spatial, request.ctx, request.query),
+    );
+    app.get(
+      '/api/geo/outlines',
+      {
+        config: { operation: 'geo.outlines' },
+        schema: {
+          tags: ['geo'],
+          description:
+            "The real outlines of the demo city's districts (simplified; source and licence named), drawn " +
+            'around the generated managed cores. Empty once real divisions are imported.',
+          response: { 200: DistrictOutlines, ...commonErrors },
+        },
+      },
+      (request) => service.outlines(app.db, request.ctx),
     );
     app.get(
       '/api/geo/info',

@@ -144,3 +144,65 @@ export const GeoInfo = Type.Object({
     buildMs: Type.Number(),
   }),
 });
+
+export const PLACE_KIND_VALUES = ['road', 'poi', 'building', 'community'] as const;
+
+export const PlaceSearchQuery = Type.Object(
+  {
+    q: Type.String({
+      minLength: 1,
+      maxLength: 200,
+      description:
+        'what the user typed: a place name or address, prefix or misspelt (天一, 天乙广场); at most 50 characters once trimmed',
+    }),
+    near: Type.Optional(
+      Type.String({
+        maxLength: 60,
+        description: '"lng,lat" in WGS84: nearer places rank higher and carry their distance',
+      }),
+    ),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 50, default: 10 })),
+  },
+  { additionalProperties: false },
+);
+export type PlaceSearchQueryT = Static<typeof PlaceSearchQuery>;
+
+export const PlaceHit = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  kind: StringEnum(PLACE_KIND_VALUES, 'road / poi (point of interest) / building / community'),
+  point: LngLat,
+  grid: Type.Union([Type.Object({ id: Type.String(), areaClass: StringEnum(AREA_CLASSES) }), Type.Null()], {
+    description: 'the unit grid the point lies in; null outside the managed area',
+  }),
+  community: Type.Union([Named, Type.Null()]),
+  township: Type.Union([Named, Type.Null()]),
+  district: Named,
+  distanceM: Type.Union([Type.Integer(), Type.Null()], { description: 'metres from `near`, when given' }),
+  score: Type.Number({ description: 'gram similarity + prefix and exact-match bonus + nearness' }),
+  match: StringEnum(['exact', 'prefix', 'fuzzy'] as const),
+  generated: Type.Boolean({ description: 'a demo entry whose name was made up' }),
+});
+
+export const PlaceSearchResult = Type.Object({
+  q: Type.String(),
+  near: Type.Union([LngLat, Type.Null()]),
+  crs: Type.Literal('wgs84', { description: 'the system of every `point`' }),
+  items: Type.Array(PlaceHit),
+});
+
+export const DistrictOutlines = Type.Object({
+  type: Type.Literal('FeatureCollection'),
+  crs: Type.Literal('wgs84'),
+  source: Type.String({ description: 'where the outlines come from' }),
+  license: Type.String(),
+  features: Type.Array(
+    Type.Object({
+      type: Type.Literal('Feature'),
+      id: Type.String(),
+      properties: Type.Object({ code: Type.String(), name: Type.String() }),
+      geometry: Geometry,
+    }),
+    { description: "the demo's districts' real outlines; none once real divisions are imported" },
+  ),
+});

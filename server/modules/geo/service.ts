@@ -7,6 +7,7 @@ import type { Db } from '../../platform/db.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import { normalizeGridId } from './core/codes.ts';
 import { convertLngLat } from './core/crs.ts';
+import { DISTRICT_OUTLINES, OUTLINE_LICENSE, OUTLINE_SOURCE } from './core/demo-city.ts';
 import type { Bbox } from './geometry.ts';
 import { requireGeoRead } from './policy.ts';
 import * as repo from './repository.ts';
@@ -21,8 +22,8 @@ const bboxOfRow = (r: { minLng: number; minLat: number; maxLng: number; maxLat: 
 ];
 
 export const DEMO_NOTICE = {
-  zh: '演示城市：区、街道（镇）、社区（村）的代码和名称真实（国家统计局），但所有边界和单元网格几何均为程序生成，不代表实际位置。',
-  en: 'Demo city: the district, township and community codes and names are real (NBS), but every boundary and unit grid geometry is generated and does not show real locations.',
+  zh: '演示城市：区、街道（镇）、社区（村）的代码和名称真实（国家统计局），各区位于其真实行政区轮廓内（简化边界），但管理范围（各区建成区核心）、街道、社区和单元网格的几何均为程序生成，不代表实际边界。',
+  en: "Demo city: the district, township and community codes and names are real (NBS) and each district lies inside its real outline (simplified), but the managed area (each district's built-up core) and every township, community and unit grid geometry are generated and do not show real boundaries.",
 };
 export const IMPORTED_NOTICE = {
   zh: '地理数据来自导入的官方数据。',
@@ -189,5 +190,29 @@ export async function info(db: Db, spatial: SpatialService, ctx: RequestContext)
       builtAt: spatial.builtAt.toISOString(),
       buildMs: Math.round(spatial.lastBuildMs * 10) / 10,
     },
+  };
+}
+
+/**
+ * The real outlines of the demo's districts (db/reference/ningbo-district-outlines.json), for the
+ * map to draw around the managed cores: only while the city is the demo (generated) one; with
+ * imported divisions the divisions are the real outlines and this answers no feature.
+ */
+export async function outlines(db: Db, ctx: RequestContext) {
+  requireGeoRead(ctx.actor);
+  const s = await repo.geoSummary(db);
+  const demo = s.grids > 0 && s.generatedGrids > 0;
+  const names = demo ? await repo.findDivisions(db, [...DISTRICT_OUTLINES.keys()]) : [];
+  return {
+    type: 'FeatureCollection' as const,
+    crs: 'wgs84' as const,
+    source: OUTLINE_SOURCE,
+    license: OUTLINE_LICENSE,
+    features: names.map((d) => ({
+      type: 'Feature' as const,
+      id: d.code,
+      properties: { code: d.code, name: d.name },
+      geometry: DISTRICT_OUTLINES.get(d.code)!,
+    })),
   };
 }

@@ -5,6 +5,7 @@ import {
   integer,
   jsonb,
   pgTable,
+  primaryKey,
   text,
   timestamp,
 } from 'drizzle-orm/pg-core';
@@ -71,4 +72,53 @@ export const grid = pgTable(
     index('grid_district_idx').on(t.districtCode),
     index('grid_bbox_idx').on(t.minLng, t.minLat),
   ],
+);
+
+/** Kinds of gazetteer entry: a road, a point of interest, a building, a community (社区/村). */
+export type PlaceKind = 'road' | 'poi' | 'building' | 'community';
+
+/**
+ * Address gazetteer (地名地址): named places with a WGS84 point, searched as the user types
+ * (place_gram). The grid and community of a place are not stored: they come from the spatial
+ * index at read time, so a re-imported grid layer never leaves a place pointing at a stale grid.
+ */
+export const place = pgTable(
+  'place',
+  {
+    /** The file's ID, or one derived from district, kind and name (imports/places.ts). */
+    id: text('id').primaryKey(),
+    name: text('name').notNull(),
+    kind: text('kind').notNull().$type<PlaceKind>(),
+    lng: doublePrecision('lng').notNull(),
+    lat: doublePrecision('lat').notNull(),
+    districtCode: text('district_code').notNull(),
+    /** The name as searched (NFKC, lower case, no spaces or punctuation): places.ts `normalizeName`. */
+    normName: text('norm_name').notNull(),
+    /** Distinct grams of normName (unigrams + bigrams), for the similarity's denominator. */
+    gramCount: integer('gram_count').notNull(),
+    /** True for a demo entry whose name was made up; real names have approximate real points. */
+    generated: boolean('generated').notNull().default(false),
+    source: text('source').notNull().default('import'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    version: integer('version').notNull().default(1),
+  },
+  (t) => [index('place_district_idx').on(t.districtCode), index('place_norm_name_idx').on(t.normName)],
+);
+
+/**
+ * The search index of the gazetteer: one row per distinct character unigram and bigram of a
+ * place's normalised name. Plain SQL on any PostgreSQL and on PGlite (pg_trgm scores short
+ * Chinese names badly and PGlite has none): candidates are the places sharing grams with the
+ * query, ranked in places.ts.
+ */
+export const placeGram = pgTable(
+  'place_gram',
+  {
+    gram: text('gram').notNull(),
+    placeId: text('place_id')
+      .notNull()
+      .references(() => place.id, { onDelete: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.gram, t.placeId] }), index('place_gram_place_idx').on(t.placeId)],
 );

@@ -1,5 +1,5 @@
 /**
- * Who may import: divisions and grids need geo:manage, components component:manage, each with
+ * Who may import: divisions, grids and places (the gazetteer) need geo:manage, components component:manage, each with
  * the write scope of its module (a district centre imports only features of its own district,
  * checked per row; a unit nothing). Jobs are read by whoever may import; the city sees every
  * job, others their own.
@@ -10,11 +10,16 @@ import { componentWrite } from '../components/index.ts';
 import { geoWrite } from '../geo/index.ts';
 import { importJob } from './tables.ts';
 
-export const IMPORT_KINDS = ['divisions', 'grids', 'components'] as const;
+export const IMPORT_KINDS = ['divisions', 'grids', 'components', 'places'] as const;
 export type ImportKind = (typeof IMPORT_KINDS)[number];
 
 /** The write policy each kind of import is checked against (per row, by district). */
-export const importWrite = { divisions: geoWrite, grids: geoWrite, components: componentWrite } as const;
+export const importWrite = {
+  divisions: geoWrite,
+  grids: geoWrite,
+  components: componentWrite,
+  places: geoWrite,
+} as const;
 
 export function canImport(actor: Actor, kind: ImportKind): boolean {
   return importWrite[kind].reachesAny(actor);

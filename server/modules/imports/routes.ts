@@ -29,8 +29,8 @@ function checkFields(kind: unknown, mode: unknown, crs: unknown) {
   if (!IMPORT_KINDS.includes(kind as ImportKind)) {
     throw invalid(
       'body.kind',
-      'kind must be divisions, grids or components',
-      'kind 应为 divisions、grids 或 components',
+      'kind must be divisions, grids, components or places',
+      'kind 应为 divisions、grids、components 或 places',
     );
   }
   if (mode !== undefined && mode !== 'insert' && mode !== 'replace') {
@@ -70,8 +70,9 @@ export async function importRoutes(app: App) {
       schema: {
         tags: ['imports'],
         description:
-          'multipart/form-data: fields kind, crs?, mode?, then one file (.geojson/.json or a .zip of ' +
-          'Shapefiles .shp/.dbf/.prj/.cpg). Validated whole before anything is written; all or nothing.',
+          'multipart/form-data: fields kind, crs?, mode?, then one file (.geojson/.json, a .zip of ' +
+          'Shapefiles .shp/.dbf/.prj/.cpg, or a .csv of points with lng/lat columns). Validated whole ' +
+          'before anything is written; all or nothing.',
         consumes: ['multipart/form-data'],
         querystring: ImportQuery,
         response: { 200: ImportJob, 202: ImportJob, ...commonErrors, 413: commonErrors[400] },

@@ -4,7 +4,10 @@ import { IMPORT_KINDS } from './policy.ts';
 
 export const MAX_IMPORT_BYTES = 50 * 1024 * 1024;
 
-export const ImportKindSchema = StringEnum(IMPORT_KINDS, 'divisions / grids / components');
+export const ImportKindSchema = StringEnum(
+  IMPORT_KINDS,
+  'divisions / grids / components / places (the gazetteer)',
+);
 export const ImportModeSchema = StringEnum(
   ['insert', 'replace'] as const,
   'insert (default): existing IDs are errors; replace: rows with the same ID are overwritten, and a ' +
@@ -65,7 +68,7 @@ const JobFields = {
   id: Type.String({ format: 'uuid' }),
   kind: ImportKindSchema,
   fileName: Type.String(),
-  format: StringEnum(['geojson', 'shapefile'] as const),
+  format: StringEnum(['geojson', 'shapefile', 'csv'] as const),
   crs: Type.Union([Type.String(), Type.Null()]),
   status: StringEnum(['validating', 'writing', 'failed', 'succeeded'] as const),
   total: Type.Integer(),
@@ -94,7 +97,11 @@ export const ImportQuery = Type.Object(
 export const ImportBase64Body = Type.Object(
   {
     kind: ImportKindSchema,
-    fileName: Type.String({ minLength: 1, maxLength: 200, description: 'x.geojson, x.json or x.zip' }),
+    fileName: Type.String({
+      minLength: 1,
+      maxLength: 200,
+      description: 'x.geojson, x.json, x.zip, or x.csv (a table of points with lng/lat columns)',
+    }),
     // No minLength: checking it counts the characters of up to 67 MB in the request's thread; the
     // route refuses an empty file itself.
     contentBase64: Type.String({ description: 'the file, base64-encoded' }),

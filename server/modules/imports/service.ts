@@ -1,5 +1,5 @@
 /**
- * Imports of divisions, grids and components, all or nothing:
+ * Imports of divisions, grids, components and places (the gazetteer), all or nothing:
  *   parse the file → choose the CRS → validate every row (nothing written yet) → if any row has
  *   an error, the job fails with its report; otherwise one transaction writes every row and ONE
  *   audit event with the counts (a grid import's event, action `geo.import` on entity type
@@ -13,6 +13,7 @@
  * process died is failed as interrupted by the next start or sweep (recovery.ts).
  */
 
+import type { AuditAction, AuditEntityType } from '../../../common/audit-vocabulary.ts';
 import { recordEvent } from '../../platform/audit.ts';
 import type { Actor, RequestContext } from '../../platform/context.ts';
 import type { Db } from '../../platform/db.ts';
@@ -39,6 +40,14 @@ export interface ImportInput {
   crs?: string;
   mode?: ImportMode;
 }
+
+/** The audit event of a successful import, by kind. */
+const IMPORT_EVENT: Record<ImportKind, { action: AuditAction; entityType: AuditEntityType }> = {
+  divisions: { action: 'geo.import', entityType: 'division' },
+  grids: { action: 'geo.import', entityType: 'grid' },
+  components: { action: 'component.import', entityType: 'component' },
+  places: { action: 'place.import', entityType: 'place' },
+};
 
 const live = new Map<string, { status: repo.ImportJobRow['status']; processed: number; total: number }>();
 
@@ -231,6 +240,9 @@ async function runImport(
           mode === 'replace' ? await repo.reassignComponentGrids(tx, plan.communities, plan.rows) : 0;
         extra = { removedGrids: removed.length, componentsRegridded: moved };
         for (const p of plan.rows) districts.add(p.communityCode.slice(0, 6));
+      } else if (plan.kind === 'places') {
+        await repo.writePlaces(tx, plan.rows, mode === 'replace');
+        for (const p of plan.rows) districts.add(p.districtCode);
       } else {
         const seq = await maxSequences(tx);
         // Report rows by row number: a long report lists only rows with findings (validate.ts).
@@ -262,8 +274,9 @@ async function runImport(
       await breathe();
       const ds = [...districts];
       await recordEvent(tx, ctx, {
-        action: input.kind === 'components' ? 'component.import' : 'geo.import',
-        entityType: input.kind === 'components' ? 'component' : input.kind === 'grids' ? 'grid' : 'division',
+        // A gazetteer import is not geometry: `place.import` leaves the spatial index alone.
+        action: IMPORT_EVENT[input.kind].action,
+        entityType: IMPORT_EVENT[input.kind].entityType,
         entityId: job.id,
         districtCode: ds.length === 1 ? ds[0] : null,
         after: {

@@ -1,6 +1,8 @@
 /**
  * Turns an uploaded file into features: a GeoJSON FeatureCollection (or Feature, or array of
- * features), or a zip holding Shapefiles (.shp + .dbf, optional .prj/.cpg) or GeoJSON files.
+ * features), a zip holding Shapefiles (.shp + .dbf, optional .prj/.cpg) or GeoJSON files, or a
+ * CSV table of points (a header row; longitude and latitude columns, every other column an
+ * attribute; UTF-8, or GB18030 as Excel in China saves it).
  * Problems with the file itself (not JSON, corrupt or truncated zip, a .shp without its .dbf, past
  * a size limit) are thrown as SourceError with a zh/en message and a rule; the importer turns that
  * into the report's row 0. Runs in the import worker (worker.ts), never on the main thread.
@@ -35,7 +37,7 @@ export interface SourceFeature {
 }
 
 export interface ParsedSource {
-  format: 'geojson' | 'shapefile';
+  format: 'geojson' | 'shapefile' | 'csv';
   features: SourceFeature[];
   /** .prj WKT of the (first) Shapefile layer. */
   prj?: string;
@@ -184,10 +186,92 @@ function fromZip(data: Buffer, limits: ImportLimits, budget: VertexBudget): Pars
   return out;
 }
 
+/** Column names of the longitude and latitude in a CSV (case, spaces and underscores ignored). */
+const LNG_COLUMNS = ['lng', 'lon', 'long', 'longitude', 'x', '经度'];
+const LAT_COLUMNS = ['lat', 'latitude', 'y', '纬度'];
+const normColumn = (k: string) => k.toLowerCase().replace(/[\s_-]/g, '');
+
+/** RFC 4180 records: quoted fields may hold the separator, quotes ("") and line breaks. */
+function csvRecords(text: string, sep: string): string[][] {
+  const out: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else field += ch;
+    } else if (ch === '"' && field === '') quoted = true;
+    else if (ch === sep) {
+      row.push(field);
+      field = '';
+    } else if (ch === '\n' || ch === '\r') {
+      if (ch === '\r' && text[i + 1] === '\n') i++;
+      row.push(field);
+      out.push(row);
+      row = [];
+      field = '';
+    } else field += ch;
+  }
+  if (quoted) throw new SourceError('CSV 文件中的引号未闭合', 'the CSV file has an unclosed quote');
+  if (field !== '' || row.length) {
+    row.push(field);
+    out.push(row);
+  }
+  return out.filter((r) => r.some((f) => f.trim() !== ''));
+}
+
+function fromCsv(data: Buffer, budget: VertexBudget): ParsedSource {
+  const notes: string[] = [];
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(data);
+    notes.push('csv: utf-8');
+  } catch {
+    text = new TextDecoder('gb18030').decode(data);
+    notes.push('csv: gb18030 (not valid UTF-8)');
+  }
+  text = text.replace(/^\uFEFF/, '');
+  const firstLine = text.slice(0, text.search(/\r?\n|$/));
+  const sep = [',', '\t', ';'].reduce((best, c) =>
+    firstLine.split(c).length > firstLine.split(best).length ? c : best,
+  );
+  const records = csvRecords(text, sep);
+  if (records.length === 0) throw new SourceError('CSV 文件为空', 'the CSV file is empty');
+  const header = records[0].map((h) => h.trim());
+  const lngAt = header.findIndex((h) => LNG_COLUMNS.includes(normColumn(h)));
+  const latAt = header.findIndex((h) => LAT_COLUMNS.includes(normColumn(h)));
+  if (lngAt < 0 || latAt < 0) {
+    throw new SourceError(
+      'CSV 文件缺少经度或纬度列（表头应有 lng/经度 和 lat/纬度）',
+      'the CSV file has no longitude or latitude column (the header needs lng/经度 and lat/纬度)',
+    );
+  }
+  const features = records.slice(1).map((r, i) => {
+    const properties: Record<string, unknown> = {};
+    header.forEach((h, k) => {
+      if (k !== lngAt && k !== latAt && h !== '') properties[h] = (r[k] ?? '').trim();
+    });
+    const lng = Number((r[lngAt] ?? '').trim());
+    const lat = Number((r[latAt] ?? '').trim());
+    const ok = (r[lngAt] ?? '').trim() !== '' && (r[latAt] ?? '').trim() !== '';
+    const geometry: Geometry | null =
+      ok && Number.isFinite(lng) && Number.isFinite(lat) ? { type: 'Point', coordinates: [lng, lat] } : null;
+    budget.take(1);
+    return { row: i + 1, properties, geometry, vertices: 1 };
+  });
+  return { format: 'csv', features, notes };
+}
+
 export function parseSource(fileName: string, data: Buffer, limits: ImportLimits): ParsedSource {
   const budget = new VertexBudget(limits);
   if (isZip(data) || fileName.toLowerCase().endsWith('.zip')) return fromZip(data, limits, budget);
   if (data.length > limits.maxUncompressedBytes) throw tooLarge(data.length, limits);
+  if (/\.(csv|txt)$/i.test(fileName)) return fromCsv(data, budget);
   const r = fromGeoJson(data.toString('utf8'), undefined, 1, budget);
   return { format: 'geojson', ...r, notes: [] };
 }

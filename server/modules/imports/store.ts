@@ -14,6 +14,7 @@ import {
   districtsExtent,
   divisionChildren,
   divisionsInBoxes,
+  existingPlaceIds,
   gridsByIds,
   gridsInBoxes,
   gridsOfCommunities,
@@ -48,6 +49,8 @@ export interface ImportStore {
   /** Component type codes usable now (the standard's and the city's enabled local ones). */
   componentTypes(): Promise<string[]>;
   existingComponentIds(ids: string[]): Promise<string[]>;
+  /** Which of these gazetteer IDs are stored. */
+  existingPlaceIds(ids: string[]): Promise<string[]>;
 }
 
 export const STORE_METHODS = [
@@ -60,6 +63,7 @@ export const STORE_METHODS = [
   'gridsByIds',
   'componentTypes',
   'existingComponentIds',
+  'existingPlaceIds',
 ] as const satisfies readonly (keyof ImportStore)[];
 export type StoreMethod = (typeof STORE_METHODS)[number];
 
@@ -78,6 +82,7 @@ export function dbStore(db: Db): ImportStore {
     async existingComponentIds(ids) {
       return [...(await existingComponentIds(db, ids))];
     },
+    existingPlaceIds: (ids) => existingPlaceIds(db, ids),
   };
 }
 

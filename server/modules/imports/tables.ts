@@ -1,12 +1,12 @@
 import { sql } from 'drizzle-orm';
 import { integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
-/** An import of divisions, grids or components: validated whole, written whole or not at all. */
+/** An import of divisions, grids, components or places: validated whole, written whole or not at all. */
 export const importJob = pgTable('import_job', {
   id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
-  kind: text('kind').notNull().$type<'divisions' | 'grids' | 'components'>(),
+  kind: text('kind').notNull().$type<'divisions' | 'grids' | 'components' | 'places'>(),
   fileName: text('file_name').notNull(),
-  format: text('format').notNull().$type<'geojson' | 'shapefile'>(),
+  format: text('format').notNull().$type<'geojson' | 'shapefile' | 'csv'>(),
   crs: text('crs'),
   status: text('status').notNull().$type<'validating' | 'writing' | 'failed' | 'succeeded'>(),
   total: integer('total').notNull().default(0),

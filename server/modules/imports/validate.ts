@@ -11,6 +11,7 @@ import { CrsError, resolveCrs } from './crs.ts';
 import { validateDivisions } from './divisions.ts';
 import { validateGrids } from './grids.ts';
 import type { ImportLimits } from './limits.ts';
+import { validatePlaces } from './places.ts';
 import type { ImportKind } from './policy.ts';
 import { err, type ImportMode, type ReportRow, warn } from './report.ts';
 import { type ParsedSource, parseSource, SourceError } from './source.ts';
@@ -41,7 +42,8 @@ export interface ValidationHooks {
 export type Plan =
   | { kind: 'divisions'; rows: Awaited<ReturnType<typeof validateDivisions>>['plan'] }
   | { kind: 'grids'; rows: Awaited<ReturnType<typeof validateGrids>>['plan']; communities: string[] }
-  | { kind: 'components'; rows: Awaited<ReturnType<typeof validateComponents>>['plan'] };
+  | { kind: 'components'; rows: Awaited<ReturnType<typeof validateComponents>>['plan'] }
+  | { kind: 'places'; rows: Awaited<ReturnType<typeof validatePlaces>>['plan'] };
 
 export interface Validation {
   /** False: refused, `report` says why and nothing may be written. */
@@ -138,6 +140,10 @@ export async function validateImport(
   } else if (input.kind === 'grids') {
     const v = await validateGrids(source.features, vctx);
     plan = { kind: 'grids', rows: v.plan, communities: v.communities };
+    report = v.report.rows;
+  } else if (input.kind === 'places') {
+    const v = await validatePlaces(source.features, vctx);
+    plan = { kind: 'places', rows: v.plan };
     report = v.report.rows;
   } else {
     const v = await validateComponents(source.features, vctx);

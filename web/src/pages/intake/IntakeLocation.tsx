@@ -3,15 +3,19 @@ import { AimOutlined } from '@ant-design/icons';
 import { Alert, Card, Descriptions, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { CityMap, type LngLat } from '../../components/map/CityMap';
+import { type PlaceHit, PlaceSearch } from '../../components/map/PlaceSearch';
 import type { useIntakePlace } from './useIntakePlace';
 
 export function IntakeLocation({
   point,
   onPick,
+  onChoosePlace,
   place: { place, placeError, bounds },
 }: {
   point: LngLat | null;
   onPick: (p: LngLat) => void;
+  /** An address chosen in the search box: the map moves there and takes its point. */
+  onChoosePlace: (p: PlaceHit) => void;
   place: ReturnType<typeof useIntakePlace>;
 }) {
   const { t } = useTranslation();
@@ -26,6 +30,16 @@ export function IntakeLocation({
       style={{ marginBottom: 12 }}
       styles={{ body: { padding: 8 } }}
     >
+      <div style={{ padding: '0 0 8px' }}>
+        <PlaceSearch
+          near={
+            point ?? (bounds ? { lng: (bounds[0] + bounds[2]) / 2, lat: (bounds[1] + bounds[3]) / 2 } : null)
+          }
+          onChoose={onChoosePlace}
+          placeholder={t('intake.searchPlace')}
+          testId="intake-place-search"
+        />
+      </div>
       <CityMap marker={point} onPick={onPick} bounds={bounds} height={380} zoom={16} testId="intake-map" />
       <div style={{ padding: '8px 4px 0' }} data-testid="intake-place">
         {!point && <Typography.Text type="secondary">{t('intake.pickHint')}</Typography.Text>}

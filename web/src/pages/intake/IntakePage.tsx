@@ -1,6 +1,6 @@
 /**
  * Intake (信息收集) for the acceptor: channel, description, reporter, a point picked on the map
- * (resolved to grid / community / district), type with suggestions, and the open cases of that
+ * or found by address (地名地址搜索: the map moves there; resolved to grid / community / district), type with suggestions, and the open cases of that
  * type nearby shown before saving. The idempotency key lives as long as the form: retrying the
  * same form never makes a second report.
  *
@@ -146,7 +146,16 @@ export function IntakePage() {
               data-testid="intake-component"
             />
           )}
-          <IntakeLocation point={point} onPick={setPoint} place={place} />
+          <IntakeLocation
+            point={point}
+            onPick={setPoint}
+            onChoosePlace={(p) => {
+              setPoint({ lng: p.point.lng, lat: p.point.lat });
+              // The chosen address fills the address field unless the acceptor wrote one.
+              if (!form.getFieldValue('address')?.trim()) form.setFieldValue('address', p.name);
+            }}
+            place={place}
+          />
           <DuplicatesCard ready={!!point && !!matterCode} duplicates={place.duplicates} />
         </Col>
       </Row>

@@ -14,13 +14,14 @@ import {
 } from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import maplibreWorkerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { OPEN_STATES } from '../../../../common/workflow.ts';
 import { isApiError } from '../../api/client';
 import { useMe } from '../../api/queries';
 import { useGeoInfo } from '../../components/map/geo';
+import { PlaceSearch } from '../../components/map/PlaceSearch';
 import { PageContainer } from '../../components/PageContainer';
 import { useMatterTypes } from '../catalog/api';
 import {
@@ -128,7 +129,6 @@ export function MapView() {
   const [zoom, setZoom] = useState(0);
   const [rendered, setRendered] = useState({ grids: 0, components: 0, cases: 0 });
   const [selection, setSelection] = useState<Selection | null>(null);
-  const [search, setSearch] = useState('');
   const [searching, setSearching] = useState(false);
 
   const labels = useQuery({
@@ -347,28 +347,6 @@ export function MapView() {
     };
   }, [ready, onClick]);
 
-  // Community names offered while typing (not for IDs).
-  const target = classifySearch(search);
-  const suggestQ = target.kind === 'community' ? target.q : '';
-  const suggestions = useQuery({
-    queryKey: ['geo', 'communities', 'search', suggestQ],
-    queryFn: () => searchCommunities(suggestQ),
-    enabled: suggestQ !== '',
-    staleTime: 60_000,
-  });
-  const options = useMemo(
-    () =>
-      (suggestions.data?.items ?? []).map((d) => ({
-        value: d.code,
-        label: (
-          <span data-testid={`map-search-option-${d.code}`}>
-            {d.name} <span style={{ color: '#8c8c8c' }}>{d.code}</span>
-          </span>
-        ),
-      })),
-    [suggestions.data],
-  );
-
   const runSearch = async (raw: string) => {
     const s = classifySearch(raw);
     if (s.kind === 'none') return;
@@ -418,26 +396,25 @@ export function MapView() {
       testId="page-map"
       title={t('map.title')}
       extra={
-        <AutoComplete
-          value={search}
-          options={options}
-          onChange={(v) => setSearch(v)}
-          onSelect={(code: string) => {
-            const name = suggestions.data?.items.find((d) => d.code === code)?.name;
-            setSearch(name ?? code);
-            setSelection({ kind: 'division', id: code, fly: true });
+        <PlaceSearch
+          onChoose={(p) => {
+            // A community goes to its division; any other place to the grid it stands in.
+            if (p.kind === 'community' && p.community) {
+              setSelection({ kind: 'division', id: p.community.code, fly: true });
+            } else if (p.grid) {
+              setSelection({ kind: 'grid', id: p.grid.id, fly: true });
+            } else {
+              mapRef.current?.flyTo({ center: [p.point.lng, p.point.lat], zoom: 17, duration: 800 });
+            }
           }}
+          onSearch={(v) => void runSearch(v)}
+          enterButton={<SearchOutlined />}
+          loading={searching}
+          activeFirst={false}
+          placeholder={t('map.search.placeholder')}
           style={{ width: 380 }}
-        >
-          <Input.Search
-            placeholder={t('map.search.placeholder')}
-            allowClear
-            enterButton={<SearchOutlined />}
-            loading={searching}
-            onSearch={(v) => void runSearch(v)}
-            data-testid="map-search"
-          />
-        </AutoComplete>
+          testId="map-search"
+        />
       }
     >
       {notice && (

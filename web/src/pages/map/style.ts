@@ -10,9 +10,10 @@
  * glyph request ever leaves the page — nothing to serve from web/public either.
  *
  * Sources: the platform's own vector tiles (`/tiles/{layer}/{z}/{x}/{y}.mvt`, same origin, the
- * session cookie authenticates them), plus GeoJSON sources filled by the page: label points for
- * districts/townships/communities (bbox centres from /api/geo/divisions), the outline of the
- * selected grid, division or component, and the open cases in the caller's scope
+ * session cookie authenticates them), the real outlines of the demo's districts
+ * (`/api/geo/outlines`, drawn under the managed cores), plus GeoJSON sources filled by the page:
+ * label points for districts/townships/communities (bbox centres from /api/geo/divisions), the
+ * outline of the selected grid, division or component, and the open cases in the caller's scope
  * (GET /api/cases/map), clustered when zoomed out and coloured by their light.
  */
 import type { FeatureCollection } from 'geojson';
@@ -107,6 +108,22 @@ export function buildStyle(origin: string, withComponents: boolean): StyleSpecif
   const tiles = (layer: string) => [`${origin}/tiles/${layer}/{z}/{x}/{y}.mvt`];
   const layers: LayerSpecification[] = [
     { id: 'background', type: 'background', paint: { 'background-color': BACKGROUND } },
+    // The demo's districts' real outlines around their managed cores (none with imported divisions).
+    {
+      id: 'outline-fill',
+      type: 'fill',
+      source: 'outlines',
+      paint: {
+        'fill-color': matchTable(['get', 'code'], DISTRICT_FILLS, '#e6e6e6'),
+        'fill-opacity': ['interpolate', ['linear'], ['zoom'], 8, 0.45, 13, 0.2],
+      },
+    },
+    {
+      id: 'outline-line',
+      type: 'line',
+      source: 'outlines',
+      paint: { 'line-color': '#8c8c8c', 'line-width': 1.2, 'line-dasharray': [4, 2] },
+    },
     {
       id: 'district-fill',
       type: 'fill',
@@ -338,6 +355,7 @@ export function buildStyle(origin: string, withComponents: boolean): StyleSpecif
           green: ['+', ['case', ['==', ['get', 'light'], 'green'], 1, 0]],
         },
       },
+      outlines: { type: 'geojson', data: `${origin}/api/geo/outlines` },
     },
     layers,
   };
