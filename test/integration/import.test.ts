@@ -307,7 +307,9 @@ describe('component import, progress and upload formats', () => {
     });
     expect(started.statusCode, started.body).toBe(202);
     let job = started.json();
-    for (let i = 0; i < 100 && !['succeeded', 'failed'].includes(job.status); i++) {
+    // A deadline, not a count of polls: on a loaded machine the import worker takes seconds to start.
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline && !['succeeded', 'failed'].includes(job.status)) {
       await new Promise((r) => setTimeout(r, 50));
       job = (await t.as(admin).get(`/api/imports/${job.id}`)).json();
     }
