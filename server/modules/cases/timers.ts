@@ -36,7 +36,15 @@ export async function sweepTimers(database: Database, limit = 500, now = new Dat
         FOR UPDATE SKIP LOCKED
       )
       RETURNING id, case_id, stage_id, kind, fire_at`);
-    const claimed = (res as unknown as { rows: Claimed[] }).rows;
+    // UPDATE … RETURNING keeps no order (PostgreSQL returns rows as it updates them): fire them in
+    // time order, a warning before the overdue of the same instant, so events and a grouped
+    // notice's latest kind say what happened last.
+    const claimed = (res as unknown as { rows: Claimed[] }).rows.sort(
+      (a, b) =>
+        new Date(a.fire_at).getTime() - new Date(b.fire_at).getTime() ||
+        (a.kind === b.kind ? 0 : a.kind === 'warning' ? -1 : 1) ||
+        Number(a.id) - Number(b.id),
+    );
     if (claimed.length === 0) return 0;
     // The whole batch in a handful of statements: stage marks, the cases, the events, and the
     // subscribers once for all of them (the inbox in one multi-row insert).
