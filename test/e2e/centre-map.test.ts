@@ -132,11 +132,13 @@ describe('the map of a district centre', () => {
     await page.getByTestId('map-layer-cases').click();
     await expect.poll(visibility).toBe('none');
     await mapIdle(page);
-    expect(Number(await canvas.getAttribute('data-rendered-cases'))).toBe(0);
+    // The count of drawn cases follows the next render: poll it (the idle flag may be the last one).
+    const rendered = async () => Number(await canvas.getAttribute('data-rendered-cases'));
+    await expect.poll(rendered, { timeout: 20_000 }).toBe(0);
     await page.getByTestId('map-layer-cases').click();
     await expect.poll(visibility).toBe('visible');
     await mapIdle(page);
-    expect(Number(await canvas.getAttribute('data-rendered-cases'))).toBeGreaterThan(0);
+    await expect.poll(rendered, { timeout: 20_000 }).toBeGreaterThan(0);
     // The grids switch likewise.
     await page.getByTestId('map-layer-grids').click();
     await expect
