@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type PageWatch, shot, signInPage, startE2E, stopE2E } from '../support/browser.ts';
+import { type PageWatch, pageJson, shot, signInPage, startE2E, stopE2E } from '../support/browser.ts';
 import type { Running } from '../support/process.ts';
 
 const DEMO_PASSWORD = 'e2e-map-2026';
@@ -47,15 +47,7 @@ async function signIn(username: string): Promise<Page> {
   );
 }
 
-/** GET from inside the page, with its session. */
-async function getJson<T>(page: Page, url: string): Promise<T> {
-  const res = await page.evaluate(async (u) => {
-    const r = await fetch(u, { credentials: 'include', headers: { Accept: 'application/json' } });
-    return { status: r.status, text: await r.text() };
-  }, url);
-  if (res.status !== 200) throw new Error(`GET ${url} answered ${res.status}: ${res.text}`);
-  return JSON.parse(res.text) as T;
-}
+const getJson = pageJson;
 
 interface MapPoint {
   id: string;

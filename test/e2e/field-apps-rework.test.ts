@@ -13,7 +13,16 @@ import path from 'node:path';
 import type { APIRequestContext, Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import zhCN from '../../web/src/locales/zh-CN.json';
-import { type PageWatch, shot, signInPage, startE2E, stopE2E, watchPage } from '../support/browser.ts';
+import {
+  apiJson,
+  type PageWatch,
+  shot,
+  signInPage,
+  staffApi,
+  startE2E,
+  stopE2E,
+  watchPage,
+} from '../support/browser.ts';
 import { makePng, photo } from '../support/png.ts';
 import type { Running } from '../support/process.ts';
 
@@ -39,21 +48,10 @@ afterAll(async () => {
   await stopE2E(platform, browser, [dataDir], contexts);
 });
 
-async function staff(username: string): Promise<APIRequestContext> {
-  const context = await browser!.newContext({ extraHTTPHeaders: { Origin: platform!.url } });
-  contexts.push(context);
-  const res = await context.request.post(`${platform!.url}/api/auth/login`, {
-    data: { username, password: DEMO_PASSWORD },
-  });
-  expect(res.status(), `login ${username}`).toBe(200);
-  return context.request;
-}
-
-async function getJson<T>(api: APIRequestContext, url: string): Promise<T> {
-  const res = await api.get(`${platform!.url}${url}`);
-  expect(res.status(), url).toBe(200);
-  return (await res.json()) as T;
-}
+/** A signed-in API client for a member of staff. */
+const staff = (username: string) =>
+  staffApi(browser!, platform!.url, { username, password: DEMO_PASSWORD }, contexts);
+const getJson = <T>(api: APIRequestContext, url: string) => apiJson<T>(api, platform!.url, url);
 
 async function uploadPhoto(api: APIRequestContext, hue: [number, number, number]): Promise<string> {
   const res = await api.post(`${platform!.url}/api/photos`, {

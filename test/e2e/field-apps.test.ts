@@ -26,7 +26,7 @@ import type { APIRequestContext, Browser, BrowserContext, Locator, Page } from '
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import enUS from '../../web/src/locales/en-US.json';
 import zhCN from '../../web/src/locales/zh-CN.json';
-import { type PageWatch, shot, startE2E, stopE2E, watchPage } from '../support/browser.ts';
+import { apiJson, type PageWatch, shot, staffApi, startE2E, stopE2E, watchPage } from '../support/browser.ts';
 import { photo } from '../support/png.ts';
 import type { Running } from '../support/process.ts';
 
@@ -61,23 +61,10 @@ interface Pt {
   lat: number;
 }
 
-/** A signed-in API client for a member of staff (the session cookie lives in its own context). */
-async function staff(username: string): Promise<APIRequestContext> {
-  // A same-origin write says where it comes from (the platform refuses cross-site cookie writes).
-  const context = await browser!.newContext({ extraHTTPHeaders: { Origin: platform!.url } });
-  contexts.push(context);
-  const res = await context.request.post(`${platform!.url}/api/auth/login`, {
-    data: { username, password: DEMO_PASSWORD },
-  });
-  expect(res.status(), `login ${username}`).toBe(200);
-  return context.request;
-}
-
-async function getJson<T>(api: APIRequestContext, url: string): Promise<T> {
-  const res = await api.get(`${platform!.url}${url}`);
-  expect(res.status(), url).toBe(200);
-  return (await res.json()) as T;
-}
+/** A signed-in API client for a member of staff. */
+const staff = (username: string) =>
+  staffApi(browser!, platform!.url, { username, password: DEMO_PASSWORD }, contexts);
+const getJson = <T>(api: APIRequestContext, url: string) => apiJson<T>(api, platform!.url, url);
 
 /** A phone (390×844, touch) at `at`, with geolocation granted; its page watched. */
 async function phone(

@@ -316,6 +316,16 @@ const JB_RULE_LABELS = sorted(['d:330205', ...['jbSan', 'cityGreen', ...COVER_OW
 const ALL_UNITS = sorted(['blMun', 'hsGreen', 'hsSan', 'jbSan', 'yzEnf', ...CITY_UNITS]);
 const caseLabels = (items: { id: string }[]) =>
   sorted(items.map((i) => fixtureOf.get(i.id) ?? `other:${i.id}`));
+/** Who sees which of the fixture's open cases: the case list and the case map agree on it. */
+const OPEN_CASES_SEEN: Expect = {
+  admin: [200, ['caseHI', 'caseHS', 'caseHW', 'caseJB']],
+  hsStaff: [200, ['caseHI', 'caseHS', 'caseHW']],
+  jbStaff: [200, ['caseJB']],
+  hsUnit: [200, ['caseHS']],
+  cityUnit: [200, ['caseHW']],
+  hsAdmin: [200, ['caseHI', 'caseHS', 'caseHW']],
+  keys: { 'case:read': [200, ['caseHI', 'caseHS', 'caseHW', 'caseJB']] },
+};
 const orgLabel = (id: string) => orgKeyOf.get(id) ?? `other-org:${id}`;
 const districtOfOrg = (id: string) => orgDistrict.get(id) ?? `other-org:${id}`;
 
@@ -1271,15 +1281,7 @@ const PROBES: Probe[] = [
     route: 'GET /api/cases',
     rows: (b) => caseLabels(b.items),
     call: (c) => q(c).get('/api/cases?pageSize=200'),
-    expect: {
-      admin: [200, ['caseHI', 'caseHS', 'caseHW', 'caseJB']],
-      hsStaff: [200, ['caseHI', 'caseHS', 'caseHW']],
-      jbStaff: [200, ['caseJB']],
-      hsUnit: [200, ['caseHS']],
-      cityUnit: [200, ['caseHW']],
-      hsAdmin: [200, ['caseHI', 'caseHS', 'caseHW']],
-      keys: { 'case:read': [200, ['caseHI', 'caseHS', 'caseHW', 'caseJB']] },
-    },
+    expect: OPEN_CASES_SEEN,
   },
   // ---- the command centre's desk: workbench, export, batch urge, saved filters -----------------
   {
@@ -1339,15 +1341,7 @@ const PROBES: Probe[] = [
     what: 'the open cases as map points (every fixture case is open)',
     rows: (b) => caseLabels(b.items),
     call: (c) => q(c).get('/api/cases/map?limit=5000'),
-    expect: {
-      admin: [200, ['caseHI', 'caseHS', 'caseHW', 'caseJB']],
-      hsStaff: [200, ['caseHI', 'caseHS', 'caseHW']],
-      jbStaff: [200, ['caseJB']],
-      hsUnit: [200, ['caseHS']],
-      cityUnit: [200, ['caseHW']],
-      hsAdmin: [200, ['caseHI', 'caseHS', 'caseHW']],
-      keys: { 'case:read': [200, ['caseHI', 'caseHS', 'caseHW', 'caseJB']] },
-    },
+    expect: OPEN_CASES_SEEN,
   },
   {
     // Counts of "my work" in the caller's scope (equal to the list above with view=mine; a key has

@@ -5,7 +5,13 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import {
+  type APIRequestContext,
+  type Browser,
+  type BrowserContext,
+  chromium,
+  type Page,
+} from 'playwright-core';
 import { ROOT, type Running, startPlatform } from './process.ts';
 
 export const ARTIFACTS_DIR = path.join(ROOT, 'test-artifacts/e2e');
@@ -202,4 +208,40 @@ export async function clickSeededGrid(page: Page, mapTestId: string, districtCod
     }
   }
   throw new Error(`no seeded grid of ${districtCode} on screen in ${mapTestId}`);
+}
+
+/**
+ * A signed-in API client for a member of staff: its own browser context (added to the file's
+ * list so the file closes it), holding the session cookie. Writes carry the platform's Origin,
+ * as a same-origin page's would (the platform refuses cross-site cookie writes).
+ */
+export async function staffApi(
+  browser: Browser,
+  origin: string,
+  login: { username: string; password: string },
+  contexts: BrowserContext[],
+): Promise<APIRequestContext> {
+  const context = await browser.newContext({ extraHTTPHeaders: { Origin: origin } });
+  contexts.push(context);
+  const res = await context.request.post(`${origin}/api/auth/login`, { data: login });
+  if (res.status() !== 200)
+    throw new Error(`login ${login.username} answered ${res.status()}: ${await res.text()}`);
+  return context.request;
+}
+
+/** GET `url` (a path) with an API client; anything but 200 throws with the answer. */
+export async function apiJson<T>(api: APIRequestContext, origin: string, url: string): Promise<T> {
+  const res = await api.get(`${origin}${url}`);
+  if (res.status() !== 200) throw new Error(`GET ${url} answered ${res.status()}: ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+/** GET `url` from inside the page, with its session and language; anything but 200 throws. */
+export async function pageJson<T>(page: Page, url: string): Promise<T> {
+  const res = await page.evaluate(async (u) => {
+    const r = await fetch(u, { credentials: 'include', headers: { Accept: 'application/json' } });
+    return { status: r.status, text: await r.text() };
+  }, url);
+  if (res.status !== 200) throw new Error(`GET ${url} answered ${res.status}: ${res.text}`);
+  return JSON.parse(res.text) as T;
 }

@@ -5,13 +5,13 @@
  * A component stays on its district's ground: a point inside another district's grid is refused.
  */
 
-import type { MultiPolygon, Polygon } from 'geojson';
 import type { BulkComponent, ComponentState } from '../components/index.ts';
 import { GridIndex, normalizeGridId, parseComponentId, representativePoint } from '../geo/index.ts';
 import { convertFeature } from './extent.ts';
 import {
   claimed,
   err,
+  gridsAroundPoints,
   prop,
   propText,
   RowReport,
@@ -78,27 +78,7 @@ export async function validateComponents(
   const pts = converted.map((c) => (c.value ? representativePoint(c.value.geometry) : null));
   // The grids around the file's points (in bands, so no single answer is the whole city) and
   // the grids the file names, wherever they are.
-  const grids = new Map<string, { id: string; districtCode: string; geometry: Polygon | MultiPolygon }>();
-  const valid = pts.filter((p): p is [number, number] => p !== null).sort((a, b) => a[0] - b[0]);
-  for (let k = 0; k < valid.length; k += 5000) {
-    const band = valid.slice(k, k + 5000);
-    let s = Infinity;
-    let n = -Infinity;
-    for (const p of band) {
-      s = Math.min(s, p[1]);
-      n = Math.max(n, p[1]);
-    }
-    const e = 1e-9;
-    const box: [number, number, number, number] = [
-      band[0][0] - e,
-      s - e,
-      band[band.length - 1][0] + e,
-      n + e,
-    ];
-    for (const g of await ctx.store.gridsInBoxes([box], [])) {
-      grids.set(g.id, g);
-    }
-  }
+  const grids = await gridsAroundPoints(ctx.store, pts);
   const named = [
     ...new Set(
       features.flatMap((f) => {

@@ -10,7 +10,6 @@
  * instead of doubling them; in insert mode a place already stored is an error.
  */
 
-import type { MultiPolygon, Polygon } from 'geojson';
 import {
   derivedPlaceId,
   GridIndex,
@@ -21,7 +20,7 @@ import {
   representativePoint,
 } from '../geo/index.ts';
 import { convertFeature } from './extent.ts';
-import { err, propText, RowReport, scopeFinding, type ValidateContext } from './report.ts';
+import { err, gridsAroundPoints, propText, RowReport, scopeFinding, type ValidateContext } from './report.ts';
 import type { SourceFeature } from './source.ts';
 
 const F = {
@@ -60,26 +59,7 @@ export async function validatePlaces(
   const report = new RowReport(features);
   const converted = features.map((f) => convertFeature(f, `#${f.row}`, ctx, false));
   const pts = converted.map((c) => (c.value ? representativePoint(c.value.geometry) : null));
-  // The grids around the file's points, in bands so no single answer is the whole city.
-  const grids = new Map<string, { id: string; districtCode: string; geometry: Polygon | MultiPolygon }>();
-  const valid = pts.filter((p): p is [number, number] => p !== null).sort((a, b) => a[0] - b[0]);
-  for (let k = 0; k < valid.length; k += 5000) {
-    const band = valid.slice(k, k + 5000);
-    let s = Infinity;
-    let n = -Infinity;
-    for (const p of band) {
-      s = Math.min(s, p[1]);
-      n = Math.max(n, p[1]);
-    }
-    const e = 1e-9;
-    const box: [number, number, number, number] = [
-      band[0][0] - e,
-      s - e,
-      band[band.length - 1][0] + e,
-      n + e,
-    ];
-    for (const g of await ctx.store.gridsInBoxes([box], [])) grids.set(g.id, g);
-  }
+  const grids = await gridsAroundPoints(ctx.store, pts);
   const index = GridIndex.build([...grids.values()].map((g) => ({ id: g.id, geometry: g.geometry })));
   const districtOf = new Map([...grids.values()].map((g) => [g.id, g.districtCode]));
 

@@ -131,3 +131,31 @@ export function outsideFinding(crsLabel: string): Finding {
     `after conversion from ${crsLabel} it lies outside the managed area: wrong coordinate system?`,
   );
 }
+
+/**
+ * The stored grids around a file's points, asked for in bands of 5,000 points sorted west to
+ * east, so that no single answer is the whole city (a file spread over every district would
+ * otherwise load every grid at once). Components and places both locate their rows with it.
+ */
+export async function gridsAroundPoints(
+  store: ImportStore,
+  points: ([number, number] | null)[],
+): Promise<Map<string, StoredGridOf<ImportStore>>> {
+  const grids = new Map<string, StoredGridOf<ImportStore>>();
+  const valid = points.filter((p): p is [number, number] => p !== null).sort((a, b) => a[0] - b[0]);
+  for (let k = 0; k < valid.length; k += 5000) {
+    const band = valid.slice(k, k + 5000);
+    let s = Infinity;
+    let n = -Infinity;
+    for (const p of band) {
+      s = Math.min(s, p[1]);
+      n = Math.max(n, p[1]);
+    }
+    const e = 1e-9;
+    const box: BBox = [band[0][0] - e, s - e, band[band.length - 1][0] + e, n + e];
+    for (const g of await store.gridsInBoxes([box], [])) grids.set(g.id, g);
+  }
+  return grids;
+}
+
+type StoredGridOf<S extends ImportStore> = Awaited<ReturnType<S['gridsInBoxes']>>[number];
