@@ -35,6 +35,8 @@ export const PLATFORM_AUDIT_ACTIONS = [
   'saved_filter.delete',
   'photo.upload',
   'notification.read',
+  // call-backs and satisfaction (on the case's timeline)
+  'satisfaction.record',
   // reference data and configuration
   'calendar.day_set',
   'calendar.seed',

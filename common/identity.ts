@@ -54,6 +54,11 @@ export const PERMISSIONS = [
   'endpoint:manage',
   /** Scrape /metrics from outside METRICS_ALLOW (a Prometheus with an API key); admins hold it. */
   'metrics:read',
+  /**
+   * Call-backs (回访) in the caller's scope: the queue of closed cases reported by the public, and
+   * recording a reporter's satisfaction heard on the phone. Acceptors hold it (their district).
+   */
+  'callback:record',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -69,7 +74,7 @@ const REPORTERS: Permission[] = [...EVERYONE, 'case:report'];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   inspector: REPORTERS,
-  acceptor: REPORTERS,
+  acceptor: [...REPORTERS, 'callback:record'],
   shift_leader: EVERYONE,
   dispatcher: EVERYONE,
   unit_handler: REPORTERS,

@@ -71,6 +71,7 @@ export const GUARDS: Record<GuardName, GuardFn> = {
   actorAtCaseLevel: (c, acting) =>
     acting.some((r) => LEVELLESS_ROLES.includes(r)) ||
     c.actorLevel === ((c.caseLevel ?? 'district') === 'city' ? 'city_center' : 'district_center'),
+  wasFiled: (c) => c.filed === true,
 };
 const GUARD_MESSAGES: Record<GuardName, [zh: string, en: string]> = {
   notOverdue: ['案件已超期，不能申请', 'the case is overdue'],
@@ -85,6 +86,10 @@ const GUARD_MESSAGES: Record<GuardName, [zh: string, en: string]> = {
   checkFailed: ['核查已通过，无需返工', 'the check passed'],
   caseAtDistrict: ['案件已在市级协调', 'the case is already coordinated by the city centre'],
   actorAtCaseLevel: ['案件由另一级中心办理', "the case is handled by the other level's centre"],
+  wasFiled: [
+    '案件未立案（现场自处置后结案），不能重新派遣',
+    'the case was never filed (closed after a fix on the spot)',
+  ],
 };
 
 // ---------------------------------------------------------------------------------------------

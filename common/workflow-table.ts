@@ -738,6 +738,24 @@ export const TRANSITIONS: readonly TransitionRule[] = [
     guards: [],
     effects: [{ type: 'recordCallback' }],
   },
+  {
+    // 不满意重办: a reporter was not satisfied with a closed case and the city setting
+    // `callback.reopenOnDissatisfied` is on. Nobody presses this: the call-back (or the portal's
+    // rating) that records the dissatisfaction takes it as the system, with the reporter's words as
+    // the reason. The case goes back to the dispatcher, who sends it to the same unit or another;
+    // it is closed again only after a new check. A case closed after a fix on the spot was never
+    // filed (no disposal limit to dispatch with), so it is not reopened.
+    from: ['closed'],
+    action: 'reopen',
+    roles: ['system'],
+    work: { kind: 'none' },
+    tone: 'danger',
+    placement: 'side',
+    to: 'pending_dispatch',
+    fields: ['reason'],
+    guards: ['wasFiled'],
+    effects: [{ type: 'recordReopen' }, startStage('dispatch'), notify('dispatcher')],
+  },
 ];
 
 /**

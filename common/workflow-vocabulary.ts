@@ -127,6 +127,7 @@ export const CASE_ACTIONS = [
   'mark_urgent', // 标记紧急
   'rate', // 公众评价
   'record_callback', // 回访
+  'reopen', // 重新办理（回访不满意）
 ] as const;
 export type CaseAction = (typeof CASE_ACTIONS)[number];
 
@@ -222,6 +223,11 @@ export type Effect =
   | { type: 'recordSatisfaction' }
   | { type: 'recordCallback' }
   | { type: 'scheduleCallback' }
+  /**
+   * A closed case is taken up again (a reporter was not satisfied and the city setting
+   * `callback.reopenOnDissatisfied` says so): it is no longer closed and needs a new check.
+   */
+  | { type: 'recordReopen' }
   /** Duplicate: attach this case and its reporters to `input.targetCaseId`. */
   | { type: 'mergeInto' }
   /** Put the case in the inbox of `input.unitId` (or the current unit when absent). */
@@ -265,6 +271,8 @@ export interface WorkflowContext {
   flags?: Partial<Record<CaseFlag, boolean>>;
   /** Result of the latest check. */
   checkResult?: 'pass' | 'fail' | null;
+  /** The case was filed (立案) under a disposal standard: it has a disposal limit to dispatch with. */
+  filed?: boolean;
   /** What the actor submits with the action. */
   input?: WorkflowInput;
 }
@@ -316,6 +324,7 @@ export const GUARD_NAMES = [
   'checkFailed',
   'caseAtDistrict',
   'actorAtCaseLevel',
+  'wasFiled',
 ] as const;
 export type GuardName = (typeof GUARD_NAMES)[number];
 

@@ -86,6 +86,9 @@ function satisfying(rule: TransitionRule, level: OrgLevel | undefined): Workflow
       case 'actorAtCaseLevel':
         ctx.caseLevel = level === 'city_center' ? 'city' : 'district';
         break;
+      case 'wasFiled':
+        ctx.filed = true;
+        break;
     }
   }
   return ctx;
@@ -125,6 +128,8 @@ function violating(
     case 'actorAtCaseLevel':
       if (LEVELLESS.includes(role)) return undefined;
       return { ...ctx, caseLevel: ctx.caseLevel === 'city' ? 'district' : 'city' };
+    case 'wasFiled':
+      return { ...ctx, filed: false };
   }
 }
 
@@ -195,15 +200,19 @@ describe('the table', () => {
 
   it('keeps terminal states terminal except for explicitly allowed actions', () => {
     const allowed: Record<string, CaseAction[]> = {
-      closed: ['rate', 'record_callback'],
+      closed: ['rate', 'record_callback', 'reopen'],
       rejected: ['record_callback'],
       voided: [],
       merged: [],
     };
+    // The one way out of a terminal state: the system reopens a closed case after a dissatisfied
+    // reporter (setting callback.reopenOnDissatisfied), back to the dispatcher.
+    const leaves: Record<string, CaseState> = { 'closed × reopen': 'pending_dispatch' };
     for (const s of TERMINAL_STATES) {
       const actions = CASE_ACTIONS.filter((a) => ruleFor(s, a));
       expect(actions.sort()).toEqual([...allowed[s]].sort());
-      for (const a of actions) expect(ruleFor(s, a)!.to ?? s).toBe(s);
+      for (const a of actions) expect(ruleFor(s, a)!.to ?? s).toBe(leaves[`${s} × ${a}`] ?? s);
+      expect(ruleFor('closed', 'reopen')!.roles).toEqual(['system']);
       for (const a of CASE_ACTIONS.filter((x) => !allowed[s].includes(x))) {
         for (const role of WORKFLOW_ROLES) {
           expectRefusal(

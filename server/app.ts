@@ -15,6 +15,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import { auditRoutes } from './modules/audit/index.ts';
 import { calendarRoutes } from './modules/calendar/index.ts';
+import { registerCallbackSubscribers } from './modules/callbacks/index.ts';
 import { caseRoutes, centreRoutes, streamRoutes } from './modules/cases/index.ts';
 import { catalogRoutes } from './modules/catalog/index.ts';
 import { componentRoutes } from './modules/components/index.ts';
@@ -140,6 +141,7 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
   // transaction (platform/subscribers.ts). Once per process; building another app changes nothing.
   registerOutboxSubscribers();
   registerNotificationSubscribers();
+  registerCallbackSubscribers();
 
   await app.register(identityRoutes);
   await app.register(orgRoutes);

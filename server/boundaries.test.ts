@@ -36,6 +36,7 @@ const NEVER: Record<string, Record<string, string>> = {
   cases: {
     notifications: 'the inbox subscribes to case events (platform/subscribers.ts)',
     outbox: 'the outbox subscribes to case events and reads cases through cases/index.ts',
+    callbacks: 'the call-back queue subscribes to case.close and reopens through cases/index.ts',
   },
 };
 

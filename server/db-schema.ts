@@ -3,6 +3,7 @@
  * registry is the one file that imports tables across module lines (server/boundaries.test.ts).
  */
 export * from './modules/calendar/tables.ts';
+export * from './modules/callbacks/tables.ts';
 export * from './modules/cases/tables.ts';
 export * from './modules/catalog/tables.ts';
 export * from './modules/components/tables.ts';

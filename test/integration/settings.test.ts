@@ -38,10 +38,12 @@ describe('defaults seeded on first start', () => {
         'case.stageLimits',
         'case.warnShare',
         'hotline.numbers',
+        'callback.reopenOnDissatisfied',
         'outbound.allowHttp',
         'imports.limits',
       ].sort(),
     );
+    expect(byKey['callback.reopenOnDissatisfied']).toMatchObject({ value: true, version: 1 });
     expect(byKey['case.warnShare']).toMatchObject({ value: 0.8, version: 1, updatedBy: 'seed' });
     expect(byKey['case.duplicate'].value).toEqual({ radiusM: 50, windowHours: 24 });
     expect(byKey['hotline.numbers'].value).toEqual({ city: '12345', legacy: ['96310', '12319'] });

@@ -85,6 +85,9 @@ describe('the app subscribes the inbox and the outbox to the case loop', () => {
     expect(subscribers.subscribersOf('case.rework')).toEqual(['outbox.delivery', 'notifications.inbox']);
     expect(subscribers.subscribersOf('case.sign')).toEqual(['notifications.inbox']);
     expect(subscribers.subscribersOf('case.stage_overdue')).toEqual(['notifications.inbox']);
+    // The call-back queue hears of closings only.
+    expect(subscribers.subscribersOf('case.close')).toEqual(['notifications.inbox', 'callbacks.queue']);
+    expect(subscribers.subscribersOf('case.reopen')).toEqual(['notifications.inbox']);
   });
 });
 

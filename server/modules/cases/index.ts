@@ -1,12 +1,15 @@
 /**
  * Public interface of the cases module: its routes and live stream, the timer loop, the case as
- * the outbox reads it (`caseSummaries`), and what the demo seed needs to write cases as the server
- * does (clock, settings, the pure plan of each transition and its timers, photos, recipients).
+ * the outbox reads it (`caseSummaries`), the case as the call-back queue reads it (`caseFacts`)
+ * and its reopening after a dissatisfied reporter (`reopenCase`), and what the demo seed needs
+ * to write cases as the server does (clock, settings, the pure plan of each transition and its
+ * timers, photos, recipients).
  * Its side effects in other modules are their subscribers to its events (common/events.ts).
  */
 export { loadClock } from './clock.ts';
 export type { CaseSettings } from './config.ts';
 export { notificationRows, type RecipientCache, recipientsOf, stageNoticeGroup } from './effects.ts';
+export { type CaseFacts, type CaseReportFacts, caseFacts } from './facts.ts';
 export { insertCasePhotos, recordPhoto, writePhotoFiles } from './photos.ts';
 export {
   currentWarnAt,
@@ -23,6 +26,7 @@ export {
   type TaskOp,
   timersOf,
 } from './plan.ts';
+export { type ReopenRequest, reopenCase } from './reopen.ts';
 export { type CaseRow, caseIdByCode } from './repository.ts';
 export { caseRoutes } from './routes.ts';
 export { centreRoutes } from './routes-centre.ts';

@@ -126,6 +126,7 @@ const EXPECTED: Record<string, string> = {
   '14 states × mark_urgent': ' |  |  | urgency | ',
   'closed × rate': ' |  |  | rating | ',
   'closed/rejected × record_callback': ' |  |  |  | ',
+  'closed × reopen': 'start dispatch 1 work_hour |  | dispatcher | checkResult closedAt | ',
 };
 
 describe('planEffects', () => {
@@ -141,7 +142,9 @@ describe('planEffects', () => {
       const p = planEffects(caseIn(r), r, input, clock, actor);
       expect(p.patch.state, ruleKey(r)).toBe(r.to ?? r.from[0]);
       const terminal = ['closed', 'rejected', 'voided', 'merged'].includes(r.to ?? '');
-      expect(p.patch.closedAt, ruleKey(r)).toEqual(terminal ? now : undefined);
+      // Reopening a closed case clears it.
+      const reopens = r.action === 'reopen';
+      expect(p.patch.closedAt, ruleKey(r)).toEqual(terminal ? now : reopens ? null : undefined);
     }
   });
 
@@ -244,6 +247,7 @@ describe('what the table declares about each action', () => {
         'mark_urgent',
         'rate',
         'record_callback',
+        'reopen',
         'request_void',
         're_dispatch',
         'merge_duplicate',
@@ -262,6 +266,7 @@ describe('what the table declares about each action', () => {
         'refuse_void',
         'refuse_return',
         'rework',
+        'reopen',
       ].sort(),
     );
     expect([...SIDE_ACTIONS].sort()).toEqual(
@@ -274,6 +279,7 @@ describe('what the table declares about each action', () => {
         'request_void',
         'record_callback',
         'merge_duplicate',
+        'reopen',
       ].sort(),
     );
   });

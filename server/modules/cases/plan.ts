@@ -47,7 +47,8 @@ export interface PlanPatch {
   rating?: number;
   unitId?: string;
   dispatchedAt?: Date;
-  closedAt?: Date;
+  /** Set when a rule ends the case; null when a closed case is reopened. */
+  closedAt?: Date | null;
 }
 
 /**
@@ -190,6 +191,11 @@ function planEffect(
       return;
     case 'recordSatisfaction':
       patch.rating = input.rating!;
+      return;
+    case 'recordReopen':
+      // No longer closed; the next close needs a check of the new work.
+      patch.closedAt = null;
+      patch.checkResult = null;
       return;
     case 'mergeInto':
       plan.mergeInto = input.targetCaseId!;

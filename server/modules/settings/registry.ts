@@ -186,6 +186,18 @@ export const SETTINGS = {
     entityType: 'setting',
   },
   /**
+   * 不满意重办: whether a reporter's 不满意 (on the call-back or the portal's rating) of a closed
+   * case reopens it — back to the dispatcher, recorded on the case's timeline with the reporter's
+   * words. Off: the dissatisfaction is recorded (and counts in evaluation) and the case stays closed.
+   */
+  'callback.reopenOnDissatisfied': {
+    schema: Type.Boolean(),
+    default: true,
+    description:
+      '回访不满意时重新办理案件（退回派遣员）/ reopen a closed case when its reporter is dissatisfied (back to the dispatcher)',
+    entityType: 'setting',
+  },
+  /**
    * Whether outbound calls (units' endpoints, later webhooks and connectors) may use plain
    * http://. Off: https:// only. Checked when a URL is saved and again on every call.
    */
@@ -239,6 +251,7 @@ export interface SettingValues {
   'case.stageLimits': StageLimits;
   'case.duplicate': Static<typeof DuplicateValue>;
   'hotline.numbers': Static<typeof HotlineValue>;
+  'callback.reopenOnDissatisfied': boolean;
   'outbound.allowHttp': boolean;
   'imports.limits': ImportLimits;
 }

@@ -62,6 +62,7 @@ export interface paths {
               | 'settings:manage'
               | 'endpoint:manage'
               | 'metrics:read'
+              | 'callback:record'
             )[];
             createdAt: string;
             lastUsedAt: string | null;
@@ -106,6 +107,7 @@ export interface paths {
           | 'settings:manage'
           | 'endpoint:manage'
           | 'metrics:read'
+          | 'callback:record'
         )[];
       };
       responses: {
@@ -139,6 +141,7 @@ export interface paths {
               | 'settings:manage'
               | 'endpoint:manage'
               | 'metrics:read'
+              | 'callback:record'
             )[];
             createdAt: string;
             lastUsedAt: string | null;
@@ -316,6 +319,7 @@ export interface paths {
               | 'settings:manage'
               | 'endpoint:manage'
               | 'metrics:read'
+              | 'callback:record'
             )[];
             menu: (
               | 'dashboard'
@@ -1196,7 +1200,8 @@ export interface paths {
               | 'mark_important'
               | 'mark_urgent'
               | 'rate'
-              | 'record_callback';
+              | 'record_callback'
+              | 'reopen';
             to:
               | 'reported'
               | 'verifying'
@@ -1323,7 +1328,8 @@ export interface paths {
           | 'mark_important'
           | 'mark_urgent'
           | 'rate'
-          | 'record_callback';
+          | 'record_callback'
+          | 'reopen';
       };
       query: never;
       body: {
@@ -3404,6 +3410,7 @@ export interface paths {
             | 'settings:manage'
             | 'endpoint:manage'
             | 'metrics:read'
+            | 'callback:record'
           )[];
           menu: (
             | 'dashboard'
@@ -3531,6 +3538,7 @@ export interface paths {
             | 'settings:manage'
             | 'endpoint:manage'
             | 'metrics:read'
+            | 'callback:record'
           )[];
           menu: (
             | 'dashboard'
@@ -5342,6 +5350,15 @@ export interface paths {
                 updatedAt: string | null;
               }
             | {
+                key: 'callback.reopenOnDissatisfied';
+                value: boolean;
+                /** 0 while the default applies (never written) */
+                version: number;
+                description: string;
+                updatedBy: string | null;
+                updatedAt: string | null;
+              }
+            | {
                 key: 'outbound.allowHttp';
                 value: boolean;
                 /** 0 while the default applies (never written) */
@@ -5474,6 +5491,15 @@ export interface paths {
                 city: string;
                 legacy: string[];
               };
+              /** 0 while the default applies (never written) */
+              version: number;
+              description: string;
+              updatedBy: string | null;
+              updatedAt: string | null;
+            }
+          | {
+              key: 'callback.reopenOnDissatisfied';
+              value: boolean;
               /** 0 while the default applies (never written) */
               version: number;
               description: string;
@@ -5615,6 +5641,15 @@ export interface paths {
                 city: string;
                 legacy: string[];
               };
+              /** 0 while the default applies (never written) */
+              version: number;
+              description: string;
+              updatedBy: string | null;
+              updatedAt: string | null;
+            }
+          | {
+              key: 'callback.reopenOnDissatisfied';
+              value: boolean;
               /** 0 while the default applies (never written) */
               version: number;
               description: string;
@@ -5985,6 +6020,7 @@ export interface paths {
               | 'mark_urgent'
               | 'rate'
               | 'record_callback'
+              | 'reopen'
             )[];
           }[];
         };
@@ -6064,6 +6100,7 @@ export interface paths {
             | 'mark_urgent'
             | 'rate'
             | 'record_callback'
+            | 'reopen'
           )[];
           transitions: {
             from: (
@@ -6123,7 +6160,8 @@ export interface paths {
               | 'mark_important'
               | 'mark_urgent'
               | 'rate'
-              | 'record_callback';
+              | 'record_callback'
+              | 'reopen';
             roles: string[];
             /** absent: the state does not change */
             to?:
@@ -6209,7 +6247,8 @@ export interface paths {
                 | 'mark_important'
                 | 'mark_urgent'
                 | 'rate'
-                | 'record_callback';
+                | 'record_callback'
+                | 'reopen';
               note?:
                 | 'accept_report'
                 | 'request_verify'
@@ -6247,7 +6286,8 @@ export interface paths {
                 | 'mark_important'
                 | 'mark_urgent'
                 | 'rate'
-                | 'record_callback';
+                | 'record_callback'
+                | 'reopen';
             };
             guards: string[];
             effects: {

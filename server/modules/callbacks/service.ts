@@ -1,0 +1,172 @@
+/**
+ * Satisfaction (满意度) of closed cases, from every source: the operator's call-back, the public
+ * portal, an Open311 client. Recording one completes the case's pending call-back and, when the
+ * reporter is dissatisfied and the city setting says so, reopens the case through the case loop —
+ * all in the caller's transaction, with the satisfaction's event on the case's timeline.
+ */
+import { eq } from 'drizzle-orm';
+import {
+  SATISFACTION_NOTE_MAX,
+  SATISFACTION_RESULTS,
+  SATISFACTION_SOURCES,
+  type SatisfactionResult,
+  type SatisfactionSource,
+} from '../../../common/satisfaction.ts';
+import { recordEvent } from '../../platform/audit.ts';
+import type { RequestContext } from '../../platform/context.ts';
+import type { Db } from '../../platform/db.ts';
+import { AppError } from '../../platform/errors.ts';
+import { caseFacts, reopenCase } from '../cases/index.ts';
+import { getSetting } from '../settings/index.ts';
+import { authoriseRating } from './policy.ts';
+import * as repo from './repository.ts';
+import { callback, satisfaction } from './tables.ts';
+
+export interface SatisfactionInput {
+  caseId: string;
+  result: SatisfactionResult;
+  note?: string;
+  source: SatisfactionSource;
+  /**
+   * The tracking code (查询码) of the reporter's report: the public portal's right to rate
+   * (required for `source: 'portal'`, ignored otherwise).
+   */
+  trackingCode?: string;
+}
+
+function invalid(field: string, zh: string, en: string): AppError {
+  return new AppError('VALIDATION_FAILED', { zh, en, details: [{ field, message: en }] });
+}
+
+/** The input's own checks, before anything is read (callers outside HTTP get the same words). */
+function checkInput(input: SatisfactionInput): string | null {
+  if (!(SATISFACTION_RESULTS as readonly string[]).includes(input.result))
+    throw invalid(
+      'result',
+      `满意度结果无效：${input.result}`,
+      `Unknown satisfaction result: ${input.result}`,
+    );
+  if (!(SATISFACTION_SOURCES as readonly string[]).includes(input.source))
+    throw invalid('source', `评价来源无效：${input.source}`, `Unknown satisfaction source: ${input.source}`);
+  const note = input.note?.trim() ? input.note.trim() : null;
+  if (note && [...note].length > SATISFACTION_NOTE_MAX)
+    throw invalid(
+      'note',
+      `说明不能超过 ${SATISFACTION_NOTE_MAX} 个字`,
+      `The note may be at most ${SATISFACTION_NOTE_MAX} characters`,
+    );
+  return note;
+}
+
+const isUniqueViolation = (err: unknown) =>
+  (err as { code?: string }).code === '23505' ||
+  (err as { cause?: { code?: string } }).cause?.code === '23505';
+
+const alreadyRated = (source: SatisfactionSource) =>
+  new AppError('DUPLICATE', {
+    zh: `该案件本次办结已有${source === 'phone' ? '回访' : '公众'}评价`,
+    en: `This closing of the case has already been rated from ${source}`,
+    details: [{ field: 'source', message: source }],
+  });
+
+/**
+ * Records a reporter's satisfaction with a closed case, in the caller's transaction (a savepoint
+ * when `db` is one); completes the case's pending call-back; 'dissatisfied' reopens the case when
+ * the city setting `callback.reopenOnDissatisfied` says so. Refuses (4xx) a case that is not
+ * closed, or whose closing was already rated from that source.
+ */
+export async function recordSatisfaction(
+  db: Db,
+  ctx: RequestContext,
+  input: SatisfactionInput,
+): Promise<{ id: string; reopened: boolean }> {
+  const note = checkInput(input);
+  try {
+    return await db.transaction(async (tx) => {
+      const c = (await caseFacts(tx, [input.caseId], { lock: true })).get(input.caseId);
+      authoriseRating(ctx.actor, input.source, c, input.caseId, input.trackingCode);
+      if (c.state !== 'closed' || !c.closedAt) {
+        throw new AppError('UNPROCESSABLE', {
+          zh: '案件尚未结案，不能评价',
+          en: 'The case is not closed; it cannot be rated yet',
+          details: [{ field: 'caseId', message: `state ${c.state}` }],
+        });
+      }
+      if (await repo.findSatisfaction(tx, c.id, input.source, c.closedAt)) throw alreadyRated(input.source);
+      const pending = await repo.pendingCallbackOf(tx, c.id, c.closedAt);
+      const [row] = await tx
+        .insert(satisfaction)
+        .values({
+          caseId: c.id,
+          caseClosedAt: c.closedAt,
+          districtCode: c.districtCode,
+          unitId: c.unitId,
+          source: input.source,
+          result: input.result,
+          note,
+          callbackId: pending?.id ?? null,
+          recordedBy: ctx.actor.type === 'anonymous' ? null : ctx.actor.id,
+        })
+        .returning();
+      if (pending) {
+        await tx
+          .update(callback)
+          .set({ status: 'done', completedAt: row.createdAt, satisfactionId: row.id })
+          .where(eq(callback.id, pending.id));
+      }
+      // On the case's timeline, before the reopening it may cause.
+      await recordEvent(tx, ctx, {
+        action: 'satisfaction.record',
+        entityType: 'case',
+        entityId: c.id,
+        districtCode: c.districtCode,
+        after: {
+          state: c.state,
+          satisfactionId: row.id,
+          result: input.result,
+          source: input.source,
+          callbackId: pending?.id ?? null,
+          note,
+        },
+        reason: note,
+      });
+      let reopened = false;
+      if (input.result === 'dissatisfied' && (await getSetting(tx, 'callback.reopenOnDissatisfied'))) {
+        const r = await reopenCase(tx, c.id, {
+          reason: note ?? '回访不满意 / reporter dissatisfied',
+          cause: { satisfactionId: row.id, source: input.source, result: input.result },
+        });
+        reopened = r.reopened;
+        if (reopened)
+          await tx.update(satisfaction).set({ reopened: true }).where(eq(satisfaction.id, row.id));
+      }
+      return { id: row.id, reopened };
+    });
+  } catch (err) {
+    // Two ratings from one source at once: the unique index let one through.
+    if (isUniqueViolation(err)) throw alreadyRated(input.source);
+    throw err;
+  }
+}
+
+/**
+ * The satisfaction of the case's current closing (the latest, from any source), or null — also
+ * while the case is open, or closed anew after a reopening and not rated again: what the portal
+ * and the case page show, and whether the reporter may still rate.
+ */
+export async function satisfactionOf(
+  db: Db,
+  caseId: string,
+): Promise<{
+  result: SatisfactionResult;
+  note: string | null;
+  source: SatisfactionSource;
+  at: string;
+} | null> {
+  const c = (await caseFacts(db, [caseId])).get(caseId);
+  if (!c?.closedAt) return null;
+  const row = await repo.latestSatisfaction(db, caseId, c.closedAt);
+  return row
+    ? { result: row.result, note: row.note, source: row.source, at: row.createdAt.toISOString() }
+    : null;
+}
