@@ -278,6 +278,17 @@ describe('case list', () => {
     return (res.json().items as { code: string }[]).map((c) => c.code.split('-').at(-1)!);
   };
 
+  it('takes % and _ in the search literally (no case is matched by a wildcard)', async () => {
+    const token = await t.login('haishu.dispatcher');
+    const all = (await t.as(token).get(`/api/cases?view=all&q=${tag}&pageSize=100`)).json().total as number;
+    expect(all).toBeGreaterThan(0);
+    for (const q of ['%', '_', '%25', `${tag.slice(0, 2)}_${tag.slice(3)}`]) {
+      const res = await t.as(token).get(`/api/cases?view=all&q=${encodeURIComponent(q)}&pageSize=100`);
+      expect(res.statusCode, res.body).toBe(200);
+      expect(res.json().total, q).toBe(0);
+    }
+  });
+
   it('sorts on the server both ways, empty values last either way', async () => {
     const token = await t.login('haishu.dispatcher');
     const asc = await codesOf(token, 'sort=code&order=asc');

@@ -183,6 +183,45 @@ describe('who may read a photo', () => {
     await expectHidden([greeningKey, 'jiangbei.inspector'], check);
   });
 
+  it("a step's evidence is the actor's own new photo: not the report's photo, not another step's, not someone else's", async () => {
+    const acceptor = await t.login('haishu.acceptor');
+    const before = await uploadPhoto(t, acceptor);
+    const { caseId } = await report('haishu.acceptor', await pointIn(t, '330203', 22), { photos: [before] });
+    const std = (await t.as(acceptor).get('/api/catalog/standards/06002')).json();
+    await must('haishu.acceptor', caseId, 'accept_report', { matterType: '06002' });
+    await must('haishu.shift_leader', caseId, 'file', {
+      matterType: '06002',
+      filingConditionId: std.filingConditions[0].id,
+    });
+    await must('haishu.dispatcher', caseId, 'dispatch', { unitId: units['海曙区环境卫生管理处'] });
+    await must('unit.haishu-sanitation', caseId, 'sign');
+    const refused = async (who: string, action: string, fields: Record<string, unknown>, zh: string) => {
+      const res = await actOn(t, who, caseId, action, fields);
+      expect(res.statusCode, res.body).toBe(400);
+      expect(res.json().error.message).toContain(zh);
+      expect(res.json().error.details[0].field).toBe('body.photos');
+    };
+    // The citizen's "before" photo (readable by the unit: it is on the case) as the "after" photo.
+    await refused(
+      'unit.haishu-sanitation',
+      'feed_back',
+      { photos: [before], note: '已处置' },
+      '已在本案件中',
+    );
+    const unitToken = await t.login('unit.haishu-sanitation');
+    const after = await uploadPhoto(t, unitToken);
+    await must('unit.haishu-sanitation', caseId, 'feed_back', { photos: [after], note: '已清理' });
+    // The unit's "after" photo as the inspector's check photo.
+    await must('haishu.acceptor', caseId, 'request_check');
+    await refused('haishu.inspector', 'check_pass', { photos: [after] }, '已在本案件中');
+    // Another 海曙 case's report photo: the inspector may read it, but did not take it.
+    const elsewhere = await uploadPhoto(t, acceptor);
+    await report('haishu.acceptor', await pointIn(t, '330203', 23), { photos: [elsewhere] });
+    await refused('haishu.inspector', 'check_pass', { photos: [elsewhere] }, '本人上传');
+    const check = await uploadPhoto(t, await t.login('haishu.inspector'));
+    await must('haishu.inspector', caseId, 'check_pass', { photos: [check] });
+  });
+
   it('after a report is merged into another case, its photo is readable wherever that case is', async () => {
     const at = await pointIn(t, '330203', 31);
     const target = await dispatched(at, '海曙区环境卫生管理处', '06003');

@@ -2,6 +2,7 @@ import { and, count, desc, eq, gte, ilike, lt, sql } from 'drizzle-orm';
 import type { RequestContext } from '../../platform/context.ts';
 import type { Db } from '../../platform/db.ts';
 import { event } from '../../platform/event-table.ts';
+import { likeLiteral } from '../../platform/like.ts';
 import { caseIdByCode } from '../cases/index.ts';
 import { auditRead } from './policy.ts';
 import type { AuditQueryT } from './schemas.ts';
@@ -20,7 +21,7 @@ export async function listEvents(db: Db, ctx: RequestContext, q: AuditQueryT) {
         ? sql`false`
         : and(eq(event.entityType, 'case'), eq(event.entityId, caseId)),
     q.actorId ? eq(event.actorId, q.actorId) : undefined,
-    q.actorName ? ilike(event.actorName, `%${q.actorName.replace(/[%_\\]/g, (c) => `\\${c}`)}%`) : undefined,
+    q.actorName ? ilike(event.actorName, `%${likeLiteral(q.actorName)}%`) : undefined,
     q.entityType ? eq(event.entityType, q.entityType) : undefined,
     q.entityId ? eq(event.entityId, q.entityId) : undefined,
     q.action ? eq(event.action, q.action) : undefined,

@@ -18,7 +18,7 @@ import { findOrgById } from '../org/index.ts';
 import { loadClock } from './clock.ts';
 import { toCaseSummary } from './dto.ts';
 import { applyPlan } from './effects.ts';
-import { assertAttachable, linkCasePhotos } from './photos.ts';
+import { assertNewEvidence, linkCasePhotos } from './photos.ts';
 import { planEffects } from './plan.ts';
 import { caseRead, workflowRolesOf } from './policy.ts';
 import * as repo from './repository.ts';
@@ -107,7 +107,7 @@ export async function act(
     const plan = planEffects(c, result.rule, input, clock, { id: ctx.actor.id, name: ctx.actor.name });
     // A unit the input names must be one the actor may send the case to.
     if (plan.unitNamed) await checkUnit(tx, ctx.actor, c, plan.unitNamed);
-    await assertAttachable(tx, ctx.actor, body.photos);
+    await assertNewEvidence(tx, ctx.actor, c.id, body.photos);
     // Whoever may see the case may see the photos its steps name (timeline, case page).
     await linkCasePhotos(tx, c.id, body.photos);
     const after = await applyPlan(tx, ctx, c, plan, clock, {

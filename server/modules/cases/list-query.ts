@@ -11,6 +11,7 @@ import type { Role } from '../../../common/identity.ts';
 import { OPEN_STATES } from '../../../common/workflow.ts';
 import type { Actor } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
+import { likeLiteral } from '../../platform/like.ts';
 import { levelOf } from './action-service.ts';
 import { caseRead, workflowRolesOf } from './policy.ts';
 import { myWorkFilter } from './queue.ts';
@@ -111,7 +112,12 @@ export function caseListWhere(actor: Actor, q: CaseFilter, now: Date): SQL | und
     q.unitId ? eq(caseFile.unitId, q.unitId) : undefined,
     q.channel ? eq(caseFile.channel, q.channel) : undefined,
     q.light ? lightSql(q.light, now) : undefined,
-    q.q ? or(ilike(caseFile.code, `%${q.q}%`), ilike(caseFile.description, `%${q.q}%`)) : undefined,
+    q.q
+      ? or(
+          ilike(caseFile.code, `%${likeLiteral(q.q)}%`),
+          ilike(caseFile.description, `%${likeLiteral(q.q)}%`),
+        )
+      : undefined,
     start ? sql`${dateColumn} >= ${start}` : undefined,
     end ? sql`${dateColumn} < ${end}` : undefined,
   );

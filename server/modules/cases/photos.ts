@@ -243,6 +243,59 @@ export async function assertAttachable(
   }
 }
 
+/**
+ * The photos a step of the loop names are that step's evidence (the unit's "after" photos, the
+ * inspector's check photos): each must be one the actor uploaded, and none may already be on
+ * this case — otherwise the citizen's "before" photo could be passed off as the unit's "after"
+ * photo, or one step's evidence as another's. Photos are stored by content hash, so a
+ * re-upload of a picture the case already holds is refused too. Throws INVALID_REFERENCE naming
+ * each photo that fails, the field `body.photos`.
+ */
+export async function assertNewEvidence(
+  tx: Db,
+  actor: Actor,
+  caseId: string,
+  ids: readonly string[] | undefined,
+): Promise<void> {
+  const wanted = [...new Set(ids ?? [])];
+  if (wanted.length === 0) return;
+  await assertAttachable(tx, actor, wanted);
+  const onCase = new Set(
+    (
+      await tx
+        .select({ id: casePhoto.photoId })
+        .from(casePhoto)
+        .where(and(eq(casePhoto.caseId, caseId), inArray(casePhoto.photoId, wanted)))
+    ).map((r) => r.id),
+  );
+  const mine = actor.id
+    ? new Set(
+        (
+          await tx
+            .select({ id: photoUploader.photoId })
+            .from(photoUploader)
+            .where(and(eq(photoUploader.actorId, actor.id), inArray(photoUploader.photoId, wanted)))
+        ).map((r) => r.id),
+      )
+    : new Set(wanted);
+  const already = wanted.filter((id) => onCase.has(id));
+  if (already.length) {
+    throw new AppError('VALIDATION_FAILED', {
+      zh: `照片已在本案件中，不能作为本环节的新证据：${already.join('，')}`,
+      en: `Photo already on this case; it cannot be this step's new evidence: ${already.join(', ')}`,
+      details: already.map((id) => ({ field: 'body.photos', message: id })),
+    });
+  }
+  const notMine = wanted.filter((id) => !mine.has(id));
+  if (notMine.length) {
+    throw new AppError('VALIDATION_FAILED', {
+      zh: `只能使用本人上传的照片作为证据：${notMine.join('，')}`,
+      en: `Only photos you uploaded can be your evidence: ${notMine.join(', ')}`,
+      details: notMine.map((id) => ({ field: 'body.photos', message: id })),
+    });
+  }
+}
+
 export async function storePhoto(db: Db, ctx: RequestContext, dataDir: string, bytes: Buffer) {
   caseRead.requirePermission(ctx.actor);
   return recordPhoto(db, ctx, await writePhotoFiles(dataDir, bytes));

@@ -1,5 +1,5 @@
 /** Reading cases: work queues and lists in the caller's scope, and the case page. */
-import { and, eq, gte, ilike, inArray, lte, or, type SQL, sql } from 'drizzle-orm';
+import { and, eq, gte, inArray, lte, sql } from 'drizzle-orm';
 import { maskName, maskPhone } from '../../../common/contact.ts';
 import type { Role } from '../../../common/identity.ts';
 import type { TimeUnit } from '../../../common/time-units.ts';
@@ -10,12 +10,11 @@ import { notFound } from '../../platform/errors.ts';
 import { parseBbox } from '../geo/index.ts';
 import { accountNames, actorDisplayNames } from '../identity/index.ts';
 import { previewActions } from './action-preview.ts';
-import { actionsFor, levelOf } from './action-service.ts';
+import { actionsFor } from './action-service.ts';
 import { loadClock } from './clock.ts';
 import { caseLight, toCaseSummary } from './dto.ts';
 import { caseListOrder, caseListWhere } from './list-query.ts';
 import { caseRead, seesReporterContact, workflowRolesOf } from './policy.ts';
-import { myWorkFilter } from './queue.ts';
 import * as repo from './repository.ts';
 import { CASE_MAP_DEFAULT_LIMIT, type CaseListQueryT, type CaseMapQueryT } from './schemas.ts';
 import { lightOf } from './stages.ts';

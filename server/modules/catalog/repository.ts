@@ -1,5 +1,6 @@
 import { and, asc, count, desc, eq, ilike, like, or, type SQL } from 'drizzle-orm';
 import type { Db } from '../../platform/db.ts';
+import { likeLiteral } from '../../platform/like.ts';
 import type { CatalogKind } from './reference.ts';
 import { catalogType, disposalStandard } from './tables.ts';
 
@@ -28,9 +29,9 @@ export async function listTypes(
     f.local === undefined ? undefined : eq(catalogType.local, f.local),
     q
       ? or(
-          ilike(catalogType.name, `%${q}%`),
-          like(catalogType.code, `${q}%`),
-          like(catalogType.legacyCode, `${q}%`),
+          ilike(catalogType.name, `%${likeLiteral(q)}%`),
+          like(catalogType.code, `${likeLiteral(q)}%`),
+          like(catalogType.legacyCode, `${likeLiteral(q)}%`),
         )
       : undefined,
   );

@@ -1,5 +1,6 @@
 import { and, asc, count, eq, gte, ilike, lte, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../../platform/db.ts';
+import { likeLiteral } from '../../platform/like.ts';
 import { component } from './tables.ts';
 
 export type ComponentRow = typeof component.$inferSelect;
@@ -29,7 +30,7 @@ const EARTH_R = 6371008.8;
 /** Digits: an ID prefix, as a range on the primary key; anything else: part of the name. */
 function textFilter(q: string): SQL | undefined {
   if (/^\d{1,17}$/.test(q)) return and(gte(component.id, q), lte(component.id, q.padEnd(17, '9')));
-  return ilike(component.name, `%${q.replace(/[%_\\]/g, (c) => `\\${c}`)}%`);
+  return ilike(component.name, `%${likeLiteral(q)}%`);
 }
 
 /** Haversine distance in metres from a point to each row's lng/lat, as SQL. */

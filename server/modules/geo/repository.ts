@@ -5,14 +5,13 @@
  */
 import { and, asc, count, eq, gte, ilike, like, lte, or, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../../platform/db.ts';
+import { likeLiteral } from '../../platform/like.ts';
 import type { Bbox } from './geometry.ts';
 import { division, type GeoJsonGeometry, grid } from './tables.ts';
 
 export type DivisionRow = typeof division.$inferSelect;
 export type GridRow = typeof grid.$inferSelect;
 export type DivisionLevelName = DivisionRow['level'];
-
-const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 type BboxTable = typeof division | typeof grid;
 function bboxFilter(t: BboxTable, b: Bbox): SQL {
@@ -68,7 +67,7 @@ function gridWhere(f: GridFilters): SQL | undefined {
     f.communityCode ? eq(grid.communityCode, f.communityCode) : undefined,
     f.townshipCode ? eq(grid.townshipCode, f.townshipCode) : undefined,
     f.districtCode ? eq(grid.districtCode, f.districtCode) : undefined,
-    f.q ? like(grid.id, `${likeEscape(f.q)}%`) : undefined,
+    f.q ? like(grid.id, `${likeLiteral(f.q)}%`) : undefined,
     f.areaClass ? eq(grid.areaClass, f.areaClass) : undefined,
     f.bbox ? bboxFilter(grid, f.bbox) : undefined,
   );
@@ -96,7 +95,7 @@ function divisionWhere(f: DivisionFilters): SQL | undefined {
     f.level ? eq(division.level, f.level) : undefined,
     f.parentCode ? eq(division.parentCode, f.parentCode) : undefined,
     f.q
-      ? or(ilike(division.name, `%${likeEscape(f.q)}%`), like(division.code, `${likeEscape(f.q)}%`))
+      ? or(ilike(division.name, `%${likeLiteral(f.q)}%`), like(division.code, `${likeLiteral(f.q)}%`))
       : undefined,
     f.bbox ? bboxFilter(division, f.bbox) : undefined,
   );

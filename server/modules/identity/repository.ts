@@ -14,6 +14,7 @@ import {
   sql,
 } from 'drizzle-orm';
 import type { Db } from '../../platform/db.ts';
+import { likeLiteral } from '../../platform/like.ts';
 import { type OrgRelationRow, orgRelation } from '../org/index.ts';
 import { apiKey, appUser, session } from './tables.ts';
 
@@ -134,7 +135,10 @@ export async function listUsers(
   const where = and(
     filters.scope,
     filters.q
-      ? or(ilike(appUser.username, `%${filters.q}%`), ilike(appUser.displayName, `%${filters.q}%`))
+      ? or(
+          ilike(appUser.username, `%${likeLiteral(filters.q)}%`),
+          ilike(appUser.displayName, `%${likeLiteral(filters.q)}%`),
+        )
       : undefined,
     filters.orgId ? eq(appUser.orgId, filters.orgId) : undefined,
     filters.role ? arrayContains(appUser.roles, [filters.role]) : undefined,

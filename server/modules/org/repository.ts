@@ -1,5 +1,6 @@
 import { and, asc, count, eq, ilike, or, type SQL } from 'drizzle-orm';
 import type { Db } from '../../platform/db.ts';
+import { likeLiteral } from '../../platform/like.ts';
 import { org } from './tables.ts';
 
 export type OrgRow = typeof org.$inferSelect;
@@ -27,7 +28,9 @@ export async function listOrgs(
 ): Promise<{ rows: OrgRow[]; total: number }> {
   const where = and(
     filters.scope,
-    filters.q ? or(ilike(org.name, `%${filters.q}%`), ilike(org.code, `%${filters.q}%`)) : undefined,
+    filters.q
+      ? or(ilike(org.name, `%${likeLiteral(filters.q)}%`), ilike(org.code, `%${likeLiteral(filters.q)}%`))
+      : undefined,
     filters.kind ? eq(org.kind, filters.kind) : undefined,
     filters.districtCode ? eq(org.districtCode, filters.districtCode) : undefined,
   );

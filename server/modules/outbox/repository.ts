@@ -1,6 +1,7 @@
 import { and, asc, count, desc, eq, getViewSelectedFields, ilike, inArray, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../../platform/db.ts';
 import { event } from '../../platform/event-table.ts';
+import { likeLiteral } from '../../platform/like.ts';
 import { type OrgRelationRow, orgRelation } from '../org/index.ts';
 import { delivery, unitEndpoint } from './tables.ts';
 
@@ -17,7 +18,7 @@ export async function listUnits(
   page: number,
   size: number,
 ) {
-  const where = and(scope, q ? ilike(orgRelation.name, `%${q.replace(/[\\%_]/g, '\\$&')}%`) : undefined);
+  const where = and(scope, q ? ilike(orgRelation.name, `%${likeLiteral(q)}%`) : undefined);
   const [rows, [{ n }]] = await Promise.all([
     db
       .select({ org: getViewSelectedFields(orgRelation), endpoint: unitEndpoint })
