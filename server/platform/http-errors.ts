@@ -4,7 +4,7 @@
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, detailsFor, type ErrorDetail, languageOf, messageFor } from './errors.ts';
-import { zhValidationMessage } from './validation-messages.ts';
+import { FIELD_MESSAGE, zhValidationMessage } from './validation-messages.ts';
 
 interface PgLikeError {
   code?: string;
@@ -25,8 +25,14 @@ function fromFastify(err: FastifyError): AppError | null {
           : typeof params.missingProperty === 'string'
             ? `${base}.${params.missingProperty}`
             : base;
-      details.push({ field, message: v.message ?? 'invalid', rule: v.keyword });
-      detailsZh.push({ field, message: zhValidationMessage(v), rule: v.keyword });
+      // A field that says what a person must do (`x-message`, see FIELD_MESSAGE) says it once,
+      // whichever of its rules failed; the others read the rule.
+      // Ajv's errors carry parentSchema (verbose, validation.ts); Fastify's type leaves it out.
+      const { parentSchema } = v as { parentSchema?: { [FIELD_MESSAGE]?: { zh: string; en: string } } };
+      const own = parentSchema?.[FIELD_MESSAGE];
+      if (own && details.some((d) => d.field === field && d.message === own.en)) continue;
+      details.push({ field, message: own?.en ?? v.message ?? 'invalid', rule: v.keyword });
+      detailsZh.push({ field, message: own?.zh ?? zhValidationMessage(v), rule: v.keyword });
     }
     return new AppError('VALIDATION_FAILED', { details, detailsZh });
   }

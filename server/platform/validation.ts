@@ -27,6 +27,8 @@ function makeAjv(coerce: boolean) {
     useDefaults: true,
     coerceTypes: coerce ? 'array' : false,
     strict: false,
+    // Errors carry their schema, so a field's own sentence (`x-message`) can replace the rule's.
+    verbose: true,
   });
   addFormats(ajv);
   // Replaced before anything is compiled: Ajv shares compiled format references by name.

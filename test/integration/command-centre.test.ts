@@ -398,6 +398,53 @@ describe('saved filters', () => {
   });
 });
 
+describe('saved filters obey the list', () => {
+  it('refuses a query the list would refuse, naming the field, and a queue of a role the caller lacks', async () => {
+    const dispatcher = await t.login('haishu.dispatcher');
+    const save = (query: object, lang = 'zh-CN') =>
+      t
+        .as(dispatcher)
+        .post('/api/saved-filters', { name: `f${randomUUID()}`, query }, { 'accept-language': lang });
+    const impossible = await save({ dateFrom: '2026-02-30' });
+    expect(impossible.statusCode, impossible.body).toBe(400);
+    expect(impossible.json().error.message).toContain('dateFrom');
+    expect(impossible.json().error.details[0].field).toBe('body.query.dateFrom');
+    const inverted = await save({ dateFrom: '2026-12-31', dateTo: '2026-01-01' });
+    expect(inverted.statusCode).toBe(400);
+    expect(inverted.json().error.message).toBe('结束日期早于开始日期');
+    expect(inverted.json().error.details[0].field).toBe('body.query.dateTo');
+    const queue = await save({ view: 'mine', queue: 'admin' }, 'en');
+    expect(queue.statusCode).toBe(400);
+    expect(queue.json().error.message).toMatch(/^queue: you do not hold the role admin/);
+    expect(queue.json().error.details[0].field).toBe('body.query.queue');
+    // The list itself refuses the same queue: one rule.
+    expect((await t.as(dispatcher).get('/api/cases?view=mine&queue=admin')).statusCode).toBe(400);
+    const ok = await save({ view: 'mine', queue: 'dispatcher' });
+    expect(ok.statusCode, ok.body).toBe(201);
+    const changed = await t
+      .as(dispatcher)
+      .put(`/api/saved-filters/${ok.json().id}`, { name: 'x', query: { dateTo: '2026-13-01' } });
+    expect(changed.statusCode).toBe(400);
+    const n = await t.database.query<{ n: number }>(
+      sql`SELECT count(*)::int AS n FROM saved_filter f JOIN app_user u ON u.id = f.owner_id WHERE u.username = 'haishu.dispatcher'`,
+    );
+    expect(Number(n[0].n)).toBe(1);
+  });
+
+  it('keeps at most 100 per person and lists them all', async () => {
+    const token = await t.login('haishu.acceptor');
+    const mine = (await t.as(token).get('/api/saved-filters')).json().items.length as number;
+    for (let i = mine; i < 100; i++) {
+      const r = await t.as(token).post('/api/saved-filters', { name: `第${i}个`, query: {} });
+      expect(r.statusCode, r.body).toBe(201);
+    }
+    const over = await t.as(token).post('/api/saved-filters', { name: '第101个', query: {} });
+    expect(over.statusCode).toBe(422);
+    expect(over.json().error.message).toContain('最多保存 100 个筛选条件');
+    expect((await t.as(token).get('/api/saved-filters')).json().items.length).toBe(100);
+  });
+});
+
 describe('batch urge', () => {
   const versionOf = async (letter: string) =>
     (
@@ -432,6 +479,22 @@ describe('batch urge', () => {
       sql`SELECT count(*)::int AS n FROM event WHERE action = 'case.urge' AND entity_id IN (${ids.D}, ${ids.T})`,
     );
     expect(Number(urges[0].n)).toBe(2);
+  });
+
+  it('asks for a reason in words a person reads when it is blank', async () => {
+    const supervisor = await t.login('city.supervisor');
+    for (const reason of ['', '   ']) {
+      const body = { reason, items: [{ id: ids.D, version: await versionOf('D') }] };
+      const zhRes = await t.as(supervisor).post('/api/cases/batch-urge', body);
+      expect(zhRes.statusCode).toBe(400);
+      expect(zhRes.json().error.details).toEqual([
+        expect.objectContaining({ field: 'body.reason', message: '请填写督办理由（不超过 1000 字）' }),
+      ]);
+      const enRes = await t.as(supervisor).post('/api/cases/batch-urge', body, { 'accept-language': 'en' });
+      expect(enRes.json().error.details[0].message).toBe(
+        'Enter a reason for urging (at most 1000 characters)',
+      );
+    }
   });
 
   it("refuses a role that may not urge, and answers per case in the caller's language", async () => {

@@ -178,6 +178,71 @@ describe('places import', () => {
     expect(await find('好地方')).toEqual([]);
   });
 
+  it('refuses a name that is not text per row, reads a number as text, and hexadecimal coordinates not at all', async () => {
+    const at = (i: number) => [hs[i].lng, hs[i].lat];
+    const geo = {
+      type: 'FeatureCollection',
+      features: [
+        {
+          type: 'Feature',
+          properties: { name: { x: 1 }, kind: 'poi' },
+          geometry: { type: 'Point', coordinates: at(0) },
+        },
+        {
+          type: 'Feature',
+          properties: { name: ['甲'], kind: 'poi' },
+          geometry: { type: 'Point', coordinates: at(1) },
+        },
+        {
+          type: 'Feature',
+          properties: { name: 88, kind: 'building' },
+          geometry: { type: 'Point', coordinates: at(2) },
+        },
+      ],
+    };
+    const job = await importFile('names.geojson', Buffer.from(JSON.stringify(geo)));
+    expect(job.status).toBe('failed');
+    const rules = errorRules(job);
+    expect([...rules.keys()].sort()).toEqual([1, 2]);
+    expect(rules.get(1)).toContain('bad-name');
+    expect(rules.get(2)).toContain('bad-name');
+    const hex = await importFile('hex.csv', Buffer.from('name,kind,lng,lat\n十六进制,poi,0x79,0x1d\n'));
+    expect(hex.status).toBe('failed');
+    expect(errorRules(hex).get(1)).toContain('invalid-geometry');
+    expect(await find('十六进制')).toEqual([]);
+  });
+
+  it('answers the real format at once, and refuses a hostile nesting before reading it (4xx, no job)', async () => {
+    const started = await t.as(admin).post('/api/imports/base64?wait=false', {
+      kind: 'places',
+      fileName: 'quick.csv',
+      contentBase64: Buffer.from(`name,kind,lng,lat\n格式亭,poi,${hs[1].lng},${hs[1].lat}\n`).toString(
+        'base64',
+      ),
+    });
+    expect(started.statusCode, started.body).toBe(202);
+    expect(started.json().format).toBe('csv');
+    let job = started.json();
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline && !['succeeded', 'failed'].includes(job.status)) {
+      await new Promise((r) => setTimeout(r, 50));
+      job = (await t.as(admin).get(`/api/imports/${job.id}`)).json();
+    }
+    expect(job).toMatchObject({ status: 'succeeded', format: 'csv' });
+    const jobs = async () =>
+      (await t.database.query<{ n: number }>(sql`SELECT count(*)::int n FROM import_job`))[0].n;
+    const before = await jobs();
+    const deep = `{"type":"FeatureCollection","features":${'['.repeat(100_000)}${']'.repeat(100_000)}}`;
+    const res = await t.as(admin).post('/api/imports/base64', {
+      kind: 'places',
+      fileName: 'deep.geojson',
+      contentBase64: Buffer.from(deep).toString('base64'),
+    });
+    expect(res.statusCode, res.body).toBe(422);
+    expect(res.json().error.message).toContain('嵌套超过 64 层');
+    expect(await jobs()).toBe(before);
+  });
+
   it('refuses a file without coordinate columns as a whole', async () => {
     const job = await importFile('nocoords.csv', Buffer.from('name,kind\n某地,poi\n'));
     expect(job.status).toBe('failed');

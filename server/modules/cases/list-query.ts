@@ -71,35 +71,62 @@ const SORT_COLUMNS = {
   urgeCount: caseFile.urgeCount,
 } as const satisfies Record<(typeof CASE_SORT_COLUMNS)[number], unknown>;
 
-function dayStart(date: string, field: string): Date {
+/** Where a filter's fields sit in the request: the list's query string or a saved filter's body. */
+export type FilterAt = 'querystring' | 'body.query';
+
+function dayStart(date: string, field: string, at: FilterAt): Date {
   try {
     return chinaInstant(date);
   } catch {
     throw new AppError('VALIDATION_FAILED', {
-      details: [{ field: `querystring.${field}`, message: `not a calendar date: ${date}` }],
-      detailsZh: [{ field: `querystring.${field}`, message: `不是有效的日期：${date}` }],
+      zh: `${field} 不是有效的日期：${date}`,
+      en: `${field} is not a calendar date: ${date}`,
+      details: [{ field: `${at}.${field}`, message: `not a calendar date: ${date}` }],
+      detailsZh: [{ field: `${at}.${field}`, message: `不是有效的日期：${date}` }],
     });
   }
 }
 
 /** [from, to) instants of a range of China days, inclusive of both ends; 400 when `to` is before `from`. */
-export function chinaDayRange(from?: string, to?: string): { start?: Date; end?: Date } {
-  const start = from ? dayStart(from, 'dateFrom') : undefined;
-  const end = to ? new Date(dayStart(to, 'dateTo').getTime() + DAY_MS) : undefined;
+export function chinaDayRange(
+  from?: string,
+  to?: string,
+  at: FilterAt = 'querystring',
+): { start?: Date; end?: Date } {
+  const start = from ? dayStart(from, 'dateFrom', at) : undefined;
+  const end = to ? new Date(dayStart(to, 'dateTo', at).getTime() + DAY_MS) : undefined;
   if (start && end && end <= start) {
     throw new AppError('VALIDATION_FAILED', {
       zh: '结束日期早于开始日期',
       en: 'The end date is before the start date',
-      details: [{ field: 'querystring.dateTo', message: `${to} is before ${from}` }],
-      detailsZh: [{ field: 'querystring.dateTo', message: `${to} 早于 ${from}` }],
+      details: [{ field: `${at}.dateTo`, message: `${to} is before ${from}` }],
+      detailsZh: [{ field: `${at}.dateTo`, message: `${to} 早于 ${from}` }],
     });
   }
   return { start, end };
 }
 
+/**
+ * The rules of a filter the schema cannot say: real calendar days in order, and a queue of one of
+ * the caller's own roles. The list (and its export and counts) and a saved filter both check
+ * here, so a filter that saves is one the list accepts.
+ */
+export function checkCaseFilter(actor: Actor, q: CaseFilter, at: FilterAt = 'querystring') {
+  const range = chinaDayRange(q.dateFrom, q.dateTo, at);
+  if (q.queue && !(workflowRolesOf(actor) as readonly string[]).includes(q.queue)) {
+    throw new AppError('VALIDATION_FAILED', {
+      zh: `queue：你没有“${q.queue}”角色，不能查看它的待办`,
+      en: `queue: you do not hold the role ${q.queue}, so it has no work of yours`,
+      details: [{ field: `${at}.queue`, message: `not a role of the caller: ${q.queue}` }],
+      detailsZh: [{ field: `${at}.queue`, message: `不是你的角色：${q.queue}` }],
+    });
+  }
+  return range;
+}
+
 /** Every condition of the list for this caller (scope first), at `now` for the light. */
 export function caseListWhere(actor: Actor, q: CaseFilter, now: Date): SQL | undefined {
-  const { start, end } = chinaDayRange(q.dateFrom, q.dateTo);
+  const { start, end } = checkCaseFilter(actor, q);
   const dateColumn = DATE_COLUMNS[q.dateField ?? 'createdAt'];
   return and(
     caseRead.filter(actor),

@@ -112,6 +112,8 @@ export async function centreRoutes(app: App) {
       schema: {
         tags: ['cases'],
         summary: 'Save a filter of the case list / 保存筛选',
+        description:
+          'The query obeys the rules of GET /api/cases (400 naming the field otherwise: a real day, dateTo not before dateFrom, a queue of one of your roles). At most 100 per person (422).',
         body: SavedFilterBody,
         response: { 201: SavedFilter, ...commonErrors },
       },

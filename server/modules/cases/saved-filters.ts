@@ -4,16 +4,23 @@
  * other caller gets 404 as if it did not exist. API keys have none (a filter is a person's).
  * Every write appends its audit event in the same transaction.
  */
-import { and, asc, eq, ne } from 'drizzle-orm';
+import { and, asc, count, eq, ne } from 'drizzle-orm';
 import { recordEvent } from '../../platform/audit.ts';
 import type { Actor, RequestContext } from '../../platform/context.ts';
 import type { Db } from '../../platform/db.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
+import { checkCaseFilter } from './list-query.ts';
 import { caseRead } from './policy.ts';
 import type { SavedFilterBodyT } from './schemas-centre.ts';
 import { savedFilter } from './tables.ts';
 
 type SavedFilterRow = typeof savedFilter.$inferSelect;
+
+/**
+ * How many filters one person keeps: enough for any desk, and it bounds the list they read
+ * (which has no paging) and the table.
+ */
+export const SAVED_FILTERS_PER_USER = 100;
 
 /** The owner of the caller's filters: a signed-in person with case:read (403 otherwise). */
 function ownerOf(actor: Actor): string {
@@ -73,15 +80,24 @@ export async function listSavedFilters(db: Db, ctx: RequestContext) {
     .select()
     .from(savedFilter)
     .where(eq(savedFilter.ownerId, owner))
-    .orderBy(asc(savedFilter.name));
+    .orderBy(asc(savedFilter.name))
+    .limit(SAVED_FILTERS_PER_USER);
   return { items: rows.map(toDto) };
 }
 
 export async function createSavedFilter(db: Db, ctx: RequestContext, body: SavedFilterBodyT) {
   const owner = ownerOf(ctx.actor);
   const name = body.name.trim();
+  checkCaseFilter(ctx.actor, body.query, 'body.query');
   return db.transaction(async (tx) => {
     await assertNameFree(tx, owner, name);
+    const [{ n }] = await tx.select({ n: count() }).from(savedFilter).where(eq(savedFilter.ownerId, owner));
+    if (n >= SAVED_FILTERS_PER_USER) {
+      throw new AppError('UNPROCESSABLE', {
+        zh: `最多保存 ${SAVED_FILTERS_PER_USER} 个筛选条件，请先删除不用的`,
+        en: `You can keep at most ${SAVED_FILTERS_PER_USER} saved filters; delete one you no longer use first`,
+      });
+    }
     const [row] = await tx
       .insert(savedFilter)
       .values({ ownerId: owner, name, query: body.query })
@@ -100,6 +116,7 @@ export async function createSavedFilter(db: Db, ctx: RequestContext, body: Saved
 export async function updateSavedFilter(db: Db, ctx: RequestContext, id: string, body: SavedFilterBodyT) {
   const owner = ownerOf(ctx.actor);
   const name = body.name.trim();
+  checkCaseFilter(ctx.actor, body.query, 'body.query');
   return db.transaction(async (tx) => {
     const before = await findOwn(tx, owner, id, true);
     await assertNameFree(tx, owner, name, id);

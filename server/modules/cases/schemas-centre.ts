@@ -3,6 +3,7 @@ import { type Static, Type } from 'typebox';
 import { ROLES } from '../../../common/identity.ts';
 import { CASE_ACTIONS } from '../../../common/workflow.ts';
 import { StringEnum } from '../../platform/schemas.ts';
+import { FIELD_MESSAGE } from '../../platform/validation-messages.ts';
 import { CaseFilterFields, CaseSummary } from './schemas.ts';
 
 const Count = Type.Integer({ minimum: 0 });
@@ -62,7 +63,15 @@ export const BatchUrgeBody = Type.Object(
       ),
       { minItems: 1, maxItems: 200 },
     ),
-    reason: Type.String({ minLength: 1, maxLength: 1000, pattern: '\\S' }),
+    reason: Type.String({
+      minLength: 1,
+      maxLength: 1000,
+      pattern: '\\S',
+      [FIELD_MESSAGE]: {
+        zh: '请填写督办理由（不超过 1000 字）',
+        en: 'Enter a reason for urging (at most 1000 characters)',
+      },
+    }),
   },
   { additionalProperties: false },
 );

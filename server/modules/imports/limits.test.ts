@@ -1,6 +1,9 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { countVertices, SourceError, VertexBudget } from './limits.ts';
+import { anyJson, nastyString } from '../../../test/support/fuzz.ts';
+import { countVertices, jsonDeeperThan, SourceError, VertexBudget } from './limits.ts';
 import { readShp, ShapefileError } from './shapefile.ts';
+import { parseSource, sourceFormatOf } from './source.ts';
 
 const limits = {
   maxUncompressedBytes: 1 << 20,
@@ -94,5 +97,79 @@ describe('readShp with a budget', () => {
     expect(() => readShp(buf, budget)).toThrow(ShapefileError);
     expect(() => readShp(buf, new VertexBudget(limits))).toThrow('shorter than its content');
     expect(budget.total).toBeLessThan(10);
+  });
+});
+
+describe('JSON nesting and CSV numbers (outside input, read before parsing)', () => {
+  const depthOf = (v: unknown): number =>
+    v !== null && typeof v === 'object' ? 1 + Math.max(0, ...Object.values(v).map(depthOf)) : 0;
+
+  it('finds nesting past the bound without parsing, skipping brackets inside strings', () => {
+    const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+    expect(jsonDeeperThan(deep)).toBe(true);
+    expect(jsonDeeperThan(Buffer.from(deep))).toBe(true);
+    expect(jsonDeeperThan(`[${'"[[[[\\"[[[{{",'.repeat(100)}1]`, 1)).toBe(false);
+    expect(jsonDeeperThan('{"a":{"b":[1]}}', 3)).toBe(false);
+    expect(jsonDeeperThan('{"a":{"b":[1]}}', 2)).toBe(true);
+    expect(jsonDeeperThan(Buffer.from('{"名称":"【[{地"}'), 1)).toBe(false);
+  });
+
+  it('agrees with the parsed depth for any JSON (fuzz)', () => {
+    fc.assert(
+      fc.property(anyJson, fc.integer({ min: 0, max: 6 }), (v, max) => {
+        const text = JSON.stringify(v) ?? 'null';
+        expect(jsonDeeperThan(text, max)).toBe(depthOf(JSON.parse(text)) > max);
+        expect(jsonDeeperThan(Buffer.from(text), max)).toBe(depthOf(JSON.parse(text)) > max);
+      }),
+    );
+  });
+
+  it('refuses a deeply nested GeoJSON as a file (row 0), never with a stack overflow', () => {
+    const deep = `{"type":"FeatureCollection","features":${'['.repeat(100_000)}${']'.repeat(100_000)}}`;
+    expect(() => parseSource('deep.geojson', Buffer.from(deep), limits)).toThrow(SourceError);
+    expect(() => parseSource('deep.geojson', Buffer.from(deep), limits)).toThrow(/64 levels/);
+  });
+
+  it('reads CSV coordinates as decimal numbers only', () => {
+    const csv = [
+      'name,lng,lat',
+      'a,121.55,29.87',
+      'b,0x79,29.87',
+      'c,121,0b11101',
+      'd,Infinity,29',
+      'e,1.2155e2,+29.87',
+      'f,.5,-0.5',
+    ].join('\n');
+    const got = parseSource('p.csv', Buffer.from(csv), limits).features.map(
+      (f) => (f.geometry as { coordinates: number[] } | null)?.coordinates ?? null,
+    );
+    expect(got).toEqual([[121.55, 29.87], null, null, null, [121.55, 29.87], [0.5, -0.5]]);
+  });
+
+  it('never throws anything but a file refusal for any text as GeoJSON or CSV (fuzz)', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          nastyString,
+          anyJson.map((v) => JSON.stringify(v) ?? ''),
+        ),
+        (text) => {
+          for (const name of ['f.geojson', 'f.csv']) {
+            try {
+              parseSource(name, Buffer.from(text), limits);
+            } catch (e) {
+              expect(e).toBeInstanceOf(SourceError);
+            }
+          }
+        },
+      ),
+    );
+  });
+
+  it('names the format an upload is read as from its name and first bytes', () => {
+    expect(sourceFormatOf('p.csv', Buffer.from('name,lng,lat\n'))).toBe('csv');
+    expect(sourceFormatOf('p.TXT', Buffer.from('name,lng,lat\n'))).toBe('csv');
+    expect(sourceFormatOf('p.geojson', Buffer.from('{}'))).toBe('geojson');
+    expect(sourceFormatOf('p.bin', Buffer.from([0x50, 0x4b, 3, 4]))).toBe('shapefile');
   });
 });

@@ -74,6 +74,44 @@ export function outOfMemory(limitMb: number): SourceError {
   );
 }
 
+/**
+ * How deep a JSON upload may nest arrays and objects. GeoJSON needs about ten (collection →
+ * feature → geometry → multipolygon → ring → position, plus a little in properties); a file far
+ * deeper is hostile, and its parsed value would overflow the stack when copied to the main thread.
+ */
+export const MAX_JSON_DEPTH = 64;
+
+/**
+ * The deepest nesting of `[`/`{` in JSON text (strings skipped), read without parsing and
+ * stopping as soon as it passes `max`: byte by byte, so UTF-8 bytes and JS strings both work
+ * (the brackets and quotes are ASCII, never part of a multi-byte character).
+ */
+export function jsonDeeperThan(src: string | Uint8Array, max = MAX_JSON_DEPTH): boolean {
+  const at = typeof src === 'string' ? (i: number) => src.charCodeAt(i) : (i: number) => src[i];
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < src.length; i++) {
+    const c = at(i);
+    if (inString) {
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) return true;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return false;
+}
+
+export function tooDeep(name?: string): SourceError {
+  return new SourceError(
+    `${name ?? '文件'}的 JSON 嵌套超过 ${MAX_JSON_DEPTH} 层，不是有效的 GeoJSON`,
+    `${name ?? 'the file'} nests JSON more than ${MAX_JSON_DEPTH} levels deep; it is not GeoJSON`,
+    'bad-file',
+  );
+}
+
 const len = (a: unknown) => (Array.isArray(a) ? a.length : 0);
 const sum = (a: unknown, f: (x: unknown) => number) => {
   if (!Array.isArray(a)) return 0;

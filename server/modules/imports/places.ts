@@ -20,7 +20,15 @@ import {
   representativePoint,
 } from '../geo/index.ts';
 import { convertFeature } from './extent.ts';
-import { err, gridsAroundPoints, propText, RowReport, scopeFinding, type ValidateContext } from './report.ts';
+import {
+  err,
+  gridsAroundPoints,
+  prop,
+  propText,
+  RowReport,
+  scopeFinding,
+  type ValidateContext,
+} from './report.ts';
 import type { SourceFeature } from './source.ts';
 
 const F = {
@@ -68,9 +76,21 @@ export async function validatePlaces(
   for (const [i, f] of features.entries()) {
     const p = f.properties;
     const add = (x: ReturnType<typeof err>) => report.add(i, x);
-    const name = propText(p, F.name) ?? '';
+    // A name is text; a number (a house number as a name) is read as text, anything else (an
+    // object, a list, true) is refused rather than stored as "[object Object]".
+    const rawName = prop(p, F.name);
+    const nameIsText = rawName == null || typeof rawName === 'string' || typeof rawName === 'number';
+    const name = nameIsText ? (propText(p, F.name) ?? '') : '';
     const norm = normalizeName(name);
-    if (norm === '') {
+    if (!nameIsText) {
+      add(
+        err(
+          'bad-name',
+          `地名应为文字，而不是${Array.isArray(rawName) ? '列表' : typeof rawName === 'object' ? '对象' : '真假值'}`,
+          `the name must be text, not ${Array.isArray(rawName) ? 'a list' : typeof rawName === 'object' ? 'an object' : 'a boolean'}`,
+        ),
+      );
+    } else if (norm === '') {
       add(err('bad-name', '缺少地名（name/名称 列）', 'the place has no name (column name/名称)'));
     } else if ([...name].length > MAX_PLACE_NAME) {
       add(

@@ -22,13 +22,14 @@ import { type BulkComponent, insertComponentsBulk, maxSequences } from '../compo
 import { buildComponentId } from '../geo/index.ts';
 import { getSetting } from '../settings/index.ts';
 import { managedExtent } from './extent.ts';
-import { countVertices } from './limits.ts';
+import { countVertices, jsonDeeperThan, tooDeep } from './limits.ts';
 import { canImport, canReadJobs, type ImportKind, jobRead } from './policy.ts';
 import { INSTANCE_ID, INTERRUPTED, keepLease, leaseFromNow } from './recovery.ts';
 import type { ImportMode, ReportRow } from './report.ts';
 import * as repo from './repository.ts';
 import { breathe, writeBatches } from './repository.ts';
 import { ImportStopped, validateInWorker } from './runner.ts';
+import { sourceFormatOf } from './source.ts';
 import { cityExtent } from './store.ts';
 import { fileFinding } from './validate.ts';
 
@@ -92,13 +93,19 @@ export async function importsSettled(signal: AbortSignal): Promise<void> {
  */
 export async function startImport(db: Db, ctx: RequestContext, input: ImportInput, signal?: AbortSignal) {
   if (!canImport(ctx.actor, input.kind)) throw new AppError('FORBIDDEN');
-  const isZip = input.data[0] === 0x50 && input.data[1] === 0x4b;
+  const format = sourceFormatOf(input.fileName, input.data);
+  // A hostile nesting is refused before anything reads it deeply (the worker checks again, for
+  // the GeoJSON files inside a zip).
+  if (format === 'geojson' && jsonDeeperThan(input.data)) {
+    const e = tooDeep();
+    throw new AppError('UNPROCESSABLE', { zh: e.zh, en: e.en, details: [{ field: 'file', message: e.en }] });
+  }
   const job = await repo.insertJob(
     db,
     {
       kind: input.kind,
       fileName: input.fileName.slice(0, 200),
-      format: isZip || input.fileName.toLowerCase().endsWith('.zip') ? 'shapefile' : 'geojson',
+      format,
       crs: input.crs && input.crs !== 'detect' ? input.crs : null,
       status: 'validating',
       createdBy: ctx.actor.id ?? ctx.actor.name,

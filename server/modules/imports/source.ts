@@ -15,8 +15,10 @@ import type { Geometry } from 'geojson';
 import {
   countVertices,
   type ImportLimits,
+  jsonDeeperThan,
   ratioTooHigh,
   SourceError,
+  tooDeep,
   tooLarge,
   VertexBudget,
 } from './limits.ts';
@@ -55,6 +57,7 @@ function fromGeoJson(
   startRow: number,
   budget: VertexBudget,
 ): Omit<ParsedSource, 'format' | 'notes'> {
+  if (jsonDeeperThan(text)) throw tooDeep(layer);
   let doc: unknown;
   try {
     doc = JSON.parse(text.replace(/^\uFEFF/, ''));
@@ -191,6 +194,13 @@ const LNG_COLUMNS = ['lng', 'lon', 'long', 'longitude', 'x', '经度'];
 const LAT_COLUMNS = ['lat', 'latitude', 'y', '纬度'];
 const normColumn = (k: string) => k.toLowerCase().replace(/[\s_-]/g, '');
 
+/**
+ * A coordinate as a CSV cell holds it: a plain decimal number ("121.55", "-0.5", "1e-3"), never
+ * what JavaScript's Number() also reads ("0x79" is 121, "Infinity", "0b1", " ").
+ */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+const decimal = (cell: string) => (DECIMAL.test(cell) ? Number(cell) : Number.NaN);
+
 /** RFC 4180 records: quoted fields may hold the separator, quotes ("") and line breaks. */
 function csvRecords(text: string, sep: string): string[][] {
   const out: string[][] = [];
@@ -256,8 +266,8 @@ function fromCsv(data: Buffer, budget: VertexBudget): ParsedSource {
     header.forEach((h, k) => {
       if (k !== lngAt && k !== latAt && h !== '') properties[h] = (r[k] ?? '').trim();
     });
-    const lng = Number((r[lngAt] ?? '').trim());
-    const lat = Number((r[latAt] ?? '').trim());
+    const lng = decimal((r[lngAt] ?? '').trim());
+    const lat = decimal((r[latAt] ?? '').trim());
     const ok = (r[lngAt] ?? '').trim() !== '' && (r[latAt] ?? '').trim() !== '';
     const geometry: Geometry | null =
       ok && Number.isFinite(lng) && Number.isFinite(lat) ? { type: 'Point', coordinates: [lng, lat] } : null;
@@ -267,11 +277,22 @@ function fromCsv(data: Buffer, budget: VertexBudget): ParsedSource {
   return { format: 'csv', features, notes };
 }
 
+/**
+ * The format an upload is read as, from its first bytes and name: the job answers it before the
+ * worker has read the file (a zip of GeoJSON files is corrected to geojson once read).
+ */
+export function sourceFormatOf(fileName: string, data: Buffer): ParsedSource['format'] {
+  if (isZip(data) || fileName.toLowerCase().endsWith('.zip')) return 'shapefile';
+  if (/\.(csv|txt)$/i.test(fileName)) return 'csv';
+  return 'geojson';
+}
+
 export function parseSource(fileName: string, data: Buffer, limits: ImportLimits): ParsedSource {
   const budget = new VertexBudget(limits);
-  if (isZip(data) || fileName.toLowerCase().endsWith('.zip')) return fromZip(data, limits, budget);
+  const format = sourceFormatOf(fileName, data);
+  if (format === 'shapefile') return fromZip(data, limits, budget);
   if (data.length > limits.maxUncompressedBytes) throw tooLarge(data.length, limits);
-  if (/\.(csv|txt)$/i.test(fileName)) return fromCsv(data, budget);
+  if (format === 'csv') return fromCsv(data, budget);
   const r = fromGeoJson(data.toString('utf8'), undefined, 1, budget);
   return { format: 'geojson', ...r, notes: [] };
 }

@@ -7,7 +7,7 @@ import i18next, { type TFunction } from 'i18next';
 import { beforeAll, describe, expect, it } from 'vitest';
 import enUS from '../locales/en-US.json';
 import zhCN from '../locales/zh-CN.json';
-import { timeAmount, timelineActor, withColon } from './wording';
+import { timeAmount, timelineActor, timelineFiling, withColon } from './wording';
 
 let en: TFunction;
 let zh: TFunction;
@@ -80,5 +80,26 @@ describe('timeline actors', () => {
     expect(timelineActor(zh, { actorType: 'user', actorName: 'haishu.shift_leader' })).toBe(
       'haishu.shift_leader',
     );
+  });
+});
+
+describe('the filing condition of a timeline step (desktop and field app alike)', () => {
+  it('names the condition chosen at filing and marks an urgent one, in both languages', () => {
+    const after = {
+      state: 'pending_dispatch',
+      filing: { conditionId: 'c1', text: '井盖缺失', urgent: true, standardVersion: 1 },
+    };
+    expect(timelineFiling(zh, after)).toEqual({
+      label: '立案条件：',
+      text: '井盖缺失',
+      urgent: '按紧急案件处理',
+    });
+    expect(timelineFiling(en, { filing: { text: 'Cover missing', urgent: false } })).toMatchObject({
+      text: 'Cover missing',
+      urgent: null,
+    });
+    expect(timelineFiling(en, { filing: { text: 'Cover missing' } })?.label).toMatch(/: $/);
+    expect(timelineFiling(zh, { state: 'reported' })).toBeNull();
+    expect(timelineFiling(zh, null)).toBeNull();
   });
 });

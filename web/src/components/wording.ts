@@ -33,3 +33,21 @@ export function timelineActor(
   if (e.actorType === 'system' || e.actorType === 'anonymous') return t(`actorType.${e.actorType}`);
   return e.actorDisplayName || e.actorName || t(`actorType.${e.actorType}`, { defaultValue: e.actorType });
 }
+
+/**
+ * The filing condition a timeline step chose at filing (its event's `after.filing`), as the desktop
+ * and the field app both show it: the label, the condition's text, and the urgent mark when the
+ * condition makes the case urgent. Null for a step without one.
+ */
+export function timelineFiling(
+  t: TFunction,
+  after: unknown,
+): { label: string; text: string; urgent: string | null } | null {
+  const filing = (after as { filing?: { text?: unknown; urgent?: unknown } } | null)?.filing;
+  if (!filing || typeof filing.text !== 'string' || filing.text.trim() === '') return null;
+  return {
+    label: withColon(t, t('case.field.filingConditionId')),
+    text: filing.text,
+    urgent: filing.urgent === true ? t('case.filedUrgent') : null,
+  };
+}

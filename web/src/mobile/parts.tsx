@@ -5,7 +5,7 @@ import { Tag } from 'antd';
 import { useEffect, useMemo, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatChina } from '../components/china-time';
-import { timelineActor } from '../components/wording';
+import { timelineActor, timelineFiling } from '../components/wording';
 import { type CaseSummary, fetchMatterTypes, type Light, matterTypesKey, type TimelineEntry } from './api';
 import { distanceM, distanceParts, type FieldWork, geoUri, type LabelledPhoto, type Point } from './field';
 
@@ -195,6 +195,7 @@ export function CaseTimeline({ timeline, max = 12 }: { timeline: readonly Timeli
     <ol className="m-timeline" data-testid="m-timeline">
       {timeline.slice(-max).map((e) => {
         const action = e.action.replace(/^case\./, '');
+        const filing = timelineFiling(t, e.after);
         return (
           <li key={e.id} data-testid="m-timeline-step" data-action={action}>
             <span className="m-muted">{formatChina(e.at, 'MM-DD HH:mm')}</span>{' '}
@@ -203,6 +204,13 @@ export function CaseTimeline({ timeline, max = 12 }: { timeline: readonly Timeli
             })}
             <span data-testid="m-timeline-actor"> · {timelineActor(t, e)}</span>
             {e.reason ? <div className="m-muted">{e.reason}</div> : null}
+            {filing ? (
+              <div className="m-muted" data-testid="m-timeline-filing">
+                {filing.label}
+                {filing.text}
+                {filing.urgent ? <span className="m-urgent"> · {filing.urgent}</span> : null}
+              </div>
+            ) : null}
             {noteOf(e) ? <div className="m-muted m-note">{noteOf(e)}</div> : null}
           </li>
         );

@@ -16,7 +16,7 @@ import type { TimelineEntry } from '../../../components/case/api';
 import { actionLabel, stateLabel } from '../../../components/case/CaseBits';
 import { PhotoThumbs } from '../../../components/case/Photos';
 import { formatTime } from '../../../components/format';
-import { timeAmount, timelineActor, withColon } from '../../../components/wording';
+import { timeAmount, timelineActor, timelineFiling, withColon } from '../../../components/wording';
 
 const KNOWN_ACTIONS: ReadonlySet<string> = new Set(CASE_ACTIONS);
 
@@ -82,8 +82,8 @@ export function CaseTimeline({
       photos?: string[];
       duplicateOf?: string;
       distanceM?: number;
-      filing?: { conditionId: string; text: string; urgent: boolean; standardVersion: number };
     };
+    const filing = timelineFiling(t, e.after);
     const before = (e.before ?? {}) as { state?: string; pending?: Record<string, Applied | undefined> };
     const decided = decidedOf(e.action, before);
     const input = after.input ?? {};
@@ -122,15 +122,13 @@ export function CaseTimeline({
               {input.note}
             </div>
           )}
-          {after.filing && (
+          {filing && (
             <div style={{ marginTop: 2 }} data-testid="timeline-filing">
-              <Typography.Text type="secondary">
-                {withColon(t, t('case.field.filingConditionId'))}
-              </Typography.Text>
-              {after.filing.text}
-              {after.filing.urgent && (
+              <Typography.Text type="secondary">{filing.label}</Typography.Text>
+              {filing.text}
+              {filing.urgent && (
                 <Tag color="volcano" style={{ marginLeft: 6 }}>
-                  {t('case.filedUrgent')}
+                  {filing.urgent}
                 </Tag>
               )}
             </div>
