@@ -98,6 +98,8 @@ describe('issue 4 in the browser', () => {
     const acceptor = await signIn('haishu.acceptor');
     const before = await makePhoto(acceptor, 'before', '#6a8caf,#d9c9a3');
     const after = await makePhoto(acceptor, 'after', '#7fb37f,#e0e0d0');
+    // The inspector's own check photo: a step's evidence is a new photo, never one already on the case.
+    const checked = await makePhoto(acceptor, 'checked', '#8a6fb3,#d0e0e0');
     await acceptor.goto(`${base}/intake`);
     await acceptor.getByTestId('intake-map').waitFor();
     // A point of a grid the demo seeded in 海曙 (the map opens on the acceptor's district).
@@ -166,7 +168,7 @@ describe('issue 4 in the browser', () => {
     const inspector = await signIn('haishu.inspector');
     await openCase(inspector, caseId);
     await act(inspector, 'check_pass', 'pending_close', '10-check-pass', async (p) => {
-      await p.getByTestId('field-photos').locator('input[type=file]').setInputFiles(after);
+      await p.getByTestId('field-photos').locator('input[type=file]').setInputFiles(checked);
       await p.getByTestId('field-photos').locator('img').first().waitFor();
     });
 
