@@ -62,6 +62,10 @@ export const PLATFORM_AUDIT_ACTIONS = [
   'routing.rule.deactivate',
   'setting.update',
   'settings.seed',
+  'basemap.choose',
+  'basemap.archive_upload',
+  'basemap.archive_delete',
+  'basemap.generate',
   // deliveries to units' systems
   'endpoint.set',
   'delivery.dead',
@@ -98,6 +102,8 @@ export const AUDIT_ENTITY_TYPES = [
   'delivery',
   'saved_filter',
   'place',
+  'basemap',
+  'basemap_archive',
 ] as const;
 export type AuditEntityType = (typeof AUDIT_ENTITY_TYPES)[number];
 

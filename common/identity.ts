@@ -59,6 +59,8 @@ export const PERMISSIONS = [
    * recording a reporter's satisfaction heard on the phone. Acceptors hold it (their district).
    */
   'callback:record',
+  /** Choose the map's base map: upload offline archives, set a 天地图 key (city admins). */
+  'basemap:manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -103,6 +105,7 @@ export const MENU_KEYS = [
   'orgs',
   'apiKeys',
   'endpoints',
+  'basemap',
   'audit',
 ] as const;
 export type MenuKey = (typeof MENU_KEYS)[number];
@@ -123,6 +126,7 @@ export function menuOf(permissions: readonly Permission[]): MenuKey[] {
   if (has('org:read')) menu.push('orgs');
   if (has('apikey:manage')) menu.push('apiKeys');
   if (has('endpoint:manage')) menu.push('endpoints');
+  if (has('basemap:manage')) menu.push('basemap');
   if (has('audit:read')) menu.push('audit');
   return menu;
 }

@@ -14,6 +14,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import { auditRoutes } from './modules/audit/index.ts';
+import { BaseMapState, basemapRoutes } from './modules/basemap/index.ts';
 import { calendarRoutes } from './modules/calendar/index.ts';
 import { registerCallbackSubscribers } from './modules/callbacks/index.ts';
 import { caseRoutes, centreRoutes, streamRoutes } from './modules/cases/index.ts';
@@ -94,7 +95,13 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
   await app.register(cookie);
   // Security headers on every answer and the CSRF guard on cookie writes: before every route
   // (a hook reaches only the routes registered after it) and after the cookie parser.
-  installWebSecurity(app, { sessionCookie: SESSION_COOKIE });
+  // The base map's remote tile origins (天地图 …), which the web client's CSP must allow.
+  const baseMap = new BaseMapState(database.db, opts.feed, (err) =>
+    app.log.error({ err }, 'base map state reload failed'),
+  );
+  app.addHook('onReady', () => baseMap.start());
+  app.addHook('onClose', async () => baseMap.stop());
+  installWebSecurity(app, { sessionCookie: SESSION_COOKIE, mapOrigins: () => baseMap.remoteOrigins() });
   await app.register(rateLimit, {
     global: false,
     errorResponseBuilder: () => new AppError('RATE_LIMITED'),
@@ -170,6 +177,7 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
   await app.register(centreRoutes);
   await app.register(streamRoutes(opts.feed));
   await app.register(notificationRoutes);
+  await app.register(basemapRoutes(baseMap));
 
   const webDist = opts.webDist ?? WEB_DIST;
   const serveWeb = (opts.serveWeb ?? true) && fs.existsSync(path.join(webDist, 'index.html'));

@@ -2,6 +2,7 @@
  * Every table of every module, for Drizzle (queries) and drizzle-kit (migrations). The schema
  * registry is the one file that imports tables across module lines (server/boundaries.test.ts).
  */
+export * from './modules/basemap/tables.ts';
 export * from './modules/calendar/tables.ts';
 export * from './modules/callbacks/tables.ts';
 export * from './modules/cases/tables.ts';

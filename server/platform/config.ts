@@ -50,6 +50,8 @@ export interface Config {
   outboundAllow: string[];
   /** Rows the case list's .xlsx export holds at most; more is refused, asking for a narrower filter. */
   exportMaxRows: number;
+  /** Largest base map archive (.pmtiles) an administrator may upload, in bytes. */
+  basemapMaxBytes: number;
 }
 
 export const DEFAULT_PORT = 8600;
@@ -117,5 +119,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metricsAllow: parseAllowList('METRICS_ALLOW', env.METRICS_ALLOW, DEFAULT_METRICS_ALLOW),
     outboundAllow: parseAllowList('OUTBOUND_ALLOW', env.OUTBOUND_ALLOW, 'none'),
     exportMaxRows: int(env, 'EXPORT_MAX_ROWS', 100_000),
+    basemapMaxBytes: int(env, 'BASEMAP_MAX_BYTES', 4 * 1024 ** 3),
   };
 }

@@ -108,6 +108,29 @@ export const ERRORS = {
     zh: '导出的案件过多，请缩小筛选范围后再导出',
     en: 'Too many cases to export; narrow the filter and try again',
   },
+  // The base map (basemap module): an archive, a style or a tile source the platform will not use.
+  BASEMAP_ARCHIVE_REFUSED: {
+    status: 422,
+    zh: '底图文件无法使用',
+    en: 'The base map archive cannot be used',
+  },
+  BASEMAP_STYLE_REFUSED: {
+    status: 422,
+    zh: '底图样式无法使用',
+    en: 'The base map style cannot be used',
+  },
+  BASEMAP_SOURCE_REFUSED: {
+    status: 422,
+    zh: '该在线底图不能使用',
+    en: 'This online base map cannot be used',
+  },
+  // A byte range of a file (a base map archive) that cannot be served: past the end, malformed, or
+  // several at once.
+  RANGE_NOT_SATISFIABLE: {
+    status: 416,
+    zh: '请求的字节范围无法提供',
+    en: 'The requested byte range cannot be served',
+  },
   SERVICE_UNAVAILABLE: { status: 503, zh: '服务暂不可用', en: 'Service unavailable' },
   INTERNAL: { status: 500, zh: '服务器内部错误', en: 'Internal server error' },
 } as const satisfies Record<string, { status: number; zh: string; en: string }>;
@@ -148,6 +171,7 @@ export class AppError extends Error {
 /** What a 404 names, in each language ("案件不存在：…" / "Case not found: …"). */
 export const ENTITY_NAMES = {
   apiKey: { zh: 'API 密钥', en: 'API key' },
+  baseMapArchive: { zh: '底图文件', en: 'Base map archive' },
   case: { zh: '案件', en: 'Case' },
   collection: { zh: '要素集合', en: 'Collection' },
   component: { zh: '部件', en: 'Component' },

@@ -23,6 +23,13 @@
  * are this site (plus data:/blob:), so the selector tricks that read attribute values have
  * nowhere to send them. The client renders no HTML strings (no dangerouslySetInnerHTML).
  *
+ * Online base map tiles (basemap module): when the city has chosen 天地图 or another raster tile
+ * service, the browser fetches those tiles itself, so the web client's img-src and connect-src
+ * add exactly those origins (`mapOrigins`, read on every answer; nothing otherwise: an offline
+ * base map comes from this server). The Referrer-Policy then becomes
+ * `strict-origin-when-cross-origin`: 天地图 checks a browser key against the domains it was
+ * issued for by the Referer, and that policy sends those hosts our origin only, never a path.
+ *
  * CSRF (`installWebSecurity`): the session cookie is ambient authority, so a write
  * (POST/PUT/PATCH/DELETE) that carries it must prove it comes from this site's own pages:
  * `Sec-Fetch-Site: same-origin`, or else an `Origin` equal to this server's origin. A write
@@ -42,26 +49,36 @@ const policy = (directives: Record<string, string>) =>
     .map(([k, v]) => `${k} ${v}`)
     .join('; ');
 
-/** The web client's policy: its HTML, its static files and so its service worker and map workers. */
-export const APP_CSP = policy({
-  'default-src': "'self'",
-  'script-src': "'self'",
-  'style-src': "'self' 'unsafe-inline'",
-  // data: for antd's and MapLibre's inline icons; blob: for photo previews before upload.
-  'img-src': "'self' data: blob:",
-  'font-src': "'self' data:",
-  'connect-src': "'self'",
-  // MapLibre starts its workers from our own file, or from a blob: URL wrapping it (cross-origin
-  // or sandboxed pages); child-src for browsers that predate worker-src. Frames: none.
-  'worker-src': "'self' blob:",
-  'child-src': "'self' blob:",
-  'frame-src': "'none'",
-  'manifest-src': "'self'",
-  'object-src': "'none'",
-  'base-uri': "'none'",
-  'form-action': "'self'",
-  'frame-ancestors': "'none'",
-});
+/**
+ * The web client's policy: its HTML, its static files and so its service worker and map workers.
+ * `mapOrigins`: the online base map's tile origins (https://t0.tianditu.gov.cn …), when chosen.
+ */
+export const appCsp = (mapOrigins: readonly string[] = []) => {
+  const extra = mapOrigins.length ? ` ${mapOrigins.join(' ')}` : '';
+  return policy({
+    'default-src': "'self'",
+    'script-src': "'self'",
+    'style-src': "'self' 'unsafe-inline'",
+    // data: for antd's and MapLibre's inline icons; blob: for photo previews before upload.
+    'img-src': `'self' data: blob:${extra}`,
+    'font-src': "'self' data:",
+    // MapLibre fetches raster tiles (and our own vector tiles and archives) with fetch().
+    'connect-src': `'self'${extra}`,
+    // MapLibre starts its workers from our own file, or from a blob: URL wrapping it (cross-origin
+    // or sandboxed pages); child-src for browsers that predate worker-src. Frames: none.
+    'worker-src': "'self' blob:",
+    'child-src': "'self' blob:",
+    'frame-src': "'none'",
+    'manifest-src': "'self'",
+    'object-src': "'none'",
+    'base-uri': "'none'",
+    'form-action': "'self'",
+    'frame-ancestors': "'none'",
+  });
+};
+
+/** The policy without an online base map. */
+export const APP_CSP = appCsp();
 
 /** swagger-ui: scripts and styles from files, but it styles through inline `<style>` too. */
 export const DOCS_CSP = policy({
@@ -90,11 +107,12 @@ export const PERMISSIONS_POLICY = 'camera=(self), geolocation=(self), microphone
 const isApiPath = (url: string) =>
   /^\/(api|ogc|tiles)(\/|$)/.test(url) || /^\/(healthz|readyz|metrics)$/.test(url);
 
-/** The CSP an answer gets unless its route sets one. */
-export function cspForPath(url: string): string {
+/** The CSP an answer gets unless its route sets one (`mapOrigins`: the online base map's tiles). */
+export function cspForPath(url: string, mapOrigins: readonly string[] = []): string {
   const path = url.split('?')[0];
   if (path === '/api/docs' || path.startsWith('/api/docs/')) return DOCS_CSP;
-  return isApiPath(path) ? API_CSP : APP_CSP;
+  if (isApiPath(path)) return API_CSP;
+  return mapOrigins.length ? appCsp(mapOrigins) : APP_CSP;
 }
 
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -125,12 +143,16 @@ export function originVerdict(request: FastifyRequest): 'same' | 'cross' | 'unkn
   }
 }
 
-export function installWebSecurity(app: App, opts: { sessionCookie: string }) {
+export function installWebSecurity(
+  app: App,
+  opts: { sessionCookie: string; mapOrigins?: () => readonly string[] },
+) {
   app.addHook('onRequest', async (request, reply) => {
-    reply.header('content-security-policy', cspForPath(request.url));
+    const mapOrigins = opts.mapOrigins?.() ?? [];
+    reply.header('content-security-policy', cspForPath(request.url, mapOrigins));
     reply.header('x-content-type-options', 'nosniff');
     reply.header('x-frame-options', 'DENY');
-    reply.header('referrer-policy', 'same-origin');
+    reply.header('referrer-policy', mapOrigins.length ? 'strict-origin-when-cross-origin' : 'same-origin');
     reply.header('permissions-policy', PERMISSIONS_POLICY);
 
     if (!WRITES.has(request.method)) return;

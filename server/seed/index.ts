@@ -5,6 +5,7 @@
  */
 import { count } from 'drizzle-orm';
 import { appUser, org } from '../db-schema.ts';
+import { seedBaseMapChoice } from '../modules/basemap/index.ts';
 import { hashPassword } from '../modules/identity/index.ts';
 import { recordEvent } from '../platform/audit.ts';
 import type { Config } from '../platform/config.ts';
@@ -81,6 +82,8 @@ export async function seedDemo(
     }
     const { city } = await seedDemoCity(tx, ctx);
     await seedPlaces(tx, ctx, city);
+    // The map's base map: generated from these layers at its first use (not here: the seed stays fast).
+    await seedBaseMapChoice(tx, ctx);
     // After the geo seed: the inventory is placed in its grids.
     await seedComponents(tx, ctx);
     await seedRouting(tx, ctx);

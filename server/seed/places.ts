@@ -5,7 +5,9 @@
  *   those whose point lies in the demo's managed area are seeded; generated=false;
  * - generated entries: every community (its real name, at the centre of its generated
  *   rectangle), and per township a road, a square and a building named after it
- *   (`<街道/镇名>路` …): generated=true.
+ *   (`<街道/镇名>路` …): generated=true. Each generated road also gets a generated centre line:
+ *   straight through its point along the township's longer side, from edge to edge of the
+ *   township (`roadLine`), which the generated base map draws; real roads stay points.
  * Every point lies in a grid of its own district (checked here; the seed fails otherwise).
  * Written in the caller's transaction with ONE summary audit event (action `place.seed`).
  */
@@ -68,6 +70,7 @@ export function demoGazetteer(city: DemoCity): PlaceWrite[] {
     kind: PlaceKindName,
     [lng, lat]: [number, number],
     generated: boolean,
+    line: PlaceWrite['line'] = null,
   ) => {
     const id = derivedPlaceId(district, kind, normalizeName(name));
     if (seen.has(id)) return;
@@ -77,7 +80,7 @@ export function demoGazetteer(city: DemoCity): PlaceWrite[] {
       return; // a real place outside this city's managed area (another scale or seed)
     }
     seen.add(id);
-    out.push({ id, name, kind, lng, lat, districtCode: district, generated, source: 'demo' });
+    out.push({ id, name, kind, lng, lat, districtCode: district, generated, source: 'demo', line });
   };
   for (const p of REAL_PLACES) add(p.district, p.name, p.kind, p.at, false);
 
@@ -100,12 +103,56 @@ export function demoGazetteer(city: DemoCity): PlaceWrite[] {
     const district = t.parentCode;
     const pick = (f: number) =>
       centre(communities[Math.min(communities.length - 1, Math.floor(communities.length * f))]);
-    add(district, `${s}路`, 'road', pick(0.5), true);
+    const at = pick(0.5);
+    add(district, `${s}路`, 'road', at, true, roadLine(t.polygon, at));
     add(district, `${s}文化广场`, 'poi', pick(0.25), true);
     add(district, `${s}商务大厦`, 'building', pick(0.75), true);
   }
   for (const c of city.communities) add(c.parentCode.slice(0, 6), c.name, 'community', centre(c.code), true);
   return out;
+}
+
+type Area = DemoCity['townships'][number]['polygon'];
+
+/**
+ * A straight road through `at` across the area: east–west when the area is wider than tall,
+ * north–south otherwise, from where the line enters the area to where it leaves it (the run of
+ * the line inside the area that holds `at`; even–odd over every ring, so holes cut it).
+ */
+export function roadLine(area: Area, at: [number, number]): NonNullable<PlaceWrite['line']> {
+  const polys = area.type === 'Polygon' ? [area.coordinates] : area.coordinates;
+  const rings = polys.flat();
+  const xs = rings.flat().map((p) => p[0]);
+  const ys = rings.flat().map((p) => p[1]);
+  const wide = Math.max(...xs) - Math.min(...xs) >= Math.max(...ys) - Math.min(...ys);
+  // Work in (u, v): u along the road, v across it.
+  const u = (p: number[]) => (wide ? p[0] : p[1]);
+  const v = (p: number[]) => (wide ? p[1] : p[0]);
+  const v0 = v(at);
+  const cuts: number[] = [];
+  for (const ring of rings) {
+    for (let i = 0; i < ring.length - 1; i++) {
+      const a = ring[i];
+      const b = ring[i + 1];
+      // Half-open in v, so a vertex on the line counts once.
+      if (v(a) <= v0 !== v(b) <= v0) cuts.push(u(a) + ((v0 - v(a)) / (v(b) - v(a))) * (u(b) - u(a)));
+    }
+  }
+  cuts.sort((p, q) => p - q);
+  const u0 = u(at);
+  let from = u0;
+  let to = u0;
+  for (let i = 0; i + 1 < cuts.length; i += 2) {
+    if (cuts[i] <= u0 && u0 <= cuts[i + 1]) {
+      from = cuts[i];
+      to = cuts[i + 1];
+    }
+  }
+  const point = (uu: number): [number, number] => {
+    const r = (n: number) => Math.round(n * 1e7) / 1e7;
+    return wide ? [r(uu), r(v0)] : [r(v0), r(uu)];
+  };
+  return { type: 'LineString', coordinates: [point(from), point(u0), point(to)] };
 }
 
 export interface PlaceSeedResult {

@@ -42,6 +42,7 @@ describe('login, sessions and the caller profile', () => {
       'orgs',
       'apiKeys',
       'endpoints',
+      'basemap',
       'audit',
     ]);
   });

@@ -9,6 +9,7 @@ import {
   DashboardOutlined,
   EnvironmentOutlined,
   FileAddOutlined,
+  GlobalOutlined,
   ImportOutlined,
   KeyOutlined,
   ProfileOutlined,
@@ -22,6 +23,7 @@ import { MapPage } from './pages/map';
 // Each page is its own chunk, loaded on first visit (the login page and the shell do not carry them).
 const ApiKeysPage = lazyPage(() => import('./pages/ApiKeysPage'), 'ApiKeysPage');
 const AuditPage = lazyPage(() => import('./pages/AuditPage'), 'AuditPage');
+const BaseMapPage = lazyPage(() => import('./pages/basemap/BaseMapPage'), 'BaseMapPage');
 const CalendarPage = lazyPage(() => import('./pages/calendar/CalendarPage'), 'CalendarPage');
 const CasesPage = lazyPage(() => import('./pages/cases/CasesPage'), 'CasesPage');
 const CatalogPage = lazyPage(() => import('./pages/catalog/CatalogPage'), 'CatalogPage');
@@ -112,6 +114,13 @@ export const MENU_ITEMS: MenuItemDef[] = [
     icon: <ApiOutlined />,
     label: 'endpoints.title',
     element: <EndpointsPage />,
+  },
+  {
+    key: 'basemap',
+    path: '/basemap',
+    icon: <GlobalOutlined />,
+    label: 'basemap.menu',
+    element: <BaseMapPage />,
   },
   { key: 'audit', path: '/audit', icon: <AuditOutlined />, label: 'menu.audit', element: <AuditPage /> },
 ];

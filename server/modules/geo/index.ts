@@ -4,6 +4,7 @@
  * codes, coordinate systems, areas, spatial index, topology checks, GeoJSON helpers, the demo city,
  * and the address gazetteer (places: the search route, its writes for the import and the seed).
  */
+export { type BaseLayers, baseMapLayers } from './base-layers.ts';
 export { geodesicArea } from './core/area.ts';
 export {
   buildComponentId,

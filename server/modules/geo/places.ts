@@ -34,6 +34,8 @@ export interface PlaceWrite {
   districtCode: string;
   generated: boolean;
   source: 'import' | 'demo';
+  /** A road's centre line (WGS84), when known. */
+  line?: { type: 'LineString'; coordinates: [number, number][] } | null;
 }
 
 const json = (v: unknown) => JSON.stringify(v);
@@ -49,8 +51,8 @@ export async function writePlaces(tx: Db, rows: readonly PlaceWrite[], upsert: b
     return { ...p, norm, grams: gramsOf(norm) };
   });
   await tx.execute(sql`
-    INSERT INTO place (id, name, kind, lng, lat, district_code, norm_name, gram_count, generated, source)
-    SELECT id, name, kind, lng, lat, district_code, norm_name, gram_count, generated, source
+    INSERT INTO place (id, name, kind, lng, lat, district_code, norm_name, gram_count, generated, source, line)
+    SELECT id, name, kind, lng, lat, district_code, norm_name, gram_count, generated, source, line
     FROM jsonb_to_recordset(${json(
       batch.map((p) => ({
         id: p.id,
@@ -63,14 +65,16 @@ export async function writePlaces(tx: Db, rows: readonly PlaceWrite[], upsert: b
         gram_count: p.grams.length,
         generated: p.generated,
         source: p.source,
+        line: p.line ?? null,
       })),
     )}::jsonb) AS x(id text, name text, kind text, lng double precision, lat double precision,
-      district_code text, norm_name text, gram_count integer, generated boolean, source text)
+      district_code text, norm_name text, gram_count integer, generated boolean, source text, line jsonb)
     ${
       upsert
         ? sql`ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, kind = EXCLUDED.kind, lng = EXCLUDED.lng,
             lat = EXCLUDED.lat, district_code = EXCLUDED.district_code, norm_name = EXCLUDED.norm_name,
             gram_count = EXCLUDED.gram_count, generated = EXCLUDED.generated, source = EXCLUDED.source,
+            line = EXCLUDED.line,
             updated_at = now(), version = place.version + 1`
         : sql``
     }`);

@@ -99,6 +99,11 @@ export const place = pgTable(
     /** True for a demo entry whose name was made up; real names have approximate real points. */
     generated: boolean('generated').notNull().default(false),
     source: text('source').notNull().default('import'),
+    /**
+     * A road's centre line (WGS84) where it is known: the demo's generated roads have one (made
+     * with them, so generated too); the generated base map draws it. The point stays the search hit.
+     */
+    line: jsonb('line').$type<{ type: 'LineString'; coordinates: [number, number][] }>(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
     version: integer('version').notNull().default(1),

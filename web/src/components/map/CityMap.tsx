@@ -1,19 +1,22 @@
 /**
- * A small MapLibre map of the city from our own vector tiles (no base map from the internet):
- * districts, townships and communities from `/tiles/divisions`, unit grids from `/tiles/grids`,
- * the demo's real district outlines (`/api/geo/outlines`) around them,
- * optionally the components (部件) from `/tiles/components`, on a plain background. Optional
+ * A small MapLibre map of the city from our own vector tiles: districts, townships and
+ * communities from `/tiles/divisions`, unit grids from `/tiles/grids`, the demo's real district
+ * outlines (`/api/geo/outlines`) around them, optionally the components (部件) from
+ * `/tiles/components`, over the city's base map (GET /api/basemap, basemap.ts: the archive
+ * generated from the city's layers, an uploaded offline one, or 天地图) or a plain background.
+ * With a base map, our fills turn translucent and its labels sit above our lines. Optional
  * marker (draggable); optional click-to-pick (a point, or a component under the finger); overlay
  * controls as children. Tiles that fail (no network) leave the plain background, silently.
  *
  *   <CityMap marker={{ lng, lat }} onPick={(p) => …} height={320} />
  *
  * The container carries what the map shows now (`data-ready`, `data-center` "lng,lat",
- * `data-zoom`, `data-idle` once all in view is drawn), so a test can tell where a point is on the
- * screen and when the map is complete.
+ * `data-zoom`, `data-idle` once all in view is drawn, `data-basemap` the base map's kind once
+ * added), so a test can tell where a point is on the screen and when the map is complete.
  */
 import 'maplibre-gl/dist/maplibre-gl.css';
 import {
+  AttributionControl,
   Map as MapLibreMap,
   Marker,
   NavigationControl,
@@ -24,6 +27,8 @@ import {
 } from 'maplibre-gl';
 import maplibreWorkerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import { type ReactNode, useEffect, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
+import { applyBaseMap, type BaseMapStyle, foldAttribution, useBaseMap } from './basemap';
 import { useGeoInfo } from './geo';
 
 // Bundled, MapLibre cannot find its worker next to its module: point it at the asset Vite emits.
@@ -59,6 +64,11 @@ export interface CityMapProps {
   /** Controls drawn over the map (e.g. a "my location" button). */
   children?: ReactNode;
   testId?: string;
+  /**
+   * The base map to draw under our layers: the city's (default), none, or a given one (the
+   * administrator's preview of an archive).
+   */
+  baseMap?: 'city' | 'none' | { style: BaseMapStyle | null; demo?: boolean; kind?: string };
 }
 
 /** A component as its vector tile carries it, with its point. */
@@ -224,6 +234,13 @@ export function cityStyle(grids = true, components = false): StyleSpecification 
 /** Pixels around a tap that still count as touching a component (a fingertip is not a pixel). */
 const TOUCH_SLOP = 12;
 
+/** Our fills over a base map: the outline area gives way to the base map's land, the rest lighten. */
+const FILL_OPACITY: Record<string, [plain: number, overBase: number]> = {
+  'outline-fill': [1, 0],
+  'district-fill': [1, 0.25],
+  'community-fill': [0.8, 0.4],
+};
+
 export function CityMap({
   marker,
   onPick,
@@ -238,7 +255,9 @@ export function CityMap({
   focusKey,
   children,
   testId = 'city-map',
+  baseMap = 'city',
 }: CityMapProps) {
+  const { t } = useTranslation();
   const el = useRef<HTMLDivElement>(null);
   const map = useRef<MapLibreMap | null>(null);
   const pin = useRef<Marker | null>(null);
@@ -249,6 +268,18 @@ export function CityMap({
   pickComponent.current = onPickComponent;
   const info = useGeoInfo();
   const ready = !!info.data || info.isError;
+  const cityBase = useBaseMap(baseMap === 'city');
+  const base =
+    baseMap === 'none'
+      ? { style: null, demo: false, kind: 'none' }
+      : baseMap === 'city'
+        ? cityBase.data
+          ? { style: cityBase.data.style, demo: cityBase.data.demo, kind: cityBase.data.kind }
+          : cityBase.isError
+            ? { style: null, demo: false, kind: 'none' }
+            : undefined
+        : baseMap;
+  const attribution = useRef<AttributionControl | null>(null);
   /** Where the map looks once it has settled ("lng,lat" WGS84, and the zoom): data attributes for tests. */
 
   // Create the map once the city's extent is known (the marker effect below keeps it in step).
@@ -341,10 +372,45 @@ export function CityMap({
       window.removeEventListener('online', onOnline);
       pin.current?.remove();
       pin.current = null;
+      attribution.current = null;
       m.remove();
       map.current = null;
     };
   }, [ready, grids, components]);
+
+  // The base map under our layers, once both the map and the base map are there; our fills
+  // lighten over it. A demo base map says it is generated demo data.
+  const baseStyle = base?.style;
+  const baseDemo = base?.demo ?? false;
+  const baseKind = base?.kind;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `ready` re-runs this once the map exists (it lives in a ref)
+  useEffect(() => {
+    const m = map.current;
+    const container = el.current;
+    if (!m || !container || baseKind === undefined) return;
+    const apply = () => {
+      applyBaseMap(m, baseStyle, {
+        linesBefore: ['grid-line', 'community-line'],
+        labelsBefore: 'component-circle',
+      });
+      for (const [id, [plain, overBase]] of Object.entries(FILL_OPACITY)) {
+        if (m.getLayer(id)) m.setPaintProperty(id, 'fill-opacity', baseStyle ? overBase : plain);
+      }
+      if (attribution.current) m.removeControl(attribution.current);
+      attribution.current = null;
+      if (baseStyle) {
+        attribution.current = new AttributionControl({
+          compact: true,
+          customAttribution: baseDemo ? t('basemap.demoAttribution') : undefined,
+        });
+        m.addControl(attribution.current, 'bottom-right');
+        foldAttribution(m);
+      }
+      container.dataset.basemap = baseStyle ? baseKind : 'none';
+    };
+    if (m.isStyleLoaded()) apply();
+    else m.once('load', apply);
+  }, [ready, grids, components, baseStyle, baseDemo, baseKind]);
 
   // A later extent (e.g. the caller's district, loaded after the map) is shown while nothing is picked.
   const boundsKey = bounds?.join(',');
@@ -410,10 +476,32 @@ export function CityMap({
       }}
     />
   );
-  if (!children) return box;
+  // A base map generated from the demo city says so on the map itself.
+  const badge = base?.style && base.demo && (
+    <div
+      data-testid={`${testId}-demo-badge`}
+      style={{
+        position: 'absolute',
+        top: 8,
+        left: 8,
+        padding: '1px 6px',
+        borderRadius: 4,
+        fontSize: 12,
+        lineHeight: '18px',
+        color: '#ad4e00',
+        background: 'rgba(255, 247, 230, 0.9)',
+        border: '1px solid #ffd591',
+        pointerEvents: 'none',
+      }}
+    >
+      {t('basemap.demoBadge')}
+    </div>
+  );
+  if (!children && !badge) return box;
   return (
     <div style={{ position: 'relative' }}>
       {box}
+      {badge}
       {children}
     </div>
   );

@@ -3,6 +3,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, App, AutoComplete, Input, Select, Space, Spin, Tag } from 'antd';
 import type { Feature, FeatureCollection, Point } from 'geojson';
 import {
+  AttributionControl,
   type GeoJSONSource,
   type MapGeoJSONFeature,
   Map as MapLibreMap,
@@ -20,6 +21,7 @@ import { useNavigate } from 'react-router';
 import { OPEN_STATES } from '../../../../common/workflow.ts';
 import { isApiError } from '../../api/client';
 import { useMe } from '../../api/queries';
+import { applyBaseMap, useBaseMap } from '../../components/map/basemap';
 import { useGeoInfo } from '../../components/map/geo';
 import { PlaceSearch } from '../../components/map/PlaceSearch';
 import { PageContainer } from '../../components/PageContainer';
@@ -185,6 +187,51 @@ export function MapView() {
       map.remove();
     };
   }, [me, canComponents]);
+
+  // The city's base map under our layers (this page labels divisions itself, so the base map's
+  // division labels are left out; its other labels go under the case points). Our fills lighten
+  // over it; tiles that fail leave the plain background.
+  const base = useBaseMap();
+  const baseStyle = base.data?.style;
+  const baseDemo = base.data?.demo ?? false;
+  const attributionRef = useRef<AttributionControl | null>(null);
+  /** The base map's kind once it is on the map (`none` without one), for tests. */
+  const [baseDrawn, setBaseDrawn] = useState('pending');
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!ready || !map || base.isPending) return;
+    applyBaseMap(map, baseStyle, {
+      linesBefore: ['grid-line', 'community-line'],
+      labelsBefore: 'case-cluster',
+      dropDivisionLabels: true,
+    });
+    const over = !!baseStyle;
+    map.setPaintProperty(
+      'outline-fill',
+      'fill-opacity',
+      over
+        ? ['interpolate', ['linear'], ['zoom'], 8, 0.25, 13, 0.08]
+        : ['interpolate', ['linear'], ['zoom'], 8, 0.45, 13, 0.2],
+    );
+    map.setPaintProperty(
+      'district-fill',
+      'fill-opacity',
+      over
+        ? ['interpolate', ['linear'], ['zoom'], 10, 0.4, 14, 0.12]
+        : ['interpolate', ['linear'], ['zoom'], 10, 0.9, 14, 0.35],
+    );
+    // The base map's sources name their attribution (天地图's is required); a demo one says it is generated.
+    if (attributionRef.current && map.hasControl(attributionRef.current))
+      map.removeControl(attributionRef.current);
+    attributionRef.current = over
+      ? new AttributionControl({
+          compact: true,
+          customAttribution: baseDemo ? t('basemap.demoAttribution') : undefined,
+        })
+      : null;
+    if (attributionRef.current) map.addControl(attributionRef.current, 'bottom-left');
+    setBaseDrawn(baseStyle ? (base.data?.kind ?? 'none') : 'none');
+  }, [ready, baseStyle, baseDemo, base.isPending, base.data?.kind, t]);
 
   // Fit once: a district user's district, everyone else the whole city (/api/geo/info).
   const districtBbox = district.data?.bbox ?? null;
@@ -485,6 +532,7 @@ export function MapView() {
           data-rendered-cases={rendered.cases}
           data-case-points={cases.data?.items.length ?? ''}
           data-fitted={myDistrict ? `district:${myDistrict}` : 'city'}
+          data-basemap={baseDrawn}
         />
         {!ready && (
           <div style={{ position: 'absolute', inset: 0, display: 'grid', placeItems: 'center' }}>
