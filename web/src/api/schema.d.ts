@@ -63,6 +63,7 @@ export interface paths {
               | 'endpoint:manage'
               | 'metrics:read'
               | 'callback:record'
+              | 'basemap:manage'
             )[];
             createdAt: string;
             lastUsedAt: string | null;
@@ -108,6 +109,7 @@ export interface paths {
           | 'endpoint:manage'
           | 'metrics:read'
           | 'callback:record'
+          | 'basemap:manage'
         )[];
       };
       responses: {
@@ -142,6 +144,7 @@ export interface paths {
               | 'endpoint:manage'
               | 'metrics:read'
               | 'callback:record'
+              | 'basemap:manage'
             )[];
             createdAt: string;
             lastUsedAt: string | null;
@@ -320,6 +323,7 @@ export interface paths {
               | 'endpoint:manage'
               | 'metrics:read'
               | 'callback:record'
+              | 'basemap:manage'
             )[];
             menu: (
               | 'dashboard'
@@ -335,6 +339,7 @@ export interface paths {
               | 'orgs'
               | 'apiKeys'
               | 'endpoints'
+              | 'basemap'
               | 'audit'
             )[];
           };
@@ -357,6 +362,441 @@ export interface paths {
       body: never;
       responses: {
         204: undefined;
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
+  '/api/basemap': {
+    /** The base map the map draws under its layers / 底图 */
+    get: {
+      params: never;
+      query: never;
+      body: never;
+      responses: {
+        200: {
+          kind: 'none' | 'generated' | 'archive' | 'tianditu' | 'xyz';
+          name: string | null;
+          generated: boolean;
+          demo: boolean;
+          notice: {
+            zh: string;
+            en: string;
+          } | null;
+          attribution: string | null;
+          /** MapLibre sources and layers of the base map (no glyphs or sprite: labels use local fonts) */
+          style: {
+            sources: {
+              [key: string]:
+                | {
+                    type: 'vector';
+                    /** `pmtiles:///api/basemap/archives/{id}/file`: the archive on this server; the client writes its own origin after `pmtiles://` */
+                    url: string;
+                    attribution?: string;
+                  }
+                | {
+                    type: 'raster';
+                    /** tile URL templates ({z}/{x}/{y}); fetched by the browser */
+                    tiles: string[];
+                    tileSize: number;
+                    minzoom: number;
+                    maxzoom: number;
+                    attribution?: string;
+                  };
+            };
+            /** drawn under the platform’s layers, except `symbol` layers (labels), drawn above them */
+            layers: {
+              id: string;
+              type:
+                | 'background'
+                | 'fill'
+                | 'line'
+                | 'symbol'
+                | 'circle'
+                | 'fill-extrusion'
+                | 'heatmap'
+                | 'raster';
+              source?: string;
+              'source-layer'?: string;
+              minzoom?: number;
+              maxzoom?: number;
+              /** a MapLibre filter expression */
+              filter?: unknown[];
+              /** MapLibre layout properties (values may be expressions) */
+              layout?: {
+                [key: string]: unknown;
+              };
+              /** MapLibre paint properties (values may be expressions) */
+              paint?: {
+                [key: string]: unknown;
+              };
+            }[];
+            /** layers that label divisions (a page with its own division labels may leave them out) */
+            divisionLabelLayers: string[];
+          } | null;
+          archive: {
+            id: string;
+            bytes: number;
+            minZoom: number;
+            maxZoom: number;
+            /** [west, south, east, north], WGS84 */
+            bounds: [number, number, number, number];
+            /** the archive, served with HTTP Range (session or API key) */
+            url: string;
+          } | null;
+          remoteOrigins: string[];
+          keyHint: string | null;
+          version: number;
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+    /** Choose the base map (city administrators) / 选择底图 */
+    put: {
+      params: never;
+      query: never;
+      body: {
+        kind: 'none' | 'generated' | 'archive' | 'tianditu' | 'xyz';
+        /** for kind = archive: an uploaded archive */
+        archiveId?: string;
+        tianditu?: {
+          /** the 天地图 key (tk), 32 hex digits; omitted: keep the stored one */
+          key?: string;
+          /** vec: 矢量底图 + 矢量注记; img: 影像 + 影像注记 */
+          layer: 'vec' | 'img';
+        };
+        xyz?: {
+          /** tile URL template with {z}, {x} and {y} (http or https), fetched by the browser */
+          url: string;
+          /** the tiles’ coordinate system: GCJ-02 and BD-09 are refused */
+          crs: 'wgs84' | 'cgcs2000' | 'gcj02' | 'bd09';
+          maxZoom?: number;
+          attribution?: string;
+        };
+        /** the version this write replaces (0: never chosen) */
+        version: number;
+        reason?: string;
+      };
+      responses: {
+        200: {
+          kind: 'none' | 'generated' | 'archive' | 'tianditu' | 'xyz';
+          archiveId: string | null;
+          tianditu: {
+            layer: 'vec' | 'img';
+            keySet: boolean;
+            /** the key’s last 4 characters; the key itself is never sent back */
+            keyHint: string | null;
+          };
+          xyz: {
+            url: string;
+            crs: 'wgs84' | 'cgcs2000';
+            maxZoom: number;
+            attribution: string | null;
+          } | null;
+          /** 0 while never chosen */
+          version: number;
+          updatedBy: string | null;
+          updatedAt: string | null;
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
+  '/api/basemap/archives': {
+    /** Upload an offline base map (.pmtiles) / 上传离线底图 */
+    post: {
+      params: never;
+      query: never;
+      body: never;
+      responses: {
+        201: {
+          id: string;
+          name: string;
+          origin: 'upload' | 'generated';
+          fileName: string;
+          bytes: number;
+          sha256: string;
+          minZoom: number;
+          maxZoom: number;
+          /** [west, south, east, north], WGS84 */
+          bounds: [number, number, number, number];
+          /** [lng, lat, zoom] */
+          center: [number, number, number];
+          addressedTiles: number;
+          vectorLayers: {
+            id: string;
+            fields: {
+              [key: string]: string;
+            };
+            minzoom?: number;
+            maxzoom?: number;
+          }[];
+          styleSource: 'uploaded' | 'default' | 'generated';
+          attribution: string | null;
+          description: string | null;
+          demo: boolean;
+          coversCity: boolean | null;
+          active: boolean;
+          url: string;
+          createdBy: string;
+          createdAt: string;
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        413: ErrorBody;
+        415: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
+  '/api/basemap/archives/{id}': {
+    /** Delete an uploaded archive that is not in use */
+    delete: {
+      params: {
+        id: string;
+      };
+      query: never;
+      body: never;
+      responses: {
+        204: undefined;
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
+  '/api/basemap/archives/{id}/file': {
+    /** The archive (.pmtiles), with HTTP Range */
+    get: {
+      params: {
+        id: string;
+      };
+      query: never;
+      body: never;
+      responses: {
+        200: Blob;
+        206: Blob;
+        304: undefined;
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        416: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
+  '/api/basemap/archives/{id}/style': {
+    /** The style an archive would be drawn with (preview, city administrators) */
+    get: {
+      params: {
+        id: string;
+      };
+      query: never;
+      body: never;
+      responses: {
+        200: {
+          sources: {
+            [key: string]:
+              | {
+                  type: 'vector';
+                  /** `pmtiles:///api/basemap/archives/{id}/file`: the archive on this server; the client writes its own origin after `pmtiles://` */
+                  url: string;
+                  attribution?: string;
+                }
+              | {
+                  type: 'raster';
+                  /** tile URL templates ({z}/{x}/{y}); fetched by the browser */
+                  tiles: string[];
+                  tileSize: number;
+                  minzoom: number;
+                  maxzoom: number;
+                  attribution?: string;
+                };
+          };
+          /** drawn under the platform’s layers, except `symbol` layers (labels), drawn above them */
+          layers: {
+            id: string;
+            type:
+              | 'background'
+              | 'fill'
+              | 'line'
+              | 'symbol'
+              | 'circle'
+              | 'fill-extrusion'
+              | 'heatmap'
+              | 'raster';
+            source?: string;
+            'source-layer'?: string;
+            minzoom?: number;
+            maxzoom?: number;
+            /** a MapLibre filter expression */
+            filter?: unknown[];
+            /** MapLibre layout properties (values may be expressions) */
+            layout?: {
+              [key: string]: unknown;
+            };
+            /** MapLibre paint properties (values may be expressions) */
+            paint?: {
+              [key: string]: unknown;
+            };
+          }[];
+          /** layers that label divisions (a page with its own division labels may leave them out) */
+          divisionLabelLayers: string[];
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
+  '/api/basemap/generated': {
+    /** Generate the base map again from the city's layers (after an import) */
+    post: {
+      params: never;
+      query: never;
+      body: never;
+      responses: {
+        200: {
+          id: string;
+          name: string;
+          origin: 'upload' | 'generated';
+          fileName: string;
+          bytes: number;
+          sha256: string;
+          minZoom: number;
+          maxZoom: number;
+          /** [west, south, east, north], WGS84 */
+          bounds: [number, number, number, number];
+          /** [lng, lat, zoom] */
+          center: [number, number, number];
+          addressedTiles: number;
+          vectorLayers: {
+            id: string;
+            fields: {
+              [key: string]: string;
+            };
+            minzoom?: number;
+            maxzoom?: number;
+          }[];
+          styleSource: 'uploaded' | 'default' | 'generated';
+          attribution: string | null;
+          description: string | null;
+          demo: boolean;
+          coversCity: boolean | null;
+          active: boolean;
+          url: string;
+          createdBy: string;
+          createdAt: string;
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
+  '/api/basemap/settings': {
+    /** The choice, the archives and the upload limit (city administrators) */
+    get: {
+      params: never;
+      query: never;
+      body: never;
+      responses: {
+        200: {
+          choice: {
+            kind: 'none' | 'generated' | 'archive' | 'tianditu' | 'xyz';
+            archiveId: string | null;
+            tianditu: {
+              layer: 'vec' | 'img';
+              keySet: boolean;
+              /** the key’s last 4 characters; the key itself is never sent back */
+              keyHint: string | null;
+            };
+            xyz: {
+              url: string;
+              crs: 'wgs84' | 'cgcs2000';
+              maxZoom: number;
+              attribution: string | null;
+            } | null;
+            /** 0 while never chosen */
+            version: number;
+            updatedBy: string | null;
+            updatedAt: string | null;
+          };
+          archives: {
+            id: string;
+            name: string;
+            origin: 'upload' | 'generated';
+            fileName: string;
+            bytes: number;
+            sha256: string;
+            minZoom: number;
+            maxZoom: number;
+            /** [west, south, east, north], WGS84 */
+            bounds: [number, number, number, number];
+            /** [lng, lat, zoom] */
+            center: [number, number, number];
+            addressedTiles: number;
+            vectorLayers: {
+              id: string;
+              fields: {
+                [key: string]: string;
+              };
+              minzoom?: number;
+              maxzoom?: number;
+            }[];
+            styleSource: 'uploaded' | 'default' | 'generated';
+            attribution: string | null;
+            description: string | null;
+            demo: boolean;
+            coversCity: boolean | null;
+            active: boolean;
+            url: string;
+            createdBy: string;
+            createdAt: string;
+          }[];
+          maxUploadBytes: number;
+          generated: {
+            archiveId: string | null;
+            generatedAt: string | null;
+            stale: boolean;
+          };
+        };
         400: ErrorBody;
         401: ErrorBody;
         403: ErrorBody;
@@ -3411,6 +3851,7 @@ export interface paths {
             | 'endpoint:manage'
             | 'metrics:read'
             | 'callback:record'
+            | 'basemap:manage'
           )[];
           menu: (
             | 'dashboard'
@@ -3426,6 +3867,7 @@ export interface paths {
             | 'orgs'
             | 'apiKeys'
             | 'endpoints'
+            | 'basemap'
             | 'audit'
           )[];
         };
@@ -3539,6 +3981,7 @@ export interface paths {
             | 'endpoint:manage'
             | 'metrics:read'
             | 'callback:record'
+            | 'basemap:manage'
           )[];
           menu: (
             | 'dashboard'
@@ -3554,6 +3997,7 @@ export interface paths {
             | 'orgs'
             | 'apiKeys'
             | 'endpoints'
+            | 'basemap'
             | 'audit'
           )[];
         };
