@@ -81,7 +81,7 @@ export function AuditPage() {
       dataIndex: 'action',
       width: 200,
       render: (a: string) => (
-        <Space direction="vertical" size={0}>
+        <Space orientation="vertical" size={0}>
           <span data-testid="audit-action-label">{actionLabel(a)}</span>
           <Typography.Text type="secondary" style={{ fontSize: 12 }}>
             {a}
@@ -127,7 +127,7 @@ export function AuditPage() {
             optionFilterProp="label"
             options={AUDIT_ACTIONS.map((v) => ({ value: v, label: `${actionLabel(v)} ${v}` }))}
             optionRender={(o) => (
-              <Space direction="vertical" size={0}>
+              <Space orientation="vertical" size={0}>
                 <span>{actionLabel(String(o.value))}</span>
                 <Typography.Text type="secondary" style={{ fontSize: 12 }}>
                   {String(o.value)}

@@ -217,7 +217,7 @@ function UploadForm({ maxBytes }: { maxBytes: number }) {
           style={{ marginTop: 8 }}
           type="warning"
           showIcon
-          message={t('basemap.tooBig', { max: formatBytes(maxBytes) })}
+          title={t('basemap.tooBig', { max: formatBytes(maxBytes) })}
         />
       )}
       {progress !== null && (
@@ -228,7 +228,7 @@ function UploadForm({ maxBytes }: { maxBytes: number }) {
           style={{ marginTop: 8 }}
           type="error"
           showIcon
-          message={error}
+          title={error}
           data-testid="basemap-upload-error"
         />
       )}

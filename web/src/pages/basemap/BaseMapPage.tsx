@@ -50,7 +50,7 @@ export function BaseMapPage() {
     <PageContainer testId="page-basemap" title={t('basemap.title')}>
       <Typography.Paragraph type="secondary">{t('basemap.intro')}</Typography.Paragraph>
       {settings.isPending && <Spin />}
-      {settings.error && <Alert type="error" showIcon message={(settings.error as Error).message} />}
+      {settings.error && <Alert type="error" showIcon title={(settings.error as Error).message} />}
       {settings.data && <Body settings={settings.data} />}
     </PageContainer>
   );
@@ -178,7 +178,7 @@ function ChoiceCard({ settings }: { settings: BaseMapSettings }) {
   return (
     <Card title={t('basemap.choice')} data-testid="basemap-choice">
       <Radio.Group value={kind} onChange={(e) => setKind(e.target.value)} style={{ width: '100%' }}>
-        <Space direction="vertical" style={{ width: '100%' }}>
+        <Space orientation="vertical" style={{ width: '100%' }}>
           {option('none')}
           {option('generated', generated?.demo ? <Tag color="orange">{t('basemap.demoTag')}</Tag> : null)}
           {kind === 'generated' && (
@@ -214,7 +214,7 @@ function ChoiceCard({ settings }: { settings: BaseMapSettings }) {
           )}
           {option('tianditu')}
           {kind === 'tianditu' && (
-            <Space direction="vertical" style={{ marginLeft: 24, width: 'calc(100% - 24px)' }}>
+            <Space orientation="vertical" style={{ marginLeft: 24, width: 'calc(100% - 24px)' }}>
               <Radio.Group value={layer} onChange={(e) => setLayer(e.target.value)}>
                 <Radio value="vec">{t('basemap.tdtVec')}</Radio>
                 <Radio value="img">{t('basemap.tdtImg')}</Radio>
@@ -235,7 +235,7 @@ function ChoiceCard({ settings }: { settings: BaseMapSettings }) {
           )}
           {option('xyz')}
           {kind === 'xyz' && (
-            <Space direction="vertical" style={{ marginLeft: 24, width: 'calc(100% - 24px)' }}>
+            <Space orientation="vertical" style={{ marginLeft: 24, width: 'calc(100% - 24px)' }}>
               <Input
                 value={xyz.url}
                 onChange={(e) => setXyz({ ...xyz, url: e.target.value })}
@@ -285,7 +285,7 @@ function ChoiceCard({ settings }: { settings: BaseMapSettings }) {
           style={{ marginTop: 12 }}
           type="info"
           showIcon
-          message={t('basemap.reloadNeeded')}
+          title={t('basemap.reloadNeeded')}
           action={
             <Button size="small" onClick={() => window.location.reload()}>
               {t('basemap.reload')}

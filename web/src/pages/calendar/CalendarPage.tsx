@@ -62,7 +62,7 @@ export function CalendarPage() {
           type="warning"
           showIcon
           style={{ marginBottom: 12 }}
-          message={t('calendar.noOfficial', { first: official.first, last: official.last })}
+          title={t('calendar.noOfficial', { first: official.first, last: official.last })}
           data-testid="calendar-fallback"
         />
       )}

@@ -215,7 +215,7 @@ export function ImportsPage() {
                 type="error"
                 showIcon
                 style={{ margin: '12px 0' }}
-                message={
+                title={
                   interruptedReason(j, en) ??
                   t('imports.rejected', { errors: Number(j.summary?.errors ?? 0), rows: j.total })
                 }

@@ -273,7 +273,7 @@ function Tester() {
         </Descriptions>
       )}
       {ask.isError && (
-        <Alert style={{ marginTop: 16 }} type="warning" showIcon message={(ask.error as Error).message} />
+        <Alert style={{ marginTop: 16 }} type="warning" showIcon title={(ask.error as Error).message} />
       )}
     </Card>
   );
