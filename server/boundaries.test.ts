@@ -219,6 +219,21 @@ describe('module boundaries', () => {
     expect(found).toEqual([]);
   });
 
+  it('docs/ARCHITECTURE.md shows the module map as it is (the map in the docs went stale before)', () => {
+    const graph = moduleGraph(readImports());
+    const width = Math.max(...[...graph.keys()].map((m) => m.length));
+    const lines = [...graph.keys()].sort().map((module) => {
+      const targets = [...(graph.get(module) ?? [])].sort();
+      return `${module.padEnd(width)} → ${targets.length ? targets.join(', ') : '(none)'}`;
+    });
+    const doc = readFileSync(join(ROOT, 'docs/ARCHITECTURE.md'), 'utf8');
+    const block = doc.match(/The map, from `npx tsx scripts\/deps.ts`:\s*```\n([\s\S]*?)\n\n/);
+    expect(
+      block?.[1]?.split('\n'),
+      'update the map in docs/ARCHITECTURE.md: npx tsx scripts/deps.ts',
+    ).toEqual(lines);
+  });
+
   it('nothing outside a module writes through its read-only relation', () => {
     const found: string[] = [];
     for (const [owner, name] of Object.entries(READ_ONLY)) {
