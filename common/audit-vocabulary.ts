@@ -56,6 +56,8 @@ export const PLATFORM_AUDIT_ACTIONS = [
   'geo.seed',
   'place.seed',
   'place.import',
+  'classifier.seed',
+  'classifier.sample_retire',
   'import.fail',
   'routing.rule.create',
   'routing.rule.update',
@@ -102,6 +104,7 @@ export const AUDIT_ENTITY_TYPES = [
   'delivery',
   'saved_filter',
   'place',
+  'classifier_sample',
   'basemap',
   'basemap_archive',
 ] as const;

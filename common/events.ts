@@ -64,8 +64,30 @@ export interface CaseEventSubject {
   notices: readonly Notice[];
 }
 
+/**
+ * What filing (立案) adds to its event's subject: the words the case came with and the type it was
+ * filed under — what a learner of types (the classifier) needs, without reading the case.
+ */
+export interface FilingSubject {
+  /** The case's description: the words of its first report. */
+  description: string;
+  /** The matter type the case is filed under now. */
+  matterCode: string;
+  /** The matter type the case carried before filing (given at intake), or null. */
+  previousMatterCode: string | null;
+  /** The case's district. */
+  districtCode: string;
+}
+
+/** The subject of `case.file`: a case event's, and what was filed. */
+export interface CaseFileSubject extends CaseEventSubject {
+  filed: FilingSubject;
+}
+
 /** Every subscribable event, by action, with its subject. A new one is declared here first. */
-export type EventSubjects = { [A in CaseEventAction]: CaseEventSubject };
+export type EventSubjects = {
+  [A in CaseEventAction]: A extends 'case.file' ? CaseFileSubject : CaseEventSubject;
+};
 export type SubscribableAction = keyof EventSubjects;
 
 /** The same actions at run time (subscribing to anything else is refused). */

@@ -1,8 +1,9 @@
 /**
- * The matter-type hint: enabled matter types whose name (without generic suffixes such as 异常,
- * so 供水井盖异常 also matches 供水井盖) appears in a report's description, longest match first.
- * One rule for the server's intake, the intake form and the inspectors' app. Only a hint: the
- * shift leader fixes the type on filing.
+ * The offline matter-type hint: enabled matter types whose name (without generic suffixes such as
+ * 异常, so 供水井盖异常 also matches 供水井盖) appears in a report's description, longest match
+ * first. Every form asks the classifier (POST /api/intake/suggest, server/modules/classifier);
+ * this is only what the inspectors' app falls back to without a network, where the classifier
+ * cannot be reached. Only a hint: the shift leader fixes the type on filing.
  */
 export interface TypeLike {
   code: string;

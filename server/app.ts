@@ -19,6 +19,11 @@ import { calendarRoutes } from './modules/calendar/index.ts';
 import { registerCallbackSubscribers } from './modules/callbacks/index.ts';
 import { caseRoutes, centreRoutes, streamRoutes } from './modules/cases/index.ts';
 import { catalogRoutes } from './modules/catalog/index.ts';
+import {
+  classifierRoutes,
+  registerClassifierSubscribers,
+  startClassifier,
+} from './modules/classifier/index.ts';
 import { componentRoutes } from './modules/components/index.ts';
 import { geoRoutes, ogcRoutes, SpatialService, TileService } from './modules/geo/index.ts';
 import {
@@ -148,7 +153,11 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
   // transaction (platform/subscribers.ts). Once per process; building another app changes nothing.
   registerOutboxSubscribers();
   registerNotificationSubscribers();
+<<<<<<< HEAD
   registerCallbackSubscribers();
+=======
+  registerClassifierSubscribers();
+>>>>>>> f218018 (classifier: the branch as it stood at the end of session 18 (issue 10 item 7))
 
   await app.register(identityRoutes);
   await app.register(orgRoutes);
@@ -174,6 +183,9 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
   await app.register(settingsRoutes({ feed: opts.feed }));
   await app.register(outboxRoutes);
   await app.register(caseRoutes(spatial));
+  await app.register(classifierRoutes(spatial));
+  // The classifier's seed texts are loaded and its model built before the first question.
+  app.addHook('onReady', () => startClassifier(database.db));
   await app.register(centreRoutes);
   await app.register(streamRoutes(opts.feed));
   await app.register(notificationRoutes);

@@ -7,6 +7,7 @@ export * from './modules/calendar/tables.ts';
 export * from './modules/callbacks/tables.ts';
 export * from './modules/cases/tables.ts';
 export * from './modules/catalog/tables.ts';
+export * from './modules/classifier/tables.ts';
 export * from './modules/components/tables.ts';
 export * from './modules/geo/tables.ts';
 export * from './modules/identity/tables.ts';

@@ -253,6 +253,22 @@ async function freshDeadDelivery(unit: string) {
 
 let caseSeq = 0;
 const freshHsDispatched = () => dispatchCase(t, org.hsSan, 60 + caseSeq++);
+let sampleSeq = 0;
+/**
+ * A text the classifier learned from a filing in `district`, as the filing's transaction writes it
+ * (the row and the next revision): 江北 has no filed case among the fixtures.
+ */
+async function freshSample(district: string): Promise<string> {
+  sampleSeq++;
+  return t.database.db.transaction(async (tx) => {
+    const res = await tx.execute(sql`UPDATE classifier_state SET rev = rev + 1 WHERE id = 1 RETURNING rev`);
+    const [{ rev }] = (res as unknown as { rows: { rev: string }[] }).rows;
+    const row = await tx.execute(sql`INSERT INTO classifier_sample (source, matter_code, text, text_key, rev, district_code)
+      VALUES ('corrected', '06010', ${`矩阵学习样本 ${sampleSeq}`}, ${`matrix-${sampleSeq}`}, ${Number(rev)}, ${district})
+      RETURNING id`);
+    return (row as unknown as { rows: { id: string }[] }).rows[0].id;
+  });
+}
 const freshFilterHS = async () =>
   must(
     await t.as(await t.login('haishu.acceptor')).post('/api/saved-filters', {
@@ -1510,6 +1526,47 @@ const PROBES: Probe[] = [
     expect: { ...sharedRead('case:read') },
   },
   // ---- the inbox: personal ---------------------------------------------------------------------
+  // ---- the classifier: suggestions, its labelled texts ------------------------------------------
+  {
+    route: 'POST /api/intake/suggest',
+    // Types and gazetteer places for words: the city's staff, and machines that report.
+    call: (c) => q(c).post('/api/intake/suggest', { text: '下水道盖子被压碎了' }),
+    expect: { ...everyone(200), keysElse: 403, keys: { 'case:report': 200 } },
+  },
+  {
+    route: 'GET /api/classifier/samples',
+    // Learned texts by their case's district; the seed texts (no district) are the city's.
+    rows: (b) => sorted(b.items.map((s: { districtCode: string | null }) => s.districtCode ?? 'seed')),
+    call: (c) => q(c).get('/api/classifier/samples?pageSize=200'),
+    expect: {
+      admin: [200, ['330203', '330205', 'seed']],
+      hsStaff: [200, ['330203']],
+      jbStaff: [200, ['330205']],
+      hsUnit: [200, []],
+      cityUnit: [200, []],
+      hsAdmin: [200, ['330203']],
+      keys: { 'case:read': [200, ['330203', '330205', 'seed']] },
+    },
+  },
+  { route: 'GET /api/classifier/status', call: (c) => q(c).get('/api/classifier/status'), expect: sharedRead('case:read') },
+  ...(['330203', '330205'] as const).map(
+    (district): Probe => ({
+      route: 'POST /api/classifier/samples/{id}/retire',
+      what: district === '330203' ? 'a text learned from a 海曙 filing' : 'a text learned from a 江北 filing',
+      fresh: () => freshSample(district),
+      call: (c, id) => q(c).post(`/api/classifier/samples/${id}/retire`, { reason: '矩阵测试' }),
+      view: async (id) => dbCount('classifier_sample', `id = '${id}' AND retired_at IS NULL`),
+      expect: {
+        admin: 200,
+        hsStaff: 403,
+        jbStaff: 403,
+        hsUnit: 403,
+        cityUnit: 403,
+        hsAdmin: district === '330203' ? 200 : 404,
+        keys: { 'catalog:manage': 200 },
+      },
+    }),
+  ),
   { route: 'GET /api/notifications', call: (c) => q(c).get('/api/notifications'), expect: peopleOnly(200) },
   {
     route: 'POST /api/notifications/{id}/read',
@@ -1683,6 +1740,8 @@ beforeAll(async () => {
   F.jbLat = String(jb.lat);
   F.caseHI = (await report('haishu.inspector', '330203', 8)).caseId;
   for (const k of ['caseHS', 'caseHW', 'caseJB', 'caseHI']) fixtureOf.set(F[k], k);
+  // The classifier learned 海曙's filings above; a 江北 one is written as a filing would.
+  F.sampleJb = await freshSample('330205');
   const inbox = (await t.as(hsAcceptor).get('/api/notifications')).json().items as { id: string }[];
   F.notificationHS = inbox[0].id;
   F.filterHS = must(

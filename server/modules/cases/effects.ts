@@ -185,13 +185,30 @@ export async function applyPlan(
   await stages.refreshCurrent(tx, c.id, clock);
   const after = (await repo.findCase(tx, c.id))!;
   const event = options.event(after, facts);
-  await emit(tx, ctx, event, {
+  const subject = {
     caseId: c.id,
     deliverTo: plan.deliver ? after.unitId : null,
     notices: await noticesOf(tx, after, new Set(plan.notify), event.action, ctx.actor.id, movedReports),
-  });
+  };
+  if (isFiling(event)) {
+    // Filing tells its subscribers what was filed: the words and the type chosen for them.
+    await emit(tx, ctx, event, {
+      ...subject,
+      filed: {
+        description: after.description,
+        matterCode: after.matterCode!,
+        previousMatterCode: c.matterCode,
+        districtCode: after.districtCode,
+      },
+    });
+  } else {
+    await emit(tx, ctx, event, subject);
+  }
   return after;
 }
+
+const isFiling = (e: EventInput & { action: CaseEventAction }): e is EventInput & { action: 'case.file' } =>
+  e.action === 'case.file';
 
 /** Memo of "users of this organisation with these roles" for a batch (the timer sweeper). */
 export type RecipientCache = Map<string, Promise<{ id: string }[]>>;

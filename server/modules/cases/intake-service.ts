@@ -13,6 +13,7 @@ import type { Db } from '../../platform/db.ts';
 import { AppError } from '../../platform/errors.ts';
 import { emit } from '../../platform/subscribers.ts';
 import { findCatalogType } from '../catalog/index.ts';
+import { suggest } from '../classifier/index.ts';
 import { convertLngLat, type LookupHit } from '../geo/index.ts';
 import { resolveRoute } from '../routing/index.ts';
 import { loadClock } from './clock.ts';
@@ -24,7 +25,6 @@ import { canReport, canSeeCase, caseRead, reportArea } from './policy.ts';
 import * as repo from './repository.ts';
 import type { OwnReportDto, OwnReportListQueryT, ReportCreateT } from './schemas.ts';
 import { refreshCurrent } from './stages.ts';
-import { suggestMatterTypes } from './suggest.ts';
 import { caseFile, report } from './tables.ts';
 
 export interface Spatial {
@@ -107,7 +107,11 @@ export async function createReport(db: Db, ctx: RequestContext, spatial: Spatial
       });
     }
   }
-  const suggested = input.matterCode ? [] : await suggestMatterTypes(db, input.description);
+  // No type given: the classifier's suggestions for the words at this point (the acceptor or the
+  // shift leader fixes the type; the first one routes the suggested unit).
+  const suggested = input.matterCode
+    ? []
+    : (await suggest(db, ctx, { text: input.description, lng, lat }, { spatial, places: false })).matterTypes;
   const matterCode = input.matterCode ?? null;
   const typeForRouting = matterCode ?? suggested[0]?.code ?? null;
   const route = typeForRouting

@@ -4,6 +4,7 @@
  */
 export { knownComponentTypes } from './catalogue.ts';
 export { generateDemoInventory, type SeedGrid } from './demo-inventory.ts';
+export { componentTypesNear, type TypeNearby } from './nearby.ts';
 export { componentWrite, districtInScope } from './policy.ts';
 export { componentRoutes } from './routes.ts';
 export type { ComponentState } from './schemas.ts';

@@ -58,6 +58,7 @@ export { bboxOf, centroidOf } from './geometry.ts';
 export { findGrid, type GridHit, gridAt, gridIndexForBbox } from './grid-lookup.ts';
 export { ogcRoutes } from './ogc-routes.ts';
 export { parseBbox } from './ogc-service.ts';
+export { type PlaceMention, placesInText } from './place-mentions.ts';
 export { existingPlaceIds, type PlaceWrite, writePlaces } from './places.ts';
 export { geoWrite } from './policy.ts';
 export { geoRoutes } from './routes.ts';

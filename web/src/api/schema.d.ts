@@ -2299,6 +2299,129 @@ export interface paths {
       };
     };
   };
+  '/api/classifier/samples': {
+    get: {
+      params: never;
+      query: {
+        page?: number;
+        pageSize?: number;
+        /** seed 种子样本 · confirmed 立案确认 · corrected 立案更正 */
+        source?: 'seed' | 'confirmed' | 'corrected';
+        /** 5-digit matter type code */
+        matterCode?: string;
+        /** part of the text */
+        q?: string;
+        /** true: only retired; false (default): only active */
+        retired?: boolean;
+      };
+      body: never;
+      responses: {
+        200: {
+          items: {
+            id: string;
+            /** seed 种子样本 · confirmed 立案确认 · corrected 立案更正 */
+            source: 'seed' | 'confirmed' | 'corrected';
+            matterCode: string;
+            matterName: string | null;
+            text: string;
+            voice: string | null;
+            suggestedCode: string | null;
+            suggestedName: string | null;
+            caseId: string | null;
+            districtCode: string | null;
+            createdByName: string | null;
+            createdAt: string;
+            retiredAt: string | null;
+            retiredReason: string | null;
+            revision: number;
+          }[];
+          total: number;
+          page: number;
+          pageSize: number;
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
+  '/api/classifier/samples/{id}/retire': {
+    post: {
+      params: {
+        id: string;
+      };
+      query: never;
+      body: {
+        /** why the text is wrong (kept) */
+        reason: string;
+      };
+      responses: {
+        200: {
+          id: string;
+          /** seed 种子样本 · confirmed 立案确认 · corrected 立案更正 */
+          source: 'seed' | 'confirmed' | 'corrected';
+          matterCode: string;
+          matterName: string | null;
+          text: string;
+          voice: string | null;
+          suggestedCode: string | null;
+          suggestedName: string | null;
+          caseId: string | null;
+          districtCode: string | null;
+          createdByName: string | null;
+          createdAt: string;
+          retiredAt: string | null;
+          retiredReason: string | null;
+          revision: number;
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
+  '/api/classifier/status': {
+    get: {
+      params: never;
+      query: never;
+      body: never;
+      responses: {
+        200: {
+          revision: number;
+          /** matter types the model knows */
+          types: number;
+          lexiconTerms: number;
+          texts: {
+            seed: number;
+            confirmed: number;
+            corrected: number;
+            retired: number;
+          };
+          inModel: {
+            texts: number;
+            learned: number;
+          };
+          learnedCapPerType: number;
+          maxLearnText: number;
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
   '/api/components': {
     get: {
       params: never;
@@ -3762,6 +3885,55 @@ export interface paths {
               message_en: string;
             }[];
           }[];
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
+  '/api/intake/suggest': {
+    post: {
+      params: never;
+      query: never;
+      body: {
+        /** the report's words as the citizen, operator or inspector gave them (at most 2000 characters) */
+        text: string;
+        lng?: number;
+        lat?: number;
+        /** coordinate system of lng/lat */
+        crs?: 'wgs84' | 'cgcs2000' | 'gcj02' | 'bd09';
+      };
+      responses: {
+        200: {
+          /** best first */
+          matterTypes: {
+            code: string;
+            name: string;
+            /** share of the classifier’s belief, 0…1 */
+            score: number;
+          }[];
+          /** in the order the text names them */
+          places: {
+            id: string;
+            name: string;
+            /** road, poi, building or community */
+            kind: string;
+            /** WGS84 */
+            lng: number;
+            /** WGS84 */
+            lat: number;
+            gridId: string | null;
+            districtCode: string;
+            /** a generated demo entry, not a surveyed place */
+            generated: boolean;
+          }[];
+          /** the classifier revision (labelled texts) the answer used */
+          revision: number;
         };
         400: ErrorBody;
         401: ErrorBody;

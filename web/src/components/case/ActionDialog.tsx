@@ -4,7 +4,7 @@
  */
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Form, Modal, Space, Typography } from 'antd';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { RequiredField } from '../../../../common/workflow.ts';
 import { api, detailField, isApiError } from '../../api/client';
@@ -36,6 +36,13 @@ export function ActionDialog({
   // Every field the form shows: the required ones and those the action offers (a comment…).
   const fields: ReadonlySet<RequiredField> = new Set([...required, ...action.optional]);
   const suggested = useActionSuggestions(c, required);
+  // The classifier answers after the form opened: its first type fills the field unless chosen.
+  const wantsType = fields.has('matterType');
+  useEffect(() => {
+    if (suggested.matterType && wantsType && !form.getFieldValue('matterType')) {
+      form.setFieldValue('matterType', suggested.matterType);
+    }
+  }, [suggested.matterType, wantsType, form]);
 
   const submit = useMutation({
     mutationFn: (v: ActionValues) => {
@@ -99,7 +106,12 @@ export function ActionDialog({
       onCancel={onClose}
       onOk={() => form.submit()}
       okText={t('case.confirmAction')}
-      okButtonProps={{ loading: submit.isPending, ...testIdProps('action-submit') }}
+      // Until the classifier answered, the type it is about to propose is not there to confirm.
+      okButtonProps={{
+        loading: submit.isPending,
+        disabled: !!suggested.loading && wantsType,
+        ...testIdProps('action-submit'),
+      }}
       cancelButtonProps={testIdProps('action-cancel')}
       destroyOnHidden
       width={fields.has('filingConditionId') || fields.has('photos') ? 620 : 520}

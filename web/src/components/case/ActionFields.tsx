@@ -20,10 +20,10 @@ import {
 import type { TFunction } from 'i18next';
 import { type ReactNode, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { suggestTypes } from '../../../../common/suggest.ts';
 import { type CaseAction, type RequiredField, TERMINAL_STATES } from '../../../../common/workflow.ts';
 import { api } from '../../api/client';
 import type { ListResult } from '../../api/types';
+import { type SuggestedType, scorePercent, useSuggestions } from '../suggest/useSuggestions';
 import { type AvailableAction, type CaseSummary, EXTENSION_UNITS, useMatterTypeList, useUnits } from './api';
 import { stateLabel, timeUnitLabel } from './CaseBits';
 import { useDuplicates } from './Duplicates';
@@ -45,6 +45,10 @@ export interface ActionValues {
 export interface ActionSuggestions {
   matterType?: string;
   unitId?: string;
+  /** The classifier's types for the case's words, best first (when the case has no type yet). */
+  matterTypes?: SuggestedType[];
+  /** The classifier has not answered yet (the type field is about to be filled). */
+  loading?: boolean;
 }
 
 export interface FieldProps {
@@ -58,12 +62,17 @@ export interface FieldProps {
 type FieldComponent = (props: FieldProps) => ReactNode;
 
 /**
- * The suggested type (the case's own, else the first match of its description) and unit (the
- * routing rule's, else the one the case was given), asked only when the action needs them.
+ * The suggested type (the case's own, else the classifier's first for its description and point)
+ * and unit (the routing rule's, else the one the case was given), asked only when the action
+ * needs them.
  */
 export function useActionSuggestions(c: CaseSummary, fields: ReadonlySet<RequiredField>): ActionSuggestions {
-  const types = useMatterTypeList(fields.has('matterType'));
-  const matterType = c.matterCode ?? suggestTypes(c.description, types.data?.items ?? [])[0]?.code;
+  const classified = useSuggestions(c.description, c.location, {
+    enabled: fields.has('matterType') && !c.matterCode,
+    debounceMs: 0,
+  });
+  const matterTypes = c.matterCode ? [] : (classified.data?.matterTypes ?? []);
+  const matterType = c.matterCode ?? matterTypes[0]?.code;
   const route = useQuery({
     queryKey: ['routing', 'resolve', c.matterCode, c.gridId],
     enabled: fields.has('unitId') && !!c.matterCode,
@@ -75,7 +84,12 @@ export function useActionSuggestions(c: CaseSummary, fields: ReadonlySet<Require
         gridId: c.gridId,
       }),
   });
-  return { matterType, unitId: route.data?.unit.id ?? c.suggestedUnitId ?? undefined };
+  return {
+    matterType,
+    matterTypes,
+    loading: classified.isLoading,
+    unitId: route.data?.unit.id ?? c.suggestedUnitId ?? undefined,
+  };
 }
 
 const searchable = (input: string, o?: { search?: string }) =>
@@ -95,9 +109,25 @@ function MatterTypeField({ form, c, suggested }: FieldProps) {
       label={t('case.field.matterType')}
       rules={[{ required: true, message: t('case.required') }]}
       extra={
-        suggested.matterType && !c.matterCode
-          ? t('case.suggestedType', { code: suggested.matterType })
-          : undefined
+        !c.matterCode && (suggested.matterTypes?.length ?? 0) > 0 ? (
+          <span data-testid="field-matterType-suggestions">
+            {t('case.suggestedTypes')}{' '}
+            {suggested.matterTypes!.map((s) => (
+              <Tag
+                key={s.code}
+                style={{ cursor: 'pointer' }}
+                onClick={() => {
+                  form.setFieldValue('matterType', s.code);
+                  form.setFieldValue('filingConditionId', undefined);
+                }}
+                data-testid="field-matterType-suggestion"
+                data-code={s.code}
+              >
+                {s.code} {s.name} <span style={{ opacity: 0.6 }}>{scorePercent(s.score)}</span>
+              </Tag>
+            ))}
+          </span>
+        ) : undefined
       }
     >
       <Select

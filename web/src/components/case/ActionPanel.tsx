@@ -8,6 +8,7 @@ import { Button, Empty, Space, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { DANGER_ACTIONS, SIDE_ACTIONS } from '../../../../common/workflow.ts';
+import { useSuggestions } from '../suggest/useSuggestions';
 import { ActionDialog } from './ActionDialog';
 import type { AvailableAction, CaseDetail } from './api';
 import { actionLabel } from './CaseBits';
@@ -22,6 +23,12 @@ export function ActionPanel({ detail, onDone }: { detail: CaseDetail; onDone: ()
   // someone else meanwhile (live refresh) ends in 409 CONFLICT rather than acting on a case
   // the user has not seen.
   const [open, setOpen] = useState<{ action: AvailableAction; version: number } | null>(null);
+  // An untyped case's words are classified as the page opens, so a form that asks for the type
+  // (accept, file) opens with the classifier's answer already there (the same query, cached).
+  const needsType =
+    !detail.case.matterCode &&
+    detail.actions.some((a) => (a.fields as readonly string[]).includes('matterType'));
+  useSuggestions(detail.case.description, detail.case.location, { enabled: needsType, debounceMs: 0 });
   const main = detail.actions.filter((a) => !SIDE.has(a.action));
   const side = detail.actions.filter((a) => SIDE.has(a.action));
   if (detail.actions.length === 0) {

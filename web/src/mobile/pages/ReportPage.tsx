@@ -7,6 +7,7 @@ import { Link, useNavigate, useSearchParams } from 'react-router';
 import { suggestTypes } from '../../../../common/suggest.ts';
 import { ApiError } from '../../api/client';
 import { CityMap, type PickedComponent } from '../../components/map/CityMap';
+import { useSuggestions } from '../../components/suggest/useSuggestions';
 import { cachedGet, fetchMatterTypes, type GeoLookup, type MatterType, mapi, matterTypesKey } from '../api';
 import { placeErrorKey } from '../field';
 import { useMobile } from '../MobileApp';
@@ -100,13 +101,20 @@ export function ReportPage() {
   const typeList = types.data?.data.items ?? [];
   // A report edited from the outbox names its type by code: shown once the list is there.
   const chosenType = matter ?? (matterCode ? (typeList.find((ty) => ty.code === matterCode) ?? null) : null);
+  // Online, the classifier reads the words (and the point); offline, or when it cannot answer,
+  // the phone falls back to the types whose name the words contain.
+  const classified = useSuggestions(description, place, { enabled: online && !chosenType });
+  const classifiedTypes = classified.data?.matterTypes;
   const suggestions = useMemo(() => {
-    if (chosenType) return [];
-    const fromText = suggestTypes(description, typeList);
+    if (chosenType || [...description.trim()].length < 2) return [];
+    const fromText =
+      online && classifiedTypes && !classified.isError
+        ? classifiedTypes.flatMap((s) => typeList.filter((ty) => ty.code === s.code))
+        : suggestTypes(description, typeList);
     // A component's anomaly is the matter type of the same code (component 01001 → matter 01001).
     const fromComponent = component ? typeList.filter((ty) => ty.code === component.typeCode) : [];
     return [...fromComponent, ...fromText.filter((s) => !fromComponent.some((c) => c.code === s.code))];
-  }, [description, typeList, chosenType, component]);
+  }, [description, typeList, chosenType, component, online, classifiedTypes, classified.isError]);
 
   const locateMe = () => {
     setGps({ kind: 'locating' });

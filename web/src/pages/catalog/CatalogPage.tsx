@@ -8,6 +8,7 @@ import { useMe } from '../../api/queries';
 import { FormModal, useSave } from '../../components/FormModal';
 import { PageContainer } from '../../components/PageContainer';
 import { cleanFilters, PagedTable, usePagedList } from '../../components/PagedList';
+import { ClassifierPanel } from '../classifier/ClassifierPanel';
 import type { CatalogKind, CatalogType, TypeList } from './api';
 import { StandardEditor } from './StandardEditor';
 
@@ -23,6 +24,8 @@ export function CatalogPage() {
   // The catalogue is city-wide: only the city's admins change it (the server decides; this only hides controls).
   const canManage = (me?.permissions.includes('catalog:manage') ?? false) && me?.scope.kind === 'city';
   const [kind, setKind] = useState<CatalogKind>('matter');
+  // The third tab is the classifier (智能分类): the types' words, learned texts and their review.
+  const [tab, setTab] = useState<CatalogKind | 'classifier'>('matter');
   const [adding, setAdding] = useState(false);
   const [standardOf, setStandardOf] = useState<CatalogType | null>(null);
 
@@ -125,61 +128,74 @@ export function CatalogPage() {
     >
       <Card>
         <Tabs
-          activeKey={kind}
+          activeKey={tab}
           onChange={(k) => {
+            setTab(k as CatalogKind | 'classifier');
+            if (k === 'classifier') return;
             setKind(k as CatalogKind);
             list.setFilters({});
           }}
           items={[
             { key: 'matter', label: t('catalog.matters') },
             { key: 'component', label: t('catalog.components') },
+            { key: 'classifier', label: t('classifier.tab') },
           ]}
           data-testid="catalog-tabs"
         />
-        <Form<Filters>
-          key={kind}
-          layout="inline"
-          style={{ marginBottom: 16 }}
-          onFinish={(v) => list.setFilters(cleanFilters(v))}
-          data-testid="catalog-filter"
-        >
-          <Form.Item name="major" label={t('catalog.major')}>
-            <Select
-              allowClear
-              style={{ width: 200 }}
-              placeholder={t('common.all')}
-              options={(list.query.data?.majors ?? []).map((m) => ({
-                value: m.code,
-                label: `${m.code} ${m.name}`,
-              }))}
-              data-testid="catalog-filter-major"
+        {tab === 'classifier' ? (
+          <ClassifierPanel />
+        ) : (
+          <>
+            <Form<Filters>
+              key={kind}
+              layout="inline"
+              style={{ marginBottom: 16 }}
+              onFinish={(v) => list.setFilters(cleanFilters(v))}
+              data-testid="catalog-filter"
+            >
+              <Form.Item name="major" label={t('catalog.major')}>
+                <Select
+                  allowClear
+                  style={{ width: 200 }}
+                  placeholder={t('common.all')}
+                  options={(list.query.data?.majors ?? []).map((m) => ({
+                    value: m.code,
+                    label: `${m.code} ${m.name}`,
+                  }))}
+                  data-testid="catalog-filter-major"
+                />
+              </Form.Item>
+              <Form.Item name="q" label={t('common.keyword')}>
+                <Input
+                  allowClear
+                  placeholder={t('catalog.searchPlaceholder')}
+                  data-testid="catalog-filter-q"
+                />
+              </Form.Item>
+              <Form.Item name="enabled" label={t('catalog.enabled')}>
+                <Select
+                  allowClear
+                  style={{ width: 110 }}
+                  placeholder={t('common.all')}
+                  options={[
+                    { value: true, label: t('catalog.enabledYes') },
+                    { value: false, label: t('catalog.enabledNo') },
+                  ]}
+                  data-testid="catalog-filter-enabled"
+                />
+              </Form.Item>
+              <Button type="primary" htmlType="submit" icon={<SearchOutlined />} data-testid="catalog-search">
+                {t('common.search')}
+              </Button>
+            </Form>
+            <PagedTable<CatalogType>
+              list={list}
+              rowKey={(r) => `${r.kind}/${r.code}`}
+              data-testid="catalog-table"
+              columns={columns}
             />
-          </Form.Item>
-          <Form.Item name="q" label={t('common.keyword')}>
-            <Input allowClear placeholder={t('catalog.searchPlaceholder')} data-testid="catalog-filter-q" />
-          </Form.Item>
-          <Form.Item name="enabled" label={t('catalog.enabled')}>
-            <Select
-              allowClear
-              style={{ width: 110 }}
-              placeholder={t('common.all')}
-              options={[
-                { value: true, label: t('catalog.enabledYes') },
-                { value: false, label: t('catalog.enabledNo') },
-              ]}
-              data-testid="catalog-filter-enabled"
-            />
-          </Form.Item>
-          <Button type="primary" htmlType="submit" icon={<SearchOutlined />} data-testid="catalog-search">
-            {t('common.search')}
-          </Button>
-        </Form>
-        <PagedTable<CatalogType>
-          list={list}
-          rowKey={(r) => `${r.kind}/${r.code}`}
-          data-testid="catalog-table"
-          columns={columns}
-        />
+          </>
+        )}
       </Card>
       {adding && <LocalTypeDialog kind={kind} onClose={() => setAdding(false)} />}
       {standardOf && (

@@ -1,14 +1,15 @@
 /**
- * The report form of intake: channel, address, description, type (with suggestions from the
- * description), reporter and photos. The page owns the form instance, the point and the submit.
+ * The report form of intake: channel, address, description, type (with the classifier's
+ * suggestions for the description, and the places it names), reporter and photos. The page owns
+ * the form instance, the point and the submit.
  */
+import { EnvironmentOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, Col, Form, type FormInstance, Input, Row, Select, Space, Tag } from 'antd';
-import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
-import { suggestTypes } from '../../../../common/suggest.ts';
 import { CHANNELS, type Channel, useMatterTypeList } from '../../components/case/api';
 import { channelLabel } from '../../components/case/CaseBits';
 import { PhotoUpload } from '../../components/case/Photos';
+import { type SuggestedPlace, scorePercent, useSuggestions } from '../../components/suggest/useSuggestions';
 
 export interface IntakeValues {
   channel: Channel;
@@ -38,6 +39,8 @@ export function IntakeForm({
   submitError,
   mayMerge,
   onReset,
+  point,
+  onPlaceMentioned,
 }: {
   form: FormInstance<IntakeValues>;
   onFinish: (v: IntakeValues) => void;
@@ -46,15 +49,20 @@ export function IntakeForm({
   /** Open cases of this type are nearby: saving may merge the report into one. */
   mayMerge: boolean;
   onReset: () => void;
+  /** The report's point, when picked: components standing there weigh in on the type. */
+  point: { lng: number; lat: number } | null;
+  /** A place the description names, chosen: the page moves the point there. */
+  onPlaceMentioned: (p: SuggestedPlace) => void;
 }) {
   const { t } = useTranslation();
   const types = useMatterTypeList();
   const description = Form.useWatch('description', form) ?? '';
   const matterCode = Form.useWatch('matterCode', form);
-  const suggestions = useMemo(
-    () => suggestTypes(description, types.data?.items ?? []),
-    [description, types.data],
-  );
+  const suggested = useSuggestions(description, point);
+  // Words too short to classify show nothing (not the answer for the previous words).
+  const hasWords = [...description.trim()].length >= 2;
+  const suggestions = hasWords ? (suggested.data?.matterTypes ?? []) : [];
+  const mentioned = hasWords ? (suggested.data?.places ?? []) : [];
   return (
     <Card title={t('intake.section.report')} size="small" style={{ marginBottom: 12 }}>
       <Form<IntakeValues>
@@ -99,6 +107,23 @@ export function IntakeForm({
             data-testid="intake-description"
           />
         </Form.Item>
+        {mentioned.length > 0 && (
+          <div style={{ margin: '-12px 0 12px' }} data-testid="intake-mentioned-places">
+            <span style={{ color: 'rgba(0,0,0,0.45)' }}>{t('intake.mentionedPlaces')}</span>{' '}
+            {mentioned.map((p) => (
+              <Tag
+                key={p.id}
+                icon={<EnvironmentOutlined />}
+                color={p.generated ? undefined : 'geekblue'}
+                style={{ cursor: 'pointer' }}
+                onClick={() => onPlaceMentioned(p)}
+                data-testid="intake-mentioned-place"
+              >
+                {p.name}
+              </Tag>
+            ))}
+          </div>
+        )}
         <Form.Item
           name="matterCode"
           label={t('intake.field.type')}
@@ -113,8 +138,10 @@ export function IntakeForm({
                     style={{ cursor: 'pointer' }}
                     onClick={() => form.setFieldValue('matterCode', s.code)}
                     data-testid="intake-suggestion"
+                    data-code={s.code}
+                    title={t('intake.suggestionScore', { score: scorePercent(s.score) })}
                   >
-                    {s.code} {s.name}
+                    {s.code} {s.name} <span style={{ opacity: 0.6 }}>{scorePercent(s.score)}</span>
                   </Tag>
                 ))}
               </span>

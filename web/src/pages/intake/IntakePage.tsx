@@ -132,6 +132,12 @@ export function IntakePage() {
             submitError={submitError}
             mayMerge={(place.duplicates.data?.items.length ?? 0) > 0}
             onReset={reset}
+            point={point}
+            onPlaceMentioned={(p) => {
+              // A place the words name: the map takes its point (the acceptor may still move it).
+              setPoint({ lng: p.lng, lat: p.lat });
+              if (!form.getFieldValue('address')?.trim()) form.setFieldValue('address', p.name);
+            }}
           />
         </Col>
         <Col xs={24} xl={12}>
