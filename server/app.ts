@@ -153,11 +153,8 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
   // transaction (platform/subscribers.ts). Once per process; building another app changes nothing.
   registerOutboxSubscribers();
   registerNotificationSubscribers();
-<<<<<<< HEAD
   registerCallbackSubscribers();
-=======
   registerClassifierSubscribers();
->>>>>>> f218018 (classifier: the branch as it stood at the end of session 18 (issue 10 item 7))
 
   await app.register(identityRoutes);
   await app.register(orgRoutes);

@@ -79,7 +79,12 @@ describe('POST /api/intake/suggest', () => {
   it('answers what the service returns to the channels that call it directly', async () => {
     const text = '江北万达门口那个垃圾桶被人踢烂了，天一广场那边也一样';
     const res = await suggest(acceptor, { text });
-    const ctx = { actor: await authenticate(t.app.db, acceptor), requestId: null, sourceIp: null, lang: 'zh' as const };
+    const ctx = {
+      actor: await authenticate(t.app.db, acceptor),
+      requestId: null,
+      sourceIp: null,
+      lang: 'zh' as const,
+    };
     // Without the app's grid index the service finds each place's grid in the grid table: the same.
     expect(res.json()).toEqual(JSON.parse(JSON.stringify(await suggestService(t.app.db, ctx, { text }))));
   });

@@ -263,7 +263,8 @@ async function freshSample(district: string): Promise<string> {
   return t.database.db.transaction(async (tx) => {
     const res = await tx.execute(sql`UPDATE classifier_state SET rev = rev + 1 WHERE id = 1 RETURNING rev`);
     const [{ rev }] = (res as unknown as { rows: { rev: string }[] }).rows;
-    const row = await tx.execute(sql`INSERT INTO classifier_sample (source, matter_code, text, text_key, rev, district_code)
+    const row =
+      await tx.execute(sql`INSERT INTO classifier_sample (source, matter_code, text, text_key, rev, district_code)
       VALUES ('corrected', '06010', ${`矩阵学习样本 ${sampleSeq}`}, ${`matrix-${sampleSeq}`}, ${Number(rev)}, ${district})
       RETURNING id`);
     return (row as unknown as { rows: { id: string }[] }).rows[0].id;
@@ -1548,7 +1549,11 @@ const PROBES: Probe[] = [
       keys: { 'case:read': [200, ['330203', '330205', 'seed']] },
     },
   },
-  { route: 'GET /api/classifier/status', call: (c) => q(c).get('/api/classifier/status'), expect: sharedRead('case:read') },
+  {
+    route: 'GET /api/classifier/status',
+    call: (c) => q(c).get('/api/classifier/status'),
+    expect: sharedRead('case:read'),
+  },
   ...(['330203', '330205'] as const).map(
     (district): Probe => ({
       route: 'POST /api/classifier/samples/{id}/retire',

@@ -21,7 +21,11 @@ const evalSet = parseLabelled(fs.readFileSync(EVAL_FILE, 'utf8'), 'classify-eval
 const codes = new Set(referenceMatterTypes().map((t) => t.code));
 
 /** Letters and digits only, lower case: what "the same words" means here. */
-const bare = (s: string) => s.normalize('NFKC').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
+const bare = (s: string) =>
+  s
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, '');
 function bigrams(s: string): Set<string> {
   const c = [...bare(s)];
   const out = new Set<string>();

@@ -23,7 +23,8 @@ describe('classifying', () => {
   it('ranks every type, best first, with shares that add up to one', () => {
     const ranked = m.classify('路灯晚上不亮');
     expect(ranked.length).toBeGreaterThanOrEqual(250);
-    for (let i = 1; i < ranked.length; i++) expect(ranked[i - 1].score).toBeGreaterThanOrEqual(ranked[i].score);
+    for (let i = 1; i < ranked.length; i++)
+      expect(ranked[i - 1].score).toBeGreaterThanOrEqual(ranked[i].score);
     expect(ranked.reduce((a, s) => a + s.score, 0)).toBeCloseTo(1, 6);
   });
 
@@ -37,7 +38,8 @@ describe('classifying', () => {
 
   it('favours the anomaly of a component standing near the point', () => {
     const text = '盖子翘起来了';
-    const score = (near?: Map<string, number>) => m.classify(text, near).find((s) => s.code === '01011')!.score;
+    const score = (near?: Map<string, number>) =>
+      m.classify(text, near).find((s) => s.code === '01011')!.score;
     expect(score(new Map([['01011', 1]]))).toBeGreaterThan(score());
   });
 });
@@ -71,7 +73,13 @@ describe('learning', () => {
     const own = train.filter((l) => l.code === '06042' && first(m, l.text) === '06042');
     expect(own.length).toBeGreaterThanOrEqual(8);
     // … an acceptor wrongly files one overflowing bin as noise (噪声扰民).
-    m.model.add({ id: 'bad', code: '06028', text: '小区门口的垃圾桶满了，臭得要命', weight: 1, learned: true });
+    m.model.add({
+      id: 'bad',
+      code: '06028',
+      text: '小区门口的垃圾桶满了，臭得要命',
+      weight: 1,
+      learned: true,
+    });
     const kept = own.filter((l) => first(m, l.text) === '06042').length;
     expect(kept / own.length).toBeGreaterThanOrEqual(0.9);
     // And the noise type did not take over texts of other types either.

@@ -10,7 +10,7 @@ import { classifierAssets } from './runtime.ts';
 import { type LabelledLine, loadTrainingTexts } from './seed.ts';
 
 export interface OfflineModel {
-  classify(text: string): Scored[];
+  classify(text: string, near?: ReadonlyMap<string, number>, info?: { evidence?: number }): Scored[];
   /** Matter code → name (the reference catalogue's). */
   names: ReadonlyMap<string, string>;
   model: ClassifierModel;
@@ -37,7 +37,7 @@ export function offlineModel(
     { ...DEFAULT_PARAMS, ...opts.params },
   );
   return {
-    classify: (text) => model.classify(text),
+    classify: (text, near, info) => model.classify(text, near, info),
     names: new Map(types.map((t) => [t.code, t.name])),
     model,
   };
