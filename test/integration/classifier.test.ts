@@ -104,7 +104,7 @@ describe('POST /api/intake/suggest', () => {
       lng: number;
       lat: number;
     };
-    const text = '井盖翘起来了，车开过去哐哐响';
+    const text = '盖子翘起来了，车开过去哐哐响';
     const without = (await suggest(acceptor, { text })).json().matterTypes as {
       code: string;
       score: number;
