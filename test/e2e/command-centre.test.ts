@@ -207,6 +207,43 @@ describe('the command centre in the browser', () => {
     await shot(page, `${SHOT}cases-exported`);
   });
 
+  it('says why a list is empty: a refused query shows its error, a district filter its chip', async () => {
+    const page = await signIn('haishu.dispatcher');
+    await page.goto(`${platform!.url}/cases?view=mine&queue=admin`);
+    const error = page.getByTestId('case-list-error');
+    await error.waitFor();
+    expect(await error.textContent()).toContain('queue');
+    expect(await page.getByTestId('case-table').textContent()).not.toContain(zh.case.emptyAll);
+    await shot(page, `${SHOT}cases-refused-query`);
+    await page.goto(`${platform!.url}/cases?view=all&districtCode=330206`);
+    const chip = page.getByTestId('filter-district-tag');
+    await chip.waitFor();
+    expect(await chip.textContent()).toContain('330206');
+    await chip.locator('.ant-tag-close-icon').click();
+    await page.waitForURL((u) => !u.searchParams.has('districtCode'));
+  });
+
+  it('keeps the count and names refused cases by code in the urge result; a blank reason reads plainly', async () => {
+    const page = await signIn('city.supervisor');
+    await page.goto(`${platform!.url}/cases?view=all&state=closed`);
+    const row = page.locator('[data-testid=case-row]').first();
+    await row.waitFor();
+    const code = await row.getAttribute('data-case-code');
+    await row.locator('.ant-checkbox-input').check();
+    await page.getByTestId('batch-urge').click();
+    await page.getByTestId('urge-reason').fill('   ');
+    await page.locator('.ant-modal-footer .ant-btn-primary').click();
+    await page.getByText(zh.case.list.urgeReasonRequired).waitFor();
+    await page.getByTestId('urge-reason').fill('已结案也试一下');
+    await page.locator('.ant-modal-footer .ant-btn-primary').click();
+    const refused = page.getByTestId('urge-refused');
+    await refused.waitFor();
+    expect(await refused.textContent()).toContain(code);
+    expect(await page.locator('.ant-modal-title').textContent()).toBe('督办所选的 1 件案件');
+    await shot(page, `${SHOT}cases-urge-refused`);
+    await page.locator('.ant-modal-footer .ant-btn-primary').click();
+  });
+
   it('lets a supervisor select rows for urging, and raised no page error nor foreign request', async () => {
     const page = await signIn('city.supervisor');
     await page.goto(`${platform!.url}/cases?view=all&light=red`);

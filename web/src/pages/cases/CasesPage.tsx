@@ -5,7 +5,21 @@
  * export of the filtered list; refreshed live from /api/stream.
  */
 import { DownloadOutlined, ReloadOutlined, SearchOutlined, WifiOutlined } from '@ant-design/icons';
-import { App, Badge, Button, Card, Input, Select, Space, Table, Tabs, Tag, Tooltip, Typography } from 'antd';
+import {
+  Alert,
+  App,
+  Badge,
+  Button,
+  Card,
+  Input,
+  Select,
+  Space,
+  Table,
+  Tabs,
+  Tag,
+  Tooltip,
+  Typography,
+} from 'antd';
 import type { ColumnsType, SorterResult } from 'antd/es/table/interface';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -344,6 +358,18 @@ export function CasesPage() {
               {t('case.list.queue')}: {roleLabel(t, query.queue)}
             </Tag>
           )}
+          {query.districtCode && !isCity && (
+            // Only the city has the district picker; a filter on a district (a saved filter, a
+            // link) still shows, so an empty list has a visible reason and a way out.
+            <Tag
+              closable
+              onClose={() => set({ districtCode: undefined })}
+              color="blue"
+              data-testid="filter-district-tag"
+            >
+              {t('case.filter.district')}: {query.districtCode}
+            </Tag>
+          )}
           <Input.Search
             allowClear
             placeholder={t('case.filter.q')}
@@ -473,6 +499,17 @@ export function CasesPage() {
             </Button>
           )}
         </Space>
+        {list.isError && (
+          // A refused query (an old saved filter, a hand-edited link) says why, not "no cases".
+          <Alert
+            type="error"
+            showIcon
+            style={{ marginBottom: 12 }}
+            message={t('case.list.loadFailed')}
+            description={(list.error as Error).message}
+            data-testid="case-list-error"
+          />
+        )}
         <Table<CaseSummary>
           rowKey="id"
           size="middle"
@@ -516,7 +553,13 @@ export function CasesPage() {
             showTotal: (total) => t('common.total', { total }),
             onChange: (p, ps) => set({ page: p > 1 ? p : undefined, pageSize: ps !== 20 ? ps : undefined }),
           }}
-          locale={{ emptyText: view === 'mine' ? t('case.emptyMine') : t('case.emptyAll') }}
+          locale={{
+            emptyText: list.isError
+              ? t('case.list.loadFailed')
+              : view === 'mine'
+                ? t('case.emptyMine')
+                : t('case.emptyAll'),
+          }}
           data-testid="case-table"
         />
       </Card>

@@ -19,12 +19,15 @@ export function BatchUrge({ selected, onDone }: { selected: CaseSummary[]; onDon
   const { message } = App.useApp();
   const [open, setOpen] = useState(false);
   const [result, setResult] = useState<Result | null>(null);
+  // The cases as submitted: the list's selection is cleared once they are urged (onDone), and the
+  // answer names its cases by id; the dialog keeps the count and shows each case's code.
+  const [sent, setSent] = useState<CaseSummary[]>([]);
   const [form] = Form.useForm<{ reason: string }>();
   const urge = useMutation({
-    mutationFn: (reason: string) =>
+    mutationFn: ({ reason, cases }: { reason: string; cases: CaseSummary[] }) =>
       api.post<Result>('/api/cases/batch-urge', {
         reason,
-        items: selected.map((c) => ({ id: c.id, version: c.version })),
+        items: cases.map((c) => ({ id: c.id, version: c.version })),
       }),
     onSuccess: (r) => {
       void message.success(t('case.list.urgeResult', { urged: r.urged, refused: r.refused }));
@@ -33,7 +36,8 @@ export function BatchUrge({ selected, onDone }: { selected: CaseSummary[]; onDon
       onDone();
     },
   });
-  const codeOf = new Map(selected.map((c) => [c.id, c.code]));
+  const shown = open && (result || urge.isPending) ? sent : selected;
+  const codeOf = new Map(sent.map((c) => [c.id, c.code]));
   return (
     <>
       <Button
@@ -50,10 +54,15 @@ export function BatchUrge({ selected, onDone }: { selected: CaseSummary[]; onDon
       </Button>
       <Modal
         open={open}
-        title={t('case.list.batchUrgeTitle', { n: selected.length })}
+        title={t('case.list.batchUrgeTitle', { n: shown.length })}
         onCancel={() => setOpen(false)}
         onOk={() =>
-          result ? setOpen(false) : void form.validateFields().then((v) => urge.mutate(v.reason.trim()))
+          result
+            ? setOpen(false)
+            : void form.validateFields().then((v) => {
+                setSent(selected);
+                urge.mutate({ reason: v.reason.trim(), cases: selected });
+              })
         }
         confirmLoading={urge.isPending}
         destroyOnHidden
@@ -70,7 +79,7 @@ export function BatchUrge({ selected, onDone }: { selected: CaseSummary[]; onDon
               header={t('case.list.urgeRefusedTitle')}
               dataSource={result.results.filter((r) => !r.ok)}
               renderItem={(r) => (
-                <List.Item data-testid="urge-refused">
+                <List.Item data-testid="urge-refused" data-case-id={r.id}>
                   <span style={{ fontVariantNumeric: 'tabular-nums' }}>{codeOf.get(r.id) ?? r.id}</span>
                   <span style={{ color: 'rgba(0,0,0,0.55)' }}>{r.error?.message}</span>
                 </List.Item>
