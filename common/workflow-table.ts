@@ -857,6 +857,14 @@ export const QUEUE_OWNERS: readonly WorkflowRole[] = [
   ...new Set(TRANSITIONS.flatMap((r) => (r.work.kind === 'none' ? [] : [r.work.owner]))),
 ];
 
+/**
+ * Roles with own-report work: the owners of `own_report` rules (an inspector fixes on the spot what
+ * they reported). Their own open reports are a part of "my work" apart from the work given to them.
+ */
+export const OWN_REPORT_OWNERS: readonly WorkflowRole[] = [
+  ...new Set(TRANSITIONS.flatMap((r) => (r.work.kind === 'own_report' ? [r.work.owner] : []))),
+];
+
 /** Where the people a case waits on sit: the case's unit, its district centre, or the city centre. */
 export type WaiterPlace = 'unit' | 'district' | 'city';
 export interface Waiter {

@@ -226,20 +226,37 @@ describe('the command centre in the browser', () => {
   it('keeps the count and names refused cases by code in the urge result; a blank reason reads plainly', async () => {
     const page = await signIn('city.supervisor');
     await page.goto(`${platform!.url}/cases?view=all&state=closed`);
-    const row = page.locator('[data-testid=case-row]').first();
-    await row.waitFor();
-    const code = await row.getAttribute('data-case-code');
-    await row.locator('.ant-checkbox-input').check();
+    const rows = page.locator('[data-testid=case-row]');
+    await rows.nth(1).waitFor();
+    // Two closed cases: urging refuses both, and the dialog must still say which and how many
+    // after the list's selection has been cleared (it showed UUIDs and "0 件").
+    const codes: string[] = [];
+    for (const i of [0, 1]) {
+      codes.push((await rows.nth(i).getAttribute('data-case-code'))!);
+      await rows.nth(i).locator('.ant-checkbox-input').check();
+    }
     await page.getByTestId('batch-urge').click();
+    expect(await page.locator('.ant-modal-title').textContent()).toBe('督办所选的 2 件案件');
     await page.getByTestId('urge-reason').fill('   ');
     await page.locator('.ant-modal-footer .ant-btn-primary').click();
     await page.getByText(zh.case.list.urgeReasonRequired).waitFor();
     await page.getByTestId('urge-reason').fill('已结案也试一下');
     await page.locator('.ant-modal-footer .ant-btn-primary').click();
     const refused = page.getByTestId('urge-refused');
-    await refused.waitFor();
-    expect(await refused.textContent()).toContain(code);
-    expect(await page.locator('.ant-modal-title').textContent()).toBe('督办所选的 1 件案件');
+    await refused.nth(1).waitFor();
+    const shown = await refused.allTextContents();
+    expect(shown).toHaveLength(2);
+    for (const [i, code] of codes.entries())
+      expect(
+        shown.some((s) => s.includes(code)),
+        `${i}`,
+      ).toBe(true);
+    const uuid = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
+    for (const s of shown) expect(s).not.toMatch(uuid);
+    expect(await page.locator('.ant-modal-title').textContent()).toBe('督办所选的 2 件案件');
+    expect(await page.locator('.ant-modal .ant-alert').textContent()).toContain('已督办 0 件，未能督办 2 件');
+    // The list's selection is cleared behind the dialog.
+    expect(await page.getByTestId('batch-urge').textContent()).not.toMatch(/\(\d+\)/);
     await shot(page, `${SHOT}cases-urge-refused`);
     await page.locator('.ant-modal-footer .ant-btn-primary').click();
   });

@@ -51,11 +51,13 @@ const SITUATIONS: Record<string, Situation> = {
   S: { state: 'closed', unit: true },
   T: { state: 'pending_dispatch', district: '330205' },
   U: { state: 'reported', by: 'haishu.inspector' },
+  // The inspector's own report sent back to the field for verification: a task, not "my report".
+  V: { state: 'verifying', by: 'haishu.inspector' },
 };
 
 const EXPECTED: Record<string, string> = {
   'haishu.acceptor': 'A J U',
-  'haishu.inspector': 'B K U',
+  'haishu.inspector': 'B K V',
   'haishu.shift_leader': 'C L P Q',
   'haishu.dispatcher': 'D G H M O',
   'city.dispatcher': 'E I',
@@ -110,9 +112,16 @@ beforeAll(async () => {
 });
 afterAll(async () => t?.close());
 
-async function queueOf(username: string) {
+/** Own reports open to self-disposal (`view=own`): apart from the work given to the caller. */
+const OWN_EXPECTED: Record<string, string> = {
+  'haishu.inspector': 'U',
+  'haishu.acceptor': '',
+  'haishu.shift_leader': '',
+};
+
+async function queueOf(username: string, view: 'mine' | 'own' = 'mine') {
   const token = await t.login(username);
-  const res = await t.as(token).get(`/api/cases?view=mine&q=${tag}&pageSize=100`);
+  const res = await t.as(token).get(`/api/cases?view=${view}&q=${tag}&pageSize=100`);
   expect(res.statusCode, res.body).toBe(200);
   return { token, items: res.json().items as { id: string; code: string }[] };
 }
@@ -122,6 +131,54 @@ describe('my work', () => {
     const { items } = await queueOf(username);
     const letters = items.map((i) => i.code.split('-').at(-1)).sort();
     expect(letters.join(' ')).toBe(expected);
+  });
+
+  it.each(Object.entries(OWN_EXPECTED))(
+    "%s's own reports open to self-disposal: %s",
+    async (username, expected) => {
+      const { items } = await queueOf(username, 'own');
+      expect(
+        items
+          .map((i) => i.code.split('-').at(-1))
+          .sort()
+          .join(' '),
+      ).toBe(expected);
+    },
+  );
+
+  it("an inspector's workbench, 待办 badge and field app count the same work; own reports apart", async () => {
+    const token = await t.login('haishu.inspector');
+    const get = async (url: string) => {
+      const res = await t.as(token).get(url);
+      expect(res.statusCode, `${url}: ${res.body}`).toBe(200);
+      return res.json();
+    };
+    const wb = await get('/api/workbench');
+    const waiting = await get('/api/cases/waiting');
+    // What the field app's task list fetches (web/src/mobile/pages/TasksPage.tsx), both parts.
+    const fieldTasks = await get('/api/cases?view=mine&pageSize=100');
+    const fieldOwn = await get('/api/cases?view=own&pageSize=100');
+    const queue = (wb.queues as { role: string; total: number; actions: string[] }[]).find(
+      (q) => q.role === 'inspector',
+    )!;
+    // The inspector has both kinds here: the tasks B K V and the own report U (and V is theirs too).
+    expect(fieldTasks.total).toBeGreaterThanOrEqual(3);
+    expect(fieldOwn.total).toBeGreaterThanOrEqual(1);
+    expect(queue.total).toBe(fieldTasks.total);
+    expect(waiting.total).toBe(fieldTasks.total);
+    expect(waiting.queues).toEqual([{ role: 'inspector', total: fieldTasks.total }]);
+    // Own reports: one number, the same on every screen, in no queue's count.
+    expect(wb.own.total).toBe(fieldOwn.total);
+    expect(waiting.own).toBe(fieldOwn.total);
+    const taskIds = new Set((fieldTasks.items as { id: string }[]).map((i) => i.id));
+    for (const i of fieldOwn.items as { id: string }[]) expect(taskIds.has(i.id)).toBe(false);
+    // Self-disposal is the own line's action, not a shortcut of the queue.
+    expect(queue.actions).not.toContain('self_dispose');
+    expect(wb.own.actions).toEqual(['self_dispose']);
+    // A role without own-report work has no such line.
+    const acceptor = await t.login('haishu.acceptor');
+    expect((await t.as(acceptor).get('/api/workbench')).json().own).toBeNull();
+    expect((await t.as(acceptor).get('/api/cases/waiting')).json().own).toBe(0);
   });
 
   it('every case in a queue offers its holder an action that moves it', async () => {

@@ -14,7 +14,7 @@ import { AppError } from '../../platform/errors.ts';
 import { likeLiteral } from '../../platform/like.ts';
 import { levelOf } from './action-service.ts';
 import { caseRead, workflowRolesOf } from './policy.ts';
-import { myWorkFilter } from './queue.ts';
+import { myWorkFilter, type WorkPart } from './queue.ts';
 import type { CASE_DATE_FIELDS, CASE_SORT_COLUMNS, CaseListQueryT } from './schemas.ts';
 import { caseFile, caseTask } from './tables.ts';
 
@@ -32,14 +32,19 @@ export function lightSql(light: Light, now: Date): SQL {
 }
 
 /**
- * "My work" for the caller: the cases waiting on their roles (or on the one role `queue` names,
- * when they hold it), as queue.ts derives it from the transition table; an inspector's also
- * holds the district's open field tasks.
+ * "My work" for the caller, one of its two parts (queue.ts `WorkPart`): `tasks`, the cases waiting
+ * on their roles (or on the one role `queue` names, when they hold it) as queue.ts derives it from
+ * the transition table — an inspector's also holds the district's open field tasks; `own`, their
+ * own reports still open to self-disposal. The list (`view=mine` / `view=own`), the workbench and
+ * GET /api/cases/waiting all count through here, so the screens agree.
  */
-export function myWorkSql(actor: Actor, queue?: Role): SQL {
+export function myWorkSql(actor: Actor, queue?: Role, part: WorkPart = 'tasks'): SQL {
   const held = workflowRolesOf(actor);
   const roles = queue ? held.filter((r) => r === queue) : held;
-  const work = myWorkFilter(roles, levelOf(actor), actor.id) ?? sql`false`;
+  const work = myWorkFilter(roles, levelOf(actor), actor.id, part) ?? sql`false`;
+  // The parts do not overlap: an own report given back to its reporter as a task (asked to
+  // verify it) counts once, as a task.
+  if (part === 'own') return sql`(${work} AND NOT coalesce(${myWorkSql(actor, queue, 'tasks')}, false))`;
   if (!roles.includes('inspector')) return work;
   // Tasks carry their case's district: a district's inspector reads its own on the task index.
   const district =
@@ -130,7 +135,11 @@ export function caseListWhere(actor: Actor, q: CaseFilter, now: Date): SQL | und
   const dateColumn = DATE_COLUMNS[q.dateField ?? 'createdAt'];
   return and(
     caseRead.filter(actor),
-    q.view === 'mine' ? myWorkSql(actor, q.queue) : undefined,
+    q.view === 'mine'
+      ? myWorkSql(actor, q.queue)
+      : q.view === 'own'
+        ? myWorkSql(actor, q.queue, 'own')
+        : undefined,
     q.state?.length ? inArray(caseFile.state, q.state) : undefined,
     q.matterCode ? eq(caseFile.matterCode, q.matterCode) : undefined,
     q.gridId ? eq(caseFile.gridId, q.gridId) : undefined,
@@ -157,7 +166,7 @@ export function caseListWhere(actor: Actor, q: CaseFilter, now: Date): SQL | und
  */
 export function caseListOrder(q: CaseFilter): SQL[] {
   if (!q.sort) {
-    return q.view === 'mine'
+    return q.view === 'mine' || q.view === 'own'
       ? [sql`${caseFile.currentDueAt} ASC NULLS LAST`, desc(caseFile.createdAt), asc(caseFile.id)]
       : [desc(caseFile.createdAt), desc(caseFile.id)];
   }

@@ -3,7 +3,7 @@ import { and, eq, gte, inArray, lte, sql } from 'drizzle-orm';
 import { maskName, maskPhone } from '../../../common/contact.ts';
 import type { Role } from '../../../common/identity.ts';
 import type { TimeUnit } from '../../../common/time-units.ts';
-import { OPEN_STATES, QUEUE_OWNERS, type WorkflowRole } from '../../../common/workflow.ts';
+import { OPEN_STATES, OWN_REPORT_OWNERS, QUEUE_OWNERS, type WorkflowRole } from '../../../common/workflow.ts';
 import type { RequestContext } from '../../platform/context.ts';
 import type { Db } from '../../platform/db.ts';
 import { notFound } from '../../platform/errors.ts';
@@ -21,24 +21,27 @@ import { lightOf } from './stages.ts';
 import { caseFile } from './tables.ts';
 
 /**
- * How many cases wait on the caller: in all (what `GET /api/cases?view=mine` totals) and per
- * role of theirs that has a work queue (`?view=mine&queue=<role>`) — the list's own conditions,
- * so a badge never disagrees with the list it opens.
+ * How many cases wait on the caller: the work given to them in all (what `GET /api/cases?view=mine`
+ * totals) and per role of theirs that has a work queue (`?view=mine&queue=<role>`), and apart from
+ * it their own reports still open to self-disposal (`?view=own`) — the list's own conditions, so a
+ * badge never disagrees with the list it opens, nor with the workbench or the field app.
  */
 export async function waitingCounts(db: Db, ctx: RequestContext) {
   caseRead.requirePermission(ctx.actor);
   const now = new Date();
-  const mine = workflowRolesOf(ctx.actor).filter((r) => QUEUE_OWNERS.includes(r));
-  const countOf = async (queue?: WorkflowRole) =>
+  const held = workflowRolesOf(ctx.actor);
+  const mine = held.filter((r) => QUEUE_OWNERS.includes(r));
+  const countOf = async (view: 'mine' | 'own', queue?: WorkflowRole) =>
     repo.countCases(
       db,
-      caseListWhere(ctx.actor, { view: 'mine', queue: queue as Role | undefined }, now) ?? sql`true`,
+      caseListWhere(ctx.actor, { view, queue: queue as Role | undefined }, now) ?? sql`true`,
     );
   // One after another: small indexed counts, and no concurrent queries on one connection.
-  const total = mine.length === 0 ? 0 : await countOf();
+  const total = mine.length === 0 ? 0 : await countOf('mine');
   const queues: { role: WorkflowRole; total: number }[] = [];
-  for (const role of mine) queues.push({ role, total: await countOf(role) });
-  return { total, queues };
+  for (const role of mine) queues.push({ role, total: await countOf('mine', role) });
+  const own = held.some((r) => OWN_REPORT_OWNERS.includes(r)) ? await countOf('own') : 0;
+  return { total, own, queues };
 }
 
 export async function listCases(db: Db, ctx: RequestContext, q: CaseListQueryT) {

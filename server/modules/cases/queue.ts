@@ -14,6 +14,12 @@
  * - possible-at-any-time actions (urging, marking, merging, asking to void, …) are nobody's
  *   pending work (`work: none`); self-disposal is work only on the caller's own reports
  *   (`work: own_report`).
+ *
+ * "My work" comes in two parts (`WorkPart`): `tasks`, the work given to the caller (`work: queue`:
+ * what their 待办 counts — the workbench's queues, GET /api/cases/waiting, the field app's task
+ * list and the list's `view=mine`), and `own`, their own reports still open to self-disposal
+ * (`work: own_report`: the list's `view=own`, the workbench's and the field app's separate line).
+ * One function draws both, so every screen counts the same set.
  */
 import { and, inArray, or, type SQL, sql } from 'drizzle-orm';
 import type { OrgKind } from '../../../common/identity.ts';
@@ -24,6 +30,7 @@ import {
   NOT_WORK_ACTIONS,
   PENDING_GUARD_OF,
   TRANSITIONS,
+  type Work,
   type WorkflowRole,
 } from '../../../common/workflow.ts';
 import { caseFile } from './tables.ts';
@@ -50,15 +57,23 @@ function caseLevelOf(
   return undefined;
 }
 
+/** The two parts of "my work": work given to me (`tasks`), my own reports open to self-disposal (`own`). */
+export type WorkPart = 'tasks' | 'own';
+
+/** Whether a rule's work belongs to this part of "my work". */
+export const isWorkOf = (part: WorkPart, work: Work): boolean =>
+  part === 'own' ? work.kind === 'own_report' : work.kind === 'queue';
+
 export function myWorkFilter(
   roles: readonly WorkflowRole[],
   level: OrgKind | undefined,
-  actorId?: string | null,
+  actorId: string | null | undefined,
+  part: WorkPart,
 ): SQL | undefined {
   // Rules with the same extra conditions share one `state IN (…)`, so the SQL stays small.
   const groups = new Map<string, { states: Set<CaseState>; extra: SQL[] }>();
   for (const rule of TRANSITIONS) {
-    if (rule.work.kind === 'none') continue;
+    if (rule.work.kind === 'none' || !isWorkOf(part, rule.work)) continue;
     // The rule's work belongs to the owner the table declares.
     if (!roles.includes(rule.work.owner)) continue;
     if (rule.levels && level && !rule.levels.includes(level)) continue;

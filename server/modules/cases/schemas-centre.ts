@@ -30,7 +30,24 @@ export const Workbench = Type.Object({
       warning: Type.Integer({ minimum: 0, description: 'of them, light yellow' }),
       actions: Type.Array(StringEnum(CASE_ACTIONS), { description: "the queue's actions (shortcuts)" }),
     }),
-    { description: 'one per role of the caller that has work in the transition table' },
+    { description: 'one per role of the caller that has work given to it in the transition table' },
+  ),
+  own: Type.Union(
+    [
+      Type.Object({
+        total: Type.Integer({ minimum: 0, description: '= GET /api/cases?view=own total' }),
+        overdue: Type.Integer({ minimum: 0, description: 'of them, light red' }),
+        warning: Type.Integer({ minimum: 0, description: 'of them, light yellow' }),
+        actions: Type.Array(StringEnum(CASE_ACTIONS), {
+          description: 'what may be done on them (self-disposal)',
+        }),
+      }),
+      Type.Null(),
+    ],
+    {
+      description:
+        "the caller's own reports still open to self-disposal (我的上报待处置), apart from the queues; null for roles without such work",
+    },
   ),
 });
 

@@ -158,7 +158,13 @@ export const CaseList = Page(CaseSummary);
 
 /** How many cases wait on the caller: the totals of "my work" (`GET /api/cases?view=mine`). */
 export const WaitingCounts = Type.Object({
-  total: Type.Integer({ description: 'cases waiting on the caller, every role of theirs together' }),
+  total: Type.Integer({
+    description: 'cases waiting on the caller (work given to them), every role of theirs together',
+  }),
+  own: Type.Integer({
+    description:
+      "the caller's own reports still open to self-disposal (GET /api/cases?view=own), apart from total",
+  }),
   queues: Type.Array(
     Type.Object({
       role: StringEnum(QUEUE_OWNERS, 'a role of the caller with a work queue'),
@@ -369,10 +375,13 @@ const ChinaDate = (description: string) =>
 /** What filters and orders the case list: the list, its export and a saved filter share it. */
 export const CaseFilterFields = {
   view: Type.Optional(
-    StringEnum(['mine', 'all'] as const, 'mine: what the caller can act on now; all: everything in scope'),
+    StringEnum(
+      ['mine', 'own', 'all'] as const,
+      "mine: the work given to the caller (their 待办); own: the caller's own reports still open to self-disposal (自处置); all: everything in scope",
+    ),
   ),
   queue: Type.Optional(
-    StringEnum(ROLES, "with view=mine: only the work of this role's queue (one of the caller's roles)"),
+    StringEnum(ROLES, "with view=mine or own: only the work of this role (one of the caller's roles)"),
   ),
   state: Type.Optional(Type.Array(StringEnum(CASE_STATES), { maxItems: 20 })),
   matterCode: Type.Optional(MatterCode),

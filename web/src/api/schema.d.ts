@@ -949,9 +949,9 @@ export interface paths {
       query: {
         page?: number;
         pageSize?: number;
-        /** mine: what the caller can act on now; all: everything in scope */
-        view?: 'mine' | 'all';
-        /** with view=mine: only the work of this role's queue (one of the caller's roles) */
+        /** mine: the work given to the caller (their 待办); own: the caller's own reports still open to self-disposal (自处置); all: everything in scope */
+        view?: 'mine' | 'own' | 'all';
+        /** with view=mine or own: only the work of this role (one of the caller's roles) */
         queue?:
           | 'inspector'
           | 'acceptor'
@@ -1250,9 +1250,9 @@ export interface paths {
     get: {
       params: never;
       query: {
-        /** mine: what the caller can act on now; all: everything in scope */
-        view?: 'mine' | 'all';
-        /** with view=mine: only the work of this role's queue (one of the caller's roles) */
+        /** mine: the work given to the caller (their 待办); own: the caller's own reports still open to self-disposal (自处置); all: everything in scope */
+        view?: 'mine' | 'own' | 'all';
+        /** with view=mine or own: only the work of this role (one of the caller's roles) */
         queue?:
           | 'inspector'
           | 'acceptor'
@@ -1416,8 +1416,10 @@ export interface paths {
       body: never;
       responses: {
         200: {
-          /** cases waiting on the caller, every role of theirs together */
+          /** cases waiting on the caller (work given to them), every role of theirs together */
           total: number;
+          /** the caller's own reports still open to self-disposal (GET /api/cases?view=own), apart from total */
+          own: number;
           queues: {
             /** a role of the caller with a work queue */
             role: 'acceptor' | 'inspector' | 'shift_leader' | 'dispatcher' | 'unit_handler';
@@ -5430,9 +5432,9 @@ export interface paths {
             id: string;
             name: string;
             query: {
-              /** mine: what the caller can act on now; all: everything in scope */
-              view?: 'mine' | 'all';
-              /** with view=mine: only the work of this role's queue (one of the caller's roles) */
+              /** mine: the work given to the caller (their 待办); own: the caller's own reports still open to self-disposal (自处置); all: everything in scope */
+              view?: 'mine' | 'own' | 'all';
+              /** with view=mine or own: only the work of this role (one of the caller's roles) */
               queue?:
                 | 'inspector'
                 | 'acceptor'
@@ -5520,9 +5522,9 @@ export interface paths {
       body: {
         name: string;
         query: {
-          /** mine: what the caller can act on now; all: everything in scope */
-          view?: 'mine' | 'all';
-          /** with view=mine: only the work of this role's queue (one of the caller's roles) */
+          /** mine: the work given to the caller (their 待办); own: the caller's own reports still open to self-disposal (自处置); all: everything in scope */
+          view?: 'mine' | 'own' | 'all';
+          /** with view=mine or own: only the work of this role (one of the caller's roles) */
           queue?:
             | 'inspector'
             | 'acceptor'
@@ -5596,9 +5598,9 @@ export interface paths {
           id: string;
           name: string;
           query: {
-            /** mine: what the caller can act on now; all: everything in scope */
-            view?: 'mine' | 'all';
-            /** with view=mine: only the work of this role's queue (one of the caller's roles) */
+            /** mine: the work given to the caller (their 待办); own: the caller's own reports still open to self-disposal (自处置); all: everything in scope */
+            view?: 'mine' | 'own' | 'all';
+            /** with view=mine or own: only the work of this role (one of the caller's roles) */
             queue?:
               | 'inspector'
               | 'acceptor'
@@ -5689,9 +5691,9 @@ export interface paths {
       body: {
         name: string;
         query: {
-          /** mine: what the caller can act on now; all: everything in scope */
-          view?: 'mine' | 'all';
-          /** with view=mine: only the work of this role's queue (one of the caller's roles) */
+          /** mine: the work given to the caller (their 待办); own: the caller's own reports still open to self-disposal (自处置); all: everything in scope */
+          view?: 'mine' | 'own' | 'all';
+          /** with view=mine or own: only the work of this role (one of the caller's roles) */
           queue?:
             | 'inspector'
             | 'acceptor'
@@ -5765,9 +5767,9 @@ export interface paths {
           id: string;
           name: string;
           query: {
-            /** mine: what the caller can act on now; all: everything in scope */
-            view?: 'mine' | 'all';
-            /** with view=mine: only the work of this role's queue (one of the caller's roles) */
+            /** mine: the work given to the caller (their 待办); own: the caller's own reports still open to self-disposal (自处置); all: everything in scope */
+            view?: 'mine' | 'own' | 'all';
+            /** with view=mine or own: only the work of this role (one of the caller's roles) */
             queue?:
               | 'inspector'
               | 'acceptor'
@@ -6580,7 +6582,7 @@ export interface paths {
             /** open cases past their current deadline now */
             overdue: number;
           };
-          /** one per role of the caller that has work in the transition table */
+          /** one per role of the caller that has work given to it in the transition table */
           queues: {
             role:
               | 'inspector'
@@ -6639,6 +6641,56 @@ export interface paths {
               | 'reopen'
             )[];
           }[];
+          /** the caller's own reports still open to self-disposal (我的上报待处置), apart from the queues; null for roles without such work */
+          own: {
+            /** = GET /api/cases?view=own total */
+            total: number;
+            /** of them, light red */
+            overdue: number;
+            /** of them, light yellow */
+            warning: number;
+            /** what may be done on them (self-disposal) */
+            actions: (
+              | 'accept_report'
+              | 'request_verify'
+              | 'verify_confirm'
+              | 'verify_deny'
+              | 'self_dispose'
+              | 'file'
+              | 'reject'
+              | 'merge_duplicate'
+              | 'dispatch'
+              | 're_dispatch'
+              | 'refuse_return'
+              | 'sign'
+              | 'return'
+              | 'feed_back'
+              | 'escalate'
+              | 'city_dispatch'
+              | 'city_order'
+              | 'apply_extension'
+              | 'approve_extension'
+              | 'refuse_extension'
+              | 'apply_parking'
+              | 'approve_parking'
+              | 'refuse_parking'
+              | 'unpark'
+              | 'request_void'
+              | 'approve_void'
+              | 'refuse_void'
+              | 'request_check'
+              | 'check_pass'
+              | 'check_fail'
+              | 'close'
+              | 'rework'
+              | 'urge'
+              | 'mark_important'
+              | 'mark_urgent'
+              | 'rate'
+              | 'record_callback'
+              | 'reopen'
+            )[];
+          } | null;
         };
         400: ErrorBody;
         401: ErrorBody;

@@ -30,9 +30,11 @@ export function WaitingBadge() {
   });
   useCaseEvents(() => void waiting.refetch(), { debounceMs: 1000 });
   const total = waiting.data?.total ?? 0;
-  const detail = (waiting.data?.queues ?? [])
-    .map((q) => t('waiting.queue', { role: t(`role.${q.role}`), n: q.total }))
-    .join(' · ');
+  const detail = [
+    ...(waiting.data?.queues ?? []).map((q) => t('waiting.queue', { role: t(`role.${q.role}`), n: q.total })),
+    // Own reports open to self-disposal are not work given to the caller: named apart, not counted.
+    ...(waiting.data?.own ? [t('waiting.own', { n: waiting.data.own })] : []),
+  ].join(' · ');
   return (
     <Tooltip title={detail || t('waiting.hint')}>
       <Button

@@ -138,7 +138,7 @@ export function DashboardPage() {
             loading={wb.isLoading}
             data-testid="workbench-queues"
           >
-            {wb.data && wb.data.queues.length === 0 && (
+            {wb.data && wb.data.queues.length === 0 && !wb.data.own && (
               <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('workbench.noQueues')} />
             )}
             {wb.data?.queues.map((q, i) => {
@@ -194,6 +194,56 @@ export function DashboardPage() {
                 </div>
               );
             })}
+            {wb.data?.own && (
+              // Own reports open to self-disposal: a line apart, counted in no queue (the field
+              // app shows them apart from its tasks, and the 待办 badge leaves them out).
+              <div
+                data-testid="workbench-own"
+                style={{
+                  paddingTop: wb.data.queues.length ? 16 : 0,
+                  marginTop: wb.data.queues.length ? 16 : 0,
+                  borderTop: wb.data.queues.length ? '1px solid #f0f0f0' : undefined,
+                }}
+              >
+                <div style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'center' }}>
+                  <Typography.Text strong>{t('workbench.own')}</Typography.Text>
+                  <Link to="/cases?view=own">
+                    {t('workbench.open')} <RightOutlined />
+                  </Link>
+                </div>
+                <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                  {t('workbench.ownHint')}
+                </Typography.Text>
+                <Row gutter={16} style={{ marginTop: 8 }}>
+                  <Col span={8}>
+                    <Figure
+                      testId="own-total"
+                      title={t('workbench.own')}
+                      value={wb.data.own.total}
+                      to="/cases?view=own"
+                    />
+                  </Col>
+                  <Col span={8}>
+                    <Figure
+                      testId="own-overdue"
+                      title={t('workbench.overdue')}
+                      value={wb.data.own.overdue}
+                      to="/cases?view=own&light=red"
+                      color={RED}
+                    />
+                  </Col>
+                  <Col span={8}>
+                    <Figure
+                      testId="own-warning"
+                      title={t('workbench.warning')}
+                      value={wb.data.own.warning}
+                      to="/cases?view=own&light=yellow"
+                      color={AMBER}
+                    />
+                  </Col>
+                </Row>
+              </div>
+            )}
           </Card>
         </Col>
         <Col xs={24} xl={9}>

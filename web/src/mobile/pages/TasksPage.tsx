@@ -27,9 +27,10 @@ const byDeadline = (a: CaseSummary, b: CaseSummary) => {
 };
 
 /**
- * 我的任务: what the caller can act on now (GET /api/cases?view=mine), nearest deadline first, in
- * two parts — the tasks given to them (verify and check for an inspector, disposal for a unit)
- * and, apart, their own new reports they may still fix on the spot. Each row shows the matter
+ * 我的任务: what the caller can act on now, nearest deadline first, in two parts — the tasks given
+ * to them (GET /api/cases?view=mine: verify and check for an inspector, disposal for a unit; the
+ * count the desktop's 待办 shows) and, apart, their own new reports they may still fix on the spot
+ * (view=own). Each row shows the matter
  * type, the deadline and light, how far it is from the phone and a link to navigate there.
  */
 export function TasksPage() {
@@ -37,20 +38,30 @@ export function TasksPage() {
   const { me, items: outbox } = useMobile();
   const names = useMatterNames(me.user.id);
   const { fix } = useMyPosition(true);
+  // The work given to the caller (view=mine: what the desktop's 待办 and workbench count) and,
+  // apart, their own reports still open to self-disposal (view=own): the server's two parts of
+  // "my work", so the phone and the desktop count the same sets.
   const q = useQuery({
     queryKey: ['mobile', 'data', 'tasks', me.user.id],
     queryFn: () =>
       cachedGet<ListResult<CaseSummary>>(me.user.id, '/api/cases', { view: 'mine', pageSize: 100 }),
     refetchInterval: 60_000,
   });
-  const rows = [...(q.data?.data.items ?? [])]
-    .sort(byDeadline)
-    .map((c) => ({ c, work: fieldWorkOf(c.state, me.user.roles) }));
-  const tasks = rows.filter((r) => r.work?.section !== 'own');
-  const own = rows.filter((r) => r.work?.section === 'own');
+  const ownQ = useQuery({
+    queryKey: ['mobile', 'data', 'own', me.user.id],
+    queryFn: () =>
+      cachedGet<ListResult<CaseSummary>>(me.user.id, '/api/cases', { view: 'own', pageSize: 100 }),
+    refetchInterval: 60_000,
+  });
+  const rowsOf = (items: readonly CaseSummary[] | undefined) =>
+    [...(items ?? [])].sort(byDeadline).map((c) => ({ c, work: fieldWorkOf(c.state, me.user.roles) }));
+  const tasks = rowsOf(q.data?.data.items);
+  const own = rowsOf(ownQ.data?.data.items);
+  const tasksTotal = q.data?.data.total ?? tasks.length;
+  const ownTotal = ownQ.data?.data.total ?? own.length;
   const waitingFor = new Set(outbox.flatMap((i) => (i.kind === 'action' ? [i.caseId] : [])));
 
-  const list = (part: typeof rows, testId: string) => (
+  const list = (part: typeof tasks, testId: string) => (
     <ul className="m-list" data-testid={testId}>
       {part.map(({ c, work }) => (
         <TaskRow key={c.id} c={c} work={work} names={names} from={fix} waiting={waitingFor.has(c.id)} />
@@ -64,8 +75,11 @@ export function TasksPage() {
         <h1>{t('mobile.tasks.title')}</h1>
         <Button
           type="text"
-          icon={<ReloadOutlined spin={q.isFetching} />}
-          onClick={() => void q.refetch()}
+          icon={<ReloadOutlined spin={q.isFetching || ownQ.isFetching} />}
+          onClick={() => {
+            void q.refetch();
+            void ownQ.refetch();
+          }}
           aria-label={t('mobile.refresh')}
           className="m-icon-btn"
           data-testid="m-tasks-refresh"
@@ -79,24 +93,30 @@ export function TasksPage() {
           title={t('mobile.staleData', { time: formatChina(q.data.at, 'MM-DD HH:mm') })}
         />
       )}
-      {q.error && <Alert type="error" showIcon className="m-alert" title={q.error.message} />}
+      {(q.error ?? ownQ.error) && (
+        <Alert type="error" showIcon className="m-alert" title={(q.error ?? ownQ.error)?.message} />
+      )}
       {q.isPending && (
         <div className="m-center">
           <Spin />
         </div>
       )}
-      {q.data && tasks.length === 0 && own.length === 0 && (
+      {q.data && ownQ.data && tasks.length === 0 && own.length === 0 && (
         <Empty description={t('mobile.tasks.empty')} style={{ marginTop: 48 }} />
       )}
       {tasks.length > 0 && (
         <>
-          {own.length > 0 && <h2 className="m-section">{t('mobile.tasks.assigned', { n: tasks.length })}</h2>}
+          <h2 className="m-section" data-testid="m-tasks-count" data-count={tasksTotal}>
+            {t('mobile.tasks.assigned', { n: tasksTotal })}
+          </h2>
           {list(tasks, 'm-tasks-assigned')}
         </>
       )}
       {own.length > 0 && (
         <>
-          <h2 className="m-section">{t('mobile.tasks.own', { n: own.length })}</h2>
+          <h2 className="m-section" data-testid="m-own-count" data-count={ownTotal}>
+            {t('mobile.tasks.own', { n: ownTotal })}
+          </h2>
           <p className="m-section-hint">{t('mobile.tasks.ownHint')}</p>
           {list(own, 'm-tasks-own')}
         </>

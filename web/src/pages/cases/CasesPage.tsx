@@ -24,7 +24,12 @@ import type { ColumnsType, SorterResult } from 'antd/es/table/interface';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useSearchParams } from 'react-router';
-import { CASE_STATES, type CaseState } from '../../../../common/workflow.ts';
+import {
+  CASE_STATES,
+  type CaseState,
+  OWN_REPORT_OWNERS,
+  type WorkflowRole,
+} from '../../../../common/workflow.ts';
 import { useMe, useOrgNames } from '../../api/queries';
 import { ChinaRangePicker } from '../../components/ChinaPicker';
 import {
@@ -86,12 +91,15 @@ export function CasesPage() {
   const navigate = useNavigate();
   const me = useMe();
   const [params, setParams] = useSearchParams();
-  const view = params.get('view') === 'all' ? 'all' : 'mine';
+  const viewParam = params.get('view');
+  const view = viewParam === 'all' || viewParam === 'own' ? viewParam : 'mine';
   const page = Number(params.get('page')) || 1;
   const pageSize = Number(params.get('pageSize')) || 20;
   const isCity = me.data?.scope.kind === 'city';
   const isUnit = me.data?.scope.kind === 'unit';
   const canUrge = (me.data?.user.roles ?? []).includes('supervisor');
+  // Own reports open to self-disposal (an inspector's) are a tab apart from the work given to them.
+  const hasOwn = (me.data?.user.roles ?? []).some((r) => OWN_REPORT_OWNERS.includes(r as WorkflowRole));
   const { message } = App.useApp();
   const [selected, setSelected] = useState<CaseSummary[]>([]);
   const [exporting, setExporting] = useState(false);
@@ -346,14 +354,17 @@ export function CasesPage() {
       <Card styles={{ body: { paddingTop: 4 } }}>
         <Tabs
           activeKey={view}
-          onChange={(k) => set({ view: k === 'all' ? 'all' : undefined })}
+          onChange={(k) => set({ view: k === 'all' || k === 'own' ? k : undefined })}
           items={[
             { key: 'mine', label: <span data-testid="tab-mine">{t('case.tab.mine')}</span> },
+            ...(hasOwn || view === 'own'
+              ? [{ key: 'own', label: <span data-testid="tab-own">{t('case.tab.own')}</span> }]
+              : []),
             { key: 'all', label: <span data-testid="tab-all">{t('case.tab.all')}</span> },
           ]}
         />
         <Space wrap size={[8, 8]} style={{ marginBottom: 12 }} data-testid="case-filters">
-          {query.queue && view === 'mine' && (
+          {query.queue && view !== 'all' && (
             <Tag closable onClose={() => set({ queue: undefined })} color="blue" data-testid="filter-queue">
               {t('case.list.queue')}: {roleLabel(t, query.queue)}
             </Tag>
@@ -558,7 +569,9 @@ export function CasesPage() {
               ? t('case.list.loadFailed')
               : view === 'mine'
                 ? t('case.emptyMine')
-                : t('case.emptyAll'),
+                : view === 'own'
+                  ? t('case.emptyOwn')
+                  : t('case.emptyAll'),
           }}
           data-testid="case-table"
         />
