@@ -129,7 +129,8 @@ export const TRANSITIONS: readonly TransitionRule[] = [
     fields: ['matterType'],
     optional: ['note'],
     guards: ['actorAtCaseLevel'],
-    effects: [stopStage('accept'), startStage('filing')],
+    // Arrival: the report now waits on the shift leaders of its centre (whoever it waits on).
+    effects: [stopStage('accept'), startStage('filing'), notify('handler')],
   },
   {
     from: ['reported'],
@@ -142,7 +143,7 @@ export const TRANSITIONS: readonly TransitionRule[] = [
     levels: CENTRES,
     fields: [],
     guards: ['actorAtCaseLevel'],
-    effects: [stopStage('accept'), createTask('verify'), startStage('verify')],
+    effects: [stopStage('accept'), createTask('verify'), startStage('verify'), notify('inspector')],
   },
   {
     from: ['verifying'],
@@ -160,6 +161,7 @@ export const TRANSITIONS: readonly TransitionRule[] = [
       stopStage('verify'),
       { type: 'recordVerification', result: true },
       startStage('filing'),
+      notify('handler'),
     ],
   },
   {
@@ -179,6 +181,7 @@ export const TRANSITIONS: readonly TransitionRule[] = [
       stopStage('verify'),
       { type: 'recordVerification', result: false },
       startStage('filing'),
+      notify('handler'),
     ],
   },
   {
@@ -247,7 +250,7 @@ export const TRANSITIONS: readonly TransitionRule[] = [
     levels: CENTRES,
     fields: ['matterType', 'filingConditionId'],
     guards: ['actorAtCaseLevel'],
-    effects: [stopStage('filing'), { type: 'recordFiling' }, startStage('dispatch')],
+    effects: [stopStage('filing'), { type: 'recordFiling' }, startStage('dispatch'), notify('handler')],
   },
   {
     // The on-the-spot fix is not good enough: file it as a normal case.
@@ -261,7 +264,7 @@ export const TRANSITIONS: readonly TransitionRule[] = [
     levels: CENTRES,
     fields: ['matterType', 'filingConditionId'],
     guards: ['actorAtCaseLevel'],
-    effects: [stopStage('close'), { type: 'recordFiling' }, startStage('dispatch')],
+    effects: [stopStage('close'), { type: 'recordFiling' }, startStage('dispatch'), notify('handler')],
   },
   {
     from: ['self_disposed'],
@@ -601,7 +604,7 @@ export const TRANSITIONS: readonly TransitionRule[] = [
     levels: CENTRES,
     fields: [],
     guards: [],
-    effects: [createTask('check')],
+    effects: [createTask('check'), notify('inspector')],
   },
   {
     from: ['checking'],

@@ -171,7 +171,14 @@ export type Notify =
   | 'acceptor'
   | 'city_center'
   /** Whoever the case waits on now (the work-queue owners of its state, `waitingOn`). */
-  | 'handler';
+  | 'handler'
+  /**
+   * The inspector a field task (verify, check) goes to: the one who last worked the case in the
+   * field (its latest verification or check), else its reporter when an inspector of the case's
+   * district; only when the case has no inspector of its own, the district's inspectors (whose
+   * pool the task is). Never an inspector of another district.
+   */
+  | 'inspector';
 
 /**
  * Who hears a stage's warning and overdue (the timer sweeper): `handler`, whoever the case waits

@@ -3,6 +3,8 @@
  * whoever the case waits on now (and the stage's configured followers: the dispatcher follows the
  * unit's disposal clock), nobody else; repeats of one case count on one unread row; and
  * `GET /api/cases/waiting` counts what waits on the caller exactly as their work queue totals it.
+ * New work arriving (a report accepted or verified → the shift leaders, filed → the dispatchers, a
+ * verification or check requested → the case's inspector) is told to those it now waits on.
  * Nothing of one district reaches another's users.
  */
 import { randomUUID } from 'node:crypto';
@@ -122,6 +124,113 @@ describe('stage warnings go to whoever the case waits on', () => {
   });
 });
 
+describe('new work arriving is told to whom it now waits on, nobody else', () => {
+  const EVERYONE = [...HAISHU, 'haishu.inspector2', 'jiangbei.inspector', 'city.shift_leader', ...ELSEWHERE];
+
+  /** Who (of everyone) has a notice of this case event. */
+  async function toldOf(caseId: string, kind: string) {
+    const out: string[] = [];
+    for (const u of EVERYONE) {
+      const res = await t.as(await t.login(u)).get('/api/notifications?pageSize=200');
+      expect(res.statusCode, res.body).toBe(200);
+      const rows = (res.json().items as Row[]).filter((n) => n.caseId === caseId && n.kind === kind);
+      if (rows.length) {
+        expect(rows, `${u} ${kind}`).toHaveLength(1);
+        out.push(u);
+      }
+    }
+    return out.sort();
+  }
+
+  async function reportBy(username: string, index: number, matterCode = '06002') {
+    const p = await pointIn(t, '330203', 60 + index);
+    const r = await t.as(await t.login(username)).post('/api/reports', {
+      idempotencyKey: randomUUID(),
+      channel: username.endsWith('inspector') || username.endsWith('inspector2') ? 'inspector' : 'hotline',
+      description: `到达通知 ${index}`,
+      location: { lng: p.lng, lat: p.lat, crs: 'wgs84' },
+      matterCode,
+    });
+    expect(r.statusCode, r.body).toBe(201);
+    return r.json().case.id as string;
+  }
+
+  const ok = async (res: Promise<{ statusCode: number; body: string }>) => {
+    const r = await res;
+    expect(r.statusCode, r.body).toBe(200);
+  };
+
+  beforeAll(async () => {
+    // A second inspector of 海曙: an arrival meant for one inspector must not reach the other.
+    const admin = await t.login('admin');
+    const haishu = (
+      await t.database.query<{ org_id: string }>(
+        sql`SELECT org_id FROM app_user WHERE username = 'haishu.inspector'`,
+      )
+    )[0].org_id;
+    const created = await t.as(admin).post('/api/users', {
+      username: 'haishu.inspector2',
+      displayName: '海曙监督员二',
+      orgId: haishu,
+      roles: ['inspector'],
+      password: 'arrival-test-2026',
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    // t.login uses the demo password; this account has its own.
+    const login = t.login.bind(t);
+    t.login = (u, pw) => login(u, u === 'haishu.inspector2' ? (pw ?? 'arrival-test-2026') : pw);
+  });
+
+  it('a report accepted: the shift leaders of its district; filed: its dispatchers', async () => {
+    const id = await reportBy('haishu.acceptor', 1);
+    await ok(actOn(t, 'haishu.acceptor', id, 'accept_report', { matterType: '06002' }));
+    expect(await toldOf(id, 'case.accept_report')).toEqual(['haishu.shift_leader']);
+    const std = (await t.as(await t.login('haishu.shift_leader')).get('/api/catalog/standards/06002')).json();
+    await ok(
+      actOn(t, 'haishu.shift_leader', id, 'file', {
+        matterType: '06002',
+        filingConditionId: std.filingConditions[0].id,
+      }),
+    );
+    expect(await toldOf(id, 'case.file')).toEqual(['haishu.dispatcher']);
+  });
+
+  it("verification of an inspector's report: that inspector alone; verified: the shift leaders", async () => {
+    const id = await reportBy('haishu.inspector2', 2);
+    await ok(actOn(t, 'haishu.acceptor', id, 'request_verify'));
+    expect(await toldOf(id, 'case.request_verify')).toEqual(['haishu.inspector2']);
+    const photo = await uploadPhoto(t, await t.login('haishu.inspector2'));
+    await ok(actOn(t, 'haishu.inspector2', id, 'verify_confirm', { photos: [photo] }));
+    expect(await toldOf(id, 'case.verify_confirm')).toEqual(['haishu.shift_leader']);
+  });
+
+  it('a check goes to the inspector who verified the case, not to every inspector', async () => {
+    // A citizen's report has no inspector of its own: its verification is the district's to take
+    // (both 海曙 inspectors, never 江北's); whoever verified it is asked to check it.
+    const id = await reportBy('haishu.acceptor', 3, '06001');
+    await ok(actOn(t, 'haishu.acceptor', id, 'request_verify'));
+    expect(await toldOf(id, 'case.request_verify')).toEqual(['haishu.inspector', 'haishu.inspector2']);
+    const photo = await uploadPhoto(t, await t.login('haishu.inspector'));
+    await ok(
+      actOn(t, 'haishu.inspector', id, 'verify_deny', { photos: [photo], reason: '现场确有问题但较轻' }),
+    );
+    expect(await toldOf(id, 'case.verify_deny')).toEqual(['haishu.shift_leader']);
+    const std = (await t.as(await t.login('haishu.shift_leader')).get('/api/catalog/standards/06001')).json();
+    await ok(
+      actOn(t, 'haishu.shift_leader', id, 'file', {
+        matterType: '06001',
+        filingConditionId: std.filingConditions[0].id,
+      }),
+    );
+    await ok(actOn(t, 'haishu.dispatcher', id, 'dispatch', { unitId: sanitation }));
+    await ok(actOn(t, 'unit.haishu-sanitation', id, 'sign'));
+    const after = await uploadPhoto(t, await t.login('unit.haishu-sanitation'));
+    await ok(actOn(t, 'unit.haishu-sanitation', id, 'feed_back', { photos: [after], note: '已处理' }));
+    await ok(actOn(t, 'haishu.acceptor', id, 'request_check'));
+    expect(await toldOf(id, 'case.request_check')).toEqual(['haishu.inspector']);
+  });
+});
+
 describe('repeats of one case count on one unread row', () => {
   it('a warning then the overdue of one case: one row per user, count 2, the latest kind and time', async () => {
     const id = await dispatchCase(t, sanitation, 23);
@@ -204,7 +313,7 @@ describe('GET /api/cases/waiting', () => {
       ).toBe(w.total);
     }
     // A leader has no work queue: no queues, nothing waiting.
-    expect(await waiting('city.leader')).toEqual({ total: 0, queues: [] });
+    expect(await waiting('city.leader')).toEqual({ total: 0, own: 0, queues: [] });
   });
 
   it("another district's users count nothing of 海曙 and are told nothing of it", async () => {

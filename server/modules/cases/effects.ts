@@ -5,7 +5,7 @@
  * that write the inbox and queue the delivery to the unit's own system
  * (server/platform/subscribers.ts), in the same transaction.
  */
-import { and, eq } from 'drizzle-orm';
+import { and, desc, eq, isNotNull } from 'drizzle-orm';
 import type { TimeUnit } from '../../../common/calendar/index.ts';
 import type { CaseEventAction, Notice } from '../../../common/events.ts';
 import { publicStatusOf } from '../../../common/public-report.ts';
@@ -214,8 +214,9 @@ const isFiling = (e: EventInput & { action: CaseEventAction }): e is EventInput 
 export type RecipientCache = Map<string, Promise<{ id: string }[]>>;
 
 /**
- * Who a notification goes to, derived from the case: its current unit, the centre roles named, or
- * (`handler`) whoever the case waits on now — never anyone outside the case's district and level.
+ * Who a notification goes to, derived from the case: its current unit, the centre roles named,
+ * (`handler`) whoever the case waits on now, or (`inspector`) the inspector its field task goes
+ * to — never anyone outside the case's district and level.
  */
 export async function recipientsOf(
   tx: Db,
@@ -257,9 +258,29 @@ export async function recipientsOf(
     else if (w === 'shift_leader') add(await centreUsers(c.caseLevel, ['shift_leader']));
     else if (w === 'acceptor') add(await centreUsers(c.caseLevel, ['acceptor']));
     else if (w === 'city_center') add(await centreUsers('city', ['dispatcher']));
+    else if (w === 'inspector')
+      add(await fieldInspector(tx, c, await centreUsers('district', ['inspector'])));
     // 'reporters' is not a recipient of the case: see reporterNotifications.
   }
   return [...userIds];
+}
+
+/**
+ * The inspector a field task of the case goes to (Notify `inspector`), of the district's
+ * inspectors `pool`: the one who last worked the case in the field (the latest verification or
+ * check done), else its reporter; the whole pool only when neither is one of them (the case has no
+ * inspector of its own, so the task is the district's to take).
+ */
+async function fieldInspector(tx: Db, c: repo.CaseRow, pool: { id: string }[]): Promise<{ id: string }[]> {
+  const inPool = (id: string | null | undefined) => pool.find((u) => u.id === id);
+  const [last] = await tx
+    .select({ id: caseTask.assigneeId })
+    .from(caseTask)
+    .where(and(eq(caseTask.caseId, c.id), eq(caseTask.status, 'done'), isNotNull(caseTask.assigneeId)))
+    .orderBy(desc(caseTask.completedAt))
+    .limit(1);
+  const one = inPool(last?.id) ?? inPool(c.createdBy);
+  return one ? [one] : pool;
 }
 
 /**
