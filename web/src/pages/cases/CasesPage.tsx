@@ -516,7 +516,7 @@ export function CasesPage() {
             type="error"
             showIcon
             style={{ marginBottom: 12 }}
-            message={t('case.list.loadFailed')}
+            title={t('case.list.loadFailed')}
             description={(list.error as Error).message}
             data-testid="case-list-error"
           />

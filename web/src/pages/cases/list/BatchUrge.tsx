@@ -59,10 +59,14 @@ export function BatchUrge({ selected, onDone }: { selected: CaseSummary[]; onDon
         onOk={() =>
           result
             ? setOpen(false)
-            : void form.validateFields().then((v) => {
-                setSent(selected);
-                urge.mutate({ reason: v.reason.trim(), cases: selected });
-              })
+            : void form
+                .validateFields()
+                .then((v) => {
+                  setSent(selected);
+                  urge.mutate({ reason: v.reason.trim(), cases: selected });
+                })
+                // A blank reason: the form shows its message; nothing else to do.
+                .catch(() => undefined)
         }
         confirmLoading={urge.isPending}
         destroyOnHidden
