@@ -79,6 +79,13 @@ export const ERRORS = {
     zh: '该坐标不在本市管理范围（任何单元网格）内',
     en: 'The point is outside the managed area (no unit grid contains it)',
   },
+  // A district's staff (or a district's unit) asking about a place of another district: the base
+  // map is shared, so the grid is no secret, but its routing is that district's business.
+  OUTSIDE_DISTRICT: {
+    status: 403,
+    zh: '该网格不在您的辖区',
+    en: 'This grid is outside your district',
+  },
   OUTSIDE_SCOPE: {
     status: 422,
     zh: '该位置不在您的管辖范围内',

@@ -12,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import zh from '../../web/src/locales/zh-CN.json' with { type: 'json' };
 import { type PageWatch, pageJson, shot, signInPage, startE2E, stopE2E } from '../support/browser.ts';
 import type { Running } from '../support/process.ts';
 
@@ -165,4 +166,28 @@ describe('the map of a district centre', () => {
       expect(w.foreignRequests).toEqual([]);
     }
   }, 240_000);
+
+  it("says plainly that another district's grid is outside the dispatcher's district", async () => {
+    const page = await signIn('jiangbei.dispatcher');
+    await page.goto(`${platform!.url}/map`);
+    await page.locator('[data-testid="map-canvas"][data-map-ready="true"]').waitFor({ timeout: 60_000 });
+    const gridOf = async (d: string) =>
+      (await getJson<{ items: { id: string }[] }>(page, `/api/geo/grids?districtCode=${d}&pageSize=1`))
+        .items[0].id;
+    const search = page.getByTestId('map-search').locator('input');
+    // A 海曙 grid: one plain sentence, not 无法确定 on every row.
+    await search.fill(await gridOf(HAISHU));
+    await search.press('Enter');
+    const outside = page.getByTestId('map-panel-outside-district');
+    await outside.waitFor();
+    expect(await outside.textContent()).toContain(zh.map.panel.outsideDistrict);
+    expect(await page.getByTestId('map-panel-responsible').count()).toBe(0);
+    await shot(page, 'centre-map-outside-district');
+    // Its own district's grid: the responsible units as before.
+    await search.fill(await gridOf('330205'));
+    await search.press('Enter');
+    await page.getByTestId('map-panel-responsible').waitFor();
+    await page.locator('[data-testid^=map-panel-unit-]').first().waitFor();
+    expect(await outside.count()).toBe(0);
+  }, 120_000);
 });

@@ -964,12 +964,12 @@ const PROBES: Probe[] = [
   // ---- routing: a district reads and changes its own; a unit reads the rules routed to it -------
   {
     route: 'GET /api/routing/resolve',
-    what: "06010 at a 海曙 grid (海曙's default → 海曙 sanitation)",
+    what: "06010 at a 海曙 grid (海曙's default → 海曙 sanitation; another district's staff: 403 OUTSIDE_DISTRICT)",
     call: (c) => q(c).get(`/api/routing/resolve?matterCode=06010&gridId=${grids['330203'][0]}`),
     expect: {
       admin: 200,
       hsStaff: 200,
-      jbStaff: 404,
+      jbStaff: 403,
       hsUnit: 200,
       cityUnit: 404,
       hsAdmin: 200,
@@ -978,15 +978,15 @@ const PROBES: Probe[] = [
   },
   {
     route: 'GET /api/routing/resolve',
-    what: '01001 at a 江北 grid (→ the water company)',
+    what: "01001 at a 江北 grid (→ the water company; 海曙's staff, unit and admin: 403 OUTSIDE_DISTRICT)",
     call: (c) => q(c).get(`/api/routing/resolve?matterCode=01001&gridId=${grids['330205'][0]}`),
     expect: {
       admin: 200,
-      hsStaff: 404,
+      hsStaff: 403,
       jbStaff: 200,
-      hsUnit: 404,
+      hsUnit: 403,
       cityUnit: 200,
-      hsAdmin: 404,
+      hsAdmin: 403,
       keys: { 'routing:read': 200 },
     },
   },

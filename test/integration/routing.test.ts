@@ -185,6 +185,33 @@ describe('resolution: area specificity first, then type specificity', () => {
     });
   }
 
+  it("another district's grid: a plain bilingual 403 OUTSIDE_DISTRICT, by grid ID and by point", async () => {
+    // What 江北's dispatcher met on the map clicking a 海曙 grid: a 404 the panel showed as 无法确定.
+    const jb = await t.login('jiangbei.dispatcher');
+    const byGrid = await t.as(jb).get(`/api/routing/resolve?matterCode=06010&gridId=${G1}`);
+    expect(byGrid.statusCode, byGrid.body).toBe(403);
+    expect(byGrid.json().error).toMatchObject({
+      code: 'OUTSIDE_DISTRICT',
+      details: [{ field: 'query.gridId' }],
+    });
+    expect(byGrid.json().error.message).toContain('该网格不在您的辖区');
+    expect(byGrid.json().error.message).toContain(G1);
+    const en = await t
+      .as(jb)
+      .get(`/api/routing/resolve?matterCode=06010&gridId=${G1}`, { 'accept-language': 'en' });
+    expect(en.statusCode).toBe(403);
+    expect(en.json().error.message).toContain('This grid is outside your district');
+    const grid = (await t.as(jb).get(`/api/geo/grids/${G1}`)).json();
+    const byPoint = await t
+      .as(jb)
+      .get(`/api/routing/resolve?matterCode=06010&lng=${grid.centroid.lng}&lat=${grid.centroid.lat}`);
+    expect(byPoint.statusCode, byPoint.body).toBe(403);
+    expect(byPoint.json().error.code).toBe('OUTSIDE_DISTRICT');
+    // Its own district's grids still answer.
+    const own = (await t.as(admin).get('/api/geo/grids?districtCode=330205&pageSize=1')).json().items[0].id;
+    expect((await t.as(jb).get(`/api/routing/resolve?matterCode=06010&gridId=${own}`)).statusCode).toBe(200);
+  });
+
   it('refuses a duplicate key, unknown matters and bad grids', async () => {
     const dup = await t.as(admin).post('/api/routing/rules', {
       reason: 'x',
@@ -305,7 +332,7 @@ describe('history and scope', () => {
     ).toBe(403);
     expect(
       (await t.as(jiangbeiAdmin).get(`/api/routing/resolve?matterCode=06010&gridId=${G1}`)).statusCode,
-    ).toBe(404);
+    ).toBe(403);
     expect(await eventCount()).toBe(n);
   });
 
@@ -334,19 +361,30 @@ describe('every read path of a rule applies the same policy (issue 7, finding 6)
     // Who reads a rule (docs/ARCHITECTURE.md "Who reads what"): a unit the rules that route work
     // to it, a district its own district's rules, the city all of them.
     type R = { districtCode: string; unitId: string };
-    const callers: Record<string, { token: string; reads: (r: R) => boolean }> = {
+    // `district`: the one district whose places the caller may ask about (a district's staff and
+    // units); elsewhere "who is responsible here?" answers 403 OUTSIDE_DISTRICT, not a silent 404.
+    const callers: Record<string, { token: string; reads: (r: R) => boolean; district?: string }> = {
       'unit.water': { token: await t.login('unit.water'), reads: (r) => r.unitId === water },
       'unit.haishu-sanitation': {
         token: await t.login('unit.haishu-sanitation'),
         reads: (r) => r.unitId === sanitation,
+        district: '330203',
       },
-      'haishu.inspector': { token: haishuInspector, reads: (r) => r.districtCode === '330203' },
-      'rt.jiangbei.admin': { token: jiangbeiAdmin, reads: (r) => r.districtCode === '330205' },
+      'haishu.inspector': {
+        token: haishuInspector,
+        reads: (r) => r.districtCode === '330203',
+        district: '330203',
+      },
+      'rt.jiangbei.admin': {
+        token: jiangbeiAdmin,
+        reads: (r) => r.districtCode === '330205',
+        district: '330205',
+      },
       admin: { token: admin, reads: () => true },
     };
     const wrong: string[] = [];
     const seen: Record<string, Set<string>> = {};
-    for (const [name, { token, reads }] of Object.entries(callers)) {
+    for (const [name, { token, reads, district }] of Object.entries(callers)) {
       const listed = new Set<string>(
         (await t.as(token).get('/api/routing/rules?pageSize=200'))
           .json()
@@ -361,12 +399,16 @@ describe('every read path of a rule applies the same policy (issue 7, finding 6)
           expect(truth.statusCode, truth.body).toBe(200);
           const rule: R & { id: string } = truth.json().rule;
           const expected = reads(rule) ? 200 : 404;
+          const outside = district !== undefined && gridId.slice(0, 6) !== district;
           const page = await t.as(token).get(`/api/routing/rules/${rule.id}`);
           const resolved = await t
             .as(token)
             .get(`/api/routing/resolve?matterCode=${matterCode}&gridId=${gridId}`);
           const where = `${name} ${matterCode}@${gridId}`;
-          if (resolved.statusCode !== expected) wrong.push(`${where}: resolve ${resolved.statusCode}`);
+          if (resolved.statusCode !== (outside ? 403 : expected))
+            wrong.push(`${where}: resolve ${resolved.statusCode}`);
+          if (outside && resolved.json().error?.code !== 'OUTSIDE_DISTRICT')
+            wrong.push(`${where}: resolve says ${resolved.body}`);
           if (page.statusCode !== expected) wrong.push(`${where}: rule page ${page.statusCode}`);
           if (listed.has(rule.id) !== (expected === 200))
             wrong.push(`${where}: in list ${listed.has(rule.id)}`);

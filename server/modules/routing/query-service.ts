@@ -58,7 +58,17 @@ export async function resolveForCaller(db: Db, ctx: RequestContext, q: ResolveQu
       `Invalid grid ID: ${gridId}`,
     );
   }
-  if (!routingArea.allows(ctx.actor, { districtCode: gridId.slice(0, 6) })) throw notFound('grid', gridId);
+  const districtCode = gridId.slice(0, 6);
+  if (!routingArea.allows(ctx.actor, { districtCode })) {
+    // Grids are the city's shared base map (everyone reads them): say plainly why there is no
+    // answer rather than pretending the grid does not exist, which read as "no unit" on the map.
+    throw new AppError('OUTSIDE_DISTRICT', {
+      zh: `该网格不在您的辖区（网格 ${gridId} 属于区划 ${districtCode}），无法查询其责任单位`,
+      en: `This grid is outside your district (grid ${gridId} lies in division ${districtCode}); its responsible unit is not yours to look up`,
+      details: [{ field: 'query.gridId', message: `outside the caller's district: ${districtCode}` }],
+      detailsZh: [{ field: 'query.gridId', message: `不在您的辖区：${districtCode}` }],
+    });
+  }
   if (!(await findCatalogType(db, 'matter', q.matterCode))) {
     throw invalid(
       'INVALID_REFERENCE',

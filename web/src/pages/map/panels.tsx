@@ -4,7 +4,7 @@ import { Alert, Button, Card, Descriptions, Spin, Table, Tag, Typography } from 
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { api } from '../../api/client';
+import { ApiError, api } from '../../api/client';
 import { useMe } from '../../api/queries';
 import { LightBadge, StateTag } from '../../components/case/CaseBits';
 import { useMatterTypes } from '../catalog/api';
@@ -180,6 +180,23 @@ function Responsible({ gridId }: { gridId: string }) {
     })),
   });
   if (!canRoute) return null;
+  // Another district's grid: its routing is that district's business (403 OUTSIDE_DISTRICT), so
+  // say so once instead of "cannot determine" on every row.
+  if (results.some((r) => r.error instanceof ApiError && r.error.code === 'OUTSIDE_DISTRICT')) {
+    return (
+      <div style={{ marginTop: 12 }}>
+        <Typography.Text strong>{t('map.panel.responsible')}</Typography.Text>
+        <Alert
+          type="info"
+          showIcon
+          style={{ marginTop: 6 }}
+          data-testid="map-panel-outside-district"
+          title={t('map.panel.outsideDistrict')}
+          description={t('map.panel.outsideDistrictHint')}
+        />
+      </div>
+    );
+  }
   const rows = COMMON_MATTERS.map((code, i) => ({ code, r: results[i] }));
   return (
     <div style={{ marginTop: 12 }}>
