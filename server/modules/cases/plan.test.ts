@@ -77,17 +77,17 @@ function summary(p: Plan): string {
 
 // What each rule does, written out: a change to an effect, a limit or the order shows here.
 const EXPECTED: Record<string, string> = {
-  'reported × accept_report': 'stop accept, start filing 1 work_hour |  |  |  | ',
-  'reported × request_verify': 'stop accept, start verify 24 urgent_hour | create verify |  |  | ',
-  'verifying × verify_confirm': 'stop verify, start filing 1 work_hour | complete verify |  |  | ',
-  'verifying × verify_deny': 'stop verify, start filing 1 work_hour | complete verify |  |  | ',
+  'reported × accept_report': 'stop accept, start filing 1 work_hour |  | handler |  | ',
+  'reported × request_verify': 'stop accept, start verify 24 urgent_hour | create verify | inspector |  | ',
+  'verifying × verify_confirm': 'stop verify, start filing 1 work_hour | complete verify | handler |  | ',
+  'verifying × verify_deny': 'stop verify, start filing 1 work_hour | complete verify | handler |  | ',
   'reported/verifying × self_dispose': 'stop all, start close 1 work_hour | cancel open |  |  | ',
   'reported/verifying/pending_filing × merge_duplicate':
     'stop all | cancel open | reporters | closedAt | merge',
   'reported × reject': 'stop all |  | reporters | closedAt | ',
   'pending_filing × reject': 'stop all |  | reporters | closedAt | ',
-  'pending_filing × file': 'stop filing, start dispatch 1 work_hour |  |  |  | filing',
-  'self_disposed × file': 'stop close, start dispatch 1 work_hour |  |  |  | filing',
+  'pending_filing × file': 'stop filing, start dispatch 1 work_hour |  | handler |  | filing',
+  'self_disposed × file': 'stop close, start dispatch 1 work_hour |  | handler |  | filing',
   'self_disposed × close': 'stop close |  | reporters | closedAt | ',
   'pending_dispatch × dispatch':
     'stop dispatch, start dispose by standard |  | unit | dispatchedAt unitId | deliver',
@@ -114,7 +114,7 @@ const EXPECTED: Record<string, string> = {
   '10 states × request_void': ' |  | shift_leader | pending | ',
   '10 states × approve_void': 'stop all | cancel open | unit | closedAt pending | ',
   '10 states × refuse_void': ' |  |  | pending | ',
-  'fed_back × request_check': ' | create check |  |  | ',
+  'fed_back × request_check': ' | create check | inspector |  | ',
   'checking × check_pass': 'stop check, start close 1 work_hour | complete check |  | checkResult | ',
   'checking × check_fail':
     'stop check, start rework 1 work_hour | complete check | dispatcher | checkResult | ',
