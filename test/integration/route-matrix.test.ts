@@ -311,6 +311,8 @@ interface Probe {
   route: string;
   /** The target, when the route is about one record (several probes of a route differ by it). */
   what?: string;
+  /** A POST that only reads (its body is the question, as in a search): judged as a read. */
+  query?: true;
   /** For writes that change their target: a fresh one, made before the first caller and after each success. */
   fresh?: () => Promise<string>;
   call(c: Caller, target: string): Promise<LightMyRequestResponse>;
@@ -1530,6 +1532,7 @@ const PROBES: Probe[] = [
   // ---- the classifier: suggestions, its labelled texts ------------------------------------------
   {
     route: 'POST /api/intake/suggest',
+    query: true,
     // Types and gazetteer places for words: the city's staff, and machines that report.
     call: (c) => q(c).post('/api/intake/suggest', { text: '下水道盖子被压碎了' }),
     expect: { ...everyone(200), keysElse: 403, keys: { 'case:report': 200 } },
@@ -1801,7 +1804,7 @@ afterAll(async () => t?.close());
 
 const cellOf = (p: Probe, c: CallerName) => `${p.route}${p.what ? ` [${p.what}]` : ''} × ${c}`;
 const statusOf = (o: Outcome) => (typeof o === 'number' ? o : o[0]);
-const isWrite = (p: Probe) => !p.route.startsWith('GET ');
+const isWrite = (p: Probe) => !p.route.startsWith('GET ') && !p.query;
 
 const unexpected: string[] = [];
 const pendingSeen = new Map<string, string>();
