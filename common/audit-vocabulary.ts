@@ -72,6 +72,9 @@ export const PLATFORM_AUDIT_ACTIONS = [
   'endpoint.set',
   'delivery.dead',
   'delivery.replay',
+  // a case forwarded to a department's Open311 server, and what it says of it (on the case's timeline)
+  'case.forwarded',
+  'case.forward_status',
 ] as const;
 export type PlatformAuditAction = (typeof PLATFORM_AUDIT_ACTIONS)[number];
 

@@ -34,6 +34,7 @@ import {
 } from './modules/identity/index.ts';
 import { importRoutes, installImportRecovery } from './modules/imports/index.ts';
 import { notificationRoutes, registerNotificationSubscribers } from './modules/notifications/index.ts';
+import { OPEN311_PREFIX, open311Routes, sendOpen311Error } from './modules/open311/index.ts';
 import { orgRoutes } from './modules/org/index.ts';
 import { installFeedbackSignature, outboxRoutes, registerOutboxSubscribers } from './modules/outbox/index.ts';
 import { routingRoutes } from './modules/routing/index.ts';
@@ -78,11 +79,11 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
     return503OnClosing: true,
     // Errors Fastify raises before routing (bad percent-encoding, overlong URL) use the catalogue too.
     frameworkErrors: (err, request, reply) => {
-      renderError(
-        request,
-        reply,
-        toAppError(err) ?? new AppError('BAD_REQUEST', { details: [{ message: err.message }] }),
-      );
+      const appError =
+        toAppError(err) ?? new AppError('BAD_REQUEST', { details: [{ message: err.message }] });
+      // Open311 clients read the spec's error shape, whatever went wrong.
+      if (request.url.startsWith('/open311/')) sendOpen311Error(request, reply, appError);
+      else renderError(request, reply, appError);
     },
     routerOptions: { ignoreTrailingSlash: true },
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
@@ -187,6 +188,8 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
   await app.register(streamRoutes(opts.feed));
   await app.register(notificationRoutes);
   await app.register(basemapRoutes(baseMap));
+  // Open311 GeoReport v2: its own answers (XML or JSON, the spec's error shape) under its prefix.
+  await app.register(open311Routes(spatial), { prefix: OPEN311_PREFIX });
 
   const webDist = opts.webDist ?? WEB_DIST;
   const serveWeb = (opts.serveWeb ?? true) && fs.existsSync(path.join(webDist, 'index.html'));
@@ -219,7 +222,11 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
   app.setNotFoundHandler((request, reply) => {
     const url = request.url.split('?')[0];
     const isApi =
-      url.startsWith('/api/') || url === '/api' || url.startsWith('/ogc') || url.startsWith('/tiles');
+      url.startsWith('/api/') ||
+      url === '/api' ||
+      url.startsWith('/ogc') ||
+      url.startsWith('/tiles') ||
+      url.startsWith('/open311');
     // A hashed asset that is not there (a tab left open across a release asks for an old chunk)
     // is a 404, not the app's HTML: the client's dynamic import then fails and it reloads.
     const isAsset = url.startsWith('/assets/');

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { buildApp } from './app.ts';
 import { startTimerLoop } from './modules/cases/index.ts';
 import { startImportRecoveryLoop } from './modules/imports/index.ts';
-import { OutboxWorker } from './modules/outbox/index.ts';
+import { ForwardPoller, OutboxWorker } from './modules/outbox/index.ts';
 import { loadConfig } from './platform/config.ts';
 import { lockDataDir } from './platform/data-dir-lock.ts';
 import { openDatabase } from './platform/db.ts';
@@ -32,6 +32,13 @@ async function main() {
     onError: (err) => app.log.error({ err }, 'outbox round failed'),
   });
   outbox.start(2_000);
+  // What departments' Open311 servers say of the cases forwarded to them (OPEN311_POLL_SECONDS).
+  const pollMs = config.open311PollSeconds * 1000;
+  const forwards = new ForwardPoller(database, app.outbound, {
+    intervalMs: pollMs,
+    onError: (err) => app.log.error({ err }, 'open311 status read failed'),
+  });
+  forwards.start(Math.min(30_000, pollMs));
   // Import jobs whose process died while this one runs: failed once their lease runs out.
   const stopImportRecovery = startImportRecoveryLoop(app);
 
@@ -44,6 +51,7 @@ async function main() {
       await stopTimers();
       await stopImportRecovery();
       await outbox.stop();
+      await forwards.stop();
       await app.close();
       feed.stop();
       await database.close();

@@ -52,12 +52,23 @@ export interface Config {
   exportMaxRows: number;
   /** Largest base map archive (.pmtiles) an administrator may upload, in bytes. */
   basemapMaxBytes: number;
+  /**
+   * Open311 GeoReport v2 calls per source address per minute on one node, all its routes together
+   * (then 429 with Retry-After); 0: no limit.
+   */
+  open311RateLimitPerMinute: number;
+  /** The `jurisdiction_id` values Open311 answers to (this city); any other is 404. */
+  open311JurisdictionIds: string[];
+  /** How often the status of a case forwarded to a department's Open311 server is read again. */
+  open311PollSeconds: number;
 }
 
 export const DEFAULT_PORT = 8600;
 export const DEFAULT_DEMO_PASSWORD = 'cityops2026';
 /** Loopback only: Prometheus on the same host (or through a tunnel) scrapes without a key. */
 export const DEFAULT_METRICS_ALLOW = '127.0.0.1/8,::1';
+/** The reference city's web domain (the spec's suggestion) and its division code. */
+export const DEFAULT_OPEN311_JURISDICTION = 'ningbo.gov.cn,330200';
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = env[name];
@@ -120,5 +131,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     outboundAllow: parseAllowList('OUTBOUND_ALLOW', env.OUTBOUND_ALLOW, 'none'),
     exportMaxRows: int(env, 'EXPORT_MAX_ROWS', 100_000),
     basemapMaxBytes: int(env, 'BASEMAP_MAX_BYTES', 4 * 1024 ** 3),
+    open311RateLimitPerMinute: int(env, 'OPEN311_RATE_LIMIT_PER_MINUTE', 120),
+    open311JurisdictionIds: (env.OPEN311_JURISDICTION_ID || DEFAULT_OPEN311_JURISDICTION)
+      .split(',')
+      .map((s) => s.trim().toLowerCase())
+      .filter(Boolean),
+    open311PollSeconds: Math.max(1, int(env, 'OPEN311_POLL_SECONDS', 300)),
   };
 }

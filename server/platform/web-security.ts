@@ -4,7 +4,7 @@
  * Headers (set before any handler, so error answers carry them too; a route may replace its CSP):
  * - `Content-Security-Policy`, by path: the web client (HTML and its static files) gets `APP_CSP`;
  *   the API docs (`/api/docs`, swagger-ui) get `DOCS_CSP`; every API answer (`/api`, `/ogc`,
- *   `/tiles`, health and metrics) gets `API_CSP`, which lets nothing load or run, since an API
+ *   `/tiles`, `/open311`, health and metrics) gets `API_CSP`, which lets nothing load or run, since an API
  *   answer is data, never a page. Photos set their own sandbox policy (cases/photos.ts).
  * - `X-Content-Type-Options: nosniff` (a file is what its type says, never sniffed into HTML or
  *   script), `X-Frame-Options: DENY` for browsers without `frame-ancestors`, `Referrer-Policy:
@@ -105,7 +105,7 @@ export const API_CSP = policy({
 export const PERMISSIONS_POLICY = 'camera=(self), geolocation=(self), microphone=(), payment=(), usb=()';
 
 const isApiPath = (url: string) =>
-  /^\/(api|ogc|tiles)(\/|$)/.test(url) || /^\/(healthz|readyz|metrics)$/.test(url);
+  /^\/(api|ogc|tiles|open311)(\/|$)/.test(url) || /^\/(healthz|readyz|metrics)$/.test(url);
 
 /** The CSP an answer gets unless its route sets one (`mapOrigins`: the online base map's tiles). */
 export function cspForPath(url: string, mapOrigins: readonly string[] = []): string {

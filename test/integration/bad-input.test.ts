@@ -499,7 +499,8 @@ async function fuzzPools(): Promise<Pools> {
 describe('fuzzing every operation of the OpenAPI document', () => {
   it('finds no 5xx, and every 4xx has the one error shape', async () => {
     const doc = (await t.as(null).get('/api/openapi.json')).json() as OpenApiDocument;
-    const ops = operationsOf(doc);
+    // Open311 answers in the GeoReport v2 shapes, not this one: open311-bad-input.test.ts fuzzes it.
+    const ops = operationsOf(doc).filter((op) => !op.path.startsWith('/open311/'));
     expect(ops.length).toBeGreaterThan(10);
     expect(ops.some((o) => o.method !== 'GET')).toBe(true);
     // The document describes the routes that are really served.

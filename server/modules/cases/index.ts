@@ -1,15 +1,17 @@
 /**
  * Public interface of the cases module: its routes and live stream, the timer loop, the case as
  * the outbox reads it (`caseSummaries`), the case as the call-back queue reads it (`caseFacts`)
- * and its reopening after a dissatisfied reporter (`reopenCase`), and what the demo seed needs
- * to write cases as the server does (clock, settings, the pure plan of each transition and its
- * timers, photos, recipients).
+ * and its reopening after a dissatisfied reporter (`reopenCase`), intake for other channels
+ * (`createReport`), the public view of reports for open interfaces (`publicReports`), and what the
+ * demo seed needs to write cases as the server does (clock, settings, the pure plan of each
+ * transition and its timers, photos, recipients).
  * Its side effects in other modules are their subscribers to its events (common/events.ts).
  */
 export { loadClock } from './clock.ts';
 export type { CaseSettings } from './config.ts';
 export { notificationRows, type RecipientCache, recipientsOf, stageNoticeGroup } from './effects.ts';
 export { type CaseFacts, type CaseReportFacts, caseFacts } from './facts.ts';
+export { createReport, type IntakeInput, type Spatial } from './intake-service.ts';
 export { insertCasePhotos, recordPhoto, writePhotoFiles } from './photos.ts';
 export {
   currentWarnAt,
@@ -27,6 +29,12 @@ export {
   timersOf,
 } from './plan.ts';
 export { type ReopenRequest, reopenCase } from './reopen.ts';
+export {
+  type PublicReportFilter,
+  type PublicReportRecord,
+  publicReportIdByTrackingCode,
+  publicReports,
+} from './public-requests.ts';
 export { type CaseRow, caseIdByCode } from './repository.ts';
 export { caseRoutes } from './routes.ts';
 export { centreRoutes } from './routes-centre.ts';

@@ -89,7 +89,13 @@ async function replay(db: Db, actor: Actor, existing: repo.ReportRow) {
   };
 }
 
-export async function createReport(db: Db, ctx: RequestContext, spatial: Spatial, input: ReportCreateT) {
+/**
+ * What intake takes: the report as `POST /api/reports` accepts it, and what only other channels
+ * carry — a link to the reporter's own media (Open311 `media_url`), kept and never fetched.
+ */
+export type IntakeInput = ReportCreateT & { mediaUrl?: string };
+
+export async function createReport(db: Db, ctx: RequestContext, spatial: Spatial, input: IntakeInput) {
   if (!canReport(ctx.actor)) throw new AppError('FORBIDDEN');
   const submitter = submitterOf(ctx.actor);
   const existing = await repo.findReportByKey(db, submitter, input.idempotencyKey);
@@ -189,6 +195,7 @@ export async function createReport(db: Db, ctx: RequestContext, spatial: Spatial
           photos: input.photos ?? [],
           reporterName: input.reporter?.name ?? null,
           reporterPhone: input.reporter?.phone ?? null,
+          mediaUrl: input.mediaUrl ?? null,
           caseId: c.id,
           merged: !!dup,
         })

@@ -136,6 +136,7 @@ export async function getCase(db: Db, ctx: RequestContext, id: string) {
       reporterName: r.reporterName && (contact ? r.reporterName : maskName(r.reporterName)),
       reporterPhone: r.reporterPhone && (contact ? r.reporterPhone : maskPhone(r.reporterPhone)),
       contactMasked: !contact,
+      mediaUrl: r.mediaUrl,
       merged: r.merged,
       createdAt: r.createdAt.toISOString(),
     })),

@@ -204,6 +204,12 @@ export const CaseReport = Type.Object({
   contactMasked: Type.Boolean({
     description: 'true unless the caller holds a role that calls reporters back (acceptor, shift leader)',
   }),
+  mediaUrl: Nullable(
+    Type.String({
+      description:
+        "a link to the reporter's own picture or video (Open311 `media_url`), never fetched by the server",
+    }),
+  ),
   merged: Type.Boolean(),
   createdAt: Time,
 });

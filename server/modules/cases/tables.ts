@@ -143,6 +143,11 @@ export const report = pgTable(
     photos: jsonb('photos').$type<string[]>().notNull().default([]),
     reporterName: text('reporter_name'),
     reporterPhone: text('reporter_phone'),
+    /**
+     * A link the reporter gave to their own picture or video (Open311 `media_url`): kept as text and
+     * shown to staff as a link, never fetched by the server.
+     */
+    mediaUrl: text('media_url'),
     caseId: uuid('case_id').notNull(),
     /** True when the report joined an existing case as a duplicate. */
     merged: boolean('merged').notNull().default(false),
@@ -159,6 +164,9 @@ export const report = pgTable(
     index('report_case_idx').on(t.caseId),
     // "My reports" (GET /api/reports/mine): one submitter's reports, newest first.
     index('report_submitter_created_idx').on(t.submitter, t.createdAt),
+    // Public reports, newest first within a window (Open311 GET requests, public-requests.ts): read
+    // by anyone without a key, so never a scan of the whole table.
+    index('report_created_idx').on(t.createdAt),
   ],
 );
 

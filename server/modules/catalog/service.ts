@@ -54,6 +54,16 @@ export async function findCatalogType(db: Db, kind: CatalogKind, code: string) {
   return row ? toTypeDto(row) : undefined;
 }
 
+/**
+ * For other modules (the Open311 service list): every type of a kind, enabled or not, by code,
+ * without any permission check — the catalogue is the city's shared base.
+ */
+export async function typesOfKind(db: Db, kind: CatalogKind) {
+  // The whole kind fits one page: 250 matter types of the standard plus at most 999 local ones.
+  const { rows } = await repo.listTypes(db, { kind }, 1, 5_000);
+  return rows.map(toTypeDto);
+}
+
 async function nextLocalCode(db: Db, kind: CatalogKind): Promise<string> {
   const used = new Set(await repo.localCodes(db, kind));
   for (let n = 1; n <= 999; n++) {

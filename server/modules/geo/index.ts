@@ -59,7 +59,14 @@ export { findGrid, type GridHit, gridAt, gridIndexForBbox } from './grid-lookup.
 export { ogcRoutes } from './ogc-routes.ts';
 export { parseBbox } from './ogc-service.ts';
 export { type PlaceMention, placesInText } from './place-mentions.ts';
-export { existingPlaceIds, type PlaceWrite, writePlaces } from './places.ts';
+export {
+  existingPlaceIds,
+  type PlaceWrite,
+  placeById,
+  placesNamedIn,
+  queryPlaces,
+  writePlaces,
+} from './places.ts';
 export { geoWrite } from './policy.ts';
 export { geoRoutes } from './routes.ts';
 export { type LookupHit, SpatialService } from './spatial-service.ts';

@@ -144,6 +144,15 @@ export async function searchPlaces(
   query: PlaceSearchQuery,
 ) {
   requireGeoRead(ctx.actor);
+  return queryPlaces(db, spatial, query);
+}
+
+/**
+ * The gazetteer search itself, for intake's own use (an Open311 `address_string` resolved to a
+ * point): the same ranking as `GET /api/geo/places`, without asking for `geo:read` — the
+ * reporter's permission to report is what counts there, and the gazetteer is the shared base map.
+ */
+export async function queryPlaces(db: Db, spatial: SpatialService, query: PlaceSearchQuery) {
   const raw = query.q.trim();
   if ([...raw].length > MAX_PLACE_NAME) {
     throw bad('q', `搜索内容最多 ${MAX_PLACE_NAME} 个字`, `q must be at most ${MAX_PLACE_NAME} characters`);
@@ -211,4 +220,62 @@ export async function searchPlaces(
       };
     }),
   };
+}
+
+/** One place by its ID with the grid chain of its point, or undefined (intake's `address_id`). */
+export async function placeById(db: Db, spatial: SpatialService, id: string) {
+  const res = await db.execute(sql`SELECT id, name, lng, lat, district_code FROM place WHERE id = ${id}`);
+  const row = (res as unknown as { rows: Pick<Row, 'id' | 'name' | 'lng' | 'lat' | 'district_code'>[] })
+    .rows[0];
+  if (!row) return undefined;
+  const point = { lng: Number(row.lng), lat: Number(row.lat) };
+  return { id: row.id, name: row.name, point, hit: spatial.lookup(point.lng, point.lat) };
+}
+
+/**
+ * The places whose whole name occurs in a written address, longest name first (intake's
+ * `address_string`: "宁波市海曙区天一广场东门" names 天一广场). A place qualifies when every gram of
+ * its name is among the text's grams (the gram index narrows the candidates) and its normalised
+ * name is a substring of the normalised text. Each comes with the grid chain of its point.
+ */
+export async function placesNamedIn(db: Db, spatial: SpatialService, text: string, limit = 10) {
+  const norm = normalizeName(text);
+  if (norm === '' || [...norm].length > MAX_PLACE_NAME) return [];
+  const grams = gramsOf(norm);
+  const res = await db.execute(sql`
+    WITH q AS (SELECT DISTINCT value AS gram FROM jsonb_array_elements_text(${json(grams)}::jsonb)),
+    cand AS (
+      SELECT g.place_id AS id, count(*)::int AS shared
+      FROM place_gram g JOIN q ON g.gram = q.gram
+      GROUP BY g.place_id
+    )
+    SELECT p.id, p.name, p.norm_name, p.lng, p.lat, p.district_code
+    FROM cand c JOIN place p ON p.id = c.id
+    WHERE c.shared = p.gram_count AND strpos(${norm}::text, p.norm_name) > 0
+    ORDER BY char_length(p.norm_name) DESC, p.name, p.id
+    LIMIT ${limit}::int`);
+  const rows = (
+    res as unknown as {
+      rows: {
+        id: string;
+        name: string;
+        norm_name: string;
+        lng: number;
+        lat: number;
+        district_code: string;
+      }[];
+    }
+  ).rows;
+  return rows.map((r) => {
+    const point = { lng: Number(r.lng), lat: Number(r.lat) };
+    return {
+      id: r.id,
+      name: r.name,
+      normName: r.norm_name,
+      exact: r.norm_name === norm,
+      point,
+      districtCode: r.district_code,
+      hit: spatial.lookup(point.lng, point.lat),
+    };
+  });
 }

@@ -237,6 +237,18 @@ async function authenticateSession(db: Db, tokenHash: string): Promise<CachedPri
   };
 }
 
+/**
+ * The actor of an API key given in a request's body rather than its Authorization header (Open311's
+ * `api_key` form field). Only API keys (`cok_…`): a session token there is refused like a wrong key,
+ * so a browser session can never be replayed through a form field. Revoked and unknown keys: 401
+ * AUTH_INVALID_TOKEN.
+ */
+export async function apiKeyActor(db: Db, credential: string): Promise<Actor> {
+  const key = parseApiKey(credential);
+  if (!key) throw new AppError('AUTH_INVALID_TOKEN');
+  return (await authenticateApiKey(db, key.prefix, key.secret)).actor;
+}
+
 async function authenticateApiKey(db: Db, prefix: string, secret: string): Promise<CachedPrincipal> {
   const found = await repo.findApiKeyByPrefix(db, prefix);
   const expected = Buffer.from(found?.key.secretHash ?? sha256('no-such-key'), 'hex');

@@ -1,6 +1,6 @@
 /** Public interface of the identity module: authentication (hook, per-request), users as actors, routes. */
 export { authenticateRequest, installAuth } from './auth-hook.ts';
-export { userActor } from './auth-service.ts';
+export { apiKeyActor, userActor } from './auth-service.ts';
 export { hashPassword } from './password.ts';
 export {
   type AccountName,

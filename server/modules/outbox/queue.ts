@@ -8,6 +8,7 @@
  */
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../platform/db.ts';
+import type { EndpointOptions } from './tables.ts';
 
 export interface Claimed {
   id: string;
@@ -19,8 +20,9 @@ export interface Claimed {
   lease: string;
   url: string;
   secret: string;
-  /** The endpoint's sender kind (outbox/senders). */
+  /** The endpoint's sender kind (outbox/senders) and its options. */
   sender: string;
+  options: EndpointOptions | null;
   districtCode: string | null;
 }
 
@@ -40,7 +42,7 @@ export async function claimDue(db: Db, limit: number, leaseMs: number): Promise<
         FOR UPDATE OF x SKIP LOCKED
       )
       RETURNING d.id, d.event_id, d.org_id, d.case_id, d.attempts, d.next_attempt_at::text AS lease,
-        e.url, e.secret, e.sender, o.district_code`);
+        e.url, e.secret, e.sender, e.options, o.district_code`);
     return rowsOf<Record<string, unknown>>(res).map((r) => ({
       id: String(r.id),
       eventId: Number(r.event_id),
@@ -51,6 +53,7 @@ export async function claimDue(db: Db, limit: number, leaseMs: number): Promise<
       url: String(r.url),
       secret: String(r.secret),
       sender: String(r.sender),
+      options: (typeof r.options === 'string' ? JSON.parse(r.options) : r.options) as EndpointOptions | null,
       districtCode: r.district_code === null ? null : String(r.district_code),
     }));
   });

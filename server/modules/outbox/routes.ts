@@ -37,7 +37,11 @@ export async function outboxRoutes(app: App) {
         tags,
         summary: "Set a unit's endpoint / 设置单位对接地址",
         description:
-          'Dispatched cases are POSTed to `url`, signed with the endpoint secret: `X-CityOps-Signature: ' +
+          "With `sender: open311`, a dispatched case is posted as a service request to the department's " +
+          'GeoReport v2 server at `url` (its base, e.g. https://dept.example.cn/open311/v2) with the `open311` ' +
+          'settings (its api_key, asked once and never shown again; jurisdiction; xml or json; a service-code ' +
+          "table), and the request's status and notes are read back onto the case's timeline. Otherwise " +
+          'dispatched cases are POSTed to `url`, signed with the endpoint secret: `X-CityOps-Signature: ' +
           'sha256=<hex HMAC-SHA256 of "<X-CityOps-Timestamp>.<raw body>">`. The secret is generated on ' +
           'the first set and on `rotateSecret: true`, and returned in that response only. The URL must ' +
           'be https:// (http:// only when the city allows it) and reach no internal address (422 ' +

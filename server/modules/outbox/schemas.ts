@@ -13,8 +13,22 @@ export const OrgIdParams = Type.Object(
 
 const Sender = StringEnum(
   SENDER_KINDS,
-  "how deliveries reach the unit's system: `webhook` (signed JSON POST); kept when omitted",
+  "how deliveries reach the unit's system: `webhook` (signed JSON POST) or `open311` (a service request on the department's GeoReport v2 server); kept when omitted",
 );
+
+const ServiceCodes = Type.Record(Type.String(), Type.String({ minLength: 1, maxLength: 40 }), {
+  description:
+    "our matter type code (5 digits) → the department's service code; a type not listed goes as `defaultServiceCode`, or as our own code when that is empty",
+});
+
+/** An Open311 endpoint's settings as shown: never the key, only whether one is set. */
+export const Open311View = Type.Object({
+  apiKeySet: Type.Boolean(),
+  jurisdictionId: Nullable(Type.String()),
+  format: StringEnum(['xml', 'json'] as const),
+  serviceCodes: ServiceCodes,
+  defaultServiceCode: Nullable(Type.String()),
+});
 
 export const Endpoint = Type.Object({
   url: Type.String(),
@@ -22,6 +36,9 @@ export const Endpoint = Type.Object({
   enabled: Type.Boolean(),
   version: Type.Integer(),
   updatedAt: Time,
+  open311: Type.Union([Open311View, Type.Null()], {
+    description: "for the `open311` sender: how the department's server is spoken to; null otherwise",
+  }),
 });
 
 export const UnitEndpoint = Type.Object({
@@ -46,13 +63,44 @@ export const EndpointPut = Type.Object(
       format: 'uri',
       maxLength: 2000,
       description:
-        "https:// URL the unit's system receives dispatched cases at (http:// only when the city " +
+        "https:// URL the unit's system receives dispatched cases at — for `open311`, its GeoReport v2 base (http:// only when the city " +
         'setting `outbound.allowHttp` allows it). Its host must resolve to public addresses only ' +
         '(or to ones the operator lists in OUTBOUND_ALLOW): loopback, private, link-local, CGNAT, ' +
         'multicast, unspecified, IPv4-mapped, ULA and cloud metadata addresses are refused (422 ' +
         'OUTBOUND_URL_REFUSED), now and again at every delivery.',
     }),
     sender: Type.Optional(Sender),
+    open311: Type.Optional(
+      Type.Object(
+        {
+          apiKey: Type.Optional(
+            Type.String({
+              minLength: 1,
+              maxLength: 200,
+              description:
+                "the `api_key` the department's server issued: needed the first time, kept when omitted, never shown again",
+            }),
+          ),
+          jurisdictionId: Type.Optional(
+            Type.Union([Type.String({ minLength: 1, maxLength: 100 }), Type.Null()], {
+              description: 'its `jurisdiction_id`, when the server serves several',
+            }),
+          ),
+          format: Type.Optional(
+            StringEnum(['xml', 'json'] as const, 'the form to speak: xml (every server has it) or json'),
+          ),
+          serviceCodes: Type.Optional(ServiceCodes),
+          defaultServiceCode: Type.Optional(
+            Type.Union([Type.String({ minLength: 1, maxLength: 40 }), Type.Null()]),
+          ),
+        },
+        {
+          additionalProperties: false,
+          description:
+            "for `sender: open311`: how to reach the department's GeoReport v2 server (`url` is its base, e.g. https://dept.example.cn/open311/v2)",
+        },
+      ),
+    ),
     enabled: Type.Boolean(),
     rotateSecret: Type.Optional(
       Type.Boolean({ description: 'generate a new signing secret (returned once in the response)' }),

@@ -21,9 +21,23 @@ import type {
   UnitEndpointDto,
 } from './schemas.ts';
 import { senderFor } from './senders/registry.ts';
+import type { SenderKind } from './senders/sender.ts';
 import { newEndpointSecret } from './signature.ts';
+import type { EndpointOptions, Open311Options } from './tables.ts';
 
 const ZERO = { pending: 0, delivered: 0, dead: 0 };
+
+/** An Open311 endpoint's settings as anyone may see them: whether a key is set, never the key. */
+const open311View = (o: Open311Options | undefined) =>
+  o
+    ? {
+        apiKeySet: o.apiKey.length > 0,
+        jurisdictionId: o.jurisdictionId,
+        format: o.format,
+        serviceCodes: o.serviceCodes,
+        defaultServiceCode: o.defaultServiceCode,
+      }
+    : null;
 
 const endpointView = (e: repo.EndpointRow) => ({
   url: e.url,
@@ -31,7 +45,78 @@ const endpointView = (e: repo.EndpointRow) => ({
   enabled: e.enabled,
   version: e.version,
   updatedAt: e.updatedAt.toISOString(),
+  open311: e.sender === 'open311' ? open311View(e.options?.open311) : null,
 });
+
+const invalid = (field: string, zh: string, en: string) =>
+  new AppError('VALIDATION_FAILED', {
+    zh,
+    en,
+    details: [{ field, message: en }],
+    detailsZh: [{ field, message: zh }],
+  });
+
+/**
+ * The sender's options as they will be stored: for `open311`, the request's settings over the
+ * stored ones (the key is needed once and kept after); for any other sender, none.
+ */
+function optionsFor(
+  kind: SenderKind,
+  input: EndpointPutT,
+  before: repo.EndpointRow | undefined,
+): EndpointOptions | null {
+  if (kind !== 'open311') {
+    if (input.open311) {
+      throw invalid(
+        'body.open311',
+        '只有 open311 方式需要这些设置',
+        'open311 settings are for the open311 sender only',
+      );
+    }
+    return null;
+  }
+  const prev = before?.sender === 'open311' ? before.options?.open311 : undefined;
+  const o = input.open311 ?? {};
+  const apiKey = o.apiKey?.trim() || prev?.apiKey;
+  if (!apiKey) {
+    throw invalid(
+      'body.open311.apiKey',
+      '首次设置 open311 对接须填写对方系统签发的 api_key',
+      "The department's api_key is needed the first time an open311 endpoint is set",
+    );
+  }
+  const serviceCodes = o.serviceCodes ?? prev?.serviceCodes ?? {};
+  const codes = Object.entries(serviceCodes);
+  if (codes.length > 1000) {
+    throw invalid('body.open311.serviceCodes', '服务代码对照最多 1000 条', 'At most 1,000 service codes');
+  }
+  for (const [ours, theirs] of codes) {
+    if (!/^\d{5}$/.test(ours)) {
+      throw invalid(
+        `body.open311.serviceCodes.${ours}`,
+        `事项类型编码应为 5 位数字：${ours}`,
+        `A matter type code has 5 digits: ${ours}`,
+      );
+    }
+    if (!/^[\x21-\x7e]+$/.test(theirs)) {
+      throw invalid(
+        `body.open311.serviceCodes.${ours}`,
+        `对方服务代码只能含可见的 ASCII 字符：${theirs}`,
+        `A service code holds printable ASCII only: ${theirs}`,
+      );
+    }
+  }
+  return {
+    open311: {
+      apiKey,
+      jurisdictionId: o.jurisdictionId !== undefined ? o.jurisdictionId : (prev?.jurisdictionId ?? null),
+      format: o.format ?? prev?.format ?? 'xml',
+      serviceCodes,
+      defaultServiceCode:
+        o.defaultServiceCode !== undefined ? o.defaultServiceCode : (prev?.defaultServiceCode ?? null),
+    },
+  };
+}
 
 function toUnitDto(o: repo.OrgRow, e: repo.EndpointRow | null | undefined, counts = ZERO): UnitEndpointDto {
   return {
@@ -124,11 +209,13 @@ export async function putEndpoint(
       });
     }
     const secret = !before || input.rotateSecret ? newEndpointSecret() : undefined;
+    const options = optionsFor(sender.kind, input, before);
     const after = before
       ? await repo.updateEndpoint(tx, orgId, before.version, {
           url: input.url,
           sender: sender.kind,
           enabled: input.enabled,
+          options,
           ...(secret ? { secret } : {}),
         })
       : await repo.insertEndpoint(tx, {
@@ -136,6 +223,7 @@ export async function putEndpoint(
           url: input.url,
           sender: sender.kind,
           enabled: input.enabled,
+          options,
           secret: secret!,
         });
     if (!after) throw new AppError('CONFLICT');
@@ -145,7 +233,11 @@ export async function putEndpoint(
       entityId: orgId,
       districtCode: o.districtCode,
       before: before ? endpointView(before) : undefined,
-      after: { ...endpointView(after), secretRotated: Boolean(secret) },
+      after: {
+        ...endpointView(after),
+        secretRotated: Boolean(secret),
+        ...(input.open311?.apiKey ? { open311KeyChanged: true } : {}),
+      },
     });
     const counts = (await repo.deliveryCounts(tx, [orgId])).get(orgId);
     return { ...toUnitDto(o, after, counts), ...(secret ? { secret } : {}) };

@@ -8,8 +8,8 @@
  * `X-CityOps-Delivery` and the receiver must treat a second request with an id it has already
  * processed as done (answer 2xx, do nothing). Together that is exactly-once processing.
  *
- * How a delivery is sent is its endpoint's sender's business (outbox/senders: the signed webhook
- * today), through the platform's OutboundClient: the URL is checked again at every attempt and
+ * How a delivery is sent is its endpoint's sender's business (outbox/senders: the signed webhook,
+ * the Open311 client), through the platform's OutboundClient: the URL is checked again at every attempt and
  * the connection goes to the address that was checked. A non-2xx answer, a refused address, a
  * network error or a timeout counts as a failed attempt, recorded in `last_error` as a status
  * and a class only (never the receiver's text): the next one waits 2^attempts × base (capped,
@@ -92,6 +92,7 @@ export class OutboxWorker {
     const env: SenderEnv = {
       outbound: this.outbound,
       allowHttp: await getSetting(db, 'outbound.allowHttp'),
+      db,
     };
     await Promise.all(
       claimed.map(async (c) => {
@@ -172,7 +173,8 @@ export class OutboxWorker {
       const result = await sender.send(
         {
           deliveryId: c.id,
-          target: { url: c.url, secret: c.secret },
+          orgId: c.orgId,
+          target: { url: c.url, secret: c.secret, options: c.options },
           payload,
           timeoutMs: this.opts.timeoutMs,
         },

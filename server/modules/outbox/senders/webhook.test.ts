@@ -47,17 +47,29 @@ describe('senders', () => {
   it('has one sender per kind, named by its kind', () => {
     for (const kind of SENDER_KINDS) expect(SENDERS[kind].kind).toBe(kind);
     expect(senderFor('webhook')).toBe(webhookSender);
-    expect(senderFor('open311')).toBeUndefined();
+    expect(senderFor('open311')?.kind).toBe('open311');
+    expect(senderFor('queue')).toBeUndefined();
     expect(senderFor('__proto__')).toBeUndefined();
   });
 });
 
 describe('the webhook sender', () => {
-  const env = { outbound: new OutboundClient({ allow: allowList(['127.0.0.1/32']) }), allowHttp: true };
+  // The webhook keeps nothing of the answer: it never touches the database.
+  const env = {
+    outbound: new OutboundClient({ allow: allowList(['127.0.0.1/32']) }),
+    allowHttp: true,
+    db: undefined as never,
+  };
 
   it('POSTs the payload signed with the endpoint secret; 2xx delivers', async () => {
     const result = await webhookSender.send(
-      { deliveryId: 'd-1', target: { url: `${base}/hook`, secret }, payload, timeoutMs: 5_000 },
+      {
+        deliveryId: 'd-1',
+        orgId: 'o-1',
+        target: { url: `${base}/hook`, secret, options: null },
+        payload,
+        timeoutMs: 5_000,
+      },
       env,
     );
     expect(result).toEqual({ ok: true });
@@ -67,12 +79,24 @@ describe('the webhook sender', () => {
 
   it("reports a failure as the status and a class, not the receiver's text", async () => {
     const result = await webhookSender.send(
-      { deliveryId: 'd-2', target: { url: `${base}/down`, secret }, payload, timeoutMs: 5_000 },
+      {
+        deliveryId: 'd-2',
+        orgId: 'o-1',
+        target: { url: `${base}/down`, secret, options: null },
+        payload,
+        timeoutMs: 5_000,
+      },
       env,
     );
     expect(result).toEqual({ ok: false, error: 'HTTP 503 (http_error)' });
     const refused = await webhookSender.send(
-      { deliveryId: 'd-3', target: { url: `${base}/hook`, secret }, payload, timeoutMs: 5_000 },
+      {
+        deliveryId: 'd-3',
+        orgId: 'o-1',
+        target: { url: `${base}/hook`, secret, options: null },
+        payload,
+        timeoutMs: 5_000,
+      },
       { ...env, allowHttp: false },
     );
     expect(refused).toEqual({ ok: false, error: 'url_refused (http_not_allowed)' });

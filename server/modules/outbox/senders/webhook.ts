@@ -5,30 +5,15 @@
  * included, since redirects are not followed — is a failed attempt. The answer's body is never
  * read: only its status counts.
  */
-import { describeOutcome, OutboundError, urlProblemError } from '../../../platform/outbound.ts';
+import { describeOutcome, OutboundError } from '../../../platform/outbound.ts';
 import { HEADER_DELIVERY, signedHeaders } from '../signature.ts';
+import { checkUrlTarget } from './check-url.ts';
 import type { Sender } from './sender.ts';
-
-/** How long saving an endpoint waits for its host name to resolve. */
-const CHECK_TIMEOUT_MS = 5_000;
 
 export const webhookSender: Sender = {
   kind: 'webhook',
 
-  async checkTarget(url, env, field) {
-    try {
-      const checked = await env.outbound.check(url, {
-        allowHttp: env.allowHttp,
-        deadline: Date.now() + CHECK_TIMEOUT_MS,
-      });
-      // A name that does not resolve (yet) is accepted: nothing internal is named, and every
-      // send checks again, failing with `dns` until the name resolves to an address it may reach.
-      if (!checked.ok && checked.problem.kind !== 'unresolved') throw urlProblemError(checked.problem, field);
-    } catch (err) {
-      // A resolver slower than the deadline is treated like a name that does not resolve.
-      if (!(err instanceof OutboundError)) throw err;
-    }
-  },
+  checkTarget: checkUrlTarget,
 
   async send({ deliveryId, target, payload, timeoutMs }, env) {
     const body = JSON.stringify(payload);

@@ -1,6 +1,7 @@
 /**
- * Units' own systems: where each unit in the admin's reach receives dispatched cases, whether
- * that is on, the signing secret (set or rotated here, shown once), and what was delivered.
+ * Units' own systems: where each unit in the admin's reach receives dispatched cases — a signed
+ * webhook or a department's Open311 server — whether that is on, the signing secret (set or
+ * rotated here, shown once), and what was delivered.
  */
 import { ReloadOutlined } from '@ant-design/icons';
 import { Badge, Button, Card, Input, Popconfirm, Space, Switch, Tag, Typography } from 'antd';
@@ -54,9 +55,14 @@ export function EndpointsPage() {
       ellipsis: true,
       render: (_, u) =>
         u.endpoint ? (
-          <Typography.Text code ellipsis={{ tooltip: u.endpoint.url }}>
-            {u.endpoint.url}
-          </Typography.Text>
+          <span>
+            <Tag data-testid={`endpoint-sender-${u.orgId}`}>
+              {t(`endpoints.senderName.${u.endpoint.sender}`)}
+            </Tag>
+            <Typography.Text code ellipsis={{ tooltip: u.endpoint.url }}>
+              {u.endpoint.url}
+            </Typography.Text>
+          </span>
         ) : (
           <Typography.Text type="secondary">{t('endpoints.notSet')}</Typography.Text>
         ),

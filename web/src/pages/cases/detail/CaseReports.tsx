@@ -87,6 +87,20 @@ export function CaseReports({ reports }: { reports: CaseDetail['reports'] }) {
                   </Tag>
                 )}
                 {v}
+                {r.mediaUrl && (
+                  <div style={{ marginTop: 4, fontSize: 12 }}>
+                    {/* The reporter's own link: opened in a new tab, telling the other site nothing. */}
+                    <a
+                      href={r.mediaUrl}
+                      target="_blank"
+                      rel="noopener noreferrer nofollow"
+                      referrerPolicy="no-referrer"
+                      data-testid="report-media-url"
+                    >
+                      {t('case.mediaLink')}
+                    </a>
+                  </div>
+                )}
                 {r.photos.length > 0 && (
                   <div style={{ marginTop: 4 }}>
                     <PhotoThumbs ids={r.photos} size={40} testId="report-photos" />

@@ -48,6 +48,52 @@ interface Applied {
   reason?: string;
 }
 
+/**
+ * A case forwarded to a department's Open311 server, and what that server said of it: to whom,
+ * its request id there, its status and notes (the department's own words, shown as text).
+ */
+function ForwardDetail({
+  after,
+  orgNames,
+  t,
+}: {
+  after: unknown;
+  orgNames: Map<string, string>;
+  t: TFunction;
+}) {
+  const a = (after ?? {}) as {
+    orgId?: string;
+    serviceRequestId?: string | null;
+    requestToken?: string | null;
+    status?: string | null;
+    statusNotes?: string | null;
+  };
+  const line = (label: string, value: string, testId: string) => (
+    <div style={{ marginTop: 2 }} data-testid={testId}>
+      <Typography.Text type="secondary">{withColon(t, label)}</Typography.Text>
+      {value}
+    </div>
+  );
+  return (
+    <>
+      {a.orgId && line(t('case.forward.to'), orgNames.get(a.orgId) ?? a.orgId, 'timeline-forward-to')}
+      {(a.serviceRequestId || a.requestToken) &&
+        line(
+          t('case.forward.request'),
+          a.serviceRequestId ?? a.requestToken ?? '',
+          'timeline-forward-request',
+        )}
+      {a.status &&
+        line(
+          t('case.forward.status'),
+          a.status === 'open' || a.status === 'closed' ? t(`case.forward.${a.status}`) : a.status,
+          'timeline-forward-status',
+        )}
+      {a.statusNotes && line(t('case.forward.notes'), a.statusNotes, 'timeline-forward-notes')}
+    </>
+  );
+}
+
 function eventColor(action: string): string {
   if (/stage_overdue|reject|void|return|check_fail|rework|refuse/.test(action)) return 'red';
   if (/stage_warning|urge|extension|parking|escalate/.test(action)) return 'orange';
@@ -170,6 +216,9 @@ export function CaseTimeline({
               <Typography.Text type="secondary">{withColon(t, t('case.field.rating'))}</Typography.Text>
               {'★'.repeat(input.rating)}
             </div>
+          )}
+          {(e.action === 'case.forwarded' || e.action === 'case.forward_status') && (
+            <ForwardDetail after={e.after} orgNames={orgNames} t={t} />
           )}
           {after.duplicateOf && (
             <div style={{ marginTop: 2 }}>
