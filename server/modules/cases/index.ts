@@ -28,13 +28,13 @@ export {
   type TaskOp,
   timersOf,
 } from './plan.ts';
-export { type ReopenRequest, reopenCase } from './reopen.ts';
 export {
   type PublicReportFilter,
   type PublicReportRecord,
   publicReportIdByTrackingCode,
   publicReports,
 } from './public-requests.ts';
+export { type ReopenRequest, reopenCase } from './reopen.ts';
 export { type CaseRow, caseIdByCode } from './repository.ts';
 export { caseRoutes } from './routes.ts';
 export { centreRoutes } from './routes-centre.ts';

@@ -1560,6 +1560,8 @@ export interface paths {
             reporterPhone: string | null;
             /** true unless the caller holds a role that calls reporters back (acceptor, shift leader) */
             contactMasked: boolean;
+            /** a link to the reporter's own picture or video (Open311 `media_url`), never fetched by the server */
+            mediaUrl: string | null;
             merged: boolean;
             createdAt: string;
           }[];
@@ -2881,11 +2883,22 @@ export interface paths {
             districtCode: string | null;
             endpoint: {
               url: string;
-              /** how deliveries reach the unit's system: `webhook` (signed JSON POST); kept when omitted */
-              sender: 'webhook';
+              /** how deliveries reach the unit's system: `webhook` (signed JSON POST) or `open311` (a service request on the department's GeoReport v2 server); kept when omitted */
+              sender: 'webhook' | 'open311';
               enabled: boolean;
               version: number;
               updatedAt: string;
+              /** for the `open311` sender: how the department's server is spoken to; null otherwise */
+              open311: {
+                apiKeySet: boolean;
+                jurisdictionId: string | null;
+                format: 'xml' | 'json';
+                /** our matter type code (5 digits) → the department's service code; a type not listed goes as `defaultServiceCode`, or as our own code when that is empty */
+                serviceCodes: {
+                  [key: string]: string;
+                };
+                defaultServiceCode: string | null;
+              } | null;
             } | null;
             deliveries: {
               pending: number;
@@ -2915,10 +2928,24 @@ export interface paths {
       };
       query: never;
       body: {
-        /** https:// URL the unit's system receives dispatched cases at (http:// only when the city setting `outbound.allowHttp` allows it). Its host must resolve to public addresses only (or to ones the operator lists in OUTBOUND_ALLOW): loopback, private, link-local, CGNAT, multicast, unspecified, IPv4-mapped, ULA and cloud metadata addresses are refused (422 OUTBOUND_URL_REFUSED), now and again at every delivery. */
+        /** https:// URL the unit's system receives dispatched cases at — for `open311`, its GeoReport v2 base (http:// only when the city setting `outbound.allowHttp` allows it). Its host must resolve to public addresses only (or to ones the operator lists in OUTBOUND_ALLOW): loopback, private, link-local, CGNAT, multicast, unspecified, IPv4-mapped, ULA and cloud metadata addresses are refused (422 OUTBOUND_URL_REFUSED), now and again at every delivery. */
         url: string;
-        /** how deliveries reach the unit's system: `webhook` (signed JSON POST); kept when omitted */
-        sender?: 'webhook';
+        /** how deliveries reach the unit's system: `webhook` (signed JSON POST) or `open311` (a service request on the department's GeoReport v2 server); kept when omitted */
+        sender?: 'webhook' | 'open311';
+        /** for `sender: open311`: how to reach the department's GeoReport v2 server (`url` is its base, e.g. https://dept.example.cn/open311/v2) */
+        open311?: {
+          /** the `api_key` the department's server issued: needed the first time, kept when omitted, never shown again */
+          apiKey?: string;
+          /** its `jurisdiction_id`, when the server serves several */
+          jurisdictionId?: string | null;
+          /** the form to speak: xml (every server has it) or json */
+          format?: 'xml' | 'json';
+          /** our matter type code (5 digits) → the department's service code; a type not listed goes as `defaultServiceCode`, or as our own code when that is empty */
+          serviceCodes?: {
+            [key: string]: string;
+          };
+          defaultServiceCode?: string | null;
+        };
         enabled: boolean;
         /** generate a new signing secret (returned once in the response) */
         rotateSecret?: boolean;
@@ -2932,11 +2959,22 @@ export interface paths {
           districtCode: string | null;
           endpoint: {
             url: string;
-            /** how deliveries reach the unit's system: `webhook` (signed JSON POST); kept when omitted */
-            sender: 'webhook';
+            /** how deliveries reach the unit's system: `webhook` (signed JSON POST) or `open311` (a service request on the department's GeoReport v2 server); kept when omitted */
+            sender: 'webhook' | 'open311';
             enabled: boolean;
             version: number;
             updatedAt: string;
+            /** for the `open311` sender: how the department's server is spoken to; null otherwise */
+            open311: {
+              apiKeySet: boolean;
+              jurisdictionId: string | null;
+              format: 'xml' | 'json';
+              /** our matter type code (5 digits) → the department's service code; a type not listed goes as `defaultServiceCode`, or as our own code when that is empty */
+              serviceCodes: {
+                [key: string]: string;
+              };
+              defaultServiceCode: string | null;
+            } | null;
           } | null;
           deliveries: {
             pending: number;
@@ -7309,6 +7347,326 @@ export interface paths {
         409: ErrorBody;
         422: ErrorBody;
         429: ErrorBody;
+      };
+    };
+  };
+  '/open311/v2/discovery.{format}': {
+    /** Service discovery / 服务发现 */
+    get: {
+      params: {
+        /** the answer's form, as the resource's suffix: `xml` (the spec's mandatory form) or `json` */
+        format: 'xml' | 'json';
+      };
+      query: {
+        /** this city's jurisdiction (OPEN311_JURISDICTION_ID; optional, this server serves one city) */
+        jurisdiction_id?: string;
+      };
+      body: never;
+      responses: {
+        200: {
+          changeset: string;
+          contact: string;
+          key_service: string;
+          endpoints: {
+            specification: string;
+            url: string;
+            changeset: string;
+            type: 'production' | 'test';
+            formats: string[];
+          }[];
+        };
+        400: {
+          code: number;
+          description: string;
+        }[];
+        404: {
+          code: number;
+          description: string;
+        }[];
+        429: {
+          code: number;
+          description: string;
+        }[];
+      };
+    };
+  };
+  '/open311/v2/requests.{format}': {
+    /** Public requests, newest first / 公开的请求 */
+    get: {
+      params: {
+        /** the answer's form, as the resource's suffix: `xml` (the spec's mandatory form) or `json` */
+        format: 'xml' | 'json';
+      };
+      query: {
+        /** this city's jurisdiction (OPEN311_JURISDICTION_ID; optional, this server serves one city) */
+        jurisdiction_id?: string;
+        /** comma-separated ids; when given, every other filter is ignored (as the spec says) */
+        service_request_id?: string;
+        /** comma-separated service codes */
+        service_code?: string;
+        /** earliest requested_datetime, W3C date and time with a zone (e.g. 2026-04-01T00:00:00+08:00) */
+        start_date?: string;
+        /** latest requested_datetime, with a zone; the range spans at most 90 days */
+        end_date?: string;
+        /** `open`, `closed` or both, comma-separated */
+        status?: string;
+      };
+      body: never;
+      responses: {
+        200: {
+          service_request_id: string;
+          status: 'open' | 'closed';
+          status_notes?: string;
+          service_name?: string;
+          service_code: string;
+          description?: string;
+          agency_responsible?: string;
+          service_notice?: string;
+          requested_datetime: string;
+          updated_datetime?: string;
+          expected_datetime?: string;
+          address?: string;
+          lat: number;
+          long: number;
+          media_url?: string;
+        }[];
+        400: {
+          code: number;
+          description: string;
+        }[];
+        404: {
+          code: number;
+          description: string;
+        }[];
+        429: {
+          code: number;
+          description: string;
+        }[];
+      };
+    };
+    /** Create a request: a report through the one intake / 提交请求（上报） */
+    post: {
+      params: {
+        /** the answer's form, as the resource's suffix: `xml` (the spec's mandatory form) or `json` */
+        format: 'xml' | 'json';
+      };
+      query: never;
+      body: {
+        /** a platform API key (cok_…) holding `case:report`; missing or bad: 403 */
+        api_key?: string;
+        /** this city's jurisdiction (OPEN311_JURISDICTION_ID; optional, this server serves one city) */
+        jurisdiction_id?: string;
+        /** the matter type, as `services` lists it */
+        service_code: string;
+        /** WGS84 latitude, with `long` */
+        lat?: string;
+        /** WGS84 longitude, with `lat` */
+        long?: string;
+        /** the place in words; without lat/long it is looked up in the city's gazetteer (地名地址) */
+        address_string?: string;
+        /** a place ID of the gazetteer (GET /api/geo/places) */
+        address_id?: string;
+        /** accepted, not stored */
+        email?: string;
+        /** accepted, not stored */
+        device_id?: string;
+        /** accepted, not stored; echoed in the answer */
+        account_id?: string;
+        first_name?: string;
+        last_name?: string;
+        /** for a call back */
+        phone?: string;
+        /** plain text, no HTML, at most 4,000 characters */
+        description?: string;
+        /** a link (http/https) to the reporter's picture or video: kept as a link, never fetched */
+        media_url?: string;
+      };
+      responses: {
+        200: {
+          service_request_id: string;
+          service_notice?: string;
+          account_id?: string;
+        }[];
+        400: {
+          code: number;
+          description: string;
+        }[];
+        403: {
+          code: number;
+          description: string;
+        }[];
+        404: {
+          code: number;
+          description: string;
+        }[];
+        429: {
+          code: number;
+          description: string;
+        }[];
+      };
+    };
+  };
+  '/open311/v2/requests/{service_request_id}.{format}': {
+    /** One public request / 单个请求 */
+    get: {
+      params: {
+        /** as `POST requests` answered it */
+        service_request_id: string;
+        /** the answer's form, as the resource's suffix: `xml` (the spec's mandatory form) or `json` */
+        format: 'xml' | 'json';
+      };
+      query: {
+        /** this city's jurisdiction (OPEN311_JURISDICTION_ID; optional, this server serves one city) */
+        jurisdiction_id?: string;
+      };
+      body: never;
+      responses: {
+        200: {
+          service_request_id: string;
+          status: 'open' | 'closed';
+          status_notes?: string;
+          service_name?: string;
+          service_code: string;
+          description?: string;
+          agency_responsible?: string;
+          service_notice?: string;
+          requested_datetime: string;
+          updated_datetime?: string;
+          expected_datetime?: string;
+          address?: string;
+          lat: number;
+          long: number;
+          media_url?: string;
+        }[];
+        400: {
+          code: number;
+          description: string;
+        }[];
+        404: {
+          code: number;
+          description: string;
+        }[];
+        429: {
+          code: number;
+          description: string;
+        }[];
+      };
+    };
+  };
+  '/open311/v2/services.{format}': {
+    /** Service list: the enabled matter types / 服务列表（启用的事项类型） */
+    get: {
+      params: {
+        /** the answer's form, as the resource's suffix: `xml` (the spec's mandatory form) or `json` */
+        format: 'xml' | 'json';
+      };
+      query: {
+        /** this city's jurisdiction (OPEN311_JURISDICTION_ID; optional, this server serves one city) */
+        jurisdiction_id?: string;
+      };
+      body: never;
+      responses: {
+        200: {
+          service_code: string;
+          service_name: string;
+          description: string;
+          metadata: boolean;
+          type: 'realtime' | 'batch' | 'blackbox';
+          keywords: string;
+          group: string;
+        }[];
+        400: {
+          code: number;
+          description: string;
+        }[];
+        404: {
+          code: number;
+          description: string;
+        }[];
+        429: {
+          code: number;
+          description: string;
+        }[];
+      };
+    };
+  };
+  '/open311/v2/services/{service_code}.{format}': {
+    /** Service definition: the type's disposal standard / 服务定义（立结案规范） */
+    get: {
+      params: {
+        /** a matter type code (事项类型编码), as `services` lists it */
+        service_code: string;
+        /** the answer's form, as the resource's suffix: `xml` (the spec's mandatory form) or `json` */
+        format: 'xml' | 'json';
+      };
+      query: {
+        /** this city's jurisdiction (OPEN311_JURISDICTION_ID; optional, this server serves one city) */
+        jurisdiction_id?: string;
+      };
+      body: never;
+      responses: {
+        200: {
+          service_code: string;
+          attributes: {
+            variable: boolean;
+            code: string;
+            datatype: 'string' | 'number' | 'datetime' | 'text' | 'singlevaluelist' | 'multivaluelist';
+            required: boolean;
+            datatype_description: string;
+            order: number;
+            description: string;
+            values?: {
+              key: string;
+              name: string;
+            }[];
+          }[];
+        };
+        400: {
+          code: number;
+          description: string;
+        }[];
+        404: {
+          code: number;
+          description: string;
+        }[];
+        429: {
+          code: number;
+          description: string;
+        }[];
+      };
+    };
+  };
+  '/open311/v2/tokens/{token}.{format}': {
+    /** A tracking code → its request id / 查询码换取请求编号 */
+    get: {
+      params: {
+        /** a report's tracking code (查询码), from any channel */
+        token: string;
+        /** the answer's form, as the resource's suffix: `xml` (the spec's mandatory form) or `json` */
+        format: 'xml' | 'json';
+      };
+      query: {
+        /** this city's jurisdiction (OPEN311_JURISDICTION_ID; optional, this server serves one city) */
+        jurisdiction_id?: string;
+      };
+      body: never;
+      responses: {
+        200: {
+          service_request_id: string;
+          token: string;
+        }[];
+        400: {
+          code: number;
+          description: string;
+        }[];
+        404: {
+          code: number;
+          description: string;
+        }[];
+        429: {
+          code: number;
+          description: string;
+        }[];
       };
     };
   };
