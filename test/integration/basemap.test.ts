@@ -522,6 +522,43 @@ describe('uploading an offline base map', () => {
     expect((await t.as(admin).get('/api/basemap/settings')).json().archives.length).toBe(archives);
   });
 
+  it('refuses a body the multipart parser cannot read with a 400, and leaves nothing behind', async () => {
+    const files = filesInDir();
+    const events = await eventCount();
+    const long = 'b'.repeat(300);
+    const head = (name: string, file = '') =>
+      `------x\r\nContent-Disposition: form-data; name="${name}"${file}\r\n\r\n`;
+    const cases: [string, string, string][] = [
+      ['no boundary at all', 'multipart/form-data; boundary=----x', "' OR 1=1 --"],
+      ['cut off in a field', 'multipart/form-data; boundary=----x', `${head('name')}底图`],
+      [
+        'cut off in the archive',
+        'multipart/form-data; boundary=----x',
+        `${head('archive', '; filename="a.pmtiles"')}PMTiles`,
+      ],
+      ['a __proto__ field', 'multipart/form-data; boundary=----x', `${head('__proto__')}x\r\n------x--\r\n`],
+      ['no boundary parameter', 'multipart/form-data', 'abc'],
+      [
+        'a boundary longer than the parser searches',
+        `multipart/form-data; boundary=${long}`,
+        `--${long}\r\nContent-Disposition: form-data; name="name"\r\n\r\nx\r\n--${long}--\r\n`,
+      ],
+    ];
+    for (const [what, contentType, payload] of cases) {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/basemap/archives',
+        headers: { authorization: `Bearer ${admin}`, 'content-type': contentType, 'accept-language': 'en' },
+        payload,
+      });
+      expect(res.statusCode, `${what}: ${res.body}`).toBe(400);
+      expect(errorOf(res).code, what).toBe('VALIDATION_FAILED');
+      expect(errorOf(res).message, what).toMatch(/not well-formed multipart\/form-data/);
+    }
+    expect(filesInDir()).toEqual(files);
+    expect(await eventCount()).toBe(events);
+  });
+
   it('fuzz: damaged archives are accepted whole or refused with 422, never half-written', async () => {
     const good = sampleArchive();
     let accepted = 0;

@@ -35,6 +35,19 @@ const PMTILES = 'application/vnd.pmtiles';
 const invalid = (field: string, zh: string, en: string) =>
   new AppError('VALIDATION_FAILED', { zh, en, details: [{ field, message: en }] });
 
+/**
+ * A body the multipart parser cannot read: cut off before its closing boundary or inside a part,
+ * a boundary longer than the parser's search allows, a missing boundary, a `__proto__` field. The
+ * parser (busboy) raises plain errors without a code for the first ones; a file system error while
+ * the archive is written carries its `code` (ENOSPC …) and stays a 500.
+ */
+function isMalformedMultipart(e: unknown): boolean {
+  if (!(e instanceof Error) || e instanceof AppError) return false;
+  const code = (e as { code?: string }).code;
+  if (code === 'FST_MP_PREMATURE_CLOSE' || code === 'FST_PROTO_VIOLATION') return true;
+  return code === undefined && /multipart|boundary|needle/i.test(e.message);
+}
+
 /** Copies the archive part to `tmp`, refusing at its first bytes what is not PMTiles v3. */
 async function streamArchive(
   file: NodeJS.ReadableStream & { truncated?: boolean },
@@ -221,6 +234,13 @@ export function basemapRoutes(state: BaseMapState) {
               'body',
               '上传的字段过多：只需 archive、style、name、reason。',
               'Too many parts: send archive, style, name and reason only.',
+            );
+          }
+          if (isMalformedMultipart(e)) {
+            throw invalid(
+              'body',
+              '上传内容不是完整的 multipart/form-data（边界或分段头缺失、过长，或字段名不允许）。',
+              'The upload is not well-formed multipart/form-data (a boundary or part header is missing or too long, or a field name is not allowed).',
             );
           }
           throw e;
