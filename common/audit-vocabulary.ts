@@ -75,6 +75,17 @@ export const PLATFORM_AUDIT_ACTIONS = [
   // a case forwarded to a department's Open311 server, and what it says of it (on the case's timeline)
   'case.forwarded',
   'case.forward_status',
+  // sensors (IoT devices over MQTT)
+  'sensor.device.create',
+  'sensor.device.update',
+  'sensor.device.import',
+  'sensor.device.offline',
+  'sensor.device.online',
+  'sensor.kind.seed',
+  'sensor.kind.update',
+  'sensor.alarm.raise',
+  'sensor.alarm.clear',
+  'sensor.alarm.fail',
 ] as const;
 export type PlatformAuditAction = (typeof PLATFORM_AUDIT_ACTIONS)[number];
 
@@ -110,6 +121,8 @@ export const AUDIT_ENTITY_TYPES = [
   'classifier_sample',
   'basemap',
   'basemap_archive',
+  'sensor_device',
+  'sensor_kind',
 ] as const;
 export type AuditEntityType = (typeof AUDIT_ENTITY_TYPES)[number];
 

@@ -5,16 +5,23 @@
  * Pure data, shared by server and web.
  *
  * Today these are the case loop's events: one per transition (`case.<action>`, the actions of
- * workflow-vocabulary.ts, labelled `case.action.<action>` in the locales) and the four the loop
- * writes outside a transition — a report, a report merged into an open case, a stage's warning and
- * its overdue mark (labelled `case.event.<name>`). Every other audit action (`user.create`,
+ * workflow-vocabulary.ts, labelled `case.action.<action>` in the locales) and the five the loop
+ * writes outside a transition — a report, a report merged into an open case, a stage's warning,
+ * its overdue mark and a note from another part of the platform on the case's timeline (a
+ * sensor's readings clearing its alarm; labelled `case.event.<name>`). Every other audit action (`user.create`,
  * `auth.login` …) is written with `recordEvent` and has no subscriber.
  */
 import type { PublicStatus } from './public-report.ts';
 import { CASE_ACTIONS, type CaseAction } from './workflow-vocabulary.ts';
 
 /** Case events that are not a transition of the table. */
-export const CASE_LOOP_EVENTS = ['report', 'report_merged', 'stage_warning', 'stage_overdue'] as const;
+export const CASE_LOOP_EVENTS = [
+  'report',
+  'report_merged',
+  'stage_warning',
+  'stage_overdue',
+  'note',
+] as const;
 export type CaseLoopEvent = (typeof CASE_LOOP_EVENTS)[number];
 
 /** The action of a case event, as the event row stores it. */

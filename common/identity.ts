@@ -61,6 +61,10 @@ export const PERMISSIONS = [
   'callback:record',
   /** Choose the map's base map: upload offline archives, set a 天地图 key (city admins). */
   'basemap:manage',
+  // Sensors (issue 10): devices, their readings and alarms, read in scope; the registry and the
+  // kinds' rules changed by admins (kinds: the city's only).
+  'sensor:read',
+  'sensor:manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -71,6 +75,7 @@ const EVERYONE: Permission[] = [
   'component:read',
   'routing:read',
   'case:read',
+  'sensor:read',
 ];
 const REPORTERS: Permission[] = [...EVERYONE, 'case:report'];
 
@@ -96,6 +101,7 @@ export const MENU_KEYS = [
   'cases',
   'intake',
   'map',
+  'sensors',
   'components',
   'catalog',
   'routing',
@@ -117,6 +123,7 @@ export function menuOf(permissions: readonly Permission[]): MenuKey[] {
   if (has('case:read')) menu.push('cases');
   if (has('case:report')) menu.push('intake');
   if (has('geo:read')) menu.push('map');
+  if (has('sensor:read')) menu.push('sensors');
   if (has('component:read')) menu.push('components');
   if (has('catalog:read')) menu.push('catalog');
   if (has('routing:read')) menu.push('routing');

@@ -38,6 +38,7 @@ import { OPEN311_PREFIX, open311Routes, sendOpen311Error } from './modules/open3
 import { orgRoutes } from './modules/org/index.ts';
 import { installFeedbackSignature, outboxRoutes, registerOutboxSubscribers } from './modules/outbox/index.ts';
 import { routingRoutes } from './modules/routing/index.ts';
+import { SensorRuntime, sensorRoutes } from './modules/sensors/index.ts';
 import { settingsRoutes } from './modules/settings/index.ts';
 import { allowList } from './platform/allow-list.ts';
 import type { Config } from './platform/config.ts';
@@ -190,6 +191,12 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
   await app.register(basemapRoutes(baseMap));
   // Open311 GeoReport v2: its own answers (XML or JSON, the spec's error shape) under its prefix.
   await app.register(open311Routes(spatial), { prefix: OPEN311_PREFIX });
+  // This node's sensors: built here for their routes, run by main.ts (or a test) with `start`,
+  // stopped when the app closes (before the database does).
+  const sensors = new SensorRuntime(database, spatial, app.log, opts.feed);
+  app.decorate('sensors', sensors);
+  app.addHook('onClose', async () => sensors.close());
+  await app.register(sensorRoutes(sensors, spatial));
 
   const webDist = opts.webDist ?? WEB_DIST;
   const serveWeb = (opts.serveWeb ?? true) && fs.existsSync(path.join(webDist, 'index.html'));

@@ -16,5 +16,6 @@ export * from './modules/notifications/tables.ts';
 export * from './modules/org/tables.ts';
 export * from './modules/outbox/tables.ts';
 export * from './modules/routing/tables.ts';
+export * from './modules/sensors/tables.ts';
 export * from './modules/settings/tables.ts';
 export * from './platform/event-table.ts';

@@ -41,6 +41,9 @@ async function main() {
   forwards.start(Math.min(30_000, pollMs));
   // Import jobs whose process died while this one runs: failed once their lease runs out.
   const stopImportRecovery = startImportRecoveryLoop(app);
+  // Sensors: the offline sweep, due alarms and partitions on every node; the MQTT listener only
+  // with MQTT_URL (stopped by app.close(), before the database closes).
+  await app.sensors.start({ mqtt: config.mqtt });
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -77,6 +80,7 @@ async function main() {
     `  API docs:      ${url}/api/docs`,
     `  Database:      ${database.driver === 'pglite' ? `PGlite (embedded) at ${path.join(config.dataDir, 'pglite')}` : 'PostgreSQL (DATABASE_URL)'}`,
     `  Demo data:     ${seeded ? 'seeded on this first start' : 'already present'}`,
+    `  Sensors/MQTT:  ${config.mqtt.url ? `listening on ${config.mqtt.url} (${config.mqtt.topicPrefix}/{deviceId}/telemetry)` : 'off (set MQTT_URL, e.g. mqtt://127.0.0.1:1883)'}`,
     `  Demo password: ${config.demoPassword}   (set DEMO_PASSWORD to change it before the first start)`,
     `  Demo accounts: ${accounts.slice(0, 6).join(', ')}, …`,
     '                 <district>.<role> for haishu, jiangbei, beilun, zhenhai, yinzhou, fenghua × inspector, acceptor, shift_leader, dispatcher',

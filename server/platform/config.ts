@@ -2,8 +2,10 @@
  * Configuration from the environment. Values a city would change at run time (time limits,
  * routing, weights) live in the database; only process-level settings are read here.
  */
+import os from 'node:os';
 import path from 'node:path';
 import { parseAllowList } from './allow-list.ts';
+import { type MqttConfig, parseMqttConfig } from './mqtt.ts';
 
 export interface Config {
   port: number;
@@ -61,6 +63,11 @@ export interface Config {
   open311JurisdictionIds: string[];
   /** How often the status of a case forwarded to a department's Open311 server is read again. */
   open311PollSeconds: number;
+  /**
+   * The MQTT broker the sensors' telemetry comes through (platform/mqtt.ts); `url` undefined (no
+   * MQTT_URL) means this node runs no sensor listener.
+   */
+  mqtt: MqttConfig;
 }
 
 export const DEFAULT_PORT = 8600;
@@ -137,5 +144,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       .map((s) => s.trim().toLowerCase())
       .filter(Boolean),
     open311PollSeconds: Math.max(1, int(env, 'OPEN311_POLL_SECONDS', 300)),
+    mqtt: parseMqttConfig(env, { int, bool, hostname: os.hostname() }),
   };
 }

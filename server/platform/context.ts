@@ -39,9 +39,13 @@ export const SYSTEM_ACTOR: Actor = {
  */
 const inProcessSystem = new WeakSet<Actor>();
 
-/** The context of an internal process (timers, the sweeper, recovery, seed, CLI): the system itself. */
-export function systemContext(name = 'system'): RequestContext {
-  const actor: Actor = { ...SYSTEM_ACTOR, name, roles: [], permissions: [] };
+/**
+ * The context of an internal process (timers, the sweeper, recovery, seed, CLI): the system itself.
+ * `permissions` are for a process that uses a permission-checked path as any caller would (the
+ * sensors' alarms report through intake with `case:report`); city scope, no role.
+ */
+export function systemContext(name = 'system', permissions: readonly Permission[] = []): RequestContext {
+  const actor: Actor = { ...SYSTEM_ACTOR, name, roles: [], permissions: [...permissions] };
   inProcessSystem.add(actor);
   return { actor, requestId: null, sourceIp: null, lang: 'zh' };
 }

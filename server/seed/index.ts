@@ -7,6 +7,7 @@ import { count } from 'drizzle-orm';
 import { appUser, org } from '../db-schema.ts';
 import { seedBaseMapChoice } from '../modules/basemap/index.ts';
 import { hashPassword } from '../modules/identity/index.ts';
+import { seedSensorKinds } from '../modules/sensors/index.ts';
 import { recordEvent } from '../platform/audit.ts';
 import type { Config } from '../platform/config.ts';
 import { systemContext } from '../platform/context.ts';
@@ -19,6 +20,7 @@ import { seedDemoCity } from './demo-city.ts';
 import { demoOrgs, demoUsers } from './demo-orgs.ts';
 import { seedPlaces } from './places.ts';
 import { seedRouting } from './routing.ts';
+import { seedDemoSensors } from './sensors.ts';
 
 export async function isSeeded(database: Database): Promise<boolean> {
   const [{ n }] = await database.db.select({ n: count() }).from(org);
@@ -33,6 +35,8 @@ export async function seedDemo(
   await seedCatalog(database.db, systemContext('seed'));
   // The working calendar (official holidays) and the city settings' defaults: same rule.
   await seedCalendar(database.db, systemContext('seed'));
+  // The sensor kinds and their rules' defaults: same rule.
+  await seedSensorKinds(database.db, systemContext('seed'));
   if (await isSeeded(database)) return false;
   const ctx = systemContext('seed');
   const users = demoUsers();
@@ -87,6 +91,8 @@ export async function seedDemo(
     // After the geo seed: the inventory is placed in its grids.
     await seedComponents(tx, ctx);
     await seedRouting(tx, ctx);
+    // Generated sensors on the inventory's covers and bins, with a day of readings.
+    await seedDemoSensors(tx, ctx);
     // Last: demo cases need the city, accounts, catalogue, calendar and routing above. Their
     // photos are stored under DATA_DIR like uploads.
     await seedCases(tx, ctx, { dataDir: config.dataDir });

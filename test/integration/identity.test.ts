@@ -18,7 +18,16 @@ describe('login, sessions and the caller profile', () => {
     expect(body.token).toMatch(/^[A-Za-z0-9_-]{40,}$/);
     expect(body.user.user.username).toBe('haishu.dispatcher');
     expect(body.user.scope).toEqual({ kind: 'district', districtCode: '330203' });
-    expect(body.user.menu).toEqual(['dashboard', 'cases', 'map', 'components', 'catalog', 'routing', 'orgs']);
+    expect(body.user.menu).toEqual([
+      'dashboard',
+      'cases',
+      'map',
+      'sensors',
+      'components',
+      'catalog',
+      'routing',
+      'orgs',
+    ]);
     expect(JSON.stringify(body)).not.toContain('passwordHash');
     expect(res.headers['set-cookie']).toMatch(/cityops_session=.*HttpOnly/i);
   });
@@ -33,6 +42,7 @@ describe('login, sessions and the caller profile', () => {
       'cases',
       'intake',
       'map',
+      'sensors',
       'components',
       'catalog',
       'routing',

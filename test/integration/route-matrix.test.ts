@@ -1124,6 +1124,152 @@ const PROBES: Probe[] = [
       keys: { 'routing:read': [200, ALL_DISTRICTS] },
     },
   },
+  // ---- sensors: a device is its district's (and the unit that looks after it); kinds the city's ---
+  {
+    route: 'GET /api/sensors/status',
+    call: (c) => q(c).get('/api/sensors/status'),
+    expect: sharedRead('sensor:read'),
+  },
+  {
+    route: 'GET /api/sensors/kinds',
+    call: (c) => q(c).get('/api/sensors/kinds'),
+    expect: sharedRead('sensor:read'),
+  },
+  {
+    route: 'PUT /api/sensors/kinds/{code}',
+    what: 'the bin fill kind, its rules as they are',
+    async call(c) {
+      const k = (await adminGet('/api/sensors/kinds')).items.find(
+        (x: { code: string }) => x.code === 'bin_fill',
+      );
+      return q(c).put('/api/sensors/kinds/bin_fill', {
+        version: k.version,
+        rules: k.rules,
+        silenceS: k.silenceS,
+        offlineMatterCode: k.offlineMatterCode,
+      });
+    },
+    view: () => adminGet('/api/sensors/kinds'),
+    expect: cityAdminOnly('sensor:manage', 200),
+  },
+  {
+    route: 'GET /api/sensors/devices',
+    rows: (b) => sorted(b.items.map((d: { districtCode: string }) => d.districtCode)),
+    call: (c) => q(c).get('/api/sensors/devices?pageSize=200'),
+    expect: {
+      // The demo's generated sensors: in 海曙, 江北 and 鄞州, each looked after by its centre.
+      admin: [200, ['330203', '330205', '330212']],
+      hsStaff: [200, ['330203']],
+      jbStaff: [200, ['330205']],
+      hsUnit: [200, []],
+      cityUnit: [200, []],
+      hsAdmin: [200, ['330203']],
+      keys: { 'sensor:read': [200, ['330203', '330205', '330212']] },
+    },
+  },
+  {
+    route: 'GET /api/sensors/map',
+    rows: (b) => sorted(b.items.map((d: { code: string }) => d.code.split('-')[1])),
+    call: (c) => q(c).get('/api/sensors/map'),
+    expect: {
+      admin: [200, ['HS', 'JB', 'YZ']],
+      hsStaff: [200, ['HS']],
+      jbStaff: [200, ['JB']],
+      hsUnit: [200, []],
+      cityUnit: [200, []],
+      hsAdmin: [200, ['HS']],
+      keys: { 'sensor:read': [200, ['HS', 'JB', 'YZ']] },
+    },
+  },
+  ...(['330203', '330205'] as const).flatMap((district): Probe[] => {
+    const what = district === '330203' ? 'in 海曙' : 'in 江北';
+    const writes: Expect = {
+      admin: 201,
+      hsStaff: 403,
+      jbStaff: 403,
+      hsUnit: 403,
+      cityUnit: 403,
+      // Outside its district: the place is refused (422 OUTSIDE_SCOPE; the import names the row).
+      hsAdmin: district === '330203' ? 201 : 422,
+      keys: { 'sensor:manage': 201 },
+    };
+    return [
+      {
+        route: 'POST /api/sensors/devices',
+        what,
+        async call(c) {
+          seq++;
+          const p = await pointIn(t, district, 30 + (seq % 10));
+          return q(c).post('/api/sensors/devices', {
+            code: `MX-${seq}`,
+            kindCode: 'bin_fill',
+            name: `矩阵传感器${seq}`,
+            location: { lng: p.lng, lat: p.lat, crs: 'wgs84' },
+          });
+        },
+        view: async () => dbCount('sensor_device'),
+        expect: writes,
+      },
+      {
+        route: 'POST /api/sensors/devices/import',
+        what,
+        async call(c) {
+          seq++;
+          const p = await pointIn(t, district, 30 + (seq % 10));
+          return q(c).post('/api/sensors/devices/import', {
+            csv: `code,kind,name,lng,lat\nMX-CSV-${seq},bin_fill,矩阵导入${seq},${p.lng},${p.lat}`,
+          });
+        },
+        view: async () => dbCount('sensor_device'),
+        expect: { ...writes, hsAdmin: district === '330203' ? 201 : 400 },
+      },
+    ];
+  }),
+  ...(['sensorHs', 'sensorJb'] as const).flatMap((sensor): Probe[] => {
+    const what = sensor === 'sensorHs' ? 'a 海曙 sensor' : 'a 江北 sensor';
+    const hsOwn = sensor === 'sensorHs';
+    const reads: Expect = {
+      admin: 200,
+      hsStaff: hsOwn ? 200 : 404,
+      jbStaff: hsOwn ? 404 : 200,
+      hsUnit: 404,
+      cityUnit: 404,
+      hsAdmin: hsOwn ? 200 : 404,
+      keys: { 'sensor:read': 200 },
+    };
+    return [
+      {
+        route: 'GET /api/sensors/devices/{id}',
+        what,
+        call: (c) => q(c).get(`/api/sensors/devices/${F[sensor]}`),
+        expect: reads,
+      },
+      {
+        route: 'GET /api/sensors/devices/{id}/readings',
+        what,
+        call: (c) => q(c).get(`/api/sensors/devices/${F[sensor]}/readings`),
+        expect: reads,
+      },
+      {
+        route: 'PATCH /api/sensors/devices/{id}',
+        what,
+        async call(c) {
+          const version = (await adminGet(`/api/sensors/devices/${F[sensor]}`)).device.version;
+          return q(c).patch(`/api/sensors/devices/${F[sensor]}`, { version, note: `矩阵-${c.name}` });
+        },
+        view: () => adminGet(`/api/sensors/devices/${F[sensor]}`),
+        expect: {
+          admin: 200,
+          hsStaff: 403,
+          jbStaff: 403,
+          hsUnit: 403,
+          cityUnit: 403,
+          hsAdmin: hsOwn ? 200 : 404,
+          keys: { 'sensor:manage': 200 },
+        },
+      },
+    ];
+  }),
   // ---- working calendar and settings: read by all (settings: admins), written by the city -------
   {
     route: 'GET /api/calendar/due',
@@ -1840,6 +1986,8 @@ beforeAll(async () => {
     'local type',
   ).code;
   F.standardId = (await adminGet('/api/catalog/standards/09006')).id;
+  F.sensorHs = (await adminGet('/api/sensors/devices?q=DEMO-HS&pageSize=1')).items[0].id;
+  F.sensorJb = (await adminGet('/api/sensors/devices?q=DEMO-JB&pageSize=1')).items[0].id;
   const jobAdmin = must(
     await t.as(adminToken).post('/api/imports/base64', await importBody('330203')),
     200,

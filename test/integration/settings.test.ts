@@ -41,6 +41,8 @@ describe('defaults seeded on first start', () => {
         'callback.reopenOnDissatisfied',
         'outbound.allowHttp',
         'imports.limits',
+        'sensors.offline',
+        'sensors.retentionDays',
       ].sort(),
     );
     expect(byKey['callback.reopenOnDissatisfied']).toMatchObject({ value: true, version: 1 });

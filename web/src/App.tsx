@@ -15,6 +15,7 @@ import { MobileEntry } from './mobile';
 const LoginPage = lazyPage(() => import('./pages/LoginPage'), 'LoginPage');
 const AppLayout = lazyPage(() => import('./layout/AppLayout'), 'AppLayout');
 const CaseDetailPage = lazyPage(() => import('./pages/cases/CaseDetailPage'), 'CaseDetailPage');
+const DeviceDetailPage = lazyPage(() => import('./pages/sensors/DeviceDetailPage'), 'DeviceDetailPage');
 const NotFoundPage = lazyPage(() => import('./pages/NotFoundPage'), 'NotFoundPage');
 
 const queryClient = new QueryClient({
@@ -68,6 +69,7 @@ export function App() {
                   <Route key={item.key} path={item.path.slice(1)} element={item.element} />
                 ))}
                 <Route path="cases/:id" element={<CaseDetailPage />} />
+                <Route path="sensors/:id" element={<DeviceDetailPage />} />
                 <Route path="*" element={<NotFoundPage />} />
               </Route>
             </Routes>

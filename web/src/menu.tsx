@@ -14,6 +14,7 @@ import {
   KeyOutlined,
   ProfileOutlined,
   TeamOutlined,
+  WifiOutlined,
 } from '@ant-design/icons';
 import type { ReactNode } from 'react';
 import { lazyPage } from './components/lazyPage';
@@ -34,6 +35,7 @@ const ImportsPage = lazyPage(() => import('./pages/imports/ImportsPage'), 'Impor
 const IntakePage = lazyPage(() => import('./pages/intake/IntakePage'), 'IntakePage');
 const OrgsPage = lazyPage(() => import('./pages/OrgsPage'), 'OrgsPage');
 const RoutingPage = lazyPage(() => import('./pages/routing/RoutingPage'), 'RoutingPage');
+const SensorsPage = lazyPage(() => import('./pages/sensors/SensorsPage'), 'SensorsPage');
 const UsersPage = lazyPage(() => import('./pages/UsersPage'), 'UsersPage');
 
 export interface MenuItemDef {
@@ -64,6 +66,13 @@ export const MENU_ITEMS: MenuItemDef[] = [
     element: <IntakePage />,
   },
   { key: 'map', path: '/map', icon: <EnvironmentOutlined />, label: 'map.title', element: <MapPage /> },
+  {
+    key: 'sensors',
+    path: '/sensors',
+    icon: <WifiOutlined />,
+    label: 'sensors.title',
+    element: <SensorsPage />,
+  },
   {
     key: 'components',
     path: '/components',

@@ -2,7 +2,8 @@
  * Public interface of the cases module: its routes and live stream, the timer loop, the case as
  * the outbox reads it (`caseSummaries`), the case as the call-back queue reads it (`caseFacts`)
  * and its reopening after a dissatisfied reporter (`reopenCase`), intake for other channels
- * (`createReport`), the public view of reports for open interfaces (`publicReports`), and what the
+ * (`createReport`, with its duplicate check), notes on a case's timeline (`addCaseNote`,
+ * `caseStandings`), the public view of reports for open interfaces (`publicReports`), and what the
  * demo seed needs to write cases as the server does (clock, settings, the pure plan of each
  * transition and its timers, photos, recipients).
  * Its side effects in other modules are their subscribers to its events (common/events.ts).
@@ -12,6 +13,13 @@ export type { CaseSettings } from './config.ts';
 export { notificationRows, type RecipientCache, recipientsOf, stageNoticeGroup } from './effects.ts';
 export { type CaseFacts, type CaseReportFacts, caseFacts } from './facts.ts';
 export { createReport, type IntakeInput, type Spatial } from './intake-service.ts';
+export {
+  addCaseNote,
+  type CaseNote,
+  type CaseStanding,
+  caseStandings,
+  type SensorCaseNote,
+} from './notes.ts';
 export { insertCasePhotos, recordPhoto, writePhotoFiles } from './photos.ts';
 export {
   currentWarnAt,
@@ -28,6 +36,7 @@ export {
   type TaskOp,
   timersOf,
 } from './plan.ts';
+export { canSeeCase } from './policy.ts';
 export {
   type PublicReportFilter,
   type PublicReportRecord,
@@ -38,6 +47,7 @@ export { type ReopenRequest, reopenCase } from './reopen.ts';
 export { type CaseRow, caseIdByCode } from './repository.ts';
 export { caseRoutes } from './routes.ts';
 export { centreRoutes } from './routes-centre.ts';
+export type { ReportCreateT } from './schemas.ts';
 export { streamRoutes } from './stream.ts';
 export { type CaseSummaries, caseSummaries } from './summary.ts';
 export type { Channel } from './tables.ts';

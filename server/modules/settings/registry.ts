@@ -6,6 +6,7 @@
 import { type Static, type TSchema, Type } from 'typebox';
 import type { AuditEntityType } from '../../../common/audit-vocabulary.ts';
 import { DEFAULT_WINDOWS, parseClock, TIME_UNITS, type WorkWindow } from '../../../common/calendar/index.ts';
+import { OFFLINE_ACTIONS, type OfflineAction } from '../../../common/sensors.ts';
 import type { ErrorDetail } from '../../platform/errors.ts';
 import { StringEnum } from '../../platform/schemas.ts';
 
@@ -235,6 +236,25 @@ export const SETTINGS = {
         : [];
     },
   },
+  /**
+   * What the sensors' offline sweep does besides marking a silent device offline: `mark` only,
+   * `note` (also a note on the device's open alarm cases), `report` (also a report of the kind's
+   * offline matter type; kinds without one are noted).
+   */
+  'sensors.offline': {
+    schema: StringEnum(OFFLINE_ACTIONS),
+    default: 'note' satisfies OfflineAction,
+    description:
+      '传感器离线处理：仅标记 / 在其告警案件上备注 / 另行上报 / what a silent sensor gets besides the offline mark: mark, note on its open alarm cases, or report',
+    entityType: 'setting',
+  },
+  /** Days of sensor readings kept: older days' partitions are dropped whole. */
+  'sensors.retentionDays': {
+    schema: Type.Integer({ minimum: 3, maximum: 3650 }),
+    default: 90,
+    description: '传感器读数保留天数 / days of sensor readings kept (older days are dropped)',
+    entityType: 'setting',
+  },
 } as const satisfies Record<string, SettingDef>;
 
 export type SettingKey = keyof typeof SETTINGS;
@@ -254,4 +274,6 @@ export interface SettingValues {
   'callback.reopenOnDissatisfied': boolean;
   'outbound.allowHttp': boolean;
   'imports.limits': ImportLimits;
+  'sensors.offline': OfflineAction;
+  'sensors.retentionDays': number;
 }

@@ -64,6 +64,8 @@ export interface paths {
               | 'metrics:read'
               | 'callback:record'
               | 'basemap:manage'
+              | 'sensor:read'
+              | 'sensor:manage'
             )[];
             createdAt: string;
             lastUsedAt: string | null;
@@ -110,6 +112,8 @@ export interface paths {
           | 'metrics:read'
           | 'callback:record'
           | 'basemap:manage'
+          | 'sensor:read'
+          | 'sensor:manage'
         )[];
       };
       responses: {
@@ -145,6 +149,8 @@ export interface paths {
               | 'metrics:read'
               | 'callback:record'
               | 'basemap:manage'
+              | 'sensor:read'
+              | 'sensor:manage'
             )[];
             createdAt: string;
             lastUsedAt: string | null;
@@ -324,12 +330,15 @@ export interface paths {
               | 'metrics:read'
               | 'callback:record'
               | 'basemap:manage'
+              | 'sensor:read'
+              | 'sensor:manage'
             )[];
             menu: (
               | 'dashboard'
               | 'cases'
               | 'intake'
               | 'map'
+              | 'sensors'
               | 'components'
               | 'catalog'
               | 'routing'
@@ -4064,12 +4073,15 @@ export interface paths {
             | 'metrics:read'
             | 'callback:record'
             | 'basemap:manage'
+            | 'sensor:read'
+            | 'sensor:manage'
           )[];
           menu: (
             | 'dashboard'
             | 'cases'
             | 'intake'
             | 'map'
+            | 'sensors'
             | 'components'
             | 'catalog'
             | 'routing'
@@ -4194,12 +4206,15 @@ export interface paths {
             | 'metrics:read'
             | 'callback:record'
             | 'basemap:manage'
+            | 'sensor:read'
+            | 'sensor:manage'
           )[];
           menu: (
             | 'dashboard'
             | 'cases'
             | 'intake'
             | 'map'
+            | 'sensors'
             | 'components'
             | 'catalog'
             | 'routing'
@@ -5906,6 +5921,626 @@ export interface paths {
       };
     };
   };
+  '/api/sensors/devices': {
+    get: {
+      params: never;
+      query: {
+        page?: number;
+        pageSize?: number;
+        /** part of the code or name */
+        q?: string;
+        kindCode?: string;
+        state?: 'never' | 'online' | 'offline';
+        districtCode?: string;
+        /** only devices with a condition in alarm */
+        alarm?: boolean;
+      };
+      body: never;
+      responses: {
+        200: {
+          items: {
+            id: string;
+            code: string;
+            kindCode: string;
+            kindNameZh: string;
+            kindNameEn: string;
+            name: string;
+            lng: number;
+            lat: number;
+            gridId: string;
+            districtCode: string;
+            address: string | null;
+            componentId: string | null;
+            orgId: string;
+            orgName: string | null;
+            silenceS: number | null;
+            effectiveSilenceS: number;
+            enabled: boolean;
+            /** made by the demo seed, not a real device */
+            generated: boolean;
+            note: string | null;
+            status: {
+              /** never: no reading yet · online · offline: silent longer than its limit */
+              state: 'never' | 'online' | 'offline';
+              stateSince: string;
+              lastSeenAt: string | null;
+              lastReadingAt: string | null;
+              lastValues: {
+                field: string;
+                value: number;
+              }[];
+              readings: number;
+              rejected: number;
+              lastRejectedAt: string | null;
+              lastRejectedReason: string | null;
+            };
+            activeConditions: string[];
+            createdAt: string;
+            updatedAt: string;
+            version: number;
+          }[];
+          total: number;
+          page: number;
+          pageSize: number;
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+    post: {
+      params: never;
+      query: never;
+      body: {
+        /** the `{deviceId}` of the telemetry topic `…/{deviceId}/telemetry` */
+        code: string;
+        kindCode: string;
+        name: string;
+        location?: {
+          lng: number;
+          lat: number;
+          /** coordinate system of lng/lat */
+          crs: 'wgs84' | 'cgcs2000' | 'gcj02' | 'bd09';
+        };
+        address?: string | null;
+        componentId?: string | null;
+        orgId?: string;
+        /** seconds without a reading before the device is offline */
+        silenceS?: number | null;
+        enabled?: boolean;
+        note?: string | null;
+      };
+      responses: {
+        201: {
+          id: string;
+          code: string;
+          kindCode: string;
+          kindNameZh: string;
+          kindNameEn: string;
+          name: string;
+          lng: number;
+          lat: number;
+          gridId: string;
+          districtCode: string;
+          address: string | null;
+          componentId: string | null;
+          orgId: string;
+          orgName: string | null;
+          silenceS: number | null;
+          effectiveSilenceS: number;
+          enabled: boolean;
+          /** made by the demo seed, not a real device */
+          generated: boolean;
+          note: string | null;
+          status: {
+            /** never: no reading yet · online · offline: silent longer than its limit */
+            state: 'never' | 'online' | 'offline';
+            stateSince: string;
+            lastSeenAt: string | null;
+            lastReadingAt: string | null;
+            lastValues: {
+              field: string;
+              value: number;
+            }[];
+            readings: number;
+            rejected: number;
+            lastRejectedAt: string | null;
+            lastRejectedReason: string | null;
+          };
+          activeConditions: string[];
+          createdAt: string;
+          updatedAt: string;
+          version: number;
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
+  '/api/sensors/devices/import': {
+    post: {
+      params: never;
+      query: never;
+      body: {
+        /** UTF-8 CSV with a header row: code, kind, name, lng, lat (WGS84; or both empty with component_id), and optionally address, component_id, silence_s. All rows or none. */
+        csv: string;
+      };
+      responses: {
+        201: {
+          created: number;
+          codes: string[];
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
+  '/api/sensors/devices/{id}': {
+    get: {
+      params: {
+        id: string;
+      };
+      query: never;
+      body: never;
+      responses: {
+        200: {
+          device: {
+            id: string;
+            code: string;
+            kindCode: string;
+            kindNameZh: string;
+            kindNameEn: string;
+            name: string;
+            lng: number;
+            lat: number;
+            gridId: string;
+            districtCode: string;
+            address: string | null;
+            componentId: string | null;
+            orgId: string;
+            orgName: string | null;
+            silenceS: number | null;
+            effectiveSilenceS: number;
+            enabled: boolean;
+            /** made by the demo seed, not a real device */
+            generated: boolean;
+            note: string | null;
+            status: {
+              /** never: no reading yet · online · offline: silent longer than its limit */
+              state: 'never' | 'online' | 'offline';
+              stateSince: string;
+              lastSeenAt: string | null;
+              lastReadingAt: string | null;
+              lastValues: {
+                field: string;
+                value: number;
+              }[];
+              readings: number;
+              rejected: number;
+              lastRejectedAt: string | null;
+              lastRejectedReason: string | null;
+            };
+            activeConditions: string[];
+            createdAt: string;
+            updatedAt: string;
+            version: number;
+          };
+          kind: {
+            code: string;
+            nameZh: string;
+            nameEn: string;
+            fields: {
+              key: string;
+              nameZh: string;
+              nameEn: string;
+              unit: string;
+            }[];
+            rules: {
+              /** the condition this rule watches (one open case per device and condition) */
+              condition: string;
+              nameZh: string;
+              nameEn: string;
+              field: string;
+              /** gt > · gte ≥ · lt < · lte ≤: a reading breaches when `value <op> threshold` */
+              comparison: 'gt' | 'gte' | 'lt' | 'lte';
+              threshold: number;
+              /** a reading beyond this level on the safe side clears an active alarm (hysteresis) */
+              clearLevel: number;
+              /** seconds a breach must last before it raises a report (0: at once) */
+              durationS: number;
+              /** 5-character matter type code */
+              matterCode: string;
+              /** report as the watched component's own matter type when the catalogue has it */
+              matterFromComponent: boolean;
+              enabled: boolean;
+            }[];
+            silenceS: number;
+            offlineMatterCode: string | null;
+            updatedAt: string;
+            version: number;
+          };
+          conditions: {
+            condition: string;
+            state: 'normal' | 'pending' | 'active';
+            since: string | null;
+          }[];
+          alarms: {
+            id: string;
+            condition: string;
+            field: string | null;
+            startedAt: string;
+            raisedAt: string;
+            clearedAt: string | null;
+            raisedValue: number | null;
+            peakValue: number | null;
+            clearValue: number | null;
+            report: 'due' | 'reported' | 'noted' | 'failed' | 'none';
+            reportError: string | null;
+            caseId: string | null;
+            caseCode: string | null;
+          }[];
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+    patch: {
+      params: {
+        id: string;
+      };
+      query: never;
+      body: {
+        version: number;
+        /** the `{deviceId}` of the telemetry topic `…/{deviceId}/telemetry` */
+        code?: string;
+        name?: string;
+        location?: {
+          lng: number;
+          lat: number;
+          /** coordinate system of lng/lat */
+          crs: 'wgs84' | 'cgcs2000' | 'gcj02' | 'bd09';
+        };
+        address?: string | null;
+        componentId?: string | null;
+        orgId?: string;
+        /** seconds without a reading before the device is offline */
+        silenceS?: number | null;
+        enabled?: boolean;
+        note?: string | null;
+      };
+      responses: {
+        200: {
+          id: string;
+          code: string;
+          kindCode: string;
+          kindNameZh: string;
+          kindNameEn: string;
+          name: string;
+          lng: number;
+          lat: number;
+          gridId: string;
+          districtCode: string;
+          address: string | null;
+          componentId: string | null;
+          orgId: string;
+          orgName: string | null;
+          silenceS: number | null;
+          effectiveSilenceS: number;
+          enabled: boolean;
+          /** made by the demo seed, not a real device */
+          generated: boolean;
+          note: string | null;
+          status: {
+            /** never: no reading yet · online · offline: silent longer than its limit */
+            state: 'never' | 'online' | 'offline';
+            stateSince: string;
+            lastSeenAt: string | null;
+            lastReadingAt: string | null;
+            lastValues: {
+              field: string;
+              value: number;
+            }[];
+            readings: number;
+            rejected: number;
+            lastRejectedAt: string | null;
+            lastRejectedReason: string | null;
+          };
+          activeConditions: string[];
+          createdAt: string;
+          updatedAt: string;
+          version: number;
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
+  '/api/sensors/devices/{id}/readings': {
+    get: {
+      params: {
+        id: string;
+      };
+      query: {
+        from?: string;
+        to?: string;
+        maxPoints?: number;
+      };
+      body: never;
+      responses: {
+        200: {
+          deviceId: string;
+          from: string;
+          to: string;
+          bucketSeconds: number;
+          fields: {
+            key: string;
+            nameZh: string;
+            nameEn: string;
+            unit: string;
+          }[];
+          points: {
+            t: string;
+            n: number;
+            values: ({
+              avg: number;
+              min: number;
+              max: number;
+            } | null)[];
+          }[];
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
+  '/api/sensors/kinds': {
+    get: {
+      params: never;
+      query: never;
+      body: never;
+      responses: {
+        200: {
+          items: {
+            code: string;
+            nameZh: string;
+            nameEn: string;
+            fields: {
+              key: string;
+              nameZh: string;
+              nameEn: string;
+              unit: string;
+            }[];
+            rules: {
+              /** the condition this rule watches (one open case per device and condition) */
+              condition: string;
+              nameZh: string;
+              nameEn: string;
+              field: string;
+              /** gt > · gte ≥ · lt < · lte ≤: a reading breaches when `value <op> threshold` */
+              comparison: 'gt' | 'gte' | 'lt' | 'lte';
+              threshold: number;
+              /** a reading beyond this level on the safe side clears an active alarm (hysteresis) */
+              clearLevel: number;
+              /** seconds a breach must last before it raises a report (0: at once) */
+              durationS: number;
+              /** 5-character matter type code */
+              matterCode: string;
+              /** report as the watched component's own matter type when the catalogue has it */
+              matterFromComponent: boolean;
+              enabled: boolean;
+            }[];
+            silenceS: number;
+            offlineMatterCode: string | null;
+            updatedAt: string;
+            version: number;
+          }[];
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
+  '/api/sensors/kinds/{code}': {
+    put: {
+      params: {
+        code: string;
+      };
+      query: never;
+      body: {
+        version: number;
+        rules: {
+          /** the condition this rule watches (one open case per device and condition) */
+          condition: string;
+          nameZh: string;
+          nameEn: string;
+          field: string;
+          /** gt > · gte ≥ · lt < · lte ≤: a reading breaches when `value <op> threshold` */
+          comparison: 'gt' | 'gte' | 'lt' | 'lte';
+          threshold: number;
+          /** a reading beyond this level on the safe side clears an active alarm (hysteresis) */
+          clearLevel: number;
+          /** seconds a breach must last before it raises a report (0: at once) */
+          durationS: number;
+          /** 5-character matter type code */
+          matterCode: string;
+          /** report as the watched component's own matter type when the catalogue has it */
+          matterFromComponent: boolean;
+          enabled: boolean;
+        }[];
+        /** seconds without a reading before the device is offline */
+        silenceS: number;
+        /** 5-character matter type code */
+        offlineMatterCode: string | null;
+      };
+      responses: {
+        200: {
+          code: string;
+          nameZh: string;
+          nameEn: string;
+          fields: {
+            key: string;
+            nameZh: string;
+            nameEn: string;
+            unit: string;
+          }[];
+          rules: {
+            /** the condition this rule watches (one open case per device and condition) */
+            condition: string;
+            nameZh: string;
+            nameEn: string;
+            field: string;
+            /** gt > · gte ≥ · lt < · lte ≤: a reading breaches when `value <op> threshold` */
+            comparison: 'gt' | 'gte' | 'lt' | 'lte';
+            threshold: number;
+            /** a reading beyond this level on the safe side clears an active alarm (hysteresis) */
+            clearLevel: number;
+            /** seconds a breach must last before it raises a report (0: at once) */
+            durationS: number;
+            /** 5-character matter type code */
+            matterCode: string;
+            /** report as the watched component's own matter type when the catalogue has it */
+            matterFromComponent: boolean;
+            enabled: boolean;
+          }[];
+          silenceS: number;
+          offlineMatterCode: string | null;
+          updatedAt: string;
+          version: number;
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
+  '/api/sensors/map': {
+    get: {
+      params: never;
+      query: never;
+      body: never;
+      responses: {
+        200: {
+          items: {
+            id: string;
+            code: string;
+            name: string;
+            kindCode: string;
+            lng: number;
+            lat: number;
+            state: 'never' | 'online' | 'offline';
+            enabled: boolean;
+            alarm: boolean;
+          }[];
+          truncated: boolean;
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
+  '/api/sensors/status': {
+    /** Devices by state and this node’s MQTT listener / 传感器接入状态 */
+    get: {
+      params: never;
+      query: never;
+      body: never;
+      responses: {
+        200: {
+          listener: {
+            started: boolean;
+            enabled: boolean;
+            url: string | null;
+            subscription: string | null;
+            connections: number;
+            connected: number;
+            received: number;
+            stored: number;
+            duplicates: number;
+            batches: number;
+            largestBatch: number;
+            rejected: {
+              reason:
+                | 'bad_topic'
+                | 'too_large'
+                | 'not_json'
+                | 'not_object'
+                | 'bad_ts'
+                | 'ts_future'
+                | 'ts_too_old'
+                | 'no_values'
+                | 'too_many_fields'
+                | 'bad_field'
+                | 'bad_value'
+                | 'unknown_device'
+                | 'disabled_device'
+                | 'store_failed';
+              count: number;
+            }[];
+            lastError: string | null;
+            lastErrorAt: string | null;
+          };
+          devices: {
+            total: number;
+            never: number;
+            online: number;
+            offline: number;
+            disabled: number;
+            inAlarm: number;
+          };
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
   '/api/settings': {
     /** City settings / 系统设置 */
     get: {
@@ -6035,6 +6670,24 @@ export interface paths {
                   /** most coordinates in one file, every feature counting at least one */
                   maxVerticesPerFile: number;
                 };
+                /** 0 while the default applies (never written) */
+                version: number;
+                description: string;
+                updatedBy: string | null;
+                updatedAt: string | null;
+              }
+            | {
+                key: 'sensors.offline';
+                value: 'mark' | 'note' | 'report';
+                /** 0 while the default applies (never written) */
+                version: number;
+                description: string;
+                updatedBy: string | null;
+                updatedAt: string | null;
+              }
+            | {
+                key: 'sensors.retentionDays';
+                value: number;
                 /** 0 while the default applies (never written) */
                 version: number;
                 description: string;
@@ -6188,6 +6841,24 @@ export interface paths {
               description: string;
               updatedBy: string | null;
               updatedAt: string | null;
+            }
+          | {
+              key: 'sensors.offline';
+              value: 'mark' | 'note' | 'report';
+              /** 0 while the default applies (never written) */
+              version: number;
+              description: string;
+              updatedBy: string | null;
+              updatedAt: string | null;
+            }
+          | {
+              key: 'sensors.retentionDays';
+              value: number;
+              /** 0 while the default applies (never written) */
+              version: number;
+              description: string;
+              updatedBy: string | null;
+              updatedAt: string | null;
             };
         400: ErrorBody;
         401: ErrorBody;
@@ -6333,6 +7004,24 @@ export interface paths {
                 /** most coordinates in one file, every feature counting at least one */
                 maxVerticesPerFile: number;
               };
+              /** 0 while the default applies (never written) */
+              version: number;
+              description: string;
+              updatedBy: string | null;
+              updatedAt: string | null;
+            }
+          | {
+              key: 'sensors.offline';
+              value: 'mark' | 'note' | 'report';
+              /** 0 while the default applies (never written) */
+              version: number;
+              description: string;
+              updatedBy: string | null;
+              updatedAt: string | null;
+            }
+          | {
+              key: 'sensors.retentionDays';
+              value: number;
               /** 0 while the default applies (never written) */
               version: number;
               description: string;

@@ -17,6 +17,7 @@ import { actionLabel, stateLabel } from '../../../components/case/CaseBits';
 import { PhotoThumbs } from '../../../components/case/Photos';
 import { formatTime } from '../../../components/format';
 import { timeAmount, timelineActor, timelineFiling, withColon } from '../../../components/wording';
+import { isSensorNote, SensorNote } from '../../sensors/SensorNote';
 
 const KNOWN_ACTIONS: ReadonlySet<string> = new Set(CASE_ACTIONS);
 
@@ -128,6 +129,8 @@ export function CaseTimeline({
       photos?: string[];
       duplicateOf?: string;
       distanceM?: number;
+      /** A note from another part of the platform (`case.note`): a sensor's. */
+      note?: unknown;
     };
     const filing = timelineFiling(t, e.after);
     const before = (e.before ?? {}) as { state?: string; pending?: Record<string, Applied | undefined> };
@@ -168,6 +171,7 @@ export function CaseTimeline({
               {input.note}
             </div>
           )}
+          {isSensorNote(after.note) && <SensorNote note={after.note} />}
           {filing && (
             <div style={{ marginTop: 2 }} data-testid="timeline-filing">
               <Typography.Text type="secondary">{filing.label}</Typography.Text>
