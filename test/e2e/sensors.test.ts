@@ -77,7 +77,7 @@ describe('the sensors page', () => {
     // The list: the demo's fifteen generated sensors, each with its state and last reading.
     await page.getByTestId('menu-sensors').click();
     await page.waitForURL(`${base}/sensors`);
-    expect(await page.getByTestId('page-title').textContent()).toBe(zhCN.sensors.title);
+    await expect.poll(() => page.getByTestId('page-title').textContent()).toBe(zhCN.sensors.title);
     await expect.poll(() => page.getByTestId('sensor-link').count()).toBe(15);
     expect(await page.getByTestId('sensors-counts').textContent()).toContain('15');
     expect(await page.getByTestId('sensors-listener-off').count()).toBe(0);
@@ -162,10 +162,14 @@ describe('the sensors page', () => {
     // The device page: the chart with the threshold and clear level, the alarm with its case.
     await page.goto(`${base}/sensors/${device.id}`);
     await page.getByTestId('sensor-chart').waitFor();
+    // The last six hours: one-minute points, so the three-minute flood is drawn point by point
+    // (the default day is drawn in five-minute points).
+    await page.getByTestId('sensor-range').getByText(zhCN.sensors.ranges['6h']).click();
     await page.locator('[data-testid="sensor-chart"][data-points]').waitFor();
-    expect(Number(await page.getByTestId('sensor-chart').getAttribute('data-points'))).toBeGreaterThanOrEqual(
-      3,
-    );
+    // The chart redraws as its readings arrive: wait for them rather than read the first paint.
+    await expect
+      .poll(async () => Number(await page.getByTestId('sensor-chart').getAttribute('data-points')))
+      .toBeGreaterThanOrEqual(3);
     expect(await page.getByTestId('sensor-alarms').textContent()).toContain(detail.alarms[0].caseCode!);
     expect(await page.getByTestId('sensor-condition').textContent()).toContain(
       zhCN.sensors.alarmStates.normal,

@@ -166,7 +166,7 @@ export function DeviceDialog({ device, onClose }: { device?: Device; onClose: ()
         <Input maxLength={200} />
       </Form.Item>
       <Form.Item name="silenceMinutes" label={t('sensors.silence')} extra={t('sensors.silenceHint')}>
-        <InputNumber min={1} max={43200} style={{ width: 200 }} addonAfter={t('sensors.minutes')} />
+        <InputNumber min={1} max={43200} style={{ width: 200 }} suffix={t('sensors.minutes')} />
       </Form.Item>
       <Form.Item name="enabled" label={t('sensors.enabled')} valuePropName="checked">
         <Switch />
