@@ -5,12 +5,16 @@
  * column that contradicts the point, a duplicate in the file, a bad ID) reject the whole file and
  * write nothing; insert mode refuses a stored place, replace mode overwrites it — importing the
  * same file again never doubles a place; a district centre imports only its own district; a file
- * without coordinates columns is refused as a file. Points come from the seeded grids.
+ * without coordinates columns is refused as a file; nothing stays staged, and rows a stopped
+ * process left staged are applied or deleted by the recovery sweep. Points come from the seeded
+ * grids.
  */
 import { sql } from 'drizzle-orm';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { convertLngLat } from '../../server/modules/geo/core/crs.ts';
+import { stagePlaces } from '../../server/modules/geo/places.ts';
+import { settleStagedPlaces } from '../../server/modules/imports/recovery.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
 import { collection, feature, point, toBuffer } from '../support/fixtures/geojson.ts';
 
@@ -314,5 +318,36 @@ describe('places import', () => {
       contentBase64: Buffer.from('name,kind,lng,lat\n').toString('base64'),
     });
     expect(res.statusCode).toBe(403);
+  });
+
+  it('leaves nothing staged; staged rows a stopped process left are applied (succeeded job) or deleted (failed)', async () => {
+    const staged = async () =>
+      (await t.database.query<{ n: number }>(sql`SELECT count(*)::int n FROM place_stage`))[0].n;
+    expect(await staged()).toBe(0);
+    const jobs = await t.database.query<{ id: string; status: string }>(
+      sql`SELECT id, status FROM import_job WHERE kind = 'places' ORDER BY created_at`,
+    );
+    const ok = jobs.find((j) => j.status === 'succeeded')!;
+    const failed = jobs.find((j) => j.status === 'failed')!;
+    const row = (id: string, name: string) => ({
+      id,
+      name,
+      kind: 'road' as const,
+      lng: hs[2].lng,
+      lat: hs[2].lat,
+      districtCode: '330203',
+      generated: false,
+      source: 'import' as const,
+    });
+    // As if the process had stopped after committing `ok` (and before applying this row), and
+    // while `failed` was staging.
+    await stagePlaces(t.database.db, ok.id, [row('STAGED-A', '暂存甲路')]);
+    await stagePlaces(t.database.db, failed.id, [row('STAGED-B', '暂存乙路')]);
+    expect(await find('暂存甲路')).toEqual([]);
+    expect(await settleStagedPlaces(t.database.db)).toEqual({ applied: 1, dropped: 1 });
+    expect(await find('暂存甲路')).toMatchObject([{ id: 'STAGED-A', grid: { id: hs[2].gridId } }]);
+    expect(await find('暂存乙路')).toEqual([]);
+    expect(await staged()).toBe(0);
+    expect(await settleStagedPlaces(t.database.db)).toEqual({ applied: 0, dropped: 0 });
   });
 });

@@ -60,11 +60,15 @@ export { ogcRoutes } from './ogc-routes.ts';
 export { parseBbox } from './ogc-service.ts';
 export { type PlaceMention, placesInText } from './place-mentions.ts';
 export {
+  applyStagedPlaces,
+  dropStagedPlaces,
   existingPlaceIds,
   type PlaceWrite,
   placeById,
   placesNamedIn,
   queryPlaces,
+  stagedPlaceJobs,
+  stagePlaces,
   writePlaces,
 } from './places.ts';
 export { geoWrite } from './policy.ts';

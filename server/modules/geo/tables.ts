@@ -1,4 +1,5 @@
 import {
+  bigint,
   boolean,
   doublePrecision,
   index,
@@ -6,6 +7,7 @@ import {
   jsonb,
   pgTable,
   primaryKey,
+  smallint,
   text,
   timestamp,
 } from 'drizzle-orm/pg-core';
@@ -108,14 +110,22 @@ export const place = pgTable(
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
     version: integer('version').notNull().default(1),
   },
-  (t) => [index('place_district_idx').on(t.districtCode), index('place_norm_name_idx').on(t.normName)],
+  (t) => [
+    index('place_district_idx').on(t.districtCode),
+    // Byte order (text_pattern_ops): the search's prefix candidates are a range of this index,
+    // whatever the database's collation.
+    index('place_norm_prefix_idx').on(t.normName.op('text_pattern_ops')),
+  ],
 );
 
 /**
  * The search index of the gazetteer: one row per distinct character unigram and bigram of a
  * place's normalised name. Plain SQL on any PostgreSQL and on PGlite (pg_trgm scores short
  * Chinese names badly and PGlite has none): candidates are the places sharing grams with the
- * query, ranked in places.ts.
+ * query, ranked in places.ts. Each row repeats its place's gram count and map cell (places.ts
+ * `CELL_SQL`, ≈ 500 m), so that a common gram's posting list is read shortest names first (the
+ * primary key's order) or only around `near` (place_gram_cell_idx), a bounded number of rows.
+ * The rows are written by SQL from the place rows (places.ts `insertGramsSql`), never by hand.
  */
 export const placeGram = pgTable(
   'place_gram',
@@ -124,6 +134,38 @@ export const placeGram = pgTable(
     placeId: text('place_id')
       .notNull()
       .references(() => place.id, { onDelete: 'cascade' }),
+    gramCount: smallint('gram_count').notNull(),
+    cell: bigint('cell', { mode: 'number' }).notNull(),
   },
-  (t) => [primaryKey({ columns: [t.gram, t.placeId] }), index('place_gram_place_idx').on(t.placeId)],
+  (t) => [
+    primaryKey({ columns: [t.gram, t.gramCount, t.placeId] }),
+    index('place_gram_cell_idx').on(t.gram, t.cell, t.gramCount),
+    index('place_gram_place_idx').on(t.placeId),
+  ],
+);
+
+/**
+ * Places of an import waiting to be applied (imports/service.ts): the import writes them here
+ * in short batches, commits the job in one short transaction, then moves them into `place` and
+ * `place_gram` a batch per transaction (`applyStagedPlaces`), so no write holds the database
+ * for long (PGlite has one connection). Rows of a failed job are deleted; rows of a succeeded
+ * job left by a crash are applied by the next recovery sweep.
+ */
+export const placeStage = pgTable(
+  'place_stage',
+  {
+    jobId: text('job_id').notNull(),
+    id: text('id').notNull(),
+    name: text('name').notNull(),
+    kind: text('kind').notNull().$type<PlaceKind>(),
+    lng: doublePrecision('lng').notNull(),
+    lat: doublePrecision('lat').notNull(),
+    districtCode: text('district_code').notNull(),
+    normName: text('norm_name').notNull(),
+    gramCount: integer('gram_count').notNull(),
+    generated: boolean('generated').notNull().default(false),
+    source: text('source').notNull().default('import'),
+    line: jsonb('line').$type<{ type: 'LineString'; coordinates: [number, number][] }>(),
+  },
+  (t) => [primaryKey({ columns: [t.jobId, t.id] })],
 );

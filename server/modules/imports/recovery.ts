@@ -5,6 +5,8 @@
  * HEARTBEAT_MS while the job runs. Nothing is written before the single write transaction,
  * and that transaction commits the data together with the job's final state — so a job whose
  * lease ran out without a final state wrote nothing, and can be failed with "run it again".
+ * (A gazetteer import stages its rows first and applies them after its commit: the staged rows
+ * of a failed job are deleted and those of a succeeded one applied by `settleStagedPlaces`.)
  *
  * Who fails it: every process at start (onReady, so `app.ready()` means it is done) and then
  * every RECOVERY_INTERVAL_MS (main.ts), claiming expired rows with FOR UPDATE SKIP LOCKED like
@@ -22,6 +24,7 @@ import { systemContext } from '../../platform/context.ts';
 import type { Db } from '../../platform/db.ts';
 import { everyInterval } from '../../platform/periodic.ts';
 import type { App } from '../../platform/types.ts';
+import { applyStagedPlaces, dropStagedPlaces, stagedPlaceJobs } from '../geo/index.ts';
 import { err, type ReportRow } from './report.ts';
 import * as repo from './repository.ts';
 
@@ -133,6 +136,37 @@ export async function failInterruptedImports(db: Db, limit = 100): Promise<strin
   });
 }
 
+/**
+ * Staged gazetteer rows (geo's place_stage) left by a job that is no longer running: a succeeded
+ * job's (its process stopped while applying them after the commit) are applied, a failed or
+ * unknown job's are deleted, each in short batches. A running job's are its own. Answers how
+ * many rows were applied and dropped.
+ */
+export async function settleStagedPlaces(db: Db): Promise<{ applied: number; dropped: number }> {
+  let applied = 0;
+  let dropped = 0;
+  for (const jobId of await stagedPlaceJobs(db)) {
+    const job = await repo.findJob(db, jobId);
+    if (job && (job.status === 'validating' || job.status === 'writing')) continue;
+    const step = job?.status === 'succeeded' ? applyStagedPlaces : dropStagedPlaces;
+    for (let n = await step(db, jobId); n > 0; n = await step(db, jobId)) {
+      if (step === applyStagedPlaces) applied += n;
+      else dropped += n;
+      await repo.breathe();
+    }
+  }
+  return { applied, dropped };
+}
+
+function settleInBackground(app: App) {
+  void settleStagedPlaces(app.db).then(
+    (r) => {
+      if (r.applied || r.dropped) app.log.warn(r, 'staged gazetteer rows of finished import jobs settled');
+    },
+    (e) => app.log.error({ err: e }, 'settling staged gazetteer rows failed'),
+  );
+}
+
 function logFailed(app: App, ids: string[]) {
   if (ids.length) app.log.warn({ jobs: ids }, 'import jobs interrupted by a restart were marked failed');
 }
@@ -145,6 +179,8 @@ export function installImportRecovery(app: App) {
     } catch (e) {
       app.log.error({ err: e }, 'failing interrupted import jobs failed');
     }
+    // Not awaited: a crash's leftovers may take a while to apply, and never block the start.
+    settleInBackground(app);
   });
 }
 
@@ -157,6 +193,11 @@ export function startImportRecoveryLoop(app: App, intervalMs = RECOVERY_INTERVAL
   return everyInterval(intervalMs, () =>
     failInterruptedImports(app.db)
       .then((ids) => logFailed(app, ids))
-      .catch((e) => app.log.error({ err: e }, 'failing interrupted import jobs failed')),
+      .catch((e) => app.log.error({ err: e }, 'failing interrupted import jobs failed'))
+      .then(() => settleStagedPlaces(app.db))
+      .then((r) => {
+        if (r.applied || r.dropped) app.log.warn(r, 'staged gazetteer rows of finished import jobs settled');
+      })
+      .catch((e) => app.log.error({ err: e }, 'settling staged gazetteer rows failed')),
   );
 }

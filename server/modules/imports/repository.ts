@@ -3,10 +3,8 @@ import type { Db } from '../../platform/db.ts';
 import {
   deleteGridsOfCommunities,
   GridIndex,
-  type PlaceWrite,
   writeDivisions as writeDivisionRows,
   writeGrids as writeGridRows,
-  writePlaces as writePlaceRows,
 } from '../geo/index.ts';
 import type { DivisionPlan } from './divisions.ts';
 import type { GridPlan } from './grids.ts';
@@ -182,12 +180,4 @@ export async function reassignComponentGrids(
       WHERE c.id = x.id`);
   }
   return changes.length;
-}
-
-/** Writes gazetteer places (through geo) in batches; with `upsert`, a stored place of the same ID is replaced. */
-export async function writePlaces(tx: Db, plan: PlaceWrite[], upsert: boolean) {
-  for (const rows of writeBatches(plan, () => 1, 2000)) {
-    await breathe();
-    await writePlaceRows(tx, rows, upsert);
-  }
 }

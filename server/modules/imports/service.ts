@@ -2,7 +2,9 @@
  * Imports of divisions, grids, components and places (the gazetteer), all or nothing:
  *   parse the file → choose the CRS → validate every row (nothing written yet) → if any row has
  *   an error, the job fails with its report; otherwise one transaction writes every row and ONE
- *   audit event with the counts (a grid import's event, action `geo.import` on entity type
+ *   audit event with the counts (places: the rows are staged first in short batches, the one
+ *   transaction commits the job and its event, then the staged rows are applied a batch per
+ *   transaction — see the places branch of runImport) (a grid import's event, action `geo.import` on entity type
  *   `grid`, tells the geo service to rebuild its spatial index). A failed job writes no data and
  *   ONE event `import.fail` on entity type `import_job` with its summary and the rules broken.
  * Parsing and validation run in a worker thread (runner.ts, validate.ts) within the limits of the
@@ -19,7 +21,7 @@ import type { Actor, RequestContext } from '../../platform/context.ts';
 import type { Db } from '../../platform/db.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import { type BulkComponent, insertComponentsBulk, maxSequences } from '../components/index.ts';
-import { buildComponentId } from '../geo/index.ts';
+import { applyStagedPlaces, buildComponentId, dropStagedPlaces, stagePlaces } from '../geo/index.ts';
 import { getSetting } from '../settings/index.ts';
 import { managedExtent } from './extent.ts';
 import { countVertices, jsonDeeperThan, tooDeep } from './limits.ts';
@@ -232,7 +234,27 @@ async function runImport(
   live.set(job.id, { status: 'writing', processed: 0, total });
   const districts = new Set<string>();
   let extra: Record<string, unknown> = {};
+  // A gazetteer of a city's size (300,000 places, millions of grams) is staged in short batches
+  // and applied after the commit, a batch per transaction: one long write transaction would hold
+  // PGlite's only connection — every other request — for minutes.
+  let staged = false;
   try {
+    if (plan.kind === 'places') {
+      try {
+        let done = 0;
+        for (const rows of writeBatches(plan.rows, () => 1, STAGE_BATCH)) {
+          await breathe();
+          await stagePlaces(db, job.id, rows);
+          done += rows.length;
+          live.set(job.id, { status: 'writing', processed: Math.floor(done / 2), total });
+        }
+      } catch (e) {
+        await dropStaged(db, job.id);
+        throw e;
+      }
+      staged = true;
+      for (const p of plan.rows) districts.add(p.districtCode);
+    }
     await db.transaction(async (tx) => {
       // Lock the job's row for the whole write, and make sure it was not given up meanwhile.
       if (!(await repo.claimForWrite(tx, job.id, INSTANCE_ID, leaseFromNow()))) {
@@ -248,8 +270,7 @@ async function runImport(
         extra = { removedGrids: removed.length, componentsRegridded: moved };
         for (const p of plan.rows) districts.add(p.communityCode.slice(0, 6));
       } else if (plan.kind === 'places') {
-        await repo.writePlaces(tx, plan.rows, mode === 'replace');
-        for (const p of plan.rows) districts.add(p.districtCode);
+        // Staged above; applied below, after this transaction commits the job.
       } else {
         const seq = await maxSequences(tx);
         // Report rows by row number: a long report lists only rows with findings (validate.ts).
@@ -303,10 +324,34 @@ async function runImport(
         finishedAt: new Date(),
       });
     });
+    if (staged) {
+      // Committed: from here the rows are applied whatever happens — by this loop, or after a
+      // crash by the recovery sweep (recovery.ts settleStagedPlaces). Each batch replaces its
+      // places and their grams in one short transaction.
+      let applied = 0;
+      for (let n = await applyStagedPlaces(db, job.id, APPLY_BATCH); n > 0; ) {
+        applied += n;
+        live.set(job.id, { status: 'writing', processed: Math.floor(total / 2 + applied / 2), total });
+        await breathe();
+        n = await applyStagedPlaces(db, job.id, APPLY_BATCH);
+      }
+    }
+  } catch (e) {
+    // Not committed (the claim or the event failed): the staged rows go, nothing was applied.
+    if (staged && (await repo.findJob(db, job.id))?.status !== 'succeeded') await dropStaged(db, job.id);
+    throw e;
   } finally {
     live.delete(job.id);
   }
   return (await repo.findJob(db, job.id))!;
+}
+
+/** Places staged per statement, and applied per transaction (with their grams: ~10 each). */
+const STAGE_BATCH = 2000;
+const APPLY_BATCH = 500;
+
+async function dropStaged(db: Db, jobId: string) {
+  while ((await dropStagedPlaces(db, jobId)) > 0) await breathe();
 }
 
 export async function importAndWait(db: Db, ctx: RequestContext, input: ImportInput) {
