@@ -257,7 +257,7 @@ function ChoiceCard({ settings }: { settings: BaseMapSettings }) {
                   max={22}
                   value={xyz.maxZoom}
                   onChange={(v) => setXyz({ ...xyz, maxZoom: v ?? 18 })}
-                  addonBefore={t('basemap.maxZoom')}
+                  prefix={t('basemap.maxZoom')}
                 />
               </Space>
               <Input
