@@ -3,6 +3,7 @@
  * action, the actor's roles and the case's facts — the decision and its refusals, and the actions
  * the UI offers. Pure functions, no I/O.
  */
+import { isBlankText } from './blank-text.ts';
 import {
   decidedApplication,
   optionalFields,
@@ -25,7 +26,8 @@ import {
   type WorkflowRole,
 } from './workflow-vocabulary.ts';
 
-const nonEmpty = (v: unknown) => typeof v === 'string' && v.trim().length > 0;
+// A required text of only white space or zero-width/format characters is missing.
+const nonEmpty = (v: unknown) => typeof v === 'string' && !isBlankText(v);
 const FIELD_PRESENT: Record<RequiredField, (i: WorkflowInput) => boolean> = {
   version: (i) => Number.isInteger(i.version) && (i.version as number) >= 0,
   reason: (i) => nonEmpty(i.reason),

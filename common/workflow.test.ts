@@ -711,6 +711,21 @@ describe('scenarios', () => {
     }
   });
 
+  it('a reason of only zero-width or format characters is missing, like a blank one', () => {
+    for (const reason of ['\u200b', ' \u200b\u200c\u200d ', '\ufeff', '\u2060', '\u3164']) {
+      const r = transition('dispatched', 'urge', ['supervisor'], {
+        actorLevel: 'city_center',
+        input: { version: 1, reason },
+      });
+      expectRefusal(r, 'WORKFLOW_FIELD_REQUIRED');
+    }
+    const visible = transition('dispatched', 'urge', ['supervisor'], {
+      actorLevel: 'city_center',
+      input: { version: 1, reason: '\u200b加快' },
+    });
+    expect(visible.ok).toBe(true);
+  });
+
   it('every action needs the row version', () => {
     const r = transition('reported', 'accept_report', ['acceptor'], {
       actorLevel: 'district_center',
@@ -741,14 +756,21 @@ describe('scenarios', () => {
 
 describe('portability', () => {
   it('imports nothing Node-only or browser-only', () => {
-    // workflow.ts re-exports its three parts; together they import only each other and identity.
-    const files = ['workflow.ts', 'workflow-vocabulary.ts', 'workflow-table.ts', 'workflow-engine.ts'];
+    // workflow.ts re-exports its three parts; together they import only each other, identity and blank-text.
+    const files = [
+      'workflow.ts',
+      'workflow-vocabulary.ts',
+      'workflow-table.ts',
+      'workflow-engine.ts',
+      'blank-text.ts',
+    ];
     const imports = new Set<string>();
     for (const f of files) {
       const src = readFileSync(new URL(`./${f}`, import.meta.url), 'utf8');
       for (const m of src.matchAll(/^(?:import|export)[^'"]*from ['"]([^'"]+)['"]/gm)) imports.add(m[1]);
     }
     expect([...imports].sort()).toEqual([
+      './blank-text.ts',
       './identity.ts',
       './workflow-engine.ts',
       './workflow-table.ts',

@@ -187,3 +187,24 @@ export function classifyAddress(address: string): AddressClass | null {
   if (v === 6) return classifyNumber(v6ToBigInt(bare), 6);
   return null;
 }
+
+/** `[::1]` → `::1`; names lower-case without a trailing dot. */
+export const bareHost = (url: URL) =>
+  url.hostname
+    .replace(/^\[(.*)\]$/, '$1')
+    .replace(/\.$/, '')
+    .toLowerCase();
+
+/** RFC 6761: `localhost` and every name under it are this host, whatever a resolver says. */
+export const isLocalhostName = (host: string) => host === 'localhost' || host.endsWith('.localhost');
+
+/**
+ * The class of a URL's host when it is known without asking DNS: an IP literal's, or loopback for
+ * `localhost` names; null for any other name. For URLs another party fetches (a browser's tile
+ * service), where resolving on the server would say nothing about what the browser reaches.
+ */
+export function literalHostClass(url: URL): AddressClass | null {
+  const host = bareHost(url);
+  if (isLocalhostName(host)) return 'loopback';
+  return classifyAddress(host);
+}

@@ -31,7 +31,9 @@ import { AppError } from './errors.ts';
 import {
   ADDRESS_CLASS_NAMES,
   type AddressClass,
+  bareHost,
   classifyAddress,
+  isLocalhostName,
   NEVER_ALLOWED,
 } from './outbound-address.ts';
 
@@ -109,16 +111,6 @@ export type CheckResult =
   | { ok: false; problem: UrlProblem };
 
 export const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024;
-
-/** `[::1]` → `::1`; names lower-case without a trailing dot. */
-const bareHost = (url: URL) =>
-  url.hostname
-    .replace(/^\[(.*)\]$/, '$1')
-    .replace(/\.$/, '')
-    .toLowerCase();
-
-/** RFC 6761: `localhost` and every name under it are this host, whatever a resolver says. */
-const isLocalhostName = (host: string) => host === 'localhost' || host.endsWith('.localhost');
 
 /** Scheme and form of a URL, before any resolution. */
 export function parseOutboundUrl(raw: string, allowHttp: boolean): { url: URL } | { problem: UrlProblem } {

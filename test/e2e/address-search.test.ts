@@ -109,6 +109,16 @@ describe('address search (地名地址搜索)', () => {
     const option = page.locator('[data-testid="map-search-option"]').first();
     await option.waitFor();
     expect(await option.getAttribute('data-name')).toBe('天一广场');
+    // Text that asks nothing (no letter or digit, or blank) clears the suggestions: the previous
+    // query's places do not stay under it.
+    for (const nothing of ['%', '   ']) {
+      await input.fill(nothing);
+      await page.waitForTimeout(600); // past the debounce
+      expect(await page.locator('[data-testid="map-search-option"]:visible').count(), nothing).toBe(0);
+    }
+    await input.fill('天乙广场');
+    await option.waitFor();
+    expect(await option.getAttribute('data-name')).toBe('天一广场');
     await option.click();
     await page.getByTestId('map-panel-grid').waitFor();
     expect(await page.getByTestId('map-panel-grid-id').textContent()).toMatch(/^330203\d{9}/);

@@ -397,6 +397,23 @@ describe('uploading an offline base map', () => {
     expect(JSON.stringify(got)).not.toMatch(/example\.com/);
   });
 
+  it("hands an archive's metadata attribution to MapLibre escaped, as text", async () => {
+    const evil = '<img src=x onerror=alert(document.cookie)><a href="javascript:alert(1)">© OSM</a>';
+    const data = writePmtiles([{ z: 10, x: 857, y: 421, data: Buffer.from('tile') }], {
+      tileType: TileType.Mvt,
+      metadata: { name: 'x', attribution: evil, vector_layers: [{ id: 'water', fields: {} }] },
+      bounds: [121.3, 29.7, 121.8, 30.0],
+    }).bytes;
+    const res = await upload(admin, { archive: { name: 'attr.pmtiles', data } });
+    expect(res.statusCode, res.body).toBe(201);
+    const style = (await t.as(admin).get(`/api/basemap/archives/${res.json().id}/style`)).json();
+    expect(style.sources.basemap.attribution).toBe(
+      '&lt;img src=x onerror=alert(document.cookie)&gt;&lt;a href=&quot;javascript:alert(1)&quot;&gt;© OSM&lt;/a&gt;',
+    );
+    expect(JSON.stringify(style)).not.toMatch(/<[a-z/]/i);
+    expect((await t.as(admin).delete(`/api/basemap/archives/${res.json().id}`)).statusCode).toBe(204);
+  });
+
   it('refuses what it cannot serve, saying what to do, and leaves nothing behind', async () => {
     const files = filesInDir();
     const events = await eventCount();
@@ -405,6 +422,12 @@ describe('uploading an offline base map', () => {
     const truncated = good.subarray(0, good.length - 30);
     const sqlite = Buffer.concat([Buffer.from('SQLite format 3\u0000'), Buffer.alloc(200)]);
     const v2 = Buffer.concat([Buffer.from([0x50, 0x4d, 2, 0]), Buffer.alloc(200)]);
+    /** The good archive with one of the header's unsigned 64-bit counts set to `n`. */
+    const counted = (at: number, n: bigint) => {
+      const b = Buffer.from(good);
+      b.writeBigUInt64LE(n, at);
+      return b;
+    };
     const cases: [string, Record<string, { name: string; data: Buffer }>, string, RegExp][] = [
       [
         'mbtiles',
@@ -441,6 +464,32 @@ describe('uploading an offline base map', () => {
         { archive: { name: 't.pmtiles', data: truncated } },
         'BASEMAP_ARCHIVE_REFUSED',
         /损坏或不完整/,
+      ],
+      // Counts past any bigint (2^64 − 1) or any JavaScript safe integer (2^63): a plain refusal,
+      // not the database's "out of range for type bigint" as a 500.
+      [
+        'addressed tiles 2^63',
+        { archive: { name: 'c.pmtiles', data: counted(72, 2n ** 63n) } },
+        'BASEMAP_ARCHIVE_REFUSED',
+        /瓦片数（9223372036854775808）不合理/,
+      ],
+      [
+        'addressed tiles 2^64 − 1',
+        { archive: { name: 'c.pmtiles', data: counted(72, 2n ** 64n - 1n) } },
+        'BASEMAP_ARCHIVE_REFUSED',
+        /瓦片数（18446744073709551615）不合理/,
+      ],
+      [
+        'tile entries 2^64 − 1',
+        { archive: { name: 'c.pmtiles', data: counted(80, 2n ** 64n - 1n) } },
+        'BASEMAP_ARCHIVE_REFUSED',
+        /目录条目数（18446744073709551615）不合理/,
+      ],
+      [
+        'tile contents 2^63',
+        { archive: { name: 'c.pmtiles', data: counted(88, 2n ** 63n) } },
+        'BASEMAP_ARCHIVE_REFUSED',
+        /瓦片内容数（9223372036854775808）不合理/,
       ],
       [
         'no layers',
@@ -517,6 +566,14 @@ describe('uploading an offline base map', () => {
     );
     expect(en.statusCode).toBe(422);
     expect(errorOf(en).message).toContain('pmtiles convert in.mbtiles out.pmtiles');
+    const enCount = await upload(
+      admin,
+      { archive: { name: 'c.pmtiles', data: counted(72, 2n ** 64n - 1n) } },
+      {},
+      { 'accept-language': 'en' },
+    );
+    expect(enCount.statusCode).toBe(422);
+    expect(errorOf(enCount).message).toContain("header's count of addressed tiles (18446744073709551615)");
     expect(filesInDir()).toEqual(files);
     expect(await eventCount()).toBe(events);
     expect((await t.as(admin).get('/api/basemap/settings')).json().archives.length).toBe(archives);
@@ -781,6 +838,127 @@ describe('online base maps', () => {
       'blob:',
       'https://tiles.example.gov.cn',
     ]);
+    expect((await t.as(admin).put('/api/basemap', { kind: 'generated', version: v })).statusCode).toBe(200);
+  });
+
+  it('refuses AMap, Tencent and Baidu tile hosts as GCJ-02 / BD-09 whatever CRS is declared', async () => {
+    const v = (await t.as(admin).get('/api/basemap/settings')).json().choice.version;
+    for (const [url, crs, words] of [
+      [
+        'https://webrd01.is.autonavi.com/appmaptile?x={x}&y={y}&z={z}&style=8',
+        'wgs84',
+        'GCJ-02（高德、腾讯）',
+      ],
+      ['https://webst02.is.autonavi.com/appmaptile?style=6&x={x}&y={y}&z={z}', 'cgcs2000', 'GCJ-02'],
+      ['https://wprd01.amap.com/appmaptile?x={x}&y={y}&z={z}', 'wgs84', 'GCJ-02'],
+      ['https://rt0.map.gtimg.com/tile?z={z}&x={x}&y={y}&styleid=1', 'wgs84', 'GCJ-02'],
+      ['https://p0.map.qq.com/{z}/{x}/{y}.png', 'wgs84', 'GCJ-02'],
+      ['https://maponline0.bdimg.com/tile/?qt=vtile&x={x}&y={y}&z={z}', 'wgs84', 'BD-09（百度）'],
+      ['https://online1.map.bdimg.com/onlinelabel/?qt=tile&x={x}&y={y}&z={z}', 'cgcs2000', 'BD-09'],
+      ['https://api.map.baidu.com/customimage/tile?x={x}&y={y}&z={z}', 'wgs84', 'BD-09'],
+      ['https://MAP.BAIDU.COM./tile/{z}/{x}/{y}', 'wgs84', 'BD-09'],
+    ] as const) {
+      const res = await t.as(admin).put('/api/basemap', { kind: 'xyz', xyz: { url, crs }, version: v });
+      expect(res.statusCode, `${url}: ${res.body}`).toBe(422);
+      const e = errorOf(res) as { code: string; message: string; details: { field: string }[] };
+      expect(e.code, url).toBe('BASEMAP_SOURCE_REFUSED');
+      expect(e.message, url).toContain(words);
+      expect(e.message, url).toContain(
+        `该瓦片服务（${new URL(url.replace(/\{[a-z]\}/g, '0')).hostname}）使用`,
+      );
+      expect(Number(/约 (\d+) 米/.exec(e.message)?.[1]), url).toBeGreaterThan(200);
+      expect(
+        e.details.map((d) => d.field),
+        url,
+      ).toEqual(['body.xyz.url']);
+    }
+    const en = await t.as(admin).put(
+      '/api/basemap',
+      {
+        kind: 'xyz',
+        xyz: { url: 'https://webrd01.is.autonavi.com/appmaptile?x={x}&y={y}&z={z}', crs: 'wgs84' },
+        version: v,
+      },
+      { 'accept-language': 'en' },
+    );
+    expect(errorOf(en).message).toMatch(
+      /^This tile service \(webrd01\.is\.autonavi\.com\) uses GCJ-02 \(AMap, Tencent\) tiles, which are about \d+ m off/,
+    );
+    expect((await t.as(admin).get('/api/basemap/settings')).json().choice.version).toBe(v);
+  });
+
+  it('refuses a wildcard host and loopback, link-local, metadata or unspecified addresses, naming the field', async () => {
+    let v = (await t.as(admin).get('/api/basemap/settings')).json().choice.version;
+    const cspBefore = csp(await here());
+    for (const [url, words] of [
+      ['https://*.example.com/{z}/{x}/{y}.png', '通配符'],
+      ['https://*/{z}/{x}/{y}.png', '通配符'],
+      ['https://tiles_1.example.com/{z}/{x}/{y}.png', '只能是域名或 IPv4 地址'],
+      ['http://127.0.0.1:8080/{z}/{x}/{y}.png', '本机回环地址'],
+      ['http://0x7f000001/{z}/{x}/{y}.png', '本机回环地址'],
+      ['http://[::1]/{z}/{x}/{y}.png', '本机回环地址'],
+      ['http://localhost:8600/{z}/{x}/{y}.png', '本机回环地址'],
+      ['http://tiles.localhost/{z}/{x}/{y}.png', '本机回环地址'],
+      ['http://169.254.169.254/latest/{z}/{x}/{y}', '云主机元数据服务地址'],
+      ['http://[::ffff:169.254.169.254]/{z}/{x}/{y}', '云主机元数据服务地址'],
+      ['http://169.254.10.20/{z}/{x}/{y}.png', '链路本地地址'],
+      ['http://0.0.0.0/{z}/{x}/{y}.png', '未指定地址'],
+      ['http://[::]/{z}/{x}/{y}.png', '未指定地址'],
+      ['http://[2400:3200::1]/{z}/{x}/{y}.png', '只能是域名或 IPv4 地址'],
+    ] as const) {
+      const res = await t
+        .as(admin)
+        .put('/api/basemap', { kind: 'xyz', xyz: { url, crs: 'wgs84' }, version: v });
+      expect(res.statusCode, `${url}: ${res.body}`).toBe(400);
+      const e = errorOf(res) as { code: string; message: string; details: { field: string }[] };
+      expect(e.code, url).toBe('VALIDATION_FAILED');
+      expect(e.message, url).toContain(words);
+      expect(e.message, url).toContain('瓦片地址的主机');
+      expect(
+        e.details.map((d) => d.field),
+        url,
+      ).toEqual(['body.xyz.url']);
+      const en = await t
+        .as(admin)
+        .put(
+          '/api/basemap',
+          { kind: 'xyz', xyz: { url, crs: 'wgs84' }, version: v },
+          { 'accept-language': 'en' },
+        );
+      expect(errorOf(en).message, url).toMatch(/^The tile URL's host \S+ (is|is not allowed)/);
+    }
+    expect((await t.as(admin).get('/api/basemap/settings')).json().choice.version).toBe(v);
+    expect(csp(await here())).toEqual(cspBefore);
+    // A city GIS platform on the intranet (a private address) is a tile service the browser reaches.
+    const intranet = await t.as(admin).put('/api/basemap', {
+      kind: 'xyz',
+      xyz: { url: 'http://10.20.1.5:8080/wgs84/{z}/{x}/{y}.png', crs: 'wgs84' },
+      version: v,
+    });
+    expect(intranet.statusCode, intranet.body).toBe(200);
+    v = intranet.json().version;
+    expect((await t.as(unit).get('/api/basemap')).json().remoteOrigins).toEqual(['http://10.20.1.5:8080']);
+    expect((await t.as(admin).put('/api/basemap', { kind: 'generated', version: v })).statusCode).toBe(200);
+  });
+
+  it('hands the XYZ attribution to MapLibre (which writes it as HTML) escaped, as text', async () => {
+    let v = (await t.as(admin).get('/api/basemap/settings')).json().choice.version;
+    const evil = '<img src=x onerror=alert(1)><a href="javascript:alert(2)">市测绘院</a>';
+    const ok = await t.as(admin).put('/api/basemap', {
+      kind: 'xyz',
+      xyz: { url: 'https://tiles.example.gov.cn/wgs84/{z}/{x}/{y}.png', crs: 'wgs84', attribution: evil },
+      version: v,
+    });
+    expect(ok.statusCode, ok.body).toBe(200);
+    v = ok.json().version;
+    // The administrator's form reads back what was typed.
+    expect(ok.json().xyz.attribution).toBe(evil);
+    const b = (await t.as(unit).get('/api/basemap')).json();
+    const source = b.style.sources['basemap-xyz'];
+    expect(source.attribution).toBe(
+      '&lt;img src=x onerror=alert(1)&gt;&lt;a href=&quot;javascript:alert(2)&quot;&gt;市测绘院&lt;/a&gt;',
+    );
+    expect(JSON.stringify(b.style)).not.toMatch(/<[a-z/]/i);
     expect((await t.as(admin).put('/api/basemap', { kind: 'generated', version: v })).statusCode).toBe(200);
   });
 });

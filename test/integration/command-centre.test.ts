@@ -483,7 +483,8 @@ describe('batch urge', () => {
 
   it('asks for a reason in words a person reads when it is blank', async () => {
     const supervisor = await t.login('city.supervisor');
-    for (const reason of ['', '   ']) {
+    // A zero-width space (or any format character) alone is as blank as spaces.
+    for (const reason of ['', '   ', '\u200b', ' \u200b\u200d\ufeff ', '\u2060']) {
       const body = { reason, items: [{ id: ids.D, version: await versionOf('D') }] };
       const zhRes = await t.as(supervisor).post('/api/cases/batch-urge', body);
       expect(zhRes.statusCode).toBe(400);

@@ -150,6 +150,23 @@ describe('GET /api/geo/places', () => {
     }
   });
 
+  it('says one sentence for every over-long q, however long', async () => {
+    for (const n of [51, 101, 200, 201, 300, 1000]) {
+      const res = await search(q('天'.repeat(n)));
+      expect(res.statusCode, String(n)).toBe(400);
+      expect(res.json().error.message, String(n)).toContain(`搜索内容最多 50 个字，收到 ${n} 个`);
+      expect(res.json().error.details, String(n)).toEqual([
+        expect.objectContaining({ field: 'querystring.q' }),
+      ]);
+      const en = await t
+        .as(inspector)
+        .get(`/api/geo/places?${q('天'.repeat(n))}`, { 'accept-language': 'en-US' });
+      expect(en.json().error.message, String(n)).toContain(`q must be at most 50 characters; got ${n}`);
+    }
+    // Spaces around it are not counted.
+    expect((await search(q(`  ${'天'.repeat(50)}  `))).statusCode).toBe(200);
+  });
+
   it('needs a caller (401) with geo:read (403)', async () => {
     expect((await search(q('天一'), null)).statusCode).toBe(401);
     const admin = await t.login('admin');

@@ -207,9 +207,30 @@ describe('resolution: area specificity first, then type specificity', () => {
       .get(`/api/routing/resolve?matterCode=06010&lng=${grid.centroid.lng}&lat=${grid.centroid.lat}`);
     expect(byPoint.statusCode, byPoint.body).toBe(403);
     expect(byPoint.json().error.code).toBe('OUTSIDE_DISTRICT');
+    // The caller gave a point: the error names the point, not a gridId it never sent.
+    expect(byPoint.json().error.details.map((d: { field: string }) => d.field)).toEqual(['query.lng']);
     // Its own district's grids still answer.
     const own = (await t.as(admin).get('/api/geo/grids?districtCode=330205&pageSize=1')).json().items[0].id;
     expect((await t.as(jb).get(`/api/routing/resolve?matterCode=06010&gridId=${own}`)).statusCode).toBe(200);
+  });
+
+  it('answers 404 for a grid ID no grid has, whoever asks and whichever district its digits name', async () => {
+    const jb = await t.login('jiangbei.dispatcher');
+    for (const [token, gridId] of [
+      [jb, '999999999999999'],
+      [jb, '330203999999999'], // 海曙's digits, not the caller's district
+      [jb, '330205999999999'], // the caller's own district
+      [admin, '999999999999999'],
+    ] as const) {
+      const res = await t.as(token).get(`/api/routing/resolve?matterCode=06010&gridId=${gridId}`);
+      expect(res.statusCode, `${gridId}: ${res.body}`).toBe(404);
+      expect(res.json().error).toMatchObject({ code: 'NOT_FOUND', details: [{ field: 'query.gridId' }] });
+      expect(res.json().error.message).toContain('网格不存在');
+      const en = await t
+        .as(token)
+        .get(`/api/routing/resolve?matterCode=06010&gridId=${gridId}`, { 'accept-language': 'en' });
+      expect(en.json().error.message).toContain('No such grid');
+    }
   });
 
   it('refuses a duplicate key, unknown matters and bad grids', async () => {

@@ -168,6 +168,32 @@ function depth(v: unknown, d = 0): number {
   return d;
 }
 
+/** Why a layer's `source` is not one of the style's vector sources, said for what it is. */
+function sourceProblem(source: unknown): [zh: string, en: string] {
+  if (source === undefined)
+    return [
+      '缺少 source（应为样式中矢量数据源的名称）。',
+      'has no source (the name of a vector source of the style).',
+    ];
+  if (typeof source === 'string') {
+    return [
+      `数据源“${source.slice(0, 60)}”不是样式中的矢量数据源。`,
+      `source "${source.slice(0, 60)}" is not a vector source of the style.`,
+    ];
+  }
+  if (isObject(source)) {
+    return [
+      '使用了内联数据源（对象）；请在 sources 中定义矢量数据源，图层用其名称引用。',
+      'uses an inline source (an object); define a vector source under "sources" and name it in the layer.',
+    ];
+  }
+  const shown = JSON.stringify(source)?.slice(0, 60) ?? String(source);
+  return [
+    `source 应为样式中矢量数据源的名称，收到 ${shown}。`,
+    `source must name a vector source of the style; got ${shown}.`,
+  ];
+}
+
 /**
  * The layers of an uploaded MapLibre style, checked and made drawable offline on the archive:
  * every vector source is the archive; any other source is refused (it would be fetched from
@@ -251,10 +277,7 @@ export function normalizeUploadedStyle(text: string, vectorLayers: readonly Vect
     const layer: FragmentLayer = { id: `${PREFIX}${id}`, type: type as LayerType };
     if (type !== 'background') {
       if (typeof raw.source !== 'string' || !vectorSources.has(raw.source)) {
-        throw bad(
-          `数据源“${String(raw.source).slice(0, 60)}”不是样式中的矢量数据源。`,
-          `source "${String(raw.source).slice(0, 60)}" is not a vector source of the style.`,
-        );
+        throw bad(...sourceProblem(raw.source));
       }
       const sl = raw['source-layer'];
       if (typeof sl !== 'string' || sl.length === 0 || sl.length > 200)

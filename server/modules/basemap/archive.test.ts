@@ -78,6 +78,43 @@ describe('inspectArchive', () => {
     expect((await refusal(bounds)).zh).toContain('范围无效');
   });
 
+  it('refuses tile counts no pyramid holds (2^63, 2^64 − 1) or that its directory contradicts', async () => {
+    // Offsets 72, 80, 88: addressed tiles, tile entries, tile contents (unsigned 64-bit).
+    for (const at of [72, 80, 88]) {
+      for (const n of [2n ** 63n, 2n ** 64n - 1n, 2n ** 53n, 2n ** 32n]) {
+        const b = archive();
+        b.writeBigUInt64LE(n, at);
+        const e = await refusal(b);
+        expect(e.zh, `${at}=${n}`).toContain('不合理');
+        expect(e.zh, `${at}=${n}`).toContain(n.toString());
+        expect(e.en, `${at}=${n}`).toContain('implausible');
+      }
+    }
+    // More entries than addressed tiles, more contents than entries.
+    const entries = archive();
+    entries.writeBigUInt64LE(13n, 80);
+    expect((await refusal(entries)).zh).toContain('目录条目数');
+    const contents = archive();
+    contents.writeBigUInt64LE(contents.readBigUInt64LE(80) + 1n, 88);
+    expect((await refusal(contents)).zh).toContain('瓦片内容数');
+    // A leafless archive whose header counts more (or fewer) tiles than its root directory holds.
+    const more = archive();
+    more.writeBigUInt64LE(13n, 72);
+    expect((await refusal(more)).zh).toContain('文件头记录 13 个瓦片，目录中却有 12 个');
+    // Fewer addressed tiles than the header's own entries.
+    const fewer = archive();
+    fewer.writeBigUInt64LE(11n, 72);
+    expect((await refusal(fewer)).zh).toContain('目录条目数（12）不合理');
+    fewer.writeBigUInt64LE(0n, 80);
+    fewer.writeBigUInt64LE(0n, 88);
+    expect((await refusal(fewer)).zh).toContain('文件头记录 11 个瓦片，目录中却有 12 个');
+    // Unknown entry and content counts (0) are allowed by the spec.
+    const unknown = archive();
+    unknown.writeBigUInt64LE(0n, 80);
+    unknown.writeBigUInt64LE(0n, 88);
+    expect((await inspect(unknown)).addressedTiles).toBe(12);
+  });
+
   it('refuses metadata that is not a JSON object, or a vector_layers that is not a list', async () => {
     expect((await refusal(archive({ metadata: { vector_layers: 'roads' } }))).zh).toContain('vector_layers');
     expect((await refusal(archive({ metadata: { vector_layers: [{ fields: {} }] } }))).zh).toContain(
@@ -104,17 +141,26 @@ describe('inspectArchive', () => {
           maxLength: 8,
         }),
         fc.array(header, { maxLength: 3 }),
+        fc.array(
+          fc.tuple(
+            fc.constantFrom(8, 16, 24, 32, 40, 48, 56, 64, 72, 80, 88),
+            fc.constantFrom(2n ** 53n, 2n ** 63n, 2n ** 64n - 1n),
+          ),
+          { maxLength: 2 },
+        ),
         fc.option(fc.nat({ max: good.length }), { nil: undefined }),
-        async (edits, fields, cut) => {
+        async (edits, fields, wide, cut) => {
           const b = Buffer.from(good);
           for (const [at, v] of edits) b[at] = v;
           for (const [at, v] of fields) b.writeUInt32LE(v, at);
+          for (const [at, v] of wide) b.writeBigUInt64LE(v, at);
           const bytes = cut === undefined ? b : b.subarray(0, cut);
           try {
             const info = await inspect(bytes);
             expect(info.minZoom).toBeLessThanOrEqual(info.maxZoom);
             expect(info.bounds[0]).toBeLessThan(info.bounds[2]);
             expect(Array.isArray(info.vectorLayers)).toBe(true);
+            expect(Number.isSafeInteger(info.addressedTiles)).toBe(true);
           } catch (e) {
             expect(e, String(e)).toBeInstanceOf(AppError);
             expect((e as AppError).code).toBe('BASEMAP_ARCHIVE_REFUSED');

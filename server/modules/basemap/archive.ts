@@ -153,7 +153,7 @@ export function checkMagic(first: Uint8Array, size: number): void {
 }
 
 /** Header fields the browser's reader depends on, each checked before anything is walked. */
-function checkHeader(h: Header, size: number): void {
+function checkHeader(h: Header, size: number, raw: DataView): void {
   if (TILE_TYPE_NAMES[h.tileType]) {
     const kind = TILE_TYPE_NAMES[h.tileType];
     throw archiveRefused(
@@ -222,6 +222,57 @@ function checkHeader(h: Header, size: number): void {
   }
   if (h.numAddressedTiles === 0) {
     throw archiveRefused('文件中没有瓦片。', 'The archive holds no tiles.');
+  }
+  checkCounts(h, raw);
+}
+
+/** Tiles a pyramid from `minZoom` to `maxZoom` can address (at most ~6·10^15 at zoom 26: a safe integer). */
+const tilesInZooms = (minZoom: number, maxZoom: number) => {
+  let n = 0;
+  for (let z = minZoom; z <= maxZoom; z++) n += 4 ** z;
+  return n;
+};
+
+/**
+ * The header's three counts (addressed tiles, tile entries, tile contents; 0 means unknown for
+ * the last two) must be numbers a pyramid of its zooms can hold, each no larger than the one
+ * before it. A count of 2^63 or 2^64 − 1 is a damaged or hostile header: it is not a JavaScript
+ * safe integer, nor would it fit the database's bigint.
+ */
+function checkCounts(h: Header, raw: DataView): void {
+  const counts = [
+    { value: h.numAddressedTiles, at: 72, zh: '瓦片数', en: 'addressed tiles' },
+    { value: h.numTileEntries, at: 80, zh: '目录条目数', en: 'tile entries' },
+    { value: h.numTileContents, at: 88, zh: '瓦片内容数', en: 'tile contents' },
+  ];
+  const most = tilesInZooms(h.minZoom, h.maxZoom);
+  let above = Number.POSITIVE_INFINITY;
+  for (const c of counts) {
+    const plausible = Number.isSafeInteger(c.value) && c.value <= most && c.value <= above;
+    if (!plausible) {
+      const written = raw.getBigUint64(c.at, true).toString();
+      throw archiveRefused(
+        `文件已损坏：文件头记录的${c.zh}（${written}）不合理（缩放级别 ${h.minZoom}–${h.maxZoom} 最多 ${most} 个瓦片）。请重新生成或重新上传。`,
+        `The archive is damaged: its header's count of ${c.en} (${written}) is implausible (zooms ${h.minZoom}–${h.maxZoom} hold at most ${most} tiles). Rebuild or upload it again.`,
+      );
+    }
+    if (c.value > 0) above = c.value;
+  }
+}
+
+/**
+ * Without leaf directories the root directory is every entry: the header's counts must be what
+ * it holds (entries, and addressed tiles as the sum of the run lengths).
+ */
+function checkCountsAgainstRoot(h: Header, root: readonly { runLength: number }[]): void {
+  if (h.leafDirectoryLength !== 0) return;
+  const addressed = root.reduce((n, e) => n + e.runLength, 0);
+  const entriesOk = h.numTileEntries === 0 || h.numTileEntries === root.length;
+  if (addressed !== h.numAddressedTiles || !entriesOk) {
+    throw archiveRefused(
+      `文件已损坏：文件头记录 ${h.numAddressedTiles} 个瓦片，目录中却有 ${addressed} 个（${root.length} 个条目）。请重新生成或重新上传。`,
+      `The archive is damaged: its header counts ${h.numAddressedTiles} tiles but its directory holds ${addressed} (${root.length} entries). Rebuild or upload it again.`,
+    );
   }
 }
 
@@ -293,7 +344,7 @@ export async function inspectArchive(source: Source, size: number): Promise<Arch
   const header = bytesToHeader(
     first.buffer.slice(first.byteOffset, first.byteOffset + HEADER_BYTES) as ArrayBuffer,
   );
-  checkHeader(header, size);
+  checkHeader(header, size, new DataView(first.buffer, first.byteOffset, HEADER_BYTES));
 
   const reader = (max: number) =>
     new PMTiles(source, new ResolvedValueCache(20, false, boundedDecompress(max)), boundedDecompress(max));
@@ -313,6 +364,7 @@ export async function inspectArchive(source: Source, size: number): Promise<Arch
       header,
     );
     if (root.length === 0) throw new Error('empty root directory');
+    checkCountsAgainstRoot(header, root);
     const [z, x, y] = tileIdToZxy(root[0].tileId);
     const tiles = new PMTiles(
       source,

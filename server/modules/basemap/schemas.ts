@@ -35,13 +35,18 @@ export const StyleLayer = Type.Object({
   paint: Type.Optional(MapLibreProperties('paint')),
 });
 
+/** MapLibre writes a source's attribution as HTML: the server sends the text escaped. */
+const SourceAttribution = Type.String({
+  description: 'HTML, as MapLibre shows it: the attribution text with & < > " \' escaped (never markup)',
+});
+
 const VectorSource = Type.Object({
   type: Type.Literal('vector'),
   url: Type.String({
     description:
       '`pmtiles:///api/basemap/archives/{id}/file`: the archive on this server; the client writes its own origin after `pmtiles://`',
   }),
-  attribution: Type.Optional(Type.String()),
+  attribution: Type.Optional(SourceAttribution),
 });
 
 const RasterSource = Type.Object({
@@ -52,7 +57,7 @@ const RasterSource = Type.Object({
   tileSize: Type.Integer(),
   minzoom: Type.Integer(),
   maxzoom: Type.Integer(),
-  attribution: Type.Optional(Type.String()),
+  attribution: Type.Optional(SourceAttribution),
 });
 
 export const StyleFragment = Type.Object(

@@ -11,6 +11,12 @@ import { recordEvent } from '../../platform/audit.ts';
 import type { RequestContext } from '../../platform/context.ts';
 import type { Db } from '../../platform/db.ts';
 import { AppError } from '../../platform/errors.ts';
+import {
+  ADDRESS_CLASS_NAMES,
+  type AddressClass,
+  literalHostClass,
+  NEVER_ALLOWED,
+} from '../../platform/outbound-address.ts';
 import { baseMapLayers, districtsExtent } from '../geo/index.ts';
 import { activeIdOf, fragmentOf, toArchiveDto } from './archives.ts';
 import { archivePath, archiveUrl, type BaseMapDeps } from './files.ts';
@@ -25,7 +31,9 @@ export function remoteOriginsOf(choice: Pick<repo.ChoiceRow, 'kind' | 'xyzUrl'> 
   if (choice?.kind === 'tianditu') return [...TIANDITU_HOSTS];
   if (choice?.kind === 'xyz' && choice.xyzUrl) {
     try {
-      return [new URL(choice.xyzUrl.replace(/\{[a-z]\}/gi, '0')).origin];
+      const u = new URL(choice.xyzUrl.replace(/\{[a-z]\}/gi, '0'));
+      // A source saved before its host was checked never puts a wildcard into the CSP.
+      return xyzHostProblem(u) ? [] : [u.origin];
     } catch {
       return [];
     }
@@ -171,8 +179,65 @@ const invalid = (field: string, zh: string, en: string) =>
 
 const TIANDITU_KEY = /^[0-9a-f]{32}$/i;
 
-/** Problems of an XYZ template: http(s), no credentials, {z} {x} {y} and no other placeholder. */
-function checkXyzUrl(url: string): void {
+/**
+ * Address classes a tile service cannot live at for the map's readers: this host or the reader's
+ * own machine (loopback), link-local and metadata addresses, "nowhere" (0.0.0.0, ::), multicast
+ * and broadcast. A private network address is allowed: a city GIS platform on the intranet.
+ */
+const XYZ_REFUSED_CLASSES: ReadonlySet<AddressClass> = new Set<AddressClass>([
+  ...NEVER_ALLOWED,
+  'loopback',
+  'link_local',
+]);
+
+/**
+ * A host the browser's Content-Security-Policy can name exactly: a domain name (IDN already in
+ * punycode by `new URL`) or an IPv4 address, labels of letters, digits and hyphens. No `*`
+ * (it would open the policy to every subdomain), no `_`, no IPv6 literal (CSP has no syntax for it).
+ */
+const CSP_HOST = /^[a-z0-9-]+(\.[a-z0-9-]+)*\.?$/;
+
+/** Why an XYZ source's host cannot be used, or null. */
+function xyzHostProblem(u: URL): { zh: string; en: string } | null {
+  const cls = literalHostClass(u);
+  if (cls && XYZ_REFUSED_CLASSES.has(cls)) {
+    const name = ADDRESS_CLASS_NAMES[cls];
+    return {
+      zh: `瓦片地址的主机 ${u.hostname} 是${name.zh}，地图的读者无法从那里取得瓦片。请填写瓦片服务的域名或可访问的地址。`,
+      en: `The tile URL's host ${u.hostname} is ${name.en}; the map's readers cannot fetch tiles there. Enter the tile service's domain name or a reachable address.`,
+    };
+  }
+  if (!CSP_HOST.test(u.hostname)) {
+    return {
+      zh: `瓦片地址的主机 ${u.hostname} 无效：只能是域名或 IPv4 地址，不能含通配符 * 或其他符号（下划线、IPv6 地址等）。`,
+      en: `The tile URL's host ${u.hostname} is not allowed: it must be a domain name or an IPv4 address, with no wildcard * or other symbols (underscores, IPv6 addresses…).`,
+    };
+  }
+  return null;
+}
+
+/**
+ * Tile services known to serve GCJ-02 (AMap 高德, Tencent 腾讯) or BD-09 (Baidu 百度) tiles,
+ * whatever CRS the administrator declares: the host and every name under it.
+ */
+const SHIFTED_HOSTS: readonly [suffix: string, crs: 'gcj02' | 'bd09'][] = [
+  ['autonavi.com', 'gcj02'],
+  ['amap.com', 'gcj02'],
+  ['map.qq.com', 'gcj02'],
+  ['map.gtimg.com', 'gcj02'],
+  ['map.baidu.com', 'bd09'],
+  ['bdimg.com', 'bd09'],
+];
+
+/** The CRS of a known GCJ-02 / BD-09 tile host, or null. */
+export function shiftedCrsOfHost(u: URL): 'gcj02' | 'bd09' | null {
+  const host = u.hostname.replace(/\.$/, '').toLowerCase();
+  const hit = SHIFTED_HOSTS.find(([suffix]) => host === suffix || host.endsWith(`.${suffix}`));
+  return hit ? hit[1] : null;
+}
+
+/** Problems of an XYZ template: http(s), no credentials, a host the CSP can name, {z} {x} {y} and no other placeholder. */
+function checkXyzUrl(url: string): URL {
   const field = 'body.xyz.url';
   let u: URL;
   try {
@@ -194,6 +259,8 @@ function checkXyzUrl(url: string): void {
       'The tile URL must not hold a user name or password.',
     );
   }
+  const host = xyzHostProblem(u);
+  if (host) throw invalid(field, host.zh, host.en);
   for (const p of ['{z}', '{x}', '{y}']) {
     if (!url.includes(p)) throw invalid(field, `瓦片地址缺少 ${p}。`, `The tile URL lacks ${p}.`);
   }
@@ -205,6 +272,7 @@ function checkXyzUrl(url: string): void {
       `${other} is not supported in the tile URL (only {z}, {x}, {y}).`,
     );
   }
+  return u;
 }
 
 /**
@@ -214,7 +282,7 @@ function checkXyzUrl(url: string): void {
  * is not possible (the offset changes across a tile, and MapLibre has no reprojection), so such
  * a source is refused, naming the offset here.
  */
-async function refuseShiftedCrs(db: Db, crs: 'gcj02' | 'bd09'): Promise<never> {
+async function refuseShiftedCrs(db: Db, crs: 'gcj02' | 'bd09', host?: string): Promise<never> {
   const ext = await districtsExtent(db);
   const [lng, lat] = ext ? [(ext[0] + ext[2]) / 2, (ext[1] + ext[3]) / 2] : [121.55, 29.87];
   const [sx, sy] = gcoord.transform(
@@ -227,10 +295,16 @@ async function refuseShiftedCrs(db: Db, crs: 'gcj02' | 'bd09'): Promise<never> {
   );
   const name = crs === 'gcj02' ? 'GCJ-02（高德、腾讯）' : 'BD-09（百度）';
   const nameEn = crs === 'gcj02' ? 'GCJ-02 (AMap, Tencent)' : 'BD-09 (Baidu)';
+  // A known host is refused whatever CRS was declared: say that the service itself uses it.
+  const [by, byEn] = host ? [`该瓦片服务（${host}）使用 `, `This tile service (${host}) uses `] : ['', ''];
   throw new AppError('BASEMAP_SOURCE_REFUSED', {
-    zh: `${name} 坐标系的瓦片在本市与平台的 WGS84 数据相差约 ${metres} 米，无法逐瓦片精确纠偏，案件、网格和部件会偏离道路，因此不能使用。请使用天地图或 WGS84/CGCS2000 的瓦片服务。`,
-    en: `${nameEn} tiles are about ${metres} m off the platform's WGS84 data here and cannot be shifted exactly tile by tile, so cases, grids and components would sit beside their streets. Use 天地图 or a WGS84/CGCS2000 tile service.`,
-    details: [{ field: 'body.xyz.crs', message: `${crs}: offset about ${metres} m` }],
+    zh: `${by}${name} 坐标系的瓦片在本市与平台的 WGS84 数据相差约 ${metres} 米，无法逐瓦片精确纠偏，案件、网格和部件会偏离道路，因此不能使用。请使用天地图或 WGS84/CGCS2000 的瓦片服务。`,
+    en: `${byEn}${nameEn} tiles${host ? ', which' : ''} are about ${metres} m off the platform's WGS84 data here and cannot be shifted exactly tile by tile, so cases, grids and components would sit beside their streets. Use 天地图 or a WGS84/CGCS2000 tile service.`,
+    details: [
+      host
+        ? { field: 'body.xyz.url', message: `${host} serves ${crs} tiles: offset about ${metres} m` }
+        : { field: 'body.xyz.crs', message: `${crs}: offset about ${metres} m` },
+    ],
   });
 }
 
@@ -272,7 +346,9 @@ export async function putChoice(db: Db, ctx: RequestContext, deps: BaseMapDeps, 
         'xyz (url and crs) is required for kind xyz.',
       );
     if (body.xyz.crs === 'gcj02' || body.xyz.crs === 'bd09') await refuseShiftedCrs(db, body.xyz.crs);
-    checkXyzUrl(body.xyz.url);
+    const url = checkXyzUrl(body.xyz.url);
+    const shifted = shiftedCrsOfHost(url);
+    if (shifted) await refuseShiftedCrs(db, shifted, url.hostname);
   }
   const saved = await db.transaction(async (tx) => {
     const current = await repo.lockChoice(tx);

@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { AppError } from '../../platform/errors.ts';
 import type { VectorLayer } from './archive.ts';
 import { defaultArchiveStyle, normalizeUploadedStyle } from './archive-style.ts';
-import { CITY_LAYERS, cityLayersStyle, LABEL_FONTS, tiandituFragment } from './style.ts';
+import {
+  archiveFragment,
+  attributionHtml,
+  CITY_LAYERS,
+  cityLayersStyle,
+  LABEL_FONTS,
+  tiandituFragment,
+  xyzFragment,
+} from './style.ts';
 
 const refused = (f: () => unknown): AppError => {
   try {
@@ -171,6 +179,49 @@ describe('an uploaded style', () => {
       ).zh,
     ).toContain('嵌套过深');
     expect(refused(() => normalizeUploadedStyle(' '.repeat(1_048_577), vl)).zh).toContain('过大');
+  });
+
+  it('says what a layer source that is not a name is (an inline source object), never "[object Object]"', () => {
+    const inline = { type: 'vector', url: 'pmtiles://x' };
+    const e = refused(() =>
+      normalizeUploadedStyle(
+        style([
+          { id: 'a', type: 'fill', source: 'v', 'source-layer': 'water' },
+          { id: 'b', type: 'line', source: 'v', 'source-layer': 'water' },
+          { id: 'c', type: 'fill', source: inline, 'source-layer': 'water' },
+        ]),
+        vl,
+      ),
+    );
+    expect(e.zh).toContain('第 3 个图层：使用了内联数据源');
+    expect(e.en).toContain('Layer 3: uses an inline source (an object)');
+    const shown = [e.zh, e.en];
+    for (const source of [undefined, 7, ['v'], null]) {
+      const r = refused(() =>
+        normalizeUploadedStyle(style([{ id: 'a', type: 'fill', source, 'source-layer': 'water' }]), vl),
+      );
+      shown.push(r.zh, r.en);
+    }
+    for (const m of shown) expect(m).not.toMatch(/\[object |"undefined"|“undefined”/);
+    expect(shown.join('\n')).toContain('收到 ["v"]');
+  });
+});
+
+describe('attribution', () => {
+  it('reaches MapLibre (which writes it as HTML) escaped: markup shows as text', () => {
+    const evil = '<img src=x onerror=alert(1)><a href="javascript:alert(2)">© 测绘院</a> & \'x\'';
+    const escaped =
+      '&lt;img src=x onerror=alert(1)&gt;&lt;a href=&quot;javascript:alert(2)&quot;&gt;© 测绘院&lt;/a&gt; &amp; &#39;x&#39;';
+    expect(attributionHtml(evil)).toBe(escaped);
+    const a = archiveFragment('00000000-0000-4000-8000-000000000000', [], evil).sources.basemap;
+    const x = xyzFragment('https://t.example.gov.cn/{z}/{x}/{y}.png', 18, evil).sources['basemap-xyz'];
+    for (const s of [a, x]) {
+      expect(s.attribution).toBe(escaped);
+      expect(s.attribution).not.toMatch(/[<>"]/);
+    }
+    expect(
+      xyzFragment('https://t.example.gov.cn/{z}/{x}/{y}.png', 18, null).sources['basemap-xyz'],
+    ).not.toHaveProperty('attribution');
   });
 });
 

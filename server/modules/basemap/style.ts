@@ -74,6 +74,18 @@ export const PREFIX = 'basemap-';
 
 export const archiveSourceUrl = (archiveId: string) => `pmtiles:///api/basemap/archives/${archiveId}/file`;
 
+/**
+ * A source's `attribution` as MapLibre wants it: MapLibre's attribution control writes it as HTML
+ * (innerHTML). What reaches it here is text — an uploaded archive's metadata, the administrator's
+ * XYZ field — so it is escaped: `<img onerror=…>` shows as those characters and runs nothing.
+ */
+export function attributionHtml(text: string): string {
+  return text.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
+  );
+}
+
 /** A fragment drawing `layers` from the archive `archiveId`. */
 export function archiveFragment(
   archiveId: string,
@@ -86,7 +98,7 @@ export function archiveFragment(
       [ARCHIVE_SOURCE]: {
         type: 'vector',
         url: archiveSourceUrl(archiveId),
-        ...(attribution ? { attribution } : {}),
+        ...(attribution ? { attribution: attributionHtml(attribution) } : {}),
       },
     },
     layers,
@@ -330,7 +342,7 @@ export function xyzFragment(url: string, maxZoom: number, attribution: string | 
         tileSize: 256,
         minzoom: 0,
         maxzoom: maxZoom,
-        ...(attribution ? { attribution } : {}),
+        ...(attribution ? { attribution: attributionHtml(attribution) } : {}),
       },
     },
     layers: [{ id: `${PREFIX}xyz`, type: 'raster', source: `${PREFIX}xyz` }],

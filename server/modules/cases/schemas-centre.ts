@@ -1,5 +1,6 @@
 /** Schemas of the command centre's desk: the workbench, saved filters, batch urging and the export. */
 import { type Static, Type } from 'typebox';
+import { VISIBLE_TEXT_PATTERN } from '../../../common/blank-text.ts';
 import { ROLES } from '../../../common/identity.ts';
 import { CASE_ACTIONS } from '../../../common/workflow.ts';
 import { StringEnum } from '../../platform/schemas.ts';
@@ -83,7 +84,8 @@ export const BatchUrgeBody = Type.Object(
     reason: Type.String({
       minLength: 1,
       maxLength: 1000,
-      pattern: '\\S',
+      // At least one visible character: a zero-width space alone is blank.
+      pattern: VISIBLE_TEXT_PATTERN,
       [FIELD_MESSAGE]: {
         zh: '请填写督办理由（不超过 1000 字）',
         en: 'Enter a reason for urging (at most 1000 characters)',

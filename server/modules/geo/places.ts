@@ -323,8 +323,14 @@ export async function searchPlaces(
  */
 export async function queryPlaces(db: Db, spatial: SpatialService, query: PlaceSearchQuery) {
   const raw = query.q.trim();
-  if ([...raw].length > MAX_PLACE_NAME) {
-    throw bad('q', `搜索内容最多 ${MAX_PLACE_NAME} 个字`, `q must be at most ${MAX_PLACE_NAME} characters`);
+  // One sentence for every over-long q, however long (the URL's own bound is the server's header limit).
+  const chars = [...raw].length;
+  if (chars > MAX_PLACE_NAME) {
+    throw bad(
+      'q',
+      `搜索内容最多 ${MAX_PLACE_NAME} 个字，收到 ${chars} 个`,
+      `q must be at most ${MAX_PLACE_NAME} characters; got ${chars}`,
+    );
   }
   const norm = normalizeName(raw);
   if (norm === '') {

@@ -149,9 +149,10 @@ export const PLACE_KIND_VALUES = ['road', 'poi', 'building', 'community'] as con
 
 export const PlaceSearchQuery = Type.Object(
   {
+    // No maxLength here: the service counts the trimmed characters and says one sentence for
+    // every over-long q (a schema bound would answer a second, different one past it).
     q: Type.String({
       minLength: 1,
-      maxLength: 200,
       description:
         'what the user typed: a place name or address, prefix or misspelt (天一, 天乙广场); at most 50 characters once trimmed',
     }),

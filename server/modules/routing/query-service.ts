@@ -6,7 +6,7 @@ import type { RequestContext } from '../../platform/context.ts';
 import type { Db } from '../../platform/db.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import { findCatalogType } from '../catalog/index.ts';
-import { convertLngLat, isGridId } from '../geo/index.ts';
+import { convertLngLat, findGrid, isGridId } from '../geo/index.ts';
 import { historyRead, routingArea, ruleRead } from './policy.ts';
 import * as repo from './repository.ts';
 import { resolveRoute, specificityOf } from './resolve.ts';
@@ -49,14 +49,21 @@ function gridOfPoint(spatial: PointLookup | undefined, q: ResolveQueryT): string
 
 export async function resolveForCaller(db: Db, ctx: RequestContext, q: ResolveQueryT, spatial?: PointLookup) {
   routingArea.requirePermission(ctx.actor);
+  // The parameter the caller gave: errors about the place name it, not the other one.
+  const field = q.gridId !== undefined ? 'query.gridId' : 'query.lng';
   const gridId = q.gridId ?? gridOfPoint(spatial, q);
   if (!isGridId(gridId)) {
-    throw invalid(
-      'VALIDATION_FAILED',
-      'query.gridId',
-      `网格编码无效：${gridId}`,
-      `Invalid grid ID: ${gridId}`,
-    );
+    throw invalid('VALIDATION_FAILED', field, `网格编码无效：${gridId}`, `Invalid grid ID: ${gridId}`);
+  }
+  // A grid ID of the right form that no grid has: a 404, whichever district its digits name
+  // (grids are the shared base map; saying it is someone else's would be untrue).
+  if (q.gridId !== undefined && !(await findGrid(db, gridId))) {
+    throw new AppError('NOT_FOUND', {
+      zh: `网格不存在：${gridId}`,
+      en: `No such grid: ${gridId}`,
+      details: [{ field, message: `no grid ${gridId}` }],
+      detailsZh: [{ field, message: `没有网格 ${gridId}` }],
+    });
   }
   const districtCode = gridId.slice(0, 6);
   if (!routingArea.allows(ctx.actor, { districtCode })) {
@@ -65,8 +72,8 @@ export async function resolveForCaller(db: Db, ctx: RequestContext, q: ResolveQu
     throw new AppError('OUTSIDE_DISTRICT', {
       zh: `该网格不在您的辖区（网格 ${gridId} 属于区划 ${districtCode}），无法查询其责任单位`,
       en: `This grid is outside your district (grid ${gridId} lies in division ${districtCode}); its responsible unit is not yours to look up`,
-      details: [{ field: 'query.gridId', message: `outside the caller's district: ${districtCode}` }],
-      detailsZh: [{ field: 'query.gridId', message: `不在您的辖区：${districtCode}` }],
+      details: [{ field, message: `outside the caller's district: ${districtCode}` }],
+      detailsZh: [{ field, message: `不在您的辖区：${districtCode}` }],
     });
   }
   if (!(await findCatalogType(db, 'matter', q.matterCode))) {
@@ -82,7 +89,7 @@ export async function resolveForCaller(db: Db, ctx: RequestContext, q: ResolveQu
     throw new AppError('NOT_FOUND', {
       zh: '没有匹配的责任规则，请上报市级协调',
       en: 'No routing rule matches; escalate to the city centre',
-      details: [{ field: 'query.gridId', message: gridId }],
+      details: [{ field, message: gridId }],
     });
   }
   // The answer IS a rule: whoever may not open it on its own page (a unit asking about work routed

@@ -406,6 +406,7 @@ export interface paths {
                     type: 'vector';
                     /** `pmtiles:///api/basemap/archives/{id}/file`: the archive on this server; the client writes its own origin after `pmtiles://` */
                     url: string;
+                    /** HTML, as MapLibre shows it: the attribution text with & < > " ' escaped (never markup) */
                     attribution?: string;
                   }
                 | {
@@ -415,6 +416,7 @@ export interface paths {
                     tileSize: number;
                     minzoom: number;
                     maxzoom: number;
+                    /** HTML, as MapLibre shows it: the attribution text with & < > " ' escaped (never markup) */
                     attribution?: string;
                   };
             };
@@ -638,6 +640,7 @@ export interface paths {
                   type: 'vector';
                   /** `pmtiles:///api/basemap/archives/{id}/file`: the archive on this server; the client writes its own origin after `pmtiles://` */
                   url: string;
+                  /** HTML, as MapLibre shows it: the attribution text with & < > " ' escaped (never markup) */
                   attribution?: string;
                 }
               | {
@@ -647,6 +650,7 @@ export interface paths {
                   tileSize: number;
                   minzoom: number;
                   maxzoom: number;
+                  /** HTML, as MapLibre shows it: the attribution text with & < > " ' escaped (never markup) */
                   attribution?: string;
                 };
           };

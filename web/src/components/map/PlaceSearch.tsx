@@ -14,12 +14,11 @@ import { type ReactNode, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import type { ApiResponse } from '../../api/types';
+import { placeQueryOf } from './place-query';
 
 export type PlaceSearchResult = ApiResponse<'/api/geo/places', 'get'>;
 export type PlaceHit = PlaceSearchResult['items'][number];
 
-/** What the server takes: at most 50 characters. */
-const MAX_QUERY = 50;
 const DEBOUNCE_MS = 250;
 
 function useDebounced<T>(value: T, ms: number): T {
@@ -66,17 +65,20 @@ export function PlaceSearch({
 }: PlaceSearchProps) {
   const { t } = useTranslation();
   const [text, setText] = useState('');
-  const q = useDebounced(text.trim().slice(0, MAX_QUERY), DEBOUNCE_MS);
+  // What the text asks now; the request waits for the typing to pause.
+  const live = placeQueryOf(text);
+  const q = useDebounced(live, DEBOUNCE_MS);
   // Rounded so that a small move of the marker does not ask again.
   const nearKey = near ? `${near.lng.toFixed(3)},${near.lat.toFixed(3)}` : '';
   const found = useQuery({
     queryKey: ['geo', 'places', q, nearKey],
-    queryFn: () => searchPlaces(q, near),
-    enabled: q !== '' && /[\p{L}\p{N}]/u.test(q),
+    queryFn: () => searchPlaces(q ?? '', near),
+    enabled: q !== null,
     staleTime: 60_000,
     placeholderData: (prev) => prev,
   });
-  const items = q === '' ? [] : (found.data?.items ?? []);
+  // Text that asks nothing (`%`, blank) shows nothing at once: never the previous query's places.
+  const items = live === null || q === null ? [] : (found.data?.items ?? []);
   const options = useMemo(
     () =>
       items.map((p) => ({
@@ -135,7 +137,7 @@ export function PlaceSearch({
       defaultActiveFirstOption={activeFirst}
       style={style ?? { width: '100%' }}
       notFoundContent={
-        q !== '' && found.isSuccess && items.length === 0 ? (
+        live !== null && q !== null && found.isSuccess && items.length === 0 ? (
           <span data-testid={`${testId}-empty`}>{t('place.none', { q })}</span>
         ) : undefined
       }

@@ -171,18 +171,25 @@ function Responsible({ gridId }: { gridId: string }) {
   const canRoute = me?.permissions.includes('routing:read') ?? false;
   const types = useMatterTypes();
   const names = new Map((types.data?.items ?? []).map((m) => [m.code, m.name]));
-  const results = useQueries({
-    queries: COMMON_MATTERS.map((matterCode) => ({
-      queryKey: ['routing', 'resolve', matterCode, gridId],
-      queryFn: () => api.get<Resolution>('/api/routing/resolve', { matterCode, gridId }),
-      enabled: canRoute,
-      staleTime: 30_000,
-    })),
+  const resolve = (matterCode: string, enabled: boolean) => ({
+    queryKey: ['routing', 'resolve', matterCode, gridId],
+    queryFn: () => api.get<Resolution>('/api/routing/resolve', { matterCode, gridId }),
+    enabled,
+    staleTime: 30_000,
   });
+  // The first matter asks alone: when the grid is another district's (403 OUTSIDE_DISTRICT, the
+  // same for every matter) the others are never asked, so one click makes one refused request.
+  const [firstMatter, ...otherMatters] = COMMON_MATTERS;
+  const first = useQuery(resolve(firstMatter, canRoute));
+  const outside = first.error instanceof ApiError && first.error.code === 'OUTSIDE_DISTRICT';
+  const others = useQueries({
+    queries: otherMatters.map((m) => resolve(m, canRoute && !first.isPending && !outside)),
+  });
+  const results = [first, ...others];
   if (!canRoute) return null;
   // Another district's grid: its routing is that district's business (403 OUTSIDE_DISTRICT), so
   // say so once instead of "cannot determine" on every row.
-  if (results.some((r) => r.error instanceof ApiError && r.error.code === 'OUTSIDE_DISTRICT')) {
+  if (outside) {
     return (
       <div style={{ marginTop: 12 }}>
         <Typography.Text strong>{t('map.panel.responsible')}</Typography.Text>

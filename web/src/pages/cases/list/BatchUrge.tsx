@@ -8,6 +8,7 @@ import { useMutation } from '@tanstack/react-query';
 import { Alert, App, Button, Form, Input, List, Modal } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { isBlankText } from '../../../../../common/blank-text.ts';
 import { api } from '../../../api/client';
 import type { ApiResponse } from '../../../api/types';
 import type { CaseSummary } from '../../../components/case/api';
@@ -95,7 +96,16 @@ export function BatchUrge({ selected, onDone }: { selected: CaseSummary[]; onDon
             <Form.Item
               name="reason"
               label={t('case.list.urgeReason')}
-              rules={[{ required: true, whitespace: true, message: t('case.list.urgeReasonRequired') }]}
+              rules={[
+                {
+                  required: true,
+                  // Blank as the server sees it: spaces, or zero-width / format characters only.
+                  validator: (_, v: string | undefined) =>
+                    v && !isBlankText(v)
+                      ? Promise.resolve()
+                      : Promise.reject(new Error(t('case.list.urgeReasonRequired'))),
+                },
+              ]}
             >
               <Input.TextArea rows={3} maxLength={1000} data-testid="urge-reason" />
             </Form.Item>
