@@ -175,13 +175,20 @@ describe('the map of a district centre', () => {
       (await getJson<{ items: { id: string }[] }>(page, `/api/geo/grids?districtCode=${d}&pageSize=1`))
         .items[0].id;
     const search = page.getByTestId('map-search').locator('input');
-    // A 海曙 grid: one plain sentence, not 无法确定 on every row.
+    const resolves: string[] = [];
+    page.on('request', (r) => {
+      if (new URL(r.url()).pathname === '/api/routing/resolve') resolves.push(r.url());
+    });
+    // A 海曙 grid: one plain sentence, not 无法确定 on every row — and one refused request, not
+    // one per matter type (each a 403 in the console).
     await search.fill(await gridOf(HAISHU));
     await search.press('Enter');
     const outside = page.getByTestId('map-panel-outside-district');
     await outside.waitFor();
     expect(await outside.textContent()).toContain(zh.map.panel.outsideDistrict);
     expect(await page.getByTestId('map-panel-responsible').count()).toBe(0);
+    await page.waitForTimeout(500);
+    expect(resolves).toHaveLength(1);
     await shot(page, 'centre-map-outside-district');
     // Its own district's grid: the responsible units as before.
     await search.fill(await gridOf('330205'));
@@ -189,5 +196,7 @@ describe('the map of a district centre', () => {
     await page.getByTestId('map-panel-responsible').waitFor();
     await page.locator('[data-testid^=map-panel-unit-]').first().waitFor();
     expect(await outside.count()).toBe(0);
+    // Its own grid: every matter type is asked (the first, then the other five).
+    await expect.poll(() => resolves.length, { timeout: 20_000 }).toBe(7);
   }, 120_000);
 });
