@@ -19,8 +19,7 @@
 import type { AddressInfo } from 'node:net';
 import { sql } from 'drizzle-orm';
 import { buildApp } from '../server/app.ts';
-import { normalizeName } from '../server/modules/geo/core/gazetteer.ts';
-import { placeSearchSql } from '../server/modules/geo/places.ts';
+import { normalizeName, placeSearchSql } from '../server/modules/geo/index.ts';
 import { loadConfig } from '../server/platform/config.ts';
 import { seedDemo } from '../server/seed/index.ts';
 import type { BenchContext } from './lib/context.ts';

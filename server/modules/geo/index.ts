@@ -65,6 +65,7 @@ export {
   existingPlaceIds,
   type PlaceWrite,
   placeById,
+  placeSearchSql,
   placesNamedIn,
   queryPlaces,
   stagedPlaceJobs,

@@ -110,7 +110,7 @@ export function SensorMap({ height = 520 }: { height?: number }) {
     const items = points.data?.items;
     if (!m || !items) return;
     const apply = () => {
-      (m.getSource('devices') as GeoJSONSource | undefined)?.setData(toGeoJson(items));
+      void (m.getSource('devices') as GeoJSONSource | undefined)?.setData(toGeoJson(items));
       if (el.current) el.current.dataset.devices = String(items.length);
       if (items.length > 0 && !m.isMoving()) {
         const lngs = items.map((d) => d.lng);
