@@ -646,7 +646,13 @@ describe('uploading an offline base map', () => {
           ).toHaveLength(before);
         },
       ),
-      { numRuns: 60 },
+      // A fixed seed (a failure names it and replays) and, first, a byte of the last tile changed:
+      // the tile data is not read at upload, so that archive must be accepted whole.
+      {
+        numRuns: 60,
+        seed: 20261206,
+        examples: [[[[good.length - 1, good[good.length - 1] ^ 0xff]], undefined]],
+      },
     );
     // Edits in the tile data leave the archive readable: some were accepted.
     expect(accepted).toBeGreaterThan(0);
