@@ -29,6 +29,7 @@ import { writePmtiles } from '../../server/modules/basemap/pmtiles-writer.ts';
 import { EventFeed } from '../../server/platform/event-feed.ts';
 import type { App } from '../../server/platform/types.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
+import { multipart } from '../support/multipart.ts';
 
 let t: TestApp;
 let admin: string;
@@ -113,29 +114,6 @@ class RouteSource implements Source {
       etag: res.headers.etag as string,
     };
   }
-}
-
-/** multipart/form-data with the given files and fields. */
-function multipart(
-  files: Record<string, { name: string; data: Buffer }>,
-  fields: Record<string, string> = {},
-) {
-  const boundary = `----basemap${Math.random().toString(16).slice(2)}`;
-  const parts: Buffer[] = [];
-  for (const [k, v] of Object.entries(fields)) {
-    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
-  }
-  for (const [k, f] of Object.entries(files)) {
-    parts.push(
-      Buffer.from(
-        `--${boundary}\r\nContent-Disposition: form-data; name="${k}"; filename="${f.name}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
-      ),
-      f.data,
-      Buffer.from('\r\n'),
-    );
-  }
-  parts.push(Buffer.from(`--${boundary}--\r\n`));
-  return { body: Buffer.concat(parts), contentType: `multipart/form-data; boundary=${boundary}` };
 }
 
 function upload(

@@ -187,6 +187,7 @@ export async function deleteArchive(
       entityId: id,
       districtCode: null,
       before: auditOf(row),
+      after: { deleted: true },
       reason: reason ?? null,
     });
   });
