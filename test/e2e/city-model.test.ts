@@ -199,6 +199,10 @@ describe('issue 3 in the browser: city map, import report, routing history', () 
       await page.getByTestId('login-password').fill(DEMO_PASSWORD);
       await page.getByTestId('login-submit').click();
       await page.waitForURL((u) => u.pathname !== '/login');
+      // This test measures the platform's own layers against the plain background, so it turns
+      // the base map off (test/e2e/basemap.test.ts shows the base map under them).
+      const chosen = await apiInPage<{ choice: { version: number } }>(page, 'GET', '/api/basemap/settings');
+      await apiInPage(page, 'PUT', '/api/basemap', { kind: 'none', version: chosen.choice.version });
 
       // 1. The whole city, fitted to /api/geo/info's bbox, with the "generated" banner.
       const info = await apiInPage<{ bbox: number[]; generated: boolean; notice: { zh: string } }>(
