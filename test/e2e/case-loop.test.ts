@@ -149,7 +149,6 @@ async function caseLoop(base: string) {
     await a.getByTestId('page-intake').waitFor();
     await a.getByTestId('intake-description').fill(description);
     await a.getByTestId('intake-suggestion').filter({ hasText: '暴露垃圾' }).first().click();
-    const map = a.getByTestId('intake-map');
     // The map is drawn (its idle mark; with the base map under it, a canvas alone says little).
     await a.locator('[data-testid="intake-map"][data-idle="true"]').waitFor({ timeout: 90_000 });
     // A point of a grid the demo seeded in 海曙 (the map fits the district once its extent is known).
