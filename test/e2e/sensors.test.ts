@@ -14,7 +14,7 @@ import type { MqttClient } from 'mqtt';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import zhCN from '../../web/src/locales/zh-CN.json';
-import { type PageWatch, shot, signInPage, startE2E, stopE2E } from '../support/browser.ts';
+import { type PageWatch, shot, signInPage, startE2E, stopE2E, waitClosed } from '../support/browser.ts';
 import type { Running } from '../support/process.ts';
 import { BROKER_URL, connectPublisher, publish, uniquePrefix, until } from '../support/sensors.ts';
 
@@ -111,7 +111,7 @@ describe('the sensors page', () => {
     await dialog.locator('#lng').fill(String(at.lng));
     await dialog.locator('#lat').fill(String(at.lat));
     await page.getByTestId('sensor-dialog-submit').click();
-    await dialog.waitFor({ state: 'detached' });
+    await waitClosed(page, dialog);
     await expect.poll(() => page.getByTestId('sensor-link').count()).toBe(16);
     const device = (
       await apiInPage<{ items: { id: string; districtCode: string; status: { state: string } }[] }>(

@@ -10,6 +10,7 @@ import {
   type Browser,
   type BrowserContext,
   chromium,
+  type Locator,
   type Page,
 } from 'playwright-core';
 import { ROOT, type Running, startPlatform } from './process.ts';
@@ -244,4 +245,22 @@ export async function pageJson<T>(page: Page, url: string): Promise<T> {
   }, url);
   if (res.status !== 200) throw new Error(`GET ${url} answered ${res.status}: ${res.text}`);
   return JSON.parse(res.text) as T;
+}
+
+/**
+ * Waits for a dialog (or any element) to go after its submit; when it stays, the failure names
+ * what the page said — the form's field errors and any message toast — instead of a bare timeout.
+ */
+export async function waitClosed(page: Page, dialog: Locator, timeout = 60_000): Promise<void> {
+  try {
+    await dialog.waitFor({ state: 'detached', timeout });
+  } catch (e) {
+    const said = await page
+      .locator('.ant-form-item-explain-error, .ant-message-notice, .ant-alert')
+      .allTextContents()
+      .catch(() => []);
+    throw new Error(`the dialog stayed open ${timeout} ms; the page says: ${JSON.stringify(said)}`, {
+      cause: e,
+    });
+  }
 }

@@ -42,7 +42,11 @@ export async function demoInbox(tx: Db, open: readonly CaseSim[]) {
         districtCode: s.c.districtCode,
       } as CaseRow;
       const users = await recipientsOf(tx, c, new Set(n.who), n.actorId, cache);
-      const readAt = s.events.slice(n.next).find((e) => e.actorType === 'user')?.at ?? null;
+      // Read by the next person to act once the note exists: a timer's note (a warning fired at
+      // its moment) can sit in the sequence before an action that happened earlier than it.
+      const readAt =
+        s.events.slice(n.next).find((e) => e.actorType === 'user' && e.at.getTime() >= n.at.getTime())?.at ??
+        null;
       for (const { group, ...row } of notificationRows(c, users, n.kind, n.group)) {
         const key = group && `${row.userId} ${group} ${readAt?.getTime() ?? 'unread'}`;
         const seen = key ? groups.get(key) : undefined;

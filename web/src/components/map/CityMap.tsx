@@ -497,7 +497,8 @@ export function CityMap({
       {t('basemap.demoBadge')}
     </div>
   );
-  if (!children && !badge) return box;
+  // Always the same wrapper: a tree whose shape changed when the badge came (the base map's
+  // answer arriving after the map) would make React put a new box in place of the map's container.
   return (
     <div style={{ position: 'relative' }}>
       {box}
