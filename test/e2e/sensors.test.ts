@@ -14,7 +14,15 @@ import type { MqttClient } from 'mqtt';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import zhCN from '../../web/src/locales/zh-CN.json';
-import { type PageWatch, shot, signInPage, startE2E, stopE2E, waitClosed } from '../support/browser.ts';
+import {
+  chooseOption,
+  type PageWatch,
+  shot,
+  signInPage,
+  startE2E,
+  stopE2E,
+  waitClosed,
+} from '../support/browser.ts';
 import type { Running } from '../support/process.ts';
 import { BROKER_URL, connectPublisher, publish, uniquePrefix, until } from '../support/sensors.ts';
 
@@ -101,11 +109,7 @@ describe('the sensors page', () => {
     const dialog = page.getByTestId('sensor-dialog');
     await dialog.waitFor();
     await page.getByTestId('sensor-code').fill(CODE);
-    await page.getByTestId('sensor-kind').click();
-    await page
-      .locator('.ant-select-dropdown:visible .ant-select-item-option')
-      .filter({ hasText: '下穿通道水位传感器' })
-      .click();
+    await chooseOption(page, page.getByTestId('sensor-kind'), '下穿通道水位传感器');
     await page.getByTestId('sensor-name').fill('解放南路下穿通道水位');
     await dialog.getByText(zhCN.sensors.atPoint).click();
     await dialog.locator('#lng').fill(String(at.lng));
