@@ -72,6 +72,15 @@ const unsupported = (format: string) =>
     details: [{ field: 'file', message: format }],
   });
 
+export interface PhotoOptions {
+  /**
+   * Keep the EXIF GPS block (default). The public portal drops it: a citizen chose where the problem
+   * is (offered the photo's position in the browser before sending), and a picture taken at home
+   * need not say where home is.
+   */
+  keepGps?: boolean;
+}
+
 /**
  * The picture decoded and encoded anew: upright, in its own format (HEIF as JPEG), one frame, with
  * no metadata but the GPS tags. Nothing of the uploaded file but its pixels and its location
@@ -79,6 +88,7 @@ const unsupported = (format: string) =>
  */
 export async function reencodePhoto(
   bytes: Buffer,
+  opts: PhotoOptions = {},
 ): Promise<{ data: Buffer; mime: string; width: number; height: number }> {
   const open = () => sharp(bytes, { limitInputPixels: PHOTO_MAX_PIXELS, animated: false });
   let meta: Metadata;
@@ -97,7 +107,7 @@ export async function reencodePhoto(
       details: [{ field: 'file', message: `${meta.width}×${meta.height}` }],
     });
   }
-  const gps = readExifGps(meta.exif);
+  const gps = opts.keepGps === false ? null : readExifGps(meta.exif);
   // rotate() applies the EXIF orientation; sharp writes no metadata unless told (withExif: GPS only).
   let img = output.encode(open().rotate());
   if (gps) img = img.withExif({ IFD3: gps.tags });
@@ -116,7 +126,11 @@ export async function reencodePhoto(
  * with its thumbnail. No database and no permission check: `storePhoto` (uploads) and the demo
  * seed both come through here.
  */
-export async function writePhotoFiles(dataDir: string, bytes: Buffer): Promise<PhotoFile> {
+export async function writePhotoFiles(
+  dataDir: string,
+  bytes: Buffer,
+  opts: PhotoOptions = {},
+): Promise<PhotoFile> {
   if (bytes.length === 0 || bytes.length > PHOTO_MAX_BYTES) {
     throw new AppError('PAYLOAD_TOO_LARGE', {
       zh: `照片大小须在 1 字节到 ${PHOTO_MAX_BYTES / 1024 / 1024} MB 之间`,
@@ -124,7 +138,7 @@ export async function writePhotoFiles(dataDir: string, bytes: Buffer): Promise<P
       details: [{ field: 'file', message: `${bytes.length} bytes` }],
     });
   }
-  const image = await reencodePhoto(bytes);
+  const image = await reencodePhoto(bytes, opts);
   const id = createHash('sha256').update(image.data).digest('hex');
   const p = photoPaths(dataDir, id);
   await fs.mkdir(p.dir, { recursive: true });
