@@ -41,7 +41,7 @@ const watches: { who: string; watch: PageWatch }[] = [];
 beforeAll(async () => {
   [platform, browser] = await startE2E(
     SHOT,
-    { DATA_DIR: dataDir, DEMO_PASSWORD, DATABASE_URL: '', DEMO_COMPONENTS: '2000', DEMO_CASES: '0' },
+    { DATA_DIR: dataDir, DEMO_PASSWORD, DATABASE_URL: '', DEMO_COMPONENTS: '1000', DEMO_CASES: '0' },
     300_000,
   );
 }, 320_000);

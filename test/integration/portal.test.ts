@@ -98,9 +98,16 @@ const track = (code: string, lang?: string) =>
 
 /** Rows a refused request must not have written. */
 async function counts() {
-  const [r] = await t.database.query<{ reports: number; events: number; photos: number; ledger: number }>(
+  const [r] = await t.database.query<{
+    reports: number;
+    events: number;
+    photos: number;
+    ledger: number;
+    uploaders: number;
+  }>(
     sql`SELECT (SELECT count(*)::int FROM report) AS reports, (SELECT count(*)::int FROM event) AS events,
-      (SELECT count(*)::int FROM photo) AS photos, (SELECT count(*)::int FROM portal_report) AS ledger`,
+      (SELECT count(*)::int FROM photo) AS photos, (SELECT count(*)::int FROM portal_report) AS ledger,
+      (SELECT count(*)::int FROM photo_uploader) AS uploaders`,
   );
   return r;
 }
@@ -165,6 +172,8 @@ describe('a citizen’s report', () => {
     const after = await counts();
     expect(after.reports - before.reports).toBe(1);
     expect(after.ledger - before.ledger).toBe(1);
+    // One request, one audit event: the report's, which names its photo.
+    expect(after.events - before.events).toBe(1);
 
     const { case_id: caseId } = await caseOfCode(got.trackingCode);
     const acceptor = await staff('acceptor');
@@ -239,8 +248,8 @@ describe('a citizen’s report', () => {
     const again = await sendReport(t, parts, { ip: '198.51.100.99' });
     expect(again.statusCode, again.body).toBe(200);
     expect(again.json()).toMatchObject({ replayed: true, trackingCode: first.json().trackingCode });
-    const after = await counts();
-    expect([after.reports, after.ledger]).toEqual([before.reports, before.ledger]);
+    // Nothing at all: no report, no ledger row, no photo row or uploader, no event.
+    expect(await counts()).toEqual(before);
   });
 });
 

@@ -154,8 +154,15 @@ export async function writePhotoFiles(
 /**
  * The photo's row (once per content hash), the uploader's right to read it, and an audit event
  * the first time each uploader sends the picture (the same picture again from them is a no-op).
+ * `event: false` when the caller's own event in the same transaction names the photo (the public
+ * portal's report: one request, one event — `case.report` lists its photos).
  */
-export async function recordPhoto(db: Db, ctx: RequestContext, f: PhotoFile): Promise<PhotoFile> {
+export async function recordPhoto(
+  db: Db,
+  ctx: RequestContext,
+  f: PhotoFile,
+  opts: { event?: boolean } = {},
+): Promise<PhotoFile> {
   return db.transaction(async (tx) => {
     // ON CONFLICT: two people sending the same new picture at once both succeed.
     const created = await tx
@@ -179,7 +186,7 @@ export async function recordPhoto(db: Db, ctx: RequestContext, f: PhotoFile): Pr
             .returning({ photoId: photoUploader.photoId })
         ).length > 0
       : false;
-    if (created.length > 0 || newUploader) {
+    if ((created.length > 0 || newUploader) && opts.event !== false) {
       await recordEvent(tx, ctx, {
         action: 'photo.upload',
         entityType: 'photo',

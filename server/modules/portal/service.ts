@@ -67,13 +67,22 @@ function phoneLimited(limit: number): AppError {
   });
 }
 
+/** Carries a replayed report's answer out of its transaction, which then writes nothing. */
+class Replayed extends Error {
+  constructor(readonly made: Awaited<ReturnType<typeof createReport>>) {
+    super('replayed');
+  }
+}
+
 /**
  * A report from the portal: the photos re-encoded (without their GPS: policy.ts `citizenContext`
  * says why) and stored, then — in one transaction — their rows, the report through the cases
  * module's intake on the channel `web` (idempotency, grid, routing, duplicates, the acceptor told)
  * and the portal's own row; the per-phone limit is counted under a lock on the number inside the
- * same transaction, so a report over it leaves nothing behind. A report sent again with the same
- * idempotency key answers the first one (not counted again).
+ * same transaction, so a report over it leaves nothing behind. One audit event: the report's
+ * (`case.report` or `case.report_merged`, naming its photos). A report sent again with the same
+ * idempotency key answers the first one and writes nothing (its transaction is rolled back; the
+ * files on disk are the same content-addressed ones).
  */
 export async function submitReport(
   db: Db,
@@ -87,27 +96,32 @@ export async function submitReport(
   // Decoding is the expensive part: done before the transaction, one photo at a time.
   for (const bytes of photoBytes) files.push(await writePhotoFiles(deps.dataDir, bytes, { keepGps: false }));
   const phoneKey = fields.phone ? repo.phoneKeyOf(fields.phone) : null;
-  const res = await db.transaction(async (tx) => {
-    if (phoneKey && deps.perPhonePerDay > 0) await repo.lockPhone(tx, phoneKey);
-    for (const f of files) await recordPhoto(tx, citizen, f);
-    const made = await createReport(tx, citizen, deps.spatial, {
-      idempotencyKey: fields.idempotencyKey,
-      channel: 'web',
-      description: fields.description,
-      ...(fields.address ? { address: fields.address } : {}),
-      location: fields.location,
-      ...(fields.matterCode ? { matterCode: fields.matterCode } : {}),
-      photos: [...new Set(files.map((f) => f.id))],
-      ...(fields.phone ? { reporter: { phone: repo.phoneDigits(fields.phone) } } : {}),
+  const res = await db
+    .transaction(async (tx) => {
+      if (phoneKey && deps.perPhonePerDay > 0) await repo.lockPhone(tx, phoneKey);
+      for (const f of files) await recordPhoto(tx, citizen, f, { event: false });
+      const made = await createReport(tx, citizen, deps.spatial, {
+        idempotencyKey: fields.idempotencyKey,
+        channel: 'web',
+        description: fields.description,
+        ...(fields.address ? { address: fields.address } : {}),
+        location: fields.location,
+        ...(fields.matterCode ? { matterCode: fields.matterCode } : {}),
+        photos: [...new Set(files.map((f) => f.id))],
+        ...(fields.phone ? { reporter: { phone: repo.phoneDigits(fields.phone) } } : {}),
+      });
+      if (made.replayed) throw new Replayed(made);
+      if (phoneKey && deps.perPhonePerDay > 0) {
+        const earlier = await repo.reportsOfPhoneWithin(tx, phoneKey, PHONE_WINDOW_HOURS, made.reportId);
+        if (earlier >= deps.perPhonePerDay) throw phoneLimited(deps.perPhonePerDay);
+      }
+      await repo.recordPortalReport(tx, made.reportId, phoneKey);
+      return made;
+    })
+    .catch((e: unknown) => {
+      if (e instanceof Replayed) return e.made;
+      throw e;
     });
-    if (made.replayed) return made;
-    if (phoneKey && deps.perPhonePerDay > 0) {
-      const earlier = await repo.reportsOfPhoneWithin(tx, phoneKey, PHONE_WINDOW_HOURS, made.reportId);
-      if (earlier >= deps.perPhonePerDay) throw phoneLimited(deps.perPhonePerDay);
-    }
-    await repo.recordPortalReport(tx, made.reportId, phoneKey);
-    return made;
-  });
   const view: PublicReportView = res.report;
   return {
     replayed: res.replayed,
