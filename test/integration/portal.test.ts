@@ -591,6 +591,73 @@ const injectReport = (
     payload: formBody(reportParts(fields)),
   });
 
+describe('what the report form reads', () => {
+  const ask = (method: 'GET' | 'POST', url: string, payload?: object) =>
+    portalInject(t, { method, url, ...(payload ? { payload } : {}) });
+
+  it('types to browse by class, and types suggested from the words by the classifier (the point counts)', async () => {
+    const types = await ask('GET', '/api/public/types');
+    expect(types.statusCode, types.body).toBe(200);
+    const { majors, items } = types.json() as {
+      majors: { code: string; name: string }[];
+      items: { code: string; name: string; majorCode: string }[];
+    };
+    expect(items.find((i) => i.code === '01002')).toMatchObject({ name: '污水井盖异常', majorCode: '01' });
+    // Every type's class is listed, and every class listed has types.
+    const classes = new Set(majors.map((m) => m.code));
+    expect(items.every((i) => classes.has(i.majorCode))).toBe(true);
+    expect(majors.every((m) => items.some((i) => i.majorCode === m.code))).toBe(true);
+
+    const text = '盖子翘起来了，车开过去哐哐响';
+    const plain = await ask('POST', '/api/public/suggest', { text });
+    expect(plain.statusCode, plain.body).toBe(200);
+    const suggested = plain.json().matterTypes as { code: string; majorCode: string; score: number }[];
+    expect(suggested.length).toBeGreaterThan(0);
+    expect(suggested.length).toBeLessThanOrEqual(5);
+    for (const s of suggested) {
+      expect(s.majorCode).toBe(items.find((i) => i.code === s.code)?.majorCode);
+      expect(s.score).toBeGreaterThan(0);
+    }
+    // Only types: never the places the words name with their grid ids (the staff's).
+    expect(Object.keys(plain.json())).toEqual(['matterTypes']);
+    // At a manhole cover of the inventory, the same words lean to its anomaly.
+    const admin = await t.login('admin');
+    const c = (await t.as(admin).get('/api/components?pageSize=1&typeCode=01011')).json().items[0] as {
+      lng: number;
+      lat: number;
+    };
+    const there = await ask('POST', '/api/public/suggest', { text, lng: c.lng, lat: c.lat });
+    expect(there.statusCode, there.body).toBe(200);
+    const score = (list: { code: string; score: number }[]) =>
+      list.find((m) => m.code === '01011')?.score ?? 0;
+    expect(score(there.json().matterTypes)).toBeGreaterThan(score(suggested));
+    // A point needs both halves.
+    const half = await ask('POST', '/api/public/suggest', { text, lng: c.lng });
+    expect(half.statusCode, half.body).toBe(400);
+    expect(half.json().error.details[0].field).toBe('body.lat');
+  });
+
+  it('the address search and the place check answer names, never grid ids', async () => {
+    const found = await ask('GET', `/api/public/places?q=${encodeURIComponent('天一广场')}`);
+    expect(found.statusCode, found.body).toBe(200);
+    const [first] = found.json().items as Record<string, unknown>[];
+    expect(first).toMatchObject({ name: '天一广场', district: '海曙区', inside: true });
+    expect(Object.keys(first).sort()).toEqual(
+      ['community', 'distanceM', 'district', 'generated', 'id', 'inside', 'kind', 'name', 'point'].sort(),
+    );
+    expect(JSON.stringify(found.json())).not.toMatch(/\b\d{15}\b/);
+
+    const p = first.point as { lng: number; lat: number };
+    const inside = await ask('GET', `/api/public/locate?lng=${p.lng}&lat=${p.lat}`);
+    expect(inside.statusCode, inside.body).toBe(200);
+    expect(inside.json()).toMatchObject({ inside: true, district: '海曙区' });
+    expect(Object.keys(inside.json()).sort()).toEqual(['community', 'district', 'inside', 'township']);
+    // The sea east of the city: no district, and the form says so before sending.
+    const sea = await ask('GET', '/api/public/locate?lng=123.5&lat=29.5');
+    expect(sea.json()).toEqual({ inside: false, district: null, township: null, community: null });
+  });
+});
+
 describe('throttling', () => {
   it('a flood of reports from one address is held back with a clear 429; other addresses still get through', async () => {
     const app = await appWith({ portalReportsPerHour: 3, portalRequestsPerMinute: 5 });

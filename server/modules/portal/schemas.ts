@@ -155,7 +155,7 @@ export const NearbyList = Type.Object({
 
 export const SuggestBody = Type.Object(
   {
-    text: Type.String({ maxLength: 1000, description: 'the description as typed so far' }),
+    text: Type.String({ minLength: 1, maxLength: 1000, description: 'the description as typed so far' }),
     lng: Type.Optional(Type.Number({ minimum: -180, maximum: 180, description: 'WGS84, with lat' })),
     lat: Type.Optional(Type.Number({ minimum: -90, maximum: 90, description: 'WGS84, with lng' })),
   },

@@ -201,7 +201,9 @@ export async function suggestTypes(db: Db, input: SuggestBodyT) {
     readerContext('suggest', 'case:report'),
     {
       text: input.text,
-      ...(input.lng !== undefined && input.lat !== undefined ? { lng: input.lng, lat: input.lat } : {}),
+      // One half of a point is refused by the classifier, naming the missing half.
+      ...(input.lng !== undefined ? { lng: input.lng } : {}),
+      ...(input.lat !== undefined ? { lat: input.lat } : {}),
     },
     { places: false },
   );

@@ -83,7 +83,11 @@ export const portalApi = {
       query: { lng: lng.toFixed(6), lat: lat.toFixed(6), radius },
     }),
   types: () => call<PublicTypes>('GET', '/api/public/types'),
-  suggest: (text: string) => call<Suggestions>('POST', '/api/public/suggest', { json: { text } }),
+  /** Types for the words; with the chosen point (WGS84), components standing near it count too. */
+  suggest: (text: string, at?: { lng: number; lat: number } | null) =>
+    call<Suggestions>('POST', '/api/public/suggest', {
+      json: at ? { text, lng: Number(at.lng.toFixed(6)), lat: Number(at.lat.toFixed(6)) } : { text },
+    }),
   places: (q: string, near?: { lng: number; lat: number } | null) =>
     call<PublicPlaces>('GET', '/api/public/places', {
       query: { q, near: near ? `${near.lng.toFixed(6)},${near.lat.toFixed(6)}` : undefined },

@@ -74,9 +74,12 @@ export function ReportPage() {
   const outside = placeChecked && !where.data?.inside;
 
   const words = useDebounced(description.trim(), 400);
+  // The point, when chosen and inside the managed area, rounded so that a small drag asks nothing new.
+  const near = placeChecked && !outside && place ? { lng: place.lng, lat: place.lat } : null;
+  const nearKey = near ? `${near.lng.toFixed(4)},${near.lat.toFixed(4)}` : '';
   const suggested = useQuery({
-    queryKey: ['portal', 'suggest', words],
-    queryFn: () => portalApi.suggest(words),
+    queryKey: ['portal', 'suggest', words, nearKey],
+    queryFn: () => portalApi.suggest(words, near),
     enabled: words.length >= 2 && !type,
     staleTime: 600_000,
     retry: false,
