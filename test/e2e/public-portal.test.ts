@@ -313,6 +313,8 @@ describe('the public portal on a phone', () => {
     await page.getByTestId('p-rating-submit').click();
     await expect.poll(() => page.getByTestId('p-rating-error').textContent()).toBe(zhCN.portal.rating.choose);
     await page.locator('[data-testid="p-rating-choice"][data-result="satisfied"]').click();
+    // Choosing answers the message: it does not stay on screen beside the choice.
+    await page.getByTestId('p-rating-error').waitFor({ state: 'detached' });
     await page.getByTestId('p-rating-note').fill('处理很快，谢谢！');
     await shot(page, 'public-track-rate');
     await page.getByTestId('p-rating-submit').click();

@@ -262,7 +262,11 @@ function Rating({ view }: { view: TrackView }) {
               name="p-rating"
               value={r}
               checked={choice === r}
-              onChange={() => setChoice(r)}
+              onChange={() => {
+                setChoice(r);
+                // The "choose one" message is answered by choosing: it goes with the choice.
+                setError(null);
+              }}
             />
             <span>{t(`portal.rating.${r}`)}</span>
           </label>
