@@ -23,3 +23,21 @@ export const CHANNELS = [
   'opinion',
 ] as const;
 export type Channel = (typeof CHANNELS)[number];
+
+/**
+ * The public's own online channels (网站、手机应用、微信): whoever sent the report is unknown to the
+ * platform, so the acceptor may not take it straight to filing — it is verified on site (核实) by an
+ * inspector first (guard `notFromPublic` on `accept_report`, common/workflow-table.ts). A hotline
+ * report was taken by an operator who spoke to the caller, and opinion posts pass a moderator: they
+ * may be accepted directly, as may the platform's own staff, sensors and departments.
+ */
+export const VERIFY_FIRST_CHANNELS: readonly Channel[] = ['web', 'app', 'wechat'];
+
+export const verifiesFirst = (channel: Channel): boolean => VERIFY_FIRST_CHANNELS.includes(channel);
+
+/**
+ * The channels by which the public itself reports (its own online channels and the hotline): the
+ * portal's map of recent reports nearby shows the cases they opened, not the platform's own
+ * patrols, sensors or departments' checks.
+ */
+export const PUBLIC_CHANNELS: readonly Channel[] = [...VERIFY_FIRST_CHANNELS, 'hotline'];

@@ -9,7 +9,7 @@
  * merged into another case follows that case's status, which is why the status is coarse: five
  * steps a citizen understands, not the loop's seventeen states.
  */
-import type { CaseState } from './workflow.ts';
+import type { CaseAction, CaseState } from './workflow.ts';
 
 export const PUBLIC_STATUSES = ['submitted', 'accepted', 'in_progress', 'resolved', 'declined'] as const;
 export type PublicStatus = (typeof PUBLIC_STATUSES)[number];
@@ -116,4 +116,67 @@ export function toPublicReport<C extends string>(
     status,
     closedAt: FINAL_PUBLIC_STATUSES.includes(status) ? (c.closedAt?.toISOString() ?? null) : null,
   };
+}
+
+/**
+ * The public timeline of a report (the portal's tracking page): the report itself, then the steps
+ * of its case a citizen understands, each with its time and nothing else — never who acted, their
+ * words, the unit, the grid or a deadline. Parking, returns, escalation, applications, urging and
+ * flags are internal and have no step.
+ */
+export const PUBLIC_STEPS = [
+  'submitted',
+  'accepted',
+  'verified',
+  'filed',
+  'dispatched',
+  'disposed',
+  'checked',
+  'rework',
+  'resolved',
+  'declined',
+  'reopened',
+] as const;
+export type PublicStep = (typeof PUBLIC_STEPS)[number];
+
+/** The case actions that are a public step (the rest are none of the public's business). */
+export const PUBLIC_STEP_OF: Readonly<Partial<Record<CaseAction, PublicStep>>> = {
+  accept_report: 'accepted',
+  request_verify: 'accepted',
+  verify_confirm: 'verified',
+  verify_deny: 'verified',
+  file: 'filed',
+  dispatch: 'dispatched',
+  city_dispatch: 'dispatched',
+  city_order: 'dispatched',
+  re_dispatch: 'dispatched',
+  self_dispose: 'disposed',
+  feed_back: 'disposed',
+  check_pass: 'checked',
+  check_fail: 'rework',
+  close: 'resolved',
+  reject: 'declined',
+  approve_void: 'declined',
+  reopen: 'reopened',
+};
+
+/**
+ * The steps whose photos show the result (处置后照片): the unit's feedback, an inspector's fix on
+ * the spot, the passed check. The public sees them once the report is resolved.
+ */
+export const RESULT_PHOTO_ACTIONS: readonly CaseAction[] = ['feed_back', 'self_dispose', 'check_pass'];
+
+/**
+ * The `report` field of the public portal's form (POST /api/public/reports, multipart/form-data,
+ * beside up to three `photos` files): what the page sends. The server's schema
+ * (modules/portal/schemas.ts) is checked against it at compile time.
+ */
+export interface PortalReportForm {
+  /** A random uuid made by the page for this report: sending it again answers the same report. */
+  idempotencyKey: string;
+  description: string;
+  location: { lng: number; lat: number; crs: 'wgs84' | 'cgcs2000' | 'gcj02' | 'bd09' };
+  address?: string;
+  matterCode?: string;
+  phone?: string;
 }

@@ -4,6 +4,7 @@
  * the UI offers. Pure functions, no I/O.
  */
 import { isBlankText } from './blank-text.ts';
+import { verifiesFirst } from './channels.ts';
 import {
   decidedApplication,
   optionalFields,
@@ -73,6 +74,9 @@ export const GUARDS: Record<GuardName, GuardFn> = {
   actorAtCaseLevel: (c, acting) =>
     acting.some((r) => LEVELLESS_ROLES.includes(r)) ||
     c.actorLevel === ((c.caseLevel ?? 'district') === 'city' ? 'city_center' : 'district_center'),
+  // Both callers (the case loop and the demo seed) say the channel; a context without one is a
+  // unit test of another rule.
+  notFromPublic: (c) => c.channel === undefined || !verifiesFirst(c.channel),
   wasFiled: (c) => c.filed === true,
 };
 const GUARD_MESSAGES: Record<GuardName, [zh: string, en: string]> = {
@@ -88,6 +92,10 @@ const GUARD_MESSAGES: Record<GuardName, [zh: string, en: string]> = {
   checkFailed: ['核查已通过，无需返工', 'the check passed'],
   caseAtDistrict: ['案件已在市级协调', 'the case is already coordinated by the city centre'],
   actorAtCaseLevel: ['案件由另一级中心办理', "the case is handled by the other level's centre"],
+  notFromPublic: [
+    '公众自行上报的问题须先派监督员现场核实，不能直接受理',
+    'a report from the public must be verified on site by an inspector first',
+  ],
   wasFiled: [
     '案件未立案（现场自处置后结案），不能重新派遣',
     'the case was never filed (closed after a fix on the spot)',

@@ -128,7 +128,8 @@ export const TRANSITIONS: readonly TransitionRule[] = [
     levels: CENTRES,
     fields: ['matterType'],
     optional: ['note'],
-    guards: ['actorAtCaseLevel'],
+    // The public's own reports are verified on site first (request_verify), never accepted blind.
+    guards: ['actorAtCaseLevel', 'notFromPublic'],
     // Arrival: the report now waits on the shift leaders of its centre (whoever it waits on).
     effects: [stopStage('accept'), startStage('filing'), notify('handler')],
   },

@@ -4,6 +4,7 @@
  * written in. Pure data, shared by server and web. Chinese labels live in the locale files under
  * `case.state.<state>` and `case.action.<action>`.
  */
+import type { Channel } from './channels.ts';
 import { type OrgKind, ROLES, type Role } from './identity.ts';
 
 // ---------------------------------------------------------------------------------------------
@@ -278,6 +279,8 @@ export interface WorkflowContext {
   flags?: Partial<Record<CaseFlag, boolean>>;
   /** Result of the latest check. */
   checkResult?: 'pass' | 'fail' | null;
+  /** The channel the case came in by (its first report's). */
+  channel?: Channel;
   /** The case was filed (立案) under a disposal standard: it has a disposal limit to dispatch with. */
   filed?: boolean;
   /** What the actor submits with the action. */
@@ -331,6 +334,7 @@ export const GUARD_NAMES = [
   'checkFailed',
   'caseAtDistrict',
   'actorAtCaseLevel',
+  'notFromPublic',
   'wasFiled',
 ] as const;
 export type GuardName = (typeof GUARD_NAMES)[number];

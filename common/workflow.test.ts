@@ -86,6 +86,9 @@ function satisfying(rule: TransitionRule, level: OrgLevel | undefined): Workflow
       case 'actorAtCaseLevel':
         ctx.caseLevel = level === 'city_center' ? 'city' : 'district';
         break;
+      case 'notFromPublic':
+        ctx.channel = 'hotline';
+        break;
       case 'wasFiled':
         ctx.filed = true;
         break;
@@ -128,6 +131,8 @@ function violating(
     case 'actorAtCaseLevel':
       if (LEVELLESS.includes(role)) return undefined;
       return { ...ctx, caseLevel: ctx.caseLevel === 'city' ? 'district' : 'city' };
+    case 'notFromPublic':
+      return { ...ctx, channel: 'web' };
     case 'wasFiled':
       return { ...ctx, filed: false };
   }
@@ -667,6 +672,22 @@ describe('scenarios', () => {
     ).toEqual(['record_callback']);
   });
 
+  it('the public’s own reports are verified on site before filing; other channels may be accepted', () => {
+    const at = { actorLevel: 'district_center' as const, input: { version: 1, matterType: '06002' } };
+    for (const channel of ['web', 'app', 'wechat'] as const) {
+      const r = transition('reported', 'accept_report', ['acceptor'], { ...at, channel });
+      expectRefusal(r, 'WORKFLOW_GUARD_FAILED');
+      if (!r.ok) expect(r.details.guard).toBe('notFromPublic');
+      expect(transition('reported', 'request_verify', ['acceptor'], { ...at, channel }).ok).toBe(true);
+      const offered = availableActions('reported', ['acceptor'], { ...at, channel }).map((a) => a.action);
+      expect(offered).toContain('request_verify');
+      expect(offered).not.toContain('accept_report');
+    }
+    for (const channel of ['hotline', 'inspector', 'sensor', 'department', 'opinion'] as const) {
+      expect(transition('reported', 'accept_report', ['acceptor'], { ...at, channel }).ok).toBe(true);
+    }
+  });
+
   it('self-disposal is confirmed by the shift leader (or filed if not good enough)', () => {
     const c = new SimCase().do(inspector, 'self_dispose', { photos });
     expect(c.state).toBe('self_disposed');
@@ -756,7 +777,8 @@ describe('scenarios', () => {
 
 describe('portability', () => {
   it('imports nothing Node-only or browser-only', () => {
-    // workflow.ts re-exports its three parts; together they import only each other, identity and blank-text.
+    // workflow.ts re-exports its three parts; together they import only each other, identity,
+    // blank-text and channels (pure vocabularies).
     const files = [
       'workflow.ts',
       'workflow-vocabulary.ts',
@@ -771,6 +793,7 @@ describe('portability', () => {
     }
     expect([...imports].sort()).toEqual([
       './blank-text.ts',
+      './channels.ts',
       './identity.ts',
       './workflow-engine.ts',
       './workflow-table.ts',

@@ -37,6 +37,7 @@ import { notificationRoutes, registerNotificationSubscribers } from './modules/n
 import { OPEN311_PREFIX, open311Routes, sendOpen311Error } from './modules/open311/index.ts';
 import { orgRoutes } from './modules/org/index.ts';
 import { installFeedbackSignature, outboxRoutes, registerOutboxSubscribers } from './modules/outbox/index.ts';
+import { portalRoutes } from './modules/portal/index.ts';
 import { routingRoutes } from './modules/routing/index.ts';
 import { SensorRuntime, sensorRoutes } from './modules/sensors/index.ts';
 import { settingsRoutes } from './modules/settings/index.ts';
@@ -175,7 +176,8 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
   app.addHook('onReady', () => spatial.start());
   app.addHook('onClose', async () => spatial.stop());
   await app.register(geoRoutes(spatial));
-  await app.register(ogcRoutes(spatial, new TileService(database.db, spatial)));
+  const tiles = new TileService(database.db, spatial);
+  await app.register(ogcRoutes(spatial, tiles));
   await app.register(catalogRoutes);
   await app.register(routingRoutes);
   await app.register(calendarRoutes({ feed: opts.feed }));
@@ -197,6 +199,8 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
   app.decorate('sensors', sensors);
   app.addHook('onClose', async () => sensors.close());
   await app.register(sensorRoutes(sensors, spatial));
+  // The public portal (/api/public): anonymous, throttled per address, reporting through intake.
+  await app.register(portalRoutes(spatial, tiles));
 
   const webDist = opts.webDist ?? WEB_DIST;
   const serveWeb = (opts.serveWeb ?? true) && fs.existsSync(path.join(webDist, 'index.html'));

@@ -15,6 +15,7 @@ export * from './modules/imports/tables.ts';
 export * from './modules/notifications/tables.ts';
 export * from './modules/org/tables.ts';
 export * from './modules/outbox/tables.ts';
+export * from './modules/portal/tables.ts';
 export * from './modules/routing/tables.ts';
 export * from './modules/sensors/tables.ts';
 export * from './modules/settings/tables.ts';

@@ -68,6 +68,15 @@ export interface Config {
    * MQTT_URL) means this node runs no sensor listener.
    */
   mqtt: MqttConfig;
+  /**
+   * The public portal's throttles (modules/portal): reports sent per source address per hour and
+   * other portal requests per source address per minute (per node, before the body is read);
+   * reports giving one phone number per 24 hours (counted in the database, over all nodes).
+   * 0 turns one off.
+   */
+  portalReportsPerHour: number;
+  portalRequestsPerMinute: number;
+  portalReportsPerPhonePerDay: number;
 }
 
 export const DEFAULT_PORT = 8600;
@@ -145,5 +154,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       .filter(Boolean),
     open311PollSeconds: Math.max(1, int(env, 'OPEN311_POLL_SECONDS', 300)),
     mqtt: parseMqttConfig(env, { int, bool, hostname: os.hostname() }),
+    portalReportsPerHour: int(env, 'PORTAL_REPORTS_PER_HOUR', 20),
+    portalRequestsPerMinute: int(env, 'PORTAL_REQUESTS_PER_MINUTE', 120),
+    portalReportsPerPhonePerDay: int(env, 'PORTAL_REPORTS_PER_PHONE_PER_DAY', 5),
   };
 }

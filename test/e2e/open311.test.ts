@@ -12,6 +12,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PageWatch, shot, signInPage, startE2E, stopE2E } from '../support/browser.ts';
 import type { Running } from '../support/process.ts';
@@ -105,6 +106,20 @@ async function actAs(page: Page, username: string, caseId: string, action: strin
     { version: c.case.version, ...fields },
     { token },
   );
+}
+
+/** A small photo uploaded as `username` (through the page's request context, with their token); its id. */
+async function photoAs(page: Page, username: string): Promise<string> {
+  const token = await tokenOf(page, username);
+  const buffer = await sharp({ create: { width: 32, height: 24, channels: 3, background: '#6b8e23' } })
+    .png()
+    .toBuffer();
+  const res = await page.request.post(`${platform!.url}/api/photos`, {
+    headers: { Authorization: `Bearer ${token}` },
+    multipart: { file: { name: 'seen.png', mimeType: 'image/png', buffer } },
+  });
+  if (res.status() !== 201) throw new Error(`photo upload answered ${res.status()}: ${await res.text()}`);
+  return (await res.json()).id as string;
 }
 
 /** Waits (up to a deadline) for the case page's timeline to hold an entry with this text. */
@@ -204,7 +219,11 @@ describe('Open311 in the browser', () => {
       'GET',
       '/api/catalog/standards/06010',
     );
-    await actAs(admin, 'haishu.acceptor', caseId, 'accept_report', { matterType: '06010' });
+    // A request from a citizen's app (channel app) is verified on site before filing.
+    await actAs(admin, 'haishu.acceptor', caseId, 'request_verify', {});
+    await actAs(admin, 'haishu.inspector', caseId, 'verify_confirm', {
+      photos: [await photoAs(admin, 'haishu.inspector')],
+    });
     await actAs(admin, 'haishu.shift_leader', caseId, 'file', {
       matterType: '06010',
       filingConditionId: std.filingConditions[0].id,

@@ -14,10 +14,11 @@ import { withUsccCheck } from '../../common/uscc.ts';
 import { writePmtiles } from '../../server/modules/basemap/pmtiles-writer.ts';
 import { sha256 } from '../../server/modules/identity/tokens.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
-import { actOn, pointIn } from '../support/cases.ts';
+import { actOn, pointIn, uploadPhoto } from '../support/cases.ts';
 import { usingPostgres } from '../support/db.ts';
 import { errorBodyOf } from '../support/error-body.ts';
 import { multipart } from '../support/multipart.ts';
+import { BOUNDARY, cameraJpeg, formBody, reportParts } from '../support/portal.ts';
 import { apiWriteRoutes } from '../support/routes.ts';
 
 let t: TestApp;
@@ -191,8 +192,10 @@ interface Prepared {
   /** Extra request headers (e.g. a multipart content type with `body` as a Buffer). */
   headers?: Record<string, string>;
   status: number;
-  /** The acting user's id as the event must record it. */
-  actorId: string;
+  /** The acting user's id as the event must record it (a pattern: an actor made per request). */
+  actorId: string | RegExp;
+  /** Who acts, as the event records it: a signed-in user unless said (the public portal's citizen). */
+  actorType?: 'user' | 'anonymous';
   entityId(res: LightMyRequestResponse): string | Promise<string>;
   /** Extra, scenario-specific checks of the event. */
   check?(ev: EventRow, res: LightMyRequestResponse): void;
@@ -231,7 +234,102 @@ async function caseFor(username: string, steps: [string, string, Record<string, 
   };
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** The public portal's report form: the words at a point of 海曙 and a camera photo. */
+async function portalForm(description: string): Promise<Buffer> {
+  const p = await pointIn(t, '330203', 20 + (++caseSeq % 20));
+  return formBody(
+    reportParts({ description, location: { lng: p.lng, lat: p.lat, crs: 'wgs84' } }, [await cameraJpeg()]),
+  );
+}
+const PORTAL_FORM = { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` };
+
+const caseOfTrackingCode = async (code: string) =>
+  (await q<{ case_id: string }>(sql`SELECT case_id FROM report WHERE tracking_code = ${code}`))[0].case_id;
+
+/** A citizen's report through the portal, then closed by 海曙's staff: its tracking code and case. */
+async function closedPortalReport(): Promise<{ code: string; caseId: string }> {
+  const sent = await call(
+    'POST',
+    '/api/public/reports',
+    null,
+    await portalForm('审计：市民上报待评价'),
+    undefined,
+    PORTAL_FORM,
+  );
+  expect(sent.statusCode, sent.body).toBe(201);
+  const code = sent.json().trackingCode as string;
+  const caseId = await caseOfTrackingCode(code);
+  const photo = async (user: string) => uploadPhoto(t, await t.login(user));
+  const leader = await t.login('haishu.shift_leader');
+  const std = (await t.as(leader).get('/api/catalog/standards/06002')).json();
+  const unit = (
+    await t.as(adminToken).get(`/api/orgs?kind=unit&q=${encodeURIComponent('海曙区环境卫生')}`)
+  ).json().items[0].id;
+  const steps: [string, string, Record<string, unknown>][] = [
+    ['haishu.acceptor', 'request_verify', {}],
+    ['haishu.inspector', 'verify_confirm', { photos: [await photo('haishu.inspector')] }],
+    ['haishu.shift_leader', 'file', { matterType: '06002', filingConditionId: std.filingConditions[0].id }],
+    ['haishu.dispatcher', 'dispatch', { unitId: unit }],
+    ['unit.haishu-sanitation', 'sign', {}],
+    [
+      'unit.haishu-sanitation',
+      'feed_back',
+      { note: '已处理', photos: [await photo('unit.haishu-sanitation')] },
+    ],
+    ['haishu.acceptor', 'request_check', {}],
+    ['haishu.inspector', 'check_pass', { photos: [await photo('haishu.inspector')] }],
+    ['haishu.shift_leader', 'close', {}],
+  ];
+  for (const [user, action, fields] of steps) {
+    const res = await actOn(t, user, caseId, action, fields);
+    expect(res.statusCode, `${action}: ${res.body}`).toBe(200);
+  }
+  return { code, caseId };
+}
+
 const SCENARIOS: Record<string, Scenario> = {
+  // The public portal: an anonymous citizen, one actor per request. A report with its photo is one
+  // event (the report's, naming the photo), not one per photo besides.
+  'POST /api/public/reports': {
+    action: 'case.report',
+    entityType: 'case',
+    snapshot: 'after',
+    async prepare() {
+      return {
+        token: null,
+        body: await portalForm('审计：市民上报'),
+        headers: PORTAL_FORM,
+        status: 201,
+        actorType: 'anonymous',
+        actorId: UUID,
+        entityId: (res) => caseOfTrackingCode(res.json().trackingCode),
+        check(ev) {
+          expect(ev.after).toMatchObject({ state: 'reported', channel: 'web' });
+          expect(ev.actor_name).toBe('portal');
+        },
+      };
+    },
+  },
+  'POST /api/public/reports/:code/rating': {
+    action: 'satisfaction.record',
+    entityType: 'case',
+    snapshot: 'after',
+    async prepare() {
+      const r = await closedPortalReport();
+      return {
+        token: null,
+        params: { code: r.code },
+        body: { result: 'satisfied', note: '处理很快' },
+        status: 201,
+        actorType: 'anonymous',
+        actorId: UUID,
+        entityId: () => r.caseId,
+        check: (ev) => expect(ev.after).toMatchObject({ result: 'satisfied', source: 'portal' }),
+      };
+    },
+  },
   'POST /api/reports': {
     action: 'case.report',
     entityType: 'case',
@@ -1185,6 +1283,7 @@ const SCENARIOS: Record<string, Scenario> = {
 /** POST routes that only answer a question (the body is the question): they write nothing. */
 const QUESTIONS: Record<string, { body: unknown; status: number }> = {
   'POST /api/intake/suggest': { body: { text: '下水道盖子被压碎了' }, status: 200 },
+  'POST /api/public/suggest': { body: { text: '下水道盖子被压碎了' }, status: 200 },
 };
 
 /** A small vector PMTiles archive, as an operator would upload. */
@@ -1242,8 +1341,9 @@ describe('every write route leaves exactly one audit event', () => {
       expect(ev.action).toBe(s.action);
       expect(ev.entity_type).toBe(s.entityType);
       expect(ev.entity_id).toBe(await p.entityId(res));
-      expect(ev.actor_type).toBe('user');
-      expect(ev.actor_id).toBe(p.actorId);
+      expect(ev.actor_type).toBe(p.actorType ?? 'user');
+      if (p.actorId instanceof RegExp) expect(ev.actor_id).toMatch(p.actorId);
+      else expect(ev.actor_id).toBe(p.actorId);
       expect(ev.actor_name).toBeTruthy();
       expect(ev.request_id).toBe(requestId);
       expect(ev.source_ip).toBe('127.0.0.1');

@@ -5,9 +5,11 @@
  * `callback.reopenOnDissatisfied` is on (back to the dispatcher, on the timeline with the words)
  * and not when it is off; who may rate from which source.
  */
+
 import { randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Channel, verifiesFirst } from '../../common/channels.ts';
 import { recordSatisfaction, satisfactionOf } from '../../server/modules/callbacks/index.ts';
 import { callback, satisfaction } from '../../server/modules/callbacks/tables.ts';
 import { report } from '../../server/modules/cases/tables.ts';
@@ -84,10 +86,20 @@ async function closeIt(id: string, first = true) {
   if (first) {
     const leader = await t.login('haishu.shift_leader');
     const std = (await t.as(leader).get('/api/catalog/standards/06002')).json();
-    steps.push(
-      ['haishu.acceptor', 'accept_report', { matterType: '06002' }],
-      ['haishu.shift_leader', 'file', { matterType: '06002', filingConditionId: std.filingConditions[0].id }],
-    );
+    // The public's own reports (web, app, WeChat) are verified on site before filing; others accepted.
+    const { channel } = (await caseOf(id)).case as { channel: Channel };
+    if (verifiesFirst(channel)) {
+      const photo = await uploadPhoto(t, await t.login('haishu.inspector'));
+      steps.push(
+        ['haishu.acceptor', 'request_verify', {}],
+        ['haishu.inspector', 'verify_confirm', { photos: [photo] }],
+      );
+    } else steps.push(['haishu.acceptor', 'accept_report', { matterType: '06002' }]);
+    steps.push([
+      'haishu.shift_leader',
+      'file',
+      { matterType: '06002', filingConditionId: std.filingConditions[0].id },
+    ]);
   }
   steps.push(['haishu.dispatcher', 'dispatch', { unitId }], ['unit.haishu-sanitation', 'sign', {}]);
   for (const [who, action, fields] of steps) await must(actOn(t, who, id, action, fields), action);

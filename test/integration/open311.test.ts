@@ -20,7 +20,7 @@ import { ForwardPoller } from '../../server/modules/outbox/index.ts';
 import { OutboxWorker } from '../../server/modules/outbox/worker.ts';
 import { loadConfig } from '../../server/platform/config.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
-import { actOn, dispatchCase, pointIn } from '../support/cases.ts';
+import { actOn, dispatchCase, pointIn, uploadPhoto } from '../support/cases.ts';
 import { type Document, FORM_TYPE, form, readAnswer } from '../support/open311.ts';
 
 let t: TestApp;
@@ -766,9 +766,12 @@ describe('the Open311 client against our own server', () => {
       expect(await poller().runOnce()).toMatchObject({ claimed: 1, changed: 0 });
       expect((await timelineOf(caseId)).length).toBe(events);
 
-      // The department accepts it, then declines it.
+      // The department takes it up — a request from a citizen's app (channel app) is verified on
+      // site before filing — then declines it.
+      expect((await actOn(dept, 'haishu.acceptor', remote.case_id, 'request_verify')).statusCode).toBe(200);
+      const seen = await uploadPhoto(dept, await dept.login('haishu.inspector'));
       expect(
-        (await actOn(dept, 'haishu.acceptor', remote.case_id, 'accept_report', { matterType: '06010' }))
+        (await actOn(dept, 'haishu.inspector', remote.case_id, 'verify_confirm', { photos: [seen] }))
           .statusCode,
       ).toBe(200);
       await poller().runOnce();

@@ -30,6 +30,7 @@ import { writePmtiles } from '../../server/modules/basemap/pmtiles-writer.ts';
 import { createTestApp, DEMO_PASSWORD, type TestApp } from '../support/app.ts';
 import { dispatchCase, pointIn, uploadPhoto } from '../support/cases.ts';
 import { collection, feature, point, toBuffer } from '../support/fixtures/geojson.ts';
+import { BOUNDARY, cameraJpeg, formBody, reportParts } from '../support/portal.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Callers
@@ -1674,6 +1675,87 @@ const PROBES: Probe[] = [
     call: (c) => streamStatus(c),
     expect: { ...sharedRead('case:read') },
   },
+  // ---- the public portal: anonymous, so the same for every caller (a credential changes nothing)
+  {
+    route: 'POST /api/public/reports',
+    what: 'a citizen at a point of 江北 (a credential is ignored)',
+    async call(c) {
+      seq++;
+      const p = await pointIn(t, '330205', 30 + (seq % 20));
+      return portalReport(c.token, `矩阵市民上报 ${c.name}`, p);
+    },
+    view: async () => dbCount('report'),
+    expect: everyone(201),
+  },
+  {
+    route: 'GET /api/public/reports/{code}',
+    what: 'a report sent through the portal',
+    call: (c) => q(c).get(`/api/public/reports/${F.portalCode}`),
+    expect: everyone(200),
+  },
+  {
+    // The rating is the call-back module's, tested there and in portal.test.ts; here: the route is
+    // public, the code decides, and a report not yet resolved is refused alike for everyone.
+    route: 'POST /api/public/reports/{code}/rating',
+    what: 'a report whose case is still open',
+    call: (c) => q(c).post(`/api/public/reports/${F.portalCode}/rating`, { result: 'satisfied' }),
+    view: async () => dbCount('satisfaction'),
+    expect: everyone(422),
+  },
+  {
+    route: 'GET /api/public/reports/{code}/photos/{id}',
+    what: "the report's own photo",
+    call: (c) => q(c).get(`/api/public/reports/${F.portalCode}/photos/${F.portalPhoto}`),
+    expect: everyone(200),
+  },
+  {
+    route: 'GET /api/public/reports/{code}/photos/{id}/thumb',
+    what: "the report's own photo",
+    call: (c) => q(c).get(`/api/public/reports/${F.portalCode}/photos/${F.portalPhoto}/thumb`),
+    expect: everyone(200),
+  },
+  {
+    route: 'GET /api/public/reports/{code}/photos/{id}',
+    what: "a photo of 海曙's case the code does not open",
+    call: (c) => q(c).get(`/api/public/reports/${F.portalCode}/photos/${F.photoHS}`),
+    expect: everyone(404),
+  },
+  {
+    route: 'GET /api/public/nearby',
+    what: 'around the portal report',
+    rows: (b) => sorted(b.items.map((i: { status: string }) => i.status)),
+    call: (c) => q(c).get(`/api/public/nearby?lng=${F.portalLng}&lat=${F.portalLat}&radius=200`),
+    expect: everyone([200, ['submitted']]),
+  },
+  { route: 'GET /api/public/types', call: (c) => q(c).get('/api/public/types'), expect: everyone(200) },
+  {
+    route: 'POST /api/public/suggest',
+    query: true,
+    call: (c) => q(c).post('/api/public/suggest', { text: '路边的污水井盖坏了' }),
+    expect: everyone(200),
+  },
+  {
+    route: 'GET /api/public/places',
+    call: (c) => q(c).get(`/api/public/places?q=${encodeURIComponent('天一广场')}`),
+    expect: everyone(200),
+  },
+  {
+    route: 'GET /api/public/locate',
+    call: (c) => q(c).get(`/api/public/locate?lng=${F.portalLng}&lat=${F.portalLat}`),
+    expect: everyone(200),
+  },
+  { route: 'GET /api/public/map', call: (c) => q(c).get('/api/public/map'), expect: everyone(200) },
+  {
+    route: 'GET /api/public/map/outlines',
+    call: (c) => q(c).get('/api/public/map/outlines'),
+    expect: everyone(200),
+  },
+  {
+    route: 'GET /api/public/map/tiles/{z}/{x}/{y}',
+    what: 'the divisions tile over the portal report',
+    call: (c) => q(c).get(`/api/public/map/tiles/${F.portalTile}.mvt`),
+    expect: everyone(200),
+  },
   // ---- the inbox: personal ---------------------------------------------------------------------
   // ---- the classifier: suggestions, its labelled texts ------------------------------------------
   {
@@ -1873,6 +1955,33 @@ async function photoUpload(c: Caller) {
   });
 }
 
+/** A report through the public portal's form (a bearer token, when given, changes nothing). */
+async function portalReport(
+  token: string | null,
+  description: string,
+  p: { lng: number; lat: number },
+  photo = false,
+  matterCode?: string,
+) {
+  const parts = reportParts(
+    {
+      description,
+      location: { lng: p.lng, lat: p.lat, crs: 'wgs84' },
+      ...(matterCode ? { matterCode } : {}),
+    },
+    photo ? [await cameraJpeg()] : [],
+  );
+  return t.app.inject({
+    method: 'POST',
+    url: '/api/public/reports',
+    headers: {
+      'content-type': `multipart/form-data; boundary=${BOUNDARY}`,
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
+    payload: formBody(parts),
+  });
+}
+
 let streamBase = '';
 /** The stream never ends: its status is read over a real socket and the connection dropped. */
 async function streamStatus(c: Caller): Promise<LightMyRequestResponse> {
@@ -1957,6 +2066,24 @@ beforeAll(async () => {
   F.jbLng = String(jb.lng);
   F.jbLat = String(jb.lat);
   F.caseHI = (await report('haishu.inspector', '330203', 8)).caseId;
+  // A citizen's report through the public portal, with a photo, and the map tile over it: the same
+  // problem as 江北's case, so it joins that case (no case of its own to change the lists above).
+  const portalAt = { lng: Number(F.jbLng), lat: Number(F.jbLat) };
+  const sent = must(
+    await portalReport(null, '矩阵市民的上报', portalAt, true, '06002'),
+    201,
+    'portal report',
+  );
+  if (!sent.merged) throw new Error('the portal fixture should have joined caseJB');
+  F.portalCode = sent.trackingCode;
+  F.portalPhoto = must(await t.as(null).get(`/api/public/reports/${F.portalCode}`), 200, 'track').photos[0];
+  F.portalLng = String(portalAt.lng);
+  F.portalLat = String(portalAt.lat);
+  const z = 12;
+  const tx = Math.floor(((portalAt.lng + 180) / 360) * 2 ** z);
+  const rad = (portalAt.lat * Math.PI) / 180;
+  const ty = Math.floor(((1 - Math.log(Math.tan(rad) + 1 / Math.cos(rad)) / Math.PI) / 2) * 2 ** z);
+  F.portalTile = `${z}/${tx}/${ty}`;
   for (const k of ['caseHS', 'caseHW', 'caseJB', 'caseHI']) fixtureOf.set(F[k], k);
   // The classifier learned 海曙's filings above; a 江北 one is written as a filing would.
   F.sampleJb = await freshSample('330205');

@@ -54,6 +54,10 @@ export async function createTestApp(
     loginRateLimitPerMinute: 10_000,
     // Tests call Open311 from one address far more often than a client would; the throttle test sets its own.
     open311RateLimitPerMinute: 10_000,
+    // The public portal's throttles have tests of their own (portal.test.ts); others call it freely.
+    portalReportsPerHour: 10_000,
+    portalRequestsPerMinute: 100_000,
+    portalReportsPerPhonePerDay: 10_000,
     logLevel: 'info',
     ...overrides,
   };

@@ -10,6 +10,7 @@ import { useMe } from './api/queries';
 import { lazyPage } from './components/lazyPage';
 import { MENU_ITEMS, menuFor } from './menu';
 import { MobileEntry } from './mobile';
+import { PortalEntry } from './portal';
 
 // The login page loads only itself; the shell (menu, header) and each page come when needed.
 const LoginPage = lazyPage(() => import('./pages/LoginPage'), 'LoginPage');
@@ -63,6 +64,7 @@ export function App() {
             <Routes>
               <Route path="/login" element={<LoginPage />} />
               <Route path="/m/*" element={<MobileEntry />} />
+              <Route path="/public/*" element={<PortalEntry />} />
               <Route path="/" element={<AppLayout />}>
                 <Route index element={<HomeRedirect />} />
                 {MENU_ITEMS.map((item) => (

@@ -48,6 +48,7 @@ export async function workflowContext(
     pending: { extension: !!c.pending.extension, parking: !!c.pending.parking, void: !!c.pending.void },
     flags: { important: c.important, urgent: c.urgency === 'urgent', act_first: c.actFirst },
     checkResult: c.checkResult,
+    channel: c.channel,
     filed: c.filedAt !== null,
     input,
   };

@@ -3,9 +3,10 @@
  * the outbox reads it (`caseSummaries`), the case as the call-back queue reads it (`caseFacts`)
  * and its reopening after a dissatisfied reporter (`reopenCase`), intake for other channels
  * (`createReport`, with its duplicate check), notes on a case's timeline (`addCaseNote`,
- * `caseStandings`), the public view of reports for open interfaces (`publicReports`), and what the
- * demo seed needs to write cases as the server does (clock, settings, the pure plan of each
- * transition and its timers, photos, recipients).
+ * `caseStandings`), the public view of reports for open interfaces (`publicReports`), what the
+ * public portal may show of a report (public-view.ts: its public steps and result photos, recent
+ * public cases nearby), and what the demo seed needs to write cases as the server does (clock,
+ * settings, the pure plan of each transition and its timers, photos, recipients).
  * Its side effects in other modules are their subscribers to its events (common/events.ts).
  */
 export { loadClock } from './clock.ts';
@@ -20,7 +21,14 @@ export {
   caseStandings,
   type SensorCaseNote,
 } from './notes.ts';
-export { insertCasePhotos, recordPhoto, writePhotoFiles } from './photos.ts';
+export {
+  insertCasePhotos,
+  PHOTO_HEADERS,
+  PHOTO_MAX_BYTES,
+  type PhotoFile,
+  recordPhoto,
+  writePhotoFiles,
+} from './photos.ts';
 export {
   currentWarnAt,
   dueOf,
@@ -43,8 +51,15 @@ export {
   publicReportIdByTrackingCode,
   publicReports,
 } from './public-requests.ts';
+export {
+  publicStepsOf,
+  recentPublicCases,
+  reportByTrackingCode,
+  resultPhotosOf,
+  storedPhoto,
+} from './public-view.ts';
 export { type ReopenRequest, reopenCase } from './reopen.ts';
-export { type CaseRow, caseIdByCode } from './repository.ts';
+export { type CaseRow, caseIdByCode, type ReportRow } from './repository.ts';
 export { caseRoutes } from './routes.ts';
 export { centreRoutes } from './routes-centre.ts';
 export type { ReportCreateT } from './schemas.ts';

@@ -72,6 +72,15 @@ const unsupported = (format: string) =>
     details: [{ field: 'file', message: format }],
   });
 
+export interface PhotoOptions {
+  /**
+   * Keep the EXIF GPS block (default). The public portal drops it: a citizen chose where the problem
+   * is (offered the photo's position in the browser before sending), and a picture taken at home
+   * need not say where home is.
+   */
+  keepGps?: boolean;
+}
+
 /**
  * The picture decoded and encoded anew: upright, in its own format (HEIF as JPEG), one frame, with
  * no metadata but the GPS tags. Nothing of the uploaded file but its pixels and its location
@@ -79,6 +88,7 @@ const unsupported = (format: string) =>
  */
 export async function reencodePhoto(
   bytes: Buffer,
+  opts: PhotoOptions = {},
 ): Promise<{ data: Buffer; mime: string; width: number; height: number }> {
   const open = () => sharp(bytes, { limitInputPixels: PHOTO_MAX_PIXELS, animated: false });
   let meta: Metadata;
@@ -97,7 +107,7 @@ export async function reencodePhoto(
       details: [{ field: 'file', message: `${meta.width}×${meta.height}` }],
     });
   }
-  const gps = readExifGps(meta.exif);
+  const gps = opts.keepGps === false ? null : readExifGps(meta.exif);
   // rotate() applies the EXIF orientation; sharp writes no metadata unless told (withExif: GPS only).
   let img = output.encode(open().rotate());
   if (gps) img = img.withExif({ IFD3: gps.tags });
@@ -116,7 +126,11 @@ export async function reencodePhoto(
  * with its thumbnail. No database and no permission check: `storePhoto` (uploads) and the demo
  * seed both come through here.
  */
-export async function writePhotoFiles(dataDir: string, bytes: Buffer): Promise<PhotoFile> {
+export async function writePhotoFiles(
+  dataDir: string,
+  bytes: Buffer,
+  opts: PhotoOptions = {},
+): Promise<PhotoFile> {
   if (bytes.length === 0 || bytes.length > PHOTO_MAX_BYTES) {
     throw new AppError('PAYLOAD_TOO_LARGE', {
       zh: `照片大小须在 1 字节到 ${PHOTO_MAX_BYTES / 1024 / 1024} MB 之间`,
@@ -124,7 +138,7 @@ export async function writePhotoFiles(dataDir: string, bytes: Buffer): Promise<P
       details: [{ field: 'file', message: `${bytes.length} bytes` }],
     });
   }
-  const image = await reencodePhoto(bytes);
+  const image = await reencodePhoto(bytes, opts);
   const id = createHash('sha256').update(image.data).digest('hex');
   const p = photoPaths(dataDir, id);
   await fs.mkdir(p.dir, { recursive: true });
@@ -140,8 +154,15 @@ export async function writePhotoFiles(dataDir: string, bytes: Buffer): Promise<P
 /**
  * The photo's row (once per content hash), the uploader's right to read it, and an audit event
  * the first time each uploader sends the picture (the same picture again from them is a no-op).
+ * `event: false` when the caller's own event in the same transaction names the photo (the public
+ * portal's report: one request, one event — `case.report` lists its photos).
  */
-export async function recordPhoto(db: Db, ctx: RequestContext, f: PhotoFile): Promise<PhotoFile> {
+export async function recordPhoto(
+  db: Db,
+  ctx: RequestContext,
+  f: PhotoFile,
+  opts: { event?: boolean } = {},
+): Promise<PhotoFile> {
   return db.transaction(async (tx) => {
     // ON CONFLICT: two people sending the same new picture at once both succeed.
     const created = await tx
@@ -165,7 +186,7 @@ export async function recordPhoto(db: Db, ctx: RequestContext, f: PhotoFile): Pr
             .returning({ photoId: photoUploader.photoId })
         ).length > 0
       : false;
-    if (created.length > 0 || newUploader) {
+    if ((created.length > 0 || newUploader) && opts.event !== false) {
       await recordEvent(tx, ctx, {
         action: 'photo.upload',
         entityType: 'photo',

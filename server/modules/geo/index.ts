@@ -68,12 +68,14 @@ export {
   placeSearchSql,
   placesNamedIn,
   queryPlaces,
+  searchPlaces,
   stagedPlaceJobs,
   stagePlaces,
   writePlaces,
 } from './places.ts';
 export { geoWrite } from './policy.ts';
 export { geoRoutes } from './routes.ts';
+export { info as geoInfo, outlines as districtOutlines } from './service.ts';
 export { type LookupHit, SpatialService } from './spatial-service.ts';
 export {
   type Area,

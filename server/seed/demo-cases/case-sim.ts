@@ -221,6 +221,7 @@ export class CaseSim {
         act_first: !!this.c.actFirst,
       },
       checkResult: this.c.checkResult ?? null,
+      channel: this.c.channel,
       input: { ...input, version: this.c.version, reason },
     });
     if (!result.ok) return false;

@@ -5,6 +5,7 @@
  * are picked so every state and side path shows up in the demo; each step goes through
  * `CaseSim.act`, so the table still decides whether it is allowed.
  */
+import { verifiesFirst } from '../../../common/channels.ts';
 import type { CaseSim } from './case-sim.ts';
 import type { Target } from './mix.ts';
 import { between, pick, type Rng } from './random.ts';
@@ -47,7 +48,9 @@ export function drive(sim: CaseSim, target: Target, w: World, rng: Rng) {
     sim.must('close', leader);
     return;
   }
-  const verify = stop('verifying') || rng() < 0.25;
+  // The public's own reports are always verified on site first (the table refuses to accept them
+  // blind); the others a quarter of the time. Drawn as before, so the other cases keep their paths.
+  const verify = stop('verifying') || rng() < 0.25 || verifiesFirst(c.channel);
   sim.advance('quick');
   if (verify) {
     sim.must('request_verify', acceptor);

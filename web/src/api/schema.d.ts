@@ -4525,6 +4525,530 @@ export interface paths {
       };
     };
   };
+  '/api/public/locate': {
+    /** Is a point inside the managed area? / 位置是否在受理范围内 */
+    get: {
+      params: never;
+      query: {
+        lng: number;
+        lat: number;
+      };
+      body: never;
+      responses: {
+        200: {
+          /** inside the managed area: a report there is accepted */
+          inside: boolean;
+          district: string | null;
+          township: string | null;
+          community: string | null;
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        413: ErrorBody;
+        415: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
+  '/api/public/map': {
+    /** The city’s extent for the public map */
+    get: {
+      params: never;
+      query: never;
+      body: never;
+      responses: {
+        200: {
+          bbox: [number, number, number, number] | null;
+          center: {
+            lng: number;
+            lat: number;
+          } | null;
+          crs: 'wgs84';
+          /** the demo city: generated divisions over real codes and names */
+          generated: boolean;
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        413: ErrorBody;
+        415: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
+  '/api/public/map/outlines': {
+    /** The demo districts’ real outlines for the public map */
+    get: {
+      params: never;
+      query: never;
+      body: never;
+      responses: {
+        200: {
+          type: 'FeatureCollection';
+          crs: 'wgs84';
+          source: string;
+          license: string;
+          features: {
+            type: 'Feature';
+            id: string;
+            properties: {
+              code: string;
+              name: string;
+            };
+            /** GeoJSON geometry in WGS84 (CRS84, [lng, lat]) */
+            geometry:
+              | {
+                  type: 'Point';
+                  /** [lng, lat] or [lng, lat, height] */
+                  coordinates: number[];
+                }
+              | {
+                  type: 'MultiPoint';
+                  coordinates: number[][];
+                }
+              | {
+                  type: 'LineString';
+                  coordinates: number[][];
+                }
+              | {
+                  type: 'MultiLineString';
+                  coordinates: number[][][];
+                }
+              | {
+                  type: 'Polygon';
+                  coordinates: number[][][];
+                }
+              | {
+                  type: 'MultiPolygon';
+                  coordinates: number[][][][];
+                };
+          }[];
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        413: ErrorBody;
+        415: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
+  '/api/public/map/tiles/{z}/{x}/{y}': {
+    /** Division tiles for the public map (`{y}.mvt`) */
+    get: {
+      params: {
+        z: number;
+        x: number;
+        /** tile row followed by .mvt */
+        y: string;
+      };
+      query: never;
+      body: never;
+      responses: {
+        200: Blob;
+        204: undefined;
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        413: ErrorBody;
+        415: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
+  '/api/public/nearby': {
+    /** Recent public reports near a point / 附近的问题 */
+    get: {
+      params: never;
+      query: {
+        lng: number;
+        lat: number;
+        radius?: number;
+        limit?: number;
+      };
+      body: never;
+      responses: {
+        200: {
+          center: {
+            lng: number;
+            lat: number;
+            crs: 'wgs84';
+          };
+          radiusM: number;
+          /** how far back the list looks */
+          days: number;
+          items: {
+            /** an opaque reference of the item (not the case’s id) */
+            ref: string;
+            matterType: {
+              code: string;
+              name: string;
+            } | null;
+            status: 'submitted' | 'accepted' | 'in_progress' | 'resolved' | 'declined';
+            reportedAt: string;
+            closedAt: string | null;
+            location: {
+              lng: number;
+              lat: number;
+              crs: 'wgs84';
+              coarse: true;
+            };
+            /** from the centre to the coarse position, to 10 m */
+            distanceM: number;
+          }[];
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        413: ErrorBody;
+        415: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
+  '/api/public/places': {
+    /** Address search / 地名地址搜索 */
+    get: {
+      params: never;
+      query: {
+        q: string;
+        /** "lng,lat" in WGS84: nearer first */
+        near?: string;
+      };
+      body: never;
+      responses: {
+        200: {
+          items: {
+            id: string;
+            name: string;
+            kind: string;
+            point: {
+              lng: number;
+              lat: number;
+              crs: 'wgs84';
+            };
+            district: string | null;
+            community: string | null;
+            /** inside the managed area (a report there is accepted) */
+            inside: boolean;
+            /** a generated demo place */
+            generated: boolean;
+            distanceM: number | null;
+          }[];
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        413: ErrorBody;
+        415: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
+  '/api/public/reports': {
+    /** Report a problem as a member of the public / 市民上报 */
+    post: {
+      params: never;
+      query: never;
+      body: never;
+      responses: {
+        200: {
+          /** the idempotency key was seen before: this is that report */
+          replayed: boolean;
+          trackingCode: string;
+          status: 'submitted' | 'accepted' | 'in_progress' | 'resolved' | 'declined';
+          /** joined a report of the same problem nearby */
+          merged: boolean;
+          createdAt: string;
+          /** photos stored with the report */
+          photos: number;
+        };
+        201: {
+          /** the idempotency key was seen before: this is that report */
+          replayed: boolean;
+          trackingCode: string;
+          status: 'submitted' | 'accepted' | 'in_progress' | 'resolved' | 'declined';
+          /** joined a report of the same problem nearby */
+          merged: boolean;
+          createdAt: string;
+          /** photos stored with the report */
+          photos: number;
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        413: ErrorBody;
+        415: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
+  '/api/public/reports/{code}': {
+    /** Follow a report by its tracking code / 查询办理进度 */
+    get: {
+      params: {
+        /** the tracking code (查询码); lower case and look-alikes (O/0, I/L/1) are read as meant */
+        code: string;
+      };
+      query: never;
+      body: never;
+      responses: {
+        200: {
+          trackingCode: string;
+          status: 'submitted' | 'accepted' | 'in_progress' | 'resolved' | 'declined';
+          createdAt: string;
+          closedAt: string | null;
+          description: string;
+          address: string | null;
+          location: {
+            lng: number;
+            lat: number;
+            crs: 'wgs84';
+          };
+          merged: boolean;
+          matterType: {
+            code: string;
+            name: string;
+          } | null;
+          /** the report’s own photos (ids) */
+          photos: string[];
+          /** the result’s photos, once resolved (ids) */
+          afterPhotos: string[];
+          timeline: {
+            at: string;
+            step:
+              | 'submitted'
+              | 'accepted'
+              | 'verified'
+              | 'filed'
+              | 'dispatched'
+              | 'disposed'
+              | 'checked'
+              | 'rework'
+              | 'resolved'
+              | 'declined'
+              | 'reopened';
+          }[];
+          rating: {
+            result: 'satisfied' | 'basically_satisfied' | 'dissatisfied';
+            at: string;
+          } | null;
+          canRate: boolean;
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        413: ErrorBody;
+        415: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
+  '/api/public/reports/{code}/photos/{id}': {
+    /** A photo of the report or of its result */
+    get: {
+      params: {
+        /** the tracking code (查询码); lower case and look-alikes (O/0, I/L/1) are read as meant */
+        code: string;
+        id: string;
+      };
+      query: never;
+      body: never;
+      responses: {
+        200: Blob;
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        413: ErrorBody;
+        415: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
+  '/api/public/reports/{code}/photos/{id}/thumb': {
+    /** A photo’s thumbnail (WebP) */
+    get: {
+      params: {
+        /** the tracking code (查询码); lower case and look-alikes (O/0, I/L/1) are read as meant */
+        code: string;
+        id: string;
+      };
+      query: never;
+      body: never;
+      responses: {
+        200: Blob;
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        413: ErrorBody;
+        415: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
+  '/api/public/reports/{code}/rating': {
+    /** Rate a resolved report / 评价处理结果 */
+    post: {
+      params: {
+        /** the tracking code (查询码); lower case and look-alikes (O/0, I/L/1) are read as meant */
+        code: string;
+      };
+      query: never;
+      body: {
+        result: 'satisfied' | 'basically_satisfied' | 'dissatisfied';
+        note?: string;
+      };
+      responses: {
+        201: {
+          trackingCode: string;
+          status: 'submitted' | 'accepted' | 'in_progress' | 'resolved' | 'declined';
+          createdAt: string;
+          closedAt: string | null;
+          description: string;
+          address: string | null;
+          location: {
+            lng: number;
+            lat: number;
+            crs: 'wgs84';
+          };
+          merged: boolean;
+          matterType: {
+            code: string;
+            name: string;
+          } | null;
+          /** the report’s own photos (ids) */
+          photos: string[];
+          /** the result’s photos, once resolved (ids) */
+          afterPhotos: string[];
+          timeline: {
+            at: string;
+            step:
+              | 'submitted'
+              | 'accepted'
+              | 'verified'
+              | 'filed'
+              | 'dispatched'
+              | 'disposed'
+              | 'checked'
+              | 'rework'
+              | 'resolved'
+              | 'declined'
+              | 'reopened';
+          }[];
+          rating: {
+            result: 'satisfied' | 'basically_satisfied' | 'dissatisfied';
+            at: string;
+          } | null;
+          canRate: boolean;
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        413: ErrorBody;
+        415: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
+  '/api/public/suggest': {
+    /** Types suggested from a description / 根据描述推荐问题类型 */
+    post: {
+      params: never;
+      query: never;
+      body: {
+        /** the description as typed so far */
+        text: string;
+        /** WGS84, with lat */
+        lng?: number;
+        /** WGS84, with lng */
+        lat?: number;
+      };
+      responses: {
+        200: {
+          matterTypes: {
+            code: string;
+            name: string;
+            majorCode: string;
+            /** the classifier’s share of belief, 0…1 */
+            score: number;
+          }[];
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        413: ErrorBody;
+        415: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
+  '/api/public/types': {
+    /** The kinds of problem one can report / 问题类型 */
+    get: {
+      params: never;
+      query: never;
+      body: never;
+      responses: {
+        200: {
+          majors: {
+            code: string;
+            name: string;
+          }[];
+          items: {
+            code: string;
+            name: string;
+            majorCode: string;
+          }[];
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        413: ErrorBody;
+        415: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
   '/api/reports': {
     /** Report a problem from any channel / 上报问题 */
     post: {

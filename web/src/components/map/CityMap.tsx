@@ -13,10 +13,16 @@
  * The container carries what the map shows now (`data-ready`, `data-center` "lng,lat",
  * `data-zoom`, `data-idle` once all in view is drawn, `data-basemap` the base map's kind once
  * added), so a test can tell where a point is on the screen and when the map is complete.
+ *
+ * `audience="public"` (the public portal, no session) draws what the public may see, from
+ * /api/public/map: the division tiles and outlines, never grids, components or the staff's base
+ * map. `points` draws a set of coloured dots (the portal's reports nearby); a tap on one goes to
+ * `onPickPoint`.
  */
 import 'maplibre-gl/dist/maplibre-gl.css';
 import {
   AttributionControl,
+  type GeoJSONSource,
   Map as MapLibreMap,
   Marker,
   NavigationControl,
@@ -29,7 +35,7 @@ import maplibreWorkerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import { type ReactNode, useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { applyBaseMap, type BaseMapStyle, foldAttribution, useBaseMap } from './basemap';
-import { useGeoInfo } from './geo';
+import { type MapAudience, useMapInfo } from './geo';
 
 // Bundled, MapLibre cannot find its worker next to its module: point it at the asset Vite emits.
 setWorkerUrl(maplibreWorkerUrl);
@@ -69,6 +75,20 @@ export interface CityMapProps {
    * administrator's preview of an archive).
    */
   baseMap?: 'city' | 'none' | { style: BaseMapStyle | null; demo?: boolean; kind?: string };
+  /** Whose data: the signed-in staff's (default) or the public's (no grids, no components, no base map). */
+  audience?: MapAudience;
+  /** Dots to draw (given at creation: the layer exists only on maps that draw points). */
+  points?: readonly MapPoint[];
+  /** A tap on a dot → its id (instead of `onPick`). */
+  onPickPoint?: (id: string) => void;
+  /** The dot to ring. */
+  selectedPointId?: string | null;
+}
+
+/** A dot on the map (WGS84) in a colour of its own. */
+export interface MapPoint extends LngLat {
+  id: string;
+  color: string;
 }
 
 /** A component as its vector tile carries it, with its point. */
@@ -78,7 +98,10 @@ export interface PickedComponent extends LngLat {
   state: string;
 }
 
-const tileUrl = (layer: string) => `${window.location.origin}/tiles/${layer}/{z}/{x}/{y}.mvt`;
+const tileUrl = (layer: string, audience: MapAudience = 'staff') =>
+  audience === 'public'
+    ? `${window.location.origin}/api/public/map/tiles/{z}/{x}/{y}.mvt`
+    : `${window.location.origin}/tiles/${layer}/{z}/{x}/{y}.mvt`;
 
 /** Component major classes of GB/T 47678.5 (first two digits of the type code), as the city map colours them. */
 const COMPONENT_COLOURS: (string | string[])[] = [
@@ -92,13 +115,29 @@ const COMPONENT_COLOURS: (string | string[])[] = [
   '#389e0d',
 ];
 
-/** The plain style: background, division fills and outlines, grid outlines, optionally components. */
-export function cityStyle(grids = true, components = false): StyleSpecification {
+/**
+ * The plain style: background, division fills and outlines, grid outlines, optionally components
+ * (never for the public) and dots.
+ */
+export function cityStyle(
+  grids = true,
+  components = false,
+  audience: MapAudience = 'staff',
+  points = false,
+): StyleSpecification {
+  if (audience === 'public') {
+    grids = false;
+    components = false;
+  }
   return {
     version: 8,
     sources: {
-      divisions: { type: 'vector', tiles: [tileUrl('divisions')], minzoom: 0, maxzoom: 16 },
-      outlines: { type: 'geojson', data: `${window.location.origin}/api/geo/outlines` },
+      divisions: { type: 'vector', tiles: [tileUrl('divisions', audience)], minzoom: 0, maxzoom: 16 },
+      outlines: {
+        type: 'geojson',
+        data: `${window.location.origin}${audience === 'public' ? '/api/public/map/outlines' : '/api/geo/outlines'}`,
+      },
+      ...(points ? { points: { type: 'geojson' as const, data: EMPTY_POINTS } } : {}),
       ...(grids
         ? { grids: { type: 'vector' as const, tiles: [tileUrl('grids')], minzoom: 12, maxzoom: 16 } }
         : {}),
@@ -227,9 +266,47 @@ export function cityStyle(grids = true, components = false): StyleSpecification 
             },
           ] as StyleSpecification['layers'])
         : []),
+      ...(points
+        ? ([
+            {
+              id: 'point-selected',
+              type: 'circle',
+              source: 'points',
+              filter: ['==', ['get', 'id'], ''],
+              paint: {
+                'circle-radius': 13,
+                'circle-color': 'rgba(0,0,0,0)',
+                'circle-stroke-color': '#1f2329',
+                'circle-stroke-width': 3,
+              },
+            },
+            {
+              id: 'point-circle',
+              type: 'circle',
+              source: 'points',
+              paint: {
+                'circle-radius': ['interpolate', ['linear'], ['zoom'], 11, 5, 16, 8, 19, 10],
+                'circle-color': ['get', 'color'],
+                'circle-stroke-color': '#ffffff',
+                'circle-stroke-width': 2,
+              },
+            },
+          ] as StyleSpecification['layers'])
+        : []),
     ],
   };
 }
+
+const EMPTY_POINTS: GeoJSON.FeatureCollection = { type: 'FeatureCollection', features: [] };
+
+const pointFeatures = (points: readonly MapPoint[]): GeoJSON.FeatureCollection => ({
+  type: 'FeatureCollection',
+  features: points.map((p) => ({
+    type: 'Feature',
+    geometry: { type: 'Point', coordinates: [p.lng, p.lat] },
+    properties: { id: p.id, color: p.color },
+  })),
+});
 
 /** Pixels around a tap that still count as touching a component (a fingertip is not a pixel). */
 const TOUCH_SLOP = 12;
@@ -255,8 +332,14 @@ export function CityMap({
   focusKey,
   children,
   testId = 'city-map',
-  baseMap = 'city',
+  baseMap: baseMapProp = 'city',
+  audience = 'staff',
+  points,
+  onPickPoint,
+  selectedPointId,
 }: CityMapProps) {
+  // The staff's base map needs a session: the public's map draws none.
+  const baseMap = audience === 'public' ? 'none' : baseMapProp;
   const { t } = useTranslation();
   const el = useRef<HTMLDivElement>(null);
   const map = useRef<MapLibreMap | null>(null);
@@ -266,7 +349,9 @@ export function CityMap({
   const focused = useRef(focusKey);
   const pickComponent = useRef(onPickComponent);
   pickComponent.current = onPickComponent;
-  const info = useGeoInfo();
+  const pickPoint = useRef(onPickPoint);
+  pickPoint.current = onPickPoint;
+  const info = useMapInfo(audience);
   const ready = !!info.data || info.isError;
   const cityBase = useBaseMap(baseMap === 'city');
   const base =
@@ -290,7 +375,7 @@ export function CityMap({
     const container = el.current;
     const m = new MapLibreMap({
       container,
-      style: cityStyle(grids, components),
+      style: cityStyle(grids, components, audience, points !== undefined),
       attributionControl: false,
       ...(marker
         ? { center: [marker.lng, marker.lat] as [number, number], zoom }
@@ -305,6 +390,28 @@ export function CityMap({
     m.addControl(new NavigationControl({ showCompass: false }), 'top-right');
     m.addControl(new ScaleControl({ unit: 'metric' }), 'bottom-left');
     m.on('click', (e) => {
+      if (pickPoint.current && m.getLayer('point-circle')) {
+        const { x, y } = e.point;
+        // The dot nearest the finger among those under it.
+        const hit = m
+          .queryRenderedFeatures(
+            [
+              [x - TOUCH_SLOP, y - TOUCH_SLOP],
+              [x + TOUCH_SLOP, y + TOUCH_SLOP],
+            ],
+            { layers: ['point-circle'] },
+          )
+          .map((f) => ({
+            f,
+            at: f.geometry.type === 'Point' ? m.project(f.geometry.coordinates as [number, number]) : null,
+          }))
+          .filter((h) => h.at && typeof h.f.properties?.id === 'string')
+          .sort((a, b) => Math.hypot(a.at!.x - x, a.at!.y - y) - Math.hypot(b.at!.x - x, b.at!.y - y))[0];
+        if (hit) {
+          pickPoint.current(String(hit.f.properties.id));
+          return;
+        }
+      }
       if (pickComponent.current && m.getLayer('component-circle')) {
         const { x, y } = e.point;
         // The component nearest the finger among those under it.
@@ -363,7 +470,7 @@ export function CityMap({
     const onOnline = () => {
       for (const id of ['divisions', 'grids', 'components']) {
         const source = m.getSource(id);
-        if (source?.type === 'vector') (source as VectorTileSource).setTiles([tileUrl(id)]);
+        if (source?.type === 'vector') (source as VectorTileSource).setTiles([tileUrl(id, audience)]);
       }
     };
     window.addEventListener('online', onOnline);
@@ -376,7 +483,7 @@ export function CityMap({
       m.remove();
       map.current = null;
     };
-  }, [ready, grids, components]);
+  }, [ready, grids, components, audience]);
 
   // The base map under our layers, once both the map and the base map are there; our fills
   // lighten over it. A demo base map says it is generated demo data.
@@ -461,6 +568,31 @@ export function CityMap({
     if (m.isStyleLoaded()) apply();
     else m.once('load', apply);
   }, [selectedComponentId, ready]);
+
+  // The dots follow the prop.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `ready` re-runs this once the map exists (it lives in a ref)
+  useEffect(() => {
+    const m = map.current;
+    if (!m || !points) return;
+    const apply = () => {
+      (m.getSource('points') as GeoJSONSource | undefined)?.setData(pointFeatures(points));
+      if (el.current) el.current.dataset.points = String(points.length);
+    };
+    if (m.isStyleLoaded()) apply();
+    else m.once('load', apply);
+  }, [points, ready]);
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `ready` re-runs this once the map exists (it lives in a ref)
+  useEffect(() => {
+    const m = map.current;
+    if (!m || !points) return;
+    const apply = () => {
+      if (m.getLayer('point-selected'))
+        m.setFilter('point-selected', ['==', ['get', 'id'], selectedPointId ?? '']);
+    };
+    if (m.isStyleLoaded()) apply();
+    else m.once('load', apply);
+  }, [selectedPointId, ready]);
 
   const box = (
     <div

@@ -3,7 +3,8 @@
  * (GET /api/geo/places), debounced, forgiving a wrong character (天乙广场 finds 天一广场), nearer
  * places first when `near` is given. Each option shows the name, its kind and where it lies
  * (district · community); choosing one hands the place (its WGS84 point, grid and chain) to
- * `onChoose`. Used by the intake form (the map moves there and takes the point) and the map page.
+ * `onChoose`. Used by the intake form (the map moves there and takes the point) and the map page;
+ * the public portal passes its own `search` (/api/public/places: no grid ids) and `where`.
  *
  *   <PlaceSearch near={point} onChoose={(p) => …} testId="intake-place-search" />
  */
@@ -37,8 +38,20 @@ export const searchPlaces = (q: string, near?: { lng: number; lat: number } | nu
     ...(near ? { near: `${near.lng.toFixed(6)},${near.lat.toFixed(6)}` } : {}),
   });
 
-export interface PlaceSearchProps {
-  onChoose: (place: PlaceHit) => void;
+/** What a search answers per place, at least. */
+export interface PlaceLike {
+  id: string;
+  name: string;
+  kind: string;
+  distanceM: number | null;
+}
+
+export interface PlaceSearchProps<T extends PlaceLike = PlaceHit> {
+  onChoose: (place: T) => void;
+  /** Another gazetteer reader (the public portal's); the staff's GET /api/geo/places by default. */
+  search?: (q: string, near?: { lng: number; lat: number } | null) => Promise<{ items: T[] }>;
+  /** Where a place lies, the option's second line (default: district · township · community · grid). */
+  where?: (place: T) => string;
   /** Rank places near this point (WGS84) first. */
   near?: { lng: number; lat: number } | null;
   placeholder?: string;
@@ -52,8 +65,10 @@ export interface PlaceSearchProps {
   activeFirst?: boolean;
 }
 
-export function PlaceSearch({
+export function PlaceSearch<T extends PlaceLike = PlaceHit>({
   onChoose,
+  search,
+  where,
   near,
   placeholder,
   style,
@@ -62,17 +77,26 @@ export function PlaceSearch({
   enterButton,
   loading,
   activeFirst = true,
-}: PlaceSearchProps) {
+}: PlaceSearchProps<T>) {
   const { t } = useTranslation();
+  const whereOf =
+    where ??
+    ((p: T) => {
+      const h = p as unknown as PlaceHit;
+      return `${[h.district.name, h.township?.name, h.community?.name].filter(Boolean).join(' · ')}${
+        h.grid ? ` · ${h.grid.id}` : ` · ${t('place.outside')}`
+      }`;
+    });
   const [text, setText] = useState('');
   // What the text asks now; the request waits for the typing to pause.
   const live = placeQueryOf(text);
   const q = useDebounced(live, DEBOUNCE_MS);
   // Rounded so that a small move of the marker does not ask again.
   const nearKey = near ? `${near.lng.toFixed(3)},${near.lat.toFixed(3)}` : '';
-  const found = useQuery({
-    queryKey: ['geo', 'places', q, nearKey],
-    queryFn: () => searchPlaces(q ?? '', near),
+  const found = useQuery<{ items: T[] }>({
+    queryKey: [search ? 'portal' : 'geo', 'places', q, nearKey],
+    queryFn: () =>
+      search ? search(q ?? '', near) : (searchPlaces(q ?? '', near) as unknown as Promise<{ items: T[] }>),
     enabled: q !== null,
     staleTime: 60_000,
     placeholderData: (prev) => prev,
@@ -98,14 +122,11 @@ export function PlaceSearch({
                 </Typography.Text>
               )}
             </Space>
-            <div style={{ fontSize: 12, color: '#8c8c8c' }}>
-              {[p.district.name, p.township?.name, p.community?.name].filter(Boolean).join(' · ')}
-              {p.grid ? ` · ${p.grid.id}` : ` · ${t('place.outside')}`}
-            </div>
+            <div style={{ fontSize: 12, color: '#8c8c8c' }}>{whereOf(p)}</div>
           </div>
         ),
       })),
-    [items, t, testId],
+    [items, t, testId, whereOf],
   );
 
   const choose = (id: string) => {

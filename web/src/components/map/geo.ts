@@ -20,6 +20,27 @@ export function useGeoInfo() {
   });
 }
 
+/** Whose map: the signed-in staff's, or the public portal's (no session). */
+export type MapAudience = 'staff' | 'public';
+
+/** The city's extent for a map: the staff's summary, or the public portal's (/api/public/map). */
+export function useMapInfo(audience: MapAudience) {
+  return useQuery<{ bbox: number[] | null; center?: { lng: number; lat: number } | null }>({
+    queryKey: audience === 'public' ? ['portal', 'map'] : ['geo', 'info'],
+    queryFn: async () => {
+      if (audience === 'staff') return api.get<GeoInfo>('/api/geo/info');
+      // No session and no cookie: a plain request, whose failure only leaves the default view.
+      const res = await fetch('/api/public/map', {
+        credentials: 'omit',
+        headers: { Accept: 'application/json' },
+      });
+      if (!res.ok) throw new Error(`HTTP ${res.status}`);
+      return (await res.json()) as { bbox: number[] | null; center: { lng: number; lat: number } | null };
+    },
+    staleTime: 5 * 60_000,
+  });
+}
+
 /**
  * Grid, community, township and district of a WGS84 point, or nothing while there is no point.
  * A point outside the city is an answer (an error shown to the user), not something to retry.
