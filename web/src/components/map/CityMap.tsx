@@ -575,7 +575,7 @@ export function CityMap({
     const m = map.current;
     if (!m || !points) return;
     const apply = () => {
-      (m.getSource('points') as GeoJSONSource | undefined)?.setData(pointFeatures(points));
+      void (m.getSource('points') as GeoJSONSource | undefined)?.setData(pointFeatures(points));
       if (el.current) el.current.dataset.points = String(points.length);
     };
     if (m.isStyleLoaded()) apply();
