@@ -1,6 +1,6 @@
 import { SearchOutlined } from '@ant-design/icons';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Input, Select, Space, Spin, Tag } from 'antd';
+import { Alert, App, Select, Space, Spin, Tag } from 'antd';
 import type { Feature, FeatureCollection, Point } from 'geojson';
 import {
   AttributionControl,
