@@ -1,6 +1,7 @@
 CREATE TABLE "portal_report" (
 	"report_id" uuid PRIMARY KEY NOT NULL,
 	"phone_key" text,
+	"fingerprint" text,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint

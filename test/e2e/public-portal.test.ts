@@ -24,7 +24,16 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import enUS from '../../web/src/locales/en-US.json';
 import zhCN from '../../web/src/locales/zh-CN.json';
-import { apiJson, type PageWatch, shot, staffApi, startE2E, stopE2E, watchPage } from '../support/browser.ts';
+import {
+  apiJson,
+  type PageWatch,
+  shot,
+  signInPage,
+  staffApi,
+  startE2E,
+  stopE2E,
+  watchPage,
+} from '../support/browser.ts';
 import type { Running } from '../support/process.ts';
 
 const DEMO_PASSWORD = 'e2e-portal-2026';
@@ -37,6 +46,7 @@ let platform: Running | undefined;
 let browser: Browser | undefined;
 const contexts: BrowserContext[] = [];
 const watches: { who: string; watch: PageWatch }[] = [];
+const staffWatches: PageWatch[] = [];
 
 beforeAll(async () => {
   [platform, browser] = await startE2E(
@@ -331,6 +341,20 @@ describe('the public portal on a phone', () => {
       `/api/cases/${c.id}`,
     );
     expect(closed.timeline.map((e) => e.action)).toContain('satisfaction.record');
+    // …and on the case page the rating reads as words: 满意, from the public portal.
+    const desk = await signInPage(
+      browser!,
+      origin(),
+      { username: 'haishu.acceptor', password: DEMO_PASSWORD, timezoneId: 'Asia/Shanghai' },
+      contexts,
+      staffWatches,
+    );
+    await desk.goto(`${origin()}/cases/${c.id}`);
+    const rated = desk.locator('[data-testid="timeline-satisfaction"][data-result="satisfied"]');
+    await rated.waitFor();
+    expect(await rated.textContent()).toContain(zhCN.portal.rating.satisfied);
+    expect(await rated.textContent()).toContain(zhCN.case.satisfaction.source.portal);
+    await shot(desk, 'public-staff-timeline');
 
     // ---- English.
     await page.getByTestId('p-lang').click();
@@ -362,7 +386,7 @@ describe('the public portal on a phone', () => {
     expect(await page.locator('script:not([src])').count()).toBe(0);
     expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
 
-    for (const w of watches) {
+    for (const w of [...watches, ...staffWatches.map((watch) => ({ who: 'haishu.acceptor', watch }))]) {
       expect(w.watch.errors, `${w.who}: errors`).toEqual([]);
       expect(w.watch.foreignRequests, `${w.who}: requests to other hosts`).toEqual([]);
     }

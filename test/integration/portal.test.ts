@@ -251,6 +251,45 @@ describe('a citizen’s report', () => {
     // Nothing at all: no report, no ledger row, no photo row or uploader, no event.
     expect(await counts()).toEqual(before);
   });
+
+  it('the same key with other words, place or photos is refused (409) and tells nothing of the first report', async () => {
+    const p = await pointIn(t, '330203', 5);
+    const key = randomUUID();
+    const jpeg = await cameraJpeg();
+    const first = await sendReport(
+      t,
+      reportParts({ idempotencyKey: key, description: '人行道井盖松动', location: at(p) }, [jpeg]),
+    );
+    expect(first.statusCode, first.body).toBe(201);
+    const code = first.json().trackingCode as string;
+    const before = await counts();
+    for (const other of [
+      { description: '别人写的另一件事', location: at(p) },
+      { description: '人行道井盖松动', location: at({ lng: p.lng + 0.001, lat: p.lat }) },
+      { description: '人行道井盖松动', location: at(p), phone: '13900139000' },
+    ]) {
+      const res = await sendReport(t, reportParts({ idempotencyKey: key, ...other }, [jpeg]), {
+        ip: '203.0.113.77',
+      });
+      expect(res.statusCode, res.body).toBe(409);
+      expect(errorBodyOf(res).error.details.map((d) => d.field)).toContain('body.report.idempotencyKey');
+      expect(res.body).not.toContain(code);
+    }
+    // Without the photo, too: the photos are part of what was said.
+    const noPhoto = await sendReport(
+      t,
+      reportParts({ idempotencyKey: key, description: '人行道井盖松动', location: at(p) }),
+    );
+    expect(noPhoto.statusCode, noPhoto.body).toBe(409);
+    expect(await counts()).toEqual(before);
+    // The very same report again is still the retry it always was.
+    const same = await sendReport(
+      t,
+      reportParts({ idempotencyKey: key, description: '人行道井盖松动', location: at(p) }, [jpeg]),
+    );
+    expect(same.statusCode, same.body).toBe(200);
+    expect(same.json()).toMatchObject({ replayed: true, trackingCode: code });
+  });
 });
 
 describe('following a report by its tracking code', () => {
@@ -405,6 +444,8 @@ describe('following a report by its tracking code', () => {
         payload: body as object,
         lang,
       });
+    // The merged report follows the case but does not rate it: its holder is someone else.
+    expect((await track(b.trackingCode)).json()).toMatchObject({ merged: true, canRate: false });
     const early = await rate(a.trackingCode, { result: 'satisfied' });
     expect(early.statusCode, early.body).toBe(422);
     expect(errorBodyOf(early).error.message).toBe('问题办结后才能评价');
@@ -417,6 +458,12 @@ describe('following a report by its tracking code', () => {
       canRate: true,
       rating: null,
     });
+    // A stranger who got a report merged into this case cannot rate it — nor reopen it by 不满意.
+    expect((await track(b.trackingCode)).json()).toMatchObject({ status: 'resolved', canRate: false });
+    const stranger = await rate(b.trackingCode, { result: 'dissatisfied', note: '没处理' });
+    expect(stranger.statusCode, stranger.body).toBe(422);
+    expect(errorBodyOf(stranger).error.message).toContain('由首位上报人评价');
+    expect((await track(a.trackingCode)).json()).toMatchObject({ status: 'resolved', canRate: true });
 
     for (const [body, field] of [
       [{ result: 'great' }, 'body.result'],
@@ -442,12 +489,10 @@ describe('following a report by its tracking code', () => {
       rating: { result: 'basically_satisfied' },
     });
     expect((await counts()).events).toBe(before.events + 1);
-    // Once per closing: again with the same code, or with the other reporter's, is refused.
-    for (const code of [a.trackingCode, b.trackingCode]) {
-      const again = await rate(code, { result: 'dissatisfied' }, 'en');
-      expect(again.statusCode, again.body).toBe(409);
-      expect(errorBodyOf(again).error.code).toBe('DUPLICATE');
-    }
+    // Once per closing: again with the same code is refused.
+    const again = await rate(a.trackingCode, { result: 'dissatisfied' }, 'en');
+    expect(again.statusCode, again.body).toBe(409);
+    expect(errorBodyOf(again).error.code).toBe('DUPLICATE');
     const viewB = (await track(b.trackingCode)).json();
     expect(viewB).toMatchObject({ canRate: false, rating: { result: 'basically_satisfied' } });
     // The rating's words are the rater's: not in the other reporter's view.
@@ -482,6 +527,31 @@ describe('following a report by its tracking code', () => {
     expect(view.timeline.at(-1).step).toBe('reopened');
     const page = (await t.as(await staff('dispatcher')).get(`/api/cases/${caseId}`)).json();
     expect(page.case.state).toBe('pending_dispatch');
+
+    // Disposed and closed again: a second 不满意 from the portal is recorded, but reopens nothing —
+    // a code's holder cannot keep a case open forever (the centre's call-back still can).
+    const dispatcher = await staff('dispatcher');
+    const unit = await t.login('unit.haishu-sanitation');
+    const inspector = await staff('inspector');
+    await act(caseId, dispatcher, 'dispatch', { unitId: units.海曙区环境卫生管理处 });
+    await act(caseId, unit, 'sign');
+    await act(caseId, unit, 'feed_back', { note: '已重新修补', photos: [await uploadPhoto(t, unit)] });
+    await act(caseId, await staff('acceptor'), 'request_check');
+    await act(caseId, inspector, 'check_pass', { photos: [await uploadPhoto(t, inspector)] });
+    await act(caseId, await staff('leader'), 'close');
+    const second = await portalInject(t, {
+      method: 'POST',
+      url: `/api/public/reports/${trackingCode}/rating`,
+      payload: { result: 'dissatisfied', note: '还是不行' },
+    });
+    expect(second.statusCode, second.body).toBe(201);
+    expect(second.json()).toMatchObject({
+      status: 'resolved',
+      canRate: false,
+      rating: { result: 'dissatisfied' },
+    });
+    const after = (await t.as(dispatcher).get(`/api/cases/${caseId}`)).json();
+    expect(after.case.state).toBe('closed');
   });
 
   it('forgives case and look-alikes in a typed code; an unknown or malformed one is refused plainly', async () => {
@@ -949,6 +1019,15 @@ const file = (value: Buffer, contentType = 'image/jpeg', name = 'photos') => ({
 
 const REFUSALS: Refusal[] = [
   {
+    name: 'a description of white space and invisible characters only',
+    status: 400,
+    code: 'VALIDATION_FAILED',
+    field: 'body.report.description',
+    zh: '问题描述至少需要 2 个可见字符',
+    en: 'The description needs at least 2 visible characters',
+    send: async (p, lang) => form([json(good(p, { description: '   \n\t \u200b\u0007\u202e ' }))], lang),
+  },
+  {
     name: 'a photo over 10 MB',
     status: 413,
     code: 'PAYLOAD_TOO_LARGE',
@@ -1162,6 +1241,17 @@ describe('the portal refuses oversized, malformed and hostile input in the one e
       expect({ ...after }).toEqual({ ...before });
     });
   }
+
+  it('drops control and bidirectional-override characters from what a citizen typed; keeps line breaks', async () => {
+    const { trackingCode } = await report({
+      description: '井盖\u0007\u001b[31m坏了\u202eLTR\u202c\n第二行\ufeff',
+      location: at(p),
+      address: '\u2066天一广场\u2069',
+    });
+    const view = (await track(trackingCode)).json();
+    expect(view.description).toBe('井盖[31m坏了LTR\n第二行');
+    expect(view.address).toBe('天一广场');
+  });
 
   it('hostile words are kept as words: stored and answered verbatim as JSON, never as markup', async () => {
     const hostile = '<script>alert(1)</script><img src=x onerror=alert(2)> "\'&amp; {{7*7}} \u0024{7*7}';

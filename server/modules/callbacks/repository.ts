@@ -51,3 +51,19 @@ export async function latestSatisfaction(
     .limit(1);
   return row;
 }
+
+/** Whether a rating from this source has reopened the case before (at any of its closings). */
+export async function reopenedBySource(db: Db, caseId: string, source: string): Promise<boolean> {
+  const [row] = await db
+    .select({ id: satisfaction.id })
+    .from(satisfaction)
+    .where(
+      and(
+        eq(satisfaction.caseId, caseId),
+        eq(satisfaction.source, source as SatisfactionRow['source']),
+        eq(satisfaction.reopened, true),
+      ),
+    )
+    .limit(1);
+  return !!row;
+}

@@ -131,7 +131,16 @@ export async function recordSatisfaction(
         reason: note,
       });
       let reopened = false;
-      if (input.result === 'dissatisfied' && (await getSetting(tx, 'callback.reopenOnDissatisfied'))) {
+      // A self-service source (the portal's code holder, an Open311 client) reopens a case once:
+      // a second 不满意 after the next closing is recorded and counts, but the case stays closed —
+      // whoever holds a code cannot keep a case open forever; the centre's phone call-back, a
+      // person's judgement, may reopen it again.
+      const mayReopen = input.source === 'phone' || !(await repo.reopenedBySource(tx, c.id, input.source));
+      if (
+        input.result === 'dissatisfied' &&
+        mayReopen &&
+        (await getSetting(tx, 'callback.reopenOnDissatisfied'))
+      ) {
         const r = await reopenCase(tx, c.id, {
           reason: note ?? '回访不满意 / reporter dissatisfied',
           cause: { satisfactionId: row.id, source: input.source, result: input.result },

@@ -3,10 +3,21 @@ import { and, count, eq, gte, ne, sql } from 'drizzle-orm';
 import type { Db } from '../../platform/db.ts';
 import { portalReport } from './tables.ts';
 
-/** The digits of a phone number, without China's country code in front of a mobile number. */
+/**
+ * A phone number's one canonical form, so every spelling of one number counts as that number:
+ * digits only, China's country code dropped however written (0086…, +86…, 86… before a national
+ * number), and a trunk 0 kept after it (+86 0 135…) dropped from a mobile number. A landline keeps
+ * its area code's 0 (0574 …, also when written +86 574 …).
+ */
 export function phoneDigits(phone: string): string {
-  const all = phone.replace(/\D/g, '');
-  return all.length === 13 && all.startsWith('86') ? all.slice(2) : all;
+  let d = phone.replace(/\D/g, '');
+  let national = false;
+  if (d.startsWith('0086')) [d, national] = [d.slice(4), true];
+  else if (d.startsWith('86') && d.length >= 13) [d, national] = [d.slice(2), true];
+  if (d.length === 12 && d.startsWith('01')) d = d.slice(1);
+  // After the country code a landline's area code lost its trunk 0 (+86 574 …): give it back.
+  if (national && !d.startsWith('1') && !d.startsWith('0')) d = `0${d}`;
+  return d;
 }
 
 /** What the throttle counts a phone number by (tables.ts says why a hash). */
@@ -46,6 +57,20 @@ export async function reportsOfPhoneWithin(
   return Number(n);
 }
 
-export async function recordPortalReport(tx: Db, reportId: string, phoneKey: string | null): Promise<void> {
-  await tx.insert(portalReport).values({ reportId, phoneKey }).onConflictDoNothing();
+export async function recordPortalReport(
+  tx: Db,
+  reportId: string,
+  phoneKey: string | null,
+  fingerprint: string,
+): Promise<void> {
+  await tx.insert(portalReport).values({ reportId, phoneKey, fingerprint }).onConflictDoNothing();
+}
+
+/** The fingerprint of what was sent with the report's idempotency key (null before it was kept). */
+export async function fingerprintOf(tx: Db, reportId: string): Promise<string | null> {
+  const [row] = await tx
+    .select({ fingerprint: portalReport.fingerprint })
+    .from(portalReport)
+    .where(eq(portalReport.reportId, reportId));
+  return row?.fingerprint ?? null;
 }

@@ -67,6 +67,53 @@ function phoneLimited(limit: number): AppError {
   });
 }
 
+/**
+ * What a citizen typed, as it is kept: control characters (the bell, terminal escapes) and the
+ * bidirectional embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069: they make a
+ * staff screen show text in another order than it was written) and the BOM are dropped; line
+ * breaks and tabs stay; the ends are trimmed.
+ */
+export function cleanCitizenText(text: string): string {
+  return text.replace(UNWANTED, (ch) => (ch === '\n' || ch === '\t' ? ch : '')).trim();
+}
+const UNWANTED = /[\p{Cc}\u202A-\u202E\u2066-\u2069\uFEFF]/gu;
+
+/** At least this many visible characters make a description (white space and invisibles do not count). */
+const MIN_DESCRIPTION_CHARS = 2;
+
+function tooShort(field: string): AppError {
+  return new AppError('VALIDATION_FAILED', {
+    zh: `问题描述至少需要 ${MIN_DESCRIPTION_CHARS} 个可见字符`,
+    en: `The description needs at least ${MIN_DESCRIPTION_CHARS} visible characters`,
+    details: [{ field, message: `fewer than ${MIN_DESCRIPTION_CHARS} visible characters` }],
+  });
+}
+
+const visibleLength = (text: string) =>
+  [...text.replace(/[\s\p{Cf}\p{Cc}\p{Default_Ignorable_Code_Point}]/gu, '')].length;
+
+/** A retry must send what the first sending said: its fingerprint (tables.ts `fingerprint`). */
+function fingerprintOf(fields: PortalReportFieldsT, photoIds: readonly string[]): string {
+  const said = {
+    description: fields.description,
+    address: fields.address ?? null,
+    location: [fields.location.lng, fields.location.lat, fields.location.crs],
+    matterCode: fields.matterCode ?? null,
+    phone: fields.phone ? repo.phoneDigits(fields.phone) : null,
+    photos: [...photoIds].sort(),
+  };
+  return createHash('sha256').update(JSON.stringify(said)).digest('hex');
+}
+
+const keyReused = () =>
+  new AppError('CONFLICT', {
+    zh: '这个上报编号已用于另一份内容不同的上报；请重新打开上报页面再提交',
+    en: 'This idempotency key was already used for a different report; open the report page anew and send it again',
+    details: [
+      { field: 'body.report.idempotencyKey', message: 'used before for a report that said something else' },
+    ],
+  });
+
 /** Carries a replayed report's answer out of its transaction, which then writes nothing. */
 class Replayed extends Error {
   constructor(readonly made: Awaited<ReturnType<typeof createReport>>) {
@@ -92,10 +139,23 @@ export async function submitReport(
   photoBytes: readonly Buffer[],
 ) {
   const citizen = citizenContext(ctx);
+  const description = cleanCitizenText(fields.description);
+  if (visibleLength(description) < MIN_DESCRIPTION_CHARS) throw tooShort('body.report.description');
+  const address = fields.address ? cleanCitizenText(fields.address) : '';
+  fields = {
+    ...fields,
+    description,
+    address: visibleLength(address) > 0 ? address : undefined,
+  };
+  if (fields.address === undefined) delete fields.address;
   const files: PhotoFile[] = [];
   // Decoding is the expensive part: done before the transaction, one photo at a time.
   for (const bytes of photoBytes) files.push(await writePhotoFiles(deps.dataDir, bytes, { keepGps: false }));
   const phoneKey = fields.phone ? repo.phoneKeyOf(fields.phone) : null;
+  const fingerprint = fingerprintOf(
+    fields,
+    files.map((f) => f.id),
+  );
   const res = await db
     .transaction(async (tx) => {
       if (phoneKey && deps.perPhonePerDay > 0) await repo.lockPhone(tx, phoneKey);
@@ -110,12 +170,16 @@ export async function submitReport(
         photos: [...new Set(files.map((f) => f.id))],
         ...(fields.phone ? { reporter: { phone: repo.phoneDigits(fields.phone) } } : {}),
       });
-      if (made.replayed) throw new Replayed(made);
+      if (made.replayed) {
+        const first = await repo.fingerprintOf(tx, made.reportId);
+        if (first !== null && first !== fingerprint) throw keyReused();
+        throw new Replayed(made);
+      }
       if (phoneKey && deps.perPhonePerDay > 0) {
         const earlier = await repo.reportsOfPhoneWithin(tx, phoneKey, PHONE_WINDOW_HOURS, made.reportId);
         if (earlier >= deps.perPhonePerDay) throw phoneLimited(deps.perPhonePerDay);
       }
-      await repo.recordPortalReport(tx, made.reportId, phoneKey);
+      await repo.recordPortalReport(tx, made.reportId, phoneKey, fingerprint);
       return made;
     })
     .catch((e: unknown) => {
@@ -253,7 +317,9 @@ export async function trackReport(db: Db, rawCode: string) {
         ...steps.map((s) => ({ at: s.at.toISOString(), step: s.step })),
       ],
       rating: rating ? { result: rating.result, at: rating.at.toISOString() } : null,
-      canRate: mayRate(status, !!rating),
+      // The report that opened the case rates it; a report merged into it follows it (its holder
+      // is someone else, who must not rate — and so reopen — another citizen's case).
+      canRate: !report.merged && mayRate(status, !!rating),
     },
   };
 }
@@ -383,6 +449,13 @@ async function ratingOf(db: Db, caseId: string): Promise<Rating | null> {
  */
 export async function rateReport(db: Db, ctx: RequestContext, rawCode: string, input: RatingBodyT) {
   const { report, case: c } = await findByCode(db, rawCode);
+  if (report.merged) {
+    throw new AppError('UNPROCESSABLE', {
+      zh: '这份上报已并入他人先报的同一问题，由首位上报人评价；您可随时查看办理进度',
+      en: 'This report was merged into an earlier report of the same problem, whose reporter rates it; you can follow its progress here',
+      details: [{ field: 'params.code', message: 'merged report' }],
+    });
+  }
   if (publicStatusOf(c.state) !== 'resolved') {
     throw new AppError('UNPROCESSABLE', {
       zh: '问题办结后才能评价',
@@ -393,7 +466,7 @@ export async function rateReport(db: Db, ctx: RequestContext, rawCode: string, i
   await recordSatisfaction(db, citizenContext(ctx), {
     caseId: c.id,
     result: input.result,
-    ...(input.note?.trim() ? { note: input.note.trim() } : {}),
+    ...(input.note && cleanCitizenText(input.note) ? { note: cleanCitizenText(input.note) } : {}),
     source: 'portal',
     trackingCode: report.trackingCode,
   });

@@ -131,6 +131,9 @@ export function CaseTimeline({
       distanceM?: number;
       /** A note from another part of the platform (`case.note`): a sensor's. */
       note?: unknown;
+      /** A satisfaction rating's (`satisfaction.record`): 满意 / 基本满意 / 不满意 and where it was heard. */
+      result?: unknown;
+      source?: unknown;
     };
     const filing = timelineFiling(t, e.after);
     const before = (e.before ?? {}) as { state?: string; pending?: Record<string, Applied | undefined> };
@@ -172,6 +175,20 @@ export function CaseTimeline({
             </div>
           )}
           {isSensorNote(after.note) && <SensorNote note={after.note} />}
+          {e.action === 'satisfaction.record' && typeof after.result === 'string' && (
+            <div style={{ marginTop: 2 }} data-testid="timeline-satisfaction" data-result={after.result}>
+              <Typography.Text type="secondary">
+                {withColon(t, t('case.satisfaction.result'))}
+              </Typography.Text>
+              {t(`portal.rating.${after.result}`, { defaultValue: after.result })}
+              {typeof after.source === 'string' && (
+                <Typography.Text type="secondary" style={{ marginLeft: 8, fontSize: 12 }}>
+                  {t('case.satisfaction.via')}{' '}
+                  {t(`case.satisfaction.source.${after.source}`, { defaultValue: after.source })}
+                </Typography.Text>
+              )}
+            </div>
+          )}
           {filing && (
             <div style={{ marginTop: 2 }} data-testid="timeline-filing">
               <Typography.Text type="secondary">{filing.label}</Typography.Text>
