@@ -14,6 +14,12 @@ export const ROLES = [
   'supervisor',
   'leader',
   'admin',
+  /**
+   * 热线话务员: answers the hotline (12345, and the merged 12319 / 96310) and calls reporters back.
+   * At the city centre: the city's queue, every district's calls and cases; at a district centre
+   * (a district's 12345 desk): the calls routed to the district and its cases only.
+   */
+  'hotline_operator',
 ] as const;
 export type Role = (typeof ROLES)[number];
 
@@ -65,6 +71,12 @@ export const PERMISSIONS = [
   // kinds' rules changed by admins (kinds: the city's only).
   'sensor:read',
   'sensor:manage',
+  /** A telephony system (API key): posts incoming calls (`POST /api/hotline/calls`) and their hang-ups. */
+  'hotline:call',
+  /** Hotline operators: take calls, read the calls and their callers' history, search the knowledge base. */
+  'hotline:answer',
+  /** Edit the hotline's knowledge base (问答知识库). */
+  'knowledge:manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -88,6 +100,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   supervisor: [...EVERYONE, 'audit:read'],
   leader: EVERYONE,
   admin: [...PERMISSIONS],
+  hotline_operator: [...REPORTERS, 'callback:record', 'hotline:answer', 'knowledge:manage'],
 };
 
 export function permissionsOf(roles: readonly Role[]): Permission[] {
@@ -113,6 +126,9 @@ export const MENU_KEYS = [
   'endpoints',
   'basemap',
   'audit',
+  'hotline',
+  'callbacks',
+  'knowledge',
 ] as const;
 export type MenuKey = (typeof MENU_KEYS)[number];
 
@@ -121,6 +137,8 @@ export function menuOf(permissions: readonly Permission[]): MenuKey[] {
   const has = (p: Permission) => permissions.includes(p);
   const menu: MenuKey[] = ['dashboard'];
   if (has('case:read')) menu.push('cases');
+  if (has('hotline:answer')) menu.push('hotline');
+  if (has('callback:record')) menu.push('callbacks');
   if (has('case:report')) menu.push('intake');
   if (has('geo:read')) menu.push('map');
   if (has('sensor:read')) menu.push('sensors');
@@ -134,6 +152,7 @@ export function menuOf(permissions: readonly Permission[]): MenuKey[] {
   if (has('apikey:manage')) menu.push('apiKeys');
   if (has('endpoint:manage')) menu.push('endpoints');
   if (has('basemap:manage')) menu.push('basemap');
+  if (has('knowledge:manage')) menu.push('knowledge');
   if (has('audit:read')) menu.push('audit');
   return menu;
 }

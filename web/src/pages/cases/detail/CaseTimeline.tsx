@@ -4,6 +4,7 @@
  */
 import { Empty, Tag, Timeline, Typography } from 'antd';
 import type { TFunction } from 'i18next';
+import { auditActionLabelKey } from '../../../../../common/audit-vocabulary.ts';
 import {
   CASE_ACTIONS,
   type CaseAction,
@@ -24,6 +25,9 @@ const KNOWN_ACTIONS: ReadonlySet<string> = new Set(CASE_ACTIONS);
 export function eventLabel(t: TFunction, action: string): string {
   const name = action.startsWith('case.') ? action.slice(5) : action;
   if (KNOWN_ACTIONS.has(name)) return actionLabel(t, name);
+  // Other modules' events on the case (a satisfaction, the hotline call a report came from).
+  const key = auditActionLabelKey(action);
+  if (key?.startsWith('auditAction.')) return t(key, { defaultValue: action });
   return t(`case.event.${name}`, { defaultValue: name });
 }
 
@@ -131,6 +135,11 @@ export function CaseTimeline({
       distanceM?: number;
       /** A note from another part of the platform (`case.note`): a sensor's. */
       note?: unknown;
+      /** A satisfaction (satisfaction.record): the reporter's verdict and where it was heard. */
+      result?: string;
+      source?: string;
+      /** A report made on a hotline call (hotline.report): the line called. */
+      line?: string;
     };
     const filing = timelineFiling(t, e.after);
     const before = (e.before ?? {}) as { state?: string; pending?: Record<string, Applied | undefined> };
@@ -223,6 +232,23 @@ export function CaseTimeline({
           )}
           {(e.action === 'case.forwarded' || e.action === 'case.forward_status') && (
             <ForwardDetail after={e.after} orgNames={orgNames} t={t} />
+          )}
+          {e.action === 'satisfaction.record' && after.result && (
+            <div style={{ marginTop: 2 }} data-testid="timeline-satisfaction">
+              <Tag color={after.result === 'dissatisfied' ? 'red' : 'green'}>
+                {t(`callback.result.${after.result}`, { defaultValue: after.result })}
+              </Tag>
+              <Typography.Text type="secondary">
+                {t(`callback.source.${after.source}`, { defaultValue: after.source ?? '' })}
+              </Typography.Text>
+            </div>
+          )}
+          {e.action === 'hotline.report' && after.line && (
+            <div style={{ marginTop: 2 }}>
+              <Typography.Text type="secondary">
+                {t('hotline.fromLine', { line: after.line })}
+              </Typography.Text>
+            </div>
           )}
           {after.duplicateOf && (
             <div style={{ marginTop: 2 }}>
