@@ -41,7 +41,6 @@ export const PLATFORM_AUDIT_ACTIONS = [
   // the hotline: calls (a report made on a call is also on its case's timeline), seats, knowledge base
   'hotline.incoming',
   'hotline.answer',
-  'hotline.report',
   'hotline.finish',
   'hotline.hangup',
   'hotline.seat_in',

@@ -15,7 +15,15 @@ import path from 'node:path';
 import type { APIRequestContext, Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import zhCN from '../../web/src/locales/zh-CN.json';
-import { type PageWatch, shot, signInPage, startE2E, stopE2E } from '../support/browser.ts';
+import {
+  apiJson,
+  type PageWatch,
+  shot,
+  signInPage,
+  staffApi,
+  startE2E,
+  stopE2E,
+} from '../support/browser.ts';
 import { makePng } from '../support/png.ts';
 import type { Running } from '../support/process.ts';
 
@@ -41,22 +49,11 @@ afterAll(async () => {
   await stopE2E(platform, browser, [dataDir], contexts);
 });
 
-async function staff(username: string): Promise<APIRequestContext> {
-  const context = await browser!.newContext({ extraHTTPHeaders: { Origin: platform!.url } });
-  contexts.push(context);
-  const res = await context.request.post(`${platform!.url}/api/auth/login`, {
-    data: { username, password: DEMO_PASSWORD },
-  });
-  expect(res.status(), `login ${username}`).toBe(200);
-  return context.request;
-}
+const staff = (username: string) =>
+  staffApi(browser!, platform!.url, { username, password: DEMO_PASSWORD }, contexts);
+const getJson = <T>(api: APIRequestContext, url: string) => apiJson<T>(api, platform!.url, url);
 
-async function getJson<T>(api: APIRequestContext, url: string): Promise<T> {
-  const res = await api.get(`${platform!.url}${url}`);
-  expect(res.status(), url).toBe(200);
-  return (await res.json()) as T;
-}
-
+/** POST `data` to `url` with an API client, expecting `status`. */
 async function postJson<T>(api: APIRequestContext, url: string, data: object, status = 200): Promise<T> {
   const res = await api.post(`${platform!.url}${url}`, { data });
   expect(res.status(), `${url}: ${await res.text()}`).toBe(status);
@@ -223,12 +220,16 @@ describe('the hotline console (热线受理) and the call-back (回访)', () => 
     const c = await getJson<{
       case: { channel: string; districtCode: string; matterCode: string | null };
       reports: { channel: string }[];
-      timeline: { action: string }[];
+      timeline: { action: string; after: { origin?: { callId: string; line: string } } }[];
     }>(as.acceptor, `/api/cases/${caseId}`);
     expect(c.case).toMatchObject({ channel: 'hotline', districtCode: '330203' });
     expect(c.case.matterCode).not.toBeNull();
     expect(JSON.stringify(c.reports)).toContain(CALLER);
-    expect(c.timeline.map((e) => e.action)).toContain('hotline.report');
+    // The report's event names the call it was made on (the timeline shows the line).
+    expect(c.timeline.find((e) => e.action === 'case.report')?.after.origin).toEqual({
+      callId: call2.id,
+      line: '96310',
+    });
 
     // --- the district handles and closes it, as its staff would ------------------------------
     const act = async (who: keyof typeof as, action: string, fields: object = {}) => {
@@ -296,6 +297,8 @@ describe('the hotline console (热线受理) and the call-back (回访)', () => 
     expect(await timeline.getByTestId('timeline-satisfaction').first().textContent()).toContain(
       zhCN.callback.result.dissatisfied,
     );
+    // The report came in on the call to 96310: the timeline says so.
+    expect(await timeline.getByTestId('timeline-hotline-origin').textContent()).toContain('96310');
     await shot(page, `${SHOT}06-case-reopened`);
   }, 300_000);
 

@@ -277,6 +277,8 @@ describe('the knowledge base', () => {
       const res = await ask(q);
       expect([q, res.items[0]?.question]).toEqual([q, question]);
       expect(res.items[0].generated).toBe(true);
+      // A demo answer says in its own words that it is generated demo data.
+      expect(res.items[0].answer).toContain('演示数据：系统生成');
       expect(res.items[0].score).toBeGreaterThan(0);
     }
     const none = await ask('请问你们在吗');
@@ -429,10 +431,10 @@ describe('a call answered, a report made, the case closed and called back', () =
     expect(JSON.stringify(seen.reports[0])).toContain('057487654321');
     expect(JSON.stringify(seen.reports[0])).toContain('赵先生');
     expect(
-      (seen.timeline as { action: string; after: { callId?: string } }[]).find(
-        (e) => e.action === 'hotline.report',
-      )?.after.callId,
-    ).toBe(call.id);
+      (seen.timeline as { action: string; after: { origin?: { callId: string; line: string } } }[]).find(
+        (e) => e.action === 'case.report',
+      )?.after.origin,
+    ).toEqual({ callId: call.id, line: '12345' });
     // One report per call; the call is then finished as a report, not anything else.
     const twice = await t.as(operator).post(`/api/hotline/calls/${call.id}/report`, {
       version: 3,

@@ -307,12 +307,14 @@ const dbCount = async (table: string, where = 'true') => {
 // The hotline: calls posted by the city admin (who holds hotline:call), answered by it when a
 // probe needs a taken call; the city admin is the one person here at the city level who holds
 // hotline:answer (the hotline's own operators are not among the callers).
-async function freshCall(answered = false) {
+async function freshCall(answered = false, districtCode?: string) {
   seq++;
   const call = must(
-    await t
-      .as(adminToken)
-      .post('/api/hotline/calls', { line: '12345', callerNumber: `1390000${String(seq).padStart(4, '0')}` }),
+    await t.as(adminToken).post('/api/hotline/calls', {
+      line: '12345',
+      callerNumber: `1390000${String(seq).padStart(4, '0')}`,
+      ...(districtCode ? { districtCode } : {}),
+    }),
     201,
     'call',
   );
@@ -369,15 +371,22 @@ async function freshCallback(district: '330203' | '330205' = '330203') {
 }
 const caseOfCallback = new Map<string, string>();
 const callbackView = (id: string) => adminGet(`/api/callbacks/${id}`);
-/** Only the city admin among the callers holds hotline:* at the city level (keys hold one permission each). */
-const cityAdminAnd = (keys: Partial<Record<Permission, Outcome>>, ok: Outcome): Expect => ({
+/**
+ * Only the city admin among the callers holds hotline:* at the city level (keys hold one permission
+ * each); the 海曙 admin holds hotline:answer for its district's desk (`hsAdmin`: what it gets on
+ * the probe's target, 403 where the route is the city's only — posting calls, the knowledge base).
+ */
+const cityAdminAnd = (
+  keys: Partial<Record<Permission, Outcome>>,
+  ok: Outcome,
+  hsAdmin: Outcome = 403,
+): Expect => ({
   admin: ok,
   hsStaff: 403,
   jbStaff: 403,
   hsUnit: 403,
   cityUnit: 403,
-  // A district admin holds every permission of its district: the hotline is the city's.
-  hsAdmin: 403,
+  hsAdmin,
   keys,
 });
 
@@ -415,12 +424,22 @@ const JB_RULE_LABELS = sorted(['d:330205', ...['jbSan', 'cityGreen', ...COVER_OW
 const ALL_UNITS = sorted(['blMun', 'hsGreen', 'hsSan', 'jbSan', 'yzEnf', ...CITY_UNITS]);
 const caseLabels = (items: { id: string }[]) =>
   sorted(items.map((i) => fixtureOf.get(i.id) ?? `other:${i.id}`));
-/** Who sees which of the fixture's cases (open, and the call-backs' closed ones): the case list and the case map agree on it. */
+/** Who sees which of the fixture's open cases: the case map shows these. */
 const OPEN_CASES_SEEN: Expect = {
+  admin: [200, ['caseHI', 'caseHS', 'caseHW', 'caseJB']],
+  hsStaff: [200, ['caseHI', 'caseHS', 'caseHW']],
+  jbStaff: [200, ['caseJB']],
+  hsUnit: [200, ['caseHS']],
+  cityUnit: [200, ['caseHW']],
+  hsAdmin: [200, ['caseHI', 'caseHS', 'caseHW']],
+  keys: { 'case:read': [200, ['caseHI', 'caseHS', 'caseHW', 'caseJB']] },
+};
+/** The case list shows the same and the call-backs' closed cases (caseCb*), to whoever may see them. */
+const CASES_SEEN: Expect = {
   admin: [200, ['caseCbHS', 'caseCbJB', 'caseHI', 'caseHS', 'caseHW', 'caseJB']],
   hsStaff: [200, ['caseCbHS', 'caseHI', 'caseHS', 'caseHW']],
   jbStaff: [200, ['caseCbJB', 'caseJB']],
-  // A closed case (the call-backs' caseCb*) stays with the unit that had it.
+  // A closed case stays with the unit that had it.
   hsUnit: [200, ['caseCbHS', 'caseHS']],
   cityUnit: [200, ['caseHW']],
   hsAdmin: [200, ['caseCbHS', 'caseHI', 'caseHS', 'caseHW']],
@@ -1576,7 +1595,7 @@ const PROBES: Probe[] = [
     route: 'GET /api/cases',
     rows: (b) => caseLabels(b.items),
     call: (c) => q(c).get('/api/cases?pageSize=200'),
-    expect: OPEN_CASES_SEEN,
+    expect: CASES_SEEN,
   },
   // ---- the command centre's desk: workbench, export, batch urge, saved filters -----------------
   {
@@ -1633,7 +1652,7 @@ const PROBES: Probe[] = [
   },
   {
     route: 'GET /api/cases/map',
-    what: 'the open cases as map points (every fixture case is open)',
+    what: "the open cases as map points (the call-backs' closed cases are not on it)",
     rows: (b) => caseLabels(b.items),
     call: (c) => q(c).get('/api/cases/map?limit=5000'),
     expect: OPEN_CASES_SEEN,
@@ -1764,15 +1783,28 @@ const PROBES: Probe[] = [
   },
   {
     route: 'GET /api/hotline/calls',
-    call: (c) => q(c).get('/api/hotline/calls'),
-    expect: cityAdminAnd({ 'hotline:answer': 200 }, 200),
+    what: "the desks' calls (null: the city's queue)",
+    rows: (b) =>
+      sorted([...new Set<string>(b.items.map((x: { districtCode: string | null }) => `${x.districtCode}`))]),
+    call: (c) => q(c).get('/api/hotline/calls?pageSize=100'),
+    expect: cityAdminAnd(
+      { 'hotline:answer': [200, ['330203', '330205', 'null']] },
+      [200, ['330203', '330205', 'null']],
+      [200, ['330203']],
+    ),
   },
-  {
-    route: 'GET /api/hotline/calls/{id}',
-    what: 'a ringing call',
-    call: (c) => q(c).get(`/api/hotline/calls/${F.call}`),
-    expect: cityAdminAnd({ 'hotline:answer': 200 }, 200),
-  },
+  ...(['call', 'callHS', 'callJB'] as const).map(
+    (k): Probe => ({
+      route: 'GET /api/hotline/calls/{id}',
+      what: {
+        call: "a ringing call in the city's queue",
+        callHS: "a 海曙 desk's call",
+        callJB: "a 江北 desk's call",
+      }[k],
+      call: (c) => q(c).get(`/api/hotline/calls/${F[k]}`),
+      expect: cityAdminAnd({ 'hotline:answer': 200 }, 200, k === 'callHS' ? 200 : 404),
+    }),
+  ),
   {
     route: 'POST /api/hotline/calls/{id}/answer',
     what: 'a ringing call',
@@ -1780,7 +1812,24 @@ const PROBES: Probe[] = [
     call: (c, id) => q(c).post(`/api/hotline/calls/${id}/answer`, { version: 1 }),
     view: callView,
     // Only a person takes calls: the key holding hotline:answer reads them, never answers.
-    expect: cityAdminAnd({}, 200),
+    // 海曙's admin does not see the city queue's call.
+    expect: cityAdminAnd({}, 200, 404),
+  },
+  {
+    route: 'POST /api/hotline/calls/{id}/answer',
+    what: "a ringing call of 江北's desk",
+    fresh: () => freshCall(false, '330205'),
+    call: (c, id) => q(c).post(`/api/hotline/calls/${id}/answer`, { version: 1 }),
+    view: callView,
+    expect: cityAdminAnd({}, 200, 404),
+  },
+  {
+    route: 'POST /api/hotline/calls/{id}/answer',
+    what: "a ringing call of 海曙's desk",
+    fresh: () => freshCall(false, '330203'),
+    call: (c, id) => q(c).post(`/api/hotline/calls/${id}/answer`, { version: 1 }),
+    view: callView,
+    expect: cityAdminAnd({}, 200, 200),
   },
   {
     route: 'POST /api/hotline/calls/{id}/report',
@@ -1795,7 +1844,7 @@ const PROBES: Probe[] = [
       });
     },
     view: callView,
-    expect: cityAdminAnd({}, 201),
+    expect: cityAdminAnd({}, 201, 404),
   },
   {
     route: 'POST /api/hotline/calls/{id}/finish',
@@ -1810,18 +1859,18 @@ const PROBES: Probe[] = [
       });
     },
     view: callView,
-    expect: cityAdminAnd({}, 200),
+    expect: cityAdminAnd({}, 200, 404),
   },
   {
     route: 'GET /api/hotline/seat',
     call: (c) => q(c).get('/api/hotline/seat'),
-    expect: cityAdminAnd({}, 200),
+    expect: cityAdminAnd({}, 200, 200),
   },
   {
     route: 'PUT /api/hotline/seat',
     call: (c) => q(c).put('/api/hotline/seat', { seat: `mx${c.name.length}`, lines: ['12345'] }),
     view: async () => dbCount('hotline_seat'),
-    expect: cityAdminAnd({}, 200),
+    expect: cityAdminAnd({}, 200, 200),
   },
   {
     route: 'DELETE /api/hotline/seat',
@@ -1836,18 +1885,19 @@ const PROBES: Probe[] = [
     },
     call: (c) => q(c).delete('/api/hotline/seat'),
     view: async () => dbCount('hotline_seat'),
-    expect: cityAdminAnd({}, 204),
+    // Each caller signs out of its own seat (海曙's admin has none: nothing to do).
+    expect: cityAdminAnd({}, 204, 204),
   },
   {
     route: 'GET /api/hotline/knowledge',
     call: (c) => q(c).get(`/api/hotline/knowledge?q=${encodeURIComponent('井盖丢了')}`),
-    expect: cityAdminAnd({ 'hotline:answer': 200, 'knowledge:manage': 200 }, 200),
+    expect: cityAdminAnd({ 'hotline:answer': 200, 'knowledge:manage': 200 }, 200, 200),
   },
   {
     route: 'GET /api/hotline/knowledge/{id}',
     what: 'a demo entry',
     call: (c) => q(c).get(`/api/hotline/knowledge/${F.knowledge}`),
-    expect: cityAdminAnd({ 'hotline:answer': 200, 'knowledge:manage': 200 }, 200),
+    expect: cityAdminAnd({ 'hotline:answer': 200, 'knowledge:manage': 200 }, 200, 200),
   },
   {
     route: 'POST /api/hotline/knowledge',
@@ -2372,6 +2422,8 @@ beforeAll(async () => {
 
   // The hotline: a ringing call, a demo knowledge entry; call-backs of a closed 海曙 and 江北 case.
   F.call = await freshCall();
+  F.callHS = await freshCall(false, '330203');
+  F.callJB = await freshCall(false, '330205');
   F.knowledge = (await adminGet('/api/hotline/knowledge?pageSize=1')).items[0].id;
   F.cbHS = await freshCallback('330203');
   F.cbJB = await freshCallback('330205');

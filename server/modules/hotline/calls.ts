@@ -304,7 +304,8 @@ export async function answerCall(db: Db, ctx: RequestContext, id: string, body: 
  * `POST /api/hotline/calls/{id}/report`: the caller reports a problem. It goes through the intake
  * every channel uses (`createReport`: lookup, routing, duplicates, idempotency), on the channel
  * `hotline` with the caller as the reporter contact, in the call's transaction: the call is linked
- * to the report and its case, and the case's timeline says which call it came from. One report per
+ * to the report and its case, and the report's `case.report` event names the call (`origin`), so
+ * the case's timeline says which call it came from — one request, one audit event. One report per
  * call (the idempotency key is the call's).
  */
 export async function reportFromCall(
@@ -336,6 +337,8 @@ export async function reportFromCall(
       matterCode: body.matterCode,
       photos: body.photos,
       reporter: { name: callerName, phone: row.callerNumber },
+      // The report's one event names the call (the case's timeline shows the line it came on).
+      origin: { callId: row.id, line: row.line },
     });
     const caseId = made.case?.id ?? null;
     const [updated] = await tx
@@ -348,16 +351,6 @@ export async function reportFromCall(
       })
       .where(eq(hotlineCall.id, id))
       .returning();
-    if (caseId) {
-      // On the case's timeline: the call it came from.
-      await recordEvent(tx, ctx, {
-        action: 'hotline.report',
-        entityType: 'case',
-        entityId: caseId,
-        districtCode: made.case?.districtCode ?? null,
-        after: { callId: row.id, line: row.line, reportId: made.reportId, state: made.case?.state },
-      });
-    }
     return {
       call: await one(tx, ctx.actor, updated),
       report: {

@@ -265,13 +265,16 @@ const ENTRIES: Entry[] = [
   ],
 ];
 
-/** The demo entries, marked generated. */
+/** What every demo answer ends with: it is generated demo data, not the city's policy. */
+export const DEMO_NOTICE = '（演示数据：系统生成，并非本市实际规定）';
+
+/** The demo entries, marked generated, each answer saying so in its own words. */
 export const DEMO_KNOWLEDGE: readonly KnowledgeWrite[] = ENTRIES.map(
   ([category, question, keywords, answer]) => ({
     category,
     question,
     keywords,
-    answer,
+    answer: `${answer}${DEMO_NOTICE}`,
     enabled: true,
     generated: true,
   }),

@@ -106,6 +106,7 @@ export async function signOut(db: Db, ctx: RequestContext): Promise<void> {
       entityId: gone[0].seat,
       districtCode: gone[0].districtCode,
       before: { seat: gone[0].seat, lines: gone[0].lines },
+      after: { seat: null },
     });
   });
 }

@@ -138,8 +138,8 @@ export function CaseTimeline({
       /** A satisfaction (satisfaction.record): the reporter's verdict and where it was heard. */
       result?: string;
       source?: string;
-      /** A report made on a hotline call (hotline.report): the line called. */
-      line?: string;
+      /** A report made on a hotline call (case.report): the call and the line called. */
+      origin?: { callId: string; line: string };
     };
     const filing = timelineFiling(t, e.after);
     const before = (e.before ?? {}) as { state?: string; pending?: Record<string, Applied | undefined> };
@@ -243,10 +243,10 @@ export function CaseTimeline({
               </Typography.Text>
             </div>
           )}
-          {e.action === 'hotline.report' && after.line && (
-            <div style={{ marginTop: 2 }}>
+          {e.action === 'case.report' && after.origin?.line && (
+            <div style={{ marginTop: 2 }} data-testid="timeline-hotline-origin">
               <Typography.Text type="secondary">
-                {t('hotline.fromLine', { line: after.line })}
+                {t('hotline.fromLine', { line: after.origin.line })}
               </Typography.Text>
             </div>
           )}
