@@ -152,6 +152,8 @@ describe('the hotline console (热线受理) and the call-back (回访)', () => 
     expect(await history.getByTestId('hotline-history-status').first().getAttribute('data-status')).toBe(
       'submitted',
     );
+    // Posted without a district: the city's desk.
+    expect(await page.getByTestId('hotline-call-desk').textContent()).toBe(zhCN.hotline.desk.city);
     await shot(page, `${SHOT}01-incoming-call`);
 
     // --- an enquiry answered from the knowledge base -----------------------------------------

@@ -7,10 +7,22 @@ import { HistoryOutlined, PhoneOutlined } from '@ant-design/icons';
 import { Card, Descriptions, Empty, Space, Table, Tabs, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
+import { DEMO_DISTRICTS } from '../../../../common/identity.ts';
 import { channelLabel } from '../../components/case/CaseBits';
 import { formatTime } from '../../components/format';
 import { PublicStatusTag } from '../../components/PublicStatusTag';
 import type { CallDetail, HotlineCall } from './api';
+
+/** The desk a call was routed to: a district's 12345 desk, or the city's queue. */
+export const deskLabel = (
+  t: (k: string, o?: Record<string, string>) => string,
+  districtCode: string | null,
+) =>
+  districtCode
+    ? t('hotline.desk.district', {
+        name: DEMO_DISTRICTS.find((d) => d.code === districtCode)?.name ?? districtCode,
+      })
+    : t('hotline.desk.city');
 
 export const kindLabel = (t: (k: string) => string, k: string | null) => (k ? t(`hotline.kind.${k}`) : '—');
 
@@ -47,6 +59,11 @@ export function CallerPanel({ detail }: { detail: CallDetail }) {
         items={[
           { key: 'started', label: t('hotline.field.startedAt'), children: formatTime(call.startedAt) },
           { key: 'seat', label: t('hotline.field.seat'), children: call.seat ?? '—' },
+          {
+            key: 'desk',
+            label: t('hotline.field.desk'),
+            children: <span data-testid="hotline-call-desk">{deskLabel(t, call.districtCode)}</span>,
+          },
           { key: 'name', label: t('hotline.field.callerName'), children: call.callerName ?? '—' },
           { key: 'op', label: t('hotline.field.operator'), children: call.operator?.name ?? '—' },
         ]}
