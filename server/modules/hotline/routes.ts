@@ -39,9 +39,10 @@ export const hotlineRoutes = (spatial: Spatial) =>
           summary: 'An incoming call rings (telephony) / 来电推送',
           description:
             "What a telephony system (FreeSWITCH's event socket, a call-centre's CTI) posts when a call rings: the " +
-            "line called (one of the setting hotline.numbers), the caller's number and the seat it is routed to. " +
-            'API key with `hotline:call` (city level). The call pops the console of the operator signed in at the ' +
-            'seat — or of every operator signed in on the line — over GET /api/stream. `externalId` (the ' +
+            "line called (one of the setting hotline.numbers), the caller's number, the seat it is routed to and " +
+            "the district whose desk it is routed to (`districtCode`; absent: the city's queue; a district without " +
+            'a centre is a 422). API key with `hotline:call` (city level). The call pops the console of the operator ' +
+            'signed in at the seat — or of every operator signed in on the line who may see it — over GET /api/stream. `externalId` (the ' +
             "telephony's call UUID) makes a repeat post the same call (`replayed`).",
           body: CallPostBody,
           response: { 201: CallPosted, ...commonErrors },
@@ -76,7 +77,8 @@ export const hotlineRoutes = (spatial: Spatial) =>
           tags,
           summary: 'Calls, newest first / 来电记录',
           description:
-            "`hotline:answer` at the city level. Callers' numbers in full to the hotline's operators, masked to others.",
+            "`hotline:answer`: the city's operators every desk's calls, a district's its desk's only. Callers' numbers in full " +
+            "to the roles that call back (the cases' rule for a reporter's phone), masked to others.",
           querystring: CallListQuery,
           response: { 200: CallList, ...commonErrors },
         },
@@ -91,7 +93,8 @@ export const hotlineRoutes = (spatial: Spatial) =>
           tags,
           summary: "A call and its caller's history / 来电详情与来电人历史",
           description:
-            'The call, the earlier calls from the same number and the caller’s reports on any channel (by phone number) with their public status now.',
+            'The call, the earlier calls from the same number and the caller’s reports on any channel (by phone number) with their public status now — ' +
+            "of the caller's scope: a district's operator gets its desk's calls and its district's cases only, and another desk's call is a 404.",
           params: IdParams,
           response: { 200: CallDetail, ...commonErrors },
         },
