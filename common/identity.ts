@@ -133,7 +133,11 @@ export const MENU_KEYS = [
 export type MenuKey = (typeof MENU_KEYS)[number];
 
 /** Which menu entries a holder of these permissions sees; the web menu is built from this list. */
-export function menuOf(permissions: readonly Permission[]): MenuKey[] {
+export function menuOf(
+  permissions: readonly Permission[],
+  /** The caller's level: what only the city's staff may use is not offered below it. */
+  level: 'city' | 'district' | 'unit' = 'city',
+): MenuKey[] {
   const has = (p: Permission) => permissions.includes(p);
   const menu: MenuKey[] = ['dashboard'];
   if (has('case:read')) menu.push('cases');
@@ -152,7 +156,8 @@ export function menuOf(permissions: readonly Permission[]): MenuKey[] {
   if (has('apikey:manage')) menu.push('apiKeys');
   if (has('endpoint:manage')) menu.push('endpoints');
   if (has('basemap:manage')) menu.push('basemap');
-  if (has('knowledge:manage')) menu.push('knowledge');
+  // The knowledge base is edited at the city (a district's operators search it from the console).
+  if (has('knowledge:manage') && level === 'city') menu.push('knowledge');
   if (has('audit:read')) menu.push('audit');
   return menu;
 }

@@ -800,6 +800,25 @@ describe("a district's desk", () => {
     expect((await t.as(hsOp).get(`/api/hotline/calls/${calls.hs}`)).json().call.callerNumber).toBe(PERSON);
   });
 
+  it('searches the knowledge base from the console; editing it is the city’s', async () => {
+    const found = (await t.as(hsOp).get(`/api/hotline/knowledge?q=${encodeURIComponent('井盖丢了')}`)).json();
+    expect(found.items.length).toBeGreaterThan(0);
+    const refused = await t.as(hsOp).post('/api/hotline/knowledge', {
+      question: '区里能改知识库吗？',
+      answer: '不能',
+      keywords: [],
+      category: '测试',
+    });
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json().error.code).toBe('FORBIDDEN');
+    expect(refused.json().error.message).toContain('市级中心');
+    // The menu offers the console and the call-backs, not the knowledge base's editor.
+    const menu = (await t.as(hsOp).get('/api/me')).json().menu as string[];
+    expect(menu).toEqual(expect.arrayContaining(['hotline', 'callbacks']));
+    expect(menu).not.toContain('knowledge');
+    expect((await t.as(operator).get('/api/me')).json().menu).toContain('knowledge');
+  });
+
   it('its operator records the call and reports in its district', async () => {
     const at = await pointIn(t, '330203', 1);
     const made = await must<{ call: { version: number; case: { id: string } } }>(
