@@ -37,6 +37,17 @@ export const PLATFORM_AUDIT_ACTIONS = [
   'notification.read',
   // call-backs and satisfaction (on the case's timeline)
   'satisfaction.record',
+  'callback.attempt',
+  // the hotline: calls (a report made on a call is also on its case's timeline), seats, knowledge base
+  'hotline.incoming',
+  'hotline.answer',
+  'hotline.finish',
+  'hotline.hangup',
+  'hotline.seat_in',
+  'hotline.seat_out',
+  'knowledge.create',
+  'knowledge.update',
+  'knowledge.seed',
   // reference data and configuration
   'calendar.day_set',
   'calendar.seed',
@@ -123,6 +134,9 @@ export const AUDIT_ENTITY_TYPES = [
   'basemap_archive',
   'sensor_device',
   'sensor_kind',
+  'hotline_call',
+  'hotline_seat',
+  'knowledge_entry',
 ] as const;
 export type AuditEntityType = (typeof AUDIT_ENTITY_TYPES)[number];
 

@@ -14,6 +14,12 @@ export const ROLES = [
   'supervisor',
   'leader',
   'admin',
+  /**
+   * 热线话务员: answers the hotline (12345, and the merged 12319 / 96310) and calls reporters back.
+   * At the city centre: the city's queue, every district's calls and cases; at a district centre
+   * (a district's 12345 desk): the calls routed to the district and its cases only.
+   */
+  'hotline_operator',
 ] as const;
 export type Role = (typeof ROLES)[number];
 
@@ -65,6 +71,12 @@ export const PERMISSIONS = [
   // kinds' rules changed by admins (kinds: the city's only).
   'sensor:read',
   'sensor:manage',
+  /** A telephony system (API key): posts incoming calls (`POST /api/hotline/calls`) and their hang-ups. */
+  'hotline:call',
+  /** Hotline operators: take calls, read the calls and their callers' history, search the knowledge base. */
+  'hotline:answer',
+  /** Edit the hotline's knowledge base (问答知识库). */
+  'knowledge:manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -88,6 +100,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   supervisor: [...EVERYONE, 'audit:read'],
   leader: EVERYONE,
   admin: [...PERMISSIONS],
+  hotline_operator: [...REPORTERS, 'callback:record', 'hotline:answer', 'knowledge:manage'],
 };
 
 export function permissionsOf(roles: readonly Role[]): Permission[] {
@@ -113,14 +126,23 @@ export const MENU_KEYS = [
   'endpoints',
   'basemap',
   'audit',
+  'hotline',
+  'callbacks',
+  'knowledge',
 ] as const;
 export type MenuKey = (typeof MENU_KEYS)[number];
 
 /** Which menu entries a holder of these permissions sees; the web menu is built from this list. */
-export function menuOf(permissions: readonly Permission[]): MenuKey[] {
+export function menuOf(
+  permissions: readonly Permission[],
+  /** The caller's level: what only the city's staff may use is not offered below it. */
+  level: 'city' | 'district' | 'unit' = 'city',
+): MenuKey[] {
   const has = (p: Permission) => permissions.includes(p);
   const menu: MenuKey[] = ['dashboard'];
   if (has('case:read')) menu.push('cases');
+  if (has('hotline:answer')) menu.push('hotline');
+  if (has('callback:record')) menu.push('callbacks');
   if (has('case:report')) menu.push('intake');
   if (has('geo:read')) menu.push('map');
   if (has('sensor:read')) menu.push('sensors');
@@ -134,6 +156,8 @@ export function menuOf(permissions: readonly Permission[]): MenuKey[] {
   if (has('apikey:manage')) menu.push('apiKeys');
   if (has('endpoint:manage')) menu.push('endpoints');
   if (has('basemap:manage')) menu.push('basemap');
+  // The knowledge base is edited at the city (a district's operators search it from the console).
+  if (has('knowledge:manage') && level === 'city') menu.push('knowledge');
   if (has('audit:read')) menu.push('audit');
   return menu;
 }

@@ -103,7 +103,7 @@ export interface CreationRule {
   effects: readonly Effect[];
 }
 export const CREATION: CreationRule = {
-  roles: ['inspector', 'acceptor', 'unit_handler', 'citizen', 'system'],
+  roles: ['inspector', 'acceptor', 'unit_handler', 'hotline_operator', 'citizen', 'system'],
   to: INITIAL_STATE,
   effects: [startStage('accept'), notify('acceptor')],
 };

@@ -16,8 +16,8 @@ import Fastify, { type FastifyServerOptions } from 'fastify';
 import { auditRoutes } from './modules/audit/index.ts';
 import { BaseMapState, basemapRoutes } from './modules/basemap/index.ts';
 import { calendarRoutes } from './modules/calendar/index.ts';
-import { registerCallbackSubscribers } from './modules/callbacks/index.ts';
-import { caseRoutes, centreRoutes, streamRoutes } from './modules/cases/index.ts';
+import { callbackRoutes, registerCallbackSubscribers } from './modules/callbacks/index.ts';
+import { caseLiveTopic, caseRoutes, centreRoutes } from './modules/cases/index.ts';
 import { catalogRoutes } from './modules/catalog/index.ts';
 import {
   classifierRoutes,
@@ -26,6 +26,7 @@ import {
 } from './modules/classifier/index.ts';
 import { componentRoutes } from './modules/components/index.ts';
 import { geoRoutes, ogcRoutes, SpatialService, TileService } from './modules/geo/index.ts';
+import { hotlineLiveTopic, hotlineRoutes } from './modules/hotline/index.ts';
 import {
   authenticateRequest,
   identityRoutes,
@@ -47,6 +48,7 @@ import type { Database } from './platform/db.ts';
 import { AppError } from './platform/errors.ts';
 import type { EventFeed } from './platform/event-feed.ts';
 import { installErrorHandler, renderError, toAppError } from './platform/http-errors.ts';
+import { liveStreamRoutes } from './platform/live-stream.ts';
 import { loggerOptions } from './platform/logging.ts';
 import { installObservability } from './platform/observability.ts';
 import { OutboundClient } from './platform/outbound.ts';
@@ -188,7 +190,8 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
   // The classifier's seed texts are loaded and its model built before the first question.
   app.addHook('onReady', () => startClassifier(database.db));
   await app.register(centreRoutes);
-  await app.register(streamRoutes(opts.feed));
+  // One live stream, each module's topic on it (platform/live-stream.ts).
+  await app.register(liveStreamRoutes(opts.feed, [caseLiveTopic, hotlineLiveTopic]));
   await app.register(notificationRoutes);
   await app.register(basemapRoutes(baseMap));
   // Open311 GeoReport v2: its own answers (XML or JSON, the spec's error shape) under its prefix.
@@ -201,6 +204,8 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
   await app.register(sensorRoutes(sensors, spatial));
   // The public portal (/api/public): anonymous, throttled per address, reporting through intake.
   await app.register(portalRoutes(spatial, tiles));
+  await app.register(hotlineRoutes(spatial));
+  await app.register(callbackRoutes);
 
   const webDist = opts.webDist ?? WEB_DIST;
   const serveWeb = (opts.serveWeb ?? true) && fs.existsSync(path.join(webDist, 'index.html'));

@@ -37,6 +37,7 @@ const NEVER: Record<string, Record<string, string>> = {
     notifications: 'the inbox subscribes to case events (platform/subscribers.ts)',
     outbox: 'the outbox subscribes to case events and reads cases through cases/index.ts',
     callbacks: 'the call-back queue subscribes to case.close and reopens through cases/index.ts',
+    hotline: 'the hotline reports through cases/index.ts (createReport); the loop knows no channel',
   },
 };
 

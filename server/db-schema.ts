@@ -10,6 +10,7 @@ export * from './modules/catalog/tables.ts';
 export * from './modules/classifier/tables.ts';
 export * from './modules/components/tables.ts';
 export * from './modules/geo/tables.ts';
+export * from './modules/hotline/tables.ts';
 export * from './modules/identity/tables.ts';
 export * from './modules/imports/tables.ts';
 export * from './modules/notifications/tables.ts';

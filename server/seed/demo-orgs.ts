@@ -34,6 +34,7 @@ const ROLE_NAMES: Record<Role, string> = {
   supervisor: '督查员',
   leader: '领导',
   admin: '管理员',
+  hotline_operator: '热线话务员',
 };
 
 export const DEMO_UNITS: { key: string; name: string; districtCode: string | null }[] = [
@@ -99,6 +100,19 @@ export function demoUsers(): DemoUser[] {
     { username: 'city.leader', displayName: '市中心领导', orgKey: 'city', roles: ['leader'] },
     { username: 'city.dispatcher', displayName: '市中心派遣员', orgKey: 'city', roles: ['dispatcher'] },
     { username: 'city.shift_leader', displayName: '市中心值班长', orgKey: 'city', roles: ['shift_leader'] },
+    // The 12345 hotline's operators: two seats, so a call can pop one console and not the other.
+    {
+      username: 'hotline.operator',
+      displayName: '12345热线话务员',
+      orgKey: 'city',
+      roles: ['hotline_operator'],
+    },
+    {
+      username: 'hotline.operator2',
+      displayName: '12345热线话务员（二号坐席）',
+      orgKey: 'city',
+      roles: ['hotline_operator'],
+    },
   ];
   for (const d of DEMO_DISTRICTS) {
     for (const role of DISTRICT_CENTRE_ROLES) {
@@ -109,6 +123,15 @@ export function demoUsers(): DemoUser[] {
         roles: [role],
       });
     }
+  }
+  // Two districts' 12345 desks: their operators answer the calls routed to their district only.
+  for (const d of DEMO_DISTRICTS.filter((x) => x.pinyin === 'haishu' || x.pinyin === 'jiangbei')) {
+    users.push({
+      username: `${d.pinyin}.hotline_operator`,
+      displayName: `${d.name}${ROLE_NAMES.hotline_operator}`,
+      orgKey: d.pinyin,
+      roles: ['hotline_operator'],
+    });
   }
   for (const u of DEMO_UNITS) {
     users.push({

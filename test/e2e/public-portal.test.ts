@@ -352,8 +352,8 @@ describe('the public portal on a phone', () => {
     await desk.goto(`${origin()}/cases/${c.id}`);
     const rated = desk.locator('[data-testid="timeline-satisfaction"][data-result="satisfied"]');
     await rated.waitFor();
-    expect(await rated.textContent()).toContain(zhCN.portal.rating.satisfied);
-    expect(await rated.textContent()).toContain(zhCN.case.satisfaction.source.portal);
+    expect(await rated.textContent()).toContain(zhCN.callback.result.satisfied);
+    expect(await rated.textContent()).toContain(zhCN.callback.source.portal);
     await shot(desk, 'public-staff-timeline');
 
     // ---- English.

@@ -195,7 +195,7 @@ interface Prepared {
   /** The acting user's id as the event must record it (a pattern: an actor made per request). */
   actorId: string | RegExp;
   /** Who acts, as the event records it: a signed-in user unless said (the public portal's citizen). */
-  actorType?: 'user' | 'anonymous';
+  actorType?: 'user' | 'anonymous' | 'api_key';
   entityId(res: LightMyRequestResponse): string | Promise<string>;
   /** Extra, scenario-specific checks of the event. */
   check?(ev: EventRow, res: LightMyRequestResponse): void;
@@ -287,6 +287,64 @@ async function closedPortalReport(): Promise<{ code: string; caseId: string }> {
     expect(res.statusCode, `${action}: ${res.body}`).toBe(200);
   }
   return { code, caseId };
+}
+
+// The hotline: the telephony's key, an operator, calls in the states a route needs.
+let telephonyKey: { id: string; secret: string } | undefined;
+async function telephony() {
+  if (!telephonyKey) {
+    const res = await t.as(adminToken).post('/api/api-keys', {
+      name: `telephony ${next()}`,
+      orgId: cityOrgId,
+      permissions: ['hotline:call'],
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    telephonyKey = { id: res.json().key.id, secret: res.json().secret };
+  }
+  return telephonyKey;
+}
+async function hotlineOperator(): Promise<{ token: string; id: string }> {
+  const token = await t.login('hotline.operator');
+  return { token, id: (await t.as(token).get('/api/me')).json().user.id };
+}
+let callerSeq = 0;
+async function ringingCall(): Promise<string> {
+  const res = await t.as((await telephony()).secret).post('/api/hotline/calls', {
+    line: '12345',
+    callerNumber: `1370000${String(++callerSeq).padStart(4, '0')}`,
+  });
+  expect(res.statusCode, res.body).toBe(201);
+  return res.json().id;
+}
+/** A call the hotline's operator took: its id and version. */
+async function takenCall(): Promise<{ id: string; version: number }> {
+  const id = await ringingCall();
+  const op = await hotlineOperator();
+  const res = await t.as(op.token).post(`/api/hotline/calls/${id}/answer`, { version: 1 });
+  expect(res.statusCode, res.body).toBe(200);
+  return { id, version: res.json().version };
+}
+async function knowledgeEntryFor(): Promise<{ id: string; version: number; body: Record<string, unknown> }> {
+  const body = {
+    question: `审计：${next()} 井盖丢了找谁？`,
+    answer: '拨打12345登记。',
+    keywords: ['井盖'],
+    category: '审计',
+  };
+  const res = await t.as(adminToken).post('/api/hotline/knowledge', body);
+  expect(res.statusCode, res.body).toBe(201);
+  return { id: res.json().id, version: res.json().version, body };
+}
+/** A closed case with a public reporter, owed a call-back: the call-back's id and the case's. */
+async function pendingCallback(): Promise<{ id: string; caseId: string }> {
+  const r = await closedPortalReport();
+  const list = (await t.as(adminToken).get('/api/callbacks?status=pending&pageSize=200')).json().items as {
+    id: string;
+    case: { id: string };
+  }[];
+  const cb = list.find((x) => x.case.id === r.caseId);
+  expect(cb, 'a call-back queued for the closed case').toBeDefined();
+  return { id: cb!.id, caseId: r.caseId };
 }
 
 const SCENARIOS: Record<string, Scenario> = {
@@ -1275,6 +1333,212 @@ const SCENARIOS: Record<string, Scenario> = {
         actorId: adminId,
         entityId: () => 'bin_fill',
         check: (ev) => expect(ev.after).toMatchObject({ silenceS: kind.silenceS + 60 }),
+      };
+    },
+  },
+  // ---- the hotline and its call-backs ---------------------------------------------------------
+  'POST /api/hotline/calls': {
+    action: 'hotline.incoming',
+    entityType: 'hotline_call',
+    snapshot: 'after',
+    async prepare() {
+      const key = await telephony();
+      return {
+        token: key.secret,
+        body: { line: '12345', callerNumber: '+86 137 0000 9999', districtCode: '330203' },
+        status: 201,
+        actorType: 'api_key',
+        actorId: key.id,
+        entityId: (res) => res.json().id,
+        // The trail keeps the caller's number masked.
+        check: (ev) => expect(ev.after).toMatchObject({ line: '12345', callerNumber: '137****9999' }),
+      };
+    },
+  },
+  'POST /api/hotline/calls/:id/hangup': {
+    action: 'hotline.hangup',
+    entityType: 'hotline_call',
+    snapshot: 'before+after',
+    async prepare() {
+      const key = await telephony();
+      const id = await ringingCall();
+      return {
+        token: key.secret,
+        params: { id },
+        status: 204,
+        actorType: 'api_key',
+        actorId: key.id,
+        entityId: () => id,
+        check: (ev) => {
+          expect(ev.before).toMatchObject({ status: 'ringing' });
+          expect(ev.after).toMatchObject({ status: 'missed' });
+        },
+      };
+    },
+  },
+  'POST /api/hotline/calls/:id/answer': {
+    action: 'hotline.answer',
+    entityType: 'hotline_call',
+    snapshot: 'before+after',
+    async prepare() {
+      const op = await hotlineOperator();
+      const id = await ringingCall();
+      return {
+        token: op.token,
+        params: { id },
+        body: { version: 1 },
+        status: 200,
+        actorId: op.id,
+        entityId: () => id,
+        check: (ev) => expect(ev.after).toMatchObject({ status: 'answered', operatorId: op.id }),
+      };
+    },
+  },
+  'POST /api/hotline/calls/:id/report': {
+    // One event: the report's, naming the call it was made on.
+    action: 'case.report',
+    entityType: 'case',
+    snapshot: 'after',
+    async prepare() {
+      const op = await hotlineOperator();
+      const c = await takenCall();
+      const p = await pointIn(t, '330203', ++caseSeq % 50);
+      return {
+        token: op.token,
+        params: { id: c.id },
+        body: {
+          version: c.version,
+          description: '审计：来电反映井盖缺失',
+          location: { lng: p.lng, lat: p.lat, crs: 'wgs84' },
+          matterCode: '06007',
+        },
+        status: 201,
+        actorId: op.id,
+        entityId: (res) => res.json().call.case.id,
+        check: (ev) =>
+          expect(ev.after).toMatchObject({ channel: 'hotline', origin: { callId: c.id, line: '12345' } }),
+      };
+    },
+  },
+  'POST /api/hotline/calls/:id/finish': {
+    action: 'hotline.finish',
+    entityType: 'hotline_call',
+    snapshot: 'before+after',
+    async prepare() {
+      const op = await hotlineOperator();
+      const c = await takenCall();
+      return {
+        token: op.token,
+        params: { id: c.id },
+        body: { version: c.version, kind: 'suggestion', note: '审计：建议增设垃圾桶' },
+        status: 200,
+        actorId: op.id,
+        entityId: () => c.id,
+        check: (ev) => expect(ev.after).toMatchObject({ status: 'finished', kind: 'suggestion' }),
+      };
+    },
+  },
+  'PUT /api/hotline/seat': {
+    action: 'hotline.seat_in',
+    entityType: 'hotline_seat',
+    snapshot: 'after',
+    async prepare() {
+      const token = await t.login('hotline.operator2');
+      const seat = `a${++callerSeq}`;
+      return {
+        token,
+        body: { seat, lines: ['12345'] },
+        status: 200,
+        actorId: (await t.as(token).get('/api/me')).json().user.id,
+        entityId: () => seat,
+        check: (ev) => expect(ev.after).toMatchObject({ seat, lines: ['12345'] }),
+      };
+    },
+  },
+  'DELETE /api/hotline/seat': {
+    action: 'hotline.seat_out',
+    entityType: 'hotline_seat',
+    snapshot: 'before+after',
+    async prepare() {
+      const token = await t.login('hotline.operator2');
+      const seat = `d${++callerSeq}`;
+      const res = await t.as(token).put('/api/hotline/seat', { seat, lines: ['12345'] });
+      expect(res.statusCode, res.body).toBe(200);
+      return {
+        token,
+        status: 204,
+        actorId: (await t.as(token).get('/api/me')).json().user.id,
+        entityId: () => seat,
+        check: (ev) => expect(ev.before).toMatchObject({ seat }),
+      };
+    },
+  },
+  'POST /api/hotline/knowledge': {
+    action: 'knowledge.create',
+    entityType: 'knowledge_entry',
+    snapshot: 'after',
+    async prepare() {
+      const question = `审计：${next()} 路灯不亮找谁？`;
+      return {
+        token: adminToken,
+        body: { question, answer: '由路灯管理处负责。', keywords: ['路灯'], category: '审计' },
+        status: 201,
+        actorId: adminId,
+        entityId: (res) => res.json().id,
+        check: (ev) => expect(ev.after).toMatchObject({ question }),
+      };
+    },
+  },
+  'PUT /api/hotline/knowledge/:id': {
+    action: 'knowledge.update',
+    entityType: 'knowledge_entry',
+    snapshot: 'before+after',
+    async prepare() {
+      const e = await knowledgeEntryFor();
+      return {
+        token: adminToken,
+        params: { id: e.id },
+        body: { ...e.body, answer: '拨打12345登记，或到社区登记。', version: e.version },
+        status: 200,
+        actorId: adminId,
+        entityId: () => e.id,
+        check: (ev) => expect(ev.after).toMatchObject({ answer: '拨打12345登记，或到社区登记。' }),
+      };
+    },
+  },
+  'POST /api/callbacks/:id/result': {
+    action: 'satisfaction.record',
+    entityType: 'case',
+    snapshot: 'after',
+    async prepare() {
+      const op = await hotlineOperator();
+      const cb = await pendingCallback();
+      return {
+        token: op.token,
+        params: { id: cb.id },
+        body: { result: 'basically_satisfied', note: '审计：基本满意' },
+        status: 200,
+        actorId: op.id,
+        entityId: () => cb.caseId,
+        check: (ev) => expect(ev.after).toMatchObject({ result: 'basically_satisfied', source: 'phone' }),
+      };
+    },
+  },
+  'POST /api/callbacks/:id/attempts': {
+    action: 'callback.attempt',
+    entityType: 'case',
+    snapshot: 'after',
+    async prepare() {
+      const op = await hotlineOperator();
+      const cb = await pendingCallback();
+      return {
+        token: op.token,
+        params: { id: cb.id },
+        body: { note: '审计：无人接听' },
+        status: 200,
+        actorId: op.id,
+        entityId: () => cb.caseId,
+        check: (ev) => expect(ev.after).toMatchObject({ callbackId: cb.id, attempts: 1 }),
       };
     },
   },

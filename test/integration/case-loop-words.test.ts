@@ -407,8 +407,8 @@ describe('item 3: who reported, and whose contact is shown to whom', () => {
     }
   });
 
-  it("a caller's name and phone: unmasked for the acceptor and shift leader, masked for everyone else", async () => {
-    expect([...REPORTER_CONTACT_ROLES].sort()).toEqual(['acceptor', 'shift_leader']);
+  it("a caller's name and phone: unmasked for the acceptor, shift leader and hotline operator, masked for everyone else", async () => {
+    expect([...REPORTER_CONTACT_ROLES].sort()).toEqual(['acceptor', 'hotline_operator', 'shift_leader']);
     const id = await report({ reporter: { name: '张先生', phone: '13812345678' } });
     await must('haishu.acceptor', id, 'accept_report', { matterType: '06002' });
     await must('haishu.shift_leader', id, 'file', {
@@ -417,7 +417,7 @@ describe('item 3: who reported, and whose contact is shown to whom', () => {
     });
     await must('haishu.dispatcher', id, 'dispatch', { unitId });
     const acceptorAccount = (await t.as(await t.login('haishu.acceptor')).get('/api/me')).json().user;
-    for (const who of ['haishu.acceptor', 'haishu.shift_leader']) {
+    for (const who of ['haishu.acceptor', 'haishu.shift_leader', 'haishu.hotline_operator']) {
       const [r] = (await detail(who, id)).reports;
       expect(r, who).toMatchObject({
         reporterName: '张先生',

@@ -40,6 +40,8 @@ describe('login, sessions and the caller profile', () => {
     expect(me.json().menu).toEqual([
       'dashboard',
       'cases',
+      'hotline',
+      'callbacks',
       'intake',
       'map',
       'sensors',
@@ -53,6 +55,7 @@ describe('login, sessions and the caller profile', () => {
       'apiKeys',
       'endpoints',
       'basemap',
+      'knowledge',
       'audit',
     ]);
   });

@@ -28,7 +28,7 @@ import { PERMISSIONS, type Permission } from '../../common/identity.ts';
 import { withUsccCheck } from '../../common/uscc.ts';
 import { writePmtiles } from '../../server/modules/basemap/pmtiles-writer.ts';
 import { createTestApp, DEMO_PASSWORD, type TestApp } from '../support/app.ts';
-import { dispatchCase, pointIn, uploadPhoto } from '../support/cases.ts';
+import { closeDispatched, dispatchCase, pointIn, uploadPhoto } from '../support/cases.ts';
 import { collection, feature, point, toBuffer } from '../support/fixtures/geojson.ts';
 import { BOUNDARY, cameraJpeg, formBody, reportParts } from '../support/portal.ts';
 
@@ -304,6 +304,92 @@ const dbCount = async (table: string, where = 'true') => {
   return Number(r.n);
 };
 
+// The hotline: calls posted by the city admin (who holds hotline:call), answered by it when a
+// probe needs a taken call; the city admin is the one person here at the city level who holds
+// hotline:answer (the hotline's own operators are not among the callers).
+async function freshCall(answered = false, districtCode?: string) {
+  seq++;
+  const call = must(
+    await t.as(adminToken).post('/api/hotline/calls', {
+      line: '12345',
+      callerNumber: `1390000${String(seq).padStart(4, '0')}`,
+      ...(districtCode ? { districtCode } : {}),
+    }),
+    201,
+    'call',
+  );
+  if (answered)
+    must(await t.as(adminToken).post(`/api/hotline/calls/${call.id}/answer`, { version: 1 }), 200, 'answer');
+  return call.id as string;
+}
+const callView = async (id: string) => (await adminGet(`/api/hotline/calls/${id}`)).call;
+async function freshKnowledge() {
+  seq++;
+  return must(
+    await t.as(adminToken).post('/api/hotline/knowledge', {
+      question: `矩阵测试问题${seq}：井盖缺失怎么办？`,
+      answer: '矩阵测试答复',
+      keywords: ['井盖'],
+      category: '矩阵',
+    }),
+    201,
+    'knowledge',
+  ).id as string;
+}
+/** A closed 海曙 (or 江北) case reported on the hotline: owed a call-back; returns the call-back's id. */
+async function freshCallback(district: '330203' | '330205' = '330203') {
+  let caseId: string;
+  if (district === '330203') {
+    caseId = await dispatchCase(t, org.hsSan, 90 + caseSeq++);
+    await closeDispatched(t, caseId);
+  } else {
+    caseId = (await report('jiangbei.acceptor', '330205', 90 + caseSeq++, { matterCode: '06002' })).caseId;
+    const std = await adminGet('/api/catalog/standards/06002');
+    for (const [who, action, fields] of [
+      ['jiangbei.acceptor', 'accept_report', { matterType: '06002' }],
+      [
+        'jiangbei.shift_leader',
+        'file',
+        { matterType: '06002', filingConditionId: std.filingConditions[0].id },
+      ],
+      ['jiangbei.dispatcher', 'dispatch', { unitId: org.jbSan }],
+    ] as const) {
+      const version = (await adminGet(`/api/cases/${caseId}`)).case.version;
+      must(
+        await t.as(await t.login(who)).post(`/api/cases/${caseId}/actions/${action}`, { version, ...fields }),
+        200,
+        action,
+      );
+    }
+    await closeDispatched(t, caseId, 'jiangbei', 'unit.jiangbei-sanitation');
+  }
+  const cb = (await adminGet('/api/callbacks?pageSize=200')).items.find(
+    (x: { case: { id: string } }) => x.case.id === caseId,
+  );
+  caseOfCallback.set(cb.id, caseId);
+  return cb.id as string;
+}
+const caseOfCallback = new Map<string, string>();
+const callbackView = (id: string) => adminGet(`/api/callbacks/${id}`);
+/**
+ * Only the city admin among the callers holds hotline:* at the city level (keys hold one permission
+ * each); the 海曙 admin holds hotline:answer for its district's desk (`hsAdmin`: what it gets on
+ * the probe's target, 403 where the route is the city's only — posting calls, the knowledge base).
+ */
+const cityAdminAnd = (
+  keys: Partial<Record<Permission, Outcome>>,
+  ok: Outcome,
+  hsAdmin: Outcome = 403,
+): Expect => ({
+  admin: ok,
+  hsStaff: 403,
+  jbStaff: 403,
+  hsUnit: 403,
+  cityUnit: 403,
+  hsAdmin,
+  keys,
+});
+
 // ---------------------------------------------------------------------------------------------
 // Probes
 
@@ -338,7 +424,7 @@ const JB_RULE_LABELS = sorted(['d:330205', ...['jbSan', 'cityGreen', ...COVER_OW
 const ALL_UNITS = sorted(['blMun', 'hsGreen', 'hsSan', 'jbSan', 'yzEnf', ...CITY_UNITS]);
 const caseLabels = (items: { id: string }[]) =>
   sorted(items.map((i) => fixtureOf.get(i.id) ?? `other:${i.id}`));
-/** Who sees which of the fixture's open cases: the case list and the case map agree on it. */
+/** Who sees which of the fixture's open cases: the case map shows these. */
 const OPEN_CASES_SEEN: Expect = {
   admin: [200, ['caseHI', 'caseHS', 'caseHW', 'caseJB']],
   hsStaff: [200, ['caseHI', 'caseHS', 'caseHW']],
@@ -347,6 +433,17 @@ const OPEN_CASES_SEEN: Expect = {
   cityUnit: [200, ['caseHW']],
   hsAdmin: [200, ['caseHI', 'caseHS', 'caseHW']],
   keys: { 'case:read': [200, ['caseHI', 'caseHS', 'caseHW', 'caseJB']] },
+};
+/** The case list shows the same and the call-backs' closed cases (caseCb*), to whoever may see them. */
+const CASES_SEEN: Expect = {
+  admin: [200, ['caseCbHS', 'caseCbJB', 'caseHI', 'caseHS', 'caseHW', 'caseJB']],
+  hsStaff: [200, ['caseCbHS', 'caseHI', 'caseHS', 'caseHW']],
+  jbStaff: [200, ['caseCbJB', 'caseJB']],
+  // A closed case stays with the unit that had it.
+  hsUnit: [200, ['caseCbHS', 'caseHS']],
+  cityUnit: [200, ['caseHW']],
+  hsAdmin: [200, ['caseCbHS', 'caseHI', 'caseHS', 'caseHW']],
+  keys: { 'case:read': [200, ['caseCbHS', 'caseCbJB', 'caseHI', 'caseHS', 'caseHW', 'caseJB']] },
 };
 const orgLabel = (id: string) => orgKeyOf.get(id) ?? `other-org:${id}`;
 const districtOfOrg = (id: string) => orgDistrict.get(id) ?? `other-org:${id}`;
@@ -1477,8 +1574,8 @@ const PROBES: Probe[] = [
     call: (c) => q(c).get('/api/reports/mine?pageSize=100'),
     expect: {
       ...everyone([200, []]),
-      hsStaff: [200, ['caseHS', 'caseHW']],
-      jbStaff: [200, ['caseJB']],
+      hsStaff: [200, ['caseCbHS', 'caseHS', 'caseHW']],
+      jbStaff: [200, ['caseCbJB', 'caseJB']],
     },
   },
   ...(['reportHS', 'reportJB'] as const).map(
@@ -1498,7 +1595,7 @@ const PROBES: Probe[] = [
     route: 'GET /api/cases',
     rows: (b) => caseLabels(b.items),
     call: (c) => q(c).get('/api/cases?pageSize=200'),
-    expect: OPEN_CASES_SEEN,
+    expect: CASES_SEEN,
   },
   // ---- the command centre's desk: workbench, export, batch urge, saved filters -----------------
   {
@@ -1555,7 +1652,7 @@ const PROBES: Probe[] = [
   },
   {
     route: 'GET /api/cases/map',
-    what: 'the open cases as map points (every fixture case is open)',
+    what: "the open cases as map points (the call-backs' closed cases are not on it)",
     rows: (b) => caseLabels(b.items),
     call: (c) => q(c).get('/api/cases/map?limit=5000'),
     expect: OPEN_CASES_SEEN,
@@ -1669,11 +1766,239 @@ const PROBES: Probe[] = [
       },
     ];
   }),
+  // ---- the hotline: the city's (issue 10 item 3) -------------------------------------------------
+  {
+    route: 'POST /api/hotline/calls',
+    call: (c) => q(c).post('/api/hotline/calls', { line: '12345', callerNumber: '13800001111' }),
+    view: async () => dbCount('hotline_call'),
+    expect: cityAdminAnd({ 'hotline:call': 201 }, 201),
+  },
+  {
+    route: 'POST /api/hotline/calls/{id}/hangup',
+    what: 'a ringing call',
+    fresh: () => freshCall(),
+    call: (c, id) => q(c).post(`/api/hotline/calls/${id}/hangup`),
+    view: callView,
+    expect: cityAdminAnd({ 'hotline:call': 204 }, 204),
+  },
+  {
+    route: 'GET /api/hotline/calls',
+    what: "the desks' calls (null: the city's queue)",
+    rows: (b) =>
+      sorted([...new Set<string>(b.items.map((x: { districtCode: string | null }) => `${x.districtCode}`))]),
+    call: (c) => q(c).get('/api/hotline/calls?pageSize=100'),
+    expect: cityAdminAnd(
+      { 'hotline:answer': [200, ['330203', '330205', 'null']] },
+      [200, ['330203', '330205', 'null']],
+      [200, ['330203']],
+    ),
+  },
+  ...(['call', 'callHS', 'callJB'] as const).map(
+    (k): Probe => ({
+      route: 'GET /api/hotline/calls/{id}',
+      what: {
+        call: "a ringing call in the city's queue",
+        callHS: "a 海曙 desk's call",
+        callJB: "a 江北 desk's call",
+      }[k],
+      call: (c) => q(c).get(`/api/hotline/calls/${F[k]}`),
+      expect: cityAdminAnd({ 'hotline:answer': 200 }, 200, k === 'callHS' ? 200 : 404),
+    }),
+  ),
+  {
+    route: 'POST /api/hotline/calls/{id}/answer',
+    what: 'a ringing call',
+    fresh: () => freshCall(),
+    call: (c, id) => q(c).post(`/api/hotline/calls/${id}/answer`, { version: 1 }),
+    view: callView,
+    // Only a person takes calls: the key holding hotline:answer reads them, never answers.
+    // 海曙's admin does not see the city queue's call.
+    expect: cityAdminAnd({}, 200, 404),
+  },
+  {
+    route: 'POST /api/hotline/calls/{id}/answer',
+    what: "a ringing call of 江北's desk",
+    fresh: () => freshCall(false, '330205'),
+    call: (c, id) => q(c).post(`/api/hotline/calls/${id}/answer`, { version: 1 }),
+    view: callView,
+    expect: cityAdminAnd({}, 200, 404),
+  },
+  {
+    route: 'POST /api/hotline/calls/{id}/answer',
+    what: "a ringing call of 海曙's desk",
+    fresh: () => freshCall(false, '330203'),
+    call: (c, id) => q(c).post(`/api/hotline/calls/${id}/answer`, { version: 1 }),
+    view: callView,
+    expect: cityAdminAnd({}, 200, 200),
+  },
+  {
+    route: 'POST /api/hotline/calls/{id}/report',
+    what: 'a call the city admin took',
+    fresh: () => freshCall(true),
+    async call(c, id) {
+      const version = (await callView(id)).version;
+      return q(c).post(`/api/hotline/calls/${id}/report`, {
+        version,
+        description: '矩阵测试：来电反映井盖缺失',
+        location: { lng: Number(F.hsLng), lat: Number(F.hsLat), crs: 'wgs84' },
+      });
+    },
+    view: callView,
+    expect: cityAdminAnd({}, 201, 404),
+  },
+  {
+    route: 'POST /api/hotline/calls/{id}/finish',
+    what: 'a call the city admin took',
+    fresh: () => freshCall(true),
+    async call(c, id) {
+      const version = (await callView(id)).version;
+      return q(c).post(`/api/hotline/calls/${id}/finish`, {
+        version,
+        kind: 'suggestion',
+        note: '建议增设垃圾桶',
+      });
+    },
+    view: callView,
+    expect: cityAdminAnd({}, 200, 404),
+  },
+  {
+    route: 'GET /api/hotline/seat',
+    call: (c) => q(c).get('/api/hotline/seat'),
+    expect: cityAdminAnd({}, 200, 200),
+  },
+  {
+    route: 'PUT /api/hotline/seat',
+    call: (c) => q(c).put('/api/hotline/seat', { seat: `mx${c.name.length}`, lines: ['12345'] }),
+    view: async () => dbCount('hotline_seat'),
+    expect: cityAdminAnd({}, 200, 200),
+  },
+  {
+    route: 'DELETE /api/hotline/seat',
+    what: "the city admin's seat",
+    async fresh() {
+      must(
+        await t.as(adminToken).put('/api/hotline/seat', { seat: 'mx-admin', lines: ['12345'] }),
+        200,
+        'seat',
+      );
+      return 'mx-admin';
+    },
+    call: (c) => q(c).delete('/api/hotline/seat'),
+    view: async () => dbCount('hotline_seat'),
+    // Each caller signs out of its own seat (海曙's admin has none: nothing to do).
+    expect: cityAdminAnd({}, 204, 204),
+  },
+  {
+    route: 'GET /api/hotline/knowledge',
+    call: (c) => q(c).get(`/api/hotline/knowledge?q=${encodeURIComponent('井盖丢了')}`),
+    expect: cityAdminAnd({ 'hotline:answer': 200, 'knowledge:manage': 200 }, 200, 200),
+  },
+  {
+    route: 'GET /api/hotline/knowledge/{id}',
+    what: 'a demo entry',
+    call: (c) => q(c).get(`/api/hotline/knowledge/${F.knowledge}`),
+    expect: cityAdminAnd({ 'hotline:answer': 200, 'knowledge:manage': 200 }, 200, 200),
+  },
+  {
+    route: 'POST /api/hotline/knowledge',
+    call(c) {
+      seq++;
+      return q(c).post('/api/hotline/knowledge', {
+        question: `矩阵新问题${seq}：路灯不亮找谁？`,
+        answer: '矩阵答复',
+        keywords: ['路灯'],
+        category: '矩阵',
+      });
+    },
+    view: async () => dbCount('knowledge_entry'),
+    expect: cityAdminAnd({ 'knowledge:manage': 201 }, 201),
+  },
+  {
+    route: 'PUT /api/hotline/knowledge/{id}',
+    what: 'an entry',
+    fresh: freshKnowledge,
+    async call(c, id) {
+      const e = await adminGet(`/api/hotline/knowledge/${id}`);
+      return q(c).put(`/api/hotline/knowledge/${id}`, {
+        question: e.question,
+        answer: `${e.answer}（${c.name}改）`,
+        keywords: e.keywords,
+        category: e.category,
+        version: e.version,
+      });
+    },
+    view: (id) => adminGet(`/api/hotline/knowledge/${id}`),
+    expect: cityAdminAnd({ 'knowledge:manage': 200 }, 200),
+  },
+  // ---- call-backs: the city every district's, an acceptor (callback:record) its district's -------
+  {
+    route: 'GET /api/callbacks',
+    rows: (b) => sorted(b.items.map((x: { case: { districtCode: string } }) => x.case.districtCode)),
+    call: (c) => q(c).get('/api/callbacks?pageSize=200'),
+    expect: {
+      admin: [200, ['330203', '330205']],
+      hsStaff: [200, ['330203']],
+      jbStaff: [200, ['330205']],
+      hsUnit: 403,
+      cityUnit: 403,
+      hsAdmin: [200, ['330203']],
+      keys: { 'callback:record': [200, ['330203', '330205']] },
+    },
+  },
+  ...(['cbHS', 'cbJB'] as const).map(
+    (cb): Probe => ({
+      route: 'GET /api/callbacks/{id}',
+      what: cb === 'cbHS' ? "a 海曙 hotline case's" : "a 江北 hotline case's",
+      call: (c) => q(c).get(`/api/callbacks/${F[cb]}`),
+      expect: {
+        admin: 200,
+        hsStaff: cb === 'cbHS' ? 200 : 404,
+        jbStaff: cb === 'cbJB' ? 200 : 404,
+        hsUnit: 403,
+        cityUnit: 403,
+        hsAdmin: cb === 'cbHS' ? 200 : 404,
+        keys: { 'callback:record': 200 },
+      },
+    }),
+  ),
+  {
+    route: 'POST /api/callbacks/{id}/result',
+    what: "a 海曙 hotline case's",
+    fresh: () => freshCallback('330203'),
+    call: (c, id) => q(c).post(`/api/callbacks/${id}/result`, { result: 'satisfied', note: '满意' }),
+    view: callbackView,
+    expect: {
+      admin: 200,
+      hsStaff: 200,
+      jbStaff: 404,
+      hsUnit: 403,
+      cityUnit: 403,
+      hsAdmin: 200,
+      keys: { 'callback:record': 200 },
+    },
+  },
+  {
+    route: 'POST /api/callbacks/{id}/attempts',
+    what: "a 江北 hotline case's",
+    fresh: async () => F.cbJB,
+    call: (c, id) => q(c).post(`/api/callbacks/${id}/attempts`, { note: '无人接听' }),
+    view: callbackView,
+    expect: {
+      admin: 200,
+      hsStaff: 404,
+      jbStaff: 200,
+      hsUnit: 403,
+      cityUnit: 403,
+      hsAdmin: 404,
+      keys: { 'callback:record': 200 },
+    },
+  },
   {
     route: 'GET /api/stream',
     what: 'the status of the event stream',
     call: (c) => streamStatus(c),
-    expect: { ...sharedRead('case:read') },
+    // The case topic (case:read) or the hotline's (hotline:answer at the city level).
+    expect: { ...sharedRead('case:read'), keys: { 'case:read': 200, 'hotline:answer': 200 } },
   },
   // ---- the public portal: anonymous, so the same for every caller (a credential changes nothing)
   {
@@ -2094,6 +2419,17 @@ beforeAll(async () => {
     201,
     'saved filter',
   ).id;
+
+  // The hotline: a ringing call, a demo knowledge entry; call-backs of a closed 海曙 and 江北 case.
+  F.call = await freshCall();
+  F.callHS = await freshCall(false, '330203');
+  F.callJB = await freshCall(false, '330205');
+  F.knowledge = (await adminGet('/api/hotline/knowledge?pageSize=1')).items[0].id;
+  F.cbHS = await freshCallback('330203');
+  F.cbJB = await freshCallback('330205');
+  // Their (closed) cases are in the case lists of whoever may see them.
+  fixtureOf.set(caseOfCallback.get(F.cbHS)!, 'caseCbHS');
+  fixtureOf.set(caseOfCallback.get(F.cbJB)!, 'caseCbJB');
 
   // Components, rules, a local type, a standard, import jobs by the city and the 海曙 admin.
   F.compHs = (await adminGet('/api/components?districtCode=330203&pageSize=1')).items[0].id;

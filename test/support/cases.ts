@@ -101,3 +101,30 @@ export async function dispatchCase(
   }
   return id;
 }
+
+/**
+ * Drives a case dispatched to `unitUser`'s unit to closed: the unit signs and feeds back with a
+ * photo, the district's acceptor asks for a check, its inspector passes it, its shift leader closes
+ * (`district`: the demo accounts' pinyin prefix, e.g. `haishu`).
+ */
+export async function closeDispatched(
+  t: TestApp,
+  caseId: string,
+  district = 'haishu',
+  unitUser = 'unit.haishu-sanitation',
+): Promise<void> {
+  const step = async (who: string, action: string, fields: Record<string, unknown> = {}) => {
+    const res = await actOn(t, who, caseId, action, fields);
+    if (res.statusCode !== 200) throw new Error(`${action}: ${res.statusCode} ${res.body}`);
+  };
+  await step(unitUser, 'sign');
+  await step(unitUser, 'feed_back', {
+    note: '已处置完毕',
+    photos: [await uploadPhoto(t, await t.login(unitUser))],
+  });
+  await step(`${district}.acceptor`, 'request_check');
+  await step(`${district}.inspector`, 'check_pass', {
+    photos: [await uploadPhoto(t, await t.login(`${district}.inspector`))],
+  });
+  await step(`${district}.shift_leader`, 'close');
+}

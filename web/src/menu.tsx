@@ -6,13 +6,16 @@ import {
   BranchesOutlined,
   BuildOutlined,
   CalendarOutlined,
+  CustomerServiceOutlined,
   DashboardOutlined,
   EnvironmentOutlined,
   FileAddOutlined,
   GlobalOutlined,
   ImportOutlined,
   KeyOutlined,
+  PhoneOutlined,
   ProfileOutlined,
+  ReadOutlined,
   TeamOutlined,
   WifiOutlined,
 } from '@ant-design/icons';
@@ -26,13 +29,16 @@ const ApiKeysPage = lazyPage(() => import('./pages/ApiKeysPage'), 'ApiKeysPage')
 const AuditPage = lazyPage(() => import('./pages/AuditPage'), 'AuditPage');
 const BaseMapPage = lazyPage(() => import('./pages/basemap/BaseMapPage'), 'BaseMapPage');
 const CalendarPage = lazyPage(() => import('./pages/calendar/CalendarPage'), 'CalendarPage');
+const CallbacksPage = lazyPage(() => import('./pages/hotline/CallbacksPage'), 'CallbacksPage');
 const CasesPage = lazyPage(() => import('./pages/cases/CasesPage'), 'CasesPage');
 const CatalogPage = lazyPage(() => import('./pages/catalog/CatalogPage'), 'CatalogPage');
 const ComponentsPage = lazyPage(() => import('./pages/components/ComponentsPage'), 'ComponentsPage');
 const DashboardPage = lazyPage(() => import('./pages/DashboardPage'), 'DashboardPage');
 const EndpointsPage = lazyPage(() => import('./pages/endpoints/EndpointsPage'), 'EndpointsPage');
+const HotlinePage = lazyPage(() => import('./pages/hotline/HotlinePage'), 'HotlinePage');
 const ImportsPage = lazyPage(() => import('./pages/imports/ImportsPage'), 'ImportsPage');
 const IntakePage = lazyPage(() => import('./pages/intake/IntakePage'), 'IntakePage');
+const KnowledgePage = lazyPage(() => import('./pages/hotline/KnowledgePage'), 'KnowledgePage');
 const OrgsPage = lazyPage(() => import('./pages/OrgsPage'), 'OrgsPage');
 const RoutingPage = lazyPage(() => import('./pages/routing/RoutingPage'), 'RoutingPage');
 const SensorsPage = lazyPage(() => import('./pages/sensors/SensorsPage'), 'SensorsPage');
@@ -132,6 +138,27 @@ export const MENU_ITEMS: MenuItemDef[] = [
     element: <BaseMapPage />,
   },
   { key: 'audit', path: '/audit', icon: <AuditOutlined />, label: 'menu.audit', element: <AuditPage /> },
+  {
+    key: 'hotline',
+    path: '/hotline',
+    icon: <PhoneOutlined />,
+    label: 'hotline.menu',
+    element: <HotlinePage />,
+  },
+  {
+    key: 'callbacks',
+    path: '/callbacks',
+    icon: <CustomerServiceOutlined />,
+    label: 'callback.menu',
+    element: <CallbacksPage />,
+  },
+  {
+    key: 'knowledge',
+    path: '/knowledge',
+    icon: <ReadOutlined />,
+    label: 'knowledge.menu',
+    element: <KnowledgePage />,
+  },
 ];
 
 const byKey = new Map(MENU_ITEMS.map((m) => [m.key, m]));

@@ -1,13 +1,16 @@
 /**
  * The case as the modules that follow it up read it through this module's index — the call-back
- * queue (who reported it on which channel, when it was closed, which unit had it). Plain facts of
+ * queue (who reported it on which channel, when it was closed, which unit had it), the hotline
+ * console (a caller's earlier reports, by their phone number). Plain facts of
  * the rows: whoever asks decides what its caller may see of them (its own policy; reporters'
  * contacts masked by `seesReporterContact`).
  */
-import { asc, inArray } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray } from 'drizzle-orm';
 import type { Channel } from '../../../common/channels.ts';
 import type { CaseState } from '../../../common/workflow.ts';
+import type { Actor } from '../../platform/context.ts';
 import type { Db } from '../../platform/db.ts';
+import { caseRead } from './policy.ts';
 import { caseFile, report } from './tables.ts';
 
 export interface CaseReportFacts {
@@ -94,4 +97,49 @@ export async function caseFacts(
     });
   }
   return out;
+}
+
+/** A report of a caller with the case it is on now: the hotline console's history. */
+export interface CallerReportFacts {
+  reportId: string;
+  trackingCode: string;
+  channel: Channel;
+  description: string;
+  createdAt: Date;
+  caseId: string;
+  caseCode: string;
+  state: CaseState;
+  closedAt: Date | null;
+}
+
+/**
+ * The latest reports whose reporter phone is one of `phones` (the forms one number is stored in:
+ * reports keep the phone as it was typed) on cases `reader` may see, newest first, at most `limit`.
+ */
+export async function reportsByPhone(
+  db: Db,
+  reader: Actor,
+  phones: readonly string[],
+  limit: number,
+): Promise<CallerReportFacts[]> {
+  if (phones.length === 0) return [];
+  const rows = await db
+    .select({ r: report, c: caseFile })
+    .from(report)
+    .innerJoin(caseFile, eq(caseFile.id, report.caseId))
+    // Only the cases the reader may see (the case list's rule: a district its district's cases).
+    .where(and(inArray(report.reporterPhone, [...phones]), caseRead.filter(reader)))
+    .orderBy(desc(report.createdAt), desc(report.id))
+    .limit(limit);
+  return rows.map(({ r, c }) => ({
+    reportId: r.id,
+    trackingCode: r.trackingCode,
+    channel: r.channel,
+    description: r.description,
+    createdAt: r.createdAt,
+    caseId: c.id,
+    caseCode: c.code,
+    state: c.state,
+    closedAt: c.closedAt,
+  }));
 }

@@ -1,18 +1,25 @@
 /**
- * Public interface of the cases module: its routes and live stream, the timer loop, the case as
- * the outbox reads it (`caseSummaries`), the case as the call-back queue reads it (`caseFacts`)
- * and its reopening after a dissatisfied reporter (`reopenCase`), intake for other channels
- * (`createReport`, with its duplicate check), notes on a case's timeline (`addCaseNote`,
- * `caseStandings`), the public view of reports for open interfaces (`publicReports`), what the
- * public portal may show of a report (public-view.ts: its public steps and result photos, recent
- * public cases nearby), and what the demo seed needs to write cases as the server does (clock,
- * settings, the pure plan of each transition and its timers, photos, recipients).
+ * Public interface of the cases module: its routes and live stream topic, the timer loop, the case
+ * as the outbox reads it (`caseSummaries`), the case as the call-back queue and the hotline read it
+ * (`caseFacts`, `reportsByPhone`) and its reopening after a dissatisfied reporter (`reopenCase`),
+ * intake for other channels (`createReport`, with its duplicate check), notes on a case's timeline
+ * (`addCaseNote`, `caseStandings`), the public view of reports for open interfaces
+ * (`publicReports`), what the public portal may show of a report (public-view.ts: its public steps
+ * and result photos, recent public cases nearby), and what the demo seed needs to write cases as
+ * the server does (clock, settings, the pure plan of each transition and its timers, photos,
+ * recipients).
  * Its side effects in other modules are their subscribers to its events (common/events.ts).
  */
 export { loadClock } from './clock.ts';
 export type { CaseSettings } from './config.ts';
 export { notificationRows, type RecipientCache, recipientsOf, stageNoticeGroup } from './effects.ts';
-export { type CaseFacts, type CaseReportFacts, caseFacts } from './facts.ts';
+export {
+  type CallerReportFacts,
+  type CaseFacts,
+  type CaseReportFacts,
+  caseFacts,
+  reportsByPhone,
+} from './facts.ts';
 export { createReport, type IntakeInput, type Spatial } from './intake-service.ts';
 export {
   addCaseNote,
@@ -44,7 +51,7 @@ export {
   type TaskOp,
   timersOf,
 } from './plan.ts';
-export { canSeeCase } from './policy.ts';
+export { canSeeCase, REPORTER_CONTACT_ROLES, seesReporterContact } from './policy.ts';
 export {
   type PublicReportFilter,
   type PublicReportRecord,
@@ -63,7 +70,7 @@ export { type CaseRow, caseIdByCode, type ReportRow } from './repository.ts';
 export { caseRoutes } from './routes.ts';
 export { centreRoutes } from './routes-centre.ts';
 export type { ReportCreateT } from './schemas.ts';
-export { streamRoutes } from './stream.ts';
+export { caseLiveTopic } from './stream.ts';
 export { type CaseSummaries, caseSummaries } from './summary.ts';
 export type { Channel } from './tables.ts';
 export { startTimerLoop, sweepTimers } from './timers.ts';

@@ -91,9 +91,17 @@ async function replay(db: Db, actor: Actor, existing: repo.ReportRow) {
 
 /**
  * What intake takes: the report as `POST /api/reports` accepts it, and what only other channels
- * carry — a link to the reporter's own media (Open311 `media_url`), kept and never fetched.
+ * carry — a link to the reporter's own media (Open311 `media_url`), kept and never fetched; the
+ * hotline call a report was made on (`origin`), named by the report's one `case.report` event so
+ * the case's timeline says which call it came from (one request, one event).
  */
-export type IntakeInput = ReportCreateT & { mediaUrl?: string };
+export type IntakeInput = ReportCreateT & { mediaUrl?: string; origin?: ReportOrigin };
+
+/** The hotline call a report was made on: its id and the line called. */
+export interface ReportOrigin {
+  callId: string;
+  line: string;
+}
 
 export async function createReport(db: Db, ctx: RequestContext, spatial: Spatial, input: IntakeInput) {
   if (!canReport(ctx.actor)) throw new AppError('FORBIDDEN');
@@ -217,6 +225,7 @@ export async function createReport(db: Db, ctx: RequestContext, spatial: Spatial
             state: c.state,
             code: c.code,
             ...(dup ? { duplicateOf: c.code, distanceM: Math.round(dup.distance) } : {}),
+            ...(input.origin ? { origin: { callId: input.origin.callId, line: input.origin.line } } : {}),
           },
         },
         {

@@ -80,7 +80,7 @@ describe('seesReporterContact', () => {
   });
 
   it('shows the contact to the roles that call back, and to nobody else', () => {
-    expect([...REPORTER_CONTACT_ROLES].sort()).toEqual(['acceptor', 'shift_leader']);
+    expect([...REPORTER_CONTACT_ROLES].sort()).toEqual(['acceptor', 'hotline_operator', 'shift_leader']);
     for (const role of ROLES)
       expect(seesReporterContact(person([role])), role).toBe(REPORTER_CONTACT_ROLES.includes(role));
     expect(seesReporterContact(person(['dispatcher', 'acceptor']))).toBe(true);

@@ -72,12 +72,12 @@ export function workflowRolesOf(actor: Actor): WorkflowRole[] {
 export const canReport = (actor: Actor) => actor.permissions.includes('case:report');
 
 /**
- * The roles that need a reporter's real name and phone: the acceptor, who takes the call and calls
- * back, and the shift leader, who answers for the decision to the caller. Everyone else who may
+ * The roles that need a reporter's real name and phone: the acceptor and the hotline operator, who
+ * take the call and call back, and the shift leader, who answers for the decision to the caller. Everyone else who may
  * open the case (dispatchers, inspectors, units, the city's supervisors and leaders) sees them
  * masked (张** / 138****5678).
  */
-export const REPORTER_CONTACT_ROLES: readonly Role[] = ['acceptor', 'shift_leader'];
+export const REPORTER_CONTACT_ROLES: readonly Role[] = ['acceptor', 'shift_leader', 'hotline_operator'];
 
 /** Whether the actor sees reporters' contacts unmasked: in one of `REPORTER_CONTACT_ROLES`. */
 export const seesReporterContact = (actor: Actor): boolean =>

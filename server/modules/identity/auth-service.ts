@@ -65,7 +65,7 @@ export function meOf(user: repo.UserRow, org: repo.OrgRow): MeDto {
     org: toOrgDto(org),
     scope: actor.scope,
     permissions: actor.permissions,
-    menu: menuOf(actor.permissions),
+    menu: menuOf(actor.permissions, actor.scope.kind),
   };
 }
 

@@ -45,8 +45,27 @@ export const canManageApiKeys = (actor: Actor, keyOrg: OrgLike) => apiKeyManage.
 
 /** Which roles a person of each kind of organisation may hold (domain.md §2, §5). */
 export const ROLES_BY_ORG_KIND: Record<OrgKind, readonly Role[]> = {
-  city_center: ['inspector', 'acceptor', 'shift_leader', 'dispatcher', 'supervisor', 'leader', 'admin'],
-  district_center: ['inspector', 'acceptor', 'shift_leader', 'dispatcher', 'leader', 'admin'],
+  city_center: [
+    'inspector',
+    'acceptor',
+    'shift_leader',
+    'dispatcher',
+    'supervisor',
+    'leader',
+    'admin',
+    // The city's 12345 desk (the districts have desks of their own).
+    'hotline_operator',
+  ],
+  // A district's 12345 desk: its operators answer the calls routed to the district.
+  district_center: [
+    'inspector',
+    'acceptor',
+    'shift_leader',
+    'dispatcher',
+    'leader',
+    'admin',
+    'hotline_operator',
+  ],
   unit: ['unit_handler', 'leader', 'admin'],
 };
 

@@ -66,6 +66,9 @@ export interface paths {
               | 'basemap:manage'
               | 'sensor:read'
               | 'sensor:manage'
+              | 'hotline:call'
+              | 'hotline:answer'
+              | 'knowledge:manage'
             )[];
             createdAt: string;
             lastUsedAt: string | null;
@@ -114,6 +117,9 @@ export interface paths {
           | 'basemap:manage'
           | 'sensor:read'
           | 'sensor:manage'
+          | 'hotline:call'
+          | 'hotline:answer'
+          | 'knowledge:manage'
         )[];
       };
       responses: {
@@ -151,6 +157,9 @@ export interface paths {
               | 'basemap:manage'
               | 'sensor:read'
               | 'sensor:manage'
+              | 'hotline:call'
+              | 'hotline:answer'
+              | 'knowledge:manage'
             )[];
             createdAt: string;
             lastUsedAt: string | null;
@@ -273,6 +282,7 @@ export interface paths {
                 | 'supervisor'
                 | 'leader'
                 | 'admin'
+                | 'hotline_operator'
               )[];
               phone: string | null;
               locale: 'zh-CN' | 'en-US';
@@ -332,6 +342,9 @@ export interface paths {
               | 'basemap:manage'
               | 'sensor:read'
               | 'sensor:manage'
+              | 'hotline:call'
+              | 'hotline:answer'
+              | 'knowledge:manage'
             )[];
             menu: (
               | 'dashboard'
@@ -350,6 +363,9 @@ export interface paths {
               | 'endpoints'
               | 'basemap'
               | 'audit'
+              | 'hotline'
+              | 'callbacks'
+              | 'knowledge'
             )[];
           };
         };
@@ -956,6 +972,411 @@ export interface paths {
       };
     };
   };
+  '/api/callbacks': {
+    /** The call-back queue / 回访队列 */
+    get: {
+      params: never;
+      query: {
+        /** default pending (oldest first); done: newest first */
+        status?: 'pending' | 'done';
+        caseCode?: string;
+        page?: number;
+        pageSize?: number;
+      };
+      body: never;
+      responses: {
+        200: {
+          items: {
+            id: string;
+            status: 'pending' | 'done';
+            case: {
+              id: string;
+              code: string;
+              state:
+                | 'reported'
+                | 'verifying'
+                | 'pending_filing'
+                | 'self_disposed'
+                | 'pending_dispatch'
+                | 'dispatched'
+                | 'in_progress'
+                | 'returned'
+                | 'escalated'
+                | 'fed_back'
+                | 'checking'
+                | 'check_failed'
+                | 'pending_close'
+                | 'parked'
+                | 'closed'
+                | 'rejected'
+                | 'voided'
+                | 'merged';
+              description: string;
+              address: string | null;
+              matterCode: string | null;
+              districtCode: string;
+            };
+            /** the closing this call-back follows */
+            closedAt: string;
+            channels: (
+              | 'inspector'
+              | 'hotline'
+              | 'web'
+              | 'app'
+              | 'wechat'
+              | 'sensor'
+              | 'video'
+              | 'department'
+              | 'opinion'
+            )[];
+            /** the public reporters to call (hotline, web, app, WeChat) */
+            reporters: {
+              reportId: string;
+              channel:
+                | 'inspector'
+                | 'hotline'
+                | 'web'
+                | 'app'
+                | 'wechat'
+                | 'sensor'
+                | 'video'
+                | 'department'
+                | 'opinion';
+              name: string | null;
+              /** in full to acceptors, shift leaders and hotline operators, masked to others */
+              phone: string | null;
+              /** the reporter's own words */
+              description: string;
+              reportedAt: string;
+            }[];
+            /** calls that did not reach the reporter */
+            attempts: number;
+            lastAttemptAt: string | null;
+            lastAttemptNote: string | null;
+            satisfaction: {
+              result: 'satisfied' | 'basically_satisfied' | 'dissatisfied';
+              note: string | null;
+              source: 'phone' | 'portal' | 'open311';
+              at: string;
+            } | null;
+            /** the satisfaction reopened the case (不满意, setting on) */
+            reopened: boolean;
+            createdAt: string;
+            completedAt: string | null;
+          }[];
+          total: number;
+          page: number;
+          pageSize: number;
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
+  '/api/callbacks/{id}': {
+    /** A call-back / 回访 */
+    get: {
+      params: {
+        id: string;
+      };
+      query: never;
+      body: never;
+      responses: {
+        200: {
+          id: string;
+          status: 'pending' | 'done';
+          case: {
+            id: string;
+            code: string;
+            state:
+              | 'reported'
+              | 'verifying'
+              | 'pending_filing'
+              | 'self_disposed'
+              | 'pending_dispatch'
+              | 'dispatched'
+              | 'in_progress'
+              | 'returned'
+              | 'escalated'
+              | 'fed_back'
+              | 'checking'
+              | 'check_failed'
+              | 'pending_close'
+              | 'parked'
+              | 'closed'
+              | 'rejected'
+              | 'voided'
+              | 'merged';
+            description: string;
+            address: string | null;
+            matterCode: string | null;
+            districtCode: string;
+          };
+          /** the closing this call-back follows */
+          closedAt: string;
+          channels: (
+            | 'inspector'
+            | 'hotline'
+            | 'web'
+            | 'app'
+            | 'wechat'
+            | 'sensor'
+            | 'video'
+            | 'department'
+            | 'opinion'
+          )[];
+          /** the public reporters to call (hotline, web, app, WeChat) */
+          reporters: {
+            reportId: string;
+            channel:
+              | 'inspector'
+              | 'hotline'
+              | 'web'
+              | 'app'
+              | 'wechat'
+              | 'sensor'
+              | 'video'
+              | 'department'
+              | 'opinion';
+            name: string | null;
+            /** in full to acceptors, shift leaders and hotline operators, masked to others */
+            phone: string | null;
+            /** the reporter's own words */
+            description: string;
+            reportedAt: string;
+          }[];
+          /** calls that did not reach the reporter */
+          attempts: number;
+          lastAttemptAt: string | null;
+          lastAttemptNote: string | null;
+          satisfaction: {
+            result: 'satisfied' | 'basically_satisfied' | 'dissatisfied';
+            note: string | null;
+            source: 'phone' | 'portal' | 'open311';
+            at: string;
+          } | null;
+          /** the satisfaction reopened the case (不满意, setting on) */
+          reopened: boolean;
+          createdAt: string;
+          completedAt: string | null;
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
+  '/api/callbacks/{id}/attempts': {
+    /** The reporter was not reached / 回访未接通 */
+    post: {
+      params: {
+        id: string;
+      };
+      query: never;
+      body: {
+        note: string;
+      };
+      responses: {
+        200: {
+          id: string;
+          status: 'pending' | 'done';
+          case: {
+            id: string;
+            code: string;
+            state:
+              | 'reported'
+              | 'verifying'
+              | 'pending_filing'
+              | 'self_disposed'
+              | 'pending_dispatch'
+              | 'dispatched'
+              | 'in_progress'
+              | 'returned'
+              | 'escalated'
+              | 'fed_back'
+              | 'checking'
+              | 'check_failed'
+              | 'pending_close'
+              | 'parked'
+              | 'closed'
+              | 'rejected'
+              | 'voided'
+              | 'merged';
+            description: string;
+            address: string | null;
+            matterCode: string | null;
+            districtCode: string;
+          };
+          /** the closing this call-back follows */
+          closedAt: string;
+          channels: (
+            | 'inspector'
+            | 'hotline'
+            | 'web'
+            | 'app'
+            | 'wechat'
+            | 'sensor'
+            | 'video'
+            | 'department'
+            | 'opinion'
+          )[];
+          /** the public reporters to call (hotline, web, app, WeChat) */
+          reporters: {
+            reportId: string;
+            channel:
+              | 'inspector'
+              | 'hotline'
+              | 'web'
+              | 'app'
+              | 'wechat'
+              | 'sensor'
+              | 'video'
+              | 'department'
+              | 'opinion';
+            name: string | null;
+            /** in full to acceptors, shift leaders and hotline operators, masked to others */
+            phone: string | null;
+            /** the reporter's own words */
+            description: string;
+            reportedAt: string;
+          }[];
+          /** calls that did not reach the reporter */
+          attempts: number;
+          lastAttemptAt: string | null;
+          lastAttemptNote: string | null;
+          satisfaction: {
+            result: 'satisfied' | 'basically_satisfied' | 'dissatisfied';
+            note: string | null;
+            source: 'phone' | 'portal' | 'open311';
+            at: string;
+          } | null;
+          /** the satisfaction reopened the case (不满意, setting on) */
+          reopened: boolean;
+          createdAt: string;
+          completedAt: string | null;
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
+  '/api/callbacks/{id}/result': {
+    /** Record the reporter’s satisfaction / 记录回访结果 */
+    post: {
+      params: {
+        id: string;
+      };
+      query: never;
+      body: {
+        result: 'satisfied' | 'basically_satisfied' | 'dissatisfied';
+        note?: string;
+      };
+      responses: {
+        200: {
+          callback: {
+            id: string;
+            status: 'pending' | 'done';
+            case: {
+              id: string;
+              code: string;
+              state:
+                | 'reported'
+                | 'verifying'
+                | 'pending_filing'
+                | 'self_disposed'
+                | 'pending_dispatch'
+                | 'dispatched'
+                | 'in_progress'
+                | 'returned'
+                | 'escalated'
+                | 'fed_back'
+                | 'checking'
+                | 'check_failed'
+                | 'pending_close'
+                | 'parked'
+                | 'closed'
+                | 'rejected'
+                | 'voided'
+                | 'merged';
+              description: string;
+              address: string | null;
+              matterCode: string | null;
+              districtCode: string;
+            };
+            /** the closing this call-back follows */
+            closedAt: string;
+            channels: (
+              | 'inspector'
+              | 'hotline'
+              | 'web'
+              | 'app'
+              | 'wechat'
+              | 'sensor'
+              | 'video'
+              | 'department'
+              | 'opinion'
+            )[];
+            /** the public reporters to call (hotline, web, app, WeChat) */
+            reporters: {
+              reportId: string;
+              channel:
+                | 'inspector'
+                | 'hotline'
+                | 'web'
+                | 'app'
+                | 'wechat'
+                | 'sensor'
+                | 'video'
+                | 'department'
+                | 'opinion';
+              name: string | null;
+              /** in full to acceptors, shift leaders and hotline operators, masked to others */
+              phone: string | null;
+              /** the reporter's own words */
+              description: string;
+              reportedAt: string;
+            }[];
+            /** calls that did not reach the reporter */
+            attempts: number;
+            lastAttemptAt: string | null;
+            lastAttemptNote: string | null;
+            satisfaction: {
+              result: 'satisfied' | 'basically_satisfied' | 'dissatisfied';
+              note: string | null;
+              source: 'phone' | 'portal' | 'open311';
+              at: string;
+            } | null;
+            /** the satisfaction reopened the case (不满意, setting on) */
+            reopened: boolean;
+            createdAt: string;
+            completedAt: string | null;
+          };
+          reopened: boolean;
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
   '/api/cases': {
     get: {
       params: never;
@@ -973,7 +1394,8 @@ export interface paths {
           | 'unit_handler'
           | 'supervisor'
           | 'leader'
-          | 'admin';
+          | 'admin'
+          | 'hotline_operator';
         state?: (
           | 'reported'
           | 'verifying'
@@ -1274,7 +1696,8 @@ export interface paths {
           | 'unit_handler'
           | 'supervisor'
           | 'leader'
-          | 'admin';
+          | 'admin'
+          | 'hotline_operator';
         state?: (
           | 'reported'
           | 'verifying'
@@ -3493,6 +3916,795 @@ export interface paths {
       };
     };
   };
+  '/api/hotline/calls': {
+    /** Calls, newest first / 来电记录 */
+    get: {
+      params: never;
+      query: {
+        status?: 'ringing' | 'answered' | 'finished' | 'missed';
+        /** the number called (setting hotline.numbers) */
+        line?: string;
+        /** the caller's number (any form) */
+        caller?: string;
+        /** only the calls the caller took */
+        mine?: boolean;
+        page?: number;
+        pageSize?: number;
+      };
+      body: never;
+      responses: {
+        200: {
+          items: {
+            id: string;
+            line: string;
+            /** in full to the hotline operators, masked (138****5678) to others */
+            callerNumber: string;
+            callerName: string | null;
+            seat: string | null;
+            /** the district desk it was routed to; null: the city's */
+            districtCode: string | null;
+            status: 'ringing' | 'answered' | 'finished' | 'missed';
+            kind: 'enquiry' | 'complaint' | 'suggestion' | 'report' | null | null;
+            note: string | null;
+            operator: {
+              id: string;
+              name: string;
+            } | null;
+            knowledgeEntry: {
+              id: string;
+              question: string;
+            } | null;
+            case: {
+              id: string;
+              code: string;
+              state:
+                | 'reported'
+                | 'verifying'
+                | 'pending_filing'
+                | 'self_disposed'
+                | 'pending_dispatch'
+                | 'dispatched'
+                | 'in_progress'
+                | 'returned'
+                | 'escalated'
+                | 'fed_back'
+                | 'checking'
+                | 'check_failed'
+                | 'pending_close'
+                | 'parked'
+                | 'closed'
+                | 'rejected'
+                | 'voided'
+                | 'merged';
+              publicStatus: 'submitted' | 'accepted' | 'in_progress' | 'resolved' | 'declined';
+              closedAt: string | null;
+            } | null;
+            reportId: string | null;
+            startedAt: string;
+            answeredAt: string | null;
+            finishedAt: string | null;
+            hungUpAt: string | null;
+            version: number;
+          }[];
+          total: number;
+          page: number;
+          pageSize: number;
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+    /** An incoming call rings (telephony) / 来电推送 */
+    post: {
+      params: never;
+      query: never;
+      body: {
+        /** the number called (setting hotline.numbers) */
+        line: string;
+        /** the caller's number as the telephony gives it (+86 138 1234 5678, 0574-87654321) */
+        callerNumber: string;
+        /** the seat (agent extension) the telephony routes the call to, e.g. '8001' */
+        seat?: string;
+        /** the district whose desk the call is routed to (a district's 12345 queue); absent: the city's queue */
+        districtCode?: string;
+        /** the telephony's own id of the call (FreeSWITCH's call UUID): posting it again is the same call */
+        externalId?: string;
+      };
+      responses: {
+        201: {
+          id: string;
+          status: 'ringing' | 'answered' | 'finished' | 'missed';
+          line: string;
+          seat: string | null;
+          startedAt: string;
+          /** operators whose console the call pops (0: nobody signed in at the seat or on the line) */
+          routedTo: number;
+          /** the same externalId was posted before: this is that call */
+          replayed: boolean;
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
+  '/api/hotline/calls/{id}': {
+    /** A call and its caller's history / 来电详情与来电人历史 */
+    get: {
+      params: {
+        id: string;
+      };
+      query: never;
+      body: never;
+      responses: {
+        200: {
+          call: {
+            id: string;
+            line: string;
+            /** in full to the hotline operators, masked (138****5678) to others */
+            callerNumber: string;
+            callerName: string | null;
+            seat: string | null;
+            /** the district desk it was routed to; null: the city's */
+            districtCode: string | null;
+            status: 'ringing' | 'answered' | 'finished' | 'missed';
+            kind: 'enquiry' | 'complaint' | 'suggestion' | 'report' | null | null;
+            note: string | null;
+            operator: {
+              id: string;
+              name: string;
+            } | null;
+            knowledgeEntry: {
+              id: string;
+              question: string;
+            } | null;
+            case: {
+              id: string;
+              code: string;
+              state:
+                | 'reported'
+                | 'verifying'
+                | 'pending_filing'
+                | 'self_disposed'
+                | 'pending_dispatch'
+                | 'dispatched'
+                | 'in_progress'
+                | 'returned'
+                | 'escalated'
+                | 'fed_back'
+                | 'checking'
+                | 'check_failed'
+                | 'pending_close'
+                | 'parked'
+                | 'closed'
+                | 'rejected'
+                | 'voided'
+                | 'merged';
+              publicStatus: 'submitted' | 'accepted' | 'in_progress' | 'resolved' | 'declined';
+              closedAt: string | null;
+            } | null;
+            reportId: string | null;
+            startedAt: string;
+            answeredAt: string | null;
+            finishedAt: string | null;
+            hungUpAt: string | null;
+            version: number;
+          };
+          history: {
+            /** earlier calls from the same number, newest first (at most 10) */
+            calls: {
+              id: string;
+              line: string;
+              /** in full to the hotline operators, masked (138****5678) to others */
+              callerNumber: string;
+              callerName: string | null;
+              seat: string | null;
+              /** the district desk it was routed to; null: the city's */
+              districtCode: string | null;
+              status: 'ringing' | 'answered' | 'finished' | 'missed';
+              kind: 'enquiry' | 'complaint' | 'suggestion' | 'report' | null | null;
+              note: string | null;
+              operator: {
+                id: string;
+                name: string;
+              } | null;
+              knowledgeEntry: {
+                id: string;
+                question: string;
+              } | null;
+              case: {
+                id: string;
+                code: string;
+                state:
+                  | 'reported'
+                  | 'verifying'
+                  | 'pending_filing'
+                  | 'self_disposed'
+                  | 'pending_dispatch'
+                  | 'dispatched'
+                  | 'in_progress'
+                  | 'returned'
+                  | 'escalated'
+                  | 'fed_back'
+                  | 'checking'
+                  | 'check_failed'
+                  | 'pending_close'
+                  | 'parked'
+                  | 'closed'
+                  | 'rejected'
+                  | 'voided'
+                  | 'merged';
+                publicStatus: 'submitted' | 'accepted' | 'in_progress' | 'resolved' | 'declined';
+                closedAt: string | null;
+              } | null;
+              reportId: string | null;
+              startedAt: string;
+              answeredAt: string | null;
+              finishedAt: string | null;
+              hungUpAt: string | null;
+              version: number;
+            }[];
+            /** the caller's reports on any channel (by phone number), newest first (at most 10) */
+            reports: {
+              reportId: string;
+              trackingCode: string;
+              channel:
+                | 'inspector'
+                | 'hotline'
+                | 'web'
+                | 'app'
+                | 'wechat'
+                | 'sensor'
+                | 'video'
+                | 'department'
+                | 'opinion';
+              description: string;
+              createdAt: string;
+              case: {
+                id: string;
+                code: string;
+                state:
+                  | 'reported'
+                  | 'verifying'
+                  | 'pending_filing'
+                  | 'self_disposed'
+                  | 'pending_dispatch'
+                  | 'dispatched'
+                  | 'in_progress'
+                  | 'returned'
+                  | 'escalated'
+                  | 'fed_back'
+                  | 'checking'
+                  | 'check_failed'
+                  | 'pending_close'
+                  | 'parked'
+                  | 'closed'
+                  | 'rejected'
+                  | 'voided'
+                  | 'merged';
+                publicStatus: 'submitted' | 'accepted' | 'in_progress' | 'resolved' | 'declined';
+                closedAt: string | null;
+              };
+            }[];
+          };
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
+  '/api/hotline/calls/{id}/answer': {
+    /** Take a ringing call / 接听 */
+    post: {
+      params: {
+        id: string;
+      };
+      query: never;
+      body: {
+        version: number;
+      };
+      responses: {
+        200: {
+          id: string;
+          line: string;
+          /** in full to the hotline operators, masked (138****5678) to others */
+          callerNumber: string;
+          callerName: string | null;
+          seat: string | null;
+          /** the district desk it was routed to; null: the city's */
+          districtCode: string | null;
+          status: 'ringing' | 'answered' | 'finished' | 'missed';
+          kind: 'enquiry' | 'complaint' | 'suggestion' | 'report' | null | null;
+          note: string | null;
+          operator: {
+            id: string;
+            name: string;
+          } | null;
+          knowledgeEntry: {
+            id: string;
+            question: string;
+          } | null;
+          case: {
+            id: string;
+            code: string;
+            state:
+              | 'reported'
+              | 'verifying'
+              | 'pending_filing'
+              | 'self_disposed'
+              | 'pending_dispatch'
+              | 'dispatched'
+              | 'in_progress'
+              | 'returned'
+              | 'escalated'
+              | 'fed_back'
+              | 'checking'
+              | 'check_failed'
+              | 'pending_close'
+              | 'parked'
+              | 'closed'
+              | 'rejected'
+              | 'voided'
+              | 'merged';
+            publicStatus: 'submitted' | 'accepted' | 'in_progress' | 'resolved' | 'declined';
+            closedAt: string | null;
+          } | null;
+          reportId: string | null;
+          startedAt: string;
+          answeredAt: string | null;
+          finishedAt: string | null;
+          hungUpAt: string | null;
+          version: number;
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
+  '/api/hotline/calls/{id}/finish': {
+    /** Record what the call was and finish it / 办结来电 */
+    post: {
+      params: {
+        id: string;
+      };
+      query: never;
+      body: {
+        version: number;
+        kind: 'enquiry' | 'complaint' | 'suggestion' | 'report';
+        note?: string;
+        callerName?: string;
+        knowledgeEntryId?: string;
+      };
+      responses: {
+        200: {
+          id: string;
+          line: string;
+          /** in full to the hotline operators, masked (138****5678) to others */
+          callerNumber: string;
+          callerName: string | null;
+          seat: string | null;
+          /** the district desk it was routed to; null: the city's */
+          districtCode: string | null;
+          status: 'ringing' | 'answered' | 'finished' | 'missed';
+          kind: 'enquiry' | 'complaint' | 'suggestion' | 'report' | null | null;
+          note: string | null;
+          operator: {
+            id: string;
+            name: string;
+          } | null;
+          knowledgeEntry: {
+            id: string;
+            question: string;
+          } | null;
+          case: {
+            id: string;
+            code: string;
+            state:
+              | 'reported'
+              | 'verifying'
+              | 'pending_filing'
+              | 'self_disposed'
+              | 'pending_dispatch'
+              | 'dispatched'
+              | 'in_progress'
+              | 'returned'
+              | 'escalated'
+              | 'fed_back'
+              | 'checking'
+              | 'check_failed'
+              | 'pending_close'
+              | 'parked'
+              | 'closed'
+              | 'rejected'
+              | 'voided'
+              | 'merged';
+            publicStatus: 'submitted' | 'accepted' | 'in_progress' | 'resolved' | 'declined';
+            closedAt: string | null;
+          } | null;
+          reportId: string | null;
+          startedAt: string;
+          answeredAt: string | null;
+          finishedAt: string | null;
+          hungUpAt: string | null;
+          version: number;
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
+  '/api/hotline/calls/{id}/hangup': {
+    /** The caller hung up (telephony) / 来电挂断 */
+    post: {
+      params: {
+        id: string;
+      };
+      query: never;
+      body: never;
+      responses: {
+        204: undefined;
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
+  '/api/hotline/calls/{id}/report': {
+    /** Make a report on the call / 来电转上报 */
+    post: {
+      params: {
+        id: string;
+      };
+      query: never;
+      body: {
+        version: number;
+        description: string;
+        address?: string;
+        /** where the problem is: an address without coordinates is first found in the gazetteer (GET /api/geo/places) */
+        location: {
+          lng: number;
+          lat: number;
+          /** coordinate system of lng/lat */
+          crs: 'wgs84' | 'cgcs2000' | 'gcj02' | 'bd09';
+        };
+        matterCode?: string;
+        photos?: string[];
+        callerName?: string;
+      };
+      responses: {
+        201: {
+          call: {
+            id: string;
+            line: string;
+            /** in full to the hotline operators, masked (138****5678) to others */
+            callerNumber: string;
+            callerName: string | null;
+            seat: string | null;
+            /** the district desk it was routed to; null: the city's */
+            districtCode: string | null;
+            status: 'ringing' | 'answered' | 'finished' | 'missed';
+            kind: 'enquiry' | 'complaint' | 'suggestion' | 'report' | null | null;
+            note: string | null;
+            operator: {
+              id: string;
+              name: string;
+            } | null;
+            knowledgeEntry: {
+              id: string;
+              question: string;
+            } | null;
+            case: {
+              id: string;
+              code: string;
+              state:
+                | 'reported'
+                | 'verifying'
+                | 'pending_filing'
+                | 'self_disposed'
+                | 'pending_dispatch'
+                | 'dispatched'
+                | 'in_progress'
+                | 'returned'
+                | 'escalated'
+                | 'fed_back'
+                | 'checking'
+                | 'check_failed'
+                | 'pending_close'
+                | 'parked'
+                | 'closed'
+                | 'rejected'
+                | 'voided'
+                | 'merged';
+              publicStatus: 'submitted' | 'accepted' | 'in_progress' | 'resolved' | 'declined';
+              closedAt: string | null;
+            } | null;
+            reportId: string | null;
+            startedAt: string;
+            answeredAt: string | null;
+            finishedAt: string | null;
+            hungUpAt: string | null;
+            version: number;
+          };
+          report: {
+            reportId: string;
+            /** read out to the caller: they follow the report with it */
+            trackingCode: string;
+            /** joined an open case of the same problem nearby */
+            merged: boolean;
+            replayed: boolean;
+            status: 'submitted' | 'accepted' | 'in_progress' | 'resolved' | 'declined';
+          };
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
+  '/api/hotline/knowledge': {
+    /** Search or list the knowledge base / 知识库检索 */
+    get: {
+      params: never;
+      query: {
+        /** the caller's question: ranked search */
+        q?: string;
+        category?: string;
+        /** editors (knowledge:manage) only */
+        includeDisabled?: boolean;
+        page?: number;
+        pageSize?: number;
+      };
+      body: never;
+      responses: {
+        200: {
+          items: {
+            id: string;
+            question: string;
+            answer: string;
+            keywords: string[];
+            category: string;
+            enabled: boolean;
+            /** a demo entry written by the seed: made up, not the city’s policy */
+            generated: boolean;
+            /** enquiries answered from it */
+            answeredCount: number;
+            version: number;
+            updatedAt: string;
+            /** the match with q (null without q) */
+            score: number | null;
+          }[];
+          total: number;
+          page: number;
+          pageSize: number;
+          categories: {
+            category: string;
+            count: number;
+          }[];
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+    /** Add a knowledge entry / 新建知识条目 */
+    post: {
+      params: never;
+      query: never;
+      body: {
+        question: string;
+        answer: string;
+        keywords: string[];
+        category: string;
+        enabled?: boolean;
+      };
+      responses: {
+        201: {
+          id: string;
+          question: string;
+          answer: string;
+          keywords: string[];
+          category: string;
+          enabled: boolean;
+          /** a demo entry written by the seed: made up, not the city’s policy */
+          generated: boolean;
+          /** enquiries answered from it */
+          answeredCount: number;
+          version: number;
+          updatedAt: string;
+          /** the match with q (null without q) */
+          score: number | null;
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
+  '/api/hotline/knowledge/{id}': {
+    /** A knowledge entry / 知识条目 */
+    get: {
+      params: {
+        id: string;
+      };
+      query: never;
+      body: never;
+      responses: {
+        200: {
+          id: string;
+          question: string;
+          answer: string;
+          keywords: string[];
+          category: string;
+          enabled: boolean;
+          /** a demo entry written by the seed: made up, not the city’s policy */
+          generated: boolean;
+          /** enquiries answered from it */
+          answeredCount: number;
+          version: number;
+          updatedAt: string;
+          /** the match with q (null without q) */
+          score: number | null;
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+    /** Change a knowledge entry / 修改知识条目 */
+    put: {
+      params: {
+        id: string;
+      };
+      query: never;
+      body: {
+        question: string;
+        answer: string;
+        keywords: string[];
+        category: string;
+        enabled?: boolean;
+        version: number;
+      };
+      responses: {
+        200: {
+          id: string;
+          question: string;
+          answer: string;
+          keywords: string[];
+          category: string;
+          enabled: boolean;
+          /** a demo entry written by the seed: made up, not the city’s policy */
+          generated: boolean;
+          /** enquiries answered from it */
+          answeredCount: number;
+          version: number;
+          updatedAt: string;
+          /** the match with q (null without q) */
+          score: number | null;
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
+  '/api/hotline/seat': {
+    /** My seat / 我的坐席 */
+    get: {
+      params: never;
+      query: never;
+      body: never;
+      responses: {
+        200: {
+          seat: {
+            seat: string;
+            lines: string[];
+            signedInAt: string;
+          } | null;
+          /** the hotline numbers a seat may answer (setting hotline.numbers) */
+          lines: string[];
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+    /** Sign in at a seat / 坐席签入 */
+    put: {
+      params: never;
+      query: never;
+      body: {
+        /** the seat (agent extension) the telephony routes the call to, e.g. '8001' */
+        seat: string;
+        lines: string[];
+      };
+      responses: {
+        200: {
+          seat: {
+            seat: string;
+            lines: string[];
+            signedInAt: string;
+          } | null;
+          /** the hotline numbers a seat may answer (setting hotline.numbers) */
+          lines: string[];
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+    /** Sign out of my seat / 坐席签出 */
+    delete: {
+      params: never;
+      query: never;
+      body: never;
+      responses: {
+        204: undefined;
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
   '/api/imports': {
     get: {
       params: never;
@@ -4020,6 +5232,7 @@ export interface paths {
               | 'supervisor'
               | 'leader'
               | 'admin'
+              | 'hotline_operator'
             )[];
             phone: string | null;
             locale: 'zh-CN' | 'en-US';
@@ -4079,6 +5292,9 @@ export interface paths {
             | 'basemap:manage'
             | 'sensor:read'
             | 'sensor:manage'
+            | 'hotline:call'
+            | 'hotline:answer'
+            | 'knowledge:manage'
           )[];
           menu: (
             | 'dashboard'
@@ -4097,6 +5313,9 @@ export interface paths {
             | 'endpoints'
             | 'basemap'
             | 'audit'
+            | 'hotline'
+            | 'callbacks'
+            | 'knowledge'
           )[];
         };
         400: ErrorBody;
@@ -4153,6 +5372,7 @@ export interface paths {
               | 'supervisor'
               | 'leader'
               | 'admin'
+              | 'hotline_operator'
             )[];
             phone: string | null;
             locale: 'zh-CN' | 'en-US';
@@ -4212,6 +5432,9 @@ export interface paths {
             | 'basemap:manage'
             | 'sensor:read'
             | 'sensor:manage'
+            | 'hotline:call'
+            | 'hotline:answer'
+            | 'knowledge:manage'
           )[];
           menu: (
             | 'dashboard'
@@ -4230,6 +5453,9 @@ export interface paths {
             | 'endpoints'
             | 'basemap'
             | 'audit'
+            | 'hotline'
+            | 'callbacks'
+            | 'knowledge'
           )[];
         };
         400: ErrorBody;
@@ -6024,7 +7250,8 @@ export interface paths {
                 | 'unit_handler'
                 | 'supervisor'
                 | 'leader'
-                | 'admin';
+                | 'admin'
+                | 'hotline_operator';
               state?: (
                 | 'reported'
                 | 'verifying'
@@ -6114,7 +7341,8 @@ export interface paths {
             | 'unit_handler'
             | 'supervisor'
             | 'leader'
-            | 'admin';
+            | 'admin'
+            | 'hotline_operator';
           state?: (
             | 'reported'
             | 'verifying'
@@ -6190,7 +7418,8 @@ export interface paths {
               | 'unit_handler'
               | 'supervisor'
               | 'leader'
-              | 'admin';
+              | 'admin'
+              | 'hotline_operator';
             state?: (
               | 'reported'
               | 'verifying'
@@ -6283,7 +7512,8 @@ export interface paths {
             | 'unit_handler'
             | 'supervisor'
             | 'leader'
-            | 'admin';
+            | 'admin'
+            | 'hotline_operator';
           state?: (
             | 'reported'
             | 'verifying'
@@ -6359,7 +7589,8 @@ export interface paths {
               | 'unit_handler'
               | 'supervisor'
               | 'leader'
-              | 'admin';
+              | 'admin'
+              | 'hotline_operator';
             state?: (
               | 'reported'
               | 'verifying'
@@ -7567,7 +8798,7 @@ export interface paths {
     };
   };
   '/api/stream': {
-    /** Live case events (text/event-stream) / 实时推送 */
+    /** Live events (text/event-stream) / 实时推送 */
     get: {
       params: never;
       query: never;
@@ -7600,7 +8831,8 @@ export interface paths {
           | 'unit_handler'
           | 'supervisor'
           | 'leader'
-          | 'admin';
+          | 'admin'
+          | 'hotline_operator';
       };
       body: never;
       responses: {
@@ -7620,6 +8852,7 @@ export interface paths {
               | 'supervisor'
               | 'leader'
               | 'admin'
+              | 'hotline_operator'
             )[];
             phone: string | null;
             locale: 'zh-CN' | 'en-US';
@@ -7659,6 +8892,7 @@ export interface paths {
           | 'supervisor'
           | 'leader'
           | 'admin'
+          | 'hotline_operator'
         )[];
         password: string;
         phone?: string | null;
@@ -7679,6 +8913,7 @@ export interface paths {
             | 'supervisor'
             | 'leader'
             | 'admin'
+            | 'hotline_operator'
           )[];
           phone: string | null;
           locale: 'zh-CN' | 'en-US';
@@ -7721,6 +8956,7 @@ export interface paths {
             | 'supervisor'
             | 'leader'
             | 'admin'
+            | 'hotline_operator'
           )[];
           phone: string | null;
           locale: 'zh-CN' | 'en-US';
@@ -7757,6 +8993,7 @@ export interface paths {
           | 'supervisor'
           | 'leader'
           | 'admin'
+          | 'hotline_operator'
         )[];
         phone?: string | null;
         disabled?: boolean;
@@ -7777,6 +9014,7 @@ export interface paths {
             | 'supervisor'
             | 'leader'
             | 'admin'
+            | 'hotline_operator'
           )[];
           phone: string | null;
           locale: 'zh-CN' | 'en-US';
@@ -7847,7 +9085,8 @@ export interface paths {
               | 'unit_handler'
               | 'supervisor'
               | 'leader'
-              | 'admin';
+              | 'admin'
+              | 'hotline_operator';
             /** = GET /api/cases?view=mine&queue=<role> total */
             total: number;
             /** of them, light red */

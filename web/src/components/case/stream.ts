@@ -1,7 +1,7 @@
 /**
- * Live case events (GET /api/stream, Server-Sent Events). One EventSource for the whole tab,
- * shared by every subscriber (work queue, case page, notification bell) and closed when the last
- * one leaves. The browser reconnects by itself (the server sends `retry: 3000`) and resumes with
+ * Live events (GET /api/stream, Server-Sent Events). One EventSource for the whole tab, shared by
+ * every subscriber (work queue, case page, notification bell, the hotline console) whatever the
+ * topic, and closed when the last one leaves. The browser reconnects by itself (the server sends `retry: 3000`) and resumes with
  * Last-Event-ID.
  */
 import { useEffect, useRef } from 'react';
@@ -16,36 +16,64 @@ export interface CaseEvent {
 }
 
 type Listener = (e: CaseEvent) => void;
+type AnyListener = (data: unknown) => void;
 
-const listeners = new Set<Listener>();
+/** Listeners by the frame's event name (`case`, `hotline` …): one stream carries every topic. */
+const listeners = new Map<string, Set<AnyListener>>();
 let source: EventSource | null = null;
+const attached = new Set<string>();
 
-function open() {
-  if (source || typeof EventSource === 'undefined') return;
-  source = new EventSource('/api/stream', { withCredentials: true });
-  source.addEventListener('case', (msg) => {
-    let data: CaseEvent;
+const count = () => [...listeners.values()].reduce((n, set) => n + set.size, 0);
+
+/** Listens on the open stream for frames named `event` (once per name). */
+function attach(event: string) {
+  if (!source || attached.has(event)) return;
+  attached.add(event);
+  source.addEventListener(event, (msg) => {
+    let data: unknown;
     try {
-      data = JSON.parse((msg as MessageEvent<string>).data) as CaseEvent;
+      data = JSON.parse((msg as MessageEvent<string>).data);
     } catch {
       return;
     }
-    for (const l of [...listeners]) l(data);
+    for (const l of [...(listeners.get(event) ?? [])]) l(data);
   });
+}
+
+function open() {
+  if (typeof EventSource === 'undefined') return;
+  if (!source) source = new EventSource('/api/stream', { withCredentials: true });
+  for (const event of listeners.keys()) attach(event);
 }
 
 function close() {
   source?.close();
   source = null;
+  attached.clear();
+}
+
+/**
+ * Subscribes to the live frames named `event` (`case`: case events; `hotline`: incoming calls and
+ * their answering, for the hotline's operators). The stream opens with the first subscriber and
+ * closes when the last one leaves.
+ */
+export function subscribeStream<T>(event: string, listener: (data: T) => void): () => void {
+  let set = listeners.get(event);
+  if (!set) {
+    set = new Set();
+    listeners.set(event, set);
+  }
+  const l = listener as AnyListener;
+  set.add(l);
+  open();
+  return () => {
+    set.delete(l);
+    if (count() === 0) close();
+  };
 }
 
 export function subscribeCaseEvents(listener: Listener): () => void {
-  listeners.add(listener);
-  open();
-  return () => {
-    listeners.delete(listener);
-    if (listeners.size === 0) close();
-  };
+  return subscribeStream<CaseEvent>('case', listener);
 }
 
 /**

@@ -4,6 +4,7 @@
  */
 import { Empty, Tag, Timeline, Typography } from 'antd';
 import type { TFunction } from 'i18next';
+import { auditActionLabelKey } from '../../../../../common/audit-vocabulary.ts';
 import {
   CASE_ACTIONS,
   type CaseAction,
@@ -24,6 +25,9 @@ const KNOWN_ACTIONS: ReadonlySet<string> = new Set(CASE_ACTIONS);
 export function eventLabel(t: TFunction, action: string): string {
   const name = action.startsWith('case.') ? action.slice(5) : action;
   if (KNOWN_ACTIONS.has(name)) return actionLabel(t, name);
+  // Other modules' events on the case (a satisfaction, the hotline call a report came from).
+  const key = auditActionLabelKey(action);
+  if (key?.startsWith('auditAction.')) return t(key, { defaultValue: action });
   return t(`case.event.${name}`, { defaultValue: name });
 }
 
@@ -131,9 +135,11 @@ export function CaseTimeline({
       distanceM?: number;
       /** A note from another part of the platform (`case.note`): a sensor's. */
       note?: unknown;
-      /** A satisfaction rating's (`satisfaction.record`): 满意 / 基本满意 / 不满意 and where it was heard. */
-      result?: unknown;
-      source?: unknown;
+      /** A satisfaction (satisfaction.record): the reporter's verdict and where it was heard. */
+      result?: string;
+      source?: string;
+      /** A report made on a hotline call (case.report): the call and the line called. */
+      origin?: { callId: string; line: string };
     };
     const filing = timelineFiling(t, e.after);
     const before = (e.before ?? {}) as { state?: string; pending?: Record<string, Applied | undefined> };
@@ -175,20 +181,6 @@ export function CaseTimeline({
             </div>
           )}
           {isSensorNote(after.note) && <SensorNote note={after.note} />}
-          {e.action === 'satisfaction.record' && typeof after.result === 'string' && (
-            <div style={{ marginTop: 2 }} data-testid="timeline-satisfaction" data-result={after.result}>
-              <Typography.Text type="secondary">
-                {withColon(t, t('case.satisfaction.result'))}
-              </Typography.Text>
-              {t(`portal.rating.${after.result}`, { defaultValue: after.result })}
-              {typeof after.source === 'string' && (
-                <Typography.Text type="secondary" style={{ marginLeft: 8, fontSize: 12 }}>
-                  {t('case.satisfaction.via')}{' '}
-                  {t(`case.satisfaction.source.${after.source}`, { defaultValue: after.source })}
-                </Typography.Text>
-              )}
-            </div>
-          )}
           {filing && (
             <div style={{ marginTop: 2 }} data-testid="timeline-filing">
               <Typography.Text type="secondary">{filing.label}</Typography.Text>
@@ -240,6 +232,23 @@ export function CaseTimeline({
           )}
           {(e.action === 'case.forwarded' || e.action === 'case.forward_status') && (
             <ForwardDetail after={e.after} orgNames={orgNames} t={t} />
+          )}
+          {e.action === 'satisfaction.record' && after.result && (
+            <div style={{ marginTop: 2 }} data-testid="timeline-satisfaction" data-result={after.result}>
+              <Tag color={after.result === 'dissatisfied' ? 'red' : 'green'}>
+                {t(`callback.result.${after.result}`, { defaultValue: after.result })}
+              </Tag>
+              <Typography.Text type="secondary">
+                {t(`callback.source.${after.source}`, { defaultValue: after.source ?? '' })}
+              </Typography.Text>
+            </div>
+          )}
+          {e.action === 'case.report' && after.origin?.line && (
+            <div style={{ marginTop: 2 }} data-testid="timeline-hotline-origin">
+              <Typography.Text type="secondary">
+                {t('hotline.fromLine', { line: after.origin.line })}
+              </Typography.Text>
+            </div>
           )}
           {after.duplicateOf && (
             <div style={{ marginTop: 2 }}>

@@ -1,0 +1,98 @@
+/** The call-back queue's API shapes. */
+import { type Static, Type } from 'typebox';
+import { CHANNELS } from '../../../common/channels.ts';
+import {
+  CALLBACK_STATUSES,
+  SATISFACTION_NOTE_MAX,
+  SATISFACTION_RESULTS,
+  SATISFACTION_SOURCES,
+} from '../../../common/satisfaction.ts';
+import { CASE_STATES } from '../../../common/workflow.ts';
+import { Nullable, PageQuery, StringEnum } from '../../platform/schemas.ts';
+
+const Uuid = Type.String({ format: 'uuid' });
+const Time = Type.String({ format: 'date-time' });
+
+export const Satisfaction = Type.Object({
+  result: StringEnum(SATISFACTION_RESULTS),
+  note: Nullable(Type.String()),
+  source: StringEnum(SATISFACTION_SOURCES),
+  at: Time,
+});
+
+export const Callback = Type.Object({
+  id: Uuid,
+  status: StringEnum(CALLBACK_STATUSES),
+  case: Type.Object({
+    id: Uuid,
+    code: Type.String(),
+    state: StringEnum(CASE_STATES),
+    description: Type.String(),
+    address: Nullable(Type.String()),
+    matterCode: Nullable(Type.String()),
+    districtCode: Type.String(),
+  }),
+  closedAt: Type.String({ format: 'date-time', description: 'the closing this call-back follows' }),
+  channels: Type.Array(StringEnum(CHANNELS)),
+  reporters: Type.Array(
+    Type.Object({
+      reportId: Uuid,
+      channel: StringEnum(CHANNELS),
+      name: Nullable(Type.String()),
+      phone: Nullable(
+        Type.String({
+          description: 'in full to acceptors, shift leaders and hotline operators, masked to others',
+        }),
+      ),
+      description: Type.String({ description: "the reporter's own words" }),
+      reportedAt: Time,
+    }),
+    { description: 'the public reporters to call (hotline, web, app, WeChat)' },
+  ),
+  attempts: Type.Integer({ description: 'calls that did not reach the reporter' }),
+  lastAttemptAt: Nullable(Time),
+  lastAttemptNote: Nullable(Type.String()),
+  satisfaction: Nullable(Satisfaction),
+  reopened: Type.Boolean({ description: 'the satisfaction reopened the case (不满意, setting on)' }),
+  createdAt: Time,
+  completedAt: Nullable(Time),
+});
+
+export const CallbackList = Type.Object({
+  items: Type.Array(Callback),
+  total: Type.Integer(),
+  page: Type.Integer(),
+  pageSize: Type.Integer(),
+});
+
+export const CallbackListQuery = Type.Object(
+  {
+    status: Type.Optional(
+      StringEnum(CALLBACK_STATUSES, 'default pending (oldest first); done: newest first'),
+    ),
+    caseCode: Type.Optional(Type.String({ maxLength: 40 })),
+    ...PageQuery,
+  },
+  { additionalProperties: false },
+);
+export type CallbackListQueryT = Static<typeof CallbackListQuery>;
+
+export const CallbackResultBody = Type.Object(
+  {
+    result: StringEnum(SATISFACTION_RESULTS),
+    note: Type.Optional(Type.String({ maxLength: SATISFACTION_NOTE_MAX })),
+  },
+  { additionalProperties: false },
+);
+export type CallbackResultBodyT = Static<typeof CallbackResultBody>;
+
+export const CallbackResult = Type.Object({
+  callback: Callback,
+  reopened: Type.Boolean(),
+});
+
+export const CallbackAttemptBody = Type.Object(
+  { note: Type.String({ minLength: 1, maxLength: SATISFACTION_NOTE_MAX, pattern: '\\S' }) },
+  { additionalProperties: false },
+);
+export type CallbackAttemptBodyT = Static<typeof CallbackAttemptBody>;
