@@ -219,6 +219,10 @@ const { parentPort, workerData } = require('node:worker_threads');
 const http = require('node:http');
 const agent = new http.Agent({ keepAlive: true });
 const samples = [];
+// How late this thread's own timer fires: the machine's share of a core for the prober. A server
+// whose main thread is blocked leaves it on time; a machine whose cores are all taken does not.
+const lags = [];
+let aimed = null;
 let failures = 0;
 let pending = 0;
 let stopping = false;
@@ -228,7 +232,7 @@ let k = 0;
 function finish() {
   if (!stopping || pending > 0 || posted) return;
   posted = true;
-  parentPort.postMessage({ samples, failures });
+  parentPort.postMessage({ samples, lags, failures });
 }
 function probe() {
   if (workerData.count && k >= workerData.count) stopping = true;
@@ -254,12 +258,14 @@ function probe() {
 function tick() {
   if (stopping) return;
   const now = performance.now();
+  if (aimed !== null) lags.push(now - aimed);
   while (!stopping && start + k * 20 <= now) {
     probe();
     k++;
   }
   if (stopping) return finish();
-  setTimeout(tick, Math.max(0, start + k * 20 - performance.now()));
+  aimed = start + k * 20;
+  setTimeout(tick, Math.max(0, aimed - performance.now()));
 }
 parentPort.on('message', () => {
   stopping = true;
@@ -273,7 +279,7 @@ let healthzUrl: string;
 /** Runs `during` while the prober probes; answers its result and the latencies. */
 async function probing<T>(during: (() => Promise<T>) | null, count?: number) {
   const prober = new Worker(PROBER, { eval: true, workerData: { url: healthzUrl, count } });
-  const results = new Promise<{ samples: number[]; failures: number }>((resolve, reject) => {
+  const results = new Promise<{ samples: number[]; lags: number[]; failures: number }>((resolve, reject) => {
     prober.once('message', resolve);
     prober.once('error', reject);
   });
@@ -283,7 +289,7 @@ async function probing<T>(during: (() => Promise<T>) | null, count?: number) {
   } finally {
     if (during) prober.postMessage('stop');
   }
-  const { samples, failures } = await results;
+  const { samples, lags, failures } = await results;
   await prober.terminate();
   expect(failures).toBe(0);
   const sorted = [...samples].sort((a, b) => a - b);
@@ -293,6 +299,12 @@ async function probing<T>(during: (() => Promise<T>) | null, count?: number) {
     p50: quantile(sorted, 0.5),
     p99: quantile(sorted, 0.99),
     max: sorted[sorted.length - 1],
+    /** The prober thread's own timer lateness, p99: the machine's load, not the server's. */
+    lagP99:
+      quantile(
+        [...lags].sort((a, b) => a - b),
+        0.99,
+      ) ?? 0,
   };
 }
 
@@ -313,9 +325,13 @@ async function healthzWhile(kind: string, fileName: string, data: Buffer) {
   return { ...m, job: m.result };
 }
 
-function printLatency(label: string, m: { n: number; p50: number; p99: number; max: number }) {
+function printLatency(
+  label: string,
+  m: { n: number; p50: number; p99: number; max: number; lagP99: number },
+) {
   console.log(
-    `/healthz ${label}: ${m.n} probes, p50 ${m.p50.toFixed(1)} ms, p99 ${m.p99.toFixed(1)} ms, max ${m.max.toFixed(1)} ms`,
+    `/healthz ${label}: ${m.n} probes, p50 ${m.p50.toFixed(1)} ms, p99 ${m.p99.toFixed(1)} ms, max ${m.max.toFixed(1)} ms` +
+      ` (the prober's own timer late by ${m.lagP99.toFixed(1)} ms at p99)`,
   );
 }
 
@@ -469,9 +485,10 @@ describe('the largest accepted import keeps the server answering', () => {
     expect(stored.n).toBe(DEFAULTS.maxVerticesPerFeature);
     printLatency(`during the largest accepted import (${DEFAULTS.maxVerticesPerFeature} vertices)`, m);
     expect(m.n).toBeGreaterThan(20);
-    if (idle.p99 > 50) {
+    if (idle.p99 > 50 || m.lagP99 > 50) {
       ctx.skip(
-        `the machine is oversubscribed (an idle server's p99 is ${idle.p99.toFixed(0)} ms): not measurable here`,
+        `the machine is oversubscribed (an idle server's p99 is ${idle.p99.toFixed(0)} ms; the prober's own ` +
+          `timer ran ${m.lagP99.toFixed(0)} ms late at p99 during the import): not measurable here`,
       );
     }
     expect(m.p99).toBeLessThan(200);
