@@ -9,7 +9,7 @@ describe('MQTT configuration', () => {
     expect(c).toMatchObject({
       topicPrefix: 'cityops/sensors',
       shareGroup: 'cityops',
-      connections: 2,
+      connections: 4,
       receiveMaximum: 1000,
       sessionExpirySeconds: 3600,
       rejectUnauthorized: true,

@@ -86,7 +86,10 @@ export function parseMqttConfig(env: Env, p: Parsers): MqttConfig {
     const file = env[name];
     if (file && !fs.existsSync(file)) throw new Error(`${name}: no such file "${file}"`);
   }
-  const connections = p.int(env, 'MQTT_CONNECTIONS', 2);
+  // Four by default: with Mosquitto's defaults a connection holds at most its Receive Maximum in
+  // flight plus max_queued_messages (1,000) queued; past that the broker drops QoS 1 readings
+  // (bench/results/sensors.md saw it at two connections). More connections, more headroom.
+  const connections = p.int(env, 'MQTT_CONNECTIONS', 4);
   if (connections < 1 || connections > 64 || !Number.isInteger(connections)) {
     throw new Error(`MQTT_CONNECTIONS must be an integer from 1 to 64, got "${env.MQTT_CONNECTIONS}"`);
   }
