@@ -78,6 +78,8 @@ async function main() {
     '  CityOps 智慧城管 is running',
     `  Web UI:        ${url}/`,
     `  API docs:      ${url}/api/docs`,
+    `  Public portal: ${url}/public/   (citizens report and follow problems; no login)`,
+    `  Field app:     ${url}/m/   (inspectors and unit handlers, on a phone)`,
     `  Database:      ${database.driver === 'pglite' ? `PGlite (embedded) at ${path.join(config.dataDir, 'pglite')}` : 'PostgreSQL (DATABASE_URL)'}`,
     `  Demo data:     ${seeded ? 'seeded on this first start' : 'already present'}`,
     `  Sensors/MQTT:  ${config.mqtt.url ? `listening on ${config.mqtt.url} (${config.mqtt.topicPrefix}/{deviceId}/telemetry)` : 'off (set MQTT_URL, e.g. mqtt://127.0.0.1:1883)'}`,

@@ -35,6 +35,9 @@ describe('npm start on a fresh data directory', () => {
     expect(Date.now() - t0).toBeLessThan(90_000);
     expect(first.output()).toContain('seeded on this first start');
     expect(first.output()).toContain('proc-test-2026');
+    // Where citizens and field staff go, beside the staff's web UI.
+    expect(first.output()).toMatch(/Public portal: +http:\/\/127\.0\.0\.1:\d+\/public\//);
+    expect(first.output()).toMatch(/Field app: +http:\/\/127\.0\.0\.1:\d+\/m\//);
 
     const page = await fetch(`${first.url}/login`);
     expect(page.status).toBe(200);
