@@ -10,7 +10,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api, detailField, isApiError } from '../../api/client';
-import { useMatterTypeList } from '../../components/case/api';
+import { MatterTypeSelect } from '../../components/case/MatterTypeSelect';
 import type { LngLat } from '../../components/map/CityMap';
 import { PublicStatusTag } from '../../components/PublicStatusTag';
 import { IntakeLocation } from '../intake/IntakeLocation';
@@ -40,7 +40,6 @@ export function CallReport({
   const description = Form.useWatch('description', form) ?? '';
   const matterCode = Form.useWatch('matterCode', form);
   const place = useIntakePlace(point, matterCode);
-  const types = useMatterTypeList();
   const suggestions = useTypeSuggestions(description);
   const submit = useMutation({
     mutationFn: (v: ReportValues) =>
@@ -120,22 +119,7 @@ export function CallReport({
             )
           }
         >
-          <Select
-            allowClear
-            showSearch={{
-              filterOption: (input, o) =>
-                String(o?.label ?? '')
-                  .toLowerCase()
-                  .includes(input.trim().toLowerCase()),
-            }}
-            placeholder={t('intake.typePlaceholder')}
-            loading={types.isLoading}
-            options={(types.data?.items ?? []).map((ty) => ({
-              value: ty.code,
-              label: `${ty.code} ${ty.name}`,
-            }))}
-            data-testid="hotline-report-type"
-          />
+          <MatterTypeSelect data-testid="hotline-report-type" />
         </Form.Item>
         <Form.Item name="address" label={t('hotline.report.address')} rules={[{ max: 200 }]}>
           <Input

@@ -6,8 +6,9 @@
 import { EnvironmentOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, Col, Form, type FormInstance, Input, Row, Select, Space, Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { CHANNELS, type Channel, useMatterTypeList } from '../../components/case/api';
+import { CHANNELS, type Channel } from '../../components/case/api';
 import { channelLabel } from '../../components/case/CaseBits';
+import { MatterTypeSelect } from '../../components/case/MatterTypeSelect';
 import { PhotoUpload } from '../../components/case/Photos';
 import { type SuggestedPlace, scorePercent, useSuggestions } from '../../components/suggest/useSuggestions';
 
@@ -55,7 +56,6 @@ export function IntakeForm({
   onPlaceMentioned: (p: SuggestedPlace) => void;
 }) {
   const { t } = useTranslation();
-  const types = useMatterTypeList();
   const description = Form.useWatch('description', form) ?? '';
   const matterCode = Form.useWatch('matterCode', form);
   const suggested = useSuggestions(description, point);
@@ -150,22 +150,7 @@ export function IntakeForm({
             )
           }
         >
-          <Select
-            allowClear
-            showSearch={{
-              filterOption: (input, o) =>
-                String(o?.label ?? '')
-                  .toLowerCase()
-                  .includes(input.trim().toLowerCase()),
-            }}
-            placeholder={t('intake.typePlaceholder')}
-            loading={types.isLoading}
-            options={(types.data?.items ?? []).map((ty) => ({
-              value: ty.code,
-              label: `${ty.code} ${ty.name}`,
-            }))}
-            data-testid="intake-type"
-          />
+          <MatterTypeSelect data-testid="intake-type" />
         </Form.Item>
         <Row gutter={12}>
           <Col span={12}>
