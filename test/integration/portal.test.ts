@@ -568,6 +568,22 @@ describe('following a report by its tracking code', () => {
     expect(bad.statusCode).toBe(400);
     expect(errorBodyOf(bad).error.details.map((d) => d.field)).toContain('params.code');
   });
+
+  it('never writes a tracking code into the logs: whoever reads the logs cannot read the report or rate it', async () => {
+    const p = await pointIn(t, '330203', 9);
+    const { trackingCode } = await report({
+      description: '护栏被撞歪了',
+      location: at(p),
+      phone: '13900002222',
+    });
+    const before = t.logLines.length;
+    expect((await track(trackingCode)).statusCode).toBe(200);
+    await t.as(null).get(`/api/public/reports/${trackingCode}/photos/00000000-0000-0000-0000-000000000000`);
+    const lines = t.logLines.slice(before).join('\n');
+    // The requests were logged (so the check below can fail), with the code cut out of their URLs.
+    expect(lines).toContain('/api/public/reports/[redacted]');
+    expect(lines).not.toContain(trackingCode);
+  });
 });
 
 describe('recent public reports nearby', () => {

@@ -9,6 +9,7 @@ import { Writable } from 'node:stream';
 import type { LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../server/app.ts';
 import { type Config, loadConfig } from '../../server/platform/config.ts';
+import { loggerOptions } from '../../server/platform/logging.ts';
 import type { OutboundClient } from '../../server/platform/outbound.ts';
 import type { App } from '../../server/platform/types.ts';
 import { seedDemo } from '../../server/seed/index.ts';
@@ -72,7 +73,8 @@ export async function createTestApp(
   const app = await buildApp({
     config,
     database,
-    logger: { level: 'info', stream, redact: ['req.headers.authorization', 'req.headers.cookie'] },
+    // The app's own logger options (its redaction included), written to lines the tests read.
+    logger: { ...loggerOptions('info'), stream },
     serveWeb: false,
     outbound: parts.outbound,
   });

@@ -5,7 +5,7 @@
  * on the hotline channel with the caller as the reporter; the tracking code is read out to them.
  */
 import { useMutation } from '@tanstack/react-query';
-import { Alert, Button, Card, Form, Input, Result, Select, Space, Tag, Typography } from 'antd';
+import { Alert, Button, Card, Form, Input, Result, Space, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
