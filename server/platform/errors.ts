@@ -160,10 +160,18 @@ export class AppError extends Error {
   /** Overrides the catalogue text when the situation needs a more precise sentence. */
   readonly zh?: string;
   readonly en?: string;
+  /** For a refusal that ends at a known time (a 429's window): seconds until then, sent as Retry-After. */
+  readonly retryAfterSeconds?: number;
 
   constructor(
     code: ErrorCode,
-    opts: { details?: ErrorDetail[]; detailsZh?: ErrorDetail[]; zh?: string; en?: string } = {},
+    opts: {
+      details?: ErrorDetail[];
+      detailsZh?: ErrorDetail[];
+      zh?: string;
+      en?: string;
+      retryAfterSeconds?: number;
+    } = {},
   ) {
     super(opts.en ?? ERRORS[code].en);
     this.code = code;
@@ -172,6 +180,8 @@ export class AppError extends Error {
     this.detailsZh = opts.detailsZh;
     this.zh = opts.zh;
     this.en = opts.en;
+    if (opts.retryAfterSeconds !== undefined)
+      this.retryAfterSeconds = Math.max(1, Math.ceil(opts.retryAfterSeconds));
   }
 }
 

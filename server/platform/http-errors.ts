@@ -72,6 +72,7 @@ export function toAppError(err: unknown): AppError | null {
 
 export function renderError(request: FastifyRequest, reply: FastifyReply, err: AppError) {
   const lang = languageOf(request.headers['accept-language']);
+  if (err.retryAfterSeconds !== undefined) reply.header('retry-after', String(err.retryAfterSeconds));
   return reply.status(err.status).send({
     error: { code: err.code, message: messageFor(err, lang), details: detailsFor(err, lang) },
   });

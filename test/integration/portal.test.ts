@@ -922,6 +922,11 @@ describe('throttling', () => {
         '198.51.100.72',
       );
       expect(second.statusCode, second.body).toBe(201);
+      // The first was sent 5 hours ago: the window is rolling, so the number may send again in 19 h.
+      await t.database.query(
+        sql`UPDATE portal_report SET created_at = created_at - interval '5 hours'
+            WHERE report_id = (SELECT id FROM report WHERE tracking_code = ${first.json().trackingCode})`,
+      );
       const before = await counts();
       const third = await injectReport(
         app,
@@ -929,9 +934,13 @@ describe('throttling', () => {
         '198.51.100.73',
       );
       expect(third.statusCode).toBe(429);
+      // The answer says when, in words and in Retry-After: when the first report leaves the window.
+      const retryAfter = Number(third.headers['retry-after']);
+      expect(retryAfter).toBeGreaterThan(18.9 * 3600);
+      expect(retryAfter).toBeLessThanOrEqual(19 * 3600);
       expect(errorBodyOf(third).error).toMatchObject({
         code: 'RATE_LIMITED',
-        message: '同一手机号 24 小时内最多上报 2 次，请明天再试；紧急情况请拨打城管热线',
+        message: '同一手机号 24 小时内最多上报 2 次，请 19 小时后再试；紧急情况请拨打城管热线',
         details: [{ field: 'body.report.phone' }],
       });
       const thirdEn = await injectReport(
@@ -942,7 +951,7 @@ describe('throttling', () => {
         'en',
       );
       expect(errorBodyOf(thirdEn).error.message).toBe(
-        'One phone number may send at most 2 reports in 24 hours; try again tomorrow, or call the city hotline if it is urgent',
+        'One phone number may send at most 2 reports in 24 hours; try again in 19 h, or call the city hotline if it is urgent',
       );
       expect(await counts()).toEqual(before);
       // Another number, and the same report sent again (a retry), go through.

@@ -57,6 +57,33 @@ export async function reportsOfPhoneWithin(
   return Number(n);
 }
 
+/**
+ * Seconds until the oldest of this phone's portal reports in the last `hours` leaves the window
+ * (when the phone may report again), other than `exceptReportId`; null when there is none.
+ */
+export async function phoneWindowEndsIn(
+  tx: Db,
+  phoneKey: string,
+  hours: number,
+  exceptReportId: string,
+): Promise<number | null> {
+  const [{ s }] = await tx
+    .select({
+      s: sql<
+        string | null
+      >`extract(epoch from (min(${portalReport.createdAt}) + make_interval(hours => ${hours}::int) - now()))`,
+    })
+    .from(portalReport)
+    .where(
+      and(
+        eq(portalReport.phoneKey, phoneKey),
+        gte(portalReport.createdAt, sql`now() - make_interval(hours => ${hours}::int)`),
+        ne(portalReport.reportId, exceptReportId),
+      ),
+    );
+  return s === null ? null : Number(s);
+}
+
 export async function recordPortalReport(
   tx: Db,
   reportId: string,

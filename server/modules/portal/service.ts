@@ -59,11 +59,28 @@ export interface ReportDeps {
 
 const PHONE_WINDOW_HOURS = 24;
 
-function phoneLimited(limit: number): AppError {
+/** Hours and minutes, as a citizen reads a wait ("3 小时 20 分钟" / "3 h 20 min"). */
+function waitText(seconds: number): { zh: string; en: string } {
+  const minutes = Math.max(1, Math.ceil(seconds / 60));
+  const h = Math.floor(minutes / 60);
+  const m = minutes % 60;
+  return {
+    zh: `${h ? `${h} 小时` : ''}${h && m ? ' ' : ''}${m ? `${m} 分钟` : ''}`,
+    en: `${h ? `${h} h` : ''}${h && m ? ' ' : ''}${m ? `${m} min` : ''}`,
+  };
+}
+
+/**
+ * The window is a rolling 24 h, so the phone may report again when its oldest report in the window
+ * leaves it: the answer says when (in words and as Retry-After), not "tomorrow".
+ */
+function phoneLimited(limit: number, retryAfterSeconds: number): AppError {
+  const wait = waitText(retryAfterSeconds);
   return new AppError('RATE_LIMITED', {
-    zh: `同一手机号 24 小时内最多上报 ${limit} 次，请明天再试；紧急情况请拨打城管热线`,
-    en: `One phone number may send at most ${limit} reports in 24 hours; try again tomorrow, or call the city hotline if it is urgent`,
+    zh: `同一手机号 24 小时内最多上报 ${limit} 次，请 ${wait.zh}后再试；紧急情况请拨打城管热线`,
+    en: `One phone number may send at most ${limit} reports in 24 hours; try again in ${wait.en}, or call the city hotline if it is urgent`,
     details: [{ field: 'body.report.phone', message: `at most ${limit} reports per 24 h` }],
+    retryAfterSeconds,
   });
 }
 
@@ -177,7 +194,10 @@ export async function submitReport(
       }
       if (phoneKey && deps.perPhonePerDay > 0) {
         const earlier = await repo.reportsOfPhoneWithin(tx, phoneKey, PHONE_WINDOW_HOURS, made.reportId);
-        if (earlier >= deps.perPhonePerDay) throw phoneLimited(deps.perPhonePerDay);
+        if (earlier >= deps.perPhonePerDay) {
+          const endsIn = await repo.phoneWindowEndsIn(tx, phoneKey, PHONE_WINDOW_HOURS, made.reportId);
+          throw phoneLimited(deps.perPhonePerDay, endsIn ?? PHONE_WINDOW_HOURS * 3600);
+        }
       }
       await repo.recordPortalReport(tx, made.reportId, phoneKey, fingerprint);
       return made;
