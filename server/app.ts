@@ -246,7 +246,7 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
     // A hashed asset that is not there (a tab left open across a release asks for an old chunk)
     // is a 404, not the app's HTML: the client's dynamic import then fails and it reloads.
     const isAsset = url.startsWith('/assets/');
-    if (!isApi && !isAsset && serveWeb && request.method === 'GET') {
+    if (!isApi && !isAsset && serveWeb && (request.method === 'GET' || request.method === 'HEAD')) {
       // The inspectors' app lives at /m/, its service worker's scope (/m would also take /map…).
       if (url === '/m') {
         const query = request.url.slice(url.length);

@@ -159,6 +159,18 @@ describe('security headers', () => {
     expect(source).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
     expect(source).not.toMatch(/\son[a-z]+=/i);
   });
+
+  it('HEAD of a page answers as its GET does, without the body (link checkers and uptime probes use it)', async () => {
+    for (const url of ['/dashboard', '/public/', '/public/track/K7Q2M9X4P3A8']) {
+      const get = await web.inject({ method: 'GET', url });
+      const head = await web.inject({ method: 'HEAD', url });
+      expect(head.statusCode, url).toBe(200);
+      expect(head.headers['content-type'], url).toBe(get.headers['content-type']);
+      expect(head.body, url).toBe('');
+    }
+    // An API route that does not exist stays a 404, for HEAD too.
+    expect((await web.inject({ method: 'HEAD', url: '/api/nothing-here' })).statusCode).toBe(404);
+  });
 });
 
 describe('cross-site writes with the session cookie', () => {
