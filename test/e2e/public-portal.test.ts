@@ -391,4 +391,54 @@ describe('the public portal on a phone', () => {
       expect(w.watch.foreignRequests, `${w.who}: requests to other hosts`).toEqual([]);
     }
   }, 600_000);
+
+  it('says which photos it left out and why: not a picture, a damaged one, more than three', async () => {
+    const page = await phone({ lng: 121.55, lat: 29.87 });
+    await page.goto(`${origin()}/public/report`);
+    const good = await Promise.all(
+      ['#aa3333', '#33aa33', '#3333aa', '#aaaa33'].map((hue) =>
+        cameraPhoto({ lng: 121.55, lat: 29.87 }, hue),
+      ),
+    );
+    await page.getByTestId('p-photo-input').setInputFiles([
+      { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not a photo') },
+      // A JPEG cut off after its first bytes, as a failed download leaves it.
+      { name: 'broken.jpg', mimeType: 'image/jpeg', buffer: good[0].subarray(0, 200) },
+      ...good.map((buffer, i) => ({ name: `IMG_${i}.jpg`, mimeType: 'image/jpeg', buffer })),
+    ]);
+    await expect.poll(() => page.getByTestId('p-photo-preview').count()).toBe(3);
+    const left = page.getByTestId('p-photo-left');
+    await expect.poll(() => left.textContent()).toContain('有 1 个文件不是图片，未添加。');
+    expect(await left.textContent()).toContain('有 1 张照片无法读取');
+    expect(await left.textContent()).toContain('最多 3 张照片，多出的 1 张未添加。');
+    await shot(page, 'public-report-photos-left');
+    // Removing one makes room again, and the note, about the last pick, goes.
+    await page.getByRole('button', { name: '删除照片 1' }).click();
+    await expect.poll(() => left.count()).toBe(0);
+    await expect.poll(() => page.getByTestId('p-photo-input').count()).toBe(1);
+  }, 120_000);
+
+  it('opens in the phone’s language — English for an English phone — until the citizen chooses', async () => {
+    const open = async (locale: string) => {
+      const context = await browser!.newContext({ ...PHONE, locale, timezoneId: 'Asia/Shanghai' });
+      contexts.push(context);
+      const page = await context.newPage();
+      watches.push({ who: `citizen ${locale}`, watch: watchPage(page, origin()) });
+      await page.goto(`${origin()}/public/`);
+      await expect.poll(() => page.getByTestId('p-home').isVisible()).toBe(true);
+      return page;
+    };
+    const english = await open('en-GB');
+    expect(await english.title()).toBe(enUS.portal.title);
+    expect(await english.getByTestId('p-lang').getAttribute('data-locale')).toBe('en-US');
+    // The citizen switches to Chinese: the choice outlasts a reload, whatever the phone says.
+    await english.getByTestId('p-lang').click();
+    await expect.poll(() => english.title()).toBe(zhCN.portal.title);
+    await english.reload();
+    await expect.poll(() => english.getByTestId('p-home').isVisible()).toBe(true);
+    expect(await english.title()).toBe(zhCN.portal.title);
+    // A phone set to another Chinese, and one set to French, read Chinese (the city's language).
+    expect(await (await open('zh-TW')).title()).toBe(zhCN.portal.title);
+    expect(await (await open('fr-FR')).title()).toBe(zhCN.portal.title);
+  }, 120_000);
 });

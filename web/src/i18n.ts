@@ -15,12 +15,30 @@ export function isAppLocale(v: unknown): v is AppLocale {
   return v === 'zh-CN' || v === 'en-US';
 }
 
-function storedLocale(): AppLocale {
+/** The language chosen in this browser with the switch, if any. */
+export function chosenLocale(): AppLocale | null {
   try {
     const v = window.localStorage.getItem(STORAGE_KEY);
     if (isAppLocale(v)) return v;
   } catch {
-    // storage unavailable: fall back to the default
+    // storage unavailable: nothing chosen
+  }
+  return null;
+}
+
+function storedLocale(): AppLocale {
+  return chosenLocale() ?? DEFAULT_LOCALE;
+}
+
+/**
+ * The browser's preferred language among ours: the first of its languages that is Chinese or
+ * English decides (a visitor whose phone says en-GB, fr gets English; zh-TW, en gets Chinese).
+ */
+export function browserLocale(languages: readonly string[] = navigator.languages ?? []): AppLocale {
+  for (const l of languages) {
+    const tag = l.toLowerCase();
+    if (tag === 'zh' || tag.startsWith('zh-')) return 'zh-CN';
+    if (tag === 'en' || tag.startsWith('en-')) return 'en-US';
   }
   return DEFAULT_LOCALE;
 }

@@ -8,12 +8,17 @@ import { AimOutlined, CameraOutlined, HomeOutlined, SearchOutlined } from '@ant-
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, NavLink, Route, Routes } from 'react-router';
-import { currentLocale, setLocale } from '../i18n';
+import i18n, { browserLocale, chosenLocale, currentLocale, setLocale } from '../i18n';
 import { HomePage } from './pages/HomePage';
 import { NearbyPage } from './pages/NearbyPage';
 import { ReportPage } from './pages/ReportPage';
 import { TrackPage } from './pages/TrackPage';
 import './portal.css';
+
+// Staff work in Chinese unless they switch; a citizen — a visitor, too — first sees the portal in
+// their phone's language (Chinese or English), until they choose with the switch. Set before the
+// first render (this module loads on demand, just before it), and not stored: only a choice is.
+if (!chosenLocale()) void i18n.changeLanguage(browserLocale());
 
 function LanguageSwitch() {
   const { t, i18n } = useTranslation();

@@ -7,7 +7,7 @@ import { useTranslation } from 'react-i18next';
 import { PUBLIC_STATUS_LABELS, type PublicStatus, type PublicStep } from '../../../common/public-report.ts';
 import { formatChina } from '../components/china-time';
 import { type PublicType, photoUrl, portalApi } from './api';
-import { type PreparedPhoto, preparePhoto } from './photos';
+import { type PreparedPhoto, preparePhoto, UnreadablePhoto } from './photos';
 
 /** A random uuid (v4) from the browser's CSPRNG, also on plain http where randomUUID is missing. */
 export function newKey(): string {
@@ -39,14 +39,29 @@ export function PhotoPicker({
     },
     [urls],
   );
+  // What was left out of the last pick, and why: said under the photos, never dropped silently.
+  const [left, setLeft] = useState<{ notImages: number; unreadable: number; overLimit: number } | null>(null);
   const onFiles = async (files: FileList | null) => {
     if (!files?.length) return;
     setBusy(true);
     try {
-      const picked = await Promise.all(
-        [...files].filter((f) => f.type.startsWith('image/') || f.type === '').map(preparePhoto),
+      const all = [...files];
+      const images = all.filter((f) => f.type.startsWith('image/') || f.type === '');
+      const prepared = await Promise.all(
+        images.map((f) =>
+          preparePhoto(f).catch((e: unknown) => {
+            if (e instanceof UnreadablePhoto) return null;
+            throw e;
+          }),
+        ),
       );
-      onChange([...value, ...picked].slice(0, MAX_PHOTOS));
+      const picked = prepared.filter((p): p is PreparedPhoto => p !== null);
+      const room = Math.max(0, MAX_PHOTOS - value.length);
+      onChange([...value, ...picked.slice(0, room)]);
+      const notImages = all.length - images.length;
+      const unreadable = prepared.length - picked.length;
+      const overLimit = Math.max(0, picked.length - room);
+      setLeft(notImages || unreadable || overLimit ? { notImages, unreadable, overLimit } : null);
     } finally {
       setBusy(false);
       if (input.current) input.current.value = '';
@@ -61,12 +76,24 @@ export function PhotoPicker({
             type="button"
             className="p-thumb-remove"
             aria-label={t('portal.photos.remove', { n: i + 1 })}
-            onClick={() => onChange(value.filter((_, j) => j !== i))}
+            onClick={() => {
+              setLeft(null);
+              onChange(value.filter((_, j) => j !== i));
+            }}
           >
             <CloseOutlined />
           </button>
         </div>
       ))}
+      {left && (
+        <div className="p-note p-photos-left" role="status" data-testid="p-photo-left">
+          {left.notImages > 0 && <div>{t('portal.photos.notImages', { count: left.notImages })}</div>}
+          {left.unreadable > 0 && <div>{t('portal.photos.unreadable', { count: left.unreadable })}</div>}
+          {left.overLimit > 0 && (
+            <div>{t('portal.photos.overLimit', { count: left.overLimit, max: MAX_PHOTOS })}</div>
+          )}
+        </div>
+      )}
       {value.length < MAX_PHOTOS && (
         <label className="p-thumb p-photo-add" aria-busy={busy}>
           <CameraOutlined style={{ fontSize: 26 }} />

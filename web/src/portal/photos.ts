@@ -14,6 +14,12 @@ export interface PreparedPhoto {
 
 const MAX_SIDE = 2048;
 
+/** Kinds every browser decodes: one of these that does not decode is a broken file, not a new format. */
+const DECODABLE = new Set(['image/jpeg', 'image/png', 'image/webp', 'image/gif']);
+
+/** A picture of a kind the browser reads that it could not read: broken, cut off, or not a picture. */
+export class UnreadablePhoto extends Error {}
+
 export async function preparePhoto(file: File): Promise<PreparedPhoto> {
   const position = readPhotoPosition(await file.arrayBuffer());
   if (typeof createImageBitmap !== 'function') return { blob: file, position };
@@ -28,6 +34,8 @@ export async function preparePhoto(file: File): Promise<PreparedPhoto> {
     const blob = await new Promise<Blob | null>((r) => canvas.toBlob(r, 'image/jpeg', 0.85));
     return { blob: blob ?? file, position };
   } catch {
+    // Told on the phone, where the citizen can pick another, instead of by the server's refusal later.
+    if (DECODABLE.has(file.type)) throw new UnreadablePhoto(file.name);
     return { blob: file, position };
   }
 }
