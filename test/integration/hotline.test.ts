@@ -873,3 +873,67 @@ describe('what the telephony posts is bounded', () => {
     );
   });
 });
+
+// Last in the file: it disables and re-enables an operator, which ends their sessions.
+describe('a seat and the call at it (a tester’s findings)', () => {
+  it('a call put through to a colleague’s seat is theirs; hanging up mid-record loses nothing; a seat left signed in is freed', async () => {
+    await must(t.as(operator).put('/api/hotline/seat', { seat: '8001', lines: ['12345'] }), 200, 'seat 1');
+    await must(t.as(operator2).put('/api/hotline/seat', { seat: '8002', lines: ['12345'] }), 200, 'seat 2');
+    const call = await must<{ id: string }>(
+      ring({ line: '12345', callerNumber: '13600000020', seat: '8001' }),
+      201,
+      'ring',
+    );
+    // The phone rings at 8001: the operator at 8002 cannot take it from the screen.
+    const stolen = await t.as(operator2).post(`/api/hotline/calls/${call.id}/answer`, { version: 1 });
+    expect(stolen.statusCode).toBe(409);
+    expect(stolen.json().error.message).toContain('8001');
+    const taken = await must<{ version: number }>(
+      t.as(operator).post(`/api/hotline/calls/${call.id}/answer`, { version: 1 }),
+      200,
+      'answer',
+    );
+    // The caller hangs up while the operator is still typing; the telephony names JSON and sends no
+    // body (as `curl -X POST -H 'content-type: application/json'` does).
+    const hangup = await t
+      .as(telephony)
+      .post(`/api/hotline/calls/${call.id}/hangup`, undefined, { 'content-type': 'application/json' });
+    expect(hangup.statusCode, hangup.body).toBe(204);
+    const after = (await t.as(operator).get(`/api/hotline/calls/${call.id}`)).json().call;
+    expect(after).toMatchObject({ status: 'answered', version: taken.version });
+    expect(after.hungUpAt).not.toBeNull();
+    await must(
+      t.as(operator).post(`/api/hotline/calls/${call.id}/finish`, {
+        version: taken.version,
+        kind: 'complaint',
+        note: '来电人投诉夜间施工噪音，已记录',
+      }),
+      200,
+      'finish after the hang-up',
+    );
+
+    // Operator 2 is disabled without signing out of the seat: 8002 pops nobody and is free to take.
+    const admin = await t.login('admin');
+    const user = (await t.as(admin).get(`/api/users/${operator2Id}`)).json();
+    await must(
+      t.as(admin).patch(`/api/users/${operator2Id}`, { version: user.version, disabled: true }),
+      200,
+      'disable',
+    );
+    const toLeftSeat = await must<{ routedTo: number }>(
+      ring({ line: '12345', callerNumber: '13600000021', seat: '8002' }),
+      201,
+      'ring the left seat',
+    );
+    // Put through to every operator still on the line instead: the one at 8001.
+    expect(toLeftSeat.routedTo).toBe(1);
+    await must(t.as(operator).put('/api/hotline/seat', { seat: '8002', lines: ['12345'] }), 200, 'take over');
+    expect((await t.as(operator).get('/api/hotline/seat')).json().seat).toMatchObject({ seat: '8002' });
+    const again = (await t.as(admin).get(`/api/users/${operator2Id}`)).json();
+    await must(
+      t.as(admin).patch(`/api/users/${operator2Id}`, { version: again.version, disabled: false }),
+      200,
+      're-enable',
+    );
+  });
+});

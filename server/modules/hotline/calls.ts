@@ -28,7 +28,7 @@ import type {
   CallReportBodyT,
   VersionBodyT,
 } from './schemas.ts';
-import { targetsOf } from './seats.ts';
+import { mayTakeAtSeat, targetsOf } from './seats.ts';
 import { hotlineCall, knowledgeEntry } from './tables.ts';
 
 export type CallRow = typeof hotlineCall.$inferSelect;
@@ -219,9 +219,12 @@ export async function hangUpCall(db: Db, ctx: RequestContext, id: string): Promi
     if (row.hungUpAt) return;
     const now = new Date();
     const status = row.status === 'ringing' ? 'missed' : row.status;
+    // A ringing call that hangs up is missed: the version moves, so a late "answer" is refused.
+    // A call already taken stays the operator's to record: the caller hanging up while the operator
+    // types is the normal end of a call, not a conflicting change, so the version they hold stands.
     await tx
       .update(hotlineCall)
-      .set({ hungUpAt: now, status, version: row.version + 1 })
+      .set({ hungUpAt: now, status, version: status === row.status ? row.version : row.version + 1 })
       .where(eq(hotlineCall.id, id));
     await recordEvent(tx, ctx, {
       action: 'hotline.hangup',
@@ -282,6 +285,7 @@ export async function answerCall(db: Db, ctx: RequestContext, id: string, body: 
       });
     }
     checkVersion(r, body.version);
+    await mayTakeAtSeat(tx, r, me);
     const [updated] = await tx
       .update(hotlineCall)
       .set({ status: 'answered', operatorId: me, answeredAt: new Date(), version: r.version + 1 })

@@ -7,6 +7,7 @@ export {
   accountNames,
   actorDisplayNames,
   enabledUsersWithOrg,
+  usersSignedIn,
   usersWithRoles,
 } from './repository.ts';
 export { identityRoutes } from './routes.ts';

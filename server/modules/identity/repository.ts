@@ -244,6 +244,29 @@ export async function enabledUsersWithOrg(db: Db, ids: readonly string[]) {
     .where(and(inArray(appUser.id, userIds), eq(appUser.disabled, false)));
 }
 
+/**
+ * Of `ids`, the users signed in now: enabled, with a session neither revoked nor expired. What a
+ * desk reads to know whether someone is still at it (a hotline seat is held while its operator is
+ * signed in: signing out, being disabled or the session lapsing frees it).
+ */
+export async function usersSignedIn(db: Db, ids: readonly string[]): Promise<Set<string>> {
+  const userIds = [...new Set(ids.filter((id) => UUID.test(id)))];
+  if (userIds.length === 0) return new Set();
+  const rows = await db
+    .selectDistinct({ id: session.userId })
+    .from(session)
+    .innerJoin(appUser, eq(appUser.id, session.userId))
+    .where(
+      and(
+        inArray(session.userId, userIds),
+        isNull(session.revokedAt),
+        gt(session.expiresAt, sql`now()`),
+        eq(appUser.disabled, false),
+      ),
+    );
+  return new Set(rows.map((r) => r.id));
+}
+
 /** An account that acted or reported, as people read it. */
 export type AccountName =
   | { kind: 'user'; name: string; login: string }
