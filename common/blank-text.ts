@@ -19,3 +19,8 @@ const VISIBLE = new RegExp(VISIBLE_TEXT_PATTERN, 'u');
 
 /** True when `text` holds no visible character. */
 export const isBlankText = (text: string): boolean => !VISIBLE.test(text);
+
+const INVISIBLES = new RegExp(`[${INVISIBLE}]`, 'gu');
+
+/** How many visible characters `text` holds (code points, white space and invisibles not counted). */
+export const visibleLength = (text: string): number => [...text.replace(INVISIBLES, '')].length;

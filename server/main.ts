@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { buildApp } from './app.ts';
 import { startTimerLoop } from './modules/cases/index.ts';
+import { startRingingSweep } from './modules/hotline/index.ts';
 import { startImportRecoveryLoop } from './modules/imports/index.ts';
 import { ForwardPoller, OutboxWorker } from './modules/outbox/index.ts';
 import { loadConfig } from './platform/config.ts';
@@ -39,6 +40,10 @@ async function main() {
     onError: (err) => app.log.error({ err }, 'open311 status read failed'),
   });
   forwards.start(Math.min(30_000, pollMs));
+  // Calls whose hang-up never came: missed after the ring timeout (hotline/sweep.ts).
+  const stopRingingSweep = startRingingSweep(database.db, 30_000, (err) =>
+    app.log.error({ err }, 'ringing-call sweep failed'),
+  );
   // Import jobs whose process died while this one runs: failed once their lease runs out.
   const stopImportRecovery = startImportRecoveryLoop(app);
   // Sensors: the offline sweep, due alarms and partitions on every node; the MQTT listener only
@@ -52,6 +57,7 @@ async function main() {
     app.log.info({ signal }, 'stopping: finishing in-flight requests');
     try {
       await stopTimers();
+      await stopRingingSweep();
       await stopImportRecovery();
       await outbox.stop();
       await forwards.stop();

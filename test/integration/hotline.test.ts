@@ -11,6 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RING_TIMEOUT_MINUTES, sweepRingingCalls } from '../../server/modules/hotline/sweep.ts';
 import { hotlineCall, knowledgeEntry } from '../../server/modules/hotline/tables.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
 import { actOn, pointIn, uploadPhoto } from '../support/cases.ts';
@@ -154,6 +155,15 @@ describe('an incoming call', () => {
       'ring again',
     );
     expect(again).toMatchObject({ id: call.id, replayed: true });
+    // The same id with another caller or seat is another call: refused, naming what differs.
+    const clash = await ring({
+      line: '12345',
+      callerNumber: '13999999999',
+      seat: '8001',
+      externalId: 'fs-uuid-0001',
+    });
+    expect(clash.statusCode).toBe(409);
+    expect(clash.json().error.details.map((d: { field: string }) => d.field)).toEqual(['body.callerNumber']);
     const [row] = await t.app.db.select().from(hotlineCall).where(eq(hotlineCall.id, call.id));
     expect(row.callerNumber).toBe(CALLER);
     // Operator 2 takes another call meanwhile: a frame both consoles get, after the pop.
@@ -422,6 +432,10 @@ describe('a call answered, a report made, the case closed and called back', () =
     );
     expect(made.report).toMatchObject({ status: 'submitted', merged: false });
     caseId = made.call.case.id;
+    // The console reloaded still shows the code the operator reads out.
+    expect((await t.as(operator).get(`/api/hotline/calls/${call.id}`)).json().call.trackingCode).toBe(
+      made.report.trackingCode,
+    );
     const admin = await t.login('admin');
     const c = (await t.as(admin).get(`/api/cases/${caseId}`)).json();
     expect(c.case).toMatchObject({ channel: 'hotline', state: 'reported', districtCode: '330203' });
@@ -862,7 +876,9 @@ describe('what the telephony posts is bounded', () => {
     await fc.assert(
       fc.asyncProperty(body, async (b) => {
         const res = await ring(b);
-        expect([201, 400]).toContain(res.statusCode);
+        expect([201, 400, 409]).toContain(res.statusCode);
+        // 409: an externalId the run already used, with other data.
+        if (res.statusCode === 409) expect(res.json().error.message).toContain('externalId');
         if (res.statusCode === 400) {
           const err = res.json().error;
           expect(err.code).toBe('VALIDATION_FAILED');
@@ -902,6 +918,23 @@ describe('a seat and the call at it (a tester’s findings)', () => {
     const after = (await t.as(operator).get(`/api/hotline/calls/${call.id}`)).json().call;
     expect(after).toMatchObject({ status: 'answered', version: taken.version });
     expect(after.hungUpAt).not.toBeNull();
+    // Invisible characters are no words: a complaint needs a note, a report a description.
+    const blankNote = await t.as(operator).post(`/api/hotline/calls/${call.id}/finish`, {
+      version: taken.version,
+      kind: 'complaint',
+      note: '\u200b \u2060',
+    });
+    expect(blankNote.statusCode).toBe(400);
+    expect(blankNote.json().error.details[0].field).toBe('body.note');
+    const place = (await t.as(operator).get(`/api/geo/places?q=${encodeURIComponent('开明街')}`)).json()
+      .items[0];
+    const blankReport = await t.as(operator).post(`/api/hotline/calls/${call.id}/report`, {
+      version: taken.version,
+      description: '  \u200b ',
+      location: { lng: place.point.lng, lat: place.point.lat, crs: 'wgs84' },
+    });
+    expect(blankReport.statusCode).toBe(400);
+    expect(blankReport.json().error.details[0].field).toBe('body.description');
     await must(
       t.as(operator).post(`/api/hotline/calls/${call.id}/finish`, {
         version: taken.version,
@@ -911,6 +944,24 @@ describe('a seat and the call at it (a tester’s findings)', () => {
       200,
       'finish after the hang-up',
     );
+
+    // A call whose hang-up never came stops ringing after the timeout: missed, no longer taken.
+    const lost = await must<{ id: string }>(
+      ring({ line: '12345', callerNumber: '13600000022' }),
+      201,
+      'ring lost',
+    );
+    await t.database.query(
+      sql`UPDATE hotline_call SET started_at = now() - make_interval(mins => ${RING_TIMEOUT_MINUTES + 1}) WHERE id = ${lost.id}`,
+    );
+    expect(await sweepRingingCalls(t.app.db)).toBe(1);
+    expect(await sweepRingingCalls(t.app.db)).toBe(0);
+    expect((await t.as(operator).get(`/api/hotline/calls/${lost.id}`)).json().call).toMatchObject({
+      status: 'missed',
+    });
+    expect(
+      (await t.as(operator).post(`/api/hotline/calls/${lost.id}/answer`, { version: 2 })).statusCode,
+    ).toBe(409);
 
     // Operator 2 is disabled without signing out of the seat: 8002 pops nobody and is free to take.
     const admin = await t.login('admin');

@@ -1,5 +1,7 @@
 /** The call-back queue's API shapes. */
+
 import { type Static, Type } from 'typebox';
+import { VISIBLE_TEXT_PATTERN } from '../../../common/blank-text.ts';
 import { CHANNELS } from '../../../common/channels.ts';
 import {
   CALLBACK_STATUSES,
@@ -9,6 +11,7 @@ import {
 } from '../../../common/satisfaction.ts';
 import { CASE_STATES } from '../../../common/workflow.ts';
 import { Nullable, PageQuery, StringEnum } from '../../platform/schemas.ts';
+import { FIELD_MESSAGE } from '../../platform/validation-messages.ts';
 
 const Uuid = Type.String({ format: 'uuid' });
 const Time = Type.String({ format: 'date-time' });
@@ -92,7 +95,18 @@ export const CallbackResult = Type.Object({
 });
 
 export const CallbackAttemptBody = Type.Object(
-  { note: Type.String({ minLength: 1, maxLength: SATISFACTION_NOTE_MAX, pattern: '\\S' }) },
+  {
+    note: Type.String({
+      minLength: 1,
+      maxLength: SATISFACTION_NOTE_MAX,
+      // At least one visible character: a zero-width space alone says nothing.
+      pattern: VISIBLE_TEXT_PATTERN,
+      [FIELD_MESSAGE]: {
+        zh: `请写明未联系上的情况（不超过 ${SATISFACTION_NOTE_MAX} 字）`,
+        en: `Say why the reporter was not reached (at most ${SATISFACTION_NOTE_MAX} characters)`,
+      },
+    }),
+  },
   { additionalProperties: false },
 );
 export type CallbackAttemptBodyT = Static<typeof CallbackAttemptBody>;

@@ -5,6 +5,7 @@
  * all in the caller's transaction, with the satisfaction's event on the case's timeline.
  */
 import { eq } from 'drizzle-orm';
+import { isBlankText } from '../../../common/blank-text.ts';
 import {
   SATISFACTION_NOTE_MAX,
   SATISFACTION_RESULTS,
@@ -48,7 +49,8 @@ function checkInput(input: SatisfactionInput): string | null {
     );
   if (!(SATISFACTION_SOURCES as readonly string[]).includes(input.source))
     throw invalid('source', `评价来源无效：${input.source}`, `Unknown satisfaction source: ${input.source}`);
-  const note = input.note?.trim() ? input.note.trim() : null;
+  // A note of only invisible characters (a zero-width space) says nothing: as if none was written.
+  const note = input.note && !isBlankText(input.note) ? input.note.trim() : null;
   if (note && [...note].length > SATISFACTION_NOTE_MAX)
     throw invalid(
       'note',

@@ -6,6 +6,7 @@
  */
 
 import { eq } from 'drizzle-orm';
+import { visibleLength } from '../../../common/blank-text.ts';
 import { toPublicReport } from '../../../common/public-report.ts';
 import { CREATION, OPEN_STATES } from '../../../common/workflow.ts';
 import type { Actor, RequestContext } from '../../platform/context.ts';
@@ -103,8 +104,22 @@ export interface ReportOrigin {
   line: string;
 }
 
+/** The fewest visible characters a report's description has (the portal's rule, on every channel). */
+const MIN_DESCRIPTION_CHARS = 2;
+
 export async function createReport(db: Db, ctx: RequestContext, spatial: Spatial, input: IntakeInput) {
   if (!canReport(ctx.actor)) throw new AppError('FORBIDDEN');
+  // Every channel's description says something: white space and invisible characters (a zero-width
+  // space pasted from a chat) make no report, whatever the channel's own schema let through.
+  if (visibleLength(input.description) < MIN_DESCRIPTION_CHARS) {
+    throw new AppError('VALIDATION_FAILED', {
+      zh: `问题描述至少需要 ${MIN_DESCRIPTION_CHARS} 个可见字符`,
+      en: `The description needs at least ${MIN_DESCRIPTION_CHARS} visible characters`,
+      details: [
+        { field: 'body.description', message: `fewer than ${MIN_DESCRIPTION_CHARS} visible characters` },
+      ],
+    });
+  }
   const submitter = submitterOf(ctx.actor);
   const existing = await repo.findReportByKey(db, submitter, input.idempotencyKey);
   if (existing) return replay(db, ctx.actor, existing);

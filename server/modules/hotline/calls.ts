@@ -8,6 +8,7 @@
  * number masked (the full number stays in the call's row, for the operators).
  */
 import { and, count, desc, eq, inArray, ne, type SQL } from 'drizzle-orm';
+import { isBlankText } from '../../../common/blank-text.ts';
 import { maskName, maskPhone } from '../../../common/contact.ts';
 import { normalisePhone, phoneVariants } from '../../../common/hotline.ts';
 import { publicStatusOf } from '../../../common/public-report.ts';
@@ -99,6 +100,8 @@ export async function toCallDtos(db: Db, actor: Actor, rows: readonly CallRow[])
           }
         : null,
       reportId: r.reportId,
+      // What the operator read out: shown again after a reload of the console.
+      trackingCode: (r.reportId && c?.reports.find((x) => x.id === r.reportId)?.trackingCode) || null,
       startedAt: r.startedAt.toISOString(),
       answeredAt: r.answeredAt?.toISOString() ?? null,
       finishedAt: r.finishedAt?.toISOString() ?? null,
@@ -161,7 +164,29 @@ export async function postCall(db: Db, ctx: RequestContext, body: CallPostBodyT)
       .select()
       .from(hotlineCall)
       .where(and(eq(hotlineCall.postedBy, postedBy), eq(hotlineCall.externalId, body.externalId)));
-    return existing ? posted(existing, 0, true) : undefined;
+    if (!existing) return undefined;
+    // The same call posted again says the same things; other things under its id are another
+    // call (a telephony bug, or ids reused), refused rather than silently answered with the first.
+    const differs = (
+      [
+        ['line', existing.line, body.line],
+        ['callerNumber', existing.callerNumber, callerNumber],
+        ['seat', existing.seat, body.seat ?? null],
+        ['districtCode', existing.districtCode, districtCode],
+      ] as const
+    ).filter(([, was, now]) => was !== now);
+    if (differs.length > 0) {
+      const fields = differs.map(([f]) => f);
+      throw new AppError('CONFLICT', {
+        zh: `externalId ${body.externalId} 已用于另一通来电（${fields.join('、')} 不同）`,
+        en: `externalId ${body.externalId} was already used for another call (${fields.join(', ')} differ)`,
+        details: fields.map((f) => ({
+          field: `body.${f}`,
+          message: 'differs from the call first posted with this externalId',
+        })),
+      });
+    }
+    return posted(existing, 0, true);
   };
   const again = await replay();
   if (again) return again;
@@ -379,7 +404,8 @@ const needs = (field: string, zh: string, en: string) =>
 export async function finishCall(db: Db, ctx: RequestContext, id: string, body: CallFinishBodyT) {
   requireAnswer(ctx.actor);
   const me = operatorOf(ctx.actor);
-  const note = body.note?.trim() || null;
+  // A note of only invisible characters says nothing: as if none was written.
+  const note = body.note && !isBlankText(body.note) ? body.note.trim() : null;
   const row = await db.transaction(async (tx) => {
     const r = await lockedCall(tx, id, ctx.actor);
     mustBeMine(r, me);
@@ -410,8 +436,8 @@ export async function finishCall(db: Db, ctx: RequestContext, id: string, body: 
       );
     if (body.knowledgeEntryId && !(await enabledEntry(tx, body.knowledgeEntryId))) {
       throw new AppError('INVALID_REFERENCE', {
-        zh: `知识条目不存在或已停用：${body.knowledgeEntryId}`,
-        en: `Knowledge entry unknown or disabled: ${body.knowledgeEntryId}`,
+        zh: '所选知识条目已停用或不存在，请重新检索后选择，或直接填写答复内容',
+        en: 'The chosen knowledge entry is disabled or gone: search again and choose another, or write the answer',
         details: [{ field: 'body.knowledgeEntryId', message: body.knowledgeEntryId }],
       });
     }

@@ -97,6 +97,9 @@ export const HotlineCall = Type.Object({
   knowledgeEntry: Nullable(Type.Object({ id: Uuid, question: Type.String() })),
   case: Nullable(CaseRef),
   reportId: Nullable(Uuid),
+  trackingCode: Nullable(
+    Type.String({ description: 'the tracking code of the report made on the call (read out to the caller)' }),
+  ),
   startedAt: Time,
   answeredAt: Nullable(Time),
   finishedAt: Nullable(Time),
@@ -251,7 +254,9 @@ export const KnowledgeList = Type.Object({
 
 export const KnowledgeListQuery = Type.Object(
   {
-    q: Type.Optional(Type.String({ maxLength: 400, description: "the caller's question: ranked search" })),
+    q: Type.Optional(
+      Type.String({ maxLength: KNOWLEDGE_QUESTION_MAX, description: "the caller's question: ranked search" }),
+    ),
     category: Type.Optional(Type.String({ maxLength: KNOWLEDGE_CATEGORY_MAX })),
     includeDisabled: Type.Optional(Type.Boolean({ description: 'editors (knowledge:manage) only' })),
     ...PageQuery,

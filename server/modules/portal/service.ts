@@ -4,7 +4,9 @@
  * public reports nearby, and read the shared data the report form needs (types to browse, a type
  * suggested from the words, the address search, the map's extent, outlines and division tiles).
  */
+
 import { createHash } from 'node:crypto';
+import { visibleLength } from '../../../common/blank-text.ts';
 import {
   type PublicReportView,
   type PublicStatus,
@@ -105,9 +107,6 @@ function tooShort(field: string): AppError {
     details: [{ field, message: `fewer than ${MIN_DESCRIPTION_CHARS} visible characters` }],
   });
 }
-
-const visibleLength = (text: string) =>
-  [...text.replace(/[\s\p{Cf}\p{Cc}\p{Default_Ignorable_Code_Point}]/gu, '')].length;
 
 /** A retry must send what the first sending said: its fingerprint (tables.ts `fingerprint`). */
 function fingerprintOf(fields: PortalReportFieldsT, photoIds: readonly string[]): string {

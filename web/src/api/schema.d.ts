@@ -3980,6 +3980,8 @@ export interface paths {
               closedAt: string | null;
             } | null;
             reportId: string | null;
+            /** the tracking code of the report made on the call (read out to the caller) */
+            trackingCode: string | null;
             startedAt: string;
             answeredAt: string | null;
             finishedAt: string | null;
@@ -4093,6 +4095,8 @@ export interface paths {
               closedAt: string | null;
             } | null;
             reportId: string | null;
+            /** the tracking code of the report made on the call (read out to the caller) */
+            trackingCode: string | null;
             startedAt: string;
             answeredAt: string | null;
             finishedAt: string | null;
@@ -4147,6 +4151,8 @@ export interface paths {
                 closedAt: string | null;
               } | null;
               reportId: string | null;
+              /** the tracking code of the report made on the call (read out to the caller) */
+              trackingCode: string | null;
               startedAt: string;
               answeredAt: string | null;
               finishedAt: string | null;
@@ -4264,6 +4270,8 @@ export interface paths {
             closedAt: string | null;
           } | null;
           reportId: string | null;
+          /** the tracking code of the report made on the call (read out to the caller) */
+          trackingCode: string | null;
           startedAt: string;
           answeredAt: string | null;
           finishedAt: string | null;
@@ -4341,6 +4349,8 @@ export interface paths {
             closedAt: string | null;
           } | null;
           reportId: string | null;
+          /** the tracking code of the report made on the call (read out to the caller) */
+          trackingCode: string | null;
           startedAt: string;
           answeredAt: string | null;
           finishedAt: string | null;
@@ -4447,6 +4457,8 @@ export interface paths {
               closedAt: string | null;
             } | null;
             reportId: string | null;
+            /** the tracking code of the report made on the call (read out to the caller) */
+            trackingCode: string | null;
             startedAt: string;
             answeredAt: string | null;
             finishedAt: string | null;

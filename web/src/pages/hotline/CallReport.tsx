@@ -177,13 +177,13 @@ export function CallReported({
         title={t('hotline.report.done', { code: call.case?.code ?? '' })}
         subTitle={
           <Space orientation="vertical" size={4}>
-            {result && (
+            {(result?.trackingCode ?? call.trackingCode) && (
               <span>
                 {t('intake.trackingCode')}{' '}
                 <Typography.Text copyable code data-testid="hotline-tracking-code">
-                  {result.trackingCode}
+                  {result?.trackingCode ?? call.trackingCode}
                 </Typography.Text>
-                {result.merged && <Tag color="blue">{t('hotline.report.merged')}</Tag>}
+                {result?.merged && <Tag color="blue">{t('hotline.report.merged')}</Tag>}
               </span>
             )}
             {call.case && (
