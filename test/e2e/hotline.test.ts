@@ -217,6 +217,42 @@ describe('the hotline console (热线受理) and the call-back (回访)', () => 
     await page.getByTestId('hotline-finish').click();
     await page.getByTestId('hotline-idle').waitFor();
 
+    // --- call 3: another caller, the same problem, only the address: joins the case ------------
+    const OTHER = '13757400000';
+    const call3 = await ring(key, {
+      line: '12345',
+      callerNumber: OTHER,
+      seat: '8001',
+      externalId: 'fs-e2e-3',
+    });
+    await takeCall(page, OTHER);
+    await page.getByTestId('hotline-kind').getByText(zhCN.hotline.kind.report).click();
+    await page.getByTestId('hotline-report').waitFor();
+    await page
+      .getByTestId('hotline-report-description')
+      .fill('开明街人行道上一个井盖缺失了，晚上看不见很危险');
+    const suggestion3 = page.getByTestId('hotline-report-suggestion').first();
+    await suggestion3.waitFor({ timeout: 20_000 });
+    await suggestion3.click();
+    // No map point: the address alone (written differently) finds the open case at 开明街.
+    await page.getByTestId('hotline-report-address').fill(' 海曙区开明街 ');
+    const reported3 = page.waitForResponse((r) => r.url().endsWith(`/api/hotline/calls/${call3.id}/report`));
+    await page.getByTestId('hotline-report-submit').click();
+    const third = (await (await reported3).json()) as {
+      report: { merged: boolean; locatedBy: string; caseCode: string };
+    };
+    expect(third.report).toMatchObject({
+      merged: true,
+      locatedBy: 'case_address',
+      caseCode: report.call.case.code,
+    });
+    await expect
+      .poll(() => page.getByTestId('hotline-reported-merged').textContent())
+      .toContain(zhCN.hotline.report.mergedInto.replace('{{code}}', report.call.case.code));
+    await shot(page, `${SHOT}03b-merged-by-address`);
+    await page.getByTestId('hotline-finish').click();
+    await page.getByTestId('hotline-idle').waitFor();
+
     // The case is the district's, on the hotline channel, the caller its reporter, the call on it.
     const caseId = report.call.case.id;
     const c = await getJson<{
@@ -265,9 +301,12 @@ describe('the hotline console (热线受理) and the call-back (回访)', () => 
 
     // --- the call-back: 不满意, and the case goes back to the dispatcher ------------------------
     await page.goto(`${base}/callbacks`);
-    const row = page.getByTestId('callback-list').locator('tr', { hasText: report.call.case.code });
+    // One entry per caller: the first and the one whose report joined the case.
+    const rows = page.getByTestId('callback-list').locator('tr', { hasText: report.call.case.code });
+    await expect.poll(() => rows.count(), { timeout: 20_000 }).toBe(2);
+    expect(await rows.filter({ hasText: OTHER }).getByTestId('callback-reporter-merged').count()).toBe(1);
+    const row = rows.filter({ hasText: CALLER });
     await row.waitFor({ timeout: 20_000 });
-    expect(await row.textContent()).toContain(CALLER);
     await shot(page, `${SHOT}04-callback-queue`);
     await row.getByTestId('callback-open').click();
     await page.getByTestId('callback-result').getByText(zhCN.callback.result.dissatisfied).click();

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Channel, verifiesFirst } from '../../common/channels.ts';
 import { recordSatisfaction, satisfactionOf } from '../../server/modules/callbacks/index.ts';
 import { callback, satisfaction } from '../../server/modules/callbacks/tables.ts';
-import { report } from '../../server/modules/cases/tables.ts';
+import { caseFile, report } from '../../server/modules/cases/tables.ts';
 import { authenticate } from '../../server/modules/identity/auth-service.ts';
 import type { RequestContext } from '../../server/platform/context.ts';
 import { AppError } from '../../server/platform/errors.ts';
@@ -161,6 +161,73 @@ describe('the call-back queue', () => {
     expect([err.status, err.code]).toEqual([422, 'UNPROCESSABLE']);
     expect(err.zh).toContain('尚未结案');
     expect(await t.app.db.select().from(satisfaction).where(eq(satisfaction.caseId, open.id))).toEqual([]);
+  });
+});
+
+describe('a call-back per reporter', () => {
+  it('each public reporter with a phone of a merged case is owed their own call; a reopening drops the others’ until the next closing', async () => {
+    const first = await reported('hotline', '13911110001');
+    const [c] = await t.app.db.select().from(caseFile).where(eq(caseFile.id, first.id));
+    const acceptor = await t.login('haishu.acceptor');
+    const join = async (channel: string, phone?: string) => {
+      const r = await must(
+        t.as(acceptor).post('/api/reports', {
+          idempotencyKey: randomUUID(),
+          channel,
+          description: '同一处井盖缺失',
+          location: { lng: c.lng, lat: c.lat, crs: 'wgs84' },
+          matterCode: '06002',
+          ...(phone ? { reporter: { name: '王先生', phone } } : {}),
+        }),
+        'join',
+      );
+      const body = JSON.parse(r.body);
+      expect([body.merged, body.case.id]).toEqual([true, first.id]);
+      return body.reportId as string;
+    };
+    const web = await join('web', '13911110002');
+    await join('web'); // no phone: nobody to call (they follow it with their tracking code)
+    await join('inspector', '13911110003'); // staff: no call-back
+    await closeIt(first.id);
+    const rows = await callbacksOf(first.id);
+    expect(rows).toHaveLength(2);
+    expect(rows.every((r) => r.status === 'pending' && r.channels.sort().join() === 'hotline,web')).toBe(
+      true,
+    );
+    const operator = await t.login('hotline.operator');
+    const queue = (
+      await t.as(operator).get(`/api/callbacks?caseCode=${(await caseOf(first.id)).case.code}`)
+    ).json();
+    expect(
+      (queue.items as { reporter: { phone: string; merged: boolean } }[])
+        .map((i) => [i.reporter.phone, i.reporter.merged])
+        .sort(),
+    ).toEqual([
+      ['13911110001', false],
+      ['13911110002', true],
+    ]);
+    expect(rows.map((r) => r.reportId)).toContain(web);
+    // Another district's acceptor does not see them.
+    const other = (
+      await t
+        .as(await t.login('jiangbei.acceptor'))
+        .get(`/api/callbacks?caseCode=${(await caseOf(first.id)).case.code}`)
+    ).json();
+    expect(other.total).toBe(0);
+    // The first caller is dissatisfied: the case reopens, the other caller's call waits for the next closing.
+    await setReopen(true);
+    const mine = (queue.items as { id: string; reporter: { phone: string } }[]).find(
+      (i) => i.reporter.phone === '13911110001',
+    )!;
+    const res = await must(
+      t.as(operator).post(`/api/callbacks/${mine.id}/result`, { result: 'dissatisfied', note: '没修好' }),
+      'result',
+    );
+    expect(JSON.parse(res.body).reopened).toBe(true);
+    expect((await callbacksOf(first.id)).map((r) => r.status)).toEqual(['done']);
+    await closeIt(first.id, false);
+    const next = await callbacksOf(first.id);
+    expect(next.map((r) => r.status).sort()).toEqual(['done', 'pending', 'pending']);
   });
 });
 

@@ -417,7 +417,7 @@ describe('a call answered, a report made, the case closed and called back', () =
     expect(place.name).toBe('开明街');
     const made = await must<{
       call: { case: { id: string; code: string; publicStatus: string }; reportId: string };
-      report: { trackingCode: string; status: string; merged: boolean };
+      report: { trackingCode: string; status: string; merged: boolean; caseCode: string | null };
     }>(
       t.as(operator).post(`/api/hotline/calls/${call.id}/report`, {
         version: 2,
@@ -430,7 +430,13 @@ describe('a call answered, a report made, the case closed and called back', () =
       201,
       'report',
     );
-    expect(made.report).toMatchObject({ status: 'submitted', merged: false });
+    expect(made.report).toMatchObject({
+      status: 'submitted',
+      merged: false,
+      locatedBy: 'point',
+      place: null,
+      caseCode: made.call.case.code,
+    });
     caseId = made.call.case.id;
     // The console reloaded still shows the code the operator reads out.
     expect((await t.as(operator).get(`/api/hotline/calls/${call.id}`)).json().call.trackingCode).toBe(

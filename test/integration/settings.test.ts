@@ -47,7 +47,12 @@ describe('defaults seeded on first start', () => {
     );
     expect(byKey['callback.reopenOnDissatisfied']).toMatchObject({ value: true, version: 1 });
     expect(byKey['case.warnShare']).toMatchObject({ value: 0.8, version: 1, updatedBy: 'seed' });
-    expect(byKey['case.duplicate'].value).toEqual({ radiusM: 50, windowHours: 24 });
+    expect(byKey['case.duplicate'].value).toMatchObject({
+      radiusM: 50,
+      windowHours: 24,
+      minSuggestionScore: 0.5,
+      families: { '01': { radiusM: 30, windowHours: 168 }, '09': { radiusM: 100, windowHours: 4 } },
+    });
     expect(byKey['hotline.numbers'].value).toEqual({ city: '12345', legacy: ['96310', '12319'] });
     expect(byKey['case.stageLimits'].value).toMatchObject({
       verify: { amount: 24, unit: 'urgent_hour' },
@@ -122,6 +127,35 @@ describe('PUT /api/settings/:key', () => {
     ],
     ['body.value.radiusM', 'case.duplicate', { value: { radiusM: 0, windowHours: 24 }, version: 1 }],
     ['body.value.extra', 'case.duplicate', { value: { radiusM: 50, windowHours: 24, extra: 1 }, version: 1 }],
+    [
+      'body.value.families.12',
+      'case.duplicate',
+      {
+        value: { radiusM: 50, windowHours: 24, families: { '12': { radiusM: 30, windowHours: 4 } } },
+        version: 1,
+      },
+    ],
+    [
+      'body.value.families.09.radiusM',
+      'case.duplicate',
+      {
+        value: { radiusM: 50, windowHours: 24, families: { '09': { radiusM: 0, windowHours: 4 } } },
+        version: 1,
+      },
+    ],
+    [
+      'body.value.families.01.windowHours',
+      'case.duplicate',
+      {
+        value: { radiusM: 50, windowHours: 24, families: { '01': { radiusM: 30, windowHours: 9000 } } },
+        version: 1,
+      },
+    ],
+    [
+      'body.value.minSuggestionScore',
+      'case.duplicate',
+      { value: { radiusM: 50, windowHours: 24, minSuggestionScore: 1.5 }, version: 1 },
+    ],
     ['body.value.city', 'hotline.numbers', { value: { city: '12345x', legacy: [] }, version: 1 }],
     [
       'body.value.1.start',

@@ -1,5 +1,6 @@
 /**
- * The call-back queue (回访): the closed cases whose public reporters are owed a call, in the
+ * The call-back queue (回访): the public reporters of closed cases owed a call, one entry per
+ * reporter and closing (each caller of a case other reports were merged into is called), in the
  * caller's scope (`callbackScope`: the city every district's, an acceptor their district's), oldest
  * first; the result heard on the phone (a satisfaction from the source `phone`, which may reopen
  * the case), or a call that did not reach the reporter (noted, the call-back stays pending).
@@ -11,7 +12,7 @@ import { recordEvent } from '../../platform/audit.ts';
 import type { Actor, RequestContext } from '../../platform/context.ts';
 import type { Db } from '../../platform/db.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
-import { caseFacts, caseIdByCode, seesReporterContact } from '../cases/index.ts';
+import { type CaseReportFacts, caseFacts, caseIdByCode, seesReporterContact } from '../cases/index.ts';
 import { callbackScope } from './policy.ts';
 import type { CallbackRow } from './repository.ts';
 import type { CallbackAttemptBodyT, CallbackListQueryT, CallbackResultBodyT } from './schemas.ts';
@@ -32,6 +33,15 @@ async function toDtos(db: Db, actor: Actor, rows: readonly CallbackRow[]) {
     ),
   );
   const full = seesReporterContact(actor);
+  const reporterOf = (x: CaseReportFacts) => ({
+    reportId: x.id,
+    channel: x.channel,
+    name: x.reporterName === null ? null : full ? x.reporterName : maskName(x.reporterName),
+    phone: x.reporterPhone === null ? null : full ? x.reporterPhone : maskPhone(x.reporterPhone),
+    description: x.description,
+    reportedAt: x.createdAt.toISOString(),
+    merged: x.merged,
+  });
   return rows.map((r) => {
     const c = facts.get(r.caseId)!;
     const s = r.satisfactionId ? sats.get(r.satisfactionId) : undefined;
@@ -49,16 +59,8 @@ async function toDtos(db: Db, actor: Actor, rows: readonly CallbackRow[]) {
       },
       closedAt: r.caseClosedAt.toISOString(),
       channels: r.channels,
-      reporters: c.reports
-        .filter((x) => CALLBACK_CHANNELS.includes(x.channel))
-        .map((x) => ({
-          reportId: x.id,
-          channel: x.channel,
-          name: x.reporterName === null ? null : full ? x.reporterName : maskName(x.reporterName),
-          phone: x.reporterPhone === null ? null : full ? x.reporterPhone : maskPhone(x.reporterPhone),
-          description: x.description,
-          reportedAt: x.createdAt.toISOString(),
-        })),
+      reporter: reporterOf(c.reports.find((x) => x.id === r.reportId)!),
+      reporters: c.reports.filter((x) => CALLBACK_CHANNELS.includes(x.channel)).map(reporterOf),
       attempts: r.attempts,
       lastAttemptAt: r.lastAttemptAt?.toISOString() ?? null,
       lastAttemptNote: r.lastAttemptNote,
@@ -136,6 +138,7 @@ export async function recordCallbackResult(
       result: body.result,
       note: body.note,
       source: 'phone',
+      callbackId: row.id,
     });
   });
   return { callback: await getCallback(db, ctx, id), reopened: outcome.reopened };

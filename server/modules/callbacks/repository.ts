@@ -1,4 +1,4 @@
-import { and, desc, eq } from 'drizzle-orm';
+import { and, asc, desc, eq } from 'drizzle-orm';
 import type { Db } from '../../platform/db.ts';
 import { callback, satisfaction } from './tables.ts';
 
@@ -11,16 +11,41 @@ export async function insertCallbacks(db: Db, rows: (typeof callback.$inferInser
   await db.insert(callback).values(rows).onConflictDoNothing();
 }
 
-/** The pending call-back of a case's closing, locked for the caller's transaction. */
-export async function pendingCallbackOf(db: Db, caseId: string, closedAt: Date) {
+/**
+ * The pending call-back of a case's closing — of one report, or the oldest — locked for the
+ * caller's transaction.
+ */
+export async function pendingCallbackOf(db: Db, caseId: string, closedAt: Date, reportId?: string) {
   const [row] = await db
     .select()
     .from(callback)
     .where(
-      and(eq(callback.caseId, caseId), eq(callback.caseClosedAt, closedAt), eq(callback.status, 'pending')),
+      and(
+        eq(callback.caseId, caseId),
+        eq(callback.caseClosedAt, closedAt),
+        eq(callback.status, 'pending'),
+        reportId ? eq(callback.reportId, reportId) : undefined,
+      ),
     )
+    .orderBy(asc(callback.createdAt), asc(callback.id))
+    .limit(1)
     .for('update');
   return row as CallbackRow | undefined;
+}
+
+/** One call-back, locked for the caller's transaction. */
+export async function callbackForUpdate(db: Db, id: string) {
+  const [row] = await db.select().from(callback).where(eq(callback.id, id)).for('update');
+  return row as CallbackRow | undefined;
+}
+
+/** Removes the pending call-backs of a closing that a reopening undid. */
+export async function dropPendingCallbacks(db: Db, caseId: string, closedAt: Date): Promise<void> {
+  await db
+    .delete(callback)
+    .where(
+      and(eq(callback.caseId, caseId), eq(callback.caseClosedAt, closedAt), eq(callback.status, 'pending')),
+    );
 }
 
 export async function findSatisfaction(db: Db, caseId: string, source: string, closedAt: Date) {

@@ -23,6 +23,25 @@ export const Satisfaction = Type.Object({
   at: Time,
 });
 
+const Reporter = Type.Object(
+  {
+    reportId: Uuid,
+    channel: StringEnum(CHANNELS),
+    name: Nullable(Type.String()),
+    phone: Nullable(
+      Type.String({
+        description: 'in full to acceptors, shift leaders and hotline operators, masked to others',
+      }),
+    ),
+    description: Type.String({ description: "the reporter's own words" }),
+    reportedAt: Time,
+    merged: Type.Boolean({
+      description: 'the report joined the case as the same problem (not the one that opened it)',
+    }),
+  },
+  { description: 'the reporter to call: this call-back is theirs (one per reporter and closing)' },
+);
+
 export const Callback = Type.Object({
   id: Uuid,
   status: StringEnum(CALLBACK_STATUSES),
@@ -37,21 +56,10 @@ export const Callback = Type.Object({
   }),
   closedAt: Type.String({ format: 'date-time', description: 'the closing this call-back follows' }),
   channels: Type.Array(StringEnum(CHANNELS)),
-  reporters: Type.Array(
-    Type.Object({
-      reportId: Uuid,
-      channel: StringEnum(CHANNELS),
-      name: Nullable(Type.String()),
-      phone: Nullable(
-        Type.String({
-          description: 'in full to acceptors, shift leaders and hotline operators, masked to others',
-        }),
-      ),
-      description: Type.String({ description: "the reporter's own words" }),
-      reportedAt: Time,
-    }),
-    { description: 'the public reporters to call (hotline, web, app, WeChat)' },
-  ),
+  reporter: Reporter,
+  reporters: Type.Array(Reporter, {
+    description: "every public reporter of the case (hotline, web, app, WeChat), this call-back's among them",
+  }),
   attempts: Type.Integer({ description: 'calls that did not reach the reporter' }),
   lastAttemptAt: Nullable(Time),
   lastAttemptNote: Nullable(Type.String()),

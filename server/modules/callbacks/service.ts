@@ -19,7 +19,7 @@ import type { Db } from '../../platform/db.ts';
 import { AppError } from '../../platform/errors.ts';
 import { caseFacts, reopenCase } from '../cases/index.ts';
 import { getSetting } from '../settings/index.ts';
-import { authoriseRating } from './policy.ts';
+import { authoriseRating, normaliseTrackingCode } from './policy.ts';
 import * as repo from './repository.ts';
 import { callback, satisfaction } from './tables.ts';
 
@@ -33,6 +33,11 @@ export interface SatisfactionInput {
    * (required for `source: 'portal'`, ignored otherwise).
    */
   trackingCode?: string;
+  /**
+   * The call-back the phone's result answers (the queue's entry: one reporter). Without it, the
+   * phone's result answers the closing's oldest pending call-back.
+   */
+  callbackId?: string;
 }
 
 function invalid(field: string, zh: string, en: string): AppError {
@@ -72,6 +77,40 @@ const alreadyRated = (source: SatisfactionSource) =>
   });
 
 /**
+ * The pending call-back a satisfaction completes: the one named (the phone's queue entry), the
+ * one of the report whose tracking code rates on the portal, or — the phone without a name —
+ * the closing's oldest. A named one of another case or closing, or done, is refused.
+ */
+async function pendingCallbackFor(
+  tx: Db,
+  input: SatisfactionInput,
+  caseId: string,
+  closedAt: Date,
+  reports: readonly { id: string; trackingCode: string }[],
+) {
+  if (input.callbackId) {
+    const named = await repo.callbackForUpdate(tx, input.callbackId);
+    if (!named || named.caseId !== caseId || named.status !== 'pending') {
+      throw new AppError('CONFLICT', { zh: '该回访已完成', en: 'This call-back is already done' });
+    }
+    if (named.caseClosedAt.getTime() !== closedAt.getTime()) {
+      throw new AppError('CONFLICT', {
+        zh: '案件在此回访之后已重新办理并再次结案，请按新的回访记录办理',
+        en: 'The case was reopened and closed again since this call-back; use the call-back of the new closing',
+      });
+    }
+    return named;
+  }
+  if (input.source === 'portal') {
+    const code = input.trackingCode ? normaliseTrackingCode(input.trackingCode) : undefined;
+    const own = reports.find((r) => r.trackingCode === code);
+    return own ? repo.pendingCallbackOf(tx, caseId, closedAt, own.id) : undefined;
+  }
+  if (input.source === 'phone') return repo.pendingCallbackOf(tx, caseId, closedAt);
+  return undefined;
+}
+
+/**
  * Records a reporter's satisfaction with a closed case, in the caller's transaction (a savepoint
  * when `db` is one); completes the case's pending call-back; 'dissatisfied' reopens the case when
  * the city setting `callback.reopenOnDissatisfied` says so. Refuses (4xx) a case that is not
@@ -94,8 +133,11 @@ export async function recordSatisfaction(
           details: [{ field: 'caseId', message: `state ${c.state}` }],
         });
       }
-      if (await repo.findSatisfaction(tx, c.id, input.source, c.closedAt)) throw alreadyRated(input.source);
-      const pending = await repo.pendingCallbackOf(tx, c.id, c.closedAt);
+      const pending = await pendingCallbackFor(tx, input, c.id, c.closedAt, c.reports);
+      // The phone rates per call-back (each merged caller is heard); other sources once a closing.
+      if (!(input.source === 'phone' && pending)) {
+        if (await repo.findSatisfaction(tx, c.id, input.source, c.closedAt)) throw alreadyRated(input.source);
+      }
       const [row] = await tx
         .insert(satisfaction)
         .values({
@@ -148,8 +190,12 @@ export async function recordSatisfaction(
           cause: { satisfactionId: row.id, source: input.source, result: input.result },
         });
         reopened = r.reopened;
-        if (reopened)
+        if (reopened) {
           await tx.update(satisfaction).set({ reopened: true }).where(eq(satisfaction.id, row.id));
+          // The other reporters of this closing are called after the next one (a call-back each
+          // then): a call now would ask about a closing that no longer stands.
+          await repo.dropPendingCallbacks(tx, c.id, c.closedAt);
+        }
       }
       return { id: row.id, reopened };
     });

@@ -1,7 +1,9 @@
 /**
  * The call-back queue's side of the case loop: when a case is closed (`case.close`, in the close's
- * transaction), a call-back is owed to its public reporters — when any report on it came by the
- * hotline or a public channel (common/satisfaction.ts `CALLBACK_CHANNELS`). The case loop knows
+ * transaction), a call-back is owed to each of its public reporters — every report on it (its own
+ * and those merged into it) that came by the hotline or a public channel (common/satisfaction.ts
+ * `CALLBACK_CHANNELS`) with a phone number; when none of them left one, the first such report
+ * still gets one, so the case shows in the queue (the operator sees there is no number). The case loop knows
  * nothing of this module; it publishes its events and this subscribes
  * (server/platform/subscribers.ts).
  */
@@ -18,20 +20,20 @@ const queueCallbacks: Subscriber<'case.close'> = async (tx, events) => {
     events.map((e) => e.subject.caseId),
   );
   const rows = [...facts.values()].flatMap((c) => {
-    const channels = [
-      ...new Set(c.reports.map((r) => r.channel).filter((ch) => CALLBACK_CHANNELS.includes(ch))),
-    ] as Channel[];
-    if (channels.length === 0 || !c.closedAt) return [];
-    return [
-      {
-        caseId: c.id,
-        caseClosedAt: c.closedAt,
-        districtCode: c.districtCode,
-        unitId: c.unitId,
-        channels,
-        createdAt: c.closedAt,
-      },
-    ];
+    const publicReports = c.reports.filter((r) => CALLBACK_CHANNELS.includes(r.channel));
+    if (publicReports.length === 0 || !c.closedAt) return [];
+    const channels = [...new Set(publicReports.map((r) => r.channel))] as Channel[];
+    const withPhone = publicReports.filter((r) => r.reporterPhone?.trim());
+    const called = withPhone.length ? withPhone : publicReports.slice(0, 1);
+    return called.map((r) => ({
+      caseId: c.id,
+      caseClosedAt: c.closedAt!,
+      reportId: r.id,
+      districtCode: c.districtCode,
+      unitId: c.unitId,
+      channels,
+      createdAt: c.closedAt!,
+    }));
   });
   await insertCallbacks(tx, rows);
 };

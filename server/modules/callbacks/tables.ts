@@ -15,10 +15,13 @@ import type { CallbackStatus, SatisfactionResult, SatisfactionSource } from '../
 import { caseFile } from '../cases/tables.ts';
 
 /**
- * A call-back (回访) owed to the public reporters of a closed case: one per closing (a case
- * reopened and closed again is called back again), made in the transaction of the close event by
- * this module's subscriber when the case has a report from the hotline or a public channel.
- * `done` once a satisfaction of that closing is recorded, from any source.
+ * A call-back (回访) owed to one public reporter of a closed case: one per report and closing (a
+ * case reopened and closed again is called back again; every caller of a case that several
+ * reports were merged into is called), made in the transaction of the close event by this
+ * module's subscriber for each report from the hotline or a public channel with a phone number
+ * (or, when none left one, for the first such report: the case still shows in the queue).
+ * `done` once that reporter's satisfaction of that closing is recorded (phone, or their own
+ * rating on the portal).
  */
 export const callback = pgTable(
   'callback',
@@ -29,11 +32,13 @@ export const callback = pgTable(
       .references(() => caseFile.id),
     /** The closing this call-back follows: the case's `closed_at` then. */
     caseClosedAt: timestamp('case_closed_at', { withTimezone: true }).notNull(),
+    /** The report whose reporter is called back (their name and phone are the report's). */
+    reportId: uuid('report_id').notNull(),
     /** The case's district: who may call back (the scope of `callback:record`). */
     districtCode: text('district_code').notNull(),
     /** The unit the case was with when it was closed (satisfaction per unit, for evaluation). */
     unitId: uuid('unit_id'),
-    /** The public channels the case was reported on (hotline, web, app, wechat). */
+    /** The public channels the case was reported on (hotline, web, app, wechat), all its reports'. */
     channels: jsonb('channels').$type<Channel[]>().notNull(),
     status: text('status').notNull().default('pending').$type<CallbackStatus>(),
     /** Calls that did not reach the reporter (no answer, wrong number), the last one's note. */
@@ -45,7 +50,7 @@ export const callback = pgTable(
     completedAt: timestamp('completed_at', { withTimezone: true }),
   },
   (t) => [
-    uniqueIndex('callback_case_closing_uq').on(t.caseId, t.caseClosedAt),
+    uniqueIndex('callback_case_closing_report_uq').on(t.caseId, t.caseClosedAt, t.reportId),
     // The queue: pending call-backs of a district (or the city), oldest first.
     index('callback_status_district_idx').on(t.status, t.districtCode, t.createdAt),
   ],
@@ -78,8 +83,12 @@ export const satisfaction = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
-    // One rating per case, source and closing: a second from the same source is refused.
-    uniqueIndex('satisfaction_case_source_closing_uq').on(t.caseId, t.source, t.caseClosedAt),
+    // One rating per case, source and closing (a second from the same source is refused) — but
+    // the phone rates per call-back: each merged caller of one case is heard.
+    uniqueIndex('satisfaction_case_source_closing_uq')
+      .on(t.caseId, t.source, t.caseClosedAt)
+      .where(sql`${t.source} <> 'phone' OR ${t.callbackId} IS NULL`),
+    uniqueIndex('satisfaction_callback_uq').on(t.callbackId).where(sql`${t.callbackId} IS NOT NULL`),
     index('satisfaction_case_idx').on(t.caseId, t.createdAt),
     // Evaluation: satisfaction of a district (or a unit) over a period.
     index('satisfaction_district_idx').on(t.districtCode, t.createdAt),

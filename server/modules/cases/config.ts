@@ -4,6 +4,7 @@
  */
 
 import type { TimeUnit } from '../../../common/calendar/index.ts';
+import { DEFAULT_DUPLICATE_RULE, type DuplicateRule } from '../../../common/duplicates.ts';
 import type { Stage } from '../../../common/workflow.ts';
 
 export interface StageLimit {
@@ -16,8 +17,8 @@ export interface CaseSettings {
   warnShare: number;
   /** Limits of the stages that do not come from the disposal standard (dispose does). */
   stageLimits: Record<Exclude<Stage, 'dispose'>, StageLimit>;
-  /** Duplicates: same matter type within this radius and time window. */
-  duplicate: { radiusM: number; windowHours: number };
+  /** Duplicates: same matter type within its family's radius and window (common/duplicates.ts). */
+  duplicate: DuplicateRule;
 }
 
 export const DEFAULT_CASE_SETTINGS: CaseSettings = {
@@ -33,7 +34,7 @@ export const DEFAULT_CASE_SETTINGS: CaseSettings = {
     rework: { amount: 1, unit: 'work_hour' },
     close: { amount: 1, unit: 'work_hour' },
   },
-  duplicate: { radiusM: 50, windowHours: 24 },
+  duplicate: DEFAULT_DUPLICATE_RULE,
 };
 
 export const SETTING_KEYS = {

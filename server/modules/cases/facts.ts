@@ -21,6 +21,8 @@ export interface CaseReportFacts {
   reporterPhone: string | null;
   trackingCode: string;
   description: string;
+  /** The report joined the case as the same problem (at intake, or a later merge). */
+  merged: boolean;
   createdAt: Date;
 }
 
@@ -93,6 +95,7 @@ export async function caseFacts(
       reporterPhone: r.reporterPhone,
       trackingCode: r.trackingCode,
       description: r.description,
+      merged: r.merged,
       createdAt: r.createdAt,
     });
   }

@@ -12,6 +12,7 @@
  */
 export { loadClock } from './clock.ts';
 export type { CaseSettings } from './config.ts';
+export { type AddressLocation, locateAddress } from './duplicates.ts';
 export { notificationRows, type RecipientCache, recipientsOf, stageNoticeGroup } from './effects.ts';
 export {
   type CallerReportFacts,

@@ -8,7 +8,7 @@
 import { eq } from 'drizzle-orm';
 import { visibleLength } from '../../../common/blank-text.ts';
 import { toPublicReport } from '../../../common/public-report.ts';
-import { CREATION, OPEN_STATES } from '../../../common/workflow.ts';
+import { CREATION } from '../../../common/workflow.ts';
 import type { Actor, RequestContext } from '../../platform/context.ts';
 import type { Db } from '../../platform/db.ts';
 import { AppError } from '../../platform/errors.ts';
@@ -19,6 +19,7 @@ import { convertLngLat, type LookupHit } from '../geo/index.ts';
 import { resolveRoute } from '../routing/index.ts';
 import { loadClock } from './clock.ts';
 import { toCaseSummary } from './dto.ts';
+import { candidates, duplicateTypeOf, findDuplicate } from './duplicates.ts';
 import { applyStages, noticesOf } from './effects.ts';
 import { assertAttachable } from './photos.ts';
 import { planCreation } from './plan.ts';
@@ -94,9 +95,11 @@ async function replay(db: Db, actor: Actor, existing: repo.ReportRow) {
  * What intake takes: the report as `POST /api/reports` accepts it, and what only other channels
  * carry — a link to the reporter's own media (Open311 `media_url`), kept and never fetched; the
  * hotline call a report was made on (`origin`), named by the report's one `case.report` event so
- * the case's timeline says which call it came from (one request, one event).
+ * the case's timeline says which call it came from (one request, one event); the open case the
+ * channel found to be the same problem (`duplicateOf`: the hotline's address match, duplicates.ts),
+ * joined when it is still open.
  */
-export type IntakeInput = ReportCreateT & { mediaUrl?: string; origin?: ReportOrigin };
+export type IntakeInput = ReportCreateT & { mediaUrl?: string; origin?: ReportOrigin; duplicateOf?: string };
 
 /** The hotline call a report was made on: its id and the line called. */
 export interface ReportOrigin {
@@ -149,25 +152,18 @@ export async function createReport(db: Db, ctx: RequestContext, spatial: Spatial
   const clock = await loadClock(db);
   // Creating a case is the creation rule of the table: its clock and whom it tells.
   const creation = planCreation(CREATION.effects, clock);
+  // The type the duplicate check matches on: the given one, or the classifier's sure suggestion.
+  const dupType = duplicateTypeOf(clock.settings.duplicate, matterCode, suggested);
 
   try {
     return await db.transaction(async (tx) => {
-      const dup = matterCode
-        ? (
-            await repo.nearbyOpenCases(
-              tx,
-              {
-                matterCode,
-                lng,
-                lat,
-                radiusM: clock.settings.duplicate.radiusM,
-                since: new Date(clock.now.getTime() - clock.settings.duplicate.windowHours * 3600_000),
-                districtCode: hit.district.code,
-              },
-              OPEN_STATES,
-            )
-          )[0]
-        : undefined;
+      const dup = await findDuplicate(tx, clock.settings, clock.now, {
+        matterCode: dupType,
+        lng,
+        lat,
+        districtCode: hit.district.code,
+        joinCaseId: input.duplicateOf,
+      });
 
       let c: repo.CaseRow;
       if (dup) {
@@ -191,6 +187,7 @@ export async function createReport(db: Db, ctx: RequestContext, spatial: Spatial
             areaClass: hit.grid.areaClass,
             matterKind: matterCode ? 'matter' : null,
             matterCode,
+            suggestedMatterCode: matterCode ? null : dupType,
             componentId: input.componentId ?? null,
             suggestedUnitId: route?.unitId ?? null,
             suggestedRuleId: route?.rule.id ?? null,
@@ -289,18 +286,12 @@ export async function duplicateCandidates(
   caseRead.requirePermission(ctx.actor);
   const { lng, lat, hit } = locate(spatial, ctx.actor, q);
   const clock = await loadClock(db);
-  const rows = await repo.nearbyOpenCases(
-    db,
-    {
-      matterCode: q.matterCode,
-      lng,
-      lat,
-      radiusM: clock.settings.duplicate.radiusM,
-      since: new Date(clock.now.getTime() - clock.settings.duplicate.windowHours * 3600_000),
-      districtCode: hit.district.code,
-    },
-    OPEN_STATES,
-  );
+  const rows = await candidates(db, clock.settings, clock.now, {
+    matterCode: q.matterCode,
+    lng,
+    lat,
+    districtCode: hit.district.code,
+  });
   // Candidates are cases like any other: only those the caller may open (a unit sees its own).
   return {
     items: rows

@@ -9,9 +9,12 @@
  *
  * Which reports are public is the caller's rule (`channels`): the cases module only reads.
  * Reports whose case has no matter type yet are left out (an open interface names every
- * request's type).
+ * request's type) — unless the case was opened with the classifier's confident suggestion
+ * (`suggested_matter_code`, the type the duplicate check matched it on): then that type stands
+ * until the case is filed, so an Open311 request that joined such a case as the same problem (its
+ * own service_code) does not vanish from GET requests.
  */
-import { and, desc, eq, gte, inArray, isNotNull, lte, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, isNotNull, lte, type SQL, sql } from 'drizzle-orm';
 import type { Channel } from '../../../common/channels.ts';
 import { type PublicReportView, toPublicReport } from '../../../common/public-report.ts';
 import type { CaseState } from '../../../common/workflow.ts';
@@ -55,7 +58,7 @@ function toRecord({ r, c }: Row): PublicReportRecord {
   return {
     view,
     caseState: c.state,
-    matterCode: c.matterCode!,
+    matterCode: (c.matterCode ?? c.suggestedMatterCode)!,
     mediaUrl: r.mediaUrl,
     districtCode: c.districtCode,
     updatedAt: c.closedAt ?? c.updatedAt,
@@ -63,8 +66,11 @@ function toRecord({ r, c }: Row): PublicReportRecord {
   };
 }
 
+/** The type an open interface names: the case's, or its confident suggestion while it has none. */
+const typeOfCase = sql<string | null>`coalesce(${caseFile.matterCode}, ${caseFile.suggestedMatterCode})`;
+
 const publicOnly = (channels: readonly Channel[]): SQL =>
-  and(inArray(report.channel, [...channels]), isNotNull(caseFile.matterCode))!;
+  and(inArray(report.channel, [...channels]), isNotNull(typeOfCase))!;
 
 export async function publicReports(db: Db, f: PublicReportFilter): Promise<PublicReportRecord[]> {
   if (f.channels.length === 0 || f.reportIds?.length === 0 || f.matterCodes?.length === 0) return [];
@@ -77,7 +83,7 @@ export async function publicReports(db: Db, f: PublicReportFilter): Promise<Publ
       and(
         publicOnly(f.channels),
         f.reportIds ? inArray(report.id, [...f.reportIds]) : undefined,
-        f.matterCodes ? inArray(caseFile.matterCode, [...f.matterCodes]) : undefined,
+        f.matterCodes ? inArray(typeOfCase, [...f.matterCodes]) : undefined,
         f.from ? gte(report.createdAt, f.from) : undefined,
         f.to ? lte(report.createdAt, f.to) : undefined,
         f.states ? inArray(caseFile.state, [...f.states]) : undefined,

@@ -1,4 +1,18 @@
-import { and, asc, count, desc, eq, gte, inArray, isNull, lte, type SQL, sql } from 'drizzle-orm';
+import {
+  and,
+  asc,
+  count,
+  desc,
+  eq,
+  gte,
+  inArray,
+  isNotNull,
+  isNull,
+  lte,
+  or,
+  type SQL,
+  sql,
+} from 'drizzle-orm';
 import type { CaseState } from '../../../common/workflow.ts';
 import type { Db } from '../../platform/db.ts';
 import { event } from '../../platform/event-table.ts';
@@ -40,6 +54,16 @@ export async function nextCaseNumber(db: Db): Promise<number> {
 }
 
 /**
+ * A case "is of" a matter type for the duplicate check: its type, or — while it has none (a
+ * report without a type) — the classifier's confident suggestion it was opened with.
+ */
+export const caseOfType = (matterCode: string) =>
+  or(
+    eq(caseFile.matterCode, matterCode),
+    and(isNull(caseFile.matterCode), eq(caseFile.suggestedMatterCode, matterCode)),
+  );
+
+/**
  * Open cases of one matter type near a point within a time window: the duplicate candidates.
  * A bounding box on the indexed (matter, lng, lat) columns first, the exact distance after.
  */
@@ -55,7 +79,7 @@ export async function nearbyOpenCases(
     .from(caseFile)
     .where(
       and(
-        eq(caseFile.matterCode, p.matterCode),
+        caseOfType(p.matterCode),
         eq(caseFile.districtCode, p.districtCode),
         gte(caseFile.lng, p.lng - dLng),
         lte(caseFile.lng, p.lng + dLng),
@@ -71,6 +95,33 @@ export async function nearbyOpenCases(
     .map((c) => ({ c, distance: haversineM(p.lng, p.lat, c.lng, c.lat) }))
     .filter((x) => x.distance <= p.radiusM)
     .sort((a, b) => a.distance - b.distance);
+}
+
+/**
+ * Open cases of one matter type created since `since` that carry an address, in the `scope`
+ * (an SQL filter on the case, the caller's reporting area), oldest first, at most `limit`: where
+ * the hotline looks for a caller's address among the open cases (duplicates.ts).
+ */
+export async function openCasesWithAddress(
+  db: Db,
+  p: { matterCode: string; since: Date; scope: SQL | undefined; limit: number },
+  openStates: readonly string[],
+) {
+  return db
+    .select()
+    .from(caseFile)
+    .where(
+      and(
+        caseOfType(p.matterCode),
+        isNotNull(caseFile.address),
+        gte(caseFile.createdAt, p.since),
+        inArray(caseFile.state, [...openStates] as CaseState[]),
+        isNull(caseFile.mergedInto),
+        p.scope,
+      ),
+    )
+    .orderBy(asc(caseFile.createdAt), asc(caseFile.id))
+    .limit(p.limit);
 }
 
 export function haversineM(lng1: number, lat1: number, lng2: number, lat2: number): number {

@@ -54,6 +54,12 @@ export const caseFile = pgTable(
     /** Matter type (事项) or component type, `kind:code`; suggested at intake, fixed at filing. */
     matterKind: text('matter_kind').$type<'matter' | 'component'>(),
     matterCode: text('matter_code'),
+    /**
+     * A report without a type: the classifier's first suggestion for its words when it was sure
+     * enough (setting `case.duplicate` `minSuggestionScore`), the type the duplicate check matches
+     * the case on while `matter_code` is empty (common/duplicates.ts). Never the case's type.
+     */
+    suggestedMatterCode: text('suggested_matter_code'),
     componentId: text('component_id'),
     /** The exact disposal-standard version the case was filed under. */
     standardId: uuid('standard_id'),
@@ -99,6 +105,10 @@ export const caseFile = pgTable(
     index('case_grid_idx').on(t.gridId),
     index('case_created_idx').on(t.createdAt),
     index('case_matter_lnglat_idx').on(t.matterCode, t.lng, t.lat),
+    // The duplicate check of cases opened without a type (intake, duplicates.ts).
+    index('case_suggested_lnglat_idx')
+      .on(t.suggestedMatterCode, t.lng, t.lat)
+      .where(sql`${t.matterCode} IS NULL`),
     // The workbench's numbers of the day (filed, dispatched, closed today) and the list's date ranges.
     index('case_filed_idx').on(t.filedAt),
     index('case_dispatched_idx').on(t.dispatchedAt),

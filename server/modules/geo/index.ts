@@ -60,11 +60,13 @@ export { ogcRoutes } from './ogc-routes.ts';
 export { parseBbox } from './ogc-service.ts';
 export { type PlaceMention, placesInText } from './place-mentions.ts';
 export {
+  type AddressPlace,
   applyStagedPlaces,
   dropStagedPlaces,
   existingPlaceIds,
   type PlaceWrite,
   placeById,
+  placeForAddress,
   placeSearchSql,
   placesNamedIn,
   queryPlaces,

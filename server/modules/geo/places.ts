@@ -427,3 +427,37 @@ export async function placesNamedIn(db: Db, spatial: SpatialService, text: strin
     };
   });
 }
+
+/**
+ * The one place a written address names, for a report without a map point (Open311's
+ * `address_string`, a hotline call's address): the places named in it (`placesNamedIn`), the exact
+ * name first, else the longest; several places of that name in different districts are told apart
+ * by the district the text names. `none`: no place is named; `ambiguous`: several remain (their
+ * name and districts, for the message asking which); `tooLong`: over 50 characters, not looked up.
+ */
+export type AddressPlace =
+  | { kind: 'one'; place: Awaited<ReturnType<typeof placesNamedIn>>[number] }
+  | { kind: 'none' }
+  | { kind: 'tooLong' }
+  | { kind: 'ambiguous'; name: string; districts: string[] };
+
+export async function placeForAddress(
+  db: Db,
+  spatial: SpatialService,
+  address: string,
+): Promise<AddressPlace> {
+  if ([...normalizeName(address)].length > 50) return { kind: 'tooLong' };
+  const found = await placesNamedIn(db, spatial, address);
+  if (found.length === 0) return { kind: 'none' };
+  const exact = found.filter((p) => p.exact);
+  const longest = exact.length ? exact : found.filter((p) => p.normName.length === found[0].normName.length);
+  // Places of one name in several districts: the district the text names decides, if it names one.
+  const named = longest.filter((p) => p.hit && address.includes(p.hit.district.name));
+  const pick = longest.length === 1 ? longest : named.length === 1 ? named : [];
+  if (pick.length === 1) return { kind: 'one', place: pick[0] };
+  return {
+    kind: 'ambiguous',
+    name: longest[0].name,
+    districts: [...new Set(longest.map((p) => p.hit?.district.name ?? p.districtCode))],
+  };
+}

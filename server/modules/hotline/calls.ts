@@ -16,7 +16,8 @@ import { recordEvent } from '../../platform/audit.ts';
 import type { Actor, RequestContext } from '../../platform/context.ts';
 import type { Db } from '../../platform/db.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
-import { caseFacts, createReport, reportsByPhone, type Spatial } from '../cases/index.ts';
+import { caseFacts, createReport, locateAddress, reportsByPhone } from '../cases/index.ts';
+import type { SpatialService } from '../geo/index.ts';
 import { accountNames } from '../identity/index.ts';
 import { orgRelation } from '../org/index.ts';
 import { countAnswered, enabledEntry } from './knowledge.ts';
@@ -340,7 +341,7 @@ export async function answerCall(db: Db, ctx: RequestContext, id: string, body: 
 export async function reportFromCall(
   db: Db,
   ctx: RequestContext,
-  spatial: Spatial,
+  spatial: SpatialService,
   id: string,
   body: CallReportBodyT,
 ) {
@@ -357,12 +358,24 @@ export async function reportFromCall(
       });
     }
     const callerName = body.callerName?.trim() || row.callerName || undefined;
+    const description = body.description.trim();
+    const address = body.address?.trim() || undefined;
+    // A caller who names a place but cannot point at it: placed through the address (cases'
+    // duplicates.ts: an open case of the type at the same address, else the gazetteer).
+    const placed = body.location
+      ? null
+      : await locateAddress(tx, ctx, spatial, {
+          address: address ?? missingPlace(),
+          description,
+          matterCode: body.matterCode,
+        });
     const made = await createReport(tx, ctx, spatial, {
       idempotencyKey: `hotline-call:${row.id}`,
       channel: 'hotline',
-      description: body.description.trim(),
-      address: body.address?.trim() || undefined,
-      location: body.location,
+      description,
+      address,
+      location: body.location ?? placed!.location,
+      ...(placed?.caseId ? { duplicateOf: placed.caseId } : {}),
       matterCode: body.matterCode,
       photos: body.photos,
       reporter: { name: callerName, phone: row.callerNumber },
@@ -388,8 +401,20 @@ export async function reportFromCall(
         merged: made.merged,
         replayed: made.replayed,
         status: made.report.status,
+        caseCode: made.case?.code ?? null,
+        locatedBy: placed?.by ?? ('point' as const),
+        place: placed?.place ?? null,
       },
     };
+  });
+}
+
+/** Neither a map point nor an address: nothing to place the report by. */
+function missingPlace(): never {
+  throw new AppError('VALIDATION_FAILED', {
+    zh: '请在地图上选点，或填写问题所在的地址',
+    en: 'Pick the point on the map, or give the address of the problem',
+    details: [{ field: 'body.location', message: 'a map point or an address is required' }],
   });
 }
 

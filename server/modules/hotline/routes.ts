@@ -1,7 +1,7 @@
 /** The hotline's routes: calls (from the telephony and the console), seats, the knowledge base. */
 import { commonErrors, IdParams, NoContent } from '../../platform/schemas.ts';
 import type { App } from '../../platform/types.ts';
-import type { Spatial } from '../cases/index.ts';
+import type { SpatialService } from '../geo/index.ts';
 import { answerCall, finishCall, getCall, hangUpCall, listCalls, postCall, reportFromCall } from './calls.ts';
 import { createKnowledge, getKnowledge, listKnowledge, updateKnowledge } from './knowledge.ts';
 import {
@@ -27,7 +27,7 @@ import { mySeat, signIn, signOut } from './seats.ts';
 
 const tags = ['hotline'];
 
-export const hotlineRoutes = (spatial: Spatial) =>
+export const hotlineRoutes = (spatial: SpatialService) =>
   async function hotlinePlugin(app: App) {
     // ---- the telephony ------------------------------------------------------------------------
     app.post(
@@ -136,7 +136,9 @@ export const hotlineRoutes = (spatial: Spatial) =>
           summary: 'Make a report on the call / 来电转上报',
           description:
             'Through the intake every channel uses (POST /api/reports: lookup, routing, duplicates) on the channel `hotline`, ' +
-            "with the caller's number as the reporter contact, linked to the call. One report per call; the operator who took it.",
+            "with the caller's number as the reporter contact, linked to the call. One report per call; the operator who took it. " +
+            'Without a map point, the address places it: an open case of the type (given, or the classifier’s confident suggestion) at the same address in the operator’s area is joined; ' +
+            'else the gazetteer’s one place for the address is used and checked for duplicates; else 422 asking for a map point.',
           params: IdParams,
           body: CallReportBody,
           response: { 201: CallReportResult, ...commonErrors },

@@ -160,18 +160,26 @@ export const CallReportBody = Type.Object(
   {
     version: Type.Integer({ minimum: 1 }),
     description: Type.String({ minLength: 2, maxLength: 2000 }),
-    address: Type.Optional(Type.String({ maxLength: 200 })),
-    location: Type.Object(
-      {
-        lng: Type.Number({ minimum: -180, maximum: 180 }),
-        lat: Type.Number({ minimum: -90, maximum: 90 }),
-        crs: StringEnum(['wgs84', 'cgcs2000', 'gcj02', 'bd09'] as const, 'coordinate system of lng/lat'),
-      },
-      {
-        additionalProperties: false,
+    address: Type.Optional(
+      Type.String({
+        maxLength: 200,
         description:
-          'where the problem is: an address without coordinates is first found in the gazetteer (GET /api/geo/places)',
-      },
+          'the address as the caller says it; without `location` it places the report: an open case of the type at the same address (normalised), else the gazetteer',
+      }),
+    ),
+    location: Type.Optional(
+      Type.Object(
+        {
+          lng: Type.Number({ minimum: -180, maximum: 180 }),
+          lat: Type.Number({ minimum: -90, maximum: 90 }),
+          crs: StringEnum(['wgs84', 'cgcs2000', 'gcj02', 'bd09'] as const, 'coordinate system of lng/lat'),
+        },
+        {
+          additionalProperties: false,
+          description:
+            'where the problem is (a map point); may be left out when `address` is given: 422 when the address cannot be placed',
+        },
+      ),
     ),
     matterCode: Type.Optional(Type.String({ pattern: '^[0-9A-Z]{2}[0-9A-Z]{3}$' })),
     photos: Type.Optional(
@@ -191,6 +199,16 @@ export const CallReportResult = Type.Object({
     merged: Type.Boolean({ description: 'joined an open case of the same problem nearby' }),
     replayed: Type.Boolean(),
     status: StringEnum(PUBLIC_STATUSES),
+    caseCode: Nullable(
+      Type.String({
+        description: 'the case the report is on, when the operator may open it (the merged one too)',
+      }),
+    ),
+    locatedBy: StringEnum(
+      ['point', 'case_address', 'gazetteer'] as const,
+      'how the report was placed: the map point; an open case at the same address (joined); the gazetteer place of the address',
+    ),
+    place: Nullable(Type.Object({ id: Type.String(), name: Type.String() })),
   }),
 });
 

@@ -26,13 +26,7 @@ import {
   publicReports,
 } from '../cases/index.ts';
 import { findCatalogType, getStandardForFiling, typesOfKind } from '../catalog/index.ts';
-import {
-  type LookupHit,
-  normalizeName,
-  placeById,
-  placesNamedIn,
-  type SpatialService,
-} from '../geo/index.ts';
+import { type LookupHit, placeById, placeForAddress, type SpatialService } from '../geo/index.ts';
 import { apiKeyActor } from '../identity/index.ts';
 import { centreOf } from '../org/index.ts';
 import { getSetting } from '../settings/index.ts';
@@ -524,31 +518,24 @@ async function resolveAddress(db: Db, spatial: SpatialService, address: string, 
       `地名地址库中找不到“${address}”所指的地点，请给出 lat 与 long`,
       `"${address}" names no place of the city's gazetteer; send lat and long`,
     );
-  if ([...normalizeName(address)].length > 50) {
+  const found = await placeForAddress(db, spatial, address);
+  if (found.kind === 'tooLong') {
     throw badParameter(
       'address_string',
       '没有经纬度时，address_string 最多 50 个字才能查找；请给出 lat 与 long',
       'Without lat and long, address_string must be at most 50 characters to be looked up; send lat and long',
     );
   }
-  const found = await placesNamedIn(db, spatial, address);
-  if (found.length === 0) throw unknown();
-  const exact = found.filter((p) => p.exact);
-  const longest = exact.length ? exact : found.filter((p) => p.normName.length === found[0].normName.length);
-  // Places of one name in several districts: the district the text names decides, if it names one.
-  const named = longest.filter((p) => p.hit && address.includes(p.hit.district.name));
-  const pick = longest.length === 1 ? longest : named.length === 1 ? named : [];
-  if (pick.length === 0) {
-    const where = [...new Set(longest.map((p) => p.hit?.district.name ?? p.districtCode))].join(
-      say(lang, '、', ', '),
-    );
+  if (found.kind === 'none') throw unknown();
+  if (found.kind === 'ambiguous') {
+    const where = found.districts.join(say(lang, '、', ', '));
     throw badParameter(
       'address_string',
-      `“${longest[0].name}”在多处都有（${where}），请写明所在区或给出 lat 与 long`,
-      `"${longest[0].name}" is in several places (${where}); name the district or send lat and long`,
+      `“${found.name}”在多处都有（${where}），请写明所在区或给出 lat 与 long`,
+      `"${found.name}" is in several places (${where}); name the district or send lat and long`,
     );
   }
-  return pick[0].point;
+  return found.place.point;
 }
 
 /** A reporter's name as the platform keeps one: family name first for Chinese names. */

@@ -6,6 +6,7 @@
 import { type Static, type TSchema, Type } from 'typebox';
 import type { AuditEntityType } from '../../../common/audit-vocabulary.ts';
 import { DEFAULT_WINDOWS, parseClock, TIME_UNITS, type WorkWindow } from '../../../common/calendar/index.ts';
+import { DEFAULT_DUPLICATE_RULE, DUPLICATE_FAMILY_CODES } from '../../../common/duplicates.ts';
 import { OFFLINE_ACTIONS, type OfflineAction } from '../../../common/sensors.ts';
 import type { ErrorDetail } from '../../platform/errors.ts';
 import { StringEnum } from '../../platform/schemas.ts';
@@ -61,13 +62,50 @@ export const StageLimitsValue = Type.Object(
 );
 export type StageLimits = Static<typeof StageLimitsValue>;
 
-export const DuplicateValue = Type.Object(
+const DuplicateWindowValue = Type.Object(
   {
-    radiusM: Type.Number({ exclusiveMinimum: 0, maximum: 10000 }),
-    windowHours: Type.Number({ exclusiveMinimum: 0, maximum: 8760 }),
+    radiusM: Type.Number({ minimum: 1, maximum: 10000, description: 'metres' }),
+    windowHours: Type.Number({ exclusiveMinimum: 0, maximum: 8760, description: 'hours (at most a year)' }),
   },
   { additionalProperties: false },
 );
+
+/**
+ * The duplicate rule (common/duplicates.ts): a radius and window for types of a family without
+ * its own, the families' own (`families`, keyed by major category), and the classifier's floor for
+ * a report without a type. Values stored before `families` and `minSuggestionScore` existed (just
+ * `radiusM` and `windowHours`) stay valid: the defaults fill in.
+ */
+export const DuplicateValue = Type.Object(
+  {
+    radiusM: DuplicateWindowValue.properties.radiusM,
+    windowHours: DuplicateWindowValue.properties.windowHours,
+    minSuggestionScore: Type.Optional(
+      Type.Number({
+        minimum: 0,
+        maximum: 1,
+        description:
+          "the classifier's share of belief a report without a type needs to be checked as its first suggestion",
+      }),
+    ),
+    families: Type.Optional(
+      Type.Record(Type.String(), DuplicateWindowValue, {
+        description: 'radius and window per family (major category code 01 … 10, 99 for local types)',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+/** Family keys a JSON schema cannot list with their own message: only the catalogue's majors. */
+function duplicateProblems(v: Static<typeof DuplicateValue>): ErrorDetail[] {
+  return Object.keys(v.families ?? {})
+    .filter((k) => !(DUPLICATE_FAMILY_CODES as readonly string[]).includes(k))
+    .map((k) => ({
+      field: `.families.${k}`,
+      message: `未知的大类 ${k} / unknown family ${k}: one of ${DUPLICATE_FAMILY_CODES.join(', ')} (the matter type's major category)`,
+    }));
+}
 
 const Phone = Type.String({ pattern: '^\\d{3,20}$' });
 export const HotlineValue = Type.Object(
@@ -172,12 +210,17 @@ export const SETTINGS = {
     description: '各环节时限 / time limit of each stage (the disposal limit comes from the standard)',
     entityType: 'setting',
   },
-  /** Duplicate reports: the same matter type within `radiusM` metres and `windowHours` hours. */
+  /**
+   * Duplicate reports: the same matter type within its family's radius (metres) and window
+   * (hours); the defaults per family and why are in common/duplicates.ts.
+   */
   'case.duplicate': {
     schema: DuplicateValue,
-    default: { radiusM: 50, windowHours: 24 },
-    description: '重复案件判定（半径米、时间窗小时）/ duplicate rule: radius in metres, window in hours',
+    default: structuredClone(DEFAULT_DUPLICATE_RULE),
+    description:
+      '重复案件判定（按大类的半径米、时间窗小时；无类型上报按智能分类首选的最低置信度）/ duplicate rule: radius in metres and window in hours per family; the classifier score a report without a type needs',
     entityType: 'setting',
+    check: (v) => duplicateProblems(v as Static<typeof DuplicateValue>),
   },
   /** The city hotline (12345) and the legacy numbers merged into it (96310 城管, 12319 城建). */
   'hotline.numbers': {

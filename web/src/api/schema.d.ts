@@ -1029,7 +1029,29 @@ export interface paths {
               | 'department'
               | 'opinion'
             )[];
-            /** the public reporters to call (hotline, web, app, WeChat) */
+            /** the reporter to call: this call-back is theirs (one per reporter and closing) */
+            reporter: {
+              reportId: string;
+              channel:
+                | 'inspector'
+                | 'hotline'
+                | 'web'
+                | 'app'
+                | 'wechat'
+                | 'sensor'
+                | 'video'
+                | 'department'
+                | 'opinion';
+              name: string | null;
+              /** in full to acceptors, shift leaders and hotline operators, masked to others */
+              phone: string | null;
+              /** the reporter's own words */
+              description: string;
+              reportedAt: string;
+              /** the report joined the case as the same problem (not the one that opened it) */
+              merged: boolean;
+            };
+            /** every public reporter of the case (hotline, web, app, WeChat), this call-back's among them */
             reporters: {
               reportId: string;
               channel:
@@ -1048,6 +1070,8 @@ export interface paths {
               /** the reporter's own words */
               description: string;
               reportedAt: string;
+              /** the report joined the case as the same problem (not the one that opened it) */
+              merged: boolean;
             }[];
             /** calls that did not reach the reporter */
             attempts: number;
@@ -1130,7 +1154,29 @@ export interface paths {
             | 'department'
             | 'opinion'
           )[];
-          /** the public reporters to call (hotline, web, app, WeChat) */
+          /** the reporter to call: this call-back is theirs (one per reporter and closing) */
+          reporter: {
+            reportId: string;
+            channel:
+              | 'inspector'
+              | 'hotline'
+              | 'web'
+              | 'app'
+              | 'wechat'
+              | 'sensor'
+              | 'video'
+              | 'department'
+              | 'opinion';
+            name: string | null;
+            /** in full to acceptors, shift leaders and hotline operators, masked to others */
+            phone: string | null;
+            /** the reporter's own words */
+            description: string;
+            reportedAt: string;
+            /** the report joined the case as the same problem (not the one that opened it) */
+            merged: boolean;
+          };
+          /** every public reporter of the case (hotline, web, app, WeChat), this call-back's among them */
           reporters: {
             reportId: string;
             channel:
@@ -1149,6 +1195,8 @@ export interface paths {
             /** the reporter's own words */
             description: string;
             reportedAt: string;
+            /** the report joined the case as the same problem (not the one that opened it) */
+            merged: boolean;
           }[];
           /** calls that did not reach the reporter */
           attempts: number;
@@ -1229,7 +1277,29 @@ export interface paths {
             | 'department'
             | 'opinion'
           )[];
-          /** the public reporters to call (hotline, web, app, WeChat) */
+          /** the reporter to call: this call-back is theirs (one per reporter and closing) */
+          reporter: {
+            reportId: string;
+            channel:
+              | 'inspector'
+              | 'hotline'
+              | 'web'
+              | 'app'
+              | 'wechat'
+              | 'sensor'
+              | 'video'
+              | 'department'
+              | 'opinion';
+            name: string | null;
+            /** in full to acceptors, shift leaders and hotline operators, masked to others */
+            phone: string | null;
+            /** the reporter's own words */
+            description: string;
+            reportedAt: string;
+            /** the report joined the case as the same problem (not the one that opened it) */
+            merged: boolean;
+          };
+          /** every public reporter of the case (hotline, web, app, WeChat), this call-back's among them */
           reporters: {
             reportId: string;
             channel:
@@ -1248,6 +1318,8 @@ export interface paths {
             /** the reporter's own words */
             description: string;
             reportedAt: string;
+            /** the report joined the case as the same problem (not the one that opened it) */
+            merged: boolean;
           }[];
           /** calls that did not reach the reporter */
           attempts: number;
@@ -1330,7 +1402,29 @@ export interface paths {
               | 'department'
               | 'opinion'
             )[];
-            /** the public reporters to call (hotline, web, app, WeChat) */
+            /** the reporter to call: this call-back is theirs (one per reporter and closing) */
+            reporter: {
+              reportId: string;
+              channel:
+                | 'inspector'
+                | 'hotline'
+                | 'web'
+                | 'app'
+                | 'wechat'
+                | 'sensor'
+                | 'video'
+                | 'department'
+                | 'opinion';
+              name: string | null;
+              /** in full to acceptors, shift leaders and hotline operators, masked to others */
+              phone: string | null;
+              /** the reporter's own words */
+              description: string;
+              reportedAt: string;
+              /** the report joined the case as the same problem (not the one that opened it) */
+              merged: boolean;
+            };
+            /** every public reporter of the case (hotline, web, app, WeChat), this call-back's among them */
             reporters: {
               reportId: string;
               channel:
@@ -1349,6 +1443,8 @@ export interface paths {
               /** the reporter's own words */
               description: string;
               reportedAt: string;
+              /** the report joined the case as the same problem (not the one that opened it) */
+              merged: boolean;
             }[];
             /** calls that did not reach the reporter */
             attempts: number;
@@ -4397,9 +4493,10 @@ export interface paths {
       body: {
         version: number;
         description: string;
+        /** the address as the caller says it; without `location` it places the report: an open case of the type at the same address (normalised), else the gazetteer */
         address?: string;
-        /** where the problem is: an address without coordinates is first found in the gazetteer (GET /api/geo/places) */
-        location: {
+        /** where the problem is (a map point); may be left out when `address` is given: 422 when the address cannot be placed */
+        location?: {
           lng: number;
           lat: number;
           /** coordinate system of lng/lat */
@@ -4473,6 +4570,14 @@ export interface paths {
             merged: boolean;
             replayed: boolean;
             status: 'submitted' | 'accepted' | 'in_progress' | 'resolved' | 'declined';
+            /** the case the report is on, when the operator may open it (the merged one too) */
+            caseCode: string | null;
+            /** how the report was placed: the map point; an open case at the same address (joined); the gazetteer place of the address */
+            locatedBy: 'point' | 'case_address' | 'gazetteer';
+            place: {
+              id: string;
+              name: string;
+            } | null;
           };
         };
         400: ErrorBody;
@@ -8390,8 +8495,21 @@ export interface paths {
             | {
                 key: 'case.duplicate';
                 value: {
+                  /** metres */
                   radiusM: number;
+                  /** hours (at most a year) */
                   windowHours: number;
+                  /** the classifier's share of belief a report without a type needs to be checked as its first suggestion */
+                  minSuggestionScore?: number;
+                  /** radius and window per family (major category code 01 … 10, 99 for local types) */
+                  families?: {
+                    [key: string]: {
+                      /** metres */
+                      radiusM: number;
+                      /** hours (at most a year) */
+                      windowHours: number;
+                    };
+                  };
                 };
                 /** 0 while the default applies (never written) */
                 version: number;
@@ -8556,8 +8674,21 @@ export interface paths {
           | {
               key: 'case.duplicate';
               value: {
+                /** metres */
                 radiusM: number;
+                /** hours (at most a year) */
                 windowHours: number;
+                /** the classifier's share of belief a report without a type needs to be checked as its first suggestion */
+                minSuggestionScore?: number;
+                /** radius and window per family (major category code 01 … 10, 99 for local types) */
+                families?: {
+                  [key: string]: {
+                    /** metres */
+                    radiusM: number;
+                    /** hours (at most a year) */
+                    windowHours: number;
+                  };
+                };
               };
               /** 0 while the default applies (never written) */
               version: number;
@@ -8724,8 +8855,21 @@ export interface paths {
           | {
               key: 'case.duplicate';
               value: {
+                /** metres */
                 radiusM: number;
+                /** hours (at most a year) */
                 windowHours: number;
+                /** the classifier's share of belief a report without a type needs to be checked as its first suggestion */
+                minSuggestionScore?: number;
+                /** radius and window per family (major category code 01 … 10, 99 for local types) */
+                families?: {
+                  [key: string]: {
+                    /** metres */
+                    radiusM: number;
+                    /** hours (at most a year) */
+                    windowHours: number;
+                  };
+                };
               };
               /** 0 while the default applies (never written) */
               version: number;

@@ -1,7 +1,9 @@
 /**
  * A report made on the call (来电转上报): the caller's words, the place — an address the caller
- * names is found in the gazetteer (the map moves there and takes its point) or picked on the map —
- * and the type, with suggestions from the words. It goes through the intake every channel uses,
+ * names is found in the gazetteer (the map moves there and takes its point) or picked on the map;
+ * or the address alone, which the server places (an open case of the type at the same address is
+ * joined, else the gazetteer's place; 422 asks for a map point) — and the type, with suggestions
+ * from the words. It goes through the intake every channel uses,
  * on the hotline channel with the caller as the reporter; the tracking code is read out to them.
  */
 import { useMutation } from '@tanstack/react-query';
@@ -47,7 +49,8 @@ export function CallReport({
         version: call.version,
         description: v.description.trim(),
         address: v.address?.trim() || undefined,
-        location: { lng: point!.lng, lat: point!.lat, crs: 'wgs84' },
+        // Without a map point the address places the report (the server says how, or asks for a point).
+        ...(point ? { location: { lng: point.lng, lat: point.lat, crs: 'wgs84' as const } } : {}),
         matterCode: v.matterCode || undefined,
         callerName: callerName?.trim() || undefined,
       }),
@@ -73,7 +76,7 @@ export function CallReport({
         form={form}
         layout="vertical"
         onFinish={(v) => {
-          if (!point) {
+          if (!point && !v.address?.trim()) {
             setError(t('hotline.report.pickPlace'));
             return;
           }
@@ -121,7 +124,12 @@ export function CallReport({
         >
           <MatterTypeSelect data-testid="hotline-report-type" />
         </Form.Item>
-        <Form.Item name="address" label={t('hotline.report.address')} rules={[{ max: 200 }]}>
+        <Form.Item
+          name="address"
+          label={t('hotline.report.address')}
+          rules={[{ max: 200 }]}
+          extra={point ? undefined : t('hotline.report.addressOnly')}
+        >
           <Input
             maxLength={200}
             placeholder={t('hotline.report.addressPlaceholder')}
@@ -185,6 +193,18 @@ export function CallReported({
                 </Typography.Text>
                 {result?.merged && <Tag color="blue">{t('hotline.report.merged')}</Tag>}
               </span>
+            )}
+            {result?.merged && (
+              <Typography.Text data-testid="hotline-reported-merged">
+                {t('hotline.report.mergedInto', { code: result.caseCode ?? call.case?.code ?? '' })}
+              </Typography.Text>
+            )}
+            {result && result.locatedBy !== 'point' && (
+              <Typography.Text type="secondary" data-testid="hotline-reported-located">
+                {result.locatedBy === 'case_address'
+                  ? t('hotline.report.locatedByCase')
+                  : t('hotline.report.locatedByPlace', { place: result.place?.name ?? '' })}
+              </Typography.Text>
             )}
             {call.case && (
               <span>

@@ -1,6 +1,7 @@
 /**
- * 回访 — the call-back queue: closed cases whose public reporters (hotline, web, app, WeChat) are
- * owed a call, oldest first. The operator calls the reporter and records 满意 / 基本满意 /
+ * 回访 — the call-back queue: the public reporters (hotline, web, app, WeChat) of closed cases
+ * owed a call, one entry per reporter (every caller of a case others' reports were merged into
+ * is called), oldest first. The operator calls the reporter and records 满意 / 基本满意 /
  * 不满意 with their words (不满意 may reopen the case: the city setting), or that the call did not
  * reach them. The done tab lists the results.
  */
@@ -46,20 +47,23 @@ export function SatisfactionTag({ result }: { result: SatisfactionResult }) {
   );
 }
 
+/** The reporter this call-back is for: name, phone, channel, and whether their report was merged. */
 function Reporters({ cb }: { cb: Callback }) {
   const { t } = useTranslation();
+  const r = cb.reporter;
   return (
-    <Space orientation="vertical" size={0}>
-      {cb.reporters.map((r) => (
-        <span key={r.reportId} data-testid="callback-reporter">
-          {r.name ?? t('callback.noName')} ·{' '}
-          <Typography.Text strong copyable={!!r.phone}>
-            {r.phone ?? t('callback.noPhone')}
-          </Typography.Text>{' '}
-          <Tag>{channelLabel(t, r.channel)}</Tag>
-        </span>
-      ))}
-    </Space>
+    <span data-testid="callback-reporter">
+      {r.name ?? t('callback.noName')} ·{' '}
+      <Typography.Text strong copyable={!!r.phone}>
+        {r.phone ?? t('callback.noPhone')}
+      </Typography.Text>{' '}
+      <Tag>{channelLabel(t, r.channel)}</Tag>
+      {r.merged && (
+        <Tag color="blue" data-testid="callback-reporter-merged">
+          {t('callback.mergedReport')}
+        </Tag>
+      )}
+    </span>
   );
 }
 
@@ -105,6 +109,7 @@ function CallbackDialog({ cb, onClose }: { cb: Callback; onClose: () => void }) 
           { key: 'addr', label: t('callback.field.address'), children: cb.case.address ?? '—' },
           { key: 'closed', label: t('callback.field.closedAt'), children: formatTime(cb.closedAt) },
           { key: 'who', label: t('callback.field.reporters'), children: <Reporters cb={cb} /> },
+          { key: 'words', label: t('callback.field.reporterWords'), children: cb.reporter.description },
         ]}
       />
       {done ? (
