@@ -149,6 +149,35 @@ describe('the call-back queue', () => {
     expect(await callbacksOf(inspector.id)).toEqual([]);
   });
 
+  it('a public reporter who left no phone is owed no call (nobody could make it); they rate with their code', async () => {
+    const p = await pointIn(t, '330203', 60);
+    const acceptor = await t.login('haishu.acceptor');
+    const made = JSON.parse(
+      (
+        await must(
+          t.as(acceptor).post('/api/reports', {
+            idempotencyKey: randomUUID(),
+            channel: 'web',
+            description: '路灯整晚不亮',
+            location: { lng: p.lng, lat: p.lat, crs: 'wgs84' },
+            matterCode: '06002',
+          }),
+          'report',
+        )
+      ).body,
+    );
+    await closeIt(made.case.id);
+    expect(await callbacksOf(made.case.id)).toEqual([]);
+    const rated = await recordSatisfaction(t.app.db, anonymous(), {
+      caseId: made.case.id,
+      result: 'satisfied',
+      source: 'portal',
+      trackingCode: made.report.trackingCode,
+    });
+    expect(rated.reopened).toBe(false);
+    expect((await satisfactionOf(t.app.db, made.case.id))?.source).toBe('portal');
+  });
+
   it('a case not closed yet is refused, and nothing is written', async () => {
     const open = await reported('web');
     const err = await refusal(
@@ -232,7 +261,7 @@ describe('a call-back per reporter', () => {
 });
 
 describe('recording satisfaction', () => {
-  it('满意 on the phone completes the call-back, once per source; the portal may still rate', async () => {
+  it('满意 on the phone completes the call-back, once; the same reporter does not rate again on the portal', async () => {
     const c = await reported('hotline');
     await closeIt(c.id);
     const acceptor = await ctxOf('haishu.acceptor');
@@ -254,20 +283,22 @@ describe('recording satisfaction', () => {
       recordSatisfaction(t.app.db, acceptor, { caseId: c.id, result: 'dissatisfied', source: 'phone' }),
     );
     expect([again.status, again.code]).toEqual([409, 'DUPLICATE']);
-    // The reporter's own rating on the portal is another source: kept, and it is the latest.
-    const portal = await recordSatisfaction(t.app.db, anonymous(), {
-      caseId: c.id,
-      result: 'basically_satisfied',
-      source: 'portal',
-      trackingCode: c.trackingCode.toLowerCase(),
-    });
-    expect(portal.reopened).toBe(false);
-    expect((await satisfactionOf(t.app.db, c.id))?.result).toBe('basically_satisfied');
-    // On the case's timeline, with who recorded it.
+    // The same reporter, heard on the phone, does not rate this closing again with their code on
+    // the portal: one person's two answers would both count (a tester found 满意 and 不满意 side by side).
+    const portal = await refusal(
+      recordSatisfaction(t.app.db, anonymous(), {
+        caseId: c.id,
+        result: 'dissatisfied',
+        source: 'portal',
+        trackingCode: c.trackingCode.toLowerCase(),
+      }),
+    );
+    expect([portal.status, portal.code]).toEqual([409, 'DUPLICATE']);
+    expect((await satisfactionOf(t.app.db, c.id))?.result).toBe('satisfied');
+    // On the case's timeline, once, with who recorded it.
     const timeline = (await caseOf(c.id)).timeline as { action: string; reason: string | null }[];
     expect(timeline.filter((e) => e.action === 'satisfaction.record').map((e) => e.reason)).toEqual([
       '已修好，很满意',
-      null,
     ]);
     expect((await caseOf(c.id)).case.state).toBe('closed');
   });
@@ -340,6 +371,7 @@ describe('recording satisfaction', () => {
         source: 'phone',
       });
       expect(r.reopened).toBe(false);
+      expect(r.keptClosed).toBe('setting_off');
       expect((await caseOf(c.id)).case.state).toBe('closed');
       expect(await satisfactionOf(t.app.db, c.id)).toMatchObject({
         result: 'dissatisfied',
@@ -366,6 +398,8 @@ describe('recording satisfaction', () => {
       source: 'phone',
     });
     expect(r.reopened).toBe(false);
+    // …and the one who recorded it is told why (the screen says so, not just "recorded").
+    expect(r.keptClosed).toBe('never_filed');
     expect((await caseOf(c.id)).case.state).toBe('closed');
   });
 });

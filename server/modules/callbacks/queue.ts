@@ -141,7 +141,11 @@ export async function recordCallbackResult(
       callbackId: row.id,
     });
   });
-  return { callback: await getCallback(db, ctx, id), reopened: outcome.reopened };
+  return {
+    callback: await getCallback(db, ctx, id),
+    reopened: outcome.reopened,
+    keptClosed: outcome.keptClosed,
+  };
 }
 
 /** `POST /api/callbacks/{id}/attempts`: the reporter was not reached; noted, still pending. */

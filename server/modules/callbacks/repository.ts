@@ -33,6 +33,17 @@ export async function pendingCallbackOf(db: Db, caseId: string, closedAt: Date, 
   return row as CallbackRow | undefined;
 }
 
+/** The call-back of one report's closing, whatever its status (done: that reporter was heard). */
+export async function callbackOfReport(db: Db, caseId: string, closedAt: Date, reportId: string) {
+  const [row] = await db
+    .select()
+    .from(callback)
+    .where(
+      and(eq(callback.caseId, caseId), eq(callback.caseClosedAt, closedAt), eq(callback.reportId, reportId)),
+    );
+  return row as CallbackRow | undefined;
+}
+
 /** One call-back, locked for the caller's transaction. */
 export async function callbackForUpdate(db: Db, id: string) {
   const [row] = await db.select().from(callback).where(eq(callback.id, id)).for('update');

@@ -100,6 +100,12 @@ export type CallbackResultBodyT = Static<typeof CallbackResultBody>;
 export const CallbackResult = Type.Object({
   callback: Callback,
   reopened: Type.Boolean(),
+  keptClosed: Nullable(
+    StringEnum(
+      ['setting_off', 'reopened_once', 'never_filed'] as const,
+      'why a 不满意 left the case closed: the setting is off; the source reopened it once already; the case was fixed on the spot and never filed',
+    ),
+  ),
 });
 
 export const CallbackAttemptBody = Type.Object(

@@ -104,7 +104,12 @@ async function pendingCallbackFor(
   if (input.source === 'portal') {
     const code = input.trackingCode ? normaliseTrackingCode(input.trackingCode) : undefined;
     const own = reports.find((r) => r.trackingCode === code);
-    return own ? repo.pendingCallbackOf(tx, caseId, closedAt, own.id) : undefined;
+    if (!own) return undefined;
+    // One answer per reporter and closing: a reporter the call-back already heard does not rate
+    // again on the portal (two results of one person would both count in evaluation).
+    const theirs = await repo.callbackOfReport(tx, caseId, closedAt, own.id);
+    if (theirs && theirs.status === 'done') throw alreadyRated('phone');
+    return repo.pendingCallbackOf(tx, caseId, closedAt, own.id);
   }
   if (input.source === 'phone') return repo.pendingCallbackOf(tx, caseId, closedAt);
   return undefined;
@@ -116,11 +121,17 @@ async function pendingCallbackFor(
  * the city setting `callback.reopenOnDissatisfied` says so. Refuses (4xx) a case that is not
  * closed, or whose closing was already rated from that source.
  */
+/**
+ * Why a 不满意 did not reopen the case: the city's setting is off; this self-service source already
+ * reopened it once; the case was fixed on the spot and never filed (the transition table's guard).
+ */
+export type KeptClosed = 'setting_off' | 'reopened_once' | 'never_filed';
+
 export async function recordSatisfaction(
   db: Db,
   ctx: RequestContext,
   input: SatisfactionInput,
-): Promise<{ id: string; reopened: boolean }> {
+): Promise<{ id: string; reopened: boolean; keptClosed: KeptClosed | null }> {
   const note = checkInput(input);
   try {
     return await db.transaction(async (tx) => {
@@ -175,21 +186,27 @@ export async function recordSatisfaction(
         reason: note,
       });
       let reopened = false;
+      // Why a 不满意 left the case closed, for the one who recorded it to read (null otherwise).
+      let keptClosed: KeptClosed | null = null;
       // A self-service source (the portal's code holder, an Open311 client) reopens a case once:
       // a second 不满意 after the next closing is recorded and counts, but the case stays closed —
       // whoever holds a code cannot keep a case open forever; the centre's phone call-back, a
       // person's judgement, may reopen it again.
       const mayReopen = input.source === 'phone' || !(await repo.reopenedBySource(tx, c.id, input.source));
-      if (
-        input.result === 'dissatisfied' &&
-        mayReopen &&
-        (await getSetting(tx, 'callback.reopenOnDissatisfied'))
-      ) {
+      const settingOn =
+        input.result === 'dissatisfied' && (await getSetting(tx, 'callback.reopenOnDissatisfied'));
+      if (input.result === 'dissatisfied') {
+        if (!settingOn) keptClosed = 'setting_off';
+        else if (!mayReopen) keptClosed = 'reopened_once';
+      }
+      if (input.result === 'dissatisfied' && mayReopen && settingOn) {
         const r = await reopenCase(tx, c.id, {
           reason: note ?? '回访不满意 / reporter dissatisfied',
           cause: { satisfactionId: row.id, source: input.source, result: input.result },
         });
         reopened = r.reopened;
+        // The table keeps a case fixed on the spot closed: it was never filed, nothing to dispatch.
+        if (!reopened) keptClosed = 'never_filed';
         if (reopened) {
           await tx.update(satisfaction).set({ reopened: true }).where(eq(satisfaction.id, row.id));
           // The other reporters of this closing are called after the next one (a call-back each
@@ -197,7 +214,7 @@ export async function recordSatisfaction(
           await repo.dropPendingCallbacks(tx, c.id, c.closedAt);
         }
       }
-      return { id: row.id, reopened };
+      return { id: row.id, reopened, keptClosed };
     });
   } catch (err) {
     // Two ratings from one source at once: the unique index let one through.

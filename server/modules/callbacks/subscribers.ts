@@ -2,9 +2,9 @@
  * The call-back queue's side of the case loop: when a case is closed (`case.close`, in the close's
  * transaction), a call-back is owed to each of its public reporters — every report on it (its own
  * and those merged into it) that came by the hotline or a public channel (common/satisfaction.ts
- * `CALLBACK_CHANNELS`) with a phone number; when none of them left one, the first such report
- * still gets one, so the case shows in the queue (the operator sees there is no number). The case loop knows
- * nothing of this module; it publishes its events and this subscribes
+ * `CALLBACK_CHANNELS`) with a phone number. A reporter who left none cannot be called: no entry an
+ * operator could only ever mark "not reached" (they still rate on the portal with their tracking
+ * code). The case loop knows nothing of this module; it publishes its events and this subscribes
  * (server/platform/subscribers.ts).
  */
 
@@ -23,8 +23,7 @@ const queueCallbacks: Subscriber<'case.close'> = async (tx, events) => {
     const publicReports = c.reports.filter((r) => CALLBACK_CHANNELS.includes(r.channel));
     if (publicReports.length === 0 || !c.closedAt) return [];
     const channels = [...new Set(publicReports.map((r) => r.channel))] as Channel[];
-    const withPhone = publicReports.filter((r) => r.reporterPhone?.trim());
-    const called = withPhone.length ? withPhone : publicReports.slice(0, 1);
+    const called = publicReports.filter((r) => r.reporterPhone?.trim());
     return called.map((r) => ({
       caseId: c.id,
       caseClosedAt: c.closedAt!,

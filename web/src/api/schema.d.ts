@@ -1462,6 +1462,8 @@ export interface paths {
             completedAt: string | null;
           };
           reopened: boolean;
+          /** why a 不满意 left the case closed: the setting is off; the source reopened it once already; the case was fixed on the spot and never filed */
+          keptClosed: 'setting_off' | 'reopened_once' | 'never_filed' | null | null;
         };
         400: ErrorBody;
         401: ErrorBody;

@@ -114,10 +114,17 @@ function CallbackDialog({ cb, onClose }: { cb: Callback; onClose: () => void }) 
       />
       {done ? (
         <Alert
-          type={done.reopened ? 'warning' : 'success'}
+          type={done.reopened || done.keptClosed ? 'warning' : 'success'}
           showIcon
           data-testid="callback-done"
-          title={done.reopened ? t('callback.reopened') : t('callback.recorded')}
+          data-kept-closed={done.keptClosed ?? undefined}
+          title={
+            done.reopened
+              ? t('callback.reopened')
+              : done.keptClosed
+                ? t(`callback.keptClosed.${done.keptClosed}`)
+                : t('callback.recorded')
+          }
         />
       ) : (
         <>
