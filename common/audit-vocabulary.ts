@@ -97,6 +97,15 @@ export const PLATFORM_AUDIT_ACTIONS = [
   'sensor.alarm.raise',
   'sensor.alarm.clear',
   'sensor.alarm.fail',
+  // online opinion (网络舆情): feeds, their polls, and the acceptors' decisions on posts
+  'opinion.feed.create',
+  'opinion.feed.update',
+  'opinion.feed.poll',
+  'opinion.post.report',
+  'opinion.post.dismiss',
+  'opinion.post.link',
+  'opinion.post.unlink',
+  'opinion.post.auto_link',
 ] as const;
 export type PlatformAuditAction = (typeof PLATFORM_AUDIT_ACTIONS)[number];
 
@@ -137,6 +146,8 @@ export const AUDIT_ENTITY_TYPES = [
   'hotline_call',
   'hotline_seat',
   'knowledge_entry',
+  'opinion_feed',
+  'opinion_post',
 ] as const;
 export type AuditEntityType = (typeof AUDIT_ENTITY_TYPES)[number];
 

@@ -77,6 +77,13 @@ export const PERMISSIONS = [
   'hotline:answer',
   /** Edit the hotline's knowledge base (问答知识库). */
   'knowledge:manage',
+  /**
+   * Online opinion (网络舆情): read the moderation queue of posts in one's district and decide on
+   * them (dismiss, link to a case; turning one into a report also needs `case:report`).
+   */
+  'opinion:moderate',
+  /** Online opinion: the feeds polled (URL, interval, district), their status; admins hold it. */
+  'opinion:manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -93,8 +100,8 @@ const REPORTERS: Permission[] = [...EVERYONE, 'case:report'];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   inspector: REPORTERS,
-  acceptor: [...REPORTERS, 'callback:record'],
-  shift_leader: EVERYONE,
+  acceptor: [...REPORTERS, 'callback:record', 'opinion:moderate'],
+  shift_leader: [...EVERYONE, 'opinion:moderate'],
   dispatcher: EVERYONE,
   unit_handler: REPORTERS,
   supervisor: [...EVERYONE, 'audit:read'],
@@ -129,13 +136,19 @@ export const MENU_KEYS = [
   'hotline',
   'callbacks',
   'knowledge',
+  'opinion',
+  'opinionFeeds',
+  'departmentChecks',
 ] as const;
 export type MenuKey = (typeof MENU_KEYS)[number];
 
-/** Which menu entries a holder of these permissions sees; the web menu is built from this list. */
+/**
+ * Which menu entries a holder of these permissions sees; the web menu is built from this list.
+ * `level` is the caller's: what only the city's staff may use is not offered below it, and a unit
+ * that may report has its own checks screen (部门自查).
+ */
 export function menuOf(
   permissions: readonly Permission[],
-  /** The caller's level: what only the city's staff may use is not offered below it. */
   level: 'city' | 'district' | 'unit' = 'city',
 ): MenuKey[] {
   const has = (p: Permission) => permissions.includes(p);
@@ -144,6 +157,8 @@ export function menuOf(
   if (has('hotline:answer')) menu.push('hotline');
   if (has('callback:record')) menu.push('callbacks');
   if (has('case:report')) menu.push('intake');
+  if (has('case:report') && level === 'unit') menu.push('departmentChecks');
+  if (has('opinion:moderate')) menu.push('opinion');
   if (has('geo:read')) menu.push('map');
   if (has('sensor:read')) menu.push('sensors');
   if (has('component:read')) menu.push('components');
@@ -158,6 +173,7 @@ export function menuOf(
   if (has('basemap:manage')) menu.push('basemap');
   // The knowledge base is edited at the city (a district's operators search it from the console).
   if (has('knowledge:manage') && level === 'city') menu.push('knowledge');
+  if (has('opinion:manage')) menu.push('opinionFeeds');
   if (has('audit:read')) menu.push('audit');
   return menu;
 }

@@ -78,6 +78,7 @@ export const GUARDS: Record<GuardName, GuardFn> = {
   // unit test of another rule.
   notFromPublic: (c) => c.channel === undefined || !verifiesFirst(c.channel),
   wasFiled: (c) => c.filed === true,
+  ownReport: (c) => c.ownReport === true,
 };
 const GUARD_MESSAGES: Record<GuardName, [zh: string, en: string]> = {
   notOverdue: ['案件已超期，不能申请', 'the case is overdue'],
@@ -100,6 +101,7 @@ const GUARD_MESSAGES: Record<GuardName, [zh: string, en: string]> = {
     '案件未立案（现场自处置后结案），不能重新派遣',
     'the case was never filed (closed after a fix on the spot)',
   ],
+  ownReport: ['只能处理本单位自己上报的案件', "only the case's own reporter may do this"],
 };
 
 // ---------------------------------------------------------------------------------------------

@@ -199,6 +199,24 @@ export const TRANSITIONS: readonly TransitionRule[] = [
     effects: [stopAllStages, cancelOpenTasks, { type: 'recordSelfDisposal' }, startStage('close')],
   },
   {
+    // 部门自查、自行处置: a collaborating unit reports a problem in its remit that it has already
+    // fixed, with the after photos and what was done. Taken by intake in the report's own
+    // transaction (the unit never sees a case that is not dispatched to it), so it is nobody's
+    // pending work; the case then waits, like an inspector's on-the-spot fix, on the shift
+    // leader, who closes it or files it as an ordinary case.
+    from: ['reported'],
+    action: 'department_dispose',
+    roles: ['department'],
+    work: { kind: 'none' },
+    tone: 'normal',
+    placement: 'main',
+    to: 'self_disposed',
+    levels: UNIT,
+    fields: ['photos', 'note'],
+    guards: ['ownReport'],
+    effects: [stopAllStages, { type: 'recordSelfDisposal' }, startStage('close'), notify('shift_leader')],
+  },
+  {
     // By the centre's staff, or by an internal duplicate sweep (`system`). Intake's joining of a
     // new report to an open case nearby is not this action: it closes nothing.
     from: ['reported', 'verifying', 'pending_filing'],

@@ -78,9 +78,12 @@ export const caseStateLabelKey = (s: CaseState) => `case.state.${s}` as const;
  * duplicate sweep), never a caller: no API key or session acts as it (the server's
  * `workflowRolesOf`). Machines that report — sensors, video analytics, the public's app — do so
  * with an API key holding `case:report`, which creates reports and acts in no role of this table.
+ * `department` (部门自查) is whoever reports for a collaborating unit — its handlers, or its own
+ * system's key holding `case:report`: the one thing it may do is to report a problem it has
+ * already fixed itself (`department_dispose`, on its own report only).
  */
-export type WorkflowRole = Role | 'citizen' | 'system';
-export const WORKFLOW_ROLES: readonly WorkflowRole[] = [...ROLES, 'citizen', 'system'];
+export type WorkflowRole = Role | 'citizen' | 'system' | 'department';
+export const WORKFLOW_ROLES: readonly WorkflowRole[] = [...ROLES, 'citizen', 'system', 'department'];
 /** Roles without an organisation: org-level requirements do not apply to them. */
 export const LEVELLESS_ROLES: readonly WorkflowRole[] = ['citizen', 'system'];
 
@@ -96,6 +99,7 @@ export const CASE_ACTIONS = [
   'verify_confirm', // 核实属实
   'verify_deny', // 核实不属实
   'self_dispose', // 自处置
+  'department_dispose', // 部门自行处置
   'file', // 立案
   'reject', // 不予立案 / 不予受理
   'merge_duplicate', // 合并重复案件
@@ -283,6 +287,8 @@ export interface WorkflowContext {
   channel?: Channel;
   /** The case was filed (立案) under a disposal standard: it has a disposal limit to dispatch with. */
   filed?: boolean;
+  /** The actor made the case's report (intake's submitter is the actor). */
+  ownReport?: boolean;
   /** What the actor submits with the action. */
   input?: WorkflowInput;
 }
@@ -336,6 +342,7 @@ export const GUARD_NAMES = [
   'actorAtCaseLevel',
   'notFromPublic',
   'wasFiled',
+  'ownReport',
 ] as const;
 export type GuardName = (typeof GUARD_NAMES)[number];
 

@@ -92,6 +92,9 @@ function satisfying(rule: TransitionRule, level: OrgLevel | undefined): Workflow
       case 'wasFiled':
         ctx.filed = true;
         break;
+      case 'ownReport':
+        ctx.ownReport = true;
+        break;
     }
   }
   return ctx;
@@ -135,6 +138,8 @@ function violating(
       return { ...ctx, channel: 'web' };
     case 'wasFiled':
       return { ...ctx, filed: false };
+    case 'ownReport':
+      return { ...ctx, ownReport: false };
   }
 }
 

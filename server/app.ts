@@ -36,6 +36,7 @@ import {
 import { importRoutes, installImportRecovery } from './modules/imports/index.ts';
 import { notificationRoutes, registerNotificationSubscribers } from './modules/notifications/index.ts';
 import { OPEN311_PREFIX, open311Routes, sendOpen311Error } from './modules/open311/index.ts';
+import { opinionRoutes } from './modules/opinion/index.ts';
 import { orgRoutes } from './modules/org/index.ts';
 import { installFeedbackSignature, outboxRoutes, registerOutboxSubscribers } from './modules/outbox/index.ts';
 import { portalRoutes } from './modules/portal/index.ts';
@@ -206,6 +207,7 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
   await app.register(portalRoutes(spatial, tiles));
   await app.register(hotlineRoutes(spatial));
   await app.register(callbackRoutes);
+  await app.register(opinionRoutes(spatial));
 
   const webDist = opts.webDist ?? WEB_DIST;
   const serveWeb = (opts.serveWeb ?? true) && fs.existsSync(path.join(webDist, 'index.html'));

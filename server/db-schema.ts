@@ -14,6 +14,7 @@ export * from './modules/hotline/tables.ts';
 export * from './modules/identity/tables.ts';
 export * from './modules/imports/tables.ts';
 export * from './modules/notifications/tables.ts';
+export * from './modules/opinion/tables.ts';
 export * from './modules/org/tables.ts';
 export * from './modules/outbox/tables.ts';
 export * from './modules/portal/tables.ts';

@@ -8,6 +8,7 @@ import { buildApp } from './app.ts';
 import { startTimerLoop } from './modules/cases/index.ts';
 import { startRingingSweep } from './modules/hotline/index.ts';
 import { startImportRecoveryLoop } from './modules/imports/index.ts';
+import { startOpinionPoller } from './modules/opinion/index.ts';
 import { ForwardPoller, OutboxWorker } from './modules/outbox/index.ts';
 import { loadConfig } from './platform/config.ts';
 import { lockDataDir } from './platform/data-dir-lock.ts';
@@ -49,6 +50,11 @@ async function main() {
   // Sensors: the offline sweep, due alarms and partitions on every node; the MQTT listener only
   // with MQTT_URL (stopped by app.close(), before the database closes).
   await app.sensors.start({ mqtt: config.mqtt });
+  // Online opinion feeds: every node polls; SKIP LOCKED and a lease give each due feed to one of them.
+  const stopOpinion = startOpinionPoller(
+    { db: database.db, outbound: app.outbound, spatial: app.spatial },
+    { onError: (err) => app.log.error({ err }, 'opinion poll failed') },
+  );
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -59,6 +65,7 @@ async function main() {
       await stopTimers();
       await stopRingingSweep();
       await stopImportRecovery();
+      await stopOpinion();
       await outbox.stop();
       await forwards.stop();
       await app.close();

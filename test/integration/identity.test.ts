@@ -43,6 +43,7 @@ describe('login, sessions and the caller profile', () => {
       'hotline',
       'callbacks',
       'intake',
+      'opinion',
       'map',
       'sensors',
       'components',
@@ -56,6 +57,7 @@ describe('login, sessions and the caller profile', () => {
       'endpoints',
       'basemap',
       'knowledge',
+      'opinionFeeds',
       'audit',
     ]);
   });

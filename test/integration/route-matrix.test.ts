@@ -252,6 +252,34 @@ async function freshDeadDelivery(unit: string) {
   return id;
 }
 
+let postSeq = 0;
+/** A post of a city feed (placed in `district`, or unplaced: null), as the poller stores one. */
+async function insertPost(
+  district: '330203' | '330205' | null,
+  extra: { state?: 'new' | 'linked'; caseId?: string } = {},
+) {
+  postSeq++;
+  const p = district ? await pointIn(t, district, 30 + (postSeq % 10)) : null;
+  const [{ id }] = await t.database.query<{ id: string }>(
+    sql`INSERT INTO opinion_post (feed_id, dedup_key, guid, title, text, relevant, district_code, lng, lat,
+          grid_id, place_name, state, case_id)
+        VALUES (${F.feedCity}, ${`mx-${postSeq}`}, ${`mx-${postSeq}`}, ${`矩阵舆情 ${postSeq}`}, '矩阵测试帖子',
+          true, ${district}, ${p?.lng ?? null}, ${p?.lat ?? null}, ${p?.gridId ?? null},
+          ${p ? '矩阵地点' : null}, ${extra.state ?? 'new'}, ${extra.caseId ?? null})
+        RETURNING id`,
+  );
+  return id;
+}
+
+/** A feed at a loopback URL: saved by SQL (the API refuses it), so every poll fails at once, by address. */
+async function insertFeed(district: '330203' | '330205' | null) {
+  const [{ id }] = await t.database.query<{ id: string }>(
+    sql`INSERT INTO opinion_feed (name, url, district_code)
+        VALUES (${`矩阵舆情源 ${district ?? 'city'}`}, 'https://127.0.0.1/feed.xml', ${district}) RETURNING id`,
+  );
+  return id;
+}
+
 let caseSeq = 0;
 const freshHsDispatched = () => dispatchCase(t, org.hsSan, 60 + caseSeq++);
 let sampleSeq = 0;
@@ -2081,6 +2109,170 @@ const PROBES: Probe[] = [
     call: (c) => q(c).get(`/api/public/map/tiles/${F.portalTile}.mvt`),
     expect: everyone(200),
   },
+  // ---- online opinion: feeds by their admins; posts by the district's acceptors and shift leaders
+  {
+    route: 'GET /api/opinion/feeds',
+    rows: (b) => sorted(b.items.map((f: { districtCode: string | null }) => f.districtCode ?? 'city')),
+    call: (c) => q(c).get('/api/opinion/feeds?pageSize=200'),
+    expect: {
+      admin: [200, ['330203', '330205', 'city']],
+      hsStaff: 403,
+      jbStaff: 403,
+      hsUnit: 403,
+      cityUnit: 403,
+      hsAdmin: [200, ['330203']],
+      keys: { 'opinion:manage': [200, ['330203', '330205', 'city']] },
+    },
+  },
+  ...(['330203', null] as const).map(
+    (district): Probe => ({
+      route: 'POST /api/opinion/feeds',
+      what: district ? 'a feed of 海曙' : 'a city feed',
+      call(c) {
+        seq++;
+        return q(c).post('/api/opinion/feeds', {
+          name: `矩阵舆情源${seq}`,
+          url: `https://1.2.3.4/feeds/${seq}.xml`,
+          districtCode: district,
+        });
+      },
+      view: async () => dbCount('opinion_feed'),
+      expect: {
+        admin: 201,
+        hsStaff: 403,
+        jbStaff: 403,
+        hsUnit: 403,
+        cityUnit: 403,
+        // A district admin adds its own district's feeds, not the city's.
+        hsAdmin: district ? 201 : 403,
+        keys: { 'opinion:manage': 201 },
+      },
+    }),
+  ),
+  ...(['feedHS', 'feedJB'] as const).flatMap((feed): Probe[] => {
+    const what = feed === 'feedHS' ? 'a feed of 海曙' : 'a feed of 江北';
+    const manages = (ok: number): Expect => ({
+      admin: ok,
+      hsStaff: 403,
+      jbStaff: 403,
+      hsUnit: 403,
+      cityUnit: 403,
+      hsAdmin: feed === 'feedHS' ? ok : 404,
+      keys: { 'opinion:manage': ok },
+    });
+    const view = async () =>
+      (await adminGet('/api/opinion/feeds?pageSize=200')).items.find((f: { id: string }) => f.id === F[feed]);
+    return [
+      {
+        route: 'PATCH /api/opinion/feeds/{id}',
+        what,
+        async call(c) {
+          const version = (await view()).version;
+          return q(c).patch(`/api/opinion/feeds/${F[feed]}`, { version, name: `矩阵改名-${c.name}` });
+        },
+        view,
+        expect: manages(200),
+      },
+      {
+        // Its URL is on loopback: refused at the call, which is still a poll with its status.
+        route: 'POST /api/opinion/feeds/{id}/poll',
+        what,
+        call: (c) => q(c).post(`/api/opinion/feeds/${F[feed]}/poll`),
+        view,
+        expect: manages(200),
+      },
+    ];
+  }),
+  {
+    route: 'GET /api/opinion/posts',
+    rows: (b) => caseLabels(b.items),
+    call: (c) => q(c).get('/api/opinion/posts?pageSize=200'),
+    expect: {
+      // Unplaced posts of city feeds are the city's alone.
+      admin: [200, ['postCity', 'postHS', 'postJB']],
+      hsStaff: [200, ['postHS']],
+      jbStaff: [200, ['postJB']],
+      hsUnit: 403,
+      cityUnit: 403,
+      hsAdmin: [200, ['postHS']],
+      keys: { 'opinion:moderate': [200, ['postCity', 'postHS', 'postJB']] },
+    },
+  },
+  ...(['postHS', 'postJB'] as const).flatMap((fixture): Probe[] => {
+    const hs = fixture === 'postHS';
+    const what = hs ? 'a post of 海曙' : 'a post of 江北';
+    const district = hs ? '330203' : '330205';
+    const sees = (ok: number, key: number = ok): Expect => ({
+      admin: ok,
+      hsStaff: hs ? ok : 404,
+      jbStaff: hs ? 404 : ok,
+      hsUnit: 403,
+      cityUnit: 403,
+      hsAdmin: hs ? ok : 404,
+      keys: { 'opinion:moderate': key },
+    });
+    const postView = async (id: string) => (await adminGet(`/api/opinion/posts/${id}`)).state;
+    return [
+      {
+        route: 'GET /api/opinion/posts/{id}',
+        what,
+        call: (c) => q(c).get(`/api/opinion/posts/${F[fixture]}`),
+        expect: sees(200),
+      },
+      {
+        route: 'GET /api/opinion/posts/{id}/candidates',
+        what,
+        call: (c) => q(c).get(`/api/opinion/posts/${F[fixture]}/candidates`),
+        expect: sees(200),
+      },
+      {
+        route: 'POST /api/opinion/posts/{id}/report',
+        what,
+        fresh: () => insertPost(district),
+        async call(c, id) {
+          const version = (await adminGet(`/api/opinion/posts/${id}`)).version;
+          return q(c).post(`/api/opinion/posts/${id}/report`, { version });
+        },
+        view: postView,
+        // Reporting needs case:report besides: a key holding opinion:moderate alone may not.
+        expect: sees(200, 403),
+      },
+      {
+        route: 'POST /api/opinion/posts/{id}/dismiss',
+        what,
+        fresh: () => insertPost(district),
+        async call(c, id) {
+          const version = (await adminGet(`/api/opinion/posts/${id}`)).version;
+          return q(c).post(`/api/opinion/posts/${id}/dismiss`, { version, reason: '矩阵测试驳回' });
+        },
+        view: postView,
+        expect: sees(200),
+      },
+      {
+        route: 'POST /api/opinion/posts/{id}/link',
+        what: `${what} to its district's open case`,
+        fresh: () => insertPost(district),
+        async call(c, id) {
+          const version = (await adminGet(`/api/opinion/posts/${id}`)).version;
+          return q(c).post(`/api/opinion/posts/${id}/link`, { version, caseId: F[hs ? 'caseHS' : 'caseJB'] });
+        },
+        view: postView,
+        // The case must be one the caller may open: a key without case:read opens none.
+        expect: sees(200, 422),
+      },
+      {
+        route: 'POST /api/opinion/posts/{id}/unlink',
+        what,
+        fresh: () => insertPost(district, { state: 'linked', caseId: F[hs ? 'caseHS' : 'caseJB'] }),
+        async call(c, id) {
+          const version = (await adminGet(`/api/opinion/posts/${id}`)).version;
+          return q(c).post(`/api/opinion/posts/${id}/unlink`, { version });
+        },
+        view: postView,
+        expect: sees(200),
+      },
+    ];
+  }),
   // ---- the inbox: personal ---------------------------------------------------------------------
   // ---- the classifier: suggestions, its labelled texts ------------------------------------------
   {
@@ -2430,6 +2622,14 @@ beforeAll(async () => {
   // Their (closed) cases are in the case lists of whoever may see them.
   fixtureOf.set(caseOfCallback.get(F.cbHS)!, 'caseCbHS');
   fixtureOf.set(caseOfCallback.get(F.cbJB)!, 'caseCbJB');
+  // Online opinion: feeds of the city, 海曙 and 江北; posts of 海曙, 江北 and one unplaced (the city's).
+  F.feedCity = await insertFeed(null);
+  F.feedHS = await insertFeed('330203');
+  F.feedJB = await insertFeed('330205');
+  F.postHS = await insertPost('330203');
+  F.postJB = await insertPost('330205');
+  F.postCity = await insertPost(null);
+  for (const k of ['postHS', 'postJB', 'postCity']) fixtureOf.set(F[k], k);
 
   // Components, rules, a local type, a standard, import jobs by the city and the 海曙 admin.
   F.compHs = (await adminGet('/api/components?districtCode=330203&pageSize=1')).items[0].id;

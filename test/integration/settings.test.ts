@@ -43,6 +43,7 @@ describe('defaults seeded on first start', () => {
         'imports.limits',
         'sensors.offline',
         'sensors.retentionDays',
+        'opinion.matching',
       ].sort(),
     );
     expect(byKey['callback.reopenOnDissatisfied']).toMatchObject({ value: true, version: 1 });

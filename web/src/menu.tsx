@@ -13,9 +13,12 @@ import {
   GlobalOutlined,
   ImportOutlined,
   KeyOutlined,
+  MessageOutlined,
+  NotificationOutlined,
   PhoneOutlined,
   ProfileOutlined,
   ReadOutlined,
+  SafetyCertificateOutlined,
   TeamOutlined,
   WifiOutlined,
 } from '@ant-design/icons';
@@ -34,11 +37,17 @@ const CasesPage = lazyPage(() => import('./pages/cases/CasesPage'), 'CasesPage')
 const CatalogPage = lazyPage(() => import('./pages/catalog/CatalogPage'), 'CatalogPage');
 const ComponentsPage = lazyPage(() => import('./pages/components/ComponentsPage'), 'ComponentsPage');
 const DashboardPage = lazyPage(() => import('./pages/DashboardPage'), 'DashboardPage');
+const DepartmentChecksPage = lazyPage(
+  () => import('./pages/department/DepartmentChecksPage'),
+  'DepartmentChecksPage',
+);
 const EndpointsPage = lazyPage(() => import('./pages/endpoints/EndpointsPage'), 'EndpointsPage');
 const HotlinePage = lazyPage(() => import('./pages/hotline/HotlinePage'), 'HotlinePage');
 const ImportsPage = lazyPage(() => import('./pages/imports/ImportsPage'), 'ImportsPage');
 const IntakePage = lazyPage(() => import('./pages/intake/IntakePage'), 'IntakePage');
 const KnowledgePage = lazyPage(() => import('./pages/hotline/KnowledgePage'), 'KnowledgePage');
+const OpinionFeedsPage = lazyPage(() => import('./pages/opinion/FeedsPage'), 'FeedsPage');
+const OpinionPage = lazyPage(() => import('./pages/opinion/OpinionPage'), 'OpinionPage');
 const OrgsPage = lazyPage(() => import('./pages/OrgsPage'), 'OrgsPage');
 const RoutingPage = lazyPage(() => import('./pages/routing/RoutingPage'), 'RoutingPage');
 const SensorsPage = lazyPage(() => import('./pages/sensors/SensorsPage'), 'SensorsPage');
@@ -70,6 +79,20 @@ export const MENU_ITEMS: MenuItemDef[] = [
     icon: <FileAddOutlined />,
     label: 'intake.menu',
     element: <IntakePage />,
+  },
+  {
+    key: 'departmentChecks',
+    path: '/department-checks',
+    icon: <SafetyCertificateOutlined />,
+    label: 'departmentChecks.menu',
+    element: <DepartmentChecksPage />,
+  },
+  {
+    key: 'opinion',
+    path: '/opinion',
+    icon: <MessageOutlined />,
+    label: 'opinion.menu',
+    element: <OpinionPage />,
   },
   { key: 'map', path: '/map', icon: <EnvironmentOutlined />, label: 'map.title', element: <MapPage /> },
   {
@@ -136,6 +159,13 @@ export const MENU_ITEMS: MenuItemDef[] = [
     icon: <GlobalOutlined />,
     label: 'basemap.menu',
     element: <BaseMapPage />,
+  },
+  {
+    key: 'opinionFeeds',
+    path: '/opinion-feeds',
+    icon: <NotificationOutlined />,
+    label: 'opinionFeeds.menu',
+    element: <OpinionFeedsPage />,
   },
   { key: 'audit', path: '/audit', icon: <AuditOutlined />, label: 'menu.audit', element: <AuditPage /> },
   {

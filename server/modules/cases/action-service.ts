@@ -18,6 +18,7 @@ import { findOrgById } from '../org/index.ts';
 import { loadClock } from './clock.ts';
 import { toCaseSummary } from './dto.ts';
 import { applyPlan } from './effects.ts';
+import { submitterOf } from './intake-service.ts';
 import { assertNewEvidence, linkCasePhotos } from './photos.ts';
 import { planEffects } from './plan.ts';
 import { caseRead, workflowRolesOf } from './policy.ts';
@@ -50,6 +51,7 @@ export async function workflowContext(
     checkResult: c.checkResult,
     channel: c.channel,
     filed: c.filedAt !== null,
+    ownReport: c.createdBy === submitterOf(actor),
     input,
   };
 }

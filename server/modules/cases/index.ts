@@ -12,6 +12,7 @@
  */
 export { loadClock } from './clock.ts';
 export type { CaseSettings } from './config.ts';
+export type { CaseSummaryDto } from './dto.ts';
 export { type AddressLocation, locateAddress } from './duplicates.ts';
 export { notificationRows, type RecipientCache, recipientsOf, stageNoticeGroup } from './effects.ts';
 export {
@@ -29,6 +30,15 @@ export {
   caseStandings,
   type SensorCaseNote,
 } from './notes.ts';
+// Another channel asking which open case a message is about (online opinion): the open cases
+// near a point, the one a link may name, and the case a report made for a message is on.
+export {
+  caseCodeFor,
+  caseOfReport,
+  type OpenCasesNearQuery,
+  openCaseFor,
+  openCasesNear,
+} from './open-cases.ts';
 export {
   insertCasePhotos,
   PHOTO_HEADERS,
@@ -70,7 +80,7 @@ export { type ReopenRequest, reopenCase } from './reopen.ts';
 export { type CaseRow, caseIdByCode, type ReportRow } from './repository.ts';
 export { caseRoutes } from './routes.ts';
 export { centreRoutes } from './routes-centre.ts';
-export type { ReportCreateT } from './schemas.ts';
+export { CaseSummary, CrsT, type ReportCreateT } from './schemas.ts';
 export { caseLiveTopic } from './stream.ts';
 export { type CaseSummaries, caseSummaries } from './summary.ts';
 export type { Channel } from './tables.ts';

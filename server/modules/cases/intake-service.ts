@@ -18,6 +18,7 @@ import { suggest } from '../classifier/index.ts';
 import { convertLngLat, type LookupHit } from '../geo/index.ts';
 import { resolveRoute } from '../routing/index.ts';
 import { loadClock } from './clock.ts';
+import { departmentDispose, selfDisposalRule } from './department-dispose.ts';
 import { toCaseSummary } from './dto.ts';
 import { candidates, duplicateTypeOf, findDuplicate } from './duplicates.ts';
 import { applyStages, noticesOf } from './effects.ts';
@@ -127,8 +128,10 @@ export async function createReport(db: Db, ctx: RequestContext, spatial: Spatial
   const existing = await repo.findReportByKey(db, submitter, input.idempotencyKey);
   if (existing) return replay(db, ctx.actor, existing);
 
+  const disposal = selfDisposalRule(ctx.actor, input);
   const { lng, lat, hit } = locate(spatial, ctx.actor, input.location);
   await assertAttachable(db, ctx.actor, input.photos);
+  if (input.selfDisposal) await assertAttachable(db, ctx.actor, input.selfDisposal.photos);
   if (input.matterCode) {
     const t = await findCatalogType(db, 'matter', input.matterCode);
     if (!t?.enabled) {
@@ -157,13 +160,16 @@ export async function createReport(db: Db, ctx: RequestContext, spatial: Spatial
 
   try {
     return await db.transaction(async (tx) => {
-      const dup = await findDuplicate(tx, clock.settings, clock.now, {
-        matterCode: dupType,
-        lng,
-        lat,
-        districtCode: hit.district.code,
-        joinCaseId: input.duplicateOf,
-      });
+      // A department's record of work it has already done is a case of its own: never merged.
+      const dup = disposal
+        ? undefined
+        : await findDuplicate(tx, clock.settings, clock.now, {
+            matterCode: dupType,
+            lng,
+            lat,
+            districtCode: hit.district.code,
+            joinCaseId: input.duplicateOf,
+          });
 
       let c: repo.CaseRow;
       if (dup) {
@@ -243,10 +249,17 @@ export async function createReport(db: Db, ctx: RequestContext, spatial: Spatial
         {
           caseId: c.id,
           deliverTo: null,
-          // A new case tells whom the creation rule names; a report joining an open case, nobody.
-          notices: dup ? [] : await noticesOf(tx, c, new Set(creation.notify), 'case.report', ctx.actor.id),
+          // A new case tells whom the creation rule names; a report joining an open case, nobody;
+          // one self-disposed in this transaction, those its self-disposal names (not the acceptor).
+          notices:
+            dup || disposal
+              ? []
+              : await noticesOf(tx, c, new Set(creation.notify), 'case.report', ctx.actor.id),
         },
       );
+      if (disposal && input.selfDisposal) {
+        c = await departmentDispose(tx, ctx, c, disposal, input.selfDisposal, clock);
+      }
       return {
         replayed: false,
         merged: !!dup,

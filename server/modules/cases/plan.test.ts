@@ -82,6 +82,7 @@ const EXPECTED: Record<string, string> = {
   'verifying × verify_confirm': 'stop verify, start filing 1 work_hour | complete verify | handler |  | ',
   'verifying × verify_deny': 'stop verify, start filing 1 work_hour | complete verify | handler |  | ',
   'reported/verifying × self_dispose': 'stop all, start close 1 work_hour | cancel open |  |  | ',
+  'reported × department_dispose': 'stop all, start close 1 work_hour |  | shift_leader |  | ',
   'reported/verifying/pending_filing × merge_duplicate':
     'stop all | cancel open | reporters | closedAt | merge',
   'reported × reject': 'stop all |  | reporters | closedAt | ',
@@ -251,6 +252,7 @@ describe('what the table declares about each action', () => {
         'request_void',
         're_dispatch',
         'merge_duplicate',
+        'department_dispose',
       ].sort(),
     );
     expect([...DANGER_ACTIONS].sort()).toEqual(

@@ -27,7 +27,7 @@ const key = (permissions: Permission[], scope: Scope): Actor => ({
 });
 
 describe('workflowRolesOf', () => {
-  it('gives an API key no role but the unit handler of its own unit, whatever it holds', () => {
+  it('gives an API key no role but the unit handler and the department of its own unit, whatever it holds', () => {
     // Every permission alone, every permission together, reporting alone, in every scope.
     const sets: Permission[][] = [[...PERMISSIONS], ['case:report'], ['case:report', 'case:read']];
     for (const p of PERMISSIONS) sets.push([p]);
@@ -35,9 +35,29 @@ describe('workflowRolesOf', () => {
       for (const permissions of sets) {
         const roles = workflowRolesOf(key(permissions, scope));
         const feedsBack = permissions.includes('case:unit_feedback') && scope.kind === 'unit';
-        expect(roles, `${scope.kind} ${permissions.join(',')}`).toEqual(feedsBack ? ['unit_handler'] : []);
+        // A unit's key that reports reports as the department (部门自查), and does nothing else.
+        const reportsForUnit = permissions.includes('case:report') && scope.kind === 'unit';
+        expect(roles, `${scope.kind} ${permissions.join(',')}`).toEqual([
+          ...(feedsBack ? ['unit_handler'] : []),
+          ...(reportsForUnit ? ['department'] : []),
+        ]);
       }
     }
+  });
+
+  it("gives a unit's reporting staff the department besides their roles, and no one else", () => {
+    const person = (roles: Role[], scope: Scope): Actor => ({
+      type: 'user',
+      id: '00000000-0000-4000-8000-0000000000cc',
+      name: 'p',
+      orgId: null,
+      roles,
+      permissions: [...new Set(roles.flatMap((r) => (r === 'unit_handler' ? ['case:report' as const] : [])))],
+      scope,
+    });
+    expect(workflowRolesOf(person(['unit_handler'], SCOPES[2]))).toEqual(['unit_handler', 'department']);
+    expect(workflowRolesOf(person(['unit_handler'], SCOPES[0]))).toEqual(['unit_handler']);
+    expect(workflowRolesOf(person(['leader'], SCOPES[3]))).toEqual(['leader']);
   });
 
   it('gives a person their staff roles only, never system or citizen from a stored row', () => {

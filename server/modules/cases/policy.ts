@@ -51,25 +51,35 @@ export const reportArea = defineScope({
   unit: (u) => (u.districtCode === null ? true : { districtCode: u.districtCode }),
 });
 
+export const canReport = (actor: Actor) => actor.permissions.includes('case:report');
+
 /**
  * The roles an actor acts in within the loop. A person acts in their staff roles (never `system`
  * or `citizen`, whatever a stored row says). A machine (API key) acts only as a unit handler, when
  * it holds `case:unit_feedback` and belongs to a unit (a unit's own system, whose calls are signed);
- * reporting (`case:report`) grants reporting and nothing in the loop. `system` is reachable only by
- * an internal process of this server (`systemContext`), never by a key or a session.
+ * reporting (`case:report`) grants reporting and, for a unit, `department`: whoever reports for a
+ * unit — a person or its system's key — reports as the department, whose one rule is to report a
+ * problem already fixed (部门自查, `department_dispose`, on its own report at intake). `system` is
+ * reachable only by an internal process of this server (`systemContext`), never by a key or a
+ * session.
  */
 export function workflowRolesOf(actor: Actor): WorkflowRole[] {
-  if (actor.type === 'user') return actor.roles.filter((r) => ROLES.includes(r));
-  if (actor.type === 'api_key') {
-    return actor.permissions.includes('case:unit_feedback') && actor.scope.kind === 'unit'
-      ? ['unit_handler']
+  const department: WorkflowRole[] =
+    actor.scope.kind === 'unit' && canReport(actor) && (actor.type === 'user' || actor.type === 'api_key')
+      ? ['department']
       : [];
+  if (actor.type === 'user') return [...actor.roles.filter((r) => ROLES.includes(r)), ...department];
+  if (actor.type === 'api_key') {
+    return [
+      ...(actor.permissions.includes('case:unit_feedback') && actor.scope.kind === 'unit'
+        ? (['unit_handler'] as const)
+        : []),
+      ...department,
+    ];
   }
   if (isInProcessSystem(actor)) return ['system'];
   return [];
 }
-
-export const canReport = (actor: Actor) => actor.permissions.includes('case:report');
 
 /**
  * The roles that need a reporter's real name and phone: the acceptor and the hotline operator, who

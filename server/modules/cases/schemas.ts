@@ -56,6 +56,27 @@ export const ReportCreate = Type.Object(
         { additionalProperties: false },
       ),
     ),
+    selfDisposal: Type.Optional(
+      Type.Object(
+        {
+          note: Type.String({ minLength: 2, maxLength: 2000, description: 'what was done (处置情况)' }),
+          photos: Type.Array(PhotoId, {
+            minItems: 1,
+            maxItems: 9,
+            uniqueItems: true,
+            description: 'photos after the fix (处置后照片)',
+          }),
+        },
+        {
+          additionalProperties: false,
+          description:
+            "部门自查、自行处置: a collaborating unit (a person of the unit or its system's key with " +
+            '`case:report`) reports, on the channel `department`, a problem it has already fixed. The ' +
+            'case is created and self-disposed in one transaction (`case.department_dispose`) and waits ' +
+            'on the shift leader, who closes it or files it; it never joins another case as a duplicate.',
+        },
+      ),
+    ),
   },
   { additionalProperties: false },
 );

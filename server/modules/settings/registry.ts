@@ -146,6 +146,32 @@ export const ImportLimitsValue = Type.Object(
 );
 export type ImportLimits = Static<typeof ImportLimitsValue>;
 
+/** How online-opinion posts are judged (the opinion module reads it at every poll and decision). */
+export const OpinionMatchingValue = Type.Object(
+  {
+    relevantTypeScore: Type.Number({
+      exclusiveMinimum: 0,
+      maximum: 1,
+      description:
+        'a post whose best matter type scores at least this is relevant (so is one naming a place in the city)',
+    }),
+    autoLinkTypeScore: Type.Number({
+      exclusiveMinimum: 0,
+      maximum: 1,
+      description:
+        'a placed post whose best matter type scores at least this is linked by itself to an open case of that ' +
+        'type within the duplicate radius (case.duplicate)',
+    }),
+    candidateRadiusM: Type.Number({
+      exclusiveMinimum: 0,
+      maximum: 5000,
+      description: 'how far from the post’s place the open cases offered for a manual link may be',
+    }),
+  },
+  { additionalProperties: false },
+);
+export type OpinionMatching = Static<typeof OpinionMatchingValue>;
+
 export interface SettingDef {
   schema: TSchema;
   default: unknown;
@@ -298,6 +324,30 @@ export const SETTINGS = {
     description: '传感器读数保留天数 / days of sensor readings kept (older days are dropped)',
     entityType: 'setting',
   },
+  /**
+   * Online opinion: when a post is relevant enough for the moderation queue, when it is linked to
+   * an open case without anyone's decision, how far away the cases offered for a link may be. A
+   * place in the text is a road or a point of interest, not a surveyed point: 500 m covers most of
+   * a road's length, while the automatic link keeps the strict duplicate radius.
+   */
+  'opinion.matching': {
+    schema: OpinionMatchingValue,
+    default: {
+      relevantTypeScore: 0.5,
+      autoLinkTypeScore: 0.8,
+      candidateRadiusM: 500,
+    } satisfies OpinionMatching,
+    description:
+      '网络舆情判定（相关性与自动关联的类型得分阈值、候选案件半径米）/ online opinion: type-score thresholds ' +
+      'of relevance and of the automatic link, radius in metres of the cases offered for a link',
+    entityType: 'setting',
+    check: (v) => {
+      const m = v as OpinionMatching;
+      return m.autoLinkTypeScore < m.relevantTypeScore
+        ? [{ field: '.autoLinkTypeScore', message: 'must not be below relevantTypeScore' }]
+        : [];
+    },
+  },
 } as const satisfies Record<string, SettingDef>;
 
 export type SettingKey = keyof typeof SETTINGS;
@@ -319,4 +369,5 @@ export interface SettingValues {
   'imports.limits': ImportLimits;
   'sensors.offline': OfflineAction;
   'sensors.retentionDays': number;
+  'opinion.matching': OpinionMatching;
 }

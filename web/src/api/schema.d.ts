@@ -69,6 +69,8 @@ export interface paths {
               | 'hotline:call'
               | 'hotline:answer'
               | 'knowledge:manage'
+              | 'opinion:moderate'
+              | 'opinion:manage'
             )[];
             createdAt: string;
             lastUsedAt: string | null;
@@ -120,6 +122,8 @@ export interface paths {
           | 'hotline:call'
           | 'hotline:answer'
           | 'knowledge:manage'
+          | 'opinion:moderate'
+          | 'opinion:manage'
         )[];
       };
       responses: {
@@ -160,6 +164,8 @@ export interface paths {
               | 'hotline:call'
               | 'hotline:answer'
               | 'knowledge:manage'
+              | 'opinion:moderate'
+              | 'opinion:manage'
             )[];
             createdAt: string;
             lastUsedAt: string | null;
@@ -345,6 +351,8 @@ export interface paths {
               | 'hotline:call'
               | 'hotline:answer'
               | 'knowledge:manage'
+              | 'opinion:moderate'
+              | 'opinion:manage'
             )[];
             menu: (
               | 'dashboard'
@@ -366,6 +374,9 @@ export interface paths {
               | 'hotline'
               | 'callbacks'
               | 'knowledge'
+              | 'opinion'
+              | 'opinionFeeds'
+              | 'departmentChecks'
             )[];
           };
         };
@@ -2147,6 +2158,7 @@ export interface paths {
               | 'verify_confirm'
               | 'verify_deny'
               | 'self_dispose'
+              | 'department_dispose'
               | 'file'
               | 'reject'
               | 'merge_duplicate'
@@ -2275,6 +2287,7 @@ export interface paths {
           | 'verify_confirm'
           | 'verify_deny'
           | 'self_dispose'
+          | 'department_dispose'
           | 'file'
           | 'reject'
           | 'merge_duplicate'
@@ -5414,6 +5427,8 @@ export interface paths {
             | 'hotline:call'
             | 'hotline:answer'
             | 'knowledge:manage'
+            | 'opinion:moderate'
+            | 'opinion:manage'
           )[];
           menu: (
             | 'dashboard'
@@ -5435,6 +5450,9 @@ export interface paths {
             | 'hotline'
             | 'callbacks'
             | 'knowledge'
+            | 'opinion'
+            | 'opinionFeeds'
+            | 'departmentChecks'
           )[];
         };
         400: ErrorBody;
@@ -5554,6 +5572,8 @@ export interface paths {
             | 'hotline:call'
             | 'hotline:answer'
             | 'knowledge:manage'
+            | 'opinion:moderate'
+            | 'opinion:manage'
           )[];
           menu: (
             | 'dashboard'
@@ -5575,6 +5595,9 @@ export interface paths {
             | 'hotline'
             | 'callbacks'
             | 'knowledge'
+            | 'opinion'
+            | 'opinionFeeds'
+            | 'departmentChecks'
           )[];
         };
         400: ErrorBody;
@@ -5664,6 +5687,793 @@ export interface paths {
       body: never;
       responses: {
         204: undefined;
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
+  '/api/opinion/feeds': {
+    /** Feeds of online opinion in scope, with their last poll / 舆情源 */
+    get: {
+      params: never;
+      query: {
+        page?: number;
+        pageSize?: number;
+      };
+      body: never;
+      responses: {
+        200: {
+          items: {
+            id: string;
+            name: string;
+            url: string;
+            /** null: a city feed */
+            districtCode: string | null;
+            pollMinutes: number;
+            enabled: boolean;
+            lastPolledAt: string | null;
+            lastStatus: 'ok' | 'not_modified' | 'error' | null | null;
+            /** a class of error and at most an HTTP status or a system code */
+            lastError: string | null;
+            lastNewPosts: number;
+            /** failed polls in a row */
+            failures: number;
+            nextPollAt: string;
+            /** posts stored from this feed */
+            posts: number;
+            version: number;
+            createdAt: string;
+            updatedAt: string;
+          }[];
+          total: number;
+          page: number;
+          pageSize: number;
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+    /** Add a feed / 添加舆情源 */
+    post: {
+      params: never;
+      query: never;
+      body: {
+        name: string;
+        /** RSS 2.0, Atom or JSON Feed URL: https:// (http:// only when the city setting `outbound.allowHttp` allows it), reaching no internal address unless the operator lists it in OUTBOUND_ALLOW (422 OUTBOUND_URL_REFUSED); checked again at every poll */
+        url: string;
+        /** 6-digit district code */
+        districtCode?: string | null;
+        /** minutes between polls */
+        pollMinutes?: number;
+        enabled?: boolean;
+      };
+      responses: {
+        201: {
+          id: string;
+          name: string;
+          url: string;
+          /** null: a city feed */
+          districtCode: string | null;
+          pollMinutes: number;
+          enabled: boolean;
+          lastPolledAt: string | null;
+          lastStatus: 'ok' | 'not_modified' | 'error' | null | null;
+          /** a class of error and at most an HTTP status or a system code */
+          lastError: string | null;
+          lastNewPosts: number;
+          /** failed polls in a row */
+          failures: number;
+          nextPollAt: string;
+          /** posts stored from this feed */
+          posts: number;
+          version: number;
+          createdAt: string;
+          updatedAt: string;
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
+  '/api/opinion/feeds/{id}': {
+    /** Change or disable a feed / 修改、停用舆情源 */
+    patch: {
+      params: {
+        id: string;
+      };
+      query: never;
+      body: {
+        /** the version being changed (409 when stale) */
+        version: number;
+        name?: string;
+        /** RSS 2.0, Atom or JSON Feed URL: https:// (http:// only when the city setting `outbound.allowHttp` allows it), reaching no internal address unless the operator lists it in OUTBOUND_ALLOW (422 OUTBOUND_URL_REFUSED); checked again at every poll */
+        url?: string;
+        /** 6-digit district code */
+        districtCode?: string | null;
+        /** minutes between polls */
+        pollMinutes?: number;
+        enabled?: boolean;
+      };
+      responses: {
+        200: {
+          id: string;
+          name: string;
+          url: string;
+          /** null: a city feed */
+          districtCode: string | null;
+          pollMinutes: number;
+          enabled: boolean;
+          lastPolledAt: string | null;
+          lastStatus: 'ok' | 'not_modified' | 'error' | null | null;
+          /** a class of error and at most an HTTP status or a system code */
+          lastError: string | null;
+          lastNewPosts: number;
+          /** failed polls in a row */
+          failures: number;
+          nextPollAt: string;
+          /** posts stored from this feed */
+          posts: number;
+          version: number;
+          createdAt: string;
+          updatedAt: string;
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
+  '/api/opinion/feeds/{id}/poll': {
+    /** Poll a feed now / 立即抓取 */
+    post: {
+      params: {
+        id: string;
+      };
+      query: never;
+      body: never;
+      responses: {
+        200: {
+          feed: {
+            id: string;
+            name: string;
+            url: string;
+            /** null: a city feed */
+            districtCode: string | null;
+            pollMinutes: number;
+            enabled: boolean;
+            lastPolledAt: string | null;
+            lastStatus: 'ok' | 'not_modified' | 'error' | null | null;
+            /** a class of error and at most an HTTP status or a system code */
+            lastError: string | null;
+            lastNewPosts: number;
+            /** failed polls in a row */
+            failures: number;
+            nextPollAt: string;
+            /** posts stored from this feed */
+            posts: number;
+            version: number;
+            createdAt: string;
+            updatedAt: string;
+          };
+          status: 'ok' | 'not_modified' | 'error';
+          error: string | null;
+          newPosts: number;
+          relevant: number;
+          /** new posts linked to an open case by themselves */
+          linked: number;
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
+  '/api/opinion/posts': {
+    /** Posts of online opinion, newest first / 舆情列表 */
+    get: {
+      params: never;
+      query: {
+        page?: number;
+        pageSize?: number;
+        state?: 'new' | 'linked' | 'reported' | 'dismissed';
+        /** default true: the moderation queue */
+        relevant?: boolean;
+        feedId?: string;
+        q?: string;
+      };
+      body: never;
+      responses: {
+        200: {
+          items: {
+            id: string;
+            feedId: string;
+            feedName: string;
+            guid: string;
+            /** the source: an http(s) URL, shown as a link, never fetched by the server again */
+            link: string | null;
+            /** plain text */
+            title: string;
+            /** plain text (HTML reduced), at most 2,000 characters */
+            text: string;
+            author: string | null;
+            publishedAt: string | null;
+            fetchedAt: string;
+            /** the classifier's matter types for the words, best first, each with its share of belief 0–1 */
+            types: {
+              code: string;
+              name: string;
+              score: number;
+            }[];
+            /** gazetteer names found in the text (WGS84) */
+            places: {
+              id: string;
+              name: string;
+              lng: number;
+              lat: number;
+              gridId: string | null;
+              districtCode: string;
+            }[];
+            /** the best type, when its share reaches `opinion.matching.relevantTypeScore` (else null) */
+            matterCode: string | null;
+            typeScore: number | null;
+            place: {
+              name: string;
+              lng: number;
+              lat: number;
+              crs: 'wgs84';
+              gridId: string | null;
+            } | null;
+            /** whose post it is; null: the city (unplaced) */
+            districtCode: string | null;
+            relevant: boolean;
+            state: 'new' | 'linked' | 'reported' | 'dismissed';
+            caseId: string | null;
+            caseCode: string | null;
+            reportId: string | null;
+            autoLinked: boolean;
+            decidedByName: string | null;
+            decidedAt: string | null;
+            reason: string | null;
+            version: number;
+            /** what the caller may do with it now */
+            actions: ('report' | 'dismiss' | 'link' | 'unlink')[];
+          }[];
+          total: number;
+          page: number;
+          pageSize: number;
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
+  '/api/opinion/posts/{id}': {
+    /** One post / 舆情详情 */
+    get: {
+      params: {
+        id: string;
+      };
+      query: never;
+      body: never;
+      responses: {
+        200: {
+          id: string;
+          feedId: string;
+          feedName: string;
+          guid: string;
+          /** the source: an http(s) URL, shown as a link, never fetched by the server again */
+          link: string | null;
+          /** plain text */
+          title: string;
+          /** plain text (HTML reduced), at most 2,000 characters */
+          text: string;
+          author: string | null;
+          publishedAt: string | null;
+          fetchedAt: string;
+          /** the classifier's matter types for the words, best first, each with its share of belief 0–1 */
+          types: {
+            code: string;
+            name: string;
+            score: number;
+          }[];
+          /** gazetteer names found in the text (WGS84) */
+          places: {
+            id: string;
+            name: string;
+            lng: number;
+            lat: number;
+            gridId: string | null;
+            districtCode: string;
+          }[];
+          /** the best type, when its share reaches `opinion.matching.relevantTypeScore` (else null) */
+          matterCode: string | null;
+          typeScore: number | null;
+          place: {
+            name: string;
+            lng: number;
+            lat: number;
+            crs: 'wgs84';
+            gridId: string | null;
+          } | null;
+          /** whose post it is; null: the city (unplaced) */
+          districtCode: string | null;
+          relevant: boolean;
+          state: 'new' | 'linked' | 'reported' | 'dismissed';
+          caseId: string | null;
+          caseCode: string | null;
+          reportId: string | null;
+          autoLinked: boolean;
+          decidedByName: string | null;
+          decidedAt: string | null;
+          reason: string | null;
+          version: number;
+          /** what the caller may do with it now */
+          actions: ('report' | 'dismiss' | 'link' | 'unlink')[];
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
+  '/api/opinion/posts/{id}/candidates': {
+    /** Open cases the post may be about / 可关联案件 */
+    get: {
+      params: {
+        id: string;
+      };
+      query: never;
+      body: never;
+      responses: {
+        200: {
+          radiusM: number;
+          items: {
+            distanceM: number;
+            case: {
+              id: string;
+              code: string;
+              state:
+                | 'reported'
+                | 'verifying'
+                | 'pending_filing'
+                | 'self_disposed'
+                | 'pending_dispatch'
+                | 'dispatched'
+                | 'in_progress'
+                | 'returned'
+                | 'escalated'
+                | 'fed_back'
+                | 'checking'
+                | 'check_failed'
+                | 'pending_close'
+                | 'parked'
+                | 'closed'
+                | 'rejected'
+                | 'voided'
+                | 'merged';
+              version: number;
+              channel:
+                | 'inspector'
+                | 'hotline'
+                | 'web'
+                | 'app'
+                | 'wechat'
+                | 'sensor'
+                | 'video'
+                | 'department'
+                | 'opinion';
+              description: string;
+              address: string | null;
+              location: {
+                lng: number;
+                lat: number;
+                crs: 'wgs84';
+              };
+              gridId: string;
+              communityCode: string;
+              townshipCode: string;
+              districtCode: string;
+              areaClass: 'A' | 'B' | 'C';
+              matterCode: string | null;
+              urgency: 'normal' | 'urgent';
+              important: boolean;
+              actFirst: boolean;
+              /** which centre coordinates the case now */
+              caseLevel: 'district' | 'city';
+              pending: {
+                extension?: {
+                  amount?: number;
+                  unit?: 'urgent_hour' | 'work_hour' | 'work_day' | 'natural_day';
+                  reason?: string;
+                  at?: string;
+                  /** who applied */
+                  by?: string;
+                };
+                parking?: {
+                  reason?: string;
+                  at?: string;
+                  /** who applied */
+                  by?: string;
+                };
+                void?: {
+                  reason?: string;
+                  at?: string;
+                  /** who applied */
+                  by?: string;
+                };
+              };
+              unitId: string | null;
+              suggestedUnitId: string | null;
+              currentStage: string | null;
+              currentDueAt: string | null;
+              light: 'green' | 'yellow' | 'red' | null | null;
+              reworkCount: number;
+              urgeCount: number;
+              createdAt: string;
+              updatedAt: string;
+              filedAt: string | null;
+              dispatchedAt: string | null;
+              closedAt: string | null;
+            };
+          }[];
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
+  '/api/opinion/posts/{id}/dismiss': {
+    /** Dismiss a post, with the reason / 驳回 */
+    post: {
+      params: {
+        id: string;
+      };
+      query: never;
+      body: {
+        /** the version decided on (409 when stale) */
+        version: number;
+        reason: string;
+      };
+      responses: {
+        200: {
+          id: string;
+          feedId: string;
+          feedName: string;
+          guid: string;
+          /** the source: an http(s) URL, shown as a link, never fetched by the server again */
+          link: string | null;
+          /** plain text */
+          title: string;
+          /** plain text (HTML reduced), at most 2,000 characters */
+          text: string;
+          author: string | null;
+          publishedAt: string | null;
+          fetchedAt: string;
+          /** the classifier's matter types for the words, best first, each with its share of belief 0–1 */
+          types: {
+            code: string;
+            name: string;
+            score: number;
+          }[];
+          /** gazetteer names found in the text (WGS84) */
+          places: {
+            id: string;
+            name: string;
+            lng: number;
+            lat: number;
+            gridId: string | null;
+            districtCode: string;
+          }[];
+          /** the best type, when its share reaches `opinion.matching.relevantTypeScore` (else null) */
+          matterCode: string | null;
+          typeScore: number | null;
+          place: {
+            name: string;
+            lng: number;
+            lat: number;
+            crs: 'wgs84';
+            gridId: string | null;
+          } | null;
+          /** whose post it is; null: the city (unplaced) */
+          districtCode: string | null;
+          relevant: boolean;
+          state: 'new' | 'linked' | 'reported' | 'dismissed';
+          caseId: string | null;
+          caseCode: string | null;
+          reportId: string | null;
+          autoLinked: boolean;
+          decidedByName: string | null;
+          decidedAt: string | null;
+          reason: string | null;
+          version: number;
+          /** what the caller may do with it now */
+          actions: ('report' | 'dismiss' | 'link' | 'unlink')[];
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
+  '/api/opinion/posts/{id}/link': {
+    /** Link a post to the open case it is about / 关联案件 */
+    post: {
+      params: {
+        id: string;
+      };
+      query: never;
+      body: {
+        /** the version decided on (409 when stale) */
+        version: number;
+        caseId: string;
+      };
+      responses: {
+        200: {
+          id: string;
+          feedId: string;
+          feedName: string;
+          guid: string;
+          /** the source: an http(s) URL, shown as a link, never fetched by the server again */
+          link: string | null;
+          /** plain text */
+          title: string;
+          /** plain text (HTML reduced), at most 2,000 characters */
+          text: string;
+          author: string | null;
+          publishedAt: string | null;
+          fetchedAt: string;
+          /** the classifier's matter types for the words, best first, each with its share of belief 0–1 */
+          types: {
+            code: string;
+            name: string;
+            score: number;
+          }[];
+          /** gazetteer names found in the text (WGS84) */
+          places: {
+            id: string;
+            name: string;
+            lng: number;
+            lat: number;
+            gridId: string | null;
+            districtCode: string;
+          }[];
+          /** the best type, when its share reaches `opinion.matching.relevantTypeScore` (else null) */
+          matterCode: string | null;
+          typeScore: number | null;
+          place: {
+            name: string;
+            lng: number;
+            lat: number;
+            crs: 'wgs84';
+            gridId: string | null;
+          } | null;
+          /** whose post it is; null: the city (unplaced) */
+          districtCode: string | null;
+          relevant: boolean;
+          state: 'new' | 'linked' | 'reported' | 'dismissed';
+          caseId: string | null;
+          caseCode: string | null;
+          reportId: string | null;
+          autoLinked: boolean;
+          decidedByName: string | null;
+          decidedAt: string | null;
+          reason: string | null;
+          version: number;
+          /** what the caller may do with it now */
+          actions: ('report' | 'dismiss' | 'link' | 'unlink')[];
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
+  '/api/opinion/posts/{id}/report': {
+    /** Turn a post into a report / 转为上报 */
+    post: {
+      params: {
+        id: string;
+      };
+      query: never;
+      body: {
+        /** the version decided on (409 when stale) */
+        version: number;
+        /** where the problem is; default the post's place */
+        location?: {
+          lng: number;
+          lat: number;
+          /** coordinate system of lng/lat */
+          crs: 'wgs84' | 'cgcs2000' | 'gcj02' | 'bd09';
+        };
+        /** the type confirmed by the acceptor */
+        matterCode?: string;
+        /** default: the post's title, text and link */
+        description?: string;
+        address?: string;
+      };
+      responses: {
+        200: {
+          post: {
+            id: string;
+            feedId: string;
+            feedName: string;
+            guid: string;
+            /** the source: an http(s) URL, shown as a link, never fetched by the server again */
+            link: string | null;
+            /** plain text */
+            title: string;
+            /** plain text (HTML reduced), at most 2,000 characters */
+            text: string;
+            author: string | null;
+            publishedAt: string | null;
+            fetchedAt: string;
+            /** the classifier's matter types for the words, best first, each with its share of belief 0–1 */
+            types: {
+              code: string;
+              name: string;
+              score: number;
+            }[];
+            /** gazetteer names found in the text (WGS84) */
+            places: {
+              id: string;
+              name: string;
+              lng: number;
+              lat: number;
+              gridId: string | null;
+              districtCode: string;
+            }[];
+            /** the best type, when its share reaches `opinion.matching.relevantTypeScore` (else null) */
+            matterCode: string | null;
+            typeScore: number | null;
+            place: {
+              name: string;
+              lng: number;
+              lat: number;
+              crs: 'wgs84';
+              gridId: string | null;
+            } | null;
+            /** whose post it is; null: the city (unplaced) */
+            districtCode: string | null;
+            relevant: boolean;
+            state: 'new' | 'linked' | 'reported' | 'dismissed';
+            caseId: string | null;
+            caseCode: string | null;
+            reportId: string | null;
+            autoLinked: boolean;
+            decidedByName: string | null;
+            decidedAt: string | null;
+            reason: string | null;
+            version: number;
+            /** what the caller may do with it now */
+            actions: ('report' | 'dismiss' | 'link' | 'unlink')[];
+          };
+          /** the report joined an open case nearby (duplicate) */
+          merged: boolean;
+          caseId: string;
+          caseCode: string;
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
+  '/api/opinion/posts/{id}/unlink': {
+    /** Undo a link (often an automatic one): back to the queue / 取消关联 */
+    post: {
+      params: {
+        id: string;
+      };
+      query: never;
+      body: {
+        /** the version decided on (409 when stale) */
+        version: number;
+        reason?: string;
+      };
+      responses: {
+        200: {
+          id: string;
+          feedId: string;
+          feedName: string;
+          guid: string;
+          /** the source: an http(s) URL, shown as a link, never fetched by the server again */
+          link: string | null;
+          /** plain text */
+          title: string;
+          /** plain text (HTML reduced), at most 2,000 characters */
+          text: string;
+          author: string | null;
+          publishedAt: string | null;
+          fetchedAt: string;
+          /** the classifier's matter types for the words, best first, each with its share of belief 0–1 */
+          types: {
+            code: string;
+            name: string;
+            score: number;
+          }[];
+          /** gazetteer names found in the text (WGS84) */
+          places: {
+            id: string;
+            name: string;
+            lng: number;
+            lat: number;
+            gridId: string | null;
+            districtCode: string;
+          }[];
+          /** the best type, when its share reaches `opinion.matching.relevantTypeScore` (else null) */
+          matterCode: string | null;
+          typeScore: number | null;
+          place: {
+            name: string;
+            lng: number;
+            lat: number;
+            crs: 'wgs84';
+            gridId: string | null;
+          } | null;
+          /** whose post it is; null: the city (unplaced) */
+          districtCode: string | null;
+          relevant: boolean;
+          state: 'new' | 'linked' | 'reported' | 'dismissed';
+          caseId: string | null;
+          caseCode: string | null;
+          reportId: string | null;
+          autoLinked: boolean;
+          decidedByName: string | null;
+          decidedAt: string | null;
+          reason: string | null;
+          version: number;
+          /** what the caller may do with it now */
+          actions: ('report' | 'dismiss' | 'link' | 'unlink')[];
+        };
         400: ErrorBody;
         401: ErrorBody;
         403: ErrorBody;
@@ -6427,6 +7237,13 @@ export interface paths {
         reporter?: {
           name?: string;
           phone?: string;
+        };
+        /** 部门自查、自行处置: a collaborating unit (a person of the unit or its system's key with `case:report`) reports, on the channel `department`, a problem it has already fixed. The case is created and self-disposed in one transaction (`case.department_dispose`) and waits on the shift leader, who closes it or files it; it never joins another case as a duplicate. */
+        selfDisposal?: {
+          /** what was done (处置情况) */
+          note: string;
+          /** photos after the fix (处置后照片) */
+          photos: string[];
         };
       };
       responses: {
@@ -8585,6 +9402,22 @@ export interface paths {
                 updatedBy: string | null;
                 updatedAt: string | null;
               }
+            | {
+                key: 'opinion.matching';
+                value: {
+                  /** a post whose best matter type scores at least this is relevant (so is one naming a place in the city) */
+                  relevantTypeScore: number;
+                  /** a placed post whose best matter type scores at least this is linked by itself to an open case of that type within the duplicate radius (case.duplicate) */
+                  autoLinkTypeScore: number;
+                  /** how far from the post’s place the open cases offered for a manual link may be */
+                  candidateRadiusM: number;
+                };
+                /** 0 while the default applies (never written) */
+                version: number;
+                description: string;
+                updatedBy: string | null;
+                updatedAt: string | null;
+              }
           )[];
         };
         400: ErrorBody;
@@ -8758,6 +9591,22 @@ export interface paths {
           | {
               key: 'sensors.retentionDays';
               value: number;
+              /** 0 while the default applies (never written) */
+              version: number;
+              description: string;
+              updatedBy: string | null;
+              updatedAt: string | null;
+            }
+          | {
+              key: 'opinion.matching';
+              value: {
+                /** a post whose best matter type scores at least this is relevant (so is one naming a place in the city) */
+                relevantTypeScore: number;
+                /** a placed post whose best matter type scores at least this is linked by itself to an open case of that type within the duplicate radius (case.duplicate) */
+                autoLinkTypeScore: number;
+                /** how far from the post’s place the open cases offered for a manual link may be */
+                candidateRadiusM: number;
+              };
               /** 0 while the default applies (never written) */
               version: number;
               description: string;
@@ -8939,6 +9788,22 @@ export interface paths {
           | {
               key: 'sensors.retentionDays';
               value: number;
+              /** 0 while the default applies (never written) */
+              version: number;
+              description: string;
+              updatedBy: string | null;
+              updatedAt: string | null;
+            }
+          | {
+              key: 'opinion.matching';
+              value: {
+                /** a post whose best matter type scores at least this is relevant (so is one naming a place in the city) */
+                relevantTypeScore: number;
+                /** a placed post whose best matter type scores at least this is linked by itself to an open case of that type within the duplicate radius (case.duplicate) */
+                autoLinkTypeScore: number;
+                /** how far from the post’s place the open cases offered for a manual link may be */
+                candidateRadiusM: number;
+              };
               /** 0 while the default applies (never written) */
               version: number;
               description: string;
@@ -9258,6 +10123,7 @@ export interface paths {
               | 'verify_confirm'
               | 'verify_deny'
               | 'self_dispose'
+              | 'department_dispose'
               | 'file'
               | 'reject'
               | 'merge_duplicate'
@@ -9308,6 +10174,7 @@ export interface paths {
               | 'verify_confirm'
               | 'verify_deny'
               | 'self_dispose'
+              | 'department_dispose'
               | 'file'
               | 'reject'
               | 'merge_duplicate'
@@ -9388,6 +10255,7 @@ export interface paths {
             | 'verify_confirm'
             | 'verify_deny'
             | 'self_dispose'
+            | 'department_dispose'
             | 'file'
             | 'reject'
             | 'merge_duplicate'
@@ -9449,6 +10317,7 @@ export interface paths {
               | 'verify_confirm'
               | 'verify_deny'
               | 'self_dispose'
+              | 'department_dispose'
               | 'file'
               | 'reject'
               | 'merge_duplicate'
@@ -9536,6 +10405,7 @@ export interface paths {
                 | 'verify_confirm'
                 | 'verify_deny'
                 | 'self_dispose'
+                | 'department_dispose'
                 | 'file'
                 | 'reject'
                 | 'merge_duplicate'
@@ -9575,6 +10445,7 @@ export interface paths {
                 | 'verify_confirm'
                 | 'verify_deny'
                 | 'self_dispose'
+                | 'department_dispose'
                 | 'file'
                 | 'reject'
                 | 'merge_duplicate'
