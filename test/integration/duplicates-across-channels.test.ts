@@ -321,6 +321,28 @@ describe('a hotline caller without a map point', () => {
     ).not.toContain('13900005555');
   });
 
+  it('the same address with open cases in two districts is ambiguous to the city’s operator: asked where, joined to neither', async () => {
+    const hs = await pointIn(t, '330203', 262);
+    const jb = await pointIn(t, '330205', 262);
+    const inHaishu = await staffReport(hs, '01037', { address: '解放路100号' });
+    const inJiangbei = await staffReport(jb, '01037', { address: '解放路100号' }, 'jiangbei.acceptor');
+    const operator = await t.login('hotline.operator');
+    const callId = await takenCall(operator, '13900006666');
+    const res = await callReport(operator, callId, {
+      description: '路灯杆歪了',
+      address: '解放路100号',
+      matterCode: '01037',
+    });
+    expect(res.statusCode, res.body).toBe(422);
+    expect(res.json().error.message).toContain('海曙区');
+    expect(res.json().error.message).toContain('江北区');
+    for (const id of [inHaishu.case.id, inJiangbei.case.id]) {
+      expect(
+        (await t.app.db.select().from(report).where(eq(report.caseId, id))).map((r) => r.reporterPhone),
+      ).not.toContain('13900006666');
+    }
+  });
+
   it('an address only the gazetteer knows is placed there and checked for duplicates', async () => {
     const admin = await t.login('admin');
     const place = (await t.as(admin).get(`/api/geo/places?q=${encodeURIComponent('天一广场')}`)).json()

@@ -195,6 +195,12 @@ describe('feeds', () => {
     expect(metadata.json().error.code).toBe('OUTBOUND_URL_REFUSED');
     const scheme = await t.as(admin).post('/api/opinion/feeds', { name: '文件', url: 'file:///etc/passwd' });
     expect(scheme.statusCode).toBe(400);
+    // A name of spaces and invisibles names nothing: refused, naming the field.
+    const blank = await t
+      .as(admin)
+      .post('/api/opinion/feeds', { name: '  \u200b ', url: 'https://example.org/feed.xml' });
+    expect(blank.statusCode).toBe(400);
+    expect(blank.json().error.details[0].field).toBe('body.name');
     // A district admin's feeds are its district's; a city feed is the city's.
     const list = (await t.as(admin).get('/api/opinion/feeds')).json();
     expect(list.items.map((f: { name: string }) => f.name).sort()).toEqual(

@@ -132,13 +132,23 @@ export async function locateAddress(
       },
       OPEN_STATES,
     );
-    for (const c of rows) {
+    const matches = rows.filter((c) => {
       const divisions = [spatial.nameOf(c.districtCode), spatial.nameOf(c.townshipCode)];
       const mine = normaliseAddress(address, divisions);
-      if (mine !== '' && mine === normaliseAddress(c.address ?? '', divisions)) {
-        return { location: { lng: c.lng, lat: c.lat, crs: 'wgs84' }, by: 'case_address', caseId: c.id };
-      }
+      return mine !== '' && mine === normaliseAddress(c.address ?? '', divisions);
+    });
+    // The same street and number in two districts (解放路100号 in 海曙 and in 江北) is not one place:
+    // a caller whose operator may report in both is asked where, never joined to either at random.
+    const districts = [...new Set(matches.map((c) => c.districtCode))];
+    if (districts.length > 1) {
+      const names = districts.map((d) => spatial.nameOf(d) ?? d);
+      throw noPoint(address, {
+        zh: `该地址在多个区都有在办案件（${names.join('、')}）`,
+        en: `open cases have this address in several districts (${names.join(', ')})`,
+      });
     }
+    const c = matches[0];
+    if (c) return { location: { lng: c.lng, lat: c.lat, crs: 'wgs84' }, by: 'case_address', caseId: c.id };
   }
   const found = await placeForAddress(db, spatial, address);
   if (found.kind === 'one') {

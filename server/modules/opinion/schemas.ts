@@ -1,5 +1,7 @@
 import { type Static, Type } from 'typebox';
+import { VISIBLE_TEXT_PATTERN } from '../../../common/blank-text.ts';
 import { Nullable, Page, PageQuery, StringEnum } from '../../platform/schemas.ts';
+import { FIELD_MESSAGE } from '../../platform/validation-messages.ts';
 import { CaseSummary, CrsT } from '../cases/index.ts';
 import { POST_STATES } from './tables.ts';
 
@@ -47,7 +49,16 @@ const FeedUrl = Type.String({
     '(422 OUTBOUND_URL_REFUSED); checked again at every poll',
 });
 const PollMinutes = Type.Integer({ minimum: 5, maximum: 1440, description: 'minutes between polls' });
-const FeedName = Type.String({ minLength: 1, maxLength: 100 });
+// At least one visible character: a name of spaces (stored as '') names nothing on the page.
+const FeedName = Type.String({
+  minLength: 1,
+  maxLength: 100,
+  pattern: VISIBLE_TEXT_PATTERN,
+  [FIELD_MESSAGE]: {
+    zh: '请填写舆情源名称（不超过 100 字）',
+    en: 'Enter the feed’s name (at most 100 characters)',
+  },
+});
 
 export const FeedCreate = Type.Object(
   {
