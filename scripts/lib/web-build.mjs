@@ -35,6 +35,9 @@ export function buildWebIfStale() {
     {
       cwd: root,
       stdio: 'inherit',
+      // Always the build users get: started from a test runner (NODE_ENV=test), vite would keep the
+      // libraries' development code — antd's deprecation warnings on the console among it.
+      env: { ...process.env, NODE_ENV: 'production' },
     },
   );
   if (r.status !== 0) process.exit(r.status ?? 1);
