@@ -23,7 +23,7 @@ if (!fs.existsSync(chromium)) {
     `\n!! Chromium not found at ${chromium}: the end-to-end tests are NOT run.\n` +
       '!! Install it with `apt-get install -y chromium` (or set CHROMIUM_PATH) to run the whole suite.\n\n',
   );
-  args.push('--project', 'unit', '--project', 'integration');
+  args.push('--project', 'unit', '--project', 'integration', '--project', 'integration-timing');
 }
 const r = spawnSync(process.execPath, [path.join(root, 'node_modules/vitest/vitest.mjs'), ...args], {
   cwd: root,
