@@ -71,7 +71,7 @@ export async function dispatchCase(
   t: TestApp,
   unitId: string,
   index: number,
-  opts: { description?: string; matterCode?: string } = {},
+  opts: { description?: string; matterCode?: string; reporterPhone?: string } = {},
 ): Promise<string> {
   const matterCode = opts.matterCode ?? '06002';
   const p = await pointIn(t, '330203', index);
@@ -82,6 +82,7 @@ export async function dispatchCase(
     description: opts.description ?? `井盖缺失 ${index}`,
     location: { lng: p.lng, lat: p.lat, crs: 'wgs84' },
     matterCode,
+    ...(opts.reporterPhone ? { reporterPhone: opts.reporterPhone } : {}),
   });
   if (r.statusCode !== 201) throw new Error(`report: ${r.statusCode} ${r.body}`);
   const id = r.json().case.id as string;
