@@ -49,6 +49,7 @@ import type { Database } from './platform/db.ts';
 import { AppError } from './platform/errors.ts';
 import type { EventFeed } from './platform/event-feed.ts';
 import { installErrorHandler, renderError, toAppError } from './platform/http-errors.ts';
+import { installJsonParser } from './platform/json-body.ts';
 import { liveStreamRoutes } from './platform/live-stream.ts';
 import { loggerOptions } from './platform/logging.ts';
 import { installObservability } from './platform/observability.ts';
@@ -103,6 +104,7 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
 
   installValidation(app);
   installErrorHandler(app);
+  installJsonParser(app);
   await app.register(cookie);
   // Security headers on every answer and the CSRF guard on cookie writes: before every route
   // (a hook reaches only the routes registered after it) and after the cookie parser.

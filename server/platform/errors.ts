@@ -8,6 +8,12 @@ export const ERRORS = {
   BAD_REQUEST: { status: 400, zh: '请求无效', en: 'Bad request' },
   VALIDATION_FAILED: { status: 400, zh: '请求参数校验失败', en: 'Request validation failed' },
   MALFORMED_JSON: { status: 400, zh: '请求体不是有效的 JSON', en: 'Request body is not valid JSON' },
+  // Valid JSON with a key that could reach an object's prototype (platform/json-body.ts).
+  UNSAFE_JSON_KEY: {
+    status: 400,
+    zh: 'JSON 中不允许使用 __proto__、constructor 这类键名（它们可改写对象的原型）',
+    en: 'Key names such as __proto__ and constructor are not allowed in JSON (they can rewrite object prototypes)',
+  },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, zh: '不支持的内容类型', en: 'Unsupported content type' },
   PAYLOAD_TOO_LARGE: { status: 413, zh: '请求体过大', en: 'Request body too large' },
   AUTH_REQUIRED: { status: 401, zh: '请先登录', en: 'Authentication required' },
@@ -59,6 +65,13 @@ export const ERRORS = {
     status: 409,
     zh: '数据已被他人修改，请刷新后重试',
     en: 'The record was changed by someone else; reload and try again',
+  },
+  // A retry under an idempotency key that says something else than the key's first request
+  // (platform/idempotency.ts).
+  IDEMPOTENCY_KEY_REUSED: {
+    status: 409,
+    zh: '该幂等键已用于内容不同的请求',
+    en: 'This idempotency key was already used for a request with different content',
   },
   DUPLICATE: { status: 409, zh: '已存在相同的记录', en: 'A record with the same key already exists' },
   RATE_LIMITED: { status: 429, zh: '请求过于频繁，请稍后再试', en: 'Too many requests; slow down' },

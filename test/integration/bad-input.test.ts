@@ -133,9 +133,22 @@ const CASES: Case[] = [
     }),
   },
   {
+    name: 'a constructor.prototype key deep in the body',
+    status: 400,
+    code: 'UNSAFE_JSON_KEY',
+    field: 'body.profile',
+    request: async () => ({
+      method: 'POST',
+      url: '/api/users',
+      headers: { 'content-type': 'application/json', ...(await bearer()) },
+      payload: `{"profile":{"constructor":{"prototype":{"isAdmin":true}}},${JSON.stringify(validUser()).slice(1)}`,
+    }),
+  },
+  {
     name: 'a prototype-polluting key',
     status: 400,
-    code: 'MALFORMED_JSON',
+    code: 'UNSAFE_JSON_KEY',
+    field: 'body',
     request: async () => ({
       method: 'POST',
       url: '/api/users',

@@ -867,3 +867,88 @@ describe('the Open311 client against our own server', () => {
     });
   });
 });
+
+// After the GET checks, which count what the requests above made.
+describe('POST requests: keys and places that disagree', () => {
+  it('refuses another request under a used Idempotency-Key (409, both forms, both languages); the same one replays', async () => {
+    const fields = {
+      api_key: keys.cityApp.secret,
+      service_code: '06010',
+      lat: hs.lat + 0.0003,
+      long: hs.lng,
+      description: '重试时内容须相同',
+    };
+    const key = { 'idempotency-key': `reuse-${randomUUID()}` };
+    const first = await post('json', fields, key);
+    expect(first.statusCode, first.body).toBe(200);
+    const [a] = readAnswer('request-created', first, 'json') as { service_request_id: string }[];
+    for (const other of [
+      { description: '另一件事' },
+      { lat: hs.lat + 0.0004 },
+      { service_code: '06011' },
+      { phone: '13900139000' },
+    ]) {
+      const zh = await refused({ ...fields, ...other }, key);
+      expect(zh.status).toBe(409);
+      expect(zh.body).toEqual([{ code: 409, description: expect.stringMatching(/幂等键.*内容不同/) }]);
+      const en = await refused({ ...fields, ...other }, { ...key, 'accept-language': 'en' });
+      expect(en.body[0].description).toMatch(/idempotency key.*different content/i);
+      expect(JSON.stringify(zh.body) + JSON.stringify(en.body)).not.toContain(a.service_request_id);
+    }
+    // The very same form again: the first request.
+    const again = await post('xml', fields, key);
+    expect(again.statusCode, again.body).toBe(200);
+    const [b] = readAnswer('request-created', again, 'xml') as { service_request_id: string }[];
+    expect(b.service_request_id).toBe(a.service_request_id);
+  });
+
+  it('takes address_id with an address_string naming the same place; two different places are a 400 naming both', async () => {
+    const [place] = (
+      await t.as(admin).get(`/api/geo/places?q=${encodeURIComponent('天一广场')}&limit=1`)
+    ).json().items;
+    const roads = (await t.as(admin).get(`/api/geo/places?q=${encodeURIComponent('路')}&limit=20`)).json()
+      .items as {
+      name: string;
+    }[];
+    const elsewhere = roads.find((p) => !p.name.includes(place.name) && !place.name.includes(p.name));
+    expect(elsewhere, 'another place of the gazetteer').toBeDefined();
+    if (!elsewhere) return;
+    // The same place, written as people write it: full-width, the city and district in front, a door.
+    const agree = await post('json', {
+      api_key: keys.cityApp.secret,
+      service_code: '01037',
+      address_id: place.id,
+      address_string: `宁波市海曙区 ${place.name}（东门）附近`,
+      description: '广场路灯不亮',
+    });
+    expect(agree.statusCode, agree.body).toBe(200);
+    const [r] = readAnswer('request-created', agree, 'json') as { service_request_id: string }[];
+    const [loc] = await t.database.query<{ lng: number; lat: number }>(
+      sql`SELECT lng, lat FROM report WHERE id = ${r.service_request_id}`,
+    );
+    expect([loc.lng, loc.lat]).toEqual([place.point.lng, place.point.lat]);
+
+    const conflict = await refused({
+      api_key: keys.cityApp.secret,
+      service_code: '01037',
+      address_id: place.id,
+      address_string: `海曙区${elsewhere.name}`,
+      description: '路灯不亮',
+    });
+    expect(conflict.status).toBe(400);
+    expect(conflict.body).toHaveLength(1);
+    expect(conflict.body[0].description).toMatch(/^address_string: .*address_id/);
+    expect(conflict.body[0].description).toContain(place.id);
+    expect(conflict.body[0].description).toContain(elsewhere.name);
+    const en = await refused(
+      {
+        api_key: keys.cityApp.secret,
+        service_code: '01037',
+        address_id: place.id,
+        address_string: elsewhere.name,
+      },
+      { 'accept-language': 'en' },
+    );
+    expect(en.body[0].description).toMatch(/name different places/);
+  });
+});

@@ -603,3 +603,43 @@ describe('posts about open cases', () => {
     });
   });
 });
+
+describe('the order of the queue', () => {
+  it('undated posts take the time they were first fetched, among the dated ones by their date; ties by id', async () => {
+    await addFeed('顺序测试源', '/order/rss.xml');
+    const feedId = feedIds.顺序测试源;
+    const at = (hhmm: string) => `2026-01-10T${hhmm}:00+08:00`;
+    // [title, published, fetched]: A and D were fetched with B in one poll at 12:00, C alone at
+    // 11:00, E and F together at 09:00 without a date.
+    const rows: [string, string | null, string][] = [
+      ['A', at('10:00'), at('12:00')],
+      ['B', null, at('12:00')],
+      ['C', null, at('11:00')],
+      ['D', at('11:30'), at('12:00')],
+      ['E', null, at('09:00')],
+      ['F', null, at('09:00')],
+    ];
+    const ids: Record<string, string> = {};
+    for (const [title, published, fetched] of rows) {
+      const [r] = await t.database.query<{ id: string }>(sql`
+        INSERT INTO opinion_post (feed_id, dedup_key, guid, title, text, relevant, published_at, fetched_at)
+        VALUES (${feedId}, ${`order-${title}-${randomUUID()}`}, ${`order-${title}`}, ${`顺序${title}`}, '测试',
+                true, ${published}::timestamptz, ${fetched}::timestamptz)
+        RETURNING id`);
+      ids[title] = r.id;
+    }
+    const [e, f] = [ids.E, ids.F].sort().reverse();
+    const expected = [ids.B, ids.D, ids.C, ids.A, e, f];
+    for (let i = 0; i < 3; i++) {
+      const list = await postsAs('admin', `&feedId=${feedId}`);
+      expect(list.map((p) => p.id)).toEqual(expected);
+    }
+    // Page by page, the same order.
+    const paged: string[] = [];
+    for (let page = 1; page <= 3; page++) {
+      const res = await t.as(admin).get(`/api/opinion/posts?feedId=${feedId}&pageSize=2&page=${page}`);
+      paged.push(...res.json().items.map((p: { id: string }) => p.id));
+    }
+    expect(paged).toEqual(expected);
+  });
+});

@@ -1126,7 +1126,7 @@ const REFUSALS: Refusal[] = [
   {
     name: 'a prototype-polluting key in the report',
     status: 400,
-    code: 'MALFORMED_JSON',
+    code: 'UNSAFE_JSON_KEY',
     field: 'body.report',
     send: async (p, lang) =>
       form(

@@ -194,3 +194,45 @@ describe('GET /api/reports/mine', () => {
     expect(op.parameters.map((p: { name: string }) => p.name).sort()).toEqual(['page', 'pageSize']);
   });
 });
+
+describe('POST /api/reports with an idempotency key used before', () => {
+  it('answers the same request again with the first report; another request under the key is 409, naming the key', async () => {
+    const inspector = await t.login('haishu.inspector');
+    const body = {
+      idempotencyKey: randomUUID(),
+      channel: 'inspector',
+      description: '人行道井盖缺失',
+      location: { lng: haishu[3].lng, lat: haishu[3].lat, crs: 'wgs84' },
+      matterCode: '06010',
+    };
+    const first = await t.as(inspector).post('/api/reports', body);
+    expect(first.statusCode, first.body).toBe(201);
+    // The same request, its keys in another order: the first report, nothing new.
+    const { idempotencyKey, ...rest } = body;
+    const same = await t.as(inspector).post('/api/reports', { ...rest, idempotencyKey });
+    expect(same.statusCode, same.body).toBe(200);
+    expect(same.json()).toMatchObject({ replayed: true, reportId: first.json().reportId });
+    const before = (await mine(inspector)).total;
+    for (const other of [
+      { description: '另一件事：路灯不亮' },
+      { location: { lng: haishu[3].lng + 0.0005, lat: haishu[3].lat, crs: 'wgs84' } },
+      { matterCode: '06020' },
+      { reporter: { phone: '13900139000' } },
+    ]) {
+      for (const lang of ['zh-CN', 'en']) {
+        const res = await t
+          .as(inspector)
+          .post('/api/reports', { ...body, ...other }, { 'accept-language': lang });
+        expect(res.statusCode, res.body).toBe(409);
+        const { error } = res.json();
+        expect(error.code).toBe('IDEMPOTENCY_KEY_REUSED');
+        expect(error.message).toMatch(
+          lang === 'en' ? /idempotency key.*different content/i : /幂等键.*内容不同/,
+        );
+        expect(error.details.map((d: { field: string }) => d.field)).toEqual(['body.idempotencyKey']);
+        expect(res.body).not.toContain(first.json().report.trackingCode);
+      }
+    }
+    expect((await mine(inspector)).total).toBe(before);
+  });
+});

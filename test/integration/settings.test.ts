@@ -179,6 +179,42 @@ describe('PUT /api/settings/:key', () => {
     expect(await eventCount()).toBe(before);
   });
 
+  it.each([
+    // [key, value, field, Chinese rule, English rule]
+    ['case.warnShare', 1.5, 'body.value', /不能大于 1/, /must be <= 1/],
+    ['hotline.numbers', { city: '12345x', legacy: [] }, 'body.value.city', /格式不正确/, /must match/],
+    ['hotline.numbers', { legacy: [] }, 'body.value.city', /缺少必填项 city/, /required/],
+    [
+      'calendar.windows',
+      [
+        { start: '08:00', end: '12:00' },
+        { start: '10:00', end: '13:00' },
+      ],
+      'body.value.1.start',
+      /与前一个时段重叠/,
+      /overlaps/,
+    ],
+  ])(
+    'says what is wrong with %s in Chinese and in English: the field and its rule',
+    async (key, value, field, zh, en) => {
+      const current = (await t.as(admin).get(`/api/settings/${key}`)).json();
+      const body = { value, version: current.version };
+      const inZh = await t.as(admin).put(`/api/settings/${key}`, body, { 'accept-language': 'zh-CN' });
+      expect(inZh.statusCode, inZh.body).toBe(400);
+      const zhError = inZh.json().error;
+      expect(zhError.message).toContain(key);
+      expect(zhError.message).toContain(field);
+      expect(zhError.message).toMatch(zh);
+      const zhDetail = zhError.details.find((d: { field: string }) => d.field === field);
+      expect(zhDetail.message).toMatch(zh);
+      expect(zhDetail.message).toMatch(/[\u4e00-\u9fff]/);
+      const inEn = await t.as(admin).put(`/api/settings/${key}`, body, { 'accept-language': 'en' });
+      const enError = inEn.json().error;
+      expect(enError.message).toContain(field);
+      expect(enError.details.find((d: { field: string }) => d.field === field).message).toMatch(en);
+    },
+  );
+
   it('refuses everyone but administrators (403) and unknown keys on read (400)', async () => {
     expect((await t.as(inspector).get('/api/settings')).statusCode).toBe(403);
     expect((await t.as(inspector).get('/api/settings/case.warnShare')).statusCode).toBe(403);

@@ -10,6 +10,8 @@
  * recipients).
  * Its side effects in other modules are their subscribers to its events (common/events.ts).
  */
+
+export { normaliseAddress } from './address.ts';
 export { loadClock } from './clock.ts';
 export type { CaseSettings } from './config.ts';
 export type { CaseSummaryDto } from './dto.ts';

@@ -12,6 +12,7 @@ import { CREATION } from '../../../common/workflow.ts';
 import type { Actor, RequestContext } from '../../platform/context.ts';
 import type { Db } from '../../platform/db.ts';
 import { AppError } from '../../platform/errors.ts';
+import { assertSameRequest, type KeyReuse } from '../../platform/idempotency.ts';
 import { emit } from '../../platform/subscribers.ts';
 import { findCatalogType } from '../catalog/index.ts';
 import { suggest } from '../classifier/index.ts';
@@ -100,7 +101,21 @@ async function replay(db: Db, actor: Actor, existing: repo.ReportRow) {
  * channel found to be the same problem (`duplicateOf`: the hotline's address match, duplicates.ts),
  * joined when it is still open.
  */
-export type IntakeInput = ReportCreateT & { mediaUrl?: string; origin?: ReportOrigin; duplicateOf?: string };
+export type IntakeInput = ReportCreateT & {
+  mediaUrl?: string;
+  origin?: ReportOrigin;
+  duplicateOf?: string;
+  sameRequest?: SameRequest;
+};
+
+/**
+ * What the request under the idempotency key said, from a channel whose keys come from outside
+ * (`POST /api/reports`, Open311, the portal): its fingerprint (platform/idempotency.ts) is kept
+ * with the report, and a later request with the key that says something else is refused (409,
+ * naming `field`) instead of answered with the first. Channels whose keys name their own records
+ * (a sensor alarm, a hotline call, an opinion post) give none.
+ */
+export type SameRequest = KeyReuse & { fingerprint: string };
 
 /** The hotline call a report was made on: its id and the line called. */
 export interface ReportOrigin {
@@ -125,8 +140,13 @@ export async function createReport(db: Db, ctx: RequestContext, spatial: Spatial
     });
   }
   const submitter = submitterOf(ctx.actor);
+  const replayOf = (existing: repo.ReportRow) => {
+    if (input.sameRequest)
+      assertSameRequest(existing.fingerprint, input.sameRequest.fingerprint, input.sameRequest);
+    return replay(db, ctx.actor, existing);
+  };
   const existing = await repo.findReportByKey(db, submitter, input.idempotencyKey);
-  if (existing) return replay(db, ctx.actor, existing);
+  if (existing) return replayOf(existing);
 
   const disposal = selfDisposalRule(ctx.actor, input);
   const { lng, lat, hit } = locate(spatial, ctx.actor, input.location);
@@ -222,6 +242,7 @@ export async function createReport(db: Db, ctx: RequestContext, spatial: Spatial
           reporterName: input.reporter?.name ?? null,
           reporterPhone: input.reporter?.phone ?? null,
           mediaUrl: input.mediaUrl ?? null,
+          fingerprint: input.sameRequest?.fingerprint ?? null,
           caseId: c.id,
           merged: !!dup,
         })
@@ -282,7 +303,7 @@ export async function createReport(db: Db, ctx: RequestContext, spatial: Spatial
       (err as { cause?: { code?: string } }).cause?.code === '23505'
     ) {
       const again = await repo.findReportByKey(db, submitter, input.idempotencyKey);
-      if (again) return replay(db, ctx.actor, again);
+      if (again) return replayOf(again);
     }
     throw err;
   }

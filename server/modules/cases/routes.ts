@@ -2,6 +2,7 @@ import multipart from '@fastify/multipart';
 import { Type } from 'typebox';
 import { CASE_ACTIONS, CASE_STATES, TRANSITIONS } from '../../../common/workflow.ts';
 import { AppError } from '../../platform/errors.ts';
+import { requestFingerprint } from '../../platform/idempotency.ts';
 import { commonErrors, IdParams } from '../../platform/schemas.ts';
 import type { App } from '../../platform/types.ts';
 import { act } from './action-service.ts';
@@ -60,13 +61,17 @@ export const caseRoutes = (spatial: Spatial) =>
           tags: ['cases'],
           summary: 'Report a problem from any channel / 上报问题',
           description:
-            'New case, or merged into an open case of the same type nearby. 201 when created, 200 when the idempotency key was seen before. `report` is the public view (tracking code, public status); `case` is null unless the caller may open the case.',
+            'New case, or merged into an open case of the same type nearby. 201 when created, 200 when the idempotency key was seen before with the same request; 409 IDEMPOTENCY_KEY_REUSED when it comes with a different one. `report` is the public view (tracking code, public status); `case` is null unless the caller may open the case.',
           body: ReportCreate,
           response: { 200: ReportResult, 201: ReportResult, ...commonErrors },
         },
       },
       async (request, reply) => {
-        const res = await createReport(app.db, request.ctx, spatial, request.body);
+        const { idempotencyKey: _key, ...said } = request.body;
+        const res = await createReport(app.db, request.ctx, spatial, {
+          ...request.body,
+          sameRequest: { fingerprint: requestFingerprint(said), field: 'body.idempotencyKey' },
+        });
         return reply.status(res.replayed ? 200 : 201).send(res);
       },
     );

@@ -158,6 +158,12 @@ export const report = pgTable(
      * shown to staff as a link, never fetched by the server.
      */
     mediaUrl: text('media_url'),
+    /**
+     * What the request under the idempotency key said (platform/idempotency.ts): a retry with the
+     * key must say the same, or it is refused. Null for channels whose keys are their own records'
+     * (a sensor alarm, a hotline call, an opinion post) and for reports made before it was kept.
+     */
+    fingerprint: text('fingerprint'),
     caseId: uuid('case_id').notNull(),
     /** True when the report joined an existing case as a duplicate. */
     merged: boolean('merged').notNull().default(false),

@@ -1,3 +1,4 @@
+import { parseJsonBody } from '../../platform/json-body.ts';
 /** The hotline's routes: calls (from the telephony and the console), seats, the knowledge base. */
 import { commonErrors, IdParams, NoContent } from '../../platform/schemas.ts';
 import type { App } from '../../platform/types.ts';
@@ -54,11 +55,14 @@ export const hotlineRoutes = (spatial: SpatialService) =>
     // -X POST -H 'content-type: application/json') is heard, in this scope only — elsewhere an
     // empty JSON body stays a 400 MALFORMED_JSON.
     await app.register(async (scope: App) => {
-      const json = scope.getDefaultJsonParser('error', 'error');
       scope.removeContentTypeParser('application/json');
-      scope.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+      scope.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
         if (body === '') return done(null, undefined);
-        return json(request, body as string, done);
+        try {
+          return done(null, parseJsonBody(body as string));
+        } catch (err) {
+          return done(err as Error, undefined);
+        }
       });
       scope.post(
         '/api/hotline/calls/:id/hangup',

@@ -4,8 +4,9 @@
  * spec's HTTP statuses are mandatory: 404 for what does not exist (a service code, a request, a
  * token, a jurisdiction, an unknown resource), 403 for a missing or bad `api_key` (and a key that
  * may not report), 400 for everything else — a bad location, a body too large or of the wrong
- * type, a location outside the key's district included. Two more, which the spec does not
- * forbid and clients need to tell apart: 429 with `Retry-After` when an address is throttled, and
+ * type, a location outside the key's district included. Three more, which the spec does not
+ * forbid and clients need to tell apart: 429 with `Retry-After` when an address is throttled, 409
+ * when an `Idempotency-Key` comes again with a different request (which no retry will fix), and
  * 500 when the platform itself failed (never the client's fault). The body's `code` is the
  * status; several problems with a request are several errors.
  *
@@ -27,7 +28,7 @@ export interface Open311Error {
 export function open311Status(err: AppError): number {
   if (err.status === 404) return 404;
   if (err.status === 401 || err.status === 403) return 403;
-  if (err.status === 429) return 429;
+  if (err.status === 429 || err.code === 'IDEMPOTENCY_KEY_REUSED') return err.status;
   if (err.status >= 500) return err.status;
   return 400;
 }

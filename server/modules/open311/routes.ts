@@ -229,14 +229,14 @@ export const open311Routes = (spatial: SpatialService) =>
           tags,
           summary: 'Create a request: a report through the one intake / 提交请求（上报）',
           description:
-            "Form-encoded (`application/x-www-form-urlencoded`, UTF-8). `api_key`: a platform API key holding `case:report` (missing or bad: 403); a key reports where its organisation may (a district key in its district). One location: `lat` and `long` (WGS84), or `address_id` / `address_string` of the gazetteer. The request becomes a report like any other: the grid, the routing suggestion and the duplicate check of intake, on the channel `department` (a unit's key) or `app` (any other). `media_url` is kept as a link, never fetched. An `Idempotency-Key` header makes retries safe.",
+            "Form-encoded (`application/x-www-form-urlencoded`, UTF-8). `api_key`: a platform API key holding `case:report` (missing or bad: 403); a key reports where its organisation may (a district key in its district). One location: `lat` and `long` (WGS84), or `address_id` / `address_string` of the gazetteer (both together must name the same place, else 400). The request becomes a report like any other: the grid, the routing suggestion and the duplicate check of intake, on the channel `department` (a unit's key) or `app` (any other). `media_url` is kept as a link, never fetched. An `Idempotency-Key` header makes retries safe: the same form again is answered with the first request; a different form under a used key is refused (409).",
           consumes: ['application/x-www-form-urlencoded'],
           params: FormatParams,
           headers: RequestCreateHeaders,
           body: RequestCreateBody,
           response: {
             200: bothForms('the new request (or the one this Idempotency-Key made)', RequestCreated),
-            ...errorAnswers([400, 403, 404, 429]),
+            ...errorAnswers([400, 403, 404, 409, 429]),
           },
         },
       },

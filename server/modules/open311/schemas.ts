@@ -209,6 +209,7 @@ export const errorAnswers = (statuses: readonly number[]) =>
           400: 'bad input: the description names each parameter at fault',
           403: 'missing or bad api_key, or a key that may not report',
           404: 'no such service, request, token, jurisdiction or format',
+          409: 'the Idempotency-Key was used before with a different request',
           429: 'too many calls from this address; Retry-After says when to try again',
         }[s] ?? 'error',
         ErrorList,

@@ -19,8 +19,10 @@ import type { Config } from '../../platform/config.ts';
 import type { RequestContext } from '../../platform/context.ts';
 import type { Db } from '../../platform/db.ts';
 import { AppError } from '../../platform/errors.ts';
+import { requestFingerprint } from '../../platform/idempotency.ts';
 import {
   createReport,
+  normaliseAddress,
   type PublicReportRecord,
   publicReportIdByTrackingCode,
   publicReports,
@@ -501,6 +503,7 @@ async function locate(db: Db, spatial: SpatialService, b: RequestCreateBodyT, la
         `No place with this address_id in the gazetteer: ${b.address_id}`,
       );
     }
+    if (address) checkSamePlace(address, place);
     return { ...place.point, address: address ?? place.name };
   }
   if (address) return { ...(await resolveAddress(db, spatial, address, lang)), address };
@@ -508,6 +511,26 @@ async function locate(db: Db, spatial: SpatialService, b: RequestCreateBodyT, la
     'lat',
     '缺少位置：请给出 lat 与 long，或 address_string，或 address_id',
     'A location is required: lat and long, address_string or address_id',
+  );
+}
+
+/**
+ * `address_id` and `address_string` together must name one place: the text, normalised as intake
+ * compares addresses (cases `normaliseAddress`: width, punctuation, numerals, the district and
+ * township a writer may leave out, words of nearness), contains the place's normalised name —
+ * "海曙区天一广场东门" goes with 天一广场. Otherwise the request says two places and 400 names both.
+ */
+function checkSamePlace(address: string, place: { id: string; name: string; hit: LookupHit | null }) {
+  const divisions = place.hit
+    ? [place.hit.district.name, place.hit.township.name, place.hit.community.name]
+    : [];
+  const text = normaliseAddress(address, divisions);
+  const name = normaliseAddress(place.name, divisions);
+  if (name !== '' && text.includes(name)) return;
+  throw badParameter(
+    'address_string',
+    `address_string“${address}”与 address_id ${place.id}（${place.name}）不是同一地点：请只给出其中一个，或使二者一致`,
+    `address_string "${address}" and address_id ${place.id} (${place.name}) name different places: send one of them, or make them agree`,
   );
 }
 
@@ -609,6 +632,11 @@ export async function createRequest(
     matterCode: type.code,
     ...(name || phone ? { reporter: { ...(name ? { name } : {}), ...(phone ? { phone } : {}) } } : {}),
     ...(mediaUrl ? { mediaUrl } : {}),
+    // A retry with the Idempotency-Key must send the same form (the key aside, which is the reporter).
+    sameRequest: {
+      fingerprint: requestFingerprint({ ...b, api_key: undefined }),
+      field: 'headers.idempotency-key',
+    },
   });
   const notice = [
     say(

@@ -171,7 +171,14 @@ export async function listPosts(db: Db, scope: SQL | undefined, f: PostFilter, p
       .from(opinionPost)
       .innerJoin(opinionFeed, eq(opinionFeed.id, opinionPost.feedId))
       .where(where)
-      .orderBy(desc(opinionPost.fetchedAt), desc(opinionPost.publishedAt), desc(opinionPost.id))
+      // By the post's time as the queue shows it: its date, or — a post without one — when it was
+      // first fetched (a post is fetched once: the unique keys keep it from coming back); then the
+      // later fetched, then the id, so posts of one time keep one order from page to page.
+      .orderBy(
+        desc(sql`coalesce(${opinionPost.publishedAt}, ${opinionPost.fetchedAt})`),
+        desc(opinionPost.fetchedAt),
+        desc(opinionPost.id),
+      )
       .limit(size)
       .offset((page - 1) * size),
     db.select({ n: count() }).from(opinionPost).where(where),

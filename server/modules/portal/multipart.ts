@@ -6,6 +6,7 @@
  */
 import type { FastifyRequest } from 'fastify';
 import { AppError } from '../../platform/errors.ts';
+import { unsafeJsonKey } from '../../platform/json-body.ts';
 import { PHOTO_MAX_BYTES } from '../cases/index.ts';
 import { MAX_FIELD_BYTES, MAX_PHOTOS } from './policy.ts';
 
@@ -56,19 +57,24 @@ const malformedJson = (message: string) =>
     details: [{ field: 'body.report', message }],
   });
 
-/** JSON.parse that refuses keys which would reach an object's prototype (as the JSON bodies do). */
+/**
+ * JSON.parse that refuses keys which could reach an object's prototype: broken text is
+ * MALFORMED_JSON, a `__proto__`, `constructor` or `prototype` key anywhere UNSAFE_JSON_KEY (the
+ * JSON bodies' code, platform/json-body.ts; the report's fields never need these names).
+ */
 function parseJson(text: string): unknown {
+  let unsafe: string | null = null;
   let value: unknown;
   try {
     value = JSON.parse(text, (key, v) => {
-      if (key === '__proto__' || key === 'constructor' || key === 'prototype') {
-        throw new Error(`key "${key}" is not allowed`);
-      }
+      if (unsafe === null && (key === '__proto__' || key === 'constructor' || key === 'prototype'))
+        unsafe = key;
       return v;
     });
   } catch (err) {
     throw malformedJson((err as Error).message);
   }
+  if (unsafe !== null) throw unsafeJsonKey(unsafe, 'body.report');
   return value;
 }
 

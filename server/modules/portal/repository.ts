@@ -84,20 +84,6 @@ export async function phoneWindowEndsIn(
   return s === null ? null : Number(s);
 }
 
-export async function recordPortalReport(
-  tx: Db,
-  reportId: string,
-  phoneKey: string | null,
-  fingerprint: string,
-): Promise<void> {
-  await tx.insert(portalReport).values({ reportId, phoneKey, fingerprint }).onConflictDoNothing();
-}
-
-/** The fingerprint of what was sent with the report's idempotency key (null before it was kept). */
-export async function fingerprintOf(tx: Db, reportId: string): Promise<string | null> {
-  const [row] = await tx
-    .select({ fingerprint: portalReport.fingerprint })
-    .from(portalReport)
-    .where(eq(portalReport.reportId, reportId));
-  return row?.fingerprint ?? null;
+export async function recordPortalReport(tx: Db, reportId: string, phoneKey: string | null): Promise<void> {
+  await tx.insert(portalReport).values({ reportId, phoneKey }).onConflictDoNothing();
 }

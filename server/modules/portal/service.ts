@@ -17,6 +17,7 @@ import {
 import type { RequestContext } from '../../platform/context.ts';
 import type { Db } from '../../platform/db.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
+import { requestFingerprint } from '../../platform/idempotency.ts';
 import { recordSatisfaction, satisfactionOf } from '../callbacks/index.ts';
 import {
   createReport,
@@ -108,27 +109,26 @@ function tooShort(field: string): AppError {
   });
 }
 
-/** A retry must send what the first sending said: its fingerprint (tables.ts `fingerprint`). */
+/**
+ * A retry must send what the first sending said (platform/idempotency.ts): the words, place, type,
+ * phone and photos' content.
+ */
 function fingerprintOf(fields: PortalReportFieldsT, photoIds: readonly string[]): string {
-  const said = {
+  return requestFingerprint({
     description: fields.description,
     address: fields.address ?? null,
     location: [fields.location.lng, fields.location.lat, fields.location.crs],
     matterCode: fields.matterCode ?? null,
     phone: fields.phone ? repo.phoneDigits(fields.phone) : null,
     photos: [...photoIds].sort(),
-  };
-  return createHash('sha256').update(JSON.stringify(said)).digest('hex');
+  });
 }
 
-const keyReused = () =>
-  new AppError('CONFLICT', {
-    zh: '这个上报编号已用于另一份内容不同的上报；请重新打开上报页面再提交',
-    en: 'This idempotency key was already used for a different report; open the report page anew and send it again',
-    details: [
-      { field: 'body.report.idempotencyKey', message: 'used before for a report that said something else' },
-    ],
-  });
+/** A key reused for another report: what the citizen should do. */
+const KEY_REUSED_HINT = {
+  zh: '这个上报编号已用于另一份上报，请重新打开上报页面再提交',
+  en: 'it belongs to another report; open the report page anew and send it again',
+};
 
 /** Carries a replayed report's answer out of its transaction, which then writes nothing. */
 class Replayed extends Error {
@@ -185,12 +185,9 @@ export async function submitReport(
         ...(fields.matterCode ? { matterCode: fields.matterCode } : {}),
         photos: [...new Set(files.map((f) => f.id))],
         ...(fields.phone ? { reporter: { phone: repo.phoneDigits(fields.phone) } } : {}),
+        sameRequest: { fingerprint, field: 'body.report.idempotencyKey', hint: KEY_REUSED_HINT },
       });
-      if (made.replayed) {
-        const first = await repo.fingerprintOf(tx, made.reportId);
-        if (first !== null && first !== fingerprint) throw keyReused();
-        throw new Replayed(made);
-      }
+      if (made.replayed) throw new Replayed(made);
       if (phoneKey && deps.perPhonePerDay > 0) {
         const earlier = await repo.reportsOfPhoneWithin(tx, phoneKey, PHONE_WINDOW_HOURS, made.reportId);
         if (earlier >= deps.perPhonePerDay) {
@@ -198,7 +195,7 @@ export async function submitReport(
           throw phoneLimited(deps.perPhonePerDay, endsIn ?? PHONE_WINDOW_HOURS * 3600);
         }
       }
-      await repo.recordPortalReport(tx, made.reportId, phoneKey, fingerprint);
+      await repo.recordPortalReport(tx, made.reportId, phoneKey);
       return made;
     })
     .catch((e: unknown) => {

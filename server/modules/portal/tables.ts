@@ -16,12 +16,6 @@ export const portalReport = pgTable(
       .primaryKey()
       .references(() => report.id),
     phoneKey: text('phone_key'),
-    /**
-     * SHA-256 of what the report said (words, place, type, phone, photos' content): a retry with
-     * the report's idempotency key must say the same, or it is refused — a key learnt by someone
-     * else neither replaces the report nor hands out its tracking code.
-     */
-    fingerprint: text('fingerprint'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('portal_report_phone_idx').on(t.phoneKey, t.createdAt).where(sql`phone_key IS NOT NULL`)],

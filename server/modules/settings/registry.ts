@@ -98,12 +98,13 @@ export const DuplicateValue = Type.Object(
 );
 
 /** Family keys a JSON schema cannot list with their own message: only the catalogue's majors. */
-function duplicateProblems(v: Static<typeof DuplicateValue>): ErrorDetail[] {
+function duplicateProblems(v: Static<typeof DuplicateValue>): SettingProblem[] {
   return Object.keys(v.families ?? {})
     .filter((k) => !(DUPLICATE_FAMILY_CODES as readonly string[]).includes(k))
     .map((k) => ({
       field: `.families.${k}`,
-      message: `未知的大类 ${k} / unknown family ${k}: one of ${DUPLICATE_FAMILY_CODES.join(', ')} (the matter type's major category)`,
+      message: `unknown family ${k}: one of ${DUPLICATE_FAMILY_CODES.join(', ')} (the matter type's major category)`,
+      zh: `未知的大类 ${k}：应为 ${DUPLICATE_FAMILY_CODES.join('、')} 之一（事项类型的大类）`,
     }));
 }
 
@@ -180,19 +181,27 @@ export interface SettingDef {
   /** The audit trail's entity type for writes (other nodes reload caches by it). */
   entityType: AuditEntityType;
   /** Rules a JSON schema cannot say; returns problems with fields relative to the value. */
-  check?: (value: unknown) => ErrorDetail[];
+  check?: (value: unknown) => SettingProblem[];
 }
 
+/** A problem a `check` finds: the field relative to the value, and the rule in both languages. */
+export type SettingProblem = ErrorDetail & { message: string; zh: string };
+
 /** Ascending, non-overlapping windows inside one day. */
-export function windowProblems(windows: readonly WorkWindow[]): ErrorDetail[] {
-  const out: ErrorDetail[] = [];
+export function windowProblems(windows: readonly WorkWindow[]): SettingProblem[] {
+  const out: SettingProblem[] = [];
   let prevEnd = -1;
   windows.forEach((w, i) => {
     const s = parseClock(w.start);
     const e = parseClock(w.end);
-    if (s >= e) out.push({ field: `.${i}.end`, message: 'must be later than start' });
+    if (s >= e)
+      out.push({ field: `.${i}.end`, message: 'must be later than start', zh: '结束时间应晚于开始时间' });
     else if (s < prevEnd)
-      out.push({ field: `.${i}.start`, message: 'overlaps or precedes the previous window' });
+      out.push({
+        field: `.${i}.start`,
+        message: 'overlaps or precedes the previous window',
+        zh: '与前一个时段重叠或早于前一个时段',
+      });
     prevEnd = Math.max(prevEnd, e);
   });
   return out;
@@ -301,7 +310,13 @@ export const SETTINGS = {
     check: (v) => {
       const l = v as ImportLimits;
       return l.maxVerticesPerFeature > l.maxVerticesPerFile
-        ? [{ field: '.maxVerticesPerFeature', message: 'must not exceed maxVerticesPerFile' }]
+        ? [
+            {
+              field: '.maxVerticesPerFeature',
+              message: 'must not exceed maxVerticesPerFile',
+              zh: '不能大于 maxVerticesPerFile（每个文件的坐标点数）',
+            },
+          ]
         : [];
     },
   },
@@ -344,7 +359,13 @@ export const SETTINGS = {
     check: (v) => {
       const m = v as OpinionMatching;
       return m.autoLinkTypeScore < m.relevantTypeScore
-        ? [{ field: '.autoLinkTypeScore', message: 'must not be below relevantTypeScore' }]
+        ? [
+            {
+              field: '.autoLinkTypeScore',
+              message: 'must not be below relevantTypeScore',
+              zh: '不能小于 relevantTypeScore（相关性阈值）',
+            },
+          ]
         : [];
     },
   },

@@ -10,6 +10,7 @@ import type { RequestContext } from '../../platform/context.ts';
 import type { Db } from '../../platform/db.ts';
 import { AppError, type ErrorDetail } from '../../platform/errors.ts';
 import type { EventFeed } from '../../platform/event-feed.ts';
+import { zhValidationMessage } from '../../platform/validation-messages.ts';
 import { settingsRead, settingsWrite } from './policy.ts';
 import { isSettingKey, SETTING_KEYS, SETTINGS, type SettingKey, type SettingValues } from './registry.ts';
 import * as repo from './repository.ts';
@@ -33,9 +34,24 @@ export function onSettingChange(listener: Listener): () => void {
   return () => listeners.delete(listener);
 }
 
-function invalid(details: ErrorDetail[]): AppError {
-  return new AppError('VALIDATION_FAILED', { details });
+/**
+ * A value refused: every problem named by its field and rule, in English and in Chinese (the
+ * schema's rules read as the API's own validation reads them, validation-messages.ts); the message
+ * names the setting and the first problem.
+ */
+function invalid(key: SettingKey, problems: SettingValueProblem[]): AppError {
+  const [first] = problems;
+  const more = problems.length > 1;
+  return new AppError('VALIDATION_FAILED', {
+    zh: `设置项 ${key} 的取值不符合要求：${first.field} ${first.zh}${more ? `（另有 ${problems.length - 1} 处）` : ''}`,
+    en: `The value of setting ${key} is not allowed: ${first.field} ${first.message}${more ? ` (and ${problems.length - 1} more)` : ''}`,
+    details: problems.map(({ zh: _zh, ...d }) => d),
+    detailsZh: problems.map(({ zh, ...d }) => ({ ...d, message: zh })),
+  });
 }
+
+/** A problem of a setting's value: its field, the rule in English (`message`) and in Chinese. */
+export type SettingValueProblem = ErrorDetail & { field: string; message: string; zh: string };
 
 function requireKey(key: string, field = 'params.key'): SettingKey {
   if (!isSettingKey(key)) {
@@ -49,17 +65,32 @@ function requireKey(key: string, field = 'params.key'): SettingKey {
 }
 
 /** Problems of a value for a key, fields named from `prefix` (e.g. `body.value.verify.amount`). */
-export function settingValueProblems(key: SettingKey, value: unknown, prefix = 'body.value'): ErrorDetail[] {
+export function settingValueProblems(
+  key: SettingKey,
+  value: unknown,
+  prefix = 'body.value',
+): SettingValueProblem[] {
   const def = SETTINGS[key];
-  const out: ErrorDetail[] = [];
+  const out: SettingValueProblem[] = [];
   for (const e of Value.Errors(def.schema, value)) {
     if (e.keyword === 'boolean') continue; // the additionalProperties entry below names the field
     const base = prefix + e.instancePath.replace(/\//g, '.');
     const params = e.params as { requiredProperties?: string[]; additionalProperties?: string[] };
-    const extra = params.requiredProperties ?? params.additionalProperties;
-    if (extra?.length)
-      for (const p of extra) out.push({ field: `${base}.${p}`, message: e.message, rule: e.keyword });
-    else out.push({ field: base, message: e.message, rule: e.keyword });
+    const each = (missingProperty: string, additionalProperty: string) =>
+      zhValidationMessage({ keyword: e.keyword, params: { missingProperty, additionalProperty } });
+    if (params.requiredProperties?.length)
+      for (const p of params.requiredProperties)
+        out.push({ field: `${base}.${p}`, message: e.message, rule: e.keyword, zh: each(p, p) });
+    else if (params.additionalProperties?.length)
+      for (const p of params.additionalProperties)
+        out.push({ field: `${base}.${p}`, message: e.message, rule: e.keyword, zh: each(p, p) });
+    else
+      out.push({
+        field: base,
+        message: e.message,
+        rule: e.keyword,
+        zh: zhValidationMessage({ keyword: e.keyword, params: e.params as Record<string, unknown> }),
+      });
   }
   if (out.length === 0 && 'check' in def) {
     for (const p of def.check(value)) out.push({ ...p, field: `${prefix}${p.field ?? ''}` });
@@ -165,7 +196,7 @@ export async function writeSetting(
   opts: WriteOptions = {},
 ): Promise<SettingDto> {
   const problems = settingValueProblems(key, value, opts.field ?? 'body.value');
-  if (problems.length) throw invalid(problems);
+  if (problems.length) throw invalid(key, problems);
   const dto = await db.transaction(async (tx) => {
     const current = await repo.findSettingForUpdate(tx, key);
     const currentVersion = current?.version ?? 0;

@@ -20,6 +20,7 @@ import {
   Typography,
 } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
+import type { TFunction } from 'i18next';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
@@ -31,6 +32,7 @@ import { formatTime } from '../../components/format';
 import { PageContainer } from '../../components/PageContainer';
 import { PagedTable, usePagedList } from '../../components/PagedList';
 import { type Feed, POLL_COLOURS, type PollResult } from './api';
+import { feedErrorText } from './feed-error';
 
 interface FeedValues {
   name: string;
@@ -56,7 +58,8 @@ export function FeedsPage() {
     mutationFn: (f: Feed) => api.post<PollResult>(`/api/opinion/feeds/${f.id}/poll`),
     invalidate: ['opinion'],
     onSaved: (r) => {
-      if (r.status === 'error') void message.error(t('opinionFeeds.pollFailed', { error: r.error }));
+      if (r.status === 'error')
+        void message.error(t('opinionFeeds.pollFailed', { error: feedErrorSentence(t, r.error) }));
       else void message.success(t('opinionFeeds.polled', { n: r.newPosts, linked: r.linked }));
     },
   });
@@ -112,13 +115,7 @@ export function FeedsPage() {
             <Typography.Text type="secondary" style={{ fontSize: 12 }}>
               {formatTime(f.lastPolledAt)}
             </Typography.Text>
-            {f.lastError && (
-              <Tooltip title={t('opinionFeeds.failures', { n: f.failures })}>
-                <Typography.Text type="danger" code style={{ fontSize: 12 }} data-testid="feed-error">
-                  {f.lastError}
-                </Typography.Text>
-              </Tooltip>
-            )}
+            {f.lastError && <FeedError code={f.lastError} failures={f.failures} />}
           </Space>
         ) : (
           <Typography.Text type="secondary">{t('opinionFeeds.never')}</Typography.Text>
@@ -257,5 +254,35 @@ function FeedDialog({ feed, onClose }: { feed: Feed | null; onClose: () => void 
         </Form.Item>
       </Space>
     </FormModal>
+  );
+}
+
+/** The sentence of a fetch error code, with the code after it (the detail an administrator reports). */
+function feedErrorSentence(t: TFunction, code: string | null | undefined): string {
+  if (!code) return t('opinionFeeds.error.unknown');
+  const e = feedErrorText(code);
+  return `${t(e.key, e.values)}（${code}）`;
+}
+
+/** A feed's last fetch error: the sentence in the page's language, the code kept as a detail. */
+function FeedError({ code, failures }: { code: string; failures: number }) {
+  const { t } = useTranslation();
+  const e = feedErrorText(code);
+  return (
+    <Tooltip title={t('opinionFeeds.failures', { n: failures })}>
+      <Space size={4} wrap data-testid="feed-error">
+        <Typography.Text type="danger" style={{ fontSize: 12 }}>
+          {t(e.key, e.values)}
+        </Typography.Text>
+        <Typography.Text
+          type="secondary"
+          code
+          style={{ fontSize: 11 }}
+          title={t('opinionFeeds.errorCode', { code })}
+        >
+          {code}
+        </Typography.Text>
+      </Space>
+    </Tooltip>
   );
 }
