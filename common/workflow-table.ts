@@ -286,6 +286,24 @@ export const TRANSITIONS: readonly TransitionRule[] = [
     effects: [stopStage('close'), { type: 'recordFiling' }, startStage('dispatch'), notify('handler')],
   },
   {
+    // A new report joined a case fixed on the spot (by an inspector, or a unit's own word at
+    // intake) while it waited on the shift leader's confirmation: someone still sees the problem,
+    // so the case may no longer be closed on the fixer's word alone. Intake takes this as the
+    // system in the report's transaction; the case goes on to the shift leader's filing decision
+    // (立案 / 不予立案) like any accepted report, and from there through dispatch and an on-site
+    // check. The reason says which report moved it.
+    from: ['self_disposed'],
+    action: 'refer_to_filing',
+    roles: ['system'],
+    work: { kind: 'none' },
+    tone: 'normal',
+    placement: 'side',
+    to: 'pending_filing',
+    fields: ['reason'],
+    guards: [],
+    effects: [stopStage('close'), startStage('filing'), notify('handler')],
+  },
+  {
     from: ['self_disposed'],
     action: 'close',
     roles: ['shift_leader'],

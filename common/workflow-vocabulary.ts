@@ -100,6 +100,7 @@ export const CASE_ACTIONS = [
   'verify_deny', // 核实不属实
   'self_dispose', // 自处置
   'department_dispose', // 部门自行处置
+  'refer_to_filing', // 转立案审核（自处置待确认期间又有新上报）
   'file', // 立案
   'reject', // 不予立案 / 不予受理
   'merge_duplicate', // 合并重复案件

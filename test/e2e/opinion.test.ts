@@ -195,6 +195,9 @@ describe('online opinion (网络舆情) and departments’ own checks (部门自
     // The place the words name (the classifier reads the gazetteer) puts the point there.
     const mentioned = page.getByTestId('department-mentioned').getByText('天一广场', { exact: true });
     await mentioned.click();
+    // A self-disposal names its type (the server checks routing gives it to this unit): the
+    // classifier's first suggestion for the words, 垃圾满溢, 海曙's sanitation unit's by default.
+    await page.getByTestId('department-suggestion').first().click();
     await page.getByTestId('department-disposed').click();
     await page.locator('#note').fill('已清运满溢垃圾并冲洗地面');
     const uploaded = page.waitForResponse((r) => r.url().endsWith('/api/photos') && r.status() === 201);

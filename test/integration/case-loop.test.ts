@@ -385,7 +385,7 @@ describe('intake', () => {
       location: loc,
       matterCode: '06020',
       description: '作业中发现垃圾满溢',
-      channel: 'app',
+      channel: 'department',
     });
     expect(mine.statusCode, mine.body).toBe(201);
     expect(mine.json().merged).toBe(true);
@@ -393,7 +393,7 @@ describe('intake', () => {
     expect(mine.json().report).toMatchObject({
       reportId: mine.json().reportId,
       description: '作业中发现垃圾满溢',
-      channel: 'app',
+      channel: 'department',
       merged: true,
       status: 'submitted',
     });
@@ -408,7 +408,7 @@ describe('intake', () => {
           sql`SELECT idempotency_key AS k FROM report WHERE id = ${mine.json().reportId}`,
         )
       )[0].k,
-      channel: 'app',
+      channel: 'department',
       description: '作业中发现垃圾满溢',
       location: loc,
       matterCode: '06020',
@@ -422,6 +422,7 @@ describe('intake', () => {
     const jb = await pointIn(t, '330205', 5);
     const before = await t.database.query<{ n: number }>(sql`SELECT count(*)::int AS n FROM report`);
     const outside = await report('unit.haishu-sanitation', {
+      channel: 'department',
       location: { lng: jb.lng, lat: jb.lat, crs: 'wgs84' },
     });
     expect(outside.statusCode).toBe(422);

@@ -30,9 +30,10 @@ async function departmentReport(token: string, index: number, extra: Record<stri
   return t.as(token).post('/api/reports', {
     idempotencyKey: randomUUID(),
     channel: 'department',
-    description: '自查发现：解放南路人行道污水井盖松动',
+    description: '自查发现：解放南路人行道化粪池井盖松动',
     location: { lng: p.lng, lat: p.lat, crs: 'wgs84' },
-    matterCode: '01002',
+    // 化粪池井盖: routed in 海曙 to its sanitation unit (server/seed/routing.ts), so it may self-dispose it.
+    matterCode: '01018',
     ...extra,
   });
 }
@@ -163,36 +164,173 @@ describe('self-disposed (自行处置)', () => {
     expect(filed.json().state).toBe('pending_dispatch');
   });
 
-  it('a self-disposed report is its own case, never merged into an open one nearby', async () => {
+  it('a self-disposal of a problem that already has an open case joins it: noted for the shift leader, not closed', async () => {
     const hs = await t.login('haishu.acceptor');
     const p = await pointIn(t, '330203', 4);
     const open = await t.as(hs).post('/api/reports', {
       idempotencyKey: randomUUID(),
       channel: 'hotline',
-      description: '市民来电：污水井盖松动',
+      description: '市民来电：化粪池井盖松动',
       location: { lng: p.lng, lat: p.lat, crs: 'wgs84' },
-      matterCode: '01002',
+      matterCode: '01018',
     });
     expect(open.statusCode).toBe(201);
+    const openId = open.json().case.id as string;
     const unit = await t.login('unit.haishu-sanitation');
     const photo = await uploadPhoto(t, unit);
-    const res = await departmentReport(unit, 4, { selfDisposal: { note: '已加固', photos: [photo] } });
+    const before = await snapshot();
+    const res = await departmentReport(unit, 4, { selfDisposal: { note: '已加固井座', photos: [photo] } });
     expect(res.statusCode, res.body).toBe(201);
-    expect(res.json().merged).toBe(false);
+    expect(res.json().merged).toBe(true);
+    expect(res.json().case).toBeNull();
+    // One problem, one case: the report joined the open case, no second case.
+    expect((await snapshot()).cases).toBe(before.cases);
     const c = await caseOfReport(res.json().reportId);
-    expect(c.case.id).not.toBe(open.json().case.id);
-    expect(c.case.state).toBe('self_disposed');
+    expect(c.case.id).toBe(openId);
+    // The unit's word does not dispose of the centre's case: it is still waiting on acceptance.
+    expect(c.case.state).toBe('reported');
+    expect(c.timeline.map((e: { action: string }) => e.action)).not.toContain('case.department_dispose');
+    const joined = c.timeline.find((e: { action: string }) => e.action === 'case.report_merged');
+    expect(joined.after.selfDisposal).toEqual({ note: '已加固井座', photos: [photo] });
+    // The shift leader is told and sees what the unit says it did, with its after photo.
+    const leader = await t.login('haishu.shift_leader');
+    const seen = (await t.as(leader).get(`/api/cases/${openId}`)).json();
+    expect(
+      seen.timeline.find((e: { action: string }) => e.action === 'case.report_merged').after.selfDisposal
+        .note,
+    ).toBe('已加固井座');
+    expect((await t.as(leader).get(`/api/photos/${photo}`)).statusCode).toBe(200);
+    const [inbox] = await t.database.query<{ n: number }>(
+      sql`SELECT count(*)::int AS n FROM notification n JOIN app_user u ON u.id = n.user_id
+          WHERE u.username = 'haishu.shift_leader' AND n.case_id = ${openId} AND n.kind = 'case.report_merged'`,
+    );
+    expect(inbox.n).toBe(1);
+  });
+
+  it('a new report joining a self-disposed department case moves it on to filing: not closed on the unit’s word', async () => {
+    const unit = await t.login('unit.haishu-sanitation');
+    const photo = await uploadPhoto(t, unit);
+    const disposed = await departmentReport(unit, 8, {
+      selfDisposal: { note: '已更换井盖', photos: [photo] },
+    });
+    expect(disposed.statusCode, disposed.body).toBe(201);
+    const id = (await caseOfReport(disposed.json().reportId)).case.id as string;
+    const p = await pointIn(t, '330203', 8);
+    const hs = await t.login('haishu.acceptor');
+    const again = await t.as(hs).post('/api/reports', {
+      idempotencyKey: randomUUID(),
+      channel: 'hotline',
+      description: '市民来电：化粪池井盖还是松的',
+      location: { lng: p.lng + 0.00005, lat: p.lat, crs: 'wgs84' },
+      matterCode: '01018',
+    });
+    expect(again.statusCode, again.body).toBe(201);
+    expect(again.json().merged).toBe(true);
+    expect(again.json().case.id).toBe(id);
+    const c = await caseOfReport(disposed.json().reportId);
+    expect(c.case.state).toBe('pending_filing');
+    const moved = c.timeline.find((e: { action: string }) => e.action === 'case.refer_to_filing');
+    expect(moved.before.state).toBe('self_disposed');
+    expect(moved.reason).toContain('hotline');
+    expect(moved.after.cause).toEqual({ reportId: again.json().reportId, channel: 'hotline' });
+    // The shift leader decides on filing; closing on the unit's word is no longer offered or taken.
+    const page = (await t.as(await t.login('haishu.shift_leader')).get(`/api/cases/${id}`)).json();
+    const actions = page.actions.map((a: { action: string }) => a.action);
+    expect(actions).toContain('file');
+    expect(actions).not.toContain('close');
+    const close = await actOn(t, 'haishu.shift_leader', id, 'close');
+    expect(close.statusCode).toBe(409);
+  });
+});
+
+describe('a unit reports on its own channel only, and self-disposes only its own remit', () => {
+  it.each(['hotline', 'inspector', 'app'])(
+    'a unit person on the channel %s: 422, nothing written',
+    async (channel) => {
+      const unit = await t.login('unit.haishu-sanitation');
+      const before = await snapshot();
+      const res = await departmentReport(unit, 9, { channel });
+      expect(res.statusCode, res.body).toBe(422);
+      expect(res.json().error.code).toBe('UNPROCESSABLE');
+      expect(res.json().error.details[0].field).toBe('body.channel');
+      expect(res.json().error.message).toContain('department');
+      expect(await snapshot()).toEqual(before);
+    },
+  );
+
+  it("a unit's API key on another channel: 422 in the caller's language", async () => {
+    const key = await t.as(admin).post('/api/api-keys', {
+      name: '海曙环卫系统（渠道）',
+      orgId: unitOrg,
+      permissions: ['case:report'],
+    });
+    const secret = key.json().secret as string;
+    const before = await snapshot();
+    const en = await t.as(secret).post(
+      '/api/reports',
+      {
+        idempotencyKey: randomUUID(),
+        channel: 'sensor',
+        description: '作业巡查：垃圾满溢',
+        location: await pointIn(t, '330203', 9).then((p) => ({ lng: p.lng, lat: p.lat, crs: 'wgs84' })),
+      },
+      { 'accept-language': 'en' },
+    );
+    expect(en.statusCode, en.body).toBe(422);
+    expect(en.json().error.message).toMatch(/channel `department`/);
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it('a type routing gives to another unit cannot be self-disposed: 422 naming the unit; reported plainly it comes in', async () => {
+    const unit = await t.login('unit.haishu-sanitation');
+    const photo = await uploadPhoto(t, unit);
+    const before = await snapshot();
+    // 污水井盖 belongs to the water group (routing), not to 海曙's sanitation unit.
+    const res = await departmentReport(unit, 10, {
+      matterCode: '01002',
+      selfDisposal: { note: '已更换', photos: [photo] },
+    });
+    expect(res.statusCode, res.body).toBe(422);
+    expect(res.json().error.code).toBe('UNPROCESSABLE');
+    expect(res.json().error.details[0].field).toBe('body.selfDisposal');
+    expect(res.json().error.message).toContain('宁波市水务环境集团有限公司');
+    expect(await snapshot()).toEqual(before);
+    // Without a type, whose remit it is cannot be told: refused as well.
+    const untyped = await departmentReport(unit, 10, {
+      matterCode: undefined,
+      selfDisposal: { note: '已更换', photos: [photo] },
+    });
+    expect(untyped.statusCode, untyped.body).toBe(422);
+    expect(untyped.json().error.details[0].field).toBe('body.matterCode');
+    expect(await snapshot()).toEqual(before);
+    // The same problem as a plain department check is accepted, for the centre to dispatch.
+    const plain = await departmentReport(unit, 10, { matterCode: '01002' });
+    expect(plain.statusCode, plain.body).toBe(201);
+    expect((await caseOfReport(plain.json().reportId)).case.state).toBe('reported');
+  });
+
+  it('its own type at that place self-disposes (the routing rule names the unit)', async () => {
+    const unit = await t.login('unit.haishu-sanitation');
+    const photo = await uploadPhoto(t, unit);
+    const res = await departmentReport(unit, 11, {
+      matterCode: '06010',
+      description: '作业巡查：暴露垃圾已清运',
+      selfDisposal: { note: '已清运', photos: [photo] },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    expect((await caseOfReport(res.json().reportId)).case.state).toBe('self_disposed');
   });
 });
 
 describe('refused, with nothing written', () => {
   it.each([
+    // A unit reports on `department` only, whatever it carries.
     [
       'on another channel',
       'unit.haishu-sanitation',
       { channel: 'hotline' },
-      400,
-      'VALIDATION_FAILED',
+      422,
+      'UNPROCESSABLE',
       'body.channel',
     ],
     [

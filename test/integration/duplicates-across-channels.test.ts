@@ -471,6 +471,47 @@ describe('the radius and window of the type’s family', () => {
   });
 });
 
+describe('a report joining a case fixed on the spot', () => {
+  it('an inspector’s self-disposed case, reported again from the portal, goes on to filing: no close on the fixer’s word', async () => {
+    const p = await pointIn(t, '330203', 800);
+    // The inspector reports and fixes it on the spot: it waits on the shift leader to close.
+    const found = await staffReport(p, '09006', { channel: 'inspector' }, 'haishu.inspector');
+    const id = found.case.id as string;
+    const fixed = await actOn(t, 'haishu.inspector', id, 'self_dispose', {
+      photos: [await uploadPhoto(t, await t.login('haishu.inspector'))],
+    });
+    expect(fixed.statusCode, fixed.body).toBe(200);
+    expect(fixed.json().state).toBe('self_disposed');
+    // A citizen still sees the problem 20 m away and reports it on the portal.
+    const sent = await sendReport(
+      t,
+      reportParts({
+        description: '路边有人占道摆摊卖水果，堵住了人行道',
+        location: { ...north(p, 20), crs: 'wgs84' },
+        matterCode: '09006',
+      }),
+    );
+    expect(sent.statusCode, sent.body).toBe(201);
+    expect(sent.json().merged).toBe(true);
+    const c = await caseRow(id);
+    expect(c.state).toBe('pending_filing');
+    const [ev] = await t.database.query<{ reason: string; before: { state: string } }>(
+      sql`SELECT reason, before FROM event WHERE entity_id = ${id} AND action = 'case.refer_to_filing'`,
+    );
+    expect(ev.before.state).toBe('self_disposed');
+    expect(ev.reason).toMatch(/not closed on the fixer’s word alone/);
+    const close = await actOn(t, 'haishu.shift_leader', id, 'close');
+    expect(close.statusCode).toBe(409);
+    const std = (await t.as(await t.login('haishu.shift_leader')).get('/api/catalog/standards/09006')).json();
+    const filed = await actOn(t, 'haishu.shift_leader', id, 'file', {
+      matterType: '09006',
+      filingConditionId: std.filingConditions[0].id,
+    });
+    expect(filed.statusCode, filed.body).toBe(200);
+    expect(filed.json().state).toBe('pending_dispatch');
+  });
+});
+
 describe('a merge made later by staff', () => {
   it('the moved report’s Open311 status_notes and portal page say merged and follow the surviving case', async () => {
     const p = await pointIn(t, '330203', 740);

@@ -111,7 +111,8 @@ describe('a report merged into a case outside the reporter’s scope', () => {
     const photo = await uploadPhoto(t, unit);
     const body = {
       idempotencyKey: randomUUID(),
-      channel: 'app',
+      // A unit reports its own checks on the channel `department` (no other is taken from it).
+      channel: 'department',
       description: '巡查发现路灯不亮',
       location: { lng: at.lng + 0.0001, lat: at.lat, crs: 'wgs84' },
       matterCode: '06030',
@@ -132,7 +133,7 @@ describe('a report merged into a case outside the reporter’s scope', () => {
     expect(Object.keys(answer.report).sort()).toEqual(PUBLIC_FIELDS);
     expect(answer.report).toMatchObject({
       reportId: answer.reportId,
-      channel: 'app',
+      channel: 'department',
       description: '巡查发现路灯不亮',
       photos: [photo],
       merged: true,
@@ -252,7 +253,11 @@ describe('a report merged into a case outside the reporter’s scope', () => {
     // The unit's report makes its own case elsewhere (too far to join at intake)…
     const unit = await t.login('unit.haishu-sanitation');
     const elsewhere = await pointIn(t, '330203', 17);
-    const mine = await reportAs(unit, elsewhere, { matterCode: '06032', description: '路灯杆倾斜' });
+    const mine = await reportAs(unit, elsewhere, {
+      channel: 'department',
+      matterCode: '06032',
+      description: '路灯杆倾斜',
+    });
     expect(mine).toMatchObject({ merged: false, case: null, report: { status: 'submitted' } });
     const [{ id: ownCaseId }] = await t.database.query<{ id: string }>(
       // The test reads the row directly: the unit's answers never name its case.

@@ -375,7 +375,7 @@ async function freshCallback(district: '330203' | '330205' = '330203') {
     caseId = (
       await report('jiangbei.acceptor', '330205', 90 + caseSeq++, {
         matterCode: '06002',
-        reporterPhone: '13800000091',
+        reporter: { phone: '13800000091' },
       })
     ).caseId;
     const std = await adminGet('/api/catalog/standards/06002');
@@ -1568,7 +1568,8 @@ const PROBES: Probe[] = [
         const p = await pointIn(t, district, 30 + (seq % 20));
         return q(c).post('/api/reports', {
           idempotencyKey: randomUUID(),
-          channel: 'hotline',
+          // A unit reports on its own channel only (部门自查); that rule has its own tests.
+          channel: c.name === 'hsUnit' || c.name === 'cityUnit' ? 'department' : 'hotline',
           description: `矩阵上报 ${c.name}`,
           location: { lng: p.lng, lat: p.lat, crs: 'wgs84' },
         });

@@ -82,7 +82,7 @@ export async function dispatchCase(
     description: opts.description ?? `井盖缺失 ${index}`,
     location: { lng: p.lng, lat: p.lat, crs: 'wgs84' },
     matterCode,
-    ...(opts.reporterPhone ? { reporterPhone: opts.reporterPhone } : {}),
+    ...(opts.reporterPhone ? { reporter: { phone: opts.reporterPhone } } : {}),
   });
   if (r.statusCode !== 201) throw new Error(`report: ${r.statusCode} ${r.body}`);
   const id = r.json().case.id as string;

@@ -10,9 +10,11 @@ import { transition, type WorkflowSuccess } from '../../../common/workflow.ts';
 import type { Actor, RequestContext } from '../../platform/context.ts';
 import type { Db } from '../../platform/db.ts';
 import { AppError, type ErrorCode } from '../../platform/errors.ts';
+import { findOrgById } from '../org/index.ts';
+import type { RouteMatch } from '../routing/index.ts';
 import { levelOf } from './action-service.ts';
 import type { loadClock } from './clock.ts';
-import { applyPlan } from './effects.ts';
+import { applyPlan, noticesOf } from './effects.ts';
 import { linkCasePhotos } from './photos.ts';
 import { planEffects } from './plan.ts';
 import { workflowRolesOf } from './policy.ts';
@@ -20,6 +22,59 @@ import type * as repo from './repository.ts';
 import type { ReportCreateT } from './schemas.ts';
 
 export type SelfDisposal = NonNullable<ReportCreateT['selfDisposal']>;
+
+/**
+ * Whoever reports for a collaborating unit (a person with a unit scope, the unit's API key)
+ * reports on the channel `department` only: a unit is not a citizen, an inspector or a hotline,
+ * and evaluation counts its checks by that channel. Any other channel is refused (422), never
+ * coerced, so that a unit's system learns to send the right one.
+ */
+export function assertDepartmentChannel(actor: Actor, channel: string) {
+  if (actor.scope.kind !== 'unit' || channel === 'department') return;
+  throw new AppError('UNPROCESSABLE', {
+    zh: `协同单位只能通过部门自查渠道（department）上报，不能使用渠道 ${channel}`,
+    en: `A collaborating unit reports on the channel \`department\` (its own checks) only, not \`${channel}\``,
+    details: [{ field: 'body.channel', message: `a unit reports on channel department, not ${channel}` }],
+    detailsZh: [{ field: 'body.channel', message: `协同单位只能使用渠道 department，不能使用 ${channel}` }],
+  });
+}
+
+/**
+ * A unit self-disposes only what is its own to fix: the matter type it names, at that place, is
+ * routed to it by the same rule dispatch follows (routing's `resolveRoute`). A report without a
+ * type, or of a type routing gives to another unit (or to none), is refused (422) naming whose it
+ * is; the unit may still report it as an ordinary department check without `selfDisposal`.
+ */
+export async function assertOwnRemit(
+  db: Db,
+  actor: Actor,
+  matterCode: string | null,
+  route: RouteMatch | null,
+) {
+  const field = 'body.selfDisposal';
+  if (!matterCode) {
+    throw new AppError('UNPROCESSABLE', {
+      zh: '报为已自行处置时须注明事项类型（以确认属于本单位职责）',
+      en: 'A report of a problem already disposed of names its matter type (to check it is your unit’s remit)',
+      details: [{ field: 'body.matterCode', message: 'required with selfDisposal' }],
+      detailsZh: [{ field: 'body.matterCode', message: '报为已自行处置时必填' }],
+    });
+  }
+  const own = actor.scope.kind === 'unit' ? actor.scope.orgId : null;
+  if (route && route.unitId === own) return;
+  const owner = route ? await findOrgById(db, route.unitId) : null;
+  const ownerName = owner?.name ?? route?.unitId;
+  throw new AppError('UNPROCESSABLE', {
+    zh: ownerName
+      ? `事项类型 ${matterCode} 在该位置由${ownerName}负责，不属于本单位职责，不能报为已自行处置；可不勾选“已自行处置”作为部门自查上报`
+      : `事项类型 ${matterCode} 在该位置没有责任单位，不属于本单位职责，不能报为已自行处置；可不勾选“已自行处置”作为部门自查上报`,
+    en: ownerName
+      ? `Matter type ${matterCode} at this place belongs to ${ownerName}, not your unit: it cannot be reported as disposed of by you; report it without selfDisposal`
+      : `No unit is responsible for matter type ${matterCode} at this place, so it is not your unit's to dispose of; report it without selfDisposal`,
+    details: [{ field, message: `matter ${matterCode} here is routed to ${ownerName ?? 'no unit'}` }],
+    detailsZh: [{ field, message: `该事项在此处由${ownerName ?? '（无）'}负责` }],
+  });
+}
 
 /**
  * The rule a report's self-disposal would take, or null for an ordinary report. It comes on the
@@ -55,6 +110,25 @@ export function selfDisposalRule(actor: Actor, input: ReportCreateT): WorkflowSu
     });
   }
   return decided;
+}
+
+/**
+ * A department's self-disposal of a problem that already has an open case (duplicates.ts: same
+ * type, within the family's radius and window): one problem is one case, so the report joins that
+ * case instead of opening a second one. The unit's word that it fixed it does not close or move
+ * the case (someone else reported it, or the centre is already working on it): intake's
+ * `case.report_merged` event carries it (`selfDisposal`: what was done, the after photos), the
+ * after photos become the case's, and the shift leaders of the case's centre are told, who decide
+ * what it means for the case (for a self-disposed case, intake moves it on to filing).
+ */
+export async function departmentDisposalNoted(
+  tx: Db,
+  c: repo.CaseRow,
+  actorId: string | null,
+  sd: SelfDisposal,
+) {
+  await linkCasePhotos(tx, c.id, sd.photos);
+  return noticesOf(tx, c, new Set(['shift_leader'] as const), 'case.report_merged', actorId);
 }
 
 /** The self-disposal of a department's new case, by the rule the table chose, in intake's transaction. */

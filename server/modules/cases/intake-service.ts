@@ -19,13 +19,20 @@ import { suggest } from '../classifier/index.ts';
 import { convertLngLat, type LookupHit } from '../geo/index.ts';
 import { resolveRoute } from '../routing/index.ts';
 import { loadClock } from './clock.ts';
-import { departmentDispose, selfDisposalRule } from './department-dispose.ts';
+import {
+  assertDepartmentChannel,
+  assertOwnRemit,
+  departmentDisposalNoted,
+  departmentDispose,
+  selfDisposalRule,
+} from './department-dispose.ts';
 import { toCaseSummary } from './dto.ts';
 import { candidates, duplicateTypeOf, findDuplicate } from './duplicates.ts';
 import { applyStages, noticesOf } from './effects.ts';
 import { assertAttachable } from './photos.ts';
 import { planCreation } from './plan.ts';
 import { canReport, canSeeCase, caseRead, reportArea } from './policy.ts';
+import { referToFiling } from './refer-to-filing.ts';
 import * as repo from './repository.ts';
 import type { OwnReportDto, OwnReportListQueryT, ReportCreateT } from './schemas.ts';
 import { refreshCurrent } from './stages.ts';
@@ -128,6 +135,7 @@ const MIN_DESCRIPTION_CHARS = 2;
 
 export async function createReport(db: Db, ctx: RequestContext, spatial: Spatial, input: IntakeInput) {
   if (!canReport(ctx.actor)) throw new AppError('FORBIDDEN');
+  assertDepartmentChannel(ctx.actor, input.channel);
   // Every channel's description says something: white space and invisible characters (a zero-width
   // space pasted from a chat) make no report, whatever the channel's own schema let through.
   if (visibleLength(input.description) < MIN_DESCRIPTION_CHARS) {
@@ -172,6 +180,8 @@ export async function createReport(db: Db, ctx: RequestContext, spatial: Spatial
   const route = typeForRouting
     ? await resolveRoute(db, { matterCode: typeForRouting, gridId: hit.grid.id })
     : null;
+  // A unit self-disposes only a type that routing gives it at this place (dispatch's own rule).
+  if (disposal) await assertOwnRemit(db, ctx.actor, matterCode, route);
   const clock = await loadClock(db);
   // Creating a case is the creation rule of the table: its clock and whom it tells.
   const creation = planCreation(CREATION.effects, clock);
@@ -180,16 +190,17 @@ export async function createReport(db: Db, ctx: RequestContext, spatial: Spatial
 
   try {
     return await db.transaction(async (tx) => {
-      // A department's record of work it has already done is a case of its own: never merged.
-      const dup = disposal
-        ? undefined
-        : await findDuplicate(tx, clock.settings, clock.now, {
-            matterCode: dupType,
-            lng,
-            lat,
-            districtCode: hit.district.code,
-            joinCaseId: input.duplicateOf,
-          });
+      // One problem, one case — a department's self-disposal too: when the problem already has an
+      // open case, the unit's report joins it and its word that it fixed it is noted there for the
+      // shift leader (`departmentDisposalNoted`), never taken as the case's disposal.
+      const dup = await findDuplicate(tx, clock.settings, clock.now, {
+        matterCode: dupType,
+        lng,
+        lat,
+        districtCode: hit.district.code,
+        joinCaseId: input.duplicateOf,
+      });
+      const noted = dup && input.selfDisposal ? input.selfDisposal : null;
 
       let c: repo.CaseRow;
       if (dup) {
@@ -265,6 +276,7 @@ export async function createReport(db: Db, ctx: RequestContext, spatial: Spatial
             code: c.code,
             ...(dup ? { duplicateOf: c.code, distanceM: Math.round(dup.distance) } : {}),
             ...(input.origin ? { origin: { callId: input.origin.callId, line: input.origin.line } } : {}),
+            ...(noted ? { selfDisposal: { note: noted.note, photos: noted.photos } } : {}),
           },
         },
         {
@@ -272,13 +284,19 @@ export async function createReport(db: Db, ctx: RequestContext, spatial: Spatial
           deliverTo: null,
           // A new case tells whom the creation rule names; a report joining an open case, nobody;
           // one self-disposed in this transaction, those its self-disposal names (not the acceptor).
-          notices:
-            dup || disposal
+          // A unit's self-disposal noted on an open case tells its centre's shift leaders.
+          notices: noted
+            ? await departmentDisposalNoted(tx, c, ctx.actor.id, noted)
+            : dup || disposal
               ? []
               : await noticesOf(tx, c, new Set(creation.notify), 'case.report', ctx.actor.id),
         },
       );
-      if (disposal && input.selfDisposal) {
+      if (dup && c.state === 'self_disposed') {
+        // Fixed on the spot and waiting on the shift leader, but reported again: no longer closed
+        // on the fixer's word alone — on to filing (refer-to-filing.ts).
+        c = await referToFiling(tx, c.id, { reportId: r.id, channel: r.channel }, clock);
+      } else if (!dup && disposal && input.selfDisposal) {
         c = await departmentDispose(tx, ctx, c, disposal, input.selfDisposal, clock);
       }
       return {

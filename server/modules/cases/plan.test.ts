@@ -89,6 +89,7 @@ const EXPECTED: Record<string, string> = {
   'pending_filing × reject': 'stop all |  | reporters | closedAt | ',
   'pending_filing × file': 'stop filing, start dispatch 1 work_hour |  | handler |  | filing',
   'self_disposed × file': 'stop close, start dispatch 1 work_hour |  | handler |  | filing',
+  'self_disposed × refer_to_filing': 'stop close, start filing 1 work_hour |  | handler |  | ',
   'self_disposed × close': 'stop close |  | reporters | closedAt | ',
   'pending_dispatch × dispatch':
     'stop dispatch, start dispose by standard |  | unit | dispatchedAt unitId | deliver',
@@ -253,6 +254,7 @@ describe('what the table declares about each action', () => {
         're_dispatch',
         'merge_duplicate',
         'department_dispose',
+        'refer_to_filing',
       ].sort(),
     );
     expect([...DANGER_ACTIONS].sort()).toEqual(
@@ -282,6 +284,7 @@ describe('what the table declares about each action', () => {
         'record_callback',
         'merge_duplicate',
         'reopen',
+        'refer_to_filing',
       ].sort(),
     );
   });

@@ -38,6 +38,11 @@ export interface ReportDraft {
   /** The component (部件) the report is about, tapped on the map: 17-digit id. */
   componentId?: string;
   address?: string;
+  /**
+   * The channel: `department` for whoever reports for a unit (the server takes no other from a
+   * unit), else the inspectors' `inspector` — also for items stored before the field existed.
+   */
+  channel?: 'inspector' | 'department';
 }
 
 export interface ReportItem extends ItemBase {

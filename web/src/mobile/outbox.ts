@@ -158,7 +158,7 @@ async function sendReport(item: ReportItem, persist = true): Promise<SentReport>
   }
   const res = await mapi.post<ReportResult>('/api/reports', {
     idempotencyKey: r.idempotencyKey,
-    channel: 'inspector',
+    channel: r.channel ?? 'inspector',
     description: r.description,
     location: r.location,
     ...(r.matterCode ? { matterCode: r.matterCode } : {}),

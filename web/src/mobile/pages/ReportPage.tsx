@@ -249,6 +249,8 @@ export function ReportPage() {
         me.user.id,
         {
           idempotencyKey: key,
+          // A unit's people report as the department (部门自查); the server refuses them any other.
+          ...(me.scope.kind === 'unit' ? { channel: 'department' as const } : {}),
           description: description.trim(),
           location: { lng: place.lng, lat: place.lat, crs: 'wgs84' },
           accuracy: place.accuracy,

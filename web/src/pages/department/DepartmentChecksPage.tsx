@@ -108,9 +108,11 @@ export function DepartmentChecksPage() {
               <Result
                 status="success"
                 title={
-                  result.report.status === 'in_progress'
-                    ? t('departmentChecks.doneDisposed')
-                    : t('departmentChecks.doneReported')
+                  result.merged
+                    ? t('departmentChecks.doneJoined')
+                    : result.report.status === 'in_progress'
+                      ? t('departmentChecks.doneDisposed')
+                      : t('departmentChecks.doneReported')
                 }
                 subTitle={t('departmentChecks.tracking', { code: result.report.trackingCode })}
                 extra={
@@ -161,6 +163,8 @@ export function DepartmentChecksPage() {
                 <Form.Item
                   name="matterCode"
                   label={t('intake.field.type')}
+                  // A self-disposal names its type: the server checks routing gives it to this unit.
+                  rules={disposed ? [{ required: true, message: t('departmentChecks.typeRequired') }] : []}
                   extra={
                     suggestions.length ? (
                       <Space size={4} wrap>

@@ -5,7 +5,9 @@
  */
 import { EnvironmentOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, Col, Form, type FormInstance, Input, Row, Select, Space, Tag } from 'antd';
+import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useMe } from '../../api/queries';
 import { CHANNELS, type Channel } from '../../components/case/api';
 import { channelLabel } from '../../components/case/CaseBits';
 import { MatterTypeSelect } from '../../components/case/MatterTypeSelect';
@@ -63,12 +65,19 @@ export function IntakeForm({
   const hasWords = [...description.trim()].length >= 2;
   const suggestions = hasWords ? (suggested.data?.matterTypes ?? []) : [];
   const mentioned = hasWords ? (suggested.data?.places ?? []) : [];
+  // Whoever reports for a unit reports its own checks (部门自查): the server takes no other channel
+  // from a unit, so the form offers none.
+  const isUnit = useMe().data?.scope.kind === 'unit';
+  const channels: readonly Channel[] = isUnit ? ['department'] : CHANNELS;
+  useEffect(() => {
+    if (isUnit && form.getFieldValue('channel') !== 'department') form.setFieldValue('channel', 'department');
+  }, [isUnit, form]);
   return (
     <Card title={t('intake.section.report')} size="small" style={{ marginBottom: 12 }}>
       <Form<IntakeValues>
         form={form}
         layout="vertical"
-        initialValues={{ channel: 'hotline' }}
+        initialValues={{ channel: isUnit ? 'department' : 'hotline' }}
         onFinish={onFinish}
         data-testid="intake-form"
       >
@@ -76,7 +85,8 @@ export function IntakeForm({
           <Col span={10}>
             <Form.Item name="channel" label={t('intake.field.channel')} rules={[{ required: true }]}>
               <Select
-                options={CHANNELS.map((c) => ({ value: c, label: channelLabel(t, c) }))}
+                options={channels.map((c) => ({ value: c, label: channelLabel(t, c) }))}
+                disabled={isUnit}
                 data-testid="intake-channel"
               />
             </Form.Item>

@@ -140,6 +140,8 @@ export function CaseTimeline({
       source?: string;
       /** A report made on a hotline call (case.report): the call and the line called. */
       origin?: { callId: string; line: string };
+      /** A unit's report joined to an open case says it fixed it (case.report_merged): noted only. */
+      selfDisposal?: { note: string; photos: string[] };
     };
     const filing = timelineFiling(t, e.after);
     const before = (e.before ?? {}) as { state?: string; pending?: Record<string, Applied | undefined> };
@@ -178,6 +180,15 @@ export function CaseTimeline({
                 {withColon(t, noteLabel(t, e.action.replace(/^case\./, '')))}
               </Typography.Text>
               {input.note}
+            </div>
+          )}
+          {after.selfDisposal && (
+            <div style={{ marginTop: 2 }} data-testid="timeline-department-disposal">
+              <Typography.Text type="secondary">
+                {withColon(t, t('case.field.departmentDisposal'))}
+              </Typography.Text>
+              {after.selfDisposal.note}
+              <PhotoThumbs ids={after.selfDisposal.photos} size={56} testId="timeline-department-photos" />
             </div>
           )}
           {isSensorNote(after.note) && <SensorNote note={after.note} />}
