@@ -10992,6 +10992,10 @@ export interface paths {
           code: number;
           description: string;
         }[];
+        409: {
+          code: number;
+          description: string;
+        }[];
         429: {
           code: number;
           description: string;
