@@ -151,6 +151,7 @@ export const PUBLIC_STEP_OF: Readonly<Partial<Record<CaseAction, PublicStep>>> =
   city_order: 'dispatched',
   re_dispatch: 'dispatched',
   self_dispose: 'disposed',
+  department_dispose: 'disposed',
   feed_back: 'disposed',
   check_pass: 'checked',
   check_fail: 'rework',
@@ -161,10 +162,16 @@ export const PUBLIC_STEP_OF: Readonly<Partial<Record<CaseAction, PublicStep>>> =
 };
 
 /**
- * The steps whose photos show the result (处置后照片): the unit's feedback, an inspector's fix on
- * the spot, the passed check. The public sees them once the report is resolved.
+ * The steps whose photos show the result (处置后照片): the unit's feedback, an inspector's or a
+ * department's fix on the spot (部门自查), the passed check. The public sees them once the report
+ * is resolved.
  */
-export const RESULT_PHOTO_ACTIONS: readonly CaseAction[] = ['feed_back', 'self_dispose', 'check_pass'];
+export const RESULT_PHOTO_ACTIONS: readonly CaseAction[] = [
+  'feed_back',
+  'self_dispose',
+  'department_dispose',
+  'check_pass',
+];
 
 /**
  * The `report` field of the public portal's form (POST /api/public/reports, multipart/form-data,

@@ -83,6 +83,7 @@ describe('a department reports what it found', () => {
 describe('self-disposed (自行处置)', () => {
   let caseId = '';
   let afterPhoto = '';
+  let trackingCode = '';
 
   it('a unit person reports a fixed problem with the after photo: the case is self-disposed at once', async () => {
     const unit = await t.login('unit.haishu-sanitation');
@@ -95,6 +96,7 @@ describe('self-disposed (自行处置)', () => {
     expect(res.statusCode, res.body).toBe(201);
     expect(res.json().case).toBeNull();
     expect(res.json().report.status).toBe('in_progress');
+    trackingCode = res.json().report.trackingCode;
     const c = await caseOfReport(res.json().reportId);
     caseId = c.case.id;
     expect(c.case).toMatchObject({ channel: 'department', state: 'self_disposed', currentStage: 'close' });
@@ -125,6 +127,12 @@ describe('self-disposed (自行处置)', () => {
     const res = await actOn(t, 'haishu.shift_leader', caseId, 'close');
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json().state).toBe('closed');
+    // Whoever holds the tracking code sees the fix as a step and its after photo, as for an
+    // inspector's fix on the spot.
+    const tracked = await t.app.inject({ method: 'GET', url: `/api/public/reports/${trackingCode}` });
+    expect(tracked.statusCode, tracked.body).toBe(200);
+    expect(tracked.json().afterPhotos).toEqual([afterPhoto]);
+    expect(tracked.json().timeline.map((s: { step: string }) => s.step)).toContain('disposed');
     // What evaluation counts: closed cases the unit disposed of itself, by its event.
     const [row] = await t.database.query<{ n: number }>(
       sql`SELECT count(DISTINCT c.id)::int AS n FROM case_file c
