@@ -84,6 +84,12 @@ export const PERMISSIONS = [
   'opinion:moderate',
   /** Online opinion: the feeds polled (URL, interval, district), their status; admins hold it. */
   'opinion:manage',
+  /**
+   * The evaluation (综合评价): indicators of regions, units and posts and their drill-down to the
+   * cases counted — the city's leaders and supervisors everywhere, a district's shift leaders and
+   * dispatchers their district.
+   */
+  'evaluation:read',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -101,11 +107,11 @@ const REPORTERS: Permission[] = [...EVERYONE, 'case:report'];
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   inspector: REPORTERS,
   acceptor: [...REPORTERS, 'callback:record', 'opinion:moderate'],
-  shift_leader: [...EVERYONE, 'opinion:moderate'],
-  dispatcher: EVERYONE,
+  shift_leader: [...EVERYONE, 'opinion:moderate', 'evaluation:read'],
+  dispatcher: [...EVERYONE, 'evaluation:read'],
   unit_handler: REPORTERS,
-  supervisor: [...EVERYONE, 'audit:read'],
-  leader: EVERYONE,
+  supervisor: [...EVERYONE, 'audit:read', 'evaluation:read'],
+  leader: [...EVERYONE, 'evaluation:read'],
   admin: [...PERMISSIONS],
   hotline_operator: [...REPORTERS, 'callback:record', 'hotline:answer', 'knowledge:manage'],
 };
@@ -139,6 +145,7 @@ export const MENU_KEYS = [
   'opinion',
   'opinionFeeds',
   'departmentChecks',
+  'evaluation',
 ] as const;
 export type MenuKey = (typeof MENU_KEYS)[number];
 
@@ -156,6 +163,7 @@ export function menuOf(
   if (has('case:read')) menu.push('cases');
   if (has('hotline:answer')) menu.push('hotline');
   if (has('callback:record')) menu.push('callbacks');
+  if (has('evaluation:read') && level !== 'unit') menu.push('evaluation');
   if (has('case:report')) menu.push('intake');
   if (has('case:report') && level === 'unit') menu.push('departmentChecks');
   if (has('opinion:moderate')) menu.push('opinion');

@@ -25,6 +25,7 @@ import {
   startClassifier,
 } from './modules/classifier/index.ts';
 import { componentRoutes } from './modules/components/index.ts';
+import { evaluationRoutes } from './modules/evaluation/index.ts';
 import { geoRoutes, ogcRoutes, SpatialService, TileService } from './modules/geo/index.ts';
 import { hotlineLiveTopic, hotlineRoutes } from './modules/hotline/index.ts';
 import {
@@ -209,6 +210,7 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
   await app.register(portalRoutes(spatial, tiles));
   await app.register(hotlineRoutes(spatial));
   await app.register(callbackRoutes);
+  await app.register(evaluationRoutes);
   await app.register(opinionRoutes(spatial));
 
   const webDist = opts.webDist ?? WEB_DIST;

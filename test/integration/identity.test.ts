@@ -21,6 +21,7 @@ describe('login, sessions and the caller profile', () => {
     expect(body.user.menu).toEqual([
       'dashboard',
       'cases',
+      'evaluation',
       'map',
       'sensors',
       'components',
@@ -42,6 +43,7 @@ describe('login, sessions and the caller profile', () => {
       'cases',
       'hotline',
       'callbacks',
+      'evaluation',
       'intake',
       'opinion',
       'map',

@@ -24,6 +24,7 @@ import { sql } from 'drizzle-orm';
 import type { LightMyRequestResponse } from 'fastify';
 import { TileType } from 'pmtiles';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chinaDate } from '../../common/calendar/index.ts';
 import { PERMISSIONS, type Permission } from '../../common/identity.ts';
 import { withUsccCheck } from '../../common/uscc.ts';
 import { writePmtiles } from '../../server/modules/basemap/pmtiles-writer.ts';
@@ -449,6 +450,8 @@ interface Probe {
 }
 
 const q = (c: Caller) => t.as(c.token);
+/** The evaluation's period around the fixtures, made today: yesterday to the day after tomorrow (China days). */
+const EVAL_PERIOD = `from=${chinaDate(Date.now() - 86_400_000)}&to=${chinaDate(Date.now() + 2 * 86_400_000)}`;
 const sorted = (xs: Iterable<string>) => [...new Set(xs)].sort();
 const ALL_DISTRICTS = ['330203', '330205', '330206', '330211', '330212', '330213'];
 /** Units a district's rules name: its own, and the owners of manhole covers (seed/routing.ts). */
@@ -1965,6 +1968,31 @@ const PROBES: Probe[] = [
     view: (id) => adminGet(`/api/hotline/knowledge/${id}`),
     expect: cityAdminAnd({ 'knowledge:manage': 200 }, 200),
   },
+  // ---- evaluation: the city every district's figures, a district centre its own (evaluation:read:
+  // leaders, supervisors, shift leaders, dispatchers — not the acceptor nor a unit) ----------------
+  {
+    route: 'GET /api/evaluation/indicators',
+    call: (c) => q(c).get('/api/evaluation/indicators'),
+    expect: cityAdminAnd({ 'evaluation:read': 200 }, 200, 200),
+  },
+  {
+    route: 'GET /api/evaluation/figures',
+    rows: (b) => sorted(b.subjects.map((x: { subject: string }) => x.subject)),
+    call: (c) => q(c).get(`/api/evaluation/figures?subjectType=district&indicator=reports&${EVAL_PERIOD}`),
+    expect: {
+      ...cityAdminAnd({ 'evaluation:read': [200, ['330203', '330205']] }, [200, ['330203', '330205']]),
+      hsAdmin: [200, ['330203']],
+    },
+  },
+  ...(['330203', '330205'] as const).map(
+    (d): Probe => ({
+      route: 'GET /api/evaluation/drill',
+      what: `the reports of ${d}`,
+      call: (c) =>
+        q(c).get(`/api/evaluation/drill?indicator=reports&subjectType=district&subject=${d}&${EVAL_PERIOD}`),
+      expect: cityAdminAnd({ 'evaluation:read': 200 }, 200, d === '330203' ? 200 : 404),
+    }),
+  ),
   // ---- call-backs: the city every district's, an acceptor (callback:record) its district's -------
   {
     route: 'GET /api/callbacks',

@@ -2,6 +2,7 @@ import {
   ApartmentOutlined,
   ApiOutlined,
   AuditOutlined,
+  BarChartOutlined,
   BookOutlined,
   BranchesOutlined,
   BuildOutlined,
@@ -41,6 +42,7 @@ const DepartmentChecksPage = lazyPage(
   () => import('./pages/department/DepartmentChecksPage'),
   'DepartmentChecksPage',
 );
+const EvaluationPage = lazyPage(() => import('./pages/evaluation/EvaluationPage'), 'EvaluationPage');
 const EndpointsPage = lazyPage(() => import('./pages/endpoints/EndpointsPage'), 'EndpointsPage');
 const HotlinePage = lazyPage(() => import('./pages/hotline/HotlinePage'), 'HotlinePage');
 const ImportsPage = lazyPage(() => import('./pages/imports/ImportsPage'), 'ImportsPage');
@@ -181,6 +183,13 @@ export const MENU_ITEMS: MenuItemDef[] = [
     icon: <CustomerServiceOutlined />,
     label: 'callback.menu',
     element: <CallbacksPage />,
+  },
+  {
+    key: 'evaluation',
+    path: '/evaluation',
+    icon: <BarChartOutlined />,
+    label: 'evaluation.menu',
+    element: <EvaluationPage />,
   },
   {
     key: 'knowledge',

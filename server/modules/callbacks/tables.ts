@@ -93,5 +93,7 @@ export const satisfaction = pgTable(
     // Evaluation: satisfaction of a district (or a unit) over a period.
     index('satisfaction_district_idx').on(t.districtCode, t.createdAt),
     index('satisfaction_unit_idx').on(t.unitId, t.createdAt),
+    // Evaluation: the satisfactions of the closings of a period (evaluation/indicators.ts).
+    index('satisfaction_case_closed_idx').on(t.caseClosedAt),
   ],
 );

@@ -10,6 +10,7 @@
  * recipients).
  * Its side effects in other modules are their subscribers to its events (common/events.ts).
  */
+import { caseFile, caseStage, report } from './tables.ts';
 
 export { normaliseAddress } from './address.ts';
 export { loadClock } from './clock.ts';
@@ -86,4 +87,10 @@ export { CaseSummary, CrsT, type ReportCreateT } from './schemas.ts';
 export { caseLiveTopic } from './stream.ts';
 export { type CaseSummaries, caseSummaries } from './summary.ts';
 export type { Channel } from './tables.ts';
+/**
+ * The case loop's tables the evaluation (综合评价) joins in SQL, READ-ONLY: its indicators count
+ * cases, stages and reports of a period in one query each (docs/ARCHITECTURE.md, "Module
+ * boundaries"). Nothing outside this module writes them.
+ */
+export const evaluationReads = { caseFile, caseStage, report } as const;
 export { startTimerLoop, sweepTimers } from './timers.ts';

@@ -204,7 +204,11 @@ export const caseStage = pgTable(
     overdueAt: timestamp('overdue_at', { withTimezone: true }),
     extended: boolean('extended').notNull().default(false),
   },
-  (t) => [index('case_stage_case_idx').on(t.caseId, t.stage)],
+  (t) => [
+    index('case_stage_case_idx').on(t.caseId, t.stage),
+    // Evaluation: the stage decisions of a period (evaluation/indicators.ts, by the stage's end).
+    index('case_stage_stage_stopped_idx').on(t.stage, t.stoppedAt),
+  ],
 );
 
 /**

@@ -71,6 +71,7 @@ export interface paths {
               | 'knowledge:manage'
               | 'opinion:moderate'
               | 'opinion:manage'
+              | 'evaluation:read'
             )[];
             createdAt: string;
             lastUsedAt: string | null;
@@ -124,6 +125,7 @@ export interface paths {
           | 'knowledge:manage'
           | 'opinion:moderate'
           | 'opinion:manage'
+          | 'evaluation:read'
         )[];
       };
       responses: {
@@ -166,6 +168,7 @@ export interface paths {
               | 'knowledge:manage'
               | 'opinion:moderate'
               | 'opinion:manage'
+              | 'evaluation:read'
             )[];
             createdAt: string;
             lastUsedAt: string | null;
@@ -353,6 +356,7 @@ export interface paths {
               | 'knowledge:manage'
               | 'opinion:moderate'
               | 'opinion:manage'
+              | 'evaluation:read'
             )[];
             menu: (
               | 'dashboard'
@@ -377,6 +381,7 @@ export interface paths {
               | 'opinion'
               | 'opinionFeeds'
               | 'departmentChecks'
+              | 'evaluation'
             )[];
           };
         };
@@ -3584,6 +3589,206 @@ export interface paths {
       };
     };
   };
+  '/api/evaluation/drill': {
+    /** The cases behind a figure / 指标下钻到案件 */
+    get: {
+      params: never;
+      query: {
+        indicator: string;
+        subjectType:
+          | 'district'
+          | 'township'
+          | 'community'
+          | 'grid'
+          | 'unit'
+          | 'inspector'
+          | 'acceptor'
+          | 'shift_leader'
+          | 'dispatcher';
+        subject: string;
+        /** first China day of the period (inclusive) */
+        from: string;
+        /** China day the period ends before (exclusive) */
+        to: string;
+        /** default: denominator */
+        part?: 'numerator' | 'denominator';
+        page?: number;
+        pageSize?: number;
+      };
+      body: never;
+      responses: {
+        200: {
+          indicator: string;
+          subject: string;
+          part: 'numerator' | 'denominator';
+          items: {
+            caseId: string;
+            code: string;
+            state:
+              | 'reported'
+              | 'verifying'
+              | 'pending_filing'
+              | 'self_disposed'
+              | 'pending_dispatch'
+              | 'dispatched'
+              | 'in_progress'
+              | 'returned'
+              | 'escalated'
+              | 'fed_back'
+              | 'checking'
+              | 'check_failed'
+              | 'pending_close'
+              | 'parked'
+              | 'closed'
+              | 'rejected'
+              | 'voided'
+              | 'merged';
+            description: string;
+            districtCode: string;
+            /** the row counted: the case, report, stage or satisfaction id */
+            item: string;
+            at: string;
+            value: number | null;
+          }[];
+          total: number;
+          page: number;
+          pageSize: number;
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
+  '/api/evaluation/figures': {
+    /** Figures per subject for a period / 评价对象的指标值 */
+    get: {
+      params: never;
+      query: {
+        subjectType:
+          | 'district'
+          | 'township'
+          | 'community'
+          | 'grid'
+          | 'unit'
+          | 'inspector'
+          | 'acceptor'
+          | 'shift_leader'
+          | 'dispatcher';
+        /** first China day of the period (inclusive) */
+        from: string;
+        /** China day the period ends before (exclusive) */
+        to: string;
+        /** one indicator only; default every one of the subject type */
+        indicator?: string;
+      };
+      body: never;
+      responses: {
+        200: {
+          subjectType:
+            | 'district'
+            | 'township'
+            | 'community'
+            | 'grid'
+            | 'unit'
+            | 'inspector'
+            | 'acceptor'
+            | 'shift_leader'
+            | 'dispatcher';
+          from: string;
+          to: string;
+          indicators: string[];
+          subjects: {
+            /** division code, grid id, unit id or user id */
+            subject: string;
+            label: string;
+            figures: {
+              indicator: string;
+              /** rows meeting the indicator (rates); the count (counts and averages) */
+              numerator: number;
+              /** rows due (rates); the count (counts); rows averaged (averages) */
+              denominator: number;
+              /** the rate (0…1), the count, or the average */
+              value: number | null;
+            }[];
+          }[];
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
+  '/api/evaluation/indicators': {
+    /** The indicators and their definitions / 评价指标及其定义 */
+    get: {
+      params: never;
+      query: never;
+      body: never;
+      responses: {
+        200: {
+          items: {
+            key: string;
+            kind: 'count' | 'rate' | 'average';
+            name: {
+              zh: string;
+              en: string;
+            };
+            description: {
+              zh: string;
+              en: string;
+            };
+            counts: {
+              zh: string;
+              en: string;
+            };
+            countsIn: {
+              zh: string;
+              en: string;
+            };
+            /** the stage whose clock the indicator reads */
+            clock: string | null;
+            subjects: (
+              | 'district'
+              | 'township'
+              | 'community'
+              | 'grid'
+              | 'unit'
+              | 'inspector'
+              | 'acceptor'
+              | 'shift_leader'
+              | 'dispatcher'
+            )[];
+            post: {
+              zh: string;
+              en: string;
+            } | null;
+            /** `hours` for an average in working hours */
+            unit: string | null;
+            lacks: {
+              zh: string;
+              en: string;
+            } | null;
+          }[];
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
   '/api/geo/divisions': {
     get: {
       params: never;
@@ -5431,6 +5636,7 @@ export interface paths {
             | 'knowledge:manage'
             | 'opinion:moderate'
             | 'opinion:manage'
+            | 'evaluation:read'
           )[];
           menu: (
             | 'dashboard'
@@ -5455,6 +5661,7 @@ export interface paths {
             | 'opinion'
             | 'opinionFeeds'
             | 'departmentChecks'
+            | 'evaluation'
           )[];
         };
         400: ErrorBody;
@@ -5576,6 +5783,7 @@ export interface paths {
             | 'knowledge:manage'
             | 'opinion:moderate'
             | 'opinion:manage'
+            | 'evaluation:read'
           )[];
           menu: (
             | 'dashboard'
@@ -5600,6 +5808,7 @@ export interface paths {
             | 'opinion'
             | 'opinionFeeds'
             | 'departmentChecks'
+            | 'evaluation'
           )[];
         };
         400: ErrorBody;

@@ -1,0 +1,2 @@
+CREATE INDEX "satisfaction_case_closed_idx" ON "satisfaction" USING btree ("case_closed_at");--> statement-breakpoint
+CREATE INDEX "case_stage_stage_stopped_idx" ON "case_stage" USING btree ("stage","stopped_at");

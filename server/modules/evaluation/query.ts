@@ -1,0 +1,140 @@
+/**
+ * The one query behind every figure and its drill-down: `factRows` selects an indicator's rows for
+ * a subject type and period — each with its subject, whether it is in the denominator and in the
+ * numerator, and its value — from the indicator's definition (indicators.ts). `figures` groups
+ * those rows by subject; `drill` lists the rows of one subject and part. Both read the same
+ * `factRows`, so a figure counts exactly the rows its drill-down lists.
+ *
+ * This module joins the case loop's tables (`case_file`, `case_stage`, `report`, `event`) and the
+ * call-backs' `satisfaction` in SQL, read-only (docs/ARCHITECTURE.md: the evaluation's exception).
+ */
+import { type SQL, sql } from 'drizzle-orm';
+import type { WorkCalendar } from '../../../common/calendar/index.ts';
+import type { Db } from '../../platform/db.ts';
+import {
+  type Indicator,
+  type Period,
+  POST_TYPES,
+  type PostType,
+  REGION_COLUMN,
+  type RegionType,
+  SOURCES,
+  type SubjectType,
+  T,
+} from './indicators.ts';
+import { workTimeSql } from './work-time-sql.ts';
+
+async function rowsOf<T>(db: Db, q: SQL): Promise<T[]> {
+  const res = await db.execute(q);
+  return (res as unknown as { rows: T[] }).rows;
+}
+
+/** Working time is measured over the period and the year before it (older instants are clamped). */
+const WORK_TIME_LOOKBACK_MS = 400 * 86_400_000;
+
+export const isPost = (t: SubjectType): t is PostType => (POST_TYPES as readonly string[]).includes(t);
+
+function subjectExpr(type: SubjectType): SQL {
+  if (type === 'unit') return sql.raw('f.unit_id::text');
+  if (isPost(type)) return sql.raw('f.actor');
+  return sql.raw(REGION_COLUMN[type as RegionType]);
+}
+
+export interface FactQuery {
+  indicator: Indicator;
+  subjectType: SubjectType;
+  period: Period;
+  /** The caller's scope over the cases (`c.district_code`, policy.ts); undefined: every case. */
+  scope: SQL | undefined;
+  calendar: WorkCalendar;
+}
+
+/** The CTE `facts(case_id, at, item, subject, den, num, value)` of an indicator. */
+export function factRows(q: FactQuery): SQL {
+  const { indicator: ind } = q;
+  const wt = workTimeSql(q.calendar, new Date(q.period.from.getTime() - WORK_TIME_LOOKBACK_MS), q.period.to);
+  const source = SOURCES[ind.source].rows(q.period, wt.workMs);
+  const num = ind.numerator ?? ind.denominator;
+  const value = ind.value ?? sql`NULL::double precision`;
+  const scope = q.scope ? sql`AND ${q.scope}` : sql``;
+  return sql`WITH ${wt.ctes}, facts AS (
+    SELECT f.case_id, f.at, f.item, ${subjectExpr(q.subjectType)} AS subject,
+      coalesce((${ind.denominator}), false) AS den,
+      coalesce((${ind.denominator}) AND (${num}), false) AS num,
+      (${value})::double precision AS value
+    FROM (${source}) f JOIN ${sql.raw(T.caseFile)} c ON c.id = f.case_id
+    WHERE true ${scope}
+  )`;
+}
+
+export interface FigureRow {
+  subject: string;
+  numerator: number;
+  denominator: number;
+  /** Sum of the values of the denominator's rows (averages). */
+  total: number | null;
+}
+
+/** Every subject's numerator and denominator (and summed value) for one indicator. */
+export async function figures(db: Db, q: FactQuery): Promise<FigureRow[]> {
+  const rows = await rowsOf<{ subject: string; num: number; den: number; total: number | null }>(
+    db,
+    sql`
+    ${factRows(q)}
+    SELECT subject, count(*) FILTER (WHERE num)::int AS num, count(*) FILTER (WHERE den)::int AS den,
+      sum(value) FILTER (WHERE den) AS total
+    FROM facts WHERE subject IS NOT NULL GROUP BY subject HAVING count(*) FILTER (WHERE den) > 0
+    ORDER BY subject`,
+  );
+  return rows.map((r) => ({
+    subject: r.subject,
+    numerator: Number(r.num),
+    denominator: Number(r.den),
+    total: r.total === null ? null : Number(r.total),
+  }));
+}
+
+export interface DrillRow {
+  caseId: string;
+  item: string;
+  at: Date;
+  value: number | null;
+}
+
+/** The rows of one subject's numerator or denominator, oldest first, paged. */
+export async function drill(
+  db: Db,
+  q: FactQuery & { subject: string; part: 'numerator' | 'denominator'; page: number; pageSize: number },
+): Promise<{ total: number; rows: DrillRow[] }> {
+  const part = q.part === 'numerator' ? sql`num` : sql`den`;
+  const rows = await rowsOf<{
+    case_id: string;
+    item: string;
+    at: Date | string;
+    value: number | null;
+    total: number;
+  }>(
+    db,
+    sql`${factRows(q)}
+    SELECT case_id, item, at, value, count(*) OVER ()::int AS total FROM facts
+    WHERE subject = ${q.subject} AND ${part}
+    ORDER BY at, item LIMIT ${q.pageSize} OFFSET ${(q.page - 1) * q.pageSize}`,
+  );
+  let total = rows[0] ? Number(rows[0].total) : 0;
+  if (!rows.length && q.page > 1) {
+    const [c] = await rowsOf<{ n: number }>(
+      db,
+      sql`${factRows(q)} SELECT count(*)::int AS n FROM facts WHERE subject = ${q.subject} AND ${part}`,
+    );
+    total = Number(c.n);
+  }
+  return {
+    total,
+    rows: rows.map((r) => ({
+      caseId: r.case_id,
+      item: r.item,
+      at: r.at instanceof Date ? r.at : new Date(r.at),
+      value: r.value === null ? null : Number(r.value),
+    })),
+  };
+}

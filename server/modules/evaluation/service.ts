@@ -1,0 +1,256 @@
+/**
+ * The evaluation's use cases: the indicators' definitions, every subject's figures for a period,
+ * and one figure's drill-down to the cases it counted. Scope through policy.ts; the figures and
+ * the drill-down come from query.ts's one `factRows`.
+ */
+import { inArray } from 'drizzle-orm';
+import { chinaInstant } from '../../../common/calendar/index.ts';
+import type { RequestContext } from '../../platform/context.ts';
+import type { Db } from '../../platform/db.ts';
+import { AppError, notFound } from '../../platform/errors.ts';
+import { getCalendar } from '../calendar/index.ts';
+import { evaluationReads as caseTables } from '../cases/index.ts';
+import { divisionNames } from '../geo/index.ts';
+import { enabledUsersWithOrg } from '../identity/index.ts';
+import { orgRelation } from '../org/index.ts';
+import {
+  INDICATORS,
+  type Indicator,
+  indicatorByKey,
+  type Period,
+  REGION_TYPES,
+  SOURCES,
+  type SubjectType,
+} from './indicators.ts';
+import { evaluationRead, requireEvaluationRead, subjectInScope } from './policy.ts';
+import { drill, type FactQuery, figures } from './query.ts';
+import type { DrillQueryT, FiguresQueryT } from './schemas.ts';
+
+/** The definitions as the API and the screen show them. */
+export function indicatorDefinitions(ctx: RequestContext) {
+  requireEvaluationRead(ctx.actor);
+  return {
+    items: INDICATORS.map((i) => {
+      const src = SOURCES[i.source] as (typeof SOURCES)[keyof typeof SOURCES] & {
+        actor?: { zh: string; en: string };
+      };
+      return {
+        key: i.key,
+        kind: i.kind,
+        name: i.name,
+        description: i.description,
+        counts: src.item,
+        countsIn: src.countsIn,
+        clock: i.clock,
+        subjects: [...i.subjects],
+        post: src.actor ?? null,
+        unit: i.unit ?? null,
+        lacks: i.lacks ?? null,
+      };
+    }),
+  };
+}
+
+const MAX_PERIOD_DAYS = 400;
+
+function periodOf(from: string, to: string): Period {
+  const p = { from: chinaInstant(from), to: chinaInstant(to) };
+  const days = (p.to.getTime() - p.from.getTime()) / 86_400_000;
+  if (!(days >= 1) || days > MAX_PERIOD_DAYS) {
+    throw new AppError('VALIDATION_FAILED', {
+      zh: `评价期间须为 1 至 ${MAX_PERIOD_DAYS} 天（from 早于 to）`,
+      en: `The period must be 1 to ${MAX_PERIOD_DAYS} days (from before to)`,
+      details: [{ field: 'querystring.to', message: 'from < to, at most 400 days' }],
+    });
+  }
+  return p;
+}
+
+function indicatorFor(key: string, subjectType: SubjectType): Indicator {
+  const ind = indicatorByKey(key);
+  if (!ind) {
+    throw new AppError('VALIDATION_FAILED', {
+      zh: `没有这个指标：${key}`,
+      en: `No such indicator: ${key}`,
+      details: [{ field: 'querystring.indicator', message: 'unknown indicator' }],
+    });
+  }
+  if (!ind.subjects.includes(subjectType)) {
+    throw new AppError('VALIDATION_FAILED', {
+      zh: `指标 ${key} 不适用于 ${subjectType}`,
+      en: `Indicator ${key} does not apply to ${subjectType}`,
+      details: [{ field: 'querystring.subjectType', message: `valid: ${ind.subjects.join(', ')}` }],
+    });
+  }
+  return ind;
+}
+
+/** The district the caller is confined to (its cases only), if any. */
+const districtOf = (ctx: RequestContext) =>
+  ctx.actor.scope.kind === 'district' ? ctx.actor.scope.districtCode : undefined;
+
+interface SubjectInfo {
+  label: string;
+}
+
+/**
+ * Of the subjects `ids` of a type, those the caller may see, with their labels: regions of its
+ * district (a code's first six characters are its district), units of its district or the city's,
+ * people of its district's centre holding the post's role.
+ */
+async function subjectsInScope(
+  db: Db,
+  ctx: RequestContext,
+  type: SubjectType,
+  ids: readonly string[],
+): Promise<Map<string, SubjectInfo>> {
+  const out = new Map<string, SubjectInfo>();
+  if (ids.length === 0) return out;
+  if ((REGION_TYPES as readonly string[]).includes(type)) {
+    const names = type === 'grid' ? new Map<string, string>() : await divisionNames(db, ids);
+    for (const id of ids) {
+      if (subjectInScope(ctx.actor, id.slice(0, 6), false)) out.set(id, { label: names.get(id) ?? id });
+    }
+    return out;
+  }
+  if (type === 'unit') {
+    const uuids = ids.filter((id) => /^[0-9a-f-]{36}$/i.test(id));
+    if (!uuids.length) return out;
+    const orgs = await db
+      .select({
+        id: orgRelation.id,
+        name: orgRelation.name,
+        kind: orgRelation.kind,
+        districtCode: orgRelation.districtCode,
+      })
+      .from(orgRelation)
+      .where(inArray(orgRelation.id, uuids));
+    for (const o of orgs) {
+      if (o.kind === 'unit' && subjectInScope(ctx.actor, o.districtCode, true))
+        out.set(o.id, { label: o.name });
+    }
+    return out;
+  }
+  for (const { user, org } of await enabledUsersWithOrg(db, ids)) {
+    if (!user.roles.includes(type)) continue;
+    if (org.kind === 'unit') continue;
+    if (subjectInScope(ctx.actor, org.districtCode, false) || (org.districtCode === null && !districtOf(ctx)))
+      out.set(user.id, { label: `${user.displayName}（${user.username}）` });
+  }
+  return out;
+}
+
+async function baseQuery(
+  db: Db,
+  ctx: RequestContext,
+  ind: Indicator,
+  subjectType: SubjectType,
+  period: Period,
+) {
+  const q: FactQuery = {
+    indicator: ind,
+    subjectType,
+    period,
+    scope: evaluationRead.filter(ctx.actor),
+    calendar: await getCalendar(db),
+  };
+  return q;
+}
+
+const figureValue = (ind: Indicator, num: number, den: number, total: number | null): number | null => {
+  if (ind.kind === 'count') return den;
+  if (den === 0) return null;
+  if (ind.kind === 'average') return total === null ? null : total / den;
+  return num / den;
+};
+
+/** Every subject's figures of a type for the period (one indicator, or every one of the type). */
+export async function subjectFigures(db: Db, ctx: RequestContext, input: FiguresQueryT) {
+  requireEvaluationRead(ctx.actor);
+  const period = periodOf(input.from, input.to);
+  const inds = input.indicator
+    ? [indicatorFor(input.indicator, input.subjectType)]
+    : INDICATORS.filter((i) => i.subjects.includes(input.subjectType));
+  const bySubject = new Map<
+    string,
+    { indicator: string; numerator: number; denominator: number; value: number | null }[]
+  >();
+  for (const ind of inds) {
+    const rows = await figures(db, await baseQuery(db, ctx, ind, input.subjectType, period));
+    for (const r of rows) {
+      const list = bySubject.get(r.subject) ?? [];
+      list.push({
+        indicator: ind.key,
+        numerator:
+          ind.kind === 'count' ? r.denominator : ind.kind === 'average' ? r.denominator : r.numerator,
+        denominator: r.denominator,
+        value: figureValue(ind, r.numerator, r.denominator, r.total),
+      });
+      bySubject.set(r.subject, list);
+    }
+  }
+  const seen = await subjectsInScope(db, ctx, input.subjectType, [...bySubject.keys()]);
+  const subjects = [...bySubject.entries()]
+    .filter(([id]) => seen.has(id))
+    .map(([id, list]) => ({ subject: id, label: seen.get(id)!.label, figures: list }))
+    .sort((a, b) => a.subject.localeCompare(b.subject));
+  return {
+    subjectType: input.subjectType,
+    from: input.from,
+    to: input.to,
+    indicators: inds.map((i) => i.key),
+    subjects,
+  };
+}
+
+/** The rows one figure counted (its numerator or denominator), with their cases, paged. */
+export async function drillDown(db: Db, ctx: RequestContext, input: DrillQueryT) {
+  requireEvaluationRead(ctx.actor);
+  const ind = indicatorFor(input.indicator, input.subjectType);
+  const period = periodOf(input.from, input.to);
+  const seen = await subjectsInScope(db, ctx, input.subjectType, [input.subject]);
+  if (!seen.has(input.subject)) throw notFound({ zh: '评价对象', en: 'evaluation subject' }, input.subject);
+  const part = input.part ?? 'denominator';
+  const page = input.page ?? 1;
+  const pageSize = input.pageSize ?? 20;
+  const q = await baseQuery(db, ctx, ind, input.subjectType, period);
+  // A count or an average has one part: its rows.
+  const rowsPart = ind.kind === 'rate' ? part : 'denominator';
+  const { total, rows } = await drill(db, { ...q, subject: input.subject, part: rowsPart, page, pageSize });
+  const ids = [...new Set(rows.map((r) => r.caseId))];
+  const cf = caseTables.caseFile;
+  const cases = ids.length
+    ? await db
+        .select({
+          id: cf.id,
+          code: cf.code,
+          state: cf.state,
+          description: cf.description,
+          districtCode: cf.districtCode,
+        })
+        .from(cf)
+        .where(inArray(cf.id, ids))
+    : [];
+  const byId = new Map(cases.map((c) => [c.id, c]));
+  return {
+    indicator: ind.key,
+    subject: input.subject,
+    part,
+    page,
+    pageSize,
+    total,
+    items: rows.map((r) => {
+      const c = byId.get(r.caseId)!;
+      return {
+        caseId: r.caseId,
+        code: c.code,
+        state: c.state,
+        description: c.description,
+        districtCode: c.districtCode,
+        item: r.item,
+        at: r.at.toISOString(),
+        value: r.value,
+      };
+    }),
+  };
+}
