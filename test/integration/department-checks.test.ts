@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../support/app.ts';
-import { actOn, pointIn, uploadPhoto } from '../support/cases.ts';
+import { actOn, closeDispatched, pointIn, uploadPhoto } from '../support/cases.ts';
 
 let t: TestApp;
 let admin: string;
@@ -170,6 +170,23 @@ describe('self-disposed (自行处置)', () => {
     });
     expect(filed.statusCode, filed.body).toBe(200);
     expect(filed.json().state).toBe('pending_dispatch');
+    // Dispatched and closed as an ordinary case, it is not the unit's self-disposal in the
+    // evaluation: the unit's count stays the one case closed on its fix (above).
+    const dispatched = await actOn(t, 'haishu.dispatcher', c.case.id, 'dispatch', { unitId: unitOrg });
+    expect(dispatched.statusCode, dispatched.body).toBe(200);
+    await closeDispatched(t, c.case.id);
+    expect((await t.as(admin).get(`/api/cases/${c.case.id}`)).json().case.state).toBe('closed');
+    const day = (d: Date) => d.toLocaleDateString('en-CA', { timeZone: 'Asia/Shanghai' });
+    const figures = await t
+      .as(admin)
+      .get(
+        `/api/evaluation/figures?subjectType=unit&indicator=departmentSelfDisposals&from=${day(new Date(Date.now() - 86_400_000))}&to=${day(new Date(Date.now() + 2 * 86_400_000))}`,
+      );
+    expect(figures.statusCode, figures.body).toBe(200);
+    const mine = (
+      figures.json().subjects as { subject: string; figures: { indicator: string; denominator: number }[] }[]
+    ).find((x) => x.subject === unitOrg);
+    expect(mine?.figures.find((f) => f.indicator === 'departmentSelfDisposals')?.denominator).toBe(1);
   });
 
   it('a self-disposal of a problem that already has an open case joins it: noted for the shift leader, not closed', async () => {

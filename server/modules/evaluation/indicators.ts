@@ -212,7 +212,14 @@ export const SOURCES = {
         WHERE e.entity_type = 'case' AND e.entity_id = c.id::text AND e.action = 'case.department_dispose'
         ORDER BY e.id LIMIT 1
       ) d ON true
-      WHERE c.channel = 'department' AND c.state = 'closed' AND ${inPeriod('c.closed_at', p)}`,
+      WHERE c.channel = 'department' AND c.state = 'closed' AND ${inPeriod('c.closed_at', p)}
+        -- Closed on the unit's fix: not filed as an ordinary case by the shift leader (the fix was
+        -- not good enough) nor referred to filing by a later report (the problem was still seen).
+        AND NOT EXISTS (
+          SELECT 1 FROM ${sql.raw(T.event)} x
+          WHERE x.entity_type = 'case' AND x.entity_id = c.id::text
+            AND x.action IN ('case.file', 'case.refer_to_filing')
+        )`,
   },
 } satisfies Record<string, Source>;
 export type SourceKey = keyof typeof SOURCES;
@@ -545,8 +552,8 @@ export const INDICATORS: readonly Indicator[] = [
     kind: 'count',
     name: { zh: '部门自处置数', en: 'Department self-disposals' },
     description: {
-      zh: '部门自查上报时已自行处置、并已结案的案件数，计入自行处置的单位。',
-      en: 'Closed cases a department reported as already fixed (部门自查), counted for the unit that fixed them.',
+      zh: '部门自查上报时已自行处置、并据此结案的案件数（值班长改为立案或因新上报转立案的不计），计入自行处置的单位。',
+      en: 'Closed cases a department reported as already fixed (部门自查) and closed on that fix (not those the shift leader filed as ordinary cases or a later report sent on to filing), counted for the unit that fixed them.',
     },
     source: 'departmentDisposals',
     clock: null,
