@@ -145,6 +145,7 @@ export async function createReport(db: Db, ctx: RequestContext, spatial: Spatial
       details: [
         { field: 'body.description', message: `fewer than ${MIN_DESCRIPTION_CHARS} visible characters` },
       ],
+      detailsZh: [{ field: 'body.description', message: `可见字符少于 ${MIN_DESCRIPTION_CHARS} 个` }],
     });
   }
   const submitter = submitterOf(ctx.actor);
@@ -253,6 +254,7 @@ export async function createReport(db: Db, ctx: RequestContext, spatial: Spatial
           reporterName: input.reporter?.name ?? null,
           reporterPhone: input.reporter?.phone ?? null,
           mediaUrl: input.mediaUrl ?? null,
+          address: input.address ?? null,
           fingerprint: input.sameRequest?.fingerprint ?? null,
           caseId: c.id,
           merged: !!dup,

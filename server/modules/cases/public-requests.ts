@@ -44,6 +44,8 @@ export interface PublicReportRecord {
   caseState: CaseState;
   matterCode: string;
   mediaUrl: string | null;
+  /** The address the reporter wrote (their own words, like the description), if any. */
+  address: string | null;
   districtCode: string;
   /** When the case last changed (its close, once closed). */
   updatedAt: Date;
@@ -60,6 +62,7 @@ function toRecord({ r, c }: Row): PublicReportRecord {
     caseState: c.state,
     matterCode: (c.matterCode ?? c.suggestedMatterCode)!,
     mediaUrl: r.mediaUrl,
+    address: r.address,
     districtCode: c.districtCode,
     updatedAt: c.closedAt ?? c.updatedAt,
     expectedAt: c.currentStage === 'dispose' ? c.currentDueAt : null,

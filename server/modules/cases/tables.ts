@@ -159,6 +159,11 @@ export const report = pgTable(
      */
     mediaUrl: text('media_url'),
     /**
+     * The address this report's sender wrote, as written (the case keeps the first report's): an
+     * open interface publishes a request's own address, also when it joined an older case.
+     */
+    address: text('address'),
+    /**
      * What the request under the idempotency key said (platform/idempotency.ts): a retry with the
      * key must say the same, or it is refused. Null for channels whose keys are their own records'
      * (a sensor alarm, a hotline call, an opinion post) and for reports made before it was kept.

@@ -37,20 +37,44 @@ export function open311Status(err: AppError): number {
 const parameterOf = (field: string | undefined) =>
   field?.replace(/^(body|querystring|params|headers)\.?/, '').replace(/^\./, '') || undefined;
 
-/** The error's entries: one per problem the error names, or its message alone. */
+/** What Fastify said (English) refusing a request before any route, as a Chinese sentence. */
+function zhReason(en: string): string {
+  if (/valid url component|malformed|decode/i.test(en)) return '网址中的百分号编码无效';
+  if (/too long|too large|length/i.test(en)) return '网址或其中的参数过长';
+  if (/header/i.test(en)) return '请求头无效';
+  return '请求的格式不正确';
+}
+
+/**
+ * The error's entries: one per problem the error names, or its message alone. Every description
+ * is in the caller's language: a detail the thrower wrote in English only (no Chinese details)
+ * reads, in Chinese, the error's Chinese sentence instead, and a reason Fastify gave (English)
+ * is shown to English callers only.
+ */
 export function open311Errors(err: AppError, lang: 'zh' | 'en'): Open311Error[] {
   const code = open311Status(err);
   const message = messageFor(err, lang);
   const details = detailsFor(err, lang);
+  const untranslated = lang === 'zh' && !err.detailsZh;
   if (err.code === 'VALIDATION_FAILED' && details.length > 0) {
-    return details.map((d) => {
+    const described = new Set<string>();
+    return details.flatMap((d) => {
       const param = parameterOf(d.field);
-      return { code, description: param ? `${param}: ${d.message}` : d.message };
+      // detailsFor put the Chinese sentence in where the detail repeated the English one.
+      const text = untranslated && d.message !== message ? message : d.message;
+      const description = param ? `${param}: ${text}` : text;
+      if (described.has(description)) return [];
+      described.add(description);
+      return [{ code, description }];
     });
   }
-  // A request Fastify refused before any route (a malformed URL): its reason, which names no secret.
+  // A request Fastify refused before any route (a malformed URL): its reason, which names no
+  // secret — Fastify's own words in English, the kind of problem in Chinese.
   if (err.code === 'BAD_REQUEST' && details[0]?.message) {
-    return [{ code, description: `${message}: ${details.map((d) => d.message).join('; ')}` }];
+    const reason = untranslated
+      ? zhReason(details.map((d) => d.message).join('; '))
+      : details.map((d) => d.message).join('; ');
+    return [{ code, description: `${message}: ${reason}` }];
   }
   return [{ code, description: message }];
 }

@@ -55,13 +55,79 @@ const tags = ['open311'];
 
 /** Parses a UTF-8 form body into single values; a field given twice stays a list (and is refused). */
 export function parseForm(text: string): Record<string, string | string[]> {
+  return parseFormBytes(Buffer.from(text, 'utf8'));
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+const lenient = new TextDecoder('utf-8');
+
+/** `a+b%E6%B5%8B` → its bytes: `+` a space, `%XX` the byte, any other byte itself (as URLSearchParams). */
+function percentDecodedBytes(raw: Buffer): Uint8Array {
+  const out = new Uint8Array(raw.length);
+  let n = 0;
+  const hex = (b: number | undefined) =>
+    b === undefined
+      ? -1
+      : b >= 0x30 && b <= 0x39
+        ? b - 0x30
+        : (b | 0x20) >= 0x61 && (b | 0x20) <= 0x66
+          ? (b | 0x20) - 0x57
+          : -1;
+  for (let i = 0; i < raw.length; i++) {
+    const b = raw[i];
+    if (b === 0x2b) out[n++] = 0x20;
+    else if (b === 0x25 && hex(raw[i + 1]) >= 0 && hex(raw[i + 2]) >= 0) {
+      out[n++] = hex(raw[i + 1]) * 16 + hex(raw[i + 2]);
+      i += 2;
+    } else out[n++] = b;
+  }
+  return out.subarray(0, n);
+}
+
+/**
+ * Parses a form body's bytes as `application/x-www-form-urlencoded` in UTF-8. Each name and value
+ * is percent-decoded to bytes and those bytes must be UTF-8: a field whose bytes are not (a
+ * `%FF`, Latin-1 text) is refused with 400 naming it, rather than published with U+FFFD in it.
+ */
+export function parseFormBytes(body: Buffer): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = Object.create(null);
-  for (const [k, v] of new URLSearchParams(text)) {
+  let start = 0;
+  while (start <= body.length) {
+    let end = body.indexOf(0x26, start);
+    if (end < 0) end = body.length;
+    const part = body.subarray(start, end);
+    start = end + 1;
+    if (part.length === 0) continue;
+    const eq = part.indexOf(0x3d);
+    const rawName = eq < 0 ? part : part.subarray(0, eq);
+    const rawValue = eq < 0 ? Buffer.alloc(0) : part.subarray(eq + 1);
+    const nameBytes = percentDecodedBytes(rawName);
+    let k: string;
+    try {
+      k = utf8.decode(nameBytes);
+    } catch {
+      throw notUtf8(lenient.decode(nameBytes), true);
+    }
+    let v: string;
+    try {
+      v = utf8.decode(percentDecodedBytes(rawValue));
+    } catch {
+      throw notUtf8(k, false);
+    }
     const had = out[k];
     out[k] = had === undefined ? v : Array.isArray(had) ? [...had, v] : [had, v];
   }
   return out;
 }
+
+const notUtf8 = (field: string, name: boolean) =>
+  badParameter(
+    field,
+    name ? `表单中有字段名不是 UTF-8 编码：${field}` : `${field} 不是 UTF-8 编码的文本（表单须为 UTF-8）`,
+    name
+      ? `A field name of the form is not UTF-8: ${field}`
+      : `${field} is not UTF-8 text (the form must be UTF-8)`,
+  );
 
 /** Drops empty parameters: the spec treats them as absent. */
 function dropEmpty(o: unknown) {
@@ -94,7 +160,7 @@ export const open311Routes = (spatial: SpatialService) =>
     app.removeAllContentTypeParsers();
     app.addContentTypeParser(
       'application/x-www-form-urlencoded',
-      { parseAs: 'string', bodyLimit: app.config.bodyLimitBytes },
+      { parseAs: 'buffer', bodyLimit: app.config.bodyLimitBytes },
       (request, body, done) => {
         const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(String(request.headers['content-type']))?.[1];
         if (charset && !/^utf-?8$/i.test(charset)) {
@@ -107,7 +173,11 @@ export const open311Routes = (spatial: SpatialService) =>
           );
           return;
         }
-        done(null, parseForm(body as string));
+        try {
+          done(null, parseFormBytes(body as Buffer));
+        } catch (err) {
+          done(err as Error);
+        }
       },
     );
 
@@ -229,7 +299,7 @@ export const open311Routes = (spatial: SpatialService) =>
           tags,
           summary: 'Create a request: a report through the one intake / 提交请求（上报）',
           description:
-            "Form-encoded (`application/x-www-form-urlencoded`, UTF-8). `api_key`: a platform API key holding `case:report` (missing or bad: 403); a key reports where its organisation may (a district key in its district). One location: `lat` and `long` (WGS84), or `address_id` / `address_string` of the gazetteer (both together must name the same place, else 400). The request becomes a report like any other: the grid, the routing suggestion and the duplicate check of intake, on the channel `department` (a unit's key) or `app` (any other). `media_url` is kept as a link, never fetched. An `Idempotency-Key` header makes retries safe: the same form again is answered with the first request; a different form under a used key is refused (409).",
+            "Form-encoded (`application/x-www-form-urlencoded`, UTF-8). `api_key`: a platform API key holding `case:report` (missing or bad: 403); a key reports where its organisation may (a district key in its district). One location: `lat` and `long` (WGS84), or `address_id` / `address_string` of the gazetteer (both together must name the same place, else 400); a position with an address whose place lies more than 300 m away is 400, nearer the position is taken and the address the client wrote is the request's. Every field must be UTF-8 (else 400 naming it). The request becomes a report like any other: the grid, the routing suggestion and the duplicate check of intake, on the channel `department` (a unit's key) or `app` (any other). `media_url` is kept as a link, never fetched. An `Idempotency-Key` header makes retries safe: the same form again is answered with the first request; a different form under a used key is refused (409).",
           consumes: ['application/x-www-form-urlencoded'],
           params: FormatParams,
           headers: RequestCreateHeaders,

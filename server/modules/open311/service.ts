@@ -6,6 +6,7 @@
  * JSON.
  */
 import { randomUUID } from 'node:crypto';
+import { isBlankText } from '../../../common/blank-text.ts';
 import type { Channel } from '../../../common/channels.ts';
 import {
   FINAL_PUBLIC_STATUSES,
@@ -28,7 +29,7 @@ import {
   publicReports,
 } from '../cases/index.ts';
 import { findCatalogType, getStandardForFiling, typesOfKind } from '../catalog/index.ts';
-import { type LookupHit, placeById, placeForAddress, type SpatialService } from '../geo/index.ts';
+import { haversineM, type LookupHit, placeById, placeForAddress, type SpatialService } from '../geo/index.ts';
 import { apiKeyActor } from '../identity/index.ts';
 import { centreOf } from '../org/index.ts';
 import { getSetting } from '../settings/index.ts';
@@ -322,7 +323,7 @@ async function namesFor(db: Db, records: readonly PublicReportRecord[]) {
   return { types, centres };
 }
 
-/** The divisions a point lies in, as an address anyone may read (never a reporter's own words). */
+/** The divisions a point lies in: the published address of a request whose reporter wrote none. */
 const divisionAddress = (hit: LookupHit | null) =>
   hit ? `${hit.district.name}${hit.township.name}${hit.community.name}` : undefined;
 
@@ -335,6 +336,7 @@ function toRequest(
   const v = r.view;
   const closed = FINAL_PUBLIC_STATUSES.includes(v.status);
   const words = showsWords(r.caseState);
+  const requested = new Date(v.createdAt);
   const notes = [publicStatusLabel(v.status, lang)];
   if (v.merged)
     notes.push(
@@ -348,10 +350,12 @@ function toRequest(
     service_code: r.matterCode,
     description: words ? v.description : undefined,
     agency_responsible: names.centres.get(r.districtCode) ?? undefined,
-    requested_datetime: w3cDateTime(new Date(v.createdAt)),
-    updated_datetime: w3cDateTime(r.updatedAt),
+    requested_datetime: w3cDateTime(requested),
+    // A request that joined an older case changed when it was made, whenever the case last did.
+    updated_datetime: w3cDateTime(new Date(Math.max(r.updatedAt.getTime(), requested.getTime()))),
     expected_datetime: r.expectedAt ? w3cDateTime(r.expectedAt) : undefined,
-    address: divisionAddress(spatial.lookup(v.location.lng, v.location.lat)),
+    // The address the reporter sent (their words, shown as the description is), else the divisions.
+    address: (words && r.address?.trim()) || divisionAddress(spatial.lookup(v.location.lng, v.location.lat)),
     lat: v.location.lat,
     long: v.location.lng,
     media_url: words ? (r.mediaUrl ?? undefined) : undefined,
@@ -417,11 +421,16 @@ export async function resolveToken(
 /**
  * Text a person typed, as the spec wants it: plain, no HTML. Control characters (other than tab
  * and line breaks) and the bidirectional overrides that make text display other than it reads
- * are refused; so is anything that looks like markup. Nothing is stripped silently.
+ * are refused; so is markup (a tag, see MARKUP). Nothing is stripped silently.
  */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: these are exactly what is refused
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u202a-\u202e\u2066-\u2069]/;
-const MARKUP = /<\s*[a-z!/?]/i;
+/**
+ * Markup is a tag as a browser reads one: `<name …>` (a letter right after `<`, closed by `>`
+ * before the next `<`), an end tag `</…`, a comment or declaration `<!…` or a processing
+ * instruction `<?…`. A lone `<` in words ("a<b 坏了", "1 < 2") is no tag and is kept.
+ */
+const MARKUP = /<[a-z][^<>]*>|<[/!?]/i;
 
 export function checkPlainText(param: string, value: string, allowBreaks: boolean): void {
   if (CONTROL.test(value) || (!allowBreaks && /[\r\n\t]/.test(value))) {
@@ -472,11 +481,24 @@ interface Located {
 }
 
 /**
+ * How far (metres) a request's `lat`/`long` may lie from the place its `address_id` or
+ * `address_string` names before the two are taken to be different places. A gazetteer place's
+ * point is one point (a square's centre, somewhere along a road), so the margin is generous.
+ */
+export const POSITION_ADDRESS_TOLERANCE_M = 300;
+
+/**
  * Where the problem is: `lat` and `long` together (WGS84), else an `address_id` of the gazetteer,
  * else an `address_string` that names a place of the gazetteer (its whole name, e.g. "宁波市海曙区
  * 天一广场东门" names 天一广场; the longest such name wins, and one the text does not place in
  * a single district is ambiguous). A place's point is where it is in the gazetteer, approximate
  * for a long road. Nothing resolvable: 400 naming what to send.
+ *
+ * A position and an address together must agree: the place the address names (`address_id`, or
+ * an `address_string` the gazetteer resolves to one place) lies within
+ * POSITION_ADDRESS_TOLERANCE_M of the position, else 400 naming both. An `address_string` the
+ * gazetteer cannot place is the reporter's words and is kept as they are. The request's address
+ * is always what the client wrote when it wrote one.
  */
 async function locate(db: Db, spatial: SpatialService, b: RequestCreateBodyT, lang: Lang): Promise<Located> {
   const address = b.address_string?.trim() || undefined;
@@ -485,6 +507,8 @@ async function locate(db: Db, spatial: SpatialService, b: RequestCreateBodyT, la
     const missing = b.lat === undefined ? 'lat' : 'long';
     throw badParameter(missing, 'lat 与 long 须同时给出', 'lat and long go together');
   }
+  const byId = b.address_id ? await placeOfId(db, spatial, b.address_id.trim()) : undefined;
+  if (byId && address) checkSamePlace(address, byId);
   if (b.lat !== undefined && b.long !== undefined) {
     const lat = Number(b.lat);
     const lng = Number(b.long);
@@ -492,25 +516,66 @@ async function locate(db: Db, spatial: SpatialService, b: RequestCreateBodyT, la
       throw badParameter('lat', 'lat 须在 -90 到 90 之间', 'lat must be within ±90');
     if (!(Math.abs(lng) <= 180))
       throw badParameter('long', 'long 须在 -180 到 180 之间', 'long must be within ±180');
+    if (byId) {
+      checkNear(
+        { lng, lat },
+        'address_id',
+        `address_id ${byId.id}（${byId.name}）`,
+        `address_id ${byId.id} (${byId.name})`,
+        byId.point,
+      );
+      return { lng, lat, address: address ?? byId.name };
+    }
+    if (address) {
+      const found = await placeForAddress(db, spatial, address);
+      if (found.kind === 'one') {
+        checkNear(
+          { lng, lat },
+          'address_string',
+          `address_string“${address}”（${found.place.name}）`,
+          `address_string "${address}" (${found.place.name})`,
+          found.place.point,
+        );
+      }
+    }
     return { lng, lat, address };
   }
-  if (b.address_id) {
-    const place = await placeById(db, spatial, b.address_id.trim());
-    if (!place) {
-      throw badParameter(
-        'address_id',
-        `地名地址库中没有该地址编号：${b.address_id}`,
-        `No place with this address_id in the gazetteer: ${b.address_id}`,
-      );
-    }
-    if (address) checkSamePlace(address, place);
-    return { ...place.point, address: address ?? place.name };
-  }
+  if (byId) return { ...byId.point, address: address ?? byId.name };
   if (address) return { ...(await resolveAddress(db, spatial, address, lang)), address };
   throw badParameter(
     'lat',
     '缺少位置：请给出 lat 与 long，或 address_string，或 address_id',
     'A location is required: lat and long, address_string or address_id',
+  );
+}
+
+async function placeOfId(db: Db, spatial: SpatialService, id: string) {
+  const place = await placeById(db, spatial, id);
+  if (!place) {
+    throw badParameter(
+      'address_id',
+      `地名地址库中没有该地址编号：${id}`,
+      `No place with this address_id in the gazetteer: ${id}`,
+    );
+  }
+  return place;
+}
+
+/** A position and the place an address names: within POSITION_ADDRESS_TOLERANCE_M, else 400. */
+function checkNear(
+  at: { lng: number; lat: number },
+  param: 'address_id' | 'address_string',
+  whatZh: string,
+  whatEn: string,
+  place: { lng: number; lat: number },
+) {
+  const m = haversineM(at.lng, at.lat, place.lng, place.lat);
+  if (m <= POSITION_ADDRESS_TOLERANCE_M) return;
+  const km = m >= 1000 ? `${(m / 1000).toFixed(1)} km` : `${Math.round(m)} m`;
+  throw badParameter(
+    param,
+    `lat/long 与 ${whatZh}不是同一地点（相距约 ${km}，超过 ${POSITION_ADDRESS_TOLERANCE_M} 米）：请只给出其中一个，或使二者一致`,
+    `lat/long and ${whatEn} are different places (about ${km} apart, more than ${POSITION_ADDRESS_TOLERANCE_M} m): send one of them, or make them agree`,
   );
 }
 
@@ -612,7 +677,9 @@ export async function createRequest(
   const type = await findCatalogType(db, 'matter', code);
   if (!type?.enabled) throw notFound('service_code', code, '没有该服务（事项类型）', 'No such service');
 
-  const description = b.description?.trim() || type.name;
+  // The spec makes description optional: one of white space or invisible characters alone (a
+  // zero-width space) is no description, and the type's name says what the request is.
+  const description = b.description && !isBlankText(b.description) ? b.description.trim() : type.name;
   checkPlainText('description', description, true);
   for (const p of ['first_name', 'last_name', 'email', 'device_id', 'account_id'] as const) {
     if (b[p]) checkPlainText(p, b[p], false);
