@@ -41,3 +41,33 @@ export const verifiesFirst = (channel: Channel): boolean => VERIFY_FIRST_CHANNEL
  * patrols, sensors or departments' checks.
  */
 export const PUBLIC_CHANNELS: readonly Channel[] = [...VERIFY_FIRST_CHANNELS, 'hotline'];
+
+/**
+ * The machine channels (传感器、舆情): only the platform's own modules report on them — the sensors'
+ * alarms, the opinion queue's decisions — never a person or a key naming the channel in a report.
+ */
+export const MACHINE_CHANNELS: readonly Channel[] = ['sensor', 'opinion'];
+
+/** Who names a report's channel, as the channel rule sees them. */
+export interface ChannelCaller {
+  /** Reports for a collaborating unit (a person of the unit or its system's key). */
+  unit: boolean;
+  /** An API key (a system), not a person. */
+  apiKey: boolean;
+  roles: readonly string[];
+}
+
+/**
+ * The channels a caller may name for a report (`POST /api/reports`, the intake page): the channel
+ * says who sent it, so it follows from the sender. A unit reports its own checks (`department`); any
+ * other key is a citizens' app (`app`, as Open311 names it); an inspector reports as an inspector
+ * (`inspector`: the city's own patrol, never shown on the public portal); other staff (acceptors,
+ * hotline operators…) enter what a citizen told them, on the citizen's channel, and never a unit's
+ * or a machine's. The server's one check is the cases policy's `assertReportChannel`.
+ */
+export function reportChannelsOf(caller: ChannelCaller): readonly Channel[] {
+  if (caller.unit) return ['department'];
+  if (caller.apiKey) return ['app'];
+  if (caller.roles.includes('inspector')) return ['inspector'];
+  return CHANNELS.filter((c) => c !== 'department' && !MACHINE_CHANNELS.includes(c));
+}

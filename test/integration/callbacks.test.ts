@@ -294,6 +294,8 @@ describe('recording satisfaction', () => {
       }),
     );
     expect([portal.status, portal.code]).toEqual([409, 'DUPLICATE']);
+    // The answer names where the first rating came from: here the phone.
+    expect(portal.details).toEqual([{ field: 'source', message: 'phone' }]);
     expect((await satisfactionOf(t.app.db, c.id))?.result).toBe('satisfied');
     // On the case's timeline, once, with who recorded it.
     const timeline = (await caseOf(c.id)).timeline as { action: string; reason: string | null }[];

@@ -169,9 +169,12 @@ describe('an API key acts in no role of the loop', () => {
     const walked = new Set(TRANSITIONS.filter((r) => r.from.some((s) => casesByState.has(s))));
     expect(walked.size).toBe(TRANSITIONS.length);
     // The rules that name `system` are among them: merge, unpark, urge, and the call-back's
-    // reopen of a closed case a citizen is dissatisfied with.
+    // reopen of a closed case a citizen is dissatisfied with, and the referral to filing of a
+    // self-disposed case a new report joins.
     const system = TRANSITIONS.filter((r) => r.roles.includes('system')).map((r) => r.action);
-    expect(new Set(system)).toEqual(new Set(['merge_duplicate', 'unpark', 'urge', 'reopen']));
+    expect(new Set(system)).toEqual(
+      new Set(['merge_duplicate', 'unpark', 'urge', 'reopen', 'refer_to_filing']),
+    );
   });
 
   const keys: {
@@ -264,7 +267,7 @@ describe('an API key acts in no role of the loop', () => {
       const p = await pointIn(t, '330203', 80 + keys.indexOf(k));
       const report = await t.as(key).post('/api/reports', {
         idempotencyKey: randomUUID(),
-        channel: 'sensor',
+        channel: 'app',
         description: '井盖倾斜告警',
         location: { lng: p.lng, lat: p.lat, crs: 'wgs84' },
       });

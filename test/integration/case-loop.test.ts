@@ -325,7 +325,7 @@ describe('intake', () => {
     const key = randomUUID();
     const body = {
       idempotencyKey: key,
-      channel: 'app',
+      channel: 'inspector',
       description: '共享单车乱停放',
       location: { lng: here.lng, lat: here.lat, crs: 'wgs84' },
     };

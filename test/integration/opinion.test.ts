@@ -422,6 +422,15 @@ describe('the moderation queue and who sees it', () => {
     const hs = await t.login('haishu.acceptor');
     const p = await postByGuid('tieba-20261120-002', 'haishu.acceptor');
     expect(p.actions).toEqual(['report', 'dismiss', 'link']);
+    // A description given says something: blank words are refused, not replaced by the post's.
+    const blank = await t.as(hs).post(`/api/opinion/posts/${p.id}/report`, {
+      version: p.version,
+      matterCode: '06010',
+      description: '  \u200b ',
+    });
+    expect(blank.statusCode, blank.body).toBe(400);
+    expect(blank.json().error.details[0].field).toBe('body.description');
+    expect((await postByGuid('tieba-20261120-002')).state).toBe('new');
     const res = await t.as(hs).post(`/api/opinion/posts/${p.id}/report`, {
       version: p.version,
       matterCode: '06010',
@@ -516,6 +525,23 @@ describe('the moderation queue and who sees it', () => {
       .as(leader)
       .post(`/api/opinion/posts/${p.id}/dismiss`, { version: p.version, reason: '' });
     expect(shortReason.statusCode).toBe(400);
+    // White space and invisible characters are no reason either (they were stored as '').
+    for (const reason of ['   ', '\u200b\u200b\u200b', ' 。']) {
+      const blank = await t
+        .as(leader)
+        .post(
+          `/api/opinion/posts/${p.id}/dismiss`,
+          { version: p.version, reason },
+          { 'accept-language': 'en' },
+        );
+      expect(blank.statusCode, JSON.stringify(reason)).toBe(400);
+      expect(blank.json().error).toMatchObject({
+        code: 'VALIDATION_FAILED',
+        details: [{ field: 'body.reason' }],
+      });
+      expect(blank.json().error.message).toContain('at least 2 visible characters');
+    }
+    expect((await postByGuid('ms-001', 'haishu.shift_leader')).state).toBe('new');
     const res = await t
       .as(leader)
       .post(`/api/opinion/posts/${p.id}/dismiss`, { version: p.version, reason: '已有市民热线上报，重复' });

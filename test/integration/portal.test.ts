@@ -493,6 +493,9 @@ describe('following a report by its tracking code', () => {
     const again = await rate(a.trackingCode, { result: 'dissatisfied' }, 'en');
     expect(again.statusCode, again.body).toBe(409);
     expect(errorBodyOf(again).error.code).toBe('DUPLICATE');
+    // …naming where the first rating came from: the portal, not the phone.
+    expect(errorBodyOf(again).error.details).toEqual([{ field: 'source', message: 'portal' }]);
+    expect(errorBodyOf(again).error.message).toContain('from portal');
     const viewB = (await track(b.trackingCode)).json();
     expect(viewB).toMatchObject({ canRate: false, rating: { result: 'basically_satisfied' } });
     // The rating's words are the rater's: not in the other reporter's view.

@@ -203,14 +203,15 @@ describe('a report merged into a case outside the reporter’s scope', () => {
       { lng: at.lng, lat: at.lat + 0.0001 },
       {
         matterCode: '06034',
-        channel: 'sensor',
+        // A key that is not a unit's reports on `app` (the channel follows the sender).
+        channel: 'app',
         description: '井盖位移告警',
       },
     );
     expect(fromSensor).toMatchObject({
       merged: true,
       case: null,
-      report: { status: 'submitted', channel: 'sensor' },
+      report: { status: 'submitted', channel: 'app' },
     });
     expectPublicOnly(fromSensor, secrets);
     const followed = await own(sensor, fromSensor.reportId);

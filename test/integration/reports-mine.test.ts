@@ -163,7 +163,7 @@ describe('GET /api/reports/mine', () => {
     const at = await pointIn(t, '330203', 50);
     const fromApp = await reportAs(app, at, { channel: 'app', matterCode: '09009' });
     const fromSensors = await reportAs(sensors, await pointIn(t, '330203', 51), {
-      channel: 'sensor',
+      channel: 'app',
       matterCode: '01001',
     });
     expect((await mine(app)).items.map((i) => i.reportId)).toEqual([fromApp.reportId]);

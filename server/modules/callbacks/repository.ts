@@ -73,6 +73,15 @@ export async function findSatisfaction(db: Db, caseId: string, source: string, c
   return row;
 }
 
+/** Where one satisfaction came from (phone, portal, Open311…), or undefined when there is none. */
+export async function satisfactionSourceOf(db: Db, id: string) {
+  const [row] = await db
+    .select({ source: satisfaction.source })
+    .from(satisfaction)
+    .where(eq(satisfaction.id, id));
+  return row?.source;
+}
+
 /** The latest satisfaction recorded for one closing of a case, from any source. */
 export async function latestSatisfaction(
   db: Db,

@@ -108,7 +108,14 @@ async function pendingCallbackFor(
     // One answer per reporter and closing: a reporter the call-back already heard does not rate
     // again on the portal (two results of one person would both count in evaluation).
     const theirs = await repo.callbackOfReport(tx, caseId, closedAt, own.id);
-    if (theirs && theirs.status === 'done') throw alreadyRated('phone');
+    if (theirs && theirs.status === 'done') {
+      // Named by what answered it: the call-back completed by an earlier portal rating is the
+      // portal's, not the phone's (the rater is told where their first answer came from).
+      const first = theirs.satisfactionId
+        ? await repo.satisfactionSourceOf(tx, theirs.satisfactionId)
+        : undefined;
+      throw alreadyRated(first ?? 'phone');
+    }
     return repo.pendingCallbackOf(tx, caseId, closedAt, own.id);
   }
   if (input.source === 'phone') return repo.pendingCallbackOf(tx, caseId, closedAt);

@@ -24,22 +24,6 @@ import type { ReportCreateT } from './schemas.ts';
 export type SelfDisposal = NonNullable<ReportCreateT['selfDisposal']>;
 
 /**
- * Whoever reports for a collaborating unit (a person with a unit scope, the unit's API key)
- * reports on the channel `department` only: a unit is not a citizen, an inspector or a hotline,
- * and evaluation counts its checks by that channel. Any other channel is refused (422), never
- * coerced, so that a unit's system learns to send the right one.
- */
-export function assertDepartmentChannel(actor: Actor, channel: string) {
-  if (actor.scope.kind !== 'unit' || channel === 'department') return;
-  throw new AppError('UNPROCESSABLE', {
-    zh: `协同单位只能通过部门自查渠道（department）上报，不能使用渠道 ${channel}`,
-    en: `A collaborating unit reports on the channel \`department\` (its own checks) only, not \`${channel}\``,
-    details: [{ field: 'body.channel', message: `a unit reports on channel department, not ${channel}` }],
-    detailsZh: [{ field: 'body.channel', message: `协同单位只能使用渠道 department，不能使用 ${channel}` }],
-  });
-}
-
-/**
  * A unit self-disposes only what is its own to fix: the matter type it names, at that place, is
  * routed to it by the same rule dispatch follows (routing's `resolveRoute`). A report without a
  * type, or of a type routing gives to another unit (or to none), is refused (422) naming whose it

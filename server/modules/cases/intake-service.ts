@@ -7,6 +7,7 @@
 
 import { eq } from 'drizzle-orm';
 import { visibleLength } from '../../../common/blank-text.ts';
+import type { Channel } from '../../../common/channels.ts';
 import { toPublicReport } from '../../../common/public-report.ts';
 import { CREATION } from '../../../common/workflow.ts';
 import type { Actor, RequestContext } from '../../platform/context.ts';
@@ -20,7 +21,6 @@ import { convertLngLat, type LookupHit } from '../geo/index.ts';
 import { resolveRoute } from '../routing/index.ts';
 import { loadClock } from './clock.ts';
 import {
-  assertDepartmentChannel,
   assertOwnRemit,
   departmentDisposalNoted,
   departmentDispose,
@@ -31,7 +31,7 @@ import { candidates, duplicateTypeOf, findDuplicate } from './duplicates.ts';
 import { applyStages, noticesOf } from './effects.ts';
 import { assertAttachable } from './photos.ts';
 import { planCreation } from './plan.ts';
-import { canReport, canSeeCase, caseRead, reportArea } from './policy.ts';
+import { assertReportChannel, canReport, canSeeCase, caseRead, reportArea } from './policy.ts';
 import { referToFiling } from './refer-to-filing.ts';
 import * as repo from './repository.ts';
 import type { OwnReportDto, OwnReportListQueryT, ReportCreateT } from './schemas.ts';
@@ -113,6 +113,8 @@ export type IntakeInput = ReportCreateT & {
   origin?: ReportOrigin;
   duplicateOf?: string;
   sameRequest?: SameRequest;
+  /** The machine channel a platform module set itself (the opinion queue): policy `assertReportChannel`. */
+  byModule?: Channel;
 };
 
 /**
@@ -135,7 +137,7 @@ const MIN_DESCRIPTION_CHARS = 2;
 
 export async function createReport(db: Db, ctx: RequestContext, spatial: Spatial, input: IntakeInput) {
   if (!canReport(ctx.actor)) throw new AppError('FORBIDDEN');
-  assertDepartmentChannel(ctx.actor, input.channel);
+  assertReportChannel(ctx.actor, input.channel, input.byModule);
   // Every channel's description says something: white space and invisible characters (a zero-width
   // space pasted from a chat) make no report, whatever the channel's own schema let through.
   if (visibleLength(input.description) < MIN_DESCRIPTION_CHARS) {

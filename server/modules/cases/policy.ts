@@ -5,9 +5,11 @@
  * (common/workflow.ts), checked after this.
  */
 import { sql } from 'drizzle-orm';
+import { CHANNELS, type Channel, MACHINE_CHANNELS, reportChannelsOf } from '../../../common/channels.ts';
 import { ROLES, type Role } from '../../../common/identity.ts';
 import type { WorkflowRole } from '../../../common/workflow.ts';
 import { type Actor, isInProcessSystem } from '../../platform/context.ts';
+import { AppError } from '../../platform/errors.ts';
 import { event } from '../../platform/event-table.ts';
 import { defineScope } from '../../platform/scope.ts';
 import { caseFile } from './tables.ts';
@@ -52,6 +54,61 @@ export const reportArea = defineScope({
 });
 
 export const canReport = (actor: Actor) => actor.permissions.includes('case:report');
+
+/**
+ * The channels an actor's report may come on: who sends it decides (common/channels.ts
+ * `reportChannelsOf`: a unit `department`, another key `app`, an inspector `inspector`, other staff
+ * a citizen's channel). An internal process of this server (the sensors' alarms) reports on any.
+ */
+export function reportChannelsOfActor(actor: Actor): readonly Channel[] {
+  if (isInProcessSystem(actor)) return CHANNELS;
+  return reportChannelsOf({
+    unit: actor.scope.kind === 'unit',
+    apiKey: actor.type === 'api_key',
+    roles: actor.type === 'user' ? actor.roles : [],
+  });
+}
+
+/**
+ * Intake's one channel rule: a report on a channel its sender may not use is refused (422), never
+ * coerced, so that a unit's or an app's system learns to send the right one. `byModule` is the
+ * machine channel a platform module set itself for the person acting through it (the opinion
+ * queue's `opinion`); no request body can name it.
+ */
+export function assertReportChannel(actor: Actor, channel: Channel, byModule?: Channel) {
+  if (byModule === channel && MACHINE_CHANNELS.includes(channel)) return;
+  const allowed = reportChannelsOfActor(actor);
+  if (allowed.includes(channel)) return;
+  const list = allowed.join(', ');
+  const who =
+    actor.scope.kind === 'unit'
+      ? {
+          zh: '协同单位只能通过部门自查渠道（department）上报',
+          en: 'A collaborating unit reports on the channel `department` (its own checks) only',
+        }
+      : actor.type === 'api_key'
+        ? {
+            zh: '非协同单位的 API 密钥只能通过渠道 app 上报',
+            en: "An API key other than a unit's reports on the channel `app` only",
+          }
+        : MACHINE_CHANNELS.includes(channel)
+          ? {
+              zh: `渠道 ${channel} 只由平台自身的模块上报，个人不能使用`,
+              en: `The channel \`${channel}\` is the platform's own modules', never a person's`,
+            }
+          : actor.type === 'user' && actor.roles.includes('inspector')
+            ? {
+                zh: '监督员只能通过渠道 inspector 上报',
+                en: 'An inspector reports on the channel `inspector` only',
+              }
+            : { zh: `可用的上报渠道为：${list}`, en: `The channels you may report on: ${list}` };
+  throw new AppError('UNPROCESSABLE', {
+    zh: `${who.zh}，不能使用渠道 ${channel}`,
+    en: `${who.en}, not \`${channel}\``,
+    details: [{ field: 'body.channel', message: `may report on ${list}, not ${channel}` }],
+    detailsZh: [{ field: 'body.channel', message: `只能使用渠道 ${list}，不能使用 ${channel}` }],
+  });
+}
 
 /**
  * The roles an actor acts in within the loop. A person acts in their staff roles (never `system`

@@ -73,7 +73,9 @@ export const ReportCreate = Type.Object(
             "部门自查、自行处置: a collaborating unit (a person of the unit or its system's key with " +
             '`case:report`) reports, on the channel `department`, a problem it has already fixed. The ' +
             'case is created and self-disposed in one transaction (`case.department_dispose`) and waits ' +
-            'on the shift leader, who closes it or files it; it never joins another case as a duplicate.',
+            'on the shift leader, who closes it or files it. Where an open case of the same problem exists, ' +
+            'the report joins that case instead and is only noted there (`case.report_merged` with ' +
+            "`selfDisposal`, its after photos the case's, the shift leaders told).",
         },
       ),
     ),

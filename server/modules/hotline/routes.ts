@@ -44,12 +44,16 @@ export const hotlineRoutes = (spatial: SpatialService) =>
             "the district whose desk it is routed to (`districtCode`; absent: the city's queue; a district without " +
             'a centre is a 422). API key with `hotline:call` (city level). The call pops the console of the operator ' +
             'signed in at the seat — or of every operator signed in on the line who may see it — over GET /api/stream. `externalId` (the ' +
-            "telephony's call UUID) makes a repeat post the same call (`replayed`).",
+            "telephony's call UUID) makes a repeat post the same call (`replayed`). 201 when the call is new, 200 when " +
+            'the same call was posted before (as every replay on the platform answers); 409 when the id comes with another call.',
           body: CallPostBody,
-          response: { 201: CallPosted, ...commonErrors },
+          response: { 200: CallPosted, 201: CallPosted, ...commonErrors },
         },
       },
-      async (request, reply) => reply.code(201).send(await postCall(app.db, request.ctx, request.body)),
+      async (request, reply) => {
+        const call = await postCall(app.db, request.ctx, request.body);
+        return reply.code(call.replayed ? 200 : 201).send(call);
+      },
     );
     // The hang-up carries nothing but its path: a telephony that names JSON and sends no body (curl
     // -X POST -H 'content-type: application/json') is heard, in this scope only — elsewhere an

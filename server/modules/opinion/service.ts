@@ -5,6 +5,7 @@
  * or dismiss it with a reason. One transaction and one audit event per decision; a post carries a
  * version (two people deciding at once: one wins, the other gets 409).
  */
+import { visibleLength } from '../../../common/blank-text.ts';
 import { recordEvent } from '../../platform/audit.ts';
 import type { Actor, RequestContext } from '../../platform/context.ts';
 import type { Db } from '../../platform/db.ts';
@@ -388,6 +389,9 @@ export async function reportPost(
       en: 'Turning a post into a report needs the right to report (acceptors)',
     });
   }
+  // A description given says something; one left out is the post's own words.
+  if (input.description !== undefined)
+    requireWords(input.description, 'body.description', '问题描述', 'description');
   return db.transaction(async (tx) => {
     const { post: p, feedName } = await forDecision(tx, ctx, id, input.version, 'report');
     const location =
@@ -403,6 +407,7 @@ export async function reportPost(
     const res = await createReport(tx, ctx, spatial, {
       idempotencyKey: `opinion:${p.id}`,
       channel: 'opinion',
+      byModule: 'opinion',
       description: input.description?.trim() || reportText(p, feedName),
       address: input.address?.trim() || p.placeName || undefined,
       location,
@@ -441,8 +446,26 @@ export async function reportPost(
   });
 }
 
+/** The fewest visible characters a moderator's words have (a reason, a description), as intake's. */
+const MIN_VISIBLE_CHARS = 2;
+
+/**
+ * Refuses (400) words that say nothing: white space and invisible characters (a zero-width space)
+ * pass the schema's length but would be stored as '' (common/blank-text.ts).
+ */
+function requireWords(text: string, field: string, zhName: string, enName: string) {
+  if (visibleLength(text) >= MIN_VISIBLE_CHARS) return;
+  throw new AppError('VALIDATION_FAILED', {
+    zh: `${zhName}至少需要 ${MIN_VISIBLE_CHARS} 个可见字符`,
+    en: `The ${enName} needs at least ${MIN_VISIBLE_CHARS} visible characters`,
+    details: [{ field, message: `fewer than ${MIN_VISIBLE_CHARS} visible characters` }],
+    detailsZh: [{ field, message: `至少需要 ${MIN_VISIBLE_CHARS} 个可见字符` }],
+  });
+}
+
 /** 驳回: not a matter for the city (noise, advertising, out of scope), with the reason. */
 export async function dismissPost(db: Db, ctx: RequestContext, id: string, input: PostDismissT) {
+  requireWords(input.reason, 'body.reason', '驳回理由', 'reason');
   return db.transaction(async (tx) => {
     const { post: p, feedName } = await forDecision(tx, ctx, id, input.version, 'dismiss');
     const reason = input.reason.trim();

@@ -4336,6 +4336,17 @@ export interface paths {
         externalId?: string;
       };
       responses: {
+        200: {
+          id: string;
+          status: 'ringing' | 'answered' | 'finished' | 'missed';
+          line: string;
+          seat: string | null;
+          startedAt: string;
+          /** operators whose console the call pops (0: nobody signed in at the seat or on the line) */
+          routedTo: number;
+          /** the same externalId was posted before: this is that call */
+          replayed: boolean;
+        };
         201: {
           id: string;
           status: 'ringing' | 'answered' | 'finished' | 'missed';
@@ -7449,7 +7460,7 @@ export interface paths {
           name?: string;
           phone?: string;
         };
-        /** 部门自查、自行处置: a collaborating unit (a person of the unit or its system's key with `case:report`) reports, on the channel `department`, a problem it has already fixed. The case is created and self-disposed in one transaction (`case.department_dispose`) and waits on the shift leader, who closes it or files it; it never joins another case as a duplicate. */
+        /** 部门自查、自行处置: a collaborating unit (a person of the unit or its system's key with `case:report`) reports, on the channel `department`, a problem it has already fixed. The case is created and self-disposed in one transaction (`case.department_dispose`) and waits on the shift leader, who closes it or files it. Where an open case of the same problem exists, the report joins that case instead and is only noted there (`case.report_merged` with `selfDisposal`, its after photos the case's, the shift leaders told). */
         selfDisposal?: {
           /** what was done (处置情况) */
           note: string;

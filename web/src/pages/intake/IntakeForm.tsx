@@ -5,8 +5,9 @@
  */
 import { EnvironmentOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, Col, Form, type FormInstance, Input, Row, Select, Space, Tag } from 'antd';
-import { useEffect } from 'react';
+import { useEffect, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
+import { reportChannelsOf } from '../../../../common/channels.ts';
 import { useMe } from '../../api/queries';
 import { CHANNELS, type Channel } from '../../components/case/api';
 import { channelLabel } from '../../components/case/CaseBits';
@@ -65,19 +66,27 @@ export function IntakeForm({
   const hasWords = [...description.trim()].length >= 2;
   const suggestions = hasWords ? (suggested.data?.matterTypes ?? []) : [];
   const mentioned = hasWords ? (suggested.data?.places ?? []) : [];
-  // Whoever reports for a unit reports its own checks (部门自查): the server takes no other channel
-  // from a unit, so the form offers none.
-  const isUnit = useMe().data?.scope.kind === 'unit';
-  const channels: readonly Channel[] = isUnit ? ['department'] : CHANNELS;
+  // The channel says who sent the report (common/channels.ts `reportChannelsOf`, the server's own
+  // rule): a unit reports its own checks (部门自查), an inspector as an inspector, other staff on the
+  // citizen's channel; the form offers only those, so the server never has to refuse one.
+  const me = useMe().data;
+  const channels = useMemo(
+    () =>
+      me
+        ? reportChannelsOf({ unit: me.scope.kind === 'unit', apiKey: false, roles: me.user.roles })
+        : CHANNELS,
+    [me],
+  );
+  const first = channels.includes('hotline') ? 'hotline' : channels[0];
   useEffect(() => {
-    if (isUnit && form.getFieldValue('channel') !== 'department') form.setFieldValue('channel', 'department');
-  }, [isUnit, form]);
+    if (!channels.includes(form.getFieldValue('channel'))) form.setFieldValue('channel', first);
+  }, [channels, first, form]);
   return (
     <Card title={t('intake.section.report')} size="small" style={{ marginBottom: 12 }}>
       <Form<IntakeValues>
         form={form}
         layout="vertical"
-        initialValues={{ channel: isUnit ? 'department' : 'hotline' }}
+        initialValues={{ channel: first }}
         onFinish={onFinish}
         data-testid="intake-form"
       >
@@ -86,7 +95,7 @@ export function IntakeForm({
             <Form.Item name="channel" label={t('intake.field.channel')} rules={[{ required: true }]}>
               <Select
                 options={channels.map((c) => ({ value: c, label: channelLabel(t, c) }))}
-                disabled={isUnit}
+                disabled={channels.length === 1}
                 data-testid="intake-channel"
               />
             </Form.Item>
