@@ -440,7 +440,11 @@ describe('vertices are counted before geometry is built', () => {
     });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.details).toEqual([
-      { field: 'body.value.maxVerticesPerFeature', message: 'must not exceed maxVerticesPerFile' },
+      // In the caller's language (Chinese by default).
+      {
+        field: 'body.value.maxVerticesPerFeature',
+        message: '不能大于 maxVerticesPerFile（每个文件的坐标点数）',
+      },
     ]);
     const put = await t.as(admin).put('/api/settings/imports.limits', {
       value: { ...DEFAULTS, maxVerticesPerFeature: 6, maxVerticesPerFile: 12 },

@@ -221,7 +221,8 @@ async function report(
   const p = await pointIn(t, district, index);
   const res = await t.as(await t.login(username)).post('/api/reports', {
     idempotencyKey: randomUUID(),
-    channel: 'hotline',
+    // The channel follows the sender (common/channels.ts): an inspector reports on its own.
+    channel: username.endsWith('.inspector') ? 'inspector' : 'hotline',
     description: `矩阵测试上报 ${index}`,
     location: { lng: p.lng, lat: p.lat, crs: 'wgs84' },
     ...extra,
@@ -1571,8 +1572,14 @@ const PROBES: Probe[] = [
         const p = await pointIn(t, district, 30 + (seq % 20));
         return q(c).post('/api/reports', {
           idempotencyKey: randomUUID(),
-          // A unit reports on its own channel only (部门自查); that rule has its own tests.
-          channel: c.name === 'hsUnit' || c.name === 'cityUnit' ? 'department' : 'hotline',
+          // The channel follows the sender (common/channels.ts; report-channels.test.ts): a unit on
+          // its own (部门自查), any other key on app, staff on a citizen's channel.
+          channel:
+            c.name === 'hsUnit' || c.name === 'cityUnit'
+              ? 'department'
+              : c.name.startsWith('key:')
+                ? 'app'
+                : 'hotline',
           description: `矩阵上报 ${c.name}`,
           location: { lng: p.lng, lat: p.lat, crs: 'wgs84' },
         });
