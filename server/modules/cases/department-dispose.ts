@@ -14,7 +14,7 @@ import { findOrgById } from '../org/index.ts';
 import type { RouteMatch } from '../routing/index.ts';
 import { levelOf } from './action-service.ts';
 import type { loadClock } from './clock.ts';
-import { applyPlan, noticesOf } from './effects.ts';
+import { applyPlan, noticesOf, transitionEvent } from './effects.ts';
 import { linkCasePhotos } from './photos.ts';
 import { planEffects } from './plan.ts';
 import { workflowRolesOf } from './policy.ts';
@@ -129,20 +129,13 @@ export async function departmentDispose(
   // Whoever may see the case may see the after photos (the case page's timeline).
   await linkCasePhotos(tx, c.id, sd.photos);
   return applyPlan(tx, ctx, c, plan, clock, {
-    event: (after) => ({
-      action: 'case.department_dispose',
-      entityType: 'case',
-      entityId: c.id,
-      districtCode: c.districtCode,
-      before: { state: c.state, version: c.version, unitId: c.unitId, pending: c.pending },
-      after: {
-        state: after.state,
-        version: after.version,
-        unitId: after.unitId,
-        pending: after.pending,
-        input: { note: sd.note, photos: sd.photos },
-      },
-      reason: null,
-    }),
+    event: (after) =>
+      transitionEvent(
+        c,
+        'case.department_dispose',
+        after,
+        { input: { note: sd.note, photos: sd.photos } },
+        null,
+      ),
   });
 }

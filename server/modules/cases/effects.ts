@@ -150,6 +150,34 @@ export interface ApplyOptions {
 }
 
 /**
+ * The event of one transition of the case `c`: its state, version, unit and pending before and
+ * after, plus what the step itself records (`extra`: input, cause, filing …).
+ */
+export function transitionEvent(
+  c: repo.CaseRow,
+  action: CaseEventAction,
+  after: repo.CaseRow,
+  extra: Record<string, unknown>,
+  reason: string | null,
+): EventInput & { action: CaseEventAction } {
+  return {
+    action,
+    entityType: 'case',
+    entityId: c.id,
+    districtCode: c.districtCode,
+    before: { state: c.state, version: c.version, unitId: c.unitId, pending: c.pending },
+    after: {
+      state: after.state,
+      version: after.version,
+      unitId: after.unitId,
+      pending: after.pending,
+      ...extra,
+    },
+    reason,
+  };
+}
+
+/**
  * Applies a plan to the case `c` (read FOR UPDATE at `c.version`) and returns the case after it.
  * A concurrent change of the row (the version moved) is a CONFLICT.
  */

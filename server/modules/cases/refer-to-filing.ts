@@ -13,7 +13,7 @@ import type { Db } from '../../platform/db.ts';
 import { AppError, type ErrorCode } from '../../platform/errors.ts';
 import { workflowContext } from './action-service.ts';
 import type { loadClock } from './clock.ts';
-import { applyPlan } from './effects.ts';
+import { applyPlan, transitionEvent } from './effects.ts';
 import { planEffects } from './plan.ts';
 import { workflowRolesOf } from './policy.ts';
 import * as repo from './repository.ts';
@@ -49,20 +49,13 @@ export async function referToFiling(
   }
   const plan = planEffects(c, decided.rule, input, clock, { id: null, name: ctx.actor.name });
   return applyPlan(tx, ctx, c, plan, clock, {
-    event: (after) => ({
-      action: 'case.refer_to_filing',
-      entityType: 'case',
-      entityId: c.id,
-      districtCode: c.districtCode,
-      before: { state: c.state, version: c.version, unitId: c.unitId, pending: c.pending },
-      after: {
-        state: after.state,
-        version: after.version,
-        unitId: after.unitId,
-        pending: after.pending,
-        cause: { reportId: joined.reportId, channel: joined.channel },
-      },
-      reason,
-    }),
+    event: (after) =>
+      transitionEvent(
+        c,
+        'case.refer_to_filing',
+        after,
+        { cause: { reportId: joined.reportId, channel: joined.channel } },
+        reason,
+      ),
   });
 }

@@ -11,7 +11,7 @@ import type { Db } from '../../platform/db.ts';
 import { AppError, type ErrorCode, notFound } from '../../platform/errors.ts';
 import { workflowContext } from './action-service.ts';
 import { loadClock } from './clock.ts';
-import { applyPlan } from './effects.ts';
+import { applyPlan, transitionEvent } from './effects.ts';
 import { planEffects } from './plan.ts';
 import { workflowRolesOf } from './policy.ts';
 import * as repo from './repository.ts';
@@ -52,21 +52,7 @@ export async function reopenCase(
   }
   const plan = planEffects(c, result.rule, input, clock, { id: null, name: ctx.actor.name });
   const after = await applyPlan(tx, ctx, c, plan, clock, {
-    event: (after) => ({
-      action: 'case.reopen',
-      entityType: 'case',
-      entityId: c.id,
-      districtCode: c.districtCode,
-      before: { state: c.state, version: c.version, unitId: c.unitId, pending: c.pending },
-      after: {
-        state: after.state,
-        version: after.version,
-        unitId: after.unitId,
-        pending: after.pending,
-        cause: why.cause,
-      },
-      reason: why.reason,
-    }),
+    event: (after) => transitionEvent(c, 'case.reopen', after, { cause: why.cause }, why.reason),
   });
   return { reopened: true, state: after.state, version: after.version };
 }
