@@ -86,7 +86,17 @@ async function act(
 
 async function openCase(page: Page, id: string) {
   await page.goto(`${platform!.url}/cases/${id}`);
-  await page.getByTestId('case-actions').or(page.getByTestId('case-no-actions')).first().waitFor();
+  // A page that cannot load the case says so (case-not-found, case-load-failed): fail on that,
+  // naming it, rather than wait out the timeout for actions that will never come.
+  const shown = page
+    .getByTestId('case-actions')
+    .or(page.getByTestId('case-no-actions'))
+    .or(page.getByTestId('case-not-found'))
+    .or(page.getByTestId('case-load-failed'))
+    .first();
+  await shown.waitFor();
+  const testId = await shown.getAttribute('data-testid');
+  expect(testId, `case ${id} as opened`).toMatch(/^case-(no-)?actions$/);
 }
 
 describe('issue 4 in the browser', () => {
@@ -147,8 +157,12 @@ describe('issue 4 in the browser', () => {
     expect(await dispatcher.content()).not.toContain('13912345678');
     await act(dispatcher, 'dispatch', 'dispatched', '06-dispatch', async (p) => {
       await p.getByTestId('field-unitId').click();
-      await p.keyboard.type('环境卫生');
-      await p.locator('.ant-select-dropdown:visible .ant-select-item-option').first().click();
+      // The option by its whole name: '环境卫生' alone also matches 江北区 and the city's units,
+      // and `.first()` of a list still filtering took whichever came first on a busy machine.
+      await p.keyboard.type('海曙区环境卫生');
+      await p
+        .locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: '海曙区环境卫生管理处' })
+        .click();
     });
 
     // 5. The unit signs for it and feeds back with a photo.

@@ -299,6 +299,26 @@ export function cityStyle(
 
 const EMPTY_POINTS: GeoJSON.FeatureCollection = { type: 'FeatureCollection', features: [] };
 
+/** Maps whose `load` has fired: their sources and layers exist from then on. */
+const loadedMaps = new WeakSet<MapLibreMap>();
+
+/**
+ * Runs `apply` now if the map has loaded, else once it does; returns the effect's clean-up.
+ * Not `isStyleLoaded()`: that is false again whenever a tile or source is still loading, and a
+ * `once('load')` registered then never fires, since `load` comes only once. The portal's dots were
+ * lost that way on a busy machine (they arrived while the base map's tiles were loading).
+ */
+function whenLoaded(m: MapLibreMap, apply: () => void): () => void {
+  if (loadedMaps.has(m)) {
+    apply();
+    return () => {};
+  }
+  m.once('load', apply);
+  return () => {
+    m.off('load', apply);
+  };
+}
+
 const pointFeatures = (points: readonly MapPoint[]): GeoJSON.FeatureCollection => ({
   type: 'FeatureCollection',
   features: points.map((p) => ({
@@ -453,6 +473,7 @@ export function CityMap({
       container.dataset.zoom = m.getZoom().toFixed(4);
     };
     m.on('load', () => {
+      loadedMaps.add(m);
       where();
       container.dataset.ready = 'true';
     });
@@ -515,8 +536,7 @@ export function CityMap({
       }
       container.dataset.basemap = baseStyle ? baseKind : 'none';
     };
-    if (m.isStyleLoaded()) apply();
-    else m.once('load', apply);
+    return whenLoaded(m, apply);
   }, [ready, grids, components, baseStyle, baseDemo, baseKind]);
 
   // A later extent (e.g. the caller's district, loaded after the map) is shown while nothing is picked.
@@ -565,8 +585,7 @@ export function CityMap({
       if (m.getLayer('component-selected'))
         m.setFilter('component-selected', ['==', ['get', 'id'], selectedComponentId ?? '']);
     };
-    if (m.isStyleLoaded()) apply();
-    else m.once('load', apply);
+    return whenLoaded(m, apply);
   }, [selectedComponentId, ready]);
 
   // The dots follow the prop.
@@ -578,8 +597,7 @@ export function CityMap({
       void (m.getSource('points') as GeoJSONSource | undefined)?.setData(pointFeatures(points));
       if (el.current) el.current.dataset.points = String(points.length);
     };
-    if (m.isStyleLoaded()) apply();
-    else m.once('load', apply);
+    return whenLoaded(m, apply);
   }, [points, ready]);
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: `ready` re-runs this once the map exists (it lives in a ref)
@@ -590,8 +608,7 @@ export function CityMap({
       if (m.getLayer('point-selected'))
         m.setFilter('point-selected', ['==', ['get', 'id'], selectedPointId ?? '']);
     };
-    if (m.isStyleLoaded()) apply();
-    else m.once('load', apply);
+    return whenLoaded(m, apply);
   }, [selectedPointId, ready]);
 
   const box = (
