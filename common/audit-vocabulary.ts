@@ -106,6 +106,11 @@ export const PLATFORM_AUDIT_ACTIONS = [
   'opinion.post.link',
   'opinion.post.unlink',
   'opinion.post.auto_link',
+  // the evaluation (综合评价): templates and rankings
+  'evaluation.template.create',
+  'evaluation.template.update',
+  'evaluation.ranking.compute',
+  'evaluation.ranking.publish',
 ] as const;
 export type PlatformAuditAction = (typeof PLATFORM_AUDIT_ACTIONS)[number];
 
@@ -148,6 +153,8 @@ export const AUDIT_ENTITY_TYPES = [
   'knowledge_entry',
   'opinion_feed',
   'opinion_post',
+  'evaluation_template',
+  'evaluation_ranking',
 ] as const;
 export type AuditEntityType = (typeof AUDIT_ENTITY_TYPES)[number];
 

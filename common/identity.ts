@@ -90,6 +90,13 @@ export const PERMISSIONS = [
    * dispatchers their district.
    */
   'evaluation:read',
+  /**
+   * The evaluation's templates (weights, bands, grades: editing makes a new version) and computing a
+   * period's draft ranking — the city's supervision (督查) and its leaders.
+   */
+  'evaluation:manage',
+  /** Approve and publish a period's ranking, which freezes it (the city's leaders). */
+  'evaluation:publish',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -110,8 +117,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   shift_leader: [...EVERYONE, 'opinion:moderate', 'evaluation:read'],
   dispatcher: [...EVERYONE, 'evaluation:read'],
   unit_handler: REPORTERS,
-  supervisor: [...EVERYONE, 'audit:read', 'evaluation:read'],
-  leader: [...EVERYONE, 'evaluation:read'],
+  supervisor: [...EVERYONE, 'audit:read', 'evaluation:read', 'evaluation:manage'],
+  leader: [...EVERYONE, 'evaluation:read', 'evaluation:manage', 'evaluation:publish'],
   admin: [...PERMISSIONS],
   hotline_operator: [...REPORTERS, 'callback:record', 'hotline:answer', 'knowledge:manage'],
 };

@@ -9,6 +9,7 @@ export * from './modules/cases/tables.ts';
 export * from './modules/catalog/tables.ts';
 export * from './modules/classifier/tables.ts';
 export * from './modules/components/tables.ts';
+export * from './modules/evaluation/tables.ts';
 export * from './modules/geo/tables.ts';
 export * from './modules/hotline/tables.ts';
 export * from './modules/identity/tables.ts';

@@ -6,6 +6,7 @@
 import { count } from 'drizzle-orm';
 import { appUser, org } from '../db-schema.ts';
 import { seedBaseMapChoice } from '../modules/basemap/index.ts';
+import { seedEvaluationTemplates } from '../modules/evaluation/index.ts';
 import { seedDemoKnowledge } from '../modules/hotline/index.ts';
 import { hashPassword } from '../modules/identity/index.ts';
 import { seedSensorKinds } from '../modules/sensors/index.ts';
@@ -38,6 +39,8 @@ export async function seedDemo(
   await seedCalendar(database.db, systemContext('seed'));
   // The sensor kinds and their rules' defaults: same rule.
   await seedSensorKinds(database.db, systemContext('seed'));
+  // The evaluation's default templates (domain.md §8): same rule.
+  await seedEvaluationTemplates(database.db, systemContext('seed'));
   if (await isSeeded(database)) return false;
   const ctx = systemContext('seed');
   const users = demoUsers();

@@ -24,8 +24,13 @@
  *   Q  like A but in October (outside the period)
  * The dispose stage of A is 09:00–15:00 on Tuesday 10 November: 4 working hours.
  */
+import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { sql } from 'drizzle-orm';
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getCalendar } from '../../server/modules/calendar/index.ts';
 import { workTimeSql } from '../../server/modules/evaluation/work-time-sql.ts';
@@ -582,5 +587,301 @@ describe('who reads the evaluation', () => {
         `/api/evaluation/drill?indicator=missRate&subjectType=unit&subject=${unitId}&from=${FROM}&to=${TO}`,
       );
     expect(c.statusCode).toBe(400);
+  });
+});
+
+// ---- templates and rankings (issue 11 items 2 and 4)
+
+interface Line {
+  subject: string;
+  label: string;
+  score: number | null;
+  grade: string | null;
+  rank: number | null;
+  previousRank: number | null;
+  movement: number | null;
+  items: { indicator: string; weight: number; score: number | null }[];
+}
+const rate = (e: { num: string[]; den: string[] }) => e.num.length / e.den.length;
+const round2 = (x: number) => Math.round(x * 100) / 100;
+/** U's score under the default unit template, from the counts written out above (UNIT). */
+const U_DEFAULT_SCORE = round2(
+  (10 * 100 + // 7 filed cases: the band "up to 50" scores 100
+    30 * rate(UNIT.closureRate) * 100 +
+    30 * rate(UNIT.onTimeDisposalRate) * 100 +
+    30 * (1 - rate(UNIT.reworkRate)) * 100) /
+    100,
+);
+const gradeOf = (x: number) => (x >= 90 ? 'A' : x >= 75 ? 'B' : x >= 60 ? 'C' : x >= 40 ? 'D' : 'E');
+
+describe('templates and rankings', () => {
+  let published = '';
+  let publishedLines: Line[] = [];
+
+  it('every subject type has a template, version 1, the platform default (domain.md §8)', async () => {
+    const res = await t.as(await t.login('haishu.dispatcher')).get('/api/evaluation/templates');
+    expect(res.statusCode, res.body).toBe(200);
+    const items = res.json().items as {
+      subjectType: string;
+      version: number;
+      isDefault: boolean;
+      definition: { items: { indicator: string; weight: number; score: string }[] };
+    }[];
+    expect(items.map((i) => i.subjectType).sort()).toEqual(
+      [
+        'acceptor',
+        'community',
+        'dispatcher',
+        'district',
+        'grid',
+        'inspector',
+        'shift_leader',
+        'township',
+        'unit',
+      ].sort(),
+    );
+    const unit = items.find((i) => i.subjectType === 'unit')!;
+    expect(unit.version).toBe(1);
+    expect(unit.isDefault).toBe(true);
+    expect(unit.definition.items.map((i) => [i.indicator, i.weight, i.score])).toEqual([
+      ['filedCount', 10, 'bands'],
+      ['closureRate', 30, 'rate'],
+      ['onTimeDisposalRate', 30, 'rate'],
+      ['reworkRate', 30, 'inverse'],
+    ]);
+  });
+
+  it('computes the unit ranking of November as a draft: U scored by hand, ranked, compared with October', async () => {
+    const res = await t
+      .as(await t.login('city.supervisor'))
+      .post('/api/evaluation/rankings', { subjectType: 'unit', from: FROM, to: TO });
+    expect(res.statusCode, res.body).toBe(201);
+    const r = res.json();
+    expect(r.state).toBe('draft');
+    expect(r.version).toBe(1);
+    expect(r.templateVersion).toBe(1);
+    expect([r.previousFrom, r.previousTo, r.previousSource]).toEqual([
+      '2026-10-01',
+      '2026-11-01',
+      'computed',
+    ]);
+    const u = (r.lines as Line[]).find((l) => l.subject === unitId)!;
+    expect(u.score).toBe(U_DEFAULT_SCORE);
+    expect(u.grade).toBe(gradeOf(U_DEFAULT_SCORE));
+    expect(u.rank).toBe(1);
+    // Q, in October, was U's: U ranked first then too.
+    expect([u.previousRank, u.movement]).toEqual([1, 0]);
+    expect(u.items.find((i) => i.indicator === 'reworkRate')!.score).toBe(
+      round2((1 - rate(UNIT.reworkRate)) * 100),
+    );
+    published = r.id;
+    publishedLines = r.lines;
+  });
+
+  it('only a city leader publishes; a published ranking is frozen, even to SQL', async () => {
+    const sup = await t
+      .as(await t.login('city.supervisor'))
+      .post(`/api/evaluation/rankings/${published}/publish`);
+    expect(sup.statusCode, sup.body).toBe(403);
+    const haishu = await t
+      .as(await t.login('haishu.shift_leader'))
+      .post(`/api/evaluation/rankings/${published}/publish`);
+    expect(haishu.statusCode).toBe(403);
+    const leader = await t.login('city.leader');
+    const ok = await t.as(leader).post(`/api/evaluation/rankings/${published}/publish`);
+    expect(ok.statusCode, ok.body).toBe(200);
+    expect(ok.json().state).toBe('published');
+    expect(ok.json().publishedBy).toBeTruthy();
+    const again = await t.as(leader).post(`/api/evaluation/rankings/${published}/publish`);
+    expect(again.statusCode).toBe(409);
+    expect(again.json().error.message).toMatch(/已发布/);
+    await expect(
+      t.database.db.execute(sql`UPDATE evaluation_ranking SET lines = '[]'::jsonb WHERE id = ${published}`),
+    ).rejects.toThrow();
+    await expect(
+      t.database.db.execute(sql`DELETE FROM evaluation_ranking WHERE id = ${published}`),
+    ).rejects.toThrow();
+  });
+
+  it('a template edit makes a new version; recomputing makes a new ranking version; the published one does not change', async () => {
+    const sup = await t.login('city.supervisor');
+    const definition = {
+      items: [
+        { indicator: 'closureRate', weight: 50, score: 'rate' },
+        { indicator: 'onTimeDisposalRate', weight: 50, score: 'rate' },
+      ],
+      grades: [
+        { grade: 'A', min: 95 },
+        { grade: 'B', min: 80 },
+        { grade: 'C', min: 60 },
+        { grade: 'D', min: 30 },
+        { grade: 'E', min: 0 },
+      ],
+    };
+    const saved = await t
+      .as(sup)
+      .put('/api/evaluation/templates/unit', { baseVersion: 1, definition, note: '试行' });
+    expect(saved.statusCode, saved.body).toBe(200);
+    expect(saved.json().version).toBe(2);
+    // The edit started from version 1 again: someone saved meanwhile.
+    const stale = await t.as(sup).put('/api/evaluation/templates/unit', { baseVersion: 1, definition });
+    expect(stale.statusCode).toBe(409);
+    const versions = (await t.as(sup).get('/api/evaluation/templates/unit/versions')).json().items;
+    expect(versions.map((v: { version: number; current: boolean }) => [v.version, v.current])).toEqual([
+      [2, true],
+      [1, false],
+    ]);
+
+    const again = await t
+      .as(sup)
+      .post('/api/evaluation/rankings', { subjectType: 'unit', from: FROM, to: TO });
+    expect(again.statusCode, again.body).toBe(201);
+    expect([again.json().version, again.json().templateVersion, again.json().state]).toEqual([2, 2, 'draft']);
+    // October's movement now reads the published ranking? No: October has none; November's is v1.
+    const u2 = (again.json().lines as Line[]).find((l) => l.subject === unitId)!;
+    const expected = round2(
+      (50 * rate(UNIT.closureRate) * 100 + 50 * rate(UNIT.onTimeDisposalRate) * 100) / 100,
+    );
+    expect(u2.score).toBe(expected);
+
+    const v1 = (await t.as(await t.login('city.leader')).get(`/api/evaluation/rankings/${published}`)).json();
+    expect(v1.state).toBe('published');
+    expect(v1.templateVersion).toBe(1);
+    expect(v1.lines).toEqual(publishedLines);
+  });
+
+  it('a bad template is 400 naming each problem, in the caller’s language; a district may not edit (403)', async () => {
+    const sup = await t.login('city.supervisor');
+    const bad = await t.as(sup).put('/api/evaluation/templates/unit', {
+      baseVersion: 2,
+      definition: {
+        items: [
+          { indicator: 'validReportRate', weight: 50, score: 'rate' },
+          { indicator: 'filedCount', weight: 40, score: 'rate' },
+        ],
+        grades: [
+          { grade: 'A', min: 90 },
+          { grade: 'B', min: 95 },
+          { grade: 'C', min: 60 },
+          { grade: 'D', min: 40 },
+          { grade: 'E', min: 0 },
+        ],
+      },
+    });
+    expect(bad.statusCode).toBe(400);
+    const fields = (bad.json().error.details as { field: string }[]).map((d) => d.field);
+    expect(fields).toEqual(
+      expect.arrayContaining([
+        'body.definition.items[0].indicator',
+        'body.definition.items[1].score',
+        'body.definition.items',
+        'body.definition.grades[1].min',
+      ]),
+    );
+    expect(bad.json().error.message).toMatch(/权重合计须为 100/);
+    const en = await t
+      .as(sup)
+      .put(
+        '/api/evaluation/templates/unit',
+        { baseVersion: 2, definition: { items: [], grades: [] } },
+        { 'accept-language': 'en' },
+      );
+    expect(en.statusCode).toBe(400);
+    expect(en.json().error.message).toMatch(/At least one indicator/);
+    const district = await t
+      .as(await t.login('haishu.shift_leader'))
+      .put('/api/evaluation/templates/unit', { baseVersion: 2, definition: { items: [], grades: [] } });
+    expect(district.statusCode).toBe(403);
+    // Nothing was saved by the refusals.
+    const cur = (await t.as(sup).get('/api/evaluation/templates'))
+      .json()
+      .items.find((i: { subjectType: string }) => i.subjectType === 'unit');
+    expect(cur.version).toBe(2);
+  });
+
+  it('the public portal shows the published ranking, never the draft, and no people', async () => {
+    const res = await t.as(null).get('/api/public/rankings?subjectType=unit');
+    expect(res.statusCode, res.body).toBe(200);
+    const body = res.json();
+    expect(body.ranking.version).toBe(1);
+    expect(body.periods).toHaveLength(1);
+    const line = body.ranking.lines.find((l: { label: string }) => l.label === '海曙区环境卫生管理处');
+    expect(line.score).toBe(U_DEFAULT_SCORE);
+    expect(Object.keys(line).sort()).toEqual([
+      'grade',
+      'items',
+      'label',
+      'movement',
+      'previousRank',
+      'rank',
+      'score',
+    ]);
+    const posts = await t.as(null).get('/api/public/rankings?subjectType=inspector');
+    expect(posts.statusCode).toBe(400);
+    const none = (await t.as(null).get('/api/public/rankings?subjectType=district')).json();
+    expect(none.ranking).toBeNull();
+  });
+
+  it('a district reads published rankings only, and its own subjects’ lines', async () => {
+    const haishu = await t.login('haishu.shift_leader');
+    const list = (await t.as(haishu).get('/api/evaluation/rankings?subjectType=unit')).json().items;
+    expect(list.map((r: { version: number; state: string }) => [r.version, r.state])).toEqual([
+      [1, 'published'],
+    ]);
+    const drafts = (
+      await t.as(await t.login('city.leader')).get('/api/evaluation/rankings?subjectType=unit&state=draft')
+    ).json().items;
+    expect(drafts).toHaveLength(1);
+    expect((await t.as(haishu).get(`/api/evaluation/rankings/${drafts[0].id}`)).statusCode).toBe(404);
+    const mine = (await t.as(haishu).get(`/api/evaluation/rankings/${published}`)).json();
+    expect(mine.lines.map((l: Line) => l.subject)).toContain(unitId);
+    const jiangbei = (
+      await t.as(await t.login('jiangbei.shift_leader')).get(`/api/evaluation/rankings/${published}`)
+    ).json();
+    expect(jiangbei.lines.map((l: Line) => l.subject)).not.toContain(unitId);
+    const unit = await t.as(await t.login('unit.haishu-sanitation')).get('/api/evaluation/rankings');
+    expect(unit.statusCode).toBe(403);
+  });
+
+  it('exports the ranking: the workbook opened with exceljs, the PDF read back with pdftotext', async () => {
+    const leader = await t.login('city.leader');
+    const xlsx = await t.as(leader).get(`/api/evaluation/rankings/${published}/export.xlsx`);
+    expect(xlsx.statusCode, xlsx.body).toBe(200);
+    expect(xlsx.headers['content-type']).toMatch(/spreadsheetml/);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer);
+    const ws = wb.worksheets[0];
+    const rows = ws
+      .getSheetValues()
+      .filter(Boolean)
+      .map((r) => (r as unknown[]).slice(1));
+    expect(String(rows[0][0])).toContain('综合评价排名');
+    const header = rows.find((r) => r[0] === '排名')!;
+    expect(header.slice(0, 6)).toEqual(['排名', '考核对象', '得分', '等级', '上期排名', '升降']);
+    expect(header.join(' ')).toContain('按期处置率');
+    const uRow = rows.find((r) => r[1] === '海曙区环境卫生管理处')!;
+    expect(uRow[2]).toBe(U_DEFAULT_SCORE);
+    expect(uRow[3]).toBe(gradeOf(U_DEFAULT_SCORE));
+
+    const pdf = await t.as(leader).get(`/api/evaluation/rankings/${published}/export.pdf`);
+    expect(pdf.statusCode, pdf.body).toBe(200);
+    expect(pdf.headers['content-type']).toBe('application/pdf');
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ranking-')), 'r.pdf');
+    fs.writeFileSync(file, pdf.rawPayload);
+    const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
+    expect(text).toContain('综合评价排名');
+    expect(text).toContain('海曙区环境卫生管理处');
+    expect(text).toContain('等级分布');
+    // The charts' labels are drawn (a white text outline once hid them) and the footer made no page of its own.
+    expect(text).toContain('C (1)');
+    expect(execFileSync('pdfinfo', [file], { encoding: 'utf8' })).toMatch(/Pages:\s+1\n/);
+    expect(text).toMatch(new RegExp(`${U_DEFAULT_SCORE.toFixed(2)}\\s+${gradeOf(U_DEFAULT_SCORE)}`));
+    const en = await t
+      .as(leader)
+      .get(`/api/evaluation/rankings/${published}/export.pdf`, { 'accept-language': 'en' });
+    fs.writeFileSync(file, en.rawPayload);
+    const enText = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
+    expect(enText).toContain('Evaluation ranking');
+    expect(enText).toContain('Grades');
   });
 });

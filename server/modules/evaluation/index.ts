@@ -1,7 +1,11 @@
 /**
  * Public interface of the evaluation module (综合评价): indicators of regions, units and posts
  * computed from the record, each defined once (indicators.ts), and their drill-down to the cases
- * counted; its routes.
+ * counted; versioned templates and rankings (computed, published, frozen); its routes; and what the
+ * public portal shows of the published rankings.
  */
 export { INDICATORS, type Indicator, SUBJECT_TYPES, type SubjectType } from './indicators.ts';
+export { PUBLIC_SUBJECT_TYPES, publicRankings } from './rankings.ts';
 export { evaluationRoutes } from './routes.ts';
+export { PublicRanking, PublicRankingQuery } from './schemas.ts';
+export { seedEvaluationTemplates } from './templates.ts';

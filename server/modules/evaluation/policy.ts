@@ -40,3 +40,54 @@ export function subjectInScope(
   if (districtCode === null) return cityLevelAllowed && evaluationRead.reachesAny(actor);
   return evaluationRead.allows(actor, { districtCode });
 }
+
+/**
+ * Templates and rankings are the city's: its supervision edits templates and computes drafts
+ * (`evaluation:manage`), its leaders publish (`evaluation:publish`). A ranking covers every
+ * district, so a district centre may read a published one (its own subjects' lines) but neither
+ * computes nor publishes one.
+ */
+export const evaluationManage = defineScope({
+  permission: 'evaluation:manage',
+  columns: {},
+  city: true,
+  district: false,
+  unit: false,
+});
+export const evaluationPublish = defineScope({
+  permission: 'evaluation:publish',
+  columns: {},
+  city: true,
+  district: false,
+  unit: false,
+});
+
+export function requireEvaluationManage(actor: Actor) {
+  evaluationManage.requirePermission(actor, {
+    zh: '无权维护考核模板或计算排名',
+    en: 'You may not edit templates or compute rankings',
+  });
+  if (!evaluationManage.reachesAny(actor)) {
+    throw new AppError('FORBIDDEN', {
+      zh: '考核模板和排名由市中心维护',
+      en: 'Templates and rankings are kept by the city centre',
+    });
+  }
+}
+
+export function requireEvaluationPublish(actor: Actor) {
+  evaluationPublish.requirePermission(actor, {
+    zh: '只有市领导可以审定发布排名',
+    en: 'Only the city’s leaders approve and publish a ranking',
+  });
+  if (!evaluationPublish.reachesAny(actor)) {
+    throw new AppError('FORBIDDEN', {
+      zh: '排名由市中心审定发布',
+      en: 'Rankings are approved and published by the city centre',
+    });
+  }
+}
+
+/** Whether a ranking's line is the reader's: the city every line, a district its own subjects'. */
+export const lineInScope = (actor: Actor, line: { districtCode: string | null }, cityLevelAllowed: boolean) =>
+  subjectInScope(actor, line.districtCode, cityLevelAllowed);

@@ -1,5 +1,6 @@
 /** The evaluation's API shapes. */
 import { type Static, Type } from 'typebox';
+import { GRADES, SCORE_KINDS } from '../../../common/evaluation-template.ts';
 import { CASE_STATES } from '../../../common/workflow.ts';
 import { Nullable, PageQuery, StringEnum } from '../../platform/schemas.ts';
 import { SUBJECT_TYPES } from './indicators.ts';
@@ -93,4 +94,161 @@ export const DrillAnswer = Type.Object({
   total: Type.Integer(),
   page: Type.Integer(),
   pageSize: Type.Integer(),
+});
+
+// ---- templates (考核模板)
+
+const ScoreKind = StringEnum(SCORE_KINDS, '`rate` ×100, `inverse` (1 − rate) ×100, `bands` by count');
+export const TemplateDefinitionSchema = Type.Object(
+  {
+    items: Type.Array(
+      Type.Object(
+        {
+          indicator: Type.String({ minLength: 1, maxLength: 64 }),
+          weight: Type.Number({ description: 'percent; the items add up to 100' }),
+          score: ScoreKind,
+          bands: Type.Optional(
+            Type.Array(
+              Type.Object(
+                { upTo: Type.Integer({ minimum: 0 }), score: Type.Number({ minimum: 0, maximum: 100 }) },
+                { additionalProperties: false },
+              ),
+              { maxItems: 20 },
+            ),
+          ),
+        },
+        { additionalProperties: false },
+      ),
+      { maxItems: 30 },
+    ),
+    grades: Type.Array(
+      Type.Object(
+        { grade: StringEnum(GRADES), min: Type.Number({ minimum: 0, maximum: 100 }) },
+        { additionalProperties: false },
+      ),
+      { maxItems: 5 },
+    ),
+  },
+  { additionalProperties: false },
+);
+export const TemplateView = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  subjectType: StringEnum(SUBJECT_TYPES),
+  version: Type.Integer(),
+  current: Type.Boolean(),
+  isDefault: Type.Boolean(),
+  definition: TemplateDefinitionSchema,
+  note: Nullable(Type.String()),
+  createdBy: Nullable(Type.String()),
+  createdAt: Time,
+});
+export const TemplateList = Type.Object({ items: Type.Array(TemplateView) });
+export const SubjectTypeParams = Type.Object(
+  { subjectType: StringEnum(SUBJECT_TYPES) },
+  { additionalProperties: false },
+);
+export const TemplateSaveBody = Type.Object(
+  {
+    baseVersion: Type.Integer({
+      minimum: 1,
+      description: 'the version the edit started from (409 if another was saved since)',
+    }),
+    definition: TemplateDefinitionSchema,
+    note: Type.Optional(Type.String({ maxLength: 500 })),
+  },
+  { additionalProperties: false },
+);
+export type TemplateSaveBodyT = Static<typeof TemplateSaveBody>;
+
+// ---- rankings (排名)
+
+const ItemScoreSchema = Type.Object({
+  indicator: Type.String(),
+  weight: Type.Number(),
+  score: Nullable(Type.Number()),
+});
+export const RankingLineSchema = Type.Object({
+  subject: Type.String(),
+  label: Type.String(),
+  districtCode: Nullable(Type.String()),
+  figures: Type.Array(Figure),
+  items: Type.Array(ItemScoreSchema),
+  score: Nullable(Type.Number()),
+  grade: Nullable(StringEnum(GRADES)),
+  rank: Nullable(Type.Integer()),
+  previousRank: Nullable(Type.Integer()),
+  movement: Nullable(Type.Integer({ description: 'previousRank − rank: positive is up' })),
+});
+const RankingSummaryFields = {
+  id: Type.String({ format: 'uuid' }),
+  subjectType: StringEnum(SUBJECT_TYPES),
+  from: Type.String({ format: 'date' }),
+  to: Type.String({ format: 'date' }),
+  version: Type.Integer(),
+  templateId: Type.String({ format: 'uuid' }),
+  templateVersion: Type.Integer(),
+  state: StringEnum(['draft', 'published'] as const),
+  subjects: Type.Integer({ description: 'lines the caller may read' }),
+  previousFrom: Type.String({ format: 'date' }),
+  previousTo: Type.String({ format: 'date' }),
+  previousSource: StringEnum(['published', 'computed'] as const),
+  computedBy: Type.String(),
+  computedAt: Time,
+  publishedBy: Nullable(Type.String()),
+  publishedAt: Nullable(Time),
+  note: Nullable(Type.String()),
+};
+export const RankingSummary = Type.Object(RankingSummaryFields);
+export const RankingList = Type.Object({ items: Type.Array(RankingSummary) });
+export const RankingView = Type.Object({ ...RankingSummaryFields, lines: Type.Array(RankingLineSchema) });
+export const RankingListQuery = Type.Object(
+  {
+    subjectType: Type.Optional(StringEnum(SUBJECT_TYPES)),
+    state: Type.Optional(StringEnum(['draft', 'published'] as const)),
+    from: Type.Optional(Type.String({ format: 'date' })),
+  },
+  { additionalProperties: false },
+);
+export const RankingComputeBody = Type.Object(
+  {
+    subjectType: StringEnum(SUBJECT_TYPES),
+    ...PeriodQuery,
+    note: Type.Optional(Type.String({ maxLength: 500 })),
+  },
+  { additionalProperties: false },
+);
+export type RankingComputeBodyT = Static<typeof RankingComputeBody>;
+
+export const PublicRankingQuery = Type.Object(
+  {
+    subjectType: StringEnum(['district', 'unit'] as const),
+    from: Type.Optional(
+      Type.String({ format: 'date', description: 'the period to show; default the newest' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export const PublicRanking = Type.Object({
+  subjectType: StringEnum(['district', 'unit'] as const),
+  periods: Type.Array(Type.Object({ from: Type.String(), to: Type.String(), publishedAt: Time })),
+  ranking: Nullable(
+    Type.Object({
+      from: Type.String(),
+      to: Type.String(),
+      version: Type.Integer(),
+      templateVersion: Type.Integer(),
+      publishedAt: Time,
+      lines: Type.Array(
+        Type.Object({
+          label: Type.String(),
+          score: Nullable(Type.Number()),
+          grade: Nullable(StringEnum(GRADES)),
+          rank: Nullable(Type.Integer()),
+          previousRank: Nullable(Type.Integer()),
+          movement: Nullable(Type.Integer()),
+          items: Type.Array(ItemScoreSchema),
+        }),
+      ),
+    }),
+  ),
 });

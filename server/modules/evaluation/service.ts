@@ -53,7 +53,7 @@ export function indicatorDefinitions(ctx: RequestContext) {
 
 const MAX_PERIOD_DAYS = 400;
 
-function periodOf(from: string, to: string): Period {
+export function periodOf(from: string, to: string): Period {
   const p = { from: chinaInstant(from), to: chinaInstant(to) };
   const days = (p.to.getTime() - p.from.getTime()) / 86_400_000;
   if (!(days >= 1) || days > MAX_PERIOD_DAYS) {
@@ -91,6 +91,8 @@ const districtOf = (ctx: RequestContext) =>
 
 interface SubjectInfo {
   label: string;
+  /** The subject's district (null: a city-level unit or person). */
+  districtCode: string | null;
 }
 
 /**
@@ -109,7 +111,9 @@ async function subjectsInScope(
   if ((REGION_TYPES as readonly string[]).includes(type)) {
     const names = type === 'grid' ? new Map<string, string>() : await divisionNames(db, ids);
     for (const id of ids) {
-      if (subjectInScope(ctx.actor, id.slice(0, 6), false)) out.set(id, { label: names.get(id) ?? id });
+      const districtCode = id.slice(0, 6);
+      if (subjectInScope(ctx.actor, districtCode, false))
+        out.set(id, { label: names.get(id) ?? id, districtCode });
     }
     return out;
   }
@@ -127,7 +131,7 @@ async function subjectsInScope(
       .where(inArray(orgRelation.id, uuids));
     for (const o of orgs) {
       if (o.kind === 'unit' && subjectInScope(ctx.actor, o.districtCode, true))
-        out.set(o.id, { label: o.name });
+        out.set(o.id, { label: o.name, districtCode: o.districtCode });
     }
     return out;
   }
@@ -135,7 +139,7 @@ async function subjectsInScope(
     if (!user.roles.includes(type)) continue;
     if (org.kind === 'unit') continue;
     if (subjectInScope(ctx.actor, org.districtCode, false) || (org.districtCode === null && !districtOf(ctx)))
-      out.set(user.id, { label: `${user.displayName}（${user.username}）` });
+      out.set(user.id, { label: `${user.displayName}（${user.username}）`, districtCode: org.districtCode });
   }
   return out;
 }
@@ -164,19 +168,27 @@ const figureValue = (ind: Indicator, num: number, den: number, total: number | n
   return num / den;
 };
 
-/** Every subject's figures of a type for the period (one indicator, or every one of the type). */
-export async function subjectFigures(db: Db, ctx: RequestContext, input: FiguresQueryT) {
-  requireEvaluationRead(ctx.actor);
-  const period = periodOf(input.from, input.to);
-  const inds = input.indicator
-    ? [indicatorFor(input.indicator, input.subjectType)]
-    : INDICATORS.filter((i) => i.subjects.includes(input.subjectType));
-  const bySubject = new Map<
-    string,
-    { indicator: string; numerator: number; denominator: number; value: number | null }[]
-  >();
+export interface FigureOut {
+  indicator: string;
+  numerator: number;
+  denominator: number;
+  value: number | null;
+}
+
+/**
+ * Every subject's figures of the indicators `inds` over the period, in the caller's scope, with
+ * their labels and districts: what the figures API answers and what a ranking scores.
+ */
+export async function computeFigures(
+  db: Db,
+  ctx: RequestContext,
+  subjectType: SubjectType,
+  period: Period,
+  inds: readonly Indicator[],
+) {
+  const bySubject = new Map<string, FigureOut[]>();
   for (const ind of inds) {
-    const rows = await figures(db, await baseQuery(db, ctx, ind, input.subjectType, period));
+    const rows = await figures(db, await baseQuery(db, ctx, ind, subjectType, period));
     for (const r of rows) {
       const list = bySubject.get(r.subject) ?? [];
       list.push({
@@ -189,17 +201,27 @@ export async function subjectFigures(db: Db, ctx: RequestContext, input: Figures
       bySubject.set(r.subject, list);
     }
   }
-  const seen = await subjectsInScope(db, ctx, input.subjectType, [...bySubject.keys()]);
-  const subjects = [...bySubject.entries()]
+  const seen = await subjectsInScope(db, ctx, subjectType, [...bySubject.keys()]);
+  return [...bySubject.entries()]
     .filter(([id]) => seen.has(id))
-    .map(([id, list]) => ({ subject: id, label: seen.get(id)!.label, figures: list }))
+    .map(([id, list]) => ({ subject: id, ...seen.get(id)!, figures: list }))
     .sort((a, b) => a.subject.localeCompare(b.subject));
+}
+
+/** Every subject's figures of a type for the period (one indicator, or every one of the type). */
+export async function subjectFigures(db: Db, ctx: RequestContext, input: FiguresQueryT) {
+  requireEvaluationRead(ctx.actor);
+  const period = periodOf(input.from, input.to);
+  const inds = input.indicator
+    ? [indicatorFor(input.indicator, input.subjectType)]
+    : INDICATORS.filter((i) => i.subjects.includes(input.subjectType));
+  const subjects = await computeFigures(db, ctx, input.subjectType, period, inds);
   return {
     subjectType: input.subjectType,
     from: input.from,
     to: input.to,
     indicators: inds.map((i) => i.key),
-    subjects,
+    subjects: subjects.map((s) => ({ subject: s.subject, label: s.label, figures: s.figures })),
   };
 }
 

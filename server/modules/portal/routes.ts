@@ -12,6 +12,7 @@ import { AppError } from '../../platform/errors.ts';
 import { GeoJsonGeometry } from '../../platform/schemas.ts';
 import type { App } from '../../platform/types.ts';
 import { PHOTO_HEADERS, type Spatial } from '../cases/index.ts';
+import { PublicRanking, PublicRankingQuery, publicRankings } from '../evaluation/index.ts';
 import type { SpatialService, TileService } from '../geo/index.ts';
 import { FORM_LIMITS, readSubmission } from './multipart.ts';
 import {
@@ -234,6 +235,23 @@ export const portalRoutes = (spatial: SpatialService & Spatial, tiles: TileServi
         },
       },
       (request) => service.nearbyReports(app.db, request.query),
+    );
+
+    app.get(
+      '/api/public/rankings',
+      {
+        config: { public: true, operation: 'portal.rankings', ...reads },
+        schema: {
+          tags,
+          summary: 'Published rankings of districts and units / 考核排名公示',
+          description:
+            'The newest published version of a period’s ranking (the newest period unless `from` names one), and ' +
+            'the periods published. Names, scores, grades, ranks and movement; posts and grids are never public.',
+          querystring: PublicRankingQuery,
+          response: { 200: PublicRanking, ...publicErrors },
+        },
+      },
+      (request) => publicRankings(app.db, request.query.subjectType, request.query.from),
     );
 
     app.get(

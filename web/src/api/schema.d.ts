@@ -72,6 +72,8 @@ export interface paths {
               | 'opinion:moderate'
               | 'opinion:manage'
               | 'evaluation:read'
+              | 'evaluation:manage'
+              | 'evaluation:publish'
             )[];
             createdAt: string;
             lastUsedAt: string | null;
@@ -126,6 +128,8 @@ export interface paths {
           | 'opinion:moderate'
           | 'opinion:manage'
           | 'evaluation:read'
+          | 'evaluation:manage'
+          | 'evaluation:publish'
         )[];
       };
       responses: {
@@ -169,6 +173,8 @@ export interface paths {
               | 'opinion:moderate'
               | 'opinion:manage'
               | 'evaluation:read'
+              | 'evaluation:manage'
+              | 'evaluation:publish'
             )[];
             createdAt: string;
             lastUsedAt: string | null;
@@ -357,6 +363,8 @@ export interface paths {
               | 'opinion:moderate'
               | 'opinion:manage'
               | 'evaluation:read'
+              | 'evaluation:manage'
+              | 'evaluation:publish'
             )[];
             menu: (
               | 'dashboard'
@@ -3789,6 +3797,599 @@ export interface paths {
       };
     };
   };
+  '/api/evaluation/rankings': {
+    /** Rankings, newest first / 排名列表 */
+    get: {
+      params: never;
+      query: {
+        subjectType?:
+          | 'district'
+          | 'township'
+          | 'community'
+          | 'grid'
+          | 'unit'
+          | 'inspector'
+          | 'acceptor'
+          | 'shift_leader'
+          | 'dispatcher';
+        state?: 'draft' | 'published';
+        from?: string;
+      };
+      body: never;
+      responses: {
+        200: {
+          items: {
+            id: string;
+            subjectType:
+              | 'district'
+              | 'township'
+              | 'community'
+              | 'grid'
+              | 'unit'
+              | 'inspector'
+              | 'acceptor'
+              | 'shift_leader'
+              | 'dispatcher';
+            from: string;
+            to: string;
+            version: number;
+            templateId: string;
+            templateVersion: number;
+            state: 'draft' | 'published';
+            /** lines the caller may read */
+            subjects: number;
+            previousFrom: string;
+            previousTo: string;
+            previousSource: 'published' | 'computed';
+            computedBy: string;
+            computedAt: string;
+            publishedBy: string | null;
+            publishedAt: string | null;
+            note: string | null;
+          }[];
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+    /** Compute a period’s ranking as a new draft / 计算排名 */
+    post: {
+      params: never;
+      query: never;
+      body: {
+        subjectType:
+          | 'district'
+          | 'township'
+          | 'community'
+          | 'grid'
+          | 'unit'
+          | 'inspector'
+          | 'acceptor'
+          | 'shift_leader'
+          | 'dispatcher';
+        /** first China day of the period (inclusive) */
+        from: string;
+        /** China day the period ends before (exclusive) */
+        to: string;
+        note?: string;
+      };
+      responses: {
+        201: {
+          id: string;
+          subjectType:
+            | 'district'
+            | 'township'
+            | 'community'
+            | 'grid'
+            | 'unit'
+            | 'inspector'
+            | 'acceptor'
+            | 'shift_leader'
+            | 'dispatcher';
+          from: string;
+          to: string;
+          version: number;
+          templateId: string;
+          templateVersion: number;
+          state: 'draft' | 'published';
+          /** lines the caller may read */
+          subjects: number;
+          previousFrom: string;
+          previousTo: string;
+          previousSource: 'published' | 'computed';
+          computedBy: string;
+          computedAt: string;
+          publishedBy: string | null;
+          publishedAt: string | null;
+          note: string | null;
+          lines: {
+            subject: string;
+            label: string;
+            districtCode: string | null;
+            figures: {
+              indicator: string;
+              /** rows meeting the indicator (rates); the count (counts and averages) */
+              numerator: number;
+              /** rows due (rates); the count (counts); rows averaged (averages) */
+              denominator: number;
+              /** the rate (0…1), the count, or the average */
+              value: number | null;
+            }[];
+            items: {
+              indicator: string;
+              weight: number;
+              score: number | null;
+            }[];
+            score: number | null;
+            grade: 'A' | 'B' | 'C' | 'D' | 'E' | null | null;
+            rank: number | null;
+            previousRank: number | null;
+            /** previousRank − rank: positive is up */
+            movement: number | null;
+          }[];
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
+  '/api/evaluation/rankings/{id}': {
+    /** One ranking with its lines / 排名详情 */
+    get: {
+      params: {
+        id: string;
+      };
+      query: never;
+      body: never;
+      responses: {
+        200: {
+          id: string;
+          subjectType:
+            | 'district'
+            | 'township'
+            | 'community'
+            | 'grid'
+            | 'unit'
+            | 'inspector'
+            | 'acceptor'
+            | 'shift_leader'
+            | 'dispatcher';
+          from: string;
+          to: string;
+          version: number;
+          templateId: string;
+          templateVersion: number;
+          state: 'draft' | 'published';
+          /** lines the caller may read */
+          subjects: number;
+          previousFrom: string;
+          previousTo: string;
+          previousSource: 'published' | 'computed';
+          computedBy: string;
+          computedAt: string;
+          publishedBy: string | null;
+          publishedAt: string | null;
+          note: string | null;
+          lines: {
+            subject: string;
+            label: string;
+            districtCode: string | null;
+            figures: {
+              indicator: string;
+              /** rows meeting the indicator (rates); the count (counts and averages) */
+              numerator: number;
+              /** rows due (rates); the count (counts); rows averaged (averages) */
+              denominator: number;
+              /** the rate (0…1), the count, or the average */
+              value: number | null;
+            }[];
+            items: {
+              indicator: string;
+              weight: number;
+              score: number | null;
+            }[];
+            score: number | null;
+            grade: 'A' | 'B' | 'C' | 'D' | 'E' | null | null;
+            rank: number | null;
+            previousRank: number | null;
+            /** previousRank − rank: positive is up */
+            movement: number | null;
+          }[];
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
+  '/api/evaluation/rankings/{id}/export.pdf': {
+    /** The ranking as a PDF report with charts / 导出排名报告（PDF） */
+    get: {
+      params: {
+        id: string;
+      };
+      query: never;
+      body: never;
+      responses: {
+        200: Blob;
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
+  '/api/evaluation/rankings/{id}/export.xlsx': {
+    /** The ranking as an Excel workbook / 导出排名（Excel） */
+    get: {
+      params: {
+        id: string;
+      };
+      query: never;
+      body: never;
+      responses: {
+        200: Blob;
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
+  '/api/evaluation/rankings/{id}/publish': {
+    /** Approve and publish a draft ranking / 审定发布排名 */
+    post: {
+      params: {
+        id: string;
+      };
+      query: never;
+      body: never;
+      responses: {
+        200: {
+          id: string;
+          subjectType:
+            | 'district'
+            | 'township'
+            | 'community'
+            | 'grid'
+            | 'unit'
+            | 'inspector'
+            | 'acceptor'
+            | 'shift_leader'
+            | 'dispatcher';
+          from: string;
+          to: string;
+          version: number;
+          templateId: string;
+          templateVersion: number;
+          state: 'draft' | 'published';
+          /** lines the caller may read */
+          subjects: number;
+          previousFrom: string;
+          previousTo: string;
+          previousSource: 'published' | 'computed';
+          computedBy: string;
+          computedAt: string;
+          publishedBy: string | null;
+          publishedAt: string | null;
+          note: string | null;
+          lines: {
+            subject: string;
+            label: string;
+            districtCode: string | null;
+            figures: {
+              indicator: string;
+              /** rows meeting the indicator (rates); the count (counts and averages) */
+              numerator: number;
+              /** rows due (rates); the count (counts); rows averaged (averages) */
+              denominator: number;
+              /** the rate (0…1), the count, or the average */
+              value: number | null;
+            }[];
+            items: {
+              indicator: string;
+              weight: number;
+              score: number | null;
+            }[];
+            score: number | null;
+            grade: 'A' | 'B' | 'C' | 'D' | 'E' | null | null;
+            rank: number | null;
+            previousRank: number | null;
+            /** previousRank − rank: positive is up */
+            movement: number | null;
+          }[];
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
+  '/api/evaluation/template-versions/{id}': {
+    /** One template version (e.g. the one a ranking names) / 模板的某一版本 */
+    get: {
+      params: {
+        id: string;
+      };
+      query: never;
+      body: never;
+      responses: {
+        200: {
+          id: string;
+          subjectType:
+            | 'district'
+            | 'township'
+            | 'community'
+            | 'grid'
+            | 'unit'
+            | 'inspector'
+            | 'acceptor'
+            | 'shift_leader'
+            | 'dispatcher';
+          version: number;
+          current: boolean;
+          isDefault: boolean;
+          definition: {
+            items: {
+              indicator: string;
+              /** percent; the items add up to 100 */
+              weight: number;
+              /** `rate` ×100, `inverse` (1 − rate) ×100, `bands` by count */
+              score: 'rate' | 'inverse' | 'bands';
+              bands?: {
+                upTo: number;
+                score: number;
+              }[];
+            }[];
+            grades: {
+              grade: 'A' | 'B' | 'C' | 'D' | 'E';
+              min: number;
+            }[];
+          };
+          note: string | null;
+          createdBy: string | null;
+          createdAt: string;
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
+  '/api/evaluation/templates': {
+    /** The current template of every subject type / 考核模板 */
+    get: {
+      params: never;
+      query: never;
+      body: never;
+      responses: {
+        200: {
+          items: {
+            id: string;
+            subjectType:
+              | 'district'
+              | 'township'
+              | 'community'
+              | 'grid'
+              | 'unit'
+              | 'inspector'
+              | 'acceptor'
+              | 'shift_leader'
+              | 'dispatcher';
+            version: number;
+            current: boolean;
+            isDefault: boolean;
+            definition: {
+              items: {
+                indicator: string;
+                /** percent; the items add up to 100 */
+                weight: number;
+                /** `rate` ×100, `inverse` (1 − rate) ×100, `bands` by count */
+                score: 'rate' | 'inverse' | 'bands';
+                bands?: {
+                  upTo: number;
+                  score: number;
+                }[];
+              }[];
+              grades: {
+                grade: 'A' | 'B' | 'C' | 'D' | 'E';
+                min: number;
+              }[];
+            };
+            note: string | null;
+            createdBy: string | null;
+            createdAt: string;
+          }[];
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
+  '/api/evaluation/templates/{subjectType}': {
+    /** Save a new version of a template / 修改考核模板（生成新版本） */
+    put: {
+      params: {
+        subjectType:
+          | 'district'
+          | 'township'
+          | 'community'
+          | 'grid'
+          | 'unit'
+          | 'inspector'
+          | 'acceptor'
+          | 'shift_leader'
+          | 'dispatcher';
+      };
+      query: never;
+      body: {
+        /** the version the edit started from (409 if another was saved since) */
+        baseVersion: number;
+        definition: {
+          items: {
+            indicator: string;
+            /** percent; the items add up to 100 */
+            weight: number;
+            /** `rate` ×100, `inverse` (1 − rate) ×100, `bands` by count */
+            score: 'rate' | 'inverse' | 'bands';
+            bands?: {
+              upTo: number;
+              score: number;
+            }[];
+          }[];
+          grades: {
+            grade: 'A' | 'B' | 'C' | 'D' | 'E';
+            min: number;
+          }[];
+        };
+        note?: string;
+      };
+      responses: {
+        200: {
+          id: string;
+          subjectType:
+            | 'district'
+            | 'township'
+            | 'community'
+            | 'grid'
+            | 'unit'
+            | 'inspector'
+            | 'acceptor'
+            | 'shift_leader'
+            | 'dispatcher';
+          version: number;
+          current: boolean;
+          isDefault: boolean;
+          definition: {
+            items: {
+              indicator: string;
+              /** percent; the items add up to 100 */
+              weight: number;
+              /** `rate` ×100, `inverse` (1 − rate) ×100, `bands` by count */
+              score: 'rate' | 'inverse' | 'bands';
+              bands?: {
+                upTo: number;
+                score: number;
+              }[];
+            }[];
+            grades: {
+              grade: 'A' | 'B' | 'C' | 'D' | 'E';
+              min: number;
+            }[];
+          };
+          note: string | null;
+          createdBy: string | null;
+          createdAt: string;
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
+  '/api/evaluation/templates/{subjectType}/versions': {
+    /** Every version of a subject type’s template / 模板历史版本 */
+    get: {
+      params: {
+        subjectType:
+          | 'district'
+          | 'township'
+          | 'community'
+          | 'grid'
+          | 'unit'
+          | 'inspector'
+          | 'acceptor'
+          | 'shift_leader'
+          | 'dispatcher';
+      };
+      query: never;
+      body: never;
+      responses: {
+        200: {
+          items: {
+            id: string;
+            subjectType:
+              | 'district'
+              | 'township'
+              | 'community'
+              | 'grid'
+              | 'unit'
+              | 'inspector'
+              | 'acceptor'
+              | 'shift_leader'
+              | 'dispatcher';
+            version: number;
+            current: boolean;
+            isDefault: boolean;
+            definition: {
+              items: {
+                indicator: string;
+                /** percent; the items add up to 100 */
+                weight: number;
+                /** `rate` ×100, `inverse` (1 − rate) ×100, `bands` by count */
+                score: 'rate' | 'inverse' | 'bands';
+                bands?: {
+                  upTo: number;
+                  score: number;
+                }[];
+              }[];
+              grades: {
+                grade: 'A' | 'B' | 'C' | 'D' | 'E';
+                min: number;
+              }[];
+            };
+            note: string | null;
+            createdBy: string | null;
+            createdAt: string;
+          }[];
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
   '/api/geo/divisions': {
     get: {
       params: never;
@@ -5648,6 +6249,8 @@ export interface paths {
             | 'opinion:moderate'
             | 'opinion:manage'
             | 'evaluation:read'
+            | 'evaluation:manage'
+            | 'evaluation:publish'
           )[];
           menu: (
             | 'dashboard'
@@ -5795,6 +6398,8 @@ export interface paths {
             | 'opinion:moderate'
             | 'opinion:manage'
             | 'evaluation:read'
+            | 'evaluation:manage'
+            | 'evaluation:publish'
           )[];
           menu: (
             | 'dashboard'
@@ -7128,6 +7733,57 @@ export interface paths {
             generated: boolean;
             distanceM: number | null;
           }[];
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        413: ErrorBody;
+        415: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
+  '/api/public/rankings': {
+    /** Published rankings of districts and units / 考核排名公示 */
+    get: {
+      params: never;
+      query: {
+        subjectType: 'district' | 'unit';
+        /** the period to show; default the newest */
+        from?: string;
+      };
+      body: never;
+      responses: {
+        200: {
+          subjectType: 'district' | 'unit';
+          periods: {
+            from: string;
+            to: string;
+            publishedAt: string;
+          }[];
+          ranking: {
+            from: string;
+            to: string;
+            version: number;
+            templateVersion: number;
+            publishedAt: string;
+            lines: {
+              label: string;
+              score: number | null;
+              grade: 'A' | 'B' | 'C' | 'D' | 'E' | null | null;
+              rank: number | null;
+              previousRank: number | null;
+              movement: number | null;
+              items: {
+                indicator: string;
+                weight: number;
+                score: number | null;
+              }[];
+            }[];
+          } | null;
         };
         400: ErrorBody;
         401: ErrorBody;
