@@ -453,6 +453,18 @@ interface Probe {
 const q = (c: Caller) => t.as(c.token);
 /** The evaluation's period around the fixtures, made today: yesterday to the day after tomorrow (China days). */
 const EVAL_PERIOD = `from=${chinaDate(Date.now() - 86_400_000)}&to=${chinaDate(Date.now() + 2 * 86_400_000)}`;
+const EVAL_BODY = { from: chinaDate(Date.now() - 86_400_000), to: chinaDate(Date.now() + 2 * 86_400_000) };
+/** A district ranking computed by the city admin: a draft, or published (which a district may read). */
+async function freshRanking(published: boolean) {
+  const r = must(
+    await t.as(adminToken).post('/api/evaluation/rankings', { subjectType: 'district', ...EVAL_BODY }),
+    201,
+    'ranking',
+  );
+  if (published)
+    must(await t.as(adminToken).post(`/api/evaluation/rankings/${r.id}/publish`), 200, 'publish');
+  return r.id as string;
+}
 const sorted = (xs: Iterable<string>) => [...new Set(xs)].sort();
 const ALL_DISTRICTS = ['330203', '330205', '330206', '330211', '330212', '330213'];
 /** Units a district's rules name: its own, and the owners of manhole covers (seed/routing.ts). */
@@ -2000,6 +2012,72 @@ const PROBES: Probe[] = [
       expect: cityAdminAnd({ 'evaluation:read': 200 }, 200, d === '330203' ? 200 : 404),
     }),
   ),
+  // ---- evaluation templates and rankings: read as the figures; templates edited and rankings
+  // computed by the city (evaluation:manage), published by its leaders (evaluation:publish) ------
+  {
+    route: 'GET /api/evaluation/templates',
+    call: (c) => q(c).get('/api/evaluation/templates'),
+    expect: cityAdminAnd({ 'evaluation:read': 200 }, 200, 200),
+  },
+  {
+    route: 'GET /api/evaluation/templates/{subjectType}/versions',
+    call: (c) => q(c).get('/api/evaluation/templates/unit/versions'),
+    expect: cityAdminAnd({ 'evaluation:read': 200 }, 200, 200),
+  },
+  {
+    route: 'GET /api/evaluation/template-versions/{id}',
+    call: (c) => q(c).get(`/api/evaluation/template-versions/${F.evalTemplate}`),
+    expect: cityAdminAnd({ 'evaluation:read': 200 }, 200, 200),
+  },
+  {
+    route: 'PUT /api/evaluation/templates/{subjectType}',
+    async call(c) {
+      const cur = (await adminGet('/api/evaluation/templates')).items.find(
+        (x: { subjectType: string }) => x.subjectType === 'acceptor',
+      );
+      return q(c).put('/api/evaluation/templates/acceptor', {
+        baseVersion: cur.version,
+        definition: cur.definition,
+        note: `${c.name} 矩阵`,
+      });
+    },
+    view: async () =>
+      (await adminGet('/api/evaluation/templates/acceptor/versions')).items.map(
+        (x: { version: number }) => x.version,
+      ),
+    expect: cityAdminAnd({ 'evaluation:manage': 200 }, 200),
+  },
+  {
+    route: 'GET /api/evaluation/rankings',
+    call: (c) => q(c).get('/api/evaluation/rankings'),
+    expect: cityAdminAnd({ 'evaluation:read': 200 }, 200, 200),
+  },
+  {
+    route: 'POST /api/evaluation/rankings',
+    call: (c) => q(c).post('/api/evaluation/rankings', { subjectType: 'district', ...EVAL_BODY }),
+    view: async () => (await adminGet('/api/evaluation/rankings')).items.length,
+    // Computing reads the figures too: a key with evaluation:manage alone is refused.
+    expect: cityAdminAnd({}, 201),
+  },
+  {
+    route: 'GET /api/evaluation/rankings/{id}',
+    call: (c) => q(c).get(`/api/evaluation/rankings/${F.ranking}`),
+    expect: cityAdminAnd({ 'evaluation:read': 200 }, 200, 200),
+  },
+  {
+    route: 'POST /api/evaluation/rankings/{id}/publish',
+    fresh: () => freshRanking(false),
+    call: (c, id) => q(c).post(`/api/evaluation/rankings/${id}/publish`),
+    view: async (id) => (await adminGet(`/api/evaluation/rankings/${id}`)).state,
+    expect: cityAdminAnd({ 'evaluation:publish': 200 }, 200),
+  },
+  ...(['xlsx', 'pdf'] as const).map(
+    (f): Probe => ({
+      route: `GET /api/evaluation/rankings/{id}/export.${f}`,
+      call: (c) => q(c).get(`/api/evaluation/rankings/${F.ranking}/export.${f}`),
+      expect: cityAdminAnd({ 'evaluation:read': 200 }, 200, 200),
+    }),
+  ),
   // ---- call-backs: the city every district's, an acceptor (callback:record) its district's -------
   {
     route: 'GET /api/callbacks',
@@ -2123,6 +2201,11 @@ const PROBES: Probe[] = [
     expect: everyone([200, ['submitted']]),
   },
   { route: 'GET /api/public/types', call: (c) => q(c).get('/api/public/types'), expect: everyone(200) },
+  {
+    route: 'GET /api/public/rankings',
+    call: (c) => q(c).get('/api/public/rankings?subjectType=district'),
+    expect: everyone(200),
+  },
   {
     route: 'POST /api/public/suggest',
     query: true,
@@ -2659,6 +2742,9 @@ beforeAll(async () => {
   F.callHS = await freshCall(false, '330203');
   F.callJB = await freshCall(false, '330205');
   F.knowledge = (await adminGet('/api/hotline/knowledge?pageSize=1')).items[0].id;
+  F.evalTemplate = (await adminGet('/api/evaluation/templates')).items[0].id;
+  // A published district ranking: what a district centre may read.
+  F.ranking = await freshRanking(true);
   F.cbHS = await freshCallback('330203');
   F.cbJB = await freshCallback('330205');
   // Their (closed) cases are in the case lists of whoever may see them.
