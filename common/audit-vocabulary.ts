@@ -111,6 +111,9 @@ export const PLATFORM_AUDIT_ACTIONS = [
   'evaluation.template.update',
   'evaluation.ranking.compute',
   'evaluation.ranking.publish',
+  // early warning (预警): a run that raised or resolved warnings, a warning taken by a leader
+  'warning.run',
+  'warning.acknowledge',
 ] as const;
 export type PlatformAuditAction = (typeof PLATFORM_AUDIT_ACTIONS)[number];
 
@@ -155,6 +158,7 @@ export const AUDIT_ENTITY_TYPES = [
   'opinion_post',
   'evaluation_template',
   'evaluation_ranking',
+  'warning',
 ] as const;
 export type AuditEntityType = (typeof AUDIT_ENTITY_TYPES)[number];
 

@@ -39,6 +39,9 @@ export interface NoticeParams {
   reportId?: string;
   trackingCode?: string;
   status?: PublicStatus;
+  /** An early warning (`warning.raised`): the warning and its explanation in both languages. */
+  warningId?: string;
+  text?: { zh: string; en: string };
 }
 
 /** One in-app notice to one user. `kind` is the event's action, or `report.status` for a reporter's own report. */

@@ -153,6 +153,7 @@ export const MENU_KEYS = [
   'opinionFeeds',
   'departmentChecks',
   'evaluation',
+  'warnings',
 ] as const;
 export type MenuKey = (typeof MENU_KEYS)[number];
 
@@ -171,6 +172,8 @@ export function menuOf(
   if (has('hotline:answer')) menu.push('hotline');
   if (has('callback:record')) menu.push('callbacks');
   if (has('evaluation:read') && level !== 'unit') menu.push('evaluation');
+  // Early warnings (预警) are read with the evaluation, by the same people.
+  if (has('evaluation:read') && level !== 'unit') menu.push('warnings');
   if (has('case:report')) menu.push('intake');
   if (has('case:report') && level === 'unit') menu.push('departmentChecks');
   if (has('opinion:moderate')) menu.push('opinion');

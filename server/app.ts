@@ -44,6 +44,7 @@ import { portalRoutes } from './modules/portal/index.ts';
 import { routingRoutes } from './modules/routing/index.ts';
 import { SensorRuntime, sensorRoutes } from './modules/sensors/index.ts';
 import { settingsRoutes } from './modules/settings/index.ts';
+import { warningRoutes } from './modules/warning/index.ts';
 import { allowList } from './platform/allow-list.ts';
 import type { Config } from './platform/config.ts';
 import type { Database } from './platform/db.ts';
@@ -211,6 +212,7 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
   await app.register(hotlineRoutes(spatial));
   await app.register(callbackRoutes);
   await app.register(evaluationRoutes);
+  await app.register(warningRoutes);
   await app.register(opinionRoutes(spatial));
 
   const webDist = opts.webDist ?? WEB_DIST;

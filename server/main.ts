@@ -10,6 +10,7 @@ import { startRingingSweep } from './modules/hotline/index.ts';
 import { startImportRecoveryLoop } from './modules/imports/index.ts';
 import { startOpinionPoller } from './modules/opinion/index.ts';
 import { ForwardPoller, OutboxWorker } from './modules/outbox/index.ts';
+import { startWarningLoop } from './modules/warning/index.ts';
 import { loadConfig } from './platform/config.ts';
 import { lockDataDir } from './platform/data-dir-lock.ts';
 import { openDatabase } from './platform/db.ts';
@@ -55,6 +56,10 @@ async function main() {
     { db: database.db, outbound: app.outbound, spatial: app.spatial },
     { onError: (err) => app.log.error({ err }, 'opinion poll failed') },
   );
+  // Early warnings (预警): every node runs every 15 minutes; an advisory lock runs them one at a time.
+  const stopWarnings = startWarningLoop(database, 15 * 60_000, (err) =>
+    app.log.error({ err }, 'early-warning run failed'),
+  );
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -66,6 +71,7 @@ async function main() {
       await stopRingingSweep();
       await stopImportRecovery();
       await stopOpinion();
+      await stopWarnings();
       await outbox.stop();
       await forwards.stop();
       await app.close();

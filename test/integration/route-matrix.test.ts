@@ -406,6 +406,26 @@ async function freshCallback(district: '330203' | '330205' = '330203') {
   return cb.id as string;
 }
 const caseOfCallback = new Map<string, string>();
+/**
+ * A live early warning of a district, written as a run would (its subject unique unless `subject`
+ * is given, when the live one of that subject is reused); returns its id.
+ */
+async function freshWarning(districtCode: string, subject = `mx-${randomUUID()}`): Promise<string> {
+  await t.database.query(sql`
+    INSERT INTO warning (kind, subject_type, subject_id, subject_name, district_code, family, observed,
+      baseline, rule, explanation_zh, explanation_en, first_seen_at, last_seen_at)
+    VALUES ('rise', 'grid', ${subject}, ${subject}, ${districtCode}, 'matter:06', 12, 3.125,
+      '{"method":"poisson","alpha":0.001,"pValue":0.0001}'::jsonb, '矩阵测试', 'matrix test', now(), now())
+    ON CONFLICT DO NOTHING`);
+  const [{ id }] = await t.database.query<{ id: string }>(
+    sql`SELECT id FROM warning WHERE subject_id = ${subject} AND district_code = ${districtCode}
+        AND state <> 'resolved'`,
+  );
+  return id;
+}
+const warningView = async (id: string) =>
+  (await t.database.query<{ state: string }>(sql`SELECT state FROM warning WHERE id = ${id}`))[0];
+
 const callbackView = (id: string) => adminGet(`/api/callbacks/${id}`);
 /**
  * Only the city admin among the callers holds hotline:* at the city level (keys hold one permission
@@ -2078,6 +2098,37 @@ const PROBES: Probe[] = [
       expect: cityAdminAnd({ 'evaluation:read': 200 }, 200, 200),
     }),
   ),
+  // ---- early warnings (预警): read with evaluation:read — the city all, a district its own; the
+  // computation on demand by the city only ------------------------------------------------------
+  {
+    route: 'GET /api/warnings',
+    rows: (b) => sorted(b.items.map((x: { districtCode: string }) => x.districtCode)),
+    call: async (c) => {
+      await freshWarning('330203', 'mx-list');
+      await freshWarning('330205', 'mx-list');
+      return q(c).get('/api/warnings?pageSize=200');
+    },
+    expect: cityAdminAnd(
+      { 'evaluation:read': [200, ['330203', '330205']] },
+      [200, ['330203', '330205']],
+      [200, ['330203']],
+    ),
+  },
+  ...(['330203', '330205'] as const).map(
+    (d): Probe => ({
+      route: 'POST /api/warnings/{id}/acknowledge',
+      what: `a warning of ${d}`,
+      fresh: () => freshWarning(d),
+      call: (c, id) => q(c).post(`/api/warnings/${id}/acknowledge`),
+      view: warningView,
+      expect: cityAdminAnd({ 'evaluation:read': 200 }, 200, d === '330203' ? 200 : 404),
+    }),
+  ),
+  {
+    route: 'POST /api/warnings/run',
+    call: (c) => q(c).post('/api/warnings/run'),
+    expect: cityAdminAnd({ 'evaluation:read': 200 }, 200),
+  },
   // ---- call-backs: the city every district's, an acceptor (callback:record) its district's -------
   {
     route: 'GET /api/callbacks',

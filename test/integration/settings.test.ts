@@ -44,6 +44,7 @@ describe('defaults seeded on first start', () => {
         'sensors.offline',
         'sensors.retentionDays',
         'opinion.matching',
+        'warning.rules',
       ].sort(),
     );
     expect(byKey['callback.reopenOnDissatisfied']).toMatchObject({ value: true, version: 1 });

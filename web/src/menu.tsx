@@ -21,6 +21,7 @@ import {
   ReadOutlined,
   SafetyCertificateOutlined,
   TeamOutlined,
+  WarningOutlined,
   WifiOutlined,
 } from '@ant-design/icons';
 import type { ReactNode } from 'react';
@@ -54,6 +55,7 @@ const OrgsPage = lazyPage(() => import('./pages/OrgsPage'), 'OrgsPage');
 const RoutingPage = lazyPage(() => import('./pages/routing/RoutingPage'), 'RoutingPage');
 const SensorsPage = lazyPage(() => import('./pages/sensors/SensorsPage'), 'SensorsPage');
 const UsersPage = lazyPage(() => import('./pages/UsersPage'), 'UsersPage');
+const WarningsPage = lazyPage(() => import('./pages/warnings/WarningsPage'), 'WarningsPage');
 
 export interface MenuItemDef {
   /** The key the server sends in `me.menu`. */
@@ -190,6 +192,13 @@ export const MENU_ITEMS: MenuItemDef[] = [
     icon: <BarChartOutlined />,
     label: 'evaluation.menu',
     element: <EvaluationPage />,
+  },
+  {
+    key: 'warnings',
+    path: '/warnings',
+    icon: <WarningOutlined />,
+    label: 'warnings.menu',
+    element: <WarningsPage />,
   },
   {
     key: 'knowledge',

@@ -23,6 +23,11 @@ const Notification = Type.Object({
     reportId: Type.Optional(Type.String({ format: 'uuid', description: "the reporter's own report" })),
     trackingCode: Type.Optional(Type.String({ description: "the report's public tracking code" })),
     status: Type.Optional(StringEnum(PUBLIC_STATUSES, 'public status of the report')),
+    // A `warning.raised` notice (early warning, 预警): the warning and what it says.
+    warningId: Type.Optional(Type.String({ format: 'uuid', description: 'the early warning' })),
+    text: Type.Optional(
+      Type.Object({ zh: Type.String(), en: Type.String() }, { description: "the warning's explanation" }),
+    ),
   }),
   count: Type.Integer({
     minimum: 1,

@@ -1,5 +1,5 @@
 /** Public interface of the settings module: reading and writing city settings, and routes. */
-export { type ImportLimits, type OpinionMatching, WindowsValue } from './registry.ts';
+export { type ImportLimits, type OpinionMatching, type WarningRules, WindowsValue } from './registry.ts';
 export { findSetting } from './repository.ts';
 export { settingsRoutes } from './routes.ts';
 export {

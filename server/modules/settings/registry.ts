@@ -173,6 +173,65 @@ export const OpinionMatchingValue = Type.Object(
 );
 export type OpinionMatching = Static<typeof OpinionMatchingValue>;
 
+/**
+ * The early warning's rules (预警, server/modules/warning): the window and the baseline it is
+ * compared with, the test and its sensitivity, the smallest count worth a warning, and when a
+ * unit's open disposals are a risk. The reasons for the defaults are in docs/ARCHITECTURE.md.
+ */
+export const WarningRulesValue = Type.Object(
+  {
+    windowDays: Type.Integer({
+      minimum: 1,
+      maximum: 28,
+      description: 'days of the current window (rolling, up to the moment of the run)',
+    }),
+    baselinePeriods: Type.Integer({
+      minimum: 2,
+      maximum: 52,
+      description: 'windows of the same length before it that make the baseline',
+    }),
+    method: StringEnum(['poisson', 'ewma'] as const, 'the test: Poisson upper tail or EWMA control limit'),
+    alpha: Type.Number({
+      exclusiveMinimum: 0,
+      maximum: 0.2,
+      description: 'Poisson: a count whose upper-tail probability is below this is a warning',
+    }),
+    ewmaWeight: Type.Number({
+      exclusiveMinimum: 0,
+      maximum: 1,
+      description: 'EWMA: weight of the newest window (λ)',
+    }),
+    ewmaMultiplier: Type.Number({
+      exclusiveMinimum: 0,
+      maximum: 10,
+      description: 'EWMA: the control limit in standard deviations (L)',
+    }),
+    minCount: Type.Integer({
+      minimum: 1,
+      maximum: 10000,
+      description: 'fewest cases in the window for a warning (1 → 2 is no warning)',
+    }),
+    minBaselineMean: Type.Number({
+      exclusiveMinimum: 0,
+      maximum: 1000,
+      description:
+        'floor of the baseline mean per window, so a subject without history does not warn at once',
+    }),
+    unitMinCases: Type.Integer({
+      minimum: 1,
+      maximum: 10000,
+      description: "a unit's open disposals of a district in yellow or overdue before it is a risk",
+    }),
+    unitMinShare: Type.Number({
+      minimum: 0,
+      maximum: 1,
+      description: "…and their share of the unit's open disposals of that district",
+    }),
+  },
+  { additionalProperties: false },
+);
+export type WarningRules = Static<typeof WarningRulesValue>;
+
 export interface SettingDef {
   schema: TSchema;
   default: unknown;
@@ -369,6 +428,30 @@ export const SETTINGS = {
         : [];
     },
   },
+  /**
+   * Early warning (预警): a week against the eight before it, Poisson upper tail below 0.001, at
+   * least five cases; a unit with three or more open disposals of a district in yellow or
+   * overdue, a third of its open ones there (docs/ARCHITECTURE.md, "Early warning").
+   */
+  'warning.rules': {
+    schema: WarningRulesValue,
+    default: {
+      windowDays: 7,
+      baselinePeriods: 8,
+      method: 'poisson',
+      alpha: 0.001,
+      ewmaWeight: 0.3,
+      ewmaMultiplier: 3,
+      minCount: 5,
+      minBaselineMean: 0.5,
+      unitMinCases: 3,
+      unitMinShare: 0.3,
+    } satisfies WarningRules,
+    description:
+      '预警规则（窗口天数、基线周期数、检验方法与灵敏度、最少起数、单位处置超期风险阈值）/ early-warning rules: ' +
+      'window days, baseline windows, test and sensitivity, minimum count, thresholds of a unit’s overdue risk',
+    entityType: 'setting',
+  },
 } as const satisfies Record<string, SettingDef>;
 
 export type SettingKey = keyof typeof SETTINGS;
@@ -391,4 +474,5 @@ export interface SettingValues {
   'sensors.offline': OfflineAction;
   'sensors.retentionDays': number;
   'opinion.matching': OpinionMatching;
+  'warning.rules': WarningRules;
 }

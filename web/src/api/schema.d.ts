@@ -390,6 +390,7 @@ export interface paths {
               | 'opinionFeeds'
               | 'departmentChecks'
               | 'evaluation'
+              | 'warnings'
             )[];
           };
         };
@@ -6276,6 +6277,7 @@ export interface paths {
             | 'opinionFeeds'
             | 'departmentChecks'
             | 'evaluation'
+            | 'warnings'
           )[];
         };
         400: ErrorBody;
@@ -6425,6 +6427,7 @@ export interface paths {
             | 'opinionFeeds'
             | 'departmentChecks'
             | 'evaluation'
+            | 'warnings'
           )[];
         };
         400: ErrorBody;
@@ -6464,6 +6467,13 @@ export interface paths {
               trackingCode?: string;
               /** public status of the report */
               status?: 'submitted' | 'accepted' | 'in_progress' | 'resolved' | 'declined';
+              /** the early warning */
+              warningId?: string;
+              /** the warning's explanation */
+              text?: {
+                zh: string;
+                en: string;
+              };
             };
             /** notices counted on this entry: repeated warnings of one case count on one unread entry */
             count: number;
@@ -10296,6 +10306,36 @@ export interface paths {
                 updatedBy: string | null;
                 updatedAt: string | null;
               }
+            | {
+                key: 'warning.rules';
+                value: {
+                  /** days of the current window (rolling, up to the moment of the run) */
+                  windowDays: number;
+                  /** windows of the same length before it that make the baseline */
+                  baselinePeriods: number;
+                  /** the test: Poisson upper tail or EWMA control limit */
+                  method: 'poisson' | 'ewma';
+                  /** Poisson: a count whose upper-tail probability is below this is a warning */
+                  alpha: number;
+                  /** EWMA: weight of the newest window (λ) */
+                  ewmaWeight: number;
+                  /** EWMA: the control limit in standard deviations (L) */
+                  ewmaMultiplier: number;
+                  /** fewest cases in the window for a warning (1 → 2 is no warning) */
+                  minCount: number;
+                  /** floor of the baseline mean per window, so a subject without history does not warn at once */
+                  minBaselineMean: number;
+                  /** a unit's open disposals of a district in yellow or overdue before it is a risk */
+                  unitMinCases: number;
+                  /** …and their share of the unit's open disposals of that district */
+                  unitMinShare: number;
+                };
+                /** 0 while the default applies (never written) */
+                version: number;
+                description: string;
+                updatedBy: string | null;
+                updatedAt: string | null;
+              }
           )[];
         };
         400: ErrorBody;
@@ -10484,6 +10524,36 @@ export interface paths {
                 autoLinkTypeScore: number;
                 /** how far from the post’s place the open cases offered for a manual link may be */
                 candidateRadiusM: number;
+              };
+              /** 0 while the default applies (never written) */
+              version: number;
+              description: string;
+              updatedBy: string | null;
+              updatedAt: string | null;
+            }
+          | {
+              key: 'warning.rules';
+              value: {
+                /** days of the current window (rolling, up to the moment of the run) */
+                windowDays: number;
+                /** windows of the same length before it that make the baseline */
+                baselinePeriods: number;
+                /** the test: Poisson upper tail or EWMA control limit */
+                method: 'poisson' | 'ewma';
+                /** Poisson: a count whose upper-tail probability is below this is a warning */
+                alpha: number;
+                /** EWMA: weight of the newest window (λ) */
+                ewmaWeight: number;
+                /** EWMA: the control limit in standard deviations (L) */
+                ewmaMultiplier: number;
+                /** fewest cases in the window for a warning (1 → 2 is no warning) */
+                minCount: number;
+                /** floor of the baseline mean per window, so a subject without history does not warn at once */
+                minBaselineMean: number;
+                /** a unit's open disposals of a district in yellow or overdue before it is a risk */
+                unitMinCases: number;
+                /** …and their share of the unit's open disposals of that district */
+                unitMinShare: number;
               };
               /** 0 while the default applies (never written) */
               version: number;
@@ -10681,6 +10751,36 @@ export interface paths {
                 autoLinkTypeScore: number;
                 /** how far from the post’s place the open cases offered for a manual link may be */
                 candidateRadiusM: number;
+              };
+              /** 0 while the default applies (never written) */
+              version: number;
+              description: string;
+              updatedBy: string | null;
+              updatedAt: string | null;
+            }
+          | {
+              key: 'warning.rules';
+              value: {
+                /** days of the current window (rolling, up to the moment of the run) */
+                windowDays: number;
+                /** windows of the same length before it that make the baseline */
+                baselinePeriods: number;
+                /** the test: Poisson upper tail or EWMA control limit */
+                method: 'poisson' | 'ewma';
+                /** Poisson: a count whose upper-tail probability is below this is a warning */
+                alpha: number;
+                /** EWMA: weight of the newest window (λ) */
+                ewmaWeight: number;
+                /** EWMA: the control limit in standard deviations (L) */
+                ewmaMultiplier: number;
+                /** fewest cases in the window for a warning (1 → 2 is no warning) */
+                minCount: number;
+                /** floor of the baseline mean per window, so a subject without history does not warn at once */
+                minBaselineMean: number;
+                /** a unit's open disposals of a district in yellow or overdue before it is a risk */
+                unitMinCases: number;
+                /** …and their share of the unit's open disposals of that district */
+                unitMinShare: number;
               };
               /** 0 while the default applies (never written) */
               version: number;
@@ -10946,6 +11046,179 @@ export interface paths {
       };
       responses: {
         204: undefined;
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
+  '/api/warnings': {
+    /** Early warnings / 预警 */
+    get: {
+      params: never;
+      query: {
+        /** rise (unusual rise) or overdue_risk (a unit) */
+        kind?: 'rise' | 'overdue_risk';
+        /** default: the live ones (open and acknowledged) */
+        state?: 'open' | 'acknowledged' | 'resolved';
+        /** a district code */
+        districtCode?: string;
+        subjectType?: 'grid' | 'district' | 'unit';
+        page?: number;
+        pageSize?: number;
+      };
+      body: never;
+      responses: {
+        200: {
+          items: {
+            id: string;
+            kind: 'rise' | 'overdue_risk';
+            subjectType: 'grid' | 'district' | 'unit';
+            /** grid id, district code or unit id */
+            subjectId: string;
+            subjectName: string;
+            /** the district whose grids, area or cases the warning is about */
+            districtCode: string;
+            /** a rise: the type kind and major category, e.g. matter:06 */
+            family: string | null;
+            /** cases in the window (rise); disposals in yellow or overdue (unit) */
+            observed: number;
+            /** baseline mean per window (rise); open disposals (unit) */
+            baseline: number;
+            /** the rule and its parameters when the warning was last computed, and what it measured */
+            rule: {
+              method: 'poisson' | 'ewma' | 'unit_share';
+              windowDays?: number;
+              baselinePeriods?: number;
+              alpha?: number;
+              ewmaWeight?: number;
+              ewmaMultiplier?: number;
+              minCount?: number;
+              minBaselineMean?: number;
+              unitMinCases?: number;
+              unitMinShare?: number;
+              /** Poisson: P(X ≥ observed | baseline) */
+              pValue?: number;
+              ewma?: number;
+              /** EWMA: the upper control limit */
+              limit?: number;
+              share?: number;
+              near?: number;
+              overdue?: number;
+            };
+            explanation: {
+              zh: string;
+              en: string;
+            };
+            state: 'open' | 'acknowledged' | 'resolved';
+            firstSeenAt: string;
+            lastSeenAt: string;
+            acknowledgedAt: string | null;
+            acknowledgedBy: string | null;
+            resolvedAt: string | null;
+          }[];
+          total: number;
+          page: number;
+          pageSize: number;
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
+  '/api/warnings/run': {
+    /** Compute the warnings now / 立即计算预警 */
+    post: {
+      params: never;
+      query: never;
+      body: never;
+      responses: {
+        200: {
+          at: string;
+          /** new warnings (delivered to the inboxes) */
+          raised: number;
+          /** live warnings found again (updated, not repeated) */
+          updated: number;
+          /** live warnings no longer found */
+          resolved: number;
+          /** warnings found by this run */
+          open: number;
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
+  '/api/warnings/{id}/acknowledge': {
+    /** Acknowledge a warning / 确认预警 */
+    post: {
+      params: {
+        id: string;
+      };
+      query: never;
+      body: never;
+      responses: {
+        200: {
+          id: string;
+          kind: 'rise' | 'overdue_risk';
+          subjectType: 'grid' | 'district' | 'unit';
+          /** grid id, district code or unit id */
+          subjectId: string;
+          subjectName: string;
+          /** the district whose grids, area or cases the warning is about */
+          districtCode: string;
+          /** a rise: the type kind and major category, e.g. matter:06 */
+          family: string | null;
+          /** cases in the window (rise); disposals in yellow or overdue (unit) */
+          observed: number;
+          /** baseline mean per window (rise); open disposals (unit) */
+          baseline: number;
+          /** the rule and its parameters when the warning was last computed, and what it measured */
+          rule: {
+            method: 'poisson' | 'ewma' | 'unit_share';
+            windowDays?: number;
+            baselinePeriods?: number;
+            alpha?: number;
+            ewmaWeight?: number;
+            ewmaMultiplier?: number;
+            minCount?: number;
+            minBaselineMean?: number;
+            unitMinCases?: number;
+            unitMinShare?: number;
+            /** Poisson: P(X ≥ observed | baseline) */
+            pValue?: number;
+            ewma?: number;
+            /** EWMA: the upper control limit */
+            limit?: number;
+            share?: number;
+            near?: number;
+            overdue?: number;
+          };
+          explanation: {
+            zh: string;
+            en: string;
+          };
+          state: 'open' | 'acknowledged' | 'resolved';
+          firstSeenAt: string;
+          lastSeenAt: string;
+          acknowledgedAt: string | null;
+          acknowledgedBy: string | null;
+          resolvedAt: string | null;
+        };
         400: ErrorBody;
         401: ErrorBody;
         403: ErrorBody;

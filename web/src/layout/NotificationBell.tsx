@@ -51,6 +51,11 @@ export function NotificationBell() {
         status: publicStatusLabel(n.params.status, i18n.language || 'zh-CN'),
       });
     }
+    // An early warning (预警) says what rose against which baseline, in the reader's language.
+    if (n.kind === 'warning.raised' && n.params?.text) {
+      const en = (i18n.language || 'zh-CN').startsWith('en');
+      return t('notifications.kind.warning.raised', { text: en ? n.params.text.en : n.params.text.zh });
+    }
     const name = n.kind.startsWith('case.') ? n.kind.slice(5) : n.kind;
     const what = KNOWN.has(name)
       ? actionLabel(t, name)
@@ -89,6 +94,7 @@ export function NotificationBell() {
                 if (!n.readAt) read.mutate(n.id);
                 setOpen(false);
                 if (n.caseId) void navigate(`/cases/${n.caseId}`);
+                else if (n.kind === 'warning.raised') void navigate('/warnings');
               }}
             >
               <Space orientation="vertical" size={0} style={{ width: '100%' }}>
