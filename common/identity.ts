@@ -154,6 +154,7 @@ export const MENU_KEYS = [
   'departmentChecks',
   'evaluation',
   'warnings',
+  'decision',
 ] as const;
 export type MenuKey = (typeof MENU_KEYS)[number];
 
@@ -174,6 +175,8 @@ export function menuOf(
   if (has('evaluation:read') && level !== 'unit') menu.push('evaluation');
   // Early warnings (预警) are read with the evaluation, by the same people.
   if (has('evaluation:read') && level !== 'unit') menu.push('warnings');
+  // Decision support (决策辅助) reads the same record for the same readers as the evaluation.
+  if (has('evaluation:read') && level !== 'unit') menu.push('decision');
   if (has('case:report')) menu.push('intake');
   if (has('case:report') && level === 'unit') menu.push('departmentChecks');
   if (has('opinion:moderate')) menu.push('opinion');

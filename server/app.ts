@@ -25,6 +25,7 @@ import {
   startClassifier,
 } from './modules/classifier/index.ts';
 import { componentRoutes } from './modules/components/index.ts';
+import { decisionRoutes } from './modules/decision/index.ts';
 import { evaluationRoutes } from './modules/evaluation/index.ts';
 import { geoRoutes, ogcRoutes, SpatialService, TileService } from './modules/geo/index.ts';
 import { hotlineLiveTopic, hotlineRoutes } from './modules/hotline/index.ts';
@@ -213,6 +214,7 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
   await app.register(callbackRoutes);
   await app.register(evaluationRoutes);
   await app.register(warningRoutes);
+  await app.register(decisionRoutes);
   await app.register(opinionRoutes(spatial));
 
   const webDist = opts.webDist ?? WEB_DIST;

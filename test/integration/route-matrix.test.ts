@@ -2129,6 +2129,35 @@ const PROBES: Probe[] = [
     call: (c) => q(c).post('/api/warnings/run'),
     expect: cityAdminAnd({ 'evaluation:read': 200 }, 200),
   },
+  // ---- decision support: the same readers as the evaluation; a district its own cases, another
+  // district named is 404 ---------------------------------------------------------------------------
+  {
+    route: 'GET /api/decision/trends',
+    rows: (b) => sorted(b.series.map((x: { key: string }) => x.key)),
+    call: (c) => q(c).get(`/api/decision/trends?by=district&${EVAL_PERIOD}`),
+    expect: {
+      ...cityAdminAnd({ 'evaluation:read': [200, ['330203', '330205']] }, [200, ['330203', '330205']]),
+      hsAdmin: [200, ['330203']],
+    },
+  },
+  ...(['330203', '330205'] as const).map(
+    (d): Probe => ({
+      route: 'GET /api/decision/hotspots',
+      what: `the hotspots of ${d}`,
+      call: (c) => q(c).get(`/api/decision/hotspots?districtCode=${d}&${EVAL_PERIOD}`),
+      expect: cityAdminAnd({ 'evaluation:read': 200 }, 200, d === '330203' ? 200 : 404),
+    }),
+  ),
+  {
+    route: 'GET /api/decision/overdue',
+    call: (c) => q(c).get(`/api/decision/overdue?${EVAL_PERIOD}`),
+    expect: cityAdminAnd({ 'evaluation:read': 200 }, 200, 200),
+  },
+  {
+    route: 'GET /api/decision/heat',
+    call: (c) => q(c).get(`/api/decision/heat?districtCode=330205&${EVAL_PERIOD}`),
+    expect: cityAdminAnd({ 'evaluation:read': 200 }, 200, 404),
+  },
   // ---- call-backs: the city every district's, an acceptor (callback:record) its district's -------
   {
     route: 'GET /api/callbacks',

@@ -1,5 +1,6 @@
 /** Helpers for case-loop tests: points inside a district, a tiny real photo, acting as a user. */
 import { randomUUID } from 'node:crypto';
+import { sql } from 'drizzle-orm';
 import sharp from 'sharp';
 import type { TestApp } from './app.ts';
 
@@ -128,4 +129,30 @@ export async function closeDispatched(
     photos: [await uploadPhoto(t, await t.login(`${district}.inspector`))],
   });
   await step(`${district}.shift_leader`, 'close');
+}
+
+/**
+ * Moves every time of a case by one interval so that it was reported at `chinaAt` (China wall
+ * clock, e.g. `2026-11-02T10:00:00`): its row, stages, tasks, reports, call-backs and
+ * satisfactions. Events keep their times (what counts by time reads none of them).
+ */
+export async function placeCase(t: TestApp, id: string, chinaAt: string): Promise<void> {
+  const [c] = await t.database.query<{ created_at: string }>(
+    sql`SELECT created_at::text FROM case_file WHERE id = ${id}`,
+  );
+  const delta = sql`(${new Date(`${chinaAt}+08:00`)}::timestamptz - ${c.created_at}::timestamptz)`;
+  await t.database.query(sql`UPDATE case_file SET created_at = created_at + ${delta},
+    filed_at = filed_at + ${delta}, dispatched_at = dispatched_at + ${delta}, closed_at = closed_at + ${delta}
+    WHERE id = ${id}`);
+  await t.database.query(sql`UPDATE case_stage SET started_at = started_at + ${delta}, due_at = due_at + ${delta},
+    stopped_at = stopped_at + ${delta}, paused_at = paused_at + ${delta} WHERE case_id = ${id}`);
+  await t.database.query(sql`UPDATE case_task SET created_at = created_at + ${delta},
+    completed_at = completed_at + ${delta} WHERE case_id = ${id}`);
+  await t.database.query(sql`UPDATE report SET created_at = created_at + ${delta} WHERE case_id = ${id}`);
+  await t.database.query(
+    sql`UPDATE satisfaction SET case_closed_at = case_closed_at + ${delta} WHERE case_id = ${id}`,
+  );
+  await t.database.query(
+    sql`UPDATE callback SET case_closed_at = case_closed_at + ${delta} WHERE case_id = ${id}`,
+  );
 }

@@ -11,6 +11,7 @@ import {
   DashboardOutlined,
   EnvironmentOutlined,
   FileAddOutlined,
+  FundOutlined,
   GlobalOutlined,
   ImportOutlined,
   KeyOutlined,
@@ -43,6 +44,7 @@ const DepartmentChecksPage = lazyPage(
   () => import('./pages/department/DepartmentChecksPage'),
   'DepartmentChecksPage',
 );
+const DecisionPage = lazyPage(() => import('./pages/decision/DecisionPage'), 'DecisionPage');
 const EvaluationPage = lazyPage(() => import('./pages/evaluation/EvaluationPage'), 'EvaluationPage');
 const EndpointsPage = lazyPage(() => import('./pages/endpoints/EndpointsPage'), 'EndpointsPage');
 const HotlinePage = lazyPage(() => import('./pages/hotline/HotlinePage'), 'HotlinePage');
@@ -199,6 +201,13 @@ export const MENU_ITEMS: MenuItemDef[] = [
     icon: <WarningOutlined />,
     label: 'warnings.menu',
     element: <WarningsPage />,
+  },
+  {
+    key: 'decision',
+    path: '/decision',
+    icon: <FundOutlined />,
+    label: 'decision.menu',
+    element: <DecisionPage />,
   },
   {
     key: 'knowledge',

@@ -5,6 +5,11 @@
  * public portal shows of the published rankings.
  */
 export { INDICATORS, type Indicator, SUBJECT_TYPES, type SubjectType } from './indicators.ts';
+/**
+ * The one query behind every figure, for decision support (决策辅助): its overdue drivers group
+ * these very rows by unit and matter type, so "overdue" and "on time" never mean two things.
+ */
+export { type FactQuery, factRows } from './query.ts';
 export { PUBLIC_SUBJECT_TYPES, publicRankings } from './rankings.ts';
 export { evaluationRoutes } from './routes.ts';
 export { PublicRanking, PublicRankingQuery } from './schemas.ts';

@@ -391,6 +391,7 @@ export interface paths {
               | 'departmentChecks'
               | 'evaluation'
               | 'warnings'
+              | 'decision'
             )[];
           };
         };
@@ -3396,6 +3397,252 @@ export interface paths {
       };
     };
   };
+  '/api/decision/heat': {
+    /** Cases of a period in map cells / 案件热力图 */
+    get: {
+      params: never;
+      query: {
+        /** first China day of the period (inclusive) */
+        from: string;
+        /** China day the period ends before (exclusive) */
+        to: string;
+        /** one district only (its cases) */
+        districtCode?: string;
+        /** one matter-type family only: the catalogue’s major class (`01` … `10`, `99` local) */
+        family?: string;
+        /** decimal places of the cells’ lng/lat (3 ≈ 100 m, the default) */
+        precision?: number;
+      };
+      body: never;
+      responses: {
+        200: {
+          from: string;
+          to: string;
+          precision: number;
+          total: number;
+          max: number;
+          cells: {
+            lng: number;
+            lat: number;
+            count: number;
+          }[];
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
+  '/api/decision/hotspots': {
+    /** Hotspot grids and components, and recurrence after closing / 热点与复发 */
+    get: {
+      params: never;
+      query: {
+        /** first China day of the period (inclusive) */
+        from: string;
+        /** China day the period ends before (exclusive) */
+        to: string;
+        /** one district only (its cases) */
+        districtCode?: string;
+        /** one matter-type family only: the catalogue’s major class (`01` … `10`, `99` local) */
+        family?: string;
+        /** cases at least (default 3) */
+        threshold?: number;
+        /** a case reported within this many days after an earlier one closed (default 30) */
+        recurrenceDays?: number;
+      };
+      body: never;
+      responses: {
+        200: {
+          from: string;
+          to: string;
+          threshold: number;
+          recurrenceDays: number;
+          grids: {
+            gridId: string;
+            districtCode: string;
+            count: number;
+            /** distinct matter types among them */
+            types: number;
+            topMatterCode: string | null;
+            topMatterName: string | null;
+            /** cases of the leading type */
+            topCount: number;
+            lng: number;
+            lat: number;
+          }[];
+          components: {
+            componentId: string;
+            gridId: string;
+            districtCode: string;
+            count: number;
+            topMatterCode: string | null;
+            topMatterName: string | null;
+            lng: number;
+            lat: number;
+          }[];
+          recurrences: {
+            earlier: {
+              id: string;
+              code: string;
+            };
+            later: {
+              id: string;
+              code: string;
+            };
+            matterCode: string;
+            matterName: string | null;
+            gridId: string;
+            /** set when both cases are about this component */
+            componentId: string | null;
+            earlierClosedAt: string;
+            laterReportedAt: string;
+            /** days from the earlier closing to the later report */
+            daysAfter: number;
+          }[];
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
+  '/api/decision/overdue': {
+    /** Units and matter types behind overdue disposal / 超期处置成因 */
+    get: {
+      params: never;
+      query: {
+        /** first China day of the period (inclusive) */
+        from: string;
+        /** China day the period ends before (exclusive) */
+        to: string;
+        /** one district only (its cases) */
+        districtCode?: string;
+        /** one matter-type family only: the catalogue’s major class (`01` … `10`, `99` local) */
+        family?: string;
+      };
+      body: never;
+      responses: {
+        200: {
+          from: string;
+          to: string;
+          totalOverdue: number;
+          totalDue: number;
+          totalOnTime: number;
+          units: {
+            /** unit id or matter code */
+            key: string | null;
+            label: string;
+            /** cases with a disposal stage past its due time */
+            overdue: number;
+            /** of all overdue cases in the answer (0…1) */
+            share: number | null;
+            /** cases dispatched in the period (due for disposal) */
+            due: number;
+            /** disposed with every disposal stage on time */
+            onTime: number;
+            /** onTime / due */
+            onTimeRate: number | null;
+          }[];
+          types: {
+            /** unit id or matter code */
+            key: string | null;
+            label: string;
+            /** cases with a disposal stage past its due time */
+            overdue: number;
+            /** of all overdue cases in the answer (0…1) */
+            share: number | null;
+            /** cases dispatched in the period (due for disposal) */
+            due: number;
+            /** disposed with every disposal stage on time */
+            onTime: number;
+            /** onTime / due */
+            onTimeRate: number | null;
+          }[];
+          definitions: {
+            overdue: {
+              zh: string;
+              en: string;
+            };
+            onTime: {
+              zh: string;
+              en: string;
+            };
+          };
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
+  '/api/decision/trends': {
+    /** Cases per week or month and family or region, year on year / 案件趋势（同比） */
+    get: {
+      params: never;
+      query: {
+        /** first China day of the period (inclusive) */
+        from: string;
+        /** China day the period ends before (exclusive) */
+        to: string;
+        /** one district only (its cases) */
+        districtCode?: string;
+        /** one matter-type family only: the catalogue’s major class (`01` … `10`, `99` local) */
+        family?: string;
+        /** default: month */
+        granularity?: 'week' | 'month';
+        /** default: family */
+        by?: 'family' | 'district' | 'township';
+      };
+      body: never;
+      responses: {
+        200: {
+          from: string;
+          to: string;
+          granularity: 'week' | 'month';
+          by: 'family' | 'district' | 'township';
+          buckets: string[];
+          lastYearBuckets: string[];
+          series: {
+            /** family code, district or township code; null: no type yet */
+            key: string | null;
+            label: string;
+            /** cases reported in each bucket */
+            counts: number[];
+            /** cases reported in the same bucket a year earlier */
+            lastYear: number[];
+          }[];
+          total: {
+            counts: number[];
+            lastYear: number[];
+          };
+          definition: {
+            zh: string;
+            en: string;
+          };
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
   '/api/deliveries/{id}/replay': {
     /** Send a dead or delivered delivery again / 重新投递 */
     post: {
@@ -6278,6 +6525,7 @@ export interface paths {
             | 'departmentChecks'
             | 'evaluation'
             | 'warnings'
+            | 'decision'
           )[];
         };
         400: ErrorBody;
@@ -6428,6 +6676,7 @@ export interface paths {
             | 'departmentChecks'
             | 'evaluation'
             | 'warnings'
+            | 'decision'
           )[];
         };
         400: ErrorBody;

@@ -17,7 +17,9 @@
  * `audience="public"` (the public portal, no session) draws what the public may see, from
  * /api/public/map: the division tiles and outlines, never grids, components or the staff's base
  * map. `points` draws a set of coloured dots (the portal's reports nearby); a tap on one goes to
- * `onPickPoint`.
+ * `onPickPoint`. `heat` draws counts in cells as a heat map (decision support's cases of a period),
+ * each cell weighted by its share of the busiest one; the container carries `data-heat`, the
+ * number of cells drawn.
  */
 import 'maplibre-gl/dist/maplibre-gl.css';
 import {
@@ -83,6 +85,13 @@ export interface CityMapProps {
   onPickPoint?: (id: string) => void;
   /** The dot to ring. */
   selectedPointId?: string | null;
+  /** Counts in cells to draw as a heat map (given at creation: the layer exists only on maps that draw heat). */
+  heat?: readonly HeatCell[];
+}
+
+/** A cell of a heat map (WGS84) and how many it counts. */
+export interface HeatCell extends LngLat {
+  count: number;
 }
 
 /** A dot on the map (WGS84) in a colour of its own. */
@@ -124,6 +133,7 @@ export function cityStyle(
   components = false,
   audience: MapAudience = 'staff',
   points = false,
+  heat = false,
 ): StyleSpecification {
   if (audience === 'public') {
     grids = false;
@@ -138,6 +148,7 @@ export function cityStyle(
         data: `${window.location.origin}${audience === 'public' ? '/api/public/map/outlines' : '/api/geo/outlines'}`,
       },
       ...(points ? { points: { type: 'geojson' as const, data: EMPTY_POINTS } } : {}),
+      ...(heat ? { heat: { type: 'geojson' as const, data: EMPTY_POINTS } } : {}),
       ...(grids
         ? { grids: { type: 'vector' as const, tiles: [tileUrl('grids')], minzoom: 12, maxzoom: 16 } }
         : {}),
@@ -266,6 +277,39 @@ export function cityStyle(
             },
           ] as StyleSpecification['layers'])
         : []),
+      ...(heat
+        ? ([
+            {
+              id: 'heat',
+              type: 'heatmap',
+              source: 'heat',
+              paint: {
+                'heatmap-weight': ['get', 'weight'],
+                // Gentle at the city's zoom, where many cells share a few pixels; stronger closer in.
+                'heatmap-intensity': ['interpolate', ['linear'], ['zoom'], 9, 0.5, 12, 0.9, 16, 2],
+                'heatmap-radius': ['interpolate', ['linear'], ['zoom'], 9, 8, 12, 16, 16, 36],
+                'heatmap-opacity': 0.8,
+                'heatmap-color': [
+                  'interpolate',
+                  ['linear'],
+                  ['heatmap-density'],
+                  0,
+                  'rgba(33,102,172,0)',
+                  0.2,
+                  '#67a9cf',
+                  0.4,
+                  '#d1e5f0',
+                  0.6,
+                  '#fddbc7',
+                  0.8,
+                  '#ef8a62',
+                  1,
+                  '#b2182b',
+                ],
+              },
+            },
+          ] as StyleSpecification['layers'])
+        : []),
       ...(points
         ? ([
             {
@@ -328,6 +372,19 @@ const pointFeatures = (points: readonly MapPoint[]): GeoJSON.FeatureCollection =
   })),
 });
 
+/** Each cell weighs its share of the busiest cell (0…1), whatever the period's volume. */
+const heatFeatures = (cells: readonly HeatCell[]): GeoJSON.FeatureCollection => {
+  const max = cells.reduce((m, c) => Math.max(m, c.count), 0) || 1;
+  return {
+    type: 'FeatureCollection',
+    features: cells.map((c) => ({
+      type: 'Feature',
+      geometry: { type: 'Point', coordinates: [c.lng, c.lat] },
+      properties: { weight: c.count / max, count: c.count },
+    })),
+  };
+};
+
 /** Pixels around a tap that still count as touching a component (a fingertip is not a pixel). */
 const TOUCH_SLOP = 12;
 
@@ -357,6 +414,7 @@ export function CityMap({
   points,
   onPickPoint,
   selectedPointId,
+  heat,
 }: CityMapProps) {
   // The staff's base map needs a session: the public's map draws none.
   const baseMap = audience === 'public' ? 'none' : baseMapProp;
@@ -395,7 +453,7 @@ export function CityMap({
     const container = el.current;
     const m = new MapLibreMap({
       container,
-      style: cityStyle(grids, components, audience, points !== undefined),
+      style: cityStyle(grids, components, audience, points !== undefined, heat !== undefined),
       attributionControl: false,
       ...(marker
         ? { center: [marker.lng, marker.lat] as [number, number], zoom }
@@ -599,6 +657,18 @@ export function CityMap({
     };
     return whenLoaded(m, apply);
   }, [points, ready]);
+
+  // The heat cells follow the prop.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `ready` re-runs this once the map exists (it lives in a ref)
+  useEffect(() => {
+    const m = map.current;
+    if (!m || !heat) return;
+    const apply = () => {
+      void (m.getSource('heat') as GeoJSONSource | undefined)?.setData(heatFeatures(heat));
+      if (el.current) el.current.dataset.heat = String(heat.length);
+    };
+    return whenLoaded(m, apply);
+  }, [heat, ready]);
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: `ready` re-runs this once the map exists (it lives in a ref)
   useEffect(() => {
