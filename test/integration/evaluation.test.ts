@@ -476,6 +476,19 @@ describe('every indicator of a district, a unit and each post, by hand', () => {
     expect(a.value).toBeCloseTo(4, 6);
   });
 
+  it('a rate drills to what was due and not met: the on-time disposal rate to the cases not disposed on time', async () => {
+    const leader = await t.login('city.leader');
+    for (const [type, subject, e] of [
+      ['district', '330203', DISTRICT.onTimeDisposalRate],
+      ['unit', unitId, UNIT.onTimeDisposalRate],
+    ] as const) {
+      const unmet = await drillCases(leader, 'onTimeDisposalRate', type, subject, 'unmet');
+      expect(unmet, type).toEqual(minus(e.den, e.num).sort());
+    }
+    // Not met is not the same as overdue: D (reopened) and F (parked) are not yet disposed, not late.
+    expect(DISTRICT.overdueDisposalRate.num.sort()).toEqual(['B', 'J']);
+  });
+
   it('a grid is a subject of its own: the cases in it only', async () => {
     const leader = await t.login('city.leader');
     const [row] = await t.database.query<{ grid_id: string }>(

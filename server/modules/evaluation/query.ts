@@ -101,12 +101,15 @@ export interface DrillRow {
   value: number | null;
 }
 
-/** The rows of one subject's numerator or denominator, oldest first, paged. */
+export type DrillPart = 'numerator' | 'denominator' | 'unmet';
+
+/** The rows of one subject's numerator, denominator or unmet rows, oldest first, paged. */
 export async function drill(
   db: Db,
-  q: FactQuery & { subject: string; part: 'numerator' | 'denominator'; page: number; pageSize: number },
+  q: FactQuery & { subject: string; part: DrillPart; page: number; pageSize: number },
 ): Promise<{ total: number; rows: DrillRow[] }> {
-  const part = q.part === 'numerator' ? sql`num` : sql`den`;
+  // `unmet`: due but not met (a rate's denominator less its numerator: the overdue of an on-time rate).
+  const part = q.part === 'numerator' ? sql`num` : q.part === 'unmet' ? sql`(den AND NOT num)` : sql`den`;
   const rows = await rowsOf<{
     case_id: string;
     item: string;

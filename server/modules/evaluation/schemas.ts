@@ -69,7 +69,12 @@ export const DrillQuery = Type.Object(
     subjectType: StringEnum(SUBJECT_TYPES),
     subject: Type.String({ minLength: 1, maxLength: 64 }),
     ...PeriodQuery,
-    part: Type.Optional(StringEnum(['numerator', 'denominator'] as const, 'default: denominator')),
+    part: Type.Optional(
+      StringEnum(
+        ['numerator', 'denominator', 'unmet'] as const,
+        'default: denominator; `unmet`: due but not met (a rate only: e.g. the overdue of an on-time rate)',
+      ),
+    ),
     ...PageQuery,
   },
   { additionalProperties: false },
@@ -89,7 +94,7 @@ export const DrillItem = Type.Object({
 export const DrillAnswer = Type.Object({
   indicator: Type.String(),
   subject: Type.String(),
-  part: StringEnum(['numerator', 'denominator'] as const),
+  part: StringEnum(['numerator', 'denominator', 'unmet'] as const),
   items: Type.Array(DrillItem),
   total: Type.Integer(),
   page: Type.Integer(),

@@ -3866,8 +3866,8 @@ export interface paths {
         from: string;
         /** China day the period ends before (exclusive) */
         to: string;
-        /** default: denominator */
-        part?: 'numerator' | 'denominator';
+        /** default: denominator; `unmet`: due but not met (a rate only: e.g. the overdue of an on-time rate) */
+        part?: 'numerator' | 'denominator' | 'unmet';
         page?: number;
         pageSize?: number;
       };
@@ -3876,7 +3876,7 @@ export interface paths {
         200: {
           indicator: string;
           subject: string;
-          part: 'numerator' | 'denominator';
+          part: 'numerator' | 'denominator' | 'unmet';
           items: {
             caseId: string;
             code: string;
