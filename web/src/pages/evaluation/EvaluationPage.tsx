@@ -1,19 +1,35 @@
 /**
- * 综合评价 — the indicators of a subject type (districts … grids, units, posts) for a month, each
- * figure beside its definition; a click on a figure lists the cases it counted (its numerator or
- * denominator), from the same query as the figure (GET /api/evaluation/drill), each case a link.
+ * 综合评价 — three tabs over a subject type (districts … grids, units, posts) and a month:
+ * 指标 the indicators, each figure beside its definition; 排名 the month's ranking (RankingsTab);
+ * 考核模板 the template that scores it (TemplatesTab). A click on a figure or an item score lists
+ * the cases it counted (its numerator, denominator, or what was due and not met), from the same
+ * query as the figure (GET /api/evaluation/drill), each case a link.
  */
 import { useQuery } from '@tanstack/react-query';
-import { Alert, Card, DatePicker, Drawer, Segmented, Select, Space, Table, Tooltip, Typography } from 'antd';
+import {
+  Alert,
+  Card,
+  DatePicker,
+  Drawer,
+  Segmented,
+  Select,
+  Space,
+  Table,
+  Tabs,
+  Tooltip,
+  Typography,
+} from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import { SUBJECT_TYPES } from '../../../../common/evaluation.ts';
 import { api } from '../../api/client';
 import type { ApiResponse } from '../../api/types';
 import { formatTime } from '../../components/format';
 import { PageContainer } from '../../components/PageContainer';
+import { RankingsTab } from './RankingsTab';
+import { TemplatesTab } from './TemplatesTab';
 
 type Indicators = ApiResponse<'/api/evaluation/indicators', 'get'>;
 type Indicator = Indicators['items'][number];
@@ -49,7 +65,7 @@ function DrillDrawer({
 }) {
   const { t, i18n } = useTranslation();
   const en = i18n.language.startsWith('en');
-  const [part, setPart] = useState<'numerator' | 'denominator'>(
+  const [part, setPart] = useState<'numerator' | 'denominator' | 'unmet'>(
     target.indicator.kind === 'rate' ? 'numerator' : 'denominator',
   );
   const [page, setPage] = useState(1);
@@ -85,7 +101,7 @@ function DrillDrawer({
       title={`${target.label} · ${en ? target.indicator.name.en : target.indicator.name.zh}`}
       data-testid="evaluation-drill"
     >
-      <Space direction="vertical" style={{ width: '100%' }}>
+      <Space orientation="vertical" style={{ width: '100%' }}>
         <Typography.Paragraph type="secondary">
           {en ? target.indicator.description.en : target.indicator.description.zh}
         </Typography.Paragraph>
@@ -93,13 +109,15 @@ function DrillDrawer({
           <Segmented
             value={part}
             onChange={(v) => {
-              setPart(v as 'numerator' | 'denominator');
+              setPart(v as 'numerator' | 'denominator' | 'unmet');
               setPage(1);
             }}
             options={[
               { value: 'numerator', label: t('evaluation.numerator') },
               { value: 'denominator', label: t('evaluation.denominator') },
+              { value: 'unmet', label: t('evaluation.unmet') },
             ]}
+            data-testid="evaluation-drill-part"
           />
         )}
         <Table
@@ -112,7 +130,11 @@ function DrillDrawer({
             {
               title: t('evaluation.case'),
               dataIndex: 'code',
-              render: (code: string, r) => <Link to={`/cases/${r.caseId}`}>{code}</Link>,
+              render: (code: string, r) => (
+                <Link to={`/cases/${r.caseId}`} data-testid="evaluation-drill-case">
+                  {code}
+                </Link>
+              ),
             },
             { title: t('evaluation.caseDescription'), dataIndex: 'description', ellipsis: true },
             { title: t('evaluation.countedAt'), dataIndex: 'at', render: (v: string) => formatTime(v) },
@@ -135,8 +157,17 @@ function DrillDrawer({
 export function EvaluationPage() {
   const { t, i18n } = useTranslation();
   const en = i18n.language.startsWith('en');
-  const [subjectType, setSubjectType] = useState<SubjectType>('district');
-  const [month, setMonth] = useState<Dayjs>(dayjs().startOf('month'));
+  // A link may name the tab, the subject type and the month (?tab=rankings&type=unit&month=2026-11).
+  const [params] = useSearchParams();
+  const typeParam = params.get('type') as SubjectType | null;
+  const monthParam = params.get('month');
+  const [subjectType, setSubjectType] = useState<SubjectType>(
+    typeParam && (SUBJECT_TYPES as readonly string[]).includes(typeParam) ? typeParam : 'district',
+  );
+  const [month, setMonth] = useState<Dayjs>(() => {
+    const m = monthParam && /^\d{4}-\d{2}$/.test(monthParam) ? dayjs(`${monthParam}-01`) : null;
+    return m?.isValid() ? m : dayjs().startOf('month');
+  });
   const [drill, setDrill] = useState<DrillTarget | null>(null);
   const from = month.startOf('month').format('YYYY-MM-DD');
   const to = month.startOf('month').add(1, 'month').format('YYYY-MM-DD');
@@ -180,9 +211,57 @@ export function EvaluationPage() {
       },
     })),
   ];
+  const tabParam = params.get('tab');
+  const [tab, setTab] = useState<'figures' | 'rankings' | 'templates'>(
+    tabParam === 'rankings' || tabParam === 'templates' ? tabParam : 'figures',
+  );
+  const figuresTab = (
+    <Space orientation="vertical" style={{ width: '100%' }} size="large">
+      {figures.error && <Alert type="error" title={String(figures.error)} />}
+      <Table
+        rowKey="subject"
+        size="small"
+        loading={figures.isLoading || defs.isLoading}
+        dataSource={figures.data?.subjects ?? []}
+        columns={columns}
+        scroll={{ x: 'max-content' }}
+        pagination={{ pageSize: 50 }}
+      />
+      <Card title={t('evaluation.definitions')} size="small">
+        <Table
+          rowKey="key"
+          size="small"
+          pagination={false}
+          dataSource={inds}
+          columns={[
+            {
+              title: t('evaluation.indicator'),
+              render: (_: unknown, i: Indicator) => (en ? i.name.en : i.name.zh),
+            },
+            {
+              title: t('evaluation.definition'),
+              render: (_: unknown, i: Indicator) => (
+                <Space orientation="vertical" size={0}>
+                  <span>{en ? i.description.en : i.description.zh}</span>
+                  <Typography.Text type="secondary">
+                    {t('evaluation.counts')}: {en ? i.counts.en : i.counts.zh} · {t('evaluation.countsIn')}:{' '}
+                    {en ? i.countsIn.en : i.countsIn.zh}
+                    {i.clock ? ` · ${t('evaluation.clock')}: ${i.clock}` : ''}
+                  </Typography.Text>
+                  {i.lacks && (
+                    <Typography.Text type="warning">{en ? i.lacks.en : i.lacks.zh}</Typography.Text>
+                  )}
+                </Space>
+              ),
+            },
+          ]}
+        />
+      </Card>
+    </Space>
+  );
   return (
     <PageContainer testId="evaluation-page" title={t('evaluation.title')}>
-      <Space direction="vertical" style={{ width: '100%' }} size="large">
+      <Space orientation="vertical" style={{ width: '100%' }} size="middle">
         <Space wrap>
           <Select
             style={{ width: 180 }}
@@ -191,48 +270,39 @@ export function EvaluationPage() {
             options={SUBJECT_TYPES.map((s) => ({ value: s, label: t(`evaluation.subjectType.${s}`) }))}
             data-testid="evaluation-subject-type"
           />
-          <DatePicker picker="month" value={month} allowClear={false} onChange={(m) => m && setMonth(m)} />
+          {tab !== 'templates' && (
+            <DatePicker picker="month" value={month} allowClear={false} onChange={(m) => m && setMonth(m)} />
+          )}
         </Space>
-        {figures.error && <Alert type="error" message={String(figures.error)} />}
-        <Table
-          rowKey="subject"
-          size="small"
-          loading={figures.isLoading || defs.isLoading}
-          dataSource={figures.data?.subjects ?? []}
-          columns={columns}
-          scroll={{ x: 'max-content' }}
-          pagination={{ pageSize: 50 }}
+        <Tabs
+          activeKey={tab}
+          onChange={(k) => setTab(k as typeof tab)}
+          items={[
+            {
+              key: 'figures',
+              label: <span data-testid="evaluation-tab-figures">{t('evaluation.tab.figures')}</span>,
+              children: figuresTab,
+            },
+            {
+              key: 'rankings',
+              label: <span data-testid="evaluation-tab-rankings">{t('evaluation.tab.rankings')}</span>,
+              children: (
+                <RankingsTab
+                  subjectType={subjectType}
+                  from={from}
+                  to={to}
+                  indicators={defs.data?.items ?? []}
+                  onDrill={(indicator, subject, label) => setDrill({ indicator, subject, label })}
+                />
+              ),
+            },
+            {
+              key: 'templates',
+              label: <span data-testid="evaluation-tab-templates">{t('evaluation.tab.templates')}</span>,
+              children: <TemplatesTab subjectType={subjectType} indicators={defs.data?.items ?? []} />,
+            },
+          ]}
         />
-        <Card title={t('evaluation.definitions')} size="small">
-          <Table
-            rowKey="key"
-            size="small"
-            pagination={false}
-            dataSource={inds}
-            columns={[
-              {
-                title: t('evaluation.indicator'),
-                render: (_: unknown, i: Indicator) => (en ? i.name.en : i.name.zh),
-              },
-              {
-                title: t('evaluation.definition'),
-                render: (_: unknown, i: Indicator) => (
-                  <Space direction="vertical" size={0}>
-                    <span>{en ? i.description.en : i.description.zh}</span>
-                    <Typography.Text type="secondary">
-                      {t('evaluation.counts')}: {en ? i.counts.en : i.counts.zh} · {t('evaluation.countsIn')}:{' '}
-                      {en ? i.countsIn.en : i.countsIn.zh}
-                      {i.clock ? ` · ${t('evaluation.clock')}: ${i.clock}` : ''}
-                    </Typography.Text>
-                    {i.lacks && (
-                      <Typography.Text type="warning">{en ? i.lacks.en : i.lacks.zh}</Typography.Text>
-                    )}
-                  </Space>
-                ),
-              },
-            ]}
-          />
-        </Card>
       </Space>
       {drill && (
         <DrillDrawer
