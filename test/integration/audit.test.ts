@@ -1635,6 +1635,95 @@ const SCENARIOS: Record<string, Scenario> = {
       };
     },
   },
+  'PUT /api/evaluation/templates/:subjectType': {
+    action: 'evaluation.template.update',
+    entityType: 'evaluation_template',
+    snapshot: 'before+after',
+    async prepare() {
+      const cur = (await t.as(adminToken).get('/api/evaluation/templates'))
+        .json()
+        .items.find((x: { subjectType: string }) => x.subjectType === 'acceptor');
+      return {
+        token: adminToken,
+        params: { subjectType: 'acceptor' },
+        body: { baseVersion: cur.version, definition: cur.definition, note: `审计 ${next()}` },
+        status: 200,
+        actorId: adminId,
+        entityId: (res) => res.json().id,
+        check: (ev) => expect(ev.after).toMatchObject({ version: cur.version + 1, current: true }),
+      };
+    },
+  },
+  'POST /api/evaluation/rankings': {
+    action: 'evaluation.ranking.compute',
+    entityType: 'evaluation_ranking',
+    snapshot: 'after',
+    async prepare() {
+      return {
+        token: adminToken,
+        body: { subjectType: 'district', from: '2026-11-01', to: '2026-12-01' },
+        status: 201,
+        actorId: adminId,
+        entityId: (res) => res.json().id,
+        check: (ev) => expect(ev.after).toMatchObject({ state: 'draft', subjectType: 'district' }),
+      };
+    },
+  },
+  'POST /api/evaluation/rankings/:id/publish': {
+    action: 'evaluation.ranking.publish',
+    entityType: 'evaluation_ranking',
+    snapshot: 'before+after',
+    async prepare() {
+      const draft = await t
+        .as(adminToken)
+        .post('/api/evaluation/rankings', { subjectType: 'unit', from: '2026-11-01', to: '2026-12-01' });
+      expect(draft.statusCode, draft.body).toBe(201);
+      return {
+        token: adminToken,
+        params: { id: draft.json().id },
+        status: 200,
+        actorId: adminId,
+        entityId: (res) => res.json().id,
+        check: (ev) =>
+          expect([ev.before, ev.after]).toMatchObject([{ state: 'draft' }, { state: 'published' }]),
+      };
+    },
+  },
+  'POST /api/warnings/run': {
+    action: 'warning.run',
+    entityType: 'warning',
+    snapshot: 'after',
+    async prepare() {
+      return {
+        token: adminToken,
+        status: 200,
+        actorId: adminId,
+        entityId: () => null as unknown as string,
+      };
+    },
+  },
+  'POST /api/warnings/:id/acknowledge': {
+    action: 'warning.acknowledge',
+    entityType: 'warning',
+    snapshot: 'before+after',
+    async prepare() {
+      // A live warning as a run would store it (arranged directly: a spike needs weeks of cases).
+      const [w] = await t.database.query<{ id: string }>(sql`
+        INSERT INTO warning (kind, subject_type, subject_id, subject_name, district_code, family, observed, baseline,
+          rule, explanation_zh, explanation_en, state, first_seen_at, last_seen_at)
+        VALUES ('rise', 'district', '330203', '海曙区', '330203', ${`matter:${next()}`}, 12, 3.1,
+          '{"method":"poisson"}'::jsonb, '审计', 'audit', 'open', now(), now())
+        RETURNING id`);
+      return {
+        token: adminToken,
+        params: { id: w.id },
+        status: 200,
+        actorId: adminId,
+        entityId: () => w.id,
+        check: (ev) => expect(ev.after).toMatchObject({ state: 'acknowledged' }),
+      };
+    },
+  },
   'POST /api/hotline/knowledge': {
     action: 'knowledge.create',
     entityType: 'knowledge_entry',
