@@ -13,6 +13,10 @@
  * steps, the photos of the result, and takes a satisfaction rating once. The page switches to
  * English; recent reports nearby show the report on the map and in the list.
  *
+ * Issue 11 item 4 (the portal's half): 考核排名公示 says nothing is published until a city leader
+ * publishes; then it shows the districts' and units' published lines as the public API answers them
+ * (names, ranks, grades), the periods newest first, a line's item scores by the indicators' names.
+ *
  * Screens under test-artifacts/e2e/public-*.png. No page may log an error or ask another host
  * for anything; no script or element of the citizen's words may ever run or appear.
  */
@@ -441,4 +445,131 @@ describe('the public portal on a phone', () => {
     expect(await (await open('zh-TW')).title()).toBe(zhCN.portal.title);
     expect(await (await open('fr-FR')).title()).toBe(zhCN.portal.title);
   }, 120_000);
+
+  it('shows the published rankings of districts and units (考核排名公示), nothing before a leader publishes', async () => {
+    const page = await phone({ lng: 121.55, lat: 29.87 });
+    const watch = watches[watches.length - 1].watch;
+    await page.goto(`${origin()}/public/`);
+    await page.getByTestId('p-tab-rankings').click();
+    await page.waitForURL(`${origin()}/public/rankings`);
+    await expect
+      .poll(() => page.getByTestId('p-rank-empty').textContent())
+      .toContain(zhCN.portal.rankings.empty);
+    await page.getByTestId('p-rank-tab-unit').click();
+    await expect.poll(() => page.getByTestId('p-rank-empty').isVisible()).toBe(true);
+
+    // ---- The city computes the months' rankings; its leader publishes them. The record is the case
+    // the first test closed this month (海曙区, its sanitation unit); the month before has none.
+    const month = (back: number) => {
+      const now = new Date(Date.now() + 8 * 3_600_000); // China's wall clock
+      const d = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - back, 1));
+      return d.toISOString().slice(0, 10);
+    };
+    const supervisor = await staff('city.supervisor');
+    const leader = await staff('city.leader');
+    const publish = async (subjectType: string, from: string, to: string) => {
+      const res = await supervisor.post(`${origin()}/api/evaluation/rankings`, {
+        data: { subjectType, from, to },
+      });
+      expect(res.status(), await res.text()).toBe(201);
+      const { id } = (await res.json()) as { id: string };
+      const pub = await leader.post(`${origin()}/api/evaluation/rankings/${id}/publish`, { data: {} });
+      expect(pub.status(), await pub.text()).toBe(200);
+    };
+    await publish('district', month(1), month(0));
+    await publish('district', month(0), month(-1));
+    await publish('unit', month(0), month(-1));
+
+    type Published = {
+      ranking: { from: string; lines: { label: string; rank: number | null; grade: string | null }[] };
+    };
+    /** The page's lines are the published ones, in order: name, rank and grade. */
+    const sameAsPublished = async (subjectType: string) => {
+      const published = await apiJson<Published>(
+        supervisor,
+        origin(),
+        `/api/public/rankings?subjectType=${subjectType}`,
+      );
+      const table = page.getByTestId('p-rank-table');
+      await expect.poll(() => table.getAttribute('data-type')).toBe(subjectType);
+      await expect.poll(() => table.getAttribute('data-from')).toBe(month(0));
+      const shown = await page.getByTestId('p-rank-line').evaluateAll((els) =>
+        els.map((e) => ({
+          label: e.getAttribute('data-label'),
+          rank: e.getAttribute('data-rank') ? Number(e.getAttribute('data-rank')) : null,
+          grade: e.getAttribute('data-grade') || null,
+        })),
+      );
+      expect(shown).toEqual(
+        published.ranking.lines.map((l) => ({ label: l.label, rank: l.rank, grade: l.grade })),
+      );
+      return published.ranking.lines;
+    };
+
+    // ---- Districts: the month's, newest first in the period selector; 海曙区 first with a grade.
+    await page.reload();
+    await page.getByTestId('p-rank-table').waitFor();
+    const districts = await sameAsPublished('district');
+    expect(districts.length).toBeGreaterThan(0);
+    const haishu = page.locator('[data-testid="p-rank-line"][data-label*="海曙"]');
+    expect(await haishu.getAttribute('data-rank')).toBe('1');
+    expect(await haishu.getAttribute('data-grade')).toMatch(/^[A-E]$/);
+    expect(await haishu.getByTestId('p-rank-grade').textContent()).toBe(
+      await haishu.getAttribute('data-grade'),
+    );
+    // No district had a rank the month before: no movement to show.
+    expect(await haishu.getByTestId('p-rank-move').getAttribute('data-move')).toBe('none');
+    const period = page.getByTestId('p-rank-period');
+    const [y, m] = month(0).split('-').map(Number);
+    const [py, pm] = month(1).split('-').map(Number);
+    expect(await period.locator('option').allTextContents()).toEqual([`${y}年${m}月`, `${py}年${pm}月`]);
+    // A tap shows the line's item scores by the indicators' names.
+    await haishu.click();
+    const items = page.getByTestId('p-rank-items');
+    await expect.poll(() => items.getByTestId('p-rank-item').count()).toBe(5);
+    expect(await items.textContent()).toContain(zhCN.portal.rankings.indicator.onTimeDisposalRate);
+    expect(await items.textContent()).toContain(zhCN.portal.rankings.indicator.missRate);
+    expect(await items.textContent()).not.toContain('onTimeDisposalRate');
+    await shot(page, 'public-rankings');
+
+    // The month before: published, but nothing happened in it, so no district was evaluated.
+    await period.selectOption(month(1));
+    await expect.poll(() => page.getByTestId('p-rank-table').getAttribute('data-from')).toBe(month(1));
+    await expect.poll(() => page.getByTestId('p-rank-line').count()).toBe(0);
+    expect(await page.getByTestId('p-rank-none').textContent()).toBe(zhCN.portal.rankings.none);
+
+    // ---- Units: the newest month again; 海曙区环境卫生管理处, who closed the case, is ranked with a grade.
+    await page.getByTestId('p-rank-tab-unit').click();
+    await sameAsPublished('unit');
+    const sanitation = page.locator('[data-testid="p-rank-line"][data-label="海曙区环境卫生管理处"]');
+    expect(await sanitation.getAttribute('data-rank')).not.toBe('');
+    expect(await sanitation.getAttribute('data-grade')).toMatch(/^[A-E]$/);
+    expect(await page.getByTestId('p-rank-period').locator('option').allTextContents()).toEqual([
+      `${y}年${m}月`,
+    ]);
+
+    // ---- English: the tabs, the period and the indicators' names.
+    await page.getByTestId('p-lang').click();
+    await expect
+      .poll(() => page.getByTestId('p-rank-tab-unit').textContent())
+      .toBe(enUS.portal.rankings.tab.unit);
+    const monthEn = new Intl.DateTimeFormat('en-US', {
+      year: 'numeric',
+      month: 'long',
+      timeZone: 'UTC',
+    }).format(new Date(`${month(0)}T00:00:00Z`));
+    expect(await page.getByTestId('p-rank-period').locator('option').allTextContents()).toEqual([monthEn]);
+    await sanitation.click();
+    await expect
+      .poll(() => page.getByTestId('p-rank-items').textContent())
+      .toContain(enUS.portal.rankings.indicator.closureRate);
+    expect(await page.getByTestId('p-rank-items').textContent()).toContain(
+      enUS.portal.rankings.indicator.filedCount,
+    );
+    await shot(page, 'public-rankings-en');
+    await page.getByTestId('p-lang').click();
+
+    expect(watch.errors).toEqual([]);
+    expect(watch.foreignRequests).toEqual([]);
+  }, 180_000);
 });

@@ -4,13 +4,14 @@
  * others reported nearby. Phone first, Chinese or English. Everything it shows that a citizen typed
  * is React text — never HTML (no dangerouslySetInnerHTML anywhere in the portal).
  */
-import { AimOutlined, CameraOutlined, HomeOutlined, SearchOutlined } from '@ant-design/icons';
+import { AimOutlined, CameraOutlined, HomeOutlined, SearchOutlined, TrophyOutlined } from '@ant-design/icons';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, NavLink, Route, Routes } from 'react-router';
 import i18n, { browserLocale, chosenLocale, currentLocale, setLocale } from '../i18n';
 import { HomePage } from './pages/HomePage';
 import { NearbyPage } from './pages/NearbyPage';
+import { RankingsPage } from './pages/RankingsPage';
 import { ReportPage } from './pages/ReportPage';
 import { TrackPage } from './pages/TrackPage';
 import './portal.css';
@@ -65,6 +66,7 @@ export default function PortalApp() {
           <Route path="track" element={<TrackPage />} />
           <Route path="track/:code" element={<TrackPage />} />
           <Route path="nearby" element={<NearbyPage />} />
+          <Route path="rankings" element={<RankingsPage />} />
           <Route path="*" element={<Navigate to="/public/" replace />} />
         </Routes>
       </main>
@@ -84,6 +86,10 @@ export default function PortalApp() {
         <NavLink to="/public/nearby" className="p-tab" data-testid="p-tab-nearby">
           <AimOutlined />
           <span>{t('portal.tabs.nearby')}</span>
+        </NavLink>
+        <NavLink to="/public/rankings" className="p-tab" data-testid="p-tab-rankings">
+          <TrophyOutlined />
+          <span>{t('portal.tabs.rankings')}</span>
         </NavLink>
       </nav>
     </div>

@@ -19,6 +19,9 @@ export type Suggestions = ApiResponse<'/api/public/suggest', 'post'>;
 export type PublicPlaces = ApiResponse<'/api/public/places', 'get'>;
 export type PublicPlace = PublicPlaces['items'][number];
 export type PublicLocation = ApiResponse<'/api/public/locate', 'get'>;
+export type PublicRanking = ApiResponse<'/api/public/rankings', 'get'>;
+export type PublicRankingLine = NonNullable<PublicRanking['ranking']>['lines'][number];
+export type RankingSubjectType = PublicRanking['subjectType'];
 export type RatingResult = 'satisfied' | 'basically_satisfied' | 'dissatisfied';
 export type { PortalReportForm };
 
@@ -92,6 +95,9 @@ export const portalApi = {
     call<PublicPlaces>('GET', '/api/public/places', {
       query: { q, near: near ? `${near.lng.toFixed(6)},${near.lat.toFixed(6)}` : undefined },
     }),
+  /** The published periods of districts' or units' rankings, and one period's (default the newest). */
+  rankings: (subjectType: RankingSubjectType, from?: string) =>
+    call<PublicRanking>('GET', '/api/public/rankings', { query: { subjectType, from } }),
   locate: (lng: number, lat: number) =>
     call<PublicLocation>('GET', '/api/public/locate', {
       query: { lng: lng.toFixed(7), lat: lat.toFixed(7) },

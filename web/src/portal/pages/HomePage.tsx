@@ -1,4 +1,10 @@
-import { AimOutlined, CameraOutlined, RightOutlined, SearchOutlined } from '@ant-design/icons';
+import {
+  AimOutlined,
+  CameraOutlined,
+  RightOutlined,
+  SearchOutlined,
+  TrophyOutlined,
+} from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { formatChina } from '../../components/china-time';
@@ -34,6 +40,13 @@ export function HomePage() {
           <span>
             <b>{t('portal.home.nearby')}</b>
             <small>{t('portal.home.nearbyHint')}</small>
+          </span>
+        </Link>
+        <Link to="/public/rankings" className="p-action" data-testid="p-home-rankings">
+          <TrophyOutlined />
+          <span>
+            <b>{t('portal.home.rankings')}</b>
+            <small>{t('portal.home.rankingsHint')}</small>
           </span>
         </Link>
       </div>
