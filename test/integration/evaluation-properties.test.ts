@@ -115,7 +115,8 @@ async function checkHistory(seed: number) {
       { numerator: 0, denominator: 0 },
     );
     const where = `seed ${seed} 海曙 units' ${d.key}`;
-    if (d.key === 'disposalRate') expect(whole.denominator, `${where}: 海曙 has dispatched cases`).toBeGreaterThan(0);
+    if (d.key === 'disposalRate')
+      expect(whole.denominator, `${where}: 海曙 has dispatched cases`).toBeGreaterThan(0);
     if (ADDS_UP.includes(d.key)) {
       expect(sum, where).toEqual({ numerator: whole.numerator, denominator: whole.denominator });
     } else {
