@@ -155,6 +155,7 @@ export const MENU_KEYS = [
   'evaluation',
   'warnings',
   'decision',
+  'screen',
 ] as const;
 export type MenuKey = (typeof MENU_KEYS)[number];
 
@@ -177,6 +178,8 @@ export function menuOf(
   if (has('evaluation:read') && level !== 'unit') menu.push('warnings');
   // Decision support (决策辅助) reads the same record for the same readers as the evaluation.
   if (has('evaluation:read') && level !== 'unit') menu.push('decision');
+  // The command big screen (指挥大屏): the centre's picture of its area, for the same readers.
+  if (has('evaluation:read') && has('case:read') && level !== 'unit') menu.push('screen');
   if (has('case:report')) menu.push('intake');
   if (has('case:report') && level === 'unit') menu.push('departmentChecks');
   if (has('opinion:moderate')) menu.push('opinion');

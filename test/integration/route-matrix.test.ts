@@ -1691,6 +1691,12 @@ const PROBES: Probe[] = [
     },
   },
   {
+    // The big screen's numbers of the day: the city and district centres (case:read), not units.
+    route: 'GET /api/cases/stats/today',
+    call: (c) => q(c).get('/api/cases/stats/today'),
+    expect: { ...sharedRead('case:read'), hsUnit: 403, cityUnit: 403 },
+  },
+  {
     route: 'GET /api/cases/export',
     call: (c) => q(c).get('/api/cases/export?view=all'),
     expect: sharedRead('case:read'),

@@ -65,9 +65,12 @@ export function App() {
               <Route path="/login" element={<LoginPage />} />
               <Route path="/m/*" element={<MobileEntry />} />
               <Route path="/public/*" element={<PortalEntry />} />
+              {MENU_ITEMS.filter((item) => item.fullScreen).map((item) => (
+                <Route key={item.key} path={item.path} element={item.element} />
+              ))}
               <Route path="/" element={<AppLayout />}>
                 <Route index element={<HomeRedirect />} />
-                {MENU_ITEMS.map((item) => (
+                {MENU_ITEMS.filter((item) => !item.fullScreen).map((item) => (
                   <Route key={item.key} path={item.path.slice(1)} element={item.element} />
                 ))}
                 <Route path="cases/:id" element={<CaseDetailPage />} />

@@ -9,6 +9,7 @@ import {
   CalendarOutlined,
   CustomerServiceOutlined,
   DashboardOutlined,
+  DesktopOutlined,
   EnvironmentOutlined,
   FileAddOutlined,
   FundOutlined,
@@ -54,6 +55,7 @@ const KnowledgePage = lazyPage(() => import('./pages/hotline/KnowledgePage'), 'K
 const OpinionFeedsPage = lazyPage(() => import('./pages/opinion/FeedsPage'), 'FeedsPage');
 const OpinionPage = lazyPage(() => import('./pages/opinion/OpinionPage'), 'OpinionPage');
 const OrgsPage = lazyPage(() => import('./pages/OrgsPage'), 'OrgsPage');
+const ScreenPage = lazyPage(() => import('./pages/screen/ScreenPage'), 'ScreenPage');
 const RoutingPage = lazyPage(() => import('./pages/routing/RoutingPage'), 'RoutingPage');
 const SensorsPage = lazyPage(() => import('./pages/sensors/SensorsPage'), 'SensorsPage');
 const UsersPage = lazyPage(() => import('./pages/UsersPage'), 'UsersPage');
@@ -67,6 +69,8 @@ export interface MenuItemDef {
   /** i18n key of the label. */
   label: string;
   element: ReactNode;
+  /** Rendered outside the app's shell (no menu, no header): the command big screen. */
+  fullScreen?: true;
 }
 
 /** Every menu key this client knows. The menu shows only the keys the server sends in `me.menu`. */
@@ -208,6 +212,14 @@ export const MENU_ITEMS: MenuItemDef[] = [
     icon: <FundOutlined />,
     label: 'decision.menu',
     element: <DecisionPage />,
+  },
+  {
+    key: 'screen',
+    path: '/screen',
+    icon: <DesktopOutlined />,
+    label: 'screen.menu',
+    element: <ScreenPage />,
+    fullScreen: true,
   },
   {
     key: 'knowledge',

@@ -23,6 +23,19 @@ export const caseRead = defineScope({
   unit: (u) => ({ unitId: u.orgId }),
 });
 
+/**
+ * The day's counts of the command big screen (指挥大屏): a centre's picture of its area, so the
+ * city reads the city and a district its district; a unit, whose work is a handful of cases
+ * dispatched to it, has no such screen (403, not an empty one).
+ */
+export const caseStatsRead = defineScope({
+  permission: 'case:read',
+  columns: { districtCode: caseFile.districtCode },
+  city: true,
+  district: (d) => ({ districtCode: d.districtCode }),
+  unit: false,
+});
+
 /** The question intake asks of each case it answers with (a reporter's own, a duplicate candidate). */
 export const canSeeCase = caseRead.allows;
 

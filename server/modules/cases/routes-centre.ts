@@ -18,8 +18,10 @@ import {
   SavedFilter,
   SavedFilterBody,
   SavedFilterList,
+  TodayStats,
   Workbench,
 } from './schemas-centre.ts';
+import { getTodayStats } from './today-stats.ts';
 import { getWorkbench } from './workbench.ts';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -39,6 +41,21 @@ export async function centreRoutes(app: App) {
       },
     },
     (request) => getWorkbench(app.db, request.ctx),
+  );
+
+  app.get(
+    '/api/cases/stats/today',
+    {
+      config: { operation: 'cases.statsToday' },
+      schema: {
+        tags: ['cases'],
+        summary: "Today's cases by state and channel / 当日案件统计",
+        description:
+          "For the command big screen (指挥大屏) of a centre: the cases reported today (China day) in the caller's area (the city, or a district) by their state now and by channel, and the open cases overdue and urged now. Units: 403.",
+        response: { 200: TodayStats, ...commonErrors },
+      },
+    },
+    (request) => getTodayStats(app.db, request.ctx),
   );
 
   app.get(

@@ -2,10 +2,10 @@
 import { type Static, Type } from 'typebox';
 import { VISIBLE_TEXT_PATTERN } from '../../../common/blank-text.ts';
 import { ROLES } from '../../../common/identity.ts';
-import { CASE_ACTIONS } from '../../../common/workflow.ts';
+import { CASE_ACTIONS, CASE_STATES } from '../../../common/workflow.ts';
 import { StringEnum } from '../../platform/schemas.ts';
 import { FIELD_MESSAGE } from '../../platform/validation-messages.ts';
-import { CaseFilterFields, CaseSummary } from './schemas.ts';
+import { CaseFilterFields, CaseSummary, ChannelT } from './schemas.ts';
 
 const Count = Type.Integer({ minimum: 0 });
 
@@ -50,6 +50,21 @@ export const Workbench = Type.Object({
         "the caller's own reports still open to self-disposal (我的上报待处置), apart from the queues; null for roles without such work",
     },
   ),
+});
+
+/** `GET /api/cases/stats/today`: the command big screen's numbers of the day. */
+export const TodayStats = Type.Object({
+  now: Type.String({ format: 'date-time' }),
+  date: Type.String({ description: 'the China day (Asia/Shanghai), YYYY-MM-DD' }),
+  reported: Type.Integer({ minimum: 0, description: "cases reported today in the caller's area" }),
+  byState: Type.Array(Type.Object({ state: StringEnum(CASE_STATES), count: Count }), {
+    description: "today's cases by their state now (states with none left out)",
+  }),
+  byChannel: Type.Array(Type.Object({ channel: ChannelT, count: Count }), {
+    description: "today's cases by the channel they came on (channels with none left out)",
+  }),
+  overdue: Type.Integer({ minimum: 0, description: 'open cases past their current deadline now (any day)' }),
+  urged: Type.Integer({ minimum: 0, description: 'open cases urged at least once (any day)' }),
 });
 
 /** The list's filter as a saved filter keeps it (no paging). */

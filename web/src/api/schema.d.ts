@@ -392,6 +392,7 @@ export interface paths {
               | 'evaluation'
               | 'warnings'
               | 'decision'
+              | 'screen'
             )[];
           };
         };
@@ -1957,6 +1958,71 @@ export interface paths {
           total: number;
           /** true when `limit` cut the list */
           truncated: boolean;
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
+  '/api/cases/stats/today': {
+    /** Today's cases by state and channel / 当日案件统计 */
+    get: {
+      params: never;
+      query: never;
+      body: never;
+      responses: {
+        200: {
+          now: string;
+          /** the China day (Asia/Shanghai), YYYY-MM-DD */
+          date: string;
+          /** cases reported today in the caller's area */
+          reported: number;
+          /** today's cases by their state now (states with none left out) */
+          byState: {
+            state:
+              | 'reported'
+              | 'verifying'
+              | 'pending_filing'
+              | 'self_disposed'
+              | 'pending_dispatch'
+              | 'dispatched'
+              | 'in_progress'
+              | 'returned'
+              | 'escalated'
+              | 'fed_back'
+              | 'checking'
+              | 'check_failed'
+              | 'pending_close'
+              | 'parked'
+              | 'closed'
+              | 'rejected'
+              | 'voided'
+              | 'merged';
+            count: number;
+          }[];
+          /** today's cases by the channel they came on (channels with none left out) */
+          byChannel: {
+            channel:
+              | 'inspector'
+              | 'hotline'
+              | 'web'
+              | 'app'
+              | 'wechat'
+              | 'sensor'
+              | 'video'
+              | 'department'
+              | 'opinion';
+            count: number;
+          }[];
+          /** open cases past their current deadline now (any day) */
+          overdue: number;
+          /** open cases urged at least once (any day) */
+          urged: number;
         };
         400: ErrorBody;
         401: ErrorBody;
@@ -6526,6 +6592,7 @@ export interface paths {
             | 'evaluation'
             | 'warnings'
             | 'decision'
+            | 'screen'
           )[];
         };
         400: ErrorBody;
@@ -6677,6 +6744,7 @@ export interface paths {
             | 'evaluation'
             | 'warnings'
             | 'decision'
+            | 'screen'
           )[];
         };
         400: ErrorBody;
