@@ -38,6 +38,24 @@ describe('demo seed: photos and inbox', () => {
   });
 
   let result: SeedCasesResult;
+  it('places every story before now at any hour: the night after a weekend once failed the first start', async () => {
+    // 00:45 China time on a Monday: a story started earlier could still end after now (its
+    // stages' working-time limits grew a weekend), and six small steps back were not enough.
+    for (const now of ['2026-12-06T16:45:00Z', '2026-12-06T20:10:00Z', '2026-12-07T03:30:00Z']) {
+      const done = await t.database.db
+        .transaction(async (tx) => {
+          await seedCases(tx, systemContext('seed'), {
+            count: 400,
+            now: new Date(now),
+            dataDir: t.config.dataDir,
+          });
+          throw new Error('roll back');
+        })
+        .catch((e: Error) => e.message);
+      expect(done, now).toBe('roll back');
+    }
+  });
+
   it('seeds cases with real photos stored like uploads', async () => {
     result = await t.database.db.transaction((tx) =>
       seedCases(tx, systemContext('seed'), { count: 240, seed: 4242, dataDir: t.config.dataDir }),

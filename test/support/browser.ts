@@ -267,17 +267,18 @@ export async function waitClosed(page: Page, dialog: Locator, timeout = 60_000):
 
 /**
  * Chooses an option of an antd Select by its text and waits until the select shows it. A click
- * that lands while the dropdown is still opening (a busy machine) can be lost; the choice is
- * tried again, up to three times, before failing with what the select shows.
+ * that lands while the dropdown is still opening or closing (a busy machine) can be lost, or the
+ * dropdown can close under it; the choice is tried again — the select clicked open again — up to
+ * three times, each step bounded, before failing with what the select shows.
  */
 export async function chooseOption(page: Page, select: Locator, text: string): Promise<void> {
   for (let attempt = 1; ; attempt++) {
-    await select.click();
-    await page
-      .locator('.ant-select-dropdown:visible .ant-select-item-option')
-      .filter({ hasText: text })
-      .click();
     try {
+      await select.click();
+      await page
+        .locator('.ant-select-dropdown:visible .ant-select-item-option')
+        .filter({ hasText: text })
+        .click({ timeout: 8_000 });
       await select.filter({ hasText: text }).waitFor({ timeout: 5_000 });
       return;
     } catch (e) {

@@ -30,8 +30,12 @@ export function placeCase(run: Run, i: number): CaseSim {
     extra = -(now.getTime() - wanted) / DAY;
     if (extra !== 0) sim = buildCase(run, i, extra);
   }
-  for (let k = 0; k < 6 && sim.t > now.getTime() - MIN; k++) {
-    extra += (sim.t - now.getTime()) / DAY + 0.2 * (k + 1);
+  // Earlier and earlier until the story ends before now. A story's span is not fixed: its steps
+  // take shares of their stages' working-time limits, so an earlier start can end later (a weekend
+  // more in a limit), and at some hours of the night six small steps were not enough (a start at
+  // 00:45 China time failed the first start of the platform). After six steps the step grows.
+  for (let k = 0; k < 24 && sim.t > now.getTime() - MIN; k++) {
+    extra += (sim.t - now.getTime()) / DAY + (k < 6 ? 0.2 * (k + 1) : 0.5 * (k - 4) ** 2);
     sim = buildCase(run, i, extra);
   }
   if (sim.t > now.getTime() - MIN) throw new Error(`demo cases: case ${i} runs past now`);
