@@ -125,3 +125,12 @@ async function migrationsApplied(database: Database): Promise<boolean> {
     return false;
   }
 }
+
+/**
+ * Whether a write failed on a unique index (PostgreSQL 23505), from either driver: node-postgres
+ * puts the code on the error, drizzle's PGlite wrapper on its `cause`. The callers turn a race
+ * that a unique index settled into a replay or a 409.
+ */
+export const isUniqueViolation = (err: unknown): boolean =>
+  (err as { code?: string }).code === '23505' ||
+  (err as { cause?: { code?: string } }).cause?.code === '23505';

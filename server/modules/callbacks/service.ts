@@ -15,7 +15,7 @@ import {
 } from '../../../common/satisfaction.ts';
 import { recordEvent } from '../../platform/audit.ts';
 import type { RequestContext } from '../../platform/context.ts';
-import type { Db } from '../../platform/db.ts';
+import { type Db, isUniqueViolation } from '../../platform/db.ts';
 import { AppError } from '../../platform/errors.ts';
 import { caseFacts, reopenCase } from '../cases/index.ts';
 import { getSetting } from '../settings/index.ts';
@@ -64,10 +64,6 @@ function checkInput(input: SatisfactionInput): string | null {
     );
   return note;
 }
-
-const isUniqueViolation = (err: unknown) =>
-  (err as { code?: string }).code === '23505' ||
-  (err as { cause?: { code?: string } }).cause?.code === '23505';
 
 const alreadyRated = (source: SatisfactionSource) =>
   new AppError('DUPLICATE', {

@@ -11,7 +11,7 @@ import type { Channel } from '../../../common/channels.ts';
 import { toPublicReport } from '../../../common/public-report.ts';
 import { CREATION } from '../../../common/workflow.ts';
 import type { Actor, RequestContext } from '../../platform/context.ts';
-import type { Db } from '../../platform/db.ts';
+import { type Db, isUniqueViolation } from '../../platform/db.ts';
 import { AppError } from '../../platform/errors.ts';
 import { assertSameRequest, type KeyReuse } from '../../platform/idempotency.ts';
 import { emit } from '../../platform/subscribers.ts';
@@ -320,10 +320,7 @@ export async function createReport(db: Db, ctx: RequestContext, spatial: Spatial
     });
   } catch (err) {
     // Two requests with one key raced: the unique index let one through; answer with that one.
-    if (
-      (err as { code?: string }).code === '23505' ||
-      (err as { cause?: { code?: string } }).cause?.code === '23505'
-    ) {
+    if (isUniqueViolation(err)) {
       const again = await repo.findReportByKey(db, submitter, input.idempotencyKey);
       if (again) return replayOf(again);
     }

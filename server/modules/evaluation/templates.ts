@@ -12,7 +12,7 @@ import {
 } from '../../../common/evaluation-template.ts';
 import { recordEvent } from '../../platform/audit.ts';
 import type { RequestContext } from '../../platform/context.ts';
-import type { Db } from '../../platform/db.ts';
+import { type Db, isUniqueViolation } from '../../platform/db.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import { INDICATORS, SUBJECT_TYPES, type SubjectType } from './indicators.ts';
 import { requireEvaluationManage, requireEvaluationRead } from './policy.ts';
@@ -22,10 +22,6 @@ export type TemplateRow = typeof evaluationTemplate.$inferSelect;
 
 const applicableTo = (type: SubjectType) =>
   new Map(INDICATORS.filter((i) => i.subjects.includes(type)).map((i) => [i.key, i.kind] as const));
-
-const isUniqueViolation = (err: unknown) =>
-  (err as { code?: string }).code === '23505' ||
-  (err as { cause?: { code?: string } }).cause?.code === '23505';
 
 /** Seeds the default template of every subject type that has none (idempotent). */
 export async function seedEvaluationTemplates(db: Db, ctx: RequestContext): Promise<void> {

@@ -14,7 +14,7 @@ import { normalisePhone, phoneVariants } from '../../../common/hotline.ts';
 import { publicStatusOf } from '../../../common/public-report.ts';
 import { recordEvent } from '../../platform/audit.ts';
 import type { Actor, RequestContext } from '../../platform/context.ts';
-import type { Db } from '../../platform/db.ts';
+import { type Db, isUniqueViolation } from '../../platform/db.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import { caseFacts, createReport, locateAddress, reportsByPhone } from '../cases/index.ts';
 import type { SpatialService } from '../geo/index.ts';
@@ -46,10 +46,6 @@ async function districtCentreExists(db: Db, districtCode: string): Promise<boole
 }
 
 const callNotFound = (id: string) => notFound({ zh: '来电', en: 'Call' }, id);
-
-const isUniqueViolation = (err: unknown) =>
-  (err as { code?: string }).code === '23505' ||
-  (err as { cause?: { code?: string } }).cause?.code === '23505';
 
 /** The calls as the console shows them: names, the answering entry, the case's status now. */
 export async function toCallDtos(db: Db, actor: Actor, rows: readonly CallRow[]) {

@@ -10,11 +10,11 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Button, Empty, Popconfirm, Select, Space, Table, Tag, Tooltip, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError, api } from '../../api/client';
+import { api } from '../../api/client';
+import { downloadFile } from '../../api/download';
 import { useMe } from '../../api/queries';
 import type { ApiResponse } from '../../api/types';
 import { formatTime } from '../../components/format';
-import i18n from '../../i18n';
 
 type RankingList = ApiResponse<'/api/evaluation/rankings', 'get'>;
 type Ranking = ApiResponse<'/api/evaluation/rankings/{id}', 'get'>;
@@ -45,36 +45,6 @@ export function Movement({ value }: { value: number | null }) {
       {value > 0 ? `↑${value}` : `↓${-value}`}
     </Typography.Text>
   );
-}
-
-/** Downloads an export through the session, in the UI's language (as the case export does). */
-async function download(id: string, format: 'xlsx' | 'pdf'): Promise<void> {
-  const res = await fetch(`/api/evaluation/rankings/${id}/export.${format}`, {
-    headers: { 'Accept-Language': i18n.language || 'zh-CN' },
-    credentials: 'include',
-  });
-  if (!res.ok) {
-    const body = (await res.json().catch(() => null)) as {
-      error?: { code?: string; message?: string };
-    } | null;
-    throw new ApiError(
-      res.status,
-      body?.error?.code ?? `HTTP_${res.status}`,
-      body?.error?.message ?? '',
-      [],
-      null,
-    );
-  }
-  const name =
-    /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? `ranking.${format}`;
-  const url = URL.createObjectURL(await res.blob());
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
 export function RankingsTab({
@@ -133,7 +103,13 @@ export function RankingsTab({
     onError: (e) => void message.error((e as Error).message),
   });
   const exportAs = useMutation({
-    mutationFn: ({ rid, format }: { rid: string; format: 'xlsx' | 'pdf' }) => download(rid, format),
+    mutationFn: ({ rid, format }: { rid: string; format: 'xlsx' | 'pdf' }) =>
+      downloadFile(
+        `/api/evaluation/rankings/${rid}/export.${format}`,
+        {},
+        `ranking.${format}`,
+        t('evaluation.ranking.exportFailed'),
+      ),
     onError: (e) => void message.error((e as Error).message || t('evaluation.ranking.exportFailed')),
   });
 
