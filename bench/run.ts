@@ -133,7 +133,7 @@ main().then(
   () => process.exit(0),
   (err) => {
     process.stderr.write(
-      `bench FAILED: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+      `bench FAILED: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}${err instanceof Error && err.cause ? `\ncause: ${String(err.cause)}` : ''}\n`,
     );
     process.exit(1);
   },

@@ -80,7 +80,11 @@ async function openPostgres(): Promise<BenchDatabase> {
       }`,
     );
   }
-  const drop = () => adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  // BENCH_KEEP_DB=1 keeps the database after the run, to study its queries (its name is logged).
+  const drop = () =>
+    process.env.BENCH_KEEP_DB
+      ? Promise.resolve()
+      : adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   try {
     // The production pool size (openDatabase's default), so the figures match a real deployment.
     const database = await openDatabase({ databaseUrl: withDatabase(adminUrl, name) });

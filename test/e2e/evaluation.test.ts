@@ -98,6 +98,10 @@ describe('the evaluation in the browser', () => {
     await expect
       .poll(() => drawer.getByTestId('evaluation-drill-case').count())
       .toBe(Math.min(20, late.unmet));
+    // The drawer says how many in all (共 N 件), not only the page's 20.
+    await expect
+      .poll(() => drawer.getByTestId('evaluation-drill-total').textContent())
+      .toBe(zhCN.evaluation.drillTotal.replace('{{count}}', String(late.unmet)));
     await shot(page, `${SHOT}drill-unmet`);
     const code = (await drawer.getByTestId('evaluation-drill-case').first().textContent()) ?? '';
     await drawer.getByTestId('evaluation-drill-case').first().click();

@@ -511,6 +511,35 @@ describe('every indicator of a district, a unit and each post, by hand', () => {
   });
 });
 
+describe('stage decisions', () => {
+  it('each stopped decision stage records the transition that ended it and its actor; migration 0029’s backfill from the events pairs them the same way', async () => {
+    const live = await t.database.query<{ id: string; ended_by: string | null; ended_actor: string | null }>(
+      sql`SELECT id, ended_by, ended_actor FROM case_stage
+          WHERE stopped_at IS NOT NULL AND stage IN ('accept', 'verify', 'filing', 'dispatch', 'check', 'close')
+          ORDER BY id`,
+    );
+    expect(live.length).toBeGreaterThan(40);
+    for (const r of live) expect(r.ended_by, r.id).toMatch(/^case\./);
+    // As an installation before 0029 had them: the columns empty; then the migration's backfill.
+    const backfill = fs
+      .readFileSync(path.join(import.meta.dirname, '../../db/migrations/0029_stage_decision.sql'), 'utf8')
+      .split('--> statement-breakpoint')
+      .at(-1)!;
+    await t.database.query(sql`UPDATE case_stage SET ended_by = NULL, ended_actor = NULL`);
+    await t.database.query(sql.raw(backfill));
+    const filled = await t.database.query<{
+      id: string;
+      ended_by: string | null;
+      ended_actor: string | null;
+    }>(
+      sql`SELECT id, ended_by, ended_actor FROM case_stage
+          WHERE stopped_at IS NOT NULL AND stage IN ('accept', 'verify', 'filing', 'dispatch', 'check', 'close')
+          ORDER BY id`,
+    );
+    expect(filled).toEqual(live);
+  });
+});
+
 describe('working time in SQL', () => {
   it('W(b) − W(a) equals the calendar’s working time, across weekends, the National Day holiday and its make-up days', async () => {
     const calendar = await getCalendar(t.app.db);
@@ -528,7 +557,7 @@ describe('working time in SQL', () => {
       // Within the table's days (instants past its end are clamped to it).
       const b = new Date(Math.min(to.getTime(), a.getTime() + Math.floor(rand() * 20 * 86_400_000)));
       const [row] = await t.database.query<{ ms: string }>(
-        sql`WITH ${wt.ctes} SELECT (${wt.workMs(sql`${b}::timestamptz`)} - ${wt.workMs(sql`${a}::timestamptz`)})::text AS ms`,
+        sql`SELECT (${wt.workMs(sql`${b}::timestamptz`)} - ${wt.workMs(sql`${a}::timestamptz`)})::text AS ms`,
       );
       expect(Number(row.ms), `${a.toISOString()} → ${b.toISOString()}`).toBe(
         Math.round(calendar.elapsedWorkTime(a, b, 'work_hour') * 3_600_000),
@@ -714,6 +743,68 @@ describe('templates and rankings', () => {
     await expect(
       t.database.db.execute(sql`DELETE FROM evaluation_ranking WHERE id = ${published}`),
     ).rejects.toThrow();
+  });
+
+  it('only what happened is published: not a period still running, not one to come, not a ranking of nobody; dates outside 2000–2099 are 400 naming the field', async () => {
+    const sup = t.as(await t.login('city.supervisor'));
+    const leader = t.as(await t.login('city.leader'));
+    const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+    const monthStart = `${today.slice(0, 8)}01`;
+    const [y, m] = today.split('-').map(Number);
+    const nextMonth = new Date(Date.UTC(y, m, 1)).toISOString().slice(0, 10);
+    const running = await sup.post('/api/evaluation/rankings', {
+      subjectType: 'district',
+      from: monthStart,
+      to: nextMonth,
+    });
+    expect(running.statusCode, running.body).toBe(201);
+    const refused = await leader.post(`/api/evaluation/rankings/${running.json().id}/publish`);
+    expect(refused.statusCode, refused.body).toBe(400);
+    expect(refused.json().error.message).toMatch(/尚未结束/);
+    expect((await leader.get(`/api/evaluation/rankings/${running.json().id}`)).json().state).toBe('draft');
+
+    const future = await sup.post('/api/evaluation/rankings', {
+      subjectType: 'district',
+      from: '2099-01-01',
+      to: '2099-02-01',
+    });
+    expect(future.statusCode, future.body).toBe(400);
+    expect(future.json().error.details[0].field).toBe('body.from');
+
+    // A long-past month: nobody to score.
+    const empty = await sup.post('/api/evaluation/rankings', {
+      subjectType: 'district',
+      from: '2001-01-01',
+      to: '2001-02-01',
+    });
+    expect(empty.statusCode, empty.body).toBe(201);
+    expect(empty.json().lines).toEqual([]);
+    const noOne = await leader.post(`/api/evaluation/rankings/${empty.json().id}/publish`);
+    expect(noOne.statusCode, noOne.body).toBe(400);
+    expect(noOne.json().error.message).toMatch(/没有任何考核对象/);
+
+    for (const [from, to, field] of [
+      ['0000-01-01', '2026-12-01', 'from'],
+      ['9999-11-01', '9999-12-31', 'from'],
+      ['2026-11-01', '10000-01-01', 'to'],
+    ]) {
+      for (const url of [
+        `/api/evaluation/figures?subjectType=district&from=${from}&to=${to}`,
+        `/api/decision/trends?from=${from}&to=${to}`,
+      ]) {
+        const res = await leader.get(url);
+        expect(res.statusCode, `${url}: ${res.body}`).toBe(400);
+        if (res.json().error.details?.[0]?.field)
+          expect(res.json().error.details[0].field).toMatch(new RegExp(field));
+      }
+    }
+    const body = await sup.post('/api/evaluation/rankings', {
+      subjectType: 'district',
+      from: '2026-11-05',
+      to: '2026-11-01',
+    });
+    expect(body.statusCode).toBe(400);
+    expect(body.json().error.details[0].field).toBe('body.to');
   });
 
   it('a template edit makes a new version; recomputing makes a new ranking version; the published one does not change', async () => {

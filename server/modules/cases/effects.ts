@@ -50,14 +50,21 @@ export const resolveLimit = async (tx: Db, c: repo.CaseRow, limit: PlannedLimit)
   limit === 'disposal' ? disposeLimit(tx, c) : limit;
 
 /** The stage operations of a plan, in order; `c` is the case as the plan leaves it. */
-export async function applyStages(tx: Db, c: repo.CaseRow, ops: readonly StageOp[], clock: stages.Clock) {
+/** Applies a plan's stage operations; returns the ids of the stages it stopped. */
+export async function applyStages(
+  tx: Db,
+  c: repo.CaseRow,
+  ops: readonly StageOp[],
+  clock: stages.Clock,
+): Promise<string[]> {
+  const stopped: string[] = [];
   for (const op of ops) {
     switch (op.op) {
       case 'start':
         await stages.startStage(tx, c.id, op.stage, await resolveLimit(tx, c, op.limit), clock);
         break;
       case 'stop':
-        await stages.stopStage(tx, c.id, op.stage, clock.now);
+        stopped.push(...(await stages.stopStage(tx, c.id, op.stage, clock.now)));
         break;
       case 'pauseDispose':
         await stages.pauseDispose(tx, c.id, clock.now);
@@ -72,6 +79,7 @@ export async function applyStages(tx: Db, c: repo.CaseRow, ops: readonly StageOp
         op satisfies never;
     }
   }
+  return stopped;
 }
 
 async function applyTasks(tx: Db, c: repo.CaseRow, ops: readonly TaskOp[], now: Date) {
@@ -196,7 +204,7 @@ export async function applyPlan(
     Object.assign(patch, filed.patch);
     facts.filing = filed.record;
   }
-  await applyStages(tx, { ...c, ...patch }, plan.stages, clock);
+  const stopped = await applyStages(tx, { ...c, ...patch }, plan.stages, clock);
   await applyTasks(tx, c, plan.tasks, clock.now);
   let movedReports: string[] | undefined;
   if (plan.mergeInto) {
@@ -213,6 +221,8 @@ export async function applyPlan(
   await stages.refreshCurrent(tx, c.id, clock);
   const after = (await repo.findCase(tx, c.id))!;
   const event = options.event(after, facts);
+  // The stages this transition ended carry it as their decision (what 综合评价 counts per post).
+  await stages.markEnded(tx, stopped, event.action, ctx.actor.id ?? null);
   const subject = {
     caseId: c.id,
     deliverTo: plan.deliver ? after.unitId : null,

@@ -4,7 +4,7 @@
  * limit, overdue at the due time) that the sweeper fires exactly once. Parking pauses the
  * disposal clock and carries the remaining working time; an approved extension moves it.
  */
-import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { TimeUnit, WorkCalendar } from '../../../common/calendar/index.ts';
 import type { Stage } from '../../../common/workflow.ts';
 import type { Db } from '../../platform/db.ts';
@@ -51,13 +51,26 @@ export async function startStage(tx: Db, caseId: string, stage: Stage, limit: St
   return row;
 }
 
-export async function stopStage(tx: Db, caseId: string, stage: Stage | null, now: Date) {
+/** Stops the running stages (of one kind, or all); returns the ids of those stopped. */
+export async function stopStage(tx: Db, caseId: string, stage: Stage | null, now: Date): Promise<string[]> {
   const rows = await runningStages(tx, caseId);
+  const stopped: string[] = [];
   for (const r of rows) {
     if (stage && r.stage !== stage) continue;
     await tx.update(caseStage).set({ stoppedAt: now }).where(eq(caseStage.id, r.id));
     await cancelTimers(tx, r.id, now);
+    stopped.push(r.id);
   }
+  return stopped;
+}
+
+/** Records on stopped stages the transition that stopped them and its actor (the stage's decision). */
+export async function markEnded(tx: Db, stageIds: readonly string[], action: string, actorId: string | null) {
+  if (!stageIds.length) return;
+  await tx
+    .update(caseStage)
+    .set({ endedBy: action, endedActor: actorId })
+    .where(inArray(caseStage.id, [...stageIds]));
 }
 
 async function runningDispose(tx: Db, caseId: string) {

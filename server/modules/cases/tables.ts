@@ -113,6 +113,13 @@ export const caseFile = pgTable(
     index('case_filed_idx').on(t.filedAt),
     index('case_dispatched_idx').on(t.dispatchedAt),
     index('case_closed_idx').on(t.closedAt),
+    // Decision support's recurrences: the latest closing of a type on a grid or a component.
+    index('case_recur_grid_idx')
+      .on(t.gridId, t.matterCode, t.closedAt)
+      .where(sql`state = 'closed' AND merged_into IS NULL`),
+    index('case_recur_component_idx')
+      .on(t.componentId, t.matterCode, t.closedAt)
+      .where(sql`state = 'closed' AND merged_into IS NULL AND component_id IS NOT NULL`),
   ],
 );
 
@@ -208,6 +215,14 @@ export const caseStage = pgTable(
     warnedAt: timestamp('warned_at', { withTimezone: true }),
     overdueAt: timestamp('overdue_at', { withTimezone: true }),
     extended: boolean('extended').notNull().default(false),
+    /**
+     * The transition that stopped the stage (`case.file`, `case.merge_duplicate` …) and who took
+     * it (the event's `actor_id`), written with the stop in the same transaction: what 综合评价
+     * reads as the stage's decision (evaluation/indicators.ts). Rows stopped before it was kept
+     * were filled from the events by migration 0029.
+     */
+    endedBy: text('ended_by'),
+    endedActor: text('ended_actor'),
   },
   (t) => [
     index('case_stage_case_idx').on(t.caseId, t.stage),

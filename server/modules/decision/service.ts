@@ -13,10 +13,10 @@
  * indicators count: cases dispatched in the period.
  */
 import { and, getTableName, inArray, type SQL, sql } from 'drizzle-orm';
-import { chinaInstant } from '../../../common/calendar/index.ts';
 import type { RequestContext } from '../../platform/context.ts';
 import type { Db } from '../../platform/db.ts';
 import { AppError } from '../../platform/errors.ts';
+import { periodOfDates } from '../../platform/period.ts';
 import { getCalendar } from '../calendar/index.ts';
 import { evaluationReads as caseTables } from '../cases/index.ts';
 import { referenceCatalogue, typesOfKind } from '../catalog/index.ts';
@@ -48,17 +48,7 @@ function invalid(field: string, zh: string, en: string, message: string): AppErr
 }
 
 function periodOf(from: string, to: string): Period {
-  const p = { from: chinaInstant(from), to: chinaInstant(to) };
-  const days = (p.to.getTime() - p.from.getTime()) / 86_400_000;
-  if (!(days >= 1) || days > MAX_PERIOD_DAYS) {
-    throw invalid(
-      'to',
-      `期间须为 1 至 ${MAX_PERIOD_DAYS} 天（from 早于 to）`,
-      `The period must be 1 to ${MAX_PERIOD_DAYS} days (from before to)`,
-      `from < to, at most ${MAX_PERIOD_DAYS} days`,
-    );
-  }
-  return p;
+  return periodOfDates(from, to, MAX_PERIOD_DAYS);
 }
 
 /** The families: the catalogue's matter majors and 99, the city's local types. */
@@ -316,18 +306,30 @@ export async function hotspots(db: Db, ctx: RequestContext, q: HotspotQueryT) {
   }>(
     db,
     sql`
-    SELECT * FROM (
-      SELECT DISTINCT ON (c.id) c.id AS later_id, c.code AS later_code, c.created_at AS later_at,
-        a.id AS earlier_id, a.code AS earlier_code, a.closed_at AS earlier_closed_at, c.matter_code, c.grid_id,
-        CASE WHEN a.component_id = c.component_id THEN c.component_id END AS component_id
-      FROM ${CASE} c
-      JOIN ${CASE} a ON a.matter_code = c.matter_code AND a.id <> c.id AND a.district_code = c.district_code
-        AND (a.grid_id = c.grid_id OR a.component_id = c.component_id)
-        AND a.state = 'closed' AND a.merged_into IS NULL
-        AND a.closed_at < c.created_at AND c.created_at <= a.closed_at + make_interval(days => ${days}::int)
-      WHERE ${reportedIn(period)} AND ${where} AND c.matter_code IS NOT NULL
-      ORDER BY c.id, a.closed_at DESC
-    ) r ORDER BY r.later_at DESC, r.later_code LIMIT ${LIST_LIMIT}`,
+    SELECT c.id AS later_id, c.code AS later_code, c.created_at AS later_at, a.id AS earlier_id,
+      a.code AS earlier_code, a.closed_at AS earlier_closed_at, c.matter_code, c.grid_id,
+      CASE WHEN a.component_id = c.component_id THEN c.component_id END AS component_id
+    FROM ${CASE} c
+    -- The latest closing of the same type on the same grid or component within the days before
+    -- the report: two probes of the partial indexes of closed cases (migration 0030), newest
+    -- first, instead of a join on the type alone (minutes for a month of a big city).
+    CROSS JOIN LATERAL (
+      SELECT x.* FROM (
+        (SELECT a.id, a.code, a.closed_at, a.component_id FROM ${CASE} a
+          WHERE a.grid_id = c.grid_id AND a.matter_code = c.matter_code AND a.state = 'closed'
+            AND a.merged_into IS NULL AND a.id <> c.id AND a.district_code = c.district_code
+            AND a.closed_at < c.created_at AND a.closed_at >= c.created_at - make_interval(days => ${days}::int)
+          ORDER BY a.closed_at DESC LIMIT 1)
+        UNION ALL
+        (SELECT a.id, a.code, a.closed_at, a.component_id FROM ${CASE} a
+          WHERE c.component_id IS NOT NULL AND a.component_id = c.component_id AND a.matter_code = c.matter_code
+            AND a.state = 'closed' AND a.merged_into IS NULL AND a.id <> c.id AND a.district_code = c.district_code
+            AND a.closed_at < c.created_at AND a.closed_at >= c.created_at - make_interval(days => ${days}::int)
+          ORDER BY a.closed_at DESC LIMIT 1)
+      ) x ORDER BY x.closed_at DESC LIMIT 1
+    ) a
+    WHERE ${reportedIn(period)} AND ${where} AND c.matter_code IS NOT NULL
+    ORDER BY c.created_at DESC, c.code LIMIT ${LIST_LIMIT}`,
   );
   const names = await matterNames(db);
   const iso = (v: Date | string) => (v instanceof Date ? v : new Date(v)).toISOString();

@@ -76,28 +76,18 @@ const latestEvent = (actions: readonly string[], col: string) =>
   );
 
 /**
- * Stage decisions: each stopped stage of `stage` paired with the event that ended it — the n-th
- * stage of that kind of a case (by start) with the n-th event of the case that left the states the
- * stage runs in (`before.state` in `states`, `after.state` not), by event order. Stage rows carry
- * no actor and events' times are the database's, so the pairing is by order, not by time: each
- * such stage is ended by exactly one such event (a decision, a merge, a void).
+ * Stage decisions: each stopped stage of `stage` with the transition that ended it and who took it
+ * (`ended_by`, `ended_actor`: written with the stop, in the same transaction as the event —
+ * cases/stages.ts `markEnded`), read by the stage's end through the index on (stage, stopped_at).
+ * Before these columns were kept, the n-th stage of that kind of a case was paired here with the
+ * n-th event of the case that left the stage's states; migration 0029 filled the older rows that
+ * way.
  */
-function stageDecisions(stage: Stage, states: readonly string[]): (p: Period) => SQL {
-  const list = states.map((s) => `'${s}'`).join(', ');
+function stageDecisions(stage: Stage): (p: Period) => SQL {
   return (p) => sql`
-    SELECT s.case_id, s.stopped_at AS at, NULL::uuid AS unit_id, e.actor_id AS actor, s.id::text AS item,
-      e.action AS ended_by, (s.stopped_at <= s.due_at) AS on_time
+    SELECT s.case_id, s.stopped_at AS at, NULL::uuid AS unit_id, s.ended_actor AS actor, s.id::text AS item,
+      s.ended_by, (s.stopped_at <= s.due_at) AS on_time
     FROM ${sql.raw(T.stage)} s
-    JOIN LATERAL (
-      SELECT count(*) AS rn FROM ${sql.raw(T.stage)} s2
-      WHERE s2.case_id = s.case_id AND s2.stage = s.stage AND (s2.started_at, s2.id) <= (s.started_at, s.id)
-    ) k ON true
-    JOIN LATERAL (
-      SELECT e.action, e.actor_id FROM ${sql.raw(T.event)} e
-      WHERE e.entity_type = 'case' AND e.entity_id = s.case_id::text AND e.action LIKE 'case.%'
-        AND e.before->>'state' IN (${sql.raw(list)}) AND e.after->>'state' NOT IN (${sql.raw(list)})
-      ORDER BY e.id OFFSET k.rn - 1 LIMIT 1
-    ) e ON true
     WHERE s.stage = ${stage} AND s.stopped_at IS NOT NULL AND ${inPeriod('s.stopped_at', p)}`;
 }
 
@@ -141,25 +131,25 @@ export const SOURCES = {
     item: { zh: '每个结束的受理阶段', en: 'each ended acceptance stage' },
     countsIn: STAGE_TIME,
     actor: DECISION_ACTOR,
-    rows: stageDecisions('accept', ['reported']),
+    rows: stageDecisions('accept'),
   },
   verifyDecisions: {
     item: { zh: '每个结束的核实阶段', en: 'each ended verification stage' },
     countsIn: STAGE_TIME,
     actor: DECISION_ACTOR,
-    rows: stageDecisions('verify', ['verifying']),
+    rows: stageDecisions('verify'),
   },
   filingDecisions: {
     item: { zh: '每个结束的立案阶段', en: 'each ended filing stage' },
     countsIn: STAGE_TIME,
     actor: DECISION_ACTOR,
-    rows: stageDecisions('filing', ['pending_filing']),
+    rows: stageDecisions('filing'),
   },
   dispatchDecisions: {
     item: { zh: '每个结束的派遣阶段', en: 'each ended dispatch stage' },
     countsIn: STAGE_TIME,
     actor: DECISION_ACTOR,
-    rows: stageDecisions('dispatch', ['pending_dispatch']),
+    rows: stageDecisions('dispatch'),
   },
   checkDecisions: {
     item: {
@@ -168,13 +158,13 @@ export const SOURCES = {
     },
     countsIn: STAGE_TIME,
     actor: DECISION_ACTOR,
-    rows: stageDecisions('check', ['fed_back', 'checking']),
+    rows: stageDecisions('check'),
   },
   closeDecisions: {
     item: { zh: '每个结束的结案阶段', en: 'each ended closing stage' },
     countsIn: STAGE_TIME,
     actor: DECISION_ACTOR,
-    rows: stageDecisions('close', ['pending_close', 'self_disposed']),
+    rows: stageDecisions('close'),
   },
   closed: {
     item: { zh: '每个已结案案件（最后一次结案）', en: 'each closed case (its last closing)' },

@@ -77,8 +77,8 @@ export function requireEvaluationManage(actor: Actor) {
 
 export function requireEvaluationPublish(actor: Actor) {
   evaluationPublish.requirePermission(actor, {
-    zh: '只有市领导可以审定发布排名',
-    en: 'Only the city’s leaders approve and publish a ranking',
+    zh: '审定发布排名需要“发布排名”权限（市领导）',
+    en: 'Approving and publishing a ranking needs the publish permission (the city’s leaders)',
   });
   if (!evaluationPublish.reachesAny(actor)) {
     throw new AppError('FORBIDDEN', {

@@ -57,7 +57,7 @@ export function factRows(q: FactQuery): SQL {
   const num = ind.numerator ?? ind.denominator;
   const value = ind.value ?? sql`NULL::double precision`;
   const scope = q.scope ? sql`AND ${q.scope}` : sql``;
-  return sql`WITH ${wt.ctes}, facts AS (
+  return sql`WITH facts AS (
     SELECT f.case_id, f.at, f.item, ${subjectExpr(q.subjectType)} AS subject,
       coalesce((${ind.denominator}), false) AS den,
       coalesce((${ind.denominator}) AND (${num}), false) AS num,

@@ -8,6 +8,7 @@ import { chinaInstant } from '../../../common/calendar/index.ts';
 import type { RequestContext } from '../../platform/context.ts';
 import type { Db } from '../../platform/db.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
+import { type PeriodSource, periodOfDates } from '../../platform/period.ts';
 import { getCalendar } from '../calendar/index.ts';
 import { evaluationReads as caseTables } from '../cases/index.ts';
 import { divisionNames } from '../geo/index.ts';
@@ -53,17 +54,8 @@ export function indicatorDefinitions(ctx: RequestContext) {
 
 const MAX_PERIOD_DAYS = 400;
 
-export function periodOf(from: string, to: string): Period {
-  const p = { from: chinaInstant(from), to: chinaInstant(to) };
-  const days = (p.to.getTime() - p.from.getTime()) / 86_400_000;
-  if (!(days >= 1) || days > MAX_PERIOD_DAYS) {
-    throw new AppError('VALIDATION_FAILED', {
-      zh: `评价期间须为 1 至 ${MAX_PERIOD_DAYS} 天（from 早于 to）`,
-      en: `The period must be 1 to ${MAX_PERIOD_DAYS} days (from before to)`,
-      details: [{ field: 'querystring.to', message: 'from < to, at most 400 days' }],
-    });
-  }
-  return p;
+export function periodOf(from: string, to: string, source: PeriodSource = 'querystring'): Period {
+  return periodOfDates(from, to, MAX_PERIOD_DAYS, source);
 }
 
 function indicatorFor(key: string, subjectType: SubjectType): Indicator {

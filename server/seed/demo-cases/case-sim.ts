@@ -155,7 +155,11 @@ export class CaseSim {
    * case's standard, the patch, stages, tasks and the merge. Deliveries to a unit's own system are
    * not simulated (the demo units have no endpoints); notifications are the caller's `note`.
    */
-  private applyPlan(plan: Plan, at: Date): { filing?: FilingRecord } {
+  private applyPlan(
+    plan: Plan,
+    at: Date,
+    ended: { action: string; actorId: string },
+  ): { filing?: FilingRecord } {
     const c = this.c;
     let filing: FilingRecord | undefined;
     if (plan.filing) {
@@ -166,7 +170,7 @@ export class CaseSim {
       filing = filed.record;
     }
     Object.assign(c, plan.patch);
-    this.clocks.apply(plan.stages, at);
+    this.clocks.apply(plan.stages, at, ended);
     applyTasks(this.tasks, plan.tasks, at, c, this.rng);
     if (plan.mergeInto) c.mergedInto = plan.mergeInto;
     return filing ? { filing } : {};
@@ -244,7 +248,7 @@ export class CaseSim {
       { now: at, settings: this.w.settings },
       { id: by.id, name: by.username },
     );
-    const facts = this.applyPlan(plan, at);
+    const facts = this.applyPlan(plan, at, { action: `case.${action}`, actorId: by.id });
     this.c.version += 1;
     this.c.updatedAt = new Date(this.t);
     this.events.push({

@@ -63,14 +63,14 @@ export class CaseClocks {
   }
 
   /** The stage operations of a plan, in memory, as the server's effects.ts `applyStages` does them. */
-  apply(ops: readonly StageOp[], at: Date) {
+  apply(ops: readonly StageOp[], at: Date, ended?: { action: string; actorId: string }) {
     for (const op of ops) {
       switch (op.op) {
         case 'start':
           this.startStage(op.stage, op.limit, at);
           break;
         case 'stop':
-          this.stopStage(op.stage, at);
+          this.stopStage(op.stage, at, ended);
           break;
         case 'pauseDispose': {
           const s = this.dispose();
@@ -162,10 +162,13 @@ export class CaseClocks {
     this.addTimers(s);
   }
 
-  private stopStage(stage: Stage | null, at: Date) {
+  /** Stops stages as stages.ts does, recording the transition that stopped them (`markEnded`). */
+  private stopStage(stage: Stage | null, at: Date, ended?: { action: string; actorId: string }) {
     for (const s of this.running()) {
       if (stage && s.stage !== stage) continue;
       s.stoppedAt = at;
+      s.endedBy = ended?.action ?? null;
+      s.endedActor = ended?.actorId ?? null;
       this.cancelTimers(s.id);
     }
   }

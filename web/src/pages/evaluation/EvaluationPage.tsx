@@ -48,6 +48,8 @@ interface DrillTarget {
   indicator: Indicator;
   subject: string;
   label: string;
+  /** From a stored ranking: its figure then. The drill lists the record now, which may have moved on. */
+  frozen?: { numerator: number; denominator: number; at: string };
 }
 
 function DrillDrawer({
@@ -69,6 +71,15 @@ function DrillDrawer({
     target.indicator.kind === 'rate' ? 'numerator' : 'denominator',
   );
   const [page, setPage] = useState(1);
+  // The stored figure's count of the part shown (a count or an average has one part: its rows).
+  const frozenCount = (x: DrillTarget) =>
+    !x.frozen
+      ? 0
+      : x.indicator.kind !== 'rate' || part === 'denominator'
+        ? x.frozen.denominator
+        : part === 'numerator'
+          ? x.frozen.numerator
+          : x.frozen.denominator - x.frozen.numerator;
   const q = useQuery({
     queryKey: [
       'evaluation',
@@ -118,6 +129,23 @@ function DrillDrawer({
               { value: 'unmet', label: t('evaluation.unmet') },
             ]}
             data-testid="evaluation-drill-part"
+          />
+        )}
+        {q.data && (
+          <Typography.Text data-testid="evaluation-drill-total">
+            {t('evaluation.drillTotal', { count: q.data.total })}
+          </Typography.Text>
+        )}
+        {target.frozen && q.data && frozenCount(target) !== q.data.total && (
+          <Alert
+            type="warning"
+            showIcon
+            data-testid="evaluation-drill-moved"
+            title={t('evaluation.drillMoved', {
+              at: formatTime(target.frozen.at),
+              stored: frozenCount(target),
+              now: q.data.total,
+            })}
           />
         )}
         <Table
@@ -246,7 +274,7 @@ export function EvaluationPage() {
                   <Typography.Text type="secondary">
                     {t('evaluation.counts')}: {en ? i.counts.en : i.counts.zh} · {t('evaluation.countsIn')}:{' '}
                     {en ? i.countsIn.en : i.countsIn.zh}
-                    {i.clock ? ` · ${t('evaluation.clock')}: ${i.clock}` : ''}
+                    {i.clock ? ` · ${t('evaluation.clock')}: ${t(`case.stage.${i.clock}`)}` : ''}
                   </Typography.Text>
                   {i.lacks && (
                     <Typography.Text type="warning">{en ? i.lacks.en : i.lacks.zh}</Typography.Text>
@@ -292,7 +320,9 @@ export function EvaluationPage() {
                   from={from}
                   to={to}
                   indicators={defs.data?.items ?? []}
-                  onDrill={(indicator, subject, label) => setDrill({ indicator, subject, label })}
+                  onDrill={(indicator, subject, label, frozen) =>
+                    setDrill({ indicator, subject, label, frozen })
+                  }
                 />
               ),
             },

@@ -58,7 +58,13 @@ export function RankingsTab({
   from: string;
   to: string;
   indicators: Indicator[];
-  onDrill: (indicator: Indicator, subject: string, label: string) => void;
+  /** `frozen`: the figure as the ranking stored it, for the drill drawer to compare with the record now. */
+  onDrill: (
+    indicator: Indicator,
+    subject: string,
+    label: string,
+    frozen: { numerator: number; denominator: number; at: string },
+  ) => void;
 }) {
   const { t, i18n: i } = useTranslation();
   const en = i.language.startsWith('en');
@@ -179,7 +185,13 @@ export function RankingsTab({
             >
               <Typography.Link
                 data-testid={`ranking-item-${it.indicator}`}
-                onClick={() => onDrill(ind, l.subject, l.label)}
+                onClick={() =>
+                  onDrill(ind, l.subject, l.label, {
+                    numerator: fig.numerator,
+                    denominator: fig.denominator,
+                    at: r?.publishedAt ?? r?.computedAt ?? '',
+                  })
+                }
               >
                 {score}
               </Typography.Link>

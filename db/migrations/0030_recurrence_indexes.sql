@@ -1,0 +1,2 @@
+CREATE INDEX "case_recur_grid_idx" ON "case_file" USING btree ("grid_id","matter_code","closed_at") WHERE state = 'closed' AND merged_into IS NULL;--> statement-breakpoint
+CREATE INDEX "case_recur_component_idx" ON "case_file" USING btree ("component_id","matter_code","closed_at") WHERE state = 'closed' AND merged_into IS NULL AND component_id IS NOT NULL;
