@@ -35,6 +35,7 @@ import { buildApp } from '../server/app.ts';
 import { loadConfig } from '../server/platform/config.ts';
 import { seedDemo } from '../server/seed/index.ts';
 import type { BenchContext } from './lib/context.ts';
+import { demoLogin } from './lib/login.ts';
 import { round } from './lib/stats.ts';
 
 const pct = (xs: number[], p: number) => {
@@ -484,15 +485,7 @@ export async function run(ctx: BenchContext): Promise<void> {
   await app.listen({ host: '127.0.0.1', port: 0 });
   const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   try {
-    const login = async (username: string) => {
-      const res = await fetch(`${base}/api/auth/login`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ username, password: config.demoPassword }),
-      });
-      if (res.status !== 200) throw new Error(`login ${username}: ${res.status} ${await res.text()}`);
-      return (await res.json()).token as string;
-    };
+    const login = (username: string) => demoLogin(base, username, config.demoPassword);
     const send = async (method: string, url: string, token: string, body?: unknown) => {
       const res = await fetch(`${base}${url}`, {
         method,

@@ -24,6 +24,7 @@ import { loadConfig } from '../server/platform/config.ts';
 import { seedDemo } from '../server/seed/index.ts';
 import type { BenchContext } from './lib/context.ts';
 import { gazetteerCsv, generateGazetteer } from './lib/gazetteer.ts';
+import { demoLogin } from './lib/login.ts';
 import { median, round } from './lib/stats.ts';
 
 const pct = (xs: number[], p: number) => {
@@ -60,15 +61,7 @@ export async function run(ctx: BenchContext): Promise<void> {
   const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   const db = ctx.database;
   try {
-    const login = async (username: string) => {
-      const res = await fetch(`${base}/api/auth/login`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ username, password: config.demoPassword }),
-      });
-      if (res.status !== 200) throw new Error(`login ${username}: ${res.status} ${await res.text()}`);
-      return (await res.json()).token as string;
-    };
+    const login = (username: string) => demoLogin(base, username, config.demoPassword);
     const admin = await login('admin');
     const dispatcher = await login('haishu.dispatcher');
     const get = async (url: string, token: string) => {

@@ -145,8 +145,8 @@ export function templateProblems(
     if (!kind)
       out.push({
         field: `${at}.indicator`,
-        zh: `指标 ${it.indicator} 不适用于该考核对象`,
-        en: `Indicator ${it.indicator} does not apply to this subject`,
+        zh: `指标 ${it.indicator} 不存在，或不适用于该考核对象`,
+        en: `Indicator ${it.indicator} does not exist or does not apply to this subject`,
       });
     // An indicator may be scored twice, differently (a dispatcher's count of dispatches by bands
     // and their on-time rate), but not twice the same way.

@@ -59,7 +59,11 @@ export async function openDatabase(opts: {
 }
 
 async function openPostgres(url: string, poolSize: number): Promise<Database> {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  // JIT off: PostgreSQL compiles a query with LLVM once its estimated cost passes jit_above_cost,
+  // and for this platform's queries — the loop's short ones and the evaluation's grouped scans of a
+  // month — the compilation (tens of milliseconds a query) costs more than it saves: a month's
+  // figures of the districts took 3.4 s with it and 1.4 s without (bench/results/evaluation.md).
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, options: '-c jit=off' });
   // A broken idle connection must not crash the process; the pool replaces it.
   pool.on('error', () => {});
   const db = drizzlePg(pool, { schema }) as unknown as Db;
