@@ -1674,9 +1674,20 @@ const SCENARIOS: Record<string, Scenario> = {
     entityType: 'evaluation_ranking',
     snapshot: 'before+after',
     async prepare() {
+      // Only an ended period with someone to score is published: a case dispatched to a unit last
+      // November, written as the loop would have left it.
+      await q(sql`
+        INSERT INTO case_file (code, state, channel, description, lng, lat, grid_id, community_code,
+          township_code, district_code, area_class, unit_id, created_at, updated_at, filed_at, dispatched_at)
+        SELECT 'AUDIT-RANKING-1', 'dispatched', 'inspector', '审计测试：上月派遣的案件', g.centroid_lng,
+          g.centroid_lat, g.id, g.community_code, g.township_code, g.district_code, g.area_class, o.id,
+          '2026-11-10T02:00:00Z', '2026-11-10T04:00:00Z', '2026-11-10T03:00:00Z', '2026-11-10T04:00:00Z'
+        FROM grid g JOIN org o ON o.kind = 'unit' AND o.district_code = g.district_code
+        ORDER BY g.id, o.id LIMIT 1`);
       const draft = await t
         .as(adminToken)
         .post('/api/evaluation/rankings', { subjectType: 'unit', from: '2026-11-01', to: '2026-12-01' });
+      expect(draft.json().lines.length, 'a unit to score').toBeGreaterThan(0);
       expect(draft.statusCode, draft.body).toBe(201);
       return {
         token: adminToken,

@@ -49,8 +49,10 @@ async function disposeLimit(tx: Db, c: repo.CaseRow): Promise<StageLimit> {
 export const resolveLimit = async (tx: Db, c: repo.CaseRow, limit: PlannedLimit) =>
   limit === 'disposal' ? disposeLimit(tx, c) : limit;
 
-/** The stage operations of a plan, in order; `c` is the case as the plan leaves it. */
-/** Applies a plan's stage operations; returns the ids of the stages it stopped. */
+/**
+ * The stage operations of a plan, in order; `c` is the case as the plan leaves it. Returns the ids
+ * of the stages it stopped, for `markEnded` once the transition's event is known.
+ */
 export async function applyStages(
   tx: Db,
   c: repo.CaseRow,

@@ -6,7 +6,7 @@
  * subjects' lines) and, for districts and units, to the public.
  */
 import { and, desc, eq, max, type SQL } from 'drizzle-orm';
-import { chinaInstant, dateToDayNumber, dayNumberToDate } from '../../../common/calendar/index.ts';
+import { dateToDayNumber, dayNumberToDate } from '../../../common/calendar/index.ts';
 import {
   compositeScore,
   type FigureIn,
@@ -259,22 +259,6 @@ export async function publishRanking(db: Db, ctx: RequestContext, id: string) {
     throw new AppError('CONFLICT', {
       zh: `该排名（第 ${row.version} 版）已发布，不能再改；重新计算会生成新版本`,
       en: `This ranking (version ${row.version}) is already published and frozen; recomputing makes a new version`,
-    });
-  }
-  // Only what happened is published: a period still running (or to come) would show the public a
-  // figure that changes tomorrow; a ranking of nobody shows nothing.
-  if (chinaInstant(row.periodTo).getTime() > Date.now()) {
-    throw new AppError('VALIDATION_FAILED', {
-      zh: `期间 ${row.periodFrom} 至 ${row.periodTo}（不含）尚未结束，结束后才能发布`,
-      en: `The period ${row.periodFrom} to ${row.periodTo} (exclusive) has not ended; it can be published once it has`,
-      details: [{ field: 'periodTo', message: 'the period must have ended' }],
-    });
-  }
-  if (row.lines.length === 0) {
-    throw new AppError('VALIDATION_FAILED', {
-      zh: '该排名没有任何考核对象，不能发布',
-      en: 'This ranking scores no subject and cannot be published',
-      details: [{ field: 'lines', message: 'no subject' }],
     });
   }
   const newer = await newestPublished(db, row.subjectType, row.periodFrom, row.periodTo);
