@@ -4,7 +4,6 @@
  * the drill-down come from query.ts's one `factRows`.
  */
 import { inArray } from 'drizzle-orm';
-import { chinaInstant } from '../../../common/calendar/index.ts';
 import type { RequestContext } from '../../platform/context.ts';
 import type { Db } from '../../platform/db.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
@@ -24,7 +23,7 @@ import {
   type SubjectType,
 } from './indicators.ts';
 import { evaluationRead, requireEvaluationRead, subjectInScope } from './policy.ts';
-import { drill, type FactQuery, figures } from './query.ts';
+import { drill, type FactQuery, type FigureRow, sourceFigures } from './query.ts';
 import type { DrillQueryT, FiguresQueryT } from './schemas.ts';
 
 /** The definitions as the API and the screen show them. */
@@ -179,8 +178,18 @@ export async function computeFigures(
   inds: readonly Indicator[],
 ) {
   const bySubject = new Map<string, FigureOut[]>();
+  const calendar = await getCalendar(db);
+  const scope = evaluationRead.filter(ctx.actor);
+  // One pass per source (query.ts `sourceFigures`), the figures kept in the indicators' order.
+  const bySource = new Map<string, Indicator[]>();
+  for (const ind of inds) bySource.set(ind.source, [...(bySource.get(ind.source) ?? []), ind]);
+  const computed = new Map<string, FigureRow[]>();
+  for (const group of bySource.values()) {
+    const res = await sourceFigures(db, { indicators: group, subjectType, period, scope, calendar });
+    for (const [k, rows] of res) computed.set(k, rows);
+  }
   for (const ind of inds) {
-    const rows = await figures(db, await baseQuery(db, ctx, ind, subjectType, period));
+    const rows = computed.get(ind.key) ?? [];
     for (const r of rows) {
       const list = bySubject.get(r.subject) ?? [];
       list.push({
