@@ -12,10 +12,9 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type PageWatch, shot, signInPage, startE2E, stopE2E } from '../support/browser.ts';
+import { DEMO_PASSWORD, type PageWatch, shot, signInPage, startE2E, stopE2E } from '../support/browser.ts';
 import type { Running } from '../support/process.ts';
 
-const DEMO_PASSWORD = 'e2e-address-2026';
 const SHOT = 'centre-address-search';
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cityops-e2e-address-'));
 let platform: Running | undefined;
@@ -24,7 +23,11 @@ const contexts: BrowserContext[] = [];
 const watches: PageWatch[] = [];
 
 beforeAll(async () => {
-  [platform, browser] = await startE2E(SHOT, { DATA_DIR: dataDir, DEMO_PASSWORD, DATABASE_URL: '' }, 300_000);
+  [platform, browser] = await startE2E(
+    SHOT,
+    { DATA_DIR: dataDir, DEMO_PASSWORD, DATABASE_URL: '', DEMO_COMPONENTS: '1000', DEMO_CASES: '0' },
+    300_000,
+  );
 }, 320_000);
 
 afterAll(async () => {

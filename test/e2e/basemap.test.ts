@@ -19,10 +19,17 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateCityBaseMap } from '../../server/modules/basemap/generate.ts';
-import { type PageWatch, shot, signInPage, startE2E, stopE2E, watchPage } from '../support/browser.ts';
+import {
+  DEMO_PASSWORD,
+  type PageWatch,
+  shot,
+  signInPage,
+  startE2E,
+  stopE2E,
+  watchPage,
+} from '../support/browser.ts';
 import type { Running } from '../support/process.ts';
 
-const DEMO_PASSWORD = 'e2e-basemap-2026';
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cityops-e2e-basemap-'));
 const uploadDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cityops-e2e-basemap-upload-'));
 let platform: Running | undefined;
@@ -33,7 +40,7 @@ const watches: PageWatch[] = [];
 beforeAll(async () => {
   [platform, browser] = await startE2E(
     'basemap',
-    { DATA_DIR: dataDir, DEMO_PASSWORD, DATABASE_URL: '', DEMO_COMPONENTS: '500', DEMO_CASES: '0' },
+    { DATA_DIR: dataDir, DEMO_PASSWORD, DATABASE_URL: '', DEMO_COMPONENTS: '1000', DEMO_CASES: '0' },
     300_000,
   );
 }, 320_000);

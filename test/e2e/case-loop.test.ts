@@ -19,11 +19,18 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import zhCN from '../../web/src/locales/zh-CN.json';
-import { clickSeededGrid, type PageWatch, shot, startE2E, stopE2E, watchPage } from '../support/browser.ts';
+import {
+  clickSeededGrid,
+  DEMO_PASSWORD,
+  type PageWatch,
+  shot,
+  startE2E,
+  stopE2E,
+  watchPage,
+} from '../support/browser.ts';
 import { photo } from '../support/png.ts';
 import type { Running } from '../support/process.ts';
 
-const DEMO_PASSWORD = 'e2e-demo-2026';
 const SHOT = 'case-loop-';
 const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
 const DESKTOP = { viewport: { width: 1366, height: 900 } };

@@ -13,7 +13,9 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  chooseOption,
   clickSeededGrid,
+  DEMO_PASSWORD,
   type PageWatch,
   shot,
   signInPage,
@@ -23,7 +25,6 @@ import {
 } from '../support/browser.ts';
 import type { Running } from '../support/process.ts';
 
-const DEMO_PASSWORD = 'e2e-demo-2026';
 const SHOT = 'cases-';
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cityops-e2e-cases-'));
 const photoDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cityops-e2e-photos-'));
@@ -33,7 +34,11 @@ const contexts: BrowserContext[] = [];
 const watches: PageWatch[] = [];
 
 beforeAll(async () => {
-  [platform, browser] = await startE2E(SHOT, { DATA_DIR: dataDir, DEMO_PASSWORD, DATABASE_URL: '' }, 300_000);
+  [platform, browser] = await startE2E(
+    SHOT,
+    { DATA_DIR: dataDir, DEMO_PASSWORD, DATABASE_URL: '', DEMO_COMPONENTS: '1000', DEMO_CASES: '0' },
+    300_000,
+  );
 }, 320_000);
 
 afterAll(async () => {
@@ -156,13 +161,11 @@ describe('issue 4 in the browser', () => {
     expect(await contact.textContent()).toContain('139****5678');
     expect(await dispatcher.content()).not.toContain('13912345678');
     await act(dispatcher, 'dispatch', 'dispatched', '06-dispatch', async (p) => {
-      await p.getByTestId('field-unitId').click();
       // The option by its whole name: '环境卫生' alone also matches 江北区 and the city's units,
       // and `.first()` of a list still filtering took whichever came first on a busy machine.
-      await p.keyboard.type('海曙区环境卫生');
-      await p
-        .locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: '海曙区环境卫生管理处' })
-        .click();
+      await chooseOption(p, p.getByTestId('field-unitId'), '海曙区环境卫生管理处', {
+        search: '海曙区环境卫生',
+      });
     });
 
     // 5. The unit signs for it and feeds back with a photo.
@@ -267,8 +270,7 @@ describe('issue 4 in the browser', () => {
     await shot(leader, `${SHOT}15-case-zh`);
 
     // In English: ": ", and each limit's unit agrees with its amount ("1 work hour", "2 work days").
-    await leader.getByTestId('language-switch').click();
-    await leader.getByTestId('language-en-US').click();
+    await chooseOption(leader, leader.getByTestId('language-switch'), 'English');
     await expect.poll(() => leader.getByTestId('case-deadline').textContent()).toMatch(/^Current stage: /);
     const deadline = (await leader.getByTestId('case-deadline').textContent()) ?? '';
     expect(deadline).not.toContain('：');

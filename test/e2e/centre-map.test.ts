@@ -13,10 +13,17 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import zh from '../../web/src/locales/zh-CN.json' with { type: 'json' };
-import { type PageWatch, pageJson, shot, signInPage, startE2E, stopE2E } from '../support/browser.ts';
+import {
+  DEMO_PASSWORD,
+  type PageWatch,
+  pageJson,
+  shot,
+  signInPage,
+  startE2E,
+  stopE2E,
+} from '../support/browser.ts';
 import type { Running } from '../support/process.ts';
 
-const DEMO_PASSWORD = 'e2e-map-2026';
 const SHOT = 'centre-map';
 const HAISHU = '330203';
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cityops-e2e-map-'));

@@ -18,10 +18,9 @@ import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import enUS from '../../web/src/locales/en-US.json';
 import zhCN from '../../web/src/locales/zh-CN.json';
-import { type PageWatch, shot, signInPage, startE2E, stopE2E } from '../support/browser.ts';
+import { DEMO_PASSWORD, type PageWatch, shot, signInPage, startE2E, stopE2E } from '../support/browser.ts';
 import type { Running } from '../support/process.ts';
 
-const DEMO_PASSWORD = 'e2e-demo-2026';
 const SHOT = 'china-time-';
 const BROWSER_ZONE = 'America/New_York';
 const CHINA_MS = 8 * 3_600_000;

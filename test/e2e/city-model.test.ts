@@ -14,10 +14,17 @@ import path from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import zhCN from '../../web/src/locales/zh-CN.json';
-import { type PageWatch, shot, startE2E, stopE2E, watchPage } from '../support/browser.ts';
+import {
+  chooseOption,
+  DEMO_PASSWORD,
+  type PageWatch,
+  shot,
+  startE2E,
+  stopE2E,
+  watchPage,
+} from '../support/browser.ts';
 import type { Running } from '../support/process.ts';
 
-const DEMO_PASSWORD = 'e2e-city-2026';
 /** Background colour of the map style (web/src/pages/map/style.ts). */
 const BACKGROUND: [number, number, number] = [0xf2, 0xef, 0xe9];
 /** Component major-class colours of the style: 01 blue, 02 purple, 03 cyan, 04 green. */
@@ -38,6 +45,8 @@ beforeAll(async () => {
     SHOT,
     { DATA_DIR: dataDir, DEMO_PASSWORD, DATABASE_URL: '', DEMO_COMPONENTS: '5000' },
     200_000,
+    // No other file seeds this city: a cached seed would only add a second start.
+    { seedCache: false },
   );
 });
 
@@ -341,14 +350,7 @@ describe('issue 3 in the browser: city map, import report, routing history', () 
       await page.getByTestId('page-imports').waitFor();
       expect(await page.getByTestId('page-title').textContent()).toBe(zhCN.imports.title);
       //    Step 1: the kind (grids) and the file.
-      await page.getByTestId('import-kind').click();
-      await page
-        .locator('.ant-select-dropdown:visible .ant-select-item-option')
-        .filter({ hasText: zhCN.imports.kinds.grids })
-        .click();
-      await expect
-        .poll(() => page.getByTestId('import-kind').textContent())
-        .toContain(zhCN.imports.kinds.grids);
+      await chooseOption(page, page.getByTestId('import-kind'), zhCN.imports.kinds.grids);
       const next = page.getByTestId('import-next');
       expect(await next.isDisabled()).toBe(true);
       // (the Dragger hands its data-testid to its <input type="file">)
@@ -363,12 +365,7 @@ describe('issue 3 in the browser: city map, import report, routing history', () 
       const crs = page.getByTestId('import-crs');
       await crs.waitFor();
       expect(await crs.textContent()).toContain(zhCN.imports.detect);
-      await crs.click();
-      await page
-        .locator('.ant-select-dropdown:visible .ant-select-item-option')
-        .filter({ hasText: /^wgs84$/ })
-        .click();
-      await expect.poll(() => crs.textContent()).toContain('wgs84');
+      await chooseOption(page, crs, 'wgs84');
       await page.getByTestId('import-start').click();
       //    Steps 3 and 4: progress to the end, then the refusal with its row-by-row report.
       await page.getByTestId('import-progress').waitFor();
@@ -412,12 +409,7 @@ describe('issue 3 in the browser: city map, import report, routing history', () 
       await page.getByTestId('menu-routing').click();
       await page.waitForURL(`${base}/routing`);
       // Every cover type has its rule in every district: the defaults are found with the filter.
-      await page.getByTestId('routing-filter-type').click();
-      await page
-        .locator('.ant-select-dropdown:visible .ant-select-item-option', {
-          hasText: zhCN.routing.typeLevels.default,
-        })
-        .click();
+      await chooseOption(page, page.getByTestId('routing-filter-type'), zhCN.routing.typeLevels.default);
       await page.getByTestId('routing-search').click();
       await page.getByTestId(`routing-history-${rule.id}`).click();
       const drawer = page.getByTestId('routing-history');

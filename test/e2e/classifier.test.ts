@@ -11,10 +11,17 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type PageWatch, shot, signInPage, startE2E, stopE2E } from '../support/browser.ts';
+import {
+  chooseOption,
+  DEMO_PASSWORD,
+  type PageWatch,
+  shot,
+  signInPage,
+  startE2E,
+  stopE2E,
+} from '../support/browser.ts';
 import type { Running } from '../support/process.ts';
 
-const DEMO_PASSWORD = 'e2e-demo-2026';
 const SHOT = 'classifier-';
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cityops-e2e-classifier-'));
 let platform: Running | undefined;
@@ -23,7 +30,11 @@ const contexts: BrowserContext[] = [];
 const watches: PageWatch[] = [];
 
 beforeAll(async () => {
-  [platform, browser] = await startE2E(SHOT, { DATA_DIR: dataDir, DEMO_PASSWORD, DATABASE_URL: '' }, 300_000);
+  [platform, browser] = await startE2E(
+    SHOT,
+    { DATA_DIR: dataDir, DEMO_PASSWORD, DATABASE_URL: '', DEMO_COMPONENTS: '1000', DEMO_CASES: '0' },
+    300_000,
+  );
 }, 320_000);
 
 afterAll(async () => {
@@ -97,9 +108,7 @@ describe('the classifier in the browser', () => {
     await openCase(leader, iron);
     await leader.getByTestId('action-file').click();
     await leader.getByTestId('action-submit').waitFor();
-    await leader.getByTestId('field-matterType').click();
-    await leader.keyboard.type('01005');
-    await leader.locator('.ant-select-dropdown:visible .ant-select-item-option').first().click();
+    await chooseOption(leader, leader.getByTestId('field-matterType'), '01005', { search: '01005' });
     await leader.getByTestId('field-filingConditionId').locator('input[type=radio]').first().check();
     await shot(leader, `${SHOT}04-file-corrected`);
     await leader.getByTestId('action-submit').click();

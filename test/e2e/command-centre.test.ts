@@ -13,10 +13,9 @@ import ExcelJS from 'exceljs';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import zh from '../../web/src/locales/zh-CN.json' with { type: 'json' };
-import { type PageWatch, shot, signInPage, startE2E, stopE2E } from '../support/browser.ts';
+import { DEMO_PASSWORD, type PageWatch, shot, signInPage, startE2E, stopE2E } from '../support/browser.ts';
 import type { Running } from '../support/process.ts';
 
-const DEMO_PASSWORD = 'e2e-demo-2026';
 const SHOT = 'centre-';
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cityops-e2e-centre-'));
 const downloads = fs.mkdtempSync(path.join(os.tmpdir(), 'cityops-e2e-centre-dl-'));

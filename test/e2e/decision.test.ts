@@ -11,10 +11,17 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import zhCN from '../../web/src/locales/zh-CN.json';
-import { chooseOption, type PageWatch, shot, signInPage, startE2E, stopE2E } from '../support/browser.ts';
+import {
+  chooseOption,
+  DEMO_PASSWORD,
+  type PageWatch,
+  shot,
+  signInPage,
+  startE2E,
+  stopE2E,
+} from '../support/browser.ts';
 import type { Running } from '../support/process.ts';
 
-const DEMO_PASSWORD = 'e2e-decision-2026';
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cityops-e2e-decision-'));
 let platform: Running | undefined;
 let browser: Browser | undefined;

@@ -15,6 +15,7 @@ import { chinaDate } from '../../common/calendar/index.ts';
 import zhCN from '../../web/src/locales/zh-CN.json';
 import {
   apiJson,
+  DEMO_PASSWORD,
   type PageWatch,
   shot,
   signInPage,
@@ -24,7 +25,6 @@ import {
 } from '../support/browser.ts';
 import type { Running } from '../support/process.ts';
 
-const DEMO_PASSWORD = 'e2e-evaluation-2026';
 const SHOT = 'evaluation-';
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cityops-e2e-evaluation-'));
 let platform: Running | undefined;

@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import zhCN from '../../web/src/locales/zh-CN.json';
 import {
   apiJson,
+  DEMO_PASSWORD,
   type PageWatch,
   shot,
   signInPage,
@@ -26,7 +27,6 @@ import {
 import { makePng, photo } from '../support/png.ts';
 import type { Running } from '../support/process.ts';
 
-const DEMO_PASSWORD = 'e2e-demo-2026';
 const SHOT = 'field-rework-';
 const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
 const FINDING = '现场仍有堆放垃圾约两平方米，未清理到位';

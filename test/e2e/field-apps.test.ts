@@ -26,11 +26,19 @@ import type { APIRequestContext, Browser, BrowserContext, Locator, Page } from '
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import enUS from '../../web/src/locales/en-US.json';
 import zhCN from '../../web/src/locales/zh-CN.json';
-import { apiJson, type PageWatch, shot, staffApi, startE2E, stopE2E, watchPage } from '../support/browser.ts';
+import {
+  apiJson,
+  DEMO_PASSWORD,
+  type PageWatch,
+  shot,
+  staffApi,
+  startE2E,
+  stopE2E,
+  watchPage,
+} from '../support/browser.ts';
 import { photo } from '../support/png.ts';
 import type { Running } from '../support/process.ts';
 
-const DEMO_PASSWORD = 'e2e-demo-2026';
 const SHOT = 'field-';
 const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
 const DISTRICT = '330203'; // 海曙区: the district of haishu.inspector and unit.haishu-sanitation

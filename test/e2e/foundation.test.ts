@@ -13,10 +13,19 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import enUS from '../../web/src/locales/en-US.json';
 import zhCN from '../../web/src/locales/zh-CN.json';
-import { type PageWatch, shot, startE2E, stopE2E, watchPage } from '../support/browser.ts';
+import {
+  chooseOption,
+  DEMO_PASSWORD,
+  type PageWatch,
+  shot,
+  startE2E,
+  stopE2E,
+  submitForm,
+  waitClosed,
+  watchPage,
+} from '../support/browser.ts';
 import { ROOT, type Running } from '../support/process.ts';
 
-const DEMO_PASSWORD = 'e2e-demo-2026';
 const DISPATCHER = {
   username: 'e2e.dispatcher',
   displayName: '端到端派遣员',
@@ -31,7 +40,11 @@ let platform: Running | undefined;
 let browser: Browser | undefined;
 
 beforeAll(async () => {
-  [platform, browser] = await startE2E(SHOT, { DATA_DIR: dataDir, DEMO_PASSWORD, DATABASE_URL: '' }, 200_000);
+  [platform, browser] = await startE2E(
+    SHOT,
+    { DATA_DIR: dataDir, DEMO_PASSWORD, DATABASE_URL: '', DEMO_COMPONENTS: '1000', DEMO_CASES: '0' },
+    200_000,
+  );
 });
 
 afterAll(async () => {
@@ -86,20 +99,9 @@ async function expectMenuMatchesMe(page: Page): Promise<{ me: MeBody; shown: str
 async function login(page: Page, username: string, password: string) {
   await page.getByTestId('login-username').fill(username);
   await page.getByTestId('login-password').fill(password);
-  const answered = page.waitForResponse((r) => r.url().endsWith('/api/auth/login'));
-  await page.getByTestId('login-submit').click();
-  return answered;
-}
-
-/** Opens an antd select by its test id and picks the option whose text contains `text`. */
-async function pick(page: Page, testId: string, text: string, search?: string) {
-  const select = page.getByTestId(testId);
-  await select.click();
-  if (search) await page.keyboard.type(search);
-  const option = page
-    .locator('.ant-select-dropdown:visible .ant-select-item-option')
-    .filter({ hasText: text });
-  await option.first().click();
+  return submitForm(page, page.getByTestId('login-form'), page.getByTestId('login-submit'), (r) =>
+    r.url().endsWith('/api/auth/login'),
+  );
 }
 
 /** Errors the browser logs by itself for answers the test provokes on purpose (not app errors). */
@@ -155,11 +157,11 @@ describe('issue 2 in the browser', () => {
       await shot(page, `${SHOT}03-admin-dashboard-zh`);
 
       // 5. Switch to English: visible text changes and the choice is saved for the user.
-      await page.getByTestId('language-switch').click();
       const saved = page.waitForResponse(
         (r) => r.url().endsWith('/api/me/preferences') && r.request().method() === 'PUT',
       );
-      await page.getByTestId('language-en-US').click();
+      // The switch is a select: the choice is checked on screen, and tried again if it was lost.
+      await chooseOption(page, page.getByTestId('language-switch'), 'English');
       expect((await saved).status()).toBe(200);
       await expect.poll(() => page.getByTestId('menu-users').textContent()).toBe(enUS.menu.users);
       expect(await page.getByTestId('menu-dashboard').textContent()).toBe(enUS.menu.dashboard);
@@ -184,20 +186,26 @@ describe('issue 2 in the browser', () => {
       await dialog.waitFor();
       await page.getByTestId('user-field-username').fill(DISPATCHER.username);
       await page.getByTestId('user-field-displayName').fill(DISPATCHER.displayName);
-      await pick(page, 'user-field-org', DISPATCHER.org, DISPATCHER.org);
-      await pick(page, 'user-field-roles', enUS.role.dispatcher);
-      await page.keyboard.press('Escape'); // close the multi-select's dropdown, not the dialog
+      // Each choice is checked on screen (and tried again if a busy machine lost it): a choice that
+      // did not take leaves a required field empty, and the form then refuses to send.
+      await chooseOption(page, page.getByTestId('user-field-org'), DISPATCHER.org, {
+        search: DISPATCHER.org,
+      });
+      // (a multiple select: chooseOption closes its dropdown itself, with Escape on the select)
+      await chooseOption(page, page.getByTestId('user-field-roles'), enUS.role.dispatcher);
       await page.getByTestId('user-field-password').fill(DISPATCHER.password);
       await page.getByTestId('user-field-confirm').fill(DISPATCHER.password);
       await expect.poll(() => dialog.isVisible()).toBe(true);
       await shot(page, `${SHOT}06-users-create-dispatcher`);
-      const created = page.waitForResponse(
+      // A field error (the form's own validation refusing) fails here with its text.
+      const createdRes = await submitForm(
+        page,
+        dialog,
+        page.getByTestId('user-dialog-submit'),
         (r) => new URL(r.url()).pathname === '/api/users' && r.request().method() === 'POST',
       );
-      await page.getByTestId('user-dialog-submit').click();
-      const createdRes = await created;
       expect(createdRes.status(), await createdRes.text()).toBe(201);
-      await dialog.waitFor({ state: 'detached' });
+      await waitClosed(page, dialog, 15_000);
 
       // 7. The new user appears in the table (searched, as the list is paged by username).
       await page.getByTestId('users-filter-q').fill(DISPATCHER.username);

@@ -17,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import zhCN from '../../web/src/locales/zh-CN.json';
 import {
   apiJson,
+  DEMO_PASSWORD,
   type PageWatch,
   shot,
   signInPage,
@@ -27,7 +28,6 @@ import {
 import { makePng } from '../support/png.ts';
 import type { Running } from '../support/process.ts';
 
-const DEMO_PASSWORD = 'e2e-hotline-2026';
 const SHOT = 'hotline-';
 const CALLER = '13957412345';
 const DISSATISFIED = '井盖装上了，但周围的路面还是坑坑洼洼';

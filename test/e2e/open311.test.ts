@@ -14,10 +14,9 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type PageWatch, shot, signInPage, startE2E, stopE2E } from '../support/browser.ts';
+import { DEMO_PASSWORD, type PageWatch, shot, signInPage, startE2E, stopE2E } from '../support/browser.ts';
 import type { Running } from '../support/process.ts';
 
-const DEMO_PASSWORD = 'e2e-demo-2026';
 const SHOT = 'open311-';
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cityops-e2e-open311-'));
 let platform: Running | undefined;

@@ -20,6 +20,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import zhCN from '../../web/src/locales/zh-CN.json';
 import {
   apiJson,
+  DEMO_PASSWORD,
   type PageWatch,
   shot,
   signInPage,
@@ -32,7 +33,6 @@ import { rss2, SAMPLE_POSTS } from '../support/fixtures/opinion-feeds.ts';
 import { photo } from '../support/png.ts';
 import type { Running } from '../support/process.ts';
 
-const DEMO_PASSWORD = 'e2e-opinion-2026';
 const SHOT = 'opinion-';
 const RUBBISH = SAMPLE_POSTS.find((p) => p.title.startsWith('天一广场'))!;
 

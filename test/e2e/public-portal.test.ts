@@ -30,6 +30,7 @@ import enUS from '../../web/src/locales/en-US.json';
 import zhCN from '../../web/src/locales/zh-CN.json';
 import {
   apiJson,
+  DEMO_PASSWORD,
   type PageWatch,
   shot,
   signInPage,
@@ -40,7 +41,6 @@ import {
 } from '../support/browser.ts';
 import type { Running } from '../support/process.ts';
 
-const DEMO_PASSWORD = 'e2e-portal-2026';
 const SHOT = 'public-';
 const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
 const HOSTILE = '人行道上的污水井盖破了 <script>window.__xss=1</script><img src=x onerror="window.__xss=2">';

@@ -14,10 +14,18 @@ import path from 'node:path';
 import type { APIRequestContext, Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import zhCN from '../../web/src/locales/zh-CN.json';
-import { apiJson, type PageWatch, shot, staffApi, startE2E, stopE2E, watchPage } from '../support/browser.ts';
+import {
+  apiJson,
+  DEMO_PASSWORD,
+  type PageWatch,
+  shot,
+  staffApi,
+  startE2E,
+  stopE2E,
+  watchPage,
+} from '../support/browser.ts';
 import type { Running } from '../support/process.ts';
 
-const DEMO_PASSWORD = 'e2e-screen-2026';
 const SHOT = 'screen-';
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cityops-e2e-screen-'));

@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import zhCN from '../../web/src/locales/zh-CN.json';
 import {
   chooseOption,
+  DEMO_PASSWORD,
   type PageWatch,
   shot,
   signInPage,
@@ -26,7 +27,6 @@ import {
 import type { Running } from '../support/process.ts';
 import { BROKER_URL, connectPublisher, publish, uniquePrefix, until } from '../support/sensors.ts';
 
-const DEMO_PASSWORD = 'e2e-sensors-2026';
 const SHOT = 'sensors-';
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cityops-e2e-sensors-'));
 const prefix = uniquePrefix();
@@ -54,6 +54,8 @@ beforeAll(async () => {
       MQTT_SESSION_EXPIRY_SECONDS: '0',
     },
     240_000,
+    // No other file seeds this city: a cached seed would only add a second start.
+    { seedCache: false },
   );
 });
 

@@ -16,6 +16,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import zhCN from '../../web/src/locales/zh-CN.json';
 import {
   apiJson,
+  chooseOption,
+  DEMO_PASSWORD,
   type PageWatch,
   shot,
   signInPage,
@@ -25,7 +27,6 @@ import {
 } from '../support/browser.ts';
 import type { Running } from '../support/process.ts';
 
-const DEMO_PASSWORD = 'e2e-warning-2026';
 const SHOT = 'warning-';
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cityops-e2e-warning-'));
 let platform: Running | undefined;
@@ -116,8 +117,7 @@ describe('early warning (预警)', () => {
     await shot(shift, `${SHOT}03-acknowledged`);
 
     // In English, the same warning in English.
-    await shift.getByTestId('language-switch').click();
-    await shift.getByTestId('language-en-US').click();
+    await chooseOption(shift, shift.getByTestId('language-switch'), 'English');
     const enRow = shift.getByTestId('warning-row').filter({ hasText: grids.items[0].id });
     await expect
       .poll(() => enRow.getByTestId('warning-explanation').textContent())

@@ -20,10 +20,9 @@ import path from 'node:path';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type PageWatch, shot, startE2E, stopE2E, watchPage } from '../support/browser.ts';
+import { DEMO_PASSWORD, type PageWatch, shot, startE2E, stopE2E, watchPage } from '../support/browser.ts';
 import { ROOT, type Running } from '../support/process.ts';
 
-const DEMO_PASSWORD = 'e2e-demo-2026';
 const SHOT = 'web-security-';
 const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
 

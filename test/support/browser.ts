@@ -12,10 +12,19 @@ import {
   chromium,
   type Locator,
   type Page,
+  type Response,
 } from 'playwright-core';
 import { ROOT, type Running, startPlatform } from './process.ts';
+import { copySeedTemplate } from './seed-template.ts';
 
 export const ARTIFACTS_DIR = path.join(ROOT, 'test-artifacts/e2e');
+
+/**
+ * The demo accounts' password in every end-to-end file. It is part of the seed (its hash is in the
+ * accounts), so one password for all lets files that seed the same city share a cached seed
+ * (seed-template.ts).
+ */
+export const DEMO_PASSWORD = 'e2e-demo-2026';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
@@ -106,17 +115,22 @@ export function watchPage(page: Page, origin: string): PageWatch {
 }
 
 /**
- * One end-to-end file's world: the real platform (`npm start`) on its own data directory — its
- * first start seeds the demo city, which on a busy 2-core machine can take well over a minute —
- * beside a headless Chromium; the file's earlier screenshots are cleared first.
+ * One end-to-end file's world: the real platform (`npm start`) on its own data directory beside a
+ * headless Chromium; the file's earlier screenshots are cleared first. The directory starts as a
+ * copy of the cached seed for the file's environment (seed-template.ts: the first file needing a
+ * seed builds it — a first start seeds the demo city, which on a busy 2-core machine can take well
+ * over a minute); a seed with demo cases is made afresh unless `seedCache` is true, and `seedCache:
+ * false` always seeds afresh.
  */
 export async function startE2E(
   shotPrefix: string,
   env: Record<string, string>,
   timeoutMs = 200_000,
+  opts: { seedCache?: boolean } = {},
 ): Promise<[Running, Browser]> {
   clearShots(shotPrefix);
-  return Promise.all([startPlatform(env, timeoutMs), launchChromium()]);
+  const platform = copySeedTemplate(env, timeoutMs, opts.seedCache).then(() => startPlatform(env, timeoutMs));
+  return Promise.all([platform, launchChromium()]);
 }
 
 /**
@@ -265,21 +279,102 @@ export async function waitClosed(page: Page, dialog: Locator, timeout = 60_000):
   }
 }
 
+/** A form's field errors on screen, those leaving (their motion running out) left out. */
+async function fieldErrors(form: Locator): Promise<string[]> {
+  const texts = await form
+    .locator('.ant-form-item-explain-error:not([class*="-leave"])')
+    .allTextContents()
+    .catch(() => [] as string[]);
+  return texts.map((t) => t.trim()).filter(Boolean);
+}
+
 /**
- * Chooses an option of an antd Select by its text and waits until the select shows it. A click
- * that lands while the dropdown is still opening or closing (a busy machine) can be lost, or the
- * dropdown can close under it; the choice is tried again — the select clicked open again — up to
- * three times, each step bounded, before failing with what the select shows.
+ * Clicks a form's submit button and returns the answer to the request `sent` recognises. When the
+ * form's own validation refuses it — a field error shows and nothing is sent — this fails at once
+ * with that error, and so it does when an error is already showing before the click, instead of
+ * waiting out the timeout for a request that will never come. A timeout says what the page shows.
  */
-export async function chooseOption(page: Page, select: Locator, text: string): Promise<void> {
+export async function submitForm(
+  page: Page,
+  form: Locator,
+  submit: Locator,
+  sent: (r: Response) => boolean,
+  timeout?: number,
+): Promise<Response> {
+  const before = await fieldErrors(form);
+  if (before.length > 0) throw new Error(`the form shows ${JSON.stringify(before)} before its submit`);
+  const answered = page.waitForResponse(sent, timeout === undefined ? undefined : { timeout });
+  answered.catch(() => {}); // read below; a refusal leaves it to time out unheard
+  await submit.click();
+  let settled = false;
+  const refused = (async () => {
+    while (!settled) {
+      const shown = await fieldErrors(form);
+      if (shown.length > 0) return shown;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return [];
+  })();
+  try {
+    const first = await Promise.race([answered, refused]);
+    if (Array.isArray(first))
+      throw new Error(`the form refused its submit, nothing was sent: ${JSON.stringify(first)}`);
+    return first;
+  } catch (e) {
+    if (e instanceof Error && e.name === 'TimeoutError') {
+      const said = await page
+        .locator('.ant-form-item-explain-error, .ant-message-notice, .ant-alert')
+        .allTextContents()
+        .catch(() => []);
+      throw new Error(`no answer to the form's submit; the page says: ${JSON.stringify(said)}`, { cause: e });
+    }
+    throw e;
+  } finally {
+    settled = true;
+  }
+}
+
+/**
+ * Chooses an option of an antd Select by its text (the option containing it; the one whose label is
+ * exactly `text` when several do) and waits until the select shows it. With `search`, that text is
+ * typed into the select's own input first (a long list shows only what matches). A click that
+ * lands while the dropdown is still opening, filtering or closing (a busy machine) can be lost, or
+ * the dropdown can close under it: the choice is tried again — up to three times, each step
+ * bounded — before failing with what the select shows. A multiple select's dropdown, which stays
+ * open after a choice, is closed (Escape on the select itself, never on an enclosing dialog).
+ */
+export async function chooseOption(
+  page: Page,
+  select: Locator,
+  text: string,
+  opts: { search?: string } = {},
+): Promise<void> {
+  const input = select.locator('input').first();
+  const multiple = ((await select.getAttribute('class')) ?? '').includes('ant-select-multiple');
+  const shows = select.filter({ hasText: text });
+  const open = async () => (await input.getAttribute('aria-expanded').catch(() => null)) === 'true';
   for (let attempt = 1; ; attempt++) {
     try {
-      await select.click();
-      await page
-        .locator('.ant-select-dropdown:visible .ant-select-item-option')
-        .filter({ hasText: text })
-        .click({ timeout: 8_000 });
-      await select.filter({ hasText: text }).waitFor({ timeout: 5_000 });
+      if (attempt === 1 || (await shows.count()) === 0) {
+        if (!(await open())) await select.click();
+        // The select's own dropdown (another's may still be fading out): the one holding its list.
+        const listId = `${await input.getAttribute('id')}_list`;
+        const dropdown = page.locator('.ant-select-dropdown:visible').filter({
+          has: page.locator(`[id=${JSON.stringify(listId)}]`),
+        });
+        await dropdown.waitFor({ timeout: 8_000 });
+        if (opts.search !== undefined) await input.fill(opts.search, { timeout: 5_000 });
+        const option = await oneOption(page, dropdown, text);
+        // A multiple select's chosen option is chosen again by a click: unchosen.
+        if (!((await option.getAttribute('class')) ?? '').includes('ant-select-item-option-selected'))
+          await option.click({ timeout: 5_000 });
+        await shows.waitFor({ timeout: 5_000 });
+      }
+      if (multiple && (await open())) {
+        await input.press('Escape');
+        for (let i = 0; (await open()) && i < 50; i++) await page.waitForTimeout(100);
+        if (await open()) throw new Error('the dropdown stayed open after Escape');
+      }
       return;
     } catch (e) {
       if (attempt === 3)
@@ -287,5 +382,22 @@ export async function chooseOption(page: Page, select: Locator, text: string): P
           cause: e,
         });
     }
+  }
+}
+
+/** The one option in an open dropdown that contains `text` (or is exactly it), once the list has settled. */
+async function oneOption(page: Page, dropdown: Locator, text: string): Promise<Locator> {
+  const options = dropdown.locator('.ant-select-item-option').filter({ hasText: text });
+  const exact = dropdown.locator(`.ant-select-item-option[title=${JSON.stringify(text)}]`);
+  const deadline = Date.now() + 8_000;
+  for (;;) {
+    const n = await options.count();
+    if (n === 1) return options;
+    if (n > 1 && (await exact.count()) === 1) return exact;
+    if (Date.now() > deadline) {
+      const listed = await dropdown.locator('.ant-select-item-option').allTextContents();
+      throw new Error(`${n} options match ${JSON.stringify(text)}; the list shows ${JSON.stringify(listed)}`);
+    }
+    await page.waitForTimeout(100);
   }
 }
