@@ -129,7 +129,9 @@ describe('the evaluation facts follow the record in the same transaction', () =>
     await placeCase(t, ids[1], `${chinaDate(Date.now() - 20 * 86_400_000)}T09:00:00`);
     expect(sources(await factsOf(ids[2]))).toContain('closed');
     // A closed case taken back by an SQL fix: its `closed` row goes, the others follow its state.
-    await t.database.query(sql`UPDATE case_file SET state = 'checking', closed_at = NULL WHERE id = ${ids[2]}`);
+    await t.database.query(
+      sql`UPDATE case_file SET state = 'checking', closed_at = NULL WHERE id = ${ids[2]}`,
+    );
     const reopened = await factsOf(ids[2]);
     expect(sources(reopened)).not.toContain('closed');
     expect(reopened.every((r) => r.state === 'checking')).toBe(true);
