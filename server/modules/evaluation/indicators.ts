@@ -7,13 +7,17 @@
  * cannot disagree. Nothing is typed in; nothing is looped over in JavaScript.
  *
  * Predicates are SQL over two aliases: `f` — the source's row (`case_id`, `at`, `unit_id`,
- * `actor`, `item` and the source's own columns) — and `c`, the case (`case_file`) it is about.
+ * `actor`, `item` and the source's own columns) — and `c`, the case it is about as its facts hold
+ * it (query.ts `CASE_OF_FACT`: `id`, regions, `state`, `channel`, `filed_at`, `rework_count`,
+ * `ever_parked`, `verified_true`, `dispose_late`, `dispose_open_due`). Sources read the evaluation's
+ * facts (tables.ts `evaluationFact`), which the database keeps with every change of the record.
  */
 import { getTableName, type SQL, sql } from 'drizzle-orm';
 import type { Stage } from '../../../common/workflow.ts';
 import { event } from '../../platform/event-table.ts';
 import { evaluationReads as callbackTables } from '../callbacks/index.ts';
 import { evaluationReads as caseTables } from '../cases/index.ts';
+import { evaluationFact } from './tables.ts';
 
 /**
  * The tables the indicators read, by their owners' definitions: the case loop's (through
@@ -26,6 +30,7 @@ export const T = {
   report: getTableName(caseTables.report),
   satisfaction: getTableName(callbackTables.satisfaction),
   event: getTableName(event),
+  fact: getTableName(evaluationFact),
 } as const;
 
 import { REGION_TYPES, type RegionType, type SubjectType } from '../../../common/evaluation.ts';
@@ -68,28 +73,15 @@ export interface Source {
 
 const inPeriod = (col: string, p: Period) => sql`${sql.raw(col)} >= ${p.from} AND ${sql.raw(col)} < ${p.to}`;
 
-/** The latest event of one of `actions` on the case `c`, its column `col`. */
-const latestEvent = (actions: readonly string[], col: string) =>
-  sql.raw(
-    `(SELECT e.${col} FROM ${T.event} e WHERE e.entity_type = 'case' AND e.entity_id = c.id::text
-      AND e.action IN (${actions.map((a) => `'case.${a}'`).join(', ')}) ORDER BY e.id DESC LIMIT 1)`,
-  );
-
 /**
- * Stage decisions: each stopped stage of `stage` with the transition that ended it and who took it
- * (`ended_by`, `ended_actor`: written with the stop, in the same transaction as the event —
- * cases/stages.ts `markEnded`), read by the stage's end through the index on (stage, stopped_at).
- * Before these columns were kept, the n-th stage of that kind of a case was paired here with the
- * n-th event of the case that left the stage's states; migration 0029 filled the older rows that
- * way.
+ * A source's rows: its facts (tables.ts `evaluationFact`, kept by the database in the same
+ * transaction as the record — migration 0031 says how each source's rows and the case facts are
+ * derived) whose time lies in the period, read through the index on (source, at).
  */
-function stageDecisions(stage: Stage): (p: Period) => SQL {
-  return (p) => sql`
-    SELECT s.case_id, s.stopped_at AS at, NULL::uuid AS unit_id, s.ended_actor AS actor, s.id::text AS item,
-      s.ended_by, (s.stopped_at <= s.due_at) AS on_time
-    FROM ${sql.raw(T.stage)} s
-    WHERE s.stage = ${stage} AND s.stopped_at IS NOT NULL AND ${inPeriod('s.stopped_at', p)}`;
-}
+const factsOf =
+  (source: string, extra?: (workMs: (ts: SQL) => SQL) => SQL) => (p: Period, workMs: (ts: SQL) => SQL) =>
+    sql`SELECT f.*${extra ? sql`, ${extra(workMs)}` : sql``}
+      FROM ${sql.raw(T.fact)} f WHERE f.source = ${source} AND ${inPeriod('f.at', p)}`;
 
 const DECISION_ACTOR: Text = { zh: '作出该决定的人员', en: 'the person who took the decision' };
 const STAGE_TIME: Text = { zh: '阶段结束时间', en: 'when the stage ended' };
@@ -102,54 +94,45 @@ export const SOURCES = {
     },
     countsIn: { zh: '上报时间', en: 'when it was reported' },
     actor: { zh: '上报的监督员（监督员渠道）', en: 'the inspector who reported it (inspector channel)' },
-    rows: (p) => sql`
-      SELECT r.case_id, r.created_at AS at, NULL::uuid AS unit_id,
-        CASE WHEN r.channel = 'inspector' THEN r.submitter END AS actor, r.id::text AS item, r.merged
-      FROM ${sql.raw(T.report)} r WHERE ${inPeriod('r.created_at', p)}`,
+    rows: factsOf('reports'),
   },
   filed: {
     item: { zh: '每个已立案案件', en: 'each filed case' },
     countsIn: { zh: '立案时间', en: 'when it was filed' },
     actor: { zh: '立案的值班长', en: 'the shift leader who filed it' },
     unit: { zh: '案件当前（最后）派遣的单位', en: 'the unit the case is (last) dispatched to' },
-    rows: (p) => sql`
-      SELECT c.id AS case_id, c.filed_at AS at, c.unit_id, ${latestEvent(['file'], 'actor_id')} AS actor,
-        c.id::text AS item
-      FROM ${sql.raw(T.caseFile)} c WHERE ${inPeriod('c.filed_at', p)}`,
+    rows: factsOf('filed'),
   },
   dispatched: {
     item: { zh: '每个已派遣案件', en: 'each dispatched case' },
     countsIn: { zh: '（最后一次）派遣时间', en: 'when it was (last) dispatched' },
     actor: { zh: '最后一次派遣的派遣员', en: 'the dispatcher of the last dispatch' },
     unit: { zh: '案件当前（最后）派遣的单位', en: 'the unit the case is (last) dispatched to' },
-    rows: (p) => sql`
-      SELECT c.id AS case_id, c.dispatched_at AS at, c.unit_id,
-        ${latestEvent(['dispatch', 'city_dispatch', 'city_order'], 'actor_id')} AS actor, c.id::text AS item
-      FROM ${sql.raw(T.caseFile)} c WHERE ${inPeriod('c.dispatched_at', p)}`,
+    rows: factsOf('dispatched'),
   },
   acceptDecisions: {
     item: { zh: '每个结束的受理阶段', en: 'each ended acceptance stage' },
     countsIn: STAGE_TIME,
     actor: DECISION_ACTOR,
-    rows: stageDecisions('accept'),
+    rows: factsOf('acceptDecisions'),
   },
   verifyDecisions: {
     item: { zh: '每个结束的核实阶段', en: 'each ended verification stage' },
     countsIn: STAGE_TIME,
     actor: DECISION_ACTOR,
-    rows: stageDecisions('verify'),
+    rows: factsOf('verifyDecisions'),
   },
   filingDecisions: {
     item: { zh: '每个结束的立案阶段', en: 'each ended filing stage' },
     countsIn: STAGE_TIME,
     actor: DECISION_ACTOR,
-    rows: stageDecisions('filing'),
+    rows: factsOf('filingDecisions'),
   },
   dispatchDecisions: {
     item: { zh: '每个结束的派遣阶段', en: 'each ended dispatch stage' },
     countsIn: STAGE_TIME,
     actor: DECISION_ACTOR,
-    rows: stageDecisions('dispatch'),
+    rows: factsOf('dispatchDecisions'),
   },
   checkDecisions: {
     item: {
@@ -158,23 +141,24 @@ export const SOURCES = {
     },
     countsIn: STAGE_TIME,
     actor: DECISION_ACTOR,
-    rows: stageDecisions('check'),
+    rows: factsOf('checkDecisions'),
   },
   closeDecisions: {
     item: { zh: '每个结束的结案阶段', en: 'each ended closing stage' },
     countsIn: STAGE_TIME,
     actor: DECISION_ACTOR,
-    rows: stageDecisions('close'),
+    rows: factsOf('closeDecisions'),
   },
   closed: {
     item: { zh: '每个已结案案件（最后一次结案）', en: 'each closed case (its last closing)' },
     countsIn: { zh: '结案时间', en: 'when it was closed' },
     unit: { zh: '结案时案件所在单位', en: 'the unit the case was with when closed' },
-    rows: (p, workMs) => sql`
-      SELECT c.id AS case_id, c.closed_at AS at, c.unit_id, NULL::text AS actor, c.id::text AS item,
-        (SELECT sum(${workMs(sql`coalesce(s.stopped_at, c.closed_at)`)} - ${workMs(sql`s.started_at`)})
-           FROM ${sql.raw(T.stage)} s WHERE s.case_id = c.id AND s.stage = 'dispose') / 3600000.0 AS dispose_hours
-      FROM ${sql.raw(T.caseFile)} c WHERE c.state = 'closed' AND ${inPeriod('c.closed_at', p)}`,
+    rows: factsOf(
+      'closed',
+      // The disposal stages kept on the row, in working hours on today's calendar.
+      (workMs) => sql`(SELECT sum(${workMs(sql`coalesce(s.stopped_at, f.at)`)} - ${workMs(sql`s.started_at`)})
+        FROM unnest(f.dispose_starts, f.dispose_stops) AS s(started_at, stopped_at)) / 3600000.0 AS dispose_hours`,
+    ),
   },
   satisfactions: {
     item: {
@@ -183,9 +167,7 @@ export const SOURCES = {
     },
     countsIn: { zh: '所评价的那次结案的时间', en: 'when the closing rated took place' },
     unit: { zh: '结案时案件所在单位', en: 'the unit the case was with when closed' },
-    rows: (p) => sql`
-      SELECT sa.case_id, sa.case_closed_at AS at, sa.unit_id, NULL::text AS actor, sa.id::text AS item, sa.result
-      FROM ${sql.raw(T.satisfaction)} sa WHERE ${inPeriod('sa.case_closed_at', p)}`,
+    rows: factsOf('satisfactions'),
   },
   departmentDisposals: {
     item: {
@@ -194,22 +176,7 @@ export const SOURCES = {
     },
     countsIn: { zh: '结案时间', en: 'when it was closed' },
     unit: { zh: '自行处置的单位（事件的机构）', en: 'the unit that fixed it (the event’s organisation)' },
-    rows: (p) => sql`
-      SELECT c.id AS case_id, c.closed_at AS at, d.unit_id, NULL::text AS actor, c.id::text AS item
-      FROM ${sql.raw(T.caseFile)} c
-      JOIN LATERAL (
-        SELECT e.actor_org_id::uuid AS unit_id FROM ${sql.raw(T.event)} e
-        WHERE e.entity_type = 'case' AND e.entity_id = c.id::text AND e.action = 'case.department_dispose'
-        ORDER BY e.id LIMIT 1
-      ) d ON true
-      WHERE c.channel = 'department' AND c.state = 'closed' AND ${inPeriod('c.closed_at', p)}
-        -- Closed on the unit's fix: not filed as an ordinary case by the shift leader (the fix was
-        -- not good enough) nor referred to filing by a later report (the problem was still seen).
-        AND NOT EXISTS (
-          SELECT 1 FROM ${sql.raw(T.event)} x
-          WHERE x.entity_type = 'case' AND x.entity_id = c.id::text
-            AND x.action IN ('case.file', 'case.refer_to_filing')
-        )`,
+    rows: factsOf('departmentDisposals'),
   },
 } satisfies Record<string, Source>;
 export type SourceKey = keyof typeof SOURCES;
@@ -238,11 +205,9 @@ export interface Indicator {
 const REGIONS = REGION_TYPES;
 const p = (s: string) => sql.raw(s);
 /** A dispose stage of the case ran past its due time (ended late, or still open and past due). */
-const LATE_DISPOSAL = `EXISTS (SELECT 1 FROM ${T.stage} s WHERE s.case_id = c.id AND s.stage = 'dispose'
-  AND coalesce(s.stopped_at, s.paused_at, now()) > s.due_at)`;
+const LATE_DISPOSAL = `(c.dispose_late OR coalesce(c.dispose_open_due < now(), false))`;
 const DISPOSED = `c.state IN ('fed_back', 'checking', 'pending_close', 'closed')`;
-const NEVER_PARKED = `NOT EXISTS (SELECT 1 FROM ${T.event} e WHERE e.entity_type = 'case'
-  AND e.entity_id = c.id::text AND e.action = 'case.approve_parking')`;
+const NEVER_PARKED = 'NOT c.ever_parked';
 
 export const INDICATORS: readonly Indicator[] = [
   {
@@ -284,8 +249,7 @@ export const INDICATORS: readonly Indicator[] = [
     clock: null,
     subjects: REGIONS,
     denominator: p('true'),
-    numerator: p(`c.channel <> 'inspector' AND EXISTS (SELECT 1 FROM ${T.event} e WHERE e.entity_type = 'case'
-      AND e.entity_id = c.id::text AND e.action = 'case.verify_confirm')`),
+    numerator: p(`c.channel <> 'inspector' AND c.verified_true`),
     lacks: {
       zh: '记录中没有监督员的责任网格（巡查片区），因此漏报率不能按监督员个人计算，只按区域计算。',
       en: "The record holds no inspector's beat (the grids they patrol), so the miss rate is per region only, not per inspector.",

@@ -1,12 +1,13 @@
 /**
  * The one query behind every figure and its drill-down: `factRows` selects an indicator's rows for
  * a subject type and period — each with its subject, whether it is in the denominator and in the
- * numerator, and its value — from the indicator's definition (indicators.ts). `figures` groups
- * those rows by subject; `drill` lists the rows of one subject and part. Both read the same
- * `factRows`, so a figure counts exactly the rows its drill-down lists.
+ * numerator, and its value — from the indicator's definition (indicators.ts); `drill` lists the
+ * rows of one subject and part. `sourceFigures` counts the same definitions per subject, every
+ * indicator of a source in one pass (the property test compares figures with drill-downs).
  *
- * This module joins the case loop's tables (`case_file`, `case_stage`, `report`, `event`) and the
- * call-backs' `satisfaction` in SQL, read-only (docs/ARCHITECTURE.md: the evaluation's exception).
+ * The rows come from the evaluation's facts (tables.ts `evaluationFact`), which the database keeps
+ * from the case loop's tables and the call-backs' satisfactions (migration 0031); only the average
+ * handling time still reads `case_stage` (working hours depend on the calendar of the day).
  */
 import { type SQL, sql } from 'drizzle-orm';
 import type { WorkCalendar } from '../../../common/calendar/index.ts';
@@ -20,7 +21,6 @@ import {
   type RegionType,
   SOURCES,
   type SubjectType,
-  T,
 } from './indicators.ts';
 import { workTimeSql } from './work-time-sql.ts';
 
@@ -39,6 +39,14 @@ function subjectExpr(type: SubjectType): SQL {
   if (isPost(type)) return sql.raw('f.actor');
   return sql.raw(REGION_COLUMN[type as RegionType]);
 }
+
+/**
+ * The alias `c` the predicates read: the case as its fact row holds it (the row carries the case's
+ * regions and the facts the indicators need), so no source joins the case table.
+ */
+const CASE_OF_FACT = sql.raw(`CROSS JOIN LATERAL (SELECT f.case_id AS id, f.district_code, f.township_code,
+  f.community_code, f.grid_id, f.state, f.channel, f.filed_at, f.rework_count, f.ever_parked,
+  f.verified_true, f.dispose_late, f.dispose_open_due) c`);
 
 export interface FactQuery {
   indicator: Indicator;
@@ -62,7 +70,7 @@ export function factRows(q: FactQuery): SQL {
       coalesce((${ind.denominator}), false) AS den,
       coalesce((${ind.denominator}) AND (${num}), false) AS num,
       (${value})::double precision AS value
-    FROM (${source}) f JOIN ${sql.raw(T.caseFile)} c ON c.id = f.case_id
+    FROM (${source}) f ${CASE_OF_FACT}
     WHERE true ${scope}
   )`;
 }
@@ -116,7 +124,7 @@ export async function sourceFigures(
     db,
     sql`WITH facts AS (
       SELECT ${subjectExpr(q.subjectType)} AS subject, ${cols}
-      FROM (${rowsSql}) f JOIN ${sql.raw(T.caseFile)} c ON c.id = f.case_id
+      FROM (${rowsSql}) f ${CASE_OF_FACT}
       WHERE true ${scope}
     )
     SELECT subject, ${aggs} FROM facts WHERE subject IS NOT NULL GROUP BY subject ORDER BY subject`,

@@ -4,12 +4,14 @@
  */
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   boolean,
   date,
   index,
   integer,
   jsonb,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   uniqueIndex,
@@ -99,4 +101,80 @@ export const evaluationRanking = pgTable(
     ),
     index('evaluation_ranking_published_idx').on(t.subjectType, t.state, t.periodFrom),
   ],
+);
+
+/**
+ * The evaluation's facts (评价事实表): one narrow row per item an indicator counts — a report, a
+ * filed, dispatched or closed case, an ended decision stage, a satisfaction, a department's
+ * self-disposal — with the subjects it counts for (the case's regions, the unit, the post's actor)
+ * and the facts of its case the indicators' predicates read (state, channel, rework, ever parked,
+ * verified true, a late disposal). Every figure and every drill-down reads these rows
+ * (indicators.ts), by source and time, instead of joining the case, stage, report and event
+ * tables and looking up per case.
+ *
+ * Kept in the same transaction as the record it derives from, by the database: triggers on the
+ * case loop's tables and on the satisfactions mark a case dirty, and at commit (a deferred
+ * constraint trigger) `evaluation_fact_refresh` rewrites that case's rows — whichever module or
+ * tool wrote, the server, the demo seed or an import. The derivations live in that SQL function
+ * (migration 0031, documented there); what stays time-dependent is kept as data, not decided at
+ * refresh: a running disposal stage's due time (`dispose_open_due`) is compared with now() when read.
+ */
+export const evaluationFact = pgTable(
+  'evaluation_fact',
+  {
+    /** indicators.ts SOURCES key: reports, filed, dispatched, closed, satisfactions, departmentDisposals, or a stage. */
+    source: text('source').notNull(),
+    /** The counted item's id (report, case, stage or satisfaction id). */
+    item: text('item').notNull(),
+    caseId: uuid('case_id').notNull(),
+    /** The instant the row counts in (reported, filed, dispatched, stage ended, closed …). */
+    at: timestamp('at', { withTimezone: true }).notNull(),
+    districtCode: text('district_code').notNull(),
+    townshipCode: text('township_code').notNull(),
+    communityCode: text('community_code').notNull(),
+    gridId: text('grid_id').notNull(),
+    unitId: uuid('unit_id'),
+    actor: text('actor'),
+    /** Stage decisions: the transition that ended the stage, and whether by its due time. */
+    endedBy: text('ended_by'),
+    onTime: boolean('on_time'),
+    /** Reports: merged into a case as a duplicate. */
+    merged: boolean('merged'),
+    /** Satisfactions: the rating. */
+    result: text('result'),
+    /** The case as it stands (refreshed with every change of it). */
+    state: text('state').notNull(),
+    channel: text('channel').notNull(),
+    filedAt: timestamp('filed_at', { withTimezone: true }),
+    reworkCount: integer('rework_count').notNull(),
+    everParked: boolean('ever_parked').notNull(),
+    verifiedTrue: boolean('verified_true').notNull(),
+    /** A disposal stage ended, or was paused, past its due time. */
+    disposeLate: boolean('dispose_late').notNull(),
+    /** The earliest due time of a disposal stage still running (late once now() passes it). */
+    disposeOpenDue: timestamp('dispose_open_due', { withTimezone: true }),
+    /** `closed` rows: the disposal stages' starts and stops (working hours are counted when read). */
+    disposeStarts: timestamp('dispose_starts', { withTimezone: true }).array(),
+    disposeStops: timestamp('dispose_stops', { withTimezone: true }).array(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.source, t.item] }),
+    index('evaluation_fact_source_at_idx').on(t.source, t.at),
+    index('evaluation_fact_case_idx').on(t.caseId),
+  ],
+);
+
+/**
+ * Cases changed in a running transaction whose facts are rewritten at its commit, keyed by the
+ * transaction (`txid_current()`): a commit takes its own rows by index, never scans (or waits on)
+ * other transactions' — one shared key per case made a second transaction on the same case wait
+ * for the first's insert, and a DELETE of the whole table read every dead row left by earlier ones.
+ */
+export const evaluationFactDirty = pgTable(
+  'evaluation_fact_dirty',
+  {
+    xact: bigint('xact', { mode: 'number' }).notNull(),
+    caseId: uuid('case_id').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.xact, t.caseId] })],
 );

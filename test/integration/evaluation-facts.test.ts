@@ -1,0 +1,169 @@
+/**
+ * The evaluation's facts (`evaluation_fact`, migration 0031) are kept by the database in the same
+ * transaction as the record they derive from. Whatever the order of the changes — case
+ * transitions through the API, several at once, a rating, a timestamp moved by SQL — the rows are
+ * exactly what deriving them from the whole record again gives; a change that is rolled back
+ * leaves them as they were; and what depends on the clock (a disposal stage still running is late
+ * once its due time passes) is decided when the facts are read, not when they were written.
+ */
+import { randomUUID } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chinaDate } from '../../common/calendar/index.ts';
+import { createTestApp, type TestApp } from '../support/app.ts';
+import { actOn, closeDispatched, dispatchCase, placeCase, pointIn } from '../support/cases.ts';
+
+let t: TestApp;
+let unitId: string;
+
+beforeAll(async () => {
+  t = await createTestApp();
+  const admin = await t.login('admin');
+  const orgs = (await t.as(admin).get('/api/orgs?kind=unit&pageSize=100')).json().items as {
+    id: string;
+    name: string;
+  }[];
+  unitId = orgs.find((o) => o.name === '海曙区环境卫生管理处')!.id;
+});
+
+afterAll(async () => {
+  await t?.close();
+});
+
+type FactRow = Record<string, unknown>;
+const FACTS = sql`SELECT source, item, case_id::text, at::text, district_code, township_code, community_code,
+  grid_id, unit_id::text, actor, ended_by, on_time, merged, result, state, channel, filed_at::text,
+  rework_count, ever_parked, verified_true, dispose_late, dispose_open_due::text
+  FROM evaluation_fact ORDER BY source, item`;
+
+/** The facts as kept, and as derived again from the whole record (in a transaction rolled back). */
+async function keptAndDerived(): Promise<{ kept: FactRow[]; derived: FactRow[] }> {
+  const kept = await t.database.query<FactRow>(FACTS);
+  let derived: FactRow[] = [];
+  const rollback = new Error('rollback');
+  await t.database.db
+    .transaction(async (tx) => {
+      await tx.execute(sql`DELETE FROM evaluation_fact`);
+      await tx.execute(sql`SELECT evaluation_fact_refresh(array_agg(id)) FROM case_file`);
+      derived = ((await tx.execute(FACTS)) as unknown as { rows: FactRow[] }).rows;
+      throw rollback;
+    })
+    .catch((e) => {
+      if (e !== rollback) throw e;
+    });
+  return { kept, derived };
+}
+
+async function factsOf(caseId: string): Promise<FactRow[]> {
+  return t.database.query<FactRow>(
+    sql`SELECT source, state, unit_id::text, dispose_late, dispose_open_due FROM evaluation_fact
+    WHERE case_id = ${caseId} ORDER BY source, item`,
+  );
+}
+
+const sources = (rows: FactRow[]) => rows.map((r) => r.source);
+
+describe('the evaluation facts follow the record in the same transaction', () => {
+  it('rows appear with each transition: a report, then filed, dispatched, the decisions, closed', async () => {
+    const id = await dispatchCase(t, unitId, 0, { description: '事实表：井盖缺失' });
+    const dispatched = await factsOf(id);
+    expect(sources(dispatched)).toEqual(
+      expect.arrayContaining([
+        'acceptDecisions',
+        'dispatchDecisions',
+        'dispatched',
+        'filed',
+        'filingDecisions',
+        'reports',
+      ]),
+    );
+    expect(sources(dispatched)).not.toContain('closed');
+    expect(dispatched.every((r) => r.state === 'dispatched')).toBe(true);
+    expect(dispatched.find((r) => r.source === 'dispatched')?.unit_id).toBe(unitId);
+    // A disposal stage runs: its due time is kept, not yet judged.
+    expect(dispatched.every((r) => r.dispose_open_due !== null && r.dispose_late === false)).toBe(true);
+
+    await closeDispatched(t, id);
+    const closed = await factsOf(id);
+    expect(sources(closed)).toEqual(expect.arrayContaining(['checkDecisions', 'closeDecisions', 'closed']));
+    expect(closed.every((r) => r.state === 'closed' && r.dispose_open_due === null)).toBe(true);
+  });
+
+  it('a change rolled back leaves the facts as they were', async () => {
+    const before = await t.database.query<FactRow>(FACTS);
+    await t.database.db
+      .transaction(async (tx) => {
+        await tx.execute(sql`UPDATE case_file SET state = 'voided', updated_at = now()`);
+        throw new Error('rollback');
+      })
+      .catch(() => {});
+    expect(await t.database.query<FactRow>(FACTS)).toEqual(before);
+  });
+
+  it('several transitions at once, a rating and times moved by SQL: the facts equal the record derived again', async () => {
+    const ids = await Promise.all([1, 2, 3].map((i) => dispatchCase(t, unitId, i)));
+    // Concurrent actions on different cases, and a second report on one of them.
+    const p = await pointIn(t, '330203', 1);
+    const acceptor = await t.login('haishu.acceptor');
+    await Promise.all([
+      actOn(t, 'unit.haishu-sanitation', ids[0], 'sign'),
+      actOn(t, 'unit.haishu-sanitation', ids[1], 'sign'),
+      actOn(t, 'haishu.dispatcher', ids[2], 'urge', { reason: '请尽快处置' }),
+      t.as(acceptor).post('/api/reports', {
+        idempotencyKey: randomUUID(),
+        channel: 'hotline',
+        description: '又一条上报',
+        location: { lng: p.lng, lat: p.lat, crs: 'wgs84' },
+        matterCode: '06002',
+      }),
+    ]);
+    await closeDispatched(t, ids[2]);
+    // A rating of the closing, written as the call-backs write it.
+    const [closing] = await t.database.query<{ closed_at: string }>(
+      sql`SELECT closed_at::text FROM case_file WHERE id = ${ids[2]}`,
+    );
+    expect(closing.closed_at).not.toBeNull();
+    await t.database.query(sql`INSERT INTO satisfaction (case_id, case_closed_at, district_code, unit_id, source, result)
+      VALUES (${ids[2]}, ${closing.closed_at}::timestamptz, '330203', ${unitId}, 'portal', 'satisfied')`);
+    // Times moved by SQL (as the demo seed and the tests place a case in the past).
+    await placeCase(t, ids[1], `${chinaDate(Date.now() - 20 * 86_400_000)}T09:00:00`);
+    expect(sources(await factsOf(ids[2]))).toContain('closed');
+    // A closed case taken back by an SQL fix: its `closed` row goes, the others follow its state.
+    await t.database.query(
+      sql`UPDATE case_file SET state = 'checking', closed_at = NULL WHERE id = ${ids[2]}`,
+    );
+    const reopened = await factsOf(ids[2]);
+    expect(sources(reopened)).not.toContain('closed');
+    expect(reopened.every((r) => r.state === 'checking')).toBe(true);
+
+    const { kept, derived } = await keptAndDerived();
+    expect(kept.length).toBeGreaterThan(20);
+    expect(kept.filter((r) => r.source === 'satisfactions')).toHaveLength(1);
+    expect(kept).toEqual(derived);
+  });
+
+  it('a running disposal stage counts as overdue once its due time has passed, with no write in between', async () => {
+    const id = await dispatchCase(t, unitId, 5, { description: '事实表：时限' });
+    const leader = await t.login('city.leader');
+    const from = chinaDate(Date.now() - 86_400_000);
+    const to = chinaDate(Date.now() + 86_400_000);
+    const overdue = async () => {
+      const res = await t
+        .as(leader)
+        .get(
+          `/api/evaluation/drill?indicator=overdueDisposalRate&subjectType=unit&subject=${unitId}&from=${from}&to=${to}&part=numerator&pageSize=100`,
+        );
+      expect(res.statusCode, res.body).toBe(200);
+      return (res.json().items as { caseId: string }[]).map((i) => i.caseId);
+    };
+    expect(await overdue()).not.toContain(id);
+    // The clock passes the stage's due time: the kept due time is what is compared, at reading.
+    await t.database.db.transaction(async (tx) => {
+      await tx.execute(sql`SET LOCAL session_replication_role = replica`); // no trigger: no rewrite
+      await tx.execute(
+        sql`UPDATE evaluation_fact SET dispose_open_due = now() - interval '1 minute' WHERE case_id = ${id}`,
+      );
+    });
+    expect(await overdue()).toContain(id);
+  });
+});
