@@ -73,7 +73,11 @@ DECLARE
   part uuid[];
   i integer;
 BEGIN
-  SELECT array_agg(DISTINCT u ORDER BY u) INTO k FROM unnest(ids) u WHERE u IS NOT NULL;
+  -- The cases once each, in the caller's order: a backfill passes them as stored, so a chunk's cases,
+  -- their stages, events and reports lie on neighbouring pages (sorted by id, every chunk read pages
+  -- all over the tables: 0.6 s per 1,000 cases at 1,000,000, from the OS cache).
+  SELECT array_agg(u ORDER BY o) INTO k
+    FROM (SELECT u, min(o) AS o FROM unnest(ids) WITH ORDINALITY AS x(u, o) WHERE u IS NOT NULL GROUP BY u) y;
   IF k IS NULL THEN RETURN; END IF;
   -- Two transactions refreshing the same case run one after the other: the second's statements
   -- then see the first's commit (READ COMMITTED). Locks are taken on 256 buckets of case ids, in

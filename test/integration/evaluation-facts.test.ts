@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chinaDate } from '../../common/calendar/index.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
 import { actOn, closeDispatched, dispatchCase, placeCase, pointIn } from '../support/cases.ts';
+import { usingPostgres } from '../support/db.ts';
 
 let t: TestApp;
 let unitId: string;
@@ -141,6 +142,40 @@ describe('the evaluation facts follow the record in the same transaction', () =>
     expect(kept.filter((r) => r.source === 'satisfactions')).toHaveLength(1);
     expect(kept).toEqual(derived);
   });
+
+  // Each transaction marks case A then B, the other B then A; neither holds a row lock the other
+  // wants (ratings only share the cases' key locks), so only the facts' own locks could cross. The
+  // first flush of a commit takes all its cases' locks in order: both commit, none is chosen as a
+  // deadlock victim. (PGlite has one connection: nothing runs side by side there.)
+  it.runIf(usingPostgres())(
+    'two transactions rating the same two cases in opposite orders both commit',
+    async () => {
+      const [a, b] = await Promise.all([7, 8].map((i) => dispatchCase(t, unitId, i)));
+      let arrived = 0;
+      let release!: () => void;
+      const bothMarkedOne = new Promise<void>((r) => {
+        release = r;
+      });
+      const rate = (first: string, second: string) =>
+        t.database.db.transaction(async (tx) => {
+          const insert = (id: string) =>
+            tx.execute(sql`INSERT INTO satisfaction (case_id, case_closed_at, district_code, unit_id, source, result)
+            VALUES (${id}, now(), '330203', ${unitId}, 'portal', 'satisfied')`);
+          await insert(first);
+          if (++arrived === 2) release();
+          await bothMarkedOne;
+          await insert(second);
+        });
+      await Promise.all([rate(a, b), rate(b, a)]);
+      const rated = await t.database.query<{ case_id: string; n: number }>(
+        sql`SELECT case_id::text, count(*)::int AS n FROM evaluation_fact WHERE source = 'satisfactions'
+        AND case_id IN (${a}, ${b}) GROUP BY case_id ORDER BY case_id`,
+      );
+      expect(rated.map((r) => r.n)).toEqual([2, 2]);
+      const { kept, derived } = await keptAndDerived();
+      expect(kept).toEqual(derived);
+    },
+  );
 
   it('a running disposal stage counts as overdue once its due time has passed, with no write in between', async () => {
     const id = await dispatchCase(t, unitId, 5, { description: '事实表：时限' });

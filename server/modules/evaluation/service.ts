@@ -166,6 +166,9 @@ export interface FigureOut {
   value: number | null;
 }
 
+/** How many sources' passes of one figures request run at once (the pool has 10 connections). */
+const SOURCE_PASSES_AT_ONCE = 3;
+
 /**
  * Every subject's figures of the indicators `inds` over the period, in the caller's scope, with
  * their labels and districts: what the figures API answers and what a ranking scores.
@@ -183,11 +186,20 @@ export async function computeFigures(
   // One pass per source (query.ts `sourceFigures`), the figures kept in the indicators' order.
   const bySource = new Map<string, Indicator[]>();
   for (const ind of inds) bySource.set(ind.source, [...(bySource.get(ind.source) ?? []), ind]);
+  // The sources' passes are independent reads: on PostgreSQL they run side by side on the pool's
+  // connections, at most SOURCE_PASSES_AT_ONCE per request so one leader's page leaves the pool
+  // to everyone else; in a transaction or on PGlite they queue on the one connection.
   const computed = new Map<string, FigureRow[]>();
-  for (const group of bySource.values()) {
-    const res = await sourceFigures(db, { indicators: group, subjectType, period, scope, calendar });
-    for (const [k, rows] of res) computed.set(k, rows);
-  }
+  const groups = [...bySource.values()];
+  let next = 0;
+  const worker = async () => {
+    while (next < groups.length) {
+      const group = groups[next++];
+      const res = await sourceFigures(db, { indicators: group, subjectType, period, scope, calendar });
+      for (const [k, rows] of res) computed.set(k, rows);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(SOURCE_PASSES_AT_ONCE, groups.length) }, worker));
   for (const ind of inds) {
     const rows = computed.get(ind.key) ?? [];
     for (const r of rows) {
