@@ -80,8 +80,11 @@ const inPeriod = (col: string, p: Period) => sql`${sql.raw(col)} >= ${p.from} AN
  */
 const factsOf =
   (source: string, extra?: (workMs: (ts: SQL) => SQL) => SQL) => (p: Period, workMs: (ts: SQL) => SQL) =>
+    // OFFSET 0 keeps a computed column computed once per row: without it the planner pulls the
+    // subquery up and writes the expression out at each use (the average handling time reads it
+    // in its denominator, numerator and value) — four sub-plans per closed case (session 26).
     sql`SELECT f.*${extra ? sql`, ${extra(workMs)}` : sql``}
-      FROM ${sql.raw(T.fact)} f WHERE f.source = ${source} AND ${inPeriod('f.at', p)}`;
+      FROM ${sql.raw(T.fact)} f WHERE f.source = ${source} AND ${inPeriod('f.at', p)}${extra ? sql` OFFSET 0` : sql``}`;
 
 const DECISION_ACTOR: Text = { zh: '作出该决定的人员', en: 'the person who took the decision' };
 const STAGE_TIME: Text = { zh: '阶段结束时间', en: 'when the stage ended' };
