@@ -26,6 +26,7 @@ import { sweepTimers } from '../server/modules/cases/index.ts';
 import { loadConfig } from '../server/platform/config.ts';
 import { seedDemo } from '../server/seed/index.ts';
 import type { BenchContext } from './lib/context.ts';
+import { deriveFacts, pauseFactTriggers } from './lib/facts.ts';
 import { round } from './lib/stats.ts';
 
 const DISTRICTS = ['haishu', 'jiangbei', 'beilun', 'zhenhai', 'yinzhou', 'fenghua'];
@@ -304,10 +305,7 @@ export async function run(ctx: BenchContext): Promise<void> {
     // The evaluation's facts of the bulk cases are derived once after the load (`facts_seconds`),
     // not by their triggers (per case at commit — a reported case through the API pays that, and
     // the figures above include it), as bench/evaluation.ts does.
-    const factTriggers = await db.query<{ tab: string; name: string }>(sql`
-      SELECT c.relname AS tab, t.tgname AS name FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
-      WHERE t.tgname LIKE 'evaluation_fact_%' AND c.relname <> 'evaluation_fact_dirty'`);
-    for (const t of factTriggers) await db.query(sql.raw(`ALTER TABLE "${t.tab}" DISABLE TRIGGER ${t.name}`));
+    const resumeFactTriggers = await pauseFactTriggers(db);
     const gStart = Date.now();
     let made = 0;
     while (made < targetCases - total0 && Date.now() - gStart < limitMs) {
@@ -339,10 +337,8 @@ export async function run(ctx: BenchContext): Promise<void> {
     await db.query(sql`VACUUM ANALYZE case_file`);
     const size = total0 + made;
     ctx.record('bulk_cases_seconds', round((Date.now() - gStart) / 1000, 1), 's', { cases: size });
-    for (const t of factTriggers) await db.query(sql.raw(`ALTER TABLE "${t.tab}" ENABLE TRIGGER ${t.name}`));
-    const fStart = Date.now();
-    await db.query(sql`SELECT evaluation_fact_refresh(array_agg(id)) FROM case_file WHERE code LIKE 'B%'`);
-    ctx.record('facts_seconds', round((Date.now() - fStart) / 1000, 1), 's', { cases: made });
+    await resumeFactTriggers();
+    ctx.record('facts_seconds', round(await deriveFacts(db, sql`code LIKE 'B%'`), 1), 's', { cases: made });
     const queue = async (username: string, label: string) => {
       const token = await login(username);
       const lat: number[] = [];

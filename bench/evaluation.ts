@@ -35,6 +35,7 @@ import { buildApp } from '../server/app.ts';
 import { loadConfig } from '../server/platform/config.ts';
 import { seedDemo } from '../server/seed/index.ts';
 import type { BenchContext } from './lib/context.ts';
+import { deriveFacts, pauseFactTriggers } from './lib/facts.ts';
 import { demoLogin } from './lib/login.ts';
 import { round } from './lib/stats.ts';
 
@@ -161,10 +162,7 @@ export async function run(ctx: BenchContext): Promise<void> {
   for (const i of indexes) await db.query(sql.raw(`DROP INDEX ${i.name}`));
   // And the evaluation's facts are derived once after the load (`facts_seconds`: what migration
   // 0031 takes on an installation this size), not by their triggers statement by statement.
-  const factTriggers = await db.query<{ tab: string; name: string }>(sql`
-    SELECT c.relname AS tab, t.tgname AS name FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
-    WHERE t.tgname LIKE 'evaluation_fact_%' AND c.relname <> 'evaluation_fact_dirty'`);
-  for (const t of factTriggers) await db.query(sql.raw(`ALTER TABLE "${t.tab}" DISABLE TRIGGER ${t.name}`));
+  const resumeFactTriggers = await pauseFactTriggers(db);
   while (made < targetCases && Date.now() - genStart < limitMs) {
     const n = Math.min(chunk, targetCases - made);
     const first = made + 1;
@@ -479,9 +477,9 @@ export async function run(ctx: BenchContext): Promise<void> {
   const seedS = (Date.now() - genStart) / 1000;
   ctx.record('generate_seconds', round(seedS, 1), 's', { ...counts });
   ctx.log(`generated in ${round(seedS, 0)} s: ${JSON.stringify(counts)}`);
-  for (const t of factTriggers) await db.query(sql.raw(`ALTER TABLE "${t.tab}" ENABLE TRIGGER ${t.name}`));
+  await resumeFactTriggers();
   const factsStart = Date.now();
-  await db.query(sql`SELECT evaluation_fact_refresh(array_agg(id)) FROM case_file`);
+  await deriveFacts(db);
   await db.query(sql`VACUUM ANALYZE evaluation_fact`);
   const [{ facts }] = await db.query<{ facts: number }>(
     sql`SELECT count(*)::int AS facts FROM evaluation_fact`,
