@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { buildApp } from './app.ts';
 import { startTimerLoop } from './modules/cases/index.ts';
+import { startSumCompaction } from './modules/evaluation/index.ts';
 import { startRingingSweep } from './modules/hotline/index.ts';
 import { startImportRecoveryLoop } from './modules/imports/index.ts';
 import { startOpinionPoller } from './modules/opinion/index.ts';
@@ -61,6 +62,12 @@ async function main() {
     app.log.error({ err }, 'early-warning run failed'),
   );
 
+  // The evaluation's day sums: the deltas the case writes appended, folded in every 10 seconds
+  // (a figure reads both, so this keeps the reads short, not right).
+  const stopSumCompaction = startSumCompaction(database.db, 10_000, (err) =>
+    app.log.error({ err }, 'evaluation sums compaction failed'),
+  );
+
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -72,6 +79,7 @@ async function main() {
       await stopImportRecovery();
       await stopOpinion();
       await stopWarnings();
+      await stopSumCompaction();
       await outbox.stop();
       await forwards.stop();
       await app.close();

@@ -10,6 +10,8 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chinaDate } from '../../common/calendar/index.ts';
+import { compactSums } from '../../server/modules/evaluation/index.ts';
+import { contribFunctionBody } from '../../server/modules/evaluation/sums.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
 import { actOn, closeDispatched, dispatchCase, placeCase, pointIn } from '../support/cases.ts';
 import { usingPostgres } from '../support/db.ts';
@@ -63,6 +65,29 @@ async function factsOf(caseId: string): Promise<FactRow[]> {
 }
 
 const sources = (rows: FactRow[]) => rows.map((r) => r.source);
+
+const SUM_KEY = 'subject_type, day::text, indicator, subject_id, district_code';
+/**
+ * The day sums (evaluation/sums.ts) as kept — the compacted sums plus the deltas not yet folded —
+ * and as summed again from the facts; then the same after a compaction.
+ */
+async function expectSumsFollowFacts() {
+  const kept = sql.raw(`SELECT ${SUM_KEY}, sum(den)::int AS den, sum(num)::int AS num FROM (
+      SELECT * FROM evaluation_fact_sum UNION ALL SELECT * FROM evaluation_fact_sum_delta) s
+    GROUP BY 1, 2, 3, 4, 5 HAVING sum(den) <> 0 OR sum(num) <> 0 ORDER BY 1, 2, 3, 4, 5`);
+  const derived = sql.raw(`SELECT x.subject_type, x.day::text, x.indicator, x.subject_id, x.district_code,
+      sum(x.den)::int AS den, sum(x.num)::int AS num
+    FROM evaluation_fact f CROSS JOIN LATERAL evaluation_fact_contrib(f) x
+    GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5`);
+  const expected = await t.database.query<FactRow>(derived);
+  expect(expected.length).toBeGreaterThan(0);
+  expect(await t.database.query<FactRow>(kept)).toEqual(expected);
+  await compactSums(t.database.db);
+  expect(
+    await t.database.query<FactRow>(sql`SELECT count(*)::int AS n FROM evaluation_fact_sum_delta`),
+  ).toEqual([{ n: 0 }]);
+  expect(await t.database.query<FactRow>(kept)).toEqual(expected);
+}
 
 describe('the evaluation facts follow the record in the same transaction', () => {
   it('rows appear with each transition: a report, then filed, dispatched, the decisions, closed', async () => {
@@ -141,6 +166,15 @@ describe('the evaluation facts follow the record in the same transaction', () =>
     expect(kept.length).toBeGreaterThan(20);
     expect(kept.filter((r) => r.source === 'satisfactions')).toHaveLength(1);
     expect(kept).toEqual(derived);
+    await expectSumsFollowFacts();
+  });
+
+  it('the day sums: the installed function is what the indicators render now (else a migration is due)', async () => {
+    const [fn] = await t.database.query<{ src: string }>(
+      sql`SELECT prosrc AS src FROM pg_proc WHERE proname = 'evaluation_fact_contrib'`,
+    );
+    // A changed definition of a summed indicator: `npm run gen:evaluation-sums` prints the migration.
+    expect(fn.src.trim()).toEqual(contribFunctionBody().trim());
   });
 
   // Each transaction marks case A then B, the other B then A; neither holds a row lock the other
@@ -174,6 +208,7 @@ describe('the evaluation facts follow the record in the same transaction', () =>
       expect(rated.map((r) => r.n)).toEqual([2, 2]);
       const { kept, derived } = await keptAndDerived();
       expect(kept).toEqual(derived);
+      await expectSumsFollowFacts();
     },
   );
 
@@ -191,7 +226,19 @@ describe('the evaluation facts follow the record in the same transaction', () =>
       expect(res.statusCode, res.body).toBe(200);
       return (res.json().items as { caseId: string }[]).map((i) => i.caseId);
     };
+    // The unit's figure (read from the day sums, and this running stage from the facts) moves too.
+    const figure = async () => {
+      const res = await t
+        .as(leader)
+        .get(`/api/evaluation/figures?indicator=overdueDisposalRate&subjectType=unit&from=${from}&to=${to}`);
+      expect(res.statusCode, res.body).toBe(200);
+      const s = (
+        res.json().subjects as { subject: string; figures: { numerator: number; denominator: number }[] }[]
+      ).find((x) => x.subject === unitId)!;
+      return s.figures[0];
+    };
     expect(await overdue()).not.toContain(id);
+    const before = await figure();
     // The clock passes the stage's due time: the kept due time is what is compared, at reading.
     await t.database.db.transaction(async (tx) => {
       await tx.execute(sql`SET LOCAL session_replication_role = replica`); // no trigger: no rewrite
@@ -200,5 +247,7 @@ describe('the evaluation facts follow the record in the same transaction', () =>
       );
     });
     expect(await overdue()).toContain(id);
+    const after = await figure();
+    expect(after).toMatchObject({ numerator: before.numerator + 1, denominator: before.denominator });
   });
 });

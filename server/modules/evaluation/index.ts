@@ -13,4 +13,6 @@ export { type FactQuery, factRows } from './query.ts';
 export { PUBLIC_SUBJECT_TYPES, publicRankings } from './rankings.ts';
 export { evaluationRoutes } from './routes.ts';
 export { PublicRanking, PublicRankingQuery } from './schemas.ts';
+/** The day sums' upkeep: main.ts folds the refreshes' deltas into the sums every few seconds. */
+export { compactSums, startSumCompaction } from './sums.ts';
 export { seedEvaluationTemplates } from './templates.ts';

@@ -93,7 +93,11 @@ export interface FigureRow {
  */
 export async function sourceFigures(
   db: Db,
-  q: Omit<FactQuery, 'indicator'> & { indicators: readonly Indicator[] },
+  q: Omit<FactQuery, 'indicator'> & {
+    indicators: readonly Indicator[];
+    /** A further condition on the rows (sums.ts: only those of a running disposal stage). */
+    only?: SQL;
+  },
 ): Promise<Map<string, FigureRow[]>> {
   const inds = q.indicators;
   const out = new Map<string, FigureRow[]>(inds.map((i) => [i.key, []]));
@@ -103,6 +107,7 @@ export async function sourceFigures(
   const wt = workTimeSql(q.calendar, new Date(q.period.from.getTime() - WORK_TIME_LOOKBACK_MS), q.period.to);
   const rowsSql = SOURCES[source].rows(q.period, wt.workMs);
   const scope = q.scope ? sql`AND ${q.scope}` : sql``;
+  const only = q.only ? sql`AND ${q.only}` : sql``;
   const cols = sql.join(
     inds.map((ind, k) => {
       const num = ind.numerator ?? ind.denominator;
@@ -125,7 +130,7 @@ export async function sourceFigures(
     sql`WITH facts AS (
       SELECT ${subjectExpr(q.subjectType)} AS subject, ${cols}
       FROM (${rowsSql}) f ${CASE_OF_FACT}
-      WHERE true ${scope}
+      WHERE true ${scope} ${only}
     )
     SELECT subject, ${aggs} FROM facts WHERE subject IS NOT NULL GROUP BY subject ORDER BY subject`,
   );

@@ -3,7 +3,7 @@
  * and one figure's drill-down to the cases it counted. Scope through policy.ts; the figures and
  * the drill-down come from query.ts's one `factRows`.
  */
-import { inArray } from 'drizzle-orm';
+import { inArray, type SQL, sql } from 'drizzle-orm';
 import type { RequestContext } from '../../platform/context.ts';
 import type { Db } from '../../platform/db.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
@@ -25,6 +25,7 @@ import {
 import { evaluationRead, requireEvaluationRead, subjectInScope } from './policy.ts';
 import { drill, type FactQuery, type FigureRow, sourceFigures } from './query.ts';
 import type { DrillQueryT, FiguresQueryT } from './schemas.ts';
+import { isSummed, isSummedSubjectType, periodOfWholeDays, readsNow, summedFigures } from './sums.ts';
 
 /** The definitions as the API and the screen show them. */
 export function indicatorDefinitions(ctx: RequestContext) {
@@ -183,23 +184,68 @@ export async function computeFigures(
   const bySubject = new Map<string, FigureOut[]>();
   const calendar = await getCalendar(db);
   const scope = evaluationRead.filter(ctx.actor);
-  // One pass per source (query.ts `sourceFigures`), the figures kept in the indicators' order.
+  // Districts, townships and units over whole days read the day sums (sums.ts) for the indicators
+  // that count or rate; the rest is one pass over the facts per source (query.ts `sourceFigures`):
+  // the averages, the other subject types, and — for the indicators comparing a running disposal
+  // stage with now() — the rows of cases with such a stage, which the sums leave out.
+  const summed = periodOfWholeDays(period) ? inds.filter((i) => isSummed(i, subjectType)) : [];
+  const passes: { inds: Indicator[]; only?: SQL }[] = [];
   const bySource = new Map<string, Indicator[]>();
-  for (const ind of inds) bySource.set(ind.source, [...(bySource.get(ind.source) ?? []), ind]);
-  // The sources' passes are independent reads: on PostgreSQL they run side by side on the pool's
+  const openBySource = new Map<string, Indicator[]>();
+  for (const ind of inds) {
+    const map = !summed.includes(ind) ? bySource : readsNow(ind) ? openBySource : undefined;
+    if (map) map.set(ind.source, [...(map.get(ind.source) ?? []), ind]);
+  }
+  for (const g of bySource.values()) passes.push({ inds: g });
+  for (const g of openBySource.values()) passes.push({ inds: g, only: sql`f.dispose_open_due IS NOT NULL` });
+  // The passes are independent reads: on PostgreSQL they run side by side on the pool's
   // connections, at most SOURCE_PASSES_AT_ONCE per request so one leader's page leaves the pool
   // to everyone else; in a transaction or on PGlite they queue on the one connection.
   const computed = new Map<string, FigureRow[]>();
-  const groups = [...bySource.values()];
+  const add = (key: string, rows: FigureRow[]) => {
+    const byId = new Map((computed.get(key) ?? []).map((r) => [r.subject, r]));
+    for (const r of rows) {
+      const had = byId.get(r.subject);
+      byId.set(
+        r.subject,
+        had
+          ? { ...had, numerator: had.numerator + r.numerator, denominator: had.denominator + r.denominator }
+          : r,
+      );
+    }
+    computed.set(key, [...byId.values()]);
+  };
+  const tasks: (() => Promise<void>)[] = passes.map((pass) => async () => {
+    const res = await sourceFigures(db, {
+      indicators: pass.inds,
+      only: pass.only,
+      subjectType,
+      period,
+      scope,
+      calendar,
+    });
+    for (const [k, rows] of res) add(k, rows);
+  });
+  if (summed.length && isSummedSubjectType(subjectType)) {
+    tasks.unshift(async () => {
+      const res = await summedFigures(db, { indicators: summed, subjectType, period, scope });
+      for (const [k, bySubject] of res)
+        add(
+          k,
+          [...bySubject].map(([subject, f]) => ({
+            subject,
+            numerator: f.num,
+            denominator: f.den,
+            total: null,
+          })),
+        );
+    });
+  }
   let next = 0;
   const worker = async () => {
-    while (next < groups.length) {
-      const group = groups[next++];
-      const res = await sourceFigures(db, { indicators: group, subjectType, period, scope, calendar });
-      for (const [k, rows] of res) computed.set(k, rows);
-    }
+    while (next < tasks.length) await tasks[next++]();
   };
-  await Promise.all(Array.from({ length: Math.min(SOURCE_PASSES_AT_ONCE, groups.length) }, worker));
+  await Promise.all(Array.from({ length: Math.min(SOURCE_PASSES_AT_ONCE, tasks.length) }, worker));
   for (const ind of inds) {
     const rows = computed.get(ind.key) ?? [];
     for (const r of rows) {

@@ -161,6 +161,9 @@ export const evaluationFact = pgTable(
     primaryKey({ columns: [t.source, t.item] }),
     index('evaluation_fact_source_at_idx').on(t.source, t.at),
     index('evaluation_fact_case_idx').on(t.caseId),
+    // The rows of cases with a running disposal stage, counted when read for the indicators that
+    // compare its due time with now() (sums.ts): a few per cent of a month's rows.
+    index('evaluation_fact_open_idx').on(t.source, t.at).where(sql`dispose_open_due IS NOT NULL`),
   ],
 );
 
@@ -177,4 +180,46 @@ export const evaluationFactDirty = pgTable(
     caseId: uuid('case_id').notNull(),
   },
   (t) => [primaryKey({ columns: [t.xact, t.caseId] })],
+);
+
+/**
+ * The facts summed per China day (sums.ts): for each indicator that counts or rates (not the
+ * averages) and each subject of the types that are read city-wide on the figures page — districts,
+ * townships and units (a unit's row per district it worked in, so a district reads its own cases'
+ * part) — the day's denominator and numerator. Written only by the compaction (sums.ts
+ * `compactSums`), one row per key; the refresh of a case's facts (migration 0032) appends what it
+ * changed to `evaluation_fact_sum_delta`, and a figure reads both tables in one statement. Rows of a
+ * running disposal stage (`dispose_open_due` set) are not summed for the indicators that compare it
+ * with now(); those are counted from the facts when read.
+ */
+export const evaluationFactSum = pgTable(
+  'evaluation_fact_sum',
+  {
+    subjectType: text('subject_type').notNull(),
+    day: date('day').notNull(),
+    indicator: text('indicator').notNull(),
+    subjectId: text('subject_id').notNull(),
+    districtCode: text('district_code').notNull(),
+    den: bigint('den', { mode: 'number' }).notNull(),
+    num: bigint('num', { mode: 'number' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.subjectType, t.day, t.indicator, t.subjectId, t.districtCode] })],
+);
+
+/**
+ * What refreshes changed in the day sums since the last compaction, appended (never updated: two
+ * transactions changing the same day's sums must not wait on, or deadlock over, one row).
+ */
+export const evaluationFactSumDelta = pgTable(
+  'evaluation_fact_sum_delta',
+  {
+    subjectType: text('subject_type').notNull(),
+    day: date('day').notNull(),
+    indicator: text('indicator').notNull(),
+    subjectId: text('subject_id').notNull(),
+    districtCode: text('district_code').notNull(),
+    den: bigint('den', { mode: 'number' }).notNull(),
+    num: bigint('num', { mode: 'number' }).notNull(),
+  },
+  (t) => [index('evaluation_fact_sum_delta_day_idx').on(t.subjectType, t.day)],
 );

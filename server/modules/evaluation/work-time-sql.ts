@@ -46,7 +46,7 @@ export function workTimeSql(calendar: WorkCalendar, from: Date, to: Date): WorkT
   // stage) spent 2.2 s of a 2.5 s figures page in them (session 26). `ms` — the instant as China
   // wall-clock milliseconds, clamped to the arrays' days — is written out where it is used.
   const workMs = (ts: SQL) => {
-    const ms = sql`least(greatest((extract(epoch FROM ${ts}) * 1000)::bigint + ${CHINA_OFFSET_MS}::bigint,
+    const ms = sql`least(greatest((date_part('epoch', ${ts}) * 1000)::bigint + ${CHINA_OFFSET_MS}::bigint,
       ${first}::bigint * ${DAY_MS}), (${last}::bigint + 1) * ${DAY_MS} - 1)`;
     const idx = sql`((${ms}) / ${DAY_MS} - ${first} + 1)::int`;
     const off = sql`((${ms}) % ${DAY_MS})`;
