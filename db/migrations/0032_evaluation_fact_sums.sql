@@ -36,86 +36,58 @@ LANGUAGE sql STABLE AS $fn$
     f.state, f.channel, f.filed_at, f.rework_count, f.ever_parked, f.verified_true, f.dispose_late,
     f.dispose_open_due) c
   CROSS JOIN LATERAL unnest(
-    ARRAY['reports',
-      'validReportRate',
-      'missRate',
-      'onTimeAcceptRate',
-      'onTimeVerifyRate',
-      'onTimeCheckRate',
-      'filedCount',
-      'onTimeFilingRate',
-      'filingAccuracy',
-      'onTimeDispatchRate',
-      'dispatchAccuracy',
-      'disposalRate',
-      'onTimeDisposalRate',
-      'overdueDisposalRate',
-      'closureRate',
-      'onTimeClosureRate',
-      'onTimeCloseRate',
-      'reworkRate',
-      'satisfactionRate',
-      'departmentSelfDisposals'],
-    ARRAY[3,
-      3,
-      3,
-      3,
-      3,
-      3,
-      7,
-      3,
-      3,
-      3,
-      3,
-      7,
-      7,
-      7,
-      7,
-      7,
-      3,
-      7,
-      7,
-      7],
-    ARRAY[coalesce(f.source = 'reports' AND (true), false),
-      coalesce(f.source = 'reports' AND (true), false),
-      coalesce(f.source = 'filed' AND (true), false),
-      coalesce(f.source = 'acceptDecisions' AND (f.ended_by IN ('case.accept_report', 'case.request_verify', 'case.reject')), false),
-      coalesce(f.source = 'verifyDecisions' AND (f.ended_by IN ('case.verify_confirm', 'case.verify_deny')), false),
-      coalesce(f.source = 'checkDecisions' AND (f.ended_by IN ('case.check_pass', 'case.check_fail')), false),
-      coalesce(f.source = 'filed' AND (NOT c.ever_parked), false),
-      coalesce(f.source = 'filingDecisions' AND (f.ended_by IN ('case.file', 'case.reject')), false),
-      coalesce(f.source = 'filed' AND (true), false),
-      coalesce(f.source = 'dispatchDecisions' AND (f.ended_by IN ('case.dispatch', 'case.escalate')), false),
-      coalesce(f.source = 'dispatched' AND (true), false),
-      coalesce(f.source = 'dispatched' AND (true), false),
-      coalesce(f.source = 'dispatched' AND f.dispose_open_due IS NULL AND (true), false),
-      coalesce(f.source = 'dispatched' AND f.dispose_open_due IS NULL AND (true), false),
-      coalesce(f.source = 'filed' AND (true), false),
-      coalesce(f.source = 'filed' AND f.dispose_open_due IS NULL AND (true), false),
-      coalesce(f.source = 'closeDecisions' AND (f.ended_by = 'case.close'), false),
-      coalesce(f.source = 'filed' AND (true), false),
-      coalesce(f.source = 'satisfactions' AND (true), false),
-      coalesce(f.source = 'departmentDisposals' AND (true), false)],
-    ARRAY[coalesce((true), false),
-      coalesce((NOT f.merged AND (c.filed_at IS NOT NULL OR c.state = 'closed')), false),
-      coalesce((c.channel <> 'inspector' AND c.verified_true), false),
-      coalesce((f.on_time), false),
-      coalesce((f.on_time), false),
-      coalesce((f.on_time), false),
-      coalesce((NOT c.ever_parked), false),
-      coalesce((f.on_time), false),
-      coalesce((c.state <> 'voided'), false),
-      coalesce((f.on_time), false),
-      coalesce((c.rework_count = 0), false),
-      coalesce((c.state IN ('fed_back', 'checking', 'pending_close', 'closed')), false),
-      coalesce((c.state IN ('fed_back', 'checking', 'pending_close', 'closed') AND NOT (c.dispose_late OR coalesce(c.dispose_open_due < now(), false))), false),
-      coalesce(((c.dispose_late OR coalesce(c.dispose_open_due < now(), false))), false),
-      coalesce((c.state = 'closed'), false),
-      coalesce((c.state = 'closed' AND NOT (c.dispose_late OR coalesce(c.dispose_open_due < now(), false))), false),
-      coalesce((f.on_time), false),
-      coalesce((c.rework_count > 0), false),
-      coalesce((f.result IN ('satisfied', 'basically_satisfied')), false),
-      coalesce((true), false)]
+    CASE f.source
+      WHEN 'reports' THEN ARRAY['reports', 'validReportRate']
+      WHEN 'filed' THEN ARRAY['missRate', 'filedCount', 'filingAccuracy', 'closureRate', 'onTimeClosureRate', 'reworkRate']
+      WHEN 'acceptDecisions' THEN ARRAY['onTimeAcceptRate']
+      WHEN 'verifyDecisions' THEN ARRAY['onTimeVerifyRate']
+      WHEN 'checkDecisions' THEN ARRAY['onTimeCheckRate']
+      WHEN 'filingDecisions' THEN ARRAY['onTimeFilingRate']
+      WHEN 'dispatchDecisions' THEN ARRAY['onTimeDispatchRate']
+      WHEN 'dispatched' THEN ARRAY['dispatchAccuracy', 'disposalRate', 'onTimeDisposalRate', 'overdueDisposalRate']
+      WHEN 'closeDecisions' THEN ARRAY['onTimeCloseRate']
+      WHEN 'satisfactions' THEN ARRAY['satisfactionRate']
+      WHEN 'departmentDisposals' THEN ARRAY['departmentSelfDisposals']
+      ELSE ARRAY[]::text[] END,
+    CASE f.source
+      WHEN 'reports' THEN ARRAY[3, 3]
+      WHEN 'filed' THEN ARRAY[3, 7, 3, 7, 7, 7]
+      WHEN 'acceptDecisions' THEN ARRAY[3]
+      WHEN 'verifyDecisions' THEN ARRAY[3]
+      WHEN 'checkDecisions' THEN ARRAY[3]
+      WHEN 'filingDecisions' THEN ARRAY[3]
+      WHEN 'dispatchDecisions' THEN ARRAY[3]
+      WHEN 'dispatched' THEN ARRAY[3, 7, 7, 7]
+      WHEN 'closeDecisions' THEN ARRAY[3]
+      WHEN 'satisfactions' THEN ARRAY[7]
+      WHEN 'departmentDisposals' THEN ARRAY[7]
+      ELSE ARRAY[]::int[] END,
+    CASE f.source
+      WHEN 'reports' THEN ARRAY[coalesce((true), false), coalesce((true), false)]
+      WHEN 'filed' THEN ARRAY[coalesce((true), false), coalesce((NOT c.ever_parked), false), coalesce((true), false), coalesce((true), false), coalesce((true) AND f.dispose_open_due IS NULL, false), coalesce((true), false)]
+      WHEN 'acceptDecisions' THEN ARRAY[coalesce((f.ended_by IN ('case.accept_report', 'case.request_verify', 'case.reject')), false)]
+      WHEN 'verifyDecisions' THEN ARRAY[coalesce((f.ended_by IN ('case.verify_confirm', 'case.verify_deny')), false)]
+      WHEN 'checkDecisions' THEN ARRAY[coalesce((f.ended_by IN ('case.check_pass', 'case.check_fail')), false)]
+      WHEN 'filingDecisions' THEN ARRAY[coalesce((f.ended_by IN ('case.file', 'case.reject')), false)]
+      WHEN 'dispatchDecisions' THEN ARRAY[coalesce((f.ended_by IN ('case.dispatch', 'case.escalate')), false)]
+      WHEN 'dispatched' THEN ARRAY[coalesce((true), false), coalesce((true), false), coalesce((true) AND f.dispose_open_due IS NULL, false), coalesce((true) AND f.dispose_open_due IS NULL, false)]
+      WHEN 'closeDecisions' THEN ARRAY[coalesce((f.ended_by = 'case.close'), false)]
+      WHEN 'satisfactions' THEN ARRAY[coalesce((true), false)]
+      WHEN 'departmentDisposals' THEN ARRAY[coalesce((true), false)]
+      ELSE ARRAY[]::boolean[] END,
+    CASE f.source
+      WHEN 'reports' THEN ARRAY[coalesce((true), false), coalesce((NOT f.merged AND (c.filed_at IS NOT NULL OR c.state = 'closed')), false)]
+      WHEN 'filed' THEN ARRAY[coalesce((c.channel <> 'inspector' AND c.verified_true), false), coalesce((NOT c.ever_parked), false), coalesce((c.state <> 'voided'), false), coalesce((c.state = 'closed'), false), coalesce((c.state = 'closed' AND NOT (c.dispose_late OR coalesce(c.dispose_open_due < now(), false))), false), coalesce((c.rework_count > 0), false)]
+      WHEN 'acceptDecisions' THEN ARRAY[coalesce((f.on_time), false)]
+      WHEN 'verifyDecisions' THEN ARRAY[coalesce((f.on_time), false)]
+      WHEN 'checkDecisions' THEN ARRAY[coalesce((f.on_time), false)]
+      WHEN 'filingDecisions' THEN ARRAY[coalesce((f.on_time), false)]
+      WHEN 'dispatchDecisions' THEN ARRAY[coalesce((f.on_time), false)]
+      WHEN 'dispatched' THEN ARRAY[coalesce((c.rework_count = 0), false), coalesce((c.state IN ('fed_back', 'checking', 'pending_close', 'closed')), false), coalesce((c.state IN ('fed_back', 'checking', 'pending_close', 'closed') AND NOT (c.dispose_late OR coalesce(c.dispose_open_due < now(), false))), false), coalesce(((c.dispose_late OR coalesce(c.dispose_open_due < now(), false))), false)]
+      WHEN 'closeDecisions' THEN ARRAY[coalesce((f.on_time), false)]
+      WHEN 'satisfactions' THEN ARRAY[coalesce((f.result IN ('satisfied', 'basically_satisfied')), false)]
+      WHEN 'departmentDisposals' THEN ARRAY[coalesce((true), false)]
+      ELSE ARRAY[]::boolean[] END
   ) x(indicator, mask, den, num)
   CROSS JOIN LATERAL (VALUES ('district', 1, f.district_code), ('township', 2, f.township_code), ('unit', 4, f.unit_id::text)) s(subject_type, bit, subject_id)
   WHERE x.den AND x.mask & s.bit <> 0 AND s.subject_id IS NOT NULL
