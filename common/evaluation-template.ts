@@ -158,11 +158,19 @@ export function templateProblems(
         en: `Indicator ${it.indicator} is scored the same way twice`,
       });
     seen.add(key);
-    if (!(it.weight > 0 && it.weight <= 100))
+    // Weights are percentages a leader reads and hands out: at least 0.01 and at most two decimals
+    // (a weight of 1e-7 scored an item at nothing while listing it as counted).
+    if (
+      !(
+        it.weight >= 0.01 &&
+        it.weight <= 100 &&
+        Math.abs(it.weight * 100 - Math.round(it.weight * 100)) < 1e-9
+      )
+    )
       out.push({
         field: `${at}.weight`,
-        zh: '权重须在 0 至 100 之间',
-        en: 'A weight is more than 0, at most 100',
+        zh: '权重须在 0.01 至 100 之间，最多两位小数',
+        en: 'A weight is from 0.01 to 100, with at most two decimals',
       });
     sum += it.weight;
     if (kind && it.score !== 'bands' && kind !== 'rate')

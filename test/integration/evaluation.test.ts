@@ -803,6 +803,14 @@ describe('templates and rankings', () => {
     // The edit started from version 1 again: someone saved meanwhile.
     const stale = await t.as(sup).put('/api/evaluation/templates/unit', { baseVersion: 1, definition });
     expect(stale.statusCode).toBe(409);
+    // Saving the same definition again (keys in another order) makes no version: the current one answers.
+    const same = await t.as(sup).put('/api/evaluation/templates/unit', {
+      baseVersion: 2,
+      definition: { grades: definition.grades, items: definition.items },
+      note: '未改动',
+    });
+    expect(same.statusCode, same.body).toBe(200);
+    expect([same.json().version, same.json().note]).toEqual([2, '试行']);
     const versions = (await t.as(sup).get('/api/evaluation/templates/unit/versions')).json().items;
     expect(versions.map((v: { version: number; current: boolean }) => [v.version, v.current])).toEqual([
       [2, true],
@@ -835,6 +843,7 @@ describe('templates and rankings', () => {
         items: [
           { indicator: 'validReportRate', weight: 50, score: 'rate' },
           { indicator: 'filedCount', weight: 40, score: 'rate' },
+          { indicator: 'closureRate', weight: 0.0000001, score: 'rate' },
         ],
         grades: [
           { grade: 'A', min: 90 },
@@ -853,6 +862,7 @@ describe('templates and rankings', () => {
         'body.definition.items[1].score',
         'body.definition.items',
         'body.definition.grades[1].min',
+        'body.definition.items[2].weight',
       ]),
     );
     expect(bad.json().error.message).toMatch(/权重合计须为 100/);

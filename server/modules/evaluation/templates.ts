@@ -4,6 +4,7 @@
  * scored it. The platform's defaults (common/evaluation-template.ts, from domain.md §8) are seeded
  * whenever a type has none.
  */
+import { isDeepStrictEqual } from 'node:util';
 import { and, desc, eq } from 'drizzle-orm';
 import {
   DEFAULT_TEMPLATES,
@@ -110,6 +111,10 @@ export async function templateById(db: Db, ctx: RequestContext, id: string) {
   return view(row);
 }
 
+/** Equal as stored: key order and absent optional fields do not matter. */
+const sameDefinition = (a: unknown, b: unknown) =>
+  isDeepStrictEqual(JSON.parse(JSON.stringify(a)), JSON.parse(JSON.stringify(b)));
+
 /**
  * Saves a new version of a type's template. `baseVersion` is the version the editor started from:
  * another edit saved meanwhile is a 409, not silently overwritten.
@@ -137,6 +142,9 @@ export async function saveTemplate(
       en: `The template was changed meanwhile (now version ${current.version}); reload and edit again`,
     });
   }
+  // Saving what is already the current version changes nothing: no new version (rankings would
+  // name a "new" template that scores exactly as the old), no event; the current one is answered.
+  if (sameDefinition(current.definition, input.definition)) return view(current);
   try {
     return await db.transaction(async (tx) => {
       await tx

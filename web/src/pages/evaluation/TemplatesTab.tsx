@@ -170,6 +170,8 @@ export function TemplatesTab({
                     <InputNumber
                       min={0}
                       max={100}
+                      step={1}
+                      precision={2}
                       value={it.weight}
                       addonAfter="%"
                       data-testid={`template-weight-${n}`}
