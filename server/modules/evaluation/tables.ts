@@ -182,6 +182,17 @@ export const evaluationFactDirty = pgTable(
   (t) => [primaryKey({ columns: [t.xact, t.caseId] })],
 );
 
+/** The columns of a day sum and of a delta to one (a fresh set per table). */
+const sumColumns = () => ({
+  subjectType: text('subject_type').notNull(),
+  day: date('day').notNull(),
+  indicator: text('indicator').notNull(),
+  subjectId: text('subject_id').notNull(),
+  districtCode: text('district_code').notNull(),
+  den: bigint('den', { mode: 'number' }).notNull(),
+  num: bigint('num', { mode: 'number' }).notNull(),
+});
+
 /**
  * The facts summed per China day (sums.ts): for each indicator that counts or rates (not the
  * averages) and each subject of the types that are read city-wide on the figures page — districts,
@@ -192,34 +203,14 @@ export const evaluationFactDirty = pgTable(
  * running disposal stage (`dispose_open_due` set) are not summed for the indicators that compare it
  * with now(); those are counted from the facts when read.
  */
-export const evaluationFactSum = pgTable(
-  'evaluation_fact_sum',
-  {
-    subjectType: text('subject_type').notNull(),
-    day: date('day').notNull(),
-    indicator: text('indicator').notNull(),
-    subjectId: text('subject_id').notNull(),
-    districtCode: text('district_code').notNull(),
-    den: bigint('den', { mode: 'number' }).notNull(),
-    num: bigint('num', { mode: 'number' }).notNull(),
-  },
-  (t) => [primaryKey({ columns: [t.subjectType, t.day, t.indicator, t.subjectId, t.districtCode] })],
-);
+export const evaluationFactSum = pgTable('evaluation_fact_sum', sumColumns(), (t) => [
+  primaryKey({ columns: [t.subjectType, t.day, t.indicator, t.subjectId, t.districtCode] }),
+]);
 
 /**
  * What refreshes changed in the day sums since the last compaction, appended (never updated: two
  * transactions changing the same day's sums must not wait on, or deadlock over, one row).
  */
-export const evaluationFactSumDelta = pgTable(
-  'evaluation_fact_sum_delta',
-  {
-    subjectType: text('subject_type').notNull(),
-    day: date('day').notNull(),
-    indicator: text('indicator').notNull(),
-    subjectId: text('subject_id').notNull(),
-    districtCode: text('district_code').notNull(),
-    den: bigint('den', { mode: 'number' }).notNull(),
-    num: bigint('num', { mode: 'number' }).notNull(),
-  },
-  (t) => [index('evaluation_fact_sum_delta_day_idx').on(t.subjectType, t.day)],
-);
+export const evaluationFactSumDelta = pgTable('evaluation_fact_sum_delta', sumColumns(), (t) => [
+  index('evaluation_fact_sum_delta_day_idx').on(t.subjectType, t.day),
+]);
