@@ -298,6 +298,13 @@ describe('overdue drivers', () => {
       },
     ]);
     expect(b.definitions.overdue.zh).toContain('超期');
+    // One family only (06, 街面秩序…): the 06002 cases, all of them the sanitation unit's.
+    const fam = await get('haishu.dispatcher', `/api/decision/overdue?${NOV}&family=06`);
+    expect(fam.statusCode, fam.body).toBe(200);
+    const f = fam.json();
+    expect([f.totalDue, f.totalOverdue, f.totalOnTime]).toEqual([5, 2, 3]);
+    expect(f.units.map((u: { key: string }) => u.key)).toEqual([units.U]);
+    expect(f.types.map((x: { key: string }) => x.key)).toEqual(['06002']);
   });
 
   it('agrees with the evaluation’s figures for the unit', async () => {

@@ -10,8 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chinaDate } from '../../common/calendar/index.ts';
-import { compactSums } from '../../server/modules/evaluation/index.ts';
-import { contribFunctionBody } from '../../server/modules/evaluation/sums.ts';
+import { compactSums, contribFunctionBody } from '../../server/modules/evaluation/index.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
 import { actOn, closeDispatched, dispatchCase, placeCase, pointIn } from '../support/cases.ts';
 import { usingPostgres } from '../support/db.ts';
@@ -36,7 +35,7 @@ afterAll(async () => {
 type FactRow = Record<string, unknown>;
 const FACTS = sql`SELECT source, item, case_id::text, at::text, district_code, township_code, community_code,
   grid_id, unit_id::text, actor, ended_by, on_time, merged, result, state, channel, filed_at::text,
-  rework_count, ever_parked, verified_true, dispose_late, dispose_open_due::text
+  rework_count, ever_parked, verified_true, dispose_late, dispose_open_due::text, matter_code
   FROM evaluation_fact ORDER BY source, item`;
 
 /** The facts as kept, and as derived again from the whole record (in a transaction rolled back). */

@@ -13,6 +13,15 @@ export { type FactQuery, factRows } from './query.ts';
 export { PUBLIC_SUBJECT_TYPES, publicRankings } from './rankings.ts';
 export { evaluationRoutes } from './routes.ts';
 export { PublicRanking, PublicRankingQuery } from './schemas.ts';
-/** The day sums' upkeep: main.ts folds the refreshes' deltas into the sums every few seconds. */
-export { compactSums, startSumCompaction } from './sums.ts';
+/**
+ * The day sums: their upkeep (main.ts folds the refreshes' deltas into the sums every 10 s) and the
+ * SQL a migration installs (`npm run gen:evaluation-sums`; a test compares it with the database).
+ */
+export {
+  compactSums,
+  contribFunctionBody,
+  contribFunctionSql,
+  REBUILD_SUMS_SQL,
+  startSumCompaction,
+} from './sums.ts';
 export { seedEvaluationTemplates } from './templates.ts';

@@ -9,7 +9,7 @@
  * Predicates are SQL over two aliases: `f` — the source's row (`case_id`, `at`, `unit_id`,
  * `actor`, `item` and the source's own columns) — and `c`, the case it is about as its facts hold
  * it (query.ts `CASE_OF_FACT`: `id`, regions, `state`, `channel`, `filed_at`, `rework_count`,
- * `ever_parked`, `verified_true`, `dispose_late`, `dispose_open_due`). Sources read the evaluation's
+ * `ever_parked`, `verified_true`, `dispose_late`, `dispose_open_due`, `matter_code`). Sources read the evaluation's
  * facts (tables.ts `evaluationFact`), which the database keeps with every change of the record.
  */
 import { getTableName, type SQL, sql } from 'drizzle-orm';

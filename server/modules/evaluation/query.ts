@@ -46,7 +46,7 @@ function subjectExpr(type: SubjectType): SQL {
  */
 const CASE_OF_FACT = sql.raw(`CROSS JOIN LATERAL (SELECT f.case_id AS id, f.district_code, f.township_code,
   f.community_code, f.grid_id, f.state, f.channel, f.filed_at, f.rework_count, f.ever_parked,
-  f.verified_true, f.dispose_late, f.dispose_open_due) c`);
+  f.verified_true, f.dispose_late, f.dispose_open_due, f.matter_code) c`);
 
 export interface FactQuery {
   indicator: Indicator;
@@ -57,7 +57,10 @@ export interface FactQuery {
   calendar: WorkCalendar;
 }
 
-/** The CTE `facts(case_id, at, item, subject, den, num, value)` of an indicator. */
+/**
+ * The CTE `facts(case_id, at, item, subject, den, num, value, matter_code)` of an indicator (the
+ * matter type for decision support's grouping, and for a scope that names a family).
+ */
 export function factRows(q: FactQuery): SQL {
   const { indicator: ind } = q;
   const wt = workTimeSql(q.calendar, new Date(q.period.from.getTime() - WORK_TIME_LOOKBACK_MS), q.period.to);
@@ -69,7 +72,7 @@ export function factRows(q: FactQuery): SQL {
     SELECT f.case_id, f.at, f.item, ${subjectExpr(q.subjectType)} AS subject,
       coalesce((${ind.denominator}), false) AS den,
       coalesce((${ind.denominator}) AND (${num}), false) AS num,
-      (${value})::double precision AS value
+      (${value})::double precision AS value, c.matter_code
     FROM (${source}) f ${CASE_OF_FACT}
     WHERE true ${scope}
   )`;

@@ -90,7 +90,7 @@ export function contribFunctionBody(): string {
   FROM (SELECT (r).*) f
   CROSS JOIN LATERAL (SELECT f.case_id AS id, f.district_code, f.township_code, f.community_code, f.grid_id,
     f.state, f.channel, f.filed_at, f.rework_count, f.ever_parked, f.verified_true, f.dispose_late,
-    f.dispose_open_due) c
+    f.dispose_open_due, f.matter_code) c
   CROSS JOIN LATERAL unnest(
     ${column((i) => `'${i.key}'`, 'text')},
     ${column((i) => String(mask(i)), 'int')},

@@ -156,6 +156,8 @@ export const evaluationFact = pgTable(
     /** `closed` rows: the disposal stages' starts and stops (working hours are counted when read). */
     disposeStarts: timestamp('dispose_starts', { withTimezone: true }).array(),
     disposeStops: timestamp('dispose_stops', { withTimezone: true }).array(),
+    /** The case's matter type (decision support groups the overdue by it; migration 0032). */
+    matterCode: text('matter_code'),
   },
   (t) => [
     primaryKey({ columns: [t.source, t.item] }),
