@@ -444,11 +444,30 @@ describe('every indicator of a district, a unit and each post, by hand', () => {
     it(`${label}: figures as written out, and each drill-down lists exactly the cases counted`, async () => {
       const leader = await t.login('city.leader');
       expect(await figuresOf(leader, type, subject())).toEqual(counts(expected));
+      const kinds = new Map(
+        (
+          (await t.as(leader).get('/api/evaluation/indicators')).json().items as {
+            key: string;
+            kind: string;
+          }[]
+        ).map((d) => [d.key, d.kind]),
+      );
       for (const [indicator, e] of Object.entries(expected)) {
         expect(
           await drillCases(leader, indicator, type, subject(), 'denominator'),
           `${indicator} den`,
         ).toEqual([...e.den].sort());
+        if (kinds.get(indicator) !== 'rate') {
+          // A count or an average has its rows only: no numerator to list (400 naming the part).
+          const res = await t
+            .as(leader)
+            .get(
+              `/api/evaluation/drill?indicator=${indicator}&subjectType=${type}&subject=${subject()}&from=${FROM}&to=${TO}&part=numerator`,
+            );
+          expect(res.statusCode, `${indicator} num`).toBe(400);
+          expect(res.json().error.details[0].field).toBe('querystring.part');
+          continue;
+        }
         expect(await drillCases(leader, indicator, type, subject(), 'numerator'), `${indicator} num`).toEqual(
           [...e.num].sort(),
         );
@@ -920,8 +939,17 @@ describe('templates and rankings', () => {
     ).json().items;
     expect(drafts).toHaveLength(1);
     expect((await t.as(haishu).get(`/api/evaluation/rankings/${drafts[0].id}`)).statusCode).toBe(404);
+    // Drafts asked for by name: none for a district.
+    const draftsOfHaishu = (
+      await t.as(haishu).get('/api/evaluation/rankings?subjectType=unit&state=draft')
+    ).json();
+    expect(draftsOfHaishu.items).toEqual([]);
     const mine = (await t.as(haishu).get(`/api/evaluation/rankings/${published}`)).json();
     expect(mine.lines.map((l: Line) => l.subject)).toContain(unitId);
+    // Its own district's units only (rankings.test.ts: not a city-level unit's line either).
+    expect(mine.lines.every((l: Line & { districtCode: string | null }) => l.districtCode === '330203')).toBe(
+      true,
+    );
     const jiangbei = (
       await t.as(await t.login('jiangbei.shift_leader')).get(`/api/evaluation/rankings/${published}`)
     ).json();

@@ -88,6 +88,10 @@ export function requireEvaluationPublish(actor: Actor) {
   }
 }
 
-/** Whether a ranking's line is the reader's: the city every line, a district its own subjects'. */
-export const lineInScope = (actor: Actor, line: { districtCode: string | null }, cityLevelAllowed: boolean) =>
-  subjectInScope(actor, line.districtCode, cityLevelAllowed);
+/**
+ * Whether a ranking's line is the reader's: the city every line, a district its own district's
+ * subjects — not a city-level unit's or person's (a ranking is the city's: that line counts their
+ * cases in every district, which a district does not read).
+ */
+export const lineInScope = (actor: Actor, line: { districtCode: string | null }) =>
+  subjectInScope(actor, line.districtCode, actor.scope.kind === 'city');

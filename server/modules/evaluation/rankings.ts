@@ -118,9 +118,15 @@ const summary = (r: RankingRow) => ({
   note: r.note,
 });
 
-/** The lines of a ranking the caller may read (the city every one, a district its subjects'). */
-function visibleLines(ctx: RequestContext, r: RankingRow): RankingLine[] {
-  return r.lines.filter((l) => lineInScope(ctx.actor, l, r.subjectType === 'unit'));
+/**
+ * The lines of a ranking the caller may read: the city every one, a district its own subjects'.
+ * Not a city-level unit's line: a ranking is the city's, so that line counts the unit's cases in
+ * every district — another district's record, and a figure the district's own drill-down (its
+ * cases only) would contradict. The district reads such a unit's figures over its own cases on the
+ * figures page.
+ */
+export function visibleLines(ctx: RequestContext, r: Pick<RankingRow, 'lines'>): RankingLine[] {
+  return r.lines.filter((l) => lineInScope(ctx.actor, l));
 }
 
 /** Computes the period's ranking of a subject type as a new draft version. */
@@ -215,8 +221,9 @@ export async function listRankings(
   const conds: SQL[] = [];
   if (input.subjectType) conds.push(eq(evaluationRanking.subjectType, input.subjectType));
   if (input.from) conds.push(eq(evaluationRanking.periodFrom, input.from));
+  // A district reads published rankings only: asking for drafts finds none.
   if (!city) conds.push(eq(evaluationRanking.state, 'published'));
-  else if (input.state) conds.push(eq(evaluationRanking.state, input.state));
+  if (input.state) conds.push(eq(evaluationRanking.state, input.state));
   const rows = await db
     .select()
     .from(evaluationRanking)

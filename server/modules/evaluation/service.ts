@@ -292,12 +292,19 @@ export async function drillDown(db: Db, ctx: RequestContext, input: DrillQueryT)
   const seen = await subjectsInScope(db, ctx, input.subjectType, [input.subject]);
   if (!seen.has(input.subject)) throw notFound({ zh: '评价对象', en: 'evaluation subject' }, input.subject);
   const part = input.part ?? 'denominator';
+  // A count or an average has one part, its rows: a numerator or an "unmet" of one would list
+  // rows its figure does not count as such.
+  if (ind.kind !== 'rate' && part !== 'denominator') {
+    throw new AppError('VALIDATION_FAILED', {
+      zh: `指标 ${ind.key} 不是比率，只有计数的案件（part=denominator），没有分子或未达标`,
+      en: `Indicator ${ind.key} is not a rate: it has its rows only (part=denominator), no numerator or unmet`,
+      details: [{ field: 'querystring.part', message: 'numerator and unmet apply to rates only' }],
+    });
+  }
   const page = input.page ?? 1;
   const pageSize = input.pageSize ?? 20;
   const q = await baseQuery(db, ctx, ind, input.subjectType, period);
-  // A count or an average has one part: its rows.
-  const rowsPart = ind.kind === 'rate' ? part : 'denominator';
-  const { total, rows } = await drill(db, { ...q, subject: input.subject, part: rowsPart, page, pageSize });
+  const { total, rows } = await drill(db, { ...q, subject: input.subject, part, page, pageSize });
   const ids = [...new Set(rows.map((r) => r.caseId))];
   const cf = caseTables.caseFile;
   const cases = ids.length

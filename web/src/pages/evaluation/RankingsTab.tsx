@@ -19,6 +19,7 @@ import { formatTime } from '../../components/format';
 type RankingList = ApiResponse<'/api/evaluation/rankings', 'get'>;
 type Ranking = ApiResponse<'/api/evaluation/rankings/{id}', 'get'>;
 type Line = Ranking['lines'][number];
+type Template = ApiResponse<'/api/evaluation/template-versions/{id}', 'get'>;
 type Indicators = ApiResponse<'/api/evaluation/indicators', 'get'>;
 type Indicator = Indicators['items'][number];
 type SubjectType = Ranking['subjectType'];
@@ -88,6 +89,14 @@ export function RankingsTab({
     queryKey: ['evaluation', 'ranking', id],
     queryFn: () => api.get<Ranking>(`/api/evaluation/rankings/${id}`),
     enabled: !!id,
+  });
+  // The template version the ranking was scored with: how each item column was scored (an
+  // `inverse` item shows 100 × (1 − rate), so its header must say so, as the exports do).
+  const templateId = ranking.data?.templateId;
+  const template = useQuery({
+    queryKey: ['evaluation', 'template', templateId],
+    queryFn: () => api.get<Template>(`/api/evaluation/template-versions/${templateId}`),
+    enabled: !!templateId,
   });
   const refresh = () => void qc.invalidateQueries({ queryKey: ['evaluation', 'rankings'] });
   const compute = useMutation({
@@ -164,12 +173,14 @@ export function RankingsTab({
     },
     ...(r?.lines[0]?.items ?? []).map((it, n) => {
       const ind = byKey.get(it.indicator);
+      const inverse = template.data?.definition.items[n]?.score === 'inverse';
       return {
         key: `${it.indicator}:${n}`,
         title: (
           <Tooltip title={ind ? (en ? ind.description.en : ind.description.zh) : undefined}>
             <span>
-              {ind ? (en ? ind.name.en : ind.name.zh) : it.indicator} {it.weight}%
+              {ind ? (en ? ind.name.en : ind.name.zh) : it.indicator}
+              {inverse ? t('evaluation.ranking.inverse') : ''} {it.weight}%
             </span>
           </Tooltip>
         ),
