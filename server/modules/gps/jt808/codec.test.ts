@@ -2,6 +2,7 @@
  * The codec against the published frames of protocols.md §7 (every decoded value asserted), plus
  * the 2013/2019 header variants, registration layouts and authentication bodies.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { bcdTimeToDate } from './bcd.ts';
 import { FrameSplitter, type SplitEvent } from './framing.ts';
@@ -14,6 +15,7 @@ import {
   MSG,
 } from './messages.ts';
 import { decodePacket, encodePacket, type Jt808Packet } from './packet.ts';
+import { JT808_REASONS } from './reader.ts';
 import { authBody, registerBody, type TerminalFrame, terminalContent, terminalFrame } from './simulator.ts';
 
 const hex = (s: string) => Buffer.from(s.replace(/\s+/g, ''), 'hex');
@@ -545,5 +547,50 @@ describe('registration and authentication bodies', () => {
       replyId: 0x8001,
       result: 0,
     });
+  });
+});
+
+describe('decoders on any input (fast-check)', () => {
+  const valid = [hex(V2).subarray(13, -2), hex(V3).subarray(13, -2), hex(V10).subarray(13, -2)];
+  const input = fc.oneof(
+    fc.uint8Array({ maxLength: 1200 }),
+    fc
+      .tuple(
+        fc.constantFrom(...valid),
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 6 }),
+        fc.nat(),
+      )
+      .map(([b, flips, cut]) => {
+        const out = Buffer.from(b);
+        for (const [at, v] of flips) out[at % out.length] = v;
+        return out.subarray(0, cut % (out.length + 1));
+      }),
+  );
+
+  it('answers a value or a known reason, never throws', () => {
+    const known = (r: { ok: boolean; reason?: string }) =>
+      r.ok || (JT808_REASONS as readonly string[]).includes(r.reason ?? '');
+    fc.assert(
+      fc.property(input, fc.boolean(), (bytes, v2019) => {
+        expect(known(decodePacket(bytes))).toBe(true);
+        const loc = decodeLocation(bytes);
+        expect(known(loc)).toBe(true);
+        if (loc.ok) {
+          expect(Math.abs(loc.value.latitude)).toBeLessThanOrEqual(90);
+          expect(Math.abs(loc.value.longitude)).toBeLessThanOrEqual(180);
+          expect(Number.isFinite(bcdTimeToDate(loc.value.time).getTime())).toBe(true);
+        }
+        const batch = decodeBatch(bytes);
+        expect(known(batch)).toBe(true);
+        if (batch.ok)
+          expect(batch.value.locations.length + batch.value.skipped.length).toBeLessThanOrEqual(
+            batch.value.count,
+          );
+        expect(known(decodeRegister(bytes, v2019))).toBe(true);
+        expect(known(decodeAuth(bytes, v2019))).toBe(true);
+        expect(known(decodeTerminalResponse(bytes))).toBe(true);
+      }),
+      { seed: 808, numRuns: 3000 },
+    );
   });
 });

@@ -41,6 +41,7 @@ export interface ConnectionLimits {
   hardQueueLimit: number;
   maxPendingOutputBytes: number;
   maxAuthFailures: number;
+  backendTimeoutMs: number;
   logsPerMinute: number;
   reassembly: ReassemblyLimits;
   /** The geo module's GCJ-02 → WGS84 conversion (gateway.ts). */
@@ -74,7 +75,12 @@ export class Jt808Connection {
       },
       new Reassembler(limits.reassembly),
       counters,
-      { maxAuthFailures: limits.maxAuthFailures, now: Date.now, gcj02ToWgs84: limits.gcj02ToWgs84 },
+      {
+        maxAuthFailures: limits.maxAuthFailures,
+        backendTimeoutMs: limits.backendTimeoutMs,
+        now: Date.now,
+        gcj02ToWgs84: limits.gcj02ToWgs84,
+      },
     );
     socket.setNoDelay(true);
     socket.setTimeout(limits.idleTimeoutMs, () => {

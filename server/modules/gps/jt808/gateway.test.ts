@@ -251,6 +251,20 @@ describe('JT/T 808 gateway session', () => {
     expect(backend.stored).toHaveLength(1);
     expect(gw.counters().backendErrors).toBe(1);
     expect(backend.logs.some((l) => l.level === 'warn' && l.msg.includes('database unavailable'))).toBe(true);
+
+    // A backend that does not answer in time: result 1, and the next message is served.
+    await gw.close();
+    const slow = await start({ backendTimeoutMs: 100 });
+    const t2 = await TestTerminal.connect(slow.gw.port, PHONE);
+    terminals.push(t2);
+    expect(await t2.request(MSG.authenticate, authBody(CODE))).toMatchObject({ result: 0 });
+    slow.backend.positionsDelayMs = 400;
+    const started = Date.now();
+    expect(await t2.request(MSG.location, loc)).toMatchObject({ result: RESULT.fail });
+    expect(Date.now() - started).toBeLessThan(350);
+    slow.backend.positionsDelayMs = 0;
+    expect(await t2.request(MSG.heartbeat, Buffer.alloc(0))).toMatchObject({ result: 0 });
+    expect(slow.gw.counters().backendErrors).toBe(1);
   });
 
   it('answers malformed frames 2 when the header is readable, unknown ids 3, and drops the unreadable', async () => {

@@ -30,6 +30,8 @@ export interface Jt808GatewayOptions {
   maxQueuedFrames?: number;
   maxPendingOutputBytes?: number;
   maxAuthFailures?: number;
+  /** Longest wait for a backend call; past it the message is answered 0x8001 result 1. */
+  backendTimeoutMs?: number;
   logsPerMinute?: number;
   reassembly?: Partial<ReassemblyLimits>;
   /** How often unfinished subpackaged messages are checked against their timeout. */
@@ -55,6 +57,7 @@ export async function startJt808Gateway(options: Jt808GatewayOptions): Promise<J
     hardQueueLimit: maxQueuedFrames * 16,
     maxPendingOutputBytes: options.maxPendingOutputBytes ?? 64 * 1024,
     maxAuthFailures: options.maxAuthFailures ?? 5,
+    backendTimeoutMs: options.backendTimeoutMs ?? 30_000,
     logsPerMinute: options.logsPerMinute ?? 30,
     reassembly,
     gcj02ToWgs84: (lng, lat) => convertLngLat(lng, lat, 'gcj02', 'wgs84'),

@@ -51,6 +51,14 @@ export interface SessionCounters {
   dropped: number;
 }
 
+export interface SessionOptions {
+  maxAuthFailures: number;
+  /** Longest wait for any backend call before the message is answered as failed. */
+  backendTimeoutMs: number;
+  now: () => number;
+  gcj02ToWgs84: Gcj02ToWgs84;
+}
+
 const ALLOWED_BEFORE_AUTH = new Set<number>([MSG.register, MSG.authenticate, MSG.heartbeat]);
 
 const hex = (id: number) => `0x${id.toString(16).padStart(4, '0')}`;
@@ -73,8 +81,25 @@ export class Jt808Session {
     private readonly io: SessionTransport,
     private readonly reassembler: Reassembler,
     private readonly counters: SessionCounters,
-    private readonly options: { maxAuthFailures: number; now: () => number; gcj02ToWgs84: Gcj02ToWgs84 },
+    private readonly options: SessionOptions,
   ) {}
+
+  /**
+   * A backend call bounded in time: a database that hangs must not hold the connection's frames
+   * (and the terminal's answers) forever. Past the limit the message is answered as failed; the
+   * terminal sends it again, and the backend's inserts are idempotent (terminal, device time,
+   * serial), so a late success does not count twice.
+   */
+  private bounded<T>(call: () => Promise<T>, what: string): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const limit = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`${what}: no answer within ${this.options.backendTimeoutMs} ms`)),
+        this.options.backendTimeoutMs,
+      );
+    });
+    return Promise.race([Promise.resolve().then(call), limit]).finally(() => clearTimeout(timer));
+  }
 
   /** The terminal this connection authenticated as, or null. */
   get terminalPhone(): string | null {
@@ -161,11 +186,8 @@ export class Jt808Session {
     if (!reg.ok) return this.refuse(h, reg.reason, reg.detail);
     let reply: Buffer;
     try {
-      const answer = await this.backend.register({
-        ...reg.value,
-        terminalPhone: h.terminalPhone,
-        remote: this.io.remote,
-      });
+      const registration = { ...reg.value, terminalPhone: h.terminalPhone, remote: this.io.remote };
+      const answer = await this.bounded(() => this.backend.register(registration), 'registration');
       reply = encodeRegisterResponse(h.serial, answer);
     } catch (e) {
       // 0x8100 has no "failed, try again": the general response says so.
@@ -180,8 +202,12 @@ export class Jt808Session {
     if (!a.ok) return this.refuse(h, a.reason, a.detail);
     let settings: Jt808Settings | undefined;
     try {
-      const ok = await this.backend.authenticate(h.terminalPhone, a.value.authCode, a.value.imei);
-      if (ok) settings = await this.backend.settings(h.terminalPhone);
+      const { authCode, imei } = a.value;
+      const ok = await this.bounded(
+        () => this.backend.authenticate(h.terminalPhone, authCode, imei),
+        'authentication',
+      );
+      if (ok) settings = await this.bounded(() => this.backend.settings(h.terminalPhone), 'settings');
     } catch (e) {
       this.backendFailed(h, 'authentication', e);
       return this.answer(h, RESULT.fail);
@@ -240,7 +266,8 @@ export class Jt808Session {
         .sort((x, y) => x.time.getTime() - y.time.getTime());
     }
     try {
-      await this.backend.positions(h.terminalPhone, items, { messageId: h.messageId, serial, blindArea });
+      const meta = { messageId: h.messageId, serial, blindArea };
+      await this.bounded(() => this.backend.positions(h.terminalPhone, items, meta), 'positions');
     } catch (e) {
       this.backendFailed(h, `storing ${items.length} position(s)`, e);
       return this.answer(h, RESULT.fail);
