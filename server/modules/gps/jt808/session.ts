@@ -12,7 +12,7 @@
  *   answer and gets none.
  * - A subpackaged message is acknowledged packet by packet (result 0: received); the packet that
  *   completes it is answered with the outcome of the whole message.
- * - A backend failure is an answer (1 or no registration), logged; it never throws out of here.
+ * - A backend failure or timeout (`backendTimeoutMs`) is answered 1 and logged; nothing throws out of here.
  */
 import {
   decodeBatch,

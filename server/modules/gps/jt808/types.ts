@@ -1,6 +1,6 @@
 /**
  * What the gateway hands to the data side and asks of it: `Jt808Backend`, injected into
- * `createJt808Gateway` so the gateway knows nothing of tables, the registry or NATS. The GPS
+ * `startJt808Gateway` so the gateway knows nothing of tables, the registry or NATS. The GPS
  * module implements it (registry lookups, the positions table); tests use an in-memory one.
  *
  * Terminal identity everywhere here is `terminalPhone`: the header's BCD phone/ID digits without
