@@ -97,6 +97,13 @@ export const PLATFORM_AUDIT_ACTIONS = [
   'sensor.alarm.raise',
   'sensor.alarm.clear',
   'sensor.alarm.fail',
+  // unified GPS supervision: the terminal registry, a terminal's registration over JT/T 808
+  'gps.terminal.create',
+  'gps.terminal.update',
+  'gps.terminal.disable',
+  'gps.terminal.register',
+  // a batch of a person's own positions from the field app (counts and period, not the places)
+  'gps.position.report',
   // online opinion (网络舆情): feeds, their polls, and the acceptors' decisions on posts
   'opinion.feed.create',
   'opinion.feed.update',
@@ -151,6 +158,8 @@ export const AUDIT_ENTITY_TYPES = [
   'basemap_archive',
   'sensor_device',
   'sensor_kind',
+  'gps_terminal',
+  'gps_position',
   'hotline_call',
   'hotline_seat',
   'knowledge_entry',

@@ -97,6 +97,15 @@ export const PERMISSIONS = [
   'evaluation:manage',
   /** Approve and publish a period's ranking, which freezes it (the city's leaders). */
   'evaluation:publish',
+  /**
+   * Unified GPS supervision (统一GPS监管, issue 12): the terminals in scope and the positions of
+   * terminals and staff — the centres' command roles (acceptors send the nearest inspector, shift
+   * leaders and dispatchers command, the city's supervisors and leaders watch); inspectors and
+   * unit handlers only send their own positions. Admins hold both.
+   */
+  'gps:read',
+  /** The terminal registry: register, change, disable terminals in scope (admins). */
+  'gps:manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -113,12 +122,12 @@ const REPORTERS: Permission[] = [...EVERYONE, 'case:report'];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   inspector: REPORTERS,
-  acceptor: [...REPORTERS, 'callback:record', 'opinion:moderate'],
-  shift_leader: [...EVERYONE, 'opinion:moderate', 'evaluation:read'],
-  dispatcher: [...EVERYONE, 'evaluation:read'],
+  acceptor: [...REPORTERS, 'callback:record', 'opinion:moderate', 'gps:read'],
+  shift_leader: [...EVERYONE, 'opinion:moderate', 'evaluation:read', 'gps:read'],
+  dispatcher: [...EVERYONE, 'evaluation:read', 'gps:read'],
   unit_handler: REPORTERS,
-  supervisor: [...EVERYONE, 'audit:read', 'evaluation:read', 'evaluation:manage'],
-  leader: [...EVERYONE, 'evaluation:read', 'evaluation:manage', 'evaluation:publish'],
+  supervisor: [...EVERYONE, 'audit:read', 'evaluation:read', 'evaluation:manage', 'gps:read'],
+  leader: [...EVERYONE, 'evaluation:read', 'evaluation:manage', 'evaluation:publish', 'gps:read'],
   admin: [...PERMISSIONS],
   hotline_operator: [...REPORTERS, 'callback:record', 'hotline:answer', 'knowledge:manage'],
 };

@@ -28,6 +28,7 @@ import { componentRoutes } from './modules/components/index.ts';
 import { decisionRoutes } from './modules/decision/index.ts';
 import { evaluationRoutes } from './modules/evaluation/index.ts';
 import { geoRoutes, ogcRoutes, SpatialService, TileService } from './modules/geo/index.ts';
+import { gpsRoutes, LastPositions } from './modules/gps/index.ts';
 import { hotlineLiveTopic, hotlineRoutes } from './modules/hotline/index.ts';
 import {
   authenticateRequest,
@@ -208,6 +209,11 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
   app.decorate('sensors', sensors);
   app.addHook('onClose', async () => sensors.close());
   await app.register(sensorRoutes(sensors, spatial));
+  // GPS: the registry, tracks and the field app's positions; the node's last positions (the live
+  // map's), shared with the JT/T 808 gateway's backend that main.ts starts.
+  const gpsLive = new LastPositions();
+  app.decorate('gpsLive', gpsLive);
+  await app.register(gpsRoutes({ live: gpsLive }));
   // The public portal (/api/public): anonymous, throttled per address, reporting through intake.
   await app.register(portalRoutes(spatial, tiles));
   await app.register(hotlineRoutes(spatial));

@@ -11,6 +11,7 @@ export * from './modules/classifier/tables.ts';
 export * from './modules/components/tables.ts';
 export * from './modules/evaluation/tables.ts';
 export * from './modules/geo/tables.ts';
+export * from './modules/gps/tables.ts';
 export * from './modules/hotline/tables.ts';
 export * from './modules/identity/tables.ts';
 export * from './modules/imports/tables.ts';

@@ -7,6 +7,7 @@ import { count } from 'drizzle-orm';
 import { appUser, org } from '../db-schema.ts';
 import { seedBaseMapChoice } from '../modules/basemap/index.ts';
 import { seedEvaluationTemplates } from '../modules/evaluation/index.ts';
+import { seedDemoGps } from '../modules/gps/index.ts';
 import { seedDemoKnowledge } from '../modules/hotline/index.ts';
 import { hashPassword } from '../modules/identity/index.ts';
 import { seedSensorKinds } from '../modules/sensors/index.ts';
@@ -97,6 +98,8 @@ export async function seedDemo(
     await seedRouting(tx, ctx);
     // Generated sensors on the inventory's covers and bins, with a day of readings.
     await seedDemoSensors(tx, ctx);
+    // GPS: auto-registration on (simulated terminals join as they register) and a few generated vehicles.
+    await seedDemoGps(tx, ctx);
     // The hotline's demo knowledge base (generated entries, flagged as such).
     await seedDemoKnowledge(tx, ctx);
     // Last: demo cases need the city, accounts, catalogue, calendar and routing above. Their

@@ -1405,6 +1405,92 @@ const SCENARIOS: Record<string, Scenario> = {
       };
     },
   },
+  // ---- GPS: the terminal registry, a person's own positions ----------------------------------------
+  'POST /api/gps/terminals': {
+    action: 'gps.terminal.create',
+    entityType: 'gps_terminal',
+    snapshot: 'after',
+    async prepare() {
+      const terminalId = `0137${String(Date.now()).slice(-8)}`;
+      return {
+        token: adminToken,
+        body: { terminalId, kind: 'sprinkler', plate: '浙B7A001', plateColour: 2 },
+        status: 201,
+        actorId: adminId,
+        entityId: (res) => res.json().terminal.id,
+        check(ev) {
+          expect(ev.after).toMatchObject({ terminalId, kind: 'sprinkler' });
+          // The auth code is a credential: never in the trail.
+          expect(JSON.stringify(ev.after)).not.toContain('authCode');
+        },
+      };
+    },
+  },
+  'PATCH /api/gps/terminals/:id': {
+    action: 'gps.terminal.update',
+    entityType: 'gps_terminal',
+    snapshot: 'before+after',
+    async prepare() {
+      const made = await t
+        .as(adminToken)
+        .post('/api/gps/terminals', { terminalId: `0136${String(Date.now()).slice(-8)}`, kind: 'other' });
+      expect(made.statusCode, made.body).toBe(201);
+      const d = made.json().terminal;
+      return {
+        token: adminToken,
+        params: { id: d.id },
+        body: { version: d.version, kind: 'muck_truck' },
+        status: 200,
+        actorId: adminId,
+        entityId: () => d.id,
+        check(ev) {
+          expect(ev.before).toMatchObject({ kind: 'other' });
+          expect(ev.after).toMatchObject({ kind: 'muck_truck' });
+        },
+      };
+    },
+  },
+  'DELETE /api/gps/terminals/:id': {
+    action: 'gps.terminal.disable',
+    entityType: 'gps_terminal',
+    snapshot: 'before+after',
+    async prepare() {
+      const made = await t
+        .as(adminToken)
+        .post('/api/gps/terminals', { terminalId: `0135${String(Date.now()).slice(-8)}`, kind: 'other' });
+      expect(made.statusCode, made.body).toBe(201);
+      const d = made.json().terminal;
+      return {
+        token: adminToken,
+        params: { id: d.id },
+        status: 200,
+        actorId: adminId,
+        entityId: () => d.id,
+        check(ev) {
+          expect(ev.before).toMatchObject({ enabled: true });
+          expect(ev.after).toMatchObject({ enabled: false });
+        },
+      };
+    },
+  },
+  'POST /api/gps/me/positions': {
+    action: 'gps.position.report',
+    entityType: 'gps_position',
+    snapshot: 'after',
+    async prepare() {
+      const at = new Date(Math.floor(Date.now() / 1000) * 1000 - 60_000).toISOString();
+      return {
+        token: adminToken,
+        body: { positions: [{ time: at, lat: 29.87, lng: 121.55, accuracy: 5 }] },
+        status: 200,
+        actorId: adminId,
+        entityId: () => adminId,
+        // Counts and the period, not the place.
+        check: (ev) =>
+          expect(ev.after).toEqual({ received: 1, stored: 1, duplicates: 0, refused: 0, from: at, to: at }),
+      };
+    },
+  },
   // ---- sensors ----------------------------------------------------------------------------------
   'POST /api/sensors/devices': {
     action: 'sensor.device.create',

@@ -232,7 +232,8 @@ async function report(
 }
 
 let gridSeq = 0;
-let postRuleSeq = 0;
+/** Per district: each caller's POST takes the next grid of the 200 listed (from the 120th). */
+const postRuleSeq: Record<'330203' | '330205', number> = { '330203': 0, '330205': 0 };
 /** A new grid-level default rule in a district (a grid no other rule of this file uses). */
 async function freshRule(district: '330203' | '330205', unit: string) {
   const areaCode = grids[district][40 + gridSeq++];
@@ -1188,7 +1189,7 @@ const PROBES: Probe[] = [
         q(c).post('/api/routing/rules', {
           reason: '矩阵测试',
           areaLevel: 'grid',
-          areaCode: grids[district][120 + postRuleSeq++],
+          areaCode: grids[district][120 + postRuleSeq[district]++],
           unitId: org[district === '330203' ? 'hsSan' : 'jbSan'],
         }),
       view: async () => dbCount('route_rule'),
@@ -1438,6 +1439,126 @@ const PROBES: Probe[] = [
       },
     ];
   }),
+  // ---- GPS: a terminal is its organisation's (and that one's district's); the centres' command
+  // roles read (acceptors among them), admins manage; a person sends only their own positions ----
+  {
+    route: 'GET /api/gps/terminals',
+    rows: (b) => sorted(b.items.map((x: { districtCode: string | null }) => x.districtCode ?? 'city')),
+    call: (c) => q(c).get('/api/gps/terminals?pageSize=200'),
+    expect: {
+      // The demo's generated vehicles: in 海曙, 江北 and 鄞州.
+      admin: [200, ['330203', '330205', '330212']],
+      hsStaff: [200, ['330203']],
+      jbStaff: [200, ['330205']],
+      hsUnit: 403,
+      cityUnit: 403,
+      hsAdmin: [200, ['330203']],
+      keys: { 'gps:read': [200, ['330203', '330205', '330212']] },
+    },
+  },
+  ...(['gpsHs', 'gpsJb'] as const).flatMap((terminal): Probe[] => {
+    const hsOwn = terminal === 'gpsHs';
+    const what = hsOwn ? 'a 海曙 terminal' : 'a 江北 terminal';
+    const reads: Expect = {
+      admin: 200,
+      hsStaff: hsOwn ? 200 : 404,
+      jbStaff: hsOwn ? 404 : 200,
+      hsUnit: 403,
+      cityUnit: 403,
+      hsAdmin: hsOwn ? 200 : 404,
+      keys: { 'gps:read': 200 },
+    };
+    const manage: Expect = {
+      admin: 200,
+      hsStaff: 403,
+      jbStaff: 403,
+      hsUnit: 403,
+      cityUnit: 403,
+      hsAdmin: hsOwn ? 200 : 404,
+      keys: { 'gps:manage': 200 },
+    };
+    const centre = hsOwn ? 'hsCentre' : 'jbCentre';
+    return [
+      {
+        route: 'GET /api/gps/terminals/{id}',
+        what,
+        call: (c) => q(c).get(`/api/gps/terminals/${F[terminal]}`),
+        expect: reads,
+      },
+      {
+        route: 'GET /api/gps/positions',
+        what,
+        call: (c) =>
+          q(c).get(
+            `/api/gps/positions?terminal=${F[terminal]}&from=${encodeURIComponent(new Date(Date.now() - 86_400_000).toISOString())}&to=${encodeURIComponent(new Date().toISOString())}`,
+          ),
+        expect: reads,
+      },
+      {
+        route: 'GET /api/gps/positions',
+        what: hsOwn ? 'a 海曙 inspector' : 'a 江北 inspector',
+        call: (c) =>
+          q(c).get(
+            `/api/gps/positions?user=${hsOwn ? F.tgtHs : F.tgtJb}&from=${encodeURIComponent(new Date(Date.now() - 86_400_000).toISOString())}&to=${encodeURIComponent(new Date().toISOString())}`,
+          ),
+        expect: reads,
+      },
+      {
+        route: 'POST /api/gps/terminals',
+        what: hsOwn ? 'in 海曙' : 'in 江北',
+        call: (c) => {
+          seq++;
+          return q(c).post('/api/gps/terminals', {
+            terminalId: `0139${String(seq).padStart(8, '0')}`,
+            kind: 'other',
+            orgId: org[centre],
+          });
+        },
+        view: async () => dbCount('gps_terminal'),
+        expect: { ...manage, admin: 201, hsAdmin: hsOwn ? 201 : 422, keys: { 'gps:manage': 201 } },
+      },
+      {
+        route: 'PATCH /api/gps/terminals/{id}',
+        what,
+        async call(c) {
+          const version = (await adminGet(`/api/gps/terminals/${F[terminal]}`)).terminal.version;
+          return q(c).patch(`/api/gps/terminals/${F[terminal]}`, { version, note: `矩阵-${c.name}` });
+        },
+        view: () => adminGet(`/api/gps/terminals/${F[terminal]}`),
+        expect: manage,
+      },
+      {
+        route: 'DELETE /api/gps/terminals/{id}',
+        what,
+        fresh: async () => {
+          seq++;
+          return must(
+            await t.as(adminToken).post('/api/gps/terminals', {
+              terminalId: `0138${String(seq).padStart(8, '0')}`,
+              kind: 'other',
+              orgId: org[centre],
+            }),
+            201,
+            'terminal',
+          ).terminal.id as string;
+        },
+        call: (c, target) => q(c).delete(`/api/gps/terminals/${target}`),
+        view: (target) => adminGet(`/api/gps/terminals/${target}`),
+        expect: manage,
+      },
+    ];
+  }),
+  {
+    route: 'POST /api/gps/me/positions',
+    what: 'one’s own position',
+    call: (c) =>
+      q(c).post('/api/gps/me/positions', {
+        positions: [
+          { time: new Date(Math.floor(Date.now() / 1000) * 1000).toISOString(), lat: 29.87, lng: 121.55 },
+        ],
+      }),
+    expect: peopleOnly(200),
+  },
   // ---- working calendar and settings: read by all (settings: admins), written by the city -------
   {
     route: 'GET /api/calendar/due',
@@ -2865,6 +2986,9 @@ beforeAll(async () => {
   F.standardId = (await adminGet('/api/catalog/standards/09006')).id;
   F.sensorHs = (await adminGet('/api/sensors/devices?q=DEMO-HS&pageSize=1')).items[0].id;
   F.sensorJb = (await adminGet('/api/sensors/devices?q=DEMO-JB&pageSize=1')).items[0].id;
+  // The demo's generated GPS terminals: 海曙's and 江北's centres' enforcement cars.
+  F.gpsHs = (await adminGet('/api/gps/terminals?q=013330203001')).items[0].id;
+  F.gpsJb = (await adminGet('/api/gps/terminals?q=013330205001')).items[0].id;
   const jobAdmin = must(
     await t.as(adminToken).post('/api/imports/base64', await importBody('330203')),
     200,

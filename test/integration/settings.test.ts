@@ -43,6 +43,8 @@ describe('defaults seeded on first start', () => {
         'imports.limits',
         'sensors.offline',
         'sensors.retentionDays',
+        'gps.autoRegister',
+        'gps.retentionDays',
         'opinion.matching',
         'warning.rules',
       ].sort(),

@@ -399,6 +399,26 @@ export const SETTINGS = {
     entityType: 'setting',
   },
   /**
+   * Unified GPS supervision: whether a JT/T 808 terminal that is not in the registry is created
+   * when it registers (0x0100; kind `other`, under the centre of the district it announces, else
+   * the city centre — gps/gateway-backend.ts). Off, it is answered result 4 (终端数据库中无该终端).
+   * The demo turns it on.
+   */
+  'gps.autoRegister': {
+    schema: Type.Boolean(),
+    default: false,
+    description:
+      'GPS终端自动登记（未登记终端注册时自动建档）/ create an unknown JT/T 808 terminal in the registry when it registers',
+    entityType: 'setting',
+  },
+  /** Days of GPS positions kept (terminals and phones): older days' partitions are dropped whole. */
+  'gps.retentionDays': {
+    schema: Type.Integer({ minimum: 7, maximum: 3650 }),
+    default: 180,
+    description: 'GPS定位数据保留天数 / days of GPS positions kept (older days are dropped)',
+    entityType: 'setting',
+  },
+  /**
    * Online opinion: when a post is relevant enough for the moderation queue, when it is linked to
    * an open case without anyone's decision, how far away the cases offered for a link may be. A
    * place in the text is a road or a point of interest, not a surveyed point: 500 m covers most of
@@ -473,6 +493,8 @@ export interface SettingValues {
   'imports.limits': ImportLimits;
   'sensors.offline': OfflineAction;
   'sensors.retentionDays': number;
+  'gps.autoRegister': boolean;
+  'gps.retentionDays': number;
   'opinion.matching': OpinionMatching;
   'warning.rules': WarningRules;
 }

@@ -74,6 +74,8 @@ export interface paths {
               | 'evaluation:read'
               | 'evaluation:manage'
               | 'evaluation:publish'
+              | 'gps:read'
+              | 'gps:manage'
             )[];
             createdAt: string;
             lastUsedAt: string | null;
@@ -130,6 +132,8 @@ export interface paths {
           | 'evaluation:read'
           | 'evaluation:manage'
           | 'evaluation:publish'
+          | 'gps:read'
+          | 'gps:manage'
         )[];
       };
       responses: {
@@ -175,6 +179,8 @@ export interface paths {
               | 'evaluation:read'
               | 'evaluation:manage'
               | 'evaluation:publish'
+              | 'gps:read'
+              | 'gps:manage'
             )[];
             createdAt: string;
             lastUsedAt: string | null;
@@ -365,6 +371,8 @@ export interface paths {
               | 'evaluation:read'
               | 'evaluation:manage'
               | 'evaluation:publish'
+              | 'gps:read'
+              | 'gps:manage'
             )[];
             menu: (
               | 'dashboard'
@@ -5149,6 +5157,417 @@ export interface paths {
       };
     };
   };
+  '/api/gps/me/positions': {
+    post: {
+      params: never;
+      query: never;
+      body: {
+        positions: {
+          /** when the phone took the fix (with its zone) */
+          time: string;
+          lat: number;
+          lng: number;
+          /** coordinate system of lat/lng (default wgs84) */
+          crs?: 'wgs84' | 'gcj02';
+          /** metres (95 %), as the phone says */
+          accuracy?: number | null;
+          /** metres per second, as the W3C Geolocation API’s `coords.speed` (stored as km/h) */
+          speed?: number | null;
+          /** degrees clockwise from north */
+          heading?: number | null;
+          /** metres */
+          altitude?: number | null;
+        }[];
+      };
+      responses: {
+        200: {
+          received: number;
+          /** new positions written */
+          stored: number;
+          /** positions already stored (a resent batch) */
+          duplicates: number;
+          refused: {
+            /** the position’s index in `positions` */
+            index: number;
+            /** future: more than 10 minutes ahead of the server’s clock · too_old: older than the retention · bad_time: not an instant (a leap second) */
+            reason: 'future' | 'too_old' | 'bad_time';
+            message: string;
+          }[];
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
+  '/api/gps/positions': {
+    get: {
+      params: never;
+      query: {
+        /** the terminal: its id, or its phone/ID */
+        terminal?: string;
+        /** a person (their phone’s positions) */
+        user?: string;
+        from: string;
+        to: string;
+      };
+      body: never;
+      responses: {
+        200: {
+          items: {
+            /** the fix’s instant, ISO 8601 UTC */
+            time: string;
+            /** WGS84 degrees */
+            lat: number;
+            /** WGS84 degrees */
+            lng: number;
+            /** km/h */
+            speed: number | null;
+            /** degrees from north (0–359) */
+            direction: number | null;
+            /** metres */
+            altitude: number | null;
+            /** JT/T 808 alarm bits (null: a phone) */
+            alarm: number | null;
+            /** JT/T 808 status bits (null: a phone) */
+            status: number | null;
+            extras: {
+              [key: string]:
+                | number
+                | string
+                | boolean
+                | null
+                | (number | string | boolean | null)[]
+                | {
+                    [key: string]: number | string | boolean | null;
+                  };
+            };
+          }[];
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
+  '/api/gps/terminals': {
+    /** GPS terminals in scope / GPS终端台账 */
+    get: {
+      params: never;
+      query: {
+        page?: number;
+        pageSize?: number;
+        /** part of the plate or terminal phone/ID */
+        q?: string;
+        /** what carries the terminal (common/gps.ts) */
+        kind?: 'enforcement_car' | 'sanitation_truck' | 'muck_truck' | 'sprinkler' | 'patrol_bike' | 'other';
+        orgId?: string;
+        districtCode?: string;
+        enabled?: boolean;
+      };
+      body: never;
+      responses: {
+        200: {
+          items: {
+            id: string;
+            /** the canonical terminal phone/ID */
+            terminalId: string;
+            plate: string | null;
+            plateColour: number;
+            /** what carries the terminal (common/gps.ts) */
+            kind:
+              | 'enforcement_car'
+              | 'sanitation_truck'
+              | 'muck_truck'
+              | 'sprinkler'
+              | 'patrol_bike'
+              | 'other';
+            orgId: string;
+            orgName: string | null;
+            districtCode: string | null;
+            utcOffsetMinutes: number;
+            /** coordinate system of the terminal’s fixes (stored as WGS84) */
+            crs: 'wgs84' | 'gcj02';
+            imei: string | null;
+            /** 2013 or 2019, from its last registration */
+            protocolVersion: number | null;
+            registeredAt: string | null;
+            lastSeenAt: string | null;
+            lastPositionAt: string | null;
+            lastLat: number | null;
+            lastLng: number | null;
+            enabled: boolean;
+            /** made by the demo seed, not a real vehicle */
+            generated: boolean;
+            note: string | null;
+            createdAt: string;
+            updatedAt: string;
+            version: number;
+          }[];
+          total: number;
+          page: number;
+          pageSize: number;
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+    post: {
+      params: never;
+      query: never;
+      body: {
+        /** the JT/T 808 terminal phone/ID of every frame header: 11–12 digits (2013: BCD[6], an 11-digit SIM number left-padded with 0) or 20 digits (2019: BCD[10]); stored as 12 digits when it is a 2013 number */
+        terminalId: string;
+        plate?: string | null;
+        /** JT/T 808 plate colour: 0 no plate, 1 blue, 2 yellow, 3 black, 4 white, 9 other */
+        plateColour?: 0 | 1 | 2 | 3 | 4 | 9;
+        /** what carries the terminal (common/gps.ts) */
+        kind: 'enforcement_car' | 'sanitation_truck' | 'muck_truck' | 'sprinkler' | 'patrol_bike' | 'other';
+        orgId?: string;
+        /** minutes east of UTC of the terminal’s clock (JT/T 808: 480, GMT+8) */
+        utcOffsetMinutes?: number;
+        /** coordinate system of the terminal’s fixes (stored as WGS84) */
+        crs?: 'wgs84' | 'gcj02';
+        /** IMEI (15 digits; 14–16 accepted) */
+        imei?: string | null;
+        enabled?: boolean;
+        note?: string | null;
+      };
+      responses: {
+        201: {
+          terminal: {
+            id: string;
+            /** the canonical terminal phone/ID */
+            terminalId: string;
+            plate: string | null;
+            plateColour: number;
+            /** what carries the terminal (common/gps.ts) */
+            kind:
+              | 'enforcement_car'
+              | 'sanitation_truck'
+              | 'muck_truck'
+              | 'sprinkler'
+              | 'patrol_bike'
+              | 'other';
+            orgId: string;
+            orgName: string | null;
+            districtCode: string | null;
+            utcOffsetMinutes: number;
+            /** coordinate system of the terminal’s fixes (stored as WGS84) */
+            crs: 'wgs84' | 'gcj02';
+            imei: string | null;
+            /** 2013 or 2019, from its last registration */
+            protocolVersion: number | null;
+            registeredAt: string | null;
+            lastSeenAt: string | null;
+            lastPositionAt: string | null;
+            lastLat: number | null;
+            lastLng: number | null;
+            enabled: boolean;
+            /** made by the demo seed, not a real vehicle */
+            generated: boolean;
+            note: string | null;
+            createdAt: string;
+            updatedAt: string;
+            version: number;
+          };
+          /** the JT/T 808 auth code (鉴权码); null unless you manage it */
+          authCode: string | null;
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
+  '/api/gps/terminals/{id}': {
+    get: {
+      params: {
+        id: string;
+      };
+      query: never;
+      body: never;
+      responses: {
+        200: {
+          terminal: {
+            id: string;
+            /** the canonical terminal phone/ID */
+            terminalId: string;
+            plate: string | null;
+            plateColour: number;
+            /** what carries the terminal (common/gps.ts) */
+            kind:
+              | 'enforcement_car'
+              | 'sanitation_truck'
+              | 'muck_truck'
+              | 'sprinkler'
+              | 'patrol_bike'
+              | 'other';
+            orgId: string;
+            orgName: string | null;
+            districtCode: string | null;
+            utcOffsetMinutes: number;
+            /** coordinate system of the terminal’s fixes (stored as WGS84) */
+            crs: 'wgs84' | 'gcj02';
+            imei: string | null;
+            /** 2013 or 2019, from its last registration */
+            protocolVersion: number | null;
+            registeredAt: string | null;
+            lastSeenAt: string | null;
+            lastPositionAt: string | null;
+            lastLat: number | null;
+            lastLng: number | null;
+            enabled: boolean;
+            /** made by the demo seed, not a real vehicle */
+            generated: boolean;
+            note: string | null;
+            createdAt: string;
+            updatedAt: string;
+            version: number;
+          };
+          /** the JT/T 808 auth code (鉴权码); null unless you manage it */
+          authCode: string | null;
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+    delete: {
+      params: {
+        id: string;
+      };
+      query: {
+        /** the version the caller saw (409 when it changed since) */
+        version?: number;
+      };
+      body: never;
+      responses: {
+        200: {
+          id: string;
+          /** the canonical terminal phone/ID */
+          terminalId: string;
+          plate: string | null;
+          plateColour: number;
+          /** what carries the terminal (common/gps.ts) */
+          kind: 'enforcement_car' | 'sanitation_truck' | 'muck_truck' | 'sprinkler' | 'patrol_bike' | 'other';
+          orgId: string;
+          orgName: string | null;
+          districtCode: string | null;
+          utcOffsetMinutes: number;
+          /** coordinate system of the terminal’s fixes (stored as WGS84) */
+          crs: 'wgs84' | 'gcj02';
+          imei: string | null;
+          /** 2013 or 2019, from its last registration */
+          protocolVersion: number | null;
+          registeredAt: string | null;
+          lastSeenAt: string | null;
+          lastPositionAt: string | null;
+          lastLat: number | null;
+          lastLng: number | null;
+          enabled: boolean;
+          /** made by the demo seed, not a real vehicle */
+          generated: boolean;
+          note: string | null;
+          createdAt: string;
+          updatedAt: string;
+          version: number;
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+    patch: {
+      params: {
+        id: string;
+      };
+      query: never;
+      body: {
+        version: number;
+        /** the JT/T 808 terminal phone/ID of every frame header: 11–12 digits (2013: BCD[6], an 11-digit SIM number left-padded with 0) or 20 digits (2019: BCD[10]); stored as 12 digits when it is a 2013 number */
+        terminalId?: string;
+        plate?: string | null;
+        /** JT/T 808 plate colour: 0 no plate, 1 blue, 2 yellow, 3 black, 4 white, 9 other */
+        plateColour?: 0 | 1 | 2 | 3 | 4 | 9;
+        /** what carries the terminal (common/gps.ts) */
+        kind?: 'enforcement_car' | 'sanitation_truck' | 'muck_truck' | 'sprinkler' | 'patrol_bike' | 'other';
+        orgId?: string;
+        /** minutes east of UTC of the terminal’s clock (JT/T 808: 480, GMT+8) */
+        utcOffsetMinutes?: number;
+        /** coordinate system of the terminal’s fixes (stored as WGS84) */
+        crs?: 'wgs84' | 'gcj02';
+        /** IMEI (15 digits; 14–16 accepted) */
+        imei?: string | null;
+        enabled?: boolean;
+        note?: string | null;
+      };
+      responses: {
+        200: {
+          id: string;
+          /** the canonical terminal phone/ID */
+          terminalId: string;
+          plate: string | null;
+          plateColour: number;
+          /** what carries the terminal (common/gps.ts) */
+          kind: 'enforcement_car' | 'sanitation_truck' | 'muck_truck' | 'sprinkler' | 'patrol_bike' | 'other';
+          orgId: string;
+          orgName: string | null;
+          districtCode: string | null;
+          utcOffsetMinutes: number;
+          /** coordinate system of the terminal’s fixes (stored as WGS84) */
+          crs: 'wgs84' | 'gcj02';
+          imei: string | null;
+          /** 2013 or 2019, from its last registration */
+          protocolVersion: number | null;
+          registeredAt: string | null;
+          lastSeenAt: string | null;
+          lastPositionAt: string | null;
+          lastLat: number | null;
+          lastLng: number | null;
+          enabled: boolean;
+          /** made by the demo seed, not a real vehicle */
+          generated: boolean;
+          note: string | null;
+          createdAt: string;
+          updatedAt: string;
+          version: number;
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
   '/api/hotline/calls': {
     /** Calls, newest first / 来电记录 */
     get: {
@@ -6565,6 +6984,8 @@ export interface paths {
             | 'evaluation:read'
             | 'evaluation:manage'
             | 'evaluation:publish'
+            | 'gps:read'
+            | 'gps:manage'
           )[];
           menu: (
             | 'dashboard'
@@ -6717,6 +7138,8 @@ export interface paths {
             | 'evaluation:read'
             | 'evaluation:manage'
             | 'evaluation:publish'
+            | 'gps:read'
+            | 'gps:manage'
           )[];
           menu: (
             | 'dashboard'
@@ -10608,6 +11031,24 @@ export interface paths {
                 updatedAt: string | null;
               }
             | {
+                key: 'gps.autoRegister';
+                value: boolean;
+                /** 0 while the default applies (never written) */
+                version: number;
+                description: string;
+                updatedBy: string | null;
+                updatedAt: string | null;
+              }
+            | {
+                key: 'gps.retentionDays';
+                value: number;
+                /** 0 while the default applies (never written) */
+                version: number;
+                description: string;
+                updatedBy: string | null;
+                updatedAt: string | null;
+              }
+            | {
                 key: 'opinion.matching';
                 value: {
                   /** a post whose best matter type scores at least this is relevant (so is one naming a place in the city) */
@@ -10825,6 +11266,24 @@ export interface paths {
             }
           | {
               key: 'sensors.retentionDays';
+              value: number;
+              /** 0 while the default applies (never written) */
+              version: number;
+              description: string;
+              updatedBy: string | null;
+              updatedAt: string | null;
+            }
+          | {
+              key: 'gps.autoRegister';
+              value: boolean;
+              /** 0 while the default applies (never written) */
+              version: number;
+              description: string;
+              updatedBy: string | null;
+              updatedAt: string | null;
+            }
+          | {
+              key: 'gps.retentionDays';
               value: number;
               /** 0 while the default applies (never written) */
               version: number;
@@ -11052,6 +11511,24 @@ export interface paths {
             }
           | {
               key: 'sensors.retentionDays';
+              value: number;
+              /** 0 while the default applies (never written) */
+              version: number;
+              description: string;
+              updatedBy: string | null;
+              updatedAt: string | null;
+            }
+          | {
+              key: 'gps.autoRegister';
+              value: boolean;
+              /** 0 while the default applies (never written) */
+              version: number;
+              description: string;
+              updatedBy: string | null;
+              updatedAt: string | null;
+            }
+          | {
+              key: 'gps.retentionDays';
               value: number;
               /** 0 while the default applies (never written) */
               version: number;
