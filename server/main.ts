@@ -7,6 +7,7 @@ import path from 'node:path';
 import { buildApp } from './app.ts';
 import { startTimerLoop } from './modules/cases/index.ts';
 import { startSumCompaction } from './modules/evaluation/index.ts';
+import { type GpsGateway, startGpsGateway, startGpsMaintenance } from './modules/gps/index.ts';
 import { startRingingSweep } from './modules/hotline/index.ts';
 import { startImportRecoveryLoop } from './modules/imports/index.ts';
 import { startOpinionPoller } from './modules/opinion/index.ts';
@@ -68,6 +69,20 @@ async function main() {
     app.log.error({ err }, 'evaluation sums compaction failed'),
   );
 
+  // GPS: the positions' day partitions made ahead and dropped past the retention (every node), and
+  // this node's JT/T 808 gateway for vehicle terminals unless JT808_PORT=0.
+  const stopGpsMaintenance = startGpsMaintenance(database, app.log);
+  let gpsGateway: GpsGateway | undefined;
+  if (config.jt808Port > 0) {
+    gpsGateway = await startGpsGateway(database, {
+      port: config.jt808Port,
+      host: config.host,
+      log: app.log,
+      live: app.gpsLive,
+      feed,
+    });
+  }
+
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -80,6 +95,9 @@ async function main() {
       await stopOpinion();
       await stopWarnings();
       await stopSumCompaction();
+      // The gateway's connections end and its queued positions are written before the database closes.
+      await gpsGateway?.close();
+      await stopGpsMaintenance();
       await outbox.stop();
       await forwards.stop();
       await app.close();
@@ -110,6 +128,7 @@ async function main() {
     `  Database:      ${database.driver === 'pglite' ? `PGlite (embedded) at ${path.join(config.dataDir, 'pglite')}` : 'PostgreSQL (DATABASE_URL)'}`,
     `  Demo data:     ${seeded ? 'seeded on this first start' : 'already present'}`,
     `  Sensors/MQTT:  ${config.mqtt.url ? `listening on ${config.mqtt.url} (${config.mqtt.topicPrefix}/{deviceId}/telemetry)` : 'off (set MQTT_URL, e.g. mqtt://127.0.0.1:1883)'}`,
+    `  GPS/JT808:     ${gpsGateway ? `terminals connect to TCP port ${gpsGateway.port} (JT/T 808 2013/2019)` : 'off (JT808_PORT=0)'}`,
     `  Demo password: ${config.demoPassword}   (set DEMO_PASSWORD to change it before the first start)`,
     `  Demo accounts: ${accounts.slice(0, 6).join(', ')}, …`,
     '                 <district>.<role> for haishu, jiangbei, beilun, zhenhai, yinzhou, fenghua × inspector, acceptor, shift_leader, dispatcher',

@@ -69,6 +69,11 @@ export interface Config {
    */
   mqtt: MqttConfig;
   /**
+   * The TCP port of this node's JT/T 808 gateway for vehicle terminals (modules/gps); 0: this node
+   * runs none (another may).
+   */
+  jt808Port: number;
+  /**
    * The public portal's throttles (modules/portal): reports sent per source address per hour and
    * other portal requests per source address per minute (per node, before the body is read);
    * reports giving one phone number per 24 hours (counted in the database, over all nodes).
@@ -80,6 +85,7 @@ export interface Config {
 }
 
 export const DEFAULT_PORT = 8600;
+export const DEFAULT_JT808_PORT = 8608;
 export const DEFAULT_DEMO_PASSWORD = 'cityops2026';
 /** Loopback only: Prometheus on the same host (or through a tunnel) scrapes without a key. */
 export const DEFAULT_METRICS_ALLOW = '127.0.0.1/8,::1';
@@ -154,6 +160,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       .filter(Boolean),
     open311PollSeconds: Math.max(1, int(env, 'OPEN311_POLL_SECONDS', 300)),
     mqtt: parseMqttConfig(env, { int, bool, hostname: os.hostname() }),
+    jt808Port: int(env, 'JT808_PORT', DEFAULT_JT808_PORT),
     portalReportsPerHour: int(env, 'PORTAL_REPORTS_PER_HOUR', 20),
     portalRequestsPerMinute: int(env, 'PORTAL_REQUESTS_PER_MINUTE', 120),
     portalReportsPerPhonePerDay: int(env, 'PORTAL_REPORTS_PER_PHONE_PER_DAY', 5),

@@ -27,9 +27,18 @@ export interface Running {
 
 export async function startPlatform(env: Record<string, string>, timeoutMs = 90_000): Promise<Running> {
   const port = env.PORT ? Number(env.PORT) : await freePort();
+  // Platforms run side by side in the tests: each its own JT/T 808 gateway port too.
+  const jt808Port = env.JT808_PORT ?? String(await freePort());
   const child = spawn(process.execPath, [path.join(ROOT, 'scripts/start.mjs')], {
     cwd: ROOT,
-    env: { ...process.env, LOG_LEVEL: 'warn', HOST: '127.0.0.1', ...env, PORT: String(port) },
+    env: {
+      ...process.env,
+      LOG_LEVEL: 'warn',
+      HOST: '127.0.0.1',
+      JT808_PORT: jt808Port,
+      ...env,
+      PORT: String(port),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

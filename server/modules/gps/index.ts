@@ -4,6 +4,8 @@
  * read back as tracks), the gateway's backend (`createJt808Backend`: what ./jt808/ calls), the
  * node's last positions for the live map, the partitions' maintenance (main.ts), and the demo seed.
  */
+
+export { type GpsGateway, type GpsGatewayOptions, startGpsGateway } from './gateway.ts';
 export {
   type BackendStats,
   createJt808Backend,
