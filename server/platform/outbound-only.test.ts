@@ -5,8 +5,8 @@
  * URL uses the OutboundClient (app.outbound), which applies the SSRF rules; a new transport (a
  * message queue client, say) goes into platform/ beside it, with the same checks.
  *
- * Type-only imports (`import type { IncomingHttpHeaders } from 'node:http'`) and the pure helpers
- * of node:net (isIP, BlockList…) are fine. The scan reads the syntax tree, so a local function
+ * Type-only imports (`import type { IncomingHttpHeaders } from 'node:http'`), the pure helpers
+ * of node:net (isIP, BlockList…) and its `createServer` (a listener, inbound only) are fine. The scan reads the syntax tree, so a local function
  * that happens to be called `fetch` is not mistaken for the global one.
  */
 import fs from 'node:fs';
@@ -25,10 +25,15 @@ const NETWORK_MODULES = new Set(
     m === 'undici' ? [m] : [m, `node:${m}`],
   ),
 );
-/** What may be imported from node:net at run time: helpers that open nothing. */
+/**
+ * What may be imported from node:net at run time: helpers that open nothing, and `createServer` —
+ * a listener takes connections in (the JT/T 808 gateway's terminals dial the platform); it cannot
+ * dial out. `connect`, `Socket` and `createConnection` stay flagged.
+ */
+const NET_HARMLESS = ['isIP', 'isIPv4', 'isIPv6', 'BlockList', 'SocketAddress', 'createServer'];
 const HARMLESS = new Map([
-  ['net', new Set(['isIP', 'isIPv4', 'isIPv6', 'BlockList', 'SocketAddress'])],
-  ['node:net', new Set(['isIP', 'isIPv4', 'isIPv6', 'BlockList', 'SocketAddress'])],
+  ['net', new Set(NET_HARMLESS)],
+  ['node:net', new Set(NET_HARMLESS)],
 ]);
 /** Globals that call out. */
 const NETWORK_GLOBALS = new Set(['fetch', 'WebSocket', 'EventSource', 'XMLHttpRequest']);
@@ -166,6 +171,7 @@ describe('the outbound-only scan', () => {
       "import type { IncomingHttpHeaders } from 'node:http';",
       "import { type IncomingHttpHeaders } from 'node:http';",
       "import { BlockList, isIP } from 'node:net';",
+      "import { createServer, type Server, type Socket } from 'node:net';",
       "export type { Server } from 'node:http';",
       'function fetch(limit: number, offset: number) { return limit + offset; }\nfetch(1, 2);',
       'const rows = await repo.fetch(1);',

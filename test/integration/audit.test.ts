@@ -21,6 +21,14 @@ import { multipart } from '../support/multipart.ts';
 import { BOUNDARY, cameraJpeg, formBody, reportParts } from '../support/portal.ts';
 import { apiWriteRoutes } from '../support/routes.ts';
 
+/** A template definition with grade A's lower bound moved by one (saving one unchanged makes no version). */
+function changedDefinition<D extends { grades: { grade: string; min: number }[] }>(d: D): D {
+  const out = structuredClone(d);
+  const a = out.grades[0];
+  a.min = a.min >= 100 ? a.min - 1 : a.min + 1;
+  return out;
+}
+
 let t: TestApp;
 let adminToken: string;
 let adminId: string;
@@ -1732,7 +1740,11 @@ const SCENARIOS: Record<string, Scenario> = {
       return {
         token: adminToken,
         params: { subjectType: 'acceptor' },
-        body: { baseVersion: cur.version, definition: cur.definition, note: `审计 ${next()}` },
+        body: {
+          baseVersion: cur.version,
+          definition: changedDefinition(cur.definition),
+          note: `审计 ${next()}`,
+        },
         status: 200,
         actorId: adminId,
         entityId: (res) => res.json().id,

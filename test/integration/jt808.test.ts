@@ -17,8 +17,8 @@ import {
   locationBody,
   registerBody,
 } from '../../server/modules/gps/jt808/simulator.ts';
-import { TestTerminal } from '../../server/modules/gps/jt808/testkit.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
+import { TestTerminal } from '../support/jt808-testkit.ts';
 
 let t: TestApp;
 let admin: string;

@@ -33,6 +33,14 @@ import { closeDispatched, dispatchCase, pointIn, uploadPhoto } from '../support/
 import { collection, feature, point, toBuffer } from '../support/fixtures/geojson.ts';
 import { BOUNDARY, cameraJpeg, formBody, reportParts } from '../support/portal.ts';
 
+/** A template definition with grade A's lower bound moved by one (saving one unchanged makes no version). */
+function changedDefinition<D extends { grades: { grade: string; min: number }[] }>(d: D): D {
+  const out = structuredClone(d);
+  const a = out.grades[0];
+  a.min = a.min >= 100 ? a.min - 1 : a.min + 1;
+  return out;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Callers
 
@@ -2184,7 +2192,7 @@ const PROBES: Probe[] = [
       );
       return q(c).put('/api/evaluation/templates/acceptor', {
         baseVersion: cur.version,
-        definition: cur.definition,
+        definition: changedDefinition(cur.definition),
         note: `${c.name} 矩阵`,
       });
     },

@@ -7,11 +7,11 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { MemoryBackend, TestTerminal } from '../../../../test/support/jt808-testkit.ts';
 import { escapeFrame } from './framing.ts';
 import { startJt808Gateway } from './gateway.ts';
 import { MSG, RESULT } from './messages.ts';
 import { authBody, batchBody, bcdTimeOf, locationBody, registerBody, terminalContent } from './simulator.ts';
-import { MemoryBackend, TestTerminal } from './testkit.ts';
 
 const GOOD = '13900000001';
 const FUZZ = '13900000002';

@@ -3,6 +3,7 @@
  * flow, the authentication gate, answers for every outcome, stream cutting, subpackets, limits.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { MemoryBackend, TestTerminal } from '../../../../test/support/jt808-testkit.ts';
 import { convertLngLat } from '../../geo/index.ts';
 import { type Jt808Gateway, type Jt808GatewayOptions, startJt808Gateway } from './gateway.ts';
 import { MSG, RESULT } from './messages.ts';
@@ -15,7 +16,6 @@ import {
   subpackets,
   terminalFrame,
 } from './simulator.ts';
-import { MemoryBackend, TestTerminal } from './testkit.ts';
 
 const PHONE = '13912344329';
 const CODE = 'AUTH-7f3a';

@@ -5,17 +5,17 @@
  * Not used by production code.
  */
 import { connect, type Socket } from 'node:net';
-import { FrameSplitter } from './framing.ts';
-import { decodeTerminalResponse, MSG } from './messages.ts';
-import { decodePacket, type Jt808Packet } from './packet.ts';
-import { type TerminalFrame, terminalFrame } from './simulator.ts';
+import { FrameSplitter } from '../../server/modules/gps/jt808/framing.ts';
+import { decodeTerminalResponse, MSG } from '../../server/modules/gps/jt808/messages.ts';
+import { decodePacket, type Jt808Packet } from '../../server/modules/gps/jt808/packet.ts';
+import { type TerminalFrame, terminalFrame } from '../../server/modules/gps/jt808/simulator.ts';
 import type {
   Jt808Backend,
   Jt808Position,
   Jt808RegisterAnswer,
   Jt808Registration,
   Jt808Settings,
-} from './types.ts';
+} from '../../server/modules/gps/jt808/types.ts';
 
 export interface StoredBatch {
   terminalPhone: string;
