@@ -7,9 +7,13 @@
  * exists under it.
  */
 import { sql } from 'drizzle-orm';
-import type { Db } from './db.ts';
+import { type Db, dbErrorMessage, sqlStateOf } from './db.ts';
 
 export const DAY_MS = 86_400_000;
+
+/** A write failed on a row whose day has no partition yet (make it and write again). */
+export const isMissingPartition = (err: unknown) =>
+  sqlStateOf(err) === '23514' && /no partition/i.test(dbErrorMessage(err));
 
 /** The UTC day (midnight) holding this instant. */
 export const dayOf = (d: Date) => new Date(Math.floor(d.getTime() / DAY_MS) * DAY_MS);

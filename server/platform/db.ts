@@ -138,3 +138,18 @@ async function migrationsApplied(database: Database): Promise<boolean> {
 export const isUniqueViolation = (err: unknown): boolean =>
   (err as { code?: string }).code === '23505' ||
   (err as { cause?: { code?: string } }).cause?.code === '23505';
+
+/**
+ * The SQLSTATE of a database error from either driver (node-postgres puts it on the error,
+ * drizzle's PGlite wrapper on its `cause`), or undefined.
+ */
+export const sqlStateOf = (err: unknown): string | undefined => {
+  const e = err as { code?: unknown; cause?: { code?: unknown } };
+  const code =
+    typeof e?.code === 'string' ? e.code : typeof e?.cause?.code === 'string' ? e.cause.code : undefined;
+  return code && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
+};
+
+/** The database's own message of an error from either driver. */
+export const dbErrorMessage = (err: unknown) =>
+  String((err as { cause?: { message?: string } })?.cause?.message ?? (err as Error)?.message ?? err);

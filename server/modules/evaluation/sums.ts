@@ -53,9 +53,17 @@ function render(q: SQL): string {
   return text;
 }
 
+const readsNowOf = new WeakMap<Indicator, boolean>();
 /** Compares a running disposal stage with the time of reading: such rows are counted when read. */
-export const readsNow = (ind: Indicator): boolean =>
-  /\bnow\(\)/i.test(render(ind.denominator) + render(ind.numerator ?? ind.denominator));
+export function readsNow(ind: Indicator): boolean {
+  let v = readsNowOf.get(ind);
+  if (v === undefined) {
+    // Rendered once per definition, not on every figures request.
+    v = /\bnow\(\)/i.test(render(ind.denominator) + render(ind.numerator ?? ind.denominator));
+    readsNowOf.set(ind, v);
+  }
+  return v;
+}
 
 /** The indicators kept in the day sums: those that count or rate (an average reads the calendar). */
 export const summedIndicators = (): Indicator[] => INDICATORS.filter((i) => i.kind !== 'average');

@@ -9,6 +9,7 @@
  * clock set in the wrong zone, not a fix); lat/lng finite and on the globe.
  */
 import { sql } from 'drizzle-orm';
+import { isMissingPartition } from '../../platform/day-partitions.ts';
 import type { Db } from '../../platform/db.ts';
 import { DAY_MS, ensureDays } from './partitions.ts';
 import { gpsPosition } from './tables.ts';
@@ -39,17 +40,6 @@ export function refusalOf(
   if (t < now.getTime() - retentionDays * DAY_MS) return 'too_old';
   return null;
 }
-
-const sqlStateOf = (err: unknown): string | undefined => {
-  const e = err as { code?: unknown; cause?: { code?: unknown } };
-  const code =
-    typeof e?.code === 'string' ? e.code : typeof e?.cause?.code === 'string' ? e.cause.code : undefined;
-  return code && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
-};
-const messageOf = (err: unknown) =>
-  String((err as { cause?: { message?: string } })?.cause?.message ?? (err as Error)?.message ?? err);
-export const isMissingPartition = (err: unknown) =>
-  sqlStateOf(err) === '23514' && /no partition/i.test(messageOf(err));
 
 /** Inserts the rows (duplicates skipped); returns how many were new. */
 export async function insertPositions(db: Db, rows: readonly PositionInsert[]): Promise<number> {

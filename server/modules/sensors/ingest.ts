@@ -28,7 +28,8 @@ import { eq, sql } from 'drizzle-orm';
 import { REJECT_REASONS, type RejectReason } from '../../../common/sensors.ts';
 import { recordEvents } from '../../platform/audit.ts';
 import type { RequestContext } from '../../platform/context.ts';
-import type { Db } from '../../platform/db.ts';
+import { isMissingPartition } from '../../platform/day-partitions.ts';
+import { type Db, dbErrorMessage, sqlStateOf } from '../../platform/db.ts';
 import { addCaseNote } from '../cases/index.ts';
 import type { DeviceDirectory, DirectoryDevice, DirectoryKind } from './directory.ts';
 import { ensurePartitions } from './partitions.ts';
@@ -82,16 +83,6 @@ export interface IngestStats {
   lastErrorAt: string | null;
 }
 
-const sqlStateOf = (err: unknown): string | undefined => {
-  const e = err as { code?: unknown; cause?: { code?: unknown } };
-  const code =
-    typeof e?.code === 'string' ? e.code : typeof e?.cause?.code === 'string' ? e.cause.code : undefined;
-  return code && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
-};
-const messageOf = (err: unknown) =>
-  String((err as { cause?: { message?: string } })?.cause?.message ?? (err as Error)?.message ?? err);
-const isMissingPartition = (err: unknown) =>
-  sqlStateOf(err) === '23514' && /no partition/i.test(messageOf(err));
 const isDataError = (err: unknown) => /^2[23]/.test(sqlStateOf(err) ?? '');
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
@@ -206,7 +197,7 @@ export class SensorIngest {
           await this.storeWithRetry(batch.slice(half));
           return;
         }
-        this.stats.lastError = messageOf(err).slice(0, 300);
+        this.stats.lastError = dbErrorMessage(err).slice(0, 300);
         this.stats.lastErrorAt = new Date().toISOString();
         if (this.stopping) throw err;
         attempt++;
