@@ -176,7 +176,6 @@ function rootName(xml: string): string {
 }
 
 type RssItem = Record<string, unknown>;
-const rss = new Parser();
 
 /** A field as text: rss-parser gives a string, or an object where the element had children. */
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
@@ -185,7 +184,9 @@ async function parseXml(xml: string, limits: FeedLimits, base: string | undefine
   scanXml(xml, limits);
   let feed: { title?: unknown; items?: unknown };
   try {
-    feed = (await rss.parseString(xml)) as { title?: unknown; items?: unknown };
+    // A parser per feed: xml2js keeps state in its parser between documents, and after some
+    // malformed inputs a reused one never calls back — the fuzz found a feed that then hung.
+    feed = (await new Parser().parseString(xml)) as { title?: unknown; items?: unknown };
   } catch (err) {
     throw new FeedParseError(/not recognized/i.test((err as Error).message) ? 'not_a_feed' : 'malformed');
   }
