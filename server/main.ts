@@ -7,7 +7,13 @@ import path from 'node:path';
 import { buildApp } from './app.ts';
 import { startTimerLoop } from './modules/cases/index.ts';
 import { startSumCompaction } from './modules/evaluation/index.ts';
-import { type GpsGateway, startGpsGateway, startGpsMaintenance } from './modules/gps/index.ts';
+import {
+  type GpsGateway,
+  type GpsPositionStream,
+  startGpsGateway,
+  startGpsMaintenance,
+  startGpsPositionStream,
+} from './modules/gps/index.ts';
 import { startRingingSweep } from './modules/hotline/index.ts';
 import { startImportRecoveryLoop } from './modules/imports/index.ts';
 import { startOpinionPoller } from './modules/opinion/index.ts';
@@ -17,6 +23,7 @@ import { loadConfig } from './platform/config.ts';
 import { lockDataDir } from './platform/data-dir-lock.ts';
 import { openDatabase } from './platform/db.ts';
 import { EventFeed } from './platform/event-feed.ts';
+import { connectNats } from './platform/nats.ts';
 import { demoUsers } from './seed/demo-orgs.ts';
 import { seedDemo } from './seed/index.ts';
 
@@ -72,6 +79,15 @@ async function main() {
   // GPS: the positions' day partitions made ahead and dropped past the retention (every node), and
   // this node's JT/T 808 gateway for vehicle terminals unless JT808_PORT=0.
   const stopGpsMaintenance = startGpsMaintenance(database, app.log);
+  // With NATS_URL the gateways publish to a JetStream stream and every node's writer stores from it.
+  let gpsStream: GpsPositionStream | undefined;
+  const nats = config.nats.servers ? await connectNats(config.nats, `cityops-${process.pid}`) : undefined;
+  if (nats) {
+    gpsStream = await startGpsPositionStream(database.db, nats, config.nats.prefix, {
+      log: app.log,
+      live: app.gpsLive,
+    });
+  }
   let gpsGateway: GpsGateway | undefined;
   if (config.jt808Port > 0) {
     gpsGateway = await startGpsGateway(database, {
@@ -80,6 +96,7 @@ async function main() {
       log: app.log,
       live: app.gpsLive,
       feed,
+      publish: gpsStream?.publish,
     });
   }
 
@@ -97,6 +114,8 @@ async function main() {
       await stopSumCompaction();
       // The gateway's connections end and its queued positions are written before the database closes.
       await gpsGateway?.close();
+      await gpsStream?.close();
+      await nats?.drain();
       await stopGpsMaintenance();
       await outbox.stop();
       await forwards.stop();
@@ -128,7 +147,7 @@ async function main() {
     `  Database:      ${database.driver === 'pglite' ? `PGlite (embedded) at ${path.join(config.dataDir, 'pglite')}` : 'PostgreSQL (DATABASE_URL)'}`,
     `  Demo data:     ${seeded ? 'seeded on this first start' : 'already present'}`,
     `  Sensors/MQTT:  ${config.mqtt.url ? `listening on ${config.mqtt.url} (${config.mqtt.topicPrefix}/{deviceId}/telemetry)` : 'off (set MQTT_URL, e.g. mqtt://127.0.0.1:1883)'}`,
-    `  GPS/JT808:     ${gpsGateway ? `terminals connect to TCP port ${gpsGateway.port} (JT/T 808 2013/2019)` : 'off (JT808_PORT=0)'}`,
+    `  GPS/JT808:     ${gpsGateway ? `terminals connect to TCP port ${gpsGateway.port} (JT/T 808 2013/2019)` : 'off (JT808_PORT=0)'}${nats ? `; positions through NATS JetStream ${config.nats.servers?.join(',')} (stream ${config.nats.prefix}_GPS)` : ''}`,
     `  Demo password: ${config.demoPassword}   (set DEMO_PASSWORD to change it before the first start)`,
     `  Demo accounts: ${accounts.slice(0, 6).join(', ')}, …`,
     '                 <district>.<role> for haishu, jiangbei, beilun, zhenhai, yinzhou, fenghua × inspector, acceptor, shift_leader, dispatcher',

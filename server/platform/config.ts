@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseAllowList } from './allow-list.ts';
 import { type MqttConfig, parseMqttConfig } from './mqtt.ts';
+import { type NatsConfig, parseNatsConfig } from './nats.ts';
 
 export interface Config {
   port: number;
@@ -73,6 +74,12 @@ export interface Config {
    * runs none (another may).
    */
   jt808Port: number;
+  /**
+   * NATS JetStream (platform/nats.ts): with NATS_URL the gateways publish positions to a stream and
+   * every node's writer stores them (several gateways behind a TCP load balancer); without, each
+   * node writes what its own gateway receives.
+   */
+  nats: NatsConfig;
   /**
    * The public portal's throttles (modules/portal): reports sent per source address per hour and
    * other portal requests per source address per minute (per node, before the body is read);
@@ -161,6 +168,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     open311PollSeconds: Math.max(1, int(env, 'OPEN311_POLL_SECONDS', 300)),
     mqtt: parseMqttConfig(env, { int, bool, hostname: os.hostname() }),
     jt808Port: int(env, 'JT808_PORT', DEFAULT_JT808_PORT),
+    nats: parseNatsConfig(env),
     portalReportsPerHour: int(env, 'PORTAL_REPORTS_PER_HOUR', 20),
     portalRequestsPerMinute: int(env, 'PORTAL_REQUESTS_PER_MINUTE', 120),
     portalReportsPerPhonePerDay: int(env, 'PORTAL_REPORTS_PER_PHONE_PER_DAY', 5),

@@ -26,7 +26,9 @@
  *   multi-row INSERT … ON CONFLICT DO NOTHING per batch (the unique key terminal + time + serial
  *   makes a resent message one row), then the terminals' last position and last-seen time in one
  *   UPDATE, then the in-memory `live` (LastPositions). A database failure rejects the calls of
- *   that batch: the gateway does not acknowledge them, and the terminal sends them again.
+ *   that batch: the gateway does not acknowledge them, and the terminal sends them again. With
+ *   `opts.publish` (NATS_URL: position-stream.ts) the batch goes to the stream instead, and the
+ *   calls resolve when JetStream has stored it.
  * - `log(event)`: to the app's logger (opts.log).
  *
  * The terminal directory (phone → id, enabled, clock, CRS) is cached per node for
@@ -120,6 +122,11 @@ export interface Jt808BackendOptions {
   maxBatch?: number;
   /** How long a directory entry is trusted without an event (default 60 s). */
   directoryTtlMs?: number;
+  /**
+   * With NATS (position-stream.ts): a batch is handed to the stream instead of written here, and
+   * the terminal is answered once the stream has it; the writers store it.
+   */
+  publish?: (rows: readonly PositionInsert[]) => Promise<void>;
 }
 
 export type DropReason = Refusal | 'unknown_terminal';
@@ -127,6 +134,8 @@ export type DropReason = Refusal | 'unknown_terminal';
 export interface BackendStats {
   received: number;
   stored: number;
+  /** Handed to the NATS stream (with `publish`; the writers count what they store). */
+  published: number;
   duplicates: number;
   dropped: Record<DropReason, number>;
   batches: number;
@@ -198,6 +207,7 @@ export function createJt808Backend(database: { db: Db }, opts: Jt808BackendOptio
   const stats: BackendStats = {
     received: 0,
     stored: 0,
+    published: 0,
     duplicates: 0,
     dropped: { future: 0, too_old: 0, bad_value: 0, unknown_terminal: 0 },
     batches: 0,
@@ -260,12 +270,17 @@ export function createJt808Backend(database: { db: Db }, opts: Jt808BackendOptio
       if (!held || held.time < l.time) newest.set(l.terminalId, l);
     }
     const seen = clock();
-    const inserted = await insertPositions(db, rows);
-    await touchTerminals(db, [...newest.values()], seen);
+    if (opts.publish) {
+      await opts.publish(rows);
+      stats.published += rows.length;
+    } else {
+      const inserted = await insertPositions(db, rows);
+      await touchTerminals(db, [...newest.values()], seen);
+      stats.stored += inserted;
+      stats.duplicates += rows.length - inserted;
+    }
     stats.batches++;
     stats.largestBatch = Math.max(stats.largestBatch, rows.length);
-    stats.stored += inserted;
-    stats.duplicates += rows.length - inserted;
     for (const l of newest.values()) {
       live.update({
         source: 'jt808',

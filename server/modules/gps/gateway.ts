@@ -17,7 +17,12 @@
 import { canonicalTerminalPhone } from '../../../common/gps.ts';
 import type { Db } from '../../platform/db.ts';
 import type { EventFeed } from '../../platform/event-feed.ts';
-import { type BackendLog, type BackendStats, createJt808Backend } from './gateway-backend.ts';
+import {
+  type BackendLog,
+  type BackendStats,
+  createJt808Backend,
+  type Jt808BackendOptions,
+} from './gateway-backend.ts';
 import {
   type Jt808Counters,
   type Jt808Gateway,
@@ -40,6 +45,8 @@ export interface GpsGatewayOptions {
   feed?: EventFeed;
   /** Connections idle longer are closed (default 3 heartbeats of 60 s). */
   idleTimeoutMs?: number;
+  /** With NATS: batches go to the position stream (position-stream.ts `positionPublisher`). */
+  publish?: Jt808BackendOptions['publish'];
 }
 
 export interface GpsGateway {
@@ -50,7 +57,12 @@ export interface GpsGateway {
 }
 
 export async function startGpsGateway(database: { db: Db }, opts: GpsGatewayOptions): Promise<GpsGateway> {
-  const data = createJt808Backend(database, { log: opts.log, live: opts.live, feed: opts.feed });
+  const data = createJt808Backend(database, {
+    log: opts.log,
+    live: opts.live,
+    feed: opts.feed,
+    publish: opts.publish,
+  });
   const backend: Jt808GatewayBackend = {
     async register(reg) {
       return data.register({

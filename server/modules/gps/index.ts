@@ -19,5 +19,16 @@ export {
 } from './gateway-backend.ts';
 export { LastPositions, type LivePosition } from './live.ts';
 export { maintainPositions, startGpsMaintenance } from './maintenance.ts';
+export {
+  decodePositions,
+  ensurePositionStream,
+  type GpsPositionStream,
+  type PositionStreamNames,
+  type PositionWriter,
+  positionPublisher,
+  positionStreamNames,
+  startGpsPositionStream,
+  startPositionWriter,
+} from './position-stream.ts';
 export { type GpsRouteOptions, gpsRoutes } from './routes.ts';
 export { DEMO_TERMINALS, seedDemoGps } from './seed.ts';
