@@ -17,6 +17,8 @@ export {
   type Jt808RegisterResult,
   type Jt808Registration,
 } from './gateway-backend.ts';
+/** The terminal's side of the codec (frames a JT/T 808 terminal sends): for the bench's simulator and tests, never the gateway. */
+export * as jt808Terminal from './jt808/simulator.ts';
 export { LastPositions, type LivePosition } from './live.ts';
 export { maintainPositions, startGpsMaintenance } from './maintenance.ts';
 export {

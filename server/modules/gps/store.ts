@@ -1,7 +1,7 @@
 /**
  * Writing positions: the one path terminals' and phones' fixes take into `gps_position`. A batch
- * is one multi-row INSERT … ON CONFLICT DO NOTHING (a position sent twice is one row; only the
- * new ones are counted), in statements of at most CHUNK rows; a batch that meets a day without a
+ * is one INSERT … SELECT FROM json_populate_recordset … ON CONFLICT DO NOTHING (a position sent
+ * twice is one row; only the new ones are counted), in statements of at most CHUNK rows; a batch that meets a day without a
  * partition makes it (partitions.ts) and is written again.
  *
  * What may be stored: a fix no older than the retention and no further ahead of the server's
@@ -12,14 +12,14 @@ import { sql } from 'drizzle-orm';
 import { isMissingPartition } from '../../platform/day-partitions.ts';
 import type { Db } from '../../platform/db.ts';
 import { DAY_MS, ensureDays } from './partitions.ts';
-import { gpsPosition } from './tables.ts';
+import type { gpsPosition } from './tables.ts';
 
 export type PositionInsert = typeof gpsPosition.$inferInsert;
 
 /** A fix more than this ahead of the server's clock is refused. */
 export const MAX_FUTURE_MS = 10 * 60_000;
-/** Rows per INSERT statement (16 columns: far below the protocol's 65,535 parameters). */
-const CHUNK = 1000;
+/** Rows per INSERT statement (one JSON parameter of about 300 bytes a row). */
+const CHUNK = 5000;
 /** Bound on a position's extras, as JSON (a terminal's additional items, vendor items kept raw). */
 export const MAX_EXTRAS_BYTES = 4096;
 
@@ -41,18 +41,55 @@ export function refusalOf(
   return null;
 }
 
-/** Inserts the rows (duplicates skipped); returns how many were new. */
+/** The rows as the JSON array `json_populate_recordset` reads: column names, instants in ISO 8601. */
+function rowsJson(rows: readonly PositionInsert[]): string {
+  return JSON.stringify(
+    rows.map((r) => ({
+      terminal_id: r.terminalId ?? null,
+      user_id: r.userId ?? null,
+      time: r.time,
+      received_at: r.receivedAt,
+      lat: r.lat,
+      lng: r.lng,
+      speed: r.speed ?? null,
+      direction: r.direction ?? null,
+      altitude: r.altitude ?? null,
+      alarm: r.alarm ?? null,
+      status: r.status ?? null,
+      accuracy: r.accuracy ?? null,
+      serial: r.serial ?? 0,
+      source: r.source,
+      extras: r.extras ?? {},
+    })),
+  );
+}
+
+/** Rows a statement changed, whichever driver ran it (node-postgres `rowCount`, PGlite `affectedRows`). */
+const changed = (res: unknown) => {
+  const r = res as { rowCount?: number | null; affectedRows?: number };
+  return Number(r.rowCount ?? r.affectedRows ?? 0);
+};
+
+/**
+ * Inserts the rows (duplicates skipped); returns how many were new. One statement per CHUNK rows,
+ * the rows travelling as one JSON parameter unpacked by `json_populate_recordset` on the table's
+ * row type: measured 3–4× the rows per second of a multi-row VALUES with 15 parameters a row on
+ * both drivers (bench/results/gps.md), because the server parses one value instead of binding
+ * tens of thousands.
+ */
 export async function insertPositions(db: Db, rows: readonly PositionInsert[]): Promise<number> {
   if (rows.length === 0) return 0;
   const write = async (tx: Db) => {
     let inserted = 0;
     for (let i = 0; i < rows.length; i += CHUNK) {
-      const got = await tx
-        .insert(gpsPosition)
-        .values(rows.slice(i, i + CHUNK))
-        .onConflictDoNothing()
-        .returning({ time: gpsPosition.time });
-      inserted += got.length;
+      const res = await tx.execute(sql`
+        INSERT INTO gps_position (terminal_id, user_id, time, received_at, lat, lng, speed, direction,
+                                  altitude, alarm, status, accuracy, serial, source, extras)
+        SELECT terminal_id, user_id, time, received_at, lat, lng, speed, direction,
+               altitude, alarm, status, accuracy, serial, source, extras
+        FROM json_populate_recordset(NULL::gps_position, ${rowsJson(rows.slice(i, i + CHUNK))}::json)
+        ON CONFLICT DO NOTHING`);
+      inserted += changed(res);
     }
     return inserted;
   };
