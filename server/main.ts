@@ -79,6 +79,7 @@ async function main() {
       host: config.host,
       log: app.log,
       live: app.gpsLive,
+      alarms: app.gpsAlarms,
       feed,
     });
   }

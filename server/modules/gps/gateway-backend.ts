@@ -50,6 +50,7 @@ import {
   boundedExtras,
   insertPositions,
   type PositionInsert,
+  type PositionsObserver,
   type Refusal,
   refusalOf,
   touchTerminals,
@@ -118,6 +119,8 @@ export interface Jt808BackendOptions {
   feed?: EventFeed;
   /** Most positions in one batch (default 5,000). */
   maxBatch?: number;
+  /** Evaluates each stored batch against the geofences and alarm bits (alarm-engine.ts). */
+  alarms?: PositionsObserver;
   /** How long a directory entry is trusted without an event (default 60 s). */
   directoryTtlMs?: number;
 }
@@ -262,6 +265,8 @@ export function createJt808Backend(database: { db: Db }, opts: Jt808BackendOptio
     const seen = clock();
     const inserted = await insertPositions(db, rows);
     await touchTerminals(db, [...newest.values()], seen);
+    // The geofences' rules and the terminals' alarm bits (never fails the batch: it is stored).
+    if (inserted > 0) await opts.alarms?.afterStore(rows);
     stats.batches++;
     stats.largestBatch = Math.max(stats.largestBatch, rows.length);
     stats.stored += inserted;

@@ -25,6 +25,7 @@ import {
   startJt808Gateway,
 } from './jt808/index.ts';
 import type { LastPositions } from './live.ts';
+import type { PositionsObserver } from './store.ts';
 
 /** The registry's form of the digits the gateway hands over (see above). */
 export function registryPhoneOf(digits: string): string {
@@ -38,6 +39,8 @@ export interface GpsGatewayOptions {
   log: BackendLog;
   live?: LastPositions;
   feed?: EventFeed;
+  /** Evaluates stored positions against the geofences (app.gpsAlarms). */
+  alarms?: PositionsObserver;
   /** Connections idle longer are closed (default 3 heartbeats of 60 s). */
   idleTimeoutMs?: number;
 }
@@ -50,7 +53,12 @@ export interface GpsGateway {
 }
 
 export async function startGpsGateway(database: { db: Db }, opts: GpsGatewayOptions): Promise<GpsGateway> {
-  const data = createJt808Backend(database, { log: opts.log, live: opts.live, feed: opts.feed });
+  const data = createJt808Backend(database, {
+    log: opts.log,
+    live: opts.live,
+    feed: opts.feed,
+    alarms: opts.alarms,
+  });
   const backend: Jt808GatewayBackend = {
     async register(reg) {
       return data.register({
