@@ -8,6 +8,7 @@ import { useMutation } from '@tanstack/react-query';
 import {
   App as AntApp,
   Button,
+  type ButtonProps,
   DatePicker,
   Form,
   Input,
@@ -25,7 +26,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { GPS_ALARM_KINDS, GPS_ALARM_SOURCES, GPS_ALARM_STATES } from '../../../../common/gps-alarms.ts';
 import { api } from '../../api/client';
-import { formatTime } from '../../components/format';
+import { formatTime, testIdProps } from '../../components/format';
 import { PageContainer } from '../../components/PageContainer';
 import { type AlarmQuery, alarmKindName, type GpsAlarm, useAlarms, useLiveAlarms } from './fenceApi';
 
@@ -219,6 +220,7 @@ export function AlarmsPage() {
         open={!!handling}
         title={handling?.action === 'close' ? t('gpsAlarms.close') : t('gpsAlarms.acknowledge')}
         okText={t('gpsAlarms.confirm')}
+        okButtonProps={testIdProps<ButtonProps>('alarm-handle-submit')}
         confirmLoading={handle.isPending}
         onCancel={() => setHandling(null)}
         onOk={() => {

@@ -134,7 +134,15 @@ export function GeofencesPage() {
     });
     m.addControl(new NavigationControl({ showCompass: false }), 'top-right');
     m.addControl(new ScaleControl({ unit: 'metric' }), 'bottom-left');
+    // Where the map looks (the e2e test turns a WGS84 point into a click from these).
+    const where = () => {
+      const c = m.getCenter();
+      container.dataset.center = `${c.lng.toFixed(7)},${c.lat.toFixed(7)}`;
+      container.dataset.zoom = m.getZoom().toFixed(4);
+    };
+    m.on('moveend', where);
     m.on('load', () => {
+      where();
       m.addSource('fences', { type: 'geojson', data: EMPTY });
       m.addSource('draft', { type: 'geojson', data: EMPTY });
       m.addLayer({
