@@ -419,6 +419,27 @@ describe('alarms on ingest', () => {
     expect(JSON.stringify(c.json())).toContain('sensor');
   });
 
+  it('a terminal alarm kind named in `gps.caseAlarmKinds` raises a case; others do not', async () => {
+    const cur = (await t.as(admin).get('/api/settings/gps.caseAlarmKinds')).json();
+    expect(cur.value).toEqual([]);
+    const put = await t
+      .as(admin)
+      .put('/api/settings/gps.caseAlarmKinds', { value: ['sos'], version: cur.version });
+    expect(put.statusCode, put.body).toBe(200);
+    const v = await onlineTerminal('enforcement_car');
+    await v.send(0, IN(), { alarm: 1 | 4 }); // SOS and fatigue
+    const items = (await alarmsOf(hsDispatcher, `terminal=${v.id}`)).items as {
+      kind: string;
+      caseId: string | null;
+    }[];
+    expect(items.find((a) => a.kind === 'sos')?.caseId).toBeTruthy();
+    expect(items.find((a) => a.kind === 'fatigue')?.caseId).toBeNull();
+    const back = await t
+      .as(admin)
+      .put('/api/settings/gps.caseAlarmKinds', { value: [], version: put.json().version });
+    expect(back.statusCode, back.body).toBe(200);
+  });
+
   it('overspeed inside a route’s corridor, sustained for the rule’s seconds', async () => {
     const v = await onlineTerminal('enforcement_car');
     await createFence(hsAdmin, {

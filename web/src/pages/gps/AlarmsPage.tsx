@@ -199,6 +199,7 @@ export function AlarmsPage() {
               <Space size={4}>
                 {a.state === 'open' && (
                   <Button
+                    data-testid="alarm-acknowledge"
                     size="small"
                     type="primary"
                     onClick={() => setHandling({ alarm: a, action: 'acknowledge' })}
