@@ -290,6 +290,7 @@ export async function disableGeofence(db: Db, ctx: RequestContext, id: string, v
   return db.transaction(async (tx) => {
     const current = await forChange(tx, ctx.actor, id, version);
     if (!current.enabled) return dtoOf(tx, id);
+    const before = await dtoOf(tx, id);
     await tx
       .update(gpsGeofence)
       .set({ enabled: false, updatedAt: new Date(), version: current.version + 1 })
@@ -300,6 +301,7 @@ export async function disableGeofence(db: Db, ctx: RequestContext, id: string, v
       entityType: 'gps_geofence',
       entityId: id,
       districtCode: after.districtCode,
+      before: { ...before, geometry: undefined },
       after: { ...after, geometry: undefined },
     });
     return after;
