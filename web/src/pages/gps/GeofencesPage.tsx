@@ -37,7 +37,13 @@ import { useDistricts } from '../../components/case/api';
 import { cityStyle } from '../../components/map/CityMap';
 import { useGeoInfo } from '../../components/map/geo';
 import { PageContainer } from '../../components/PageContainer';
-import { type Geofence, terminalKindName, useGeofences, useTerminalChoices } from './fenceApi';
+import {
+  type Geofence,
+  terminalKindName,
+  useGeofences,
+  useStaffChoices,
+  useTerminalChoices,
+} from './fenceApi';
 
 type Pt = [number, number];
 
@@ -53,6 +59,7 @@ interface FormValues {
   windows?: { days: number[]; from: string; to: string }[];
   terminalKinds?: string[];
   terminalIds?: string[];
+  userIds?: string[];
   raiseCase?: boolean;
   note?: string;
 }
@@ -103,6 +110,8 @@ export function GeofencesPage() {
   const fences = useGeofences();
   const terminals = useTerminalChoices(canManage);
   const districts = useDistricts(canManage);
+  const [staffQuery, setStaffQuery] = useState('');
+  const staff = useStaffChoices(canManage && (me?.permissions.includes('user:read') ?? false), staffQuery);
   const info = useGeoInfo();
   const [form] = Form.useForm<FormValues>();
   const [editing, setEditing] = useState<Geofence | null>(null);
@@ -273,6 +282,7 @@ export function GeofencesPage() {
       windows: f.rule.windows,
       terminalKinds: f.rule.targets.terminalKinds,
       terminalIds: f.rule.targets.terminalIds,
+      userIds: f.rule.targets.userIds,
       raiseCase: f.rule.raiseCase,
       note: f.note ?? undefined,
     });
@@ -294,7 +304,7 @@ export function GeofencesPage() {
         targets: {
           terminalKinds: v.terminalKinds ?? [],
           terminalIds: v.terminalIds ?? [],
-          userIds: editing?.rule.targets.userIds ?? [],
+          userIds: v.userIds ?? [],
         },
         raiseCase: v.raiseCase ?? false,
       };
@@ -530,6 +540,21 @@ export function GeofencesPage() {
                       value: x.id,
                       label: `${x.plate ?? '—'} ${x.terminalId}`,
                     }))}
+                  />
+                </Form.Item>
+                <Form.Item name="userIds" label={t('geofences.staff')}>
+                  <Select
+                    mode="multiple"
+                    showSearch={{ filterOption: false, onSearch: setStaffQuery }}
+                    options={[
+                      ...(editing?.rule.targets.userIds ?? [])
+                        .filter((id) => !(staff.data?.items ?? []).some((u) => u.id === id))
+                        .map((id) => ({ value: id, label: id.slice(0, 8) })),
+                      ...(staff.data?.items ?? []).map((u) => ({
+                        value: u.id,
+                        label: `${u.displayName}（${u.username}）`,
+                      })),
+                    ]}
                   />
                 </Form.Item>
                 <Form.Item name="raiseCase" label={t('geofences.raiseCase')} valuePropName="checked">

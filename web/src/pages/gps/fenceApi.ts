@@ -50,6 +50,18 @@ export function useTerminalChoices(enabled: boolean) {
   });
 }
 
+export type UserPage = ApiResponse<'/api/users', 'get'>;
+
+/** Staff whose phones a rule may name: searched by name (the first 50), with those already chosen. */
+export function useStaffChoices(enabled: boolean, q: string) {
+  return useQuery({
+    queryKey: ['gps', 'staff-choices', q],
+    enabled,
+    staleTime: 60_000,
+    queryFn: () => api.get<UserPage>('/api/users', { pageSize: 50, ...(q ? { q } : {}) }),
+  });
+}
+
 /** A live `gps_alarm` frame (GET /api/stream). */
 export interface AlarmFrame {
   id: number;
