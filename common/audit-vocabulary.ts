@@ -104,6 +104,13 @@ export const PLATFORM_AUDIT_ACTIONS = [
   'gps.terminal.register',
   // a batch of a person's own positions from the field app (counts and period, not the places)
   'gps.position.report',
+  // geofences and their rules; GPS alarms raised on ingest, acknowledged and closed by people
+  'gps.geofence.create',
+  'gps.geofence.update',
+  'gps.geofence.disable',
+  'gps.alarm.raise',
+  'gps.alarm.acknowledge',
+  'gps.alarm.close',
   // online opinion (网络舆情): feeds, their polls, and the acceptors' decisions on posts
   'opinion.feed.create',
   'opinion.feed.update',
@@ -160,6 +167,8 @@ export const AUDIT_ENTITY_TYPES = [
   'sensor_kind',
   'gps_terminal',
   'gps_position',
+  'gps_geofence',
+  'gps_alarm',
   'hotline_call',
   'hotline_seat',
   'knowledge_entry',

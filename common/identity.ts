@@ -165,6 +165,8 @@ export const MENU_KEYS = [
   'warnings',
   'decision',
   'screen',
+  'gpsAlarms',
+  'gpsGeofences',
 ] as const;
 export type MenuKey = (typeof MENU_KEYS)[number];
 
@@ -194,6 +196,9 @@ export function menuOf(
   if (has('opinion:moderate')) menu.push('opinion');
   if (has('geo:read')) menu.push('map');
   if (has('sensor:read')) menu.push('sensors');
+  // GPS alarms are watched by whoever reads GPS (the dispatcher); fences are set by its managers.
+  if (has('gps:read')) menu.push('gpsAlarms');
+  if (has('gps:manage')) menu.push('gpsGeofences');
   if (has('component:read')) menu.push('components');
   if (has('catalog:read')) menu.push('catalog');
   if (has('routing:read')) menu.push('routing');

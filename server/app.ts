@@ -28,7 +28,13 @@ import { componentRoutes } from './modules/components/index.ts';
 import { decisionRoutes } from './modules/decision/index.ts';
 import { evaluationRoutes } from './modules/evaluation/index.ts';
 import { geoRoutes, ogcRoutes, SpatialService, TileService } from './modules/geo/index.ts';
-import { gpsRoutes, LastPositions } from './modules/gps/index.ts';
+import {
+  GpsAlarmEngine,
+  geofenceRoutes,
+  gpsAlarmLiveTopic,
+  gpsRoutes,
+  LastPositions,
+} from './modules/gps/index.ts';
 import { hotlineLiveTopic, hotlineRoutes } from './modules/hotline/index.ts';
 import {
   authenticateRequest,
@@ -198,7 +204,7 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
   app.addHook('onReady', () => startClassifier(database.db));
   await app.register(centreRoutes);
   // One live stream, each module's topic on it (platform/live-stream.ts).
-  await app.register(liveStreamRoutes(opts.feed, [caseLiveTopic, hotlineLiveTopic]));
+  await app.register(liveStreamRoutes(opts.feed, [caseLiveTopic, hotlineLiveTopic, gpsAlarmLiveTopic]));
   await app.register(notificationRoutes);
   await app.register(basemapRoutes(baseMap));
   // Open311 GeoReport v2: its own answers (XML or JSON, the spec's error shape) under its prefix.
@@ -213,7 +219,13 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
   // map's), shared with the JT/T 808 gateway's backend that main.ts starts.
   const gpsLive = new LastPositions();
   app.decorate('gpsLive', gpsLive);
-  await app.register(gpsRoutes({ live: gpsLive }));
+  // The geofences' and terminals' alarms, evaluated on every stored batch (phones here, the
+  // gateway's in main.ts).
+  const gpsAlarms = new GpsAlarmEngine(database, { log: app.log, spatial, feed: opts.feed });
+  app.decorate('gpsAlarms', gpsAlarms);
+  app.addHook('onClose', async () => gpsAlarms.close());
+  await app.register(gpsRoutes({ live: gpsLive, alarms: gpsAlarms }));
+  await app.register(geofenceRoutes());
   // The public portal (/api/public): anonymous, throttled per address, reporting through intake.
   await app.register(portalRoutes(spatial, tiles));
   await app.register(hotlineRoutes(spatial));

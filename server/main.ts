@@ -86,6 +86,7 @@ async function main() {
     gpsStream = await startGpsPositionStream(database.db, nats, config.nats.prefix, {
       log: app.log,
       live: app.gpsLive,
+      alarms: app.gpsAlarms,
     });
   }
   let gpsGateway: GpsGateway | undefined;
@@ -95,6 +96,7 @@ async function main() {
       host: config.host,
       log: app.log,
       live: app.gpsLive,
+      alarms: app.gpsAlarms,
       feed,
       publish: gpsStream?.publish,
     });

@@ -66,7 +66,9 @@ export const liveStreamRoutes = (feed: EventFeed | undefined, allTopics: readonl
             'Server-sent events of the topics the caller may follow: `event: case` frames whose `data` is ' +
             '`{ id, at, action, caseId, districtCode, state }` (the cases the caller may see, `case:read`), ' +
             '`event: hotline` frames whose `data` is `{ id, at, action, callId, line, seat, status, operatorId, targets }` ' +
-            '(incoming calls for the caller’s seat or line and their answering, `hotline:answer`). ' +
+            '(incoming calls for the caller’s seat or line and their answering, `hotline:answer`), ' +
+            '`event: gps_alarm` frames whose `data` is `{ id, action, alarmId, kind, source, terminalId, userId, fenceId, orgId, plate, at (the fix’s time), lat, lng, speed, state }` ' +
+            '(GPS alarms raised, acknowledged or closed in the caller’s scope, `gps:read`). ' +
             'Send `Last-Event-ID` to get the ones missed. 403 for a caller who may follow no topic.',
           response: {
             200: {

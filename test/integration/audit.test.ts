@@ -388,6 +388,32 @@ async function opinionPost(extra: { state?: 'linked'; caseId?: string } = {}): P
 }
 const acceptorId = async () => (await t.as(await t.login('haishu.acceptor')).get('/api/me')).json().user.id;
 
+/** A small drawn "no entry" fence (the caller's own organisation). */
+const auditFence = (name: string) => ({
+  name,
+  shape: 'area',
+  source: 'drawn',
+  geometry: {
+    type: 'Polygon',
+    coordinates: [
+      [
+        [121.55, 29.87],
+        [121.552, 29.87],
+        [121.552, 29.872],
+        [121.55, 29.87],
+      ],
+    ],
+  },
+  rule: {
+    mode: 'no_entry',
+    speedLimitKmh: null,
+    overspeedSeconds: 0,
+    windows: [],
+    targets: { terminalKinds: ['muck_truck'], terminalIds: [], userIds: [] },
+    raiseCase: false,
+  },
+});
+
 const SCENARIOS: Record<string, Scenario> = {
   // The public portal: an anonymous citizen, one actor per request. A report with its photo is one
   // event (the report's, naming the photo), not one per photo besides.
@@ -1499,6 +1525,96 @@ const SCENARIOS: Record<string, Scenario> = {
       };
     },
   },
+  // ---- GPS: geofences and alarms -------------------------------------------------------------------
+  'POST /api/gps/geofences': {
+    action: 'gps.geofence.create',
+    entityType: 'gps_geofence',
+    snapshot: 'after',
+    async prepare() {
+      return {
+        token: adminToken,
+        body: auditFence(`审计围栏${next()}`),
+        status: 201,
+        actorId: adminId,
+        entityId: (res) => res.json().id,
+        check: (ev) => expect(ev.after).toMatchObject({ shape: 'area', rule: { mode: 'no_entry' } }),
+      };
+    },
+  },
+  'PATCH /api/gps/geofences/:id': {
+    action: 'gps.geofence.update',
+    entityType: 'gps_geofence',
+    snapshot: 'before+after',
+    async prepare() {
+      const made = await t.as(adminToken).post('/api/gps/geofences', auditFence(`审计围栏${next()}`));
+      expect(made.statusCode, made.body).toBe(201);
+      const f = made.json();
+      return {
+        token: adminToken,
+        params: { id: f.id },
+        body: { version: f.version, name: `${f.name}（改）` },
+        status: 200,
+        actorId: adminId,
+        entityId: () => f.id,
+        check(ev) {
+          expect(ev.before).toMatchObject({ name: f.name });
+          expect(ev.after).toMatchObject({ name: `${f.name}（改）` });
+        },
+      };
+    },
+  },
+  'DELETE /api/gps/geofences/:id': {
+    action: 'gps.geofence.disable',
+    entityType: 'gps_geofence',
+    snapshot: 'before+after',
+    async prepare() {
+      const made = await t.as(adminToken).post('/api/gps/geofences', auditFence(`审计围栏${next()}`));
+      expect(made.statusCode, made.body).toBe(201);
+      const f = made.json();
+      return {
+        token: adminToken,
+        params: { id: f.id },
+        status: 200,
+        actorId: adminId,
+        entityId: () => f.id,
+        check(ev) {
+          expect(ev.before).toMatchObject({ enabled: true });
+          expect(ev.after).toMatchObject({ enabled: false });
+        },
+      };
+    },
+  },
+  ...Object.fromEntries(
+    (['acknowledge', 'close'] as const).map((action) => [
+      `POST /api/gps/alarms/:id/${action}`,
+      {
+        action: `gps.alarm.${action}`,
+        entityType: 'gps_alarm',
+        snapshot: 'before+after',
+        async prepare() {
+          const [a] = await q<{ id: string }>(
+            sql`INSERT INTO gps_alarm (kind, source, district_code, at, lat, lng)
+                VALUES ('sos', 'terminal', '330203', now(), 29.87, 121.55) RETURNING id`,
+          );
+          return {
+            token: adminToken,
+            params: { id: a.id },
+            body: { version: 1, note: '审计' },
+            status: 200,
+            actorId: adminId,
+            entityId: () => a.id,
+            check(ev) {
+              expect(ev.before).toEqual({ state: 'open' });
+              expect(ev.after).toMatchObject({
+                state: action === 'close' ? 'closed' : 'acknowledged',
+                note: '审计',
+              });
+            },
+          };
+        },
+      } satisfies Scenario,
+    ]),
+  ),
   // ---- sensors ----------------------------------------------------------------------------------
   'POST /api/sensors/devices': {
     action: 'sensor.device.create',

@@ -343,6 +343,42 @@ const dbCount = async (table: string, where = 'true') => {
   return Number(r.n);
 };
 
+/** A small drawn "no entry" fence for the demo's muck trucks, under an organisation. */
+const fenceBody = (name: string, orgId: string) => ({
+  name,
+  shape: 'area',
+  source: 'drawn',
+  orgId,
+  geometry: {
+    type: 'Polygon',
+    coordinates: [
+      [
+        [121.55, 29.87],
+        [121.552, 29.87],
+        [121.552, 29.872],
+        [121.55, 29.872],
+        [121.55, 29.87],
+      ],
+    ],
+  },
+  rule: {
+    mode: 'no_entry',
+    speedLimitKmh: null,
+    overspeedSeconds: 0,
+    windows: [],
+    targets: { terminalKinds: ['muck_truck'], terminalIds: [], userIds: [] },
+    raiseCase: false,
+  },
+});
+/** An open GPS alarm of a district (written straight into the table: the probes are about the routes). */
+async function freshAlarm(districtCode: string, orgId: string): Promise<string> {
+  const [r] = await t.database.query<{ id: string }>(
+    sql`INSERT INTO gps_alarm (kind, source, org_id, district_code, at, lat, lng)
+        VALUES ('sos', 'terminal', ${orgId}, ${districtCode}, now(), 29.87, 121.55) RETURNING id`,
+  );
+  return r.id;
+}
+
 // The hotline: calls posted by the city admin (who holds hotline:call), answered by it when a
 // probe needs a taken call; the city admin is the one person here at the city level who holds
 // hotline:answer (the hotline's own operators are not among the callers).
@@ -1556,6 +1592,115 @@ const PROBES: Probe[] = [
       },
     ];
   }),
+  // ---- geofences: a fence is its organisation's (and district's), read with gps:read, set by
+  // admins; GPS alarms are read and handled (acknowledge, close) with gps:read, in scope ----
+  {
+    route: 'GET /api/gps/geofences',
+    rows: (b) => sorted(b.items.map((x: { districtCode: string | null }) => x.districtCode ?? 'city')),
+    call: (c) => q(c).get('/api/gps/geofences'),
+    expect: {
+      admin: [200, ['330203', '330205']],
+      hsStaff: [200, ['330203']],
+      jbStaff: [200, ['330205']],
+      hsUnit: 403,
+      cityUnit: 403,
+      hsAdmin: [200, ['330203']],
+      keys: { 'gps:read': [200, ['330203', '330205']] },
+    },
+  },
+  {
+    route: 'GET /api/gps/alarms',
+    rows: (b) => sorted(b.items.map((x: { districtCode: string | null }) => x.districtCode ?? 'city')),
+    call: (c) => q(c).get('/api/gps/alarms?pageSize=200'),
+    expect: {
+      admin: [200, ['330203', '330205']],
+      hsStaff: [200, ['330203']],
+      jbStaff: [200, ['330205']],
+      hsUnit: 403,
+      cityUnit: 403,
+      hsAdmin: [200, ['330203']],
+      keys: { 'gps:read': [200, ['330203', '330205']] },
+    },
+  },
+  ...(['Hs', 'Jb'] as const).flatMap((d): Probe[] => {
+    const hsOwn = d === 'Hs';
+    const centre = hsOwn ? 'hsCentre' : 'jbCentre';
+    const reads: Expect = {
+      admin: 200,
+      hsStaff: hsOwn ? 200 : 404,
+      jbStaff: hsOwn ? 404 : 200,
+      hsUnit: 403,
+      cityUnit: 403,
+      hsAdmin: hsOwn ? 200 : 404,
+      keys: { 'gps:read': 200 },
+    };
+    const manage: Expect = {
+      admin: 200,
+      hsStaff: 403,
+      jbStaff: 403,
+      hsUnit: 403,
+      cityUnit: 403,
+      hsAdmin: hsOwn ? 200 : 404,
+      keys: { 'gps:manage': 200 },
+    };
+    const fence = `fence${d}`;
+    const what = hsOwn ? 'a 海曙 fence' : 'a 江北 fence';
+    const alarmWhat = hsOwn ? 'a 海曙 alarm' : 'an 江北 alarm';
+    return [
+      {
+        route: 'GET /api/gps/geofences/{id}',
+        what,
+        call: (c) => q(c).get(`/api/gps/geofences/${F[fence]}`),
+        expect: reads,
+      },
+      {
+        route: 'POST /api/gps/geofences',
+        what: hsOwn ? 'in 海曙' : 'in 江北',
+        call: (c) => q(c).post('/api/gps/geofences', fenceBody(`矩阵围栏-${c.name}`, org[centre])),
+        view: async () => dbCount('gps_geofence'),
+        expect: { ...manage, admin: 201, hsAdmin: hsOwn ? 201 : 422, keys: { 'gps:manage': 201 } },
+      },
+      {
+        route: 'PATCH /api/gps/geofences/{id}',
+        what,
+        async call(c) {
+          const version = (await adminGet(`/api/gps/geofences/${F[fence]}`)).version;
+          return q(c).patch(`/api/gps/geofences/${F[fence]}`, { version, note: `矩阵-${c.name}` });
+        },
+        view: () => adminGet(`/api/gps/geofences/${F[fence]}`),
+        expect: manage,
+      },
+      {
+        route: 'DELETE /api/gps/geofences/{id}',
+        what,
+        fresh: async () =>
+          must(
+            await t.as(adminToken).post('/api/gps/geofences', fenceBody('矩阵待停用', org[centre])),
+            201,
+            'fence',
+          ).id as string,
+        call: (c, target) => q(c).delete(`/api/gps/geofences/${target}`),
+        view: (target) => adminGet(`/api/gps/geofences/${target}`),
+        expect: manage,
+      },
+      {
+        route: 'GET /api/gps/alarms/{id}',
+        what: alarmWhat,
+        call: (c) => q(c).get(`/api/gps/alarms/${F[`alarm${d}`]}`),
+        expect: reads,
+      },
+      ...(['acknowledge', 'close'] as const).map(
+        (action): Probe => ({
+          route: `POST /api/gps/alarms/{id}/${action}`,
+          what: alarmWhat,
+          fresh: () => freshAlarm(hsOwn ? '330203' : '330205', org[centre]),
+          call: (c, target) => q(c).post(`/api/gps/alarms/${target}/${action}`, { version: 1, note: '矩阵' }),
+          view: (target) => adminGet(`/api/gps/alarms/${target}`),
+          expect: reads,
+        }),
+      ),
+    ];
+  }),
   {
     route: 'POST /api/gps/me/positions',
     what: 'one’s own position',
@@ -2360,8 +2505,11 @@ const PROBES: Probe[] = [
     route: 'GET /api/stream',
     what: 'the status of the event stream',
     call: (c) => streamStatus(c),
-    // The case topic (case:read) or the hotline's (hotline:answer at the city level).
-    expect: { ...sharedRead('case:read'), keys: { 'case:read': 200, 'hotline:answer': 200 } },
+    // The case topic (case:read), the hotline's (hotline:answer at the city level) or the GPS alarms' (gps:read).
+    expect: {
+      ...sharedRead('case:read'),
+      keys: { 'case:read': 200, 'hotline:answer': 200, 'gps:read': 200 },
+    },
   },
   // ---- the public portal: anonymous, so the same for every caller (a credential changes nothing)
   {
@@ -2997,6 +3145,18 @@ beforeAll(async () => {
   // The demo's generated GPS terminals: 海曙's and 江北's centres' enforcement cars.
   F.gpsHs = (await adminGet('/api/gps/terminals?q=013330203001')).items[0].id;
   F.gpsJb = (await adminGet('/api/gps/terminals?q=013330205001')).items[0].id;
+  F.fenceHs = must(
+    await t.as(adminToken).post('/api/gps/geofences', fenceBody('矩阵海曙围栏', org.hsCentre)),
+    201,
+    'fence',
+  ).id;
+  F.fenceJb = must(
+    await t.as(adminToken).post('/api/gps/geofences', fenceBody('矩阵江北围栏', org.jbCentre)),
+    201,
+    'fence',
+  ).id;
+  F.alarmHs = await freshAlarm('330203', org.hsCentre);
+  F.alarmJb = await freshAlarm('330205', org.jbCentre);
   const jobAdmin = must(
     await t.as(adminToken).post('/api/imports/base64', await importBody('330203')),
     200,

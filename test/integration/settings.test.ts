@@ -45,6 +45,7 @@ describe('defaults seeded on first start', () => {
         'sensors.retentionDays',
         'gps.autoRegister',
         'gps.retentionDays',
+        'gps.caseAlarmKinds',
         'opinion.matching',
         'warning.rules',
       ].sort(),

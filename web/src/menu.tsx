@@ -1,4 +1,5 @@
 import {
+  AlertOutlined,
   ApartmentOutlined,
   ApiOutlined,
   AuditOutlined,
@@ -13,6 +14,7 @@ import {
   EnvironmentOutlined,
   FileAddOutlined,
   FundOutlined,
+  GatewayOutlined,
   GlobalOutlined,
   ImportOutlined,
   KeyOutlined,
@@ -46,6 +48,8 @@ const DepartmentChecksPage = lazyPage(
   'DepartmentChecksPage',
 );
 const DecisionPage = lazyPage(() => import('./pages/decision/DecisionPage'), 'DecisionPage');
+const GeofencesPage = lazyPage(() => import('./pages/gps/GeofencesPage'), 'GeofencesPage');
+const GpsAlarmsPage = lazyPage(() => import('./pages/gps/AlarmsPage'), 'AlarmsPage');
 const EvaluationPage = lazyPage(() => import('./pages/evaluation/EvaluationPage'), 'EvaluationPage');
 const EndpointsPage = lazyPage(() => import('./pages/endpoints/EndpointsPage'), 'EndpointsPage');
 const HotlinePage = lazyPage(() => import('./pages/hotline/HotlinePage'), 'HotlinePage');
@@ -111,6 +115,20 @@ export const MENU_ITEMS: MenuItemDef[] = [
     icon: <WifiOutlined />,
     label: 'sensors.title',
     element: <SensorsPage />,
+  },
+  {
+    key: 'gpsAlarms',
+    path: '/gps/alarms',
+    icon: <AlertOutlined />,
+    label: 'gpsAlarms.menu',
+    element: <GpsAlarmsPage />,
+  },
+  {
+    key: 'gpsGeofences',
+    path: '/gps/geofences',
+    icon: <GatewayOutlined />,
+    label: 'geofences.menu',
+    element: <GeofencesPage />,
   },
   {
     key: 'components',

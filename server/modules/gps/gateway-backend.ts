@@ -52,6 +52,7 @@ import {
   boundedExtras,
   insertPositions,
   type PositionInsert,
+  type PositionsObserver,
   type Refusal,
   refusalOf,
   touchTerminals,
@@ -120,6 +121,8 @@ export interface Jt808BackendOptions {
   feed?: EventFeed;
   /** Most positions in one batch (default 5,000). */
   maxBatch?: number;
+  /** Evaluates each stored batch against the geofences and alarm bits (alarm-engine.ts). */
+  alarms?: PositionsObserver;
   /** How long a directory entry is trusted without an event (default 60 s). */
   directoryTtlMs?: number;
   /**
@@ -278,6 +281,9 @@ export function createJt808Backend(database: { db: Db }, opts: Jt808BackendOptio
       await touchTerminals(db, [...newest.values()], seen);
       stats.stored += inserted;
       stats.duplicates += rows.length - inserted;
+      // The geofences' rules and the terminals' alarm bits (never fails the batch: it is stored).
+      // With NATS the writer that stores the batch evaluates it (position-stream.ts).
+      if (inserted > 0) await opts.alarms?.afterStore(rows);
     }
     stats.batches++;
     stats.largestBatch = Math.max(stats.largestBatch, rows.length);

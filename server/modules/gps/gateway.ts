@@ -30,6 +30,7 @@ import {
   startJt808Gateway,
 } from './jt808/index.ts';
 import type { LastPositions } from './live.ts';
+import type { PositionsObserver } from './store.ts';
 
 /** The registry's form of the digits the gateway hands over (see above). */
 export function registryPhoneOf(digits: string): string {
@@ -43,6 +44,8 @@ export interface GpsGatewayOptions {
   log: BackendLog;
   live?: LastPositions;
   feed?: EventFeed;
+  /** Evaluates stored positions against the geofences (app.gpsAlarms). */
+  alarms?: PositionsObserver;
   /** Connections idle longer are closed (default 3 heartbeats of 60 s). */
   idleTimeoutMs?: number;
   /** With NATS: batches go to the position stream (position-stream.ts `positionPublisher`). */
@@ -62,6 +65,7 @@ export async function startGpsGateway(database: { db: Db }, opts: GpsGatewayOpti
     live: opts.live,
     feed: opts.feed,
     publish: opts.publish,
+    alarms: opts.alarms,
   });
   const backend: Jt808GatewayBackend = {
     async register(reg) {

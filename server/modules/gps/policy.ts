@@ -11,7 +11,7 @@
  */
 import { defineScope } from '../../platform/scope.ts';
 import { orgRelation } from '../org/index.ts';
-import { gpsTerminal } from './tables.ts';
+import { gpsAlarm, gpsGeofence, gpsTerminal } from './tables.ts';
 
 const columns = { districtCode: gpsTerminal.districtCode, orgId: gpsTerminal.orgId };
 
@@ -47,4 +47,47 @@ export const ownPositionsReport = defineScope({
   city: (_s, actor) => actor.type === 'user',
   district: (_s, actor) => actor.type === 'user',
   unit: (_s, actor) => actor.type === 'user',
+});
+
+const fenceColumns = { districtCode: gpsGeofence.districtCode, orgId: gpsGeofence.orgId };
+
+/** Seeing a geofence and its rule: the city all, a district its district's, a unit its own. */
+export const fenceRead = defineScope({
+  permission: 'gps:read',
+  columns: fenceColumns,
+  city: true,
+  district: (d) => ({ districtCode: d.districtCode }),
+  unit: (u) => ({ orgId: u.orgId }),
+});
+
+/** Drawing, changing, disabling geofences: the city's admins anywhere, a district's for its district. */
+export const fenceManage = defineScope({
+  permission: 'gps:manage',
+  columns: fenceColumns,
+  city: true,
+  district: (d) => ({ districtCode: d.districtCode }),
+  unit: (u) => ({ orgId: u.orgId }),
+});
+
+const alarmColumns = { districtCode: gpsAlarm.districtCode, orgId: gpsAlarm.orgId };
+
+/**
+ * GPS alarms: scoped by the fence's (a rule's) or the terminal's (its own alarm bits) organisation
+ * and district, copied onto the alarm when it is raised. Reading and handling (acknowledge, close)
+ * are the watch's work — the dispatcher's — so `gps:read` is enough for both.
+ */
+export const alarmRead = defineScope({
+  permission: 'gps:read',
+  columns: alarmColumns,
+  city: true,
+  district: (d) => ({ districtCode: d.districtCode }),
+  unit: (u) => ({ orgId: u.orgId }),
+});
+
+export const alarmHandle = defineScope({
+  permission: 'gps:read',
+  columns: alarmColumns,
+  city: true,
+  district: (d) => ({ districtCode: d.districtCode }),
+  unit: (u) => ({ orgId: u.orgId }),
 });

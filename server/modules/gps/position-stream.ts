@@ -29,7 +29,7 @@ import {
 import type { PositionSource } from '../../../common/gps.ts';
 import type { Db } from '../../platform/db.ts';
 import type { LastPositions } from './live.ts';
-import { insertPositions, type PositionInsert, touchTerminals } from './store.ts';
+import { insertPositions, type PositionInsert, type PositionsObserver, touchTerminals } from './store.ts';
 
 export const MAX_ROWS_PER_MESSAGE = 500;
 const DAY_NS = 86_400 * 1e9;
@@ -181,8 +181,10 @@ export interface PositionWriterOptions {
    * and close() returns within it.
    */
   expiresMs?: number;
-  /** Called after a batch is stored, with its rows (the live map, rules …). */
+  /** Called after a batch is stored, with its rows (the live map). */
   onStored?: (rows: readonly PositionInsert[]) => void;
+  /** The geofences' rules and the terminals' alarm bits, evaluated on each stored batch (alarm-engine.ts). */
+  alarms?: PositionsObserver;
 }
 
 /** The writing half: takes batches from the shared consumer, stores them, then acknowledges them. */
@@ -235,6 +237,9 @@ export async function startPositionWriter(
           newest.set(r.terminalId, { terminalId: r.terminalId, time, lat: r.lat, lng: r.lng });
       }
       await touchTerminals(db, [...newest.values()], seen);
+      // Before the acknowledgement: a writer that dies here has its batch delivered again, and the
+      // engine's per-fence state makes a second evaluation raise nothing new.
+      if (inserted > 0) await opts.alarms?.afterStore(rows);
       stats.messages += good.length;
       stats.stored += inserted;
       stats.duplicates += rows.length - inserted;
@@ -296,12 +301,13 @@ export async function startGpsPositionStream(
   db: Db,
   nc: NatsConnection,
   prefix: string,
-  opts: { log: PositionWriterLog; live?: LastPositions },
+  opts: { log: PositionWriterLog; live?: LastPositions; alarms?: PositionsObserver },
 ): Promise<GpsPositionStream> {
   const names = positionStreamNames(prefix);
   await ensurePositionStream(nc, names);
   const writer = await startPositionWriter(db, nc, names, {
     log: opts.log,
+    alarms: opts.alarms,
     onStored: (rows) => {
       if (!opts.live) return;
       const now = new Date();

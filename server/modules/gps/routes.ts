@@ -18,12 +18,15 @@ import {
   TerminalUpdate,
 } from './schemas.ts';
 import * as service from './service.ts';
+import type { PositionsObserver } from './store.ts';
 
 export interface GpsRouteOptions {
   /** The node's last positions (the live map's): a phone's positions update it. */
   live: LastPositions;
   /** The server's clock (tests set it). */
   clock?: () => Date;
+  /** Evaluates a phone's stored positions against the geofences (alarm-engine.ts). */
+  alarms?: PositionsObserver;
 }
 
 export const gpsRoutes = (opts: GpsRouteOptions) =>
@@ -118,6 +121,7 @@ export const gpsRoutes = (opts: GpsRouteOptions) =>
           response: { 200: PhonePositionsResult, ...commonErrors },
         },
       },
-      (request) => service.reportOwnPositions(app.db, request.ctx, opts.live, request.body, now()),
+      (request) =>
+        service.reportOwnPositions(app.db, request.ctx, opts.live, request.body, now(), opts.alarms),
     );
   };

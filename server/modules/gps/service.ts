@@ -31,7 +31,13 @@ import {
   type TerminalListQueryT,
   type TerminalUpdateT,
 } from './schemas.ts';
-import { boundedExtras, insertPositions, type PositionInsert, refusalOf } from './store.ts';
+import {
+  boundedExtras,
+  insertPositions,
+  type PositionInsert,
+  type PositionsObserver,
+  refusalOf,
+} from './store.ts';
 import { gpsTerminal } from './tables.ts';
 
 const TERMINAL = { zh: 'GPS终端', en: 'GPS terminal' };
@@ -429,6 +435,7 @@ export async function reportOwnPositions(
   live: LastPositions,
   input: PhonePositionsT,
   now: Date,
+  alarms?: PositionsObserver,
 ) {
   if (!ownPositionsReport.allows(ctx.actor, {}) || !ctx.actor.id) {
     throw new AppError('FORBIDDEN', {
@@ -504,6 +511,8 @@ export async function reportOwnPositions(
       },
     });
   });
+  // The geofences' rules, once the positions are stored (never fails the batch).
+  if (result.stored > 0) await alarms?.afterStore(rows);
   for (const r of rows) {
     live.update({
       source: 'phone',

@@ -16,6 +16,11 @@ import type { gpsPosition } from './tables.ts';
 
 export type PositionInsert = typeof gpsPosition.$inferInsert;
 
+/** What looks at positions once they are stored (the geofences' and alarms' engine, alarm-engine.ts). */
+export interface PositionsObserver {
+  afterStore(rows: readonly PositionInsert[]): Promise<void>;
+}
+
 /** A fix more than this ahead of the server's clock is refused. */
 export const MAX_FUTURE_MS = 10 * 60_000;
 /** Rows per INSERT statement (one JSON parameter of about 300 bytes a row). */

@@ -8,13 +8,23 @@ import {
   integer,
   jsonb,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   unique,
   uuid,
 } from 'drizzle-orm/pg-core';
 import type { GpsCrs, GpsTerminalKind, PositionSource } from '../../../common/gps.ts';
+import type {
+  GeofenceRule,
+  GeofenceShape,
+  GeofenceSource,
+  GpsAlarmKind,
+  GpsAlarmSource,
+  GpsAlarmState,
+} from '../../../common/gps-alarms.ts';
 import { org } from '../org/tables.ts';
+import type { FenceGeometry } from './geofence-geometry.ts';
 
 /** What a terminal announced in its last registration (0x0100), kept for the people who look after it. */
 export interface TerminalRegistration {
@@ -119,4 +129,99 @@ export const gpsPosition = pgTable(
     unique('gps_position_key').on(t.terminalId, t.userId, t.time, t.serial).nullsNotDistinct(),
     check('gps_position_one_subject', sql`(${t.terminalId} IS NULL) <> (${t.userId} IS NULL)`),
   ],
+);
+
+/**
+ * A geofence (电子围栏) and its rule: an area (a polygon drawn on the map, or copied from a grid,
+ * community or district when it is made — `sourceCode` names it) or a route (a line and the
+ * corridor's full width in metres). The rule (common/gps-alarms.ts `GeofenceRule`) says what is
+ * asked (stay inside / never enter), the speed limit, the active windows (China time) and whom it
+ * applies to. It belongs to an organisation and, through it, a district (null: the city's), which
+ * decides who sees and changes it (policy.ts `fenceRead`/`fenceManage`) — and whose terminals and
+ * staff a district's fence applies to: its own district's only.
+ */
+export const gpsGeofence = pgTable(
+  'gps_geofence',
+  {
+    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    name: text('name').notNull(),
+    shape: text('shape').notNull().$type<GeofenceShape>(),
+    source: text('source').notNull().$type<GeofenceSource>(),
+    sourceCode: text('source_code'),
+    geometry: jsonb('geometry').notNull().$type<FenceGeometry>(),
+    corridorM: integer('corridor_m'),
+    rule: jsonb('rule').notNull().$type<GeofenceRule>(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => org.id),
+    districtCode: text('district_code'),
+    enabled: boolean('enabled').notNull().default(true),
+    note: text('note'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    version: integer('version').notNull().default(1),
+  },
+  (t) => [index('gps_geofence_district_idx').on(t.districtCode)],
+);
+
+/**
+ * GPS alarms (告警): a fence's rule seen broken by a terminal's or a person's position (`rule`), or
+ * an alarm bit a JT/T 808 terminal raised (`terminal`, on the bit's rising edge). Scoped like the
+ * fence (rule) or the terminal (terminal) it came from: `orgId`/`districtCode` are copied at
+ * raising. open → acknowledged (who, when, note) → closed; a case raised for it is linked.
+ */
+export const gpsAlarm = pgTable(
+  'gps_alarm',
+  {
+    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    kind: text('kind').notNull().$type<GpsAlarmKind>(),
+    source: text('source').notNull().$type<GpsAlarmSource>(),
+    terminalId: uuid('terminal_id'),
+    userId: uuid('user_id'),
+    fenceId: uuid('fence_id'),
+    orgId: uuid('org_id'),
+    districtCode: text('district_code'),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+    lat: doublePrecision('lat').notNull(),
+    lng: doublePrecision('lng').notNull(),
+    speed: doublePrecision('speed'),
+    details: jsonb('details').$type<Record<string, unknown>>().notNull().default({}),
+    state: text('state').notNull().default('open').$type<GpsAlarmState>(),
+    acknowledgedBy: uuid('acknowledged_by'),
+    acknowledgedAt: timestamp('acknowledged_at', { withTimezone: true }),
+    ackNote: text('ack_note'),
+    closedBy: uuid('closed_by'),
+    closedAt: timestamp('closed_at', { withTimezone: true }),
+    closeNote: text('close_note'),
+    caseId: uuid('case_id'),
+    caseCode: text('case_code'),
+    caseError: text('case_error'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    version: integer('version').notNull().default(1),
+  },
+  (t) => [
+    index('gps_alarm_at_idx').on(t.at),
+    index('gps_alarm_district_idx').on(t.districtCode, t.at),
+    index('gps_alarm_state_idx').on(t.state),
+  ],
+);
+
+/**
+ * Where each subject (`terminal:<id>` / `user:<id>`) stands against each fence that applies to it
+ * (`fence_id`; the nil UUID for the terminal's own alarm bits): inside or not, an overspeed
+ * episode, the last alarm bits, the newest position evaluated. In the database, so a restart or
+ * another node continues the same episodes (one alarm per transition, never two).
+ */
+export const gpsFenceState = pgTable(
+  'gps_fence_state',
+  {
+    subject: text('subject').notNull(),
+    fenceId: uuid('fence_id').notNull(),
+    inside: boolean('inside'),
+    overSince: timestamp('over_since', { withTimezone: true }),
+    overRaised: boolean('over_raised').notNull().default(false),
+    alarmBits: bigint('alarm_bits', { mode: 'number' }),
+    at: timestamp('at', { withTimezone: true }),
+  },
+  (t) => [primaryKey({ columns: [t.subject, t.fenceId] })],
 );

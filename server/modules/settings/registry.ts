@@ -7,6 +7,7 @@ import { type Static, type TSchema, Type } from 'typebox';
 import type { AuditEntityType } from '../../../common/audit-vocabulary.ts';
 import { DEFAULT_WINDOWS, parseClock, TIME_UNITS, type WorkWindow } from '../../../common/calendar/index.ts';
 import { DEFAULT_DUPLICATE_RULE, DUPLICATE_FAMILY_CODES } from '../../../common/duplicates.ts';
+import { TERMINAL_ALARM_KINDS } from '../../../common/gps-alarms.ts';
 import { OFFLINE_ACTIONS, type OfflineAction } from '../../../common/sensors.ts';
 import type { ErrorDetail } from '../../platform/errors.ts';
 import { StringEnum } from '../../platform/schemas.ts';
@@ -419,6 +420,17 @@ export const SETTINGS = {
     entityType: 'setting',
   },
   /**
+   * The JT/T 808 terminal alarms (common/gps-alarms.ts `TERMINAL_ALARM_BITS`) that raise a case in
+   * the case loop (channel `sensor`) besides the GPS alarm itself; a fence's rule says so itself
+   * (`raiseCase`). None by default.
+   */
+  'gps.caseAlarmKinds': {
+    schema: Type.Array(StringEnum(TERMINAL_ALARM_KINDS), { maxItems: 32, uniqueItems: true }),
+    default: [],
+    description: 'GPS终端告警中需立案的类型 / JT/T 808 terminal alarm kinds that raise a case',
+    entityType: 'setting',
+  },
+  /**
    * Online opinion: when a post is relevant enough for the moderation queue, when it is linked to
    * an open case without anyone's decision, how far away the cases offered for a link may be. A
    * place in the text is a road or a point of interest, not a surveyed point: 500 m covers most of
@@ -495,6 +507,7 @@ export interface SettingValues {
   'sensors.retentionDays': number;
   'gps.autoRegister': boolean;
   'gps.retentionDays': number;
+  'gps.caseAlarmKinds': string[];
   'opinion.matching': OpinionMatching;
   'warning.rules': WarningRules;
 }

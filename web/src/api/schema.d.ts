@@ -401,6 +401,8 @@ export interface paths {
               | 'warnings'
               | 'decision'
               | 'screen'
+              | 'gpsAlarms'
+              | 'gpsGeofences'
             )[];
           };
         };
@@ -5157,6 +5159,783 @@ export interface paths {
       };
     };
   };
+  '/api/gps/alarms': {
+    /** GPS alarms in scope, newest first / GPS告警 */
+    get: {
+      params: never;
+      query: {
+        state?: 'open' | 'acknowledged' | 'closed';
+        kind?:
+          | 'fence_enter'
+          | 'fence_leave'
+          | 'fence_overspeed'
+          | 'sos'
+          | 'overspeed'
+          | 'fatigue'
+          | 'danger_warning'
+          | 'gnss_fault'
+          | 'antenna_cut'
+          | 'power_low'
+          | 'power_off'
+          | 'driving_time_exceeded'
+          | 'overtime_parking'
+          | 'terminal_area'
+          | 'terminal_route'
+          | 'route_deviation'
+          | 'stolen'
+          | 'illegal_ignition'
+          | 'illegal_move'
+          | 'collision'
+          | 'rollover';
+        source?: 'terminal' | 'rule';
+        terminal?: string;
+        from?: string;
+        to?: string;
+        page?: number;
+        pageSize?: number;
+      };
+      body: never;
+      responses: {
+        200: {
+          items: {
+            id: string;
+            kind:
+              | 'fence_enter'
+              | 'fence_leave'
+              | 'fence_overspeed'
+              | 'sos'
+              | 'overspeed'
+              | 'fatigue'
+              | 'danger_warning'
+              | 'gnss_fault'
+              | 'antenna_cut'
+              | 'power_low'
+              | 'power_off'
+              | 'driving_time_exceeded'
+              | 'overtime_parking'
+              | 'terminal_area'
+              | 'terminal_route'
+              | 'route_deviation'
+              | 'stolen'
+              | 'illegal_ignition'
+              | 'illegal_move'
+              | 'collision'
+              | 'rollover';
+            source: 'terminal' | 'rule';
+            terminalId: string | null;
+            terminalPhone: string | null;
+            plate: string | null;
+            userId: string | null;
+            fenceId: string | null;
+            fenceName: string | null;
+            orgId: string | null;
+            districtCode: string | null;
+            at: string;
+            lat: number;
+            lng: number;
+            speed: number | null;
+            state: 'open' | 'acknowledged' | 'closed';
+            acknowledgedBy: string | null;
+            acknowledgedAt: string | null;
+            ackNote: string | null;
+            closedBy: string | null;
+            closedAt: string | null;
+            closeNote: string | null;
+            caseId: string | null;
+            caseCode: string | null;
+            caseError: string | null;
+            createdAt: string;
+            version: number;
+          }[];
+          total: number;
+          page: number;
+          pageSize: number;
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
+  '/api/gps/alarms/{id}': {
+    get: {
+      params: {
+        id: string;
+      };
+      query: never;
+      body: never;
+      responses: {
+        200: {
+          id: string;
+          kind:
+            | 'fence_enter'
+            | 'fence_leave'
+            | 'fence_overspeed'
+            | 'sos'
+            | 'overspeed'
+            | 'fatigue'
+            | 'danger_warning'
+            | 'gnss_fault'
+            | 'antenna_cut'
+            | 'power_low'
+            | 'power_off'
+            | 'driving_time_exceeded'
+            | 'overtime_parking'
+            | 'terminal_area'
+            | 'terminal_route'
+            | 'route_deviation'
+            | 'stolen'
+            | 'illegal_ignition'
+            | 'illegal_move'
+            | 'collision'
+            | 'rollover';
+          source: 'terminal' | 'rule';
+          terminalId: string | null;
+          terminalPhone: string | null;
+          plate: string | null;
+          userId: string | null;
+          fenceId: string | null;
+          fenceName: string | null;
+          orgId: string | null;
+          districtCode: string | null;
+          at: string;
+          lat: number;
+          lng: number;
+          speed: number | null;
+          state: 'open' | 'acknowledged' | 'closed';
+          acknowledgedBy: string | null;
+          acknowledgedAt: string | null;
+          ackNote: string | null;
+          closedBy: string | null;
+          closedAt: string | null;
+          closeNote: string | null;
+          caseId: string | null;
+          caseCode: string | null;
+          caseError: string | null;
+          createdAt: string;
+          version: number;
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
+  '/api/gps/alarms/{id}/acknowledge': {
+    post: {
+      params: {
+        id: string;
+      };
+      query: never;
+      body: {
+        version: number;
+        note?: string | null;
+      };
+      responses: {
+        200: {
+          id: string;
+          kind:
+            | 'fence_enter'
+            | 'fence_leave'
+            | 'fence_overspeed'
+            | 'sos'
+            | 'overspeed'
+            | 'fatigue'
+            | 'danger_warning'
+            | 'gnss_fault'
+            | 'antenna_cut'
+            | 'power_low'
+            | 'power_off'
+            | 'driving_time_exceeded'
+            | 'overtime_parking'
+            | 'terminal_area'
+            | 'terminal_route'
+            | 'route_deviation'
+            | 'stolen'
+            | 'illegal_ignition'
+            | 'illegal_move'
+            | 'collision'
+            | 'rollover';
+          source: 'terminal' | 'rule';
+          terminalId: string | null;
+          terminalPhone: string | null;
+          plate: string | null;
+          userId: string | null;
+          fenceId: string | null;
+          fenceName: string | null;
+          orgId: string | null;
+          districtCode: string | null;
+          at: string;
+          lat: number;
+          lng: number;
+          speed: number | null;
+          state: 'open' | 'acknowledged' | 'closed';
+          acknowledgedBy: string | null;
+          acknowledgedAt: string | null;
+          ackNote: string | null;
+          closedBy: string | null;
+          closedAt: string | null;
+          closeNote: string | null;
+          caseId: string | null;
+          caseCode: string | null;
+          caseError: string | null;
+          createdAt: string;
+          version: number;
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
+  '/api/gps/alarms/{id}/close': {
+    post: {
+      params: {
+        id: string;
+      };
+      query: never;
+      body: {
+        version: number;
+        note?: string | null;
+      };
+      responses: {
+        200: {
+          id: string;
+          kind:
+            | 'fence_enter'
+            | 'fence_leave'
+            | 'fence_overspeed'
+            | 'sos'
+            | 'overspeed'
+            | 'fatigue'
+            | 'danger_warning'
+            | 'gnss_fault'
+            | 'antenna_cut'
+            | 'power_low'
+            | 'power_off'
+            | 'driving_time_exceeded'
+            | 'overtime_parking'
+            | 'terminal_area'
+            | 'terminal_route'
+            | 'route_deviation'
+            | 'stolen'
+            | 'illegal_ignition'
+            | 'illegal_move'
+            | 'collision'
+            | 'rollover';
+          source: 'terminal' | 'rule';
+          terminalId: string | null;
+          terminalPhone: string | null;
+          plate: string | null;
+          userId: string | null;
+          fenceId: string | null;
+          fenceName: string | null;
+          orgId: string | null;
+          districtCode: string | null;
+          at: string;
+          lat: number;
+          lng: number;
+          speed: number | null;
+          state: 'open' | 'acknowledged' | 'closed';
+          acknowledgedBy: string | null;
+          acknowledgedAt: string | null;
+          ackNote: string | null;
+          closedBy: string | null;
+          closedAt: string | null;
+          closeNote: string | null;
+          caseId: string | null;
+          caseCode: string | null;
+          caseError: string | null;
+          createdAt: string;
+          version: number;
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
+  '/api/gps/geofences': {
+    /** Geofences in scope with their rules / 电子围栏 */
+    get: {
+      params: never;
+      query: {
+        enabled?: boolean;
+      };
+      body: never;
+      responses: {
+        200: {
+          items: {
+            id: string;
+            name: string;
+            shape: 'area' | 'route';
+            source: 'drawn' | 'grid' | 'community' | 'district';
+            sourceCode: string | null;
+            /** GeoJSON, WGS84 */
+            geometry:
+              | {
+                  type: 'Polygon';
+                  coordinates: number[][][];
+                }
+              | {
+                  type: 'MultiPolygon';
+                  coordinates: number[][][][];
+                }
+              | {
+                  type: 'LineString';
+                  coordinates: number[][];
+                };
+            corridorM: number | null;
+            rule: {
+              /** stay_inside: leaving alarms; no_entry: entering alarms; none: speed only */
+              mode: 'stay_inside' | 'no_entry' | 'none';
+              speedLimitKmh: number | null;
+              overspeedSeconds: number;
+              windows: {
+                days: number[];
+                /** HH:MM, China time */
+                from: string;
+                /** HH:MM, China time */
+                to: string;
+              }[];
+              targets: {
+                terminalKinds: (
+                  | 'enforcement_car'
+                  | 'sanitation_truck'
+                  | 'muck_truck'
+                  | 'sprinkler'
+                  | 'patrol_bike'
+                  | 'other'
+                )[];
+                terminalIds: string[];
+                userIds: string[];
+              };
+              raiseCase: boolean;
+            };
+            orgId: string;
+            orgName: string | null;
+            districtCode: string | null;
+            enabled: boolean;
+            note: string | null;
+            createdAt: string;
+            updatedAt: string;
+            version: number;
+          }[];
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+    post: {
+      params: never;
+      query: never;
+      body: {
+        name: string;
+        shape: 'area' | 'route';
+        /** drawn: `geometry` given; grid/community/district: copied from `sourceCode` */
+        source: 'drawn' | 'grid' | 'community' | 'district';
+        sourceCode?: string;
+        /** GeoJSON, WGS84 */
+        geometry?:
+          | {
+              type: 'Polygon';
+              coordinates: number[][][];
+            }
+          | {
+              type: 'MultiPolygon';
+              coordinates: number[][][][];
+            }
+          | {
+              type: 'LineString';
+              coordinates: number[][];
+            };
+        corridorM?: number | null;
+        rule: {
+          /** stay_inside: leaving alarms; no_entry: entering alarms; none: speed only */
+          mode: 'stay_inside' | 'no_entry' | 'none';
+          speedLimitKmh: number | null;
+          overspeedSeconds: number;
+          windows: {
+            days: number[];
+            /** HH:MM, China time */
+            from: string;
+            /** HH:MM, China time */
+            to: string;
+          }[];
+          targets: {
+            terminalKinds: (
+              | 'enforcement_car'
+              | 'sanitation_truck'
+              | 'muck_truck'
+              | 'sprinkler'
+              | 'patrol_bike'
+              | 'other'
+            )[];
+            terminalIds: string[];
+            userIds: string[];
+          };
+          raiseCase: boolean;
+        };
+        orgId?: string;
+        enabled?: boolean;
+        note?: string | null;
+      };
+      responses: {
+        201: {
+          id: string;
+          name: string;
+          shape: 'area' | 'route';
+          source: 'drawn' | 'grid' | 'community' | 'district';
+          sourceCode: string | null;
+          /** GeoJSON, WGS84 */
+          geometry:
+            | {
+                type: 'Polygon';
+                coordinates: number[][][];
+              }
+            | {
+                type: 'MultiPolygon';
+                coordinates: number[][][][];
+              }
+            | {
+                type: 'LineString';
+                coordinates: number[][];
+              };
+          corridorM: number | null;
+          rule: {
+            /** stay_inside: leaving alarms; no_entry: entering alarms; none: speed only */
+            mode: 'stay_inside' | 'no_entry' | 'none';
+            speedLimitKmh: number | null;
+            overspeedSeconds: number;
+            windows: {
+              days: number[];
+              /** HH:MM, China time */
+              from: string;
+              /** HH:MM, China time */
+              to: string;
+            }[];
+            targets: {
+              terminalKinds: (
+                | 'enforcement_car'
+                | 'sanitation_truck'
+                | 'muck_truck'
+                | 'sprinkler'
+                | 'patrol_bike'
+                | 'other'
+              )[];
+              terminalIds: string[];
+              userIds: string[];
+            };
+            raiseCase: boolean;
+          };
+          orgId: string;
+          orgName: string | null;
+          districtCode: string | null;
+          enabled: boolean;
+          note: string | null;
+          createdAt: string;
+          updatedAt: string;
+          version: number;
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
+  '/api/gps/geofences/{id}': {
+    get: {
+      params: {
+        id: string;
+      };
+      query: never;
+      body: never;
+      responses: {
+        200: {
+          id: string;
+          name: string;
+          shape: 'area' | 'route';
+          source: 'drawn' | 'grid' | 'community' | 'district';
+          sourceCode: string | null;
+          /** GeoJSON, WGS84 */
+          geometry:
+            | {
+                type: 'Polygon';
+                coordinates: number[][][];
+              }
+            | {
+                type: 'MultiPolygon';
+                coordinates: number[][][][];
+              }
+            | {
+                type: 'LineString';
+                coordinates: number[][];
+              };
+          corridorM: number | null;
+          rule: {
+            /** stay_inside: leaving alarms; no_entry: entering alarms; none: speed only */
+            mode: 'stay_inside' | 'no_entry' | 'none';
+            speedLimitKmh: number | null;
+            overspeedSeconds: number;
+            windows: {
+              days: number[];
+              /** HH:MM, China time */
+              from: string;
+              /** HH:MM, China time */
+              to: string;
+            }[];
+            targets: {
+              terminalKinds: (
+                | 'enforcement_car'
+                | 'sanitation_truck'
+                | 'muck_truck'
+                | 'sprinkler'
+                | 'patrol_bike'
+                | 'other'
+              )[];
+              terminalIds: string[];
+              userIds: string[];
+            };
+            raiseCase: boolean;
+          };
+          orgId: string;
+          orgName: string | null;
+          districtCode: string | null;
+          enabled: boolean;
+          note: string | null;
+          createdAt: string;
+          updatedAt: string;
+          version: number;
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+    delete: {
+      params: {
+        id: string;
+      };
+      query: {
+        version?: number;
+      };
+      body: never;
+      responses: {
+        200: {
+          id: string;
+          name: string;
+          shape: 'area' | 'route';
+          source: 'drawn' | 'grid' | 'community' | 'district';
+          sourceCode: string | null;
+          /** GeoJSON, WGS84 */
+          geometry:
+            | {
+                type: 'Polygon';
+                coordinates: number[][][];
+              }
+            | {
+                type: 'MultiPolygon';
+                coordinates: number[][][][];
+              }
+            | {
+                type: 'LineString';
+                coordinates: number[][];
+              };
+          corridorM: number | null;
+          rule: {
+            /** stay_inside: leaving alarms; no_entry: entering alarms; none: speed only */
+            mode: 'stay_inside' | 'no_entry' | 'none';
+            speedLimitKmh: number | null;
+            overspeedSeconds: number;
+            windows: {
+              days: number[];
+              /** HH:MM, China time */
+              from: string;
+              /** HH:MM, China time */
+              to: string;
+            }[];
+            targets: {
+              terminalKinds: (
+                | 'enforcement_car'
+                | 'sanitation_truck'
+                | 'muck_truck'
+                | 'sprinkler'
+                | 'patrol_bike'
+                | 'other'
+              )[];
+              terminalIds: string[];
+              userIds: string[];
+            };
+            raiseCase: boolean;
+          };
+          orgId: string;
+          orgName: string | null;
+          districtCode: string | null;
+          enabled: boolean;
+          note: string | null;
+          createdAt: string;
+          updatedAt: string;
+          version: number;
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+    patch: {
+      params: {
+        id: string;
+      };
+      query: never;
+      body: {
+        version: number;
+        name?: string;
+        source?: 'drawn' | 'grid' | 'community' | 'district';
+        sourceCode?: string;
+        /** GeoJSON, WGS84 */
+        geometry?:
+          | {
+              type: 'Polygon';
+              coordinates: number[][][];
+            }
+          | {
+              type: 'MultiPolygon';
+              coordinates: number[][][][];
+            }
+          | {
+              type: 'LineString';
+              coordinates: number[][];
+            };
+        corridorM?: number | null;
+        rule?: {
+          /** stay_inside: leaving alarms; no_entry: entering alarms; none: speed only */
+          mode: 'stay_inside' | 'no_entry' | 'none';
+          speedLimitKmh: number | null;
+          overspeedSeconds: number;
+          windows: {
+            days: number[];
+            /** HH:MM, China time */
+            from: string;
+            /** HH:MM, China time */
+            to: string;
+          }[];
+          targets: {
+            terminalKinds: (
+              | 'enforcement_car'
+              | 'sanitation_truck'
+              | 'muck_truck'
+              | 'sprinkler'
+              | 'patrol_bike'
+              | 'other'
+            )[];
+            terminalIds: string[];
+            userIds: string[];
+          };
+          raiseCase: boolean;
+        };
+        enabled?: boolean;
+        note?: string | null;
+      };
+      responses: {
+        200: {
+          id: string;
+          name: string;
+          shape: 'area' | 'route';
+          source: 'drawn' | 'grid' | 'community' | 'district';
+          sourceCode: string | null;
+          /** GeoJSON, WGS84 */
+          geometry:
+            | {
+                type: 'Polygon';
+                coordinates: number[][][];
+              }
+            | {
+                type: 'MultiPolygon';
+                coordinates: number[][][][];
+              }
+            | {
+                type: 'LineString';
+                coordinates: number[][];
+              };
+          corridorM: number | null;
+          rule: {
+            /** stay_inside: leaving alarms; no_entry: entering alarms; none: speed only */
+            mode: 'stay_inside' | 'no_entry' | 'none';
+            speedLimitKmh: number | null;
+            overspeedSeconds: number;
+            windows: {
+              days: number[];
+              /** HH:MM, China time */
+              from: string;
+              /** HH:MM, China time */
+              to: string;
+            }[];
+            targets: {
+              terminalKinds: (
+                | 'enforcement_car'
+                | 'sanitation_truck'
+                | 'muck_truck'
+                | 'sprinkler'
+                | 'patrol_bike'
+                | 'other'
+              )[];
+              terminalIds: string[];
+              userIds: string[];
+            };
+            raiseCase: boolean;
+          };
+          orgId: string;
+          orgName: string | null;
+          districtCode: string | null;
+          enabled: boolean;
+          note: string | null;
+          createdAt: string;
+          updatedAt: string;
+          version: number;
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
   '/api/gps/me/positions': {
     post: {
       params: never;
@@ -7014,6 +7793,8 @@ export interface paths {
             | 'warnings'
             | 'decision'
             | 'screen'
+            | 'gpsAlarms'
+            | 'gpsGeofences'
           )[];
         };
         400: ErrorBody;
@@ -7168,6 +7949,8 @@ export interface paths {
             | 'warnings'
             | 'decision'
             | 'screen'
+            | 'gpsAlarms'
+            | 'gpsGeofences'
           )[];
         };
         400: ErrorBody;
@@ -11049,6 +11832,34 @@ export interface paths {
                 updatedAt: string | null;
               }
             | {
+                key: 'gps.caseAlarmKinds';
+                value: (
+                  | 'sos'
+                  | 'overspeed'
+                  | 'fatigue'
+                  | 'danger_warning'
+                  | 'gnss_fault'
+                  | 'antenna_cut'
+                  | 'power_low'
+                  | 'power_off'
+                  | 'driving_time_exceeded'
+                  | 'overtime_parking'
+                  | 'terminal_area'
+                  | 'terminal_route'
+                  | 'route_deviation'
+                  | 'stolen'
+                  | 'illegal_ignition'
+                  | 'illegal_move'
+                  | 'collision'
+                  | 'rollover'
+                )[];
+                /** 0 while the default applies (never written) */
+                version: number;
+                description: string;
+                updatedBy: string | null;
+                updatedAt: string | null;
+              }
+            | {
                 key: 'opinion.matching';
                 value: {
                   /** a post whose best matter type scores at least this is relevant (so is one naming a place in the city) */
@@ -11285,6 +12096,34 @@ export interface paths {
           | {
               key: 'gps.retentionDays';
               value: number;
+              /** 0 while the default applies (never written) */
+              version: number;
+              description: string;
+              updatedBy: string | null;
+              updatedAt: string | null;
+            }
+          | {
+              key: 'gps.caseAlarmKinds';
+              value: (
+                | 'sos'
+                | 'overspeed'
+                | 'fatigue'
+                | 'danger_warning'
+                | 'gnss_fault'
+                | 'antenna_cut'
+                | 'power_low'
+                | 'power_off'
+                | 'driving_time_exceeded'
+                | 'overtime_parking'
+                | 'terminal_area'
+                | 'terminal_route'
+                | 'route_deviation'
+                | 'stolen'
+                | 'illegal_ignition'
+                | 'illegal_move'
+                | 'collision'
+                | 'rollover'
+              )[];
               /** 0 while the default applies (never written) */
               version: number;
               description: string;
@@ -11530,6 +12369,34 @@ export interface paths {
           | {
               key: 'gps.retentionDays';
               value: number;
+              /** 0 while the default applies (never written) */
+              version: number;
+              description: string;
+              updatedBy: string | null;
+              updatedAt: string | null;
+            }
+          | {
+              key: 'gps.caseAlarmKinds';
+              value: (
+                | 'sos'
+                | 'overspeed'
+                | 'fatigue'
+                | 'danger_warning'
+                | 'gnss_fault'
+                | 'antenna_cut'
+                | 'power_low'
+                | 'power_off'
+                | 'driving_time_exceeded'
+                | 'overtime_parking'
+                | 'terminal_area'
+                | 'terminal_route'
+                | 'route_deviation'
+                | 'stolen'
+                | 'illegal_ignition'
+                | 'illegal_move'
+                | 'collision'
+                | 'rollover'
+              )[];
               /** 0 while the default applies (never written) */
               version: number;
               description: string;
