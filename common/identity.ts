@@ -144,6 +144,9 @@ export const MENU_KEYS = [
   'intake',
   'map',
   'sensors',
+  'gpsLive',
+  'gpsReplay',
+  'gpsTerminals',
   'components',
   'catalog',
   'routing',
@@ -194,6 +197,8 @@ export function menuOf(
   if (has('opinion:moderate')) menu.push('opinion');
   if (has('geo:read')) menu.push('map');
   if (has('sensor:read')) menu.push('sensors');
+  // 统一GPS监管: the live map, the replay and the terminals' registry, one group in the web menu.
+  if (has('gps:read')) menu.push('gpsLive', 'gpsReplay', 'gpsTerminals');
   if (has('component:read')) menu.push('components');
   if (has('catalog:read')) menu.push('catalog');
   if (has('routing:read')) menu.push('routing');

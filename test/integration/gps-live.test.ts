@@ -123,15 +123,13 @@ class Stream {
 
 async function vehicle(orgName: string, plate: string) {
   const p = phone();
-  const created = await t
-    .as(admin)
-    .post('/api/gps/terminals', {
-      terminalId: p,
-      plate,
-      plateColour: 1,
-      kind: 'enforcement_car',
-      orgId: org[orgName],
-    });
+  const created = await t.as(admin).post('/api/gps/terminals', {
+    terminalId: p,
+    plate,
+    plateColour: 1,
+    kind: 'enforcement_car',
+    orgId: org[orgName],
+  });
   expect(created.statusCode, created.body).toBe(201);
   const x = await TestTerminal.connect(gateway.port, p);
   terminals.push(x);

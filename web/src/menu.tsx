@@ -7,6 +7,7 @@ import {
   BranchesOutlined,
   BuildOutlined,
   CalendarOutlined,
+  CarOutlined,
   CustomerServiceOutlined,
   DashboardOutlined,
   DesktopOutlined,
@@ -14,6 +15,7 @@ import {
   FileAddOutlined,
   FundOutlined,
   GlobalOutlined,
+  HistoryOutlined,
   ImportOutlined,
   KeyOutlined,
   MessageOutlined,
@@ -48,6 +50,9 @@ const DepartmentChecksPage = lazyPage(
 const DecisionPage = lazyPage(() => import('./pages/decision/DecisionPage'), 'DecisionPage');
 const EvaluationPage = lazyPage(() => import('./pages/evaluation/EvaluationPage'), 'EvaluationPage');
 const EndpointsPage = lazyPage(() => import('./pages/endpoints/EndpointsPage'), 'EndpointsPage');
+const GpsLiveMapPage = lazyPage(() => import('./pages/gps/LiveMapPage'), 'LiveMapPage');
+const GpsReplayPage = lazyPage(() => import('./pages/gps/ReplayPage'), 'ReplayPage');
+const GpsTerminalsPage = lazyPage(() => import('./pages/gps/TerminalsPage'), 'TerminalsPage');
 const HotlinePage = lazyPage(() => import('./pages/hotline/HotlinePage'), 'HotlinePage');
 const ImportsPage = lazyPage(() => import('./pages/imports/ImportsPage'), 'ImportsPage');
 const IntakePage = lazyPage(() => import('./pages/intake/IntakePage'), 'IntakePage');
@@ -71,7 +76,15 @@ export interface MenuItemDef {
   element: ReactNode;
   /** Rendered outside the app's shell (no menu, no header): the command big screen. */
   fullScreen?: true;
+  /** A submenu it sits in (MENU_GROUPS), at the place of the group's first entry. */
+  group?: MenuGroupKey;
 }
+
+/** Submenus: their i18n label and icon. */
+export const MENU_GROUPS = {
+  gps: { label: 'gps.menu', icon: <CarOutlined /> },
+} as const;
+export type MenuGroupKey = keyof typeof MENU_GROUPS;
 
 /** Every menu key this client knows. The menu shows only the keys the server sends in `me.menu`. */
 export const MENU_ITEMS: MenuItemDef[] = [
@@ -111,6 +124,30 @@ export const MENU_ITEMS: MenuItemDef[] = [
     icon: <WifiOutlined />,
     label: 'sensors.title',
     element: <SensorsPage />,
+  },
+  {
+    key: 'gpsLive',
+    path: '/gps/live',
+    icon: <EnvironmentOutlined />,
+    label: 'gps.live.menu',
+    element: <GpsLiveMapPage />,
+    group: 'gps',
+  },
+  {
+    key: 'gpsReplay',
+    path: '/gps/replay',
+    icon: <HistoryOutlined />,
+    label: 'gps.replay.menu',
+    element: <GpsReplayPage />,
+    group: 'gps',
+  },
+  {
+    key: 'gpsTerminals',
+    path: '/gps/terminals',
+    icon: <CarOutlined />,
+    label: 'gps.terminals.menu',
+    element: <GpsTerminalsPage />,
+    group: 'gps',
   },
   {
     key: 'components',
@@ -245,4 +282,27 @@ export function menuFor(keys: readonly string[]): MenuItemDef[] {
 /** The known entry whose route contains this pathname. */
 export function menuItemForPath(pathname: string): MenuItemDef | undefined {
   return MENU_ITEMS.find((m) => pathname === m.path || pathname.startsWith(`${m.path}/`));
+}
+
+/** The menu's entries with each group's entries gathered in one submenu, where its first entry is. */
+export function menuTree<T>(
+  items: readonly MenuItemDef[],
+  entry: (m: MenuItemDef) => T,
+): ({ item: T } | { group: MenuGroupKey; children: T[] })[] {
+  const out: ({ item: T } | { group: MenuGroupKey; children: T[] })[] = [];
+  const groups = new Map<MenuGroupKey, T[]>();
+  for (const m of items) {
+    if (!m.group) {
+      out.push({ item: entry(m) });
+      continue;
+    }
+    let children = groups.get(m.group);
+    if (!children) {
+      children = [];
+      groups.set(m.group, children);
+      out.push({ group: m.group, children });
+    }
+    children.push(entry(m));
+  }
+  return out;
 }
