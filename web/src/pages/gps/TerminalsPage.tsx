@@ -9,6 +9,7 @@ import { HistoryOutlined, PlusOutlined } from '@ant-design/icons';
 import {
   App,
   Button,
+  type ButtonProps,
   Card,
   Form,
   Input,
@@ -31,7 +32,7 @@ import { useMe } from '../../api/queries';
 import type { ListResult } from '../../api/types';
 import { DivisionName } from '../../components/case/CaseBits';
 import { FormModal, useSave } from '../../components/FormModal';
-import { formatTime } from '../../components/format';
+import { formatTime, testIdProps } from '../../components/format';
 import { OrgSelect } from '../../components/OrgSelect';
 import { PageContainer } from '../../components/PageContainer';
 import { cleanFilters, FilterBar, PagedTable, usePagedList } from '../../components/PagedList';
@@ -227,10 +228,14 @@ export function TerminalsPage() {
           onOk={() => setCreated(null)}
           onCancel={() => setCreated(null)}
           cancelButtonProps={{ style: { display: 'none' } }}
-          data-testid="gps-terminal-created"
+          okButtonProps={testIdProps<ButtonProps>('gps-terminal-created-ok')}
         >
           <Typography.Paragraph>{t('gps.terminals.authCodeHint')}</Typography.Paragraph>
-          <Typography.Paragraph copyable={{ onCopy: () => void message.success(t('common.copied')) }} code>
+          <Typography.Paragraph
+            copyable={{ onCopy: () => void message.success(t('common.copied')) }}
+            code
+            data-testid="gps-terminal-auth-code"
+          >
             {created.authCode}
           </Typography.Paragraph>
         </Modal>
