@@ -37,7 +37,6 @@ import { PageContainer } from '../../components/PageContainer';
 import {
   formatDistance,
   formatDuration,
-  STATE_COLOURS,
   type TrackAnalysis,
   useLiveSnapshot,
   useTerminalOptions,
@@ -172,11 +171,12 @@ export function ReplayPage() {
       id: 'track-cursor',
       type: 'circle',
       source: 'track-cursor',
+      // The replayed vehicle: white with a thick blue ring, above the start (green), stops (orange), end (red).
       paint: {
-        'circle-radius': 9,
-        'circle-color': STATE_COLOURS.moving,
-        'circle-stroke-color': '#ffffff',
-        'circle-stroke-width': 3,
+        'circle-radius': 8,
+        'circle-color': '#ffffff',
+        'circle-stroke-color': '#0958d9',
+        'circle-stroke-width': 4,
       },
     });
   }, [map]);
