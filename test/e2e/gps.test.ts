@@ -100,7 +100,8 @@ describe('统一GPS监管', () => {
     );
 
     // The registry: the demo's seven generated vehicles; one more registered through the dialog.
-    await page.getByTestId('menu-group-gps').click();
+    // The 统一GPS监管 group of the menu, open.
+    expect(await page.getByTestId('menugroup-gps').textContent()).toBe(zhCN.gps.menu);
     await page.getByTestId('menu-gpsTerminals').click();
     await page.waitForURL(`${base}/gps/terminals`);
     await expect.poll(() => page.getByTestId('page-title').textContent()).toBe(zhCN.gps.terminals.title);

@@ -118,7 +118,8 @@ export function AppLayout() {
           theme="dark"
           mode="inline"
           selectedKeys={current ? [current.key] : []}
-          defaultOpenKeys={current?.group ? [`group-${current.group}`] : []}
+          // Groups start open: every page stays one click away (and the menu lists what /api/me grants).
+          defaultOpenKeys={[...new Set(items.flatMap((m) => (m.group ? [`group-${m.group}`] : [])))]}
           items={menuTree(items, (m) => ({
             key: m.key,
             icon: m.icon,
@@ -129,7 +130,7 @@ export function AppLayout() {
               ? {
                   key: `group-${e.group}`,
                   icon: MENU_GROUPS[e.group].icon,
-                  label: <span data-testid={`menu-group-${e.group}`}>{t(MENU_GROUPS[e.group].label)}</span>,
+                  label: <span data-testid={`menugroup-${e.group}`}>{t(MENU_GROUPS[e.group].label)}</span>,
                   children: e.children,
                 }
               : e.item,
