@@ -212,7 +212,6 @@ describe('统一GPS监管', () => {
       `${B.lng.toFixed(5)}, ${B.lat.toFixed(5)}`,
     );
     await page.locator('[data-testid="gps-live-map"][data-idle="true"]').waitFor({ timeout: 60_000 });
-    await page.waitForTimeout(500);
     await shot(page, 'gps-live');
 
     // The replay of the last two hours: the track, the two stays as stops, the grids crossed.
@@ -231,6 +230,9 @@ describe('统一GPS监管', () => {
     expect(stopText[0]).toContain(hhmm(2));
     expect(stopText[1]).toContain(hhmm(10));
     expect(stopText.every((s) => s.includes('6:00'))).toBe(true);
+    // The whole track fitted, its stops marked.
+    await page.locator('[data-testid="gps-replay-map"][data-idle="true"]').waitFor({ timeout: 60_000 });
+    await shot(page, 'gps-replay');
     // The slider moves the marker: the first stop clicked puts it at B.
     await stops.first().click();
     await expect
@@ -242,9 +244,6 @@ describe('统一GPS监管', () => {
     const gridText = await gridRows.allTextContents();
     expect(gridText.some((r) => r.includes(B.id))).toBe(true);
     await page.getByRole('tab', { name: new RegExp(zhCN.gps.replay.stops) }).click();
-    await page.locator('[data-testid="gps-replay-map"][data-idle="true"]').waitFor({ timeout: 60_000 });
-    await page.waitForTimeout(500);
-    await shot(page, 'gps-replay');
 
     // Back to the registry: the terminal is online now, with its newest fix.
     await page.getByTestId('menu-gpsTerminals').click();

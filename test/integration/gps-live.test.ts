@@ -8,13 +8,20 @@
  * - `GET /api/gps/live/stream` (a real socket): a fix a terminal reports through the gateway, and a
  *   phone position sent through the API, arrive in the stream of a caller who may see them and
  *   never in another district's.
+ * - Several nodes: a fix another node's gateway stored (not in this node's memory) reaches this
+ *   node's snapshot and stream from the registry's last position, in its district only.
  * - `GET /api/gps/tracks/analysis`: a hand-built track across three unit grids with two stays gives
  *   the known stops, grids (in order, with enter/leave times) and distance; another district's
  *   caller gets 404; bad input is a 400 naming the problem.
  */
 import { randomInt } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type GpsGateway, startGpsGateway } from '../../server/modules/gps/index.ts';
+import {
+  createJt808Backend,
+  type GpsGateway,
+  LastPositions,
+  startGpsGateway,
+} from '../../server/modules/gps/index.ts';
 import { MSG } from '../../server/modules/gps/jt808/messages.ts';
 import { authBody, bcdTimeOf, locationBody, registerBody } from '../../server/modules/gps/jt808/simulator.ts';
 import { haversineM } from '../../server/modules/gps/track-analysis.ts';
@@ -253,6 +260,63 @@ describe('the live map', () => {
     const jbNow = await live(jb);
     expect(jbNow.find((i) => i.id === b.id)).toMatchObject({ speed: 12, state: 'moving' });
     expect(jbNow.some((i) => i.id === a.id || i.id === inspectorId)).toBe(false);
+  });
+});
+
+describe('several nodes', () => {
+  it('a fix another node stored (its own memory, the shared gps_terminal.last_*) reaches this node’s snapshot and stream', async () => {
+    const quiet = () => {};
+    // Another node's gateway backend: the same database, its own last positions.
+    const other = createJt808Backend(t.database, {
+      log: { info: quiet, warn: quiet, error: quiet },
+      live: new LastPositions(),
+    });
+    try {
+      const p = phone();
+      const created = await t.as(admin).post('/api/gps/terminals', {
+        terminalId: p,
+        plate: '浙B7L003',
+        kind: 'sprinkler',
+        orgId: org.海曙区环境卫生管理处,
+      });
+      const id = created.json().terminal.id as string;
+      const hsStream = await Stream.open(hs);
+      const jbStream = await Stream.open(jb);
+      const at = wholeSecond();
+      await other.positions(
+        p,
+        [
+          {
+            time: at,
+            lat: 29.8655,
+            lng: 121.5432,
+            speedKmh: 20,
+            direction: 0,
+            altitude: 5,
+            alarm: 0,
+            status: 2,
+            extras: {},
+          },
+        ],
+        { messageId: 0x0200, serial: 1, blindArea: false },
+      );
+      // This node never heard it: only the database has it.
+      expect(t.app.gpsLive.get('terminal', id)).toBeUndefined();
+      const pushed = await hsStream.until((i) => i.key === `terminal:${id}`);
+      // Position and time from the registry's last fix; speed unknown there.
+      expect(pushed).toMatchObject({ lat: 29.8655, lng: 121.5432, time: at.toISOString(), speed: null });
+      expect((await live(hs)).find((i) => i.id === id)).toMatchObject({
+        lat: 29.8655,
+        time: at.toISOString(),
+      });
+      // Not to 江北: a 江北 fix pushed later arrives there, the 海曙 one never did.
+      const b = await vehicle('江北区智慧城管中心', '浙B7L004');
+      await report(b.x, 29.9, 121.55, 5);
+      await jbStream.until((i) => i.key === `terminal:${b.id}`);
+      expect(jbStream.items.some((i) => i.key === `terminal:${id}`)).toBe(false);
+    } finally {
+      await other.close();
+    }
   });
 });
 

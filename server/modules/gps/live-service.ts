@@ -213,6 +213,8 @@ export class LiveHub {
   private lastPoll = 0;
   private readonly terminals = new Map<string, { meta: TerminalMeta; at: number }>();
   private readonly people = new Map<string, { meta: PersonMeta | null; at: number }>();
+  /** The fix last pushed of a terminal another node heard (the poll's windows overlap). */
+  private readonly polledFix = new Map<string, number>();
   private readonly intervalMs: number;
   private readonly heartbeatMs: number;
   private readonly clock: () => Date;
@@ -307,10 +309,12 @@ export class LiveHub {
     for (const r of polled) {
       this.terminals.set(r.id, { meta: terminalMeta(r), at });
       const mem = this.live.get('terminal', r.id);
-      // Only what this node did not hear itself (its own are in `changed`).
-      if (r.lastPositionAt && (!mem || mem.time.getTime() < r.lastPositionAt.getTime())) {
-        out.set(`terminal:${r.id}`, itemOf('vehicle', r.id, terminalMeta(r), terminalFix(r, mem), at));
-      }
+      // Only what this node did not hear itself (its own are in `changed`), once per fix.
+      const fixAt = r.lastPositionAt?.getTime();
+      if (fixAt === undefined || (mem && mem.time.getTime() >= fixAt)) continue;
+      if (this.polledFix.get(r.id) === fixAt) continue;
+      this.polledFix.set(r.id, fixAt);
+      out.set(`terminal:${r.id}`, itemOf('vehicle', r.id, terminalMeta(r), terminalFix(r, mem), at));
     }
     const staleTerminals = changed
       .filter((p) => p.terminalId && !this.fresh(this.terminals.get(p.terminalId), at))

@@ -3,7 +3,8 @@
  * map (GET /api/basemap: the generated or uploaded offline archive; nothing from the internet),
  * as the other maps of the app draw it. `useGpsMap` makes it in a container and hands back the
  * MapLibre map once its style has loaded, for the page to add its own sources and layers.
- * The container carries `data-ready` (loaded) and `data-basemap` (the base map's kind).
+ * The container carries `data-ready` (loaded), `data-basemap` (the base map's kind) and
+ * `data-idle` (everything in view drawn; the pages set it to false when they change their data).
  */
 import 'maplibre-gl/dist/maplibre-gl.css';
 import { AttributionControl, Map as MapLibreMap, NavigationControl, ScaleControl } from 'maplibre-gl';
@@ -71,6 +72,9 @@ export function useGpsMap(el: RefObject<HTMLDivElement | null>): MapLibreMap | n
       container.dataset.basemap = style ? (base.data?.kind ?? 'none') : 'none';
       container.dataset.ready = 'true';
       setMap(m);
+    });
+    m.on('movestart', () => {
+      container.dataset.idle = 'false';
     });
     m.on('idle', () => {
       container.dataset.idle = 'true';

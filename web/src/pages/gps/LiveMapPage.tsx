@@ -144,7 +144,11 @@ export function LiveMapPage() {
     const fc = toGeoJson(items);
     void source.setData(fc);
     window.__gpsLiveFeatures = fc;
-    if (el.current) el.current.dataset.markers = String(fc.features.length);
+    if (el.current) {
+      // Drawn again: `data-idle` comes back once the map has rendered it (GpsMap).
+      el.current.dataset.idle = 'false';
+      el.current.dataset.markers = String(fc.features.length);
+    }
     if (!fitted.current && snapshot.data && fc.features.length > 0) {
       fitted.current = true;
       const xs = fc.features.map((f) => (f.geometry as GeoJSON.Point).coordinates);

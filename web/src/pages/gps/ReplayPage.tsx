@@ -188,6 +188,8 @@ export function ReplayPage() {
     (map.getSource('track') as GeoJSONSource | undefined)?.setData(line);
     (map.getSource('track-marks') as GeoJSONSource | undefined)?.setData(marks);
     if (el.current) {
+      // Drawn again: `data-idle` comes back once the map has rendered it (GpsMap).
+      el.current.dataset.idle = 'false';
       el.current.dataset.points = String(a?.points.length ?? 0);
       el.current.dataset.stops = String(a?.stops.length ?? 0);
     }
