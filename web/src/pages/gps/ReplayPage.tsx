@@ -161,7 +161,8 @@ export function ReplayPage() {
       type: 'circle',
       source: 'track-marks',
       paint: {
-        'circle-radius': ['match', ['get', 'role'], 'stop', 8, 6],
+        // A stop is larger than the start and end drawn over it: a track that ends where it stopped shows both.
+        'circle-radius': ['match', ['get', 'role'], 'stop', 11, 6],
         'circle-color': ['match', ['get', 'role'], 'stop', '#fa8c16', 'start', '#389e0d', '#cf1322'],
         'circle-stroke-color': '#ffffff',
         'circle-stroke-width': 2,
