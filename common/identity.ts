@@ -144,6 +144,9 @@ export const MENU_KEYS = [
   'intake',
   'map',
   'sensors',
+  'gpsLive',
+  'gpsReplay',
+  'gpsTerminals',
   'components',
   'catalog',
   'routing',
@@ -196,6 +199,8 @@ export function menuOf(
   if (has('opinion:moderate')) menu.push('opinion');
   if (has('geo:read')) menu.push('map');
   if (has('sensor:read')) menu.push('sensors');
+  // 统一GPS监管: the live map, the replay and the terminals' registry, one group in the web menu.
+  if (has('gps:read')) menu.push('gpsLive', 'gpsReplay', 'gpsTerminals');
   // GPS alarms are watched by whoever reads GPS (the dispatcher); fences are set by its managers.
   if (has('gps:read')) menu.push('gpsAlarms');
   if (has('gps:manage')) menu.push('gpsGeofences');

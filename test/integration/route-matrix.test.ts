@@ -1702,6 +1702,59 @@ const PROBES: Probe[] = [
     ];
   }),
   {
+    route: 'GET /api/gps/live',
+    // The vehicles (people on duty come and go with the writes' positions).
+    rows: (b) =>
+      sorted(
+        b.items
+          .filter((x: { kind: string }) => x.kind === 'vehicle')
+          .map((x: { districtCode: string | null }) => x.districtCode ?? 'city'),
+      ),
+    call: (c) => q(c).get('/api/gps/live'),
+    expect: {
+      admin: [200, ['330203', '330205', '330212']],
+      hsStaff: [200, ['330203']],
+      jbStaff: [200, ['330205']],
+      hsUnit: 403,
+      cityUnit: 403,
+      hsAdmin: [200, ['330203']],
+      keys: { 'gps:read': [200, ['330203', '330205', '330212']] },
+    },
+  },
+  {
+    route: 'GET /api/gps/live/stream',
+    what: 'the status of the live positions’ stream',
+    call: (c) => streamStatus(c, '/api/gps/live/stream'),
+    expect: {
+      admin: 200,
+      hsStaff: 200,
+      jbStaff: 200,
+      hsUnit: 403,
+      cityUnit: 403,
+      hsAdmin: 200,
+      keys: { 'gps:read': 200 },
+    },
+  },
+  ...(['gpsHs', 'gpsJb'] as const).map(
+    (terminal): Probe => ({
+      route: 'GET /api/gps/tracks/analysis',
+      what: terminal === 'gpsHs' ? 'a 海曙 terminal' : 'a 江北 terminal',
+      call: (c) =>
+        q(c).get(
+          `/api/gps/tracks/analysis?terminal=${F[terminal]}&from=${encodeURIComponent(new Date(Date.now() - 86_400_000).toISOString())}&to=${encodeURIComponent(new Date().toISOString())}`,
+        ),
+      expect: {
+        admin: 200,
+        hsStaff: terminal === 'gpsHs' ? 200 : 404,
+        jbStaff: terminal === 'gpsHs' ? 404 : 200,
+        hsUnit: 403,
+        cityUnit: 403,
+        hsAdmin: terminal === 'gpsHs' ? 200 : 404,
+        keys: { 'gps:read': 200 },
+      },
+    }),
+  ),
+  {
     route: 'POST /api/gps/me/positions',
     what: 'one’s own position',
     call: (c) =>
@@ -2989,9 +3042,9 @@ async function portalReport(
 
 let streamBase = '';
 /** The stream never ends: its status is read over a real socket and the connection dropped. */
-async function streamStatus(c: Caller): Promise<LightMyRequestResponse> {
+async function streamStatus(c: Caller, path = '/api/stream'): Promise<LightMyRequestResponse> {
   const ac = new AbortController();
-  const res = await fetch(`${streamBase}/api/stream`, {
+  const res = await fetch(`${streamBase}${path}`, {
     headers: { authorization: `Bearer ${c.token}` },
     signal: ac.signal,
   });

@@ -8,6 +8,7 @@ import {
   BranchesOutlined,
   BuildOutlined,
   CalendarOutlined,
+  CarOutlined,
   CustomerServiceOutlined,
   DashboardOutlined,
   DesktopOutlined,
@@ -16,6 +17,7 @@ import {
   FundOutlined,
   GatewayOutlined,
   GlobalOutlined,
+  HistoryOutlined,
   ImportOutlined,
   KeyOutlined,
   MessageOutlined,
@@ -52,6 +54,9 @@ const GeofencesPage = lazyPage(() => import('./pages/gps/GeofencesPage'), 'Geofe
 const GpsAlarmsPage = lazyPage(() => import('./pages/gps/AlarmsPage'), 'AlarmsPage');
 const EvaluationPage = lazyPage(() => import('./pages/evaluation/EvaluationPage'), 'EvaluationPage');
 const EndpointsPage = lazyPage(() => import('./pages/endpoints/EndpointsPage'), 'EndpointsPage');
+const GpsLiveMapPage = lazyPage(() => import('./pages/gps/LiveMapPage'), 'LiveMapPage');
+const GpsReplayPage = lazyPage(() => import('./pages/gps/ReplayPage'), 'ReplayPage');
+const GpsTerminalsPage = lazyPage(() => import('./pages/gps/TerminalsPage'), 'TerminalsPage');
 const HotlinePage = lazyPage(() => import('./pages/hotline/HotlinePage'), 'HotlinePage');
 const ImportsPage = lazyPage(() => import('./pages/imports/ImportsPage'), 'ImportsPage');
 const IntakePage = lazyPage(() => import('./pages/intake/IntakePage'), 'IntakePage');
@@ -75,7 +80,15 @@ export interface MenuItemDef {
   element: ReactNode;
   /** Rendered outside the app's shell (no menu, no header): the command big screen. */
   fullScreen?: true;
+  /** A submenu it sits in (MENU_GROUPS), at the place of the group's first entry. */
+  group?: MenuGroupKey;
 }
+
+/** Submenus: their i18n label and icon. */
+export const MENU_GROUPS = {
+  gps: { label: 'gps.menu', icon: <CarOutlined /> },
+} as const;
+export type MenuGroupKey = keyof typeof MENU_GROUPS;
 
 /** Every menu key this client knows. The menu shows only the keys the server sends in `me.menu`. */
 export const MENU_ITEMS: MenuItemDef[] = [
@@ -117,11 +130,36 @@ export const MENU_ITEMS: MenuItemDef[] = [
     element: <SensorsPage />,
   },
   {
+    key: 'gpsLive',
+    path: '/gps/live',
+    icon: <EnvironmentOutlined />,
+    label: 'gps.live.menu',
+    element: <GpsLiveMapPage />,
+    group: 'gps',
+  },
+  {
+    key: 'gpsReplay',
+    path: '/gps/replay',
+    icon: <HistoryOutlined />,
+    label: 'gps.replay.menu',
+    element: <GpsReplayPage />,
+    group: 'gps',
+  },
+  {
+    key: 'gpsTerminals',
+    path: '/gps/terminals',
+    icon: <CarOutlined />,
+    label: 'gps.terminals.menu',
+    element: <GpsTerminalsPage />,
+    group: 'gps',
+  },
+  {
     key: 'gpsAlarms',
     path: '/gps/alarms',
     icon: <AlertOutlined />,
     label: 'gpsAlarms.menu',
     element: <GpsAlarmsPage />,
+    group: 'gps',
   },
   {
     key: 'gpsGeofences',
@@ -129,6 +167,7 @@ export const MENU_ITEMS: MenuItemDef[] = [
     icon: <GatewayOutlined />,
     label: 'geofences.menu',
     element: <GeofencesPage />,
+    group: 'gps',
   },
   {
     key: 'components',
@@ -263,4 +302,27 @@ export function menuFor(keys: readonly string[]): MenuItemDef[] {
 /** The known entry whose route contains this pathname. */
 export function menuItemForPath(pathname: string): MenuItemDef | undefined {
   return MENU_ITEMS.find((m) => pathname === m.path || pathname.startsWith(`${m.path}/`));
+}
+
+/** The menu's entries with each group's entries gathered in one submenu, where its first entry is. */
+export function menuTree<T>(
+  items: readonly MenuItemDef[],
+  entry: (m: MenuItemDef) => T,
+): ({ item: T } | { group: MenuGroupKey; children: T[] })[] {
+  const out: ({ item: T } | { group: MenuGroupKey; children: T[] })[] = [];
+  const groups = new Map<MenuGroupKey, T[]>();
+  for (const m of items) {
+    if (!m.group) {
+      out.push({ item: entry(m) });
+      continue;
+    }
+    let children = groups.get(m.group);
+    if (!children) {
+      children = [];
+      groups.set(m.group, children);
+      out.push({ group: m.group, children });
+    }
+    children.push(entry(m));
+  }
+  return out;
 }

@@ -7,6 +7,7 @@ import {
   PLATE_COLOUR_CODES,
   TERMINAL_PHONE_PATTERN,
 } from '../../../common/gps.ts';
+import { LIVE_KINDS, LIVE_STATES, MOVING_ABOVE_KMH, OFFLINE_AFTER_MS } from '../../../common/gps-live.ts';
 import { Nullable, Page, StringEnum } from '../../platform/schemas.ts';
 
 const Uuid = Type.String({ format: 'uuid' });
@@ -233,4 +234,99 @@ export const PhonePositionsResult = Type.Object({
       message: Type.String(),
     }),
   ),
+});
+
+// ---- live map and replay (issue 12 item 4) ---------------------------------------------------
+
+export const LiveItem = Type.Object({
+  key: Type.String({ description: '`terminal:<id>` or `user:<id>`' }),
+  kind: StringEnum(LIVE_KINDS, 'vehicle: a JT/T 808 terminal · person: a staff phone on duty'),
+  id: Uuid,
+  terminalKind: Nullable(Kind),
+  label: Type.String({ description: 'the plate (else the terminal phone/ID), or the person’s name' }),
+  plate: Nullable(Type.String()),
+  terminalPhone: Nullable(Type.String()),
+  orgId: Uuid,
+  orgName: Nullable(Type.String()),
+  districtCode: Nullable(Type.String()),
+  time: Nullable(DateTime),
+  receivedAt: Nullable(DateTime),
+  lat: Nullable(Type.Number({ description: 'WGS84 degrees (null: never reported a fix)' })),
+  lng: Nullable(Type.Number()),
+  speed: Nullable(Type.Number({ description: 'km/h (null: unknown)' })),
+  direction: Nullable(Type.Integer()),
+  alarm: Nullable(Type.Integer({ description: 'JT/T 808 alarm bits' })),
+  state: StringEnum(
+    LIVE_STATES,
+    `offline: newest fix older than ${OFFLINE_AFTER_MS / 60_000} min (or none) · alarm: an alarm bit set · moving: speed > ${MOVING_ABOVE_KMH} km/h · stopped: otherwise`,
+  ),
+});
+export const LiveSnapshot = Type.Object({
+  now: DateTime,
+  items: Type.Array(LiveItem),
+});
+
+export const TrackAnalysisQuery = Type.Object(
+  {
+    terminal: PositionsQuery.properties.terminal,
+    user: PositionsQuery.properties.user,
+    from: DateTime,
+    to: DateTime,
+    stopRadius: Type.Optional(
+      Type.Integer({
+        minimum: 5,
+        maximum: 1000,
+        description: 'metres (default 50): a stop’s fixes stay within it',
+      }),
+    ),
+    stopMinutes: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: 720,
+        description: 'minutes (default 3): a stop lasts at least this',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type TrackAnalysisQueryT = Static<typeof TrackAnalysisQuery>;
+
+export const TrackAnalysis = Type.Object({
+  subject: Type.Object({ kind: StringEnum(LIVE_KINDS), id: Uuid, label: Type.String() }),
+  from: DateTime,
+  to: DateTime,
+  points: Type.Array(
+    Type.Object({
+      time: DateTime,
+      lat: Type.Number(),
+      lng: Type.Number(),
+      speed: Nullable(Type.Number({ description: 'km/h' })),
+      direction: Nullable(Type.Integer()),
+      alarm: Nullable(Type.Integer()),
+    }),
+  ),
+  distanceM: Type.Integer({ description: 'metres travelled (haversine; implausible jumps left out)' }),
+  durationS: Type.Integer({ description: 'seconds from the first fix to the last' }),
+  maxSpeed: Nullable(Type.Number({ description: 'km/h' })),
+  stops: Type.Array(
+    Type.Object({
+      start: DateTime,
+      end: DateTime,
+      durationS: Type.Integer(),
+      lat: Type.Number({ description: 'the centre: mean of the stop’s fixes' }),
+      lng: Type.Number(),
+      fromIndex: Type.Integer({ description: 'index of its first fix in `points`' }),
+      toIndex: Type.Integer(),
+    }),
+  ),
+  grids: Type.Array(
+    Type.Object({
+      gridId: Type.String(),
+      districtCode: Nullable(Type.String()),
+      enter: DateTime,
+      leave: DateTime,
+      durationS: Type.Integer(),
+    }),
+  ),
+  params: Type.Object({ stopRadiusM: Type.Integer(), stopMinutes: Type.Integer() }),
 });

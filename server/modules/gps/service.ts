@@ -322,7 +322,7 @@ const LATEST = Date.UTC(2200, 0, 1);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Whose track the query names, if the caller may read it (404 otherwise). */
-async function trackSubject(
+export async function trackSubject(
   db: Db,
   actor: Actor,
   q: PositionsQueryT,
@@ -366,6 +366,29 @@ async function trackSubject(
  * naming the bound: ask for a shorter range).
  */
 export async function positions(db: Db, ctx: RequestContext, q: PositionsQueryT) {
+  const { from, to } = trackRange(q);
+  const subject = await trackSubject(db, ctx.actor, q);
+  const rows = await trackRows(db, subject, from, to);
+  return {
+    items: rows.map((r) => ({
+      time: r.time.toISOString(),
+      lat: r.lat,
+      lng: r.lng,
+      speed: r.speed,
+      direction: r.direction,
+      altitude: r.altitude,
+      alarm: r.alarm,
+      status: r.status,
+      // Stored through `boundedExtras` (store.ts), so of the schema's shape; a phone's accuracy joins them.
+      extras: (r.accuracy === null ? r.extras : { ...r.extras, accuracy: r.accuracy }) as Static<
+        typeof Extras
+      >,
+    })),
+  };
+}
+
+/** A track query's [from, to): instants the database keeps, in order, at most MAX_TRACK_SPAN_MS (400 otherwise). */
+export function trackRange(q: { from: string; to: string }): { from: Date; to: Date } {
   const from = new Date(q.from);
   const to = new Date(q.to);
   // Instants the database keeps (year 0 is not one): a track is of this century's fixes anyway.
@@ -387,7 +410,16 @@ export async function positions(db: Db, ctx: RequestContext, q: PositionsQueryT)
       `The range may span at most ${MAX_TRACK_SPAN_MS / 86_400_000} days`,
     );
   }
-  const subject = await trackSubject(db, ctx.actor, q);
+  return { from, to };
+}
+
+/** The subject's fixes in [from, to), at most MAX_TRACK_ROWS (400 naming the bound beyond). */
+export async function trackRows(
+  db: Db,
+  subject: { terminalId: string } | { userId: string },
+  from: Date,
+  to: Date,
+): Promise<repo.TrackRow[]> {
   const rows = await repo.track(db, subject, from, to, MAX_TRACK_ROWS + 1);
   if (rows.length > MAX_TRACK_ROWS) {
     throw invalid(
@@ -396,22 +428,7 @@ export async function positions(db: Db, ctx: RequestContext, q: PositionsQueryT)
       `More than ${MAX_TRACK_ROWS} positions in the range; ask for a shorter one`,
     );
   }
-  return {
-    items: rows.map((r) => ({
-      time: r.time.toISOString(),
-      lat: r.lat,
-      lng: r.lng,
-      speed: r.speed,
-      direction: r.direction,
-      altitude: r.altitude,
-      alarm: r.alarm,
-      status: r.status,
-      // Stored through `boundedExtras` (store.ts), so of the schema's shape; a phone's accuracy joins them.
-      extras: (r.accuracy === null ? r.extras : { ...r.extras, accuracy: r.accuracy }) as Static<
-        typeof Extras
-      >,
-    })),
-  };
+  return rows;
 }
 
 const REFUSAL_TEXT = {

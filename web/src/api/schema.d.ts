@@ -380,6 +380,9 @@ export interface paths {
               | 'intake'
               | 'map'
               | 'sensors'
+              | 'gpsLive'
+              | 'gpsReplay'
+              | 'gpsTerminals'
               | 'components'
               | 'catalog'
               | 'routing'
@@ -5936,6 +5939,80 @@ export interface paths {
       };
     };
   };
+  '/api/gps/live': {
+    /** Live map: vehicles and people on duty / 实时监控 */
+    get: {
+      params: never;
+      query: never;
+      body: never;
+      responses: {
+        200: {
+          now: string;
+          items: {
+            /** `terminal:<id>` or `user:<id>` */
+            key: string;
+            /** vehicle: a JT/T 808 terminal · person: a staff phone on duty */
+            kind: 'vehicle' | 'person';
+            id: string;
+            /** what carries the terminal (common/gps.ts) */
+            terminalKind:
+              | 'enforcement_car'
+              | 'sanitation_truck'
+              | 'muck_truck'
+              | 'sprinkler'
+              | 'patrol_bike'
+              | 'other'
+              | null
+              | null;
+            /** the plate (else the terminal phone/ID), or the person’s name */
+            label: string;
+            plate: string | null;
+            terminalPhone: string | null;
+            orgId: string;
+            orgName: string | null;
+            districtCode: string | null;
+            time: string | null;
+            receivedAt: string | null;
+            /** WGS84 degrees (null: never reported a fix) */
+            lat: number | null;
+            lng: number | null;
+            /** km/h (null: unknown) */
+            speed: number | null;
+            direction: number | null;
+            /** JT/T 808 alarm bits */
+            alarm: number | null;
+            /** offline: newest fix older than 5 min (or none) · alarm: an alarm bit set · moving: speed > 3 km/h · stopped: otherwise */
+            state: 'moving' | 'stopped' | 'offline' | 'alarm';
+          }[];
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
+  '/api/gps/live/stream': {
+    /** Live map updates (text/event-stream) / 实时位置推送 */
+    get: {
+      params: never;
+      query: never;
+      body: never;
+      responses: {
+        200: string;
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
   '/api/gps/me/positions': {
     post: {
       params: never;
@@ -6336,6 +6413,80 @@ export interface paths {
           createdAt: string;
           updatedAt: string;
           version: number;
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
+  '/api/gps/tracks/analysis': {
+    /** Track replay with stops and grids / 轨迹回放分析 */
+    get: {
+      params: never;
+      query: {
+        /** the terminal: its id, or its phone/ID */
+        terminal?: string;
+        /** a person (their phone’s positions) */
+        user?: string;
+        from: string;
+        to: string;
+        /** metres (default 50): a stop’s fixes stay within it */
+        stopRadius?: number;
+        /** minutes (default 3): a stop lasts at least this */
+        stopMinutes?: number;
+      };
+      body: never;
+      responses: {
+        200: {
+          subject: {
+            kind: 'vehicle' | 'person';
+            id: string;
+            label: string;
+          };
+          from: string;
+          to: string;
+          points: {
+            time: string;
+            lat: number;
+            lng: number;
+            /** km/h */
+            speed: number | null;
+            direction: number | null;
+            alarm: number | null;
+          }[];
+          /** metres travelled (haversine; implausible jumps left out) */
+          distanceM: number;
+          /** seconds from the first fix to the last */
+          durationS: number;
+          /** km/h */
+          maxSpeed: number | null;
+          stops: {
+            start: string;
+            end: string;
+            durationS: number;
+            /** the centre: mean of the stop’s fixes */
+            lat: number;
+            lng: number;
+            /** index of its first fix in `points` */
+            fromIndex: number;
+            toIndex: number;
+          }[];
+          grids: {
+            gridId: string;
+            districtCode: string | null;
+            enter: string;
+            leave: string;
+            durationS: number;
+          }[];
+          params: {
+            stopRadiusM: number;
+            stopMinutes: number;
+          };
         };
         400: ErrorBody;
         401: ErrorBody;
@@ -7772,6 +7923,9 @@ export interface paths {
             | 'intake'
             | 'map'
             | 'sensors'
+            | 'gpsLive'
+            | 'gpsReplay'
+            | 'gpsTerminals'
             | 'components'
             | 'catalog'
             | 'routing'
@@ -7928,6 +8082,9 @@ export interface paths {
             | 'intake'
             | 'map'
             | 'sensors'
+            | 'gpsLive'
+            | 'gpsReplay'
+            | 'gpsTerminals'
             | 'components'
             | 'catalog'
             | 'routing'

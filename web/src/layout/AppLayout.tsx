@@ -7,7 +7,7 @@ import { Navigate, Outlet, useLocation, useNavigate } from 'react-router';
 import { api, isApiError } from '../api/client';
 import { useMe } from '../api/queries';
 import { isAppLocale, setLocale } from '../i18n';
-import { menuFor, menuItemForPath } from '../menu';
+import { MENU_GROUPS, menuFor, menuItemForPath, menuTree } from '../menu';
 import { ChangePasswordDialog } from './ChangePasswordDialog';
 import { LanguageSwitch } from './LanguageSwitch';
 import { NotificationBell } from './NotificationBell';
@@ -118,12 +118,23 @@ export function AppLayout() {
           theme="dark"
           mode="inline"
           selectedKeys={current ? [current.key] : []}
-          items={items.map((m) => ({
+          // Groups start open: every page stays one click away (and the menu lists what /api/me grants).
+          defaultOpenKeys={[...new Set(items.flatMap((m) => (m.group ? [`group-${m.group}`] : [])))]}
+          items={menuTree(items, (m) => ({
             key: m.key,
             icon: m.icon,
             label: <span data-testid={`menu-${m.key}`}>{t(m.label)}</span>,
             onClick: () => void navigate(m.path),
-          }))}
+          })).map((e) =>
+            'group' in e
+              ? {
+                  key: `group-${e.group}`,
+                  icon: MENU_GROUPS[e.group].icon,
+                  label: <span data-testid={`menugroup-${e.group}`}>{t(MENU_GROUPS[e.group].label)}</span>,
+                  children: e.children,
+                }
+              : e.item,
+          )}
         />
       </Sider>
       <Layout>
