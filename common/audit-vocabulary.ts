@@ -104,6 +104,16 @@ export const PLATFORM_AUDIT_ACTIONS = [
   'gps.terminal.register',
   // a batch of a person's own positions from the field app (counts and period, not the places)
   'gps.position.report',
+  // team management (队伍管理): people's posts and grids, shifts, rosters, clocking in and out
+  'teams.member.save',
+  'teams.shift.create',
+  'teams.shift.update',
+  'teams.template.create',
+  'teams.template.update',
+  'teams.roster.save',
+  'teams.roster.apply_template',
+  'teams.clock_in',
+  'teams.clock_out',
   // online opinion (网络舆情): feeds, their polls, and the acceptors' decisions on posts
   'opinion.feed.create',
   'opinion.feed.update',
@@ -160,6 +170,11 @@ export const AUDIT_ENTITY_TYPES = [
   'sensor_kind',
   'gps_terminal',
   'gps_position',
+  'team_member',
+  'team_shift',
+  'team_roster',
+  'team_roster_template',
+  'team_attendance',
   'hotline_call',
   'hotline_seat',
   'knowledge_entry',
