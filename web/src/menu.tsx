@@ -22,6 +22,7 @@ import {
   ProfileOutlined,
   ReadOutlined,
   SafetyCertificateOutlined,
+  ScheduleOutlined,
   TeamOutlined,
   WarningOutlined,
   WifiOutlined,
@@ -58,6 +59,7 @@ const OrgsPage = lazyPage(() => import('./pages/OrgsPage'), 'OrgsPage');
 const ScreenPage = lazyPage(() => import('./pages/screen/ScreenPage'), 'ScreenPage');
 const RoutingPage = lazyPage(() => import('./pages/routing/RoutingPage'), 'RoutingPage');
 const SensorsPage = lazyPage(() => import('./pages/sensors/SensorsPage'), 'SensorsPage');
+const TeamsPage = lazyPage(() => import('./pages/teams/TeamsPage'), 'TeamsPage');
 const UsersPage = lazyPage(() => import('./pages/UsersPage'), 'UsersPage');
 const WarningsPage = lazyPage(() => import('./pages/warnings/WarningsPage'), 'WarningsPage');
 
@@ -111,6 +113,13 @@ export const MENU_ITEMS: MenuItemDef[] = [
     icon: <WifiOutlined />,
     label: 'sensors.title',
     element: <SensorsPage />,
+  },
+  {
+    key: 'teams',
+    path: '/teams',
+    icon: <ScheduleOutlined />,
+    label: 'teams.menu',
+    element: <TeamsPage />,
   },
   {
     key: 'components',
