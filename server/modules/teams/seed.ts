@@ -1,9 +1,10 @@
 /**
- * The demo's teams (generated, flagged and noted 演示): three city shifts (早班, 晚班 and a night
- * shift crossing midnight), a standard-week template, every district centre's inspector made a
- * team member (post 监督员) with four responsibility grids of their district, and their roster
- * for the week of the seed and the next (Monday–Friday early, Saturday late, Sunday rest).
- * Deterministic for a given seed day; audited like the same writes by hand.
+ * The demo's teams, generated (flagged `generated`, tagged 演示 in the UI, the audit's reason says
+ * so): three city shifts (早班, 晚班 and 夜班, a night shift crossing midnight), a standard-week
+ * template, every district centre's inspector made a team member (post 监督员) with four
+ * responsibility grids of their district, and their roster for the week of the seed and the next
+ * (Monday–Friday early, Saturday late, Sunday rest). Deterministic for a given seed day; audited
+ * like the same writes by hand.
  */
 import { eq } from 'drizzle-orm';
 import { recordEvent } from '../../platform/audit.ts';
@@ -26,16 +27,16 @@ export async function seedDemoTeams(
   const shifts = await tx
     .insert(teamShift)
     .values([
-      { name: '早班（演示）', startMinute: 8 * 60, endMinute: 16 * 60, colour: '#52c41a', generated: true },
-      { name: '晚班（演示）', startMinute: 16 * 60, endMinute: 22 * 60, colour: '#1677ff', generated: true },
-      { name: '夜班（演示）', startMinute: 22 * 60, endMinute: 6 * 60, colour: '#722ed1', generated: true },
+      { name: '早班', startMinute: 8 * 60, endMinute: 16 * 60, colour: '#52c41a', generated: true },
+      { name: '晚班', startMinute: 16 * 60, endMinute: 22 * 60, colour: '#1677ff', generated: true },
+      { name: '夜班', startMinute: 22 * 60, endMinute: 6 * 60, colour: '#722ed1', generated: true },
     ])
     .returning();
   const [early, late] = shifts;
   const pattern = [early.id, early.id, early.id, early.id, early.id, late.id, null];
   const [template] = await tx
     .insert(teamRosterTemplate)
-    .values({ name: '标准周（演示）', days: pattern, generated: true })
+    .values({ name: '标准周', days: pattern, generated: true })
     .returning();
   for (const s of shifts) {
     await recordEvent(tx, ctx, {

@@ -53,6 +53,7 @@ export function AttendanceTab() {
           {a.clockInInside === false && (
             <Tag color="red">{t('teams.attendance.outside', { m: a.clockInDistanceM ?? '—' })}</Tag>
           )}
+          {a.late && <Tag color="orange">{t('teams.status.late')}</Tag>}
         </Space>
       ),
     },
@@ -63,6 +64,7 @@ export function AttendanceTab() {
         <Space size={4}>
           {time(a.clockOutAt)}
           {a.clockOutInside === false && <Tag color="red">{t('teams.attendance.outsideShort')}</Tag>}
+          {a.earlyLeave && <Tag color="orange">{t('teams.status.early_leave')}</Tag>}
         </Space>
       ),
     },
@@ -93,7 +95,7 @@ export function AttendanceTab() {
           {t('teams.report.download')}
         </Button>
       </Space>
-      <Space size={32} style={{ marginBottom: 12 }} wrap>
+      <Space size={32} style={{ display: 'flex', marginBottom: 12 }} wrap>
         <Statistic title={t('teams.attendance.rostered')} value={items.filter((i) => i.shiftId).length} />
         <Statistic title={t('teams.status.on_duty')} value={count(['on_duty'])} />
         <Statistic title={t('teams.status.normal')} value={count(['normal'])} />

@@ -198,6 +198,7 @@ export function RosterTab() {
           <Tag key={s.id} color={s.colour ?? undefined}>
             {s.name} {s.start}–{s.end}
             {s.crossesMidnight ? ` (${t('teams.shift.nextDay')})` : ''}
+            {s.generated ? ` · ${t('teams.generated')}` : ''}
           </Tag>
         ))}
       </Space>
