@@ -634,7 +634,8 @@ export async function applyTemplate(db: Db, ctx: RequestContext, input: ApplyTem
   }
   return db.transaction(async (tx) => {
     const t = await repo.findTemplate(tx, input.templateId);
-    if (!t || !templateRead.allows(ctx.actor, t)) throw notFound(TEMPLATE, input.templateId);
+    // A manager applies any template of their area (the permission checked is teams:manage, above).
+    if (!t || !templateRead.inScope(ctx.actor, t)) throw notFound(TEMPLATE, input.templateId);
     const days = weekDays(input.week);
     const writes: CellWrite[] = [];
     for (const [i, userId] of input.userIds.entries()) {
