@@ -26,10 +26,10 @@ export const SAMPLE_STEP_M = 20;
 
 const DAY_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
-/** Whether a string is a real calendar day YYYY-MM-DD. */
+/** Whether a string is a real calendar day YYYY-MM-DD of the years a roster can be about (2000–2099). */
 export function isDay(s: string): boolean {
   const m = DAY_RE.exec(s);
-  if (!m) return false;
+  if (!m || +m[1] < 2000 || +m[1] > 2099) return false;
   const d = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3]));
   return d.toISOString().slice(0, 10) === s;
 }

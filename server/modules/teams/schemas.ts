@@ -15,6 +15,18 @@ const Post = StringEnum(
   'post (岗位): inspector 监督员, officer 执法队员, sanitation 环卫工, gardener 园林工, other',
 );
 const Version = Type.Integer({ minimum: 1 });
+/** A name: no control characters (PostgreSQL refuses NUL in text), not only spaces. */
+const Name = Type.String({
+  minLength: 1,
+  maxLength: 40,
+  pattern: '^[^\\u0000-\\u001f\\u007f]*\\S[^\\u0000-\\u001f\\u007f]*$',
+});
+const GridId = Type.String({
+  minLength: 1,
+  maxLength: 40,
+  pattern: '^[0-9A-Za-z_-]+$',
+  description: 'a unit grid ID',
+});
 
 export const Member = Type.Object({
   userId: Uuid,
@@ -39,7 +51,7 @@ export const MemberParams = Type.Object({ userId: Uuid }, { additionalProperties
 export const MemberSave = Type.Object(
   {
     posts: Type.Array(Post, { maxItems: 5, uniqueItems: true }),
-    gridIds: Type.Array(Type.String({ minLength: 1, maxLength: 40 }), { maxItems: 200, uniqueItems: true }),
+    gridIds: Type.Array(GridId, { maxItems: 200, uniqueItems: true }),
     active: Type.Optional(Type.Boolean()),
     version: Type.Optional(Version),
   },
@@ -70,9 +82,12 @@ export type ShiftDto = Static<typeof Shift>;
 export const ShiftList = Type.Object({ items: Type.Array(Shift) });
 export const ShiftCreate = Type.Object(
   {
-    name: Type.String({ minLength: 1, maxLength: 40 }),
-    start: Type.String({ description: 'HH:MM China time' }),
-    end: Type.String({ description: 'HH:MM China time; at or before the start: ends next day' }),
+    name: Name,
+    start: Type.String({ maxLength: 10, description: 'HH:MM China time' }),
+    end: Type.String({
+      maxLength: 10,
+      description: 'HH:MM China time; at or before the start: ends next day',
+    }),
     districtCode: Type.Optional(Nullable(District)),
     colour: Type.Optional(Nullable(Type.String({ pattern: '^#[0-9a-fA-F]{6}$' }))),
   },
@@ -81,9 +96,9 @@ export const ShiftCreate = Type.Object(
 export type ShiftCreateT = Static<typeof ShiftCreate>;
 export const ShiftUpdate = Type.Object(
   {
-    name: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
-    start: Type.Optional(Type.String()),
-    end: Type.Optional(Type.String()),
+    name: Type.Optional(Name),
+    start: Type.Optional(Type.String({ maxLength: 10 })),
+    end: Type.Optional(Type.String({ maxLength: 10 })),
     colour: Type.Optional(Nullable(Type.String({ pattern: '^#[0-9a-fA-F]{6}$' }))),
     active: Type.Optional(Type.Boolean()),
     version: Version,
@@ -104,7 +119,7 @@ export type TemplateDto = Static<typeof Template>;
 export const TemplateList = Type.Object({ items: Type.Array(Template) });
 export const TemplateCreate = Type.Object(
   {
-    name: Type.String({ minLength: 1, maxLength: 40 }),
+    name: Name,
     days: Type.Array(Nullable(Uuid), { minItems: 7, maxItems: 7 }),
     districtCode: Type.Optional(Nullable(District)),
   },
@@ -113,7 +128,7 @@ export const TemplateCreate = Type.Object(
 export type TemplateCreateT = Static<typeof TemplateCreate>;
 export const TemplateUpdate = Type.Object(
   {
-    name: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
+    name: Type.Optional(Name),
     days: Type.Optional(Type.Array(Nullable(Uuid), { minItems: 7, maxItems: 7 })),
     version: Version,
   },
