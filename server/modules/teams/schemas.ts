@@ -208,6 +208,7 @@ export const AttendanceStatusT = StringEnum([
   'missing_clock_out',
 ] as const);
 export const Attendance = Type.Object({
+  id: Nullable(Uuid),
   userId: Uuid,
   name: Type.String(),
   day: Day,

@@ -576,6 +576,11 @@ async function writeCells(
   }
   const now = new Date();
   const out: repo.RosterRow[] = [];
+  // One event per person: their cells before and after this write.
+  const changes = new Map<
+    string,
+    { before: ReturnType<typeof cellDto>[]; after: ReturnType<typeof cellDto>[] }
+  >();
   for (const w of writes) {
     const m = members.get(w.userId)!;
     const cur = existing.get(`${w.userId}|${w.day}`);
@@ -596,13 +601,19 @@ async function writeCells(
           .values({ userId: w.userId, day: w.day, shiftId: w.shiftId, districtCode: m.districtCode })
           .returning();
     out.push(row);
+    const c = changes.get(w.userId) ?? { before: [], after: [] };
+    if (cur) c.before.push(cellDto(cur));
+    c.after.push(cellDto(row));
+    changes.set(w.userId, c);
+  }
+  for (const [userId, c] of changes) {
     await recordEvent(tx, ctx, {
       action: opts.action,
       entityType: 'team_roster',
-      entityId: w.userId,
-      districtCode: m.districtCode,
-      before: cur ? cellDto(cur) : null,
-      after: cellDto(row),
+      entityId: userId,
+      districtCode: members.get(userId)!.districtCode,
+      before: { cells: c.before },
+      after: { cells: c.after },
       reason: opts.reason,
     });
   }
@@ -673,6 +684,7 @@ function attendanceDto(
 ): AttendanceDto {
   const w = shift ? shiftWindow(day, shift) : null;
   return {
+    id: a?.id ?? null,
     userId,
     name,
     day,

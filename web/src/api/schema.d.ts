@@ -11640,6 +11640,7 @@ export interface paths {
           /** a China-time day YYYY-MM-DD */
           date: string;
           items: {
+            id: string | null;
             userId: string;
             name: string;
             /** a China-time day YYYY-MM-DD */
@@ -11756,6 +11757,7 @@ export interface paths {
       };
       responses: {
         200: {
+          id: string | null;
           userId: string;
           name: string;
           /** a China-time day YYYY-MM-DD */
@@ -11814,6 +11816,7 @@ export interface paths {
             end: string;
           } | null;
           attendance: {
+            id: string | null;
             userId: string;
             name: string;
             /** a China-time day YYYY-MM-DD */
