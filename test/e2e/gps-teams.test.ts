@@ -4,9 +4,11 @@
  * in the browser (saved at its version, read back through the API); the inspector, on the field
  * app at 390×844 with the phone's position in one of their responsibility grids, clocks in for a
  * shift that started an hour ago (late, inside the area, on duty); the leader's attendance tab shows
- * it. Screens: test-artifacts/e2e/gps-roster.png, gps-clock-mobile.png, gps-attendance.png. No page
- * may log an error or ask another host for anything.
+ * it; 海曙's acceptor, sending a case to verify, is offered that inspector as the nearest on duty.
+ * Screens: test-artifacts/e2e/gps-roster.png, gps-clock-mobile.png, gps-nearest.png,
+ * gps-attendance.png. No page may log an error or ask another host for anything.
  */
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -183,6 +185,45 @@ async function run(base: string) {
     `/api/teams/nearest?lat=${grid.centroid.lat}&lng=${grid.centroid.lng}`,
   );
   expect(near.items[0]).toMatchObject({ userId: inspector.userId, onDutyBy: 'clock_in' });
+
+  // --- the acceptor sends a case to verify: the dialog suggests the nearest on-duty inspector ----
+  const accApi = await staffApi(
+    browser!,
+    base,
+    { username: 'haishu.acceptor', password: DEMO_PASSWORD },
+    contexts,
+  );
+  const other = await get<{ centroid: { lng: number; lat: number } }>(
+    leaderApi,
+    `/api/geo/grids/${inspector.gridIds[1] ?? inspector.gridIds[0]}`,
+  );
+  const reported = await accApi.post(`${base}/api/reports`, {
+    data: {
+      idempotencyKey: randomUUID(),
+      channel: 'hotline',
+      description: '就近核实（e2e）',
+      location: { lng: other.centroid.lng, lat: other.centroid.lat, crs: 'wgs84' },
+      matterCode: '06007',
+    },
+  });
+  expect(reported.status(), await reported.text()).toBe(201);
+  const caseId = (await reported.json()).case.id as string;
+  const accWatches: PageWatch[] = [];
+  const acceptor = await signInPage(
+    browser!,
+    base,
+    { username: 'haishu.acceptor', password: DEMO_PASSWORD, timezoneId: 'Asia/Shanghai' },
+    contexts,
+    accWatches,
+  );
+  watches.push({ who: 'acceptor', page: acceptor, watch: accWatches[0] });
+  await acceptor.goto(`${base}/cases/${caseId}`);
+  await acceptor.getByTestId('action-request_verify').first().click();
+  const suggestion = acceptor.getByTestId('nearest-inspectors');
+  await suggestion.getByTestId('nearest-item').filter({ hasText: '海曙区监督员' }).waitFor();
+  await suggestion.getByText('已打卡').waitFor();
+  await shot(acceptor, `${SHOT}nearest`);
+  await acceptor.getByTestId('action-cancel').click();
 
   // --- the day's attendance on the desk ------------------------------------------------------------
   await desk.goto(`${base}/teams?tab=attendance`);
