@@ -106,6 +106,15 @@ export const PERMISSIONS = [
   'gps:read',
   /** The terminal registry: register, change, disable terminals in scope (admins). */
   'gps:manage',
+  /**
+   * Team management (队伍管理, issue 12): the field people in scope with their posts and grids,
+   * shifts, rosters, attendance, patrol coverage, the daily report, the nearest on-duty inspector —
+   * the centres' command roles (acceptors send the nearest inspector), the city's supervisors and
+   * leaders. Everyone clocks in and out for themselves without it.
+   */
+  'teams:read',
+  /** Change people's posts and grids, shifts, roster templates and rosters in scope (shift leaders, admins). */
+  'teams:manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -122,12 +131,26 @@ const REPORTERS: Permission[] = [...EVERYONE, 'case:report'];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   inspector: REPORTERS,
-  acceptor: [...REPORTERS, 'callback:record', 'opinion:moderate', 'gps:read'],
-  shift_leader: [...EVERYONE, 'opinion:moderate', 'evaluation:read', 'gps:read'],
-  dispatcher: [...EVERYONE, 'evaluation:read', 'gps:read'],
+  acceptor: [...REPORTERS, 'callback:record', 'opinion:moderate', 'gps:read', 'teams:read'],
+  shift_leader: [
+    ...EVERYONE,
+    'opinion:moderate',
+    'evaluation:read',
+    'gps:read',
+    'teams:read',
+    'teams:manage',
+  ],
+  dispatcher: [...EVERYONE, 'evaluation:read', 'gps:read', 'teams:read'],
   unit_handler: REPORTERS,
-  supervisor: [...EVERYONE, 'audit:read', 'evaluation:read', 'evaluation:manage', 'gps:read'],
-  leader: [...EVERYONE, 'evaluation:read', 'evaluation:manage', 'evaluation:publish', 'gps:read'],
+  supervisor: [...EVERYONE, 'audit:read', 'evaluation:read', 'evaluation:manage', 'gps:read', 'teams:read'],
+  leader: [
+    ...EVERYONE,
+    'evaluation:read',
+    'evaluation:manage',
+    'evaluation:publish',
+    'gps:read',
+    'teams:read',
+  ],
   admin: [...PERMISSIONS],
   hotline_operator: [...REPORTERS, 'callback:record', 'hotline:answer', 'knowledge:manage'],
 };
@@ -170,6 +193,7 @@ export const MENU_KEYS = [
   'screen',
   'gpsAlarms',
   'gpsGeofences',
+  'teams',
 ] as const;
 export type MenuKey = (typeof MENU_KEYS)[number];
 
@@ -204,6 +228,8 @@ export function menuOf(
   // GPS alarms are watched by whoever reads GPS (the dispatcher); fences are set by its managers.
   if (has('gps:read')) menu.push('gpsAlarms');
   if (has('gps:manage')) menu.push('gpsGeofences');
+  // Team management (队伍管理): people, shifts, rosters, attendance, coverage.
+  if (has('teams:read')) menu.push('teams');
   if (has('component:read')) menu.push('components');
   if (has('catalog:read')) menu.push('catalog');
   if (has('routing:read')) menu.push('routing');

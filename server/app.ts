@@ -52,6 +52,7 @@ import { portalRoutes } from './modules/portal/index.ts';
 import { routingRoutes } from './modules/routing/index.ts';
 import { SensorRuntime, sensorRoutes } from './modules/sensors/index.ts';
 import { settingsRoutes } from './modules/settings/index.ts';
+import { teamsRoutes } from './modules/teams/index.ts';
 import { warningRoutes } from './modules/warning/index.ts';
 import { allowList } from './platform/allow-list.ts';
 import type { Config } from './platform/config.ts';
@@ -226,6 +227,8 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
   app.addHook('onClose', async () => gpsAlarms.close());
   await app.register(gpsRoutes({ live: gpsLive, alarms: gpsAlarms }));
   await app.register(geofenceRoutes());
+  // Team management: people, shifts, rosters, attendance, coverage (over the gps tracks).
+  await app.register(teamsRoutes());
   // The public portal (/api/public): anonymous, throttled per address, reporting through intake.
   await app.register(portalRoutes(spatial, tiles));
   await app.register(hotlineRoutes(spatial));

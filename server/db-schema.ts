@@ -23,5 +23,6 @@ export * from './modules/portal/tables.ts';
 export * from './modules/routing/tables.ts';
 export * from './modules/sensors/tables.ts';
 export * from './modules/settings/tables.ts';
+export * from './modules/teams/tables.ts';
 export * from './modules/warning/tables.ts';
 export * from './platform/event-table.ts';

@@ -11,6 +11,7 @@ import { seedDemoGps } from '../modules/gps/index.ts';
 import { seedDemoKnowledge } from '../modules/hotline/index.ts';
 import { hashPassword } from '../modules/identity/index.ts';
 import { seedSensorKinds } from '../modules/sensors/index.ts';
+import { seedDemoTeams } from '../modules/teams/index.ts';
 import { recordEvent } from '../platform/audit.ts';
 import type { Config } from '../platform/config.ts';
 import { systemContext } from '../platform/context.ts';
@@ -100,6 +101,8 @@ export async function seedDemo(
     await seedDemoSensors(tx, ctx);
     // GPS: auto-registration on (simulated terminals join as they register) and a few generated vehicles.
     await seedDemoGps(tx, ctx);
+    // Teams: the districts' inspectors with grids, generated shifts and two weeks of rosters.
+    await seedDemoTeams(tx, ctx, city);
     // The hotline's demo knowledge base (generated entries, flagged as such).
     await seedDemoKnowledge(tx, ctx);
     // Last: demo cases need the city, accounts, catalogue, calendar and routing above. Their

@@ -1507,6 +1507,177 @@ const SCENARIOS: Record<string, Scenario> = {
       };
     },
   },
+  // ---- teams: people, shifts, templates, rosters (one event per person), clocking in -------------
+  'PUT /api/teams/members/:userId': {
+    action: 'teams.member.save',
+    entityType: 'team_member',
+    snapshot: 'before+after',
+    async prepare() {
+      const m = (await t.as(adminToken).get('/api/teams/members'))
+        .json()
+        .items.find((x: { username: string }) => x.username === 'haishu.inspector');
+      return {
+        token: adminToken,
+        params: { userId: m.userId },
+        body: { posts: ['inspector', 'officer'], gridIds: m.gridIds, version: m.version },
+        status: 200,
+        actorId: adminId,
+        entityId: () => m.userId,
+        check(ev) {
+          expect(ev.before).toMatchObject({ posts: m.posts });
+          expect(ev.after).toMatchObject({ posts: ['inspector', 'officer'] });
+        },
+      };
+    },
+  },
+  'POST /api/teams/shifts': {
+    action: 'teams.shift.create',
+    entityType: 'team_shift',
+    snapshot: 'after',
+    async prepare() {
+      return {
+        token: adminToken,
+        body: { name: '审计班', start: '22:00', end: '06:00' },
+        status: 201,
+        actorId: adminId,
+        entityId: (res) => res.json().id,
+        check: (ev) => expect(ev.after).toMatchObject({ name: '审计班', crossesMidnight: true }),
+      };
+    },
+  },
+  'PATCH /api/teams/shifts/:id': {
+    action: 'teams.shift.update',
+    entityType: 'team_shift',
+    snapshot: 'before+after',
+    async prepare() {
+      const made = await t
+        .as(adminToken)
+        .post('/api/teams/shifts', { name: '审计改班', start: '08:00', end: '12:00' });
+      expect(made.statusCode, made.body).toBe(201);
+      const d = made.json();
+      return {
+        token: adminToken,
+        params: { id: d.id },
+        body: { version: d.version, end: '13:00' },
+        status: 200,
+        actorId: adminId,
+        entityId: () => d.id,
+        check(ev) {
+          expect(ev.before).toMatchObject({ end: '12:00' });
+          expect(ev.after).toMatchObject({ end: '13:00' });
+        },
+      };
+    },
+  },
+  'POST /api/teams/templates': {
+    action: 'teams.template.create',
+    entityType: 'team_roster_template',
+    snapshot: 'after',
+    async prepare() {
+      return {
+        token: adminToken,
+        body: { name: '审计模板', days: Array(7).fill(null) },
+        status: 201,
+        actorId: adminId,
+        entityId: (res) => res.json().id,
+        check: (ev) => expect(ev.after).toMatchObject({ name: '审计模板' }),
+      };
+    },
+  },
+  'PATCH /api/teams/templates/:id': {
+    action: 'teams.template.update',
+    entityType: 'team_roster_template',
+    snapshot: 'before+after',
+    async prepare() {
+      const made = await t
+        .as(adminToken)
+        .post('/api/teams/templates', { name: '审计改模板', days: Array(7).fill(null) });
+      expect(made.statusCode, made.body).toBe(201);
+      const d = made.json();
+      return {
+        token: adminToken,
+        params: { id: d.id },
+        body: { version: d.version, name: '审计改模板2' },
+        status: 200,
+        actorId: adminId,
+        entityId: () => d.id,
+        check(ev) {
+          expect(ev.before).toMatchObject({ name: '审计改模板' });
+          expect(ev.after).toMatchObject({ name: '审计改模板2' });
+        },
+      };
+    },
+  },
+  'PUT /api/teams/roster': {
+    action: 'teams.roster.save',
+    entityType: 'team_roster',
+    snapshot: 'before+after',
+    async prepare() {
+      const m = (await t.as(adminToken).get('/api/teams/members'))
+        .json()
+        .items.find((x: { username: string }) => x.username === 'jiangbei.inspector');
+      const shift = (
+        await t.as(adminToken).post('/api/teams/shifts', { name: '审计排班', start: '09:00', end: '10:00' })
+      ).json();
+      const day = '2031-03-05';
+      const first = await t
+        .as(adminToken)
+        .put('/api/teams/roster', { cells: [{ userId: m.userId, day, shiftId: null }] });
+      expect(first.statusCode, first.body).toBe(200);
+      return {
+        token: adminToken,
+        body: { cells: [{ userId: m.userId, day, shiftId: shift.id, version: 1 }] },
+        status: 200,
+        actorId: adminId,
+        entityId: () => m.userId,
+        check(ev) {
+          expect(ev.before).toEqual({ cells: [expect.objectContaining({ day, shiftId: null, version: 1 })] });
+          expect(ev.after).toEqual({
+            cells: [expect.objectContaining({ day, shiftId: shift.id, version: 2 })],
+          });
+        },
+      };
+    },
+  },
+  'POST /api/teams/roster/apply-template': {
+    action: 'teams.roster.apply_template',
+    entityType: 'team_roster',
+    snapshot: 'before+after',
+    async prepare() {
+      const m = (await t.as(adminToken).get('/api/teams/members'))
+        .json()
+        .items.find((x: { username: string }) => x.username === 'jiangbei.inspector');
+      const template = (await t.as(adminToken).get('/api/teams/templates')).json().items[0];
+      return {
+        token: adminToken,
+        body: { templateId: template.id, week: '2031-03-17', userIds: [m.userId] },
+        status: 200,
+        actorId: adminId,
+        entityId: () => m.userId,
+        check(ev) {
+          expect(ev.before).toEqual({ cells: [] });
+          expect((ev.after as { cells: unknown[] }).cells.length).toBe(7);
+        },
+      };
+    },
+  },
+  'POST /api/teams/me/clock': {
+    action: 'teams.clock_in',
+    entityType: 'team_attendance',
+    snapshot: 'after',
+    async prepare() {
+      const token = await t.login('haishu.inspector');
+      const me = (await t.as(token).get('/api/me')).json().user;
+      return {
+        token,
+        body: { kind: 'in', lat: 29.87, lng: 121.55 },
+        status: 200,
+        actorId: me.id,
+        entityId: (res) => res.json().id,
+        check: (ev) => expect(ev.after).toMatchObject({ userId: me.id }),
+      };
+    },
+  },
   'POST /api/gps/me/positions': {
     action: 'gps.position.report',
     entityType: 'gps_position',

@@ -1765,6 +1765,224 @@ const PROBES: Probe[] = [
       }),
     expect: peopleOnly(200),
   },
+  // ---- teams (队伍管理): a person is reached through their organisation's district; the centres'
+  // command roles read (acceptors among them), managers (teams:manage: shift leaders, admins)
+  // change; the shifts and templates of the city are everyone's to read, the city's to change;
+  // clocking is for team members themselves (none of these callers is one: 403) -----------------
+  {
+    route: 'GET /api/teams/members',
+    rows: (b) => sorted(b.items.map((x: { districtCode: string | null }) => x.districtCode ?? 'city')),
+    call: (c) => q(c).get('/api/teams/members'),
+    expect: {
+      admin: [200, ALL_DISTRICTS],
+      hsStaff: [200, ['330203']],
+      jbStaff: [200, ['330205']],
+      hsUnit: 403,
+      cityUnit: 403,
+      hsAdmin: [200, ['330203']],
+      keys: { 'teams:read': [200, ALL_DISTRICTS] },
+    },
+  },
+  {
+    route: 'GET /api/teams/candidates',
+    call: (c) => q(c).get('/api/teams/candidates'),
+    expect: { ...cityAdminOnly('teams:manage', 200), hsAdmin: 200 },
+  },
+  {
+    route: 'GET /api/teams/shifts',
+    rows: (b) => sorted(b.items.map((x: { districtCode: string | null }) => x.districtCode ?? 'city')),
+    call: (c) => q(c).get('/api/teams/shifts'),
+    expect: {
+      admin: [200, ['330203', '330205', 'city']],
+      hsStaff: [200, ['330203', 'city']],
+      jbStaff: [200, ['330205', 'city']],
+      hsUnit: 403,
+      cityUnit: 403,
+      hsAdmin: [200, ['330203', 'city']],
+      keys: { 'teams:read': [200, ['330203', '330205', 'city']] },
+    },
+  },
+  {
+    route: 'GET /api/teams/templates',
+    rows: (b) => sorted(b.items.map((x: { districtCode: string | null }) => x.districtCode ?? 'city')),
+    call: (c) => q(c).get('/api/teams/templates'),
+    expect: {
+      admin: [200, ['city']],
+      hsStaff: [200, ['city']],
+      jbStaff: [200, ['city']],
+      hsUnit: 403,
+      cityUnit: 403,
+      hsAdmin: [200, ['city']],
+      keys: { 'teams:read': [200, ['city']] },
+    },
+  },
+  {
+    route: 'GET /api/teams/roster',
+    rows: (b) => sorted(b.people.map((x: { districtCode: string | null }) => x.districtCode ?? 'city')),
+    call: (c) => q(c).get('/api/teams/roster?week=2031-03-03'),
+    expect: {
+      admin: [200, ALL_DISTRICTS],
+      hsStaff: [200, ['330203']],
+      jbStaff: [200, ['330205']],
+      hsUnit: 403,
+      cityUnit: 403,
+      hsAdmin: [200, ['330203']],
+      keys: { 'teams:read': [200, ALL_DISTRICTS] },
+    },
+  },
+  ...(
+    ['GET /api/teams/attendance', 'GET /api/teams/coverage', 'GET /api/teams/reports/daily.xlsx'] as const
+  ).map(
+    (route): Probe => ({
+      route,
+      what: '海曙 today',
+      call: (c) => q(c).get(`${route.slice(4)}?date=${chinaDate(Date.now())}&district=330203`),
+      expect: {
+        admin: 200,
+        hsStaff: 200,
+        jbStaff: 404,
+        hsUnit: 403,
+        cityUnit: 403,
+        hsAdmin: 200,
+        keys: { 'teams:read': 200 },
+      },
+    }),
+  ),
+  {
+    route: 'GET /api/teams/nearest',
+    call: (c) => q(c).get('/api/teams/nearest?lat=29.87&lng=121.55'),
+    expect: {
+      admin: 200,
+      hsStaff: 200,
+      jbStaff: 200,
+      hsUnit: 403,
+      cityUnit: 403,
+      hsAdmin: 200,
+      keys: { 'teams:read': 200 },
+    },
+  },
+  {
+    route: 'GET /api/teams/me/today',
+    call: (c) => q(c).get('/api/teams/me/today'),
+    expect: peopleOnly(200),
+  },
+  {
+    route: 'POST /api/teams/me/clock',
+    what: 'not a team member',
+    call: (c) => q(c).post('/api/teams/me/clock', { kind: 'in', lat: 29.87, lng: 121.55 }),
+    view: async () => dbCount('team_attendance'),
+    expect: everyone(403),
+  },
+  {
+    route: 'POST /api/teams/shifts',
+    call: (c) => q(c).post('/api/teams/shifts', { name: `矩阵-${c.name}`, start: '08:00', end: '12:00' }),
+    view: async () => dbCount('team_shift'),
+    expect: { ...cityAdminOnly('teams:manage', 201), hsAdmin: 201 },
+  },
+  {
+    route: 'POST /api/teams/templates',
+    call: (c) => q(c).post('/api/teams/templates', { name: `矩阵-${c.name}`, days: Array(7).fill(null) }),
+    view: async () => dbCount('team_roster_template'),
+    expect: { ...cityAdminOnly('teams:manage', 201), hsAdmin: 201 },
+  },
+  {
+    route: 'PATCH /api/teams/templates/{id}',
+    what: 'the city’s template',
+    async call(c) {
+      const cur = (await adminGet('/api/teams/templates')).items.find(
+        (x: { id: string }) => x.id === F.teamTemplate,
+      );
+      return q(c).patch(`/api/teams/templates/${F.teamTemplate}`, {
+        version: cur.version,
+        name: `标准周-${c.name}`,
+      });
+    },
+    view: async () =>
+      (await adminGet('/api/teams/templates')).items.find((x: { id: string }) => x.id === F.teamTemplate),
+    expect: { ...cityAdminOnly('teams:manage', 200), hsAdmin: 404 },
+  },
+  ...(['Hs', 'Jb'] as const).flatMap((d): Probe[] => {
+    const hsOwn = d === 'Hs';
+    const manage: Expect = {
+      admin: 200,
+      hsStaff: 403,
+      jbStaff: 403,
+      hsUnit: 403,
+      cityUnit: 403,
+      hsAdmin: hsOwn ? 200 : 404,
+      keys: { 'teams:manage': 200 },
+    };
+    const person = () => F[`team${d}`];
+    const member = async () =>
+      (await adminGet('/api/teams/members')).items.find((m: { userId: string }) => m.userId === person());
+    const cellOn = async (day: string) =>
+      (await adminGet('/api/teams/roster?week=2031-03-03')).cells.find(
+        (x: { userId: string; day: string }) => x.userId === person() && x.day === day,
+      ) ?? null;
+    return [
+      {
+        route: 'PUT /api/teams/members/{userId}',
+        what: hsOwn ? 'the 海曙 inspector' : 'the 江北 inspector',
+        async call(c) {
+          const m = await member();
+          const posts = m.posts.includes('officer') ? ['inspector'] : ['inspector', 'officer'];
+          return q(c).put(`/api/teams/members/${person()}`, {
+            posts,
+            gridIds: m.gridIds,
+            version: m.version,
+          });
+        },
+        view: member,
+        expect: manage,
+      },
+      {
+        route: 'PATCH /api/teams/shifts/{id}',
+        what: hsOwn ? 'a 海曙 shift' : 'a 江北 shift',
+        async call(c) {
+          const s = (await adminGet('/api/teams/shifts')).items.find(
+            (x: { id: string }) => x.id === F[`shift${d}`],
+          );
+          return q(c).patch(`/api/teams/shifts/${F[`shift${d}`]}`, {
+            version: s.version,
+            name: `矩阵-${c.name}`,
+          });
+        },
+        view: async () =>
+          (await adminGet('/api/teams/shifts')).items.find((x: { id: string }) => x.id === F[`shift${d}`]),
+        expect: manage,
+      },
+      {
+        route: 'PUT /api/teams/roster',
+        what: hsOwn ? 'the 海曙 inspector’s day' : 'the 江北 inspector’s day',
+        async call(c) {
+          const cur = await cellOn('2031-03-05');
+          const shiftId = cur?.shiftId ? null : F[`shift${d}`];
+          return q(c).put('/api/teams/roster', {
+            cells: [
+              { userId: person(), day: '2031-03-05', shiftId, ...(cur ? { version: cur.version } : {}) },
+            ],
+          });
+        },
+        view: () => cellOn('2031-03-05'),
+        expect: manage,
+      },
+      {
+        route: 'POST /api/teams/roster/apply-template',
+        what: hsOwn ? 'the 海曙 inspector’s week' : 'the 江北 inspector’s week',
+        call: (c) =>
+          q(c).post('/api/teams/roster/apply-template', {
+            templateId: F.teamTemplate,
+            week: '2031-03-10',
+            userIds: [person()],
+          }),
+        view: async () =>
+          (await adminGet('/api/teams/roster?week=2031-03-10')).cells.filter(
+            (x: { userId: string }) => x.userId === person(),
+          ),
+        expect: manage,
+      },
+    ];
+  }),
   // ---- working calendar and settings: read by all (settings: admins), written by the city -------
   {
     route: 'GET /api/calendar/due',
@@ -3210,6 +3428,27 @@ beforeAll(async () => {
   ).id;
   F.alarmHs = await freshAlarm('330203', org.hsCentre);
   F.alarmJb = await freshAlarm('330205', org.jbCentre);
+  // Teams: the demo's seeded inspectors (team members) of 海曙 and 江北, a shift of each district,
+  // the seeded city template.
+  const teamMembers = (await adminGet('/api/teams/members')).items as { userId: string; username: string }[];
+  F.teamHs = teamMembers.find((m) => m.username === 'haishu.inspector')!.userId;
+  F.teamJb = teamMembers.find((m) => m.username === 'jiangbei.inspector')!.userId;
+  for (const [name, district] of [
+    ['shiftHs', '330203'],
+    ['shiftJb', '330205'],
+  ] as const) {
+    F[name] = must(
+      await t.as(adminToken).post('/api/teams/shifts', {
+        name: `矩阵-${district}`,
+        start: '09:00',
+        end: '17:00',
+        districtCode: district,
+      }),
+      201,
+      'shift',
+    ).id;
+  }
+  F.teamTemplate = (await adminGet('/api/teams/templates')).items[0].id;
   const jobAdmin = must(
     await t.as(adminToken).post('/api/imports/base64', await importBody('330203')),
     200,

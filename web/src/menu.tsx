@@ -26,6 +26,7 @@ import {
   ProfileOutlined,
   ReadOutlined,
   SafetyCertificateOutlined,
+  ScheduleOutlined,
   TeamOutlined,
   WarningOutlined,
   WifiOutlined,
@@ -67,6 +68,7 @@ const OrgsPage = lazyPage(() => import('./pages/OrgsPage'), 'OrgsPage');
 const ScreenPage = lazyPage(() => import('./pages/screen/ScreenPage'), 'ScreenPage');
 const RoutingPage = lazyPage(() => import('./pages/routing/RoutingPage'), 'RoutingPage');
 const SensorsPage = lazyPage(() => import('./pages/sensors/SensorsPage'), 'SensorsPage');
+const TeamsPage = lazyPage(() => import('./pages/teams/TeamsPage'), 'TeamsPage');
 const UsersPage = lazyPage(() => import('./pages/UsersPage'), 'UsersPage');
 const WarningsPage = lazyPage(() => import('./pages/warnings/WarningsPage'), 'WarningsPage');
 
@@ -168,6 +170,13 @@ export const MENU_ITEMS: MenuItemDef[] = [
     label: 'geofences.menu',
     element: <GeofencesPage />,
     group: 'gps',
+  },
+  {
+    key: 'teams',
+    path: '/teams',
+    icon: <ScheduleOutlined />,
+    label: 'teams.menu',
+    element: <TeamsPage />,
   },
   {
     key: 'components',

@@ -76,6 +76,8 @@ export interface paths {
               | 'evaluation:publish'
               | 'gps:read'
               | 'gps:manage'
+              | 'teams:read'
+              | 'teams:manage'
             )[];
             createdAt: string;
             lastUsedAt: string | null;
@@ -134,6 +136,8 @@ export interface paths {
           | 'evaluation:publish'
           | 'gps:read'
           | 'gps:manage'
+          | 'teams:read'
+          | 'teams:manage'
         )[];
       };
       responses: {
@@ -181,6 +185,8 @@ export interface paths {
               | 'evaluation:publish'
               | 'gps:read'
               | 'gps:manage'
+              | 'teams:read'
+              | 'teams:manage'
             )[];
             createdAt: string;
             lastUsedAt: string | null;
@@ -373,6 +379,8 @@ export interface paths {
               | 'evaluation:publish'
               | 'gps:read'
               | 'gps:manage'
+              | 'teams:read'
+              | 'teams:manage'
             )[];
             menu: (
               | 'dashboard'
@@ -406,6 +414,7 @@ export interface paths {
               | 'screen'
               | 'gpsAlarms'
               | 'gpsGeofences'
+              | 'teams'
             )[];
           };
         };
@@ -7916,6 +7925,8 @@ export interface paths {
             | 'evaluation:publish'
             | 'gps:read'
             | 'gps:manage'
+            | 'teams:read'
+            | 'teams:manage'
           )[];
           menu: (
             | 'dashboard'
@@ -7949,6 +7960,7 @@ export interface paths {
             | 'screen'
             | 'gpsAlarms'
             | 'gpsGeofences'
+            | 'teams'
           )[];
         };
         400: ErrorBody;
@@ -8075,6 +8087,8 @@ export interface paths {
             | 'evaluation:publish'
             | 'gps:read'
             | 'gps:manage'
+            | 'teams:read'
+            | 'teams:manage'
           )[];
           menu: (
             | 'dashboard'
@@ -8108,6 +8122,7 @@ export interface paths {
             | 'screen'
             | 'gpsAlarms'
             | 'gpsGeofences'
+            | 'teams'
           )[];
         };
         400: ErrorBody;
@@ -12624,6 +12639,707 @@ export interface paths {
       body: never;
       responses: {
         200: string;
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
+  '/api/teams/attendance': {
+    get: {
+      params: never;
+      query: {
+        /** a China-time day YYYY-MM-DD */
+        date: string;
+        /** district code (6 digits) */
+        district?: string;
+      };
+      body: never;
+      responses: {
+        200: {
+          /** a China-time day YYYY-MM-DD */
+          date: string;
+          items: {
+            id: string | null;
+            userId: string;
+            name: string;
+            /** a China-time day YYYY-MM-DD */
+            day: string;
+            shiftId: string | null;
+            shiftName: string | null;
+            shiftStart: string | null;
+            shiftEnd: string | null;
+            clockInAt: string | null;
+            clockInInside: boolean | null;
+            clockInGridId: string | null;
+            clockInDistanceM: number | null;
+            clockOutAt: string | null;
+            clockOutInside: boolean | null;
+            late: boolean;
+            earlyLeave: boolean;
+            noShift: boolean;
+            status:
+              | 'normal'
+              | 'late'
+              | 'early_leave'
+              | 'late_early'
+              | 'absent'
+              | 'no_shift'
+              | 'rest'
+              | 'pending'
+              | 'on_duty'
+              | 'missing_clock_out';
+          }[];
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
+  '/api/teams/candidates': {
+    /** Users a manager may make team members / 可加入队伍的人员 */
+    get: {
+      params: never;
+      query: never;
+      body: never;
+      responses: {
+        200: {
+          items: {
+            userId: string;
+            name: string;
+            username: string | null;
+            member: boolean;
+          }[];
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
+  '/api/teams/coverage': {
+    get: {
+      params: never;
+      query: {
+        /** a China-time day YYYY-MM-DD */
+        date: string;
+        /** district code (6 digits) */
+        district?: string;
+      };
+      body: never;
+      responses: {
+        200: {
+          /** a China-time day YYYY-MM-DD */
+          date: string;
+          items: {
+            userId: string;
+            name: string;
+            /** a China-time day YYYY-MM-DD */
+            day: string;
+            shiftName: string;
+            shiftStart: string;
+            shiftEnd: string;
+            grids: number;
+            covered: string[];
+            ratio: number;
+            positions: number;
+          }[];
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
+  '/api/teams/me/clock': {
+    post: {
+      params: never;
+      query: never;
+      body: {
+        /** clock in (上班打卡) or out (下班打卡) */
+        kind: 'in' | 'out';
+        lat: number;
+        lng: number;
+        accuracy?: number;
+      };
+      responses: {
+        200: {
+          id: string | null;
+          userId: string;
+          name: string;
+          /** a China-time day YYYY-MM-DD */
+          day: string;
+          shiftId: string | null;
+          shiftName: string | null;
+          shiftStart: string | null;
+          shiftEnd: string | null;
+          clockInAt: string | null;
+          clockInInside: boolean | null;
+          clockInGridId: string | null;
+          clockInDistanceM: number | null;
+          clockOutAt: string | null;
+          clockOutInside: boolean | null;
+          late: boolean;
+          earlyLeave: boolean;
+          noShift: boolean;
+          status:
+            | 'normal'
+            | 'late'
+            | 'early_leave'
+            | 'late_early'
+            | 'absent'
+            | 'no_shift'
+            | 'rest'
+            | 'pending'
+            | 'on_duty'
+            | 'missing_clock_out';
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
+  '/api/teams/me/today': {
+    /** My shift and attendance now / 我的班次与打卡 */
+    get: {
+      params: never;
+      query: never;
+      body: never;
+      responses: {
+        200: {
+          now: string;
+          member: boolean;
+          shift: {
+            /** a China-time day YYYY-MM-DD */
+            day: string;
+            shiftId: string;
+            name: string;
+            start: string;
+            end: string;
+          } | null;
+          attendance: {
+            id: string | null;
+            userId: string;
+            name: string;
+            /** a China-time day YYYY-MM-DD */
+            day: string;
+            shiftId: string | null;
+            shiftName: string | null;
+            shiftStart: string | null;
+            shiftEnd: string | null;
+            clockInAt: string | null;
+            clockInInside: boolean | null;
+            clockInGridId: string | null;
+            clockInDistanceM: number | null;
+            clockOutAt: string | null;
+            clockOutInside: boolean | null;
+            late: boolean;
+            earlyLeave: boolean;
+            noShift: boolean;
+            status:
+              | 'normal'
+              | 'late'
+              | 'early_leave'
+              | 'late_early'
+              | 'absent'
+              | 'no_shift'
+              | 'rest'
+              | 'pending'
+              | 'on_duty'
+              | 'missing_clock_out';
+          } | null;
+          gridIds: string[];
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
+  '/api/teams/members': {
+    /** Team members in scope with posts and grids / 队伍成员 */
+    get: {
+      params: never;
+      query: {
+        /** district code (6 digits) */
+        district?: string;
+        /** post (岗位): inspector 监督员, officer 执法队员, sanitation 环卫工, gardener 园林工, other */
+        post?: 'inspector' | 'officer' | 'sanitation' | 'gardener' | 'other';
+      };
+      body: never;
+      responses: {
+        200: {
+          items: {
+            userId: string;
+            name: string;
+            username: string | null;
+            orgId: string;
+            orgName: string | null;
+            districtCode: string | null;
+            posts: ('inspector' | 'officer' | 'sanitation' | 'gardener' | 'other')[];
+            gridIds: string[];
+            active: boolean;
+            generated: boolean;
+            version: number;
+          }[];
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
+  '/api/teams/members/{userId}': {
+    put: {
+      params: {
+        userId: string;
+      };
+      query: never;
+      body: {
+        posts: ('inspector' | 'officer' | 'sanitation' | 'gardener' | 'other')[];
+        gridIds: string[];
+        active?: boolean;
+        version?: number;
+      };
+      responses: {
+        200: {
+          userId: string;
+          name: string;
+          username: string | null;
+          orgId: string;
+          orgName: string | null;
+          districtCode: string | null;
+          posts: ('inspector' | 'officer' | 'sanitation' | 'gardener' | 'other')[];
+          gridIds: string[];
+          active: boolean;
+          generated: boolean;
+          version: number;
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
+  '/api/teams/nearest': {
+    get: {
+      params: never;
+      query: {
+        lat: number;
+        lng: number;
+        /** district code (6 digits) */
+        district?: string;
+        limit?: number;
+      };
+      body: never;
+      responses: {
+        200: {
+          items: {
+            userId: string;
+            name: string;
+            districtCode: string | null;
+            distanceM: number;
+            positionAt: string;
+            lat: number;
+            lng: number;
+            onDutyBy: 'roster' | 'clock_in';
+            shiftName: string | null;
+          }[];
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
+  '/api/teams/reports/daily.xlsx': {
+    get: {
+      params: never;
+      query: {
+        /** a China-time day YYYY-MM-DD */
+        date: string;
+        /** district code (6 digits) */
+        district?: string;
+      };
+      body: never;
+      responses: {
+        200: Blob;
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
+  '/api/teams/roster': {
+    /** A week’s roster (Monday) / 周排班 */
+    get: {
+      params: never;
+      query: {
+        /** a China-time day YYYY-MM-DD */
+        week: string;
+        /** district code (6 digits) */
+        district?: string;
+      };
+      body: never;
+      responses: {
+        200: {
+          /** a China-time day YYYY-MM-DD */
+          week: string;
+          days: string[];
+          people: {
+            userId: string;
+            name: string;
+            username: string | null;
+            orgId: string;
+            orgName: string | null;
+            districtCode: string | null;
+            posts: ('inspector' | 'officer' | 'sanitation' | 'gardener' | 'other')[];
+            gridIds: string[];
+            active: boolean;
+            generated: boolean;
+            version: number;
+          }[];
+          shifts: {
+            id: string;
+            districtCode: string | null;
+            name: string;
+            /** China time HH:MM */
+            start: string;
+            /** China time HH:MM */
+            end: string;
+            crossesMidnight: boolean;
+            colour: string | null;
+            active: boolean;
+            generated: boolean;
+            version: number;
+          }[];
+          cells: {
+            userId: string;
+            /** a China-time day YYYY-MM-DD */
+            day: string;
+            shiftId: string | null;
+            version: number;
+            generated: boolean;
+          }[];
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+    put: {
+      params: never;
+      query: never;
+      body: {
+        cells: {
+          userId: string;
+          /** a China-time day YYYY-MM-DD */
+          day: string;
+          shiftId: string | null;
+          /** the cell’s version when it exists */
+          version?: number;
+        }[];
+      };
+      responses: {
+        200: {
+          cells: {
+            userId: string;
+            /** a China-time day YYYY-MM-DD */
+            day: string;
+            shiftId: string | null;
+            version: number;
+            generated: boolean;
+          }[];
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
+  '/api/teams/roster/apply-template': {
+    post: {
+      params: never;
+      query: never;
+      body: {
+        templateId: string;
+        /** a China-time day YYYY-MM-DD */
+        week: string;
+        userIds: string[];
+      };
+      responses: {
+        200: {
+          cells: {
+            userId: string;
+            /** a China-time day YYYY-MM-DD */
+            day: string;
+            shiftId: string | null;
+            version: number;
+            generated: boolean;
+          }[];
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
+  '/api/teams/shifts': {
+    /** Shifts / 班次 */
+    get: {
+      params: never;
+      query: never;
+      body: never;
+      responses: {
+        200: {
+          items: {
+            id: string;
+            districtCode: string | null;
+            name: string;
+            /** China time HH:MM */
+            start: string;
+            /** China time HH:MM */
+            end: string;
+            crossesMidnight: boolean;
+            colour: string | null;
+            active: boolean;
+            generated: boolean;
+            version: number;
+          }[];
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+    post: {
+      params: never;
+      query: never;
+      body: {
+        name: string;
+        /** HH:MM China time */
+        start: string;
+        /** HH:MM China time; at or before the start: ends next day */
+        end: string;
+        /** district code (6 digits) */
+        districtCode?: string | null;
+        colour?: string | null;
+      };
+      responses: {
+        201: {
+          id: string;
+          districtCode: string | null;
+          name: string;
+          /** China time HH:MM */
+          start: string;
+          /** China time HH:MM */
+          end: string;
+          crossesMidnight: boolean;
+          colour: string | null;
+          active: boolean;
+          generated: boolean;
+          version: number;
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
+  '/api/teams/shifts/{id}': {
+    patch: {
+      params: {
+        id: string;
+      };
+      query: never;
+      body: {
+        name?: string;
+        start?: string;
+        end?: string;
+        colour?: string | null;
+        active?: boolean;
+        version: number;
+      };
+      responses: {
+        200: {
+          id: string;
+          districtCode: string | null;
+          name: string;
+          /** China time HH:MM */
+          start: string;
+          /** China time HH:MM */
+          end: string;
+          crossesMidnight: boolean;
+          colour: string | null;
+          active: boolean;
+          generated: boolean;
+          version: number;
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
+  '/api/teams/templates': {
+    /** Roster templates / 排班模板 */
+    get: {
+      params: never;
+      query: never;
+      body: never;
+      responses: {
+        200: {
+          items: {
+            id: string;
+            districtCode: string | null;
+            name: string;
+            /** Monday..Sunday: a shift id or null (rest) */
+            days: (string | null)[];
+            generated: boolean;
+            version: number;
+          }[];
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+    post: {
+      params: never;
+      query: never;
+      body: {
+        name: string;
+        days: [
+          string | null,
+          string | null,
+          string | null,
+          string | null,
+          string | null,
+          string | null,
+          string | null,
+        ];
+        /** district code (6 digits) */
+        districtCode?: string | null;
+      };
+      responses: {
+        201: {
+          id: string;
+          districtCode: string | null;
+          name: string;
+          /** Monday..Sunday: a shift id or null (rest) */
+          days: (string | null)[];
+          generated: boolean;
+          version: number;
+        };
+        400: ErrorBody;
+        401: ErrorBody;
+        403: ErrorBody;
+        404: ErrorBody;
+        409: ErrorBody;
+        422: ErrorBody;
+        429: ErrorBody;
+      };
+    };
+  };
+  '/api/teams/templates/{id}': {
+    patch: {
+      params: {
+        id: string;
+      };
+      query: never;
+      body: {
+        name?: string;
+        days?: [
+          string | null,
+          string | null,
+          string | null,
+          string | null,
+          string | null,
+          string | null,
+          string | null,
+        ];
+        version: number;
+      };
+      responses: {
+        200: {
+          id: string;
+          districtCode: string | null;
+          name: string;
+          /** Monday..Sunday: a shift id or null (rest) */
+          days: (string | null)[];
+          generated: boolean;
+          version: number;
+        };
         400: ErrorBody;
         401: ErrorBody;
         403: ErrorBody;

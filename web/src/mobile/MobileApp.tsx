@@ -7,6 +7,7 @@
  */
 import {
   CameraOutlined,
+  ClockCircleOutlined,
   CloudSyncOutlined,
   FileTextOutlined,
   LogoutOutlined,
@@ -24,6 +25,7 @@ import * as db from './db';
 import './mobile.css';
 import { LanguageToggle, mobileMeKey } from './LanguageToggle';
 import { listItems, type OutboxItem, subscribe, syncOutbox } from './outbox';
+import { ClockPage } from './pages/ClockPage';
 import { MobileLoginPage } from './pages/MobileLoginPage';
 import { MyReportsPage } from './pages/MyReportsPage';
 import { OutboxPage } from './pages/OutboxPage';
@@ -247,6 +249,7 @@ function Shell({ me }: { me: Me }) {
           <Route path="reports" element={<MyReportsPage />} />
           <Route path="reports/:id" element={<ReportDetailPage />} />
           <Route path="outbox" element={<OutboxPage />} />
+          <Route path="clock" element={<ClockPage />} />
           <Route path="*" element={<Navigate to="/m/" replace />} />
         </Routes>
       </main>
@@ -262,6 +265,10 @@ function Shell({ me }: { me: Me }) {
         <NavLink to="/m/reports" className="m-tab" data-testid="m-tab-reports">
           <FileTextOutlined />
           <span>{t('mobile.tabs.reports')}</span>
+        </NavLink>
+        <NavLink to="/m/clock" className="m-tab" data-testid="m-tab-clock">
+          <ClockCircleOutlined />
+          <span>{t('mobile.tabs.clock')}</span>
         </NavLink>
         <LogoutTab />
       </nav>

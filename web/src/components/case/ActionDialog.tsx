@@ -8,6 +8,8 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { RequiredField } from '../../../../common/workflow.ts';
 import { api, detailField, isApiError } from '../../api/client';
+import { useMe } from '../../api/queries';
+import { NearestInspectors } from '../../pages/teams/NearestInspectors';
 import { testIdProps } from '../format';
 import { ActionClocks, DecidedApplication } from './ActionContext';
 import { type ActionValues, fieldsInOrder, useActionSuggestions } from './ActionFields';
@@ -36,6 +38,11 @@ export function ActionDialog({
   // Every field the form shows: the required ones and those the action offers (a comment…).
   const fields: ReadonlySet<RequiredField> = new Set([...required, ...action.optional]);
   const suggested = useActionSuggestions(c, required);
+  // Sending an inspector on site (核实/核查): the nearest on-duty ones as a suggestion (teams).
+  const { data: me } = useMe();
+  const sendsInspector =
+    (action.action === 'request_verify' || action.action === 'request_check') &&
+    (me?.permissions.includes('teams:read') ?? false);
   // The classifier answers after the form opened: its first type fills the field unless chosen.
   const wantsType = fields.has('matterType');
   useEffect(() => {
@@ -136,6 +143,9 @@ export function ActionDialog({
       )}
       {action.decides && <DecidedApplication c={c} application={action.decides} />}
       {action.clocks.length > 0 && <ActionClocks clocks={action.clocks} />}
+      {sendsInspector && (
+        <NearestInspectors lng={c.location.lng} lat={c.location.lat} district={c.districtCode} />
+      )}
       <Form<ActionValues>
         form={form}
         layout="vertical"
