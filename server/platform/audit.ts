@@ -35,7 +35,15 @@ export function redact<T>(value: T): T {
 }
 
 function eventRow(ctx: RequestContext, input: EventInput): typeof event.$inferInsert {
-  const json = (v: unknown) => (v === undefined ? null : (JSON.parse(JSON.stringify(redact(v))) as object));
+  // A snapshot is a JSON object (the API's EventSnapshot): a list or a scalar is kept under
+  // `value`, so the audit log can always show it (an array once made GET /api/audit answer 500).
+  const json = (v: unknown) => {
+    if (v === undefined || v === null) return null;
+    const plain = JSON.parse(JSON.stringify(redact(v))) as unknown;
+    return plain !== null && typeof plain === 'object' && !Array.isArray(plain)
+      ? (plain as object)
+      : { value: plain };
+  };
   return {
     actorType: ctx.actor.type,
     actorId: ctx.actor.id,

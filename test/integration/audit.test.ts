@@ -2623,3 +2623,24 @@ describe('secrets never enter the audit trail', () => {
     for (const s of secrets) expect(api.body.includes(s)).toBe(false);
   });
 });
+
+describe('snapshots that are not objects', () => {
+  it('a list or a scalar recorded as before/after is kept under `value`, and the audit log shows it', async () => {
+    const { recordEvent } = await import('../../server/platform/audit.ts');
+    const { systemContext } = await import('../../server/platform/context.ts');
+    const entityId = randomUUID();
+    await recordEvent(t.database.db, systemContext('audit-test'), {
+      action: 'setting.update',
+      entityType: 'setting',
+      entityId,
+      districtCode: null,
+      before: 3,
+      after: [{ day: '2026-12-07', shift: 'early' }],
+    });
+    const res = await t.as(adminToken).get(`/api/audit?entityId=${entityId}`);
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().items).toMatchObject([
+      { before: { value: 3 }, after: { value: [{ day: '2026-12-07', shift: 'early' }] } },
+    ]);
+  });
+});
