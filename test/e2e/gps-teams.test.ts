@@ -160,6 +160,8 @@ async function run(base: string) {
     timezoneId: 'Asia/Shanghai',
   });
   contexts.push(context);
+  // The on-duty trail every 2 s instead of 30 (duty-tracking.ts `flushInterval`).
+  await context.addInitScript(() => window.localStorage.setItem('cityops.dutyFlushMs', '2000'));
   const phone = await context.newPage();
   phone.setDefaultTimeout(20_000);
   watches.push({ who: 'inspector', page: phone, watch: watchPage(phone, base) });
@@ -177,7 +179,27 @@ async function run(base: string) {
   await result.getByText('迟到').waitFor();
   expect(await phone.getByTestId('m-clock-out').isEnabled()).toBe(true);
   expect(await phone.getByTestId('m-clock-in').isDisabled()).toBe(true);
+  // On duty: the phone's trail is sent while clocked in (duty-tracking.ts; every 30 s in the field,
+  // every 2 s here). Walking 300 m north, the new position reaches the inspector's track.
+  await phone.getByTestId('m-clock-tracking').waitFor();
+  await phone.getByTestId('m-duty-tracking').waitFor();
   await shot(phone, `${SHOT}clock-mobile`);
+  const walked = { longitude: grid.centroid.lng, latitude: grid.centroid.lat + 0.0027, accuracy: 12 };
+  await context.setGeolocation(walked);
+  const trackFrom = encodeURIComponent(new Date(Date.now() - 3600_000).toISOString());
+  const trackTo = encodeURIComponent(new Date(Date.now() + 600_000).toISOString());
+  await expect
+    .poll(
+      async () => {
+        const t = await get<{ items: { lat: number; extras: Record<string, unknown> }[] }>(
+          leaderApi,
+          `/api/gps/positions?user=${inspector.userId}&from=${trackFrom}&to=${trackTo}`,
+        );
+        return t.items.some((p) => Math.abs(p.lat - walked.latitude) < 1e-6 && p.extras.accuracy === 12);
+      },
+      { timeout: 30_000 },
+    )
+    .toBe(true);
 
   // The clock's fix is the inspector's newest position: the nearest on-duty inspector for 海曙.
   const near = await get<{ items: { userId: string; onDutyBy: string }[] }>(

@@ -23,6 +23,7 @@ import type { Me, Role } from '../api/types';
 import { fetchMatterTypes, fetchMe, mapi, matterTypesKey, setMobileUnauthorized } from './api';
 import * as db from './db';
 import './mobile.css';
+import { useDutyTracking } from './duty-tracking';
 import { LanguageToggle, mobileMeKey } from './LanguageToggle';
 import { listItems, type OutboxItem, subscribe, syncOutbox } from './outbox';
 import { ClockPage } from './pages/ClockPage';
@@ -132,6 +133,8 @@ function Shell({ me }: { me: Me }) {
   const [items, setItems] = useState<OutboxItem[]>([]);
   const [syncing, setSyncing] = useState(false);
   const userId = me.user.id;
+  // While clocked in, the phone's positions go to the platform (the live map, coverage, nearest).
+  const onDuty = useDutyTracking(userId);
 
   const reload = useCallback(() => {
     void listItems(userId).then(setItems, () => setItems([]));
@@ -269,6 +272,9 @@ function Shell({ me }: { me: Me }) {
         <NavLink to="/m/clock" className="m-tab" data-testid="m-tab-clock">
           <ClockCircleOutlined />
           <span>{t('mobile.tabs.clock')}</span>
+          {onDuty && (
+            <span className="m-duty-dot" title={t('teams.clock.tracking')} data-testid="m-duty-tracking" />
+          )}
         </NavLink>
         <LogoutTab />
       </nav>

@@ -139,6 +139,15 @@ export function ClockPage() {
           </Button>
         </div>
       )}
+      {clockedIn && (
+        <Alert
+          className="m-alert"
+          type="info"
+          showIcon
+          title={t('teams.clock.tracking')}
+          data-testid="m-clock-tracking"
+        />
+      )}
       {error && <Alert className="m-alert" type="error" showIcon title={error} data-testid="m-clock-error" />}
       {a && (
         <div className="m-card" data-testid="m-clock-result" data-status={a.status}>
