@@ -162,6 +162,40 @@ describe('a terminal’s JT/T 808 session with the running gateway', () => {
     expect(JSON.stringify(seen)).toContain(t3.toISOString());
   });
 
+  it('a terminal stays bound to the device that registered it: another device gets 3 until an admin releases it', async () => {
+    const p = phone();
+    const created = await t.as(admin).post('/api/gps/terminals', {
+      terminalId: p,
+      plate: '浙B6B001',
+      plateColour: 2,
+      kind: 'muck_truck',
+      orgId: org.海曙区智慧城管中心,
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const id = created.json().terminal.id as string;
+    const real = await connect(p);
+    const first = await register(real, '浙B6B001');
+    expect(first.result).toBe(0);
+    // The same device registering again (it lost its code) gets a new one.
+    const again = await register(real, '浙B6B001');
+    expect(again.result).toBe(0);
+    // Someone else's device announcing the vehicle's phone/ID: 3 (终端已被注册), the code unchanged.
+    const thief = await connect(p);
+    thief.send(MSG.register, registerBody({ ...REG, terminalId: 'EVIL1', plate: '浙B6B001' }));
+    const a = await thief.next((m) => m.packet.header.messageId === MSG.registerResponse);
+    expect(Buffer.from(a.packet.body)[2]).toBe(3);
+    expect(await real.request(MSG.authenticate, authBody(again.code))).toMatchObject({ result: 0 });
+    // Released by an admin (the IMEI cleared), the new device is taken.
+    const cur = (await t.as(admin).get(`/api/gps/terminals/${id}`)).json().terminal;
+    const released = await t
+      .as(admin)
+      .patch(`/api/gps/terminals/${id}`, { imei: null, version: cur.version });
+    expect(released.statusCode, released.body).toBe(200);
+    thief.send(MSG.register, registerBody({ ...REG, terminalId: 'NEW01', plate: '浙B6B001' }));
+    const b = await thief.next((m) => m.packet.header.messageId === MSG.registerResponse && m !== a);
+    expect(Buffer.from(b.packet.body)[2]).toBe(0);
+  });
+
   it('a terminal not in the registry gets result 4, and is registered once auto-registration is on', async () => {
     // The demo city turns auto-registration on; a real city starts with it off.
     await setSetting('gps.autoRegister', false);

@@ -340,8 +340,8 @@ describe('attendance, nearest and coverage', () => {
     expect(out.statusCode, out.body).toBe(200);
     expect(out.json()).toMatchObject({ earlyLeave: true, clockOutInside: false, status: 'late_early' });
     const outAgain = await t.as(hsInspector).post('/api/teams/me/clock', { kind: 'out', ...at }, en);
-    expect(outAgain.statusCode).toBe(400);
-    expect(outAgain.json().error.message).toContain('Not clocked in');
+    expect(outAgain.statusCode).toBe(409);
+    expect(outAgain.json().error.message).toContain('Already clocked out');
     // Clocked out: no longer on duty.
     const after = await t.as(hsAcceptor).get(`/api/teams/nearest?lat=${at.lat}&lng=${at.lng}`);
     expect(after.json().items.some((i: { userId: string }) => i.userId === hsInspectorId)).toBe(false);
@@ -351,6 +351,34 @@ describe('attendance, nearest and coverage', () => {
     expect(list.json().items.find((i: { userId: string }) => i.userId === hsInspectorId).status).toBe(
       'late_early',
     );
+  });
+
+  it('refuses a clock-in after the day’s shift has ended: the day stays absent', async () => {
+    const now = new Date();
+    const nowMin = Math.floor((now.getTime() + 8 * 3_600_000) / MIN) % 1440;
+    // A shift of today that ended an hour ago (it needs two hours of today behind it: in the first
+    // two hours of a China day the shift would belong to yesterday, and this case is another).
+    if (nowMin < 130) return;
+    const ended = await shift(jbLeader, '已结束班', formatHm(nowMin - 120), formatHm(nowMin - 60));
+    const today = chinaDay(now);
+    const set = await setCells(jbLeader, [
+      { userId: jbInspectorId, day: addDays(today, -1), shiftId: null },
+      { userId: jbInspectorId, day: today, shiftId: ended },
+    ]);
+    expect(set.statusCode, set.body).toBe(200);
+    const late = await t
+      .as(jbInspector)
+      .post('/api/teams/me/clock', { kind: 'in', lat: 29.0, lng: 120.0 }, zhEn);
+    expect(late.statusCode, late.body).toBe(409);
+    expect(late.json().error.message).toContain('已结束');
+    expect(JSON.stringify(late.json())).toContain('has ended');
+    const list = await t.as(jbLeader).get(`/api/teams/attendance?date=${today}`);
+    expect(list.json().items.find((i: { userId: string }) => i.userId === jbInspectorId).status).toBe(
+      'absent',
+    );
+    // Leave the day without a shift for the next test.
+    const reset = await setCells(jbLeader, [{ userId: jbInspectorId, day: today, shiftId: null }]);
+    expect(reset.statusCode, reset.body).toBe(200);
   });
 
   it('records a clock-in without a shift as such, outside the area', async () => {

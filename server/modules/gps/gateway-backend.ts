@@ -9,7 +9,9 @@
  *   the division it announces — province WORD + city/county WORD are the GB/T 2260 code's first
  *   two and last four digits, 33 + 0203 → 330203 — when the city has that centre, else the city
  *   centre; the city's admins move it afterwards), else `{ result: 4 }` (终端数据库中无该终端), as
- *   is a disabled terminal. Audited: `gps.terminal.register` / `gps.terminal.create` by the
+ *   is a disabled terminal. A terminal is bound to the device that registered it first (its
+ *   maker and terminal ID): another device registering with the same phone/ID gets result 3
+ *   (终端已被注册) until an admin releases it (PATCH `imei: null`). Audited: `gps.terminal.register` / `gps.terminal.create` by the
  *   system actor `jt808` (never the code).
  * - `authenticate(phone, code, imei?)` (0x0102): the terminal is enabled and the code is the one
  *   last handed out (compared in constant time). A 2019 terminal's IMEI is kept the first time;
@@ -71,7 +73,7 @@ export interface Jt808Registration {
   plate: string;
 }
 
-export type Jt808RegisterResult = { result: 0; authCode: string } | { result: 4 };
+export type Jt808RegisterResult = { result: 0; authCode: string } | { result: 3 | 4 };
 
 export interface Jt808PositionItem {
   /** The fix's instant (UTC: the gateway applied the terminal's `utcOffsetMinutes`). */
@@ -364,6 +366,21 @@ export function createJt808Backend(database: { db: Db }, opts: Jt808BackendOptio
         const row = await repo.findTerminalByPhone(tx, phone, true);
         if (row) {
           if (!row.enabled) return { result: 4 };
+          // Bound to the device that registered first: another device announcing this phone/ID
+          // (another maker or terminal ID — a SIM moved, or someone taking the vehicle over) gets
+          // 3 (终端已被注册) and the auth code stays the one the real terminal holds, until an
+          // admin releases the binding (PATCH imei: null).
+          const bound = row.registration;
+          if (
+            bound?.deviceId &&
+            (bound.deviceId !== registration.deviceId || bound.maker !== registration.maker)
+          ) {
+            opts.log.warn(
+              { terminal: phone, announced: { maker: registration.maker, deviceId: registration.deviceId } },
+              'jt808 registration refused: another device than the one bound to this terminal',
+            );
+            return { result: 3 };
+          }
           const authCode = newAuthCode();
           await tx
             .update(gpsTerminal)

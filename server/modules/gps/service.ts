@@ -262,6 +262,9 @@ export async function updateTerminal(
         utcOffsetMinutes: input.utcOffsetMinutes ?? current.utcOffsetMinutes,
         crs: input.crs ?? current.crs,
         imei: input.imei === undefined ? current.imei : input.imei,
+        // Clearing the IMEI releases the terminal's binding to the device that registered it
+        // (gateway-backend.ts `register`): the next device to register with this phone/ID is taken.
+        ...(input.imei === null ? { registration: null } : {}),
         enabled: input.enabled ?? current.enabled,
         note: input.note === undefined ? current.note : input.note,
         updatedAt: new Date(),

@@ -5,7 +5,7 @@
  * (policy.ts): a person outside the caller's scope answers 404 and is in no list. Every write is
  * one transaction with its audit event; a refused write leaves nothing behind.
  */
-import { and, eq, inArray, isNotNull, isNull } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNotNull, isNull } from 'drizzle-orm';
 import type { MultiPolygon, Polygon } from 'geojson';
 import { recordEvent } from '../../platform/audit.ts';
 import type { Actor, RequestContext } from '../../platform/context.ts';
@@ -750,6 +750,17 @@ export async function clock(db: Db, ctx: RequestContext, input: ClockT, now: Dat
     const cells = await rosterAround(tx, userId, days);
     if (input.kind === 'in') {
       const s = shiftAt(now, cells);
+      // A clock-in after the day's rostered shift has ended would turn the absence into a
+      // "no shift" record: refused, the day stays absent (a shift leader corrects it if it must).
+      const ended = s ? undefined : cells.find((c) => c.day === today && c.shift);
+      if (ended?.shift && shiftWindow(today, ended.shift).end.getTime() <= now.getTime()) {
+        const span = `${formatHm(ended.shift.startMinute)}–${formatHm(ended.shift.endMinute)}`;
+        throw new AppError('CONFLICT', {
+          zh: `今天的班次（${ended.shift.name ?? ''} ${span}）已结束，不能再打上班卡；如需更正请联系班长`,
+          en: `Today's shift (${ended.shift.name ?? ''} ${span}) has ended: it can no longer be clocked in; ask your shift leader to correct the record`,
+          details: [{ field: 'body.kind', message: 'the rostered shift of the day has ended' }],
+        });
+      }
       const day = s?.day ?? today;
       const [current] = await tx
         .select()
@@ -813,6 +824,25 @@ export async function clock(db: Db, ctx: RequestContext, input: ClockT, now: Dat
       .orderBy(teamAttendance.clockInAt)
       .for('update');
     if (!open) {
+      const [done] = await tx
+        .select({ at: teamAttendance.clockOutAt })
+        .from(teamAttendance)
+        .where(
+          and(
+            eq(teamAttendance.userId, userId),
+            inArray(teamAttendance.day, days),
+            isNotNull(teamAttendance.clockOutAt),
+          ),
+        )
+        .orderBy(desc(teamAttendance.clockOutAt))
+        .limit(1);
+      if (done?.at) {
+        throw new AppError('CONFLICT', {
+          zh: `已在 ${new Date(done.at.getTime() + 8 * 3600_000).toISOString().slice(11, 16)}（北京时间）下班打卡`,
+          en: `Already clocked out, at ${done.at.toISOString()}`,
+          details: [{ field: 'body.kind', message: 'already clocked out' }],
+        });
+      }
       throw invalid(
         'body.kind',
         '尚未上班打卡，不能下班打卡',
