@@ -162,6 +162,47 @@ describe('a terminal’s JT/T 808 session with the running gateway', () => {
     expect(JSON.stringify(seen)).toContain(t3.toISOString());
   });
 
+  it('keeps no fix at 0, 0 (status bit or not) and no speed no vehicle makes', async () => {
+    const p = phone();
+    const created = await t.as(admin).post('/api/gps/terminals', {
+      terminalId: p,
+      plate: '浙B6B002',
+      plateColour: 2,
+      kind: 'sanitation_truck',
+      orgId: org.海曙区智慧城管中心,
+    });
+    const id = created.json().terminal.id as string;
+    const x = await connect(p);
+    const reg = await register(x, '浙B6B002');
+    expect(await x.request(MSG.authenticate, authBody(reg.code))).toMatchObject({ result: 0 });
+    const t1 = ago(5 * 60_000);
+    const t2 = ago(4 * 60_000);
+    // Bit 1 set (positioned) and 0, 0: answered, not stored.
+    expect(
+      await x.request(MSG.location, locationBody({ lat: 0, lng: 0, status: 2, time: bcdTimeOf(t1) })),
+    ).toMatchObject({
+      result: 0,
+    });
+    // 0xFFFF tenths of km/h: the fix kept, its speed not.
+    expect(
+      await x.request(
+        MSG.location,
+        locationBody({ lat: 29.87, lng: 121.55, speed: 6553.5, status: 2, time: bcdTimeOf(t2) }),
+      ),
+    ).toMatchObject({ result: 0 });
+    const from = encodeURIComponent(ago(3600_000).toISOString());
+    const to = encodeURIComponent(new Date(Date.now() + 60_000).toISOString());
+    const items = (await t.as(admin).get(`/api/gps/positions?terminal=${id}&from=${from}&to=${to}`)).json()
+      .items;
+    expect(items).toHaveLength(1);
+    expect(items[0]).toMatchObject({
+      time: t2.toISOString(),
+      lat: 29.87,
+      speed: null,
+      extras: { speedReported: 6553.5 },
+    });
+  });
+
   it('a terminal stays bound to the device that registered it: another device gets 3 until an admin releases it', async () => {
     const p = phone();
     const created = await t.as(admin).post('/api/gps/terminals', {

@@ -180,6 +180,8 @@ interface Pending {
 
 const GPS_TERMINAL_ACTION = /^gps\.terminal\./;
 const MAX_ITEMS_PER_CALL = 10_000;
+/** Above this a terminal's speed is not stored (kept in extras as `speedReported`). */
+export const MAX_PLAUSIBLE_KMH = 300;
 const UNKNOWN_TTL_MS = 5_000;
 /** Bound on the directory (a flood of made-up phones must not grow it without end). */
 const MAX_DIRECTORY = 200_000;
@@ -504,6 +506,10 @@ export function createJt808Backend(database: { db: Db }, opts: Jt808BackendOptio
       }
       const extras = boundedExtras(it.extras);
       if (meta?.blindArea) extras.blindArea = true;
+      // A speed no road vehicle makes (0xFFFF is 6,553.5 km/h) is a terminal's fault, not a fact:
+      // the fix is kept, its speed is not (it would scale every chart and the replay's maximum).
+      const speedOk = it.speedKmh <= MAX_PLAUSIBLE_KMH;
+      if (!speedOk) extras.speedReported = it.speedKmh;
       const row: PositionInsert = {
         terminalId: terminal.id,
         userId: null,
@@ -511,7 +517,7 @@ export function createJt808Backend(database: { db: Db }, opts: Jt808BackendOptio
         receivedAt: now,
         lat,
         lng,
-        speed: it.speedKmh,
+        speed: speedOk ? it.speedKmh : null,
         direction: Math.round(it.direction),
         altitude: Math.round(it.altitude),
         alarm: it.alarm,

@@ -11,8 +11,8 @@
  * - positions: the gateway has already applied the terminal's clock and converted GCJ-02 to WGS84
  *   (from `settings()`), so no CRS is passed on; its `speed` is km/h; whether the fix was valid
  *   (status bit 1) and the device time as sent go into `extras`. A report with no fix at all
- *   (status bit 1 clear and 0, 0 for coordinates — what terminals send before their first fix) is
- *   not a position: it is not stored, and the message is still answered.
+ *   (0, 0 for coordinates — what terminals send before their first fix, with or without the
+ *   status bit) is not a position: it is not stored, and the message is still answered.
  */
 import { canonicalTerminalPhone } from '../../../common/gps.ts';
 import type { Db } from '../../platform/db.ts';
@@ -84,7 +84,9 @@ export async function startGpsGateway(database: { db: Db }, opts: GpsGatewayOpti
     authenticate: (phone, code, imei) => data.authenticate(registryPhoneOf(phone), code, imei),
     settings: (phone) => data.settings(registryPhoneOf(phone)),
     async positions(phone, items, meta) {
-      const fixes = items.filter((i) => i.positioned || i.lat !== 0 || i.lng !== 0);
+      // 0, 0 is what a terminal sends before its first fix, whatever its status bit says (the
+      // tester's terminal set the bit and drew a line to the Gulf of Guinea): never a position.
+      const fixes = items.filter((i) => i.lat !== 0 || i.lng !== 0);
       if (!fixes.length) return;
       await data.positions(
         registryPhoneOf(phone),
