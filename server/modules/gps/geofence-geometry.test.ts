@@ -88,6 +88,23 @@ describe('geometry', () => {
     expect(fenceGeometryProblem('route', line, 50)).toBeNull();
     expect(fenceGeometryProblem('route', square, 50)?.en).toMatch(/LineString/);
   });
+
+  it('refuses an area that encloses nothing: three points in a line, to within a float', () => {
+    const flat = {
+      type: 'Polygon' as const,
+      coordinates: [
+        [
+          [121.55, 29.87],
+          [121.56, 29.8700000001],
+          [121.57, 29.87],
+          [121.55, 29.87],
+        ],
+      ],
+    };
+    const problem = fenceGeometryProblem('area', flat, null);
+    expect(problem?.zh).toBe('围栏面积为零（顶点共线或重合）');
+    expect(problem?.en).toMatch(/encloses nothing/);
+  });
 });
 
 describe('windows in China time', () => {

@@ -182,7 +182,33 @@ export function fenceGeometryProblem(
       en: finding.message_en.replace(/^geometry of fence/, 'the fence’s geometry'),
     };
   }
+  // Points in a line (or all on one spot) enclose nothing: no position could ever be inside.
+  const outers =
+    geometry.type === 'Polygon' ? [geometry.coordinates[0]] : geometry.coordinates.map((p) => p[0]);
+  if (outers.some((r) => ringAreaM2(r) < 1)) {
+    return {
+      field,
+      zh: '围栏面积为零（顶点共线或重合）',
+      en: 'The area encloses nothing (its vertices are in a line or on one spot)',
+    };
+  }
   return null;
+}
+
+/** A ring's area in square metres (shoelace on a local equirectangular plane: fine at a fence's size). */
+function ringAreaM2(ring: readonly (readonly number[])[]): number {
+  if (ring.length < 3) return 0;
+  const lat0 = (ring[0][1] * Math.PI) / 180;
+  const mx = 111_320 * Math.cos(lat0);
+  const my = 110_540;
+  let sum = 0;
+  for (let i = 0; i < ring.length; i++) {
+    const [x1, y1] = ring[i];
+    const [x2, y2] = ring[(i + 1) % ring.length];
+    sum +=
+      (x1 - ring[0][0]) * mx * ((y2 - ring[0][1]) * my) - (x2 - ring[0][0]) * mx * ((y1 - ring[0][1]) * my);
+  }
+  return Math.abs(sum) / 2;
 }
 
 // ---- windows (China time) --------------------------------------------------------------------

@@ -186,7 +186,11 @@ export function AlarmsPage() {
               a.caseId ? (
                 <Link to={`/cases/${a.caseId}`}>{a.caseCode ?? t('gpsAlarms.case')}</Link>
               ) : a.caseError ? (
-                <Tag color="red">{a.caseError}</Tag>
+                <Tag color="red" title={a.caseError}>
+                  {t(`gpsAlarms.caseErrors.${a.caseError}`, {
+                    defaultValue: t('gpsAlarms.caseErrors.other', { code: a.caseError }),
+                  })}
+                </Tag>
               ) : (
                 '—'
               ),
