@@ -175,7 +175,7 @@ export async function run(ctx: BenchContext): Promise<void> {
       frames_answered_failure: Number(b.failedFrames),
       cpu_pct_one_core: round(((cpuBurst.user + cpuBurst.system) / 1e6 / bwall) * 100, 0),
       largest_batch: gateway.stats().largestBatch,
-      note: '0x0704 batches back to back, each answered once stored; multi-row INSERT … ON CONFLICT DO NOTHING',
+      note: '0x0704 batches back to back, each answered once stored; INSERT … SELECT FROM json_populate_recordset … ON CONFLICT DO NOTHING',
     });
     // Nothing answered was lost: every answered position is a row.
     const [{ n }] = await ctx.database.query<{ n: number }>(sql`SELECT count(*)::int AS n FROM gps_position`);
