@@ -234,6 +234,22 @@ describe('shifts and rosters', () => {
     ]);
     expect(foreignShift.statusCode).toBe(422);
     expect(foreignShift.json().error.code).toBe('INVALID_REFERENCE');
+    // A template whose own days overlap (Monday's night into Tuesday's dawn; Sunday's night into
+    // the next Monday's dawn) could never be applied: refused when saved, naming the later day.
+    const tues = await t
+      .as(hsLeader)
+      .post(
+        '/api/teams/templates',
+        { name: '重叠模板', days: [night, dawn, null, null, null, null, null] },
+        zhEn,
+      );
+    expect(tues.statusCode, tues.body).toBe(400);
+    expect(tues.json().error.message).toContain('周一的班次与周二的班次时间交叉');
+    const wrap = await t
+      .as(hsLeader)
+      .post('/api/teams/templates', { name: '跨周重叠', days: [dawn, null, null, null, null, null, night] });
+    expect(wrap.statusCode, wrap.body).toBe(400);
+    expect(JSON.stringify(wrap.json())).toContain('days/0');
   });
 
   it('edits a cell at its version (409 when stale) and applies a template to a week', async () => {

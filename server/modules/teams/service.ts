@@ -400,13 +400,40 @@ export async function listTemplates(db: Db, ctx: RequestContext) {
   return { items: (await repo.templates(db, templateRead.filter(ctx.actor))).map(toTemplateDto) };
 }
 
+/**
+ * A template whose own days overlap (Monday's night shift running into Tuesday's dawn shift, or
+ * Sunday's into the next Monday's) could never be applied: refused when it is saved, naming the day.
+ */
+function requireTemplateFits(shifts: readonly (RosterCell['shift'] | null)[]) {
+  const monday = '2026-01-05';
+  const cells: RosterCell[] = [...shifts, shifts[0]].map((shift, i) => ({
+    day: addDays(monday, i),
+    shift: shift ?? null,
+  }));
+  const [clash] = rosterOverlaps(cells);
+  if (clash) {
+    // The later day of the pair, Monday = 0 (the eighth day is the next Monday).
+    const i = Math.round((Date.parse(clash[1]) - Date.parse(monday)) / 86_400_000) % 7;
+    const names = ['一', '二', '三', '四', '五', '六', '日'];
+    const en = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
+    const prev = (i + 6) % 7;
+    throw invalid(
+      `body/days/${i}`,
+      `模板的班次重叠：周${names[prev]}的班次与周${names[i]}的班次时间交叉`,
+      `The template's shifts overlap: ${en[prev]}'s shift runs into ${en[i]}'s`,
+    );
+  }
+}
+
 export async function createTemplate(db: Db, ctx: RequestContext, input: TemplateCreateT) {
   templateManage.requirePermission(ctx.actor);
   if (!templateManage.reachesAny(ctx.actor)) throw new AppError('FORBIDDEN');
   const districtCode = districtForNew(ctx.actor, input.districtCode);
   return db.transaction(async (tx) => {
+    const shifts = [];
     for (const [i, id] of input.days.entries())
-      if (id) await usableShift(tx, id, districtCode, `body/days/${i}`);
+      shifts.push(id ? await usableShift(tx, id, districtCode, `body/days/${i}`) : null);
+    requireTemplateFits(shifts);
     const [row] = await tx
       .insert(teamRosterTemplate)
       .values({ name: input.name.trim(), districtCode, days: input.days })
@@ -430,8 +457,10 @@ export async function updateTemplate(db: Db, ctx: RequestContext, id: string, in
     if (!current || !templateManage.allows(ctx.actor, current)) throw notFound(TEMPLATE, id);
     if (current.version !== input.version) throw conflict('body.version', current.version);
     const days = input.days ?? current.days;
+    const shifts = [];
     for (const [i, sid] of days.entries())
-      if (sid) await usableShift(tx, sid, current.districtCode, `body/days/${i}`);
+      shifts.push(sid ? await usableShift(tx, sid, current.districtCode, `body/days/${i}`) : null);
+    requireTemplateFits(shifts);
     await tx
       .update(teamRosterTemplate)
       .set({
