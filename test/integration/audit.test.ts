@@ -1668,6 +1668,23 @@ const SCENARIOS: Record<string, Scenario> = {
     async prepare() {
       const token = await t.login('haishu.inspector');
       const me = (await t.as(token).get('/api/me')).json().user;
+      // Rest yesterday and today (China days): the clock-in is then one "without a shift" at any
+      // hour — with the seeded 早班 it would be refused once the shift has ended (after 16:00).
+      const chinaDay = (ms: number) => new Date(ms + 8 * 3_600_000).toISOString().slice(0, 10);
+      const cells = [];
+      for (const day of [chinaDay(Date.now() - 86_400_000), chinaDay(Date.now())]) {
+        const d = new Date(`${day}T00:00:00Z`);
+        const monday = new Date(d.getTime() - ((d.getUTCDay() + 6) % 7) * 86_400_000)
+          .toISOString()
+          .slice(0, 10);
+        const week = (await t.as(adminToken).get(`/api/teams/roster?week=${monday}`)).json() as {
+          cells: { userId: string; day: string; version: number }[];
+        };
+        const cur = week.cells.find((c) => c.userId === me.id && c.day === day);
+        cells.push({ userId: me.id, day, shiftId: null, ...(cur ? { version: cur.version } : {}) });
+      }
+      const rest = await t.as(adminToken).put('/api/teams/roster', { cells });
+      expect(rest.statusCode, rest.body).toBe(200);
       return {
         token,
         body: { kind: 'in', lat: 29.87, lng: 121.55 },
