@@ -20,6 +20,13 @@ describe('the on-duty trail', () => {
     expect(t.queued).toHaveLength(3);
   });
 
+  it('a new place stamped with the last one’s time goes one second later (the server keys a person’s positions by time)', () => {
+    const t = new Trail();
+    t.offer(at(0));
+    expect(t.offer(at(0, 29.873))).toBe(true);
+    expect(t.queued.map((f) => f.time)).toEqual([at(0).time, at(1).time]);
+  });
+
   it('refuses fixes that are not numbers or instants', () => {
     const t = new Trail();
     expect(t.offer({ ...at(0), lat: Number.NaN })).toBe(false);

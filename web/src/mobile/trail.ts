@@ -32,10 +32,17 @@ export class Trail {
 
   /** Keeps the fix if it is far enough in time or space from the last one kept; true if kept. */
   offer(fix: TrailFix): boolean {
-    const at = Date.parse(fix.time);
+    let at = Date.parse(fix.time);
     if (!Number.isFinite(at) || !Number.isFinite(fix.lat) || !Number.isFinite(fix.lng)) return false;
     const l = this.lastKept;
     if (l && at - l.at < MIN_GAP_MS && metres(l, fix) < MIN_MOVE_M) return false;
+    // A new place with the time of the last one (a browser handing a watched position its first
+    // fix's timestamp; two fixes in one second): one second later, or the server would take it
+    // for the same fix sent twice (a person's positions are keyed by their time) and keep neither.
+    if (l && at <= l.at) {
+      at = l.at + 1000;
+      fix = { ...fix, time: new Date(at).toISOString() };
+    }
     this.lastKept = { at, lat: fix.lat, lng: fix.lng };
     this.queued.push(fix);
     if (this.queued.length > MAX_QUEUED) this.queued.splice(0, this.queued.length - MAX_QUEUED);
